@@ -9,3 +9,5 @@
 //
 // or "make generate", which also builds every package.
 package mgmtapi
+
+//go:generate go run ./internal/cmd/specs generate

@@ -1,0 +1,39 @@
+# The two set-up commands are `make generate` (main job) and `make test` (all tests).
+# Specs come from SPECS_MIRROR when set (CI: ../shared/specs), else from their upstream URLs.
+SPECS_MIRROR ?= $(wildcard ../shared/specs)
+export SPECS_MIRROR
+GO ?= go
+SPECS = $(GO) run ./internal/cmd/specs
+
+.PHONY: generate specs fix check-gen spec-diff test vet contract build-cost
+
+## generate: sync the pinned specs, apply our fixes, regenerate gen/ and build everything.
+generate:
+	$(GO) generate ./...
+	$(GO) build ./...
+
+## specs: copy or download the pinned specs into specs/.cache, verifying every sha256.
+specs:
+	$(SPECS) sync
+
+## fix: specs + write the fixed specs (what gen/ and the contract tests use) to specs/.cache/fixed.
+fix:
+	$(SPECS) fix
+
+## check-gen: regenerate into a temporary tree and fail, listing files, if gen/ differs.
+check-gen:
+	$(SPECS) check
+
+## spec-diff API=<name> NEW=<file-or-url>: operations and schemas a new spec adds, removes or changes.
+spec-diff:
+	@test -n "$(API)" -a -n "$(NEW)" || { echo "usage: make spec-diff API=<name> NEW=<file-or-url>"; exit 2; }
+	$(SPECS) diff -api "$(API)" -new "$(NEW)"
+
+## test: every test, race detector on (the README's test command; .ci/run calls it).
+test: fix
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+## build-cost: measure build time and memory of gen/ against raw oapi-codegen output into docs/build-cost.md.
+build-cost: specs
+	$(GO) run ./internal/cmd/buildcost -out docs/build-cost.md

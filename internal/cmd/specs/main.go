@@ -1,0 +1,73 @@
+// Command specs runs the generation pipeline for gen/.
+//
+//	specs sync                    verify-copy every pinned spec into specs/.cache
+//	specs fix [api...]            sync, then write the fixed specs to specs/.cache/fixed
+//	specs generate [-out dir] [api...]  fix, then run oapi-codegen into dir (default gen)
+//	specs check                   generate into a temporary tree and fail if gen/ differs
+//	specs diff -api name -new file-or-url   compare the pinned spec with a new one
+//	specs steps                   list the normalisation steps and why they exist
+//
+// The pinned documents come from SPECS_MIRROR (a directory laid out like
+// ../shared/specs) when it is set, and from their upstream URLs otherwise.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+
+	"github.com/mgmtapi/mgmtapi/internal/specs"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "specs:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: specs sync|fix|generate|check|diff|steps")
+	}
+	l := specs.Layout{Root: ".", Mirror: os.Getenv("SPECS_MIRROR")}
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	out := fs.String("out", "gen", "generate: output directory")
+	api := fs.String("api", "", "diff: the API whose pinned spec is compared")
+	newSpec := fs.String("new", "", "diff: the new spec, a file or an http(s) URL")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if args[0] == "steps" {
+		for _, s := range specs.Steps() {
+			fmt.Printf("%-26s %s\n", s.Name, s.Why)
+		}
+		return nil
+	}
+	p, err := specs.LoadPipeline(l.SpecsDir())
+	if err != nil {
+		return err
+	}
+	switch args[0] {
+	case "sync":
+		return l.Syncer().Sync(ctx, p.Lock.Specs)
+	case "fix":
+		_, err := p.FixAll(ctx, l, fs.Args())
+		return err
+	case "generate":
+		return p.GenerateAll(ctx, l, fs.Args(), *out)
+	case "check":
+		return p.Check(ctx, l, os.Stdout)
+	case "diff":
+		if *api == "" || *newSpec == "" {
+			return fmt.Errorf("usage: specs diff -api <name> -new <file-or-url>")
+		}
+		return p.Diff(ctx, l, *api, *newSpec, os.Stdout)
+	}
+	return fmt.Errorf("unknown command %q", args[0])
+}

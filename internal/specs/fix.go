@@ -1,0 +1,48 @@
+package specs
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/speakeasy-api/openapi/overlay/loader"
+	"gopkg.in/yaml.v3"
+)
+
+// Fix applies the API's steps and overlays to the upstream document and
+// returns the fixed document as JSON: what oapi-codegen generates from and
+// what the contract tests serve with Prism.
+func (p *Pipeline) Fix(a API, upstream []byte) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(upstream)).Decode(&doc); err != nil {
+		return nil, fmt.Errorf("%s: parse upstream spec: %w", a.Name, err)
+	}
+	for _, name := range a.Steps {
+		s, err := stepByName(name)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", a.Name, err)
+		}
+		if s.Apply(&doc) == 0 {
+			return nil, fmt.Errorf("%s: step %s changed nothing: upstream may have fixed it; remove it from pipeline.yaml", a.Name, name)
+		}
+	}
+	for _, f := range a.Overlays {
+		path := filepath.Join(p.Dir, f)
+		o, err := loader.LoadOverlay(path)
+		if err != nil {
+			return nil, fmt.Errorf("%s: load overlay %s: %w", a.Name, f, err)
+		}
+		if err := o.Validate(); err != nil {
+			return nil, fmt.Errorf("%s: overlay %s is not valid: %w", a.Name, f, err)
+		}
+		warnings, err := o.ApplyToStrict(&doc)
+		if err != nil {
+			return nil, fmt.Errorf("%s: apply overlay %s: %w", a.Name, f, err)
+		}
+		if len(warnings) > 0 {
+			return nil, fmt.Errorf("%s: overlay %s: %s", a.Name, f, strings.Join(warnings, "; "))
+		}
+	}
+	return toJSON(&doc)
+}
