@@ -1,0 +1,53 @@
+// Package contract checks HTTP traffic against an OpenAPI document, in process.
+//
+// It is a validating [http.RoundTripper]: put it under a generated client (or
+// any [http.Client]) and every request is checked against the operation it
+// routes to before it is sent, and every response is checked against the
+// statuses, headers and bodies that operation declares before the caller sees
+// it. A mismatch is returned as an [*Error] that lists each [Violation], so a
+// test fails with a message that says what the client or the server got wrong
+// instead of a decoding error three layers up.
+//
+// Use it as a second opinion next to a mock server such as Prism, or against a
+// real server in integration tests:
+//
+//	spec, err := contract.LoadFile(ctx, "umbraco-management-api-18.0.2.openapi.json")
+//	// handle err; keep spec for the whole test binary: loading is the expensive part
+//	client := &http.Client{Transport: spec.Transport(http.DefaultTransport)}
+//
+// # What is checked
+//
+// Requests: that an operation exists for the method and path (after the server
+// base path is stripped, see [WithBasePath]); path, query, header and cookie
+// parameters; the request body against its media type and schema; that a body
+// is not sent where the operation declares none; and that credentials for one
+// of the operation's security requirements are present (a non-empty bearer
+// token for http bearer, oauth2 and openIdConnect schemes, basic credentials
+// for http basic, the named header, query parameter or cookie for apiKey).
+// Tokens are never inspected, only their presence.
+//
+// Responses: that the status is declared (explicitly or by a default
+// response), declared response headers, and the body against the schema of
+// its media type. Bodies of media types kin-openapi has no decoder for (for
+// example text/xml or text/event-stream) are not checked.
+//
+// format: uuid is checked (any 8-4-4-4-12 hexadecimal string, no version
+// check, because .NET and Auth0 identifiers are not all RFC 4122 v1-v5).
+//
+// # Spec adjustments made at load time
+//
+// [Load] adapts the document so that real-world specs can be used as they are
+// published; see [Load] for the list (servers cleared, regular expressions
+// compiled with an ECMAScript engine when RE2 cannot, untyped schemas of
+// OpenAPI 3.1 documents allowed to be null, example and default values not
+// validated).
+//
+// # Secrets
+//
+// Violation messages never contain the value of the Authorization,
+// Proxy-Authorization or Cookie headers, nor of any header, query parameter or
+// cookie whose name suggests a credential (token, secret, key, password,
+// session, auth): such values are replaced with "[REDACTED]". Messages are
+// built from the validator's reasons, not from the bodies, and each message is
+// truncated to a bounded size.
+package contract
