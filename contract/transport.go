@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -17,8 +18,9 @@ import (
 type Option func(*config)
 
 type config struct {
-	bases  []basePath
-	report func(*Error)
+	bases     []basePath
+	report    func(*Error)
+	jsonAlias bool
 }
 
 // WithBasePath tells the transport which server base path to strip from
@@ -51,6 +53,21 @@ func WithBasePath(paths ...string) Option {
 // against a real server.
 func ReportOnly(report func(*Error)) Option {
 	return func(c *config) { c.report = report }
+}
+
+// MatchJSONMediaTypes makes the transport treat application/json and the
+// structured-syntax "+json" media types (RFC 6839, for example
+// application/scim+json or application/problem+json) as interchangeable when
+// it looks up the schema of a request or response body: a body whose media
+// type the operation does not declare is validated against the operation's
+// JSON media type, if it declares one. The headers sent and returned are not
+// changed.
+//
+// Use it when the document and the server disagree only on the JSON flavour,
+// for example a document rewritten to application/json for code generation
+// checked against a real SCIM server that answers application/scim+json.
+func MatchJSONMediaTypes() Option {
+	return func(c *config) { c.jsonAlias = true }
 }
 
 // Transport returns an [http.RoundTripper] that validates each request
@@ -156,6 +173,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			m.req.Body = http.NoBody
 			m.req.ContentLength = 0
 		}
+		if t.cfg.jsonAlias && m.route.Operation.RequestBody != nil && m.route.Operation.RequestBody.Value != nil {
+			aliasJSON(m.req.Header, m.route.Operation.RequestBody.Value.Content)
+		}
 		input = &openapi3filter.RequestValidationInput{
 			Request:    m.req,
 			PathParams: m.params,
@@ -184,10 +204,18 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("contract: read response body of %s %s: %w", req.Method, req.URL.Path, err)
 		}
 		resp.Body = io.NopCloser(bytes.NewReader(rbody))
+		header := resp.Header
+		if t.cfg.jsonAlias {
+			header = header.Clone()
+			if header == nil {
+				header = http.Header{}
+			}
+			aliasJSON(header, responseContent(m.route.Operation, resp.StatusCode))
+		}
 		rin := &openapi3filter.ResponseValidationInput{
 			RequestValidationInput: input,
 			Status:                 resp.StatusCode,
-			Header:                 resp.Header,
+			Header:                 header,
 			Body:                   io.NopCloser(bytes.NewReader(rbody)),
 			Options:                t.opts,
 		}
@@ -237,6 +265,54 @@ func operationName(m *routeMatch) string {
 		return m.route.Operation.OperationID
 	}
 	return m.route.Method + " " + m.route.Path
+}
+
+// aliasJSON rewrites the Content-Type in h to the JSON media type content
+// declares when h's media type is a JSON one content does not declare.
+func aliasJSON(h http.Header, content openapi3.Content) {
+	ct := h.Get("Content-Type")
+	if len(content) == 0 || ct == "" || content.Get(ct) != nil {
+		return
+	}
+	mt, _, _ := strings.Cut(ct, ";")
+	if !isJSONMediaType(mt) {
+		return
+	}
+	if content["application/json"] != nil {
+		h.Set("Content-Type", "application/json")
+		return
+	}
+	keys := make([]string, 0, len(content))
+	for k := range content {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if isJSONMediaType(k) && !strings.Contains(k, "*") {
+			h.Set("Content-Type", k)
+			return
+		}
+	}
+}
+
+func isJSONMediaType(mt string) bool {
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	return mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
+}
+
+// responseContent is what op declares for status (or its default response).
+func responseContent(op *openapi3.Operation, status int) openapi3.Content {
+	if op == nil || op.Responses == nil {
+		return nil
+	}
+	ref := op.Responses.Status(status)
+	if ref == nil {
+		ref = op.Responses.Default()
+	}
+	if ref == nil || ref.Value == nil {
+		return nil
+	}
+	return ref.Value.Content
 }
 
 // dropUndecodable removes the errors about bodies of media types kin-openapi
