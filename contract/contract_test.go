@@ -947,3 +947,57 @@ func BenchmarkLoad(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRoundTrip measures the validation cost of one exchange (request
+// and response, no network) on a loaded spec.
+func BenchmarkRoundTrip(b *testing.B) {
+	cases := []struct {
+		name, spec, method, path, reqBody string
+		status                            int
+		respBody                          string
+	}{
+		{"umbraco18-put-document", "umbraco18", "PUT", "/umbraco/management/api/v1/document/" + docID,
+			`{"values":[{"alias":"title","value":null}],"variants":[{"name":"Home"}]}`, 200, ""},
+		{"auth0-list-users", "auth0", "GET", "/api/v2/users", "", 200,
+			`[{"user_id":"auth0|1","email":"a@example.com","email_verified":true}]`},
+		{"scimusers-list-users", "scimusers", "GET", "/t/acme/scim2/Users", "", 200,
+			`{"totalResults":1,"Resources":[{"id":"1","meta":{"resourceType":"User"}}]}`},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			s := rawSpec(b, c.spec)
+			ct := "application/json"
+			if strings.HasPrefix(c.spec, "scim") {
+				ct = "application/scim+json"
+			}
+			rt := s.Transport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if r.Body != nil {
+					io.Copy(io.Discard, r.Body)
+					r.Body.Close()
+				}
+				h := http.Header{}
+				if c.respBody != "" {
+					h.Set("Content-Type", ct)
+				}
+				return &http.Response{StatusCode: c.status, Header: h, Body: io.NopCloser(strings.NewReader(c.respBody)), Request: r}, nil
+			}))
+			b.ReportAllocs()
+			for b.Loop() {
+				var body io.Reader
+				if c.reqBody != "" {
+					body = strings.NewReader(c.reqBody)
+				}
+				req, _ := http.NewRequest(c.method, "http://api.test"+c.path, body)
+				req.Header.Set("Authorization", bearer)
+				if c.reqBody != "" {
+					req.Header.Set("Content-Type", ct)
+				}
+				resp, err := rt.RoundTrip(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				resp.Body.Close()
+			}
+		})
+	}
+}
