@@ -387,16 +387,30 @@ func runExchange(t *testing.T, spec *Spec, c exchange, opts ...Option) {
 }
 
 // TestSpecDefects pins what the validator says about the raw upstream specs
-// where they disagree with what the real servers send, so that a spec or
-// overlay change that fixes (or breaks) them is noticed.
+// where they disagree with what the real servers send, so that a change of
+// spec that fixes (or breaks) them is noticed. Each needs an overlay.
 func TestSpecDefects(t *testing.T) {
-	// SCIM 2.0 (RFC 7643) "schemas" is an array of URIs; the Asgardeo users
-	// spec types it as an object, so a real ListResponse is rejected.
-	c := exchange{spec: "scimusers", method: "GET", path: "/t/acme/scim2/Users", auth: bearer,
-		status: 200, respCT: "application/scim+json",
-		respBody: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[]}`,
-		want:     []string{"schemas"}, where: InResponse}
-	runExchange(t, rawSpec(t, "scimusers"), c)
+	cases := []exchange{
+		// SCIM 2.0 (RFC 7643 section 3) "schemas" is an array of URIs; the
+		// Asgardeo users spec types it as an object, so a real ListResponse
+		// is rejected.
+		{name: "scim schemas typed object", spec: "scimusers", method: "GET", path: "/t/acme/scim2/Users", auth: bearer,
+			status: 200, respCT: "application/scim+json",
+			respBody: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[]}`,
+			want:     []string{"schemas"}, where: InResponse},
+		// Auth0: the device "name" of a Guardian enrollment (default
+		// "iPhone 7") carries a phone-number pattern, ^\+[0-9]{8, 20}, whose
+		// "{8, 20}" is not even a repeat: no real device name matches.
+		{name: "auth0 guardian enrollment name pattern", spec: "auth0", method: "GET", path: "/api/v2/guardian/enrollments/dev_1", auth: bearer,
+			status: 200, respCT: "application/json", respBody: `{"id":"dev_1","name":"iPhone 7","status":"confirmed"}`,
+			want: []string{"/name"}, where: InResponse, op: "get_enrollments_by_id"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			runExchange(t, rawSpec(t, c.spec), c)
+		})
+	}
 }
 
 // TestEveryOperationRoutes checks that each operation of each spec (and of
@@ -799,6 +813,33 @@ func TestTransportConcurrent(t *testing.T) {
 	}
 }
 
+func TestNilSpecTransport(t *testing.T) {
+	var s *Spec
+	body := &trackingBody{Reader: strings.NewReader("x")}
+	req, _ := http.NewRequest("POST", "http://api.test/x", body)
+	rt := roundTripFunc(func(*http.Request) (*http.Response, error) {
+		t.Error("request sent without a spec")
+		return nil, errors.New("unreachable")
+	})
+	if _, err := s.Transport(rt).RoundTrip(req); err == nil {
+		t.Error("want an error from a nil Spec")
+	}
+	if !body.closed {
+		t.Error("request body not closed")
+	}
+}
+
+func TestGuard(t *testing.T) {
+	err := guard(func() error { panic("boom") })
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("guard gave %v", err)
+	}
+	want := errors.New("plain")
+	if err := guard(func() error { return want }); err != want {
+		t.Errorf("guard changed the error: %v", err)
+	}
+}
+
 func TestLoadErrors(t *testing.T) {
 	ctx := context.Background()
 	canceled, cancel := context.WithCancel(ctx)
@@ -930,7 +971,7 @@ func BenchmarkLoad(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(time.Since(start).Milliseconds())/float64(b.N), "ms/load")
+			b.ReportMetric(time.Since(start).Seconds()*1000/float64(b.N), "ms/load")
 			// Retained heap: drop everything but one Spec and compare.
 			s = nil
 			runtime.GC()

@@ -123,11 +123,11 @@ type transport struct {
 
 // RoundTrip implements http.RoundTripper.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req == nil || req.URL == nil {
+	if req == nil || req.URL == nil || t.spec == nil || t.spec.router == nil {
 		if req != nil && req.Body != nil {
 			req.Body.Close()
 		}
-		return nil, errors.New("contract: nil request or URL")
+		return nil, errors.New("contract: nil request, request URL or Spec")
 	}
 	ctx := req.Context()
 	redact := newRedactor(req)
@@ -182,7 +182,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			Route:      m.route,
 			Options:    t.opts,
 		}
-		if err := openapi3filter.ValidateRequest(ctx, input); err != nil {
+		if err := guard(func() error { return openapi3filter.ValidateRequest(ctx, input) }); err != nil {
 			add(InRequest, op, 0, messages(dropUndecodable(err)))
 		}
 	}
@@ -219,7 +219,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			Body:                   io.NopCloser(bytes.NewReader(rbody)),
 			Options:                t.opts,
 		}
-		if err := openapi3filter.ValidateResponse(ctx, rin); err != nil {
+		if err := guard(func() error { return openapi3filter.ValidateResponse(ctx, rin) }); err != nil {
 			add(InResponse, op, resp.StatusCode, messages(dropUndecodable(err)))
 		}
 	}
@@ -234,6 +234,18 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.cfg.report(&Error{Violations: violations})
 	}
 	return resp, nil
+}
+
+// guard runs a kin-openapi validation and turns a panic inside it into an
+// error, so that a validator bug on odd input fails one exchange instead of
+// the whole program.
+func guard(validate func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("validator failed: %v", r)
+		}
+	}()
+	return validate()
 }
 
 func (t *transport) reportIfAny(v []Violation) {
