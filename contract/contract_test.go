@@ -512,6 +512,14 @@ paths:
           content:
             application/problem+json:
               schema: {type: object, required: [title], properties: {title: {type: string}}}
+  /events:
+    get:
+      responses:
+        "200":
+          description: a stream
+          content:
+            text/event-stream:
+              schema: {type: string}
   /keyed:
     get:
       security: [{key: []}]
@@ -586,6 +594,9 @@ func TestTransportInline(t *testing.T) {
 			want: []string{"/name"}},
 		{name: "json problem matched to problem+json", opts: []Option{MatchJSONMediaTypes()}, method: "PUT", path: itemPath, headers: auth, body: `{"name":"a"}`,
 			respHdr: map[string]string{"Content-Type": "application/json"}, status: 500, respBody: `{"title":"boom"}`, wantHits: 1},
+		{name: "undecodable undeclared media type", method: "PUT", path: itemPath, headers: auth, body: `{"name":"a"}`,
+			respHdr: map[string]string{"Content-Type": "text/html", "X-Rate": "3"}, status: 200, respBody: `<html>`,
+			want: []string{`Content-Type "text/html" is not declared`}, wantHits: 1},
 		{name: "api key present", method: "GET", path: "/keyed", headers: map[string]string{"X-Api-Key": "k-123456"},
 			status: 204, wantHits: 1},
 		{name: "api key missing", method: "GET", path: "/keyed", headers: map[string]string{"Authorization": bearer},
@@ -726,6 +737,39 @@ func TestReportOnly(t *testing.T) {
 	}
 	if req0 < 2 || resp0 < 1 {
 		t.Errorf("want >=2 request and >=1 response violations, got %v", reports[0])
+	}
+}
+
+// TestEventStream checks that a streamed response is handed over without
+// being read to its end (it has none).
+func TestEventStream(t *testing.T) {
+	s := inline(t)
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "data: one\n\n")
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-done:
+		}
+	}))
+	defer srv.Close()
+	defer close(done)
+	// A transport that waited for the end of the stream would block until
+	// this deadline and fail, instead of hanging the test binary.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/events", nil)
+	req.Header.Set("Authorization", bearer)
+	resp, err := (&http.Client{Transport: s.Transport(srv.Client().Transport)}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	line := make([]byte, len("data: one"))
+	if _, err := io.ReadFull(resp.Body, line); err != nil || string(line) != "data: one" {
+		t.Errorf("read %q, %v", line, err)
 	}
 }
 

@@ -29,7 +29,8 @@
 // Responses: that the status is declared (explicitly or by a default
 // response), declared response headers, and the body against the schema of
 // its media type. Bodies of media types kin-openapi has no decoder for (for
-// example text/xml or text/event-stream) are not checked.
+// example text/xml) and text/event-stream streams are neither read nor
+// checked; their media type must still be declared.
 //
 // format: uuid is checked (any 8-4-4-4-12 hexadecimal string, no version
 // check, because .NET and Auth0 identifiers are not all RFC 4122 v1-v5).
