@@ -48,7 +48,8 @@ func WithBasePath(paths ...string) Option {
 // report instead of failing it: invalid requests are sent anyway, and
 // responses are returned to the caller whatever they hold. report is called
 // at most once per exchange, after the response was validated (or the
-// request failed), from the goroutine that called RoundTrip. Use it to record
+// request failed), from the goroutine that called RoundTrip, so it must be
+// safe for concurrent use when the client is. Use it to record
 // violations in a suite that deliberately sends bad requests, or to log them
 // against a real server.
 func ReportOnly(report func(*Error)) Option {
