@@ -69,7 +69,9 @@ func (v Violation) String() string {
 // does not match the document. It lists every violation found (request
 // validation collects all of them; response validation stops at the first
 // failing header or the body). Use [errors.As] to get it from the error
-// returned by an [http.Client], which wraps it in a *url.Error.
+// returned by an [http.Client], which wraps it in a *url.Error. Log the
+// *Error rather than the client's error when the URL may carry a secret: the
+// *url.Error repeats the request URL, query string included.
 type Error struct {
 	Violations []Violation
 }
