@@ -50,5 +50,6 @@
 // cookie whose name suggests a credential (token, secret, key, password,
 // session, auth): such values are replaced with "[REDACTED]". Messages are
 // built from the validator's reasons, not from the bodies, and each message is
-// truncated to a bounded size.
+// truncated to a bounded size. The *url.Error an [http.Client] wraps the
+// error in repeats the request URL with its query string: see [Error].
 package contract
