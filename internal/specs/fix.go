@@ -14,6 +14,17 @@ import (
 // returns the fixed document as JSON: what oapi-codegen generates from and
 // what the contract tests serve with Prism.
 func (p *Pipeline) Fix(a API, upstream []byte) ([]byte, error) {
+	return p.fix(a, upstream, true)
+}
+
+// FixBaseline is Fix without the steps that only remove duplication: the
+// least the document needs for oapi-codegen's output to compile. It is the
+// "raw" side of the build-cost comparison.
+func (p *Pipeline) FixBaseline(a API, upstream []byte) ([]byte, error) {
+	return p.fix(a, upstream, false)
+}
+
+func (p *Pipeline) fix(a API, upstream []byte, dedup bool) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(upstream)).Decode(&doc); err != nil {
 		return nil, fmt.Errorf("%s: parse upstream spec: %w", a.Name, err)
@@ -22,6 +33,9 @@ func (p *Pipeline) Fix(a API, upstream []byte) ([]byte, error) {
 		s, err := stepByName(name)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", a.Name, err)
+		}
+		if s.Dedup && !dedup {
+			continue
 		}
 		if s.Apply(&doc) == 0 {
 			return nil, fmt.Errorf("%s: step %s changed nothing: upstream may have fixed it; remove it from pipeline.yaml", a.Name, name)

@@ -3,6 +3,7 @@ package specs
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -16,6 +17,10 @@ type Step struct {
 	Name string
 	// Why is the one-line reason, printed by `specs steps`.
 	Why string
+	// Dedup marks steps that only remove duplication (the same schema or
+	// body generated several times); the build-cost baseline leaves them
+	// out, keeping the steps without which the output does not compile.
+	Dedup bool
 	// Apply rewrites the document in place and returns how many places it
 	// changed; a step that changes nothing is reported as an error, so a
 	// fix that upstream made unnecessary is noticed and removed.
@@ -27,11 +32,19 @@ func Steps() []Step {
 	return []Step{
 		{
 			Name:  "unwrap-single-oneof",
+			Dedup: true,
 			Why:   "Swashbuckle wraps each $ref as oneOf:[$ref], which oapi-codegen turns into opaque union types; unwrap to the $ref, keeping nullable/readOnly siblings through allOf",
 			Apply: unwrapSingleOneOf,
 		},
 		{
+			Name:  "merge-identical-schemas",
+			Dedup: true,
+			Why:   "many component schemas are the same object under several names (Get/Create/Update...ResponseContent); keep one and make the others $refs to it, which oapi-codegen emits as type aliases",
+			Apply: mergeIdenticalSchemas,
+		},
+		{
 			Name:  "json-request-bodies-only",
+			Dedup: true,
 			Why:   "request bodies offered as application/json and also text/json, application/*+json or form-encoded generate one method per media type; keep application/json only",
 			Apply: jsonRequestBodiesOnly,
 		},
@@ -62,14 +75,20 @@ func stepByName(name string) (Step, error) {
 	return Step{}, fmt.Errorf("unknown step %q", name)
 }
 
-// unwrapSingleOneOf rewrites {oneOf: [{$ref: X}]} to {$ref: X}, or, when the
-// wrapper carries other keywords (nullable, readOnly, description ...), to
-// {allOf: [{$ref: X}], ...}: OpenAPI 3.0 ignores siblings of $ref, and the
-// nullable pointer is what breaks self-referencing schemas' recursion.
+// unwrapSingleOneOf rewrites {oneOf: [{$ref: X}]} (or anyOf) to {$ref: X},
+// or, when the wrapper carries other keywords (nullable, readOnly,
+// description ...), to {allOf: [{$ref: X}], ...}: OpenAPI 3.0 ignores
+// siblings of $ref, and the nullable pointer is what breaks self-referencing
+// schemas' recursion.
 func unwrapSingleOneOf(doc *yaml.Node) int {
 	n := 0
 	walk(doc, func(m *yaml.Node) {
-		one := get(m, "oneOf")
+		key := "oneOf"
+		one := get(m, key)
+		if one == nil {
+			key = "anyOf"
+			one = get(m, key)
+		}
 		if one == nil || one.Kind != yaml.SequenceNode || len(one.Content) != 1 {
 			return
 		}
@@ -78,7 +97,7 @@ func unwrapSingleOneOf(doc *yaml.Node) int {
 			return
 		}
 		n++
-		del(m, "oneOf")
+		del(m, key)
 		if len(m.Content) == 0 {
 			m.Content = ref.Content
 			return
@@ -215,4 +234,131 @@ func scimMediaTypeAsJSON(doc *yaml.Node) int {
 		}
 	})
 	return n
+}
+
+// mergeIdenticalSchemas replaces every component schema that is identical to
+// another one, ignoring documentation-only keywords (description, title,
+// examples, vendor extensions other than x-go-*/x-oapi-*), by a $ref to a
+// single canonical copy. It repeats until nothing changes, since merging
+// schemas can make the schemas that refer to them identical too. The
+// canonical copy is the one with a domain name (not ...RequestContent or
+// ...ResponseContent), then the shortest name, then the first in sort order.
+func mergeIdenticalSchemas(doc *yaml.Node) int {
+	schemas := get(get(root(doc), "components"), "schemas")
+	if schemas == nil {
+		return 0
+	}
+	const prefix = "#/components/schemas/"
+	alias := map[string]string{} // merged name -> canonical name
+	merged := 0
+	for {
+		groups := map[string][]string{}
+		var order []string
+		for i := 0; i+1 < len(schemas.Content); i += 2 {
+			name := schemas.Content[i].Value
+			if _, done := alias[name]; done {
+				continue
+			}
+			var b strings.Builder
+			fingerprint(&b, schemas.Content[i+1], func(ref string) string {
+				if c, ok := alias[strings.TrimPrefix(ref, prefix)]; ok {
+					return prefix + c
+				}
+				return ref
+			})
+			fp := b.String()
+			if _, seen := groups[fp]; !seen {
+				order = append(order, fp)
+			}
+			groups[fp] = append(groups[fp], name)
+		}
+		changed := 0
+		for _, fp := range order {
+			names := groups[fp]
+			if len(names) < 2 {
+				continue
+			}
+			slices.SortFunc(names, func(a, b string) int {
+				if x, y := isContentName(a), isContentName(b); x != y {
+					if x {
+						return 1
+					}
+					return -1
+				}
+				if len(a) != len(b) {
+					return len(a) - len(b)
+				}
+				return strings.Compare(a, b)
+			})
+			for _, name := range names[1:] {
+				alias[name] = names[0]
+				changed++
+			}
+		}
+		if changed == 0 {
+			break
+		}
+		merged += changed
+	}
+	for i := 0; i+1 < len(schemas.Content); i += 2 {
+		if c, ok := alias[schemas.Content[i].Value]; ok {
+			schemas.Content[i+1] = mapping(str("$ref"), str(prefix+c))
+		}
+	}
+	return merged
+}
+
+func isContentName(s string) bool {
+	return strings.HasSuffix(s, "RequestContent") || strings.HasSuffix(s, "ResponseContent")
+}
+
+// fingerprint writes a canonical form of n that ignores key order and
+// documentation-only keywords, with $ref values passed through ref.
+func fingerprint(b *strings.Builder, n *yaml.Node, ref func(string) string) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		type kv struct {
+			k string
+			v *yaml.Node
+		}
+		var kvs []kv
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			if docOnly(k) {
+				continue
+			}
+			kvs = append(kvs, kv{k, n.Content[i+1]})
+		}
+		slices.SortFunc(kvs, func(a, b kv) int { return strings.Compare(a.k, b.k) })
+		b.WriteByte('{')
+		for _, e := range kvs {
+			fmt.Fprintf(b, "%q:", e.k)
+			if e.k == "$ref" {
+				fmt.Fprintf(b, "%q", ref(e.v.Value))
+			} else {
+				fingerprint(b, e.v, ref)
+			}
+			b.WriteByte(',')
+		}
+		b.WriteByte('}')
+	case yaml.SequenceNode:
+		b.WriteByte('[')
+		for _, c := range n.Content {
+			fingerprint(b, c, ref)
+			b.WriteByte(',')
+		}
+		b.WriteByte(']')
+	case yaml.AliasNode:
+		fingerprint(b, n.Alias, ref)
+	default:
+		fmt.Fprintf(b, "%s%q", n.ShortTag(), n.Value)
+	}
+}
+
+func docOnly(key string) bool {
+	switch key {
+	case "description", "title", "example", "examples", "externalDocs":
+		return true
+	}
+	return strings.HasPrefix(key, "x-") && !strings.HasPrefix(key, "x-go") && !strings.HasPrefix(key, "x-oapi")
 }
