@@ -991,8 +991,10 @@ type ApplicationTemplatesListItem struct {
 	Self *string `json:"self,omitempty"`
 
 	// TemplateGroup Example: web-application
-	TemplateGroup *string   `json:"templateGroup,omitempty"`
-	Types         *[]string `json:"types,omitempty"`
+	TemplateGroup *string `json:"templateGroup,omitempty"`
+
+	// Types Example: ["react","angular"]
+	Types *[]string `json:"types,omitempty"`
 }
 
 // ApplicationTemplatesListItemCategory Example: DEFAULT
@@ -1379,6 +1381,7 @@ type CustomInboundProtocolMetaData struct {
 
 // CustomInboundProtocolProperty defines model for CustomInboundProtocolProperty.
 type CustomInboundProtocolProperty struct {
+	// AvailableValues Example: ["http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p","http://www.w3.org/2001/04/xmlenc#rsa-1_5"]
 	AvailableValues *[]string `json:"availableValues,omitempty"`
 
 	// DefaultValue Example: http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p
