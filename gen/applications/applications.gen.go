@@ -991,10 +991,8 @@ type ApplicationTemplatesListItem struct {
 	Self *string `json:"self,omitempty"`
 
 	// TemplateGroup Example: web-application
-	TemplateGroup *string `json:"templateGroup,omitempty"`
-
-	// Types Example: ["react","angular"]
-	Types *[]string `json:"types,omitempty"`
+	TemplateGroup *string   `json:"templateGroup,omitempty"`
+	Types         *[]string `json:"types,omitempty"`
 }
 
 // ApplicationTemplatesListItemCategory Example: DEFAULT
@@ -1381,7 +1379,6 @@ type CustomInboundProtocolMetaData struct {
 
 // CustomInboundProtocolProperty defines model for CustomInboundProtocolProperty.
 type CustomInboundProtocolProperty struct {
-	// AvailableValues Example: ["http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p","http://www.w3.org/2001/04/xmlenc#rsa-1_5"]
 	AvailableValues *[]string `json:"availableValues,omitempty"`
 
 	// DefaultValue Example: http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p
@@ -2145,8 +2142,6 @@ type TrustedAppConfiguration struct {
 	AndroidPackageName *string `json:"androidPackageName,omitempty"`
 
 	// AndroidThumbprints Decides the android thumbprints for the application.
-	//
-	// Example: ["18:94:0A:DE:63:77:B6:84:43:1E:85:8F:03:CF:8A:14:87:9C:DE:DF:EA:7A:25:53:CD:53:5A:AF:C3:54:A5:56"]
 	AndroidThumbprints *[]string `json:"androidThumbprints,omitempty"`
 
 	// AppleAppId Decides the apple app id for the application.

@@ -41,9 +41,7 @@ func (e GroupItemObjOp) Valid() bool {
 // ErrorForbidden defines model for ErrorForbidden.
 type ErrorForbidden struct {
 	// Detail Example: Operation is not permitted. You do not have permission to make this request.
-	Detail *string `json:"detail,omitempty"`
-
-	// Schemas Example: urn:ietf:params:scim:api:messages:2.0:Error
+	Detail  *string   `json:"detail,omitempty"`
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 403
@@ -53,9 +51,7 @@ type ErrorForbidden struct {
 // ErrorGroupAlreadyAvailable defines model for ErrorGroupAlreadyAvailable.
 type ErrorGroupAlreadyAvailable struct {
 	// Detail Example: Group with name: DEFAULT/manager already exists in the system.
-	Detail string `json:"detail"`
-
-	// Schemas Example: urn:ietf:params:scim:api:messages:2.0:Error
+	Detail  string    `json:"detail"`
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 409
@@ -65,9 +61,7 @@ type ErrorGroupAlreadyAvailable struct {
 // ErrorGroupNotAvailable defines model for ErrorGroupNotAvailable.
 type ErrorGroupNotAvailable struct {
 	// Detail Example: No Group with the id : 89a2a363-c90f-47e9-afae-949d026dad16 in the user store.
-	Detail string `json:"detail"`
-
-	// Schemas Example: urn:ietf:params:scim:api:messages:2.0:Error
+	Detail  string    `json:"detail"`
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 404
@@ -77,9 +71,7 @@ type ErrorGroupNotAvailable struct {
 // ErrorInvalidInput defines model for ErrorInvalidInput.
 type ErrorInvalidInput struct {
 	// Detail Example: Request is unparsable, syntactically incorrect, or violates schema.
-	Detail string `json:"detail"`
-
-	// Schemas Example: urn:ietf:params:scim:api:messages:2.0:Error
+	Detail  string    `json:"detail"`
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// ScimType Example: invalidSyntax
@@ -102,9 +94,7 @@ type ErrorNoGroupAvailable struct {
 // ErrorUnauthorized defines model for ErrorUnauthorized.
 type ErrorUnauthorized struct {
 	// Detail Example: Authorization failure. Authorization information was invalid or missing from your request.
-	Detail *string `json:"detail,omitempty"`
-
-	// Schemas Example: urn:ietf:params:scim:api:messages:2.0:Error
+	Detail  *string   `json:"detail,omitempty"`
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 401
@@ -194,9 +184,7 @@ type GroupResponseObject struct {
 // GroupSearchRequestObject defines model for GroupSearchRequestObject.
 type GroupSearchRequestObject struct {
 	// Filter Example: displayName eq manager
-	Filter *string `json:"filter,omitempty"`
-
-	// Schemas Example: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]
+	Filter  *string   `json:"filter,omitempty"`
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// StartIndex Example: 1
@@ -263,8 +251,6 @@ type PatchGroupOperationResponseObject struct {
 		// ResourceType Example: Group
 		ResourceType *string `json:"resourceType,omitempty"`
 	} `json:"meta,omitempty"`
-
-	// Schemas Example: ["urn:ietf:params:scim:schemas:core:2.0:Group"]
 	Schemas *[]string `json:"schemas,omitempty"`
 }
 

@@ -69,9 +69,7 @@ type EnterpriseUser struct {
 // ErrorForbidden defines model for ErrorForbidden.
 type ErrorForbidden struct {
 	// Detail Example: Operation is not permitted. You do not have permission to make this request.
-	Detail *string `json:"detail,omitempty"`
-
-	// Schemas Example: urn:ietf:params:scim:api:messages:2.0:Error
+	Detail  *string   `json:"detail,omitempty"`
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 403
@@ -81,9 +79,7 @@ type ErrorForbidden struct {
 // ErrorInternalServerError defines model for ErrorInternalServerError.
 type ErrorInternalServerError struct {
 	// Detail Example: Internal Server Error.
-	Detail string `json:"detail"`
-
-	// Schemas Example: urn:ietf:params:scim:api:messages:2.0:Error
+	Detail  string    `json:"detail"`
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 500
@@ -93,9 +89,7 @@ type ErrorInternalServerError struct {
 // ErrorInvalidInput defines model for ErrorInvalidInput.
 type ErrorInvalidInput struct {
 	// Detail Example: Request is unparsable, syntactically incorrect, or violates schema.
-	Detail string `json:"detail"`
-
-	// Schemas Example: urn:ietf:params:scim:api:messages:2.0:Error
+	Detail  string    `json:"detail"`
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// ScimType Example: invalidSyntax
@@ -108,9 +102,7 @@ type ErrorInvalidInput struct {
 // ErrorUnauthorized defines model for ErrorUnauthorized.
 type ErrorUnauthorized struct {
 	// Detail Example: Authorization failure. Authorization information was invalid or missing from your request.
-	Detail *string `json:"detail,omitempty"`
-
-	// Schemas Example: urn:ietf:params:scim:api:messages:2.0:Error
+	Detail  *string   `json:"detail,omitempty"`
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 401
@@ -120,9 +112,7 @@ type ErrorUnauthorized struct {
 // ErrorUserNotAvailable defines model for ErrorUserNotAvailable.
 type ErrorUserNotAvailable struct {
 	// Detail Example: No user with the id : 008bba85-451d-414b-87de-c03b5a1f4217 in the user store.
-	Detail string `json:"detail"`
-
-	// Schemas Example: urn:ietf:params:scim:api:messages:2.0:Error
+	Detail  string    `json:"detail"`
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 404
@@ -189,13 +179,11 @@ type UserObject struct {
 	PreferredLanguage *string                 `json:"preferredLanguage,omitempty"`
 	ProfileUrl        *string                 `json:"profileUrl,omitempty"`
 	Roles             *[]MultiValuedAttribute `json:"roles,omitempty"`
-
-	// Schemas Example: []
-	Schemas        *[]string          `json:"schemas,omitempty"`
-	Timezone       *string            `json:"timezone,omitempty"`
-	Title          *string            `json:"title,omitempty"`
-	EnterpriseUser *EnterpriseUser    `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitempty"`
-	WSO2Extension  *WSO2UserExtension `json:"urn:scim:wso2:schema,omitempty"`
+	Schemas           *[]string               `json:"schemas,omitempty"`
+	Timezone          *string                 `json:"timezone,omitempty"`
+	Title             *string                 `json:"title,omitempty"`
+	EnterpriseUser    *EnterpriseUser         `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitempty"`
+	WSO2Extension     *WSO2UserExtension      `json:"urn:scim:wso2:schema,omitempty"`
 
 	// UserName By default, the username should be the email address and it will be stored in the `DEFAULT` user store. However, if username validation is changed to `Alphanumeric` in your Asgardeo organization, you need to specify an alphanumeric value (a-z, A-Z, 0-9) as the username instead of the email.
 	//
@@ -211,10 +199,8 @@ type UserObjectListResponseObject struct {
 	Resources *[]UserResponseObject `json:"Resources,omitempty"`
 
 	// ItemsPerPage Example: 1
-	ItemsPerPage *int `json:"itemsPerPage,omitempty"`
-
-	// Schemas Example: ["urn:ietf:params:scim:api:messages:2.0:ListResponse"]
-	Schemas *[]string `json:"schemas,omitempty"`
+	ItemsPerPage *int      `json:"itemsPerPage,omitempty"`
+	Schemas      *[]string `json:"schemas,omitempty"`
 
 	// StartIndex Example: 1
 	StartIndex *int `json:"startIndex,omitempty"`
@@ -242,13 +228,11 @@ type UserObjectPassInvite struct {
 	PreferredLanguage *string                 `json:"preferredLanguage,omitempty"`
 	ProfileUrl        *string                 `json:"profileUrl,omitempty"`
 	Roles             *[]MultiValuedAttribute `json:"roles,omitempty"`
-
-	// Schemas Example: []
-	Schemas        *[]string          `json:"schemas,omitempty"`
-	Timezone       *string            `json:"timezone,omitempty"`
-	Title          *string            `json:"title,omitempty"`
-	EnterpriseUser *EnterpriseUser    `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitempty"`
-	WSO2Extension  *WSO2UserExtension `json:"urn:scim:wso2:schema,omitempty"`
+	Schemas           *[]string               `json:"schemas,omitempty"`
+	Timezone          *string                 `json:"timezone,omitempty"`
+	Title             *string                 `json:"title,omitempty"`
+	EnterpriseUser    *EnterpriseUser         `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitempty"`
+	WSO2Extension     *WSO2UserExtension      `json:"urn:scim:wso2:schema,omitempty"`
 
 	// UserName By default, the username should be the email address and it will be stored in the `DEFAULT` user store. However, if username validation is changed to `Alphanumeric` in your Asgardeo organization, you need to specify an alphanumeric value (a-z, A-Z, 0-9) as the username instead of the email.
 	//
@@ -293,13 +277,11 @@ type UserResponseObject struct {
 	PreferredLanguage *string                 `json:"preferredLanguage,omitempty"`
 	ProfileUrl        *string                 `json:"profileUrl,omitempty"`
 	Roles             *[]MultiValuedAttribute `json:"roles,omitempty"`
-
-	// Schemas Example: ["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]
-	Schemas        *[]string          `json:"schemas,omitempty"`
-	Timezone       *string            `json:"timezone,omitempty"`
-	Title          *string            `json:"title,omitempty"`
-	EnterpriseUser *EnterpriseUser    `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitempty"`
-	WSO2Extension  *WSO2UserExtension `json:"urn:scim:wso2:schema,omitempty"`
+	Schemas           *[]string               `json:"schemas,omitempty"`
+	Timezone          *string                 `json:"timezone,omitempty"`
+	Title             *string                 `json:"title,omitempty"`
+	EnterpriseUser    *EnterpriseUser         `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitempty"`
+	WSO2Extension     *WSO2UserExtension      `json:"urn:scim:wso2:schema,omitempty"`
 
 	// UserName Example: DEFAULT/kim@gmail.com
 	UserName             *string                 `json:"userName,omitempty"`
@@ -354,13 +336,11 @@ type UserUpdateObject struct {
 	PreferredLanguage *string                 `json:"preferredLanguage,omitempty"`
 	ProfileUrl        *string                 `json:"profileUrl,omitempty"`
 	Roles             *[]MultiValuedAttribute `json:"roles,omitempty"`
-
-	// Schemas Example: []
-	Schemas        *[]string          `json:"schemas,omitempty"`
-	Timezone       *string            `json:"timezone,omitempty"`
-	Title          *string            `json:"title,omitempty"`
-	EnterpriseUser *EnterpriseUser    `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitempty"`
-	WSO2Extension  *WSO2UserExtension `json:"urn:scim:wso2:schema,omitempty"`
+	Schemas           *[]string               `json:"schemas,omitempty"`
+	Timezone          *string                 `json:"timezone,omitempty"`
+	Title             *string                 `json:"title,omitempty"`
+	EnterpriseUser    *EnterpriseUser         `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitempty"`
+	WSO2Extension     *WSO2UserExtension      `json:"urn:scim:wso2:schema,omitempty"`
 
 	// UserName Example: DEFAULT/kim@gmail.com
 	UserName             *string                 `json:"userName,omitempty"`

@@ -59,6 +59,11 @@ func Steps() []Step {
 			Apply: scimMediaTypeAsJSON,
 		},
 		{
+			Name:  "drop-mistyped-examples",
+			Why:   "examples that contradict their schema's type (an array example on a string item, a list on an object) make Prism --errors answer 500 and validators fail; drop them so mocks generate from the schema",
+			Apply: dropMistypedExamples,
+		},
+		{
 			Name:  "type-untyped-enums",
 			Why:   "enum schemas without a type become interface{} with no constants, and a null in an enum becomes a junk constant; infer the type from the values and drop null",
 			Apply: typeUntypedEnums,
@@ -361,4 +366,42 @@ func docOnly(key string) bool {
 		return true
 	}
 	return strings.HasPrefix(key, "x-") && !strings.HasPrefix(key, "x-go") && !strings.HasPrefix(key, "x-oapi")
+}
+
+// dropMistypedExamples removes "example" values whose JSON kind contradicts
+// the single type their schema declares.
+func dropMistypedExamples(doc *yaml.Node) int {
+	n := 0
+	walk(doc, func(m *yaml.Node) {
+		t, ex := get(m, "type"), get(m, "example")
+		if t == nil || ex == nil || t.Kind != yaml.ScalarNode || ex.Kind == yaml.AliasNode {
+			return
+		}
+		if !exampleFits(t.Value, ex) {
+			del(m, "example")
+			n++
+		}
+	})
+	return n
+}
+
+func exampleFits(typ string, ex *yaml.Node) bool {
+	if ex.ShortTag() == "!!null" {
+		return true // nullability is another keyword's business
+	}
+	switch typ {
+	case "array":
+		return ex.Kind == yaml.SequenceNode
+	case "object":
+		return ex.Kind == yaml.MappingNode
+	case "string":
+		return ex.Kind == yaml.ScalarNode
+	case "integer":
+		return ex.ShortTag() == "!!int"
+	case "number":
+		return ex.ShortTag() == "!!int" || ex.ShortTag() == "!!float"
+	case "boolean":
+		return ex.ShortTag() == "!!bool"
+	}
+	return true
 }

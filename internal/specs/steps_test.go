@@ -65,6 +65,12 @@ func TestSteps(t *testing.T) {
 			2,
 		},
 		{
+			"drop-mistyped-examples",
+			`{"a":{"type":"string","example":["x"]},"b":{"type":"object","example":[{}]},"c":{"type":"array","example":["x"]},"d":{"type":"integer","example":"1"},"e":{"type":"string","example":"ok"},"f":{"type":["string","null"],"example":1}}`,
+			`{"a":{"type":"string"},"b":{"type":"object"},"c":{"type":"array","example":["x"]},"d":{"type":"integer"},"e":{"type":"string","example":"ok"},"f":{"type":["string","null"],"example":1}}`,
+			3,
+		},
+		{
 			"scim-media-type-as-json",
 			"paths:\n  /Users:\n    post:\n      requestBody:\n        content:\n          application/scim+json: {}\n      responses:\n        '201':\n          content:\n            application/scim+json: {}\n",
 			`{"paths":{"/Users":{"post":{"requestBody":{"content":{"application/json":{}}},"responses":{"201":{"content":{"application/json":{}}}}}}}}`,
