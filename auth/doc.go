@@ -1,0 +1,44 @@
+// Package auth gets OAuth 2.0 client-credentials tokens (RFC 6749 §4.4) for
+// the management APIs of Umbraco, Auth0 and Asgardeo, caches them for their
+// lifetime and adds them to outgoing requests.
+//
+// A [Source] is built from a [Config] (see the presets [Umbraco], [Auth0] and
+// [Asgardeo]) and is safe for concurrent use. Share one Source per client
+// identity: it exists so that many goroutines reuse one token instead of
+// flooding the vendor's token endpoint.
+//
+// # Cache behaviour
+//
+// A token is fresh for most of its lifetime and is then returned with a single
+// atomic load. In the last part of its lifetime (the stale window, 10–20 % of
+// the lifetime by default, jittered per token so that replicas do not refresh
+// in lockstep, see [WithRefreshWindow]) the first caller starts one
+// background refresh and every caller keeps getting the current token, so no
+// request waits for the token endpoint while a valid token exists.
+//
+// A token is no longer used once it is within a small safety margin of its
+// expiry (5 % of its lifetime, at most 10 s). When no usable token exists,
+// callers wait for a single shared fetch; each waiter honours its own context,
+// and a caller that gives up does not cancel the fetch, which runs with its
+// own timeout ([WithTimeout]).
+//
+// A failed fetch is never cached. Further attempts are spaced by bounded,
+// jittered exponential backoff ([WithBackoff]), stretched to honour a
+// Retry-After header; during the backoff, callers get the last error at once
+// unless a still-usable token exists, which keeps being served.
+//
+// # Token lifetime
+//
+// Expiry is measured from when the token request was sent. expires_in may be a
+// JSON number or a numeric string. When it is absent the token is assumed to
+// live [DefaultLifetime]. Values above [MaxLifetime] are capped to it, so a
+// bogus or huge value (1e12) still leads to a refresh within a day. A value of
+// 0 yields a token that is handed to the callers waiting for that fetch but is
+// never served from the cache. A negative value is an error.
+//
+// # Secrets
+//
+// The client secret and access tokens never appear in errors, log records or
+// the fmt/slog output of [Config] and [Source]; text that the token endpoint
+// sends back is scrubbed of the secret before it is put in an [Error].
+package auth
