@@ -37,7 +37,11 @@ func TestNewValidation(t *testing.T) {
 		{"bad encoding", func() Config { c := ok("https://a.example/t"); c.Encoding = 9; return c }(), nil, "Encoding"},
 		{"reserved param", func() Config { c := ok("https://a.example/t"); c.Params = url.Values{"client_secret": {"x"}}; return c }(), nil, "client_secret"},
 		{"bad scope", func() Config { c := ok("https://a.example/t"); c.Scopes = []string{"a b"}; return c }(), nil, "scope"},
-		{"extra param", func() Config { c := ok("https://a.example/t"); c.Params = url.Values{"organization": {"org_1"}}; return c }(), nil, ""},
+		{"extra param", func() Config {
+			c := ok("https://a.example/t")
+			c.Params = url.Values{"organization": {"org_1"}}
+			return c
+		}(), nil, ""},
 		{"zero timeout", ok("https://a.example/t"), []Option{WithTimeout(0)}, "WithTimeout"},
 		{"window 1", ok("https://a.example/t"), []Option{WithRefreshWindow(1, 0)}, "fraction"},
 		{"window NaN", ok("https://a.example/t"), []Option{WithRefreshWindow(0.2, 2)}, "jitter"},
