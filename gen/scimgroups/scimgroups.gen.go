@@ -142,6 +142,7 @@ type GroupPutResponseObject struct {
 
 		// ResourceType Example: Group
 		ResourceType *string `json:"resourceType,omitempty"`
+		Version      *string `json:"version,omitempty"`
 	} `json:"meta,omitempty"`
 	Schemas *[]string `json:"schemas,omitempty"`
 }
@@ -176,6 +177,7 @@ type GroupResponseObject struct {
 
 		// ResourceType Example: Group
 		ResourceType *string `json:"resourceType,omitempty"`
+		Version      *string `json:"version,omitempty"`
 	} `json:"meta,omitempty"`
 	Roles   *[]MultiValuedAttribute `json:"roles,omitempty"`
 	Schemas *[]string               `json:"schemas,omitempty"`
@@ -250,6 +252,7 @@ type PatchGroupOperationResponseObject struct {
 
 		// ResourceType Example: Group
 		ResourceType *string `json:"resourceType,omitempty"`
+		Version      *string `json:"version,omitempty"`
 	} `json:"meta,omitempty"`
 	Schemas *[]string `json:"schemas,omitempty"`
 }
@@ -270,9 +273,12 @@ type GroupOb struct {
 		LastModified *string `json:"lastModified,omitempty"`
 
 		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
-		Location *string `json:"location,omitempty"`
+		Location     *string `json:"location,omitempty"`
+		ResourceType *string `json:"resourceType,omitempty"`
+		Version      *string `json:"version,omitempty"`
 	} `json:"meta,omitempty"`
-	Roles *[]MultiValuedAttribute `json:"roles,omitempty"`
+	Roles   *[]MultiValuedAttribute `json:"roles,omitempty"`
+	Schemas *[]string               `json:"schemas,omitempty"`
 }
 
 // ListGroupsParams defines parameters for ListGroups.

@@ -269,6 +269,7 @@ type UserResponseObject struct {
 
 		// ResourceType Example: User
 		ResourceType *string `json:"resourceType,omitempty"`
+		Version      *string `json:"version,omitempty"`
 	} `json:"meta"`
 	Name              *Name                   `json:"name,omitempty"`
 	NickName          *string                 `json:"nickName,omitempty"`
