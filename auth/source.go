@@ -159,6 +159,10 @@ func (s *Source) get(ctx context.Context) (*entry, error) {
 
 func (s *Source) slow(ctx context.Context, now time.Time) (*entry, error) {
 	if e := s.current.Load(); e != nil && now.Before(e.expireAt) {
+		if now.Before(e.refreshAt) {
+			// Replaced by a fresh token since get loaded the old one.
+			return e, nil
+		}
 		// Stale but usable: serve it; the caller that wins the swap starts
 		// the background refresh.
 		next := e.nextTry.Load()
@@ -271,6 +275,7 @@ func (s *Source) newEntry(f fetched, sent time.Time) *entry {
 		expireAt:  sent.Add(life - margin),
 		refreshAt: sent.Add(life - max(window, margin)),
 	}
+	e.nextTry.Store(e.refreshAt.UnixNano())
 	e.token.Expiry = sent.Add(life)
 	e.token.ExpiresIn = int64(life / time.Second)
 	return e
