@@ -100,6 +100,32 @@ func TestCheckFormats(t *testing.T) {
 			},
 		},
 		{
+			name: "SCIM error without the URN, as in Asgardeo's spec examples", status: 404, contentType: "application/json",
+			body:     `{"status":"404","schemas":["string"],"detail":"No user with the id : 008b in the user store."}`,
+			wantText: "POST https://cms.example/umbraco/management/api/v1/user: 404 Not Found: No user with the id : 008b in the user store.",
+			check: func(t *testing.T, e *Error) {
+				if e.SCIM == nil || e.SCIM.Status != 404 {
+					t.Errorf("SCIM = %+v", e.SCIM)
+				}
+			},
+		},
+		{
+			name: "SCIM recognised by media type", status: 400, contentType: "application/scim+json",
+			body:     `{"scimType":"invalidFilter","detail":"bad filter"}`,
+			wantText: "POST https://cms.example/umbraco/management/api/v1/user: 400 Bad Request: invalidFilter: bad filter",
+			wantCode: "invalidFilter",
+		},
+		{
+			name: "problem details with detail but no schemas is not SCIM", status: 404, contentType: "application/json",
+			body:     `{"title":"Not found","status":404,"detail":"gone"}`,
+			wantText: "POST https://cms.example/umbraco/management/api/v1/user: 404 Not Found: Not found: gone",
+			check: func(t *testing.T, e *Error) {
+				if e.Problem == nil || e.SCIM != nil {
+					t.Errorf("Problem = %+v, SCIM = %+v", e.Problem, e.SCIM)
+				}
+			},
+		},
+		{
 			name: "Asgardeo applications API", status: 409, contentType: "application/json",
 			body:     `{"code":"APP-60007","message":"Conflict","description":"An application with the name: demo already exists.","traceId":"0e1b2c"}`,
 			wantText: "POST https://cms.example/umbraco/management/api/v1/user: 409 Conflict: APP-60007: Conflict: An application with the name: demo already exists.",

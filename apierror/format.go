@@ -69,7 +69,7 @@ func (e *Error) parseBody(body []byte) {
 		return
 	}
 	switch {
-	case slices.Contains(strs(m["schemas"]), SCIMErrorSchema):
+	case isSCIM(m, e.ContentType):
 		s := &SCIMError{Schemas: strs(m["schemas"]), Status: num(m["status"]), ScimType: str(m["scimType"]), Detail: str(m["detail"])}
 		e.SCIM, e.Code, e.Message = s, s.ScimType, s.Detail
 	case has(m, "statusCode") && (has(m, "message") || has(m, "error")):
@@ -102,9 +102,27 @@ func (e *Error) parseBody(body []byte) {
 	}
 }
 
+// isSCIM recognises a SCIM error: by its schema URN, or, since servers and
+// spec examples do not always send the URN, by a schemas array or the SCIM
+// media type together with SCIM's detail or scimType.
+func isSCIM(m map[string]json.RawMessage, contentType string) bool {
+	if slices.Contains(strs(m["schemas"]), SCIMErrorSchema) {
+		return true
+	}
+	scimish := has(m, "detail") || has(m, "scimType")
+	return scimish && (strs(m["schemas"]) != nil || mediaType(contentType) == "application/scim+json")
+}
+
 func isProblemType(contentType string) bool {
+	return mediaType(contentType) == "application/problem+json"
+}
+
+func mediaType(contentType string) string {
 	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && mt == "application/problem+json"
+	if err != nil {
+		return ""
+	}
+	return mt
 }
 
 func has(m map[string]json.RawMessage, k string) bool {
