@@ -29,6 +29,13 @@
 // replayed (Body set, GetBody nil) is never retried; requests built with
 // http.NewRequest from bytes, strings or bytes.Buffer, as oapi-codegen
 // clients do, are replayable.
+//
+// # Time limits
+//
+// An http.Client Timeout or a context deadline bounds all attempts and waits
+// together; a wait that would outlast the deadline is not started, the last
+// response is returned instead. A wait the server asks for beyond
+// [Transport.MaxWait] is not honoured either.
 package retry
 
 import (
@@ -62,10 +69,10 @@ type Transport struct {
 	// DefaultMaxRetries; a negative value disables retrying.
 	MaxRetries int
 
-	// BaseDelay is the backoff before the first retry when the server gives
-	// no hint; it doubles per retry. The actual wait is drawn uniformly from
-	// [0, BaseDelay*2^retry) (full jitter), never above MaxWait. Zero means
-	// DefaultBaseDelay.
+	// BaseDelay is the backoff limit for the first retry when the server
+	// gives no hint; it doubles per retry, up to MaxWait. The actual wait is
+	// drawn uniformly from zero to that limit (full jitter), so concurrent
+	// clients spread out. Zero means DefaultBaseDelay.
 	BaseDelay time.Duration
 
 	// MaxWait is the longest single wait. Computed backoff is capped at it;
@@ -98,6 +105,7 @@ type Transport struct {
 
 // Event describes one retry, passed to [Transport.OnRetry].
 type Event struct {
+	// Method is the request method.
 	Method string
 	// URL is the request URL with query values and user info redacted.
 	URL string

@@ -686,3 +686,48 @@ func TestBackoffJitterBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentUse shares one Transport between goroutines (run with
+// -race): each request is answered 503 once, then 200, keyed by a header,
+// so every request succeeds after exactly one retry.
+func TestConcurrentUse(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.Header.Get("X-Id")]++
+		n := seen[r.Header.Get("X-Id")]
+		mu.Unlock()
+		if n == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	defer srv.Close()
+	var retries sync.Map
+	tr := (&fakeTime{now: epoch}).install(&Transport{OnRetry: func(e Event) { retries.Store(e.URL, e.Retry) }})
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/"+strconv.Itoa(i), nil)
+			req.Header.Set("X-Id", strconv.Itoa(i))
+			resp, err := tr.RoundTrip(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				t.Errorf("request %d: status %d", i, resp.StatusCode)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range 8 {
+		if seen[strconv.Itoa(i)] != 2 {
+			t.Errorf("request %d reached the server %d times, want 2", i, seen[strconv.Itoa(i)])
+		}
+		if r, _ := retries.Load(srv.URL + "/" + strconv.Itoa(i)); r != 1 {
+			t.Errorf("request %d: last retry number %v, want 1", i, r)
+		}
+	}
+}
