@@ -46,10 +46,12 @@ func PagePerPage[T any](ctx context.Context, perPage int, fetch func(ctx context
 // SCIM iterates a SCIM 2.0 list response (RFC 7644 section 3.4.2.4), as
 // served by Asgardeo's /scim2/Users and /scim2/Groups. fetch performs one
 // call for count resources from the 1-based startIndex and returns the
-// Resources and totalResults.
+// Resources (nil when the server omits them, as RFC 7644 allows for an empty
+// result) and totalResults, or a negative total if the response has none.
 //
 // Iteration ends once totalResults resources were read; a page shorter than
-// count is accepted mid-way (servers may cap count).
+// count is accepted mid-way (servers may cap count). Without a total, the
+// first page shorter than count ends it.
 func SCIM[T any](ctx context.Context, count int, fetch func(ctx context.Context, startIndex, count int) (resources []T, totalResults int, err error)) iter.Seq2[T, error] {
 	if count <= 0 {
 		return fail[T](fmt.Errorf("paginate: SCIM: count must be positive, got %d", count))
