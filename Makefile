@@ -39,3 +39,8 @@ test: fix
 ## build-cost: measure build time and memory of gen/ against raw oapi-codegen output into docs/build-cost.md.
 build-cost: specs
 	$(GO) run ./internal/cmd/buildcost -out docs/build-cost.md
+
+.PHONY: bench-auth
+## bench-auth: auth.Source vs golang.org/x/oauth2 on one local token endpoint, one table (~30 s; see docs/benchmarks.md).
+bench-auth:
+	$(GO) run ./auth/internal/authbench
