@@ -12,7 +12,7 @@ func TestCompareBearer(t *testing.T) {
 	const tok = "eyJ.secret-token.value"
 	tests := []struct {
 		name, header, want string
-		wantProblem       string
+		wantProblem        string
 	}{
 		{"match", "Bearer " + tok, tok, ""},
 		{"scheme case-insensitive", "bearer " + tok, tok, ""},

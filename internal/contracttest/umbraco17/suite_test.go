@@ -7,7 +7,8 @@ import (
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
-	"github.com/mgmtapi/mgmtapi/gen/umbraco17")
+	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
+)
 
 // newClient returns the generated client for t: authenticated by the
 // Source, every request checked (token sent == Source's token, contract).
