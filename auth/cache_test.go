@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/oauth2"
 )
 
 func tokenNumber(t testing.TB, tok string) int {
@@ -223,5 +225,60 @@ func TestClose(t *testing.T) {
 	}
 	if _, err := src.Token(t.Context()); !errors.Is(err, ErrClosed) && !errors.Is(err, context.Canceled) {
 		t.Fatalf("Token after Close: %v", err)
+	}
+}
+
+// TestStaleWindow pins the proportional, jittered stale window and the expiry
+// margin for short and long tokens.
+func TestStaleWindow(t *testing.T) {
+	sent := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name              string
+		life              time.Duration
+		fraction, jitter  float64
+		rand              float64
+		wantRefresh, want time.Duration // refreshAt and expireAt after sent
+	}{
+		{"299 s, earliest", 299 * time.Second, 0.2, 0.5, 0, 239200 * time.Millisecond, 289 * time.Second},
+		{"299 s, latest", 299 * time.Second, 0.2, 0.5, 1, 269100 * time.Millisecond, 289 * time.Second},
+		{"24 h, earliest", 24 * time.Hour, 0.2, 0.5, 0, 1152 * time.Minute, 24*time.Hour - 10*time.Second},
+		{"24 h, latest", 24 * time.Hour, 0.2, 0.5, 1, 1296 * time.Minute, 24*time.Hour - 10*time.Second},
+		{"no window: refresh at the margin", 100 * time.Second, 0, 0, 0.5, 95 * time.Second, 95 * time.Second},
+		{"3 s test token, half window", 3 * time.Second, 0.5, 0, 0.3, 1500 * time.Millisecond, 2850 * time.Millisecond},
+		{"zero lifetime", 0, 0.2, 0.5, 0.5, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &Source{o: options{fraction: tt.fraction, jitter: tt.jitter, rand: func() float64 { return tt.rand }}}
+			e := s.newEntry(fetched{token: &oauth2.Token{AccessToken: "a"}, lifetime: tt.life}, sent)
+			if got := e.refreshAt.Sub(sent); got != tt.wantRefresh {
+				t.Errorf("refresh after %s, want %s", got, tt.wantRefresh)
+			}
+			if got := e.expireAt.Sub(sent); got != tt.want {
+				t.Errorf("unusable after %s, want %s", got, tt.want)
+			}
+			if !e.token.Expiry.Equal(sent.Add(tt.life)) || e.header != "Bearer a" {
+				t.Errorf("expiry %s header %q", e.token.Expiry, e.header)
+			}
+		})
+	}
+}
+
+// TestExpiryFromSend: the lifetime counts from when the request was sent, not
+// from when the slow answer arrived.
+func TestExpiryFromSend(t *testing.T) {
+	clk := newFakeClock()
+	start := clk.Now()
+	te := newTokenEndpoint(t, 100, func(w http.ResponseWriter, r *http.Request, n int64) {
+		clk.Advance(30 * time.Second) // the endpoint takes 30 s (fake)
+		writeToken(w, "slow", 100)
+	})
+	src := mustNew(t, testConfig(te.URL), withClock(clk))
+	tok, err := src.Token(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tok.Expiry.Equal(start.Add(100 * time.Second)) {
+		t.Fatalf("expiry %s after start, want 100s", tok.Expiry.Sub(start))
 	}
 }
