@@ -5,7 +5,7 @@ export SPECS_MIRROR
 GO ?= go
 SPECS = $(GO) run ./internal/cmd/specs
 
-.PHONY: generate specs fix check-gen spec-diff test build-cost
+.PHONY: generate specs fix check-gen spec-diff test build-cost contract demo
 
 ## generate: sync the pinned specs, apply our fixes, regenerate gen/ and build everything.
 generate:
@@ -44,3 +44,12 @@ build-cost: specs
 ## bench-auth: auth.Source vs golang.org/x/oauth2 on one local token endpoint, one table (~30 s; see docs/benchmarks.md).
 bench-auth:
 	$(GO) run ./auth/internal/authbench
+
+## contract: the Prism contract suites of every API (internal/contracttest), verbose so the per-API coverage lines show.
+contract: fix
+	$(GO) test -race -count=1 -v ./internal/contracttest/...
+
+## demo: the documentation's sample (examples/demo), offline against a local token server and Prism unless the vendor variables are set.
+demo: fix
+	$(GO) run ./examples/demo
+
