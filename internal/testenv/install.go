@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -12,10 +13,6 @@ import (
 	"runtime"
 	"syscall"
 )
-
-// stampFile records, inside node_modules, the hash of the lockfile that
-// node_modules was installed from, so a changed lockfile triggers npm ci.
-const stampFile = ".mgmtapi-lock-sha256"
 
 // Dir returns the absolute path of the testdata folder that holds
 // package.json, package-lock.json and the server scripts.
@@ -48,8 +45,8 @@ func Dir() (string, error) {
 }
 
 // InstallNode makes sure the pinned npm packages are installed in Dir and
-// returns Dir. It runs "npm ci" when node_modules is missing or was installed
-// from a different lockfile. A file lock serialises installs, because go test
+// returns Dir. It runs "npm ci" when node_modules is missing or does not match
+// package-lock.json. A file lock serialises installs, because go test
 // runs the packages of ./... as parallel processes that may all call it.
 func InstallNode() (string, error) {
 	dir, err := Dir()
@@ -63,23 +60,16 @@ func InstallNode() (string, error) {
 	if err != nil {
 		return "", errors.New("testenv: npm is not installed or not on PATH (it comes with Node.js)")
 	}
-	lock, err := os.ReadFile(filepath.Join(dir, "package-lock.json"))
-	if err != nil {
-		return "", fmt.Errorf("testenv: %w", err)
-	}
-	sum := sha256.Sum256(lock)
-	want := hex.EncodeToString(sum[:])
-	stamp := filepath.Join(dir, "node_modules", stampFile)
-	if upToDate(stamp, want) {
+	if installed(dir) {
 		return dir, nil
 	}
-
-	unlock, err := lockFile(filepath.Join(os.TempDir(), "mgmtapi-testenv-"+want[:16]+".lock"))
+	sum := sha256.Sum256([]byte(dir))
+	unlock, err := lockFile(filepath.Join(os.TempDir(), "mgmtapi-testenv-"+hex.EncodeToString(sum[:8])+".lock"))
 	if err != nil {
 		return "", err
 	}
 	defer unlock()
-	if upToDate(stamp, want) { // another process installed while we waited
+	if installed(dir) { // another process installed while we waited
 		return dir, nil
 	}
 
@@ -93,15 +83,54 @@ func InstallNode() (string, error) {
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("testenv: npm ci in %s: %w\n%s", dir, err, tail(out.Bytes(), 4000))
 	}
-	if err := os.WriteFile(stamp, []byte(want), 0o644); err != nil {
-		return "", fmt.Errorf("testenv: %w", err)
+	if !installed(dir) {
+		return "", fmt.Errorf("testenv: npm ci in %s left node_modules out of step with package-lock.json", dir)
 	}
 	return dir, nil
 }
 
-func upToDate(stamp, want string) bool {
-	b, err := os.ReadFile(stamp)
-	return err == nil && string(b) == want
+// lockfile is the part of package-lock.json (and of npm's record of what it
+// installed, node_modules/.package-lock.json) that installed compares.
+type lockfile struct {
+	Packages map[string]struct {
+		Version  string `json:"version"`
+		Optional bool   `json:"optional"`
+	} `json:"packages"`
+}
+
+// installed reports whether node_modules holds exactly the versions that
+// package-lock.json pins, judged by the record npm ci leaves in
+// node_modules/.package-lock.json. Optional packages for other platforms
+// (fsevents) may be missing. So an install by .ci/run's own "npm ci" counts,
+// and a changed lockfile triggers a new install.
+func installed(dir string) bool {
+	var want, got lockfile
+	if readJSON(filepath.Join(dir, "package-lock.json"), &want) != nil ||
+		readJSON(filepath.Join(dir, "node_modules", ".package-lock.json"), &got) != nil ||
+		len(want.Packages) == 0 {
+		return false
+	}
+	for name, w := range want.Packages {
+		if name == "" {
+			continue
+		}
+		g, ok := got.Packages[name]
+		if !ok && w.Optional {
+			continue
+		}
+		if !ok || g.Version != w.Version {
+			return false
+		}
+	}
+	return true
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
 }
 
 // lockFile takes an exclusive flock on path, waiting for it, and returns the

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -227,5 +229,40 @@ func assertGone(t *testing.T, pid int, origin string) {
 	if c, err := net.DialTimeout("tcp", u.Host, time.Second); err == nil {
 		c.Close()
 		t.Errorf("%s still accepts connections after Close", u.Host)
+	}
+}
+
+func TestInstalled(t *testing.T) {
+	const lock = `{"packages":{"":{"name":"x"},"node_modules/a":{"version":"1.0.0"},"node_modules/fsevents":{"version":"2.3.3","optional":true}}}`
+	tests := []struct {
+		name   string
+		hidden string // node_modules/.package-lock.json; "" means absent
+		want   bool
+	}{
+		{"match, optional package absent", `{"packages":{"node_modules/a":{"version":"1.0.0"}}}`, true},
+		{"match with optional package", `{"packages":{"node_modules/a":{"version":"1.0.0"},"node_modules/fsevents":{"version":"2.3.3"}}}`, true},
+		{"other version", `{"packages":{"node_modules/a":{"version":"1.0.1"}}}`, false},
+		{"package missing", `{"packages":{}}`, false},
+		{"not installed", "", false},
+		{"corrupt record", `{`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "package-lock.json"), []byte(lock), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if tt.hidden != "" {
+				if err := os.MkdirAll(filepath.Join(dir, "node_modules"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, "node_modules", ".package-lock.json"), []byte(tt.hidden), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := installed(dir); got != tt.want {
+				t.Fatalf("installed = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
