@@ -192,7 +192,7 @@ func (s *Source) slow(ctx context.Context, now time.Time) (*entry, error) {
 			s.mu.Unlock()
 			return nil, ErrClosed
 		}
-		if s.lastErr != nil && now.Before(s.retryAt) {
+		if s.lastErr != nil && s.o.now().Before(s.retryAt) {
 			err := s.lastErr
 			s.mu.Unlock()
 			return nil, err
