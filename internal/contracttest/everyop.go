@@ -45,7 +45,7 @@ type plan struct {
 	header      http.Header
 	body        []byte
 	contentType string
-	noBody      bool // an optional body was left out
+	noBody      string // why an optional body was left out; "" when sent
 	skip        string
 	parse       Parser
 }
@@ -117,8 +117,8 @@ func (e *Env) EveryOperation(t *testing.T, parsers map[string]Parser, skips map[
 	close(next)
 	wg.Wait()
 
-	var skipped []string
-	exercised, failed, noBody := 0, 0, 0
+	var skipped, bodiless []string
+	exercised, failed := 0, 0
 	for _, r := range results {
 		known, isKnown := skips[r.String()]
 		switch {
@@ -134,14 +134,15 @@ func (e *Env) EveryOperation(t *testing.T, parsers map[string]Parser, skips map[
 			t.Errorf("%s (%s): %s", r, r.ID, r.err)
 		default:
 			exercised++
-			if r.noBody {
-				noBody++
+			if r.noBody != "" {
+				bodiless = append(bodiless, fmt.Sprintf("%s (%s)", r, r.noBody))
 			}
 		}
 	}
 	line := fmt.Sprintf("coverage %s: %d/%d operations exercised", e.API, exercised, len(ops))
-	if noBody > 0 {
-		line += fmt.Sprintf(" (%d without their optional body)", noBody)
+	if len(bodiless) > 0 {
+		line += fmt.Sprintf(" (%d without their optional body)", len(bodiless))
+		t.Logf("%s: sent without their optional body: %s", e.API, strings.Join(bodiless, ", "))
 	}
 	if failed > 0 {
 		line += fmt.Sprintf("; %d FAILED", failed)
@@ -347,7 +348,7 @@ func (e *Env) planBody(pl *plan, rb *openapi3.RequestBody) {
 		if rb.Required {
 			pl.skip = "required body of media type " + strings.Join(sortedKeys(rb.Content), ", ") + ", not JSON"
 		} else {
-			pl.noBody = true
+			pl.noBody = "body of media type " + strings.Join(sortedKeys(rb.Content), ", ") + ", not JSON"
 		}
 		return
 	}
@@ -375,11 +376,12 @@ func (e *Env) planBody(pl *plan, rb *openapi3.RequestBody) {
 		body, found = sm.sample(media.Schema)
 	}
 	if !found {
+		err := sm.validate(media.Schema.Value, mustNormalize(sm.build(media.Schema.Value, 0)))
+		why := "no valid example, and the body synthesized from the schema is invalid: " + firstLine(fmt.Sprint(err))
 		if rb.Required {
-			err := sm.validate(media.Schema.Value, mustNormalize(sm.build(media.Schema.Value, 0)))
-			pl.skip = "required body without a valid example, and the body synthesized from the schema is invalid: " + firstLine(fmt.Sprint(err))
+			pl.skip = "required body: " + why
 		} else {
-			pl.noBody = true
+			pl.noBody = why
 		}
 		return
 	}

@@ -74,6 +74,12 @@ func TestSample(t *testing.T) {
 		{"object required only", openapi3.NewObjectSchema().
 			WithProperty("a", str()).WithProperty("b", str()).WithRequired([]string{"a"}),
 			map[string]any{"a": "x"}},
+		{"literal pattern", str().WithPattern(`^simplified/1\.0$`), "simplified/1.0"},
+		{"minProperties adds optional", func() *openapi3.Schema {
+			o := openapi3.NewObjectSchema().WithProperty("b", str()).WithProperty("a", openapi3.NewBoolSchema())
+			o.MinProps = 1
+			return o
+		}(), map[string]any{"a": true}},
 		{"readOnly required left out", openapi3.NewObjectSchema().
 			WithProperty("id", &openapi3.Schema{Type: &openapi3.Types{"string"}, ReadOnly: true}).WithRequired([]string{"id"}),
 			map[string]any{}},

@@ -252,6 +252,28 @@ func (sm sampler) buildObject(s *openapi3.Schema, depth int) map[string]any {
 		}
 		obj[name] = sm.build(p.Value, depth+1)
 	}
+	// minProperties: add optional properties (those whose value is valid
+	// on its own first), then, for maps, made-up keys.
+	for _, pass := range []bool{true, false} {
+		for _, name := range sortedKeys(s.Properties) {
+			if uint64(len(obj)) >= s.MinProps {
+				break
+			}
+			p := s.Properties[name]
+			if _, done := obj[name]; done || p == nil || p.Value == nil || p.Value.ReadOnly {
+				continue
+			}
+			v := sm.build(p.Value, depth+1)
+			if _, ok := sm.valid(p.Value, v); ok || !pass {
+				obj[name] = v
+			}
+		}
+	}
+	if ap := s.AdditionalProperties.Schema; ap != nil && ap.Value != nil && len(s.Properties) == 0 {
+		for i := 0; uint64(len(obj)) < s.MinProps; i++ {
+			obj[fmt.Sprintf("key%d", i)] = sm.build(ap.Value, depth+1)
+		}
+	}
 	if s.Discriminator != nil && s.Discriminator.PropertyName != "" {
 		if _, ok := obj[s.Discriminator.PropertyName]; !ok {
 			for k := range s.Discriminator.Mapping {
@@ -328,7 +350,11 @@ func (sm sampler) buildString(s *openapi3.Schema) string {
 	if err != nil {
 		return fit(base)
 	}
-	for _, c := range append([]string{base}, patternCandidates...) {
+	cands := []string{base}
+	if lit, ok := literalPattern(s.Pattern); ok {
+		cands = append(cands, lit)
+	}
+	for _, c := range append(cands, patternCandidates...) {
 		c = fit(c)
 		if m.MatchString(c) {
 			return c
@@ -357,4 +383,24 @@ func buildNumber(s *openapi3.Schema, integer bool) any {
 		return int64(math.Ceil(v))
 	}
 	return v
+}
+
+// literalPattern returns the text a pattern such as "^simplified/1\\.0$"
+// spells out, when it has no other regular-expression syntax.
+func literalPattern(p string) (string, bool) {
+	p = strings.TrimSuffix(strings.TrimPrefix(p, "^"), "$")
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\' && i+1 < len(p) && strings.IndexByte(`./-_:`, p[i+1]) >= 0:
+			i++
+			b.WriteByte(p[i])
+		case strings.IndexByte(`\\[](){}*+?|^$`, c) >= 0:
+			return "", false
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String(), b.Len() > 0
 }
