@@ -22,6 +22,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"os/signal"
@@ -91,7 +92,7 @@ func main() {
 			continue
 		}
 		ran = true
-		if err := run(ctx, v); err != nil {
+		if err := run(ctx, v, os.Getenv, os.Stdout); err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %s\n", v.name, oneLine(err))
 			stop()
 			os.Exit(1)
@@ -104,9 +105,10 @@ func main() {
 }
 
 // run obtains a token and makes the vendor's call, offline unless the
-// vendor's variables are set.
-func run(ctx context.Context, v vendor) error {
-	base, id, secret := os.Getenv(v.vars[0]), os.Getenv(v.vars[1]), os.Getenv(v.vars[2])
+// vendor's variables (read with getenv) are set, and writes the greeting to
+// out.
+func run(ctx context.Context, v vendor, getenv func(string) string, out io.Writer) error {
+	base, id, secret := getenv(v.vars[0]), getenv(v.vars[1]), getenv(v.vars[2])
 	var cfg auth.Config
 	var server string
 	switch {
@@ -155,8 +157,8 @@ func run(ctx context.Context, v vendor) error {
 	if err != nil {
 		return err
 	}
-	fmt.Println(line)
-	return nil
+	_, err = fmt.Fprintln(out, line)
+	return err
 }
 
 func umbracoCall(ctx context.Context, hc *http.Client, server string) (string, error) {
