@@ -25,6 +25,14 @@ func newClient(t *testing.T) *umbraco18.ClientWithResponses {
 
 func ptr[T any](v T) *T { return &v }
 
+// prefer asks Prism for a specific response, e.g. "code=404".
+func prefer(v string) umbraco18.RequestEditorFn {
+	return func(_ context.Context, req *http.Request) error {
+		req.Header.Set("Prefer", v)
+		return nil
+	}
+}
+
 // TestSuite covers the calls every Umbraco integration makes: the current
 // user, a skip/take page, and create, read, update and delete of a
 // dictionary item addressed by uuid.
@@ -94,6 +102,16 @@ func TestSuite(t *testing.T) {
 			}
 			return r.StatusCode(), "", nil
 		}, 200},
+		{"GET dictionary/{uuid} not found (Prefer: code=404)", func(ctx context.Context, c *umbraco18.ClientWithResponses) (int, string, error) {
+			r, err := c.GetDictionaryByIdWithResponse(ctx, id, prefer("code=404"))
+			if err != nil {
+				return 0, "", err
+			}
+			if r.JSON404 == nil {
+				return r.StatusCode(), "404 without ProblemDetails", nil
+			}
+			return r.StatusCode(), "", nil
+		}, 404},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
