@@ -266,3 +266,18 @@ func TestInstalled(t *testing.T) {
 		})
 	}
 }
+
+// TestNoNode: without node on PATH the harness says so instead of failing
+// obscurely. (Not parallel: it changes PATH.)
+func TestNoNode(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	for name, start := range map[string]func() error{
+		"InstallNode":      func() error { _, err := InstallNode(); return err },
+		"StartTokenServer": func() error { _, err := StartTokenServer(TokenServerOptions{}); return err },
+		"StartPrism":       func() error { _, err := StartPrism("testdata/prism-test.yaml"); return err },
+	} {
+		if err := start(); err == nil || !strings.Contains(err.Error(), "node is not installed") {
+			t.Errorf("%s without node: %v", name, err)
+		}
+	}
+}
