@@ -122,15 +122,16 @@ func TestRealServerRejects(t *testing.T) {
 	}
 }
 
-// TestRealServerRefresh uses 3-second tokens and a stale window of the last
-// half: a caller polling for 4 s sees tokens replaced in the background
+// TestRealServerRefresh uses 4-second tokens and a stale window of the last
+// three quarters (refresh after 1 s, leaving ample time for a loaded CI
+// machine): a caller polling for 4 s sees tokens replaced in the background
 // before they expire, never gets an error, and every fetch is one issued
 // token.
 func TestRealServerRefresh(t *testing.T) {
 	t.Parallel()
-	srv := testenv.TokenServerTB(t, testenv.TokenServerOptions{TTL: 3 * time.Second, Clients: oidcClients()})
+	srv := testenv.TokenServerTB(t, testenv.TokenServerOptions{TTL: 4 * time.Second, Clients: oidcClients()})
 	src := mustNew(t, Config{TokenURL: srv.TokenURL, ClientID: basicID, ClientSecret: basicSecret},
-		WithRefreshWindow(0.5, 0))
+		WithRefreshWindow(0.75, 0))
 	expiry := map[string]time.Time{}
 	var order []string
 	var firstSeen []time.Time
@@ -152,7 +153,7 @@ func TestRealServerRefresh(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	if len(order) < 3 {
-		t.Fatalf("saw %d tokens in 4 s of 3-s tokens refreshed at half-life, want >= 3", len(order))
+		t.Fatalf("saw %d tokens in 4 s of 4-s tokens refreshed after 1 s, want >= 3", len(order))
 	}
 	// Each new token was in hand while the previous one was still valid:
 	// the refresh happened in the background, not at expiry.
