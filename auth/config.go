@@ -110,9 +110,6 @@ func Asgardeo(org, clientID, clientSecret string, scopes ...string) Config {
 	}
 }
 
-// reservedParams are set from Config fields and may not be in Params.
-var reservedParams = [...]string{"grant_type", "client_id", "client_secret", "scope", "audience", "resource"}
-
 // validate checks c and returns the parsed token URL.
 func (c Config) validate(allowInsecure bool) (*url.URL, error) {
 	if c.TokenURL == "" {
@@ -152,7 +149,8 @@ func (c Config) validate(allowInsecure bool) (*url.URL, error) {
 	if c.Encoding != EncodingForm && c.Encoding != EncodingJSON {
 		return nil, fmt.Errorf("auth: Config.Encoding %d is not EncodingForm or EncodingJSON", int(c.Encoding))
 	}
-	for _, k := range reservedParams {
+	// These are set from Config fields and may not be in Params.
+	for _, k := range [...]string{"grant_type", "client_id", "client_secret", "scope", "audience", "resource"} {
 		if _, ok := c.Params[k]; ok {
 			return nil, fmt.Errorf("auth: Config.Params must not contain %q; it is set from Config", k)
 		}
