@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -227,6 +228,10 @@ func Start(api string, prismArgs ...string) (*Env, error) {
 		e.Close()
 		return nil, err
 	}
+	if err := waitAnswers(e.Prism.URL, 30*time.Second); err != nil {
+		e.Close()
+		return nil, err
+	}
 	e.oas31 = strings.HasPrefix(e.Doc.OpenAPI, "3.1")
 	e.Source, err = auth.New(e.Tokens.Config)
 	if err != nil {
@@ -234,6 +239,24 @@ func Start(api string, prismArgs ...string) (*Env, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// waitAnswers waits until the server at origin answers an HTTP request
+// (any status: Prism answers 404 for "/"), not just accepts connections.
+func waitAnswers(origin string, limit time.Duration) error {
+	c := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(limit)
+	for {
+		resp, err := c.Get(origin + "/")
+		if err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("contracttest: %s does not answer: %w", origin, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // snapshot copies the spec at path into a new temporary directory.
