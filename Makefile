@@ -32,9 +32,11 @@ spec-diff:
 ## test: every test, race detector on (the README's test command; .ci/run calls it).
 ## vet runs with -race so the packages it compiles are the ones go test -race reuses:
 ## the large gen/ packages compile once.
+## The contract suites run verbose, last, so their per-API coverage lines show in the output.
 test: fix
 	$(GO) vet -race ./...
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /internal/contracttest)
+	$(GO) test -race -count=1 -v ./internal/contracttest/...
 
 ## build-cost: measure build time and memory of gen/ against raw oapi-codegen output into docs/build-cost.md.
 build-cost: specs
