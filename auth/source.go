@@ -41,10 +41,16 @@ type Source struct {
 
 // entry is one cached token with everything the hot path needs precomputed.
 type entry struct {
-	token     oauth2.Token
-	header    string    // "Bearer <token>"
-	refreshAt time.Time // start of the stale window
-	expireAt  time.Time // not served from the cache from here on
+	token  oauth2.Token
+	header string // "Bearer <token>"
+	// headerValues is header as a ready http.Header value, so the request
+	// editor sets it without allocating. It is shared by every request that
+	// carries this token: net/http only reads it, and Header.Set, Add and
+	// Del replace or reallocate it (len and cap are 1) rather than write
+	// into it.
+	headerValues []string
+	refreshAt    time.Time // start of the stale window
+	expireAt     time.Time // not served from the cache from here on
 	// nextTry (UnixNano) gates background refreshes: stale callers start
 	// one only when they win the swap from a value <= now.
 	nextTry atomic.Int64
@@ -275,6 +281,7 @@ func (s *Source) newEntry(f fetched, sent time.Time) *entry {
 		expireAt:  sent.Add(life - margin),
 		refreshAt: sent.Add(life - max(window, margin)),
 	}
+	e.headerValues = []string{e.header}
 	e.nextTry.Store(e.refreshAt.UnixNano())
 	e.token.Expiry = sent.Add(life)
 	e.token.ExpiresIn = int64(life / time.Second)

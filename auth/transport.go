@@ -23,7 +23,7 @@ func (s *Source) RequestEditor() func(ctx context.Context, req *http.Request) er
 		if req.Header == nil {
 			req.Header = make(http.Header)
 		}
-		req.Header.Set("Authorization", e.header)
+		req.Header["Authorization"] = e.headerValues // canonical key; no allocation
 		return nil
 	}
 }
@@ -53,7 +53,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	resp, err := t.base.RoundTrip(withAuth(req, e.header))
+	resp, err := t.base.RoundTrip(withAuth(req, e.headerValues))
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		return resp, err
 	}
@@ -67,7 +67,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// No new token: the 401 is the most useful answer.
 		return resp, nil
 	}
-	r2 := withAuth(req, e2.header)
+	r2 := withAuth(req, e2.headerValues)
 	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
 		body, err := req.GetBody()
 		if err != nil {
@@ -86,13 +86,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // withAuth returns a shallow copy of req with its own header map carrying
 // the Authorization value; a RoundTripper must not modify its request.
-func withAuth(req *http.Request, header string) *http.Request {
+func withAuth(req *http.Request, values []string) *http.Request {
 	r := new(http.Request)
 	*r = *req
 	r.Header = req.Header.Clone()
 	if r.Header == nil {
 		r.Header = make(http.Header, 1)
 	}
-	r.Header.Set("Authorization", header)
+	r.Header["Authorization"] = values // the entry's shared value; see entry.headerValues
 	return r
 }
