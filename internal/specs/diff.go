@@ -15,9 +15,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// httpMethods are the operation keys of an OpenAPI path item.
-var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-
 // specIndex is what a maintainer needs to judge a pin bump: operations by
 // "METHOD path" and schema names.
 type specIndex struct {
@@ -38,7 +35,7 @@ func indexSpec(b []byte) (*specIndex, error) {
 	}
 	ix := &specIndex{ops: map[string]any{}, opIDs: map[string]string{}, schemas: map[string]bool{}}
 	for path, item := range doc.Paths {
-		for _, m := range httpMethods {
+		for _, m := range []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"} {
 			op, ok := item[m]
 			if !ok {
 				continue
