@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mgmtapi/mgmtapi/gen/applications"
+	"github.com/mgmtapi/mgmtapi/internal/contracttest"
 )
 
 // newClient returns the generated client for t: authenticated by the
@@ -25,12 +26,8 @@ func ptr[T any](v T) *T { return &v }
 
 // TestSuite covers listing, reading and creating applications.
 func TestSuite(t *testing.T) {
-	tests := []struct {
-		name string
-		call func(ctx context.Context, c *applications.ClientWithResponses) (status int, problem string, err error)
-		want int
-	}{
-		{"GET applications", func(ctx context.Context, c *applications.ClientWithResponses) (int, string, error) {
+	tests := []contracttest.Case[*applications.ClientWithResponses]{
+		{Name: "GET applications", Call: func(ctx context.Context, c *applications.ClientWithResponses) (int, string, error) {
 			r, err := c.GetAllApplicationsWithResponse(ctx, &applications.GetAllApplicationsParams{Limit: ptr(10), Offset: ptr(0)})
 			if err != nil {
 				return 0, "", err
@@ -39,8 +36,8 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "list without applications", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
-		{"GET applications/{id}", func(ctx context.Context, c *applications.ClientWithResponses) (int, string, error) {
+		}, Want: 200},
+		{Name: "GET applications/{id}", Call: func(ctx context.Context, c *applications.ClientWithResponses) (int, string, error) {
 			r, err := c.GetApplicationWithResponse(ctx, "85a1f0c4-9f0e-4c3a-8d3e-2b7c1a9e6f10")
 			if err != nil {
 				return 0, "", err
@@ -49,8 +46,8 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "application without id", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
-		{"POST applications", func(ctx context.Context, c *applications.ClientWithResponses) (int, string, error) {
+		}, Want: 200},
+		{Name: "POST applications", Call: func(ctx context.Context, c *applications.ClientWithResponses) (int, string, error) {
 			r, err := c.CreateApplicationWithResponse(ctx, &applications.CreateApplicationParams{}, applications.CreateApplicationJSONRequestBody{
 				Name:        "contract-test-app",
 				Description: ptr("created by the contract suite"),
@@ -62,25 +59,9 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "201 without Location", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 201},
+		}, Want: 201},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			status, problem, err := tt.call(t.Context(), newClient(t))
-			if err != nil {
-				t.Fatalf("call: %v", err)
-			}
-			if status != tt.want {
-				t.Errorf("status %d, want %d", status, tt.want)
-			}
-			if problem != "" {
-				t.Error(problem)
-			}
-		})
-	}
-	if n := env.TokensIssued(t); n < 1 {
-		t.Errorf("the token server issued %d tokens; the requests were not authenticated by it", n)
-	}
+	contracttest.RunSuite(t, env, newClient, tests)
 }
 
 // TestNoToken checks that Prism enforces the spec's security.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	"github.com/mgmtapi/mgmtapi/internal/contracttest"
 )
 
 // newClient returns the generated client for t: authenticated by the
@@ -27,12 +28,8 @@ func ptr[T any](v T) *T { return &v }
 // TestSuite covers the Auth0 calls of a typical integration: a page of
 // users with totals, the applications, creating a user and patching it.
 func TestSuite(t *testing.T) {
-	tests := []struct {
-		name string
-		call func(ctx context.Context, c *auth0.ClientWithResponses) (status int, problem string, err error)
-		want int
-	}{
-		{"GET users page/per_page/include_totals", func(ctx context.Context, c *auth0.ClientWithResponses) (int, string, error) {
+	tests := []contracttest.Case[*auth0.ClientWithResponses]{
+		{Name: "GET users page/per_page/include_totals", Call: func(ctx context.Context, c *auth0.ClientWithResponses) (int, string, error) {
 			r, err := c.GetUsersWithResponse(ctx, &auth0.GetUsersParams{Page: ptr(0), PerPage: ptr(10), IncludeTotals: ptr(true)})
 			if err != nil {
 				return 0, "", err
@@ -48,8 +45,8 @@ func TestSuite(t *testing.T) {
 				}
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
-		{"GET clients", func(ctx context.Context, c *auth0.ClientWithResponses) (int, string, error) {
+		}, Want: 200},
+		{Name: "GET clients", Call: func(ctx context.Context, c *auth0.ClientWithResponses) (int, string, error) {
 			r, err := c.GetClientsWithResponse(ctx, &auth0.GetClientsParams{})
 			if err != nil {
 				return 0, "", err
@@ -63,8 +60,8 @@ func TestSuite(t *testing.T) {
 				}
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
-		{"POST users", func(ctx context.Context, c *auth0.ClientWithResponses) (int, string, error) {
+		}, Want: 200},
+		{Name: "POST users", Call: func(ctx context.Context, c *auth0.ClientWithResponses) (int, string, error) {
 			r, err := c.PostUsersWithResponse(ctx, &auth0.PostUsersParams{}, auth0.PostUsersJSONRequestBody{
 				Connection: "Username-Password-Authentication",
 				Email:      ptr("jane@example.com"),
@@ -78,8 +75,8 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "created user without user_id", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 201},
-		{"PATCH users/{id}", func(ctx context.Context, c *auth0.ClientWithResponses) (int, string, error) {
+		}, Want: 201},
+		{Name: "PATCH users/{id}", Call: func(ctx context.Context, c *auth0.ClientWithResponses) (int, string, error) {
 			r, err := c.PatchUsersByIdWithResponse(ctx, "auth0|64b7f0c2e1d3a4b5c6d7e8f9", &auth0.PatchUsersByIdParams{}, auth0.PatchUsersByIdJSONRequestBody{
 				Blocked: ptr(true),
 				Name:    ptr("Jane Q. Doe"),
@@ -91,25 +88,9 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "no updated user", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
+		}, Want: 200},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			status, problem, err := tt.call(t.Context(), newClient(t))
-			if err != nil {
-				t.Fatalf("call: %v", err)
-			}
-			if status != tt.want {
-				t.Errorf("status %d, want %d", status, tt.want)
-			}
-			if problem != "" {
-				t.Error(problem)
-			}
-		})
-	}
-	if n := env.TokensIssued(t); n < 1 {
-		t.Errorf("the token server issued %d tokens; the requests were not authenticated by it", n)
-	}
+	contracttest.RunSuite(t, env, newClient, tests)
 }
 
 // TestInvalidBody checks Prism's request validation where Auth0 declares

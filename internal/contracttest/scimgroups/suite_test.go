@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mgmtapi/mgmtapi/gen/scimgroups"
+	"github.com/mgmtapi/mgmtapi/internal/contracttest"
 	"github.com/mgmtapi/mgmtapi/scim"
 )
 
@@ -28,12 +29,8 @@ const groupID = "7bac6a86-1f21-4937-9fb1-5be4a93ef469"
 // TestSuite covers SCIM 2.0 group management (RFC 7644): a filtered page,
 // get by id, create, PATCH adding a member with a PatchOp, and delete.
 func TestSuite(t *testing.T) {
-	tests := []struct {
-		name string
-		call func(ctx context.Context, c *scimgroups.ClientWithResponses) (status int, problem string, err error)
-		want int
-	}{
-		{"GET Groups filter/startIndex/count", func(ctx context.Context, c *scimgroups.ClientWithResponses) (int, string, error) {
+	tests := []contracttest.Case[*scimgroups.ClientWithResponses]{
+		{Name: "GET Groups filter/startIndex/count", Call: func(ctx context.Context, c *scimgroups.ClientWithResponses) (int, string, error) {
 			r, err := c.ListGroupsWithResponse(ctx, &scimgroups.ListGroupsParams{
 				Filter: ptr(`displayName sw "eng"`), StartIndex: ptr(int32(1)), Count: ptr(int32(10)),
 			})
@@ -44,8 +41,8 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "list response without Resources", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
-		{"GET Groups/{id}", func(ctx context.Context, c *scimgroups.ClientWithResponses) (int, string, error) {
+		}, Want: 200},
+		{Name: "GET Groups/{id}", Call: func(ctx context.Context, c *scimgroups.ClientWithResponses) (int, string, error) {
 			r, err := c.GetGroupWithResponse(ctx, groupID, &scimgroups.GetGroupParams{})
 			if err != nil {
 				return 0, "", err
@@ -54,8 +51,8 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "group without id", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
-		{"POST Groups", func(ctx context.Context, c *scimgroups.ClientWithResponses) (int, string, error) {
+		}, Want: 200},
+		{Name: "POST Groups", Call: func(ctx context.Context, c *scimgroups.ClientWithResponses) (int, string, error) {
 			r, err := c.CreateGroupWithResponse(ctx, &scimgroups.CreateGroupParams{}, scimgroups.CreateGroupJSONRequestBody{
 				Schemas:     []string{"urn:ietf:params:scim:schemas:core:2.0:Group"},
 				DisplayName: "engineering",
@@ -68,8 +65,8 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "created group without id", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 201},
-		{"PATCH Groups/{id} PatchOp", func(ctx context.Context, c *scimgroups.ClientWithResponses) (int, string, error) {
+		}, Want: 201},
+		{Name: "PATCH Groups/{id} PatchOp", Call: func(ctx context.Context, c *scimgroups.ClientWithResponses) (int, string, error) {
 			r, err := c.PatchGroupWithResponse(ctx, groupID, &scimgroups.PatchGroupParams{}, scimgroups.PatchGroupJSONRequestBody{
 				Schemas: &[]string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
 				Operations: &[]scimgroups.GroupItemObj{
@@ -83,30 +80,14 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "patched group missing", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
-		{"DELETE Groups/{id}", func(ctx context.Context, c *scimgroups.ClientWithResponses) (int, string, error) {
+		}, Want: 200},
+		{Name: "DELETE Groups/{id}", Call: func(ctx context.Context, c *scimgroups.ClientWithResponses) (int, string, error) {
 			r, err := c.DeleteGroupWithResponse(ctx, groupID)
 			if err != nil {
 				return 0, "", err
 			}
 			return r.StatusCode(), "", nil
-		}, 204},
+		}, Want: 204},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			status, problem, err := tt.call(t.Context(), newClient(t))
-			if err != nil {
-				t.Fatalf("call: %v", err)
-			}
-			if status != tt.want {
-				t.Errorf("status %d, want %d", status, tt.want)
-			}
-			if problem != "" {
-				t.Error(problem)
-			}
-		})
-	}
-	if n := env.TokensIssued(t); n < 1 {
-		t.Errorf("the token server issued %d tokens; the requests were not authenticated by it", n)
-	}
+	contracttest.RunSuite(t, env, newClient, tests)
 }

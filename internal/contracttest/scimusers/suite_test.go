@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/mgmtapi/mgmtapi/gen/scimusers"
+	"github.com/mgmtapi/mgmtapi/internal/contracttest"
 	"github.com/mgmtapi/mgmtapi/scim"
 )
 
@@ -29,12 +30,8 @@ const userID = "008bba85-451d-414b-87de-c03b5a1f4217"
 // TestSuite covers SCIM 2.0 user management (RFC 7644): a filtered page,
 // get by id, create, PATCH with a PatchOp and delete.
 func TestSuite(t *testing.T) {
-	tests := []struct {
-		name string
-		call func(ctx context.Context, c *scimusers.ClientWithResponses) (status int, problem string, err error)
-		want int
-	}{
-		{"GET Users filter/startIndex/count", func(ctx context.Context, c *scimusers.ClientWithResponses) (int, string, error) {
+	tests := []contracttest.Case[*scimusers.ClientWithResponses]{
+		{Name: "GET Users filter/startIndex/count", Call: func(ctx context.Context, c *scimusers.ClientWithResponses) (int, string, error) {
 			r, err := c.ListUsersWithResponse(ctx, &scimusers.ListUsersParams{
 				Filter: ptr(`userName eq "kim@example.com"`), StartIndex: ptr(int32(1)), Count: ptr(int32(10)),
 			})
@@ -45,8 +42,8 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "list response without Resources or totalResults", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
-		{"GET Users/{id}", func(ctx context.Context, c *scimusers.ClientWithResponses) (int, string, error) {
+		}, Want: 200},
+		{Name: "GET Users/{id}", Call: func(ctx context.Context, c *scimusers.ClientWithResponses) (int, string, error) {
 			r, err := c.GetUserWithResponse(ctx, userID, &scimusers.GetUserParams{})
 			if err != nil {
 				return 0, "", err
@@ -55,8 +52,8 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "user without id", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
-		{"POST Users", func(ctx context.Context, c *scimusers.ClientWithResponses) (int, string, error) {
+		}, Want: 200},
+		{Name: "POST Users", Call: func(ctx context.Context, c *scimusers.ClientWithResponses) (int, string, error) {
 			var body scimusers.CreateUserJSONBody
 			if err := body.FromUserObject(scimusers.UserObject{
 				Schemas:  &[]string{"urn:ietf:params:scim:schemas:core:2.0:User"},
@@ -75,8 +72,8 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "created user without id", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 201},
-		{"PATCH Users/{id} PatchOp", func(ctx context.Context, c *scimusers.ClientWithResponses) (int, string, error) {
+		}, Want: 201},
+		{Name: "PATCH Users/{id} PatchOp", Call: func(ctx context.Context, c *scimusers.ClientWithResponses) (int, string, error) {
 			r, err := c.PatchUserWithResponse(ctx, userID, &scimusers.PatchUserParams{}, scimusers.PatchUserJSONRequestBody{
 				Schemas: &[]string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
 				Operations: &[]scimusers.OperationMeItem{
@@ -91,32 +88,16 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "patched user missing", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
-		{"DELETE Users/{id}", func(ctx context.Context, c *scimusers.ClientWithResponses) (int, string, error) {
+		}, Want: 200},
+		{Name: "DELETE Users/{id}", Call: func(ctx context.Context, c *scimusers.ClientWithResponses) (int, string, error) {
 			r, err := c.DeleteUserWithResponse(ctx, userID)
 			if err != nil {
 				return 0, "", err
 			}
 			return r.StatusCode(), "", nil
-		}, 204},
+		}, Want: 204},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			status, problem, err := tt.call(t.Context(), newClient(t))
-			if err != nil {
-				t.Fatalf("call: %v", err)
-			}
-			if status != tt.want {
-				t.Errorf("status %d, want %d", status, tt.want)
-			}
-			if problem != "" {
-				t.Error(problem)
-			}
-		})
-	}
-	if n := env.TokensIssued(t); n < 1 {
-		t.Errorf("the token server issued %d tokens; the requests were not authenticated by it", n)
-	}
+	contracttest.RunSuite(t, env, newClient, tests)
 }
 
 // TestNoToken checks that the SCIM endpoints require a bearer token (the

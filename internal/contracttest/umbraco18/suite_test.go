@@ -8,6 +8,7 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	"github.com/mgmtapi/mgmtapi/gen/umbraco18"
+	"github.com/mgmtapi/mgmtapi/internal/contracttest"
 )
 
 // newClient returns the generated client for t: authenticated by the
@@ -43,12 +44,8 @@ func TestSuite(t *testing.T) {
 		Name:         "contract-test",
 		Translations: []umbraco18.DictionaryItemTranslationModel{{IsoCode: "en-US", Translation: "Hello"}},
 	}
-	tests := []struct {
-		name string
-		call func(ctx context.Context, c *umbraco18.ClientWithResponses) (status int, problem string, err error)
-		want int
-	}{
-		{"GET user/current", func(ctx context.Context, c *umbraco18.ClientWithResponses) (int, string, error) {
+	tests := []contracttest.Case[*umbraco18.ClientWithResponses]{
+		{Name: "GET user/current", Call: func(ctx context.Context, c *umbraco18.ClientWithResponses) (int, string, error) {
 			r, err := c.GetUserCurrentWithResponse(ctx)
 			if err != nil {
 				return 0, "", err
@@ -57,8 +54,8 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "current user without name or email", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
-		{"GET user skip/take page", func(ctx context.Context, c *umbraco18.ClientWithResponses) (int, string, error) {
+		}, Want: 200},
+		{Name: "GET user skip/take page", Call: func(ctx context.Context, c *umbraco18.ClientWithResponses) (int, string, error) {
 			r, err := c.GetUserWithResponse(ctx, &umbraco18.GetUserParams{Skip: ptr(int32(0)), Take: ptr(int32(10))})
 			if err != nil {
 				return 0, "", err
@@ -67,8 +64,8 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "no page of users", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
-		{"POST dictionary (create)", func(ctx context.Context, c *umbraco18.ClientWithResponses) (int, string, error) {
+		}, Want: 200},
+		{Name: "POST dictionary (create)", Call: func(ctx context.Context, c *umbraco18.ClientWithResponses) (int, string, error) {
 			r, err := c.PostDictionaryWithResponse(ctx, item)
 			if err != nil {
 				return 0, "", err
@@ -77,8 +74,8 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "201 without Umb-Generated-Resource", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 201},
-		{"GET dictionary/{uuid}", func(ctx context.Context, c *umbraco18.ClientWithResponses) (int, string, error) {
+		}, Want: 201},
+		{Name: "GET dictionary/{uuid}", Call: func(ctx context.Context, c *umbraco18.ClientWithResponses) (int, string, error) {
 			r, err := c.GetDictionaryByIdWithResponse(ctx, id)
 			if err != nil {
 				return 0, "", err
@@ -87,22 +84,22 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "no dictionary item", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
-		{"PUT dictionary/{uuid} (update)", func(ctx context.Context, c *umbraco18.ClientWithResponses) (int, string, error) {
+		}, Want: 200},
+		{Name: "PUT dictionary/{uuid} (update)", Call: func(ctx context.Context, c *umbraco18.ClientWithResponses) (int, string, error) {
 			r, err := c.PutDictionaryByIdWithResponse(ctx, id, umbraco18.UpdateDictionaryItemRequestModel{Name: "contract-test-2", Translations: item.Translations})
 			if err != nil {
 				return 0, "", err
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
-		{"DELETE dictionary/{uuid}", func(ctx context.Context, c *umbraco18.ClientWithResponses) (int, string, error) {
+		}, Want: 200},
+		{Name: "DELETE dictionary/{uuid}", Call: func(ctx context.Context, c *umbraco18.ClientWithResponses) (int, string, error) {
 			r, err := c.DeleteDictionaryByIdWithResponse(ctx, id)
 			if err != nil {
 				return 0, "", err
 			}
 			return r.StatusCode(), "", nil
-		}, 200},
-		{"GET dictionary/{uuid} not found (Prefer: code=404)", func(ctx context.Context, c *umbraco18.ClientWithResponses) (int, string, error) {
+		}, Want: 200},
+		{Name: "GET dictionary/{uuid} not found (Prefer: code=404)", Call: func(ctx context.Context, c *umbraco18.ClientWithResponses) (int, string, error) {
 			r, err := c.GetDictionaryByIdWithResponse(ctx, id, prefer("code=404"))
 			if err != nil {
 				return 0, "", err
@@ -111,25 +108,9 @@ func TestSuite(t *testing.T) {
 				return r.StatusCode(), "404 without ProblemDetails", nil
 			}
 			return r.StatusCode(), "", nil
-		}, 404},
+		}, Want: 404},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			status, problem, err := tt.call(t.Context(), newClient(t))
-			if err != nil {
-				t.Fatalf("call: %v", err)
-			}
-			if status != tt.want {
-				t.Errorf("status %d, want %d", status, tt.want)
-			}
-			if problem != "" {
-				t.Error(problem)
-			}
-		})
-	}
-	if n := env.TokensIssued(t); n < 1 {
-		t.Errorf("the token server issued %d tokens; the requests were not authenticated by it", n)
-	}
+	contracttest.RunSuite(t, env, newClient, tests)
 }
 
 // TestNoToken checks that Prism enforces the spec's security: a request
