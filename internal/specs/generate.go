@@ -84,8 +84,14 @@ func (p *Pipeline) selectAPIs(names []string) ([]API, error) {
 // fixed document of a and writes the package to outDir/<package>: the
 // generated client and a generated doc.go naming the pinned source.
 func (p *Pipeline) Generate(ctx context.Context, l Layout, a API, outDir string) error {
+	return p.generateFrom(ctx, l, a, l.FixedPath(a.Name), outDir)
+}
+
+// generateFrom is Generate from the fixed document at fixedPath (make bump
+// generates from a candidate document that is not in the cache).
+func (p *Pipeline) generateFrom(ctx context.Context, l Layout, a API, fixedPath, outDir string) error {
 	cmd := exec.CommandContext(ctx, "go", "tool", "oapi-codegen",
-		"-config", filepath.Join(p.Dir, a.Codegen), l.FixedPath(a.Name))
+		"-config", filepath.Join(p.Dir, a.Codegen), fixedPath)
 	cmd.Dir = l.Root
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

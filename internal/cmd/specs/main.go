@@ -5,6 +5,9 @@
 //	specs generate [-out dir] [api...]  fix, then run oapi-codegen into dir (default gen)
 //	specs check                   generate into a temporary tree and fail if gen/ differs
 //	specs diff -api name -new file-or-url   compare the pinned spec with a new one
+//	specs bump -api name -new file-or-url [-apply] [-url u] [-version v] [-commit c] [-v] [-no-go]
+//	                              fix the new spec, print its breaking changes (oasdiff) and Go
+//	                              API impact (apidiff); -apply rewrites the lock entry and regenerates
 //	specs steps                   list the normalisation steps and why they exist
 //
 // The pinned documents come from SPECS_MIRROR (a directory laid out like
@@ -33,13 +36,19 @@ func main() {
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: specs sync|fix|generate|check|diff|steps")
+		return fmt.Errorf("usage: specs sync|fix|generate|check|diff|bump|steps")
 	}
 	l := specs.Layout{Root: ".", Mirror: os.Getenv("SPECS_MIRROR")}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
 	out := fs.String("out", "gen", "generate: output directory")
 	api := fs.String("api", "", "diff: the API whose pinned spec is compared")
-	newSpec := fs.String("new", "", "diff: the new spec, a file or an http(s) URL")
+	newSpec := fs.String("new", "", "diff, bump: the new spec, a file or an http(s) URL")
+	apply := fs.Bool("apply", false, "bump: rewrite the lock entry and regenerate")
+	pinURL := fs.String("url", "", "bump: the lock entry's url (default: -new when it is a URL)")
+	version := fs.String("version", "", "bump: the lock entry's version")
+	commit := fs.String("commit", "", "bump: the lock entry's commit (default: from a raw.githubusercontent.com url)")
+	verbose := fs.Bool("v", false, "bump: list every change")
+	noGo := fs.Bool("no-go", false, "bump: skip the Go API report")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -68,6 +77,16 @@ func run(ctx context.Context, args []string) error {
 			return fmt.Errorf("usage: specs diff -api <name> -new <file-or-url>")
 		}
 		return p.Diff(ctx, l, *api, *newSpec, os.Stdout)
+	case "bump":
+		if *api == "" || *newSpec == "" {
+			return fmt.Errorf("usage: specs bump -api <name> -new <file-or-url> [-apply]")
+		}
+		_, err := p.Bump(ctx, l, specs.Bump{
+			API: *api, New: *newSpec, Apply: *apply,
+			URL: *pinURL, Version: *version, Commit: *commit,
+			Verbose: *verbose, NoGoAPI: *noGo,
+		}, os.Stdout)
+		return err
 	}
 	return fmt.Errorf("unknown command %q", args[0])
 }
