@@ -5,7 +5,7 @@ export SPECS_MIRROR
 GO ?= go
 SPECS = $(GO) run ./internal/cmd/specs
 
-.PHONY: generate specs fix check-gen spec-diff test build-cost contract demo
+.PHONY: generate specs fix check-gen bump test build-cost contract demo
 
 ## generate: sync the pinned specs, apply our fixes, regenerate gen/ and build everything.
 generate:
@@ -24,10 +24,15 @@ fix:
 check-gen:
 	$(SPECS) check
 
-## spec-diff API=<name> NEW=<file-or-url>: operations and schemas a new spec adds, removes or changes.
-spec-diff:
-	@test -n "$(API)" -a -n "$(NEW)" || { echo "usage: make spec-diff API=<name> NEW=<file-or-url>"; exit 2; }
-	$(SPECS) diff -api "$(API)" -new "$(NEW)"
+## bump API=<name> NEW=<file-or-url> [APPLY=1 URL=<upstream raw url> VERSION=<v> COMMIT=<sha>] [V=1] [NOGO=1]:
+## fix the new document with the API's steps and overlays (naming each that no longer applies), print its
+## breaking changes over the fixed documents (oasdiff) and the Go API impact on gen/<package>/... (apidiff);
+## APPLY=1 rewrites the lock entry, regenerates and builds. V=1 lists every change; NOGO=1 skips apidiff.
+bump:
+	@test -n "$(API)" -a -n "$(NEW)" || { echo "usage: make bump API=<name> NEW=<file-or-url> [APPLY=1 URL= VERSION= COMMIT=]"; exit 2; }
+	$(SPECS) bump -api "$(API)" -new "$(NEW)" $(if $(filter 1,$(APPLY)),-apply) $(if $(URL),-url "$(URL)") \
+		$(if $(VERSION),-version "$(VERSION)") $(if $(COMMIT),-commit "$(COMMIT)") $(if $(filter 1,$(V)),-v) $(if $(filter 1,$(NOGO)),-no-go)
+	$(if $(filter 1,$(APPLY)),$(GO) build ./...)
 
 ## test: every test, race detector on (the README's test command; .ci/run calls it).
 ## vet runs with -race so the packages it compiles are the ones go test -race reuses:

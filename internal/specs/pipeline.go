@@ -11,7 +11,7 @@ import (
 // API is one generated package, as configured in specs/pipeline.yaml.
 type API struct {
 	// Name is the API's short name; it names the fixed spec in the cache
-	// and is what `make spec-diff API=<name>` takes.
+	// and is what `make bump API=<name>` takes.
 	Name string `yaml:"name"`
 	// Spec is the name of the pinned document in lock.json.
 	Spec string `yaml:"spec"`

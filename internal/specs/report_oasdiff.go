@@ -148,26 +148,32 @@ func specReport(ctx context.Context, root string, oldUp, newUp []byte, oldFix, n
 	return r, nil
 }
 
-// attribute names the fixes that touched c's operation or anything the
-// operation refers to; "unattributed" when none did (a change about the
+// attribute names the fixes that touched c's operation or, failing that,
+// anything the operation refers to; "unattributed" when none did (a change about the
 // document as a whole, or one the fixes cause indirectly).
 func attribute(c SpecChange, reports ...*fixReport) []string {
 	op := "op " + c.Operation + " " + c.Path
-	names := map[string]bool{}
+	direct, viaRef := map[string]bool{}, map[string]bool{}
 	for _, r := range reports {
 		for name, touched := range r.Touched {
 			if touched[op] {
-				names[name] = true
+				direct[name] = true
 				continue
 			}
 			for _, rr := range reports {
 				for comp := range rr.Refs[op] {
 					if touched[comp] {
-						names[name] = true
+						viaRef[name] = true
 					}
 				}
 			}
 		}
+	}
+	// The fixes that changed the operation itself are the likelier cause;
+	// only when none did, name those that changed what it refers to.
+	names := direct
+	if len(names) == 0 {
+		names = viaRef
 	}
 	if len(names) == 0 {
 		return []string{"unattributed"}
@@ -175,9 +181,10 @@ func attribute(c SpecChange, reports ...*fixReport) []string {
 	return slices.Sorted(maps.Keys(names))
 }
 
-// Write prints the report: counts by severity, then every error and warning
-// with its operation, then infos counted by kind (endpoints added and
-// removed listed), then the changes only the upstream documents show.
+// Write prints the report: counts by severity and kind, then every error and
+// warning with its operation, then the infos (past 50, counted by kind with
+// only the endpoint kinds listed, unless verbose), then the changes only the
+// upstream documents show, counted by kind.
 func (r *SpecReport) Write(w io.Writer, verbose bool) {
 	bySev := map[string][]SpecChange{}
 	for _, c := range r.Changes {
@@ -185,6 +192,11 @@ func (r *SpecReport) Write(w io.Writer, verbose bool) {
 	}
 	fmt.Fprintf(w, "breaking-change report (oasdiff, fixed old -> fixed new): %d error, %d warning, %d info\n",
 		len(bySev["error"]), len(bySev["warning"]), len(bySev["info"]))
+	for _, g := range groupByID(r.Changes) {
+		if g[0].Level > 1 {
+			fmt.Fprintf(w, "  %-7s %5d  %s\n", g[0].Severity(), len(g), g[0].ID)
+		}
+	}
 	for _, sev := range []string{"error", "warning", "info"} {
 		cs := bySev[sev]
 		if len(cs) == 0 {
@@ -193,7 +205,7 @@ func (r *SpecReport) Write(w io.Writer, verbose bool) {
 		fmt.Fprintf(w, "%s (%d):\n", sev, len(cs))
 		for _, g := range groupByID(cs) {
 			fmt.Fprintf(w, "  %s (%d)\n", g[0].ID, len(g))
-			if sev == "info" && !verbose && !strings.HasPrefix(g[0].ID, "endpoint-") {
+			if sev == "info" && !verbose && len(cs) > 50 && !strings.HasPrefix(g[0].ID, "endpoint-") {
 				continue
 			}
 			for _, c := range g {
