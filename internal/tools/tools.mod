@@ -1,3 +1,8 @@
+// Review tools for make bump (internal/specs), run with
+// "go tool -modfile=internal/tools/tools.mod oasdiff|apidiff". Kept out of go.mod so their
+// requirements never raise the versions importers of this module build with.
+// Update with "go get -tool -modfile=internal/tools/tools.mod <module>@<version>"; do not run
+// "go mod tidy -modfile" on it (that would copy every requirement of go.mod in).
 module github.com/mgmtapi/mgmtapi
 
 go 1.26.8
