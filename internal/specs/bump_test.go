@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -375,6 +377,31 @@ func TestReadSpecSourceLimits(t *testing.T) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
 		})
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/big.json":
+			w.Write(bytes.Repeat([]byte(" "), 1000))
+		case "/ok.json":
+			w.Write([]byte(`{"openapi":"3.0.0"}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	for _, tt := range []struct{ name, src, want string }{
+		{"url over the limit", srv.URL + "/big.json", "over the 100-byte limit"},
+		{"url not found", srv.URL + "/gone.json", "HTTP 404"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := readSpecSource(context.Background(), tt.src, 100)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+	if b, err := readSpecSource(context.Background(), srv.URL+"/ok.json", 100); err != nil || string(b) != `{"openapi":"3.0.0"}` {
+		t.Errorf("url: %q, %v", b, err)
 	}
 	if b, err := readSpecSource(context.Background(), big, 101); err != nil || len(b) != 101 {
 		t.Errorf("at the limit: %d bytes, %v", len(b), err)

@@ -102,11 +102,11 @@ func (p *Pipeline) fixAndReport(a API, upstream []byte) (*fixReport, error) {
 			one.Actions = o.Actions[i : i+1]
 			fix := fmt.Sprintf("%s#%d %s", f, i+1, act.Target)
 			warnings, err := one.ApplyToStrict(&doc)
-			var why []string
+			why := warnings
 			if err != nil {
-				why = append(why, err.Error())
+				// The error names the selector; the warnings repeat it.
+				why = []string{err.Error()}
 			}
-			why = append(why, warnings...)
 			if len(why) > 0 {
 				if i < len(reasons) && reasons[i] != "" {
 					why = append(why, "reason: "+reasons[i])
@@ -126,8 +126,8 @@ func (p *Pipeline) fixAndReport(a API, upstream []byte) (*fixReport, error) {
 	return r, nil
 }
 
-// actionReasons returns the first line of the comment above each action of
-// an overlay file: the project's rule is one "#" reason per action.
+// actionReasons returns the comment above each action of an overlay file,
+// as one line: the project's rule is one "#" reason per action.
 func actionReasons(path string) ([]string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -143,8 +143,11 @@ func actionReasons(path string) ([]string, error) {
 	}
 	var out []string
 	for _, a := range acts.Content {
-		line, _, _ := strings.Cut(strings.TrimSpace(a.HeadComment), "\n")
-		out = append(out, strings.TrimSpace(strings.TrimPrefix(line, "#")))
+		var words []string
+		for line := range strings.Lines(a.HeadComment) {
+			words = append(words, strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "#")))
+		}
+		out = append(out, strings.TrimSpace(strings.Join(words, " ")))
 	}
 	return out, nil
 }
