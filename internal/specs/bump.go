@@ -54,6 +54,11 @@ func (p *Pipeline) Bump(ctx context.Context, l Layout, b Bump, w io.Writer) (*Bu
 	if !ok {
 		return nil, fmt.Errorf("unknown api %q (have %s)", b.API, strings.Join(p.Names(), ", "))
 	}
+	for _, u := range []string{b.New, b.URL} {
+		if pu, err := url.Parse(u); err == nil && pu.User != nil {
+			return nil, fmt.Errorf("%s: a URL with credentials would end up in the output and in specs/lock.json; download the document and pass the file", pu.Redacted())
+		}
+	}
 	oldPin, _ := p.Lock.Pin(a.Spec)
 	oldUp, err := readVerified(ctx, l.Syncer(), oldPin)
 	if err != nil {
@@ -95,19 +100,27 @@ func (p *Pipeline) Bump(ctx context.Context, l Layout, b Bump, w io.Writer) (*Bu
 	fmt.Fprintln(w)
 	res.Spec.Write(w, b.Verbose)
 
+	var goErr error
 	if !b.NoGoAPI {
-		if res.Go, err = p.goReport(ctx, l, a, newFix.Fixed); err != nil {
-			return nil, fmt.Errorf("go api report: %w", err)
-		}
 		fmt.Fprintln(w)
-		res.Go.Write(w, b.Verbose)
+		// A document the generator cannot handle is a finding, not the end
+		// of the review: say so and print the rest.
+		if res.Go, goErr = p.goReport(ctx, l, a, newFix.Fixed); goErr != nil {
+			goErr = fmt.Errorf("go api report: %w", goErr)
+			fmt.Fprintf(w, "Go API impact: not available: %v\n", goErr)
+		} else {
+			res.Go.Write(w, b.Verbose)
+		}
 	}
 
 	entry, _ := marshalJSON(res.New, "  ")
 	fmt.Fprintf(w, "\nlock entry:\n  %s\n", entry)
 	if !b.Apply {
 		fmt.Fprintln(w, "review the above, then rerun with APPLY=1 (and URL=, VERSION=, COMMIT= where missing) to write it and regenerate")
-		return res, nil
+		return res, goErr
+	}
+	if goErr != nil {
+		return res, fmt.Errorf("not applied: %w", goErr)
 	}
 	if len(newFix.Stale) > 0 {
 		return res, fmt.Errorf("not applied: %d fixes no longer apply; update specs/pipeline.yaml or the overlays first", len(newFix.Stale))

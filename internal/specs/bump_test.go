@@ -331,19 +331,31 @@ func TestBumpApplyRefuses(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "stale.json"), stale)
 	fine := editDoc(t, up, func(r *yaml.Node) { set(at(r, "info"), "version", str("v2")) })
 	writeFile(t, filepath.Join(dir, "fine.json"), fine)
+	// oasdiff reads a repeated parameter; oapi-codegen refuses it.
+	nogen := editDoc(t, up, func(r *yaml.Node) {
+		params := at(r, "paths", "/Groups", "get", "parameters")
+		params.Content = append(params.Content, mapping(str("name"), str("domain"), str("in"), str("query"), str("schema"), mapping(str("type"), str("string"))))
+	})
+	writeFile(t, filepath.Join(dir, "nogen.json"), nogen)
 	tests := []struct {
 		name, file string
-		want       string
+		goAPI      bool
+		want       string // in the error
+		wantOut    string // in the output
 	}{
-		{"stale fixes", "stale.json", "fixes no longer apply"},
-		{"no url, version, commit", "fine.json", "needs URL= VERSION= COMMIT="},
+		{"stale fixes", "stale.json", false, "fixes no longer apply", "scimgroups.overlay.yaml#3 $.paths['/Groups/.search'].post: error applying overlay (strict): selector \"$.paths['/Groups/.search'].post\" did not match any targets; reason: Operation ids name the Go methods"},
+		{"no url, version, commit", "fine.json", false, "needs URL= VERSION= COMMIT=", "lock entry:"},
+		{"generator fails", "nogen.json", true, "not applied: go api report", "Go API impact: not available"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			_, err := p.Bump(t.Context(), l, Bump{API: "scimgroups", New: filepath.Join(dir, tt.file), Apply: true, NoGoAPI: true}, &out)
+			_, err := p.Bump(t.Context(), l, Bump{API: "scimgroups", New: filepath.Join(dir, tt.file), Apply: true, NoGoAPI: !tt.goAPI}, &out)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if !strings.Contains(out.String(), tt.wantOut) || !strings.Contains(out.String(), "breaking-change report") {
+				t.Errorf("output lacks %q or the spec report:\n%s", tt.wantOut, out.String())
 			}
 			if after, _ := os.ReadFile(filepath.Join(l.SpecsDir(), "lock.json")); !bytes.Equal(lockBefore, after) {
 				t.Error("lock.json written although refused")
@@ -477,5 +489,21 @@ func TestBumpPin(t *testing.T) {
 				t.Errorf("got %+v\nwant %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+// A URL with credentials is refused before anything is fetched or printed,
+// and the error does not repeat the password.
+func TestBumpRefusesURLCredentials(t *testing.T) {
+	p, _ := fixture(t, "[]", okOverlay)
+	for _, b := range []Bump{
+		{API: "demo", New: "https://user:s3cr3t-pw@example.invalid/x.json"},
+		{API: "demo", New: "x.json", URL: "https://user:s3cr3t-pw@example.invalid/x.json"},
+	} {
+		var out bytes.Buffer
+		_, err := p.Bump(t.Context(), Layout{Root: t.TempDir()}, b, &out)
+		if err == nil || !strings.Contains(err.Error(), "credentials") || strings.Contains(err.Error()+out.String(), "s3cr3t-pw") {
+			t.Errorf("err = %v, output %q", err, out.String())
+		}
 	}
 }

@@ -127,7 +127,8 @@ func (p *Pipeline) fixAndReport(a API, upstream []byte) (*fixReport, error) {
 }
 
 // actionReasons returns the comment above each action of an overlay file,
-// as one line: the project's rule is one "#" reason per action.
+// as one line, or the one above the group it belongs to: the project's rule
+// is a "#" reason for every action.
 func actionReasons(path string) ([]string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -147,7 +148,12 @@ func actionReasons(path string) ([]string, error) {
 		for line := range strings.Lines(a.HeadComment) {
 			words = append(words, strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "#")))
 		}
-		out = append(out, strings.TrimSpace(strings.Join(words, " ")))
+		reason := strings.TrimSpace(strings.Join(words, " "))
+		if reason == "" && len(out) > 0 {
+			// One comment may give the reason for a group of actions.
+			reason = out[len(out)-1]
+		}
+		out = append(out, reason)
 	}
 	return out, nil
 }
