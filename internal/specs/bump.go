@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -241,29 +239,3 @@ func marshalJSON(v any, prefix string) ([]byte, error) {
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
-
-// readVerified syncs pin into the cache and returns its bytes, read once and
-// checked against the pin: what the caller uses is what was verified, not a
-// second read of a file that may have changed since.
-func readVerified(ctx context.Context, s *Syncer, pin Pin) ([]byte, error) {
-	if err := s.Sync(ctx, []Pin{pin}); err != nil {
-		return nil, err
-	}
-	path := s.Path(pin)
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, pin.Size+1))
-	if err != nil {
-		return nil, err
-	}
-	if got := digest(b); got != pin.SHA256 || int64(len(b)) != pin.Size {
-		return nil, &HashError{Spec: pin.Name, Source: path, Want: pin.SHA256, Got: got, WantSize: pin.Size, Size: int64(len(b))}
-	}
-	return b, nil
-}
-
-// errTooLarge is wrapped by the error for a document over the size limit.
-var errTooLarge = errors.New("document too large")

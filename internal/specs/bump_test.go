@@ -349,6 +349,7 @@ func TestBumpApplyRefuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			var out bytes.Buffer
 			_, err := p.Bump(t.Context(), l, Bump{API: "scimgroups", New: filepath.Join(dir, tt.file), Apply: true, NoGoAPI: !tt.goAPI}, &out)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {

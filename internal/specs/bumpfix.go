@@ -112,10 +112,9 @@ func (p *Pipeline) fixAndReport(a API, upstream []byte) (*fixReport, error) {
 					why = append(why, "reason: "+reasons[i])
 				}
 				r.Stale = append(r.Stale, StaleFix{Fix: fix, Why: strings.Join(why, "; ")})
-				continue
 			}
-			note(f)
 		}
+		note(f)
 	}
 	fixed, err := toJSON(&doc)
 	if err != nil {
@@ -195,16 +194,22 @@ func isHTTPMethod(m string) bool {
 
 func hashNode(n *yaml.Node) uint64 {
 	h := fnv.New64a()
+	var buf []byte
 	var rec func(n *yaml.Node)
 	rec = func(n *yaml.Node) {
 		if n.Kind == yaml.AliasNode && n.Alias != nil {
 			n = n.Alias
 		}
-		fmt.Fprintf(h, "%d%s\x00%s\x00", n.Kind, n.Tag, n.Value)
+		buf = append(buf[:0], byte(n.Kind))
+		buf = append(buf, n.Tag...)
+		buf = append(buf, 0)
+		buf = append(buf, n.Value...)
+		buf = append(buf, 0)
+		h.Write(buf)
 		for _, c := range n.Content {
 			rec(c)
 		}
-		h.Write([]byte{'\x01'})
+		h.Write([]byte{1})
 	}
 	rec(n)
 	return h.Sum64()

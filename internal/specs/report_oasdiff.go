@@ -23,13 +23,19 @@ const ToolsModfile = "internal/tools/tools.mod"
 
 // SpecChange is one change oasdiff reports between two documents.
 type SpecChange struct {
-	ID          string `json:"id"`
-	Text        string `json:"text"`
-	Level       int    `json:"level"`
+	// ID is oasdiff's kind of change, e.g. "response-property-removed".
+	ID string `json:"id"`
+	// Text describes the change in oasdiff's words.
+	Text string `json:"text"`
+	// Level is oasdiff's severity: 3 error (breaking), 2 warning, 1 info.
+	Level int `json:"level"`
+	// Operation and Path name the operation changed ("GET", "/users");
+	// OperationID is its operationId in the new document.
 	Operation   string `json:"operation"`
 	OperationID string `json:"operationId"`
 	Path        string `json:"path"`
-	Section     string `json:"section"`
+	// Section is the part of the document: "paths" or "components".
+	Section string `json:"section"`
 	// Fixes names our steps and overlays that touch what the change is
 	// about, when the change appears only over the fixed documents (the
 	// fixes cause it) or only over the upstream ones (the fixes mask it).
@@ -118,13 +124,21 @@ func goTool(ctx context.Context, root, dir, tool string, args ...string) ([]byte
 // annotated with the fixes that changed its operation, or a component its
 // operation reaches, in the old or the new document.
 func specReport(ctx context.Context, root string, oldUp, newUp []byte, oldFix, newFix *fixReport) (*SpecReport, error) {
+	// The two runs are independent: run them side by side.
+	var raw []SpecChange
+	var rawErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		raw, rawErr = oasdiffChangelog(ctx, root, oldUp, newUp)
+	}()
 	fixed, err := oasdiffChangelog(ctx, root, oldFix.Fixed, newFix.Fixed)
+	<-done
 	if err != nil {
 		return nil, err
 	}
-	raw, err := oasdiffChangelog(ctx, root, oldUp, newUp)
-	if err != nil {
-		return nil, err
+	if rawErr != nil {
+		return nil, fmt.Errorf("upstream documents: %w", rawErr)
 	}
 	inRaw := map[string]bool{}
 	for _, c := range raw {
