@@ -167,7 +167,9 @@ func (b Bump) pin(old Pin, doc []byte, mirror string) Pin {
 	} else {
 		base = filepath.Base(b.New)
 		if mirror != "" {
-			if rel, err := filepath.Rel(mirror, b.New); err == nil && filepath.IsLocal(rel) {
+			m, errM := filepath.Abs(mirror)
+			f, errF := filepath.Abs(b.New)
+			if rel, err := filepath.Rel(m, f); errM == nil && errF == nil && err == nil && filepath.IsLocal(rel) {
 				n.File = filepath.ToSlash(rel)
 			}
 		}

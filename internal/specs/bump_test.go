@@ -470,6 +470,10 @@ func TestParseAPIDiff(t *testing.T) {
 
 func TestBumpPin(t *testing.T) {
 	old := Pin{Name: "x", File: "vendor/x-1.json"}
+	absFile, err := filepath.Abs("m/vendor3/x-4.json")
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		b      Bump
@@ -481,6 +485,7 @@ func TestBumpPin(t *testing.T) {
 		{"file in the mirror", Bump{New: "/m/vendor2/x-2.json", URL: "https://e.invalid/x", Version: "2", Commit: "c"}, "/m",
 			Pin{Name: "x", File: "vendor2/x-2.json", URL: "https://e.invalid/x", Version: "2", Commit: "c"}},
 		{"file elsewhere", Bump{New: "/tmp/dl/x-3.json"}, "/m", Pin{Name: "x", File: "vendor/x-3.json"}},
+		{"relative mirror, absolute file", Bump{New: absFile}, "m", Pin{Name: "x", File: "vendor3/x-4.json"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
