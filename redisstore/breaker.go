@@ -1,0 +1,51 @@
+package redisstore
+
+import (
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"time"
+)
+
+// ErrUnavailable is returned without contacting Redis while the breaker is
+// open, after a call failed. Callers then act on their own (auth fetches its
+// own token, ratelimit paces from response headers).
+var ErrUnavailable = errors.New("redisstore: Redis unavailable (breaker open)")
+
+// breaker opens after a failed call and lets one probe through after a
+// jittered cool-down, so that N replicas do not all probe a recovering Redis
+// in the same instant.
+type breaker struct {
+	cooldown time.Duration
+
+	mu        sync.Mutex
+	openUntil time.Time // zero while closed
+	probing   bool      // a half-open probe is running
+}
+
+// allow reports whether a call may go to Redis now.
+func (b *breaker) allow(now time.Time) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.openUntil.IsZero() {
+		return true
+	}
+	if now.Before(b.openUntil) || b.probing {
+		return false
+	}
+	b.probing = true
+	return true
+}
+
+// done records a call's outcome. A failure (re)opens the breaker for a
+// cool-down drawn from [cooldown, 2·cooldown).
+func (b *breaker) done(ok bool, now time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if ok {
+		b.openUntil, b.probing = time.Time{}, false
+		return
+	}
+	b.probing = false
+	b.openUntil = now.Add(b.cooldown + rand.N(b.cooldown))
+}
