@@ -56,7 +56,7 @@ func TestMetricsAndRefreshHook(t *testing.T) {
 	}
 	want := map[string]int64{
 		MetricTokenFetches + "{origin=vendor,outcome=ok}": 2, // first token, then the one after the 401
-		MetricReplays + "{}": 1,
+		MetricReplays + "{}":                              1,
 	}
 	for k, v := range want {
 		if got[k] != v {
