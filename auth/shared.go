@@ -253,19 +253,24 @@ func (sh *shared) fetch(ctx context.Context, held string, vendor func(context.Co
 			sh.m.leaseWaited(time.Since(waitStart))
 		}
 	}()
+	storeErrs := 0
 	for {
-		raw, ttl, err := sh.store.Get(ctx, sh.key)
+		r, ok, err := sh.lookup(ctx, held)
 		if err != nil {
-			return sh.fallback(ctx, vendor, err)
-		}
-		if raw != nil {
-			st, ok := sh.open(raw)
-			life := time.Duration(st.LifetimeMS) * time.Millisecond
-			if ok && st.AccessToken != held && ttl > expiryMargin(life) {
-				tok := (&oauth2.Token{AccessToken: st.AccessToken, TokenType: "Bearer"}).WithExtra(st.Extra)
-				sh.last.Store(&sealedToken{accessToken: st.AccessToken, raw: raw})
-				return sharedFetch{f: fetched{token: tok, lifetime: ttl}, full: life, origin: OriginShared}, nil
+			// One failed call may be a hiccup; a second in a row means
+			// the store is not there: fetch alone.
+			if storeErrs++; storeErrs >= maxStoreErrors {
+				return sh.fallback(ctx, vendor, err)
 			}
+			sh.m.storeError()
+			if err := pause(ctx); err != nil {
+				return sharedFetch{}, err
+			}
+			continue
+		}
+		storeErrs = 0
+		if ok {
+			return r, nil
 		}
 		if owner == nil {
 			owner = make([]byte, 16)
@@ -273,23 +278,64 @@ func (sh *shared) fetch(ctx context.Context, held string, vendor func(context.Co
 		}
 		won, err := sh.store.TryLease(ctx, sh.leaseKey, owner, sh.leaseTTL)
 		if err != nil {
-			return sh.fallback(ctx, vendor, err)
+			if storeErrs++; storeErrs >= maxStoreErrors {
+				return sh.fallback(ctx, vendor, err)
+			}
+			sh.m.storeError()
+			if err := pause(ctx); err != nil {
+				return sharedFetch{}, err
+			}
+			continue
 		}
 		if won {
+			// The previous holder may have stored its token and released
+			// the lease between our lookup and TryLease: look again.
+			if r, ok, err := sh.lookup(ctx, held); err == nil && ok {
+				_, _ = sh.store.DeleteIfEqual(ctx, sh.leaseKey, owner)
+				return r, nil
+			}
 			return sh.refresh(ctx, owner, vendor)
 		}
 		// Another replica is refreshing: wait for its token.
 		if waitStart.IsZero() {
 			waitStart = time.Now()
 		}
-		t := time.NewTimer(leasePoll/2 + mrand.N(leasePoll))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return sharedFetch{}, ctx.Err()
-		case <-t.C:
+		if err := pause(ctx); err != nil {
+			return sharedFetch{}, err
 		}
 	}
+}
+
+// maxStoreErrors is how many store calls in a row may fail before a fetch
+// goes to the vendor alone.
+const maxStoreErrors = 2
+
+// pause waits one jittered lease-poll interval.
+func pause(ctx context.Context) error {
+	t := time.NewTimer(leasePoll/2 + mrand.N(leasePoll))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// lookup returns the shared token if it is usable and not held.
+func (sh *shared) lookup(ctx context.Context, held string) (sharedFetch, bool, error) {
+	raw, ttl, err := sh.store.Get(ctx, sh.key)
+	if err != nil || raw == nil {
+		return sharedFetch{}, false, err
+	}
+	st, ok := sh.open(raw)
+	life := time.Duration(st.LifetimeMS) * time.Millisecond
+	if !ok || st.AccessToken == held || ttl <= expiryMargin(life) {
+		return sharedFetch{}, false, nil
+	}
+	tok := (&oauth2.Token{AccessToken: st.AccessToken, TokenType: "Bearer"}).WithExtra(st.Extra)
+	sh.last.Store(&sealedToken{accessToken: st.AccessToken, raw: raw})
+	return sharedFetch{f: fetched{token: tok, lifetime: ttl}, full: life, origin: OriginShared}, true, nil
 }
 
 // refresh asks the vendor as lease holder, stores the token for the fleet

@@ -5,11 +5,11 @@
 //
 // It lives in its own package so that auth, retry and ratelimit never import
 // a Redis client. Every call fails fast: the client from [NewClient] dials
-// and reads with short timeouts and never retries, and after a failed call a
-// jittered breaker answers [ErrUnavailable] at once until a single probe
-// succeeds. Callers treat an error as "no fleet state" and carry on alone, so
-// a Redis outage costs a request at most one timed-out call (about 150 ms)
-// and no request blocks on Redis.
+// and reads with 100 ms timeouts and never retries, and after two failed
+// calls in a row a jittered breaker answers [ErrUnavailable] at once until a
+// single probe succeeds. Callers treat an error as "no fleet state" and carry
+// on alone, so a Redis outage costs a call at most one timeout (a refused
+// connection fails at once) and no request blocks on Redis.
 //
 // Set-up for one replica:
 //
@@ -31,13 +31,13 @@ import (
 // a millisecond; these bound what a dead or stalled one can cost a call.
 const (
 	DialTimeout = 100 * time.Millisecond
-	IOTimeout   = 50 * time.Millisecond
+	IOTimeout   = 100 * time.Millisecond
 	// DefaultCooldown is the breaker's minimum open time after a failure.
 	DefaultCooldown = 500 * time.Millisecond
 )
 
 // NewClient returns a go-redis client for addr configured to fail fast:
-// 100 ms dial and 50 ms read/write timeouts, no retries, a short pool wait,
+// 100 ms dial, read and write timeouts, no retries, a short pool wait,
 // and context deadlines honoured.
 func NewClient(addr string) *redis.Client {
 	return redis.NewClient(&redis.Options{

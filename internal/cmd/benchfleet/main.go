@@ -1,0 +1,118 @@
+// Command benchfleet runs the fleet harness (internal/fleet) and prints one
+// Markdown report: per-process (auth + retry, as without this feature) and
+// Redis-shared (shared token with lease, GCRA budget) side by side for
+// N = 1, 5 and 20 replicas in one run, then a run in which Redis is
+// SIGKILLed mid-way and restarted empty, and one in which the lease holder
+// dies right after taking the lease. Everything it starts listens on
+// 127.0.0.1 and is stopped by PID when it ends.
+//
+// Run it with "make bench-fleet"; docs/fleet.md holds a recorded report.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/mgmtapi/mgmtapi/internal/fleet"
+)
+
+func main() {
+	ttl := flag.Duration("ttl", 3*time.Second, "token lifetime (whole seconds)")
+	limit := flag.Int("limit", 1000, "vendor limit, requests per second")
+	requests := flag.Int("requests", 10000, "API requests per run, whole fleet")
+	out := flag.String("out", "", "also write the report to this file")
+	flag.Parse()
+	if err := run(*ttl, *limit, *requests, *out); err != nil {
+		fmt.Fprintln(os.Stderr, "benchfleet:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ttl time.Duration, limit, requests int, outFile string) error {
+	env, err := fleet.StartEnv(ttl, limit)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	ctx := context.Background()
+	var b strings.Builder
+	w := io.MultiWriter(os.Stdout, &b)
+
+	fmt.Fprintf(w, "%d requests per run, vendor limit %d req/s (token bucket, Auth0-style headers), %s tokens, shared budget at 97 %% of the limit, 8 callers per replica, GOMAXPROCS %d, %s.\n\n",
+		requests, limit, ttl, runtime.GOMAXPROCS(0), time.Now().UTC().Format("2006-01-02"))
+	fmt.Fprintln(w, "| N | mode | token requests | per token lifetime | 429s | wasted attempts | failed | throughput (share of limit) | slowest token call | slowest Redis call |")
+	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	for _, n := range []int{1, 5, 20} {
+		for _, shared := range []bool{false, true} {
+			r, err := env.Run(ctx, fleet.Scenario{Replicas: n, Requests: requests, Shared: shared})
+			if err != nil {
+				return err
+			}
+			row(w, r)
+		}
+	}
+
+	fmt.Fprintln(w, "\n**Redis SIGKILLed** after 40 % of the requests, restarted empty 1 s later (N = 20, shared):")
+	fmt.Fprintln(w)
+	r, err := env.Run(ctx, fleet.Scenario{Replicas: 20, Requests: requests, Shared: true, KillRedisAfter: requests * 4 / 10, RedisDownFor: time.Second})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "| token requests | 429s in all | 429s after Redis was back | failed | throughput (share of limit) | slowest Redis call | slowest token call |")
+	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintf(w, "| %d | %d | %d | %d | %.0f %% | %s | %s |\n", r.TokenRequests, r.Limited, r.LimitedAfterRecovery, r.Failed,
+		100*r.ShareOfLimit(), ms(r.SlowestRedis), ms(r.SlowestToken))
+
+	const leaseTTL = time.Second
+	fmt.Fprintf(w, "\n**Lease holder dies** right after taking the lease (lease TTL %s, N = 20, shared, no token cached yet):\n\n", leaseTTL)
+	r, err = env.Run(ctx, fleet.Scenario{Replicas: 20, Requests: 2000, Shared: true, LeaseHolderDies: true, LeaseTTL: leaseTTL})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "| token requests (vendor calls) | every replica served after | slowest token call | 429s | failed |")
+	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|")
+	fmt.Fprintf(w, "| %d | %s | %s | %d | %d |\n", r.TokenRequests, ms(r.ServedAgainAfter), ms(r.SlowestToken), r.Limited, r.Failed)
+
+	if outFile != "" {
+		return writeDoc(outFile, b.String())
+	}
+	return nil
+}
+
+func row(w io.Writer, r fleet.Result) {
+	mode := "per-process"
+	if r.Shared {
+		mode = "Redis-shared"
+	}
+	redis := "—"
+	if r.Shared {
+		redis = ms(r.SlowestRedis)
+	}
+	fmt.Fprintf(w, "| %d | %s | %d | %.2f | %d | %d | %d | %.0f %% | %s | %s |\n", r.Replicas, mode, r.TokenRequests, r.TokensPerLifetime(),
+		r.Limited, r.Wasted, r.Failed, 100*r.ShareOfLimit(), ms(r.SlowestToken), redis)
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+
+const begin, end = "<!-- bench-fleet:begin -->", "<!-- bench-fleet:end -->"
+
+// writeDoc replaces the report between the markers of file, or writes the
+// report alone if the file has none.
+func writeDoc(file, report string) error {
+	old, err := os.ReadFile(file)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	s := string(old)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	if i < 0 || j < i {
+		return os.WriteFile(file, []byte(begin+"\n"+report+end+"\n"), 0o644)
+	}
+	return os.WriteFile(file, []byte(s[:i+len(begin)]+"\n"+report+s[j:]), 0o644)
+}
