@@ -238,8 +238,8 @@ func (t *Transport) wait(ctx context.Context, key string) (time.Duration, error)
 				return time.Since(start), sleep(ctx, d, deadline.Add(time.Nanosecond))
 			}
 		}
-		d := t.reserveLocal(now)
-		if now.Add(d).After(deadline) {
+		d, ok := t.reserveLocal(now, deadline.Sub(now))
+		if !ok {
 			return time.Since(start), ErrOverBudget
 		}
 		return time.Since(start), sleep(ctx, d, deadline.Add(time.Nanosecond))
@@ -276,8 +276,8 @@ func (t *Transport) markShared(ok bool) {
 }
 
 // reserveLocal books a slot in this process's schedule at this replica's
-// part of the rate.
-func (t *Transport) reserveLocal(now time.Time) time.Duration {
+// part of the rate, unless it is more than maxWait away.
+func (t *Transport) reserveLocal(now time.Time, maxWait time.Duration) (time.Duration, bool) {
 	replicas := max(t.Replicas, 1)
 	iv := time.Duration(float64(time.Second) * float64(replicas) / t.rate())
 	tolerance := iv * time.Duration(max(t.burst()/replicas-1, 0))
@@ -288,8 +288,11 @@ func (t *Transport) reserveLocal(now time.Time) time.Duration {
 		tat = now
 	}
 	wait := max(tat.Add(-tolerance).Sub(now), 0)
+	if wait > maxWait {
+		return wait, false
+	}
 	t.nextLocal = tat.Add(iv)
-	return wait
+	return wait, true
 }
 
 // sleep waits d, or returns ErrOverBudget if that passes deadline, or the

@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -92,3 +93,5 @@ func mustToken(t testing.TB, src *auth.Source) string {
 	}
 	return tok.AccessToken
 }
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }
