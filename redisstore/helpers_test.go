@@ -31,7 +31,7 @@ type replica struct {
 }
 
 func newClient(t testing.TB, addr string) *redis.Client {
-	rdb := redisstore.NewClient(addr)
+	rdb := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DisableIdentity: true})
 	t.Cleanup(func() { _ = rdb.Close() })
 	return rdb
 }
@@ -48,7 +48,9 @@ func config(ts *testenv.TokenServer) auth.Config {
 func newReplica(t testing.TB, r *testenv.Redis, cfg auth.Config, sc auth.SharedCache, opts ...auth.Option) *replica {
 	t.Helper()
 	rp := &replica{rdb: newClient(t, r.Addr)}
-	rp.store = redisstore.New(rp.rdb, redisstore.WithCooldown(50*time.Millisecond))
+	// A generous call timeout: a loaded test machine must not turn a slow
+	// call into a (correct, but here unwanted) fallback to the vendor.
+	rp.store = redisstore.New(rp.rdb, redisstore.WithCooldown(50*time.Millisecond), redisstore.WithCallTimeout(2*time.Second))
 	if sc.Store == nil {
 		sc.Store = rp.store
 	}

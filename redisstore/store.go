@@ -32,6 +32,9 @@ import (
 const (
 	DialTimeout = 100 * time.Millisecond
 	IOTimeout   = 100 * time.Millisecond
+	// DefaultCallTimeout bounds every call of a Store, pool wait, dial
+	// and round trip together (see WithCallTimeout).
+	DefaultCallTimeout = 150 * time.Millisecond
 	// DefaultCooldown is the breaker's minimum open time after a failure.
 	DefaultCooldown = 500 * time.Millisecond
 )
@@ -55,9 +58,10 @@ func NewClient(addr string) *redis.Client {
 // Store is the Redis-backed fleet state. It is safe for concurrent use;
 // create one per Redis client.
 type Store struct {
-	rdb redis.UniversalClient
-	br  *breaker
-	now func() time.Time
+	rdb     redis.UniversalClient
+	br      *breaker
+	now     func() time.Time
+	timeout time.Duration
 }
 
 // Option changes a Store.
@@ -69,14 +73,23 @@ func WithCooldown(d time.Duration) Option {
 	return func(s *Store) { s.br.cooldown = d }
 }
 
+// WithCallTimeout bounds each call (default DefaultCallTimeout). A longer
+// bound trades fail-fast for fewer false alarms on an overloaded host.
+func WithCallTimeout(d time.Duration) Option {
+	return func(s *Store) { s.timeout = d }
+}
+
 // New returns a Store on rdb (see NewClient for the recommended settings).
 func New(rdb redis.UniversalClient, opts ...Option) *Store {
-	s := &Store{rdb: rdb, br: &breaker{cooldown: DefaultCooldown}, now: time.Now}
+	s := &Store{rdb: rdb, br: &breaker{cooldown: DefaultCooldown}, now: time.Now, timeout: DefaultCallTimeout}
 	for _, o := range opts {
 		o(s)
 	}
 	if s.br.cooldown <= 0 {
 		s.br.cooldown = DefaultCooldown
+	}
+	if s.timeout <= 0 {
+		s.timeout = DefaultCallTimeout
 	}
 	return s
 }
@@ -86,7 +99,9 @@ func (s *Store) call(ctx context.Context, f func(ctx context.Context) error) err
 	if !s.br.allow(s.now()) {
 		return ErrUnavailable
 	}
-	err := f(ctx)
+	cctx, cancel := context.WithTimeout(ctx, s.timeout)
+	err := f(cctx)
+	cancel()
 	ok := err == nil || errors.Is(err, redis.Nil)
 	if !ok && ctx.Err() != nil && !errors.Is(err, context.DeadlineExceeded) {
 		// The caller gave up; that says nothing about Redis.

@@ -40,7 +40,8 @@ type Env struct {
 }
 
 // StartEnv starts redis-server, the token server (tokens living ttl) and a
-// vendor API allowing limit requests per second.
+// vendor API allowing limit requests per second in bursts of a tenth of
+// that.
 func StartEnv(ttl time.Duration, limit int) (*Env, error) {
 	r, err := testenv.StartRedis()
 	if err != nil {
@@ -52,7 +53,7 @@ func StartEnv(ttl time.Duration, limit int) (*Env, error) {
 		_ = r.Close()
 		return nil, err
 	}
-	return &Env{Redis: r, Tokens: ts, Vendor: StartVendor(limit), TokenTTL: ttl, Limit: limit}, nil
+	return &Env{Redis: r, Tokens: ts, Vendor: StartVendor(limit, max(limit/10, 1)), TokenTTL: ttl, Limit: limit}, nil
 }
 
 // Close stops everything StartEnv started.
@@ -67,7 +68,8 @@ type Scenario struct {
 	Replicas int
 	// Requests is the number of API requests of the whole fleet.
 	Requests int
-	// Workers is the number of concurrent callers per replica.
+	// Workers is the number of concurrent callers per replica (default
+	// 16/Replicas, at least 2).
 	Workers int
 	// Shared turns on the Redis-shared token and budget; off is
 	// per-process, as today: auth and retry only.
@@ -83,6 +85,8 @@ type Scenario struct {
 	LeaseHolderDies bool
 	// LeaseTTL is the shared cache's lease TTL (0: auth's default).
 	LeaseTTL time.Duration
+	// CallTimeout bounds each Redis call (0: redisstore's default).
+	CallTimeout time.Duration
 }
 
 // Result is what a run measured.
@@ -125,7 +129,7 @@ func (r Result) ShareOfLimit() float64 {
 // Run runs one scenario.
 func (e *Env) Run(ctx context.Context, sc Scenario) (Result, error) {
 	if sc.Workers <= 0 {
-		sc.Workers = 8
+		sc.Workers = max(16/sc.Replicas, 2)
 	}
 	if sc.Share == 0 {
 		sc.Share = 0.97
@@ -170,7 +174,7 @@ func (e *Env) Run(ctx context.Context, sc Scenario) (Result, error) {
 		var rt http.RoundTripper
 		if sc.Shared {
 			reps[i].rdb = redisstore.NewClient(e.Redis.Addr)
-			st := &timed{s: redisstore.New(reps[i].rdb), max: slowRedis, errs: &redisErrs}
+			st := &timed{s: redisstore.New(reps[i].rdb, redisstore.WithCallTimeout(sc.CallTimeout)), max: slowRedis, errs: &redisErrs}
 			opts = append(opts, auth.WithSharedCache(auth.SharedCache{Store: st, Keys: [][]byte{key}, Namespace: ns, LeaseTTL: sc.LeaseTTL}))
 			src, err := auth.New(cfg, opts...)
 			if err != nil {
@@ -178,7 +182,7 @@ func (e *Env) Run(ctx context.Context, sc Scenario) (Result, error) {
 			}
 			reps[i].src = src
 			rt = &ratelimit.Transport{Base: src.Transport(nil), Limit: float64(e.Limit), Share: sc.Share,
-				Replicas: sc.Replicas, Shared: st, Key: ns}
+				Burst: max(e.Limit/20, 1), Replicas: sc.Replicas, Shared: st, Key: ns}
 		} else {
 			src, err := auth.New(cfg)
 			if err != nil {

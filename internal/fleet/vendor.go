@@ -17,7 +17,7 @@ import (
 )
 
 // Vendor is a local management API limited like Auth0's: a token bucket of
-// Limit requests refilled at Limit per second, x-ratelimit-limit,
+// burst requests refilled at limit per second, x-ratelimit-limit,
 // -remaining and -reset on every response, 429 with Retry-After when the
 // bucket is empty. It answers 401 to requests without a bearer token.
 type Vendor struct {
@@ -25,7 +25,8 @@ type Vendor struct {
 	URL string
 
 	srv   *httptest.Server
-	limit float64
+	limit float64 // refill per second
+	burst float64 // bucket size, sent as x-ratelimit-limit
 
 	mu     sync.Mutex
 	tokens float64
@@ -36,9 +37,10 @@ type Vendor struct {
 	ok, limited, unauthorized atomic.Int64
 }
 
-// StartVendor starts a vendor API allowing limit requests per second.
-func StartVendor(limit int) *Vendor {
-	v := &Vendor{limit: float64(limit), tokens: float64(limit), last: time.Now()}
+// StartVendor starts a vendor API allowing limit requests per second in
+// bursts of at most burst.
+func StartVendor(limit, burst int) *Vendor {
+	v := &Vendor{limit: float64(limit), burst: float64(burst), tokens: float64(burst), last: time.Now()}
 	v.srv = httptest.NewServer(http.HandlerFunc(v.serve))
 	v.URL = v.srv.URL
 	return v
@@ -55,7 +57,7 @@ func (v *Vendor) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	now := time.Now()
 	v.mu.Lock()
-	v.tokens = math.Min(v.limit, v.tokens+now.Sub(v.last).Seconds()*v.limit)
+	v.tokens = math.Min(v.burst, v.tokens+now.Sub(v.last).Seconds()*v.limit)
 	v.last = now
 	allowed := v.tokens >= 1
 	if allowed {
@@ -64,10 +66,10 @@ func (v *Vendor) serve(w http.ResponseWriter, r *http.Request) {
 		v.limitedAt = append(v.limitedAt, now)
 	}
 	remaining := int(v.tokens)
-	full := now.Add(time.Duration((v.limit - v.tokens) / v.limit * float64(time.Second)))
+	full := now.Add(time.Duration((v.burst - v.tokens) / v.limit * float64(time.Second)))
 	v.mu.Unlock()
 	h := w.Header()
-	h.Set("X-Ratelimit-Limit", strconv.Itoa(int(v.limit)))
+	h.Set("X-Ratelimit-Limit", strconv.Itoa(int(v.burst)))
 	h.Set("X-Ratelimit-Remaining", strconv.Itoa(remaining))
 	h.Set("X-Ratelimit-Reset", strconv.FormatInt(full.Add(time.Second-1).Unix(), 10))
 	if !allowed {
@@ -102,7 +104,7 @@ func (v *Vendor) LimitedSince(t time.Time) int {
 // Reset refills the bucket and clears the counters between runs.
 func (v *Vendor) Reset() {
 	v.mu.Lock()
-	v.tokens, v.last, v.limitedAt = v.limit, time.Now(), nil
+	v.tokens, v.last, v.limitedAt = v.burst, time.Now(), nil
 	v.mu.Unlock()
 	v.ok.Store(0)
 	v.limited.Store(0)

@@ -44,8 +44,8 @@ func run(ttl time.Duration, limit, requests int, outFile string) error {
 	var b strings.Builder
 	w := io.MultiWriter(os.Stdout, &b)
 
-	fmt.Fprintf(w, "%d requests per run, vendor limit %d req/s (token bucket, Auth0-style headers), %s tokens, shared budget at 97 %% of the limit, 8 callers per replica, GOMAXPROCS %d, %s.\n\n",
-		requests, limit, ttl, runtime.GOMAXPROCS(0), time.Now().UTC().Format("2006-01-02"))
+	fmt.Fprintf(w, "%d requests per run, vendor limit %d req/s (token bucket of %d, Auth0-style headers), %s tokens, shared budget at 97 %% of the limit in bursts of %d, 16/N callers per replica (at least 2), GOMAXPROCS %d, %s.\n\n",
+		requests, limit, max(limit/10, 1), ttl, max(limit/20, 1), runtime.GOMAXPROCS(0), time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintln(w, "| N | mode | token requests | per token lifetime | 429s | wasted attempts | failed | throughput (share of limit) | slowest token call | slowest Redis call |")
 	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, n := range []int{1, 5, 20} {
