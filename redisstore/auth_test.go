@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+
 	"github.com/mgmtapi/mgmtapi/auth"
 	"github.com/mgmtapi/mgmtapi/internal/testenv"
 	"github.com/mgmtapi/mgmtapi/redisstore"
@@ -255,9 +258,12 @@ func TestSharedLeaseHolderDies(t *testing.T) {
 	<-dier.leased
 	t.Cleanup(func() { cancel(); dead.Close() })
 
+	reader := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
 	var reps []*replica
 	for range 5 {
-		reps = append(reps, newReplica(t, r, config(ts), auth.SharedCache{LeaseTTL: leaseTTL}))
+		reps = append(reps, newReplica(t, r, config(ts), auth.SharedCache{LeaseTTL: leaseTTL}, auth.WithMeterProvider(mp)))
 	}
 	toks := make([]string, len(reps))
 	var wg sync.WaitGroup
@@ -272,6 +278,33 @@ func TestSharedLeaseHolderDies(t *testing.T) {
 	}
 	if n := tokenRequests(t, ts); n != 1 {
 		t.Fatalf("token endpoint saw %d requests, want 1 (the dead holder's never left it)", n)
+	}
+	// What operators see: five waits for the dead lease, one token from
+	// the vendor and four from the shared cache.
+	var rm metricdata.ResourceMetrics
+	if err := reader.Collect(context.Background(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if d, ok := m.Data.(metricdata.Sum[int64]); ok {
+				for _, p := range d.DataPoints {
+					o, _ := p.Attributes.Value("origin")
+					got[m.Name+"/"+o.AsString()] += p.Value
+				}
+			}
+		}
+	}
+	want := map[string]int64{
+		auth.MetricLeaseWaits + "/":         5,
+		auth.MetricTokenFetches + "/vendor": 1,
+		auth.MetricTokenFetches + "/shared": 4,
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %d, want %d (all: %v)", k, got[k], v, got)
+		}
 	}
 }
 
