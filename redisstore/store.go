@@ -36,7 +36,7 @@ const (
 	// and round trip together (see WithCallTimeout).
 	DefaultCallTimeout = 150 * time.Millisecond
 	// DefaultCooldown is the breaker's minimum open time after a failure.
-	DefaultCooldown = 500 * time.Millisecond
+	DefaultCooldown = 250 * time.Millisecond
 )
 
 // NewClient returns a go-redis client for addr configured to fail fast:

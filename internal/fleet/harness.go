@@ -66,8 +66,11 @@ func (e *Env) Close() error {
 type Scenario struct {
 	// Replicas is the fleet size N.
 	Replicas int
-	// Requests is the number of API requests of the whole fleet.
+	// Requests is the number of API requests of the whole fleet, when
+	// Duration is zero.
 	Requests int
+	// Duration, if > 0, runs every caller until it has passed instead.
+	Duration time.Duration
 	// Workers is the number of concurrent callers per replica (default
 	// 16/Replicas, at least 2).
 	Workers int
@@ -76,10 +79,10 @@ type Scenario struct {
 	Shared bool
 	// Share is the part of the vendor limit the shared budget uses.
 	Share float64
-	// KillRedisAfter, if > 0, SIGKILLs Redis once that many requests were
-	// sent and restarts it (empty) RedisDownFor later.
-	KillRedisAfter int
-	RedisDownFor   time.Duration
+	// KillRedisAt, if > 0, SIGKILLs Redis that long after the start and
+	// restarts it (empty) RedisDownFor later.
+	KillRedisAt  time.Duration
+	RedisDownFor time.Duration
 	// LeaseHolderDies starts the run with a replica that takes the refresh
 	// lease and dies (its token request never leaves, its Redis calls fail).
 	LeaseHolderDies bool
@@ -194,32 +197,30 @@ func (e *Env) Run(ctx context.Context, sc Scenario) (Result, error) {
 		reps[i].hc = &http.Client{Transport: &retry.Transport{Base: rt, MaxRetries: 2}}
 	}
 
-	var sent, ok, failed atomic.Int64
+	var ok, failed atomic.Int64
 	slowTok := &maxDur{}
 	var firstServed sync.Map // replica -> time of first token
 	var recovered atomic.Int64
 	start := time.Now()
-	var killOnce sync.Once
 	var wg sync.WaitGroup
+	if sc.KillRedisAt > 0 {
+		wg.Go(func() {
+			time.Sleep(sc.KillRedisAt)
+			e.Redis.Kill()
+			time.Sleep(sc.RedisDownFor)
+			if e.Redis.Restart() == nil {
+				recovered.Store(time.Now().UnixNano())
+			}
+		})
+	}
 	perWorker := max(sc.Requests/(sc.Replicas*sc.Workers), 1)
+	end := start.Add(sc.Duration)
 	for i, r := range reps {
 		for range sc.Workers {
 			wg.Go(func() {
-				for range perWorker {
-					if ctx.Err() != nil {
+				for n := 0; ; n++ {
+					if ctx.Err() != nil || (sc.Duration > 0 && time.Now().After(end)) || (sc.Duration == 0 && n >= perWorker) {
 						return
-					}
-					n := sent.Add(1)
-					if sc.KillRedisAfter > 0 && n == int64(sc.KillRedisAfter) {
-						killOnce.Do(func() {
-							e.Redis.Kill()
-							go func() {
-								time.Sleep(sc.RedisDownFor)
-								if e.Redis.Restart() == nil {
-									recovered.Store(time.Now().UnixNano())
-								}
-							}()
-						})
 					}
 					t0 := time.Now()
 					_, err := r.src.Token(ctx)

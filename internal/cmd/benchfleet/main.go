@@ -25,16 +25,16 @@ import (
 func main() {
 	ttl := flag.Duration("ttl", 3*time.Second, "token lifetime (whole seconds)")
 	limit := flag.Int("limit", 1000, "vendor limit, requests per second")
-	requests := flag.Int("requests", 10000, "API requests per run, whole fleet")
+	dur := flag.Duration("duration", 8*time.Second, "length of each run")
 	out := flag.String("out", "", "also write the report to this file")
 	flag.Parse()
-	if err := run(*ttl, *limit, *requests, *out); err != nil {
+	if err := run(*ttl, *limit, *dur, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "benchfleet:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ttl time.Duration, limit, requests int, outFile string) error {
+func run(ttl time.Duration, limit int, dur time.Duration, outFile string) error {
 	env, err := fleet.StartEnv(ttl, limit)
 	if err != nil {
 		return err
@@ -44,13 +44,13 @@ func run(ttl time.Duration, limit, requests int, outFile string) error {
 	var b strings.Builder
 	w := io.MultiWriter(os.Stdout, &b)
 
-	fmt.Fprintf(w, "%d requests per run, vendor limit %d req/s (token bucket of %d, Auth0-style headers), %s tokens, shared budget at 97 %% of the limit in bursts of %d, 16/N callers per replica (at least 2), GOMAXPROCS %d, %s.\n\n",
-		requests, limit, max(limit/10, 1), ttl, max(limit/20, 1), runtime.GOMAXPROCS(0), time.Now().UTC().Format("2006-01-02"))
+	fmt.Fprintf(w, "Runs of %s, vendor limit %d req/s (token bucket of %d, Auth0-style headers), %s tokens, shared budget at 97 %% of the limit in bursts of %d, 16/N callers per replica (at least 2), GOMAXPROCS %d, %s.\n\n",
+		dur, limit, max(limit/10, 1), ttl, max(limit/20, 1), runtime.GOMAXPROCS(0), time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintln(w, "| N | mode | token requests | per token lifetime | 429s | wasted attempts | failed | throughput (share of limit) | slowest token call | slowest Redis call |")
 	fmt.Fprintln(w, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, n := range []int{1, 5, 20} {
 		for _, shared := range []bool{false, true} {
-			r, err := env.Run(ctx, fleet.Scenario{Replicas: n, Requests: requests, Shared: shared})
+			r, err := env.Run(ctx, fleet.Scenario{Replicas: n, Duration: dur, Shared: shared})
 			if err != nil {
 				return err
 			}
@@ -58,9 +58,9 @@ func run(ttl time.Duration, limit, requests int, outFile string) error {
 		}
 	}
 
-	fmt.Fprintln(w, "\n**Redis SIGKILLed** after 40 % of the requests, restarted empty 1 s later (N = 20, shared):")
+	fmt.Fprintf(w, "\n**Redis SIGKILLed** %s into the run, restarted empty 1 s later (N = 20, shared):\n", dur*4/10)
 	fmt.Fprintln(w)
-	r, err := env.Run(ctx, fleet.Scenario{Replicas: 20, Requests: requests, Shared: true, KillRedisAfter: requests * 4 / 10, RedisDownFor: time.Second})
+	r, err := env.Run(ctx, fleet.Scenario{Replicas: 20, Duration: dur, Shared: true, KillRedisAt: dur * 4 / 10, RedisDownFor: time.Second})
 	if err != nil {
 		return err
 	}
@@ -70,8 +70,8 @@ func run(ttl time.Duration, limit, requests int, outFile string) error {
 		100*r.ShareOfLimit(), ms(r.SlowestRedis), ms(r.SlowestToken))
 
 	const leaseTTL = time.Second
-	fmt.Fprintf(w, "\n**Lease holder dies** right after taking the lease (lease TTL %s, N = 20, shared, no token cached yet):\n\n", leaseTTL)
-	r, err = env.Run(ctx, fleet.Scenario{Replicas: 20, Requests: 2000, Shared: true, LeaseHolderDies: true, LeaseTTL: leaseTTL})
+	fmt.Fprintf(w, "\n**Lease holder dies** right after taking the lease (lease TTL %s, N = 20, shared, no token cached yet, 1,000 requests):\n\n", leaseTTL)
+	r, err = env.Run(ctx, fleet.Scenario{Replicas: 20, Requests: 1000, Shared: true, LeaseHolderDies: true, LeaseTTL: leaseTTL})
 	if err != nil {
 		return err
 	}
