@@ -46,7 +46,7 @@ func TestFleet(t *testing.T) {
 			if !tt.want429 && r.Limited != 0 {
 				t.Errorf("%d 429s, want 0", r.Limited)
 			}
-			w := max(16/tt.sc.Replicas, 2) * tt.sc.Replicas
+			w := max(32/tt.sc.Replicas, 4) * tt.sc.Replicas
 			if r.OK != tt.sc.Requests/w*w {
 				t.Errorf("%d requests OK of %d", r.OK, tt.sc.Requests)
 			}

@@ -72,7 +72,7 @@ type Scenario struct {
 	// Duration, if > 0, runs every caller until it has passed instead.
 	Duration time.Duration
 	// Workers is the number of concurrent callers per replica (default
-	// 16/Replicas, at least 2).
+	// 32/Replicas, at least 4).
 	Workers int
 	// Shared turns on the Redis-shared token and budget; off is
 	// per-process, as today: auth and retry only.
@@ -132,7 +132,7 @@ func (r Result) ShareOfLimit() float64 {
 // Run runs one scenario.
 func (e *Env) Run(ctx context.Context, sc Scenario) (Result, error) {
 	if sc.Workers <= 0 {
-		sc.Workers = max(16/sc.Replicas, 2)
+		sc.Workers = max(32/sc.Replicas, 4)
 	}
 	if sc.Share == 0 {
 		sc.Share = 0.97
@@ -177,6 +177,14 @@ func (e *Env) Run(ctx context.Context, sc Scenario) (Result, error) {
 		var rt http.RoundTripper
 		if sc.Shared {
 			reps[i].rdb = redisstore.NewClient(e.Redis.Addr)
+			// A replica is a long-running process: its connection is up
+			// before the measured part starts.
+			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			err := reps[i].rdb.Ping(wctx).Err()
+			cancel()
+			if err != nil {
+				return Result{}, fmt.Errorf("fleet: warm up Redis client: %w", err)
+			}
 			st := &timed{s: redisstore.New(reps[i].rdb, redisstore.WithCallTimeout(sc.CallTimeout)), max: slowRedis, errs: &redisErrs}
 			opts = append(opts, auth.WithSharedCache(auth.SharedCache{Store: st, Keys: [][]byte{key}, Namespace: ns, LeaseTTL: sc.LeaseTTL}))
 			src, err := auth.New(cfg, opts...)
