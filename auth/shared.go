@@ -68,7 +68,9 @@ const (
 // a newer token from the store; otherwise one replica takes a lease and asks
 // the vendor while the others keep serving their current token, or, if they
 // have none, wait for the shared one. The in-process cache stays in front:
-// a fresh token is still served with one atomic load. Only New accepts this
+// a fresh token is still served with one atomic load. Invalidate also
+// deletes the shared token if it still is the invalidated one (one store
+// call on the caller's goroutine, bounded by 150 ms). Only New accepts this
 // option.
 func WithSharedCache(c SharedCache) Option {
 	return func(o *options) { o.shared = &c }
