@@ -256,21 +256,28 @@ func (sh *shared) fetch(ctx context.Context, held string, vendor func(context.Co
 		}
 	}()
 	storeErrs := 0
+	// failed handles a failed store call: one may be a hiccup, so pause
+	// and go round again; a second in a row means the store is not there,
+	// so fetch alone. done reports that fetch's outcome is final.
+	failed := func(err error) (r sharedFetch, ferr error, done bool) {
+		if storeErrs++; storeErrs >= maxStoreErrors {
+			r, ferr = sh.fallback(ctx, vendor, err)
+			return r, ferr, true
+		}
+		sh.m.storeError()
+		if perr := pause(ctx); perr != nil {
+			return sharedFetch{}, perr, true
+		}
+		return sharedFetch{}, nil, false
+	}
 	for {
 		r, ok, err := sh.lookup(ctx, held)
 		if err != nil {
-			// One failed call may be a hiccup; a second in a row means
-			// the store is not there: fetch alone.
-			if storeErrs++; storeErrs >= maxStoreErrors {
-				return sh.fallback(ctx, vendor, err)
-			}
-			sh.m.storeError()
-			if err := pause(ctx); err != nil {
-				return sharedFetch{}, err
+			if r, err, done := failed(err); done {
+				return r, err
 			}
 			continue
 		}
-		storeErrs = 0
 		if ok {
 			return r, nil
 		}
@@ -280,15 +287,12 @@ func (sh *shared) fetch(ctx context.Context, held string, vendor func(context.Co
 		}
 		won, err := sh.store.TryLease(ctx, sh.leaseKey, owner, sh.leaseTTL)
 		if err != nil {
-			if storeErrs++; storeErrs >= maxStoreErrors {
-				return sh.fallback(ctx, vendor, err)
-			}
-			sh.m.storeError()
-			if err := pause(ctx); err != nil {
-				return sharedFetch{}, err
+			if r, err, done := failed(err); done {
+				return r, err
 			}
 			continue
 		}
+		storeErrs = 0
 		if won {
 			// The previous holder may have stored its token and released
 			// the lease between our lookup and TryLease: look again.

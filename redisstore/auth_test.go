@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/mgmtapi/mgmtapi/auth"
+	"github.com/mgmtapi/mgmtapi/internal/fleet"
 	"github.com/mgmtapi/mgmtapi/internal/testenv"
 	"github.com/mgmtapi/mgmtapi/redisstore"
 )
@@ -187,58 +187,6 @@ func TestSharedInvalidateDeleteIfEqual(t *testing.T) {
 	}
 }
 
-// dyingStore passes calls through until the first lease it wins, then
-// behaves like a process that crashed: every later call fails.
-type dyingStore struct {
-	auth.SharedStore
-	dead   atomic.Bool
-	leased chan struct{}
-}
-
-var errDead = errors.New("process died")
-
-func (d *dyingStore) Get(ctx context.Context, k string) ([]byte, time.Duration, error) {
-	if d.dead.Load() {
-		return nil, 0, errDead
-	}
-	return d.SharedStore.Get(ctx, k)
-}
-
-func (d *dyingStore) Set(ctx context.Context, k string, v []byte, ttl time.Duration) error {
-	if d.dead.Load() {
-		return errDead
-	}
-	return d.SharedStore.Set(ctx, k, v, ttl)
-}
-
-func (d *dyingStore) DeleteIfEqual(ctx context.Context, k string, v []byte) (bool, error) {
-	if d.dead.Load() {
-		return false, errDead
-	}
-	return d.SharedStore.DeleteIfEqual(ctx, k, v)
-}
-
-func (d *dyingStore) TryLease(ctx context.Context, k string, v []byte, ttl time.Duration) (bool, error) {
-	if d.dead.Load() {
-		return false, errDead
-	}
-	ok, err := d.SharedStore.TryLease(ctx, k, v, ttl)
-	if ok {
-		d.dead.Store(true)
-		close(d.leased)
-	}
-	return ok, err
-}
-
-// hang is the dead replica's HTTP transport: its token request never
-// leaves the process.
-type hang struct{}
-
-func (hang) RoundTrip(r *http.Request) (*http.Response, error) {
-	<-r.Context().Done()
-	return nil, r.Context().Err()
-}
-
 // A lease holder that dies after taking the lease leaves a lease that
 // expires; then exactly one other replica asks the vendor and every waiting
 // replica gets its token.
@@ -246,16 +194,16 @@ func TestSharedLeaseHolderDies(t *testing.T) {
 	r := testenv.RedisTB(t)
 	ts := tokenServer(t, 300*time.Second)
 	const leaseTTL = 300 * time.Millisecond
-	dier := &dyingStore{leased: make(chan struct{})}
+	dier := &fleet.Dying{Leased: make(chan struct{})}
 	dier.SharedStore = newReplica(t, r, config(ts), auth.SharedCache{}).store // a store on its own client
 	dead, err := auth.New(config(ts), auth.WithSharedCache(auth.SharedCache{Store: dier, Keys: [][]byte{key1}, LeaseTTL: leaseTTL}),
-		auth.WithHTTPClient(&http.Client{Transport: hang{}}), auth.WithTimeout(30*time.Second))
+		auth.WithHTTPClient(&http.Client{Transport: fleet.Hang{}}), auth.WithTimeout(30*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { _, _ = dead.Token(ctx) }()
-	<-dier.leased
+	<-dier.Leased
 	t.Cleanup(func() { cancel(); dead.Close() })
 
 	reader := sdkmetric.NewManualReader()
