@@ -20,7 +20,9 @@ type Observation struct {
 	// Reset is x-ratelimit-reset (Unix seconds), or zero.
 	Reset time.Time
 	// ClientQuota is auth0-client-quota-limit, the M2M token quota of the
-	// client (buckets per_hour, per_day), or nil.
+	// client (buckets per_hour, per_day), or nil. Auth0 sends it on token
+	// responses: to see it, also put a Transport (Limit zero is enough)
+	// under the auth.Source's token client (auth.WithHTTPClient).
 	ClientQuota []Quota
 	// OrganizationQuota is auth0-organization-quota-limit, or nil.
 	OrganizationQuota []Quota

@@ -68,8 +68,8 @@ type Transport struct {
 	// Base sends the requests; nil means http.DefaultTransport.
 	Base http.RoundTripper
 	// Limit is the vendor's sustained limit in requests per second for
-	// this budget. Zero turns pacing by rate off: only 429s and
-	// x-ratelimit-remaining: 0 make requests wait.
+	// this budget. Zero turns pacing by rate off, and with it Shared: only
+	// this process's 429s and x-ratelimit-remaining: 0 make requests wait.
 	Limit float64
 	// Share is the part of Limit this fleet may use, in (0, 1]; zero
 	// means DefaultShare.
@@ -150,7 +150,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.mu.Unlock()
 	if resp.StatusCode == http.StatusTooManyRequests {
 		t.m.limited429(ctx)
-		if t.Shared != nil {
+		if t.Shared != nil && t.Limit > 0 {
 			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.sharedTimeout())
 			if t.Shared.Pause(sctx, t.key(req), pause) != nil {
 				t.markShared(false)
