@@ -52,6 +52,11 @@ build-cost: specs
 bench-auth:
 	$(GO) run ./auth/internal/authbench
 
+.PHONY: bench-fleet
+## bench-fleet: N replicas per-process vs Redis-shared (token + budget), Redis killed, lease holder dead; writes docs/fleet.md (~2 min; needs redis-server).
+bench-fleet:
+	$(GO) run ./internal/cmd/benchfleet -out docs/fleet.md
+
 ## contract: the Prism contract suites of every API (internal/contracttest), verbose so the per-API coverage lines show.
 contract: fix
 	$(GO) test -race -count=1 -v ./internal/contracttest/...

@@ -36,6 +36,18 @@
 // 0 yields a token that is handed to the callers waiting for that fetch but is
 // never served from the cache. A negative value is an error.
 //
+// # Fleets
+//
+// Replicas of a service can share one token through a [SharedStore] (package
+// redisstore implements it on Redis) with [WithSharedCache]. The store is
+// consulted only when a token is due, never per request: one replica takes
+// a lease and asks the token endpoint, the others keep serving their current
+// token and then take the shared one, with the lifetime the store says is
+// left. Values are sealed with AES-GCM under a key ring and stored under a
+// name derived from the identity and a fingerprint of the secret. A store
+// that fails makes the Source fetch alone. [WithMeterProvider] and
+// [WithRefreshHook] show what happens.
+//
 // # Secrets
 //
 // The client secret and access tokens never appear in errors, log records or

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"go.opentelemetry.io/otel/metric"
 )
 
 // Defaults of the options below and of the token-lifetime rules.
@@ -44,6 +46,12 @@ type options struct {
 	allowInsecure bool
 	now           func() time.Time // tests replace the clock
 	rand          func() float64   // tests replace the jitter source
+
+	// Fleet options (shared.go, metrics.go).
+	shared        *SharedCache
+	meterProvider metric.MeterProvider
+	refreshHook   func(RefreshEvent)
+	m             *metrics
 }
 
 // WithHTTPClient sets the client whose Transport sends token requests. Its
@@ -119,5 +127,10 @@ func buildOptions(opts []Option) (options, error) {
 	case o.minBackoff <= 0 || o.maxBackoff < o.minBackoff:
 		return o, fmt.Errorf("auth: WithBackoff(%s, %s) needs 0 < min <= max", o.minBackoff, o.maxBackoff)
 	}
+	m, err := newMetrics(o.meterProvider)
+	if err != nil {
+		return o, fmt.Errorf("auth: WithMeterProvider: %w", err)
+	}
+	o.m = m
 	return o, nil
 }

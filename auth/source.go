@@ -27,6 +27,7 @@ type Source struct {
 	logURL  string
 	o       options
 	current atomic.Pointer[entry]
+	sh      *shared // WithSharedCache, or nil
 
 	mu       sync.Mutex
 	inflight *call     // the fetch in progress, or nil
@@ -80,6 +81,11 @@ func New(cfg Config, opts ...Option) (*Source, error) {
 		return nil, err
 	}
 	s := newSource(o, ep.fetch)
+	if o.shared != nil {
+		if s.sh, err = newShared(o.shared, cfg, o.m); err != nil {
+			return nil, err
+		}
+	}
 	s.logURL = redact.URL(u)
 	s.desc = "auth.Source{TokenURL: " + s.logURL + ", ClientID: " + cfg.ClientID + "}"
 	return s, nil
@@ -98,6 +104,9 @@ func FromTokenSource(ts oauth2.TokenSource, opts ...Option) (*Source, error) {
 	o, err := buildOptions(opts)
 	if err != nil {
 		return nil, err
+	}
+	if o.shared != nil {
+		return nil, errors.New("auth: WithSharedCache needs New: the shared cache key is derived from the Config")
 	}
 	var s *Source
 	s = newSource(o, func(ctx context.Context) (fetched, error) {
@@ -171,6 +180,7 @@ func (s *Source) slow(ctx context.Context, now time.Time) (*entry, error) {
 		}
 		// Stale but usable: serve it; the caller that wins the swap starts
 		// the background refresh.
+		s.o.m.servedFromProcess()
 		next := e.nextTry.Load()
 		if now.UnixNano() >= next && e.nextTry.CompareAndSwap(next, now.Add(s.o.timeout).UnixNano()) {
 			s.mu.Lock()
@@ -231,14 +241,15 @@ func (s *Source) run(c *call, background bool) {
 	defer s.wg.Done()
 	ctx, cancel := context.WithTimeout(s.ctx, s.o.timeout)
 	sent := s.o.now()
-	f, err := s.fetch(ctx)
+	f, full, origin, err := s.fetchFleet(ctx)
 	cancel()
 	took := s.o.now().Sub(sent)
+	s.observe(origin, background, took, f.lifetime, err)
 
 	s.mu.Lock()
 	var retryIn time.Duration
 	if err == nil {
-		c.e = s.newEntry(f, sent)
+		c.e = s.newEntryFull(f, sent, full)
 		s.current.Store(c.e)
 		s.failures, s.lastErr, s.retryAt = 0, nil, time.Time{}
 	} else {
@@ -272,9 +283,16 @@ func (s *Source) run(c *call, background bool) {
 
 // newEntry places the stale window and the expiry margin of a new token.
 func (s *Source) newEntry(f fetched, sent time.Time) *entry {
+	return s.newEntryFull(f, sent, f.lifetime)
+}
+
+// newEntryFull is newEntry for a token whose full lifetime is full (more
+// than f.lifetime for a token taken from the shared cache part-way through
+// its life): the stale window and margin are shares of the full lifetime.
+func (s *Source) newEntryFull(f fetched, sent time.Time, full time.Duration) *entry {
 	life := f.lifetime
-	margin := min(life/20, 10*time.Second)
-	window := time.Duration(float64(life) * s.o.fraction * (1 - s.o.jitter*s.o.rand()))
+	margin := expiryMargin(full)
+	window := time.Duration(float64(full) * s.o.fraction * (1 - s.o.jitter*s.o.rand()))
 	e := &entry{
 		token:     *f.token,
 		header:    "Bearer " + f.token.AccessToken,
@@ -312,6 +330,9 @@ func (s *Source) backoff(err error) time.Duration {
 func (s *Source) Invalidate(accessToken string) {
 	if e := s.current.Load(); e != nil && e.token.AccessToken == accessToken {
 		s.current.CompareAndSwap(e, nil)
+	}
+	if s.sh != nil {
+		s.sh.invalidate(accessToken, sharedInvalidateTimeout)
 	}
 }
 

@@ -1,6 +1,7 @@
-// Package testenv starts the real Node servers that mgmtapi's tests run
-// against: an OAuth 2.0 token endpoint (node oidc-provider, see
-// testdata/tokenserver.mjs) and Prism, the OpenAPI mock server.
+// Package testenv starts the real servers that mgmtapi's tests run against:
+// an OAuth 2.0 token endpoint (node oidc-provider, see
+// testdata/tokenserver.mjs), Prism, the OpenAPI mock server, and
+// redis-server (the Debian package; StartRedis, no persistence).
 //
 // The npm packages are pinned in testdata/package.json and
 // testdata/package-lock.json; InstallNode installs them with npm ci the first

@@ -40,3 +40,19 @@ func PrismTB(t testing.TB, specPath string, extraArgs ...string) *Prism {
 	})
 	return p
 }
+
+// RedisTB starts redis-server for a test and stops it in t.Cleanup. It fails
+// the test (never skips) when redis-server is not installed.
+func RedisTB(t testing.TB) *Redis {
+	t.Helper()
+	r, err := StartRedis()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := r.Close(); err != nil {
+			t.Errorf("stop redis-server: %v", err)
+		}
+	})
+	return r
+}

@@ -1,0 +1,141 @@
+package auth
+
+import (
+	"bytes"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// The store key names the identity without the secret, and every field of
+// the identity changes it.
+func TestSharedIdentity(t *testing.T) {
+	base := Config{TokenURL: "https://id.example/token", ClientID: "c1", ClientSecret: testSecret,
+		Audience: "https://api.example/", Scopes: []string{"a", "b"}, Resource: "urn:r"}
+	variants := map[string]func(c *Config){
+		"token url":  func(c *Config) { c.TokenURL += "2" },
+		"client id":  func(c *Config) { c.ClientID = "c2" },
+		"secret":     func(c *Config) { c.ClientSecret += "x" },
+		"audience":   func(c *Config) { c.Audience = "https://other.example/" },
+		"scopes":     func(c *Config) { c.Scopes = []string{"a"} },
+		"scope join": func(c *Config) { c.Scopes = []string{"a b"} },
+		"resource":   func(c *Config) { c.Resource = "urn:s" },
+	}
+	id := identity(base)
+	if id != identity(base) {
+		t.Fatal("identity is not deterministic")
+	}
+	for name, change := range variants {
+		c := base
+		c.Scopes = append([]string(nil), base.Scopes...)
+		change(&c)
+		if identity(c) == id {
+			t.Errorf("%s: identity unchanged", name)
+		}
+	}
+	for _, form := range []string{testSecret, base64.StdEncoding.EncodeToString([]byte(testSecret)), "s3cr3t"} {
+		if strings.Contains(id, form) {
+			t.Errorf("identity contains the secret (%q)", form)
+		}
+	}
+}
+
+// Values are sealed with the first key, opened by any key of the ring, and
+// a value that no key opens, that was tampered with or that was moved to
+// another store key is a miss.
+func TestSharedSealOpen(t *testing.T) {
+	k1, k2, k3 := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 16), bytes.Repeat([]byte{3}, 32)
+	cfg := testConfig("https://id.example/token")
+	mk := func(keys ...[]byte) *shared {
+		sh, err := newShared(&SharedCache{Store: nopStore{}, Keys: keys}, cfg, mustMetrics(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sh
+	}
+	old, rotated, stranger := mk(k1), mk(k2, k1), mk(k3)
+	tok := (&oauth2.Token{AccessToken: "at-123.secret"}).WithExtra(map[string]any{"scope": "read"})
+	raw, err := old.seal(tok, 300*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte("at-123")) || bytes.Contains(raw, []byte(base64.StdEncoding.EncodeToString([]byte("at-123")))) {
+		t.Fatal("sealed value contains the access token")
+	}
+	tests := []struct {
+		name string
+		sh   *shared
+		raw  []byte
+		ok   bool
+	}{
+		{"same key", old, raw, true},
+		{"rotated ring opens old value", rotated, raw, true},
+		{"unknown key", stranger, raw, false},
+		{"tampered", old, flip(raw, len(raw)-1), false},
+		{"truncated", old, raw[:10], false},
+		{"empty", old, nil, false},
+	}
+	for _, tt := range tests {
+		st, ok := tt.sh.open(tt.raw)
+		if ok != tt.ok {
+			t.Errorf("%s: open ok=%v, want %v", tt.name, ok, tt.ok)
+			continue
+		}
+		if ok && (st.AccessToken != "at-123.secret" || st.LifetimeMS != 300000 || st.Extra["scope"] != "read") {
+			t.Errorf("%s: opened %+v", tt.name, st)
+		}
+	}
+	// Another store key (another identity) cannot use the value.
+	other := mk(k1)
+	other.aad = []byte("mgmtapi:auth:token:other")
+	if _, ok := other.open(raw); ok {
+		t.Error("value opened under another store key")
+	}
+}
+
+func TestSharedCacheOptionErrors(t *testing.T) {
+	cfg := testConfig("https://id.example/token")
+	tests := []struct {
+		name string
+		c    SharedCache
+		want string
+	}{
+		{"no store", SharedCache{Keys: [][]byte{make([]byte, 32)}}, "Store is nil"},
+		{"no keys", SharedCache{Store: nopStore{}}, "Keys is empty"},
+		{"bad key", SharedCache{Store: nopStore{}, Keys: [][]byte{make([]byte, 32), []byte("short")}}, "Keys[1] is 5 bytes"},
+		{"negative lease", SharedCache{Store: nopStore{}, Keys: [][]byte{make([]byte, 32)}, LeaseTTL: -1}, "LeaseTTL"},
+	}
+	for _, tt := range tests {
+		_, err := New(cfg, WithSharedCache(tt.c))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
+		}
+	}
+	if _, err := FromTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "x"}),
+		WithSharedCache(SharedCache{Store: nopStore{}, Keys: [][]byte{make([]byte, 32)}})); err == nil {
+		t.Error("FromTokenSource accepted WithSharedCache")
+	}
+}
+
+func flip(b []byte, i int) []byte {
+	c := bytes.Clone(b)
+	c[i] ^= 1
+	return c
+}
+
+func mustMetrics(t *testing.T) *metrics {
+	m, err := newMetrics(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// nopStore is for the tests above that never reach the store.
+type nopStore struct{ SharedStore }
+
+var _ http.RoundTripper = (*transport)(nil)

@@ -1,0 +1,315 @@
+// Package ratelimit paces requests to a vendor API so that a fleet of
+// replicas stays inside the vendor's rate limit instead of learning it from
+// 429 answers.
+//
+// A [Transport] waits before each request for its slot in a budget of
+// Limit × Share requests per second. With a [SharedBudget] (package
+// redisstore keeps one in Redis) the slot is booked in one schedule for the
+// whole fleet (GCRA), and a 429 pauses every replica; without one, or while
+// the shared budget is unreachable, each replica paces itself at
+// Limit × Share / Replicas and from the vendor's x-ratelimit-* and
+// Retry-After headers. When the shared budget comes back it is seeded from
+// the last x-ratelimit-remaining, so the fleet does not burst into a spent
+// vendor budget.
+//
+// Put it under retry and above auth, so that every attempt is paced and a
+// replay after a 401 is paced too:
+//
+//	hc := &http.Client{Transport: &retry.Transport{Base: &ratelimit.Transport{
+//		Base: src.Transport(nil), Limit: 50, Shared: store}}}
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/otel/metric"
+)
+
+// SharedBudget is the fleet-wide part of the budget (redisstore.Store
+// implements it on Redis). Implementations must fail fast; an error makes
+// the Transport pace on its own.
+type SharedBudget interface {
+	// Reserve books the next slot of budget key, shared by a fleet
+	// sending at most rate requests per second in bursts of at most
+	// burst, and returns the wait until the slot. It books nothing when
+	// the slot is more than maxWait away or the fleet is paused; the
+	// wait is then the time to that slot or the rest of the pause.
+	Reserve(ctx context.Context, key string, rate float64, burst int, maxWait time.Duration) (wait time.Duration, booked bool, err error)
+	// Pause holds back every replica's next Reserve for d, unless a
+	// longer pause is already set.
+	Pause(ctx context.Context, key string, d time.Duration) error
+	// Seed starts a budget that has no state (first use, or the store
+	// lost it) as if spent of its burst slots had just been used.
+	Seed(ctx context.Context, key string, rate float64, burst, spent int) error
+}
+
+// Defaults for zero fields of Transport.
+const (
+	DefaultShare         = 0.9
+	DefaultMaxWait       = 10 * time.Second
+	DefaultSharedTimeout = 150 * time.Millisecond
+	// pauseAfter429 is the pause after a 429 without any hint.
+	pauseAfter429 = time.Second
+)
+
+// ErrOverBudget is returned when a request would have to wait longer than
+// MaxWait, or past its context's deadline, for its slot.
+var ErrOverBudget = errors.New("ratelimit: request would wait longer than allowed for its budget slot")
+
+// Transport is an http.RoundTripper that paces requests (see the package
+// documentation). Set its fields before first use and do not copy it
+// afterwards; it is safe for concurrent use.
+type Transport struct {
+	// Base sends the requests; nil means http.DefaultTransport.
+	Base http.RoundTripper
+	// Limit is the vendor's sustained limit in requests per second for
+	// this budget. Zero turns pacing by rate off, and with it Shared: only
+	// this process's 429s and x-ratelimit-remaining: 0 make requests wait.
+	Limit float64
+	// Share is the part of Limit this fleet may use, in (0, 1]; zero
+	// means DefaultShare.
+	Share float64
+	// Burst is how many requests may go at once after a quiet period;
+	// zero means a tenth of a second's worth (at least 1).
+	Burst int
+	// Replicas is the fleet size assumed while the shared budget is
+	// unreachable (each replica then takes Limit × Share / Replicas);
+	// zero means 1.
+	Replicas int
+	// Shared is the fleet-wide budget; nil paces this process alone.
+	Shared SharedBudget
+	// Key names the budget in Shared; empty means the request's host.
+	Key string
+	// MaxWait bounds one request's wait; zero means DefaultMaxWait.
+	MaxWait time.Duration
+	// SharedTimeout bounds each call to Shared; zero means
+	// DefaultSharedTimeout.
+	SharedTimeout time.Duration
+	// MeterProvider receives the metrics of metrics.go; nil records none.
+	MeterProvider metric.MeterProvider
+
+	once sync.Once
+	m    *metrics
+
+	mu         sync.Mutex
+	obs        Observation
+	pauseUntil time.Time // local pause after a 429 or remaining 0
+	nextLocal  time.Time // local GCRA schedule
+	sharedDown bool      // the last Shared call failed
+}
+
+// Observed returns what the vendor last said about the budget.
+func (t *Transport) Observed() Observation {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	o := t.obs
+	if o.At.IsZero() {
+		o.Limit, o.Remaining = -1, -1
+	}
+	return o
+}
+
+// RoundTrip waits for the request's slot, sends it, and learns from the
+// answer.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	t.once.Do(t.init)
+	ctx := req.Context()
+	waited, err := t.wait(ctx, t.key(req))
+	t.m.waited(ctx, waited, err)
+	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
+	}
+	base := t.Base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now()
+	t.mu.Lock()
+	observe(&t.obs, resp.Header, now)
+	var pause time.Duration
+	if resp.StatusCode == http.StatusTooManyRequests {
+		pause = retryAfter(resp.Header, now, pauseAfter429)
+	} else if t.obs.At.Equal(now) && t.obs.Remaining == 0 && t.obs.Reset.After(now) {
+		pause = t.obs.Reset.Sub(now)
+	}
+	if pause > 0 && now.Add(pause).After(t.pauseUntil) {
+		t.pauseUntil = now.Add(pause)
+	}
+	t.mu.Unlock()
+	if resp.StatusCode == http.StatusTooManyRequests {
+		t.m.limited429(ctx)
+		if t.Shared != nil && t.Limit > 0 {
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.sharedTimeout())
+			if t.Shared.Pause(sctx, t.key(req), pause) != nil {
+				t.markShared(false)
+			}
+			cancel()
+		}
+	}
+	return resp, nil
+}
+
+func (t *Transport) init() { t.m = newMetrics(t.MeterProvider) }
+
+func (t *Transport) key(req *http.Request) string {
+	if t.Key != "" {
+		return t.Key
+	}
+	return req.URL.Host
+}
+
+func (t *Transport) rate() float64 {
+	share := t.Share
+	if !(share > 0 && share <= 1) {
+		share = DefaultShare
+	}
+	return t.Limit * share
+}
+
+func (t *Transport) burst() int {
+	if t.Burst > 0 {
+		return t.Burst
+	}
+	return max(int(t.rate()/10), 1)
+}
+
+func (t *Transport) maxWait() time.Duration {
+	if t.MaxWait > 0 {
+		return t.MaxWait
+	}
+	return DefaultMaxWait
+}
+
+func (t *Transport) sharedTimeout() time.Duration {
+	if t.SharedTimeout > 0 {
+		return t.SharedTimeout
+	}
+	return DefaultSharedTimeout
+}
+
+// wait blocks until the request may go and returns how long that took.
+func (t *Transport) wait(ctx context.Context, key string) (time.Duration, error) {
+	start := time.Now()
+	deadline := start.Add(t.maxWait())
+	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
+		deadline = dl
+	}
+	for {
+		now := time.Now()
+		t.mu.Lock()
+		pauseUntil := t.pauseUntil
+		t.mu.Unlock()
+		if now.Before(pauseUntil) {
+			// Spread the resumption over a tenth of the pause.
+			d := pauseUntil.Sub(now) + rand.N(pauseUntil.Sub(now)/10+1)
+			if err := sleep(ctx, d, deadline); err != nil {
+				return time.Since(start), err
+			}
+			continue
+		}
+		if t.Limit <= 0 {
+			return time.Since(start), nil
+		}
+		if t.Shared != nil {
+			d, ok, err := t.reserveShared(ctx, key, deadline.Sub(now))
+			if err == nil {
+				if !ok {
+					if d > deadline.Sub(now) {
+						return time.Since(start), ErrOverBudget
+					}
+					// Fleet paused: wait it out, then book.
+					if err := sleep(ctx, d+rand.N(d/10+1), deadline); err != nil {
+						return time.Since(start), err
+					}
+					continue
+				}
+				return time.Since(start), sleep(ctx, d, deadline.Add(time.Nanosecond))
+			}
+		}
+		d, ok := t.reserveLocal(now, deadline.Sub(now))
+		if !ok {
+			return time.Since(start), ErrOverBudget
+		}
+		return time.Since(start), sleep(ctx, d, deadline.Add(time.Nanosecond))
+	}
+}
+
+// reserveShared books a slot in the shared budget, seeding it first after
+// an outage.
+func (t *Transport) reserveShared(ctx context.Context, key string, maxWait time.Duration) (time.Duration, bool, error) {
+	sctx, cancel := context.WithTimeout(ctx, t.sharedTimeout())
+	defer cancel()
+	t.mu.Lock()
+	down, obs := t.sharedDown, t.obs
+	t.mu.Unlock()
+	if down && obs.Remaining >= 0 {
+		// Back after an outage: the store may have lost the schedule;
+		// start it where the vendor's budget is.
+		burst := t.burst()
+		left := int(float64(obs.Remaining) * t.rate() / max(float64(obs.Limit), t.rate()))
+		if err := t.Shared.Seed(sctx, key, t.rate(), burst, burst-min(left, burst)); err != nil {
+			t.markShared(false)
+			return 0, false, err
+		}
+	}
+	d, ok, err := t.Shared.Reserve(sctx, key, t.rate(), t.burst(), max(maxWait, 0))
+	t.markShared(err == nil)
+	return d, ok, err
+}
+
+func (t *Transport) markShared(ok bool) {
+	t.mu.Lock()
+	t.sharedDown = !ok
+	t.mu.Unlock()
+}
+
+// reserveLocal books a slot in this process's schedule at this replica's
+// part of the rate, unless it is more than maxWait away.
+func (t *Transport) reserveLocal(now time.Time, maxWait time.Duration) (time.Duration, bool) {
+	replicas := max(t.Replicas, 1)
+	iv := time.Duration(float64(time.Second) * float64(replicas) / t.rate())
+	tolerance := iv * time.Duration(max(t.burst()/replicas-1, 0))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	tat := t.nextLocal
+	if tat.Before(now) {
+		tat = now
+	}
+	wait := max(tat.Add(-tolerance).Sub(now), 0)
+	if wait > maxWait {
+		return wait, false
+	}
+	t.nextLocal = tat.Add(iv)
+	return wait, true
+}
+
+// sleep waits d, or returns ErrOverBudget if that passes deadline, or the
+// context's error.
+func sleep(ctx context.Context, d time.Duration, deadline time.Time) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	if time.Now().Add(d).After(deadline) {
+		return ErrOverBudget
+	}
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-tm.C:
+		return nil
+	}
+}
