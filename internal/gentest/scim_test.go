@@ -674,8 +674,10 @@ func TestSCIMRequests(t *testing.T) {
 			body: `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": "userName sw \"ki\"", "startIndex": 1, "count": 10}`,
 		},
 		{
-			name:   "delete user",
-			build:  func() (*http.Request, error) { return scimusers.NewDeleteUserRequest(server, userID) },
+			name: "delete user",
+			build: func() (*http.Request, error) {
+				return scimusers.NewDeleteUserRequest(server, userID, &scimusers.DeleteUserParams{})
+			},
 			method: http.MethodDelete, path: "/t/acme/scim2/Users/" + userID,
 		},
 		{

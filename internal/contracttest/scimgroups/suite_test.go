@@ -15,7 +15,8 @@ func newClient(t *testing.T) *scimgroups.ClientWithResponses {
 	t.Helper()
 	c, err := scimgroups.NewClientWithResponses(env.Prism.URL,
 		scimgroups.WithHTTPClient(env.Client(t)),
-		scimgroups.WithRequestEditorFn(env.Source.RequestEditor()))
+		scimgroups.WithRequestEditorFn(env.Source.RequestEditor()),
+		scimgroups.WithRequestEditorFn(scim.SetMediaType))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func TestSuite(t *testing.T) {
 			return r.StatusCode(), "", nil
 		}, Want: 200},
 		{Name: "DELETE Groups/{id}", Call: func(ctx context.Context, c *scimgroups.ClientWithResponses) (int, string, error) {
-			r, err := c.DeleteGroupWithResponse(ctx, groupID)
+			r, err := c.DeleteGroupWithResponse(ctx, groupID, &scimgroups.DeleteGroupParams{})
 			if err != nil {
 				return 0, "", err
 			}
