@@ -267,10 +267,7 @@ type GroupsListResponseObject struct {
 type MultiValuedAttribute = scim.Value
 
 // PatchGroupOperationRequestObject defines model for PatchGroupOperationRequestObject.
-type PatchGroupOperationRequestObject struct {
-	Operations *[]GroupItemObj `json:"Operations,omitempty"`
-	Schemas    *[]string       `json:"schemas,omitempty"`
-}
+type PatchGroupOperationRequestObject = scim.PatchRequest
 
 // PatchGroupOperationResponseObject defines model for PatchGroupOperationResponseObject.
 type PatchGroupOperationResponseObject struct {

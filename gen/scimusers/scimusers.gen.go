@@ -172,10 +172,7 @@ type OperationMeItem struct {
 type OperationMeItemOp string
 
 // PatchOperationInput defines model for PatchOperationInput.
-type PatchOperationInput struct {
-	Operations *[]OperationMeItem `json:"Operations,omitempty"`
-	Schemas    *[]string          `json:"schemas,omitempty"`
-}
+type PatchOperationInput = scim.PatchRequest
 
 // ScimError A SCIM error response (RFC 7644 §3.12).
 type ScimError struct {

@@ -72,13 +72,14 @@ func TestSuite(t *testing.T) {
 			return r.StatusCode(), "", nil
 		}, Want: 201},
 		{Name: "PATCH Users/{id} PatchOp", Call: func(ctx context.Context, c *scimusers.ClientWithResponses) (int, string, error) {
-			r, err := c.PatchUserWithResponse(ctx, userID, &scimusers.PatchUserParams{}, scimusers.PatchUserJSONRequestBody{
-				Schemas: &[]string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
-				Operations: &[]scimusers.OperationMeItem{
-					{Op: "replace", Path: ptr("name.givenName"), Value: "Kim"},
-					{Op: "add", Path: ptr("emails"), Value: []scim.Value{{Value: "kim.work@example.com", Type: "work"}}},
-				},
-			})
+			body, err := scim.Patch{}.
+				Replace(scim.AttrPath("name.givenName"), "Kim").
+				Add(scim.AttrPath("emails"), []scim.Value{{Value: "kim.work@example.com", Type: "work"}}).
+				Request()
+			if err != nil {
+				return 0, "", err
+			}
+			r, err := c.PatchUserWithResponse(ctx, userID, &scimusers.PatchUserParams{}, body)
 			if err != nil {
 				return 0, "", err
 			}
