@@ -363,11 +363,11 @@ func TestSCIMUserListResponse(t *testing.T) {
 // object or an array, and "path" may be absent or a filter. Each case is
 // one operation, decoded and encoded through both generated types.
 var scimPatchOps = []struct {
-	name      string
-	json      string
-	op, path  string // path "" means absent
-	value     any    // as encoding/json decodes it into interface{}
-	hasValue  bool
+	name     string
+	json     string
+	op, path string // path "" means absent
+	value    any    // as encoding/json decodes it into interface{}
+	hasValue bool
 }{
 	{
 		name: "replace with a string", json: `{"op": "replace", "path": "displayName", "value": "Babs Jensen"}`,
