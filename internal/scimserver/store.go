@@ -229,12 +229,20 @@ func (s *store) Patch(req *http.Request, id string, ops []scim.PatchOperation) (
 // (RFC 7644 §3.4.2), then the page.
 func (s *store) GetAll(req *http.Request, p scim.ListRequestParams) (scim.Page, error) {
 	q := req.URL.Query()
-	return s.list(p.FilterValidator, q.Get("sortBy"), q.Get("sortOrder"), p.StartIndex, p.Count)
+	var f filterer
+	if p.FilterValidator != nil {
+		f = p.FilterValidator
+	}
+	return s.list(f, q.Get("sortBy"), q.Get("sortOrder"), p.StartIndex, p.Count)
 }
 
 // Search is POST /.search (RFC 7644 §3.4.3).
 func (s *store) Search(_ *http.Request, p scim.SearchParams) (scim.Page, error) {
-	return s.list(p.FilterValidator, p.SortBy, p.SortOrder, p.StartIndex, p.Count)
+	var f filterer
+	if p.FilterValidator != nil {
+		f = p.FilterValidator
+	}
+	return s.list(f, p.SortBy, p.SortOrder, p.StartIndex, p.Count)
 }
 
 type filterer interface {
