@@ -62,11 +62,13 @@ type ErrorUserNotAvailable struct {
 
 // OperationMeItem defines model for OperationMeItem.
 type OperationMeItem struct {
-	Op    *OperationMeItemOp `json:"op,omitempty"`
-	Value *struct {
-		// NickName Example: shaggy
-		NickName *string `json:"nickName,omitempty"`
-	} `json:"value,omitempty"`
+	Op OperationMeItemOp `json:"op"`
+
+	// Path Example: nickName
+	Path *string `json:"path,omitempty"`
+
+	// Value Any JSON value (RFC 7644 §3.5.2).
+	Value interface{} `json:"value,omitempty"`
 }
 
 // OperationMeItemOp defines model for OperationMeItem.Op.
