@@ -137,6 +137,11 @@ func Not(f Filter) Filter {
 // ValueFilter("emails", Eq("type", "work")) is emails[type eq "work"].
 // attr has no sub-attribute, and value filters do not nest (RFC 7644
 // §3.4.2.2 valuePath).
+//
+// RFC 7644 allows any filter inside the brackets, servers less:
+// github.com/scim2/filter-parser (used by github.com/elimity-com/scim)
+// takes one comparison, two joined by "and" or "or", or "not (...)" of
+// those; Asgardeo takes one comparison in PATCH paths (Filter.Simple).
 func ValueFilter(attr string, f Filter) Filter {
 	if err := checkAttrPath(attr); err != nil {
 		return Filter{err: err}

@@ -203,3 +203,34 @@ func FuzzFilterRoundTrip(f *testing.F) {
 		checkFilter(t, s, flt)
 	})
 }
+
+// FuzzPatchPathRoundTrip builds PATCH paths from arbitrary attribute,
+// sub-attribute and filter value; whatever the builder accepts, the
+// server's path parser must read back as the same path.
+func FuzzPatchPathRoundTrip(f *testing.F) {
+	f.Add("members", "value", "2819c223", "display", uint8(0))
+	f.Add("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager", "value", `"quoted"`, "", uint8(1))
+	f.Add("emails", "type", `wo\rk+1`, "value", uint8(2))
+	f.Add("name.givenName", "x", "", "", uint8(3))
+	f.Add("bad path", "x", "y", "z", uint8(2))
+	s := testenv.SCIMServerTB(f, testenv.SCIMServerOptions{})
+	f.Fuzz(func(t *testing.T, attr, subAttr, value, sub string, shape uint8) {
+		var p Path
+		switch shape % 4 {
+		case 0:
+			p = ValuePath(attr, Eq(subAttr, value)).Sub(sub)
+		case 1:
+			p = ValuePath(attr, Eq(subAttr, value))
+		case 2:
+			// Two comparisons: the most the independent parser takes inside
+			// brackets (see ValueFilter).
+			p = ValuePath(attr, Or(Eq(subAttr, value), Pr(subAttr))).Sub(sub)
+		case 3:
+			p = AttrPath(attr)
+		}
+		if _, err := p.Build(); err != nil {
+			return
+		}
+		checkPath(t, s, p)
+	})
+}

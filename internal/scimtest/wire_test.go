@@ -1,9 +1,7 @@
 package scimtest
 
 import (
-	"context"
 	"encoding/json"
-	"net/http"
 	"net/url"
 	"reflect"
 	"testing"
@@ -25,10 +23,7 @@ type env struct {
 func newEnv(t *testing.T, opts testenv.SCIMServerOptions) *env {
 	t.Helper()
 	srv := testenv.SCIMServerTB(t, opts)
-	auth := func(_ context.Context, r *http.Request) error {
-		r.Header.Set("Authorization", "Bearer "+srv.Token)
-		return nil
-	}
+	auth := srv.Authorize
 	users, err := scimusers.NewClientWithResponses(srv.BaseURL,
 		scimusers.WithRequestEditorFn(auth), scimusers.WithRequestEditorFn(scim.SetMediaType))
 	if err != nil {

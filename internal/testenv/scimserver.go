@@ -3,6 +3,7 @@ package testenv
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -35,10 +36,29 @@ type SCIMServer struct {
 	Origin string
 	// BaseURL is Origin + "/scim2", what the generated clients take.
 	BaseURL string
-	// Token is the bearer token the server requires (random per start).
-	Token string
 
-	proc *process
+	token redacted // the bearer token the server requires, random per start
+	proc  *process
+}
+
+// redacted is the token's type, so that it is never formatted by mistake.
+type redacted string
+
+func (redacted) String() string   { return "[redacted]" }
+func (redacted) GoString() string { return `"[redacted]"` }
+
+// String describes the server without its token.
+func (s *SCIMServer) String() string {
+	return fmt.Sprintf("SCIMServer{Origin: %s, BaseURL: %s}", s.Origin, s.BaseURL)
+}
+
+// GoString is String, so that %#v does not print the token either.
+func (s *SCIMServer) GoString() string { return s.String() }
+
+// Authorize is a request editor that sends the server's bearer token.
+func (s *SCIMServer) Authorize(_ context.Context, req *http.Request) error {
+	req.Header.Set("Authorization", "Bearer "+string(s.token))
+	return nil
 }
 
 // SCIMRequest is one request the SCIM server received, as recorded by it.
@@ -140,7 +160,7 @@ func StartSCIMServer(bin string, opts SCIMServerOptions) (*SCIMServer, error) {
 			proc.stop()
 			return nil, fmt.Errorf("testenv: scimserver did not start:\n%s", out.String())
 		}
-		return &SCIMServer{Origin: origin, BaseURL: origin + "/scim2", Token: token, proc: proc}, nil
+		return &SCIMServer{Origin: origin, BaseURL: origin + "/scim2", token: redacted(token), proc: proc}, nil
 	case <-time.After(30 * time.Second):
 		proc.stop()
 		return nil, fmt.Errorf("testenv: scimserver not listening after 30s:\n%s", out.String())
