@@ -129,6 +129,24 @@ func (e RolePutResponseObjectV2AudienceType) Valid() bool {
 	}
 }
 
+// Defines values for RoleSearchRequestObjectV2SortOrder.
+const (
+	Ascending  RoleSearchRequestObjectV2SortOrder = "ascending"
+	Descending RoleSearchRequestObjectV2SortOrder = "descending"
+)
+
+// Valid indicates whether the value is a known member of the RoleSearchRequestObjectV2SortOrder enum.
+func (e RoleSearchRequestObjectV2SortOrder) Valid() bool {
+	switch e {
+	case Ascending:
+		return true
+	case Descending:
+		return true
+	default:
+		return false
+	}
+}
+
 // ErrorForbidden defines model for ErrorForbidden.
 type ErrorForbidden struct {
 	Schemas *[]string `json:"schemas,omitempty"`
@@ -438,16 +456,24 @@ type RoleSearchErrorResponseObject struct {
 
 // RoleSearchRequestObjectV2 defines model for RoleSearchRequestObjectV2.
 type RoleSearchRequestObjectV2 struct {
+	Attributes *[]string `json:"attributes,omitempty"`
+
 	// Count Example: 10
-	Count *int `json:"count,omitempty"`
+	Count              *int      `json:"count,omitempty"`
+	ExcludedAttributes *[]string `json:"excludedAttributes,omitempty"`
 
 	// Filter Example: displayName eq loginRole
-	Filter  *string   `json:"filter,omitempty"`
-	Schemas *[]string `json:"schemas,omitempty"`
+	Filter    *string                             `json:"filter,omitempty"`
+	Schemas   *[]string                           `json:"schemas,omitempty"`
+	SortBy    *string                             `json:"sortBy,omitempty"`
+	SortOrder *RoleSearchRequestObjectV2SortOrder `json:"sortOrder,omitempty"`
 
 	// StartIndex Example: 1
 	StartIndex *int `json:"startIndex,omitempty"`
 }
+
+// RoleSearchRequestObjectV2SortOrder defines model for RoleSearchRequestObjectV2.SortOrder.
+type RoleSearchRequestObjectV2SortOrder string
 
 // RoleSearchResponseObjectV2 defines model for RoleSearchResponseObjectV2.
 type RoleSearchResponseObjectV2 struct {
