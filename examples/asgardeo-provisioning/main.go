@@ -140,10 +140,13 @@ func run(ctx context.Context) error {
 		if err != nil {
 			return scim.BulkResponse{}, err
 		}
-		if res.JSON201 == nil {
-			return scim.BulkResponse{}, fmt.Errorf("bulk: unexpected status %d", res.StatusCode())
+		switch {
+		case res.JSON200 != nil: // RFC 7644 §3.7.3
+			return *res.JSON200, nil
+		case res.JSON201 != nil: // Asgardeo's document
+			return *res.JSON201, nil
 		}
-		return *res.JSON201, nil
+		return scim.BulkResponse{}, fmt.Errorf("bulk: unexpected status %d", res.StatusCode())
 	}}
 	results, err := b.Run(ctx, ops)
 	for _, r := range results {

@@ -301,12 +301,19 @@ type ClientWithResponsesInterface interface {
 type PostBulkResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BulkResponse
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *BulkResponse
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *ErrorForbidden
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PostBulkResponse) GetJSON200() *BulkResponse {
+	return r.JSON200
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -403,6 +410,13 @@ func ParsePostBulkResponse(rsp *http.Response) (*PostBulkResponse, error) {
 	}
 
 	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BulkResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
 		var dest BulkResponse
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {

@@ -16,6 +16,7 @@ type config struct {
 	Token              string
 	MaxResults         int
 	TotalResultsOffset int
+	BulkMaxOperations  int
 }
 
 // Schema URIs of the extensions the server knows besides RFC 7643's.
@@ -75,8 +76,11 @@ func newHandler(cfg config) (http.Handler, error) {
 	mux.Handle("GET /_requests", log)
 	mux.HandleFunc("POST /_parse/filter", parseFilter)
 	mux.HandleFunc("POST /_parse/path", parsePath)
-	scimHandler := http.StripPrefix(cfg.Prefix, conditionalGet(map[string]*store{"/Users/": users, "/Groups/": groups}, server))
-	mux.Handle(cfg.Prefix+"/", log.record(bearer(cfg.Token, scimHandler)))
+	resources := bearer(cfg.Token, conditionalGet(map[string]*store{"/Users/": users, "/Groups/": groups}, server))
+	scimHandler := http.NewServeMux()
+	scimHandler.Handle("POST /Bulk", bearer(cfg.Token, bulk(resources, cfg.BulkMaxOperations)))
+	scimHandler.Handle("/", resources)
+	mux.Handle(cfg.Prefix+"/", log.record(http.StripPrefix(cfg.Prefix, scimHandler)))
 	return mux, nil
 }
 

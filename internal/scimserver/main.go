@@ -12,7 +12,7 @@
 // accepts connections.
 //
 // Endpoints, under -prefix (default /scim2): the SCIM resources /Users and
-// /Groups (with /.search), /Schemas, /ResourceTypes and
+// /Groups (with /.search), /Bulk, /Schemas, /ResourceTypes and
 // /ServiceProviderConfig. Outside the prefix: GET /_requests?since=N (the
 // recorded requests as JSON) and POST /_parse/filter and /_parse/path (the
 // parser's view of a filter or PATCH path, for round-trip tests).
@@ -40,6 +40,7 @@ func run(args []string) error {
 	prefix := fs.String("prefix", "/scim2", "path the SCIM endpoints are served under")
 	token := fs.String("token", "", "bearer token every SCIM request must carry (required)")
 	maxResults := fs.Int("max-results", 100, "largest page the server returns (ServiceProviderConfig filter.maxResults)")
+	bulkMax := fs.Int("bulk-max-operations", 1000, "most operations a bulk request may carry (413 beyond)")
 	lie := fs.Int("total-results-offset", 0, "added to totalResults of filtered lists, like a server whose count is wrong under some filters")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -52,6 +53,7 @@ func run(args []string) error {
 		Token:              *token,
 		MaxResults:         *maxResults,
 		TotalResultsOffset: *lie,
+		BulkMaxOperations:  *bulkMax,
 	})
 	if err != nil {
 		return err

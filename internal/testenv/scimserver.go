@@ -26,6 +26,9 @@ type SCIMServerOptions struct {
 	// TotalResultsOffset is added to totalResults of filtered lists, to
 	// imitate a server (Asgardeo) whose count is wrong under some filters.
 	TotalResultsOffset int
+	// BulkMaxOperations is the most operations a bulk request may carry
+	// (default 1000, Asgardeo's); the server answers 413 beyond.
+	BulkMaxOperations int
 }
 
 // SCIMServer is a running independent SCIM 2.0 server
@@ -118,6 +121,9 @@ func StartSCIMServer(bin string, opts SCIMServerOptions) (*SCIMServer, error) {
 	args := []string{"-token", token}
 	if opts.MaxResults > 0 {
 		args = append(args, "-max-results", strconv.Itoa(opts.MaxResults))
+	}
+	if opts.BulkMaxOperations > 0 {
+		args = append(args, "-bulk-max-operations", strconv.Itoa(opts.BulkMaxOperations))
 	}
 	if opts.TotalResultsOffset != 0 {
 		args = append(args, "-total-results-offset", strconv.Itoa(opts.TotalResultsOffset))
