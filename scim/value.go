@@ -1,6 +1,12 @@
-// Package scim holds the few hand-written types the generated SCIM 2.0
-// clients (gen/scimusers, gen/scimgroups) use where the upstream documents
-// are too loose to generate a usable type.
+// Package scim is the hand-written half of the SCIM 2.0 clients
+// (gen/scimusers, gen/scimgroups, gen/scimroles, gen/scimbulk, gen/scimme
+// ...): typed builders for filters (Filter, RFC 7644 §3.4.2.2) and PATCH
+// requests (Patch, §3.5.2), a list iterator that survives a wrong
+// totalResults (List), a bulk runner that splits and paces (Bulker, §3.7),
+// the request editor that puts application/scim+json on the wire
+// (SetMediaType), and the types the generated clients use where the
+// upstream documents are too loose to generate a usable one (Value,
+// PatchRequest, BulkRequest, BulkResponse).
 package scim
 
 import (

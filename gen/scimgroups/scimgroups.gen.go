@@ -39,6 +39,24 @@ func (e GroupItemObjOp) Valid() bool {
 	}
 }
 
+// Defines values for SortOrder.
+const (
+	Ascending  SortOrder = "ascending"
+	Descending SortOrder = "descending"
+)
+
+// Valid indicates whether the value is a known member of the SortOrder enum.
+func (e SortOrder) Valid() bool {
+	switch e {
+	case Ascending:
+		return true
+	case Descending:
+		return true
+	default:
+		return false
+	}
+}
+
 // ErrorForbidden defines model for ErrorForbidden.
 type ErrorForbidden struct {
 	// Detail Example: Operation is not permitted. You do not have permission to make this request.
@@ -54,6 +72,9 @@ type ErrorGroupAlreadyAvailable struct {
 	// Detail Example: Group with name: DEFAULT/manager already exists in the system.
 	Detail  string    `json:"detail"`
 	Schemas *[]string `json:"schemas,omitempty"`
+
+	// ScimType Example: uniqueness
+	ScimType *string `json:"scimType,omitempty"`
 
 	// Status Example: 409
 	Status string `json:"status"`
@@ -119,14 +140,18 @@ type GroupItemObjOp string
 // GroupPutRequestObject defines model for GroupPutRequestObject.
 type GroupPutRequestObject struct {
 	// DisplayName Example: manager
-	DisplayName *string                 `json:"displayName,omitempty"`
-	Members     *[]MultiValuedAttribute `json:"members,omitempty"`
+	DisplayName          *string                 `json:"displayName,omitempty"`
+	ExternalId           *string                 `json:"externalId,omitempty"`
+	Members              *[]MultiValuedAttribute `json:"members,omitempty"`
+	Schemas              []string                `json:"schemas"`
+	AdditionalProperties map[string]interface{}  `json:"-"`
 }
 
 // GroupPutResponseObject defines model for GroupPutResponseObject.
 type GroupPutResponseObject struct {
 	// DisplayName Example: DEFAULT/manager
 	DisplayName *string `json:"displayName,omitempty"`
+	ExternalId  *string `json:"externalId,omitempty"`
 
 	// Id Example: 7bac6a86-1f21-4937-9fb1-5be4a93ef469
 	Id      *string                 `json:"id,omitempty"`
@@ -145,21 +170,25 @@ type GroupPutResponseObject struct {
 		ResourceType *string `json:"resourceType,omitempty"`
 		Version      *string `json:"version,omitempty"`
 	} `json:"meta,omitempty"`
-	Schemas *[]string `json:"schemas,omitempty"`
+	Schemas              *[]string              `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GroupRequestObject defines model for GroupRequestObject.
 type GroupRequestObject struct {
 	// DisplayName Example: DEFAULT/manager
-	DisplayName string                  `json:"displayName"`
-	Members     *[]MultiValuedAttribute `json:"members,omitempty"`
-	Schemas     []string                `json:"schemas"`
+	DisplayName          string                  `json:"displayName"`
+	ExternalId           *string                 `json:"externalId,omitempty"`
+	Members              *[]MultiValuedAttribute `json:"members,omitempty"`
+	Schemas              []string                `json:"schemas"`
+	AdditionalProperties map[string]interface{}  `json:"-"`
 }
 
 // GroupResponseObject defines model for GroupResponseObject.
 type GroupResponseObject struct {
 	// DisplayName Example: DEFAULT/manager
 	DisplayName *string `json:"displayName,omitempty"`
+	ExternalId  *string `json:"externalId,omitempty"`
 
 	// Id Example: 7bac6a86-1f21-4937-9fb1-5be4a93ef469
 	Id *string `json:"id,omitempty"`
@@ -180,15 +209,25 @@ type GroupResponseObject struct {
 		ResourceType *string `json:"resourceType,omitempty"`
 		Version      *string `json:"version,omitempty"`
 	} `json:"meta,omitempty"`
-	Roles   *[]MultiValuedAttribute `json:"roles,omitempty"`
-	Schemas *[]string               `json:"schemas,omitempty"`
+	Roles                *[]MultiValuedAttribute `json:"roles,omitempty"`
+	Schemas              *[]string               `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{}  `json:"-"`
 }
 
 // GroupSearchRequestObject defines model for GroupSearchRequestObject.
 type GroupSearchRequestObject struct {
+	Attributes         *[]string `json:"attributes,omitempty"`
+	Count              *int32    `json:"count,omitempty"`
+	Domain             *string   `json:"domain,omitempty"`
+	ExcludedAttributes *[]string `json:"excludedAttributes,omitempty"`
+
 	// Filter Example: displayName eq manager
 	Filter  *string   `json:"filter,omitempty"`
 	Schemas *[]string `json:"schemas,omitempty"`
+	SortBy  *string   `json:"sortBy,omitempty"`
+
+	// SortOrder The order of a sorted list (RFC 7644 §3.4.2.3).
+	SortOrder *SortOrder `json:"sortOrder,omitempty"`
 
 	// StartIndex Example: 1
 	StartIndex *int `json:"startIndex,omitempty"`
@@ -228,15 +267,13 @@ type GroupsListResponseObject struct {
 type MultiValuedAttribute = scim.Value
 
 // PatchGroupOperationRequestObject defines model for PatchGroupOperationRequestObject.
-type PatchGroupOperationRequestObject struct {
-	Operations *[]GroupItemObj `json:"Operations,omitempty"`
-	Schemas    *[]string       `json:"schemas,omitempty"`
-}
+type PatchGroupOperationRequestObject = scim.PatchRequest
 
 // PatchGroupOperationResponseObject defines model for PatchGroupOperationResponseObject.
 type PatchGroupOperationResponseObject struct {
 	// DisplayName Example: DEFAULT/manager
 	DisplayName *string `json:"displayName,omitempty"`
+	ExternalId  *string `json:"externalId,omitempty"`
 
 	// Id Example: 7bac6a86-1f21-4937-9fb1-5be4a93ef469
 	Id      *string                 `json:"id,omitempty"`
@@ -255,13 +292,30 @@ type PatchGroupOperationResponseObject struct {
 		ResourceType *string `json:"resourceType,omitempty"`
 		Version      *string `json:"version,omitempty"`
 	} `json:"meta,omitempty"`
-	Schemas *[]string `json:"schemas,omitempty"`
+	Schemas              *[]string              `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
+
+// ScimError A SCIM error response (RFC 7644 §3.12).
+type ScimError struct {
+	Detail  *string   `json:"detail,omitempty"`
+	Schemas *[]string `json:"schemas,omitempty"`
+
+	// ScimType Example: uniqueness
+	ScimType *string `json:"scimType,omitempty"`
+
+	// Status Example: 409
+	Status string `json:"status"`
+}
+
+// SortOrder The order of a sorted list (RFC 7644 §3.4.2.3).
+type SortOrder string
 
 // GroupOb defines model for groupOb.
 type GroupOb struct {
 	// DisplayName Example: DEFAULT/manager
 	DisplayName *string `json:"displayName,omitempty"`
+	ExternalId  *string `json:"externalId,omitempty"`
 
 	// Id Example: 7bac6a86-1f21-4937-9fb1-5be4a93ef469
 	Id      *string                 `json:"id,omitempty"`
@@ -278,9 +332,19 @@ type GroupOb struct {
 		ResourceType *string `json:"resourceType,omitempty"`
 		Version      *string `json:"version,omitempty"`
 	} `json:"meta,omitempty"`
-	Roles   *[]MultiValuedAttribute `json:"roles,omitempty"`
-	Schemas *[]string               `json:"schemas,omitempty"`
+	Roles                *[]MultiValuedAttribute `json:"roles,omitempty"`
+	Schemas              *[]string               `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{}  `json:"-"`
 }
+
+// IfMatch defines model for IfMatch.
+type IfMatch = string
+
+// IfNoneMatch defines model for IfNoneMatch.
+type IfNoneMatch = string
+
+// SortBy defines model for SortBy.
+type SortBy = string
 
 // ListGroupsParams defines parameters for ListGroups.
 type ListGroupsParams struct {
@@ -301,6 +365,12 @@ type ListGroupsParams struct {
 
 	// Domain The name of the user store where filtering needs to be applied.
 	Domain *string `form:"domain,omitempty" json:"domain,omitempty"`
+
+	// SortBy The attribute to sort by (RFC 7644 §3.4.2.3).
+	SortBy *SortBy `form:"sortBy,omitempty" json:"sortBy,omitempty"`
+
+	// SortOrder ascending (the default) or descending (RFC 7644 §3.4.2.3).
+	SortOrder *SortOrder `form:"sortOrder,omitempty" json:"sortOrder,omitempty"`
 }
 
 // CreateGroupParams defines parameters for CreateGroup.
@@ -312,6 +382,12 @@ type CreateGroupParams struct {
 	ExcludedAttributes *string `form:"excludedAttributes,omitempty" json:"excludedAttributes,omitempty"`
 }
 
+// DeleteGroupParams defines parameters for DeleteGroup.
+type DeleteGroupParams struct {
+	// IfMatch Apply the request only if the resource's current version (meta.version, the ETag) matches (RFC 7644 §3.14).
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // GetGroupParams defines parameters for GetGroup.
 type GetGroupParams struct {
 	// Attributes SCIM defined attributes parameter.
@@ -319,6 +395,9 @@ type GetGroupParams struct {
 
 	// ExcludedAttributes SCIM defined excludedAttribute parameter.
 	ExcludedAttributes *string `form:"excludedAttributes,omitempty" json:"excludedAttributes,omitempty"`
+
+	// IfNoneMatch Return the resource only if its version differs from this ETag (RFC 7644 §3.14); 304 otherwise.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // PatchGroupParams defines parameters for PatchGroup.
@@ -328,6 +407,9 @@ type PatchGroupParams struct {
 
 	// ExcludedAttributes SCIM defined excludedAttribute parameter.
 	ExcludedAttributes *string `form:"excludedAttributes,omitempty" json:"excludedAttributes,omitempty"`
+
+	// IfMatch Apply the request only if the resource's current version (meta.version, the ETag) matches (RFC 7644 §3.14).
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateGroupParams defines parameters for UpdateGroup.
@@ -337,19 +419,848 @@ type UpdateGroupParams struct {
 
 	// ExcludedAttributes SCIM defined excludedAttribute parameter.
 	ExcludedAttributes *string `form:"excludedAttributes,omitempty" json:"excludedAttributes,omitempty"`
+
+	// IfMatch Apply the request only if the resource's current version (meta.version, the ETag) matches (RFC 7644 §3.14).
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
-// CreateGroupJSONRequestBody defines body for CreateGroup for application/json ContentType.
+// CreateGroupJSONRequestBody is the body of CreateGroup for the application/json content type.
 type CreateGroupJSONRequestBody = GroupRequestObject
 
-// SearchGroupsJSONRequestBody defines body for SearchGroups for application/json ContentType.
+// SearchGroupsJSONRequestBody is the body of SearchGroups for the application/json content type.
 type SearchGroupsJSONRequestBody = GroupSearchRequestObject
 
-// PatchGroupJSONRequestBody defines body for PatchGroup for application/json ContentType.
+// PatchGroupJSONRequestBody is the body of PatchGroup for the application/json content type.
 type PatchGroupJSONRequestBody = PatchGroupOperationRequestObject
 
-// UpdateGroupJSONRequestBody defines body for UpdateGroup for application/json ContentType.
+// UpdateGroupJSONRequestBody is the body of UpdateGroup for the application/json content type.
 type UpdateGroupJSONRequestBody = GroupPutRequestObject
+
+// Getter for additional properties for GroupPutRequestObject. Returns the specified
+// element and whether it was found
+func (a GroupPutRequestObject) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for GroupPutRequestObject
+func (a *GroupPutRequestObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for GroupPutRequestObject to handle AdditionalProperties
+func (a *GroupPutRequestObject) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["displayName"]; found {
+		err = json.Unmarshal(raw, &a.DisplayName)
+		if err != nil {
+			return fmt.Errorf("error reading 'displayName': %w", err)
+		}
+		delete(object, "displayName")
+	}
+
+	if raw, found := object["externalId"]; found {
+		err = json.Unmarshal(raw, &a.ExternalId)
+		if err != nil {
+			return fmt.Errorf("error reading 'externalId': %w", err)
+		}
+		delete(object, "externalId")
+	}
+
+	if raw, found := object["members"]; found {
+		err = json.Unmarshal(raw, &a.Members)
+		if err != nil {
+			return fmt.Errorf("error reading 'members': %w", err)
+		}
+		delete(object, "members")
+	}
+
+	if raw, found := object["schemas"]; found {
+		err = json.Unmarshal(raw, &a.Schemas)
+		if err != nil {
+			return fmt.Errorf("error reading 'schemas': %w", err)
+		}
+		delete(object, "schemas")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for GroupPutRequestObject to handle AdditionalProperties
+func (a GroupPutRequestObject) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.DisplayName != nil {
+		object["displayName"], err = json.Marshal(a.DisplayName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
+		}
+	}
+
+	if a.ExternalId != nil {
+		object["externalId"], err = json.Marshal(a.ExternalId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
+		}
+	}
+
+	if a.Members != nil {
+		object["members"], err = json.Marshal(a.Members)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'members': %w", err)
+		}
+	}
+
+	if a.Schemas != nil {
+		object["schemas"], err = json.Marshal(a.Schemas)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for GroupPutResponseObject. Returns the specified
+// element and whether it was found
+func (a GroupPutResponseObject) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for GroupPutResponseObject
+func (a *GroupPutResponseObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for GroupPutResponseObject to handle AdditionalProperties
+func (a *GroupPutResponseObject) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["displayName"]; found {
+		err = json.Unmarshal(raw, &a.DisplayName)
+		if err != nil {
+			return fmt.Errorf("error reading 'displayName': %w", err)
+		}
+		delete(object, "displayName")
+	}
+
+	if raw, found := object["externalId"]; found {
+		err = json.Unmarshal(raw, &a.ExternalId)
+		if err != nil {
+			return fmt.Errorf("error reading 'externalId': %w", err)
+		}
+		delete(object, "externalId")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["members"]; found {
+		err = json.Unmarshal(raw, &a.Members)
+		if err != nil {
+			return fmt.Errorf("error reading 'members': %w", err)
+		}
+		delete(object, "members")
+	}
+
+	if raw, found := object["meta"]; found {
+		err = json.Unmarshal(raw, &a.Meta)
+		if err != nil {
+			return fmt.Errorf("error reading 'meta': %w", err)
+		}
+		delete(object, "meta")
+	}
+
+	if raw, found := object["schemas"]; found {
+		err = json.Unmarshal(raw, &a.Schemas)
+		if err != nil {
+			return fmt.Errorf("error reading 'schemas': %w", err)
+		}
+		delete(object, "schemas")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for GroupPutResponseObject to handle AdditionalProperties
+func (a GroupPutResponseObject) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.DisplayName != nil {
+		object["displayName"], err = json.Marshal(a.DisplayName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
+		}
+	}
+
+	if a.ExternalId != nil {
+		object["externalId"], err = json.Marshal(a.ExternalId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Members != nil {
+		object["members"], err = json.Marshal(a.Members)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'members': %w", err)
+		}
+	}
+
+	if a.Meta != nil {
+		object["meta"], err = json.Marshal(a.Meta)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'meta': %w", err)
+		}
+	}
+
+	if a.Schemas != nil {
+		object["schemas"], err = json.Marshal(a.Schemas)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for GroupRequestObject. Returns the specified
+// element and whether it was found
+func (a GroupRequestObject) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for GroupRequestObject
+func (a *GroupRequestObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for GroupRequestObject to handle AdditionalProperties
+func (a *GroupRequestObject) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["displayName"]; found {
+		err = json.Unmarshal(raw, &a.DisplayName)
+		if err != nil {
+			return fmt.Errorf("error reading 'displayName': %w", err)
+		}
+		delete(object, "displayName")
+	}
+
+	if raw, found := object["externalId"]; found {
+		err = json.Unmarshal(raw, &a.ExternalId)
+		if err != nil {
+			return fmt.Errorf("error reading 'externalId': %w", err)
+		}
+		delete(object, "externalId")
+	}
+
+	if raw, found := object["members"]; found {
+		err = json.Unmarshal(raw, &a.Members)
+		if err != nil {
+			return fmt.Errorf("error reading 'members': %w", err)
+		}
+		delete(object, "members")
+	}
+
+	if raw, found := object["schemas"]; found {
+		err = json.Unmarshal(raw, &a.Schemas)
+		if err != nil {
+			return fmt.Errorf("error reading 'schemas': %w", err)
+		}
+		delete(object, "schemas")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for GroupRequestObject to handle AdditionalProperties
+func (a GroupRequestObject) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	object["displayName"], err = json.Marshal(a.DisplayName)
+	if err != nil {
+		return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
+	}
+
+	if a.ExternalId != nil {
+		object["externalId"], err = json.Marshal(a.ExternalId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
+		}
+	}
+
+	if a.Members != nil {
+		object["members"], err = json.Marshal(a.Members)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'members': %w", err)
+		}
+	}
+
+	if a.Schemas != nil {
+		object["schemas"], err = json.Marshal(a.Schemas)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for GroupResponseObject. Returns the specified
+// element and whether it was found
+func (a GroupResponseObject) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for GroupResponseObject
+func (a *GroupResponseObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for GroupResponseObject to handle AdditionalProperties
+func (a *GroupResponseObject) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["displayName"]; found {
+		err = json.Unmarshal(raw, &a.DisplayName)
+		if err != nil {
+			return fmt.Errorf("error reading 'displayName': %w", err)
+		}
+		delete(object, "displayName")
+	}
+
+	if raw, found := object["externalId"]; found {
+		err = json.Unmarshal(raw, &a.ExternalId)
+		if err != nil {
+			return fmt.Errorf("error reading 'externalId': %w", err)
+		}
+		delete(object, "externalId")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["members"]; found {
+		err = json.Unmarshal(raw, &a.Members)
+		if err != nil {
+			return fmt.Errorf("error reading 'members': %w", err)
+		}
+		delete(object, "members")
+	}
+
+	if raw, found := object["meta"]; found {
+		err = json.Unmarshal(raw, &a.Meta)
+		if err != nil {
+			return fmt.Errorf("error reading 'meta': %w", err)
+		}
+		delete(object, "meta")
+	}
+
+	if raw, found := object["roles"]; found {
+		err = json.Unmarshal(raw, &a.Roles)
+		if err != nil {
+			return fmt.Errorf("error reading 'roles': %w", err)
+		}
+		delete(object, "roles")
+	}
+
+	if raw, found := object["schemas"]; found {
+		err = json.Unmarshal(raw, &a.Schemas)
+		if err != nil {
+			return fmt.Errorf("error reading 'schemas': %w", err)
+		}
+		delete(object, "schemas")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for GroupResponseObject to handle AdditionalProperties
+func (a GroupResponseObject) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.DisplayName != nil {
+		object["displayName"], err = json.Marshal(a.DisplayName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
+		}
+	}
+
+	if a.ExternalId != nil {
+		object["externalId"], err = json.Marshal(a.ExternalId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Members != nil {
+		object["members"], err = json.Marshal(a.Members)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'members': %w", err)
+		}
+	}
+
+	if a.Meta != nil {
+		object["meta"], err = json.Marshal(a.Meta)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'meta': %w", err)
+		}
+	}
+
+	if a.Roles != nil {
+		object["roles"], err = json.Marshal(a.Roles)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'roles': %w", err)
+		}
+	}
+
+	if a.Schemas != nil {
+		object["schemas"], err = json.Marshal(a.Schemas)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for PatchGroupOperationResponseObject. Returns the specified
+// element and whether it was found
+func (a PatchGroupOperationResponseObject) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for PatchGroupOperationResponseObject
+func (a *PatchGroupOperationResponseObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for PatchGroupOperationResponseObject to handle AdditionalProperties
+func (a *PatchGroupOperationResponseObject) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["displayName"]; found {
+		err = json.Unmarshal(raw, &a.DisplayName)
+		if err != nil {
+			return fmt.Errorf("error reading 'displayName': %w", err)
+		}
+		delete(object, "displayName")
+	}
+
+	if raw, found := object["externalId"]; found {
+		err = json.Unmarshal(raw, &a.ExternalId)
+		if err != nil {
+			return fmt.Errorf("error reading 'externalId': %w", err)
+		}
+		delete(object, "externalId")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["members"]; found {
+		err = json.Unmarshal(raw, &a.Members)
+		if err != nil {
+			return fmt.Errorf("error reading 'members': %w", err)
+		}
+		delete(object, "members")
+	}
+
+	if raw, found := object["meta"]; found {
+		err = json.Unmarshal(raw, &a.Meta)
+		if err != nil {
+			return fmt.Errorf("error reading 'meta': %w", err)
+		}
+		delete(object, "meta")
+	}
+
+	if raw, found := object["schemas"]; found {
+		err = json.Unmarshal(raw, &a.Schemas)
+		if err != nil {
+			return fmt.Errorf("error reading 'schemas': %w", err)
+		}
+		delete(object, "schemas")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for PatchGroupOperationResponseObject to handle AdditionalProperties
+func (a PatchGroupOperationResponseObject) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.DisplayName != nil {
+		object["displayName"], err = json.Marshal(a.DisplayName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
+		}
+	}
+
+	if a.ExternalId != nil {
+		object["externalId"], err = json.Marshal(a.ExternalId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Members != nil {
+		object["members"], err = json.Marshal(a.Members)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'members': %w", err)
+		}
+	}
+
+	if a.Meta != nil {
+		object["meta"], err = json.Marshal(a.Meta)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'meta': %w", err)
+		}
+	}
+
+	if a.Schemas != nil {
+		object["schemas"], err = json.Marshal(a.Schemas)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for GroupOb. Returns the specified
+// element and whether it was found
+func (a GroupOb) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for GroupOb
+func (a *GroupOb) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for GroupOb to handle AdditionalProperties
+func (a *GroupOb) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["displayName"]; found {
+		err = json.Unmarshal(raw, &a.DisplayName)
+		if err != nil {
+			return fmt.Errorf("error reading 'displayName': %w", err)
+		}
+		delete(object, "displayName")
+	}
+
+	if raw, found := object["externalId"]; found {
+		err = json.Unmarshal(raw, &a.ExternalId)
+		if err != nil {
+			return fmt.Errorf("error reading 'externalId': %w", err)
+		}
+		delete(object, "externalId")
+	}
+
+	if raw, found := object["id"]; found {
+		err = json.Unmarshal(raw, &a.Id)
+		if err != nil {
+			return fmt.Errorf("error reading 'id': %w", err)
+		}
+		delete(object, "id")
+	}
+
+	if raw, found := object["members"]; found {
+		err = json.Unmarshal(raw, &a.Members)
+		if err != nil {
+			return fmt.Errorf("error reading 'members': %w", err)
+		}
+		delete(object, "members")
+	}
+
+	if raw, found := object["meta"]; found {
+		err = json.Unmarshal(raw, &a.Meta)
+		if err != nil {
+			return fmt.Errorf("error reading 'meta': %w", err)
+		}
+		delete(object, "meta")
+	}
+
+	if raw, found := object["roles"]; found {
+		err = json.Unmarshal(raw, &a.Roles)
+		if err != nil {
+			return fmt.Errorf("error reading 'roles': %w", err)
+		}
+		delete(object, "roles")
+	}
+
+	if raw, found := object["schemas"]; found {
+		err = json.Unmarshal(raw, &a.Schemas)
+		if err != nil {
+			return fmt.Errorf("error reading 'schemas': %w", err)
+		}
+		delete(object, "schemas")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for GroupOb to handle AdditionalProperties
+func (a GroupOb) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.DisplayName != nil {
+		object["displayName"], err = json.Marshal(a.DisplayName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
+		}
+	}
+
+	if a.ExternalId != nil {
+		object["externalId"], err = json.Marshal(a.ExternalId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
+		}
+	}
+
+	if a.Id != nil {
+		object["id"], err = json.Marshal(a.Id)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'id': %w", err)
+		}
+	}
+
+	if a.Members != nil {
+		object["members"], err = json.Marshal(a.Members)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'members': %w", err)
+		}
+	}
+
+	if a.Meta != nil {
+		object["meta"], err = json.Marshal(a.Meta)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'meta': %w", err)
+		}
+	}
+
+	if a.Roles != nil {
+		object["roles"], err = json.Marshal(a.Roles)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'roles': %w", err)
+		}
+	}
+
+	if a.Schemas != nil {
+		object["schemas"], err = json.Marshal(a.Schemas)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -497,7 +1408,7 @@ type ClientInterface interface {
 	//  - <b>Flow type:</b> Client Credentials OAuth Flow
 	//
 	// Corresponds with DELETE /Groups/{id} (the `DeleteGroup` operationId).
-	DeleteGroup(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteGroup(ctx context.Context, id string, params *DeleteGroupParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetGroup Get Group by ID
 	//
@@ -685,8 +1596,8 @@ func (c *Client) SearchGroups(ctx context.Context, body SearchGroupsJSONRequestB
 //   - <b>Flow type:</b> Client Credentials OAuth Flow
 //
 // Corresponds with DELETE /Groups/{id} (the `DeleteGroup` operationId).
-func (c *Client) DeleteGroup(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteGroupRequest(c.Server, id)
+func (c *Client) DeleteGroup(ctx context.Context, id string, params *DeleteGroupParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteGroupRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -910,6 +1821,30 @@ func NewListGroupsRequest(server string, params *ListGroupsParams) (*http.Reques
 
 		}
 
+		if params.SortBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SortOrder != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -1044,7 +1979,7 @@ func NewSearchGroupsRequestWithBody(server string, contentType string, body io.R
 }
 
 // NewDeleteGroupRequest constructs an http.Request for the DeleteGroup method
-func NewDeleteGroupRequest(server string, id string) (*http.Request, error) {
+func NewDeleteGroupRequest(server string, id string, params *DeleteGroupParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -1072,6 +2007,21 @@ func NewDeleteGroupRequest(server string, id string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -1145,6 +2095,21 @@ func NewGetGroupRequest(server string, id string, params *GetGroupParams) (*http
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -1233,6 +2198,21 @@ func NewPatchGroupRequestWithBody(server string, id string, params *PatchGroupPa
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -1318,6 +2298,21 @@ func NewUpdateGroupRequestWithBody(server string, id string, params *UpdateGroup
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -1442,7 +2437,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /Groups/{id} (the `DeleteGroup` operationId).
-	DeleteGroupWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteGroupResponse, error)
+	DeleteGroupWithResponse(ctx context.Context, id string, params *DeleteGroupParams, reqEditors ...RequestEditorFn) (*DeleteGroupResponse, error)
 
 	// GetGroupWithResponse Get Group by ID
 	//
@@ -1515,6 +2510,8 @@ type ListGroupsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GroupsListResponseObject
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ScimError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -1524,6 +2521,11 @@ type ListGroupsResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListGroupsResponse) GetJSON200() *GroupsListResponseObject {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListGroupsResponse) GetJSON400() *ScimError {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -1639,6 +2641,8 @@ type SearchGroupsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GroupSearchResponseObject
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ScimError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -1648,6 +2652,11 @@ type SearchGroupsResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r SearchGroupsResponse) GetJSON200() *GroupSearchResponseObject {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SearchGroupsResponse) GetJSON400() *ScimError {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -1698,6 +2707,8 @@ type DeleteGroupResponse struct {
 	JSON403 *ErrorForbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *ErrorNoGroupAvailable
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *ScimError
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -1713,6 +2724,11 @@ func (r DeleteGroupResponse) GetJSON403() *ErrorForbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r DeleteGroupResponse) GetJSON404() *ErrorNoGroupAvailable {
 	return r.JSON404
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r DeleteGroupResponse) GetJSON412() *ScimError {
+	return r.JSON412
 }
 
 // GetBody returns the raw response body bytes
@@ -1817,6 +2833,8 @@ type PatchGroupResponse struct {
 	JSON403 *ErrorForbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *ErrorNoGroupAvailable
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *ScimError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1837,6 +2855,11 @@ func (r PatchGroupResponse) GetJSON403() *ErrorForbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r PatchGroupResponse) GetJSON404() *ErrorNoGroupAvailable {
 	return r.JSON404
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r PatchGroupResponse) GetJSON412() *ScimError {
+	return r.JSON412
 }
 
 // GetBody returns the raw response body bytes
@@ -1881,6 +2904,8 @@ type UpdateGroupResponse struct {
 	JSON403 *ErrorForbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *ErrorNoGroupAvailable
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *ScimError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -1906,6 +2931,11 @@ func (r UpdateGroupResponse) GetJSON403() *ErrorForbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r UpdateGroupResponse) GetJSON404() *ErrorNoGroupAvailable {
 	return r.JSON404
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r UpdateGroupResponse) GetJSON412() *ScimError {
+	return r.JSON412
 }
 
 // GetBody returns the raw response body bytes
@@ -2043,8 +3073,8 @@ func (c *ClientWithResponses) SearchGroupsWithResponse(ctx context.Context, body
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /Groups/{id} (the `DeleteGroup` operationId).
-func (c *ClientWithResponses) DeleteGroupWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteGroupResponse, error) {
-	rsp, err := c.DeleteGroup(ctx, id, reqEditors...)
+func (c *ClientWithResponses) DeleteGroupWithResponse(ctx context.Context, id string, params *DeleteGroupParams, reqEditors ...RequestEditorFn) (*DeleteGroupResponse, error) {
+	rsp, err := c.DeleteGroup(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -2167,6 +3197,13 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ScimError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest ErrorUnauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2261,6 +3298,13 @@ func ParseSearchGroupsResponse(rsp *http.Response) (*SearchGroupsResponse, error
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ScimError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest ErrorUnauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -2318,6 +3362,13 @@ func ParseDeleteGroupResponse(rsp *http.Response) (*DeleteGroupResponse, error) 
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest ScimError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	}
 
 	return response, nil
@@ -2343,6 +3394,9 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest ErrorUnauthorized
@@ -2412,6 +3466,13 @@ func ParsePatchGroupResponse(rsp *http.Response) (*PatchGroupResponse, error) {
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest ScimError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	}
 
 	return response, nil
@@ -2465,6 +3526,13 @@ func ParseUpdateGroupResponse(rsp *http.Response) (*UpdateGroupResponse, error) 
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest ScimError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
 
 	}
 

@@ -39,6 +39,24 @@ func (e OperationMeItemOp) Valid() bool {
 	}
 }
 
+// Defines values for SortOrder.
+const (
+	Ascending  SortOrder = "ascending"
+	Descending SortOrder = "descending"
+)
+
+// Valid indicates whether the value is a known member of the SortOrder enum.
+func (e SortOrder) Valid() bool {
+	switch e {
+	case Ascending:
+		return true
+	case Descending:
+		return true
+	default:
+		return false
+	}
+}
+
 // Address defines model for Address.
 type Address struct {
 	Country       *string `json:"country,omitempty"`
@@ -51,20 +69,23 @@ type Address struct {
 	Type          *string `json:"type,omitempty"`
 }
 
+// EnterpriseManager The user's manager (RFC 7643 §4.3); value is the manager's SCIM id.
+type EnterpriseManager struct {
+	Ref         *string `json:"$ref,omitempty"`
+	DisplayName *string `json:"displayName,omitempty"`
+	Value       *string `json:"value,omitempty"`
+}
+
 // EnterpriseUser The enterprise user extension (RFC 7643 §4.3).
 type EnterpriseUser struct {
 	CostCenter     *string `json:"costCenter,omitempty"`
 	Department     *string `json:"department,omitempty"`
 	Division       *string `json:"division,omitempty"`
 	EmployeeNumber *string `json:"employeeNumber,omitempty"`
-	Manager        *struct {
-		Ref         *string `json:"$ref,omitempty"`
-		DisplayName *string `json:"displayName,omitempty"`
 
-		// Value Example: Taylor
-		Value *string `json:"value,omitempty"`
-	} `json:"manager,omitempty"`
-	Organization *string `json:"organization,omitempty"`
+	// Manager The user's manager (RFC 7643 §4.3); value is the manager's SCIM id.
+	Manager      *EnterpriseManager `json:"manager,omitempty"`
+	Organization *string            `json:"organization,omitempty"`
 }
 
 // ErrorForbidden defines model for ErrorForbidden.
@@ -151,10 +172,22 @@ type OperationMeItem struct {
 type OperationMeItemOp string
 
 // PatchOperationInput defines model for PatchOperationInput.
-type PatchOperationInput struct {
-	Operations *[]OperationMeItem `json:"Operations,omitempty"`
-	Schemas    *[]string          `json:"schemas,omitempty"`
+type PatchOperationInput = scim.PatchRequest
+
+// ScimError A SCIM error response (RFC 7644 §3.12).
+type ScimError struct {
+	Detail  *string   `json:"detail,omitempty"`
+	Schemas *[]string `json:"schemas,omitempty"`
+
+	// ScimType Example: uniqueness
+	ScimType *string `json:"scimType,omitempty"`
+
+	// Status Example: 409
+	Status string `json:"status"`
 }
+
+// SortOrder The order of a sorted list (RFC 7644 §3.4.2.3).
+type SortOrder string
 
 // UserObject defines model for UserObject.
 type UserObject struct {
@@ -174,7 +207,7 @@ type UserObject struct {
 	// Password Use this parameter to set a password for the user account. The user will be able to reset this password later. When setting the password, be sure to follow the password-validation rules configured for your organization.
 	//
 	// Example: aBcd!23#
-	Password          string                  `json:"password"`
+	Password          *string                 `json:"password,omitempty"`
 	PhoneNumbers      *[]MultiValuedAttribute `json:"phoneNumbers,omitempty"`
 	Photos            *[]MultiValuedAttribute `json:"photos,omitempty"`
 	PreferredLanguage *string                 `json:"preferredLanguage,omitempty"`
@@ -208,40 +241,6 @@ type UserObjectListResponseObject struct {
 
 	// TotalResults Example: 1
 	TotalResults *int `json:"totalResults,omitempty"`
-}
-
-// UserObjectPassInvite defines model for UserObjectPassInvite.
-type UserObjectPassInvite struct {
-	Active            *bool                   `json:"active,omitempty"`
-	Addresses         *[]Address              `json:"addresses,omitempty"`
-	DisplayName       *string                 `json:"displayName,omitempty"`
-	Emails            *[]MultiValuedAttribute `json:"emails,omitempty"`
-	Entitlements      *[]MultiValuedAttribute `json:"entitlements,omitempty"`
-	ExternalId        *string                 `json:"externalId,omitempty"`
-	Groups            *[]MultiValuedAttribute `json:"groups,omitempty"`
-	Id                *string                 `json:"id,omitempty"`
-	Ims               *[]MultiValuedAttribute `json:"ims,omitempty"`
-	Locale            *string                 `json:"locale,omitempty"`
-	Name              *Name                   `json:"name,omitempty"`
-	NickName          *string                 `json:"nickName,omitempty"`
-	PhoneNumbers      *[]MultiValuedAttribute `json:"phoneNumbers,omitempty"`
-	Photos            *[]MultiValuedAttribute `json:"photos,omitempty"`
-	PreferredLanguage *string                 `json:"preferredLanguage,omitempty"`
-	ProfileUrl        *string                 `json:"profileUrl,omitempty"`
-	Roles             *[]MultiValuedAttribute `json:"roles,omitempty"`
-	Schemas           *[]string               `json:"schemas,omitempty"`
-	Timezone          *string                 `json:"timezone,omitempty"`
-	Title             *string                 `json:"title,omitempty"`
-	EnterpriseUser    *EnterpriseUser         `json:"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User,omitempty"`
-	WSO2Extension     *WSO2UserExtension      `json:"urn:scim:wso2:schema,omitempty"`
-
-	// UserName By default, the username should be the email address and it will be stored in the `DEFAULT` user store. However, if username validation is changed to `Alphanumeric` in your Asgardeo organization, you need to specify an alphanumeric value (a-z, A-Z, 0-9) as the username instead of the email.
-	//
-	// Example: DEFAULT/kim@gmail.com
-	UserName             *string                 `json:"userName,omitempty"`
-	UserType             *string                 `json:"userType,omitempty"`
-	X509Certificates     *[]MultiValuedAttribute `json:"x509Certificates,omitempty"`
-	AdditionalProperties map[string]interface{}  `json:"-"`
 }
 
 // UserResponseObject defines model for UserResponseObject.
@@ -305,13 +304,18 @@ type UserSearchRequestObject struct {
 	// Domain The name of the user store where filtering needs to be applied.
 	//
 	// Example: DEFAULT
-	Domain *string `json:"domain,omitempty"`
+	Domain             *string   `json:"domain,omitempty"`
+	ExcludedAttributes *[]string `json:"excludedAttributes,omitempty"`
 
 	// Filter The expression used for filtering. Supported filters are <code>ew</code>, <code>eq</code>, <code>co</code>, <code>sw</code>, and <code>and</code>.
 	//
 	// Example: userName sw ki and name.familyName co err
 	Filter  *string   `json:"filter,omitempty"`
 	Schemas *[]string `json:"schemas,omitempty"`
+	SortBy  *string   `json:"sortBy,omitempty"`
+
+	// SortOrder The order of a sorted list (RFC 7644 §3.4.2.3).
+	SortOrder *SortOrder `json:"sortOrder,omitempty"`
 
 	// StartIndex The 1-based index of the first query result
 	//
@@ -358,6 +362,15 @@ type WSO2UserExtension struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
+// IfMatch defines model for IfMatch.
+type IfMatch = string
+
+// IfNoneMatch defines model for IfNoneMatch.
+type IfNoneMatch = string
+
+// SortBy defines model for SortBy.
+type SortBy = string
+
 // ListUsersParams defines parameters for ListUsers.
 type ListUsersParams struct {
 	// Attributes SCIM defined attributes parameter.
@@ -377,11 +390,12 @@ type ListUsersParams struct {
 
 	// Domain The name of the user store where filtering needs to be applied.
 	Domain *string `form:"domain,omitempty" json:"domain,omitempty"`
-}
 
-// CreateUserJSONBody defines parameters for CreateUser.
-type CreateUserJSONBody struct {
-	union json.RawMessage
+	// SortBy The attribute to sort by (RFC 7644 §3.4.2.3).
+	SortBy *SortBy `form:"sortBy,omitempty" json:"sortBy,omitempty"`
+
+	// SortOrder ascending (the default) or descending (RFC 7644 §3.4.2.3).
+	SortOrder *SortOrder `form:"sortOrder,omitempty" json:"sortOrder,omitempty"`
 }
 
 // CreateUserParams defines parameters for CreateUser.
@@ -393,6 +407,12 @@ type CreateUserParams struct {
 	ExcludedAttributes *string `form:"excludedAttributes,omitempty" json:"excludedAttributes,omitempty"`
 }
 
+// DeleteUserParams defines parameters for DeleteUser.
+type DeleteUserParams struct {
+	// IfMatch Apply the request only if the resource's current version (meta.version, the ETag) matches (RFC 7644 §3.14).
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
 // GetUserParams defines parameters for GetUser.
 type GetUserParams struct {
 	// Attributes SCIM defined attributes parameter.
@@ -400,6 +420,9 @@ type GetUserParams struct {
 
 	// ExcludedAttributes SCIM defined excludedAttribute parameter.
 	ExcludedAttributes *string `form:"excludedAttributes,omitempty" json:"excludedAttributes,omitempty"`
+
+	// IfNoneMatch Return the resource only if its version differs from this ETag (RFC 7644 §3.14); 304 otherwise.
+	IfNoneMatch *IfNoneMatch `json:"If-None-Match,omitempty"`
 }
 
 // PatchUserParams defines parameters for PatchUser.
@@ -409,6 +432,9 @@ type PatchUserParams struct {
 
 	// ExcludedAttributes SCIM defined excludedAttribute parameter.
 	ExcludedAttributes *string `form:"excludedAttributes,omitempty" json:"excludedAttributes,omitempty"`
+
+	// IfMatch Apply the request only if the resource's current version (meta.version, the ETag) matches (RFC 7644 §3.14).
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
 // UpdateUserParams defines parameters for UpdateUser.
@@ -418,18 +444,21 @@ type UpdateUserParams struct {
 
 	// ExcludedAttributes SCIM defined excludedAttribute parameter.
 	ExcludedAttributes *string `form:"excludedAttributes,omitempty" json:"excludedAttributes,omitempty"`
+
+	// IfMatch Apply the request only if the resource's current version (meta.version, the ETag) matches (RFC 7644 §3.14).
+	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
-// CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
-type CreateUserJSONRequestBody CreateUserJSONBody
+// CreateUserJSONRequestBody is the body of CreateUser for the application/json content type.
+type CreateUserJSONRequestBody = UserObject
 
-// SearchUsersJSONRequestBody defines body for SearchUsers for application/json ContentType.
+// SearchUsersJSONRequestBody is the body of SearchUsers for the application/json content type.
 type SearchUsersJSONRequestBody = UserSearchRequestObject
 
-// PatchUserJSONRequestBody defines body for PatchUser for application/json ContentType.
+// PatchUserJSONRequestBody is the body of PatchUser for the application/json content type.
 type PatchUserJSONRequestBody = PatchOperationInput
 
-// UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
+// UpdateUserJSONRequestBody is the body of UpdateUser for the application/json content type.
 type UpdateUserJSONRequestBody = UserUpdateObject
 
 // Getter for additional properties for UserObject. Returns the specified
@@ -768,436 +797,10 @@ func (a UserObject) MarshalJSON() ([]byte, error) {
 		}
 	}
 
-	object["password"], err = json.Marshal(a.Password)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'password': %w", err)
-	}
-
-	if a.PhoneNumbers != nil {
-		object["phoneNumbers"], err = json.Marshal(a.PhoneNumbers)
+	if a.Password != nil {
+		object["password"], err = json.Marshal(a.Password)
 		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'phoneNumbers': %w", err)
-		}
-	}
-
-	if a.Photos != nil {
-		object["photos"], err = json.Marshal(a.Photos)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'photos': %w", err)
-		}
-	}
-
-	if a.PreferredLanguage != nil {
-		object["preferredLanguage"], err = json.Marshal(a.PreferredLanguage)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'preferredLanguage': %w", err)
-		}
-	}
-
-	if a.ProfileUrl != nil {
-		object["profileUrl"], err = json.Marshal(a.ProfileUrl)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'profileUrl': %w", err)
-		}
-	}
-
-	if a.Roles != nil {
-		object["roles"], err = json.Marshal(a.Roles)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'roles': %w", err)
-		}
-	}
-
-	if a.Schemas != nil {
-		object["schemas"], err = json.Marshal(a.Schemas)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
-		}
-	}
-
-	if a.Timezone != nil {
-		object["timezone"], err = json.Marshal(a.Timezone)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'timezone': %w", err)
-		}
-	}
-
-	if a.Title != nil {
-		object["title"], err = json.Marshal(a.Title)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'title': %w", err)
-		}
-	}
-
-	if a.EnterpriseUser != nil {
-		object["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"], err = json.Marshal(a.EnterpriseUser)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': %w", err)
-		}
-	}
-
-	if a.WSO2Extension != nil {
-		object["urn:scim:wso2:schema"], err = json.Marshal(a.WSO2Extension)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'urn:scim:wso2:schema': %w", err)
-		}
-	}
-
-	if a.UserName != nil {
-		object["userName"], err = json.Marshal(a.UserName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'userName': %w", err)
-		}
-	}
-
-	if a.UserType != nil {
-		object["userType"], err = json.Marshal(a.UserType)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'userType': %w", err)
-		}
-	}
-
-	if a.X509Certificates != nil {
-		object["x509Certificates"], err = json.Marshal(a.X509Certificates)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'x509Certificates': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
-}
-
-// Getter for additional properties for UserObjectPassInvite. Returns the specified
-// element and whether it was found
-func (a UserObjectPassInvite) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
-	return
-}
-
-// Setter for additional properties for UserObjectPassInvite
-func (a *UserObjectPassInvite) Set(fieldName string, value interface{}) {
-	if a.AdditionalProperties == nil {
-		a.AdditionalProperties = make(map[string]interface{})
-	}
-	a.AdditionalProperties[fieldName] = value
-}
-
-// Override default JSON handling for UserObjectPassInvite to handle AdditionalProperties
-func (a *UserObjectPassInvite) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["active"]; found {
-		err = json.Unmarshal(raw, &a.Active)
-		if err != nil {
-			return fmt.Errorf("error reading 'active': %w", err)
-		}
-		delete(object, "active")
-	}
-
-	if raw, found := object["addresses"]; found {
-		err = json.Unmarshal(raw, &a.Addresses)
-		if err != nil {
-			return fmt.Errorf("error reading 'addresses': %w", err)
-		}
-		delete(object, "addresses")
-	}
-
-	if raw, found := object["displayName"]; found {
-		err = json.Unmarshal(raw, &a.DisplayName)
-		if err != nil {
-			return fmt.Errorf("error reading 'displayName': %w", err)
-		}
-		delete(object, "displayName")
-	}
-
-	if raw, found := object["emails"]; found {
-		err = json.Unmarshal(raw, &a.Emails)
-		if err != nil {
-			return fmt.Errorf("error reading 'emails': %w", err)
-		}
-		delete(object, "emails")
-	}
-
-	if raw, found := object["entitlements"]; found {
-		err = json.Unmarshal(raw, &a.Entitlements)
-		if err != nil {
-			return fmt.Errorf("error reading 'entitlements': %w", err)
-		}
-		delete(object, "entitlements")
-	}
-
-	if raw, found := object["externalId"]; found {
-		err = json.Unmarshal(raw, &a.ExternalId)
-		if err != nil {
-			return fmt.Errorf("error reading 'externalId': %w", err)
-		}
-		delete(object, "externalId")
-	}
-
-	if raw, found := object["groups"]; found {
-		err = json.Unmarshal(raw, &a.Groups)
-		if err != nil {
-			return fmt.Errorf("error reading 'groups': %w", err)
-		}
-		delete(object, "groups")
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &a.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-		delete(object, "id")
-	}
-
-	if raw, found := object["ims"]; found {
-		err = json.Unmarshal(raw, &a.Ims)
-		if err != nil {
-			return fmt.Errorf("error reading 'ims': %w", err)
-		}
-		delete(object, "ims")
-	}
-
-	if raw, found := object["locale"]; found {
-		err = json.Unmarshal(raw, &a.Locale)
-		if err != nil {
-			return fmt.Errorf("error reading 'locale': %w", err)
-		}
-		delete(object, "locale")
-	}
-
-	if raw, found := object["name"]; found {
-		err = json.Unmarshal(raw, &a.Name)
-		if err != nil {
-			return fmt.Errorf("error reading 'name': %w", err)
-		}
-		delete(object, "name")
-	}
-
-	if raw, found := object["nickName"]; found {
-		err = json.Unmarshal(raw, &a.NickName)
-		if err != nil {
-			return fmt.Errorf("error reading 'nickName': %w", err)
-		}
-		delete(object, "nickName")
-	}
-
-	if raw, found := object["phoneNumbers"]; found {
-		err = json.Unmarshal(raw, &a.PhoneNumbers)
-		if err != nil {
-			return fmt.Errorf("error reading 'phoneNumbers': %w", err)
-		}
-		delete(object, "phoneNumbers")
-	}
-
-	if raw, found := object["photos"]; found {
-		err = json.Unmarshal(raw, &a.Photos)
-		if err != nil {
-			return fmt.Errorf("error reading 'photos': %w", err)
-		}
-		delete(object, "photos")
-	}
-
-	if raw, found := object["preferredLanguage"]; found {
-		err = json.Unmarshal(raw, &a.PreferredLanguage)
-		if err != nil {
-			return fmt.Errorf("error reading 'preferredLanguage': %w", err)
-		}
-		delete(object, "preferredLanguage")
-	}
-
-	if raw, found := object["profileUrl"]; found {
-		err = json.Unmarshal(raw, &a.ProfileUrl)
-		if err != nil {
-			return fmt.Errorf("error reading 'profileUrl': %w", err)
-		}
-		delete(object, "profileUrl")
-	}
-
-	if raw, found := object["roles"]; found {
-		err = json.Unmarshal(raw, &a.Roles)
-		if err != nil {
-			return fmt.Errorf("error reading 'roles': %w", err)
-		}
-		delete(object, "roles")
-	}
-
-	if raw, found := object["schemas"]; found {
-		err = json.Unmarshal(raw, &a.Schemas)
-		if err != nil {
-			return fmt.Errorf("error reading 'schemas': %w", err)
-		}
-		delete(object, "schemas")
-	}
-
-	if raw, found := object["timezone"]; found {
-		err = json.Unmarshal(raw, &a.Timezone)
-		if err != nil {
-			return fmt.Errorf("error reading 'timezone': %w", err)
-		}
-		delete(object, "timezone")
-	}
-
-	if raw, found := object["title"]; found {
-		err = json.Unmarshal(raw, &a.Title)
-		if err != nil {
-			return fmt.Errorf("error reading 'title': %w", err)
-		}
-		delete(object, "title")
-	}
-
-	if raw, found := object["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]; found {
-		err = json.Unmarshal(raw, &a.EnterpriseUser)
-		if err != nil {
-			return fmt.Errorf("error reading 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': %w", err)
-		}
-		delete(object, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
-	}
-
-	if raw, found := object["urn:scim:wso2:schema"]; found {
-		err = json.Unmarshal(raw, &a.WSO2Extension)
-		if err != nil {
-			return fmt.Errorf("error reading 'urn:scim:wso2:schema': %w", err)
-		}
-		delete(object, "urn:scim:wso2:schema")
-	}
-
-	if raw, found := object["userName"]; found {
-		err = json.Unmarshal(raw, &a.UserName)
-		if err != nil {
-			return fmt.Errorf("error reading 'userName': %w", err)
-		}
-		delete(object, "userName")
-	}
-
-	if raw, found := object["userType"]; found {
-		err = json.Unmarshal(raw, &a.UserType)
-		if err != nil {
-			return fmt.Errorf("error reading 'userType': %w", err)
-		}
-		delete(object, "userType")
-	}
-
-	if raw, found := object["x509Certificates"]; found {
-		err = json.Unmarshal(raw, &a.X509Certificates)
-		if err != nil {
-			return fmt.Errorf("error reading 'x509Certificates': %w", err)
-		}
-		delete(object, "x509Certificates")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
-}
-
-// Override default JSON handling for UserObjectPassInvite to handle AdditionalProperties
-func (a UserObjectPassInvite) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.Active != nil {
-		object["active"], err = json.Marshal(a.Active)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'active': %w", err)
-		}
-	}
-
-	if a.Addresses != nil {
-		object["addresses"], err = json.Marshal(a.Addresses)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'addresses': %w", err)
-		}
-	}
-
-	if a.DisplayName != nil {
-		object["displayName"], err = json.Marshal(a.DisplayName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
-		}
-	}
-
-	if a.Emails != nil {
-		object["emails"], err = json.Marshal(a.Emails)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'emails': %w", err)
-		}
-	}
-
-	if a.Entitlements != nil {
-		object["entitlements"], err = json.Marshal(a.Entitlements)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'entitlements': %w", err)
-		}
-	}
-
-	if a.ExternalId != nil {
-		object["externalId"], err = json.Marshal(a.ExternalId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
-		}
-	}
-
-	if a.Groups != nil {
-		object["groups"], err = json.Marshal(a.Groups)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'groups': %w", err)
-		}
-	}
-
-	if a.Id != nil {
-		object["id"], err = json.Marshal(a.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if a.Ims != nil {
-		object["ims"], err = json.Marshal(a.Ims)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'ims': %w", err)
-		}
-	}
-
-	if a.Locale != nil {
-		object["locale"], err = json.Marshal(a.Locale)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'locale': %w", err)
-		}
-	}
-
-	if a.Name != nil {
-		object["name"], err = json.Marshal(a.Name)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'name': %w", err)
-		}
-	}
-
-	if a.NickName != nil {
-		object["nickName"], err = json.Marshal(a.NickName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'nickName': %w", err)
+			return nil, fmt.Errorf("error marshaling 'password': %w", err)
 		}
 	}
 
@@ -2253,68 +1856,6 @@ func (a WSO2UserExtension) MarshalJSON() ([]byte, error) {
 	return json.Marshal(object)
 }
 
-// AsUserObject returns the union data inside the CreateUserJSONBody as a UserObject
-func (t CreateUserJSONBody) AsUserObject() (UserObject, error) {
-	var body UserObject
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUserObject overwrites any union data inside the CreateUserJSONBody as the provided UserObject
-func (t *CreateUserJSONBody) FromUserObject(v UserObject) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUserObject performs a merge with any union data inside the CreateUserJSONBody, using the provided UserObject
-func (t *CreateUserJSONBody) MergeUserObject(v UserObject) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-// AsUserObjectPassInvite returns the union data inside the CreateUserJSONBody as a UserObjectPassInvite
-func (t CreateUserJSONBody) AsUserObjectPassInvite() (UserObjectPassInvite, error) {
-	var body UserObjectPassInvite
-	err := json.Unmarshal(t.union, &body)
-	return body, err
-}
-
-// FromUserObjectPassInvite overwrites any union data inside the CreateUserJSONBody as the provided UserObjectPassInvite
-func (t *CreateUserJSONBody) FromUserObjectPassInvite(v UserObjectPassInvite) error {
-	b, err := json.Marshal(v)
-	t.union = b
-	return err
-}
-
-// MergeUserObjectPassInvite performs a merge with any union data inside the CreateUserJSONBody, using the provided UserObjectPassInvite
-func (t *CreateUserJSONBody) MergeUserObjectPassInvite(v UserObjectPassInvite) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-
-	merged, err := runtime.JSONMerge(t.union, b)
-	t.union = merged
-	return err
-}
-
-func (t CreateUserJSONBody) MarshalJSON() ([]byte, error) {
-	b, err := t.union.MarshalJSON()
-	return b, err
-}
-
-func (t *CreateUserJSONBody) UnmarshalJSON(b []byte) error {
-	err := t.union.UnmarshalJSON(b)
-	return err
-}
-
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
@@ -2461,7 +2002,7 @@ type ClientInterface interface {
 	//  - <b>Flow type:</b> Client Credentials OAuth Flow
 	//
 	// Corresponds with DELETE /Users/{id} (the `DeleteUser` operationId).
-	DeleteUser(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	DeleteUser(ctx context.Context, id string, params *DeleteUserParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetUser Get User by ID
 	//
@@ -2653,8 +2194,8 @@ func (c *Client) SearchUsers(ctx context.Context, body SearchUsersJSONRequestBod
 //   - <b>Flow type:</b> Client Credentials OAuth Flow
 //
 // Corresponds with DELETE /Users/{id} (the `DeleteUser` operationId).
-func (c *Client) DeleteUser(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewDeleteUserRequest(c.Server, id)
+func (c *Client) DeleteUser(ctx context.Context, id string, params *DeleteUserParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteUserRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2882,6 +2423,30 @@ func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request,
 
 		}
 
+		if params.SortBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SortOrder != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sortOrder", *params.SortOrder, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -3016,7 +2581,7 @@ func NewSearchUsersRequestWithBody(server string, contentType string, body io.Re
 }
 
 // NewDeleteUserRequest constructs an http.Request for the DeleteUser method
-func NewDeleteUserRequest(server string, id string) (*http.Request, error) {
+func NewDeleteUserRequest(server string, id string, params *DeleteUserParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -3044,6 +2609,21 @@ func NewDeleteUserRequest(server string, id string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -3117,6 +2697,21 @@ func NewGetUserRequest(server string, id string, params *GetUserParams) (*http.R
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -3205,6 +2800,21 @@ func NewPatchUserRequestWithBody(server string, id string, params *PatchUserPara
 
 	req.Header.Add("Content-Type", contentType)
 
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -3290,6 +2900,21 @@ func NewUpdateUserRequestWithBody(server string, id string, params *UpdateUserPa
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
+	}
 
 	return req, nil
 }
@@ -3414,7 +3039,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with DELETE /Users/{id} (the `DeleteUser` operationId).
-	DeleteUserWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteUserResponse, error)
+	DeleteUserWithResponse(ctx context.Context, id string, params *DeleteUserParams, reqEditors ...RequestEditorFn) (*DeleteUserResponse, error)
 
 	// GetUserWithResponse Get User by ID
 	//
@@ -3491,6 +3116,8 @@ type ListUsersResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *UserObjectListResponseObject
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ScimError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -3500,6 +3127,11 @@ type ListUsersResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListUsersResponse) GetJSON200() *UserObjectListResponseObject {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListUsersResponse) GetJSON400() *ScimError {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -3552,6 +3184,8 @@ type CreateUserResponse struct {
 	JSON401 *ErrorUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *ErrorForbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ScimError
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *ErrorInternalServerError
 }
@@ -3574,6 +3208,11 @@ func (r CreateUserResponse) GetJSON401() *ErrorUnauthorized {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r CreateUserResponse) GetJSON403() *ErrorForbidden {
 	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateUserResponse) GetJSON409() *ScimError {
+	return r.JSON409
 }
 
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
@@ -3615,6 +3254,8 @@ type SearchUsersResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *UserObjectListResponseObject
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ScimError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -3624,6 +3265,11 @@ type SearchUsersResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r SearchUsersResponse) GetJSON200() *UserObjectListResponseObject {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SearchUsersResponse) GetJSON400() *ScimError {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -3674,6 +3320,8 @@ type DeleteUserResponse struct {
 	JSON403 *ErrorForbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *ErrorUserNotAvailable
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *ScimError
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -3689,6 +3337,11 @@ func (r DeleteUserResponse) GetJSON403() *ErrorForbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r DeleteUserResponse) GetJSON404() *ErrorUserNotAvailable {
 	return r.JSON404
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r DeleteUserResponse) GetJSON412() *ScimError {
+	return r.JSON412
 }
 
 // GetBody returns the raw response body bytes
@@ -3793,6 +3446,8 @@ type PatchUserResponse struct {
 	JSON403 *ErrorForbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *ErrorUserNotAvailable
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *ScimError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3813,6 +3468,11 @@ func (r PatchUserResponse) GetJSON403() *ErrorForbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r PatchUserResponse) GetJSON404() *ErrorUserNotAvailable {
 	return r.JSON404
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r PatchUserResponse) GetJSON412() *ScimError {
+	return r.JSON412
 }
 
 // GetBody returns the raw response body bytes
@@ -3855,6 +3515,8 @@ type UpdateUserResponse struct {
 	JSON403 *ErrorForbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *ErrorUserNotAvailable
+	// JSON412 the response for an HTTP 412 `application/json` response
+	JSON412 *ScimError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -3875,6 +3537,11 @@ func (r UpdateUserResponse) GetJSON403() *ErrorForbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r UpdateUserResponse) GetJSON404() *ErrorUserNotAvailable {
 	return r.JSON404
+}
+
+// GetJSON412 returns the response for an HTTP 412 `application/json` response
+func (r UpdateUserResponse) GetJSON412() *ScimError {
+	return r.JSON412
 }
 
 // GetBody returns the raw response body bytes
@@ -4012,8 +3679,8 @@ func (c *ClientWithResponses) SearchUsersWithResponse(ctx context.Context, body 
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with DELETE /Users/{id} (the `DeleteUser` operationId).
-func (c *ClientWithResponses) DeleteUserWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteUserResponse, error) {
-	rsp, err := c.DeleteUser(ctx, id, reqEditors...)
+func (c *ClientWithResponses) DeleteUserWithResponse(ctx context.Context, id string, params *DeleteUserParams, reqEditors ...RequestEditorFn) (*DeleteUserResponse, error) {
+	rsp, err := c.DeleteUser(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -4140,6 +3807,13 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ScimError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest ErrorUnauthorized
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4201,6 +3875,13 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 		}
 		response.JSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ScimError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest ErrorInternalServerError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4233,6 +3914,13 @@ func ParseSearchUsersResponse(rsp *http.Response) (*SearchUsersResponse, error) 
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ScimError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest ErrorUnauthorized
@@ -4291,6 +3979,13 @@ func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest ScimError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	}
 
 	return response, nil
@@ -4316,6 +4011,9 @@ func ParseGetUserResponse(rsp *http.Response) (*GetUserResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest ErrorUnauthorized
@@ -4385,6 +4083,13 @@ func ParsePatchUserResponse(rsp *http.Response) (*PatchUserResponse, error) {
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest ScimError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
+
 	}
 
 	return response, nil
@@ -4431,6 +4136,13 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 			return nil, err
 		}
 		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest ScimError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON412 = &dest
 
 	}
 

@@ -54,6 +54,13 @@ var APIs = map[string]Vendor{
 	"scimusers":    Asgardeo,
 	"scimgroups":   Asgardeo,
 	"applications": Asgardeo,
+
+	"scimroles":         Asgardeo,
+	"scimbulk":          Asgardeo,
+	"scimme":            Asgardeo,
+	"scimschemas":       Asgardeo,
+	"scimresourcetypes": Asgardeo,
+	"scimspconfig":      Asgardeo,
 }
 
 // Fixed names used by the offline token servers.

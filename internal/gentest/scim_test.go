@@ -363,12 +363,11 @@ func TestSCIMUserListResponse(t *testing.T) {
 // object or an array, and "path" may be absent or a filter. Each case is
 // one operation, decoded and encoded through both generated types.
 var scimPatchOps = []struct {
-	name      string
-	json      string
-	op, path  string // path "" means absent
-	value     any    // as encoding/json decodes it into interface{}
-	hasValue  bool
-	typedUser scimusers.OperationMeItem
+	name     string
+	json     string
+	op, path string // path "" means absent
+	value    any    // as encoding/json decodes it into interface{}
+	hasValue bool
 }{
 	{
 		name: "replace with a string", json: `{"op": "replace", "path": "displayName", "value": "Babs Jensen"}`,
@@ -421,22 +420,15 @@ func TestSCIMPatchOp(t *testing.T) {
 					t.Fatalf("decode: %v", err)
 				}
 				var out []generic
-				for _, o := range deref(p.Operations) {
-					if !o.Op.Valid() {
-						t.Errorf("op %q is not Valid()", o.Op)
-					}
-					out = append(out, generic{string(o.Op), deref(o.Path), o.Value, o.Value != nil})
+				for _, o := range p.Operations {
+					out = append(out, generic{o.Op, o.Path, o.Value, o.Value != nil})
 				}
-				return deref(p.Schemas), out
+				return p.Schemas, out
 			},
 			encode: func(t *testing.T, ops []generic) []byte {
-				p := scimusers.PatchOperationInput{Schemas: &[]string{patchOp}, Operations: &[]scimusers.OperationMeItem{}}
+				p := scimusers.PatchOperationInput{Schemas: []string{patchOp}}
 				for _, o := range ops {
-					item := scimusers.OperationMeItem{Op: scimusers.OperationMeItemOp(o.op), Value: o.value}
-					if o.path != "" {
-						item.Path = ptr(o.path)
-					}
-					*p.Operations = append(*p.Operations, item)
+					p.Operations = append(p.Operations, scim.Operation{Op: o.op, Path: o.path, Value: o.value})
 				}
 				return mustEncode(t, p)
 			},
@@ -449,22 +441,15 @@ func TestSCIMPatchOp(t *testing.T) {
 					t.Fatalf("decode: %v", err)
 				}
 				var out []generic
-				for _, o := range deref(p.Operations) {
-					if !o.Op.Valid() {
-						t.Errorf("op %q is not Valid()", o.Op)
-					}
-					out = append(out, generic{string(o.Op), deref(o.Path), o.Value, o.Value != nil})
+				for _, o := range p.Operations {
+					out = append(out, generic{o.Op, o.Path, o.Value, o.Value != nil})
 				}
-				return deref(p.Schemas), out
+				return p.Schemas, out
 			},
 			encode: func(t *testing.T, ops []generic) []byte {
-				p := scimgroups.PatchGroupOperationRequestObject{Schemas: &[]string{patchOp}, Operations: &[]scimgroups.GroupItemObj{}}
+				p := scimgroups.PatchGroupOperationRequestObject{Schemas: []string{patchOp}}
 				for _, o := range ops {
-					item := scimgroups.GroupItemObj{Op: scimgroups.GroupItemObjOp(o.op), Value: o.value}
-					if o.path != "" {
-						item.Path = ptr(o.path)
-					}
-					*p.Operations = append(*p.Operations, item)
+					p.Operations = append(p.Operations, scim.Operation{Op: o.op, Path: o.path, Value: o.value})
 				}
 				return mustEncode(t, p)
 			},
@@ -615,12 +600,12 @@ func TestSCIMRequests(t *testing.T) {
 	const server = "https://api.asgardeo.io/t/acme/scim2/"
 	const userID = "3f1d2c4b-5a69-4788-9a6b-5c4d3e2f1a0b"
 	patch := scimusers.PatchOperationInput{
-		Schemas:    &[]string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
-		Operations: &[]scimusers.OperationMeItem{{Op: scimusers.Replace, Path: ptr("active"), Value: false}},
+		Schemas:    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
+		Operations: []scim.Operation{{Op: "replace", Path: "active", Value: false}},
 	}
 	groupPatch := scimgroups.PatchGroupOperationRequestObject{
-		Schemas:    &[]string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
-		Operations: &[]scimgroups.GroupItemObj{{Op: scimgroups.Add, Path: ptr("members"), Value: []scim.Value{{Value: userID}}}},
+		Schemas:    []string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
+		Operations: []scim.Operation{{Op: "add", Path: "members", Value: []scim.Value{{Value: userID}}}},
 	}
 	runRequestCases(t, []requestCase{
 		{
@@ -674,8 +659,10 @@ func TestSCIMRequests(t *testing.T) {
 			body: `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], "filter": "userName sw \"ki\"", "startIndex": 1, "count": 10}`,
 		},
 		{
-			name:   "delete user",
-			build:  func() (*http.Request, error) { return scimusers.NewDeleteUserRequest(server, userID) },
+			name: "delete user",
+			build: func() (*http.Request, error) {
+				return scimusers.NewDeleteUserRequest(server, userID, &scimusers.DeleteUserParams{})
+			},
 			method: http.MethodDelete, path: "/t/acme/scim2/Users/" + userID,
 		},
 		{

@@ -68,6 +68,11 @@ func Steps() []Step {
 			Why:   "enum schemas without a type become interface{} with no constants, and a null in an enum becomes a junk constant; infer the type from the values and drop null",
 			Apply: typeUntypedEnums,
 		},
+		{
+			Name:  "scim-media-type-and-json",
+			Why:   "SCIM's media type is application/scim+json (RFC 7644 §3.1, §8.1) and Asgardeo also accepts application/json; declare both so Prism and validators accept the real wire, while the codegen overlay specs/scim.codegen-overlay.yaml keeps the generated names on application/json",
+			Apply: scimMediaTypeAndJSON,
+		},
 	}
 }
 
@@ -404,4 +409,34 @@ func exampleFits(typ string, ex *yaml.Node) bool {
 		return ex.ShortTag() == "!!bool"
 	}
 	return true
+}
+
+// scimMediaTypeAndJSON adds an application/json entry, a copy of the
+// application/scim+json one, to every content map under paths that has
+// application/scim+json but no application/json.
+func scimMediaTypeAndJSON(doc *yaml.Node) int {
+	n := 0
+	walk(get(root(doc), "paths"), func(m *yaml.Node) {
+		content := get(m, "content")
+		scimJSON := get(content, "application/scim+json")
+		if scimJSON == nil || get(content, "application/json") != nil {
+			return
+		}
+		set(content, "application/json", deepCopy(scimJSON))
+		n++
+	})
+	return n
+}
+
+// deepCopy returns a copy of n that shares no nodes with it.
+func deepCopy(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	c := *n
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, k := range n.Content {
+		c.Content[i] = deepCopy(k)
+	}
+	return &c
 }

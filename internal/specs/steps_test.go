@@ -76,6 +76,12 @@ func TestSteps(t *testing.T) {
 			`{"paths":{"/Users":{"post":{"requestBody":{"content":{"application/json":{}}},"responses":{"201":{"content":{"application/json":{}}}}}}}}`,
 			2,
 		},
+		{
+			"scim-media-type-and-json",
+			"paths:\n  /Users:\n    post:\n      requestBody:\n        content:\n          application/scim+json: {schema: {type: object}}\n      responses:\n        '201':\n          content:\n            application/scim+json: {}\n        '200':\n          content:\n            application/json: {}\n",
+			`{"paths":{"/Users":{"post":{"requestBody":{"content":{"application/scim+json":{"schema":{"type":"object"}},"application/json":{"schema":{"type":"object"}}}},"responses":{"201":{"content":{"application/scim+json":{},"application/json":{}}},"200":{"content":{"application/json":{}}}}}}}}`,
+			2,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.step, func(t *testing.T) {

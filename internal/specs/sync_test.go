@@ -191,8 +191,11 @@ func TestCommittedPipelineLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.APIs) != 6 || len(p.Lock.Specs) != 6 {
-		t.Fatalf("have %d APIs and %d pins, want 6 and 6", len(p.APIs), len(p.Lock.Specs))
+	// Umbraco 17 and 18, Auth0, Applications, and eight Asgardeo SCIM2
+	// documents (Users, Groups, Roles, Bulk, Me, Schemas, ResourceTypes,
+	// ServiceProviderConfig).
+	if len(p.APIs) != 12 || len(p.Lock.Specs) != 12 {
+		t.Fatalf("have %d APIs and %d pins, want 12 and 12", len(p.APIs), len(p.Lock.Specs))
 	}
 	for _, pin := range p.Lock.Specs {
 		if !strings.Contains(pin.URL, pin.Commit) {

@@ -56,3 +56,26 @@ func RedisTB(t testing.TB) *Redis {
 	})
 	return r
 }
+
+// SCIMServerTB builds and starts the independent SCIM server for a test and
+// stops it in t.Cleanup, logging its output when the test failed.
+func SCIMServerTB(t testing.TB, opts SCIMServerOptions) *SCIMServer {
+	t.Helper()
+	bin, err := BuildSCIMServer(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := StartSCIMServer(bin, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("stop scim server: %v", err)
+		}
+		if t.Failed() {
+			t.Logf("scim server output:\n%s", s.Output())
+		}
+	})
+	return s
+}

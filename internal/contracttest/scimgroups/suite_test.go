@@ -15,7 +15,8 @@ func newClient(t *testing.T) *scimgroups.ClientWithResponses {
 	t.Helper()
 	c, err := scimgroups.NewClientWithResponses(env.Prism.URL,
 		scimgroups.WithHTTPClient(env.Client(t)),
-		scimgroups.WithRequestEditorFn(env.Source.RequestEditor()))
+		scimgroups.WithRequestEditorFn(env.Source.RequestEditor()),
+		scimgroups.WithRequestEditorFn(scim.SetMediaType))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,12 +68,13 @@ func TestSuite(t *testing.T) {
 			return r.StatusCode(), "", nil
 		}, Want: 201},
 		{Name: "PATCH Groups/{id} PatchOp", Call: func(ctx context.Context, c *scimgroups.ClientWithResponses) (int, string, error) {
-			r, err := c.PatchGroupWithResponse(ctx, groupID, &scimgroups.PatchGroupParams{}, scimgroups.PatchGroupJSONRequestBody{
-				Schemas: &[]string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
-				Operations: &[]scimgroups.GroupItemObj{
-					{Op: "add", Path: ptr("members"), Value: []scim.Value{{Value: "008bba85-451d-414b-87de-c03b5a1f4217"}}},
-				},
-			})
+			body, err := scim.Patch{}.
+				Add(scim.AttrPath("members"), []scim.Value{{Value: "008bba85-451d-414b-87de-c03b5a1f4217"}}).
+				Request()
+			if err != nil {
+				return 0, "", err
+			}
+			r, err := c.PatchGroupWithResponse(ctx, groupID, &scimgroups.PatchGroupParams{}, body)
 			if err != nil {
 				return 0, "", err
 			}
@@ -82,7 +84,7 @@ func TestSuite(t *testing.T) {
 			return r.StatusCode(), "", nil
 		}, Want: 200},
 		{Name: "DELETE Groups/{id}", Call: func(ctx context.Context, c *scimgroups.ClientWithResponses) (int, string, error) {
-			r, err := c.DeleteGroupWithResponse(ctx, groupID)
+			r, err := c.DeleteGroupWithResponse(ctx, groupID, &scimgroups.DeleteGroupParams{})
 			if err != nil {
 				return 0, "", err
 			}

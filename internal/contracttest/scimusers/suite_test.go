@@ -16,7 +16,8 @@ func newClient(t *testing.T) *scimusers.ClientWithResponses {
 	t.Helper()
 	c, err := scimusers.NewClientWithResponses(env.Prism.URL,
 		scimusers.WithHTTPClient(env.Client(t)),
-		scimusers.WithRequestEditorFn(env.Source.RequestEditor()))
+		scimusers.WithRequestEditorFn(env.Source.RequestEditor()),
+		scimusers.WithRequestEditorFn(scim.SetMediaType))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,17 +55,14 @@ func TestSuite(t *testing.T) {
 			return r.StatusCode(), "", nil
 		}, Want: 200},
 		{Name: "POST Users", Call: func(ctx context.Context, c *scimusers.ClientWithResponses) (int, string, error) {
-			var body scimusers.CreateUserJSONBody
-			if err := body.FromUserObject(scimusers.UserObject{
+			body := scimusers.UserObject{
 				Schemas:  &[]string{"urn:ietf:params:scim:schemas:core:2.0:User"},
 				UserName: ptr("kim@example.com"),
-				Password: "correct-Horse-battery-7",
+				Password: ptr("correct-Horse-battery-7"),
 				Name:     &scimusers.Name{FamilyName: ptr("Berry")},
 				Emails:   &[]scimusers.MultiValuedAttribute{{Value: "kim@example.com", Primary: true}},
-			}); err != nil {
-				return 0, "", err
 			}
-			r, err := c.CreateUserWithResponse(ctx, &scimusers.CreateUserParams{}, scimusers.CreateUserJSONRequestBody(body))
+			r, err := c.CreateUserWithResponse(ctx, &scimusers.CreateUserParams{}, body)
 			if err != nil {
 				return 0, "", err
 			}
@@ -74,13 +72,14 @@ func TestSuite(t *testing.T) {
 			return r.StatusCode(), "", nil
 		}, Want: 201},
 		{Name: "PATCH Users/{id} PatchOp", Call: func(ctx context.Context, c *scimusers.ClientWithResponses) (int, string, error) {
-			r, err := c.PatchUserWithResponse(ctx, userID, &scimusers.PatchUserParams{}, scimusers.PatchUserJSONRequestBody{
-				Schemas: &[]string{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
-				Operations: &[]scimusers.OperationMeItem{
-					{Op: "replace", Path: ptr("name.givenName"), Value: "Kim"},
-					{Op: "add", Path: ptr("emails"), Value: []scim.Value{{Value: "kim.work@example.com", Type: "work"}}},
-				},
-			})
+			body, err := scim.Patch{}.
+				Replace(scim.AttrPath("name.givenName"), "Kim").
+				Add(scim.AttrPath("emails"), []scim.Value{{Value: "kim.work@example.com", Type: "work"}}).
+				Request()
+			if err != nil {
+				return 0, "", err
+			}
+			r, err := c.PatchUserWithResponse(ctx, userID, &scimusers.PatchUserParams{}, body)
 			if err != nil {
 				return 0, "", err
 			}
@@ -90,7 +89,7 @@ func TestSuite(t *testing.T) {
 			return r.StatusCode(), "", nil
 		}, Want: 200},
 		{Name: "DELETE Users/{id}", Call: func(ctx context.Context, c *scimusers.ClientWithResponses) (int, string, error) {
-			r, err := c.DeleteUserWithResponse(ctx, userID)
+			r, err := c.DeleteUserWithResponse(ctx, userID, &scimusers.DeleteUserParams{})
 			if err != nil {
 				return 0, "", err
 			}
