@@ -36,6 +36,12 @@ type config struct {
 	stuckNext string
 	// noTotal omits the total (Auth0 without include_totals).
 	noTotal bool
+	// ignoreOffset serves the first page whatever the request asks for.
+	ignoreOffset bool
+	// growTotal reports a total that grows by 100 with every request.
+	growTotal bool
+	// nextOf overrides checkpoint next values: from -> next.
+	nextOf map[string]string
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -70,6 +76,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.capSize > 0 {
 		size = min(size, s.capSize)
 	}
+	if s.ignoreOffset {
+		start = 0
+	}
 	items := []string{}
 	for i := max(start, 0); i < min(start+size, s.n); i++ {
 		items = append(items, "u"+strconv.Itoa(i))
@@ -77,6 +86,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	total := s.n
 	if s.claim != nil {
 		total = *s.claim
+	}
+	if s.growTotal {
+		total = s.n + 100*num
 	}
 	out := map[string]any{}
 	switch r.URL.Path {
@@ -96,6 +108,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if s.stuckNext != "" {
 			out["next"] = s.stuckNext
+		}
+		if next, ok := s.nextOf[q.Get("from")]; ok {
+			out["next"] = next
 		}
 	}
 	w.Header().Set("Content-Type", "application/json")
