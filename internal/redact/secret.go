@@ -88,6 +88,10 @@ func NewSecrets(secrets ...string) *Secrets {
 		sortByLen(lits)
 		re, _ = regexp.Compile(strings.Join(lits, "|"))
 	}
+	if re != nil {
+		// Leftmost-longest: "%" must not end a match that "%25" continues.
+		re.Longest()
+	}
 	x.re = re
 	return x
 }
@@ -102,17 +106,22 @@ func literalForms(s string) []string {
 }
 
 // Scrub returns s with every found secret replaced by [Placeholder].
-func (x *Secrets) Scrub(s string) string {
+func (x *Secrets) Scrub(s string) string { return x.Replace(s, Placeholder) }
+
+// Replace returns s with every found secret replaced by repl.
+func (x *Secrets) Replace(s, repl string) string {
 	if x == nil || s == "" {
 		return s
 	}
+	if x.re != nil {
+		s = x.re.ReplaceAllLiteralString(s, repl)
+	}
+	// The expression covers the raw secrets; this pass catches what it
+	// cannot express (invalid UTF-8).
 	for _, r := range x.raw {
-		s = strings.ReplaceAll(s, r, Placeholder)
+		s = strings.ReplaceAll(s, r, repl)
 	}
-	if x.re == nil {
-		return s
-	}
-	return x.re.ReplaceAllLiteralString(s, Placeholder)
+	return s
 }
 
 // encodedPattern matches s with each rune in any of its textual encodings.
