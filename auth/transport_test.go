@@ -206,7 +206,8 @@ func TestLogging(t *testing.T) {
 	var buf syncBuf
 	l := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	src := mustNew(t, testConfig(te.URL), WithLogger(l))
-	api := newAPIServer(t, func(string) bool { return false })
+	var calls atomic.Int32 // the first request is refused, the replay accepted
+	api := newAPIServer(t, func(string) bool { return calls.Add(1) > 1 })
 	resp, err := (&http.Client{Transport: src.Transport(nil)}).Get(api.URL + "/x?key=v")
 	if err != nil {
 		t.Fatal(err)
