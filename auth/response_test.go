@@ -54,7 +54,7 @@ func TestRetryAfter(t *testing.T) {
 		in   string
 		want time.Duration
 	}{
-		{"", 0}, {"0", 0}, {"-3", 0}, {"7", 7 * time.Second}, {"999999", maxRetryAfter},
+		{"", 0}, {"0", 0}, {"-3", 0}, {"7", 7 * time.Second}, {"999999", maxRetryAfter}, {"99999999999999999999", maxRetryAfter}, {"-99999999999999999999", 0},
 		{now.Add(30 * time.Second).Format(http.TimeFormat), 30 * time.Second},
 		{now.Add(-time.Hour).Format(http.TimeFormat), 0},
 		{"soon", 0},

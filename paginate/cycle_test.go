@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -45,21 +44,7 @@ func TestCycles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.adapter+"/"+tt.name, func(t *testing.T) {
-			s := &server{config: tt.srv}
-			hs := httptest.NewServer(s)
-			defer hs.Close()
-			var items []string
-			var errs []error
-			for item, err := range adapters[tt.adapter](context.Background(), hs.URL, tt.size, !tt.noTotal) {
-				if err != nil {
-					errs = append(errs, err)
-					continue
-				}
-				items = append(items, item)
-				if len(items) > 1000 {
-					t.Fatal("runaway iteration")
-				}
-			}
+			items, errs, reqs := drive(t, tt.adapter, tt.srv, tt.size, !tt.noTotal, 0)
 			if len(items) != tt.items {
 				t.Errorf("items = %d, want %d", len(items), tt.items)
 			}
@@ -70,8 +55,8 @@ func TestCycles(t *testing.T) {
 			} else if len(errs) != 1 || !errors.Is(errs[0], ErrCycle) || !errors.Is(errs[0], ErrNoProgress) || !strings.Contains(errs[0].Error(), tt.msg) {
 				t.Errorf("errors = %v, want one ErrCycle (and ErrNoProgress) containing %q", errs, tt.msg)
 			}
-			if got := s.requests(); strings.Join(got, " | ") != strings.Join(tt.reqs, " | ") {
-				t.Errorf("requests =\n %q\nwant\n %q", got, tt.reqs)
+			if strings.Join(reqs, " | ") != strings.Join(tt.reqs, " | ") {
+				t.Errorf("requests =\n %q\nwant\n %q", reqs, tt.reqs)
 			}
 		})
 	}

@@ -279,24 +279,7 @@ func TestIterators(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.adapter+"/"+tt.name, func(t *testing.T) {
-			s := &server{config: tt.srv}
-			hs := httptest.NewServer(s)
-			defer hs.Close()
-			var items []string
-			var errs []error
-			for item, err := range adapters[tt.adapter](context.Background(), hs.URL, tt.size, !tt.noTotal) {
-				if err != nil {
-					errs = append(errs, err)
-					continue // the iterator must end by itself after an error
-				}
-				items = append(items, item)
-				if len(items) > 1000 {
-					t.Fatal("runaway iteration")
-				}
-				if len(items) == tt.breakAt {
-					break
-				}
-			}
+			items, errs, reqs := drive(t, tt.adapter, tt.srv, tt.size, !tt.noTotal, tt.breakAt)
 			if len(items) != tt.want.items {
 				t.Errorf("items = %d, want %d", len(items), tt.want.items)
 			}
@@ -312,11 +295,35 @@ func TestIterators(t *testing.T) {
 			case tt.want.err != "" && (len(errs) != 1 || !strings.Contains(errs[0].Error(), tt.want.err)):
 				t.Errorf("errors = %v, want exactly one containing %q", errs, tt.want.err)
 			}
-			if got := s.requests(); strings.Join(got, " | ") != strings.Join(tt.want.reqs, " | ") {
-				t.Errorf("requests =\n %q\nwant\n %q", got, tt.want.reqs)
+			if strings.Join(reqs, " | ") != strings.Join(tt.want.reqs, " | ") {
+				t.Errorf("requests =\n %q\nwant\n %q", reqs, tt.want.reqs)
 			}
 		})
 	}
+}
+
+// drive runs an adapter against a fake server shaped by cfg until the
+// iterator ends (or the consumer breaks after breakAt items) and returns
+// the items, the errors and the requests the server saw.
+func drive(t *testing.T, adapter string, cfg config, size int, withTotal bool, breakAt int) (items []string, errs []error, reqs []string) {
+	t.Helper()
+	s := &server{config: cfg}
+	hs := httptest.NewServer(s)
+	defer hs.Close()
+	for item, err := range adapters[adapter](context.Background(), hs.URL, size, withTotal) {
+		if err != nil {
+			errs = append(errs, err)
+			continue // the iterator must end by itself after an error
+		}
+		items = append(items, item)
+		if len(items) > 1000 {
+			t.Fatal("runaway iteration")
+		}
+		if len(items) == breakAt {
+			break
+		}
+	}
+	return items, errs, s.requests()
 }
 
 func TestNoProgressIsErrNoProgress(t *testing.T) {
