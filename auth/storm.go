@@ -30,6 +30,10 @@ func (s *Source) invalidate(accessToken string) bool {
 		return true // already replaced: the current token is another one
 	}
 	s.mu.Lock()
+	if s.current.Load() != e {
+		s.mu.Unlock()
+		return true // replaced meanwhile
+	}
 	now := s.o.now()
 	st := &s.storm
 	switch {
