@@ -216,6 +216,8 @@ func TestLogging(t *testing.T) {
 	fail.Store(true)
 	src.Invalidate("secret-token-value")
 	_, _ = src.Token(t.Context())
+	// The warning is logged after the waiters are released.
+	waitFor(t, "the warning", func() bool { return strings.Contains(buf.String(), "token fetch failed") })
 	out := buf.String()
 	for _, want := range []string{`"msg":"auth: token fetched"`, `"msg":"auth: 401 answered, replaying once with a new token"`, `"msg":"auth: token fetch failed"`, `key=REDACTED`} {
 		if !strings.Contains(out, want) {
