@@ -329,8 +329,9 @@ func (s *Source) Invalidate(accessToken string) {
 
 // Close stops a running fetch and waits for it to end, so that no goroutine
 // of the Source outlives it (except a wrapped TokenSource's Token call,
-// which has no context and ends when it returns; see FromTokenSource). Afterwards the cached token is still served while
-// usable; then Token returns ErrClosed.
+// which has no context and ends when it returns; see FromTokenSource).
+// Afterwards the cached token is still served while usable; then Token
+// returns ErrClosed.
 func (s *Source) Close() error {
 	s.mu.Lock()
 	s.cancel()
