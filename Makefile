@@ -42,6 +42,18 @@ test: fix
 	$(GO) vet -race ./...
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /internal/contracttest)
 	$(GO) test -race -count=1 -v ./internal/contracttest/...
+	$(MAKE) fuzz
+
+## fuzz: every fuzz target for FUZZTIME (5 s) in turn, from its committed seeds in testdata/fuzz (about a minute).
+FUZZTIME ?= 5s
+FUZZ_TARGETS = ./auth:FuzzParseResponse ./retry:FuzzRetryAfter ./retry:FuzzRateLimitReset ./apierror:FuzzCheck \
+	./paginate:FuzzCheckpoint ./paginate:FuzzOffsets ./internal/redact:FuzzSecrets ./internal/redact:FuzzURL
+.PHONY: fuzz
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "== fuzz $${t#*:} ($${t%%:*}, $(FUZZTIME))"; \
+		$(GO) test -run='^$$' -fuzz="^$${t#*:}\$$" -fuzztime=$(FUZZTIME) "$${t%%:*}"; \
+	done
 
 ## build-cost: measure build time and memory of gen/ against raw oapi-codegen output into docs/build-cost.md.
 build-cost: specs

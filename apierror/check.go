@@ -27,10 +27,15 @@ func Check(resp *http.Response, body []byte) error {
 		resp.Body.Close()
 	}
 	e := &Error{StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type")}
+	e.parseBody(body)
 	if req := resp.Request; req != nil {
 		e.Method, e.URL = req.Method, redact.URL(req.URL)
+		// A server may echo a query value (a filter, a token passed in the
+		// URL) in its message; the text promises none.
+		if vals := queryValues(req.URL); len(vals) > 0 {
+			e.Code, e.Message = redactValues(e.Code, vals), redactValues(e.Message, vals)
+		}
 	}
-	e.parseBody(body)
 	if len(body) > MaxBody {
 		body = body[:MaxBody]
 	}

@@ -19,7 +19,11 @@
 // request. Other bodies are kept raw (truncated) in [Error.Body].
 //
 // The error text never contains query values, user info, request headers or
-// the raw body, so it is safe to log.
+// the raw body, so it is safe to log: a query value that the server echoes
+// in its code or message is replaced by "REDACTED" there (as a whole word,
+// in the forms it was sent in, decoded or re-encoded). The format-specific
+// fields ([Problem], [Auth0Error], ...) and [Error.Body] keep what the
+// server sent.
 package apierror
 
 import (
@@ -42,10 +46,11 @@ type Error struct {
 	// Code is the API's machine-readable error code, when it sent one:
 	// Auth0's errorCode, SCIM's scimType, Asgardeo's code, or for problem
 	// details Umbraco's operationStatus extension, else a non-default type.
+	// Query values of the request are redacted in it.
 	Code string
 	// Message is the API's human-readable explanation: the problem's title
 	// and detail, Auth0's message, SCIM's detail, Asgardeo's message and
-	// description.
+	// description. Query values of the request are redacted in it.
 	Message string
 
 	// Exactly one of the following is set when the body had that format.

@@ -52,5 +52,17 @@
 //
 // The client secret and access tokens never appear in errors, log records or
 // the fmt/slog output of [Config] and [Source]; text that the token endpoint
-// sends back is scrubbed of the secret before it is put in an [Error].
+// sends back is scrubbed of the secret before it is put in an [Error], in
+// every common encoding (percent-encoded in either hex case, with "+" or
+// "%20", JSON-escaped, base64 including Basic's base64(id:secret)), and is
+// kept on one line (control characters become spaces).
+//
+// # 401 answers
+//
+// [Source.Transport] replays a request that got 401 once with a new token.
+// If that freshly fetched token is refused as well, the API refuses fresh
+// tokens and minting more would only flood the token endpoint: the Source
+// keeps its token and returns 401 answers as they are for a backoff
+// ([WithBackoff], doubling while fresh tokens keep being refused) before it
+// tries one new token again. A response that is not 401 ends the backoff.
 package auth

@@ -9,7 +9,9 @@ import (
 // Error is a token endpoint's answer that did not yield a token: an RFC 6749
 // §5.2 error response, or a response that could not be used (wrong status,
 // body that is not a valid token response, a redirect). It never contains the
-// client secret or an access token.
+// client secret (in any common encoding, see the package documentation) or an
+// access token, and its Error text is one line: control characters the
+// server sent (CR, LF, ...) are replaced by spaces.
 type Error struct {
 	// StatusCode is the HTTP status of the response.
 	StatusCode int
@@ -19,7 +21,8 @@ type Error struct {
 	// Description and URI are "error_description" and "error_uri".
 	Description, URI string
 	// Body is the start of a non-2xx response body (at most 512 bytes),
-	// scrubbed of the client secret, for diagnostics.
+	// scrubbed of the client secret in every common encoding, for
+	// diagnostics. It may hold line breaks; Error quotes it.
 	Body string
 	// RetryAfter is the delay asked for by a Retry-After header, or 0.
 	RetryAfter time.Duration
@@ -32,11 +35,11 @@ func (e *Error) Error() string {
 	b.WriteString(strconv.Itoa(e.StatusCode))
 	if e.Code != "" {
 		b.WriteString(" ")
-		b.WriteString(e.Code)
+		b.WriteString(oneLine(e.Code))
 	}
 	if e.Description != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Description)
+		b.WriteString(oneLine(e.Description))
 	}
 	if e.Code == "" && e.Description == "" && e.Body != "" {
 		b.WriteString(": ")

@@ -105,6 +105,8 @@ func TestFaults(t *testing.T) {
 		{name: "expires_in -1", handle: jsonBody(200, `{"access_token":"abc","expires_in":-1}`), check: wantAPIError(200, "", "negative"), wantRequests: 1},
 		{name: `expires_in "299"`, handle: jsonBody(200, `{"access_token":"abc","expires_in":"299"}`), wantLife: 299 * time.Second, wantRequests: 1},
 		{name: "expires_in 1e12", handle: jsonBody(200, `{"access_token":"abc","expires_in":1e12}`), wantLife: MaxLifetime, wantRequests: 1},
+		{name: "expires_in 1e400", handle: jsonBody(200, `{"access_token":"abc","expires_in":1e400}`), wantLife: MaxLifetime, wantRequests: 1},
+		{name: "body over 1 MiB", handle: jsonBody(200, `{"access_token":"abc","pad":"`+strings.Repeat("x", 2<<20)+`"}`), check: wantAPIError(200, "", "larger than 1 MiB"), wantRequests: 1},
 		{name: "expires_in true", handle: jsonBody(200, `{"access_token":"abc","expires_in":true}`), check: wantAPIError(200, "", "not a number"), wantRequests: 1},
 		{name: "302", handle: func(w http.ResponseWriter, r *http.Request, n int64) {
 			http.Redirect(w, r, "/elsewhere", http.StatusFound)

@@ -54,6 +54,15 @@ type tokenEndpoint struct {
 	expiresIn atomic.Int64
 	// gate, when non-nil, is waited on before answering.
 	gate chan struct{}
+	// auth is the Authorization header of the last request.
+	auth atomic.Pointer[string]
+}
+
+func (te *tokenEndpoint) lastAuth() string {
+	if p := te.auth.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 func newTokenEndpoint(t testing.TB, expiresIn int64, handle func(w http.ResponseWriter, r *http.Request, n int64)) *tokenEndpoint {
@@ -61,6 +70,7 @@ func newTokenEndpoint(t testing.TB, expiresIn int64, handle func(w http.Response
 	te.expiresIn.Store(expiresIn)
 	te.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := te.requests.Add(1)
+		te.auth.Store(new(r.Header.Get("Authorization")))
 		if te.gate != nil {
 			select {
 			case <-te.gate:

@@ -27,7 +27,7 @@ type endpoint struct {
 	body      []byte // the request body, built once
 	ctype     string
 	basic     string // Authorization header value for AuthBasic
-	secrets   []string
+	secrets   *redact.Secrets
 }
 
 func newEndpoint(cfg Config, u *url.URL, o options) (*endpoint, error) {
@@ -83,26 +83,25 @@ func newEndpoint(cfg Config, u *url.URL, o options) (*endpoint, error) {
 		e.body, e.ctype = []byte(url.Values(params).Encode()), "application/x-www-form-urlencoded"
 	}
 
-	// Forms of the secret that a misbehaving server might echo back.
-	sec := cfg.ClientSecret
-	e.secrets = []string{sec, url.QueryEscape(sec), url.PathEscape(sec)}
-	if js, err := json.Marshal(sec); err == nil {
-		e.secrets = append(e.secrets, strings.Trim(string(js), `"`))
-	}
-	if e.basic != "" {
-		e.secrets = append(e.secrets, strings.TrimPrefix(e.basic, "Basic "))
-	}
+	// The secret in every encoding a misbehaving server might echo back,
+	// including inside Basic's base64(id:secret).
+	e.secrets = redact.NewSecrets(cfg.ClientSecret, cfg.ClientID+":"+cfg.ClientSecret,
+		url.QueryEscape(cfg.ClientID)+":"+url.QueryEscape(cfg.ClientSecret))
 	return e, nil
 }
 
-// scrub replaces every known form of the client secret in s.
+// maxScrubbed bounds the text scrubbed at once: only the start of a body
+// is kept (maxBodySnippet), and a secret longer than the difference is not
+// a realistic client secret.
+const maxScrubbed = 8 << 10
+
+// scrub replaces every known form of the client secret in s (see
+// redact.Secrets). Text beyond maxScrubbed bytes is dropped first.
 func (e *endpoint) scrub(s string) string {
-	for _, sec := range e.secrets {
-		if sec != "" && strings.Contains(s, sec) {
-			s = strings.ReplaceAll(s, sec, redacted)
-		}
+	if len(s) > maxScrubbed {
+		s = s[:maxScrubbed]
 	}
-	return s
+	return e.secrets.Replace(s, redacted)
 }
 
 // fetch sends one token request and parses the answer.

@@ -3,6 +3,7 @@ package auth
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"mime"
@@ -58,7 +59,7 @@ func parseResponse(status int, header http.Header, body []byte, scrub func(strin
 	}
 	if f.Error != "" {
 		// Some servers send errors with 200.
-		return fetched{}, &Error{StatusCode: status, Code: clip(scrub(f.Error), maxFieldLen), Description: clip(scrub(f.ErrorDescription), maxFieldLen), URI: clip(scrub(f.ErrorURI), maxFieldLen)}
+		return fetched{}, &Error{StatusCode: status, Code: field(scrub, f.Error), Description: field(scrub, f.ErrorDescription), URI: field(scrub, f.ErrorURI)}
 	}
 	if f.AccessToken == nil || *f.AccessToken == "" {
 		return fail("response has no access_token")
@@ -67,7 +68,7 @@ func parseResponse(status int, header http.Header, body []byte, scrub func(strin
 		return fail("access_token contains characters not allowed in an HTTP header")
 	}
 	if f.TokenType != nil && *f.TokenType != "" && !strings.EqualFold(*f.TokenType, "bearer") {
-		return fail("token_type %q is not supported (only Bearer)", clip(scrub(*f.TokenType), 32))
+		return fail("token_type %q is not supported (only Bearer)", clip(oneLine(scrub(*f.TokenType)), 32))
 	}
 	lifetime, err := parseExpiresIn(f.ExpiresIn)
 	if err != nil {
@@ -93,6 +94,12 @@ func parseExpiresIn(raw json.RawMessage) (time.Duration, error) {
 		s = strings.TrimSpace(str)
 	}
 	v, err := strconv.ParseFloat(s, 64)
+	if errors.Is(err, strconv.ErrRange) {
+		// Out of float64 range (1e400, 1e-400): ParseFloat returned ±Inf
+		// or 0, which the rules below cap or accept like any huge or tiny
+		// value.
+		err = nil
+	}
 	if err != nil || math.IsNaN(v) || s == "" || strings.ContainsAny(s, "xXpPnNiI_") {
 		return 0, fmt.Errorf("expires_in is not a number")
 	}
@@ -120,9 +127,9 @@ func errorResponse(status int, header http.Header, body []byte, scrub func(strin
 	e := &Error{StatusCode: status, RetryAfter: retryAfter(header.Get("Retry-After"), time.Now())}
 	var f tokenFields
 	if json.Unmarshal(bytes.TrimSpace(body), &f) == nil {
-		e.Code = clip(scrub(f.Error), maxFieldLen)
-		e.Description = clip(scrub(f.ErrorDescription), maxFieldLen)
-		e.URI = clip(scrub(f.ErrorURI), maxFieldLen)
+		e.Code = field(scrub, f.Error)
+		e.Description = field(scrub, f.ErrorDescription)
+		e.URI = field(scrub, f.ErrorURI)
 	}
 	e.Body = clip(scrub(string(body)), maxBodySnippet)
 	return e
@@ -134,7 +141,11 @@ func retryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.Atoi(v); err == nil {
+	n, err := strconv.Atoi(v)
+	if errors.Is(err, strconv.ErrRange) && v[0] != '-' {
+		return maxRetryAfter // a delay too large for int: "not soon"
+	}
+	if err == nil {
 		if n <= 0 {
 			return 0
 		}
@@ -159,6 +170,31 @@ func mediaType(h http.Header) string {
 		return h.Get("Content-Type")
 	}
 	return mt
+}
+
+// field prepares a server-sent string for an Error field: secrets
+// scrubbed, on one line, bounded.
+func field(scrub func(string) string, s string) string {
+	return clip(oneLine(scrub(s)), maxFieldLen)
+}
+
+// oneLine replaces control characters (C0, DEL, C1 and the Unicode line and
+// paragraph separators) with spaces, so that server text cannot start a new
+// log line or rewrite the terminal.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func isControl(r rune) bool {
+	return r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == '\u2028' || r == '\u2029'
 }
 
 // clip shortens s to at most n bytes without splitting a UTF-8 sequence and

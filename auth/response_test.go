@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mgmtapi/mgmtapi/internal/redact/redacttest"
 )
 
 func scrubTest(s string) string { return strings.ReplaceAll(s, testSecret, redacted) }
@@ -52,7 +54,7 @@ func TestRetryAfter(t *testing.T) {
 		in   string
 		want time.Duration
 	}{
-		{"", 0}, {"0", 0}, {"-3", 0}, {"7", 7 * time.Second}, {"999999", maxRetryAfter},
+		{"", 0}, {"0", 0}, {"-3", 0}, {"7", 7 * time.Second}, {"999999", maxRetryAfter}, {"99999999999999999999", maxRetryAfter}, {"-99999999999999999999", 0},
 		{now.Add(30 * time.Second).Format(http.TimeFormat), 30 * time.Second},
 		{now.Add(-time.Hour).Format(http.TimeFormat), 0},
 		{"soon", 0},
@@ -66,7 +68,8 @@ func TestRetryAfter(t *testing.T) {
 
 // FuzzParseResponse: whatever the endpoint sends, parsing does not panic, a
 // success is a usable bearer token with a bounded lifetime, and an error never
-// contains the client secret. Seeds live in testdata/fuzz/FuzzParseResponse.
+// contains the client secret in any common encoding nor a control
+// character. Seeds live in testdata/fuzz/FuzzParseResponse.
 func FuzzParseResponse(f *testing.F) {
 	for _, s := range []struct {
 		status int
@@ -82,15 +85,25 @@ func FuzzParseResponse(f *testing.F) {
 	} {
 		f.Add(s.status, []byte(s.body))
 	}
+	ep, err := newEndpoint(testConfig("http://127.0.0.1/token"), nil, options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	forms := redacttest.Encodings(testSecret)
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		h := http.Header{"Content-Type": {"application/json"}, "Retry-After": {"5"}}
-		got, err := parseResponse(status, h, body, scrubTest)
+		got, err := parseResponse(status, h, body, ep.scrub)
 		if err != nil {
 			if got.token != nil {
 				t.Fatal("token returned with an error")
 			}
-			if strings.Contains(err.Error(), testSecret) {
-				t.Fatal("error contains the secret")
+			for name, form := range forms {
+				if strings.Contains(err.Error(), form) {
+					t.Fatalf("error contains the secret (%s)", name)
+				}
+			}
+			if strings.ContainsFunc(err.Error(), isControl) {
+				t.Fatalf("error text holds a control character: %q", err.Error())
 			}
 			if ae, ok := err.(*Error); ok && (len(ae.Body) > maxBodySnippet+len("…") || strings.Contains(ae.Body, testSecret)) {
 				t.Fatal("error body too long or not scrubbed")

@@ -30,10 +30,11 @@ type Source struct {
 	sh      *shared // WithSharedCache, or nil
 
 	mu       sync.Mutex
-	inflight *call     // the fetch in progress, or nil
-	failures int       // consecutive failed fetches
-	lastErr  error     // error of the last failed fetch, nil after success
-	retryAt  time.Time // no new fetch before this after a failure
+	inflight *call      // the fetch in progress, or nil
+	failures int        // consecutive failed fetches
+	lastErr  error      // error of the last failed fetch, nil after success
+	retryAt  time.Time  // no new fetch before this after a failure
+	storm    stormState // 401 backoff; see storm.go
 
 	ctx    context.Context // cancelled by Close
 	cancel context.CancelFunc
@@ -44,14 +45,14 @@ type Source struct {
 type entry struct {
 	token  oauth2.Token
 	header string // "Bearer <token>"
-	// headerValues is header as a ready http.Header value, so the request
-	// editor sets it without allocating. It is shared by every request that
-	// carries this token: net/http only reads it, and Header.Set, Add and
-	// Del replace or reallocate it (len and cap are 1) rather than write
-	// into it.
-	headerValues []string
-	refreshAt    time.Time // start of the stale window
-	expireAt     time.Time // not served from the cache from here on
+	// slab hands out header as http.Header values, one slot per request
+	// (see header.go).
+	slab      atomic.Pointer[headerSlab]
+	refreshAt time.Time // start of the stale window
+	expireAt  time.Time // not served from the cache from here on
+	// replacement marks a token fetched because the previous one was
+	// invalidated, until the API accepts or refuses it (see storm.go).
+	replacement atomic.Bool
 	// nextTry (UnixNano) gates background refreshes: stale callers start
 	// one only when they win the swap from a value <= now.
 	nextTry atomic.Int64
@@ -95,8 +96,10 @@ func New(cfg Config, opts ...Option) (*Source, error) {
 // golang.org/x/oauth2/clientcredentials) in this package's cache: stale-window
 // background refresh, one fetch at a time, backoff and Invalidate. The
 // TokenSource should fetch a new token on every call; a token without Expiry
-// is assumed to live DefaultLifetime. Its Token method has no context, so a
-// fetch that hangs is bounded only by the TokenSource itself.
+// is assumed to live DefaultLifetime. Its Token method has no context: a call
+// that outlasts WithTimeout or Close is abandoned (its waiters get the
+// context error and Close returns), and the goroutine running it ends when
+// Token returns.
 func FromTokenSource(ts oauth2.TokenSource, opts ...Option) (*Source, error) {
 	if ts == nil {
 		return nil, errors.New("auth: FromTokenSource: nil TokenSource")
@@ -111,7 +114,7 @@ func FromTokenSource(ts oauth2.TokenSource, opts ...Option) (*Source, error) {
 	var s *Source
 	s = newSource(o, func(ctx context.Context) (fetched, error) {
 		sent := s.o.now()
-		t, err := ts.Token()
+		t, err := callToken(ctx, ts)
 		if err != nil {
 			return fetched{}, fmt.Errorf("auth: TokenSource: %w", err)
 		}
@@ -250,6 +253,8 @@ func (s *Source) run(c *call, background bool) {
 	var retryIn time.Duration
 	if err == nil {
 		c.e = s.newEntryFull(f, sent, full)
+		c.e.replacement.Store(s.storm.replacing)
+		s.storm.replacing = false
 		s.current.Store(c.e)
 		s.failures, s.lastErr, s.retryAt = 0, nil, time.Time{}
 	} else {
@@ -299,7 +304,7 @@ func (s *Source) newEntryFull(f fetched, sent time.Time, full time.Duration) *en
 		expireAt:  sent.Add(life - margin),
 		refreshAt: sent.Add(life - max(window, margin)),
 	}
-	e.headerValues = []string{e.header}
+	e.slab.Store(newHeaderSlab(e.header))
 	e.nextTry.Store(e.refreshAt.UnixNano())
 	e.token.Expiry = sent.Add(life)
 	e.token.ExpiresIn = int64(life / time.Second)
@@ -310,12 +315,7 @@ func (s *Source) newEntryFull(f fetched, sent time.Time, full time.Duration) *en
 // min·2^(n-1) capped at max, jittered down by up to half, and at least the
 // endpoint's Retry-After.
 func (s *Source) backoff(err error) time.Duration {
-	d := s.o.minBackoff
-	for i := 1; i < s.failures && d < s.o.maxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, s.o.maxBackoff)
-	d -= time.Duration(float64(d) / 2 * s.o.rand())
+	d := s.delay(s.failures)
 	var ae *Error
 	if errors.As(err, &ae) && ae.RetryAfter > d {
 		d = ae.RetryAfter
@@ -323,22 +323,37 @@ func (s *Source) backoff(err error) time.Duration {
 	return d
 }
 
+// delay is min·2^(n-1) capped at max, jittered down by up to half.
+func (s *Source) delay(n int) time.Duration {
+	d := s.o.minBackoff
+	for i := 1; i < n && d < s.o.maxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, s.o.maxBackoff)
+	return d - time.Duration(float64(d)/2*s.o.rand())
+}
+
 // Invalidate drops the cached token if its access token is accessToken, so
 // that the next caller fetches a new one. A token that has already been
 // replaced is left alone: a late 401 for an old token does not discard a
-// newer one.
+// newer one. When a token fetched to replace an invalidated one is
+// invalidated too, the API refuses fresh tokens and minting more would
+// only flood the token endpoint: the Source keeps the token and ignores
+// invalidations for a backoff ([WithBackoff], doubling while it goes on;
+// see Transport).
 func (s *Source) Invalidate(accessToken string) {
-	if e := s.current.Load(); e != nil && e.token.AccessToken == accessToken {
-		s.current.CompareAndSwap(e, nil)
-	}
-	if s.sh != nil {
+	// A shared entry is deleted (if it still holds this token) only when the
+	// local invalidation was not suppressed by the 401 backoff.
+	if s.invalidate(accessToken) && s.sh != nil {
 		s.sh.invalidate(accessToken, sharedInvalidateTimeout)
 	}
 }
 
 // Close stops a running fetch and waits for it to end, so that no goroutine
-// of the Source outlives it. Afterwards the cached token is still served while
-// usable; then Token returns ErrClosed.
+// of the Source outlives it (except a wrapped TokenSource's Token call,
+// which has no context and ends when it returns; see FromTokenSource).
+// Afterwards the cached token is still served while usable; then Token
+// returns ErrClosed.
 func (s *Source) Close() error {
 	s.mu.Lock()
 	s.cancel()

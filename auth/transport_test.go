@@ -206,7 +206,8 @@ func TestLogging(t *testing.T) {
 	var buf syncBuf
 	l := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	src := mustNew(t, testConfig(te.URL), WithLogger(l))
-	api := newAPIServer(t, func(string) bool { return false })
+	var calls atomic.Int32 // the first request is refused, the replay accepted
+	api := newAPIServer(t, func(string) bool { return calls.Add(1) > 1 })
 	resp, err := (&http.Client{Transport: src.Transport(nil)}).Get(api.URL + "/x?key=v")
 	if err != nil {
 		t.Fatal(err)
@@ -215,6 +216,8 @@ func TestLogging(t *testing.T) {
 	fail.Store(true)
 	src.Invalidate("secret-token-value")
 	_, _ = src.Token(t.Context())
+	// The warning is logged after the waiters are released.
+	waitFor(t, "the warning", func() bool { return strings.Contains(buf.String(), "token fetch failed") })
 	out := buf.String()
 	for _, want := range []string{`"msg":"auth: token fetched"`, `"msg":"auth: 401 answered, replaying once with a new token"`, `"msg":"auth: token fetch failed"`, `key=REDACTED`} {
 		if !strings.Contains(out, want) {

@@ -20,7 +20,11 @@
 //   - never requests a page past the end: it stops when the total is reached,
 //     on an empty page, or when no next cursor is given;
 //   - fails with [ErrNoProgress] instead of looping when a server claims
-//     more results but returns an empty page or the same cursor again.
+//     more results but returns an empty page or the same cursor again;
+//   - fails with [ErrCycle] (which also matches [ErrNoProgress]) when a
+//     server sends a cursor it already sent (A→B→A) or a page identical to
+//     the previous one, as a server that ignores the offset does while
+//     claiming a growing total or sending full pages without one.
 package paginate
 
 import (
@@ -28,11 +32,18 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"reflect"
+	"strconv"
 )
 
 // ErrNoProgress reports a server that claims more results than it delivers:
 // an empty page before the reported total, or a cursor that does not move.
 var ErrNoProgress = errors.New("paginate: server claims more results but the page made no progress")
+
+// ErrCycle reports a server that leads the iterator in a circle: a next
+// cursor that was already fetched, or a page whose items equal the previous
+// page's. Errors wrapping it also match [ErrNoProgress].
+var ErrCycle = errors.New("paginate: server repeats a page or cursor already seen")
 
 // Page is one fetched page of items and where the next one starts.
 type Page[T any, C comparable] struct {
@@ -49,11 +60,17 @@ type Page[T any, C comparable] struct {
 // page at cursor first. fetch is called once per page, lazily, with the
 // cursor of the page to fetch. A page with More set must carry items and a
 // Next different from its own cursor; otherwise the iterator yields an
-// error wrapping [ErrNoProgress].
+// error wrapping [ErrNoProgress]. A Next that was already fetched, or a
+// non-empty page whose items equal the previous page's (reflect.DeepEqual),
+// yields an error wrapping [ErrCycle] and [ErrNoProgress]; the repeated
+// page's items are not yielded. Pages remembers every cursor it fetched
+// (one per page) and the previous page's items.
 func Pages[T any, C comparable](ctx context.Context, first C, fetch func(ctx context.Context, cursor C) (Page[T, C], error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		cursor := first
+		seen := map[C]struct{}{first: {}}
+		var prev []T
 		for n := 1; ; n++ {
 			if err := ctx.Err(); err != nil {
 				yield(zero, fmt.Errorf("paginate: page %d: %w", n, err))
@@ -62,6 +79,10 @@ func Pages[T any, C comparable](ctx context.Context, first C, fetch func(ctx con
 			p, err := fetch(ctx, cursor)
 			if err != nil {
 				yield(zero, fmt.Errorf("paginate: page %d: %w", n, err))
+				return
+			}
+			if n > 1 && len(p.Items) > 0 && reflect.DeepEqual(p.Items, prev) {
+				yield(zero, fmt.Errorf("paginate: page %d: its %d items equal page %d's: %w", n, len(p.Items), n-1, errCycle))
 				return
 			}
 			for _, item := range p.Items {
@@ -76,9 +97,32 @@ func Pages[T any, C comparable](ctx context.Context, first C, fetch func(ctx con
 				yield(zero, fmt.Errorf("paginate: page %d: %w", n, ErrNoProgress))
 				return
 			}
+			if _, dup := seen[p.Next]; dup {
+				yield(zero, fmt.Errorf("paginate: page %d: next cursor %s was fetched before: %w", n, describe(p.Next), errCycle))
+				return
+			}
+			seen[p.Next] = struct{}{}
+			prev = p.Items
 			cursor = p.Next
 		}
 	}
+}
+
+// errCycle wraps both sentinels, so callers that only know ErrNoProgress
+// still recognise a cycle.
+var errCycle = fmt.Errorf("%w (%w)", ErrCycle, ErrNoProgress)
+
+// describe renders a cursor for an error message: strings are quoted and
+// shortened, since a cursor is server-provided text.
+func describe(c any) string {
+	s := fmt.Sprintf("%v", c)
+	if _, ok := c.(string); ok {
+		if len(s) > 64 {
+			s = s[:64] + "…"
+		}
+		return strconv.QuoteToASCII(s)
+	}
+	return s
 }
 
 // Collect drains seq into a slice. On error it returns the items read so far

@@ -36,6 +36,12 @@ type config struct {
 	stuckNext string
 	// noTotal omits the total (Auth0 without include_totals).
 	noTotal bool
+	// ignoreOffset serves the first page whatever the request asks for.
+	ignoreOffset bool
+	// growTotal reports a total that grows by 100 with every request.
+	growTotal bool
+	// nextOf overrides checkpoint next values: from -> next.
+	nextOf map[string]string
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -70,6 +76,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.capSize > 0 {
 		size = min(size, s.capSize)
 	}
+	if s.ignoreOffset {
+		start = 0
+	}
 	items := []string{}
 	for i := max(start, 0); i < min(start+size, s.n); i++ {
 		items = append(items, "u"+strconv.Itoa(i))
@@ -77,6 +86,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	total := s.n
 	if s.claim != nil {
 		total = *s.claim
+	}
+	if s.growTotal {
+		total = s.n + 100*num
 	}
 	out := map[string]any{}
 	switch r.URL.Path {
@@ -96,6 +108,9 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if s.stuckNext != "" {
 			out["next"] = s.stuckNext
+		}
+		if next, ok := s.nextOf[q.Get("from")]; ok {
+			out["next"] = next
 		}
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -264,24 +279,7 @@ func TestIterators(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.adapter+"/"+tt.name, func(t *testing.T) {
-			s := &server{config: tt.srv}
-			hs := httptest.NewServer(s)
-			defer hs.Close()
-			var items []string
-			var errs []error
-			for item, err := range adapters[tt.adapter](context.Background(), hs.URL, tt.size, !tt.noTotal) {
-				if err != nil {
-					errs = append(errs, err)
-					continue // the iterator must end by itself after an error
-				}
-				items = append(items, item)
-				if len(items) > 1000 {
-					t.Fatal("runaway iteration")
-				}
-				if len(items) == tt.breakAt {
-					break
-				}
-			}
+			items, errs, reqs := drive(t, tt.adapter, tt.srv, tt.size, !tt.noTotal, tt.breakAt)
 			if len(items) != tt.want.items {
 				t.Errorf("items = %d, want %d", len(items), tt.want.items)
 			}
@@ -297,11 +295,35 @@ func TestIterators(t *testing.T) {
 			case tt.want.err != "" && (len(errs) != 1 || !strings.Contains(errs[0].Error(), tt.want.err)):
 				t.Errorf("errors = %v, want exactly one containing %q", errs, tt.want.err)
 			}
-			if got := s.requests(); strings.Join(got, " | ") != strings.Join(tt.want.reqs, " | ") {
-				t.Errorf("requests =\n %q\nwant\n %q", got, tt.want.reqs)
+			if strings.Join(reqs, " | ") != strings.Join(tt.want.reqs, " | ") {
+				t.Errorf("requests =\n %q\nwant\n %q", reqs, tt.want.reqs)
 			}
 		})
 	}
+}
+
+// drive runs an adapter against a fake server shaped by cfg until the
+// iterator ends (or the consumer breaks after breakAt items) and returns
+// the items, the errors and the requests the server saw.
+func drive(t *testing.T, adapter string, cfg config, size int, withTotal bool, breakAt int) (items []string, errs []error, reqs []string) {
+	t.Helper()
+	s := &server{config: cfg}
+	hs := httptest.NewServer(s)
+	defer hs.Close()
+	for item, err := range adapters[adapter](context.Background(), hs.URL, size, withTotal) {
+		if err != nil {
+			errs = append(errs, err)
+			continue // the iterator must end by itself after an error
+		}
+		items = append(items, item)
+		if len(items) > 1000 {
+			t.Fatal("runaway iteration")
+		}
+		if len(items) == breakAt {
+			break
+		}
+	}
+	return items, errs, s.requests()
 }
 
 func TestNoProgressIsErrNoProgress(t *testing.T) {

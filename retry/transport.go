@@ -42,6 +42,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"time"
@@ -224,11 +225,20 @@ func (t *Transport) backoff(retry int) time.Duration {
 	}
 	limit := t.maxWait()
 	for i := 0; i < retry && d < limit; i++ {
+		if d > limit/2 {
+			// Doubling would pass the limit, or overflow for a limit
+			// near the largest Duration.
+			d = limit
+			break
+		}
 		d *= 2
 	}
 	d = min(d, limit)
 	if t.jitter != nil {
 		return t.jitter(d)
+	}
+	if d == math.MaxInt64 {
+		return rand.N(d) // [0, d); d+1 would overflow
 	}
 	return rand.N(d + 1)
 }

@@ -6,11 +6,13 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -640,32 +642,55 @@ func TestObservabilityIsSecretFree(t *testing.T) {
 	}
 }
 
-// TestErrorEventRedactsQuery: an error text that embeds the URL (as url.Error
-// does) reaches hooks and logs with the query value redacted, while
-// errors.Is still sees the cause.
+// TestErrorEventRedactsQuery: an error text that embeds the URL reaches
+// hooks and logs with the query value redacted, while errors.Is still sees
+// the cause. *url.Error quotes its URL with %q, so a value holding a quote,
+// backslash or invisible character appears escaped there; it must go too.
 func TestErrorEventRedactsQuery(t *testing.T) {
-	const secret = "s3cr3t"
-	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		return nil, &net.OpError{Op: "read", Net: "tcp", Err: errors.New("reset reading " + r.URL.String())}
-	})
-	var events []Event
-	var logs bytes.Buffer
-	tr := (&fakeTime{now: epoch}).install(&Transport{
-		Base: base, MaxRetries: 1,
-		OnRetry: func(e Event) { events = append(events, e) },
-		Logger:  slog.New(slog.NewTextHandler(&logs, nil)),
-	})
-	req, _ := http.NewRequest(http.MethodGet, "http://api.example/x?access_token="+secret, nil)
-	_, err := tr.RoundTrip(req)
-	if err == nil || len(events) != 1 {
-		t.Fatalf("err = %v, events = %d", err, len(events))
+	opErr := func(r *http.Request) error {
+		return &net.OpError{Op: "read", Net: "tcp", Err: errors.New("reset reading " + r.URL.String())}
 	}
-	var opErr *net.OpError
-	if !errors.As(events[0].Err, &opErr) {
-		t.Error("event error lost its cause")
+	urlErr := func(r *http.Request) error {
+		return &url.Error{Op: "Get", URL: r.URL.String(), Err: &net.OpError{Op: "read", Net: "tcp", Err: io.ErrUnexpectedEOF}}
 	}
-	if s := events[0].Err.Error() + logs.String(); strings.Contains(s, secret) {
-		t.Errorf("secret leaked: %s", s)
+	tests := []struct {
+		query string
+		err   func(*http.Request) error
+	}{
+		{"access_token=s3cr3t", opErr},
+		{"access_token=s3cr3t", urlErr},
+		{`access_token=s3"cr3t`, urlErr},
+		{`access_token=s3\cr3t`, urlErr},
+		{"access_token=s3\u200bcr3t", urlErr},
+		{"access_token=s3cr3t#frag\"x", urlErr},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query, func(t *testing.T) {
+			base := roundTripFunc(func(r *http.Request) (*http.Response, error) { return nil, tt.err(r) })
+			var events []Event
+			var logs bytes.Buffer
+			tr := (&fakeTime{now: epoch}).install(&Transport{
+				Base: base, MaxRetries: 1,
+				OnRetry: func(e Event) { events = append(events, e) },
+				Logger:  slog.New(slog.NewTextHandler(&logs, nil)),
+			})
+			req, _ := http.NewRequest(http.MethodGet, "http://api.example/x", nil)
+			req.URL.RawQuery = tt.query
+			if _, err := tr.RoundTrip(req); err == nil || len(events) != 1 {
+				t.Fatalf("err = %v, events = %d", err, len(events))
+			}
+			var cause *net.OpError
+			if !errors.As(events[0].Err, &cause) {
+				t.Error("event error lost its cause")
+			}
+			out := events[0].Err.Error() + fmt.Sprintf("%v %+v", events[0], events[0]) + logs.String()
+			if strings.Contains(out, "s3") || strings.Contains(out, "cr3t") {
+				t.Errorf("secret leaked: %s", out)
+			}
+			if !strings.Contains(events[0].Err.Error(), "access_token=REDACTED") {
+				t.Errorf("key lost: %s", events[0].Err)
+			}
+		})
 	}
 }
 

@@ -1,14 +1,16 @@
 // Package redact renders request URLs for error messages and logs without
 // the parts that may carry secrets.
 //
-// Query values (for example ?access_token=...), user info (user:password@)
-// and fragments never leave this package; query keys are kept because they
+// Query values (for example ?access_token=...), user info (user:password@,
+// also in the opaque form https:user:password@host) and fragments never leave
+// this package; query keys are kept because they
 // help debugging (skip, take, page) and are not secret themselves.
 package redact
 
 import (
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -26,7 +28,22 @@ func URL(u *url.URL) string {
 	c.Fragment, c.RawFragment = "", ""
 	c.ForceQuery = false
 	c.RawQuery = query(u.RawQuery)
+	c.Opaque = opaque(u.Opaque)
 	return c.String()
+}
+
+// opaque drops the user info of an opaque URL such as "https:user:pass@host"
+// (url.Parse leaves "user:pass@host" in Opaque, not in User): everything up
+// to the last "@" before the first "/".
+func opaque(o string) string {
+	auth := o
+	if i := strings.IndexByte(auth, '/'); i >= 0 {
+		auth = auth[:i]
+	}
+	if i := strings.LastIndexByte(auth, '@'); i >= 0 {
+		return o[i+1:]
+	}
+	return o
 }
 
 // query keeps the keys of raw (sorted, deduplicated) and redacts the values.
@@ -56,19 +73,44 @@ func query(raw string) string {
 	return b.String()
 }
 
-// String returns s with every occurrence of u's raw query and user info
-// replaced, for error texts from lower layers that may embed the full URL.
+// String returns s with every occurrence of u's raw query, fragment and user
+// info replaced, for error texts from lower layers that may embed the full
+// URL. Each part is also found in the escaped form a %q verb gives it, as
+// in the text of a *url.Error.
 func String(s string, u *url.URL) string {
 	if u == nil {
 		return s
 	}
+	replace := func(old, repl string) {
+		if old == "" {
+			return
+		}
+		s = strings.ReplaceAll(s, old, repl)
+		if q := quoted(old); q != old {
+			s = strings.ReplaceAll(s, q, quoted(repl))
+		}
+	}
 	if u.RawQuery != "" {
-		s = strings.ReplaceAll(s, u.RawQuery, query(u.RawQuery))
+		replace(u.RawQuery, query(u.RawQuery))
+	}
+	if f := u.EscapedFragment(); f != "" {
+		replace("#"+f, "")
 	}
 	if u.User != nil {
 		if ui := u.User.String(); ui != "" {
-			s = strings.ReplaceAll(s, ui+"@", "")
+			replace(ui+"@", "")
+		}
+	}
+	if u.Opaque != "" {
+		if o := opaque(u.Opaque); o != u.Opaque {
+			replace(u.Opaque, o)
 		}
 	}
 	return s
+}
+
+// quoted is s as it appears inside a strconv.Quote (%q) result.
+func quoted(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }

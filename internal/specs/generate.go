@@ -47,10 +47,7 @@ func (p *Pipeline) FixAll(ctx context.Context, l Layout, names []string) ([]API,
 	s := l.Syncer()
 	for _, a := range apis {
 		pin, _ := p.Lock.Pin(a.Spec)
-		if err := s.Sync(ctx, []Pin{pin}); err != nil {
-			return nil, err
-		}
-		up, err := os.ReadFile(s.Path(pin))
+		up, err := s.Verified(ctx, pin) // the hashed bytes, not a re-read of the cache
 		if err != nil {
 			return nil, err
 		}

@@ -55,6 +55,10 @@ func LoadLock(path string) (*Lock, error) {
 			return nil, fmt.Errorf("lock %s: spec %q needs name, file and url", path, p.Name)
 		case !hexSHA256.MatchString(p.SHA256):
 			return nil, fmt.Errorf("lock %s: spec %q: sha256 %q is not 64 lower-case hex digits", path, p.Name, p.SHA256)
+		case CheckFile(p) != nil:
+			return nil, fmt.Errorf("lock %s: %w", path, CheckFile(p))
+		case p.Size < 0:
+			return nil, fmt.Errorf("lock %s: spec %q: size %d is negative", path, p.Name, p.Size)
 		case seen[p.Name]:
 			return nil, fmt.Errorf("lock %s: spec %q listed twice", path, p.Name)
 		}

@@ -10,7 +10,10 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"time"
 )
 
@@ -40,45 +43,132 @@ type Syncer struct {
 // with the right hash is kept; anything else is fetched, verified and written
 // atomically. The first failure is returned, naming the spec.
 func (s *Syncer) Sync(ctx context.Context, pins []Pin) error {
-	if s.Mirror != "" {
-		st, err := os.Stat(s.Mirror)
-		if err != nil {
-			return fmt.Errorf("spec mirror %s is not readable: %w", s.Mirror, err)
-		}
-		if !st.IsDir() {
-			return fmt.Errorf("spec mirror %s is not a directory", s.Mirror)
-		}
+	if err := s.checkMirror(); err != nil {
+		return err
 	}
 	for _, p := range pins {
-		if err := s.syncOne(ctx, p); err != nil {
+		if _, err := s.verified(ctx, p); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Path is where the verified copy of p lives in the cache.
+// Verified syncs p like Sync and returns the bytes whose hash it checked, so
+// that callers use exactly those bytes instead of reading the cache file
+// again (which could have changed in between).
+func (s *Syncer) Verified(ctx context.Context, p Pin) ([]byte, error) {
+	if err := s.checkMirror(); err != nil {
+		return nil, err
+	}
+	return s.verified(ctx, p)
+}
+
+func (s *Syncer) checkMirror() error {
+	if s.Mirror == "" {
+		return nil
+	}
+	st, err := os.Stat(s.Mirror)
+	if err != nil {
+		return fmt.Errorf("spec mirror %s is not readable: %w", s.Mirror, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("spec mirror %s is not a directory", s.Mirror)
+	}
+	return nil
+}
+
+// Path is where the verified copy of p lives in the cache. It is only
+// meaningful for a pin whose File passes [CheckFile]; Sync and Verified refuse
+// the others before touching the file system.
 func (s *Syncer) Path(p Pin) string { return filepath.Join(s.CacheDir, filepath.FromSlash(p.File)) }
 
-func (s *Syncer) syncOne(ctx context.Context, p Pin) error {
+// CheckFile reports whether p.File is a relative, slash-separated path that
+// stays inside the directory it is joined to (no "..", not absolute, not
+// empty), as a mirror and the cache require.
+func CheckFile(p Pin) error {
+	f := p.File
+	if f == "" || f == "." || strings.Contains(f, `\`) || !filepath.IsLocal(filepath.FromSlash(f)) || path.Clean(f) != f {
+		return fmt.Errorf("spec %s: file %q must be a clean relative path inside the cache (no \"..\", not absolute, forward slashes)", p.Name, f)
+	}
+	return nil
+}
+
+func (s *Syncer) verified(ctx context.Context, p Pin) ([]byte, error) {
+	if err := CheckFile(p); err != nil {
+		return nil, err
+	}
+	if p.Size < 0 {
+		return nil, fmt.Errorf("spec %s: negative size %d in the lock", p.Name, p.Size)
+	}
 	dst := s.Path(p)
-	if b, err := os.ReadFile(dst); err == nil && digest(b) == p.SHA256 {
-		return nil
+	if b, err := readRegular(ctx, dst, p.Size); err == nil && int64(len(b)) == p.Size && digest(b) == p.SHA256 {
+		return b, nil
 	}
 	b, src, err := s.fetch(ctx, p)
 	if err != nil {
-		return fmt.Errorf("spec %s: %w", p.Name, err)
+		return nil, fmt.Errorf("spec %s: %w", p.Name, err)
 	}
 	if got := digest(b); got != p.SHA256 || int64(len(b)) != p.Size {
-		return &HashError{Spec: p.Name, Source: src, Want: p.SHA256, Got: got, WantSize: p.Size, Size: int64(len(b))}
+		return nil, &HashError{Spec: p.Name, Source: src, Want: p.SHA256, Got: got, WantSize: p.Size, Size: int64(len(b))}
 	}
-	return writeAtomic(dst, b)
+	if err := writeAtomic(dst, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// errNotRegular marks a path that is not a regular file (a FIFO, device,
+// socket or directory), which is never read: a FIFO would block.
+var errNotRegular = errors.New("not a regular file")
+
+// readRegular reads at most size+1 bytes of the regular file at name (one
+// more than the pin's size, so a larger file fails the size check without
+// being read whole). It refuses anything but a regular file without
+// blocking, and stops when ctx ends.
+func readRegular(ctx context.Context, name string, size int64) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w (%s)", name, errNotRegular, st.Mode().Type())
+	}
+	// O_NONBLOCK: should the file be swapped for a FIFO after the Stat,
+	// opening it still does not wait for a writer; the Stat below refuses it.
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w (%s)", name, errNotRegular, st.Mode().Type())
+	}
+	return io.ReadAll(io.LimitReader(ctxReader{ctx, f}, size+1))
+}
+
+// ctxReader fails reads once ctx has ended.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 func (s *Syncer) fetch(ctx context.Context, p Pin) ([]byte, string, error) {
 	if s.Mirror != "" {
 		src := filepath.Join(s.Mirror, filepath.FromSlash(p.File))
-		b, err := os.ReadFile(src)
+		b, err := readRegular(ctx, src, p.Size)
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, src, fmt.Errorf("missing from mirror: %s does not exist", src)
 		}

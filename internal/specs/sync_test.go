@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -201,5 +202,102 @@ func TestCommittedPipelineLoads(t *testing.T) {
 		if !strings.Contains(pin.URL, pin.Commit) {
 			t.Errorf("pin %s: URL %s is not at commit %s", pin.Name, pin.URL, pin.Commit)
 		}
+	}
+}
+
+// TestLockFileMustStayInCache: a lock "file" that climbs out of the cache
+// (or is absolute) is refused by LoadLock and by Sync, and nothing is
+// written outside the cache.
+func TestLockFileMustStayInCache(t *testing.T) {
+	good := []byte(`{"openapi":"3.0.0"}`)
+	for _, file := range []string{"../evil.json", "a/../../evil.json", "/tmp/evil.json", "", ".", "a/./b.json", "a\\..\\evil.json", "a//b.json"} {
+		t.Run(file, func(t *testing.T) {
+			root := t.TempDir()
+			mirror, cache := filepath.Join(root, "mirror"), filepath.Join(root, "cache")
+			writeFile(t, filepath.Join(mirror, "x", "evil.json"), good)
+			pin := pinFor("demo", file, good)
+
+			lock := filepath.Join(root, "lock.json")
+			writeFile(t, lock, []byte(`{"specs":[{"name":"demo","file":`+strconv.Quote(file)+`,"url":"u","sha256":"`+pin.SHA256+`"}]}`))
+			if _, err := LoadLock(lock); err == nil || (file != "" && !strings.Contains(err.Error(), "relative path inside the cache")) {
+				t.Errorf("LoadLock error = %v, want a refusal of the file", err)
+			}
+
+			s := &Syncer{Mirror: filepath.Join(mirror, "x"), CacheDir: cache}
+			err := s.Sync(context.Background(), []Pin{pin})
+			if err == nil || !strings.Contains(err.Error(), "spec demo") || !strings.Contains(err.Error(), "relative path inside the cache") {
+				t.Fatalf("Sync error = %v, want a refusal naming spec demo", err)
+			}
+			for _, p := range []string{filepath.Join(root, "evil.json"), filepath.Join(cache, "evil.json"), "/tmp/evil.json"} {
+				if b, err := os.ReadFile(p); err == nil && string(b) == string(good) && p != filepath.Join(mirror, "x", "evil.json") {
+					t.Errorf("Sync wrote %s", p)
+				}
+			}
+		})
+	}
+	// Ordinary nested paths stay accepted.
+	if err := CheckFile(Pin{Name: "ok", File: "umbraco/17.5.2/management.json"}); err != nil {
+		t.Errorf("nested relative file refused: %v", err)
+	}
+}
+
+// TestMirrorReadIsBounded: a mirror file far larger than its pin is read
+// only to pin size + 1 bytes, which the size check then rejects.
+func TestMirrorReadIsBounded(t *testing.T) {
+	good := []byte(`{"openapi":"3.0.0"}`)
+	pin := pinFor("demo", "demo.json", good)
+	mirror := t.TempDir()
+	big := make([]byte, 8<<20)
+	copy(big, good)
+	writeFile(t, filepath.Join(mirror, "demo.json"), big)
+	s := &Syncer{Mirror: mirror, CacheDir: t.TempDir()}
+	err := s.Sync(context.Background(), []Pin{pin})
+	var he *HashError
+	if !errors.As(err, &he) || he.Size != pin.Size+1 {
+		t.Fatalf("err = %v, want a HashError after reading pin size + 1 = %d bytes", err, pin.Size+1)
+	}
+}
+
+// TestSyncRespectsContext: a cancelled context stops Sync before it reads
+// the mirror or writes the cache.
+func TestSyncRespectsContext(t *testing.T) {
+	good := []byte(`{"openapi":"3.0.0"}`)
+	pin := pinFor("demo", "demo.json", good)
+	mirror := t.TempDir()
+	writeFile(t, filepath.Join(mirror, "demo.json"), good)
+	s := &Syncer{Mirror: mirror, CacheDir: t.TempDir()}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.Sync(ctx, []Pin{pin}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(s.Path(pin)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("cache written despite the cancelled context (%v)", err)
+	}
+}
+
+// TestVerifiedReturnsHashedBytes: Verified hands back the bytes it hashed,
+// from the mirror on the first call and from a verified cache later, and
+// FixAll builds the fixed document from them.
+func TestVerifiedReturnsHashedBytes(t *testing.T) {
+	good := []byte(`{"openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{}}`)
+	pin := pinFor("demo", "v/demo.json", good)
+	root := t.TempDir()
+	l := Layout{Root: root, Mirror: filepath.Join(root, "mirror")}
+	writeFile(t, filepath.Join(l.Mirror, "v/demo.json"), good)
+	s := l.Syncer()
+	for i := range 2 {
+		b, err := s.Verified(context.Background(), pin)
+		if err != nil || string(b) != string(good) {
+			t.Fatalf("call %d: Verified = %q, %v", i, b, err)
+		}
+	}
+	p := &Pipeline{Dir: root, APIs: []API{{Name: "demo", Spec: "demo"}}, Lock: &Lock{Specs: []Pin{pin}}}
+	if _, err := p.FixAll(context.Background(), l, nil); err != nil {
+		t.Fatal(err)
+	}
+	fixed, err := os.ReadFile(l.FixedPath("demo"))
+	if err != nil || !strings.Contains(string(fixed), `"openapi"`) {
+		t.Fatalf("fixed document %q, %v", fixed, err)
 	}
 }
