@@ -44,9 +44,14 @@ func Items[T any, S ~[]T](p *S) []T {
 }
 
 // Str returns an optional string ("" when absent).
-func Str(p *string) string {
+func Str(p *string) string { return Val(p) }
+
+// Val returns the value of an optional member, or its zero value when
+// absent: Val(u.Email), Val(u.AppMetadata)["plan"].
+func Val[T any](p *T) T {
 	if p == nil {
-		return ""
+		var zero T
+		return zero
 	}
 	return *p
 }

@@ -55,7 +55,7 @@ func (a *API) Close() error { return a.conn.Close() }
 // not cover (request editors, raw responses).
 func (a *API) Client() *Client { return a.raw }
 
-// GetAllApplications sends GET /applications: List applications..
+// GetAllApplications sends GET /applications: List applications.
 func (a *API) GetAllApplications(ctx context.Context, params *GetAllApplicationsParams) (ApplicationListResponse, error) {
 	return frontdoor.JSON[ApplicationListResponse](a.raw.GetAllApplications(ctx, params))
 }
@@ -81,19 +81,28 @@ func (a *API) GetAllApplicationsAll(ctx context.Context, params *GetAllApplicati
 	})
 }
 
-// CreateApplication sends POST /applications: Add application..
-func (a *API) CreateApplication(ctx context.Context, params *CreateApplicationParams, body CreateApplicationJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.CreateApplication(ctx, params, body))
+// CreateApplication sends POST /applications: Add application.
+//
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
+func (a *API) CreateApplication(ctx context.Context, params *CreateApplicationParams, body CreateApplicationJSONRequestBody) (string, error) {
+	return frontdoor.Created(a.raw.CreateApplication(ctx, params, body))
 }
 
-// ImportApplicationForUpdate sends PUT /applications/import: Update application from an exported XML, YAML, or JSON file..
-func (a *API) ImportApplicationForUpdate(ctx context.Context, contentType string, body io.Reader) error {
-	return frontdoor.NoContent(a.raw.ImportApplicationForUpdateWithBody(ctx, contentType, body))
+// ImportApplicationForUpdate sends PUT /applications/import: Update application from an exported XML, YAML, or JSON file.
+//
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
+func (a *API) ImportApplicationForUpdate(ctx context.Context, contentType string, body io.Reader) (string, error) {
+	return frontdoor.Created(a.raw.ImportApplicationForUpdateWithBody(ctx, contentType, body))
 }
 
-// ImportApplication sends POST /applications/import: Create application from an exported XML, YAML, or JSON file..
-func (a *API) ImportApplication(ctx context.Context, contentType string, body io.Reader) error {
-	return frontdoor.NoContent(a.raw.ImportApplicationWithBody(ctx, contentType, body))
+// ImportApplication sends POST /applications/import: Create application from an exported XML, YAML, or JSON file.
+//
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
+func (a *API) ImportApplication(ctx context.Context, contentType string, body io.Reader) (string, error) {
+	return frontdoor.Created(a.raw.ImportApplicationWithBody(ctx, contentType, body))
 }
 
 // GenerateLoginFlow sends POST /applications/loginflow/generate: Initiate login flow generation.
@@ -111,12 +120,12 @@ func (a *API) GetLoginFlowGenerationStatus(ctx context.Context, operationId stri
 	return frontdoor.JSON[LoginFlowStatusResponse](a.raw.GetLoginFlowGenerationStatus(ctx, operationId))
 }
 
-// GetAdaptiveAuthTemplates sends GET /applications/meta/adaptive-auth-templates: Retrieve adaptive authentication sample templates..
+// GetAdaptiveAuthTemplates sends GET /applications/meta/adaptive-auth-templates: Retrieve adaptive authentication sample templates.
 func (a *API) GetAdaptiveAuthTemplates(ctx context.Context) (AdaptiveAuthTemplates, error) {
 	return frontdoor.JSON[AdaptiveAuthTemplates](a.raw.GetAdaptiveAuthTemplates(ctx))
 }
 
-// GetGroups sends GET /applications/meta/groups: Retrieve the list of groups available for the application..
+// GetGroups sends GET /applications/meta/groups: Retrieve the list of groups available for the application.
 func (a *API) GetGroups(ctx context.Context, params *GetGroupsParams) ([]GroupBasicInfo, error) {
 	return frontdoor.JSON[[]GroupBasicInfo](a.raw.GetGroups(ctx, params))
 }
@@ -131,7 +140,7 @@ func (a *API) GetGroupsAll(ctx context.Context, params *GetGroupsParams) iter.Se
 	})
 }
 
-// GetInboundProtocols sends GET /applications/meta/inbound-protocols: Retrieve the list of inbound authentication protocols available..
+// GetInboundProtocols sends GET /applications/meta/inbound-protocols: Retrieve the list of inbound authentication protocols available.
 func (a *API) GetInboundProtocols(ctx context.Context, params *GetInboundProtocolsParams) ([]AuthProtocolMetadata, error) {
 	return frontdoor.JSON[[]AuthProtocolMetadata](a.raw.GetInboundProtocols(ctx, params))
 }
@@ -146,34 +155,37 @@ func (a *API) GetInboundProtocolsAll(ctx context.Context, params *GetInboundProt
 	})
 }
 
-// GetOIDCMetadata sends GET /applications/meta/inbound-protocols/oidc: Retrieve all the metadata related to the authentication protocol OAuth / OIDC..
+// GetOIDCMetadata sends GET /applications/meta/inbound-protocols/oidc: Retrieve all the metadata related to the authentication protocol OAuth / OIDC.
 func (a *API) GetOIDCMetadata(ctx context.Context) (OIDCMetaData, error) {
 	return frontdoor.JSON[OIDCMetaData](a.raw.GetOIDCMetadata(ctx))
 }
 
-// GetSAMLMetadata sends GET /applications/meta/inbound-protocols/saml: Retrieve all the metadata related to the auth protocol SAML..
+// GetSAMLMetadata sends GET /applications/meta/inbound-protocols/saml: Retrieve all the metadata related to the auth protocol SAML.
 func (a *API) GetSAMLMetadata(ctx context.Context) (SAMLMetaData, error) {
 	return frontdoor.JSON[SAMLMetaData](a.raw.GetSAMLMetadata(ctx))
 }
 
-// GetWSTrustMetadata sends GET /applications/meta/inbound-protocols/ws-trust: Retrieve all the metadata related to the auth protocol WS Trust..
+// GetWSTrustMetadata sends GET /applications/meta/inbound-protocols/ws-trust: Retrieve all the metadata related to the auth protocol WS Trust.
 func (a *API) GetWSTrustMetadata(ctx context.Context) (WSTrustMetaData, error) {
 	return frontdoor.JSON[WSTrustMetaData](a.raw.GetWSTrustMetadata(ctx))
 }
 
-// GetCustomProtocolMetadata sends GET /applications/meta/inbound-protocols/{inboundProtocolId}: Retrieve all the metadata related to the custom auth protocol identified by the inboundProtocolId..
+// GetCustomProtocolMetadata sends GET /applications/meta/inbound-protocols/{inboundProtocolId}: Retrieve all the metadata related to the custom auth protocol identified by the inboundProtocolId.
 func (a *API) GetCustomProtocolMetadata(ctx context.Context, inboundProtocolId string) (CustomInboundProtocolMetaData, error) {
 	return frontdoor.JSON[CustomInboundProtocolMetaData](a.raw.GetCustomProtocolMetadata(ctx, inboundProtocolId))
 }
 
-// GetResidentApplication sends GET /applications/resident: Get resident application..
+// GetResidentApplication sends GET /applications/resident: Get resident application.
 func (a *API) GetResidentApplication(ctx context.Context) (ResidentApplication, error) {
 	return frontdoor.JSON[ResidentApplication](a.raw.GetResidentApplication(ctx))
 }
 
-// UpdateResidentApplication sends PUT /applications/resident: Update resident application..
-func (a *API) UpdateResidentApplication(ctx context.Context, body UpdateResidentApplicationJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.UpdateResidentApplication(ctx, body))
+// UpdateResidentApplication sends PUT /applications/resident: Update resident application.
+//
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
+func (a *API) UpdateResidentApplication(ctx context.Context, body UpdateResidentApplicationJSONRequestBody) (string, error) {
+	return frontdoor.Created(a.raw.UpdateResidentApplication(ctx, body))
 }
 
 // ShareApplicationWithSelected sends POST /applications/share: Share a single application with specific organizations.
@@ -181,7 +193,7 @@ func (a *API) ShareApplicationWithSelected(ctx context.Context, body ShareApplic
 	return frontdoor.JSON[ProcessSuccessResponse](a.raw.ShareApplicationWithSelected(ctx, body))
 }
 
-// PatchApplicationSharing sends PATCH /applications/share: Perform incremental sharing operations on an already shared application..
+// PatchApplicationSharing sends PATCH /applications/share: Perform incremental sharing operations on an already shared application.
 func (a *API) PatchApplicationSharing(ctx context.Context, body PatchApplicationSharingJSONRequestBody) (ProcessSuccessResponse, error) {
 	return frontdoor.JSON[ProcessSuccessResponse](a.raw.PatchApplicationSharing(ctx, body))
 }
@@ -191,7 +203,7 @@ func (a *API) ShareApplicationWithAll(ctx context.Context, body ShareApplication
 	return frontdoor.JSON[ProcessSuccessResponse](a.raw.ShareApplicationWithAll(ctx, body))
 }
 
-// GetAllApplicationTemplates sends GET /applications/templates: List application templates..
+// GetAllApplicationTemplates sends GET /applications/templates: List application templates.
 func (a *API) GetAllApplicationTemplates(ctx context.Context, params *GetAllApplicationTemplatesParams) (ApplicationTemplatesList, error) {
 	return frontdoor.JSON[ApplicationTemplatesList](a.raw.GetAllApplicationTemplates(ctx, params))
 }
@@ -217,22 +229,25 @@ func (a *API) GetAllApplicationTemplatesAll(ctx context.Context, params *GetAllA
 	})
 }
 
-// CreateApplicationTemplate sends POST /applications/templates: Add application template..
-func (a *API) CreateApplicationTemplate(ctx context.Context, body CreateApplicationTemplateJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.CreateApplicationTemplate(ctx, body))
+// CreateApplicationTemplate sends POST /applications/templates: Add application template.
+//
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
+func (a *API) CreateApplicationTemplate(ctx context.Context, body CreateApplicationTemplateJSONRequestBody) (string, error) {
+	return frontdoor.Created(a.raw.CreateApplicationTemplate(ctx, body))
 }
 
-// GetApplicationTemplate sends GET /applications/templates/{template-id}: Retrieve application template by ID..
+// GetApplicationTemplate sends GET /applications/templates/{template-id}: Retrieve application template by ID.
 func (a *API) GetApplicationTemplate(ctx context.Context, templateId TemplateIdPathParam) (ApplicationTemplateModel, error) {
 	return frontdoor.JSON[ApplicationTemplateModel](a.raw.GetApplicationTemplate(ctx, templateId))
 }
 
-// UpdateApplicationTemplate sends PUT /applications/templates/{template-id}: Update the application template by the template ID..
+// UpdateApplicationTemplate sends PUT /applications/templates/{template-id}: Update the application template by the template ID.
 func (a *API) UpdateApplicationTemplate(ctx context.Context, templateId TemplateIdPathParam, body UpdateApplicationTemplateJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.UpdateApplicationTemplate(ctx, templateId, body))
 }
 
-// DeleteApplicationTemplate sends DELETE /applications/templates/{template-id}: Delete application template by template ID..
+// DeleteApplicationTemplate sends DELETE /applications/templates/{template-id}: Delete application template by template ID.
 func (a *API) DeleteApplicationTemplate(ctx context.Context, templateId TemplateIdPathParam) error {
 	return frontdoor.NoContent(a.raw.DeleteApplicationTemplate(ctx, templateId))
 }
@@ -247,17 +262,17 @@ func (a *API) UnshareApplicationFromAll(ctx context.Context, body UnshareApplica
 	return frontdoor.JSON[ProcessSuccessResponse](a.raw.UnshareApplicationFromAll(ctx, body))
 }
 
-// GetApplication sends GET /applications/{applicationId}: Retrieve application by ID..
+// GetApplication sends GET /applications/{applicationId}: Retrieve application by ID.
 func (a *API) GetApplication(ctx context.Context, applicationId string) (ApplicationResponseModel, error) {
 	return frontdoor.JSON[ApplicationResponseModel](a.raw.GetApplication(ctx, applicationId))
 }
 
-// DeleteApplication sends DELETE /applications/{applicationId}: Delete application by ID..
+// DeleteApplication sends DELETE /applications/{applicationId}: Delete application by ID.
 func (a *API) DeleteApplication(ctx context.Context, applicationId string) error {
 	return frontdoor.NoContent(a.raw.DeleteApplication(ctx, applicationId))
 }
 
-// PatchApplication sends PATCH /applications/{applicationId}: Partially update application by ID..
+// PatchApplication sends PATCH /applications/{applicationId}: Partially update application by ID.
 func (a *API) PatchApplication(ctx context.Context, applicationId string, body PatchApplicationJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PatchApplication(ctx, applicationId, body))
 }
@@ -267,7 +282,7 @@ func (a *API) UpdateAuthenticationScript(ctx context.Context, applicationId stri
 	return frontdoor.NoContent(a.raw.UpdateAuthenticationScript(ctx, applicationId, body))
 }
 
-// GetConfiguredAuthenticators sends GET /applications/{applicationId}/authenticators: Get configured authenticators..
+// GetConfiguredAuthenticators sends GET /applications/{applicationId}/authenticators: Get configured authenticators.
 func (a *API) GetConfiguredAuthenticators(ctx context.Context, applicationId string) ([]ConfiguredAuthenticatorsModal, error) {
 	return frontdoor.JSON[[]ConfiguredAuthenticatorsModal](a.raw.GetConfiguredAuthenticators(ctx, applicationId))
 }
@@ -282,7 +297,7 @@ func (a *API) GetConfiguredAuthenticatorsAll(ctx context.Context, applicationId 
 	})
 }
 
-// GetAuthorizedAPIs sends GET /applications/{applicationId}/authorized-apis: Get authorized APIs of the application..
+// GetAuthorizedAPIs sends GET /applications/{applicationId}/authorized-apis: Get authorized APIs of the application.
 func (a *API) GetAuthorizedAPIs(ctx context.Context, applicationId string) ([]AuthorizedAPIResponse, error) {
 	return frontdoor.JSON[[]AuthorizedAPIResponse](a.raw.GetAuthorizedAPIs(ctx, applicationId))
 }
@@ -297,34 +312,34 @@ func (a *API) GetAuthorizedAPIsAll(ctx context.Context, applicationId string) it
 	})
 }
 
-// AddAuthorizedAPI sends POST /applications/{applicationId}/authorized-apis: Authorized an API to the application..
+// AddAuthorizedAPI sends POST /applications/{applicationId}/authorized-apis: Authorized an API to the application.
 func (a *API) AddAuthorizedAPI(ctx context.Context, applicationId string, body AddAuthorizedAPIJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.AddAuthorizedAPI(ctx, applicationId, body))
 }
 
-// DeleteAuthorizedAPI sends DELETE /applications/{applicationId}/authorized-apis/{apiId}: Remove API authorization from the application..
+// DeleteAuthorizedAPI sends DELETE /applications/{applicationId}/authorized-apis/{apiId}: Remove API authorization from the application.
 func (a *API) DeleteAuthorizedAPI(ctx context.Context, applicationId string, apiId string) error {
 	return frontdoor.NoContent(a.raw.DeleteAuthorizedAPI(ctx, applicationId, apiId))
 }
 
-// PatchAuthorizedAPI sends PATCH /applications/{applicationId}/authorized-apis/{apiId}: Update authorized API scopes..
+// PatchAuthorizedAPI sends PATCH /applications/{applicationId}/authorized-apis/{apiId}: Update authorized API scopes.
 func (a *API) PatchAuthorizedAPI(ctx context.Context, applicationId string, apiId string, body PatchAuthorizedAPIJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PatchAuthorizedAPI(ctx, applicationId, apiId, body))
 }
 
-// ExportApplication sends GET /applications/{applicationId}/export: Export application as an XML file..
+// ExportApplication sends GET /applications/{applicationId}/export: Export application as an XML file.
 //
 // It returns the response body as sent (at most frontdoor.MaxBody bytes).
 func (a *API) ExportApplication(ctx context.Context, applicationId string, params *ExportApplicationParams) ([]byte, error) {
 	return frontdoor.Body(a.raw.ExportApplication(ctx, applicationId, params))
 }
 
-// ExportApplicationAsFile sends GET /applications/{applicationId}/exportFile: Export application in XML, YAML, or JSON file formats..
+// ExportApplicationAsFile sends GET /applications/{applicationId}/exportFile: Export application in XML, YAML, or JSON file formats.
 func (a *API) ExportApplicationAsFile(ctx context.Context, applicationId string, params *ExportApplicationAsFileParams) (string, error) {
 	return frontdoor.JSON[string](a.raw.ExportApplicationAsFile(ctx, applicationId, params))
 }
 
-// GetInboundAuthenticationConfigurations sends GET /applications/{applicationId}/inbound-protocols/: Retrieve inbound protocol configurations..
+// GetInboundAuthenticationConfigurations sends GET /applications/{applicationId}/inbound-protocols/: Retrieve inbound protocol configurations.
 func (a *API) GetInboundAuthenticationConfigurations(ctx context.Context, applicationId string) (InboundProtocolsListResponse, error) {
 	return frontdoor.JSON[InboundProtocolsListResponse](a.raw.GetInboundAuthenticationConfigurations(ctx, applicationId))
 }
@@ -339,32 +354,35 @@ func (a *API) GetInboundAuthenticationConfigurationsAll(ctx context.Context, app
 	})
 }
 
-// GetInboundOAuthConfiguration sends GET /applications/{applicationId}/inbound-protocols/oidc: Retrieve OIDC authentication protocol parameters..
+// GetInboundOAuthConfiguration sends GET /applications/{applicationId}/inbound-protocols/oidc: Retrieve OIDC authentication protocol parameters.
 func (a *API) GetInboundOAuthConfiguration(ctx context.Context, applicationId string) (OpenIDConnectConfiguration, error) {
 	return frontdoor.JSON[OpenIDConnectConfiguration](a.raw.GetInboundOAuthConfiguration(ctx, applicationId))
 }
 
-// UpdateInboundOAuthConfiguration sends PUT /applications/{applicationId}/inbound-protocols/oidc: Update OIDC authentication protocol parameters..
-func (a *API) UpdateInboundOAuthConfiguration(ctx context.Context, applicationId string, body UpdateInboundOAuthConfigurationJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.UpdateInboundOAuthConfiguration(ctx, applicationId, body))
+// UpdateInboundOAuthConfiguration sends PUT /applications/{applicationId}/inbound-protocols/oidc: Update OIDC authentication protocol parameters.
+//
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
+func (a *API) UpdateInboundOAuthConfiguration(ctx context.Context, applicationId string, body UpdateInboundOAuthConfigurationJSONRequestBody) (string, error) {
+	return frontdoor.Created(a.raw.UpdateInboundOAuthConfiguration(ctx, applicationId, body))
 }
 
-// DeleteInboundOAuthConfiguration sends DELETE /applications/{applicationId}/inbound-protocols/oidc: Delete OIDC authentication protocol parameters..
+// DeleteInboundOAuthConfiguration sends DELETE /applications/{applicationId}/inbound-protocols/oidc: Delete OIDC authentication protocol parameters.
 func (a *API) DeleteInboundOAuthConfiguration(ctx context.Context, applicationId string) error {
 	return frontdoor.NoContent(a.raw.DeleteInboundOAuthConfiguration(ctx, applicationId))
 }
 
-// RegenerateOAuthClientSecret sends POST /applications/{applicationId}/inbound-protocols/oidc/regenerate-secret: Regenerate the OAuth2/OIDC client secret..
+// RegenerateOAuthClientSecret sends POST /applications/{applicationId}/inbound-protocols/oidc/regenerate-secret: Regenerate the OAuth2/OIDC client secret.
 func (a *API) RegenerateOAuthClientSecret(ctx context.Context, applicationId string) (OpenIDConnectConfiguration, error) {
 	return frontdoor.JSON[OpenIDConnectConfiguration](a.raw.RegenerateOAuthClientSecret(ctx, applicationId))
 }
 
-// RevokeOAuthClient sends POST /applications/{applicationId}/inbound-protocols/oidc/revoke: Revoke the OAuth2/OIDC client of application..
+// RevokeOAuthClient sends POST /applications/{applicationId}/inbound-protocols/oidc/revoke: Revoke the OAuth2/OIDC client of application.
 func (a *API) RevokeOAuthClient(ctx context.Context, applicationId string) error {
 	return frontdoor.NoContent(a.raw.RevokeOAuthClient(ctx, applicationId))
 }
 
-// GetOAuthClientSecrets sends GET /applications/{applicationId}/inbound-protocols/oidc/secrets: List client secrets of the application..
+// GetOAuthClientSecrets sends GET /applications/{applicationId}/inbound-protocols/oidc/secrets: List client secrets of the application.
 func (a *API) GetOAuthClientSecrets(ctx context.Context, applicationId string) (ClientSecretList, error) {
 	return frontdoor.JSON[ClientSecretList](a.raw.GetOAuthClientSecrets(ctx, applicationId))
 }
@@ -379,102 +397,114 @@ func (a *API) GetOAuthClientSecretsAll(ctx context.Context, applicationId string
 	})
 }
 
-// CreateOAuthClientSecret sends POST /applications/{applicationId}/inbound-protocols/oidc/secrets: Create a new OAuth2/OIDC client secret..
+// CreateOAuthClientSecret sends POST /applications/{applicationId}/inbound-protocols/oidc/secrets: Create a new OAuth2/OIDC client secret.
 func (a *API) CreateOAuthClientSecret(ctx context.Context, applicationId string, body CreateOAuthClientSecretJSONRequestBody) (ClientSecretResponse, error) {
 	return frontdoor.JSON[ClientSecretResponse](a.raw.CreateOAuthClientSecret(ctx, applicationId, body))
 }
 
-// GetOAuthClientSecret sends GET /applications/{applicationId}/inbound-protocols/oidc/secrets/{secretId}: Get a specific client secret's metadata..
+// GetOAuthClientSecret sends GET /applications/{applicationId}/inbound-protocols/oidc/secrets/{secretId}: Get a specific client secret's metadata.
 func (a *API) GetOAuthClientSecret(ctx context.Context, applicationId string, secretId string) (ClientSecretResponse, error) {
 	return frontdoor.JSON[ClientSecretResponse](a.raw.GetOAuthClientSecret(ctx, applicationId, secretId))
 }
 
-// DeleteOAuthClientSecret sends DELETE /applications/{applicationId}/inbound-protocols/oidc/secrets/{secretId}: Delete a specific OAuth2/OIDC client secret..
+// DeleteOAuthClientSecret sends DELETE /applications/{applicationId}/inbound-protocols/oidc/secrets/{secretId}: Delete a specific OAuth2/OIDC client secret.
 func (a *API) DeleteOAuthClientSecret(ctx context.Context, applicationId string, secretId string) error {
 	return frontdoor.NoContent(a.raw.DeleteOAuthClientSecret(ctx, applicationId, secretId))
 }
 
-// GetPassiveStsConfiguration sends GET /applications/{applicationId}/inbound-protocols/passive-sts: Retrieve Passive STS authentication protocol parameters..
+// GetPassiveStsConfiguration sends GET /applications/{applicationId}/inbound-protocols/passive-sts: Retrieve Passive STS authentication protocol parameters.
 func (a *API) GetPassiveStsConfiguration(ctx context.Context, applicationId string) (PassiveStsConfiguration, error) {
 	return frontdoor.JSON[PassiveStsConfiguration](a.raw.GetPassiveStsConfiguration(ctx, applicationId))
 }
 
-// UpdatePassiveStsConfiguration sends PUT /applications/{applicationId}/inbound-protocols/passive-sts: Update Passive STS authentication protocol parameters..
-func (a *API) UpdatePassiveStsConfiguration(ctx context.Context, applicationId string, body UpdatePassiveStsConfigurationJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.UpdatePassiveStsConfiguration(ctx, applicationId, body))
+// UpdatePassiveStsConfiguration sends PUT /applications/{applicationId}/inbound-protocols/passive-sts: Update Passive STS authentication protocol parameters.
+//
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
+func (a *API) UpdatePassiveStsConfiguration(ctx context.Context, applicationId string, body UpdatePassiveStsConfigurationJSONRequestBody) (string, error) {
+	return frontdoor.Created(a.raw.UpdatePassiveStsConfiguration(ctx, applicationId, body))
 }
 
-// DeletePassiveStsConfiguration sends DELETE /applications/{applicationId}/inbound-protocols/passive-sts: Delete Passive STS authentication protocol parameters..
+// DeletePassiveStsConfiguration sends DELETE /applications/{applicationId}/inbound-protocols/passive-sts: Delete Passive STS authentication protocol parameters.
 func (a *API) DeletePassiveStsConfiguration(ctx context.Context, applicationId string) error {
 	return frontdoor.NoContent(a.raw.DeletePassiveStsConfiguration(ctx, applicationId))
 }
 
-// GetInboundSAMLConfiguration sends GET /applications/{applicationId}/inbound-protocols/saml: Retrieve SAML2 authentication protocol parameters..
+// GetInboundSAMLConfiguration sends GET /applications/{applicationId}/inbound-protocols/saml: Retrieve SAML2 authentication protocol parameters.
 func (a *API) GetInboundSAMLConfiguration(ctx context.Context, applicationId string) (SAML2ServiceProvider, error) {
 	return frontdoor.JSON[SAML2ServiceProvider](a.raw.GetInboundSAMLConfiguration(ctx, applicationId))
 }
 
-// UpdateInboundSAMLConfiguration sends PUT /applications/{applicationId}/inbound-protocols/saml: Update SAML2 authentication protocol parameters..
-func (a *API) UpdateInboundSAMLConfiguration(ctx context.Context, applicationId string, body UpdateInboundSAMLConfigurationJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.UpdateInboundSAMLConfiguration(ctx, applicationId, body))
+// UpdateInboundSAMLConfiguration sends PUT /applications/{applicationId}/inbound-protocols/saml: Update SAML2 authentication protocol parameters.
+//
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
+func (a *API) UpdateInboundSAMLConfiguration(ctx context.Context, applicationId string, body UpdateInboundSAMLConfigurationJSONRequestBody) (string, error) {
+	return frontdoor.Created(a.raw.UpdateInboundSAMLConfiguration(ctx, applicationId, body))
 }
 
-// DeleteInboundSAMLConfiguration sends DELETE /applications/{applicationId}/inbound-protocols/saml: Delete SAML2 authentication protocol parameters..
+// DeleteInboundSAMLConfiguration sends DELETE /applications/{applicationId}/inbound-protocols/saml: Delete SAML2 authentication protocol parameters.
 func (a *API) DeleteInboundSAMLConfiguration(ctx context.Context, applicationId string) error {
 	return frontdoor.NoContent(a.raw.DeleteInboundSAMLConfiguration(ctx, applicationId))
 }
 
-// GetWSTrustConfiguration sends GET /applications/{applicationId}/inbound-protocols/ws-trust: Retrieve WS Trust authentication protocol parameters..
+// GetWSTrustConfiguration sends GET /applications/{applicationId}/inbound-protocols/ws-trust: Retrieve WS Trust authentication protocol parameters.
 func (a *API) GetWSTrustConfiguration(ctx context.Context, applicationId string) (WSTrustConfiguration, error) {
 	return frontdoor.JSON[WSTrustConfiguration](a.raw.GetWSTrustConfiguration(ctx, applicationId))
 }
 
-// UpdateWSTrustConfiguration sends PUT /applications/{applicationId}/inbound-protocols/ws-trust: Update WS Trust authentication protocol parameters..
-func (a *API) UpdateWSTrustConfiguration(ctx context.Context, applicationId string, body UpdateWSTrustConfigurationJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.UpdateWSTrustConfiguration(ctx, applicationId, body))
+// UpdateWSTrustConfiguration sends PUT /applications/{applicationId}/inbound-protocols/ws-trust: Update WS Trust authentication protocol parameters.
+//
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
+func (a *API) UpdateWSTrustConfiguration(ctx context.Context, applicationId string, body UpdateWSTrustConfigurationJSONRequestBody) (string, error) {
+	return frontdoor.Created(a.raw.UpdateWSTrustConfiguration(ctx, applicationId, body))
 }
 
-// DeleteWSTrustConfiguration sends DELETE /applications/{applicationId}/inbound-protocols/ws-trust: Delete WS Trust authentication protocol parameters..
+// DeleteWSTrustConfiguration sends DELETE /applications/{applicationId}/inbound-protocols/ws-trust: Delete WS Trust authentication protocol parameters.
 func (a *API) DeleteWSTrustConfiguration(ctx context.Context, applicationId string) error {
 	return frontdoor.NoContent(a.raw.DeleteWSTrustConfiguration(ctx, applicationId))
 }
 
-// GetCustomInboundConfiguration sends GET /applications/{applicationId}/inbound-protocols/{inboundProtocolId}: Retrieve custom inbound authentication protocol parameters..
+// GetCustomInboundConfiguration sends GET /applications/{applicationId}/inbound-protocols/{inboundProtocolId}: Retrieve custom inbound authentication protocol parameters.
 func (a *API) GetCustomInboundConfiguration(ctx context.Context, applicationId string, inboundProtocolId string) (CustomInboundProtocolConfiguration, error) {
 	return frontdoor.JSON[CustomInboundProtocolConfiguration](a.raw.GetCustomInboundConfiguration(ctx, applicationId, inboundProtocolId))
 }
 
-// UpdateCustomInboundConfiguration sends PUT /applications/{applicationId}/inbound-protocols/{inboundProtocolId}: Update the custom inbound authentication protocol parameters..
-func (a *API) UpdateCustomInboundConfiguration(ctx context.Context, applicationId string, inboundProtocolId string, body UpdateCustomInboundConfigurationJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.UpdateCustomInboundConfiguration(ctx, applicationId, inboundProtocolId, body))
+// UpdateCustomInboundConfiguration sends PUT /applications/{applicationId}/inbound-protocols/{inboundProtocolId}: Update the custom inbound authentication protocol parameters.
+//
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
+func (a *API) UpdateCustomInboundConfiguration(ctx context.Context, applicationId string, inboundProtocolId string, body UpdateCustomInboundConfigurationJSONRequestBody) (string, error) {
+	return frontdoor.Created(a.raw.UpdateCustomInboundConfiguration(ctx, applicationId, inboundProtocolId, body))
 }
 
-// DeleteCustomInboundConfiguration sends DELETE /applications/{applicationId}/inbound-protocols/{inboundProtocolId}: Delete custom inbound authentication protocol parameters..
+// DeleteCustomInboundConfiguration sends DELETE /applications/{applicationId}/inbound-protocols/{inboundProtocolId}: Delete custom inbound authentication protocol parameters.
 func (a *API) DeleteCustomInboundConfiguration(ctx context.Context, applicationId string, inboundProtocolId string) error {
 	return frontdoor.NoContent(a.raw.DeleteCustomInboundConfiguration(ctx, applicationId, inboundProtocolId))
 }
 
-// ChangeApplicationOwner sends PUT /applications/{applicationId}/owner: Change application owner..
+// ChangeApplicationOwner sends PUT /applications/{applicationId}/owner: Change application owner.
 func (a *API) ChangeApplicationOwner(ctx context.Context, applicationId string, body ChangeApplicationOwnerJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.ChangeApplicationOwner(ctx, applicationId, body))
 }
 
-// ShareOrgApplicationGet sends GET /applications/{applicationId}/share: List of organizations that the application is shared to..
+// ShareOrgApplicationGet sends GET /applications/{applicationId}/share: List of organizations that the application is shared to.
 func (a *API) ShareOrgApplicationGet(ctx context.Context, applicationId string, params *ShareOrgApplicationGetParams) (SharedOrganizationsResponse, error) {
 	return frontdoor.JSON[SharedOrganizationsResponse](a.raw.ShareOrgApplicationGet(ctx, applicationId, params))
 }
 
-// ShareOrgApplication sends POST /applications/{applicationId}/share: Share the application from the root organization to the given organization(s)..
+// ShareOrgApplication sends POST /applications/{applicationId}/share: Share the application from the root organization to the given organization(s).
 func (a *API) ShareOrgApplication(ctx context.Context, applicationId string, body ShareOrgApplicationJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.ShareOrgApplication(ctx, applicationId, body))
 }
 
-// ShareOrgApplicationDelete sends DELETE /applications/{applicationId}/share/{shared-organization-id}: Stop sharing an application to a organization..
+// ShareOrgApplicationDelete sends DELETE /applications/{applicationId}/share/{shared-organization-id}: Stop sharing an application to a organization.
 func (a *API) ShareOrgApplicationDelete(ctx context.Context, applicationId string, sharedOrganizationId string) error {
 	return frontdoor.NoContent(a.raw.ShareOrgApplicationDelete(ctx, applicationId, sharedOrganizationId))
 }
 
-// SharedApplicationsGet sends GET /applications/{applicationId}/shared-apps: List of shared applications along with its organization..
+// SharedApplicationsGet sends GET /applications/{applicationId}/shared-apps: List of shared applications along with its organization.
 func (a *API) SharedApplicationsGet(ctx context.Context, applicationId string) (SharedApplicationsResponse, error) {
 	return frontdoor.JSON[SharedApplicationsResponse](a.raw.SharedApplicationsGet(ctx, applicationId))
 }
@@ -489,7 +519,7 @@ func (a *API) SharedApplicationsGetAll(ctx context.Context, applicationId string
 	})
 }
 
-// SharedApplicationsAllDelete sends DELETE /applications/{applicationId}/shared-apps: Stop sharing an application with all organizations..
+// SharedApplicationsAllDelete sends DELETE /applications/{applicationId}/shared-apps: Stop sharing an application with all organizations.
 func (a *API) SharedApplicationsAllDelete(ctx context.Context, applicationId string) error {
 	return frontdoor.NoContent(a.raw.SharedApplicationsAllDelete(ctx, applicationId))
 }

@@ -73,8 +73,8 @@ func (a *API) GetActionsAll(ctx context.Context, params *GetActionsParams) iter.
 	}
 	return frontdoor.PagePerPage(ctx, "GET /actions/actions", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Action], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		fdV, err := a.GetActions(ctx, &fdQ)
 		return frontdoor.Page[Action]{Items: frontdoor.Items(fdV.Actions), Total: frontdoor.CountPtr(fdV.Total)}, err
 	})
@@ -104,8 +104,8 @@ func (a *API) GetActionVersionsAll(ctx context.Context, actionId string, params 
 	}
 	return frontdoor.PagePerPage(ctx, "GET /actions/actions/{actionId}/versions", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[ActionVersion], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		fdV, err := a.GetActionVersions(ctx, actionId, &fdQ)
 		return frontdoor.Page[ActionVersion]{Items: frontdoor.Items(fdV.Versions), Total: frontdoor.CountPtr(fdV.Total)}, err
 	})
@@ -170,8 +170,8 @@ func (a *API) GetActionModulesAll(ctx context.Context, params *GetActionModulesP
 	}
 	return frontdoor.PagePerPage(ctx, "GET /actions/modules", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[ActionModuleListItem], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		fdV, err := a.GetActionModules(ctx, &fdQ)
 		return frontdoor.Page[ActionModuleListItem]{Items: frontdoor.Items(fdV.Modules), Total: frontdoor.CountPtr(fdV.Total)}, err
 	})
@@ -216,8 +216,8 @@ func (a *API) GetActionModuleActionsAll(ctx context.Context, id string, params *
 	}
 	return frontdoor.PagePerPage(ctx, "GET /actions/modules/{id}/actions", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[ActionModuleAction], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		fdV, err := a.GetActionModuleActions(ctx, id, &fdQ)
 		return frontdoor.Page[ActionModuleAction]{Items: frontdoor.Items(fdV.Actions), Total: frontdoor.CountPtr(fdV.Total)}, err
 	})
@@ -247,8 +247,8 @@ func (a *API) GetActionModuleVersionsAll(ctx context.Context, id string, params 
 	}
 	return frontdoor.PagePerPage(ctx, "GET /actions/modules/{id}/versions", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[ActionModuleVersion], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		fdV, err := a.GetActionModuleVersions(ctx, id, &fdQ)
 		return frontdoor.Page[ActionModuleVersion]{Items: frontdoor.Items(fdV.Versions), Total: frontdoor.CountPtr(fdV.Total)}, err
 	})
@@ -298,8 +298,8 @@ func (a *API) GetBindingsAll(ctx context.Context, triggerId ActionTriggerTypeEnu
 	}
 	return frontdoor.PagePerPage(ctx, "GET /actions/triggers/{triggerId}/bindings", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[ActionBinding], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		fdV, err := a.GetBindings(ctx, triggerId, &fdQ)
 		return frontdoor.Page[ActionBinding]{Items: frontdoor.Items(fdV.Bindings), Total: frontdoor.CountPtr(fdV.Total)}, err
 	})
@@ -554,7 +554,7 @@ func (a *API) GetClientGrantsCheckpoint(ctx context.Context, params *GetClientGr
 	fdP.Page = nil
 	fdP.PerPage = nil
 	if fdP.Take == nil {
-		fdP.Take = new(int(50))
+		fdP.Take = new(50)
 	}
 	fdV, err := frontdoor.JSON[ListClientGrantPaginatedResponseContent](a.raw.GetClientGrants(ctx, &fdP))
 	return frontdoor.Page[ClientGrantResponseContent]{Items: frontdoor.Items(fdV.ClientGrants), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
@@ -576,9 +576,9 @@ func (a *API) GetClientGrantsAll(ctx context.Context, params *GetClientGrantsPar
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		return a.GetClientGrantsCheckpoint(ctx, &fdQ)
 	})
 }
@@ -647,7 +647,7 @@ func (a *API) GetClientsCheckpoint(ctx context.Context, params *GetClientsParams
 	fdP.Page = nil
 	fdP.PerPage = nil
 	if fdP.Take == nil {
-		fdP.Take = new(int(50))
+		fdP.Take = new(50)
 	}
 	fdV, err := frontdoor.JSON[ListClientsPaginatedResponseContent](a.raw.GetClients(ctx, &fdP))
 	return frontdoor.Page[Application]{Items: frontdoor.Items(fdV.Clients), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
@@ -669,9 +669,9 @@ func (a *API) GetClientsAll(ctx context.Context, params *GetClientsParams) iter.
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		return a.GetClientsCheckpoint(ctx, &fdQ)
 	})
 }
@@ -762,9 +762,9 @@ func (a *API) GetClientConnectionsAll(ctx context.Context, id string, params *Ge
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetClientConnections(ctx, id, &fdQ)
 		return frontdoor.Page[ConnectionForList]{Items: fdV.Connections, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -796,9 +796,9 @@ func (a *API) GetConnectionProfilesAll(ctx context.Context, params *GetConnectio
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetConnectionProfiles(ctx, &fdQ)
 		return frontdoor.Page[ConnectionProfile]{Items: frontdoor.Items(fdV.ConnectionProfiles), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -883,7 +883,7 @@ func (a *API) GetConnectionsCheckpoint(ctx context.Context, params *GetConnectio
 	fdP.Page = nil
 	fdP.PerPage = nil
 	if fdP.Take == nil {
-		fdP.Take = new(int(50))
+		fdP.Take = new(50)
 	}
 	fdV, err := frontdoor.JSON[ListConnectionsCheckpointPaginatedResponseContent](a.raw.GetConnections(ctx, &fdP))
 	return frontdoor.Page[ConnectionForList]{Items: frontdoor.Items(fdV.Connections), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
@@ -905,9 +905,9 @@ func (a *API) GetConnectionsAll(ctx context.Context, params *GetConnectionsParam
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		return a.GetConnectionsCheckpoint(ctx, &fdQ)
 	})
 }
@@ -938,9 +938,9 @@ func (a *API) GetConnectionsDirectoryProvisioningsAll(ctx context.Context, param
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetConnectionsDirectoryProvisionings(ctx, &fdQ)
 		return frontdoor.Page[DirectoryProvisioning]{Items: fdV.DirectoryProvisionings, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -967,9 +967,9 @@ func (a *API) GetConnectionsScimConfigurationsAll(ctx context.Context, params *G
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetConnectionsScimConfigurations(ctx, &fdQ)
 		return frontdoor.Page[ScimConfiguration]{Items: fdV.ScimConfigurations, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -1011,9 +1011,9 @@ func (a *API) GetConnectionClientsAll(ctx context.Context, id string, params *Ge
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetConnectionClients(ctx, id, &fdQ)
 		return frontdoor.Page[ConnectionEnabledClient]{Items: fdV.Clients, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -1085,9 +1085,9 @@ func (a *API) GetSynchronizedGroupsAll(ctx context.Context, id string, params *G
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetSynchronizedGroups(ctx, id, &fdQ)
 		return frontdoor.Page[SynchronizedGroupPayload]{Items: fdV.Groups, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -1215,7 +1215,7 @@ func (a *API) GetCustomDomainsCheckpoint(ctx context.Context, params *GetCustomD
 		fdP = *params
 	}
 	if fdP.Take == nil {
-		fdP.Take = new(int(50))
+		fdP.Take = new(50)
 	}
 	fdV, err := frontdoor.JSON[ListCustomDomainsPaginatedResponseContent](a.raw.GetCustomDomains(ctx, &fdP))
 	return frontdoor.Page[CustomDomain]{Items: fdV.CustomDomains, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
@@ -1237,9 +1237,9 @@ func (a *API) GetCustomDomainsAll(ctx context.Context, params *GetCustomDomainsP
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		return a.GetCustomDomainsCheckpoint(ctx, &fdQ)
 	})
 }
@@ -1322,8 +1322,8 @@ func (a *API) GetDeviceCredentialsAll(ctx context.Context, params *GetDeviceCred
 	}
 	return frontdoor.PagePerPage(ctx, "GET /device-credentials", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[DeviceCredential], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetDeviceCredentialsWithTotals(ctx, &fdQ)
 	})
 }
@@ -1399,9 +1399,9 @@ func (a *API) GetEventStreamsAll(ctx context.Context, params *GetEventStreamsPar
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetEventStreams(ctx, &fdQ)
 		return frontdoor.Page[EventStreamResponseContent]{Items: frontdoor.Items(fdV.EventStreams), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -1469,7 +1469,7 @@ func (a *API) SubscribeEvents(ctx context.Context, params *SubscribeEventsParams
 	return frontdoor.Body(a.raw.SubscribeEvents(ctx, params))
 }
 
-// GetExperiments sends GET /experimentation/experiments: List experiments for the tenant..
+// GetExperiments sends GET /experimentation/experiments: List experiments for the tenant.
 func (a *API) GetExperiments(ctx context.Context, params *GetExperimentsParams) (ListExperimentsResponseContent, error) {
 	return frontdoor.JSON[ListExperimentsResponseContent](a.raw.GetExperiments(ctx, params))
 }
@@ -1490,45 +1490,45 @@ func (a *API) GetExperimentsAll(ctx context.Context, params *GetExperimentsParam
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetExperiments(ctx, &fdQ)
 		return frontdoor.Page[ExperimentListItem]{Items: fdV.Experiments, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
 }
 
-// CreateExperiment sends POST /experimentation/experiments: Create an experiment for the Experiment Center..
+// CreateExperiment sends POST /experimentation/experiments: Create an experiment for the Experiment Center.
 func (a *API) CreateExperiment(ctx context.Context, body CreateExperimentJSONRequestBody) (CreateExperimentResponseContent, error) {
 	return frontdoor.JSON[CreateExperimentResponseContent](a.raw.CreateExperiment(ctx, body))
 }
 
-// GetExperiment sends GET /experimentation/experiments/{id}: Get an experiment by ID..
+// GetExperiment sends GET /experimentation/experiments/{id}: Get an experiment by ID.
 func (a *API) GetExperiment(ctx context.Context, id string) (GetExperimentResponseContent, error) {
 	return frontdoor.JSON[GetExperimentResponseContent](a.raw.GetExperiment(ctx, id))
 }
 
-// DeleteExperiment sends DELETE /experimentation/experiments/{id}: Delete an experiment..
+// DeleteExperiment sends DELETE /experimentation/experiments/{id}: Delete an experiment.
 func (a *API) DeleteExperiment(ctx context.Context, id string) error {
 	return frontdoor.NoContent(a.raw.DeleteExperiment(ctx, id))
 }
 
-// UpdateExperiment sends PATCH /experimentation/experiments/{id}: Update an experiment..
+// UpdateExperiment sends PATCH /experimentation/experiments/{id}: Update an experiment.
 func (a *API) UpdateExperiment(ctx context.Context, id string, body UpdateExperimentJSONRequestBody) (UpdateExperimentResponseContent, error) {
 	return frontdoor.JSON[UpdateExperimentResponseContent](a.raw.UpdateExperiment(ctx, id, body))
 }
 
-// UpdateExperimentStatus sends POST /experimentation/experiments/{id}/status: Transition an experiment to a new status..
+// UpdateExperimentStatus sends POST /experimentation/experiments/{id}/status: Transition an experiment to a new status.
 func (a *API) UpdateExperimentStatus(ctx context.Context, id string, body UpdateExperimentStatusJSONRequestBody) (UpdateExperimentStatusResponseContent, error) {
 	return frontdoor.JSON[UpdateExperimentStatusResponseContent](a.raw.UpdateExperimentStatus(ctx, id, body))
 }
 
-// ValidateExperiment sends POST /experimentation/experiments/{id}/validate: Validate an experiment..
+// ValidateExperiment sends POST /experimentation/experiments/{id}/validate: Validate an experiment.
 func (a *API) ValidateExperiment(ctx context.Context, id string) (ValidateExperimentResponseContent, error) {
 	return frontdoor.JSON[ValidateExperimentResponseContent](a.raw.ValidateExperiment(ctx, id))
 }
 
-// GetFeatureFlags sends GET /experimentation/feature-flags: List feature flags for the tenant..
+// GetFeatureFlags sends GET /experimentation/feature-flags: List feature flags for the tenant.
 func (a *API) GetFeatureFlags(ctx context.Context, params *GetFeatureFlagsParams) (ListFeatureFlagsResponseContent, error) {
 	return frontdoor.JSON[ListFeatureFlagsResponseContent](a.raw.GetFeatureFlags(ctx, params))
 }
@@ -1549,40 +1549,40 @@ func (a *API) GetFeatureFlagsAll(ctx context.Context, params *GetFeatureFlagsPar
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetFeatureFlags(ctx, &fdQ)
 		return frontdoor.Page[FeatureFlag]{Items: fdV.FeatureFlags, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
 }
 
-// CreateFeatureFlag sends POST /experimentation/feature-flags: Create a feature flag for the Experiment Center..
+// CreateFeatureFlag sends POST /experimentation/feature-flags: Create a feature flag for the Experiment Center.
 func (a *API) CreateFeatureFlag(ctx context.Context, body CreateFeatureFlagJSONRequestBody) (CreateFeatureFlagResponseContent, error) {
 	return frontdoor.JSON[CreateFeatureFlagResponseContent](a.raw.CreateFeatureFlag(ctx, body))
 }
 
-// GetFeatureFlag sends GET /experimentation/feature-flags/{id}: Get a feature flag by ID..
+// GetFeatureFlag sends GET /experimentation/feature-flags/{id}: Get a feature flag by ID.
 func (a *API) GetFeatureFlag(ctx context.Context, id string) (GetFeatureFlagResponseContent, error) {
 	return frontdoor.JSON[GetFeatureFlagResponseContent](a.raw.GetFeatureFlag(ctx, id))
 }
 
-// DeleteFeatureFlag sends DELETE /experimentation/feature-flags/{id}: Delete a feature flag..
+// DeleteFeatureFlag sends DELETE /experimentation/feature-flags/{id}: Delete a feature flag.
 func (a *API) DeleteFeatureFlag(ctx context.Context, id string) error {
 	return frontdoor.NoContent(a.raw.DeleteFeatureFlag(ctx, id))
 }
 
-// UpdateFeatureFlag sends PATCH /experimentation/feature-flags/{id}: Update a feature flag..
+// UpdateFeatureFlag sends PATCH /experimentation/feature-flags/{id}: Update a feature flag.
 func (a *API) UpdateFeatureFlag(ctx context.Context, id string, body UpdateFeatureFlagJSONRequestBody) (UpdateFeatureFlagResponseContent, error) {
 	return frontdoor.JSON[UpdateFeatureFlagResponseContent](a.raw.UpdateFeatureFlag(ctx, id, body))
 }
 
-// UpdateFeatureFlagStatus sends POST /experimentation/feature-flags/{id}/status: Transition a feature flag to a new status..
+// UpdateFeatureFlagStatus sends POST /experimentation/feature-flags/{id}/status: Transition a feature flag to a new status.
 func (a *API) UpdateFeatureFlagStatus(ctx context.Context, id string, body UpdateFeatureFlagStatusJSONRequestBody) (UpdateFeatureFlagStatusResponseContent, error) {
 	return frontdoor.JSON[UpdateFeatureFlagStatusResponseContent](a.raw.UpdateFeatureFlagStatus(ctx, id, body))
 }
 
-// GetVariations sends GET /experimentation/feature-flags/{id}/variations: List all variations for a feature flag..
+// GetVariations sends GET /experimentation/feature-flags/{id}/variations: List all variations for a feature flag.
 func (a *API) GetVariations(ctx context.Context, id string) (ListVariationsResponseContent, error) {
 	return frontdoor.JSON[ListVariationsResponseContent](a.raw.GetVariations(ctx, id))
 }
@@ -1597,27 +1597,27 @@ func (a *API) GetVariationsAll(ctx context.Context, id string) iter.Seq2[Variati
 	})
 }
 
-// CreateVariation sends POST /experimentation/feature-flags/{id}/variations: Create a variation for a feature flag..
+// CreateVariation sends POST /experimentation/feature-flags/{id}/variations: Create a variation for a feature flag.
 func (a *API) CreateVariation(ctx context.Context, id string, body CreateVariationJSONRequestBody) (CreateVariationResponseContent, error) {
 	return frontdoor.JSON[CreateVariationResponseContent](a.raw.CreateVariation(ctx, id, body))
 }
 
-// GetVariation sends GET /experimentation/feature-flags/{id}/variations/{vid}: Get a variation by ID..
+// GetVariation sends GET /experimentation/feature-flags/{id}/variations/{vid}: Get a variation by ID.
 func (a *API) GetVariation(ctx context.Context, id string, vid string) (GetVariationResponseContent, error) {
 	return frontdoor.JSON[GetVariationResponseContent](a.raw.GetVariation(ctx, id, vid))
 }
 
-// DeleteVariation sends DELETE /experimentation/feature-flags/{id}/variations/{vid}: Delete a variation..
+// DeleteVariation sends DELETE /experimentation/feature-flags/{id}/variations/{vid}: Delete a variation.
 func (a *API) DeleteVariation(ctx context.Context, id string, vid string) error {
 	return frontdoor.NoContent(a.raw.DeleteVariation(ctx, id, vid))
 }
 
-// UpdateVariation sends PATCH /experimentation/feature-flags/{id}/variations/{vid}: Update a variation..
+// UpdateVariation sends PATCH /experimentation/feature-flags/{id}/variations/{vid}: Update a variation.
 func (a *API) UpdateVariation(ctx context.Context, id string, vid string, body UpdateVariationJSONRequestBody) (UpdateVariationResponseContent, error) {
 	return frontdoor.JSON[UpdateVariationResponseContent](a.raw.UpdateVariation(ctx, id, vid, body))
 }
 
-// GetSegments sends GET /experimentation/segments: List segments for the tenant..
+// GetSegments sends GET /experimentation/segments: List segments for the tenant.
 func (a *API) GetSegments(ctx context.Context, params *GetSegmentsParams) (ListSegmentsResponseContent, error) {
 	return frontdoor.JSON[ListSegmentsResponseContent](a.raw.GetSegments(ctx, params))
 }
@@ -1638,30 +1638,30 @@ func (a *API) GetSegmentsAll(ctx context.Context, params *GetSegmentsParams) ite
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetSegments(ctx, &fdQ)
 		return frontdoor.Page[Segment]{Items: fdV.Segments, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
 }
 
-// CreateSegment sends POST /experimentation/segments: Create a segment for the Experiment Center..
+// CreateSegment sends POST /experimentation/segments: Create a segment for the Experiment Center.
 func (a *API) CreateSegment(ctx context.Context, body CreateSegmentJSONRequestBody) (CreateSegmentResponseContent, error) {
 	return frontdoor.JSON[CreateSegmentResponseContent](a.raw.CreateSegment(ctx, body))
 }
 
-// GetSegment sends GET /experimentation/segments/{id}: Get a segment by ID..
+// GetSegment sends GET /experimentation/segments/{id}: Get a segment by ID.
 func (a *API) GetSegment(ctx context.Context, id string) (GetSegmentResponseContent, error) {
 	return frontdoor.JSON[GetSegmentResponseContent](a.raw.GetSegment(ctx, id))
 }
 
-// DeleteSegment sends DELETE /experimentation/segments/{id}: Delete a segment..
+// DeleteSegment sends DELETE /experimentation/segments/{id}: Delete a segment.
 func (a *API) DeleteSegment(ctx context.Context, id string) error {
 	return frontdoor.NoContent(a.raw.DeleteSegment(ctx, id))
 }
 
-// UpdateSegment sends PATCH /experimentation/segments/{id}: Update a segment..
+// UpdateSegment sends PATCH /experimentation/segments/{id}: Update a segment.
 func (a *API) UpdateSegment(ctx context.Context, id string, body UpdateSegmentJSONRequestBody) (UpdateSegmentResponseContent, error) {
 	return frontdoor.JSON[UpdateSegmentResponseContent](a.raw.UpdateSegment(ctx, id, body))
 }
@@ -1704,8 +1704,8 @@ func (a *API) GetFlowsAll(ctx context.Context, params *GetFlowsParams) iter.Seq2
 	}
 	return frontdoor.PagePerPage(ctx, "GET /flows", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[FlowSummary], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetFlowsWithTotals(ctx, &fdQ)
 	})
 }
@@ -1753,8 +1753,8 @@ func (a *API) GetFlowsVaultConnectionsAll(ctx context.Context, params *GetFlowsV
 	}
 	return frontdoor.PagePerPage(ctx, "GET /flows/vault/connections", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[FlowsVaultConnectionSummary], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetFlowsVaultConnectionsWithTotals(ctx, &fdQ)
 	})
 }
@@ -1818,7 +1818,7 @@ func (a *API) GetFlowsExecutionsCheckpoint(ctx context.Context, flowId string, p
 	fdP.Page = nil
 	fdP.PerPage = nil
 	if fdP.Take == nil {
-		fdP.Take = new(int(50))
+		fdP.Take = new(50)
 	}
 	fdV, err := frontdoor.JSON[ListFlowExecutionsPaginatedResponseContent](a.raw.GetFlowsExecutions(ctx, flowId, &fdP))
 	return frontdoor.Page[FlowExecutionSummary]{Items: frontdoor.Items(fdV.Executions), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
@@ -1840,9 +1840,9 @@ func (a *API) GetFlowsExecutionsAll(ctx context.Context, flowId string, params *
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		return a.GetFlowsExecutionsCheckpoint(ctx, flowId, &fdQ)
 	})
 }
@@ -1910,8 +1910,8 @@ func (a *API) GetFormsAll(ctx context.Context, params *GetFormsParams) iter.Seq2
 	}
 	return frontdoor.PagePerPage(ctx, "GET /forms", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[FormSummary], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetFormsWithTotals(ctx, &fdQ)
 	})
 }
@@ -1974,8 +1974,8 @@ func (a *API) GetGrantsAll(ctx context.Context, params *GetGrantsParams) iter.Se
 	}
 	return frontdoor.PagePerPage(ctx, "GET /grants", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[UserGrant], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetGrantsWithTotals(ctx, &fdQ)
 	})
 }
@@ -2016,7 +2016,7 @@ func (a *API) GetGroupsCheckpoint(ctx context.Context, params *GetGroupsParams) 
 	fdP.Page = nil
 	fdP.PerPage = nil
 	if fdP.Take == nil {
-		fdP.Take = new(int(50))
+		fdP.Take = new(50)
 	}
 	fdV, err := frontdoor.JSON[ListGroupsPaginatedResponseContent](a.raw.GetGroups(ctx, &fdP))
 	return frontdoor.Page[Group]{Items: fdV.Groups, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
@@ -2038,9 +2038,9 @@ func (a *API) GetGroupsAll(ctx context.Context, params *GetGroupsParams) iter.Se
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		return a.GetGroupsCheckpoint(ctx, &fdQ)
 	})
 }
@@ -2076,9 +2076,9 @@ func (a *API) GetGroupMembersAll(ctx context.Context, id string, params *GetGrou
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetGroupMembers(ctx, id, &fdQ)
 		return frontdoor.Page[GroupMember]{Items: fdV.Members, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -2105,9 +2105,9 @@ func (a *API) GetGroupRolesAll(ctx context.Context, id string, params *GetGroupR
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetGroupRoles(ctx, id, &fdQ)
 		return frontdoor.Page[Role]{Items: fdV.Roles, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -2371,8 +2371,8 @@ func (a *API) GetHooksAll(ctx context.Context, params *GetHooksParams) iter.Seq2
 	}
 	return frontdoor.PagePerPage(ctx, "GET /hooks", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Hook], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetHooksWithTotals(ctx, &fdQ)
 	})
 }
@@ -2515,8 +2515,8 @@ func (a *API) GetEncryptionKeysAll(ctx context.Context, params *GetEncryptionKey
 	}
 	return frontdoor.PagePerPage(ctx, "GET /keys/encryption", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[EncryptionKey], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetEncryptionKeysWithTotals(ctx, &fdQ)
 	})
 }
@@ -2657,8 +2657,8 @@ func (a *API) GetLogsAll(ctx context.Context, params *GetLogsParams) iter.Seq2[L
 	}
 	return frontdoor.PagePerPage(ctx, "GET /logs", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Log], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetLogsWithTotals(ctx, &fdQ)
 	})
 }
@@ -2706,8 +2706,8 @@ func (a *API) GetNetworkAclsAll(ctx context.Context, params *GetNetworkAclsParam
 	}
 	return frontdoor.PagePerPage(ctx, "GET /network-acls", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[NetworkAclsResponseContent], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetNetworkAclsWithTotals(ctx, &fdQ)
 	})
 }
@@ -2776,7 +2776,7 @@ func (a *API) GetOrganizationsCheckpoint(ctx context.Context, params *GetOrganiz
 	fdP.Page = nil
 	fdP.PerPage = nil
 	if fdP.Take == nil {
-		fdP.Take = new(int(50))
+		fdP.Take = new(50)
 	}
 	fdV, err := frontdoor.JSON[ListOrganizationsPaginatedResponseContent](a.raw.GetOrganizations(ctx, &fdP))
 	return frontdoor.Page[Organization]{Items: frontdoor.Items(fdV.Organizations), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
@@ -2798,9 +2798,9 @@ func (a *API) GetOrganizationsAll(ctx context.Context, params *GetOrganizationsP
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		return a.GetOrganizationsCheckpoint(ctx, &fdQ)
 	})
 }
@@ -2868,8 +2868,8 @@ func (a *API) GetOrganizationClientGrantsAll(ctx context.Context, id string, par
 	}
 	return frontdoor.PagePerPage(ctx, "GET /organizations/{id}/client-grants", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[OrganizationClientGrant], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetOrganizationClientGrantsWithTotals(ctx, id, &fdQ)
 	})
 }
@@ -2922,8 +2922,8 @@ func (a *API) GetOrganizationConnectionsAll(ctx context.Context, id string, para
 	}
 	return frontdoor.PagePerPage(ctx, "GET /organizations/{id}/connections", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[OrganizationAllConnectionPost], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetOrganizationConnectionsWithTotals(ctx, id, &fdQ)
 	})
 }
@@ -2969,9 +2969,9 @@ func (a *API) GetDiscoveryDomainsAll(ctx context.Context, id string, params *Get
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetDiscoveryDomains(ctx, id, &fdQ)
 		return frontdoor.Page[OrganizationDiscoveryDomain]{Items: fdV.Domains, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -3040,8 +3040,8 @@ func (a *API) GetEnabledConnectionsAll(ctx context.Context, id string, params *G
 	}
 	return frontdoor.PagePerPage(ctx, "GET /organizations/{id}/enabled_connections", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[OrganizationConnection], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetEnabledConnectionsWithTotals(ctx, id, &fdQ)
 	})
 }
@@ -3104,8 +3104,8 @@ func (a *API) GetInvitationsAll(ctx context.Context, id string, params *GetInvit
 	}
 	return frontdoor.PagePerPage(ctx, "GET /organizations/{id}/invitations", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[OrganizationInvitation], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetInvitationsWithTotals(ctx, id, &fdQ)
 	})
 }
@@ -3164,7 +3164,7 @@ func (a *API) GetOrganizationMembersCheckpoint(ctx context.Context, id string, p
 	fdP.Page = nil
 	fdP.PerPage = nil
 	if fdP.Take == nil {
-		fdP.Take = new(int(50))
+		fdP.Take = new(50)
 	}
 	fdV, err := frontdoor.JSON[ListOrganizationMembersPaginatedResponseContent](a.raw.GetOrganizationMembers(ctx, id, &fdP))
 	return frontdoor.Page[OrganizationMember]{Items: frontdoor.Items(fdV.Members), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
@@ -3186,9 +3186,9 @@ func (a *API) GetOrganizationMembersAll(ctx context.Context, id string, params *
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		return a.GetOrganizationMembersCheckpoint(ctx, id, &fdQ)
 	})
 }
@@ -3203,7 +3203,7 @@ func (a *API) DeleteMembers(ctx context.Context, id string, body DeleteMembersJS
 	return frontdoor.NoContent(a.raw.DeleteMembers(ctx, id, body))
 }
 
-// GetOrganizationMemberEffectiveRoles sends GET /organizations/{id}/members/{user_id}/effective-roles: List organization member effective roles..
+// GetOrganizationMemberEffectiveRoles sends GET /organizations/{id}/members/{user_id}/effective-roles: List organization member effective roles.
 func (a *API) GetOrganizationMemberEffectiveRoles(ctx context.Context, id string, userId string, params *GetOrganizationMemberEffectiveRolesParams) (ListOrganizationMemberEffectiveRolesResponseContent, error) {
 	return frontdoor.JSON[ListOrganizationMemberEffectiveRolesResponseContent](a.raw.GetOrganizationMemberEffectiveRoles(ctx, id, userId, params))
 }
@@ -3224,15 +3224,15 @@ func (a *API) GetOrganizationMemberEffectiveRolesAll(ctx context.Context, id str
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetOrganizationMemberEffectiveRoles(ctx, id, userId, &fdQ)
 		return frontdoor.Page[UserEffectiveRole]{Items: fdV.Roles, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
 }
 
-// GetOrganizationMemberRoleSourceGroups sends GET /organizations/{id}/members/{user_id}/effective-roles/sources/groups: List organization member role group sources..
+// GetOrganizationMemberRoleSourceGroups sends GET /organizations/{id}/members/{user_id}/effective-roles/sources/groups: List organization member role group sources.
 func (a *API) GetOrganizationMemberRoleSourceGroups(ctx context.Context, id string, userId string, params *GetOrganizationMemberRoleSourceGroupsParams) (ListOrganizationMemberRoleSourceGroupsResponseContent, error) {
 	return frontdoor.JSON[ListOrganizationMemberRoleSourceGroupsResponseContent](a.raw.GetOrganizationMemberRoleSourceGroups(ctx, id, userId, params))
 }
@@ -3253,9 +3253,9 @@ func (a *API) GetOrganizationMemberRoleSourceGroupsAll(ctx context.Context, id s
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetOrganizationMemberRoleSourceGroups(ctx, id, userId, &fdQ)
 		return frontdoor.Page[Group]{Items: fdV.Groups, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -3276,7 +3276,7 @@ func (a *API) DeleteOrganizationMemberRoles(ctx context.Context, id string, user
 	return frontdoor.NoContent(a.raw.DeleteOrganizationMemberRoles(ctx, id, userId, body))
 }
 
-// GetOrganizationGroups sends GET /organizations/{organization_id}/groups: Lists the groups that are assigned to the organization..
+// GetOrganizationGroups sends GET /organizations/{organization_id}/groups: Lists the groups that are assigned to the organization.
 func (a *API) GetOrganizationGroups(ctx context.Context, organizationId string, params *GetOrganizationGroupsParams) (ListOrganizationGroupsResponseContent, error) {
 	return frontdoor.JSON[ListOrganizationGroupsResponseContent](a.raw.GetOrganizationGroups(ctx, organizationId, params))
 }
@@ -3297,15 +3297,15 @@ func (a *API) GetOrganizationGroupsAll(ctx context.Context, organizationId strin
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetOrganizationGroups(ctx, organizationId, &fdQ)
 		return frontdoor.Page[Group]{Items: fdV.Groups, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
 }
 
-// GetOrganizationGroupRoles sends GET /organizations/{organization_id}/groups/{group_id}/roles: Lists the roles assigned to a group in the context of an organization..
+// GetOrganizationGroupRoles sends GET /organizations/{organization_id}/groups/{group_id}/roles: Lists the roles assigned to a group in the context of an organization.
 func (a *API) GetOrganizationGroupRoles(ctx context.Context, organizationId string, groupId string, params *GetOrganizationGroupRolesParams) (ListOrganizationGroupRolesResponseContent, error) {
 	return frontdoor.JSON[ListOrganizationGroupRolesResponseContent](a.raw.GetOrganizationGroupRoles(ctx, organizationId, groupId, params))
 }
@@ -3326,20 +3326,20 @@ func (a *API) GetOrganizationGroupRolesAll(ctx context.Context, organizationId s
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetOrganizationGroupRoles(ctx, organizationId, groupId, &fdQ)
 		return frontdoor.Page[Role]{Items: fdV.Roles, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
 }
 
-// PostOrganizationGroupRoles sends POST /organizations/{organization_id}/groups/{group_id}/roles: Assigns roles to a group in an organization context..
+// PostOrganizationGroupRoles sends POST /organizations/{organization_id}/groups/{group_id}/roles: Assigns roles to a group in an organization context.
 func (a *API) PostOrganizationGroupRoles(ctx context.Context, organizationId string, groupId string, body PostOrganizationGroupRolesJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostOrganizationGroupRoles(ctx, organizationId, groupId, body))
 }
 
-// DeleteOrganizationGroupRoles sends DELETE /organizations/{organization_id}/groups/{group_id}/roles: Removes roles assigned to a group in an organization context..
+// DeleteOrganizationGroupRoles sends DELETE /organizations/{organization_id}/groups/{group_id}/roles: Removes roles assigned to a group in an organization context.
 func (a *API) DeleteOrganizationGroupRoles(ctx context.Context, organizationId string, groupId string, body DeleteOrganizationGroupRolesJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.DeleteOrganizationGroupRoles(ctx, organizationId, groupId, body))
 }
@@ -3392,8 +3392,8 @@ func (a *API) GetAllRenderingAll(ctx context.Context, params *GetAllRenderingPar
 	}
 	return frontdoor.PagePerPage(ctx, "GET /prompts/rendering", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[ListAculsResponseContentItem], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetAllRenderingWithTotals(ctx, &fdQ)
 	})
 }
@@ -3454,9 +3454,9 @@ func (a *API) GetRateLimitPoliciesAll(ctx context.Context, params *GetRateLimitP
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetRateLimitPolicies(ctx, &fdQ)
 		return frontdoor.Page[RateLimitPolicy]{Items: frontdoor.Items(fdV.RateLimitPolicies), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -3503,9 +3503,9 @@ func (a *API) GetRefreshTokensAll(ctx context.Context, params *GetRefreshTokensP
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetRefreshTokens(ctx, &fdQ)
 		return frontdoor.Page[RefreshTokenResponseContent]{Items: frontdoor.Items(fdV.RefreshTokens), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -3569,8 +3569,8 @@ func (a *API) GetResourceServersAll(ctx context.Context, params *GetResourceServ
 	}
 	return frontdoor.PagePerPage(ctx, "GET /resource-servers", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[ResourceServer], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetResourceServersWithTotals(ctx, &fdQ)
 	})
 }
@@ -3653,8 +3653,8 @@ func (a *API) GetRolesAll(ctx context.Context, params *GetRolesParams) iter.Seq2
 	}
 	return frontdoor.PagePerPage(ctx, "GET /roles", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Role], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetRolesWithTotals(ctx, &fdQ)
 	})
 }
@@ -3700,9 +3700,9 @@ func (a *API) GetRoleGroupsAll(ctx context.Context, id string, params *GetRoleGr
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetRoleGroups(ctx, id, &fdQ)
 		return frontdoor.Page[Group]{Items: fdV.Groups, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -3756,8 +3756,8 @@ func (a *API) GetRolePermissionAll(ctx context.Context, id string, params *GetRo
 	}
 	return frontdoor.PagePerPage(ctx, "GET /roles/{id}/permissions", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[PermissionsResponsePayload], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetRolePermissionWithTotals(ctx, id, &fdQ)
 	})
 }
@@ -3811,7 +3811,7 @@ func (a *API) GetRoleUserCheckpoint(ctx context.Context, id string, params *GetR
 	fdP.Page = nil
 	fdP.PerPage = nil
 	if fdP.Take == nil {
-		fdP.Take = new(int(50))
+		fdP.Take = new(50)
 	}
 	fdV, err := frontdoor.JSON[ListRoleUsersPaginatedResponseContent](a.raw.GetRoleUser(ctx, id, &fdP))
 	return frontdoor.Page[RoleUser]{Items: frontdoor.Items(fdV.Users), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
@@ -3833,9 +3833,9 @@ func (a *API) GetRoleUserAll(ctx context.Context, id string, params *GetRoleUser
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		return a.GetRoleUserCheckpoint(ctx, id, &fdQ)
 	})
 }
@@ -3883,8 +3883,8 @@ func (a *API) GetRulesAll(ctx context.Context, params *GetRulesParams) iter.Seq2
 	}
 	return frontdoor.PagePerPage(ctx, "GET /rules", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Rule], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetRulesWithTotals(ctx, &fdQ)
 	})
 }
@@ -3972,8 +3972,8 @@ func (a *API) GetSelfServiceProfilesAll(ctx context.Context, params *GetSelfServ
 	}
 	return frontdoor.PagePerPage(ctx, "GET /self-service-profiles", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[SelfServiceProfile], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetSelfServiceProfilesWithTotals(ctx, &fdQ)
 	})
 }
@@ -4109,9 +4109,9 @@ func (a *API) GetTokenExchangeProfilesAll(ctx context.Context, params *GetTokenE
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetTokenExchangeProfiles(ctx, &fdQ)
 		return frontdoor.Page[TokenExchangeProfileResponseContent]{Items: frontdoor.Items(fdV.TokenExchangeProfiles), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -4158,9 +4158,9 @@ func (a *API) GetUserAttributeProfilesAll(ctx context.Context, params *GetUserAt
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetUserAttributeProfiles(ctx, &fdQ)
 		return frontdoor.Page[UserAttributeProfile]{Items: frontdoor.Items(fdV.UserAttributeProfiles), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -4284,8 +4284,8 @@ func (a *API) GetUsersAll(ctx context.Context, params *GetUsersParams) iter.Seq2
 	}
 	return frontdoor.PagePerPage(ctx, "GET /users", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[UserResponseSchema], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetUsersWithTotals(ctx, &fdQ)
 	})
 }
@@ -4363,8 +4363,8 @@ func (a *API) GetAuthenticationMethodsAll(ctx context.Context, id string, params
 	}
 	return frontdoor.PagePerPage(ctx, "GET /users/{id}/authentication-methods", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[UserAuthenticationMethod], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetAuthenticationMethodsWithTotals(ctx, id, &fdQ)
 	})
 }
@@ -4425,15 +4425,15 @@ func (a *API) GetConnectedAccountsAll(ctx context.Context, id string, params *Ge
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetConnectedAccounts(ctx, id, &fdQ)
 		return frontdoor.Page[ConnectedAccount]{Items: fdV.ConnectedAccounts, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
 }
 
-// GetUserEffectivePermissions sends GET /users/{id}/effective-permissions: Lists the permissions assigned to a user directly or through roles or groups..
+// GetUserEffectivePermissions sends GET /users/{id}/effective-permissions: Lists the permissions assigned to a user directly or through roles or groups.
 func (a *API) GetUserEffectivePermissions(ctx context.Context, id string, params *GetUserEffectivePermissionsParams) (ListUserEffectivePermissionsResponseContent, error) {
 	return frontdoor.JSON[ListUserEffectivePermissionsResponseContent](a.raw.GetUserEffectivePermissions(ctx, id, params))
 }
@@ -4454,15 +4454,15 @@ func (a *API) GetUserEffectivePermissionsAll(ctx context.Context, id string, par
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetUserEffectivePermissions(ctx, id, &fdQ)
 		return frontdoor.Page[UserEffectivePermissionResponseContent]{Items: fdV.Permissions, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
 }
 
-// GetUserEffectivePermissionRoleSources sends GET /users/{id}/effective-permissions/sources/effective-roles: Lists the roles which grant the user a given permission (whether directly or through groups)..
+// GetUserEffectivePermissionRoleSources sends GET /users/{id}/effective-permissions/sources/effective-roles: Lists the roles which grant the user a given permission (whether directly or through groups).
 func (a *API) GetUserEffectivePermissionRoleSources(ctx context.Context, id string, params *GetUserEffectivePermissionRoleSourcesParams) (ListUserEffectivePermissionRoleSourcesResponseContent, error) {
 	return frontdoor.JSON[ListUserEffectivePermissionRoleSourcesResponseContent](a.raw.GetUserEffectivePermissionRoleSources(ctx, id, params))
 }
@@ -4483,15 +4483,15 @@ func (a *API) GetUserEffectivePermissionRoleSourcesAll(ctx context.Context, id s
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetUserEffectivePermissionRoleSources(ctx, id, &fdQ)
 		return frontdoor.Page[UserEffectivePermissionRoleSourceResponseContent]{Items: fdV.Roles, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
 }
 
-// GetUserEffectiveRoles sends GET /users/{id}/effective-roles: Lists the roles for a user with sources: directly assigned or through group membership..
+// GetUserEffectiveRoles sends GET /users/{id}/effective-roles: Lists the roles for a user with sources: directly assigned or through group membership.
 func (a *API) GetUserEffectiveRoles(ctx context.Context, id string, params *GetUserEffectiveRolesParams) (ListUserEffectiveRolesResponseContent, error) {
 	return frontdoor.JSON[ListUserEffectiveRolesResponseContent](a.raw.GetUserEffectiveRoles(ctx, id, params))
 }
@@ -4512,9 +4512,9 @@ func (a *API) GetUserEffectiveRolesAll(ctx context.Context, id string, params *G
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetUserEffectiveRoles(ctx, id, &fdQ)
 		return frontdoor.Page[UserEffectiveRole]{Items: fdV.Roles, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -4541,9 +4541,9 @@ func (a *API) GetUserRoleSourceGroupsAll(ctx context.Context, id string, params 
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetUserRoleSourceGroups(ctx, id, &fdQ)
 		return frontdoor.Page[Group]{Items: fdV.Groups, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -4579,7 +4579,7 @@ func (a *API) GetFederatedConnectionsTokensetsAll(ctx context.Context, id string
 	})
 }
 
-// DeleteFederatedConnectionsTokensetsByTokensetId sends DELETE /users/{id}/federated-connections-tokensets/{tokenset_id}: Deletes a tokenset for federated connections by id..
+// DeleteFederatedConnectionsTokensetsByTokensetId sends DELETE /users/{id}/federated-connections-tokensets/{tokenset_id}: Deletes a tokenset for federated connections by id.
 func (a *API) DeleteFederatedConnectionsTokensetsByTokensetId(ctx context.Context, id string, tokensetId string) error {
 	return frontdoor.NoContent(a.raw.DeleteFederatedConnectionsTokensetsByTokensetId(ctx, id, tokensetId))
 }
@@ -4610,7 +4610,7 @@ func (a *API) GetUserGroupsCheckpoint(ctx context.Context, id string, params *Ge
 	fdP.Page = nil
 	fdP.PerPage = nil
 	if fdP.Take == nil {
-		fdP.Take = new(int(50))
+		fdP.Take = new(50)
 	}
 	fdV, err := frontdoor.JSON[GetUserGroupsPaginatedResponseContent](a.raw.GetUserGroups(ctx, id, &fdP))
 	return frontdoor.Page[UserGroupsResponseSchema]{Items: fdV.Groups, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
@@ -4632,9 +4632,9 @@ func (a *API) GetUserGroupsAll(ctx context.Context, id string, params *GetUserGr
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		return a.GetUserGroupsCheckpoint(ctx, id, &fdQ)
 	})
 }
@@ -4702,8 +4702,8 @@ func (a *API) GetUserOrganizationsAll(ctx context.Context, id string, params *Ge
 	}
 	return frontdoor.PagePerPage(ctx, "GET /users/{id}/organizations", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Organization], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetUserOrganizationsWithTotals(ctx, id, &fdQ)
 	})
 }
@@ -4746,8 +4746,8 @@ func (a *API) GetPermissionsAll(ctx context.Context, id string, params *GetPermi
 	}
 	return frontdoor.PagePerPage(ctx, "GET /users/{id}/permissions", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[UserPermissionSchema], error) {
 		fdQ := fdP
-		fdQ.Page = new(int(page))
-		fdQ.PerPage = new(int(perPage))
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
 		return a.GetPermissionsWithTotals(ctx, id, &fdQ)
 	})
 }
@@ -4813,9 +4813,9 @@ func (a *API) GetRefreshTokensForUserAll(ctx context.Context, userId string, par
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetRefreshTokensForUser(ctx, userId, &fdQ)
 		return frontdoor.Page[RefreshTokenResponseContent]{Items: frontdoor.Items(fdV.Tokens), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -4847,9 +4847,9 @@ func (a *API) GetSessionsForUserAll(ctx context.Context, userId string, params *
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetSessionsForUser(ctx, userId, &fdQ)
 		return frontdoor.Page[SessionResponseContent]{Items: frontdoor.Items(fdV.Sessions), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
@@ -4860,7 +4860,7 @@ func (a *API) DeleteSessionsForUser(ctx context.Context, userId string) error {
 	return frontdoor.NoContent(a.raw.DeleteSessionsForUser(ctx, userId))
 }
 
-// GetVcTemplates sends GET /verifiable-credentials/verification/templates: List verifiable credential templates for a tenant..
+// GetVcTemplates sends GET /verifiable-credentials/verification/templates: List verifiable credential templates for a tenant.
 func (a *API) GetVcTemplates(ctx context.Context, params *GetVcTemplatesParams) (ListVerifiableCredentialTemplatesPaginatedResponseContent, error) {
 	return frontdoor.JSON[ListVerifiableCredentialTemplatesPaginatedResponseContent](a.raw.GetVcTemplates(ctx, params))
 }
@@ -4881,30 +4881,30 @@ func (a *API) GetVcTemplatesAll(ctx context.Context, params *GetVcTemplatesParam
 		fdQ := fdP
 		fdQ.From = nil
 		if from != "" {
-			fdQ.From = new(string(from))
+			fdQ.From = new(from)
 		}
-		fdQ.Take = new(int(take))
+		fdQ.Take = new(take)
 		fdV, err := a.GetVcTemplates(ctx, &fdQ)
 		return frontdoor.Page[VerifiableCredentialTemplateResponse]{Items: frontdoor.Items(fdV.Templates), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 	})
 }
 
-// PostVcTemplates sends POST /verifiable-credentials/verification/templates: Create a verifiable credential template..
+// PostVcTemplates sends POST /verifiable-credentials/verification/templates: Create a verifiable credential template.
 func (a *API) PostVcTemplates(ctx context.Context, body PostVcTemplatesJSONRequestBody) (CreateVerifiableCredentialTemplateResponseContent, error) {
 	return frontdoor.JSON[CreateVerifiableCredentialTemplateResponseContent](a.raw.PostVcTemplates(ctx, body))
 }
 
-// GetVcTemplatesById sends GET /verifiable-credentials/verification/templates/{id}: Get a verifiable credential template by ID..
+// GetVcTemplatesById sends GET /verifiable-credentials/verification/templates/{id}: Get a verifiable credential template by ID.
 func (a *API) GetVcTemplatesById(ctx context.Context, id string) (GetVerifiableCredentialTemplateResponseContent, error) {
 	return frontdoor.JSON[GetVerifiableCredentialTemplateResponseContent](a.raw.GetVcTemplatesById(ctx, id))
 }
 
-// DeleteVcTemplatesById sends DELETE /verifiable-credentials/verification/templates/{id}: Delete a verifiable credential template by ID..
+// DeleteVcTemplatesById sends DELETE /verifiable-credentials/verification/templates/{id}: Delete a verifiable credential template by ID.
 func (a *API) DeleteVcTemplatesById(ctx context.Context, id string) error {
 	return frontdoor.NoContent(a.raw.DeleteVcTemplatesById(ctx, id))
 }
 
-// PatchVcTemplatesById sends PATCH /verifiable-credentials/verification/templates/{id}: Update a verifiable credential template by ID..
+// PatchVcTemplatesById sends PATCH /verifiable-credentials/verification/templates/{id}: Update a verifiable credential template by ID.
 func (a *API) PatchVcTemplatesById(ctx context.Context, id string, body PatchVcTemplatesByIdJSONRequestBody) (UpdateVerifiableCredentialTemplateResponseContent, error) {
 	return frontdoor.JSON[UpdateVerifiableCredentialTemplateResponseContent](a.raw.PatchVcTemplatesById(ctx, id, body))
 }

@@ -54,12 +54,12 @@ func (a *API) Close() error { return a.conn.Close() }
 // not cover (request editors, raw responses).
 func (a *API) Client() *Client { return a.raw }
 
-// PutUmbracoManagementApiV11DocumentByIdValidate11 sends PUT /umbraco/management/api/v1.1/document/{id}/validate: Validates updating a document..
+// PutUmbracoManagementApiV11DocumentByIdValidate11 sends PUT /umbraco/management/api/v1.1/document/{id}/validate: Validates updating a document.
 func (a *API) PutUmbracoManagementApiV11DocumentByIdValidate11(ctx context.Context, id openapi_types.UUID, body PutUmbracoManagementApiV11DocumentByIdValidate11JSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutUmbracoManagementApiV11DocumentByIdValidate11(ctx, id, body))
 }
 
-// GetCollectionDocumentById sends GET /umbraco/management/api/v1/collection/document/{id}: Gets a document collection..
+// GetCollectionDocumentById sends GET /umbraco/management/api/v1/collection/document/{id}: Gets a document collection.
 func (a *API) GetCollectionDocumentById(ctx context.Context, id openapi_types.UUID, params *GetCollectionDocumentByIdParams) (PagedDocumentCollectionResponseModel, error) {
 	return frontdoor.JSON[PagedDocumentCollectionResponseModel](a.raw.GetCollectionDocumentById(ctx, id, params))
 }
@@ -85,7 +85,7 @@ func (a *API) GetCollectionDocumentByIdAll(ctx context.Context, id openapi_types
 	})
 }
 
-// GetCollectionMedia sends GET /umbraco/management/api/v1/collection/media: Gets a collection of media items..
+// GetCollectionMedia sends GET /umbraco/management/api/v1/collection/media: Gets a collection of media items.
 func (a *API) GetCollectionMedia(ctx context.Context, params *GetCollectionMediaParams) (PagedMediaCollectionResponseModel, error) {
 	return frontdoor.JSON[PagedMediaCollectionResponseModel](a.raw.GetCollectionMedia(ctx, params))
 }
@@ -111,7 +111,7 @@ func (a *API) GetCollectionMediaAll(ctx context.Context, params *GetCollectionMe
 	})
 }
 
-// GetCulture sends GET /umbraco/management/api/v1/culture: Gets a paginated collection of cultures available for creating languages..
+// GetCulture sends GET /umbraco/management/api/v1/culture: Gets a paginated collection of cultures available for creating languages.
 func (a *API) GetCulture(ctx context.Context, params *GetCultureParams) (PagedCultureReponseModel, error) {
 	return frontdoor.JSON[PagedCultureReponseModel](a.raw.GetCulture(ctx, params))
 }
@@ -137,14 +137,15 @@ func (a *API) GetCultureAll(ctx context.Context, params *GetCultureParams) iter.
 	})
 }
 
-// PostDataType sends POST /umbraco/management/api/v1/data-type: Creates a new data type..
+// PostDataType sends POST /umbraco/management/api/v1/data-type: Creates a new data type.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDataType(ctx context.Context, body PostDataTypeJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDataType(ctx, body))
 }
 
-// GetDataTypeBatch sends GET /umbraco/management/api/v1/data-type/batch: Gets multiple data types..
+// GetDataTypeBatch sends GET /umbraco/management/api/v1/data-type/batch: Gets multiple data types.
 func (a *API) GetDataTypeBatch(ctx context.Context, params *GetDataTypeBatchParams) (BatchResponseModelDataTypeResponseModel, error) {
 	return frontdoor.JSON[BatchResponseModelDataTypeResponseModel](a.raw.GetDataTypeBatch(ctx, params))
 }
@@ -159,29 +160,30 @@ func (a *API) GetDataTypeBatchAll(ctx context.Context, params *GetDataTypeBatchP
 	})
 }
 
-// GetDataTypeConfiguration sends GET /umbraco/management/api/v1/data-type/configuration: Gets the data type configuration..
+// GetDataTypeConfiguration sends GET /umbraco/management/api/v1/data-type/configuration: Gets the data type configuration.
 func (a *API) GetDataTypeConfiguration(ctx context.Context) (DatatypeConfigurationResponseModel, error) {
 	return frontdoor.JSON[DatatypeConfigurationResponseModel](a.raw.GetDataTypeConfiguration(ctx))
 }
 
-// PostDataTypeFolder sends POST /umbraco/management/api/v1/data-type/folder: Creates a data type folder..
+// PostDataTypeFolder sends POST /umbraco/management/api/v1/data-type/folder: Creates a data type folder.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDataTypeFolder(ctx context.Context, body PostDataTypeFolderJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDataTypeFolder(ctx, body))
 }
 
-// GetDataTypeFolderById sends GET /umbraco/management/api/v1/data-type/folder/{id}: Gets a data type folder..
+// GetDataTypeFolderById sends GET /umbraco/management/api/v1/data-type/folder/{id}: Gets a data type folder.
 func (a *API) GetDataTypeFolderById(ctx context.Context, id openapi_types.UUID) (FolderResponseModel, error) {
 	return frontdoor.JSON[FolderResponseModel](a.raw.GetDataTypeFolderById(ctx, id))
 }
 
-// PutDataTypeFolderById sends PUT /umbraco/management/api/v1/data-type/folder/{id}: Updates a data type folder..
+// PutDataTypeFolderById sends PUT /umbraco/management/api/v1/data-type/folder/{id}: Updates a data type folder.
 func (a *API) PutDataTypeFolderById(ctx context.Context, id openapi_types.UUID, body PutDataTypeFolderByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDataTypeFolderById(ctx, id, body))
 }
 
-// DeleteDataTypeFolderById sends DELETE /umbraco/management/api/v1/data-type/folder/{id}: Deletes a data type folder..
+// DeleteDataTypeFolderById sends DELETE /umbraco/management/api/v1/data-type/folder/{id}: Deletes a data type folder.
 func (a *API) DeleteDataTypeFolderById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteDataTypeFolderById(ctx, id))
 }
@@ -201,39 +203,40 @@ func (a *API) GetDataTypeSchemasBatchAll(ctx context.Context, params *GetDataTyp
 	})
 }
 
-// GetDataTypeById sends GET /umbraco/management/api/v1/data-type/{id}: Gets a data type..
+// GetDataTypeById sends GET /umbraco/management/api/v1/data-type/{id}: Gets a data type.
 func (a *API) GetDataTypeById(ctx context.Context, id openapi_types.UUID) (DataTypeResponseModel, error) {
 	return frontdoor.JSON[DataTypeResponseModel](a.raw.GetDataTypeById(ctx, id))
 }
 
-// PutDataTypeById sends PUT /umbraco/management/api/v1/data-type/{id}: Updates a data type..
+// PutDataTypeById sends PUT /umbraco/management/api/v1/data-type/{id}: Updates a data type.
 func (a *API) PutDataTypeById(ctx context.Context, id openapi_types.UUID, body PutDataTypeByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDataTypeById(ctx, id, body))
 }
 
-// DeleteDataTypeById sends DELETE /umbraco/management/api/v1/data-type/{id}: Deletes a data type..
+// DeleteDataTypeById sends DELETE /umbraco/management/api/v1/data-type/{id}: Deletes a data type.
 func (a *API) DeleteDataTypeById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteDataTypeById(ctx, id))
 }
 
-// PostDataTypeByIdCopy sends POST /umbraco/management/api/v1/data-type/{id}/copy: Copies a data type..
+// PostDataTypeByIdCopy sends POST /umbraco/management/api/v1/data-type/{id}/copy: Copies a data type.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDataTypeByIdCopy(ctx context.Context, id openapi_types.UUID, body PostDataTypeByIdCopyJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDataTypeByIdCopy(ctx, id, body))
 }
 
-// GetDataTypeByIdIsUsed sends GET /umbraco/management/api/v1/data-type/{id}/is-used: Checks if a data type is used..
+// GetDataTypeByIdIsUsed sends GET /umbraco/management/api/v1/data-type/{id}/is-used: Checks if a data type is used.
 func (a *API) GetDataTypeByIdIsUsed(ctx context.Context, id openapi_types.UUID) (bool, error) {
 	return frontdoor.JSON[bool](a.raw.GetDataTypeByIdIsUsed(ctx, id))
 }
 
-// PutDataTypeByIdMove sends PUT /umbraco/management/api/v1/data-type/{id}/move: Moves a data type..
+// PutDataTypeByIdMove sends PUT /umbraco/management/api/v1/data-type/{id}/move: Moves a data type.
 func (a *API) PutDataTypeByIdMove(ctx context.Context, id openapi_types.UUID, body PutDataTypeByIdMoveJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDataTypeByIdMove(ctx, id, body))
 }
 
-// GetDataTypeByIdReferencedBy sends GET /umbraco/management/api/v1/data-type/{id}/referenced-by: Gets a paged collection of entities that are referenced by a data type..
+// GetDataTypeByIdReferencedBy sends GET /umbraco/management/api/v1/data-type/{id}/referenced-by: Gets a paged collection of entities that are referenced by a data type.
 func (a *API) GetDataTypeByIdReferencedBy(ctx context.Context, id openapi_types.UUID, params *GetDataTypeByIdReferencedByParams) (PagedIReferenceResponseModel, error) {
 	return frontdoor.JSON[PagedIReferenceResponseModel](a.raw.GetDataTypeByIdReferencedBy(ctx, id, params))
 }
@@ -264,7 +267,7 @@ func (a *API) GetDataTypeByIdSchema(ctx context.Context, id openapi_types.UUID) 
 	return frontdoor.JSON[DataTypeSchemaResponseModel](a.raw.GetDataTypeByIdSchema(ctx, id))
 }
 
-// GetDictionary sends GET /umbraco/management/api/v1/dictionary: Gets a paginated collection of dictionary items..
+// GetDictionary sends GET /umbraco/management/api/v1/dictionary: Gets a paginated collection of dictionary items.
 func (a *API) GetDictionary(ctx context.Context, params *GetDictionaryParams) (PagedDictionaryOverviewResponseModel, error) {
 	return frontdoor.JSON[PagedDictionaryOverviewResponseModel](a.raw.GetDictionary(ctx, params))
 }
@@ -290,104 +293,110 @@ func (a *API) GetDictionaryAll(ctx context.Context, params *GetDictionaryParams)
 	})
 }
 
-// PostDictionary sends POST /umbraco/management/api/v1/dictionary: Creates a new dictionary..
+// PostDictionary sends POST /umbraco/management/api/v1/dictionary: Creates a new dictionary.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDictionary(ctx context.Context, body PostDictionaryJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDictionary(ctx, body))
 }
 
-// PostDictionaryImport sends POST /umbraco/management/api/v1/dictionary/import: Imports a dictionary..
+// PostDictionaryImport sends POST /umbraco/management/api/v1/dictionary/import: Imports a dictionary.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDictionaryImport(ctx context.Context, body PostDictionaryImportJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDictionaryImport(ctx, body))
 }
 
-// GetDictionaryById sends GET /umbraco/management/api/v1/dictionary/{id}: Gets a dictionary..
+// GetDictionaryById sends GET /umbraco/management/api/v1/dictionary/{id}: Gets a dictionary.
 func (a *API) GetDictionaryById(ctx context.Context, id openapi_types.UUID) (DictionaryItemResponseModel, error) {
 	return frontdoor.JSON[DictionaryItemResponseModel](a.raw.GetDictionaryById(ctx, id))
 }
 
-// PutDictionaryById sends PUT /umbraco/management/api/v1/dictionary/{id}: Updates a dictionary..
+// PutDictionaryById sends PUT /umbraco/management/api/v1/dictionary/{id}: Updates a dictionary.
 func (a *API) PutDictionaryById(ctx context.Context, id openapi_types.UUID, body PutDictionaryByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDictionaryById(ctx, id, body))
 }
 
-// DeleteDictionaryById sends DELETE /umbraco/management/api/v1/dictionary/{id}: Deletes a dictionary..
+// DeleteDictionaryById sends DELETE /umbraco/management/api/v1/dictionary/{id}: Deletes a dictionary.
 func (a *API) DeleteDictionaryById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteDictionaryById(ctx, id))
 }
 
-// GetDictionaryByIdExport sends GET /umbraco/management/api/v1/dictionary/{id}/export: Exports a dictionary..
+// GetDictionaryByIdExport sends GET /umbraco/management/api/v1/dictionary/{id}/export: Exports a dictionary.
 func (a *API) GetDictionaryByIdExport(ctx context.Context, id openapi_types.UUID, params *GetDictionaryByIdExportParams) (GetDictionaryByIdExport200JSONResponseBody, error) {
 	return frontdoor.JSON[GetDictionaryByIdExport200JSONResponseBody](a.raw.GetDictionaryByIdExport(ctx, id, params))
 }
 
-// PutDictionaryByIdMove sends PUT /umbraco/management/api/v1/dictionary/{id}/move: Moves a dictionary..
+// PutDictionaryByIdMove sends PUT /umbraco/management/api/v1/dictionary/{id}/move: Moves a dictionary.
 func (a *API) PutDictionaryByIdMove(ctx context.Context, id openapi_types.UUID, body PutDictionaryByIdMoveJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDictionaryByIdMove(ctx, id, body))
 }
 
-// PostDocument sends POST /umbraco/management/api/v1/document: Creates a new document..
+// PostDocument sends POST /umbraco/management/api/v1/document: Creates a new document.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDocument(ctx context.Context, body PostDocumentJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDocument(ctx, body))
 }
 
-// PostDocumentBlueprint sends POST /umbraco/management/api/v1/document-blueprint: Creates a new document blueprint..
+// PostDocumentBlueprint sends POST /umbraco/management/api/v1/document-blueprint: Creates a new document blueprint.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDocumentBlueprint(ctx context.Context, body PostDocumentBlueprintJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDocumentBlueprint(ctx, body))
 }
 
-// PostDocumentBlueprintFolder sends POST /umbraco/management/api/v1/document-blueprint/folder: Creates a document blueprint folder..
+// PostDocumentBlueprintFolder sends POST /umbraco/management/api/v1/document-blueprint/folder: Creates a document blueprint folder.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDocumentBlueprintFolder(ctx context.Context, body PostDocumentBlueprintFolderJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDocumentBlueprintFolder(ctx, body))
 }
 
-// GetDocumentBlueprintFolderById sends GET /umbraco/management/api/v1/document-blueprint/folder/{id}: Gets a document blueprint folder..
+// GetDocumentBlueprintFolderById sends GET /umbraco/management/api/v1/document-blueprint/folder/{id}: Gets a document blueprint folder.
 func (a *API) GetDocumentBlueprintFolderById(ctx context.Context, id openapi_types.UUID) (FolderResponseModel, error) {
 	return frontdoor.JSON[FolderResponseModel](a.raw.GetDocumentBlueprintFolderById(ctx, id))
 }
 
-// PutDocumentBlueprintFolderById sends PUT /umbraco/management/api/v1/document-blueprint/folder/{id}: Updates a document blueprint folder..
+// PutDocumentBlueprintFolderById sends PUT /umbraco/management/api/v1/document-blueprint/folder/{id}: Updates a document blueprint folder.
 func (a *API) PutDocumentBlueprintFolderById(ctx context.Context, id openapi_types.UUID, body PutDocumentBlueprintFolderByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDocumentBlueprintFolderById(ctx, id, body))
 }
 
-// DeleteDocumentBlueprintFolderById sends DELETE /umbraco/management/api/v1/document-blueprint/folder/{id}: Deletes a document blueprint folder..
+// DeleteDocumentBlueprintFolderById sends DELETE /umbraco/management/api/v1/document-blueprint/folder/{id}: Deletes a document blueprint folder.
 func (a *API) DeleteDocumentBlueprintFolderById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteDocumentBlueprintFolderById(ctx, id))
 }
 
-// PostDocumentBlueprintFromDocument sends POST /umbraco/management/api/v1/document-blueprint/from-document: Creates a document blueprint from an existing document..
+// PostDocumentBlueprintFromDocument sends POST /umbraco/management/api/v1/document-blueprint/from-document: Creates a document blueprint from an existing document.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDocumentBlueprintFromDocument(ctx context.Context, body PostDocumentBlueprintFromDocumentJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDocumentBlueprintFromDocument(ctx, body))
 }
 
-// GetDocumentBlueprintById sends GET /umbraco/management/api/v1/document-blueprint/{id}: Gets a document blueprint..
+// GetDocumentBlueprintById sends GET /umbraco/management/api/v1/document-blueprint/{id}: Gets a document blueprint.
 func (a *API) GetDocumentBlueprintById(ctx context.Context, id openapi_types.UUID) (DocumentBlueprintResponseModel, error) {
 	return frontdoor.JSON[DocumentBlueprintResponseModel](a.raw.GetDocumentBlueprintById(ctx, id))
 }
 
-// PutDocumentBlueprintById sends PUT /umbraco/management/api/v1/document-blueprint/{id}: Updates a document blueprint..
+// PutDocumentBlueprintById sends PUT /umbraco/management/api/v1/document-blueprint/{id}: Updates a document blueprint.
 func (a *API) PutDocumentBlueprintById(ctx context.Context, id openapi_types.UUID, body PutDocumentBlueprintByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDocumentBlueprintById(ctx, id, body))
 }
 
-// DeleteDocumentBlueprintById sends DELETE /umbraco/management/api/v1/document-blueprint/{id}: Deletes a document blueprint..
+// DeleteDocumentBlueprintById sends DELETE /umbraco/management/api/v1/document-blueprint/{id}: Deletes a document blueprint.
 func (a *API) DeleteDocumentBlueprintById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteDocumentBlueprintById(ctx, id))
 }
 
-// GetDocumentBlueprintByIdAuditLog sends GET /umbraco/management/api/v1/document-blueprint/{id}/audit-log: Gets the audit log for a document blueprint..
+// GetDocumentBlueprintByIdAuditLog sends GET /umbraco/management/api/v1/document-blueprint/{id}/audit-log: Gets the audit log for a document blueprint.
 func (a *API) GetDocumentBlueprintByIdAuditLog(ctx context.Context, id openapi_types.UUID, params *GetDocumentBlueprintByIdAuditLogParams) (PagedAuditLogResponseModel, error) {
 	return frontdoor.JSON[PagedAuditLogResponseModel](a.raw.GetDocumentBlueprintByIdAuditLog(ctx, id, params))
 }
@@ -413,24 +422,25 @@ func (a *API) GetDocumentBlueprintByIdAuditLogAll(ctx context.Context, id openap
 	})
 }
 
-// PutDocumentBlueprintByIdMove sends PUT /umbraco/management/api/v1/document-blueprint/{id}/move: Moves a document blueprint..
+// PutDocumentBlueprintByIdMove sends PUT /umbraco/management/api/v1/document-blueprint/{id}/move: Moves a document blueprint.
 func (a *API) PutDocumentBlueprintByIdMove(ctx context.Context, id openapi_types.UUID, body PutDocumentBlueprintByIdMoveJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDocumentBlueprintByIdMove(ctx, id, body))
 }
 
-// GetDocumentBlueprintByIdScaffold sends GET /umbraco/management/api/v1/document-blueprint/{id}/scaffold: Scaffolds a document blueprint..
+// GetDocumentBlueprintByIdScaffold sends GET /umbraco/management/api/v1/document-blueprint/{id}/scaffold: Scaffolds a document blueprint.
 func (a *API) GetDocumentBlueprintByIdScaffold(ctx context.Context, id openapi_types.UUID) (DocumentBlueprintResponseModel, error) {
 	return frontdoor.JSON[DocumentBlueprintResponseModel](a.raw.GetDocumentBlueprintByIdScaffold(ctx, id))
 }
 
-// PostDocumentType sends POST /umbraco/management/api/v1/document-type: Creates a new document type..
+// PostDocumentType sends POST /umbraco/management/api/v1/document-type: Creates a new document type.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDocumentType(ctx context.Context, body PostDocumentTypeJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDocumentType(ctx, body))
 }
 
-// GetDocumentTypeAllowedAtRoot sends GET /umbraco/management/api/v1/document-type/allowed-at-root: Gets document types allowed at root..
+// GetDocumentTypeAllowedAtRoot sends GET /umbraco/management/api/v1/document-type/allowed-at-root: Gets document types allowed at root.
 func (a *API) GetDocumentTypeAllowedAtRoot(ctx context.Context, params *GetDocumentTypeAllowedAtRootParams) (PagedAllowedDocumentTypeModel, error) {
 	return frontdoor.JSON[PagedAllowedDocumentTypeModel](a.raw.GetDocumentTypeAllowedAtRoot(ctx, params))
 }
@@ -456,12 +466,12 @@ func (a *API) GetDocumentTypeAllowedAtRootAll(ctx context.Context, params *GetDo
 	})
 }
 
-// PostDocumentTypeAvailableCompositions sends POST /umbraco/management/api/v1/document-type/available-compositions: Gets available compositions..
+// PostDocumentTypeAvailableCompositions sends POST /umbraco/management/api/v1/document-type/available-compositions: Gets available compositions.
 func (a *API) PostDocumentTypeAvailableCompositions(ctx context.Context, body PostDocumentTypeAvailableCompositionsJSONRequestBody) ([]AvailableDocumentTypeCompositionResponseModel, error) {
 	return frontdoor.JSON[[]AvailableDocumentTypeCompositionResponseModel](a.raw.PostDocumentTypeAvailableCompositions(ctx, body))
 }
 
-// GetDocumentTypeBatch sends GET /umbraco/management/api/v1/document-type/batch: Gets multiple document types..
+// GetDocumentTypeBatch sends GET /umbraco/management/api/v1/document-type/batch: Gets multiple document types.
 func (a *API) GetDocumentTypeBatch(ctx context.Context, params *GetDocumentTypeBatchParams) (BatchResponseModelDocumentTypeResponseModel, error) {
 	return frontdoor.JSON[BatchResponseModelDocumentTypeResponseModel](a.raw.GetDocumentTypeBatch(ctx, params))
 }
@@ -476,56 +486,58 @@ func (a *API) GetDocumentTypeBatchAll(ctx context.Context, params *GetDocumentTy
 	})
 }
 
-// GetDocumentTypeConfiguration sends GET /umbraco/management/api/v1/document-type/configuration: Gets the document type configuration..
+// GetDocumentTypeConfiguration sends GET /umbraco/management/api/v1/document-type/configuration: Gets the document type configuration.
 func (a *API) GetDocumentTypeConfiguration(ctx context.Context) (DocumentTypeConfigurationResponseModel, error) {
 	return frontdoor.JSON[DocumentTypeConfigurationResponseModel](a.raw.GetDocumentTypeConfiguration(ctx))
 }
 
-// PostDocumentTypeFolder sends POST /umbraco/management/api/v1/document-type/folder: Creates a document type folder..
+// PostDocumentTypeFolder sends POST /umbraco/management/api/v1/document-type/folder: Creates a document type folder.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDocumentTypeFolder(ctx context.Context, body PostDocumentTypeFolderJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDocumentTypeFolder(ctx, body))
 }
 
-// GetDocumentTypeFolderById sends GET /umbraco/management/api/v1/document-type/folder/{id}: Gets a document type folder..
+// GetDocumentTypeFolderById sends GET /umbraco/management/api/v1/document-type/folder/{id}: Gets a document type folder.
 func (a *API) GetDocumentTypeFolderById(ctx context.Context, id openapi_types.UUID) (FolderResponseModel, error) {
 	return frontdoor.JSON[FolderResponseModel](a.raw.GetDocumentTypeFolderById(ctx, id))
 }
 
-// PutDocumentTypeFolderById sends PUT /umbraco/management/api/v1/document-type/folder/{id}: Updates a document type folder..
+// PutDocumentTypeFolderById sends PUT /umbraco/management/api/v1/document-type/folder/{id}: Updates a document type folder.
 func (a *API) PutDocumentTypeFolderById(ctx context.Context, id openapi_types.UUID, body PutDocumentTypeFolderByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDocumentTypeFolderById(ctx, id, body))
 }
 
-// DeleteDocumentTypeFolderById sends DELETE /umbraco/management/api/v1/document-type/folder/{id}: Deletes a document type folder..
+// DeleteDocumentTypeFolderById sends DELETE /umbraco/management/api/v1/document-type/folder/{id}: Deletes a document type folder.
 func (a *API) DeleteDocumentTypeFolderById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteDocumentTypeFolderById(ctx, id))
 }
 
-// PostDocumentTypeImport sends POST /umbraco/management/api/v1/document-type/import: Imports a document type..
+// PostDocumentTypeImport sends POST /umbraco/management/api/v1/document-type/import: Imports a document type.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDocumentTypeImport(ctx context.Context, body PostDocumentTypeImportJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDocumentTypeImport(ctx, body))
 }
 
-// GetDocumentTypeById sends GET /umbraco/management/api/v1/document-type/{id}: Gets a document type..
+// GetDocumentTypeById sends GET /umbraco/management/api/v1/document-type/{id}: Gets a document type.
 func (a *API) GetDocumentTypeById(ctx context.Context, id openapi_types.UUID) (DocumentTypeResponseModel, error) {
 	return frontdoor.JSON[DocumentTypeResponseModel](a.raw.GetDocumentTypeById(ctx, id))
 }
 
-// PutDocumentTypeById sends PUT /umbraco/management/api/v1/document-type/{id}: Updates a document type..
+// PutDocumentTypeById sends PUT /umbraco/management/api/v1/document-type/{id}: Updates a document type.
 func (a *API) PutDocumentTypeById(ctx context.Context, id openapi_types.UUID, body PutDocumentTypeByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDocumentTypeById(ctx, id, body))
 }
 
-// DeleteDocumentTypeById sends DELETE /umbraco/management/api/v1/document-type/{id}: Deletes a document type..
+// DeleteDocumentTypeById sends DELETE /umbraco/management/api/v1/document-type/{id}: Deletes a document type.
 func (a *API) DeleteDocumentTypeById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteDocumentTypeById(ctx, id))
 }
 
-// GetDocumentTypeByIdAllowedChildren sends GET /umbraco/management/api/v1/document-type/{id}/allowed-children: Gets allowed child document types..
+// GetDocumentTypeByIdAllowedChildren sends GET /umbraco/management/api/v1/document-type/{id}/allowed-children: Gets allowed child document types.
 func (a *API) GetDocumentTypeByIdAllowedChildren(ctx context.Context, id openapi_types.UUID, params *GetDocumentTypeByIdAllowedChildrenParams) (PagedAllowedDocumentTypeModel, error) {
 	return frontdoor.JSON[PagedAllowedDocumentTypeModel](a.raw.GetDocumentTypeByIdAllowedChildren(ctx, id, params))
 }
@@ -551,7 +563,7 @@ func (a *API) GetDocumentTypeByIdAllowedChildrenAll(ctx context.Context, id open
 	})
 }
 
-// GetDocumentTypeByIdAllowedParents sends GET /umbraco/management/api/v1/document-type/{id}/allowed-parents: Gets allowed parent document types..
+// GetDocumentTypeByIdAllowedParents sends GET /umbraco/management/api/v1/document-type/{id}/allowed-parents: Gets allowed parent document types.
 func (a *API) GetDocumentTypeByIdAllowedParents(ctx context.Context, id openapi_types.UUID) (DocumentTypeAllowedParentsResponseModel, error) {
 	return frontdoor.JSON[DocumentTypeAllowedParentsResponseModel](a.raw.GetDocumentTypeByIdAllowedParents(ctx, id))
 }
@@ -566,7 +578,7 @@ func (a *API) GetDocumentTypeByIdAllowedParentsAll(ctx context.Context, id opena
 	})
 }
 
-// GetDocumentTypeByIdBlueprint sends GET /umbraco/management/api/v1/document-type/{id}/blueprint: Gets document blueprints for a document type..
+// GetDocumentTypeByIdBlueprint sends GET /umbraco/management/api/v1/document-type/{id}/blueprint: Gets document blueprints for a document type.
 func (a *API) GetDocumentTypeByIdBlueprint(ctx context.Context, id openapi_types.UUID, params *GetDocumentTypeByIdBlueprintParams) (PagedDocumentTypeBlueprintItemResponseModel, error) {
 	return frontdoor.JSON[PagedDocumentTypeBlueprintItemResponseModel](a.raw.GetDocumentTypeByIdBlueprint(ctx, id, params))
 }
@@ -592,7 +604,7 @@ func (a *API) GetDocumentTypeByIdBlueprintAll(ctx context.Context, id openapi_ty
 	})
 }
 
-// GetDocumentTypeByIdCompositionReferences sends GET /umbraco/management/api/v1/document-type/{id}/composition-references: Gets composition references..
+// GetDocumentTypeByIdCompositionReferences sends GET /umbraco/management/api/v1/document-type/{id}/composition-references: Gets composition references.
 func (a *API) GetDocumentTypeByIdCompositionReferences(ctx context.Context, id openapi_types.UUID) ([]DocumentTypeCompositionResponseModel, error) {
 	return frontdoor.JSON[[]DocumentTypeCompositionResponseModel](a.raw.GetDocumentTypeByIdCompositionReferences(ctx, id))
 }
@@ -607,24 +619,25 @@ func (a *API) GetDocumentTypeByIdCompositionReferencesAll(ctx context.Context, i
 	})
 }
 
-// PostDocumentTypeByIdCopy sends POST /umbraco/management/api/v1/document-type/{id}/copy: Copies a document type..
+// PostDocumentTypeByIdCopy sends POST /umbraco/management/api/v1/document-type/{id}/copy: Copies a document type.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDocumentTypeByIdCopy(ctx context.Context, id openapi_types.UUID, body PostDocumentTypeByIdCopyJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDocumentTypeByIdCopy(ctx, id, body))
 }
 
-// GetDocumentTypeByIdExport sends GET /umbraco/management/api/v1/document-type/{id}/export: Exports a document type..
+// GetDocumentTypeByIdExport sends GET /umbraco/management/api/v1/document-type/{id}/export: Exports a document type.
 func (a *API) GetDocumentTypeByIdExport(ctx context.Context, id openapi_types.UUID) (GetDocumentTypeByIdExport200JSONResponseBody, error) {
 	return frontdoor.JSON[GetDocumentTypeByIdExport200JSONResponseBody](a.raw.GetDocumentTypeByIdExport(ctx, id))
 }
 
-// PutDocumentTypeByIdImport sends PUT /umbraco/management/api/v1/document-type/{id}/import: Imports a document type..
+// PutDocumentTypeByIdImport sends PUT /umbraco/management/api/v1/document-type/{id}/import: Imports a document type.
 func (a *API) PutDocumentTypeByIdImport(ctx context.Context, id openapi_types.UUID, body PutDocumentTypeByIdImportJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDocumentTypeByIdImport(ctx, id, body))
 }
 
-// PutDocumentTypeByIdMove sends PUT /umbraco/management/api/v1/document-type/{id}/move: Moves a document type..
+// PutDocumentTypeByIdMove sends PUT /umbraco/management/api/v1/document-type/{id}/move: Moves a document type.
 func (a *API) PutDocumentTypeByIdMove(ctx context.Context, id openapi_types.UUID, body PutDocumentTypeByIdMoveJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDocumentTypeByIdMove(ctx, id, body))
 }
@@ -634,14 +647,15 @@ func (a *API) GetDocumentTypeByIdSchema(ctx context.Context, id openapi_types.UU
 	return frontdoor.JSON[map[string]*JsonNode](a.raw.GetDocumentTypeByIdSchema(ctx, id))
 }
 
-// PostDocumentTypeByIdTemplate sends POST /umbraco/management/api/v1/document-type/{id}/template: Creates a template for a document type..
+// PostDocumentTypeByIdTemplate sends POST /umbraco/management/api/v1/document-type/{id}/template: Creates a template for a document type.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDocumentTypeByIdTemplate(ctx context.Context, id openapi_types.UUID, body PostDocumentTypeByIdTemplateJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDocumentTypeByIdTemplate(ctx, id, body))
 }
 
-// GetDocumentVersion sends GET /umbraco/management/api/v1/document-version: Gets a paginated collection of versions for a specific document..
+// GetDocumentVersion sends GET /umbraco/management/api/v1/document-version: Gets a paginated collection of versions for a specific document.
 func (a *API) GetDocumentVersion(ctx context.Context, params *GetDocumentVersionParams) (PagedDocumentVersionItemResponseModel, error) {
 	return frontdoor.JSON[PagedDocumentVersionItemResponseModel](a.raw.GetDocumentVersion(ctx, params))
 }
@@ -667,22 +681,22 @@ func (a *API) GetDocumentVersionAll(ctx context.Context, params *GetDocumentVers
 	})
 }
 
-// GetDocumentVersionById sends GET /umbraco/management/api/v1/document-version/{id}: Gets a specific document version..
+// GetDocumentVersionById sends GET /umbraco/management/api/v1/document-version/{id}: Gets a specific document version.
 func (a *API) GetDocumentVersionById(ctx context.Context, id openapi_types.UUID) (DocumentVersionResponseModel, error) {
 	return frontdoor.JSON[DocumentVersionResponseModel](a.raw.GetDocumentVersionById(ctx, id))
 }
 
-// PutDocumentVersionByIdPreventCleanup sends PUT /umbraco/management/api/v1/document-version/{id}/prevent-cleanup: Sets the prevent clean up status for a document version..
+// PutDocumentVersionByIdPreventCleanup sends PUT /umbraco/management/api/v1/document-version/{id}/prevent-cleanup: Sets the prevent clean up status for a document version.
 func (a *API) PutDocumentVersionByIdPreventCleanup(ctx context.Context, id openapi_types.UUID, params *PutDocumentVersionByIdPreventCleanupParams) error {
 	return frontdoor.NoContent(a.raw.PutDocumentVersionByIdPreventCleanup(ctx, id, params))
 }
 
-// PostDocumentVersionByIdRollback sends POST /umbraco/management/api/v1/document-version/{id}/rollback: Rolls back a document to a specific version..
+// PostDocumentVersionByIdRollback sends POST /umbraco/management/api/v1/document-version/{id}/rollback: Rolls back a document to a specific version.
 func (a *API) PostDocumentVersionByIdRollback(ctx context.Context, id openapi_types.UUID, params *PostDocumentVersionByIdRollbackParams) error {
 	return frontdoor.NoContent(a.raw.PostDocumentVersionByIdRollback(ctx, id, params))
 }
 
-// GetDocumentAreReferenced sends GET /umbraco/management/api/v1/document/are-referenced: Gets a collection of items that reference documents..
+// GetDocumentAreReferenced sends GET /umbraco/management/api/v1/document/are-referenced: Gets a collection of items that reference documents.
 func (a *API) GetDocumentAreReferenced(ctx context.Context, params *GetDocumentAreReferencedParams) (PagedReferenceByIdModel, error) {
 	return frontdoor.JSON[PagedReferenceByIdModel](a.raw.GetDocumentAreReferenced(ctx, params))
 }
@@ -708,17 +722,17 @@ func (a *API) GetDocumentAreReferencedAll(ctx context.Context, params *GetDocume
 	})
 }
 
-// GetDocumentConfiguration sends GET /umbraco/management/api/v1/document/configuration: Gets the document configuration..
+// GetDocumentConfiguration sends GET /umbraco/management/api/v1/document/configuration: Gets the document configuration.
 func (a *API) GetDocumentConfiguration(ctx context.Context) (DocumentConfigurationResponseModel, error) {
 	return frontdoor.JSON[DocumentConfigurationResponseModel](a.raw.GetDocumentConfiguration(ctx))
 }
 
-// PutDocumentSort sends PUT /umbraco/management/api/v1/document/sort: Sorts documents..
+// PutDocumentSort sends PUT /umbraco/management/api/v1/document/sort: Sorts documents.
 func (a *API) PutDocumentSort(ctx context.Context, body PutDocumentSortJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDocumentSort(ctx, body))
 }
 
-// GetDocumentUrls sends GET /umbraco/management/api/v1/document/urls: Gets URLs for a document..
+// GetDocumentUrls sends GET /umbraco/management/api/v1/document/urls: Gets URLs for a document.
 func (a *API) GetDocumentUrls(ctx context.Context, params *GetDocumentUrlsParams) ([]DocumentUrlInfoResponseModel, error) {
 	return frontdoor.JSON[[]DocumentUrlInfoResponseModel](a.raw.GetDocumentUrls(ctx, params))
 }
@@ -733,27 +747,27 @@ func (a *API) GetDocumentUrlsAll(ctx context.Context, params *GetDocumentUrlsPar
 	})
 }
 
-// PostDocumentValidate sends POST /umbraco/management/api/v1/document/validate: Validates creating a document..
+// PostDocumentValidate sends POST /umbraco/management/api/v1/document/validate: Validates creating a document.
 func (a *API) PostDocumentValidate(ctx context.Context, body PostDocumentValidateJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostDocumentValidate(ctx, body))
 }
 
-// GetDocumentById sends GET /umbraco/management/api/v1/document/{id}: Gets a document..
+// GetDocumentById sends GET /umbraco/management/api/v1/document/{id}: Gets a document.
 func (a *API) GetDocumentById(ctx context.Context, id openapi_types.UUID) (DocumentResponseModel, error) {
 	return frontdoor.JSON[DocumentResponseModel](a.raw.GetDocumentById(ctx, id))
 }
 
-// PutDocumentById sends PUT /umbraco/management/api/v1/document/{id}: Updates a document..
+// PutDocumentById sends PUT /umbraco/management/api/v1/document/{id}: Updates a document.
 func (a *API) PutDocumentById(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDocumentById(ctx, id, body))
 }
 
-// DeleteDocumentById sends DELETE /umbraco/management/api/v1/document/{id}: Deletes a document..
+// DeleteDocumentById sends DELETE /umbraco/management/api/v1/document/{id}: Deletes a document.
 func (a *API) DeleteDocumentById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteDocumentById(ctx, id))
 }
 
-// GetDocumentByIdAuditLog sends GET /umbraco/management/api/v1/document/{id}/audit-log: Gets the audit log for a document..
+// GetDocumentByIdAuditLog sends GET /umbraco/management/api/v1/document/{id}/audit-log: Gets the audit log for a document.
 func (a *API) GetDocumentByIdAuditLog(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdAuditLogParams) (PagedAuditLogResponseModel, error) {
 	return frontdoor.JSON[PagedAuditLogResponseModel](a.raw.GetDocumentByIdAuditLog(ctx, id, params))
 }
@@ -779,7 +793,7 @@ func (a *API) GetDocumentByIdAuditLogAll(ctx context.Context, id openapi_types.U
 	})
 }
 
-// GetDocumentByIdAvailableSegmentOptions sends GET /umbraco/management/api/v1/document/{id}/available-segment-options: Gets available segments..
+// GetDocumentByIdAvailableSegmentOptions sends GET /umbraco/management/api/v1/document/{id}/available-segment-options: Gets available segments.
 func (a *API) GetDocumentByIdAvailableSegmentOptions(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdAvailableSegmentOptionsParams) (PagedSegmentResponseModel, error) {
 	return frontdoor.JSON[PagedSegmentResponseModel](a.raw.GetDocumentByIdAvailableSegmentOptions(ctx, id, params))
 }
@@ -805,34 +819,35 @@ func (a *API) GetDocumentByIdAvailableSegmentOptionsAll(ctx context.Context, id 
 	})
 }
 
-// PostDocumentByIdCopy sends POST /umbraco/management/api/v1/document/{id}/copy: Copies a document..
+// PostDocumentByIdCopy sends POST /umbraco/management/api/v1/document/{id}/copy: Copies a document.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDocumentByIdCopy(ctx context.Context, id openapi_types.UUID, body PostDocumentByIdCopyJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDocumentByIdCopy(ctx, id, body))
 }
 
-// GetDocumentByIdDomains sends GET /umbraco/management/api/v1/document/{id}/domains: Gets domains for a document..
+// GetDocumentByIdDomains sends GET /umbraco/management/api/v1/document/{id}/domains: Gets domains for a document.
 func (a *API) GetDocumentByIdDomains(ctx context.Context, id openapi_types.UUID) (DomainsResponseModel, error) {
 	return frontdoor.JSON[DomainsResponseModel](a.raw.GetDocumentByIdDomains(ctx, id))
 }
 
-// PutDocumentByIdDomains sends PUT /umbraco/management/api/v1/document/{id}/domains: Updates the domains for a document..
+// PutDocumentByIdDomains sends PUT /umbraco/management/api/v1/document/{id}/domains: Updates the domains for a document.
 func (a *API) PutDocumentByIdDomains(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdDomainsJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDocumentByIdDomains(ctx, id, body))
 }
 
-// PutDocumentByIdMove sends PUT /umbraco/management/api/v1/document/{id}/move: Moves a document..
+// PutDocumentByIdMove sends PUT /umbraco/management/api/v1/document/{id}/move: Moves a document.
 func (a *API) PutDocumentByIdMove(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdMoveJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDocumentByIdMove(ctx, id, body))
 }
 
-// PutDocumentByIdMoveToRecycleBin sends PUT /umbraco/management/api/v1/document/{id}/move-to-recycle-bin: Moves a document to the recycle bin..
+// PutDocumentByIdMoveToRecycleBin sends PUT /umbraco/management/api/v1/document/{id}/move-to-recycle-bin: Moves a document to the recycle bin.
 func (a *API) PutDocumentByIdMoveToRecycleBin(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.PutDocumentByIdMoveToRecycleBin(ctx, id))
 }
 
-// GetDocumentByIdNotifications sends GET /umbraco/management/api/v1/document/{id}/notifications: Gets notifications for a document..
+// GetDocumentByIdNotifications sends GET /umbraco/management/api/v1/document/{id}/notifications: Gets notifications for a document.
 func (a *API) GetDocumentByIdNotifications(ctx context.Context, id openapi_types.UUID) ([]DocumentNotificationResponseModel, error) {
 	return frontdoor.JSON[[]DocumentNotificationResponseModel](a.raw.GetDocumentByIdNotifications(ctx, id))
 }
@@ -847,7 +862,7 @@ func (a *API) GetDocumentByIdNotificationsAll(ctx context.Context, id openapi_ty
 	})
 }
 
-// PutDocumentByIdNotifications sends PUT /umbraco/management/api/v1/document/{id}/notifications: Updates notification subscriptions for a document..
+// PutDocumentByIdNotifications sends PUT /umbraco/management/api/v1/document/{id}/notifications: Updates notification subscriptions for a document.
 func (a *API) PutDocumentByIdNotifications(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdNotificationsJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDocumentByIdNotifications(ctx, id, body))
 }
@@ -857,54 +872,55 @@ func (a *API) PatchDocumentByIdPatch(ctx context.Context, id openapi_types.UUID,
 	return frontdoor.NoContent(a.raw.PatchDocumentByIdPatchWithBody(ctx, id, contentType, body))
 }
 
-// GetDocumentByIdPreviewUrl sends GET /umbraco/management/api/v1/document/{id}/preview-url: Gets the preview URL for a document..
+// GetDocumentByIdPreviewUrl sends GET /umbraco/management/api/v1/document/{id}/preview-url: Gets the preview URL for a document.
 func (a *API) GetDocumentByIdPreviewUrl(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdPreviewUrlParams) (DocumentUrlInfoModel, error) {
 	return frontdoor.JSON[DocumentUrlInfoModel](a.raw.GetDocumentByIdPreviewUrl(ctx, id, params))
 }
 
-// GetDocumentByIdPublicAccess sends GET /umbraco/management/api/v1/document/{id}/public-access: Gets public access rules for a document..
+// GetDocumentByIdPublicAccess sends GET /umbraco/management/api/v1/document/{id}/public-access: Gets public access rules for a document.
 func (a *API) GetDocumentByIdPublicAccess(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdPublicAccessParams) (PublicAccessResponseModel, error) {
 	return frontdoor.JSON[PublicAccessResponseModel](a.raw.GetDocumentByIdPublicAccess(ctx, id, params))
 }
 
-// PutDocumentByIdPublicAccess sends PUT /umbraco/management/api/v1/document/{id}/public-access: Updates public access protection for a document..
+// PutDocumentByIdPublicAccess sends PUT /umbraco/management/api/v1/document/{id}/public-access: Updates public access protection for a document.
 func (a *API) PutDocumentByIdPublicAccess(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdPublicAccessJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDocumentByIdPublicAccess(ctx, id, body))
 }
 
-// PostDocumentByIdPublicAccess sends POST /umbraco/management/api/v1/document/{id}/public-access: Creates public access rules for a document..
+// PostDocumentByIdPublicAccess sends POST /umbraco/management/api/v1/document/{id}/public-access: Creates public access rules for a document.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostDocumentByIdPublicAccess(ctx context.Context, id openapi_types.UUID, body PostDocumentByIdPublicAccessJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostDocumentByIdPublicAccess(ctx, id, body))
 }
 
-// DeleteDocumentByIdPublicAccess sends DELETE /umbraco/management/api/v1/document/{id}/public-access: Removes public access settings for a document..
+// DeleteDocumentByIdPublicAccess sends DELETE /umbraco/management/api/v1/document/{id}/public-access: Removes public access settings for a document.
 func (a *API) DeleteDocumentByIdPublicAccess(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteDocumentByIdPublicAccess(ctx, id))
 }
 
-// PutDocumentByIdPublish sends PUT /umbraco/management/api/v1/document/{id}/publish: Publishes a document..
+// PutDocumentByIdPublish sends PUT /umbraco/management/api/v1/document/{id}/publish: Publishes a document.
 func (a *API) PutDocumentByIdPublish(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdPublishJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDocumentByIdPublish(ctx, id, body))
 }
 
-// PutDocumentByIdPublishWithDescendants sends PUT /umbraco/management/api/v1/document/{id}/publish-with-descendants: Publishes a document with its descendants..
+// PutDocumentByIdPublishWithDescendants sends PUT /umbraco/management/api/v1/document/{id}/publish-with-descendants: Publishes a document with its descendants.
 func (a *API) PutDocumentByIdPublishWithDescendants(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdPublishWithDescendantsJSONRequestBody) (PublishWithDescendantsResultModel, error) {
 	return frontdoor.JSON[PublishWithDescendantsResultModel](a.raw.PutDocumentByIdPublishWithDescendants(ctx, id, body))
 }
 
-// GetDocumentByIdPublishWithDescendantsResultByTaskId sends GET /umbraco/management/api/v1/document/{id}/publish-with-descendants/result/{taskId}: Gets the result of publishing a document with descendants..
+// GetDocumentByIdPublishWithDescendantsResultByTaskId sends GET /umbraco/management/api/v1/document/{id}/publish-with-descendants/result/{taskId}: Gets the result of publishing a document with descendants.
 func (a *API) GetDocumentByIdPublishWithDescendantsResultByTaskId(ctx context.Context, id openapi_types.UUID, taskId openapi_types.UUID) (PublishWithDescendantsResultModel, error) {
 	return frontdoor.JSON[PublishWithDescendantsResultModel](a.raw.GetDocumentByIdPublishWithDescendantsResultByTaskId(ctx, id, taskId))
 }
 
-// GetDocumentByIdPublished sends GET /umbraco/management/api/v1/document/{id}/published: Gets a document..
+// GetDocumentByIdPublished sends GET /umbraco/management/api/v1/document/{id}/published: Gets a document.
 func (a *API) GetDocumentByIdPublished(ctx context.Context, id openapi_types.UUID) (PublishedDocumentResponseModel, error) {
 	return frontdoor.JSON[PublishedDocumentResponseModel](a.raw.GetDocumentByIdPublished(ctx, id))
 }
 
-// GetDocumentByIdReferencedBy sends GET /umbraco/management/api/v1/document/{id}/referenced-by: Gets a collection of items that reference documents..
+// GetDocumentByIdReferencedBy sends GET /umbraco/management/api/v1/document/{id}/referenced-by: Gets a collection of items that reference documents.
 func (a *API) GetDocumentByIdReferencedBy(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdReferencedByParams) (PagedIReferenceResponseModel, error) {
 	return frontdoor.JSON[PagedIReferenceResponseModel](a.raw.GetDocumentByIdReferencedBy(ctx, id, params))
 }
@@ -930,7 +946,7 @@ func (a *API) GetDocumentByIdReferencedByAll(ctx context.Context, id openapi_typ
 	})
 }
 
-// GetDocumentByIdReferencedDescendants sends GET /umbraco/management/api/v1/document/{id}/referenced-descendants: Gets document descendants that are referenced..
+// GetDocumentByIdReferencedDescendants sends GET /umbraco/management/api/v1/document/{id}/referenced-descendants: Gets document descendants that are referenced.
 func (a *API) GetDocumentByIdReferencedDescendants(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdReferencedDescendantsParams) (PagedReferenceByIdModel, error) {
 	return frontdoor.JSON[PagedReferenceByIdModel](a.raw.GetDocumentByIdReferencedDescendants(ctx, id, params))
 }
@@ -956,17 +972,17 @@ func (a *API) GetDocumentByIdReferencedDescendantsAll(ctx context.Context, id op
 	})
 }
 
-// PutDocumentByIdUnpublish sends PUT /umbraco/management/api/v1/document/{id}/unpublish: Unpublishes a document..
+// PutDocumentByIdUnpublish sends PUT /umbraco/management/api/v1/document/{id}/unpublish: Unpublishes a document.
 func (a *API) PutDocumentByIdUnpublish(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdUnpublishJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutDocumentByIdUnpublish(ctx, id, body))
 }
 
-// PostDynamicRootQuery sends POST /umbraco/management/api/v1/dynamic-root/query: Gets dynamic roots..
+// PostDynamicRootQuery sends POST /umbraco/management/api/v1/dynamic-root/query: Gets dynamic roots.
 func (a *API) PostDynamicRootQuery(ctx context.Context, body PostDynamicRootQueryJSONRequestBody) (DynamicRootResponseModel, error) {
 	return frontdoor.JSON[DynamicRootResponseModel](a.raw.PostDynamicRootQuery(ctx, body))
 }
 
-// GetDynamicRootSteps sends GET /umbraco/management/api/v1/dynamic-root/steps: Gets dynamic root query steps..
+// GetDynamicRootSteps sends GET /umbraco/management/api/v1/dynamic-root/steps: Gets dynamic root query steps.
 func (a *API) GetDynamicRootSteps(ctx context.Context) ([]string, error) {
 	return frontdoor.JSON[[]string](a.raw.GetDynamicRootSteps(ctx))
 }
@@ -981,7 +997,7 @@ func (a *API) GetDynamicRootStepsAll(ctx context.Context) iter.Seq2[string, erro
 	})
 }
 
-// GetFilterDataType sends GET /umbraco/management/api/v1/filter/data-type: Gets a filtered collection of data types..
+// GetFilterDataType sends GET /umbraco/management/api/v1/filter/data-type: Gets a filtered collection of data types.
 func (a *API) GetFilterDataType(ctx context.Context, params *GetFilterDataTypeParams) (PagedDataTypeItemResponseModel, error) {
 	return frontdoor.JSON[PagedDataTypeItemResponseModel](a.raw.GetFilterDataType(ctx, params))
 }
@@ -1007,7 +1023,7 @@ func (a *API) GetFilterDataTypeAll(ctx context.Context, params *GetFilterDataTyp
 	})
 }
 
-// GetFilterMember sends GET /umbraco/management/api/v1/filter/member: Gets a filtered collection of members..
+// GetFilterMember sends GET /umbraco/management/api/v1/filter/member: Gets a filtered collection of members.
 func (a *API) GetFilterMember(ctx context.Context, params *GetFilterMemberParams) (PagedMemberResponseModel, error) {
 	return frontdoor.JSON[PagedMemberResponseModel](a.raw.GetFilterMember(ctx, params))
 }
@@ -1033,7 +1049,7 @@ func (a *API) GetFilterMemberAll(ctx context.Context, params *GetFilterMemberPar
 	})
 }
 
-// GetFilterUser sends GET /umbraco/management/api/v1/filter/user: Gets a filtered collection of users..
+// GetFilterUser sends GET /umbraco/management/api/v1/filter/user: Gets a filtered collection of users.
 func (a *API) GetFilterUser(ctx context.Context, params *GetFilterUserParams) (PagedUserResponseModel, error) {
 	return frontdoor.JSON[PagedUserResponseModel](a.raw.GetFilterUser(ctx, params))
 }
@@ -1059,7 +1075,7 @@ func (a *API) GetFilterUserAll(ctx context.Context, params *GetFilterUserParams)
 	})
 }
 
-// GetFilterUserGroup sends GET /umbraco/management/api/v1/filter/user-group: Gets a filtered collection of user groups..
+// GetFilterUserGroup sends GET /umbraco/management/api/v1/filter/user-group: Gets a filtered collection of user groups.
 func (a *API) GetFilterUserGroup(ctx context.Context, params *GetFilterUserGroupParams) (PagedUserGroupResponseModel, error) {
 	return frontdoor.JSON[PagedUserGroupResponseModel](a.raw.GetFilterUserGroup(ctx, params))
 }
@@ -1085,7 +1101,7 @@ func (a *API) GetFilterUserGroupAll(ctx context.Context, params *GetFilterUserGr
 	})
 }
 
-// GetHealthCheckGroup sends GET /umbraco/management/api/v1/health-check-group: Gets a collection of health check groups..
+// GetHealthCheckGroup sends GET /umbraco/management/api/v1/health-check-group: Gets a collection of health check groups.
 func (a *API) GetHealthCheckGroup(ctx context.Context, params *GetHealthCheckGroupParams) (PagedHealthCheckGroupResponseModel, error) {
 	return frontdoor.JSON[PagedHealthCheckGroupResponseModel](a.raw.GetHealthCheckGroup(ctx, params))
 }
@@ -1111,22 +1127,22 @@ func (a *API) GetHealthCheckGroupAll(ctx context.Context, params *GetHealthCheck
 	})
 }
 
-// GetHealthCheckGroupByName sends GET /umbraco/management/api/v1/health-check-group/{name}: Gets a health check group by name..
+// GetHealthCheckGroupByName sends GET /umbraco/management/api/v1/health-check-group/{name}: Gets a health check group by name.
 func (a *API) GetHealthCheckGroupByName(ctx context.Context, name string) (HealthCheckGroupPresentationModel, error) {
 	return frontdoor.JSON[HealthCheckGroupPresentationModel](a.raw.GetHealthCheckGroupByName(ctx, name))
 }
 
-// PostHealthCheckGroupByNameCheck sends POST /umbraco/management/api/v1/health-check-group/{name}/check: Executes all health checks in a group..
+// PostHealthCheckGroupByNameCheck sends POST /umbraco/management/api/v1/health-check-group/{name}/check: Executes all health checks in a group.
 func (a *API) PostHealthCheckGroupByNameCheck(ctx context.Context, name string) (HealthCheckGroupWithResultResponseModel, error) {
 	return frontdoor.JSON[HealthCheckGroupWithResultResponseModel](a.raw.PostHealthCheckGroupByNameCheck(ctx, name))
 }
 
-// PostHealthCheckExecuteAction sends POST /umbraco/management/api/v1/health-check/execute-action: Executes a health check action..
+// PostHealthCheckExecuteAction sends POST /umbraco/management/api/v1/health-check/execute-action: Executes a health check action.
 func (a *API) PostHealthCheckExecuteAction(ctx context.Context, body PostHealthCheckExecuteActionJSONRequestBody) (HealthCheckResultResponseModel, error) {
 	return frontdoor.JSON[HealthCheckResultResponseModel](a.raw.PostHealthCheckExecuteAction(ctx, body))
 }
 
-// GetHelp sends GET /umbraco/management/api/v1/help: Gets help information..
+// GetHelp sends GET /umbraco/management/api/v1/help: Gets help information.
 func (a *API) GetHelp(ctx context.Context, params *GetHelpParams) (PagedHelpPageResponseModel, error) {
 	return frontdoor.JSON[PagedHelpPageResponseModel](a.raw.GetHelp(ctx, params))
 }
@@ -1152,7 +1168,7 @@ func (a *API) GetHelpAll(ctx context.Context, params *GetHelpParams) iter.Seq2[H
 	})
 }
 
-// GetImagingResizeUrls sends GET /umbraco/management/api/v1/imaging/resize/urls: Gets URLs for image resizing..
+// GetImagingResizeUrls sends GET /umbraco/management/api/v1/imaging/resize/urls: Gets URLs for image resizing.
 func (a *API) GetImagingResizeUrls(ctx context.Context, params *GetImagingResizeUrlsParams) ([]MediaUrlInfoResponseModel, error) {
 	return frontdoor.JSON[[]MediaUrlInfoResponseModel](a.raw.GetImagingResizeUrls(ctx, params))
 }
@@ -1167,12 +1183,12 @@ func (a *API) GetImagingResizeUrlsAll(ctx context.Context, params *GetImagingRes
 	})
 }
 
-// GetImportAnalyze sends GET /umbraco/management/api/v1/import/analyze: Analyzes an import file..
+// GetImportAnalyze sends GET /umbraco/management/api/v1/import/analyze: Analyzes an import file.
 func (a *API) GetImportAnalyze(ctx context.Context, params *GetImportAnalyzeParams) (EntityImportAnalysisResponseModel, error) {
 	return frontdoor.JSON[EntityImportAnalysisResponseModel](a.raw.GetImportAnalyze(ctx, params))
 }
 
-// GetIndexer sends GET /umbraco/management/api/v1/indexer: Gets a collection of indexers..
+// GetIndexer sends GET /umbraco/management/api/v1/indexer: Gets a collection of indexers.
 func (a *API) GetIndexer(ctx context.Context, params *GetIndexerParams) (PagedIndexResponseModel, error) {
 	return frontdoor.JSON[PagedIndexResponseModel](a.raw.GetIndexer(ctx, params))
 }
@@ -1198,32 +1214,32 @@ func (a *API) GetIndexerAll(ctx context.Context, params *GetIndexerParams) iter.
 	})
 }
 
-// GetIndexerByIndexName sends GET /umbraco/management/api/v1/indexer/{indexName}: Gets indexer details..
+// GetIndexerByIndexName sends GET /umbraco/management/api/v1/indexer/{indexName}: Gets indexer details.
 func (a *API) GetIndexerByIndexName(ctx context.Context, indexName string) (IndexResponseModel, error) {
 	return frontdoor.JSON[IndexResponseModel](a.raw.GetIndexerByIndexName(ctx, indexName))
 }
 
-// PostIndexerByIndexNameRebuild sends POST /umbraco/management/api/v1/indexer/{indexName}/rebuild: Rebuilds an indexer..
+// PostIndexerByIndexNameRebuild sends POST /umbraco/management/api/v1/indexer/{indexName}/rebuild: Rebuilds an indexer.
 func (a *API) PostIndexerByIndexNameRebuild(ctx context.Context, indexName string) error {
 	return frontdoor.NoContent(a.raw.PostIndexerByIndexNameRebuild(ctx, indexName))
 }
 
-// GetInstallSettings sends GET /umbraco/management/api/v1/install/settings: Gets install settings..
+// GetInstallSettings sends GET /umbraco/management/api/v1/install/settings: Gets install settings.
 func (a *API) GetInstallSettings(ctx context.Context) (InstallSettingsResponseModel, error) {
 	return frontdoor.JSON[InstallSettingsResponseModel](a.raw.GetInstallSettings(ctx))
 }
 
-// PostInstallSetup sends POST /umbraco/management/api/v1/install/setup: Performs installation setup..
+// PostInstallSetup sends POST /umbraco/management/api/v1/install/setup: Performs installation setup.
 func (a *API) PostInstallSetup(ctx context.Context, body PostInstallSetupJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostInstallSetup(ctx, body))
 }
 
-// PostInstallValidateDatabase sends POST /umbraco/management/api/v1/install/validate-database: Validates database connection..
+// PostInstallValidateDatabase sends POST /umbraco/management/api/v1/install/validate-database: Validates database connection.
 func (a *API) PostInstallValidateDatabase(ctx context.Context, body PostInstallValidateDatabaseJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostInstallValidateDatabase(ctx, body))
 }
 
-// GetItemDataType sends GET /umbraco/management/api/v1/item/data-type: Gets a collection of data type items..
+// GetItemDataType sends GET /umbraco/management/api/v1/item/data-type: Gets a collection of data type items.
 func (a *API) GetItemDataType(ctx context.Context, params *GetItemDataTypeParams) ([]DataTypeItemResponseModel, error) {
 	return frontdoor.JSON[[]DataTypeItemResponseModel](a.raw.GetItemDataType(ctx, params))
 }
@@ -1238,7 +1254,7 @@ func (a *API) GetItemDataTypeAll(ctx context.Context, params *GetItemDataTypePar
 	})
 }
 
-// GetItemDataTypeAncestors sends GET /umbraco/management/api/v1/item/data-type/ancestors: Gets ancestors for a collection of data type items..
+// GetItemDataTypeAncestors sends GET /umbraco/management/api/v1/item/data-type/ancestors: Gets ancestors for a collection of data type items.
 func (a *API) GetItemDataTypeAncestors(ctx context.Context, params *GetItemDataTypeAncestorsParams) ([]ItemAncestorsResponseModelNamedItemResponseModel, error) {
 	return frontdoor.JSON[[]ItemAncestorsResponseModelNamedItemResponseModel](a.raw.GetItemDataTypeAncestors(ctx, params))
 }
@@ -1253,7 +1269,7 @@ func (a *API) GetItemDataTypeAncestorsAll(ctx context.Context, params *GetItemDa
 	})
 }
 
-// GetItemDataTypeSearch sends GET /umbraco/management/api/v1/item/data-type/search: Searches data type items..
+// GetItemDataTypeSearch sends GET /umbraco/management/api/v1/item/data-type/search: Searches data type items.
 func (a *API) GetItemDataTypeSearch(ctx context.Context, params *GetItemDataTypeSearchParams) (PagedModelDataTypeItemResponseModel, error) {
 	return frontdoor.JSON[PagedModelDataTypeItemResponseModel](a.raw.GetItemDataTypeSearch(ctx, params))
 }
@@ -1279,7 +1295,7 @@ func (a *API) GetItemDataTypeSearchAll(ctx context.Context, params *GetItemDataT
 	})
 }
 
-// GetItemDictionary sends GET /umbraco/management/api/v1/item/dictionary: Gets a collection of dictionary items..
+// GetItemDictionary sends GET /umbraco/management/api/v1/item/dictionary: Gets a collection of dictionary items.
 func (a *API) GetItemDictionary(ctx context.Context, params *GetItemDictionaryParams) ([]DictionaryItemItemResponseModel, error) {
 	return frontdoor.JSON[[]DictionaryItemItemResponseModel](a.raw.GetItemDictionary(ctx, params))
 }
@@ -1294,7 +1310,7 @@ func (a *API) GetItemDictionaryAll(ctx context.Context, params *GetItemDictionar
 	})
 }
 
-// GetItemDocument sends GET /umbraco/management/api/v1/item/document: Gets a collection of document items..
+// GetItemDocument sends GET /umbraco/management/api/v1/item/document: Gets a collection of document items.
 func (a *API) GetItemDocument(ctx context.Context, params *GetItemDocumentParams) ([]DocumentItemResponseModel, error) {
 	return frontdoor.JSON[[]DocumentItemResponseModel](a.raw.GetItemDocument(ctx, params))
 }
@@ -1309,7 +1325,7 @@ func (a *API) GetItemDocumentAll(ctx context.Context, params *GetItemDocumentPar
 	})
 }
 
-// GetItemDocumentBlueprint sends GET /umbraco/management/api/v1/item/document-blueprint: Gets a collection of document blueprint items..
+// GetItemDocumentBlueprint sends GET /umbraco/management/api/v1/item/document-blueprint: Gets a collection of document blueprint items.
 func (a *API) GetItemDocumentBlueprint(ctx context.Context, params *GetItemDocumentBlueprintParams) ([]DocumentBlueprintItemResponseModel, error) {
 	return frontdoor.JSON[[]DocumentBlueprintItemResponseModel](a.raw.GetItemDocumentBlueprint(ctx, params))
 }
@@ -1324,7 +1340,7 @@ func (a *API) GetItemDocumentBlueprintAll(ctx context.Context, params *GetItemDo
 	})
 }
 
-// GetItemDocumentType sends GET /umbraco/management/api/v1/item/document-type: Gets a collection of document type items..
+// GetItemDocumentType sends GET /umbraco/management/api/v1/item/document-type: Gets a collection of document type items.
 func (a *API) GetItemDocumentType(ctx context.Context, params *GetItemDocumentTypeParams) ([]DocumentTypeItemResponseModel, error) {
 	return frontdoor.JSON[[]DocumentTypeItemResponseModel](a.raw.GetItemDocumentType(ctx, params))
 }
@@ -1339,7 +1355,7 @@ func (a *API) GetItemDocumentTypeAll(ctx context.Context, params *GetItemDocumen
 	})
 }
 
-// GetItemDocumentTypeAncestors sends GET /umbraco/management/api/v1/item/document-type/ancestors: Gets ancestors for a collection of document type items..
+// GetItemDocumentTypeAncestors sends GET /umbraco/management/api/v1/item/document-type/ancestors: Gets ancestors for a collection of document type items.
 func (a *API) GetItemDocumentTypeAncestors(ctx context.Context, params *GetItemDocumentTypeAncestorsParams) ([]ItemAncestorsResponseModelNamedItemResponseModel, error) {
 	return frontdoor.JSON[[]ItemAncestorsResponseModelNamedItemResponseModel](a.raw.GetItemDocumentTypeAncestors(ctx, params))
 }
@@ -1354,7 +1370,7 @@ func (a *API) GetItemDocumentTypeAncestorsAll(ctx context.Context, params *GetIt
 	})
 }
 
-// GetItemDocumentTypeSearch sends GET /umbraco/management/api/v1/item/document-type/search: Searches document type items..
+// GetItemDocumentTypeSearch sends GET /umbraco/management/api/v1/item/document-type/search: Searches document type items.
 func (a *API) GetItemDocumentTypeSearch(ctx context.Context, params *GetItemDocumentTypeSearchParams) (PagedModelDocumentTypeItemResponseModel, error) {
 	return frontdoor.JSON[PagedModelDocumentTypeItemResponseModel](a.raw.GetItemDocumentTypeSearch(ctx, params))
 }
@@ -1380,7 +1396,7 @@ func (a *API) GetItemDocumentTypeSearchAll(ctx context.Context, params *GetItemD
 	})
 }
 
-// GetItemDocumentAncestors sends GET /umbraco/management/api/v1/item/document/ancestors: Gets ancestors for a collection of document items..
+// GetItemDocumentAncestors sends GET /umbraco/management/api/v1/item/document/ancestors: Gets ancestors for a collection of document items.
 func (a *API) GetItemDocumentAncestors(ctx context.Context, params *GetItemDocumentAncestorsParams) ([]ItemAncestorsResponseModelDocumentItemResponseModel, error) {
 	return frontdoor.JSON[[]ItemAncestorsResponseModelDocumentItemResponseModel](a.raw.GetItemDocumentAncestors(ctx, params))
 }
@@ -1395,7 +1411,7 @@ func (a *API) GetItemDocumentAncestorsAll(ctx context.Context, params *GetItemDo
 	})
 }
 
-// GetItemDocumentSearch sends GET /umbraco/management/api/v1/item/document/search: Searches document items..
+// GetItemDocumentSearch sends GET /umbraco/management/api/v1/item/document/search: Searches document items.
 func (a *API) GetItemDocumentSearch(ctx context.Context, params *GetItemDocumentSearchParams) (PagedModelDocumentItemResponseModel, error) {
 	return frontdoor.JSON[PagedModelDocumentItemResponseModel](a.raw.GetItemDocumentSearch(ctx, params))
 }
@@ -1421,7 +1437,7 @@ func (a *API) GetItemDocumentSearchAll(ctx context.Context, params *GetItemDocum
 	})
 }
 
-// GetItemLanguage sends GET /umbraco/management/api/v1/item/language: Gets a collection of language items..
+// GetItemLanguage sends GET /umbraco/management/api/v1/item/language: Gets a collection of language items.
 func (a *API) GetItemLanguage(ctx context.Context, params *GetItemLanguageParams) ([]LanguageItemResponseModel, error) {
 	return frontdoor.JSON[[]LanguageItemResponseModel](a.raw.GetItemLanguage(ctx, params))
 }
@@ -1436,12 +1452,12 @@ func (a *API) GetItemLanguageAll(ctx context.Context, params *GetItemLanguagePar
 	})
 }
 
-// GetItemLanguageDefault sends GET /umbraco/management/api/v1/item/language/default: Gets the default language..
+// GetItemLanguageDefault sends GET /umbraco/management/api/v1/item/language/default: Gets the default language.
 func (a *API) GetItemLanguageDefault(ctx context.Context) (LanguageItemResponseModel, error) {
 	return frontdoor.JSON[LanguageItemResponseModel](a.raw.GetItemLanguageDefault(ctx))
 }
 
-// GetItemMedia sends GET /umbraco/management/api/v1/item/media: Gets a collection of media items..
+// GetItemMedia sends GET /umbraco/management/api/v1/item/media: Gets a collection of media items.
 func (a *API) GetItemMedia(ctx context.Context, params *GetItemMediaParams) ([]MediaItemResponseModel, error) {
 	return frontdoor.JSON[[]MediaItemResponseModel](a.raw.GetItemMedia(ctx, params))
 }
@@ -1456,7 +1472,7 @@ func (a *API) GetItemMediaAll(ctx context.Context, params *GetItemMediaParams) i
 	})
 }
 
-// GetItemMediaType sends GET /umbraco/management/api/v1/item/media-type: Gets a collection of media type items..
+// GetItemMediaType sends GET /umbraco/management/api/v1/item/media-type: Gets a collection of media type items.
 func (a *API) GetItemMediaType(ctx context.Context, params *GetItemMediaTypeParams) ([]MediaTypeItemResponseModel, error) {
 	return frontdoor.JSON[[]MediaTypeItemResponseModel](a.raw.GetItemMediaType(ctx, params))
 }
@@ -1471,7 +1487,7 @@ func (a *API) GetItemMediaTypeAll(ctx context.Context, params *GetItemMediaTypeP
 	})
 }
 
-// GetItemMediaTypeAllowed sends GET /umbraco/management/api/v1/item/media-type/allowed: Gets a collection of media type items..
+// GetItemMediaTypeAllowed sends GET /umbraco/management/api/v1/item/media-type/allowed: Gets a collection of media type items.
 func (a *API) GetItemMediaTypeAllowed(ctx context.Context, params *GetItemMediaTypeAllowedParams) (PagedModelAllowedMediaTypeItemResponseModel, error) {
 	return frontdoor.JSON[PagedModelAllowedMediaTypeItemResponseModel](a.raw.GetItemMediaTypeAllowed(ctx, params))
 }
@@ -1497,7 +1513,7 @@ func (a *API) GetItemMediaTypeAllowedAll(ctx context.Context, params *GetItemMed
 	})
 }
 
-// GetItemMediaTypeAncestors sends GET /umbraco/management/api/v1/item/media-type/ancestors: Gets ancestors for a collection of media type items..
+// GetItemMediaTypeAncestors sends GET /umbraco/management/api/v1/item/media-type/ancestors: Gets ancestors for a collection of media type items.
 func (a *API) GetItemMediaTypeAncestors(ctx context.Context, params *GetItemMediaTypeAncestorsParams) ([]ItemAncestorsResponseModelNamedItemResponseModel, error) {
 	return frontdoor.JSON[[]ItemAncestorsResponseModelNamedItemResponseModel](a.raw.GetItemMediaTypeAncestors(ctx, params))
 }
@@ -1512,7 +1528,7 @@ func (a *API) GetItemMediaTypeAncestorsAll(ctx context.Context, params *GetItemM
 	})
 }
 
-// GetItemMediaTypeFolders sends GET /umbraco/management/api/v1/item/media-type/folders: Gets a collection of media type folder items..
+// GetItemMediaTypeFolders sends GET /umbraco/management/api/v1/item/media-type/folders: Gets a collection of media type folder items.
 func (a *API) GetItemMediaTypeFolders(ctx context.Context, params *GetItemMediaTypeFoldersParams) (PagedModelMediaTypeItemResponseModel, error) {
 	return frontdoor.JSON[PagedModelMediaTypeItemResponseModel](a.raw.GetItemMediaTypeFolders(ctx, params))
 }
@@ -1538,7 +1554,7 @@ func (a *API) GetItemMediaTypeFoldersAll(ctx context.Context, params *GetItemMed
 	})
 }
 
-// GetItemMediaTypeSearch sends GET /umbraco/management/api/v1/item/media-type/search: Searches media type items..
+// GetItemMediaTypeSearch sends GET /umbraco/management/api/v1/item/media-type/search: Searches media type items.
 func (a *API) GetItemMediaTypeSearch(ctx context.Context, params *GetItemMediaTypeSearchParams) (PagedModelMediaTypeItemResponseModel, error) {
 	return frontdoor.JSON[PagedModelMediaTypeItemResponseModel](a.raw.GetItemMediaTypeSearch(ctx, params))
 }
@@ -1564,7 +1580,7 @@ func (a *API) GetItemMediaTypeSearchAll(ctx context.Context, params *GetItemMedi
 	})
 }
 
-// GetItemMediaAncestors sends GET /umbraco/management/api/v1/item/media/ancestors: Gets ancestors for a collection of media items..
+// GetItemMediaAncestors sends GET /umbraco/management/api/v1/item/media/ancestors: Gets ancestors for a collection of media items.
 func (a *API) GetItemMediaAncestors(ctx context.Context, params *GetItemMediaAncestorsParams) ([]ItemAncestorsResponseModelMediaItemResponseModel, error) {
 	return frontdoor.JSON[[]ItemAncestorsResponseModelMediaItemResponseModel](a.raw.GetItemMediaAncestors(ctx, params))
 }
@@ -1579,7 +1595,7 @@ func (a *API) GetItemMediaAncestorsAll(ctx context.Context, params *GetItemMedia
 	})
 }
 
-// GetItemMediaSearch sends GET /umbraco/management/api/v1/item/media/search: Searches media items..
+// GetItemMediaSearch sends GET /umbraco/management/api/v1/item/media/search: Searches media items.
 func (a *API) GetItemMediaSearch(ctx context.Context, params *GetItemMediaSearchParams) (PagedModelMediaItemResponseModel, error) {
 	return frontdoor.JSON[PagedModelMediaItemResponseModel](a.raw.GetItemMediaSearch(ctx, params))
 }
@@ -1605,7 +1621,7 @@ func (a *API) GetItemMediaSearchAll(ctx context.Context, params *GetItemMediaSea
 	})
 }
 
-// GetItemMember sends GET /umbraco/management/api/v1/item/member: Gets a collection of member items..
+// GetItemMember sends GET /umbraco/management/api/v1/item/member: Gets a collection of member items.
 func (a *API) GetItemMember(ctx context.Context, params *GetItemMemberParams) ([]MemberItemResponseModel, error) {
 	return frontdoor.JSON[[]MemberItemResponseModel](a.raw.GetItemMember(ctx, params))
 }
@@ -1620,7 +1636,7 @@ func (a *API) GetItemMemberAll(ctx context.Context, params *GetItemMemberParams)
 	})
 }
 
-// GetItemMemberGroup sends GET /umbraco/management/api/v1/item/member-group: Gets a collection of member group items..
+// GetItemMemberGroup sends GET /umbraco/management/api/v1/item/member-group: Gets a collection of member group items.
 func (a *API) GetItemMemberGroup(ctx context.Context, params *GetItemMemberGroupParams) ([]MemberGroupItemResponseModel, error) {
 	return frontdoor.JSON[[]MemberGroupItemResponseModel](a.raw.GetItemMemberGroup(ctx, params))
 }
@@ -1635,7 +1651,7 @@ func (a *API) GetItemMemberGroupAll(ctx context.Context, params *GetItemMemberGr
 	})
 }
 
-// GetItemMemberType sends GET /umbraco/management/api/v1/item/member-type: Gets a collection of member type items..
+// GetItemMemberType sends GET /umbraco/management/api/v1/item/member-type: Gets a collection of member type items.
 func (a *API) GetItemMemberType(ctx context.Context, params *GetItemMemberTypeParams) ([]MemberTypeItemResponseModel, error) {
 	return frontdoor.JSON[[]MemberTypeItemResponseModel](a.raw.GetItemMemberType(ctx, params))
 }
@@ -1650,7 +1666,7 @@ func (a *API) GetItemMemberTypeAll(ctx context.Context, params *GetItemMemberTyp
 	})
 }
 
-// GetItemMemberTypeAncestors sends GET /umbraco/management/api/v1/item/member-type/ancestors: Gets ancestors for a collection of member type items..
+// GetItemMemberTypeAncestors sends GET /umbraco/management/api/v1/item/member-type/ancestors: Gets ancestors for a collection of member type items.
 func (a *API) GetItemMemberTypeAncestors(ctx context.Context, params *GetItemMemberTypeAncestorsParams) ([]ItemAncestorsResponseModelNamedItemResponseModel, error) {
 	return frontdoor.JSON[[]ItemAncestorsResponseModelNamedItemResponseModel](a.raw.GetItemMemberTypeAncestors(ctx, params))
 }
@@ -1665,7 +1681,7 @@ func (a *API) GetItemMemberTypeAncestorsAll(ctx context.Context, params *GetItem
 	})
 }
 
-// GetItemMemberTypeSearch sends GET /umbraco/management/api/v1/item/member-type/search: Searches member type items..
+// GetItemMemberTypeSearch sends GET /umbraco/management/api/v1/item/member-type/search: Searches member type items.
 func (a *API) GetItemMemberTypeSearch(ctx context.Context, params *GetItemMemberTypeSearchParams) (PagedModelMemberTypeItemResponseModel, error) {
 	return frontdoor.JSON[PagedModelMemberTypeItemResponseModel](a.raw.GetItemMemberTypeSearch(ctx, params))
 }
@@ -1691,7 +1707,7 @@ func (a *API) GetItemMemberTypeSearchAll(ctx context.Context, params *GetItemMem
 	})
 }
 
-// GetItemMemberAncestors sends GET /umbraco/management/api/v1/item/member/ancestors: Gets ancestors for a collection of member items..
+// GetItemMemberAncestors sends GET /umbraco/management/api/v1/item/member/ancestors: Gets ancestors for a collection of member items.
 func (a *API) GetItemMemberAncestors(ctx context.Context, params *GetItemMemberAncestorsParams) ([]ItemAncestorsResponseModelMemberItemResponseModel, error) {
 	return frontdoor.JSON[[]ItemAncestorsResponseModelMemberItemResponseModel](a.raw.GetItemMemberAncestors(ctx, params))
 }
@@ -1706,7 +1722,7 @@ func (a *API) GetItemMemberAncestorsAll(ctx context.Context, params *GetItemMemb
 	})
 }
 
-// GetItemMemberSearch sends GET /umbraco/management/api/v1/item/member/search: Searches member items..
+// GetItemMemberSearch sends GET /umbraco/management/api/v1/item/member/search: Searches member items.
 func (a *API) GetItemMemberSearch(ctx context.Context, params *GetItemMemberSearchParams) (PagedModelMemberItemResponseModel, error) {
 	return frontdoor.JSON[PagedModelMemberItemResponseModel](a.raw.GetItemMemberSearch(ctx, params))
 }
@@ -1732,7 +1748,7 @@ func (a *API) GetItemMemberSearchAll(ctx context.Context, params *GetItemMemberS
 	})
 }
 
-// GetItemPartialView sends GET /umbraco/management/api/v1/item/partial-view: Gets a collection of partial view items..
+// GetItemPartialView sends GET /umbraco/management/api/v1/item/partial-view: Gets a collection of partial view items.
 func (a *API) GetItemPartialView(ctx context.Context, params *GetItemPartialViewParams) ([]PartialViewItemResponseModel, error) {
 	return frontdoor.JSON[[]PartialViewItemResponseModel](a.raw.GetItemPartialView(ctx, params))
 }
@@ -1747,7 +1763,7 @@ func (a *API) GetItemPartialViewAll(ctx context.Context, params *GetItemPartialV
 	})
 }
 
-// GetItemRelationType sends GET /umbraco/management/api/v1/item/relation-type: Gets a collection of relation type items..
+// GetItemRelationType sends GET /umbraco/management/api/v1/item/relation-type: Gets a collection of relation type items.
 func (a *API) GetItemRelationType(ctx context.Context, params *GetItemRelationTypeParams) ([]RelationTypeItemResponseModel, error) {
 	return frontdoor.JSON[[]RelationTypeItemResponseModel](a.raw.GetItemRelationType(ctx, params))
 }
@@ -1762,7 +1778,7 @@ func (a *API) GetItemRelationTypeAll(ctx context.Context, params *GetItemRelatio
 	})
 }
 
-// GetItemScript sends GET /umbraco/management/api/v1/item/script: Gets a collection of script items..
+// GetItemScript sends GET /umbraco/management/api/v1/item/script: Gets a collection of script items.
 func (a *API) GetItemScript(ctx context.Context, params *GetItemScriptParams) ([]ScriptItemResponseModel, error) {
 	return frontdoor.JSON[[]ScriptItemResponseModel](a.raw.GetItemScript(ctx, params))
 }
@@ -1777,7 +1793,7 @@ func (a *API) GetItemScriptAll(ctx context.Context, params *GetItemScriptParams)
 	})
 }
 
-// GetItemStaticFile sends GET /umbraco/management/api/v1/item/static-file: Gets a collection of static file items..
+// GetItemStaticFile sends GET /umbraco/management/api/v1/item/static-file: Gets a collection of static file items.
 func (a *API) GetItemStaticFile(ctx context.Context, params *GetItemStaticFileParams) ([]StaticFileItemResponseModel, error) {
 	return frontdoor.JSON[[]StaticFileItemResponseModel](a.raw.GetItemStaticFile(ctx, params))
 }
@@ -1792,7 +1808,7 @@ func (a *API) GetItemStaticFileAll(ctx context.Context, params *GetItemStaticFil
 	})
 }
 
-// GetItemStylesheet sends GET /umbraco/management/api/v1/item/stylesheet: Gets a collection of stylesheet items..
+// GetItemStylesheet sends GET /umbraco/management/api/v1/item/stylesheet: Gets a collection of stylesheet items.
 func (a *API) GetItemStylesheet(ctx context.Context, params *GetItemStylesheetParams) ([]StylesheetItemResponseModel, error) {
 	return frontdoor.JSON[[]StylesheetItemResponseModel](a.raw.GetItemStylesheet(ctx, params))
 }
@@ -1807,7 +1823,7 @@ func (a *API) GetItemStylesheetAll(ctx context.Context, params *GetItemStyleshee
 	})
 }
 
-// GetItemTemplate sends GET /umbraco/management/api/v1/item/template: Gets a collection of template items..
+// GetItemTemplate sends GET /umbraco/management/api/v1/item/template: Gets a collection of template items.
 func (a *API) GetItemTemplate(ctx context.Context, params *GetItemTemplateParams) ([]TemplateItemResponseModel, error) {
 	return frontdoor.JSON[[]TemplateItemResponseModel](a.raw.GetItemTemplate(ctx, params))
 }
@@ -1822,7 +1838,7 @@ func (a *API) GetItemTemplateAll(ctx context.Context, params *GetItemTemplatePar
 	})
 }
 
-// GetItemTemplateAncestors sends GET /umbraco/management/api/v1/item/template/ancestors: Gets ancestors for a collection of template items..
+// GetItemTemplateAncestors sends GET /umbraco/management/api/v1/item/template/ancestors: Gets ancestors for a collection of template items.
 func (a *API) GetItemTemplateAncestors(ctx context.Context, params *GetItemTemplateAncestorsParams) ([]ItemAncestorsResponseModelTemplateItemResponseModel, error) {
 	return frontdoor.JSON[[]ItemAncestorsResponseModelTemplateItemResponseModel](a.raw.GetItemTemplateAncestors(ctx, params))
 }
@@ -1837,7 +1853,7 @@ func (a *API) GetItemTemplateAncestorsAll(ctx context.Context, params *GetItemTe
 	})
 }
 
-// GetItemTemplateSearch sends GET /umbraco/management/api/v1/item/template/search: Searches template items..
+// GetItemTemplateSearch sends GET /umbraco/management/api/v1/item/template/search: Searches template items.
 func (a *API) GetItemTemplateSearch(ctx context.Context, params *GetItemTemplateSearchParams) (PagedModelTemplateItemResponseModel, error) {
 	return frontdoor.JSON[PagedModelTemplateItemResponseModel](a.raw.GetItemTemplateSearch(ctx, params))
 }
@@ -1863,7 +1879,7 @@ func (a *API) GetItemTemplateSearchAll(ctx context.Context, params *GetItemTempl
 	})
 }
 
-// GetItemUser sends GET /umbraco/management/api/v1/item/user: Gets a collection of user items..
+// GetItemUser sends GET /umbraco/management/api/v1/item/user: Gets a collection of user items.
 func (a *API) GetItemUser(ctx context.Context, params *GetItemUserParams) ([]UserItemResponseModel, error) {
 	return frontdoor.JSON[[]UserItemResponseModel](a.raw.GetItemUser(ctx, params))
 }
@@ -1878,7 +1894,7 @@ func (a *API) GetItemUserAll(ctx context.Context, params *GetItemUserParams) ite
 	})
 }
 
-// GetItemUserGroup sends GET /umbraco/management/api/v1/item/user-group: Gets a collection of user group items..
+// GetItemUserGroup sends GET /umbraco/management/api/v1/item/user-group: Gets a collection of user group items.
 func (a *API) GetItemUserGroup(ctx context.Context, params *GetItemUserGroupParams) ([]UserGroupItemResponseModel, error) {
 	return frontdoor.JSON[[]UserGroupItemResponseModel](a.raw.GetItemUserGroup(ctx, params))
 }
@@ -1893,7 +1909,7 @@ func (a *API) GetItemUserGroupAll(ctx context.Context, params *GetItemUserGroupP
 	})
 }
 
-// GetItemWebhook sends GET /umbraco/management/api/v1/item/webhook: Gets a collection of webhook items..
+// GetItemWebhook sends GET /umbraco/management/api/v1/item/webhook: Gets a collection of webhook items.
 func (a *API) GetItemWebhook(ctx context.Context, params *GetItemWebhookParams) ([]WebhookItemResponseModel, error) {
 	return frontdoor.JSON[[]WebhookItemResponseModel](a.raw.GetItemWebhook(ctx, params))
 }
@@ -1908,7 +1924,7 @@ func (a *API) GetItemWebhookAll(ctx context.Context, params *GetItemWebhookParam
 	})
 }
 
-// GetLanguage sends GET /umbraco/management/api/v1/language: Gets a paginated collection of languages..
+// GetLanguage sends GET /umbraco/management/api/v1/language: Gets a paginated collection of languages.
 func (a *API) GetLanguage(ctx context.Context, params *GetLanguageParams) (PagedLanguageResponseModel, error) {
 	return frontdoor.JSON[PagedLanguageResponseModel](a.raw.GetLanguage(ctx, params))
 }
@@ -1934,29 +1950,30 @@ func (a *API) GetLanguageAll(ctx context.Context, params *GetLanguageParams) ite
 	})
 }
 
-// PostLanguage sends POST /umbraco/management/api/v1/language: Creates a new language..
+// PostLanguage sends POST /umbraco/management/api/v1/language: Creates a new language.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostLanguage(ctx context.Context, body PostLanguageJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostLanguage(ctx, body))
 }
 
-// GetLanguageByIsoCode sends GET /umbraco/management/api/v1/language/{isoCode}: Gets a language by ISO code..
+// GetLanguageByIsoCode sends GET /umbraco/management/api/v1/language/{isoCode}: Gets a language by ISO code.
 func (a *API) GetLanguageByIsoCode(ctx context.Context, isoCode string) (LanguageResponseModel, error) {
 	return frontdoor.JSON[LanguageResponseModel](a.raw.GetLanguageByIsoCode(ctx, isoCode))
 }
 
-// PutLanguageByIsoCode sends PUT /umbraco/management/api/v1/language/{isoCode}: Updates a language..
+// PutLanguageByIsoCode sends PUT /umbraco/management/api/v1/language/{isoCode}: Updates a language.
 func (a *API) PutLanguageByIsoCode(ctx context.Context, isoCode string, body PutLanguageByIsoCodeJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutLanguageByIsoCode(ctx, isoCode, body))
 }
 
-// DeleteLanguageByIsoCode sends DELETE /umbraco/management/api/v1/language/{isoCode}: Deletes a language..
+// DeleteLanguageByIsoCode sends DELETE /umbraco/management/api/v1/language/{isoCode}: Deletes a language.
 func (a *API) DeleteLanguageByIsoCode(ctx context.Context, isoCode string) error {
 	return frontdoor.NoContent(a.raw.DeleteLanguageByIsoCode(ctx, isoCode))
 }
 
-// GetLogViewerLevel sends GET /umbraco/management/api/v1/log-viewer/level: Gets a collection of log sink levels..
+// GetLogViewerLevel sends GET /umbraco/management/api/v1/log-viewer/level: Gets a collection of log sink levels.
 func (a *API) GetLogViewerLevel(ctx context.Context, params *GetLogViewerLevelParams) (PagedLoggerResponseModel, error) {
 	return frontdoor.JSON[PagedLoggerResponseModel](a.raw.GetLogViewerLevel(ctx, params))
 }
@@ -1982,12 +1999,12 @@ func (a *API) GetLogViewerLevelAll(ctx context.Context, params *GetLogViewerLeve
 	})
 }
 
-// GetLogViewerLevelCount sends GET /umbraco/management/api/v1/log-viewer/level-count: Gets log level counts..
+// GetLogViewerLevelCount sends GET /umbraco/management/api/v1/log-viewer/level-count: Gets log level counts.
 func (a *API) GetLogViewerLevelCount(ctx context.Context, params *GetLogViewerLevelCountParams) (LogLevelCountsReponseModel, error) {
 	return frontdoor.JSON[LogLevelCountsReponseModel](a.raw.GetLogViewerLevelCount(ctx, params))
 }
 
-// GetLogViewerLog sends GET /umbraco/management/api/v1/log-viewer/log: Gets a paginated collection of log entries..
+// GetLogViewerLog sends GET /umbraco/management/api/v1/log-viewer/log: Gets a paginated collection of log entries.
 func (a *API) GetLogViewerLog(ctx context.Context, params *GetLogViewerLogParams) (PagedLogMessageResponseModel, error) {
 	return frontdoor.JSON[PagedLogMessageResponseModel](a.raw.GetLogViewerLog(ctx, params))
 }
@@ -2013,7 +2030,7 @@ func (a *API) GetLogViewerLogAll(ctx context.Context, params *GetLogViewerLogPar
 	})
 }
 
-// GetLogViewerMessageTemplate sends GET /umbraco/management/api/v1/log-viewer/message-template: Gets a collection of log message templates..
+// GetLogViewerMessageTemplate sends GET /umbraco/management/api/v1/log-viewer/message-template: Gets a collection of log message templates.
 func (a *API) GetLogViewerMessageTemplate(ctx context.Context, params *GetLogViewerMessageTemplateParams) (PagedLogTemplateResponseModel, error) {
 	return frontdoor.JSON[PagedLogTemplateResponseModel](a.raw.GetLogViewerMessageTemplate(ctx, params))
 }
@@ -2039,7 +2056,7 @@ func (a *API) GetLogViewerMessageTemplateAll(ctx context.Context, params *GetLog
 	})
 }
 
-// GetLogViewerSavedSearch sends GET /umbraco/management/api/v1/log-viewer/saved-search: Gets a collection of saved log searches..
+// GetLogViewerSavedSearch sends GET /umbraco/management/api/v1/log-viewer/saved-search: Gets a collection of saved log searches.
 func (a *API) GetLogViewerSavedSearch(ctx context.Context, params *GetLogViewerSavedSearchParams) (PagedSavedLogSearchResponseModel, error) {
 	return frontdoor.JSON[PagedSavedLogSearchResponseModel](a.raw.GetLogViewerSavedSearch(ctx, params))
 }
@@ -2065,29 +2082,30 @@ func (a *API) GetLogViewerSavedSearchAll(ctx context.Context, params *GetLogView
 	})
 }
 
-// PostLogViewerSavedSearch sends POST /umbraco/management/api/v1/log-viewer/saved-search: Creates a saved log search..
+// PostLogViewerSavedSearch sends POST /umbraco/management/api/v1/log-viewer/saved-search: Creates a saved log search.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostLogViewerSavedSearch(ctx context.Context, body PostLogViewerSavedSearchJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostLogViewerSavedSearch(ctx, body))
 }
 
-// GetLogViewerSavedSearchByName sends GET /umbraco/management/api/v1/log-viewer/saved-search/{name}: Gets a saved log search by name..
+// GetLogViewerSavedSearchByName sends GET /umbraco/management/api/v1/log-viewer/saved-search/{name}: Gets a saved log search by name.
 func (a *API) GetLogViewerSavedSearchByName(ctx context.Context, name string) (SavedLogSearchResponseModel, error) {
 	return frontdoor.JSON[SavedLogSearchResponseModel](a.raw.GetLogViewerSavedSearchByName(ctx, name))
 }
 
-// DeleteLogViewerSavedSearchByName sends DELETE /umbraco/management/api/v1/log-viewer/saved-search/{name}: Deletes a saved log search..
+// DeleteLogViewerSavedSearchByName sends DELETE /umbraco/management/api/v1/log-viewer/saved-search/{name}: Deletes a saved log search.
 func (a *API) DeleteLogViewerSavedSearchByName(ctx context.Context, name string) error {
 	return frontdoor.NoContent(a.raw.DeleteLogViewerSavedSearchByName(ctx, name))
 }
 
-// GetLogViewerValidateLogsSize sends GET /umbraco/management/api/v1/log-viewer/validate-logs-size: Validates if logs can be viewed..
+// GetLogViewerValidateLogsSize sends GET /umbraco/management/api/v1/log-viewer/validate-logs-size: Validates if logs can be viewed.
 func (a *API) GetLogViewerValidateLogsSize(ctx context.Context, params *GetLogViewerValidateLogsSizeParams) error {
 	return frontdoor.NoContent(a.raw.GetLogViewerValidateLogsSize(ctx, params))
 }
 
-// GetManifestManifest sends GET /umbraco/management/api/v1/manifest/manifest: Gets all manifests..
+// GetManifestManifest sends GET /umbraco/management/api/v1/manifest/manifest: Gets all manifests.
 func (a *API) GetManifestManifest(ctx context.Context) ([]ManifestResponseModel, error) {
 	return frontdoor.JSON[[]ManifestResponseModel](a.raw.GetManifestManifest(ctx))
 }
@@ -2102,7 +2120,7 @@ func (a *API) GetManifestManifestAll(ctx context.Context) iter.Seq2[ManifestResp
 	})
 }
 
-// GetManifestManifestPrivate sends GET /umbraco/management/api/v1/manifest/manifest/private: Gets private manifests..
+// GetManifestManifestPrivate sends GET /umbraco/management/api/v1/manifest/manifest/private: Gets private manifests.
 func (a *API) GetManifestManifestPrivate(ctx context.Context) ([]ManifestResponseModel, error) {
 	return frontdoor.JSON[[]ManifestResponseModel](a.raw.GetManifestManifestPrivate(ctx))
 }
@@ -2117,7 +2135,7 @@ func (a *API) GetManifestManifestPrivateAll(ctx context.Context) iter.Seq2[Manif
 	})
 }
 
-// GetManifestManifestPublic sends GET /umbraco/management/api/v1/manifest/manifest/public: Gets public manifests..
+// GetManifestManifestPublic sends GET /umbraco/management/api/v1/manifest/manifest/public: Gets public manifests.
 func (a *API) GetManifestManifestPublic(ctx context.Context) ([]ManifestResponseModel, error) {
 	return frontdoor.JSON[[]ManifestResponseModel](a.raw.GetManifestManifestPublic(ctx))
 }
@@ -2132,21 +2150,23 @@ func (a *API) GetManifestManifestPublicAll(ctx context.Context) iter.Seq2[Manife
 	})
 }
 
-// PostMedia sends POST /umbraco/management/api/v1/media: Creates a new media..
+// PostMedia sends POST /umbraco/management/api/v1/media: Creates a new media.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostMedia(ctx context.Context, body PostMediaJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostMedia(ctx, body))
 }
 
-// PostMediaType sends POST /umbraco/management/api/v1/media-type: Creates a new media type..
+// PostMediaType sends POST /umbraco/management/api/v1/media-type: Creates a new media type.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostMediaType(ctx context.Context, body PostMediaTypeJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostMediaType(ctx, body))
 }
 
-// GetMediaTypeAllowedAtRoot sends GET /umbraco/management/api/v1/media-type/allowed-at-root: Gets media types allowed at root..
+// GetMediaTypeAllowedAtRoot sends GET /umbraco/management/api/v1/media-type/allowed-at-root: Gets media types allowed at root.
 func (a *API) GetMediaTypeAllowedAtRoot(ctx context.Context, params *GetMediaTypeAllowedAtRootParams) (PagedAllowedMediaTypeModel, error) {
 	return frontdoor.JSON[PagedAllowedMediaTypeModel](a.raw.GetMediaTypeAllowedAtRoot(ctx, params))
 }
@@ -2172,12 +2192,12 @@ func (a *API) GetMediaTypeAllowedAtRootAll(ctx context.Context, params *GetMedia
 	})
 }
 
-// PostMediaTypeAvailableCompositions sends POST /umbraco/management/api/v1/media-type/available-compositions: Gets available compositions..
+// PostMediaTypeAvailableCompositions sends POST /umbraco/management/api/v1/media-type/available-compositions: Gets available compositions.
 func (a *API) PostMediaTypeAvailableCompositions(ctx context.Context, body PostMediaTypeAvailableCompositionsJSONRequestBody) ([]AvailableMediaTypeCompositionResponseModel, error) {
 	return frontdoor.JSON[[]AvailableMediaTypeCompositionResponseModel](a.raw.PostMediaTypeAvailableCompositions(ctx, body))
 }
 
-// GetMediaTypeBatch sends GET /umbraco/management/api/v1/media-type/batch: Gets multiple media types..
+// GetMediaTypeBatch sends GET /umbraco/management/api/v1/media-type/batch: Gets multiple media types.
 func (a *API) GetMediaTypeBatch(ctx context.Context, params *GetMediaTypeBatchParams) (BatchResponseModelMediaTypeResponseModel, error) {
 	return frontdoor.JSON[BatchResponseModelMediaTypeResponseModel](a.raw.GetMediaTypeBatch(ctx, params))
 }
@@ -2192,7 +2212,7 @@ func (a *API) GetMediaTypeBatchAll(ctx context.Context, params *GetMediaTypeBatc
 	})
 }
 
-// GetMediaTypeConfiguration sends GET /umbraco/management/api/v1/media-type/configuration: Gets the media type configuration..
+// GetMediaTypeConfiguration sends GET /umbraco/management/api/v1/media-type/configuration: Gets the media type configuration.
 func (a *API) GetMediaTypeConfiguration(ctx context.Context) (MediaTypeConfigurationResponseModel, error) {
 	return frontdoor.JSON[MediaTypeConfigurationResponseModel](a.raw.GetMediaTypeConfiguration(ctx))
 }
@@ -2207,51 +2227,53 @@ func (a *API) GetMediaTypeConfigurationAll(ctx context.Context) iter.Seq2[string
 	})
 }
 
-// PostMediaTypeFolder sends POST /umbraco/management/api/v1/media-type/folder: Creates a media type folder..
+// PostMediaTypeFolder sends POST /umbraco/management/api/v1/media-type/folder: Creates a media type folder.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostMediaTypeFolder(ctx context.Context, body PostMediaTypeFolderJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostMediaTypeFolder(ctx, body))
 }
 
-// GetMediaTypeFolderById sends GET /umbraco/management/api/v1/media-type/folder/{id}: Gets a media type folder..
+// GetMediaTypeFolderById sends GET /umbraco/management/api/v1/media-type/folder/{id}: Gets a media type folder.
 func (a *API) GetMediaTypeFolderById(ctx context.Context, id openapi_types.UUID) (FolderResponseModel, error) {
 	return frontdoor.JSON[FolderResponseModel](a.raw.GetMediaTypeFolderById(ctx, id))
 }
 
-// PutMediaTypeFolderById sends PUT /umbraco/management/api/v1/media-type/folder/{id}: Updates a media type folder..
+// PutMediaTypeFolderById sends PUT /umbraco/management/api/v1/media-type/folder/{id}: Updates a media type folder.
 func (a *API) PutMediaTypeFolderById(ctx context.Context, id openapi_types.UUID, body PutMediaTypeFolderByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutMediaTypeFolderById(ctx, id, body))
 }
 
-// DeleteMediaTypeFolderById sends DELETE /umbraco/management/api/v1/media-type/folder/{id}: Deletes a media type folder..
+// DeleteMediaTypeFolderById sends DELETE /umbraco/management/api/v1/media-type/folder/{id}: Deletes a media type folder.
 func (a *API) DeleteMediaTypeFolderById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteMediaTypeFolderById(ctx, id))
 }
 
-// PostMediaTypeImport sends POST /umbraco/management/api/v1/media-type/import: Imports a media type..
+// PostMediaTypeImport sends POST /umbraco/management/api/v1/media-type/import: Imports a media type.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostMediaTypeImport(ctx context.Context, body PostMediaTypeImportJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostMediaTypeImport(ctx, body))
 }
 
-// GetMediaTypeById sends GET /umbraco/management/api/v1/media-type/{id}: Gets a media type..
+// GetMediaTypeById sends GET /umbraco/management/api/v1/media-type/{id}: Gets a media type.
 func (a *API) GetMediaTypeById(ctx context.Context, id openapi_types.UUID) (MediaTypeResponseModel, error) {
 	return frontdoor.JSON[MediaTypeResponseModel](a.raw.GetMediaTypeById(ctx, id))
 }
 
-// PutMediaTypeById sends PUT /umbraco/management/api/v1/media-type/{id}: Updates a media type..
+// PutMediaTypeById sends PUT /umbraco/management/api/v1/media-type/{id}: Updates a media type.
 func (a *API) PutMediaTypeById(ctx context.Context, id openapi_types.UUID, body PutMediaTypeByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutMediaTypeById(ctx, id, body))
 }
 
-// DeleteMediaTypeById sends DELETE /umbraco/management/api/v1/media-type/{id}: Deletes a media type..
+// DeleteMediaTypeById sends DELETE /umbraco/management/api/v1/media-type/{id}: Deletes a media type.
 func (a *API) DeleteMediaTypeById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteMediaTypeById(ctx, id))
 }
 
-// GetMediaTypeByIdAllowedChildren sends GET /umbraco/management/api/v1/media-type/{id}/allowed-children: Gets allowed child media types..
+// GetMediaTypeByIdAllowedChildren sends GET /umbraco/management/api/v1/media-type/{id}/allowed-children: Gets allowed child media types.
 func (a *API) GetMediaTypeByIdAllowedChildren(ctx context.Context, id openapi_types.UUID, params *GetMediaTypeByIdAllowedChildrenParams) (PagedAllowedMediaTypeModel, error) {
 	return frontdoor.JSON[PagedAllowedMediaTypeModel](a.raw.GetMediaTypeByIdAllowedChildren(ctx, id, params))
 }
@@ -2277,7 +2299,7 @@ func (a *API) GetMediaTypeByIdAllowedChildrenAll(ctx context.Context, id openapi
 	})
 }
 
-// GetMediaTypeByIdAllowedParents sends GET /umbraco/management/api/v1/media-type/{id}/allowed-parents: Gets allowed parent media types..
+// GetMediaTypeByIdAllowedParents sends GET /umbraco/management/api/v1/media-type/{id}/allowed-parents: Gets allowed parent media types.
 func (a *API) GetMediaTypeByIdAllowedParents(ctx context.Context, id openapi_types.UUID) (MediaTypeAllowedParentsResponseModel, error) {
 	return frontdoor.JSON[MediaTypeAllowedParentsResponseModel](a.raw.GetMediaTypeByIdAllowedParents(ctx, id))
 }
@@ -2292,7 +2314,7 @@ func (a *API) GetMediaTypeByIdAllowedParentsAll(ctx context.Context, id openapi_
 	})
 }
 
-// GetMediaTypeByIdCompositionReferences sends GET /umbraco/management/api/v1/media-type/{id}/composition-references: Gets composition references..
+// GetMediaTypeByIdCompositionReferences sends GET /umbraco/management/api/v1/media-type/{id}/composition-references: Gets composition references.
 func (a *API) GetMediaTypeByIdCompositionReferences(ctx context.Context, id openapi_types.UUID) ([]MediaTypeCompositionResponseModel, error) {
 	return frontdoor.JSON[[]MediaTypeCompositionResponseModel](a.raw.GetMediaTypeByIdCompositionReferences(ctx, id))
 }
@@ -2307,24 +2329,25 @@ func (a *API) GetMediaTypeByIdCompositionReferencesAll(ctx context.Context, id o
 	})
 }
 
-// PostMediaTypeByIdCopy sends POST /umbraco/management/api/v1/media-type/{id}/copy: Copies a media type..
+// PostMediaTypeByIdCopy sends POST /umbraco/management/api/v1/media-type/{id}/copy: Copies a media type.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostMediaTypeByIdCopy(ctx context.Context, id openapi_types.UUID, body PostMediaTypeByIdCopyJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostMediaTypeByIdCopy(ctx, id, body))
 }
 
-// GetMediaTypeByIdExport sends GET /umbraco/management/api/v1/media-type/{id}/export: Exports a media type..
+// GetMediaTypeByIdExport sends GET /umbraco/management/api/v1/media-type/{id}/export: Exports a media type.
 func (a *API) GetMediaTypeByIdExport(ctx context.Context, id openapi_types.UUID) (GetMediaTypeByIdExport200JSONResponseBody, error) {
 	return frontdoor.JSON[GetMediaTypeByIdExport200JSONResponseBody](a.raw.GetMediaTypeByIdExport(ctx, id))
 }
 
-// PutMediaTypeByIdImport sends PUT /umbraco/management/api/v1/media-type/{id}/import: Imports a media type..
+// PutMediaTypeByIdImport sends PUT /umbraco/management/api/v1/media-type/{id}/import: Imports a media type.
 func (a *API) PutMediaTypeByIdImport(ctx context.Context, id openapi_types.UUID, body PutMediaTypeByIdImportJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutMediaTypeByIdImport(ctx, id, body))
 }
 
-// PutMediaTypeByIdMove sends PUT /umbraco/management/api/v1/media-type/{id}/move: Moves a media type..
+// PutMediaTypeByIdMove sends PUT /umbraco/management/api/v1/media-type/{id}/move: Moves a media type.
 func (a *API) PutMediaTypeByIdMove(ctx context.Context, id openapi_types.UUID, body PutMediaTypeByIdMoveJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutMediaTypeByIdMove(ctx, id, body))
 }
@@ -2334,7 +2357,7 @@ func (a *API) GetMediaTypeByIdSchema(ctx context.Context, id openapi_types.UUID)
 	return frontdoor.JSON[map[string]*JsonNode](a.raw.GetMediaTypeByIdSchema(ctx, id))
 }
 
-// GetMediaAreReferenced sends GET /umbraco/management/api/v1/media/are-referenced: Gets a collection of referenced media items..
+// GetMediaAreReferenced sends GET /umbraco/management/api/v1/media/are-referenced: Gets a collection of referenced media items.
 func (a *API) GetMediaAreReferenced(ctx context.Context, params *GetMediaAreReferencedParams) (PagedReferenceByIdModel, error) {
 	return frontdoor.JSON[PagedReferenceByIdModel](a.raw.GetMediaAreReferenced(ctx, params))
 }
@@ -2360,17 +2383,17 @@ func (a *API) GetMediaAreReferencedAll(ctx context.Context, params *GetMediaAreR
 	})
 }
 
-// GetMediaConfiguration sends GET /umbraco/management/api/v1/media/configuration: Gets the media configuration..
+// GetMediaConfiguration sends GET /umbraco/management/api/v1/media/configuration: Gets the media configuration.
 func (a *API) GetMediaConfiguration(ctx context.Context) (MediaConfigurationResponseModel, error) {
 	return frontdoor.JSON[MediaConfigurationResponseModel](a.raw.GetMediaConfiguration(ctx))
 }
 
-// PutMediaSort sends PUT /umbraco/management/api/v1/media/sort: Sorts media items..
+// PutMediaSort sends PUT /umbraco/management/api/v1/media/sort: Sorts media items.
 func (a *API) PutMediaSort(ctx context.Context, body PutMediaSortJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutMediaSort(ctx, body))
 }
 
-// GetMediaUrls sends GET /umbraco/management/api/v1/media/urls: Gets URLs for media items..
+// GetMediaUrls sends GET /umbraco/management/api/v1/media/urls: Gets URLs for media items.
 func (a *API) GetMediaUrls(ctx context.Context, params *GetMediaUrlsParams) ([]MediaUrlInfoResponseModel, error) {
 	return frontdoor.JSON[[]MediaUrlInfoResponseModel](a.raw.GetMediaUrls(ctx, params))
 }
@@ -2385,27 +2408,27 @@ func (a *API) GetMediaUrlsAll(ctx context.Context, params *GetMediaUrlsParams) i
 	})
 }
 
-// PostMediaValidate sends POST /umbraco/management/api/v1/media/validate: Validates creating a media item..
+// PostMediaValidate sends POST /umbraco/management/api/v1/media/validate: Validates creating a media item.
 func (a *API) PostMediaValidate(ctx context.Context, body PostMediaValidateJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostMediaValidate(ctx, body))
 }
 
-// GetMediaById sends GET /umbraco/management/api/v1/media/{id}: Gets a media item..
+// GetMediaById sends GET /umbraco/management/api/v1/media/{id}: Gets a media item.
 func (a *API) GetMediaById(ctx context.Context, id openapi_types.UUID) (MediaResponseModel, error) {
 	return frontdoor.JSON[MediaResponseModel](a.raw.GetMediaById(ctx, id))
 }
 
-// PutMediaById sends PUT /umbraco/management/api/v1/media/{id}: Updates a media item..
+// PutMediaById sends PUT /umbraco/management/api/v1/media/{id}: Updates a media item.
 func (a *API) PutMediaById(ctx context.Context, id openapi_types.UUID, body PutMediaByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutMediaById(ctx, id, body))
 }
 
-// DeleteMediaById sends DELETE /umbraco/management/api/v1/media/{id}: Deletes a media item..
+// DeleteMediaById sends DELETE /umbraco/management/api/v1/media/{id}: Deletes a media item.
 func (a *API) DeleteMediaById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteMediaById(ctx, id))
 }
 
-// GetMediaByIdAuditLog sends GET /umbraco/management/api/v1/media/{id}/audit-log: Gets the audit log for a media item..
+// GetMediaByIdAuditLog sends GET /umbraco/management/api/v1/media/{id}/audit-log: Gets the audit log for a media item.
 func (a *API) GetMediaByIdAuditLog(ctx context.Context, id openapi_types.UUID, params *GetMediaByIdAuditLogParams) (PagedAuditLogResponseModel, error) {
 	return frontdoor.JSON[PagedAuditLogResponseModel](a.raw.GetMediaByIdAuditLog(ctx, id, params))
 }
@@ -2431,17 +2454,17 @@ func (a *API) GetMediaByIdAuditLogAll(ctx context.Context, id openapi_types.UUID
 	})
 }
 
-// PutMediaByIdMove sends PUT /umbraco/management/api/v1/media/{id}/move: Moves a media item..
+// PutMediaByIdMove sends PUT /umbraco/management/api/v1/media/{id}/move: Moves a media item.
 func (a *API) PutMediaByIdMove(ctx context.Context, id openapi_types.UUID, body PutMediaByIdMoveJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutMediaByIdMove(ctx, id, body))
 }
 
-// PutMediaByIdMoveToRecycleBin sends PUT /umbraco/management/api/v1/media/{id}/move-to-recycle-bin: Moves a media item to the recycle bin..
+// PutMediaByIdMoveToRecycleBin sends PUT /umbraco/management/api/v1/media/{id}/move-to-recycle-bin: Moves a media item to the recycle bin.
 func (a *API) PutMediaByIdMoveToRecycleBin(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.PutMediaByIdMoveToRecycleBin(ctx, id))
 }
 
-// GetMediaByIdReferencedBy sends GET /umbraco/management/api/v1/media/{id}/referenced-by: Gets a collection of items that reference a media item..
+// GetMediaByIdReferencedBy sends GET /umbraco/management/api/v1/media/{id}/referenced-by: Gets a collection of items that reference a media item.
 func (a *API) GetMediaByIdReferencedBy(ctx context.Context, id openapi_types.UUID, params *GetMediaByIdReferencedByParams) (PagedIReferenceResponseModel, error) {
 	return frontdoor.JSON[PagedIReferenceResponseModel](a.raw.GetMediaByIdReferencedBy(ctx, id, params))
 }
@@ -2467,7 +2490,7 @@ func (a *API) GetMediaByIdReferencedByAll(ctx context.Context, id openapi_types.
 	})
 }
 
-// GetMediaByIdReferencedDescendants sends GET /umbraco/management/api/v1/media/{id}/referenced-descendants: Gets media descendants that are referenced..
+// GetMediaByIdReferencedDescendants sends GET /umbraco/management/api/v1/media/{id}/referenced-descendants: Gets media descendants that are referenced.
 func (a *API) GetMediaByIdReferencedDescendants(ctx context.Context, id openapi_types.UUID, params *GetMediaByIdReferencedDescendantsParams) (PagedReferenceByIdModel, error) {
 	return frontdoor.JSON[PagedReferenceByIdModel](a.raw.GetMediaByIdReferencedDescendants(ctx, id, params))
 }
@@ -2493,19 +2516,20 @@ func (a *API) GetMediaByIdReferencedDescendantsAll(ctx context.Context, id opena
 	})
 }
 
-// PutMediaByIdValidate sends PUT /umbraco/management/api/v1/media/{id}/validate: Validates updating a media item..
+// PutMediaByIdValidate sends PUT /umbraco/management/api/v1/media/{id}/validate: Validates updating a media item.
 func (a *API) PutMediaByIdValidate(ctx context.Context, id openapi_types.UUID, body PutMediaByIdValidateJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutMediaByIdValidate(ctx, id, body))
 }
 
-// PostMember sends POST /umbraco/management/api/v1/member: Creates a new member..
+// PostMember sends POST /umbraco/management/api/v1/member: Creates a new member.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostMember(ctx context.Context, body PostMemberJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostMember(ctx, body))
 }
 
-// GetMemberGroup sends GET /umbraco/management/api/v1/member-group: Gets a paginated collection of member groups..
+// GetMemberGroup sends GET /umbraco/management/api/v1/member-group: Gets a paginated collection of member groups.
 func (a *API) GetMemberGroup(ctx context.Context, params *GetMemberGroupParams) (PagedMemberGroupResponseModel, error) {
 	return frontdoor.JSON[PagedMemberGroupResponseModel](a.raw.GetMemberGroup(ctx, params))
 }
@@ -2531,36 +2555,38 @@ func (a *API) GetMemberGroupAll(ctx context.Context, params *GetMemberGroupParam
 	})
 }
 
-// PostMemberGroup sends POST /umbraco/management/api/v1/member-group: Creates a new member group..
+// PostMemberGroup sends POST /umbraco/management/api/v1/member-group: Creates a new member group.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostMemberGroup(ctx context.Context, body PostMemberGroupJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostMemberGroup(ctx, body))
 }
 
-// GetMemberGroupById sends GET /umbraco/management/api/v1/member-group/{id}: Gets a member group..
+// GetMemberGroupById sends GET /umbraco/management/api/v1/member-group/{id}: Gets a member group.
 func (a *API) GetMemberGroupById(ctx context.Context, id openapi_types.UUID) (MemberGroupResponseModel, error) {
 	return frontdoor.JSON[MemberGroupResponseModel](a.raw.GetMemberGroupById(ctx, id))
 }
 
-// PutMemberGroupById sends PUT /umbraco/management/api/v1/member-group/{id}: Updates a member group..
+// PutMemberGroupById sends PUT /umbraco/management/api/v1/member-group/{id}: Updates a member group.
 func (a *API) PutMemberGroupById(ctx context.Context, id openapi_types.UUID, body PutMemberGroupByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutMemberGroupById(ctx, id, body))
 }
 
-// DeleteMemberGroupById sends DELETE /umbraco/management/api/v1/member-group/{id}: Deletes a member group..
+// DeleteMemberGroupById sends DELETE /umbraco/management/api/v1/member-group/{id}: Deletes a member group.
 func (a *API) DeleteMemberGroupById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteMemberGroupById(ctx, id))
 }
 
-// PostMemberType sends POST /umbraco/management/api/v1/member-type: Creates a new member type..
+// PostMemberType sends POST /umbraco/management/api/v1/member-type: Creates a new member type.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostMemberType(ctx context.Context, body PostMemberTypeJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostMemberType(ctx, body))
 }
 
-// GetMemberTypeAllowedAtRoot sends GET /umbraco/management/api/v1/member-type/allowed-at-root: Gets member types allowed at root..
+// GetMemberTypeAllowedAtRoot sends GET /umbraco/management/api/v1/member-type/allowed-at-root: Gets member types allowed at root.
 func (a *API) GetMemberTypeAllowedAtRoot(ctx context.Context, params *GetMemberTypeAllowedAtRootParams) (PagedAllowedMemberTypeModel, error) {
 	return frontdoor.JSON[PagedAllowedMemberTypeModel](a.raw.GetMemberTypeAllowedAtRoot(ctx, params))
 }
@@ -2586,12 +2612,12 @@ func (a *API) GetMemberTypeAllowedAtRootAll(ctx context.Context, params *GetMemb
 	})
 }
 
-// PostMemberTypeAvailableCompositions sends POST /umbraco/management/api/v1/member-type/available-compositions: Gets available compositions..
+// PostMemberTypeAvailableCompositions sends POST /umbraco/management/api/v1/member-type/available-compositions: Gets available compositions.
 func (a *API) PostMemberTypeAvailableCompositions(ctx context.Context, body PostMemberTypeAvailableCompositionsJSONRequestBody) ([]AvailableMemberTypeCompositionResponseModel, error) {
 	return frontdoor.JSON[[]AvailableMemberTypeCompositionResponseModel](a.raw.PostMemberTypeAvailableCompositions(ctx, body))
 }
 
-// GetMemberTypeBatch sends GET /umbraco/management/api/v1/member-type/batch: Gets multiple member types..
+// GetMemberTypeBatch sends GET /umbraco/management/api/v1/member-type/batch: Gets multiple member types.
 func (a *API) GetMemberTypeBatch(ctx context.Context, params *GetMemberTypeBatchParams) (BatchResponseModelMemberTypeResponseModel, error) {
 	return frontdoor.JSON[BatchResponseModelMemberTypeResponseModel](a.raw.GetMemberTypeBatch(ctx, params))
 }
@@ -2606,7 +2632,7 @@ func (a *API) GetMemberTypeBatchAll(ctx context.Context, params *GetMemberTypeBa
 	})
 }
 
-// GetMemberTypeConfiguration sends GET /umbraco/management/api/v1/member-type/configuration: Gets the member type configuration..
+// GetMemberTypeConfiguration sends GET /umbraco/management/api/v1/member-type/configuration: Gets the member type configuration.
 func (a *API) GetMemberTypeConfiguration(ctx context.Context) (MemberTypeConfigurationResponseModel, error) {
 	return frontdoor.JSON[MemberTypeConfigurationResponseModel](a.raw.GetMemberTypeConfiguration(ctx))
 }
@@ -2621,51 +2647,53 @@ func (a *API) GetMemberTypeConfigurationAll(ctx context.Context) iter.Seq2[strin
 	})
 }
 
-// PostMemberTypeFolder sends POST /umbraco/management/api/v1/member-type/folder: Creates a member type folder..
+// PostMemberTypeFolder sends POST /umbraco/management/api/v1/member-type/folder: Creates a member type folder.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostMemberTypeFolder(ctx context.Context, body PostMemberTypeFolderJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostMemberTypeFolder(ctx, body))
 }
 
-// GetMemberTypeFolderById sends GET /umbraco/management/api/v1/member-type/folder/{id}: Gets a member type folder..
+// GetMemberTypeFolderById sends GET /umbraco/management/api/v1/member-type/folder/{id}: Gets a member type folder.
 func (a *API) GetMemberTypeFolderById(ctx context.Context, id openapi_types.UUID) (FolderResponseModel, error) {
 	return frontdoor.JSON[FolderResponseModel](a.raw.GetMemberTypeFolderById(ctx, id))
 }
 
-// PutMemberTypeFolderById sends PUT /umbraco/management/api/v1/member-type/folder/{id}: Updates a member type folder..
+// PutMemberTypeFolderById sends PUT /umbraco/management/api/v1/member-type/folder/{id}: Updates a member type folder.
 func (a *API) PutMemberTypeFolderById(ctx context.Context, id openapi_types.UUID, body PutMemberTypeFolderByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutMemberTypeFolderById(ctx, id, body))
 }
 
-// DeleteMemberTypeFolderById sends DELETE /umbraco/management/api/v1/member-type/folder/{id}: Deletes a member type folder..
+// DeleteMemberTypeFolderById sends DELETE /umbraco/management/api/v1/member-type/folder/{id}: Deletes a member type folder.
 func (a *API) DeleteMemberTypeFolderById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteMemberTypeFolderById(ctx, id))
 }
 
-// PostMemberTypeImport sends POST /umbraco/management/api/v1/member-type/import: Imports a member type..
+// PostMemberTypeImport sends POST /umbraco/management/api/v1/member-type/import: Imports a member type.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostMemberTypeImport(ctx context.Context, body PostMemberTypeImportJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostMemberTypeImport(ctx, body))
 }
 
-// GetMemberTypeById sends GET /umbraco/management/api/v1/member-type/{id}: Gets a member type..
+// GetMemberTypeById sends GET /umbraco/management/api/v1/member-type/{id}: Gets a member type.
 func (a *API) GetMemberTypeById(ctx context.Context, id openapi_types.UUID) (MemberTypeResponseModel, error) {
 	return frontdoor.JSON[MemberTypeResponseModel](a.raw.GetMemberTypeById(ctx, id))
 }
 
-// PutMemberTypeById sends PUT /umbraco/management/api/v1/member-type/{id}: Updates a member type..
+// PutMemberTypeById sends PUT /umbraco/management/api/v1/member-type/{id}: Updates a member type.
 func (a *API) PutMemberTypeById(ctx context.Context, id openapi_types.UUID, body PutMemberTypeByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutMemberTypeById(ctx, id, body))
 }
 
-// DeleteMemberTypeById sends DELETE /umbraco/management/api/v1/member-type/{id}: Deletes a member type..
+// DeleteMemberTypeById sends DELETE /umbraco/management/api/v1/member-type/{id}: Deletes a member type.
 func (a *API) DeleteMemberTypeById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteMemberTypeById(ctx, id))
 }
 
-// GetMemberTypeByIdCompositionReferences sends GET /umbraco/management/api/v1/member-type/{id}/composition-references: Gets composition references..
+// GetMemberTypeByIdCompositionReferences sends GET /umbraco/management/api/v1/member-type/{id}/composition-references: Gets composition references.
 func (a *API) GetMemberTypeByIdCompositionReferences(ctx context.Context, id openapi_types.UUID) ([]MemberTypeCompositionResponseModel, error) {
 	return frontdoor.JSON[[]MemberTypeCompositionResponseModel](a.raw.GetMemberTypeByIdCompositionReferences(ctx, id))
 }
@@ -2680,24 +2708,25 @@ func (a *API) GetMemberTypeByIdCompositionReferencesAll(ctx context.Context, id 
 	})
 }
 
-// PostMemberTypeByIdCopy sends POST /umbraco/management/api/v1/member-type/{id}/copy: Copies a member type..
+// PostMemberTypeByIdCopy sends POST /umbraco/management/api/v1/member-type/{id}/copy: Copies a member type.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostMemberTypeByIdCopy(ctx context.Context, id openapi_types.UUID, body PostMemberTypeByIdCopyJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostMemberTypeByIdCopy(ctx, id, body))
 }
 
-// GetMemberTypeByIdExport sends GET /umbraco/management/api/v1/member-type/{id}/export: Exports a member type..
+// GetMemberTypeByIdExport sends GET /umbraco/management/api/v1/member-type/{id}/export: Exports a member type.
 func (a *API) GetMemberTypeByIdExport(ctx context.Context, id openapi_types.UUID) (GetMemberTypeByIdExport200JSONResponseBody, error) {
 	return frontdoor.JSON[GetMemberTypeByIdExport200JSONResponseBody](a.raw.GetMemberTypeByIdExport(ctx, id))
 }
 
-// PutMemberTypeByIdImport sends PUT /umbraco/management/api/v1/member-type/{id}/import: Imports a member type..
+// PutMemberTypeByIdImport sends PUT /umbraco/management/api/v1/member-type/{id}/import: Imports a member type.
 func (a *API) PutMemberTypeByIdImport(ctx context.Context, id openapi_types.UUID, body PutMemberTypeByIdImportJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutMemberTypeByIdImport(ctx, id, body))
 }
 
-// PutMemberTypeByIdMove sends PUT /umbraco/management/api/v1/member-type/{id}/move: Moves a member type..
+// PutMemberTypeByIdMove sends PUT /umbraco/management/api/v1/member-type/{id}/move: Moves a member type.
 func (a *API) PutMemberTypeByIdMove(ctx context.Context, id openapi_types.UUID, body PutMemberTypeByIdMoveJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutMemberTypeByIdMove(ctx, id, body))
 }
@@ -2707,7 +2736,7 @@ func (a *API) GetMemberTypeByIdSchema(ctx context.Context, id openapi_types.UUID
 	return frontdoor.JSON[map[string]*JsonNode](a.raw.GetMemberTypeByIdSchema(ctx, id))
 }
 
-// GetMemberAreReferenced sends GET /umbraco/management/api/v1/member/are-referenced: Gets a collection of items that reference members..
+// GetMemberAreReferenced sends GET /umbraco/management/api/v1/member/are-referenced: Gets a collection of items that reference members.
 func (a *API) GetMemberAreReferenced(ctx context.Context, params *GetMemberAreReferencedParams) (PagedReferenceByIdModel, error) {
 	return frontdoor.JSON[PagedReferenceByIdModel](a.raw.GetMemberAreReferenced(ctx, params))
 }
@@ -2733,32 +2762,32 @@ func (a *API) GetMemberAreReferencedAll(ctx context.Context, params *GetMemberAr
 	})
 }
 
-// GetMemberConfiguration sends GET /umbraco/management/api/v1/member/configuration: Gets the member configuration..
+// GetMemberConfiguration sends GET /umbraco/management/api/v1/member/configuration: Gets the member configuration.
 func (a *API) GetMemberConfiguration(ctx context.Context) (MemberConfigurationResponseModel, error) {
 	return frontdoor.JSON[MemberConfigurationResponseModel](a.raw.GetMemberConfiguration(ctx))
 }
 
-// PostMemberValidate sends POST /umbraco/management/api/v1/member/validate: Validates creating a member..
+// PostMemberValidate sends POST /umbraco/management/api/v1/member/validate: Validates creating a member.
 func (a *API) PostMemberValidate(ctx context.Context, body PostMemberValidateJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostMemberValidate(ctx, body))
 }
 
-// GetMemberById sends GET /umbraco/management/api/v1/member/{id}: Gets a member..
+// GetMemberById sends GET /umbraco/management/api/v1/member/{id}: Gets a member.
 func (a *API) GetMemberById(ctx context.Context, id openapi_types.UUID) (MemberResponseModel, error) {
 	return frontdoor.JSON[MemberResponseModel](a.raw.GetMemberById(ctx, id))
 }
 
-// PutMemberById sends PUT /umbraco/management/api/v1/member/{id}: Updates a member..
+// PutMemberById sends PUT /umbraco/management/api/v1/member/{id}: Updates a member.
 func (a *API) PutMemberById(ctx context.Context, id openapi_types.UUID, body PutMemberByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutMemberById(ctx, id, body))
 }
 
-// DeleteMemberById sends DELETE /umbraco/management/api/v1/member/{id}: Deletes a member..
+// DeleteMemberById sends DELETE /umbraco/management/api/v1/member/{id}: Deletes a member.
 func (a *API) DeleteMemberById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteMemberById(ctx, id))
 }
 
-// GetMemberByIdReferencedBy sends GET /umbraco/management/api/v1/member/{id}/referenced-by: Gets a collection of items that reference members..
+// GetMemberByIdReferencedBy sends GET /umbraco/management/api/v1/member/{id}/referenced-by: Gets a collection of items that reference members.
 func (a *API) GetMemberByIdReferencedBy(ctx context.Context, id openapi_types.UUID, params *GetMemberByIdReferencedByParams) (PagedIReferenceResponseModel, error) {
 	return frontdoor.JSON[PagedIReferenceResponseModel](a.raw.GetMemberByIdReferencedBy(ctx, id, params))
 }
@@ -2784,7 +2813,7 @@ func (a *API) GetMemberByIdReferencedByAll(ctx context.Context, id openapi_types
 	})
 }
 
-// GetMemberByIdReferencedDescendants sends GET /umbraco/management/api/v1/member/{id}/referenced-descendants: Gets a paginated collection of referenced descendant members..
+// GetMemberByIdReferencedDescendants sends GET /umbraco/management/api/v1/member/{id}/referenced-descendants: Gets a paginated collection of referenced descendant members.
 func (a *API) GetMemberByIdReferencedDescendants(ctx context.Context, id openapi_types.UUID, params *GetMemberByIdReferencedDescendantsParams) (PagedReferenceByIdModel, error) {
 	return frontdoor.JSON[PagedReferenceByIdModel](a.raw.GetMemberByIdReferencedDescendants(ctx, id, params))
 }
@@ -2810,27 +2839,27 @@ func (a *API) GetMemberByIdReferencedDescendantsAll(ctx context.Context, id open
 	})
 }
 
-// PutMemberByIdValidate sends PUT /umbraco/management/api/v1/member/{id}/validate: Validates updating a member..
+// PutMemberByIdValidate sends PUT /umbraco/management/api/v1/member/{id}/validate: Validates updating a member.
 func (a *API) PutMemberByIdValidate(ctx context.Context, id openapi_types.UUID, body PutMemberByIdValidateJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutMemberByIdValidate(ctx, id, body))
 }
 
-// PostModelsBuilderBuild sends POST /umbraco/management/api/v1/models-builder/build: Builds models..
+// PostModelsBuilderBuild sends POST /umbraco/management/api/v1/models-builder/build: Builds models.
 func (a *API) PostModelsBuilderBuild(ctx context.Context) error {
 	return frontdoor.NoContent(a.raw.PostModelsBuilderBuild(ctx))
 }
 
-// GetModelsBuilderDashboard sends GET /umbraco/management/api/v1/models-builder/dashboard: Gets models builder dashboard data..
+// GetModelsBuilderDashboard sends GET /umbraco/management/api/v1/models-builder/dashboard: Gets models builder dashboard data.
 func (a *API) GetModelsBuilderDashboard(ctx context.Context) (ModelsBuilderResponseModel, error) {
 	return frontdoor.JSON[ModelsBuilderResponseModel](a.raw.GetModelsBuilderDashboard(ctx))
 }
 
-// GetModelsBuilderStatus sends GET /umbraco/management/api/v1/models-builder/status: Gets models builder status..
+// GetModelsBuilderStatus sends GET /umbraco/management/api/v1/models-builder/status: Gets models builder status.
 func (a *API) GetModelsBuilderStatus(ctx context.Context) (OutOfDateStatusResponseModel, error) {
 	return frontdoor.JSON[OutOfDateStatusResponseModel](a.raw.GetModelsBuilderStatus(ctx))
 }
 
-// GetNewsDashboard sends GET /umbraco/management/api/v1/news-dashboard: Gets news dashboard content..
+// GetNewsDashboard sends GET /umbraco/management/api/v1/news-dashboard: Gets news dashboard content.
 func (a *API) GetNewsDashboard(ctx context.Context) (NewsDashboardResponseModel, error) {
 	return frontdoor.JSON[NewsDashboardResponseModel](a.raw.GetNewsDashboard(ctx))
 }
@@ -2845,7 +2874,7 @@ func (a *API) GetNewsDashboardAll(ctx context.Context) iter.Seq2[NewsDashboardIt
 	})
 }
 
-// GetObjectTypes sends GET /umbraco/management/api/v1/object-types: Gets a paginated collection of allowed object types..
+// GetObjectTypes sends GET /umbraco/management/api/v1/object-types: Gets a paginated collection of allowed object types.
 func (a *API) GetObjectTypes(ctx context.Context, params *GetObjectTypesParams) (PagedObjectTypeResponseModel, error) {
 	return frontdoor.JSON[PagedObjectTypeResponseModel](a.raw.GetObjectTypes(ctx, params))
 }
@@ -2871,17 +2900,17 @@ func (a *API) GetObjectTypesAll(ctx context.Context, params *GetObjectTypesParam
 	})
 }
 
-// GetOembedQuery sends GET /umbraco/management/api/v1/oembed/query: Queries OEmbed information..
+// GetOembedQuery sends GET /umbraco/management/api/v1/oembed/query: Queries OEmbed information.
 func (a *API) GetOembedQuery(ctx context.Context, params *GetOembedQueryParams) (OEmbedResponseModel, error) {
 	return frontdoor.JSON[OEmbedResponseModel](a.raw.GetOembedQuery(ctx, params))
 }
 
-// GetPackageConfiguration sends GET /umbraco/management/api/v1/package/configuration: Gets the package configuration..
+// GetPackageConfiguration sends GET /umbraco/management/api/v1/package/configuration: Gets the package configuration.
 func (a *API) GetPackageConfiguration(ctx context.Context) (PackageConfigurationResponseModel, error) {
 	return frontdoor.JSON[PackageConfigurationResponseModel](a.raw.GetPackageConfiguration(ctx))
 }
 
-// GetPackageCreated sends GET /umbraco/management/api/v1/package/created: Gets a paginated collection of created packages..
+// GetPackageCreated sends GET /umbraco/management/api/v1/package/created: Gets a paginated collection of created packages.
 func (a *API) GetPackageCreated(ctx context.Context, params *GetPackageCreatedParams) (PagedPackageDefinitionResponseModel, error) {
 	return frontdoor.JSON[PagedPackageDefinitionResponseModel](a.raw.GetPackageCreated(ctx, params))
 }
@@ -2907,34 +2936,35 @@ func (a *API) GetPackageCreatedAll(ctx context.Context, params *GetPackageCreate
 	})
 }
 
-// PostPackageCreated sends POST /umbraco/management/api/v1/package/created: Creates a new package..
+// PostPackageCreated sends POST /umbraco/management/api/v1/package/created: Creates a new package.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostPackageCreated(ctx context.Context, body PostPackageCreatedJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostPackageCreated(ctx, body))
 }
 
-// GetPackageCreatedById sends GET /umbraco/management/api/v1/package/created/{id}: Gets a package..
+// GetPackageCreatedById sends GET /umbraco/management/api/v1/package/created/{id}: Gets a package.
 func (a *API) GetPackageCreatedById(ctx context.Context, id openapi_types.UUID) (PackageDefinitionResponseModel, error) {
 	return frontdoor.JSON[PackageDefinitionResponseModel](a.raw.GetPackageCreatedById(ctx, id))
 }
 
-// PutPackageCreatedById sends PUT /umbraco/management/api/v1/package/created/{id}: Updates a package..
+// PutPackageCreatedById sends PUT /umbraco/management/api/v1/package/created/{id}: Updates a package.
 func (a *API) PutPackageCreatedById(ctx context.Context, id openapi_types.UUID, body PutPackageCreatedByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutPackageCreatedById(ctx, id, body))
 }
 
-// DeletePackageCreatedById sends DELETE /umbraco/management/api/v1/package/created/{id}: Deletes a package..
+// DeletePackageCreatedById sends DELETE /umbraco/management/api/v1/package/created/{id}: Deletes a package.
 func (a *API) DeletePackageCreatedById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeletePackageCreatedById(ctx, id))
 }
 
-// GetPackageCreatedByIdDownload sends GET /umbraco/management/api/v1/package/created/{id}/download: Downloads a created package..
+// GetPackageCreatedByIdDownload sends GET /umbraco/management/api/v1/package/created/{id}/download: Downloads a created package.
 func (a *API) GetPackageCreatedByIdDownload(ctx context.Context, id openapi_types.UUID) (GetPackageCreatedByIdDownload200JSONResponseBody, error) {
 	return frontdoor.JSON[GetPackageCreatedByIdDownload200JSONResponseBody](a.raw.GetPackageCreatedByIdDownload(ctx, id))
 }
 
-// GetPackageMigrationStatus sends GET /umbraco/management/api/v1/package/migration-status: Gets all package migration statuses..
+// GetPackageMigrationStatus sends GET /umbraco/management/api/v1/package/migration-status: Gets all package migration statuses.
 func (a *API) GetPackageMigrationStatus(ctx context.Context, params *GetPackageMigrationStatusParams) (PagedPackageMigrationStatusResponseModel, error) {
 	return frontdoor.JSON[PagedPackageMigrationStatusResponseModel](a.raw.GetPackageMigrationStatus(ctx, params))
 }
@@ -2960,36 +2990,38 @@ func (a *API) GetPackageMigrationStatusAll(ctx context.Context, params *GetPacka
 	})
 }
 
-// PostPackageByNameRunMigration sends POST /umbraco/management/api/v1/package/{name}/run-migration: Runs pending package migrations..
+// PostPackageByNameRunMigration sends POST /umbraco/management/api/v1/package/{name}/run-migration: Runs pending package migrations.
 func (a *API) PostPackageByNameRunMigration(ctx context.Context, name string) error {
 	return frontdoor.NoContent(a.raw.PostPackageByNameRunMigration(ctx, name))
 }
 
-// PostPartialView sends POST /umbraco/management/api/v1/partial-view: Creates a new partial view..
+// PostPartialView sends POST /umbraco/management/api/v1/partial-view: Creates a new partial view.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostPartialView(ctx context.Context, body PostPartialViewJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostPartialView(ctx, body))
 }
 
-// PostPartialViewFolder sends POST /umbraco/management/api/v1/partial-view/folder: Creates a partial view folder..
+// PostPartialViewFolder sends POST /umbraco/management/api/v1/partial-view/folder: Creates a partial view folder.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostPartialViewFolder(ctx context.Context, body PostPartialViewFolderJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostPartialViewFolder(ctx, body))
 }
 
-// GetPartialViewFolderByPath sends GET /umbraco/management/api/v1/partial-view/folder/{path}: Gets a partial view folder by path..
+// GetPartialViewFolderByPath sends GET /umbraco/management/api/v1/partial-view/folder/{path}: Gets a partial view folder by path.
 func (a *API) GetPartialViewFolderByPath(ctx context.Context, path string) (PartialViewFolderResponseModel, error) {
 	return frontdoor.JSON[PartialViewFolderResponseModel](a.raw.GetPartialViewFolderByPath(ctx, path))
 }
 
-// DeletePartialViewFolderByPath sends DELETE /umbraco/management/api/v1/partial-view/folder/{path}: Deletes a partial view folder..
+// DeletePartialViewFolderByPath sends DELETE /umbraco/management/api/v1/partial-view/folder/{path}: Deletes a partial view folder.
 func (a *API) DeletePartialViewFolderByPath(ctx context.Context, path string) error {
 	return frontdoor.NoContent(a.raw.DeletePartialViewFolderByPath(ctx, path))
 }
 
-// GetPartialViewSnippet sends GET /umbraco/management/api/v1/partial-view/snippet: Gets a paginated collection of partial view snippets..
+// GetPartialViewSnippet sends GET /umbraco/management/api/v1/partial-view/snippet: Gets a paginated collection of partial view snippets.
 func (a *API) GetPartialViewSnippet(ctx context.Context, params *GetPartialViewSnippetParams) (PagedPartialViewSnippetItemResponseModel, error) {
 	return frontdoor.JSON[PagedPartialViewSnippetItemResponseModel](a.raw.GetPartialViewSnippet(ctx, params))
 }
@@ -3015,79 +3047,80 @@ func (a *API) GetPartialViewSnippetAll(ctx context.Context, params *GetPartialVi
 	})
 }
 
-// GetPartialViewSnippetById sends GET /umbraco/management/api/v1/partial-view/snippet/{id}: Gets a partial view snippet..
+// GetPartialViewSnippetById sends GET /umbraco/management/api/v1/partial-view/snippet/{id}: Gets a partial view snippet.
 func (a *API) GetPartialViewSnippetById(ctx context.Context, id string) (PartialViewSnippetResponseModel, error) {
 	return frontdoor.JSON[PartialViewSnippetResponseModel](a.raw.GetPartialViewSnippetById(ctx, id))
 }
 
-// GetPartialViewByPath sends GET /umbraco/management/api/v1/partial-view/{path}: Gets a partial view by path..
+// GetPartialViewByPath sends GET /umbraco/management/api/v1/partial-view/{path}: Gets a partial view by path.
 func (a *API) GetPartialViewByPath(ctx context.Context, path string) (PartialViewResponseModel, error) {
 	return frontdoor.JSON[PartialViewResponseModel](a.raw.GetPartialViewByPath(ctx, path))
 }
 
-// PutPartialViewByPath sends PUT /umbraco/management/api/v1/partial-view/{path}: Updates a partial view..
+// PutPartialViewByPath sends PUT /umbraco/management/api/v1/partial-view/{path}: Updates a partial view.
 func (a *API) PutPartialViewByPath(ctx context.Context, path string, body PutPartialViewByPathJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutPartialViewByPath(ctx, path, body))
 }
 
-// DeletePartialViewByPath sends DELETE /umbraco/management/api/v1/partial-view/{path}: Deletes a partial view..
+// DeletePartialViewByPath sends DELETE /umbraco/management/api/v1/partial-view/{path}: Deletes a partial view.
 func (a *API) DeletePartialViewByPath(ctx context.Context, path string) error {
 	return frontdoor.NoContent(a.raw.DeletePartialViewByPath(ctx, path))
 }
 
-// PutPartialViewByPathRename sends PUT /umbraco/management/api/v1/partial-view/{path}/rename: Renames a partial view..
+// PutPartialViewByPathRename sends PUT /umbraco/management/api/v1/partial-view/{path}/rename: Renames a partial view.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PutPartialViewByPathRename(ctx context.Context, path string, body PutPartialViewByPathRenameJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PutPartialViewByPathRename(ctx, path, body))
 }
 
-// PostPreview sends POST /umbraco/management/api/v1/preview: Enters preview mode..
+// PostPreview sends POST /umbraco/management/api/v1/preview: Enters preview mode.
 func (a *API) PostPreview(ctx context.Context) error {
 	return frontdoor.NoContent(a.raw.PostPreview(ctx))
 }
 
-// DeletePreview sends DELETE /umbraco/management/api/v1/preview: Exits preview mode..
+// DeletePreview sends DELETE /umbraco/management/api/v1/preview: Exits preview mode.
 func (a *API) DeletePreview(ctx context.Context) error {
 	return frontdoor.NoContent(a.raw.DeletePreview(ctx))
 }
 
-// GetProfilingStatus sends GET /umbraco/management/api/v1/profiling/status: Gets profiling status..
+// GetProfilingStatus sends GET /umbraco/management/api/v1/profiling/status: Gets profiling status.
 func (a *API) GetProfilingStatus(ctx context.Context) (ProfilingStatusResponseModel, error) {
 	return frontdoor.JSON[ProfilingStatusResponseModel](a.raw.GetProfilingStatus(ctx))
 }
 
-// PutProfilingStatus sends PUT /umbraco/management/api/v1/profiling/status: Updates the web profiling status..
+// PutProfilingStatus sends PUT /umbraco/management/api/v1/profiling/status: Updates the web profiling status.
 func (a *API) PutProfilingStatus(ctx context.Context, body PutProfilingStatusJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutProfilingStatus(ctx, body))
 }
 
-// GetPropertyTypeIsUsed sends GET /umbraco/management/api/v1/property-type/is-used: Checks if a property type is used..
+// GetPropertyTypeIsUsed sends GET /umbraco/management/api/v1/property-type/is-used: Checks if a property type is used.
 func (a *API) GetPropertyTypeIsUsed(ctx context.Context, params *GetPropertyTypeIsUsedParams) (bool, error) {
 	return frontdoor.JSON[bool](a.raw.GetPropertyTypeIsUsed(ctx, params))
 }
 
-// PostPublishedCacheRebuild sends POST /umbraco/management/api/v1/published-cache/rebuild: Rebuilds the published content cache..
+// PostPublishedCacheRebuild sends POST /umbraco/management/api/v1/published-cache/rebuild: Rebuilds the published content cache.
 func (a *API) PostPublishedCacheRebuild(ctx context.Context) error {
 	return frontdoor.NoContent(a.raw.PostPublishedCacheRebuild(ctx))
 }
 
-// GetPublishedCacheRebuildStatus sends GET /umbraco/management/api/v1/published-cache/rebuild/status: Gets the rebuild cache status..
+// GetPublishedCacheRebuildStatus sends GET /umbraco/management/api/v1/published-cache/rebuild/status: Gets the rebuild cache status.
 func (a *API) GetPublishedCacheRebuildStatus(ctx context.Context) (RebuildStatusModel, error) {
 	return frontdoor.JSON[RebuildStatusModel](a.raw.GetPublishedCacheRebuildStatus(ctx))
 }
 
-// PostPublishedCacheReload sends POST /umbraco/management/api/v1/published-cache/reload: Reloads the published content cache..
+// PostPublishedCacheReload sends POST /umbraco/management/api/v1/published-cache/reload: Reloads the published content cache.
 func (a *API) PostPublishedCacheReload(ctx context.Context) error {
 	return frontdoor.NoContent(a.raw.PostPublishedCacheReload(ctx))
 }
 
-// DeleteRecycleBinDocument sends DELETE /umbraco/management/api/v1/recycle-bin/document: Empties the document recycle bin..
+// DeleteRecycleBinDocument sends DELETE /umbraco/management/api/v1/recycle-bin/document: Empties the document recycle bin.
 func (a *API) DeleteRecycleBinDocument(ctx context.Context) error {
 	return frontdoor.NoContent(a.raw.DeleteRecycleBinDocument(ctx))
 }
 
-// GetRecycleBinDocumentChildren sends GET /umbraco/management/api/v1/recycle-bin/document/children: Gets a collection of documents in the recycle bin..
+// GetRecycleBinDocumentChildren sends GET /umbraco/management/api/v1/recycle-bin/document/children: Gets a collection of documents in the recycle bin.
 func (a *API) GetRecycleBinDocumentChildren(ctx context.Context, params *GetRecycleBinDocumentChildrenParams) (PagedDocumentRecycleBinItemResponseModel, error) {
 	return frontdoor.JSON[PagedDocumentRecycleBinItemResponseModel](a.raw.GetRecycleBinDocumentChildren(ctx, params))
 }
@@ -3113,7 +3146,7 @@ func (a *API) GetRecycleBinDocumentChildrenAll(ctx context.Context, params *GetR
 	})
 }
 
-// GetRecycleBinDocumentReferencedBy sends GET /umbraco/management/api/v1/recycle-bin/document/referenced-by: Gets items referencing a document in the recycle bin..
+// GetRecycleBinDocumentReferencedBy sends GET /umbraco/management/api/v1/recycle-bin/document/referenced-by: Gets items referencing a document in the recycle bin.
 func (a *API) GetRecycleBinDocumentReferencedBy(ctx context.Context, params *GetRecycleBinDocumentReferencedByParams) (PagedIReferenceResponseModel, error) {
 	return frontdoor.JSON[PagedIReferenceResponseModel](a.raw.GetRecycleBinDocumentReferencedBy(ctx, params))
 }
@@ -3139,7 +3172,7 @@ func (a *API) GetRecycleBinDocumentReferencedByAll(ctx context.Context, params *
 	})
 }
 
-// GetRecycleBinDocumentRoot sends GET /umbraco/management/api/v1/recycle-bin/document/root: Gets documents at the root of the recycle bin..
+// GetRecycleBinDocumentRoot sends GET /umbraco/management/api/v1/recycle-bin/document/root: Gets documents at the root of the recycle bin.
 func (a *API) GetRecycleBinDocumentRoot(ctx context.Context, params *GetRecycleBinDocumentRootParams) (PagedDocumentRecycleBinItemResponseModel, error) {
 	return frontdoor.JSON[PagedDocumentRecycleBinItemResponseModel](a.raw.GetRecycleBinDocumentRoot(ctx, params))
 }
@@ -3165,7 +3198,7 @@ func (a *API) GetRecycleBinDocumentRootAll(ctx context.Context, params *GetRecyc
 	})
 }
 
-// GetRecycleBinDocumentSiblings sends GET /umbraco/management/api/v1/recycle-bin/document/siblings: Gets sibling documents in the recycle bin..
+// GetRecycleBinDocumentSiblings sends GET /umbraco/management/api/v1/recycle-bin/document/siblings: Gets sibling documents in the recycle bin.
 func (a *API) GetRecycleBinDocumentSiblings(ctx context.Context, params *GetRecycleBinDocumentSiblingsParams) (SubsetDocumentRecycleBinItemResponseModel, error) {
 	return frontdoor.JSON[SubsetDocumentRecycleBinItemResponseModel](a.raw.GetRecycleBinDocumentSiblings(ctx, params))
 }
@@ -3180,27 +3213,27 @@ func (a *API) GetRecycleBinDocumentSiblingsAll(ctx context.Context, params *GetR
 	})
 }
 
-// DeleteRecycleBinDocumentById sends DELETE /umbraco/management/api/v1/recycle-bin/document/{id}: Deletes a document..
+// DeleteRecycleBinDocumentById sends DELETE /umbraco/management/api/v1/recycle-bin/document/{id}: Deletes a document.
 func (a *API) DeleteRecycleBinDocumentById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteRecycleBinDocumentById(ctx, id))
 }
 
-// GetRecycleBinDocumentByIdOriginalParent sends GET /umbraco/management/api/v1/recycle-bin/document/{id}/original-parent: Gets the original parent of a document in the recycle bin..
+// GetRecycleBinDocumentByIdOriginalParent sends GET /umbraco/management/api/v1/recycle-bin/document/{id}/original-parent: Gets the original parent of a document in the recycle bin.
 func (a *API) GetRecycleBinDocumentByIdOriginalParent(ctx context.Context, id openapi_types.UUID) (ReferenceByIdModel, error) {
 	return frontdoor.JSON[ReferenceByIdModel](a.raw.GetRecycleBinDocumentByIdOriginalParent(ctx, id))
 }
 
-// PutRecycleBinDocumentByIdRestore sends PUT /umbraco/management/api/v1/recycle-bin/document/{id}/restore: Restores a document from the recycle bin..
+// PutRecycleBinDocumentByIdRestore sends PUT /umbraco/management/api/v1/recycle-bin/document/{id}/restore: Restores a document from the recycle bin.
 func (a *API) PutRecycleBinDocumentByIdRestore(ctx context.Context, id openapi_types.UUID, body PutRecycleBinDocumentByIdRestoreJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutRecycleBinDocumentByIdRestore(ctx, id, body))
 }
 
-// DeleteRecycleBinMedia sends DELETE /umbraco/management/api/v1/recycle-bin/media: Empties the media recycle bin..
+// DeleteRecycleBinMedia sends DELETE /umbraco/management/api/v1/recycle-bin/media: Empties the media recycle bin.
 func (a *API) DeleteRecycleBinMedia(ctx context.Context) error {
 	return frontdoor.NoContent(a.raw.DeleteRecycleBinMedia(ctx))
 }
 
-// GetRecycleBinMediaChildren sends GET /umbraco/management/api/v1/recycle-bin/media/children: Gets a collection of media items in the recycle bin..
+// GetRecycleBinMediaChildren sends GET /umbraco/management/api/v1/recycle-bin/media/children: Gets a collection of media items in the recycle bin.
 func (a *API) GetRecycleBinMediaChildren(ctx context.Context, params *GetRecycleBinMediaChildrenParams) (PagedMediaRecycleBinItemResponseModel, error) {
 	return frontdoor.JSON[PagedMediaRecycleBinItemResponseModel](a.raw.GetRecycleBinMediaChildren(ctx, params))
 }
@@ -3226,7 +3259,7 @@ func (a *API) GetRecycleBinMediaChildrenAll(ctx context.Context, params *GetRecy
 	})
 }
 
-// GetRecycleBinMediaReferencedBy sends GET /umbraco/management/api/v1/recycle-bin/media/referenced-by: Gets items referencing media in the recycle bin..
+// GetRecycleBinMediaReferencedBy sends GET /umbraco/management/api/v1/recycle-bin/media/referenced-by: Gets items referencing media in the recycle bin.
 func (a *API) GetRecycleBinMediaReferencedBy(ctx context.Context, params *GetRecycleBinMediaReferencedByParams) (PagedIReferenceResponseModel, error) {
 	return frontdoor.JSON[PagedIReferenceResponseModel](a.raw.GetRecycleBinMediaReferencedBy(ctx, params))
 }
@@ -3252,7 +3285,7 @@ func (a *API) GetRecycleBinMediaReferencedByAll(ctx context.Context, params *Get
 	})
 }
 
-// GetRecycleBinMediaRoot sends GET /umbraco/management/api/v1/recycle-bin/media/root: Gets media at the root of the recycle bin..
+// GetRecycleBinMediaRoot sends GET /umbraco/management/api/v1/recycle-bin/media/root: Gets media at the root of the recycle bin.
 func (a *API) GetRecycleBinMediaRoot(ctx context.Context, params *GetRecycleBinMediaRootParams) (PagedMediaRecycleBinItemResponseModel, error) {
 	return frontdoor.JSON[PagedMediaRecycleBinItemResponseModel](a.raw.GetRecycleBinMediaRoot(ctx, params))
 }
@@ -3278,7 +3311,7 @@ func (a *API) GetRecycleBinMediaRootAll(ctx context.Context, params *GetRecycleB
 	})
 }
 
-// GetRecycleBinMediaSiblings sends GET /umbraco/management/api/v1/recycle-bin/media/siblings: Gets sibling media in the recycle bin..
+// GetRecycleBinMediaSiblings sends GET /umbraco/management/api/v1/recycle-bin/media/siblings: Gets sibling media in the recycle bin.
 func (a *API) GetRecycleBinMediaSiblings(ctx context.Context, params *GetRecycleBinMediaSiblingsParams) (SubsetMediaRecycleBinItemResponseModel, error) {
 	return frontdoor.JSON[SubsetMediaRecycleBinItemResponseModel](a.raw.GetRecycleBinMediaSiblings(ctx, params))
 }
@@ -3293,22 +3326,22 @@ func (a *API) GetRecycleBinMediaSiblingsAll(ctx context.Context, params *GetRecy
 	})
 }
 
-// DeleteRecycleBinMediaById sends DELETE /umbraco/management/api/v1/recycle-bin/media/{id}: Deletes a media item from the recycle bin..
+// DeleteRecycleBinMediaById sends DELETE /umbraco/management/api/v1/recycle-bin/media/{id}: Deletes a media item from the recycle bin.
 func (a *API) DeleteRecycleBinMediaById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteRecycleBinMediaById(ctx, id))
 }
 
-// GetRecycleBinMediaByIdOriginalParent sends GET /umbraco/management/api/v1/recycle-bin/media/{id}/original-parent: Gets the original parent of a media item in the recycle bin..
+// GetRecycleBinMediaByIdOriginalParent sends GET /umbraco/management/api/v1/recycle-bin/media/{id}/original-parent: Gets the original parent of a media item in the recycle bin.
 func (a *API) GetRecycleBinMediaByIdOriginalParent(ctx context.Context, id openapi_types.UUID) (ReferenceByIdModel, error) {
 	return frontdoor.JSON[ReferenceByIdModel](a.raw.GetRecycleBinMediaByIdOriginalParent(ctx, id))
 }
 
-// PutRecycleBinMediaByIdRestore sends PUT /umbraco/management/api/v1/recycle-bin/media/{id}/restore: Restores a media item from the recycle bin..
+// PutRecycleBinMediaByIdRestore sends PUT /umbraco/management/api/v1/recycle-bin/media/{id}/restore: Restores a media item from the recycle bin.
 func (a *API) PutRecycleBinMediaByIdRestore(ctx context.Context, id openapi_types.UUID, body PutRecycleBinMediaByIdRestoreJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutRecycleBinMediaByIdRestore(ctx, id, body))
 }
 
-// GetRedirectManagement sends GET /umbraco/management/api/v1/redirect-management: Gets a paginated collection of redirect URLs..
+// GetRedirectManagement sends GET /umbraco/management/api/v1/redirect-management: Gets a paginated collection of redirect URLs.
 func (a *API) GetRedirectManagement(ctx context.Context, params *GetRedirectManagementParams) (PagedRedirectUrlResponseModel, error) {
 	return frontdoor.JSON[PagedRedirectUrlResponseModel](a.raw.GetRedirectManagement(ctx, params))
 }
@@ -3334,17 +3367,17 @@ func (a *API) GetRedirectManagementAll(ctx context.Context, params *GetRedirectM
 	})
 }
 
-// GetRedirectManagementStatus sends GET /umbraco/management/api/v1/redirect-management/status: Gets the current redirect URL management status..
+// GetRedirectManagementStatus sends GET /umbraco/management/api/v1/redirect-management/status: Gets the current redirect URL management status.
 func (a *API) GetRedirectManagementStatus(ctx context.Context) (RedirectUrlStatusResponseModel, error) {
 	return frontdoor.JSON[RedirectUrlStatusResponseModel](a.raw.GetRedirectManagementStatus(ctx))
 }
 
-// PostRedirectManagementStatus sends POST /umbraco/management/api/v1/redirect-management/status: Sets the redirect URL tracking status..
+// PostRedirectManagementStatus sends POST /umbraco/management/api/v1/redirect-management/status: Sets the redirect URL tracking status.
 func (a *API) PostRedirectManagementStatus(ctx context.Context, params *PostRedirectManagementStatusParams) error {
 	return frontdoor.NoContent(a.raw.PostRedirectManagementStatus(ctx, params))
 }
 
-// GetRedirectManagementById sends GET /umbraco/management/api/v1/redirect-management/{id}: Gets a redirect URL..
+// GetRedirectManagementById sends GET /umbraco/management/api/v1/redirect-management/{id}: Gets a redirect URL.
 func (a *API) GetRedirectManagementById(ctx context.Context, id openapi_types.UUID, params *GetRedirectManagementByIdParams) (PagedRedirectUrlResponseModel, error) {
 	return frontdoor.JSON[PagedRedirectUrlResponseModel](a.raw.GetRedirectManagementById(ctx, id, params))
 }
@@ -3370,12 +3403,12 @@ func (a *API) GetRedirectManagementByIdAll(ctx context.Context, id openapi_types
 	})
 }
 
-// DeleteRedirectManagementById sends DELETE /umbraco/management/api/v1/redirect-management/{id}: Deletes a redirect URL..
+// DeleteRedirectManagementById sends DELETE /umbraco/management/api/v1/redirect-management/{id}: Deletes a redirect URL.
 func (a *API) DeleteRedirectManagementById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteRedirectManagementById(ctx, id))
 }
 
-// GetRelationType sends GET /umbraco/management/api/v1/relation-type: Gets a paginated collection of relation types..
+// GetRelationType sends GET /umbraco/management/api/v1/relation-type: Gets a paginated collection of relation types.
 func (a *API) GetRelationType(ctx context.Context, params *GetRelationTypeParams) (PagedRelationTypeResponseModel, error) {
 	return frontdoor.JSON[PagedRelationTypeResponseModel](a.raw.GetRelationType(ctx, params))
 }
@@ -3401,12 +3434,12 @@ func (a *API) GetRelationTypeAll(ctx context.Context, params *GetRelationTypePar
 	})
 }
 
-// GetRelationTypeById sends GET /umbraco/management/api/v1/relation-type/{id}: Gets a relation type..
+// GetRelationTypeById sends GET /umbraco/management/api/v1/relation-type/{id}: Gets a relation type.
 func (a *API) GetRelationTypeById(ctx context.Context, id openapi_types.UUID) (RelationTypeResponseModel, error) {
 	return frontdoor.JSON[RelationTypeResponseModel](a.raw.GetRelationTypeById(ctx, id))
 }
 
-// GetRelationByRelationTypeId sends GET /umbraco/management/api/v1/relation/type/{id}: Gets relations by relation type..
+// GetRelationByRelationTypeId sends GET /umbraco/management/api/v1/relation/type/{id}: Gets relations by relation type.
 func (a *API) GetRelationByRelationTypeId(ctx context.Context, id openapi_types.UUID, params *GetRelationByRelationTypeIdParams) (PagedRelationResponseModel, error) {
 	return frontdoor.JSON[PagedRelationResponseModel](a.raw.GetRelationByRelationTypeId(ctx, id, params))
 }
@@ -3432,53 +3465,56 @@ func (a *API) GetRelationByRelationTypeIdAll(ctx context.Context, id openapi_typ
 	})
 }
 
-// PostScript sends POST /umbraco/management/api/v1/script: Creates a new script..
+// PostScript sends POST /umbraco/management/api/v1/script: Creates a new script.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostScript(ctx context.Context, body PostScriptJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostScript(ctx, body))
 }
 
-// PostScriptFolder sends POST /umbraco/management/api/v1/script/folder: Creates a script folder..
+// PostScriptFolder sends POST /umbraco/management/api/v1/script/folder: Creates a script folder.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostScriptFolder(ctx context.Context, body PostScriptFolderJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostScriptFolder(ctx, body))
 }
 
-// GetScriptFolderByPath sends GET /umbraco/management/api/v1/script/folder/{path}: Gets a script folder by path..
+// GetScriptFolderByPath sends GET /umbraco/management/api/v1/script/folder/{path}: Gets a script folder by path.
 func (a *API) GetScriptFolderByPath(ctx context.Context, path string) (ScriptFolderResponseModel, error) {
 	return frontdoor.JSON[ScriptFolderResponseModel](a.raw.GetScriptFolderByPath(ctx, path))
 }
 
-// DeleteScriptFolderByPath sends DELETE /umbraco/management/api/v1/script/folder/{path}: Deletes a script folder..
+// DeleteScriptFolderByPath sends DELETE /umbraco/management/api/v1/script/folder/{path}: Deletes a script folder.
 func (a *API) DeleteScriptFolderByPath(ctx context.Context, path string) error {
 	return frontdoor.NoContent(a.raw.DeleteScriptFolderByPath(ctx, path))
 }
 
-// GetScriptByPath sends GET /umbraco/management/api/v1/script/{path}: Gets a script by path..
+// GetScriptByPath sends GET /umbraco/management/api/v1/script/{path}: Gets a script by path.
 func (a *API) GetScriptByPath(ctx context.Context, path string) (ScriptResponseModel, error) {
 	return frontdoor.JSON[ScriptResponseModel](a.raw.GetScriptByPath(ctx, path))
 }
 
-// PutScriptByPath sends PUT /umbraco/management/api/v1/script/{path}: Updates a script..
+// PutScriptByPath sends PUT /umbraco/management/api/v1/script/{path}: Updates a script.
 func (a *API) PutScriptByPath(ctx context.Context, path string, body PutScriptByPathJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutScriptByPath(ctx, path, body))
 }
 
-// DeleteScriptByPath sends DELETE /umbraco/management/api/v1/script/{path}: Deletes a script..
+// DeleteScriptByPath sends DELETE /umbraco/management/api/v1/script/{path}: Deletes a script.
 func (a *API) DeleteScriptByPath(ctx context.Context, path string) error {
 	return frontdoor.NoContent(a.raw.DeleteScriptByPath(ctx, path))
 }
 
-// PutScriptByPathRename sends PUT /umbraco/management/api/v1/script/{path}/rename: Renames a script..
+// PutScriptByPathRename sends PUT /umbraco/management/api/v1/script/{path}/rename: Renames a script.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PutScriptByPathRename(ctx context.Context, path string, body PutScriptByPathRenameJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PutScriptByPathRename(ctx, path, body))
 }
 
-// GetSearcher sends GET /umbraco/management/api/v1/searcher: Gets a collection of searchers..
+// GetSearcher sends GET /umbraco/management/api/v1/searcher: Gets a collection of searchers.
 func (a *API) GetSearcher(ctx context.Context, params *GetSearcherParams) (PagedSearcherResponseModel, error) {
 	return frontdoor.JSON[PagedSearcherResponseModel](a.raw.GetSearcher(ctx, params))
 }
@@ -3530,27 +3566,27 @@ func (a *API) GetSearcherBySearcherNameQueryAll(ctx context.Context, searcherNam
 	})
 }
 
-// GetSecurityConfiguration sends GET /umbraco/management/api/v1/security/configuration: Gets the security configuration..
+// GetSecurityConfiguration sends GET /umbraco/management/api/v1/security/configuration: Gets the security configuration.
 func (a *API) GetSecurityConfiguration(ctx context.Context) (SecurityConfigurationResponseModel, error) {
 	return frontdoor.JSON[SecurityConfigurationResponseModel](a.raw.GetSecurityConfiguration(ctx))
 }
 
-// PostSecurityForgotPassword sends POST /umbraco/management/api/v1/security/forgot-password: Requests a password reset..
+// PostSecurityForgotPassword sends POST /umbraco/management/api/v1/security/forgot-password: Requests a password reset.
 func (a *API) PostSecurityForgotPassword(ctx context.Context, body PostSecurityForgotPasswordJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostSecurityForgotPassword(ctx, body))
 }
 
-// PostSecurityForgotPasswordReset sends POST /umbraco/management/api/v1/security/forgot-password/reset: Initiates password reset..
+// PostSecurityForgotPasswordReset sends POST /umbraco/management/api/v1/security/forgot-password/reset: Initiates password reset.
 func (a *API) PostSecurityForgotPasswordReset(ctx context.Context, body PostSecurityForgotPasswordResetJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostSecurityForgotPasswordReset(ctx, body))
 }
 
-// PostSecurityForgotPasswordVerify sends POST /umbraco/management/api/v1/security/forgot-password/verify: Verifies a password reset token..
+// PostSecurityForgotPasswordVerify sends POST /umbraco/management/api/v1/security/forgot-password/verify: Verifies a password reset token.
 func (a *API) PostSecurityForgotPasswordVerify(ctx context.Context, body PostSecurityForgotPasswordVerifyJSONRequestBody) (VerifyResetPasswordResponseModel, error) {
 	return frontdoor.JSON[VerifyResetPasswordResponseModel](a.raw.PostSecurityForgotPasswordVerify(ctx, body))
 }
 
-// GetSegment sends GET /umbraco/management/api/v1/segment: Gets a paginated collection of segments..
+// GetSegment sends GET /umbraco/management/api/v1/segment: Gets a paginated collection of segments.
 func (a *API) GetSegment(ctx context.Context, params *GetSegmentParams) (PagedSegmentResponseModel, error) {
 	return frontdoor.JSON[PagedSegmentResponseModel](a.raw.GetSegment(ctx, params))
 }
@@ -3576,22 +3612,22 @@ func (a *API) GetSegmentAll(ctx context.Context, params *GetSegmentParams) iter.
 	})
 }
 
-// GetServerConfiguration sends GET /umbraco/management/api/v1/server/configuration: Gets the server configuration..
+// GetServerConfiguration sends GET /umbraco/management/api/v1/server/configuration: Gets the server configuration.
 func (a *API) GetServerConfiguration(ctx context.Context) (ServerConfigurationResponseModel, error) {
 	return frontdoor.JSON[ServerConfigurationResponseModel](a.raw.GetServerConfiguration(ctx))
 }
 
-// GetServerInformation sends GET /umbraco/management/api/v1/server/information: Gets server information..
+// GetServerInformation sends GET /umbraco/management/api/v1/server/information: Gets server information.
 func (a *API) GetServerInformation(ctx context.Context) (ServerInformationResponseModel, error) {
 	return frontdoor.JSON[ServerInformationResponseModel](a.raw.GetServerInformation(ctx))
 }
 
-// GetServerStatus sends GET /umbraco/management/api/v1/server/status: Gets server status..
+// GetServerStatus sends GET /umbraco/management/api/v1/server/status: Gets server status.
 func (a *API) GetServerStatus(ctx context.Context) (ServerStatusResponseModel, error) {
 	return frontdoor.JSON[ServerStatusResponseModel](a.raw.GetServerStatus(ctx))
 }
 
-// GetServerTroubleshooting sends GET /umbraco/management/api/v1/server/troubleshooting: Gets server troubleshooting information..
+// GetServerTroubleshooting sends GET /umbraco/management/api/v1/server/troubleshooting: Gets server troubleshooting information.
 func (a *API) GetServerTroubleshooting(ctx context.Context) (ServerTroubleshootingResponseModel, error) {
 	return frontdoor.JSON[ServerTroubleshootingResponseModel](a.raw.GetServerTroubleshooting(ctx))
 }
@@ -3606,58 +3642,61 @@ func (a *API) GetServerTroubleshootingAll(ctx context.Context) iter.Seq2[ServerC
 	})
 }
 
-// GetServerUpgradeCheck sends GET /umbraco/management/api/v1/server/upgrade-check: Checks for available upgrades..
+// GetServerUpgradeCheck sends GET /umbraco/management/api/v1/server/upgrade-check: Checks for available upgrades.
 func (a *API) GetServerUpgradeCheck(ctx context.Context) (UpgradeCheckResponseModel, error) {
 	return frontdoor.JSON[UpgradeCheckResponseModel](a.raw.GetServerUpgradeCheck(ctx))
 }
 
-// PostStylesheet sends POST /umbraco/management/api/v1/stylesheet: Creates a new stylesheet..
+// PostStylesheet sends POST /umbraco/management/api/v1/stylesheet: Creates a new stylesheet.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostStylesheet(ctx context.Context, body PostStylesheetJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostStylesheet(ctx, body))
 }
 
-// PostStylesheetFolder sends POST /umbraco/management/api/v1/stylesheet/folder: Creates a stylesheet folder..
+// PostStylesheetFolder sends POST /umbraco/management/api/v1/stylesheet/folder: Creates a stylesheet folder.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostStylesheetFolder(ctx context.Context, body PostStylesheetFolderJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostStylesheetFolder(ctx, body))
 }
 
-// GetStylesheetFolderByPath sends GET /umbraco/management/api/v1/stylesheet/folder/{path}: Gets a stylesheet folder by path..
+// GetStylesheetFolderByPath sends GET /umbraco/management/api/v1/stylesheet/folder/{path}: Gets a stylesheet folder by path.
 func (a *API) GetStylesheetFolderByPath(ctx context.Context, path string) (StylesheetFolderResponseModel, error) {
 	return frontdoor.JSON[StylesheetFolderResponseModel](a.raw.GetStylesheetFolderByPath(ctx, path))
 }
 
-// DeleteStylesheetFolderByPath sends DELETE /umbraco/management/api/v1/stylesheet/folder/{path}: Deletes a stylesheet folder..
+// DeleteStylesheetFolderByPath sends DELETE /umbraco/management/api/v1/stylesheet/folder/{path}: Deletes a stylesheet folder.
 func (a *API) DeleteStylesheetFolderByPath(ctx context.Context, path string) error {
 	return frontdoor.NoContent(a.raw.DeleteStylesheetFolderByPath(ctx, path))
 }
 
-// GetStylesheetByPath sends GET /umbraco/management/api/v1/stylesheet/{path}: Gets a stylesheet by path..
+// GetStylesheetByPath sends GET /umbraco/management/api/v1/stylesheet/{path}: Gets a stylesheet by path.
 func (a *API) GetStylesheetByPath(ctx context.Context, path string) (StylesheetResponseModel, error) {
 	return frontdoor.JSON[StylesheetResponseModel](a.raw.GetStylesheetByPath(ctx, path))
 }
 
-// PutStylesheetByPath sends PUT /umbraco/management/api/v1/stylesheet/{path}: Updates a stylesheet..
+// PutStylesheetByPath sends PUT /umbraco/management/api/v1/stylesheet/{path}: Updates a stylesheet.
 func (a *API) PutStylesheetByPath(ctx context.Context, path string, body PutStylesheetByPathJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutStylesheetByPath(ctx, path, body))
 }
 
-// DeleteStylesheetByPath sends DELETE /umbraco/management/api/v1/stylesheet/{path}: Deletes a stylesheet..
+// DeleteStylesheetByPath sends DELETE /umbraco/management/api/v1/stylesheet/{path}: Deletes a stylesheet.
 func (a *API) DeleteStylesheetByPath(ctx context.Context, path string) error {
 	return frontdoor.NoContent(a.raw.DeleteStylesheetByPath(ctx, path))
 }
 
-// PutStylesheetByPathRename sends PUT /umbraco/management/api/v1/stylesheet/{path}/rename: Renames a stylesheet..
+// PutStylesheetByPathRename sends PUT /umbraco/management/api/v1/stylesheet/{path}/rename: Renames a stylesheet.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PutStylesheetByPathRename(ctx context.Context, path string, body PutStylesheetByPathRenameJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PutStylesheetByPathRename(ctx, path, body))
 }
 
-// GetTag sends GET /umbraco/management/api/v1/tag: Gets a collection of tags..
+// GetTag sends GET /umbraco/management/api/v1/tag: Gets a collection of tags.
 func (a *API) GetTag(ctx context.Context, params *GetTagParams) (PagedTagResponseModel, error) {
 	return frontdoor.JSON[PagedTagResponseModel](a.raw.GetTag(ctx, params))
 }
@@ -3683,7 +3722,7 @@ func (a *API) GetTagAll(ctx context.Context, params *GetTagParams) iter.Seq2[Tag
 	})
 }
 
-// GetTelemetry sends GET /umbraco/management/api/v1/telemetry: Gets telemetry data..
+// GetTelemetry sends GET /umbraco/management/api/v1/telemetry: Gets telemetry data.
 func (a *API) GetTelemetry(ctx context.Context, params *GetTelemetryParams) (PagedTelemetryResponseModel, error) {
 	return frontdoor.JSON[PagedTelemetryResponseModel](a.raw.GetTelemetry(ctx, params))
 }
@@ -3709,76 +3748,78 @@ func (a *API) GetTelemetryAll(ctx context.Context, params *GetTelemetryParams) i
 	})
 }
 
-// GetTelemetryLevel sends GET /umbraco/management/api/v1/telemetry/level: Gets telemetry information..
+// GetTelemetryLevel sends GET /umbraco/management/api/v1/telemetry/level: Gets telemetry information.
 func (a *API) GetTelemetryLevel(ctx context.Context) (TelemetryResponseModel, error) {
 	return frontdoor.JSON[TelemetryResponseModel](a.raw.GetTelemetryLevel(ctx))
 }
 
-// PostTelemetryLevel sends POST /umbraco/management/api/v1/telemetry/level: Sets telemetry consent level..
+// PostTelemetryLevel sends POST /umbraco/management/api/v1/telemetry/level: Sets telemetry consent level.
 func (a *API) PostTelemetryLevel(ctx context.Context, body PostTelemetryLevelJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostTelemetryLevel(ctx, body))
 }
 
-// PostTemplate sends POST /umbraco/management/api/v1/template: Creates a new template..
+// PostTemplate sends POST /umbraco/management/api/v1/template: Creates a new template.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostTemplate(ctx context.Context, body PostTemplateJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostTemplate(ctx, body))
 }
 
-// GetTemplateConfiguration sends GET /umbraco/management/api/v1/template/configuration: Gets the template configuration..
+// GetTemplateConfiguration sends GET /umbraco/management/api/v1/template/configuration: Gets the template configuration.
 func (a *API) GetTemplateConfiguration(ctx context.Context) (TemplateConfigurationResponseModel, error) {
 	return frontdoor.JSON[TemplateConfigurationResponseModel](a.raw.GetTemplateConfiguration(ctx))
 }
 
-// PostTemplateQueryExecute sends POST /umbraco/management/api/v1/template/query/execute: Executes a template query..
+// PostTemplateQueryExecute sends POST /umbraco/management/api/v1/template/query/execute: Executes a template query.
 func (a *API) PostTemplateQueryExecute(ctx context.Context, body PostTemplateQueryExecuteJSONRequestBody) (TemplateQueryResultResponseModel, error) {
 	return frontdoor.JSON[TemplateQueryResultResponseModel](a.raw.PostTemplateQueryExecute(ctx, body))
 }
 
-// GetTemplateQuerySettings sends GET /umbraco/management/api/v1/template/query/settings: Gets template query settings..
+// GetTemplateQuerySettings sends GET /umbraco/management/api/v1/template/query/settings: Gets template query settings.
 func (a *API) GetTemplateQuerySettings(ctx context.Context) (TemplateQuerySettingsResponseModel, error) {
 	return frontdoor.JSON[TemplateQuerySettingsResponseModel](a.raw.GetTemplateQuerySettings(ctx))
 }
 
-// GetTemplateById sends GET /umbraco/management/api/v1/template/{id}: Gets a template..
+// GetTemplateById sends GET /umbraco/management/api/v1/template/{id}: Gets a template.
 func (a *API) GetTemplateById(ctx context.Context, id openapi_types.UUID) (TemplateResponseModel, error) {
 	return frontdoor.JSON[TemplateResponseModel](a.raw.GetTemplateById(ctx, id))
 }
 
-// PutTemplateById sends PUT /umbraco/management/api/v1/template/{id}: Updates a template..
+// PutTemplateById sends PUT /umbraco/management/api/v1/template/{id}: Updates a template.
 func (a *API) PutTemplateById(ctx context.Context, id openapi_types.UUID, body PutTemplateByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutTemplateById(ctx, id, body))
 }
 
-// DeleteTemplateById sends DELETE /umbraco/management/api/v1/template/{id}: Deletes a template..
+// DeleteTemplateById sends DELETE /umbraco/management/api/v1/template/{id}: Deletes a template.
 func (a *API) DeleteTemplateById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteTemplateById(ctx, id))
 }
 
-// PostTemporaryFile sends POST /umbraco/management/api/v1/temporary-file: Creates a temporary file..
+// PostTemporaryFile sends POST /umbraco/management/api/v1/temporary-file: Creates a temporary file.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostTemporaryFile(ctx context.Context, contentType string, body io.Reader) (string, error) {
 	return frontdoor.Created(a.raw.PostTemporaryFileWithBody(ctx, contentType, body))
 }
 
-// GetTemporaryFileConfiguration sends GET /umbraco/management/api/v1/temporary-file/configuration: Gets the temporary file configuration..
+// GetTemporaryFileConfiguration sends GET /umbraco/management/api/v1/temporary-file/configuration: Gets the temporary file configuration.
 func (a *API) GetTemporaryFileConfiguration(ctx context.Context) (TemporaryFileConfigurationResponseModel, error) {
 	return frontdoor.JSON[TemporaryFileConfigurationResponseModel](a.raw.GetTemporaryFileConfiguration(ctx))
 }
 
-// GetTemporaryFileById sends GET /umbraco/management/api/v1/temporary-file/{id}: Gets a temporary file..
+// GetTemporaryFileById sends GET /umbraco/management/api/v1/temporary-file/{id}: Gets a temporary file.
 func (a *API) GetTemporaryFileById(ctx context.Context, id openapi_types.UUID) (TemporaryFileResponseModel, error) {
 	return frontdoor.JSON[TemporaryFileResponseModel](a.raw.GetTemporaryFileById(ctx, id))
 }
 
-// DeleteTemporaryFileById sends DELETE /umbraco/management/api/v1/temporary-file/{id}: Deletes a temporary file..
+// DeleteTemporaryFileById sends DELETE /umbraco/management/api/v1/temporary-file/{id}: Deletes a temporary file.
 func (a *API) DeleteTemporaryFileById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteTemporaryFileById(ctx, id))
 }
 
-// GetTreeDataTypeAncestors sends GET /umbraco/management/api/v1/tree/data-type/ancestors: Gets a collection of ancestor data type folders..
+// GetTreeDataTypeAncestors sends GET /umbraco/management/api/v1/tree/data-type/ancestors: Gets a collection of ancestor data type folders.
 func (a *API) GetTreeDataTypeAncestors(ctx context.Context, params *GetTreeDataTypeAncestorsParams) ([]DataTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[[]DataTypeTreeItemResponseModel](a.raw.GetTreeDataTypeAncestors(ctx, params))
 }
@@ -3793,7 +3834,7 @@ func (a *API) GetTreeDataTypeAncestorsAll(ctx context.Context, params *GetTreeDa
 	})
 }
 
-// GetTreeDataTypeChildren sends GET /umbraco/management/api/v1/tree/data-type/children: Gets a collection of data type tree child items..
+// GetTreeDataTypeChildren sends GET /umbraco/management/api/v1/tree/data-type/children: Gets a collection of data type tree child items.
 func (a *API) GetTreeDataTypeChildren(ctx context.Context, params *GetTreeDataTypeChildrenParams) (PagedDataTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedDataTypeTreeItemResponseModel](a.raw.GetTreeDataTypeChildren(ctx, params))
 }
@@ -3819,7 +3860,7 @@ func (a *API) GetTreeDataTypeChildrenAll(ctx context.Context, params *GetTreeDat
 	})
 }
 
-// GetTreeDataTypeRoot sends GET /umbraco/management/api/v1/tree/data-type/root: Gets a collection of data type items from the root of the tree..
+// GetTreeDataTypeRoot sends GET /umbraco/management/api/v1/tree/data-type/root: Gets a collection of data type items from the root of the tree.
 func (a *API) GetTreeDataTypeRoot(ctx context.Context, params *GetTreeDataTypeRootParams) (PagedDataTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedDataTypeTreeItemResponseModel](a.raw.GetTreeDataTypeRoot(ctx, params))
 }
@@ -3871,7 +3912,7 @@ func (a *API) GetTreeDataTypeSearchAll(ctx context.Context, params *GetTreeDataT
 	})
 }
 
-// GetTreeDataTypeSiblings sends GET /umbraco/management/api/v1/tree/data-type/siblings: Gets a collection of data type tree sibling items..
+// GetTreeDataTypeSiblings sends GET /umbraco/management/api/v1/tree/data-type/siblings: Gets a collection of data type tree sibling items.
 func (a *API) GetTreeDataTypeSiblings(ctx context.Context, params *GetTreeDataTypeSiblingsParams) (SubsetDataTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[SubsetDataTypeTreeItemResponseModel](a.raw.GetTreeDataTypeSiblings(ctx, params))
 }
@@ -3886,7 +3927,7 @@ func (a *API) GetTreeDataTypeSiblingsAll(ctx context.Context, params *GetTreeDat
 	})
 }
 
-// GetTreeDictionaryAncestors sends GET /umbraco/management/api/v1/tree/dictionary/ancestors: Gets a collection of ancestor dictionary items..
+// GetTreeDictionaryAncestors sends GET /umbraco/management/api/v1/tree/dictionary/ancestors: Gets a collection of ancestor dictionary items.
 func (a *API) GetTreeDictionaryAncestors(ctx context.Context, params *GetTreeDictionaryAncestorsParams) ([]NamedEntityTreeItemResponseModel, error) {
 	return frontdoor.JSON[[]NamedEntityTreeItemResponseModel](a.raw.GetTreeDictionaryAncestors(ctx, params))
 }
@@ -3901,7 +3942,7 @@ func (a *API) GetTreeDictionaryAncestorsAll(ctx context.Context, params *GetTree
 	})
 }
 
-// GetTreeDictionaryChildren sends GET /umbraco/management/api/v1/tree/dictionary/children: Gets a collection of dictionary tree child items..
+// GetTreeDictionaryChildren sends GET /umbraco/management/api/v1/tree/dictionary/children: Gets a collection of dictionary tree child items.
 func (a *API) GetTreeDictionaryChildren(ctx context.Context, params *GetTreeDictionaryChildrenParams) (PagedNamedEntityTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedNamedEntityTreeItemResponseModel](a.raw.GetTreeDictionaryChildren(ctx, params))
 }
@@ -3927,7 +3968,7 @@ func (a *API) GetTreeDictionaryChildrenAll(ctx context.Context, params *GetTreeD
 	})
 }
 
-// GetTreeDictionaryRoot sends GET /umbraco/management/api/v1/tree/dictionary/root: Gets a collection of dictionary items from the root of the tree..
+// GetTreeDictionaryRoot sends GET /umbraco/management/api/v1/tree/dictionary/root: Gets a collection of dictionary items from the root of the tree.
 func (a *API) GetTreeDictionaryRoot(ctx context.Context, params *GetTreeDictionaryRootParams) (PagedNamedEntityTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedNamedEntityTreeItemResponseModel](a.raw.GetTreeDictionaryRoot(ctx, params))
 }
@@ -3953,7 +3994,7 @@ func (a *API) GetTreeDictionaryRootAll(ctx context.Context, params *GetTreeDicti
 	})
 }
 
-// GetTreeDocumentBlueprintAncestors sends GET /umbraco/management/api/v1/tree/document-blueprint/ancestors: Gets a collection of ancestor document blueprint items..
+// GetTreeDocumentBlueprintAncestors sends GET /umbraco/management/api/v1/tree/document-blueprint/ancestors: Gets a collection of ancestor document blueprint items.
 func (a *API) GetTreeDocumentBlueprintAncestors(ctx context.Context, params *GetTreeDocumentBlueprintAncestorsParams) ([]DocumentBlueprintTreeItemResponseModel, error) {
 	return frontdoor.JSON[[]DocumentBlueprintTreeItemResponseModel](a.raw.GetTreeDocumentBlueprintAncestors(ctx, params))
 }
@@ -3968,7 +4009,7 @@ func (a *API) GetTreeDocumentBlueprintAncestorsAll(ctx context.Context, params *
 	})
 }
 
-// GetTreeDocumentBlueprintChildren sends GET /umbraco/management/api/v1/tree/document-blueprint/children: Gets a collection of document blueprint tree child items..
+// GetTreeDocumentBlueprintChildren sends GET /umbraco/management/api/v1/tree/document-blueprint/children: Gets a collection of document blueprint tree child items.
 func (a *API) GetTreeDocumentBlueprintChildren(ctx context.Context, params *GetTreeDocumentBlueprintChildrenParams) (PagedDocumentBlueprintTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedDocumentBlueprintTreeItemResponseModel](a.raw.GetTreeDocumentBlueprintChildren(ctx, params))
 }
@@ -3994,7 +4035,7 @@ func (a *API) GetTreeDocumentBlueprintChildrenAll(ctx context.Context, params *G
 	})
 }
 
-// GetTreeDocumentBlueprintRoot sends GET /umbraco/management/api/v1/tree/document-blueprint/root: Gets a collection of document blueprint items from the root of the tree..
+// GetTreeDocumentBlueprintRoot sends GET /umbraco/management/api/v1/tree/document-blueprint/root: Gets a collection of document blueprint items from the root of the tree.
 func (a *API) GetTreeDocumentBlueprintRoot(ctx context.Context, params *GetTreeDocumentBlueprintRootParams) (PagedDocumentBlueprintTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedDocumentBlueprintTreeItemResponseModel](a.raw.GetTreeDocumentBlueprintRoot(ctx, params))
 }
@@ -4020,7 +4061,7 @@ func (a *API) GetTreeDocumentBlueprintRootAll(ctx context.Context, params *GetTr
 	})
 }
 
-// GetTreeDocumentBlueprintSiblings sends GET /umbraco/management/api/v1/tree/document-blueprint/siblings: Gets a collection of document blueprint tree sibling items..
+// GetTreeDocumentBlueprintSiblings sends GET /umbraco/management/api/v1/tree/document-blueprint/siblings: Gets a collection of document blueprint tree sibling items.
 func (a *API) GetTreeDocumentBlueprintSiblings(ctx context.Context, params *GetTreeDocumentBlueprintSiblingsParams) (SubsetDocumentBlueprintTreeItemResponseModel, error) {
 	return frontdoor.JSON[SubsetDocumentBlueprintTreeItemResponseModel](a.raw.GetTreeDocumentBlueprintSiblings(ctx, params))
 }
@@ -4035,7 +4076,7 @@ func (a *API) GetTreeDocumentBlueprintSiblingsAll(ctx context.Context, params *G
 	})
 }
 
-// GetTreeDocumentTypeAncestors sends GET /umbraco/management/api/v1/tree/document-type/ancestors: Gets a collection of ancestor document type items..
+// GetTreeDocumentTypeAncestors sends GET /umbraco/management/api/v1/tree/document-type/ancestors: Gets a collection of ancestor document type items.
 func (a *API) GetTreeDocumentTypeAncestors(ctx context.Context, params *GetTreeDocumentTypeAncestorsParams) ([]DocumentTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[[]DocumentTypeTreeItemResponseModel](a.raw.GetTreeDocumentTypeAncestors(ctx, params))
 }
@@ -4050,7 +4091,7 @@ func (a *API) GetTreeDocumentTypeAncestorsAll(ctx context.Context, params *GetTr
 	})
 }
 
-// GetTreeDocumentTypeChildren sends GET /umbraco/management/api/v1/tree/document-type/children: Gets a collection of document type tree child items..
+// GetTreeDocumentTypeChildren sends GET /umbraco/management/api/v1/tree/document-type/children: Gets a collection of document type tree child items.
 func (a *API) GetTreeDocumentTypeChildren(ctx context.Context, params *GetTreeDocumentTypeChildrenParams) (PagedDocumentTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedDocumentTypeTreeItemResponseModel](a.raw.GetTreeDocumentTypeChildren(ctx, params))
 }
@@ -4076,7 +4117,7 @@ func (a *API) GetTreeDocumentTypeChildrenAll(ctx context.Context, params *GetTre
 	})
 }
 
-// GetTreeDocumentTypeRoot sends GET /umbraco/management/api/v1/tree/document-type/root: Gets a collection of document type items from the root of the tree..
+// GetTreeDocumentTypeRoot sends GET /umbraco/management/api/v1/tree/document-type/root: Gets a collection of document type items from the root of the tree.
 func (a *API) GetTreeDocumentTypeRoot(ctx context.Context, params *GetTreeDocumentTypeRootParams) (PagedDocumentTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedDocumentTypeTreeItemResponseModel](a.raw.GetTreeDocumentTypeRoot(ctx, params))
 }
@@ -4128,7 +4169,7 @@ func (a *API) GetTreeDocumentTypeSearchAll(ctx context.Context, params *GetTreeD
 	})
 }
 
-// GetTreeDocumentTypeSiblings sends GET /umbraco/management/api/v1/tree/document-type/siblings: Gets a collection of document type tree sibling items..
+// GetTreeDocumentTypeSiblings sends GET /umbraco/management/api/v1/tree/document-type/siblings: Gets a collection of document type tree sibling items.
 func (a *API) GetTreeDocumentTypeSiblings(ctx context.Context, params *GetTreeDocumentTypeSiblingsParams) (SubsetDocumentTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[SubsetDocumentTypeTreeItemResponseModel](a.raw.GetTreeDocumentTypeSiblings(ctx, params))
 }
@@ -4143,7 +4184,7 @@ func (a *API) GetTreeDocumentTypeSiblingsAll(ctx context.Context, params *GetTre
 	})
 }
 
-// GetTreeDocumentAncestors sends GET /umbraco/management/api/v1/tree/document/ancestors: Gets a collection of ancestor document items..
+// GetTreeDocumentAncestors sends GET /umbraco/management/api/v1/tree/document/ancestors: Gets a collection of ancestor document items.
 func (a *API) GetTreeDocumentAncestors(ctx context.Context, params *GetTreeDocumentAncestorsParams) ([]DocumentTreeItemResponseModel, error) {
 	return frontdoor.JSON[[]DocumentTreeItemResponseModel](a.raw.GetTreeDocumentAncestors(ctx, params))
 }
@@ -4158,7 +4199,7 @@ func (a *API) GetTreeDocumentAncestorsAll(ctx context.Context, params *GetTreeDo
 	})
 }
 
-// GetTreeDocumentChildren sends GET /umbraco/management/api/v1/tree/document/children: Gets a collection of document tree child items..
+// GetTreeDocumentChildren sends GET /umbraco/management/api/v1/tree/document/children: Gets a collection of document tree child items.
 func (a *API) GetTreeDocumentChildren(ctx context.Context, params *GetTreeDocumentChildrenParams) (PagedDocumentTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedDocumentTreeItemResponseModel](a.raw.GetTreeDocumentChildren(ctx, params))
 }
@@ -4184,7 +4225,7 @@ func (a *API) GetTreeDocumentChildrenAll(ctx context.Context, params *GetTreeDoc
 	})
 }
 
-// GetTreeDocumentRoot sends GET /umbraco/management/api/v1/tree/document/root: Gets a collection of document items from the root of the tree..
+// GetTreeDocumentRoot sends GET /umbraco/management/api/v1/tree/document/root: Gets a collection of document items from the root of the tree.
 func (a *API) GetTreeDocumentRoot(ctx context.Context, params *GetTreeDocumentRootParams) (PagedDocumentTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedDocumentTreeItemResponseModel](a.raw.GetTreeDocumentRoot(ctx, params))
 }
@@ -4210,7 +4251,7 @@ func (a *API) GetTreeDocumentRootAll(ctx context.Context, params *GetTreeDocumen
 	})
 }
 
-// GetTreeDocumentSiblings sends GET /umbraco/management/api/v1/tree/document/siblings: Gets a collection of document tree sibling items..
+// GetTreeDocumentSiblings sends GET /umbraco/management/api/v1/tree/document/siblings: Gets a collection of document tree sibling items.
 func (a *API) GetTreeDocumentSiblings(ctx context.Context, params *GetTreeDocumentSiblingsParams) (SubsetDocumentTreeItemResponseModel, error) {
 	return frontdoor.JSON[SubsetDocumentTreeItemResponseModel](a.raw.GetTreeDocumentSiblings(ctx, params))
 }
@@ -4225,7 +4266,7 @@ func (a *API) GetTreeDocumentSiblingsAll(ctx context.Context, params *GetTreeDoc
 	})
 }
 
-// GetTreeMediaTypeAncestors sends GET /umbraco/management/api/v1/tree/media-type/ancestors: Gets a collection of ancestor media type items..
+// GetTreeMediaTypeAncestors sends GET /umbraco/management/api/v1/tree/media-type/ancestors: Gets a collection of ancestor media type items.
 func (a *API) GetTreeMediaTypeAncestors(ctx context.Context, params *GetTreeMediaTypeAncestorsParams) ([]MediaTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[[]MediaTypeTreeItemResponseModel](a.raw.GetTreeMediaTypeAncestors(ctx, params))
 }
@@ -4240,7 +4281,7 @@ func (a *API) GetTreeMediaTypeAncestorsAll(ctx context.Context, params *GetTreeM
 	})
 }
 
-// GetTreeMediaTypeChildren sends GET /umbraco/management/api/v1/tree/media-type/children: Gets a collection of media type tree child items..
+// GetTreeMediaTypeChildren sends GET /umbraco/management/api/v1/tree/media-type/children: Gets a collection of media type tree child items.
 func (a *API) GetTreeMediaTypeChildren(ctx context.Context, params *GetTreeMediaTypeChildrenParams) (PagedMediaTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedMediaTypeTreeItemResponseModel](a.raw.GetTreeMediaTypeChildren(ctx, params))
 }
@@ -4266,7 +4307,7 @@ func (a *API) GetTreeMediaTypeChildrenAll(ctx context.Context, params *GetTreeMe
 	})
 }
 
-// GetTreeMediaTypeRoot sends GET /umbraco/management/api/v1/tree/media-type/root: Gets a collection of media type items from the root of the tree..
+// GetTreeMediaTypeRoot sends GET /umbraco/management/api/v1/tree/media-type/root: Gets a collection of media type items from the root of the tree.
 func (a *API) GetTreeMediaTypeRoot(ctx context.Context, params *GetTreeMediaTypeRootParams) (PagedMediaTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedMediaTypeTreeItemResponseModel](a.raw.GetTreeMediaTypeRoot(ctx, params))
 }
@@ -4292,7 +4333,7 @@ func (a *API) GetTreeMediaTypeRootAll(ctx context.Context, params *GetTreeMediaT
 	})
 }
 
-// GetTreeMediaTypeSiblings sends GET /umbraco/management/api/v1/tree/media-type/siblings: Gets a collection of media type tree sibling items..
+// GetTreeMediaTypeSiblings sends GET /umbraco/management/api/v1/tree/media-type/siblings: Gets a collection of media type tree sibling items.
 func (a *API) GetTreeMediaTypeSiblings(ctx context.Context, params *GetTreeMediaTypeSiblingsParams) (SubsetMediaTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[SubsetMediaTypeTreeItemResponseModel](a.raw.GetTreeMediaTypeSiblings(ctx, params))
 }
@@ -4307,7 +4348,7 @@ func (a *API) GetTreeMediaTypeSiblingsAll(ctx context.Context, params *GetTreeMe
 	})
 }
 
-// GetTreeMediaAncestors sends GET /umbraco/management/api/v1/tree/media/ancestors: Gets a collection of ancestor media items..
+// GetTreeMediaAncestors sends GET /umbraco/management/api/v1/tree/media/ancestors: Gets a collection of ancestor media items.
 func (a *API) GetTreeMediaAncestors(ctx context.Context, params *GetTreeMediaAncestorsParams) ([]MediaTreeItemResponseModel, error) {
 	return frontdoor.JSON[[]MediaTreeItemResponseModel](a.raw.GetTreeMediaAncestors(ctx, params))
 }
@@ -4322,7 +4363,7 @@ func (a *API) GetTreeMediaAncestorsAll(ctx context.Context, params *GetTreeMedia
 	})
 }
 
-// GetTreeMediaChildren sends GET /umbraco/management/api/v1/tree/media/children: Gets a collection of media tree child items..
+// GetTreeMediaChildren sends GET /umbraco/management/api/v1/tree/media/children: Gets a collection of media tree child items.
 func (a *API) GetTreeMediaChildren(ctx context.Context, params *GetTreeMediaChildrenParams) (PagedMediaTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedMediaTreeItemResponseModel](a.raw.GetTreeMediaChildren(ctx, params))
 }
@@ -4348,7 +4389,7 @@ func (a *API) GetTreeMediaChildrenAll(ctx context.Context, params *GetTreeMediaC
 	})
 }
 
-// GetTreeMediaRoot sends GET /umbraco/management/api/v1/tree/media/root: Gets a collection of media items from the root of the tree..
+// GetTreeMediaRoot sends GET /umbraco/management/api/v1/tree/media/root: Gets a collection of media items from the root of the tree.
 func (a *API) GetTreeMediaRoot(ctx context.Context, params *GetTreeMediaRootParams) (PagedMediaTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedMediaTreeItemResponseModel](a.raw.GetTreeMediaRoot(ctx, params))
 }
@@ -4374,7 +4415,7 @@ func (a *API) GetTreeMediaRootAll(ctx context.Context, params *GetTreeMediaRootP
 	})
 }
 
-// GetTreeMediaSiblings sends GET /umbraco/management/api/v1/tree/media/siblings: Gets a collection of media tree sibling items..
+// GetTreeMediaSiblings sends GET /umbraco/management/api/v1/tree/media/siblings: Gets a collection of media tree sibling items.
 func (a *API) GetTreeMediaSiblings(ctx context.Context, params *GetTreeMediaSiblingsParams) (SubsetMediaTreeItemResponseModel, error) {
 	return frontdoor.JSON[SubsetMediaTreeItemResponseModel](a.raw.GetTreeMediaSiblings(ctx, params))
 }
@@ -4389,7 +4430,7 @@ func (a *API) GetTreeMediaSiblingsAll(ctx context.Context, params *GetTreeMediaS
 	})
 }
 
-// GetTreeMemberGroupRoot sends GET /umbraco/management/api/v1/tree/member-group/root: Gets a collection of member group items from the root of the tree..
+// GetTreeMemberGroupRoot sends GET /umbraco/management/api/v1/tree/member-group/root: Gets a collection of member group items from the root of the tree.
 func (a *API) GetTreeMemberGroupRoot(ctx context.Context, params *GetTreeMemberGroupRootParams) (PagedNamedEntityTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedNamedEntityTreeItemResponseModel](a.raw.GetTreeMemberGroupRoot(ctx, params))
 }
@@ -4415,7 +4456,7 @@ func (a *API) GetTreeMemberGroupRootAll(ctx context.Context, params *GetTreeMemb
 	})
 }
 
-// GetTreeMemberTypeAncestors sends GET /umbraco/management/api/v1/tree/member-type/ancestors: Gets a collection of ancestor member type items..
+// GetTreeMemberTypeAncestors sends GET /umbraco/management/api/v1/tree/member-type/ancestors: Gets a collection of ancestor member type items.
 func (a *API) GetTreeMemberTypeAncestors(ctx context.Context, params *GetTreeMemberTypeAncestorsParams) ([]MemberTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[[]MemberTypeTreeItemResponseModel](a.raw.GetTreeMemberTypeAncestors(ctx, params))
 }
@@ -4430,7 +4471,7 @@ func (a *API) GetTreeMemberTypeAncestorsAll(ctx context.Context, params *GetTree
 	})
 }
 
-// GetTreeMemberTypeChildren sends GET /umbraco/management/api/v1/tree/member-type/children: Gets a collection of member type tree child items..
+// GetTreeMemberTypeChildren sends GET /umbraco/management/api/v1/tree/member-type/children: Gets a collection of member type tree child items.
 func (a *API) GetTreeMemberTypeChildren(ctx context.Context, params *GetTreeMemberTypeChildrenParams) (PagedMemberTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedMemberTypeTreeItemResponseModel](a.raw.GetTreeMemberTypeChildren(ctx, params))
 }
@@ -4456,7 +4497,7 @@ func (a *API) GetTreeMemberTypeChildrenAll(ctx context.Context, params *GetTreeM
 	})
 }
 
-// GetTreeMemberTypeRoot sends GET /umbraco/management/api/v1/tree/member-type/root: Gets a collection of member type items from the root of the tree..
+// GetTreeMemberTypeRoot sends GET /umbraco/management/api/v1/tree/member-type/root: Gets a collection of member type items from the root of the tree.
 func (a *API) GetTreeMemberTypeRoot(ctx context.Context, params *GetTreeMemberTypeRootParams) (PagedMemberTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedMemberTypeTreeItemResponseModel](a.raw.GetTreeMemberTypeRoot(ctx, params))
 }
@@ -4482,7 +4523,7 @@ func (a *API) GetTreeMemberTypeRootAll(ctx context.Context, params *GetTreeMembe
 	})
 }
 
-// GetTreeMemberTypeSiblings sends GET /umbraco/management/api/v1/tree/member-type/siblings: Gets sibling member types in the tree..
+// GetTreeMemberTypeSiblings sends GET /umbraco/management/api/v1/tree/member-type/siblings: Gets sibling member types in the tree.
 func (a *API) GetTreeMemberTypeSiblings(ctx context.Context, params *GetTreeMemberTypeSiblingsParams) (SubsetMemberTypeTreeItemResponseModel, error) {
 	return frontdoor.JSON[SubsetMemberTypeTreeItemResponseModel](a.raw.GetTreeMemberTypeSiblings(ctx, params))
 }
@@ -4497,7 +4538,7 @@ func (a *API) GetTreeMemberTypeSiblingsAll(ctx context.Context, params *GetTreeM
 	})
 }
 
-// GetTreePartialViewAncestors sends GET /umbraco/management/api/v1/tree/partial-view/ancestors: Gets a collection of ancestor partial view items..
+// GetTreePartialViewAncestors sends GET /umbraco/management/api/v1/tree/partial-view/ancestors: Gets a collection of ancestor partial view items.
 func (a *API) GetTreePartialViewAncestors(ctx context.Context, params *GetTreePartialViewAncestorsParams) ([]FileSystemTreeItemPresentationModel, error) {
 	return frontdoor.JSON[[]FileSystemTreeItemPresentationModel](a.raw.GetTreePartialViewAncestors(ctx, params))
 }
@@ -4512,7 +4553,7 @@ func (a *API) GetTreePartialViewAncestorsAll(ctx context.Context, params *GetTre
 	})
 }
 
-// GetTreePartialViewChildren sends GET /umbraco/management/api/v1/tree/partial-view/children: Gets a collection of partial view tree child items..
+// GetTreePartialViewChildren sends GET /umbraco/management/api/v1/tree/partial-view/children: Gets a collection of partial view tree child items.
 func (a *API) GetTreePartialViewChildren(ctx context.Context, params *GetTreePartialViewChildrenParams) (PagedFileSystemTreeItemPresentationModel, error) {
 	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreePartialViewChildren(ctx, params))
 }
@@ -4538,7 +4579,7 @@ func (a *API) GetTreePartialViewChildrenAll(ctx context.Context, params *GetTree
 	})
 }
 
-// GetTreePartialViewRoot sends GET /umbraco/management/api/v1/tree/partial-view/root: Gets a collection of partial view items from the root of the tree..
+// GetTreePartialViewRoot sends GET /umbraco/management/api/v1/tree/partial-view/root: Gets a collection of partial view items from the root of the tree.
 func (a *API) GetTreePartialViewRoot(ctx context.Context, params *GetTreePartialViewRootParams) (PagedFileSystemTreeItemPresentationModel, error) {
 	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreePartialViewRoot(ctx, params))
 }
@@ -4564,7 +4605,7 @@ func (a *API) GetTreePartialViewRootAll(ctx context.Context, params *GetTreePart
 	})
 }
 
-// GetTreePartialViewSiblings sends GET /umbraco/management/api/v1/tree/partial-view/siblings: Gets a collection of partial view tree sibling items..
+// GetTreePartialViewSiblings sends GET /umbraco/management/api/v1/tree/partial-view/siblings: Gets a collection of partial view tree sibling items.
 func (a *API) GetTreePartialViewSiblings(ctx context.Context, params *GetTreePartialViewSiblingsParams) (SubsetFileSystemTreeItemPresentationModel, error) {
 	return frontdoor.JSON[SubsetFileSystemTreeItemPresentationModel](a.raw.GetTreePartialViewSiblings(ctx, params))
 }
@@ -4579,7 +4620,7 @@ func (a *API) GetTreePartialViewSiblingsAll(ctx context.Context, params *GetTree
 	})
 }
 
-// GetTreeScriptAncestors sends GET /umbraco/management/api/v1/tree/script/ancestors: Gets a collection of ancestor script items..
+// GetTreeScriptAncestors sends GET /umbraco/management/api/v1/tree/script/ancestors: Gets a collection of ancestor script items.
 func (a *API) GetTreeScriptAncestors(ctx context.Context, params *GetTreeScriptAncestorsParams) ([]FileSystemTreeItemPresentationModel, error) {
 	return frontdoor.JSON[[]FileSystemTreeItemPresentationModel](a.raw.GetTreeScriptAncestors(ctx, params))
 }
@@ -4594,7 +4635,7 @@ func (a *API) GetTreeScriptAncestorsAll(ctx context.Context, params *GetTreeScri
 	})
 }
 
-// GetTreeScriptChildren sends GET /umbraco/management/api/v1/tree/script/children: Gets a collection of script tree child items..
+// GetTreeScriptChildren sends GET /umbraco/management/api/v1/tree/script/children: Gets a collection of script tree child items.
 func (a *API) GetTreeScriptChildren(ctx context.Context, params *GetTreeScriptChildrenParams) (PagedFileSystemTreeItemPresentationModel, error) {
 	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreeScriptChildren(ctx, params))
 }
@@ -4620,7 +4661,7 @@ func (a *API) GetTreeScriptChildrenAll(ctx context.Context, params *GetTreeScrip
 	})
 }
 
-// GetTreeScriptRoot sends GET /umbraco/management/api/v1/tree/script/root: Gets a collection of script items from the root of the tree..
+// GetTreeScriptRoot sends GET /umbraco/management/api/v1/tree/script/root: Gets a collection of script items from the root of the tree.
 func (a *API) GetTreeScriptRoot(ctx context.Context, params *GetTreeScriptRootParams) (PagedFileSystemTreeItemPresentationModel, error) {
 	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreeScriptRoot(ctx, params))
 }
@@ -4646,7 +4687,7 @@ func (a *API) GetTreeScriptRootAll(ctx context.Context, params *GetTreeScriptRoo
 	})
 }
 
-// GetTreeScriptSiblings sends GET /umbraco/management/api/v1/tree/script/siblings: Gets a collection of script tree sibling items..
+// GetTreeScriptSiblings sends GET /umbraco/management/api/v1/tree/script/siblings: Gets a collection of script tree sibling items.
 func (a *API) GetTreeScriptSiblings(ctx context.Context, params *GetTreeScriptSiblingsParams) (SubsetFileSystemTreeItemPresentationModel, error) {
 	return frontdoor.JSON[SubsetFileSystemTreeItemPresentationModel](a.raw.GetTreeScriptSiblings(ctx, params))
 }
@@ -4661,7 +4702,7 @@ func (a *API) GetTreeScriptSiblingsAll(ctx context.Context, params *GetTreeScrip
 	})
 }
 
-// GetTreeStaticFileAncestors sends GET /umbraco/management/api/v1/tree/static-file/ancestors: Gets a collection of ancestor static file items..
+// GetTreeStaticFileAncestors sends GET /umbraco/management/api/v1/tree/static-file/ancestors: Gets a collection of ancestor static file items.
 func (a *API) GetTreeStaticFileAncestors(ctx context.Context, params *GetTreeStaticFileAncestorsParams) ([]FileSystemTreeItemPresentationModel, error) {
 	return frontdoor.JSON[[]FileSystemTreeItemPresentationModel](a.raw.GetTreeStaticFileAncestors(ctx, params))
 }
@@ -4676,7 +4717,7 @@ func (a *API) GetTreeStaticFileAncestorsAll(ctx context.Context, params *GetTree
 	})
 }
 
-// GetTreeStaticFileChildren sends GET /umbraco/management/api/v1/tree/static-file/children: Gets a collection of static file tree child items..
+// GetTreeStaticFileChildren sends GET /umbraco/management/api/v1/tree/static-file/children: Gets a collection of static file tree child items.
 func (a *API) GetTreeStaticFileChildren(ctx context.Context, params *GetTreeStaticFileChildrenParams) (PagedFileSystemTreeItemPresentationModel, error) {
 	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreeStaticFileChildren(ctx, params))
 }
@@ -4702,7 +4743,7 @@ func (a *API) GetTreeStaticFileChildrenAll(ctx context.Context, params *GetTreeS
 	})
 }
 
-// GetTreeStaticFileRoot sends GET /umbraco/management/api/v1/tree/static-file/root: Gets a collection of static file items from the root of the tree..
+// GetTreeStaticFileRoot sends GET /umbraco/management/api/v1/tree/static-file/root: Gets a collection of static file items from the root of the tree.
 func (a *API) GetTreeStaticFileRoot(ctx context.Context, params *GetTreeStaticFileRootParams) (PagedFileSystemTreeItemPresentationModel, error) {
 	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreeStaticFileRoot(ctx, params))
 }
@@ -4728,7 +4769,7 @@ func (a *API) GetTreeStaticFileRootAll(ctx context.Context, params *GetTreeStati
 	})
 }
 
-// GetTreeStylesheetAncestors sends GET /umbraco/management/api/v1/tree/stylesheet/ancestors: Gets a collection of ancestor stylesheet items..
+// GetTreeStylesheetAncestors sends GET /umbraco/management/api/v1/tree/stylesheet/ancestors: Gets a collection of ancestor stylesheet items.
 func (a *API) GetTreeStylesheetAncestors(ctx context.Context, params *GetTreeStylesheetAncestorsParams) ([]FileSystemTreeItemPresentationModel, error) {
 	return frontdoor.JSON[[]FileSystemTreeItemPresentationModel](a.raw.GetTreeStylesheetAncestors(ctx, params))
 }
@@ -4743,7 +4784,7 @@ func (a *API) GetTreeStylesheetAncestorsAll(ctx context.Context, params *GetTree
 	})
 }
 
-// GetTreeStylesheetChildren sends GET /umbraco/management/api/v1/tree/stylesheet/children: Gets a collection of stylesheet tree child items..
+// GetTreeStylesheetChildren sends GET /umbraco/management/api/v1/tree/stylesheet/children: Gets a collection of stylesheet tree child items.
 func (a *API) GetTreeStylesheetChildren(ctx context.Context, params *GetTreeStylesheetChildrenParams) (PagedFileSystemTreeItemPresentationModel, error) {
 	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreeStylesheetChildren(ctx, params))
 }
@@ -4769,7 +4810,7 @@ func (a *API) GetTreeStylesheetChildrenAll(ctx context.Context, params *GetTreeS
 	})
 }
 
-// GetTreeStylesheetRoot sends GET /umbraco/management/api/v1/tree/stylesheet/root: Gets a collection of stylesheet items from the root of the tree..
+// GetTreeStylesheetRoot sends GET /umbraco/management/api/v1/tree/stylesheet/root: Gets a collection of stylesheet items from the root of the tree.
 func (a *API) GetTreeStylesheetRoot(ctx context.Context, params *GetTreeStylesheetRootParams) (PagedFileSystemTreeItemPresentationModel, error) {
 	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreeStylesheetRoot(ctx, params))
 }
@@ -4795,7 +4836,7 @@ func (a *API) GetTreeStylesheetRootAll(ctx context.Context, params *GetTreeStyle
 	})
 }
 
-// GetTreeStylesheetSiblings sends GET /umbraco/management/api/v1/tree/stylesheet/siblings: Gets a collection of stylesheet tree sibling items..
+// GetTreeStylesheetSiblings sends GET /umbraco/management/api/v1/tree/stylesheet/siblings: Gets a collection of stylesheet tree sibling items.
 func (a *API) GetTreeStylesheetSiblings(ctx context.Context, params *GetTreeStylesheetSiblingsParams) (SubsetFileSystemTreeItemPresentationModel, error) {
 	return frontdoor.JSON[SubsetFileSystemTreeItemPresentationModel](a.raw.GetTreeStylesheetSiblings(ctx, params))
 }
@@ -4810,7 +4851,7 @@ func (a *API) GetTreeStylesheetSiblingsAll(ctx context.Context, params *GetTreeS
 	})
 }
 
-// GetTreeTemplateAncestors sends GET /umbraco/management/api/v1/tree/template/ancestors: Gets a collection of ancestor template items..
+// GetTreeTemplateAncestors sends GET /umbraco/management/api/v1/tree/template/ancestors: Gets a collection of ancestor template items.
 func (a *API) GetTreeTemplateAncestors(ctx context.Context, params *GetTreeTemplateAncestorsParams) ([]NamedEntityTreeItemResponseModel, error) {
 	return frontdoor.JSON[[]NamedEntityTreeItemResponseModel](a.raw.GetTreeTemplateAncestors(ctx, params))
 }
@@ -4825,7 +4866,7 @@ func (a *API) GetTreeTemplateAncestorsAll(ctx context.Context, params *GetTreeTe
 	})
 }
 
-// GetTreeTemplateChildren sends GET /umbraco/management/api/v1/tree/template/children: Gets a collection of template tree child items..
+// GetTreeTemplateChildren sends GET /umbraco/management/api/v1/tree/template/children: Gets a collection of template tree child items.
 func (a *API) GetTreeTemplateChildren(ctx context.Context, params *GetTreeTemplateChildrenParams) (PagedNamedEntityTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedNamedEntityTreeItemResponseModel](a.raw.GetTreeTemplateChildren(ctx, params))
 }
@@ -4851,7 +4892,7 @@ func (a *API) GetTreeTemplateChildrenAll(ctx context.Context, params *GetTreeTem
 	})
 }
 
-// GetTreeTemplateRoot sends GET /umbraco/management/api/v1/tree/template/root: Gets a collection of template items from the root of the tree..
+// GetTreeTemplateRoot sends GET /umbraco/management/api/v1/tree/template/root: Gets a collection of template items from the root of the tree.
 func (a *API) GetTreeTemplateRoot(ctx context.Context, params *GetTreeTemplateRootParams) (PagedNamedEntityTreeItemResponseModel, error) {
 	return frontdoor.JSON[PagedNamedEntityTreeItemResponseModel](a.raw.GetTreeTemplateRoot(ctx, params))
 }
@@ -4877,7 +4918,7 @@ func (a *API) GetTreeTemplateRootAll(ctx context.Context, params *GetTreeTemplat
 	})
 }
 
-// GetTreeTemplateSiblings sends GET /umbraco/management/api/v1/tree/template/siblings: Gets a collection of template tree sibling items..
+// GetTreeTemplateSiblings sends GET /umbraco/management/api/v1/tree/template/siblings: Gets a collection of template tree sibling items.
 func (a *API) GetTreeTemplateSiblings(ctx context.Context, params *GetTreeTemplateSiblingsParams) (SubsetNamedEntityTreeItemResponseModel, error) {
 	return frontdoor.JSON[SubsetNamedEntityTreeItemResponseModel](a.raw.GetTreeTemplateSiblings(ctx, params))
 }
@@ -4892,17 +4933,17 @@ func (a *API) GetTreeTemplateSiblingsAll(ctx context.Context, params *GetTreeTem
 	})
 }
 
-// PostUpgradeAuthorize sends POST /umbraco/management/api/v1/upgrade/authorize: Authorizes the upgrade..
+// PostUpgradeAuthorize sends POST /umbraco/management/api/v1/upgrade/authorize: Authorizes the upgrade.
 func (a *API) PostUpgradeAuthorize(ctx context.Context) error {
 	return frontdoor.NoContent(a.raw.PostUpgradeAuthorize(ctx))
 }
 
-// GetUpgradeSettings sends GET /umbraco/management/api/v1/upgrade/settings: Gets upgrade settings..
+// GetUpgradeSettings sends GET /umbraco/management/api/v1/upgrade/settings: Gets upgrade settings.
 func (a *API) GetUpgradeSettings(ctx context.Context) (UpgradeSettingsResponseModel, error) {
 	return frontdoor.JSON[UpgradeSettingsResponseModel](a.raw.GetUpgradeSettings(ctx))
 }
 
-// GetUser sends GET /umbraco/management/api/v1/user: Gets a paginated collection of users..
+// GetUser sends GET /umbraco/management/api/v1/user: Gets a paginated collection of users.
 func (a *API) GetUser(ctx context.Context, params *GetUserParams) (PagedUserResponseModel, error) {
 	return frontdoor.JSON[PagedUserResponseModel](a.raw.GetUser(ctx, params))
 }
@@ -4928,19 +4969,20 @@ func (a *API) GetUserAll(ctx context.Context, params *GetUserParams) iter.Seq2[U
 	})
 }
 
-// PostUser sends POST /umbraco/management/api/v1/user: Creates a new user..
+// PostUser sends POST /umbraco/management/api/v1/user: Creates a new user.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostUser(ctx context.Context, body PostUserJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostUser(ctx, body))
 }
 
-// DeleteUser sends DELETE /umbraco/management/api/v1/user: Deletes multiple users..
+// DeleteUser sends DELETE /umbraco/management/api/v1/user: Deletes multiple users.
 func (a *API) DeleteUser(ctx context.Context, body DeleteUserJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.DeleteUser(ctx, body))
 }
 
-// GetUserData sends GET /umbraco/management/api/v1/user-data: Gets user data..
+// GetUserData sends GET /umbraco/management/api/v1/user-data: Gets user data.
 func (a *API) GetUserData(ctx context.Context, params *GetUserDataParams) (PagedUserDataResponseModel, error) {
 	return frontdoor.JSON[PagedUserDataResponseModel](a.raw.GetUserData(ctx, params))
 }
@@ -4966,29 +5008,30 @@ func (a *API) GetUserDataAll(ctx context.Context, params *GetUserDataParams) ite
 	})
 }
 
-// PutUserData sends PUT /umbraco/management/api/v1/user-data: Updates user data..
+// PutUserData sends PUT /umbraco/management/api/v1/user-data: Updates user data.
 func (a *API) PutUserData(ctx context.Context, body PutUserDataJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutUserData(ctx, body))
 }
 
-// PostUserData sends POST /umbraco/management/api/v1/user-data: Creates user data..
+// PostUserData sends POST /umbraco/management/api/v1/user-data: Creates user data.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostUserData(ctx context.Context, body PostUserDataJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostUserData(ctx, body))
 }
 
-// GetUserDataById sends GET /umbraco/management/api/v1/user-data/{id}: Gets user data..
+// GetUserDataById sends GET /umbraco/management/api/v1/user-data/{id}: Gets user data.
 func (a *API) GetUserDataById(ctx context.Context, id openapi_types.UUID) (UserDataModel, error) {
 	return frontdoor.JSON[UserDataModel](a.raw.GetUserDataById(ctx, id))
 }
 
-// DeleteUserDataById sends DELETE /umbraco/management/api/v1/user-data/{id}: Deletes user data..
+// DeleteUserDataById sends DELETE /umbraco/management/api/v1/user-data/{id}: Deletes user data.
 func (a *API) DeleteUserDataById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteUserDataById(ctx, id))
 }
 
-// GetUserGroup sends GET /umbraco/management/api/v1/user-group: Gets a paginated collection of user groups..
+// GetUserGroup sends GET /umbraco/management/api/v1/user-group: Gets a paginated collection of user groups.
 func (a *API) GetUserGroup(ctx context.Context, params *GetUserGroupParams) (PagedUserGroupResponseModel, error) {
 	return frontdoor.JSON[PagedUserGroupResponseModel](a.raw.GetUserGroup(ctx, params))
 }
@@ -5014,64 +5057,65 @@ func (a *API) GetUserGroupAll(ctx context.Context, params *GetUserGroupParams) i
 	})
 }
 
-// PostUserGroup sends POST /umbraco/management/api/v1/user-group: Creates a new user group..
+// PostUserGroup sends POST /umbraco/management/api/v1/user-group: Creates a new user group.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostUserGroup(ctx context.Context, body PostUserGroupJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostUserGroup(ctx, body))
 }
 
-// DeleteUserGroup sends DELETE /umbraco/management/api/v1/user-group: Deletes multiple user groups..
+// DeleteUserGroup sends DELETE /umbraco/management/api/v1/user-group: Deletes multiple user groups.
 func (a *API) DeleteUserGroup(ctx context.Context, body DeleteUserGroupJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.DeleteUserGroup(ctx, body))
 }
 
-// GetUserGroupById sends GET /umbraco/management/api/v1/user-group/{id}: Gets a user group..
+// GetUserGroupById sends GET /umbraco/management/api/v1/user-group/{id}: Gets a user group.
 func (a *API) GetUserGroupById(ctx context.Context, id openapi_types.UUID) (UserGroupResponseModel, error) {
 	return frontdoor.JSON[UserGroupResponseModel](a.raw.GetUserGroupById(ctx, id))
 }
 
-// PutUserGroupById sends PUT /umbraco/management/api/v1/user-group/{id}: Updates a user group..
+// PutUserGroupById sends PUT /umbraco/management/api/v1/user-group/{id}: Updates a user group.
 func (a *API) PutUserGroupById(ctx context.Context, id openapi_types.UUID, body PutUserGroupByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutUserGroupById(ctx, id, body))
 }
 
-// DeleteUserGroupById sends DELETE /umbraco/management/api/v1/user-group/{id}: Deletes a user group..
+// DeleteUserGroupById sends DELETE /umbraco/management/api/v1/user-group/{id}: Deletes a user group.
 func (a *API) DeleteUserGroupById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteUserGroupById(ctx, id))
 }
 
-// PostUserGroupByIdUsers sends POST /umbraco/management/api/v1/user-group/{id}/users: Adds users to a user group..
+// PostUserGroupByIdUsers sends POST /umbraco/management/api/v1/user-group/{id}/users: Adds users to a user group.
 func (a *API) PostUserGroupByIdUsers(ctx context.Context, id openapi_types.UUID, body PostUserGroupByIdUsersJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostUserGroupByIdUsers(ctx, id, body))
 }
 
-// DeleteUserGroupByIdUsers sends DELETE /umbraco/management/api/v1/user-group/{id}/users: Removes users from a user group..
+// DeleteUserGroupByIdUsers sends DELETE /umbraco/management/api/v1/user-group/{id}/users: Removes users from a user group.
 func (a *API) DeleteUserGroupByIdUsers(ctx context.Context, id openapi_types.UUID, body DeleteUserGroupByIdUsersJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.DeleteUserGroupByIdUsers(ctx, id, body))
 }
 
-// PostUserAvatarById sends POST /umbraco/management/api/v1/user/avatar/{id}: Sets a user's avatar..
+// PostUserAvatarById sends POST /umbraco/management/api/v1/user/avatar/{id}: Sets a user's avatar.
 func (a *API) PostUserAvatarById(ctx context.Context, id openapi_types.UUID, body PostUserAvatarByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostUserAvatarById(ctx, id, body))
 }
 
-// DeleteUserAvatarById sends DELETE /umbraco/management/api/v1/user/avatar/{id}: Clears a user's avatar..
+// DeleteUserAvatarById sends DELETE /umbraco/management/api/v1/user/avatar/{id}: Clears a user's avatar.
 func (a *API) DeleteUserAvatarById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteUserAvatarById(ctx, id))
 }
 
-// GetUserConfiguration sends GET /umbraco/management/api/v1/user/configuration: Gets the user configuration..
+// GetUserConfiguration sends GET /umbraco/management/api/v1/user/configuration: Gets the user configuration.
 func (a *API) GetUserConfiguration(ctx context.Context) (UserConfigurationResponseModel, error) {
 	return frontdoor.JSON[UserConfigurationResponseModel](a.raw.GetUserConfiguration(ctx))
 }
 
-// GetUserCurrent sends GET /umbraco/management/api/v1/user/current: Gets the current user..
+// GetUserCurrent sends GET /umbraco/management/api/v1/user/current: Gets the current user.
 func (a *API) GetUserCurrent(ctx context.Context) (CurrentUserResponseModel, error) {
 	return frontdoor.JSON[CurrentUserResponseModel](a.raw.GetUserCurrent(ctx))
 }
 
-// GetUserCurrent2fa sends GET /umbraco/management/api/v1/user/current/2fa: Lists two-factor providers for the current user..
+// GetUserCurrent2fa sends GET /umbraco/management/api/v1/user/current/2fa: Lists two-factor providers for the current user.
 func (a *API) GetUserCurrent2fa(ctx context.Context) ([]UserTwoFactorProviderModel, error) {
 	return frontdoor.JSON[[]UserTwoFactorProviderModel](a.raw.GetUserCurrent2fa(ctx))
 }
@@ -5086,42 +5130,42 @@ func (a *API) GetUserCurrent2faAll(ctx context.Context) iter.Seq2[UserTwoFactorP
 	})
 }
 
-// GetUserCurrent2faByProviderName sends GET /umbraco/management/api/v1/user/current/2fa/{providerName}: Gets two-factor setup information..
+// GetUserCurrent2faByProviderName sends GET /umbraco/management/api/v1/user/current/2fa/{providerName}: Gets two-factor setup information.
 func (a *API) GetUserCurrent2faByProviderName(ctx context.Context, providerName string) (NoopSetupTwoFactorModel, error) {
 	return frontdoor.JSON[NoopSetupTwoFactorModel](a.raw.GetUserCurrent2faByProviderName(ctx, providerName))
 }
 
-// PostUserCurrent2faByProviderName sends POST /umbraco/management/api/v1/user/current/2fa/{providerName}: Enables two-factor authentication for the current user..
+// PostUserCurrent2faByProviderName sends POST /umbraco/management/api/v1/user/current/2fa/{providerName}: Enables two-factor authentication for the current user.
 func (a *API) PostUserCurrent2faByProviderName(ctx context.Context, providerName string, body PostUserCurrent2faByProviderNameJSONRequestBody) (NoopSetupTwoFactorModel, error) {
 	return frontdoor.JSON[NoopSetupTwoFactorModel](a.raw.PostUserCurrent2faByProviderName(ctx, providerName, body))
 }
 
-// DeleteUserCurrent2faByProviderName sends DELETE /umbraco/management/api/v1/user/current/2fa/{providerName}: Disables two-factor authentication for the current user..
+// DeleteUserCurrent2faByProviderName sends DELETE /umbraco/management/api/v1/user/current/2fa/{providerName}: Disables two-factor authentication for the current user.
 func (a *API) DeleteUserCurrent2faByProviderName(ctx context.Context, providerName string, params *DeleteUserCurrent2faByProviderNameParams) error {
 	return frontdoor.NoContent(a.raw.DeleteUserCurrent2faByProviderName(ctx, providerName, params))
 }
 
-// PostUserCurrentAvatar sends POST /umbraco/management/api/v1/user/current/avatar: Sets the current user's avatar..
+// PostUserCurrentAvatar sends POST /umbraco/management/api/v1/user/current/avatar: Sets the current user's avatar.
 func (a *API) PostUserCurrentAvatar(ctx context.Context, body PostUserCurrentAvatarJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostUserCurrentAvatar(ctx, body))
 }
 
-// DeleteUserCurrentAvatar sends DELETE /umbraco/management/api/v1/user/current/avatar: Clears the current user's avatar..
+// DeleteUserCurrentAvatar sends DELETE /umbraco/management/api/v1/user/current/avatar: Clears the current user's avatar.
 func (a *API) DeleteUserCurrentAvatar(ctx context.Context) error {
 	return frontdoor.NoContent(a.raw.DeleteUserCurrentAvatar(ctx))
 }
 
-// PostUserCurrentChangePassword sends POST /umbraco/management/api/v1/user/current/change-password: Changes the current user's password..
+// PostUserCurrentChangePassword sends POST /umbraco/management/api/v1/user/current/change-password: Changes the current user's password.
 func (a *API) PostUserCurrentChangePassword(ctx context.Context, body PostUserCurrentChangePasswordJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostUserCurrentChangePassword(ctx, body))
 }
 
-// GetUserCurrentConfiguration sends GET /umbraco/management/api/v1/user/current/configuration: Gets the current user's configuration..
+// GetUserCurrentConfiguration sends GET /umbraco/management/api/v1/user/current/configuration: Gets the current user's configuration.
 func (a *API) GetUserCurrentConfiguration(ctx context.Context) (CurrentUserConfigurationResponseModel, error) {
 	return frontdoor.JSON[CurrentUserConfigurationResponseModel](a.raw.GetUserCurrentConfiguration(ctx))
 }
 
-// GetUserCurrentLoginProviders sends GET /umbraco/management/api/v1/user/current/login-providers: Lists external login providers..
+// GetUserCurrentLoginProviders sends GET /umbraco/management/api/v1/user/current/login-providers: Lists external login providers.
 func (a *API) GetUserCurrentLoginProviders(ctx context.Context) ([]UserExternalLoginProviderModel, error) {
 	return frontdoor.JSON[[]UserExternalLoginProviderModel](a.raw.GetUserCurrentLoginProviders(ctx))
 }
@@ -5136,7 +5180,7 @@ func (a *API) GetUserCurrentLoginProvidersAll(ctx context.Context) iter.Seq2[Use
 	})
 }
 
-// GetUserCurrentPermissions sends GET /umbraco/management/api/v1/user/current/permissions: Gets permissions for the current user..
+// GetUserCurrentPermissions sends GET /umbraco/management/api/v1/user/current/permissions: Gets permissions for the current user.
 func (a *API) GetUserCurrentPermissions(ctx context.Context, params *GetUserCurrentPermissionsParams) (UserPermissionsResponseModel, error) {
 	return frontdoor.JSON[UserPermissionsResponseModel](a.raw.GetUserCurrentPermissions(ctx, params))
 }
@@ -5151,7 +5195,7 @@ func (a *API) GetUserCurrentPermissionsAll(ctx context.Context, params *GetUserC
 	})
 }
 
-// GetUserCurrentPermissionsDocument sends GET /umbraco/management/api/v1/user/current/permissions/document: Gets document permissions for the current user..
+// GetUserCurrentPermissionsDocument sends GET /umbraco/management/api/v1/user/current/permissions/document: Gets document permissions for the current user.
 func (a *API) GetUserCurrentPermissionsDocument(ctx context.Context, params *GetUserCurrentPermissionsDocumentParams) (UserPermissionsResponseModel, error) {
 	return frontdoor.JSON[UserPermissionsResponseModel](a.raw.GetUserCurrentPermissionsDocument(ctx, params))
 }
@@ -5166,7 +5210,7 @@ func (a *API) GetUserCurrentPermissionsDocumentAll(ctx context.Context, params *
 	})
 }
 
-// GetUserCurrentPermissionsMedia sends GET /umbraco/management/api/v1/user/current/permissions/media: Gets media permissions for the current user..
+// GetUserCurrentPermissionsMedia sends GET /umbraco/management/api/v1/user/current/permissions/media: Gets media permissions for the current user.
 func (a *API) GetUserCurrentPermissionsMedia(ctx context.Context, params *GetUserCurrentPermissionsMediaParams) (UserPermissionsResponseModel, error) {
 	return frontdoor.JSON[UserPermissionsResponseModel](a.raw.GetUserCurrentPermissionsMedia(ctx, params))
 }
@@ -5181,69 +5225,70 @@ func (a *API) GetUserCurrentPermissionsMediaAll(ctx context.Context, params *Get
 	})
 }
 
-// PutUserCurrentProfile sends PUT /umbraco/management/api/v1/user/current/profile: Updates current user profile..
+// PutUserCurrentProfile sends PUT /umbraco/management/api/v1/user/current/profile: Updates current user profile.
 func (a *API) PutUserCurrentProfile(ctx context.Context, body PutUserCurrentProfileJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutUserCurrentProfile(ctx, body))
 }
 
-// PostUserDisable sends POST /umbraco/management/api/v1/user/disable: Disables users..
+// PostUserDisable sends POST /umbraco/management/api/v1/user/disable: Disables users.
 func (a *API) PostUserDisable(ctx context.Context, body PostUserDisableJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostUserDisable(ctx, body))
 }
 
-// PostUserEnable sends POST /umbraco/management/api/v1/user/enable: Enables users..
+// PostUserEnable sends POST /umbraco/management/api/v1/user/enable: Enables users.
 func (a *API) PostUserEnable(ctx context.Context, body PostUserEnableJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostUserEnable(ctx, body))
 }
 
-// PostUserInvite sends POST /umbraco/management/api/v1/user/invite: Invites new users..
+// PostUserInvite sends POST /umbraco/management/api/v1/user/invite: Invites new users.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostUserInvite(ctx context.Context, body PostUserInviteJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostUserInvite(ctx, body))
 }
 
-// PostUserInviteCreatePassword sends POST /umbraco/management/api/v1/user/invite/create-password: Creates an initial password for a user..
+// PostUserInviteCreatePassword sends POST /umbraco/management/api/v1/user/invite/create-password: Creates an initial password for a user.
 func (a *API) PostUserInviteCreatePassword(ctx context.Context, body PostUserInviteCreatePasswordJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostUserInviteCreatePassword(ctx, body))
 }
 
-// PostUserInviteResend sends POST /umbraco/management/api/v1/user/invite/resend: Resends a user invitation..
+// PostUserInviteResend sends POST /umbraco/management/api/v1/user/invite/resend: Resends a user invitation.
 func (a *API) PostUserInviteResend(ctx context.Context, body PostUserInviteResendJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostUserInviteResend(ctx, body))
 }
 
-// PostUserInviteVerify sends POST /umbraco/management/api/v1/user/invite/verify: Verifies a user invitation..
+// PostUserInviteVerify sends POST /umbraco/management/api/v1/user/invite/verify: Verifies a user invitation.
 func (a *API) PostUserInviteVerify(ctx context.Context, body PostUserInviteVerifyJSONRequestBody) (VerifyInviteUserResponseModel, error) {
 	return frontdoor.JSON[VerifyInviteUserResponseModel](a.raw.PostUserInviteVerify(ctx, body))
 }
 
-// PostUserSetUserGroups sends POST /umbraco/management/api/v1/user/set-user-groups: Updates user group assignments..
+// PostUserSetUserGroups sends POST /umbraco/management/api/v1/user/set-user-groups: Updates user group assignments.
 func (a *API) PostUserSetUserGroups(ctx context.Context, body PostUserSetUserGroupsJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostUserSetUserGroups(ctx, body))
 }
 
-// PostUserUnlock sends POST /umbraco/management/api/v1/user/unlock: Unlocks users..
+// PostUserUnlock sends POST /umbraco/management/api/v1/user/unlock: Unlocks users.
 func (a *API) PostUserUnlock(ctx context.Context, body PostUserUnlockJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostUserUnlock(ctx, body))
 }
 
-// GetUserById sends GET /umbraco/management/api/v1/user/{id}: Gets a user..
+// GetUserById sends GET /umbraco/management/api/v1/user/{id}: Gets a user.
 func (a *API) GetUserById(ctx context.Context, id openapi_types.UUID) (UserResponseModel, error) {
 	return frontdoor.JSON[UserResponseModel](a.raw.GetUserById(ctx, id))
 }
 
-// PutUserById sends PUT /umbraco/management/api/v1/user/{id}: Updates a user..
+// PutUserById sends PUT /umbraco/management/api/v1/user/{id}: Updates a user.
 func (a *API) PutUserById(ctx context.Context, id openapi_types.UUID, body PutUserByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutUserById(ctx, id, body))
 }
 
-// DeleteUserById sends DELETE /umbraco/management/api/v1/user/{id}: Deletes a user..
+// DeleteUserById sends DELETE /umbraco/management/api/v1/user/{id}: Deletes a user.
 func (a *API) DeleteUserById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteUserById(ctx, id))
 }
 
-// GetUserById2fa sends GET /umbraco/management/api/v1/user/{id}/2fa: Lists two-factor providers for a user..
+// GetUserById2fa sends GET /umbraco/management/api/v1/user/{id}/2fa: Lists two-factor providers for a user.
 func (a *API) GetUserById2fa(ctx context.Context, id openapi_types.UUID) ([]UserTwoFactorProviderModel, error) {
 	return frontdoor.JSON[[]UserTwoFactorProviderModel](a.raw.GetUserById2fa(ctx, id))
 }
@@ -5258,22 +5303,22 @@ func (a *API) GetUserById2faAll(ctx context.Context, id openapi_types.UUID) iter
 	})
 }
 
-// DeleteUserById2faByProviderName sends DELETE /umbraco/management/api/v1/user/{id}/2fa/{providerName}: Disables two-factor authentication for a user..
+// DeleteUserById2faByProviderName sends DELETE /umbraco/management/api/v1/user/{id}/2fa/{providerName}: Disables two-factor authentication for a user.
 func (a *API) DeleteUserById2faByProviderName(ctx context.Context, id openapi_types.UUID, providerName string) error {
 	return frontdoor.NoContent(a.raw.DeleteUserById2faByProviderName(ctx, id, providerName))
 }
 
-// GetUserByIdCalculateStartNodes sends GET /umbraco/management/api/v1/user/{id}/calculate-start-nodes: Calculates start nodes for users..
+// GetUserByIdCalculateStartNodes sends GET /umbraco/management/api/v1/user/{id}/calculate-start-nodes: Calculates start nodes for users.
 func (a *API) GetUserByIdCalculateStartNodes(ctx context.Context, id openapi_types.UUID) (CalculatedUserStartNodesResponseModel, error) {
 	return frontdoor.JSON[CalculatedUserStartNodesResponseModel](a.raw.GetUserByIdCalculateStartNodes(ctx, id))
 }
 
-// PostUserByIdChangePassword sends POST /umbraco/management/api/v1/user/{id}/change-password: Changes a user's password..
+// PostUserByIdChangePassword sends POST /umbraco/management/api/v1/user/{id}/change-password: Changes a user's password.
 func (a *API) PostUserByIdChangePassword(ctx context.Context, id openapi_types.UUID, body PostUserByIdChangePasswordJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostUserByIdChangePassword(ctx, id, body))
 }
 
-// GetUserByIdClientCredentials sends GET /umbraco/management/api/v1/user/{id}/client-credentials: Gets all client credentials for a user..
+// GetUserByIdClientCredentials sends GET /umbraco/management/api/v1/user/{id}/client-credentials: Gets all client credentials for a user.
 func (a *API) GetUserByIdClientCredentials(ctx context.Context, id openapi_types.UUID) ([]string, error) {
 	return frontdoor.JSON[[]string](a.raw.GetUserByIdClientCredentials(ctx, id))
 }
@@ -5288,22 +5333,22 @@ func (a *API) GetUserByIdClientCredentialsAll(ctx context.Context, id openapi_ty
 	})
 }
 
-// PostUserByIdClientCredentials sends POST /umbraco/management/api/v1/user/{id}/client-credentials: Creates client credentials for a user..
+// PostUserByIdClientCredentials sends POST /umbraco/management/api/v1/user/{id}/client-credentials: Creates client credentials for a user.
 func (a *API) PostUserByIdClientCredentials(ctx context.Context, id openapi_types.UUID, body PostUserByIdClientCredentialsJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PostUserByIdClientCredentials(ctx, id, body))
 }
 
-// DeleteUserByIdClientCredentialsByClientId sends DELETE /umbraco/management/api/v1/user/{id}/client-credentials/{clientId}: Deletes client credentials for a user..
+// DeleteUserByIdClientCredentialsByClientId sends DELETE /umbraco/management/api/v1/user/{id}/client-credentials/{clientId}: Deletes client credentials for a user.
 func (a *API) DeleteUserByIdClientCredentialsByClientId(ctx context.Context, id openapi_types.UUID, clientId string) error {
 	return frontdoor.NoContent(a.raw.DeleteUserByIdClientCredentialsByClientId(ctx, id, clientId))
 }
 
-// PostUserByIdResetPassword sends POST /umbraco/management/api/v1/user/{id}/reset-password: Resets a user's password..
+// PostUserByIdResetPassword sends POST /umbraco/management/api/v1/user/{id}/reset-password: Resets a user's password.
 func (a *API) PostUserByIdResetPassword(ctx context.Context, id openapi_types.UUID) (ResetPasswordUserResponseModel, error) {
 	return frontdoor.JSON[ResetPasswordUserResponseModel](a.raw.PostUserByIdResetPassword(ctx, id))
 }
 
-// GetWebhook sends GET /umbraco/management/api/v1/webhook: Gets a paginated collection of webhooks..
+// GetWebhook sends GET /umbraco/management/api/v1/webhook: Gets a paginated collection of webhooks.
 func (a *API) GetWebhook(ctx context.Context, params *GetWebhookParams) (PagedWebhookResponseModel, error) {
 	return frontdoor.JSON[PagedWebhookResponseModel](a.raw.GetWebhook(ctx, params))
 }
@@ -5329,14 +5374,15 @@ func (a *API) GetWebhookAll(ctx context.Context, params *GetWebhookParams) iter.
 	})
 }
 
-// PostWebhook sends POST /umbraco/management/api/v1/webhook: Creates a new webhook..
+// PostWebhook sends POST /umbraco/management/api/v1/webhook: Creates a new webhook.
 //
-// It returns the id of the new resource (the Umb-Generated-Resource header).
+// It returns the id of the new resource (the Umb-Generated-Resource header,
+// else the last segment of Location).
 func (a *API) PostWebhook(ctx context.Context, body PostWebhookJSONRequestBody) (string, error) {
 	return frontdoor.Created(a.raw.PostWebhook(ctx, body))
 }
 
-// GetWebhookEvents sends GET /umbraco/management/api/v1/webhook/events: Gets a paginated collection of webhook events..
+// GetWebhookEvents sends GET /umbraco/management/api/v1/webhook/events: Gets a paginated collection of webhook events.
 func (a *API) GetWebhookEvents(ctx context.Context, params *GetWebhookEventsParams) (PagedWebhookEventModel, error) {
 	return frontdoor.JSON[PagedWebhookEventModel](a.raw.GetWebhookEvents(ctx, params))
 }
@@ -5362,7 +5408,7 @@ func (a *API) GetWebhookEventsAll(ctx context.Context, params *GetWebhookEventsP
 	})
 }
 
-// GetWebhookLogs sends GET /umbraco/management/api/v1/webhook/logs: Gets a paginated collection of webhook logs..
+// GetWebhookLogs sends GET /umbraco/management/api/v1/webhook/logs: Gets a paginated collection of webhook logs.
 func (a *API) GetWebhookLogs(ctx context.Context, params *GetWebhookLogsParams) (PagedWebhookLogResponseModel, error) {
 	return frontdoor.JSON[PagedWebhookLogResponseModel](a.raw.GetWebhookLogs(ctx, params))
 }
@@ -5388,22 +5434,22 @@ func (a *API) GetWebhookLogsAll(ctx context.Context, params *GetWebhookLogsParam
 	})
 }
 
-// GetWebhookById sends GET /umbraco/management/api/v1/webhook/{id}: Gets a webhook..
+// GetWebhookById sends GET /umbraco/management/api/v1/webhook/{id}: Gets a webhook.
 func (a *API) GetWebhookById(ctx context.Context, id openapi_types.UUID) (WebhookResponseModel, error) {
 	return frontdoor.JSON[WebhookResponseModel](a.raw.GetWebhookById(ctx, id))
 }
 
-// PutWebhookById sends PUT /umbraco/management/api/v1/webhook/{id}: Updates a webhook..
+// PutWebhookById sends PUT /umbraco/management/api/v1/webhook/{id}: Updates a webhook.
 func (a *API) PutWebhookById(ctx context.Context, id openapi_types.UUID, body PutWebhookByIdJSONRequestBody) error {
 	return frontdoor.NoContent(a.raw.PutWebhookById(ctx, id, body))
 }
 
-// DeleteWebhookById sends DELETE /umbraco/management/api/v1/webhook/{id}: Deletes a webhook..
+// DeleteWebhookById sends DELETE /umbraco/management/api/v1/webhook/{id}: Deletes a webhook.
 func (a *API) DeleteWebhookById(ctx context.Context, id openapi_types.UUID) error {
 	return frontdoor.NoContent(a.raw.DeleteWebhookById(ctx, id))
 }
 
-// GetWebhookByIdLogs sends GET /umbraco/management/api/v1/webhook/{id}/logs: Gets a paginated collection of webhook logs for a specific webhook..
+// GetWebhookByIdLogs sends GET /umbraco/management/api/v1/webhook/{id}/logs: Gets a paginated collection of webhook logs for a specific webhook.
 func (a *API) GetWebhookByIdLogs(ctx context.Context, id openapi_types.UUID, params *GetWebhookByIdLogsParams) (PagedWebhookLogResponseModel, error) {
 	return frontdoor.JSON[PagedWebhookLogResponseModel](a.raw.GetWebhookByIdLogs(ctx, id, params))
 }

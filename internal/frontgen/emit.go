@@ -157,8 +157,8 @@ func (g *gen) operation(o op, name string) error {
 	case len(jsonTypes) > 1:
 		g.p("%s\n//\n// Its success responses differ in type: the parsed response holds the one\n// that came.\nfunc (a *API) %s(%s) (*%sResponse, error) {\n\tresp, err := a.raw.%s(%s)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tif err := apierror.Check(resp, nil); err != nil {\n\t\treturn nil, err\n\t}\n\treturn Parse%sResponse(resp)\n}\n\n",
 			doc, name, c.declList(), name, c.method, c.argList(""), name)
-	case o.header(headerGenerated):
-		g.p("%s\n//\n// It returns the id of the new resource (the Umb-Generated-Resource header).\nfunc (a *API) %s(%s) (string, error) {\n\treturn frontdoor.Created(a.raw.%s(%s))\n}\n\n", doc, name, c.declList(), c.method, c.argList(""))
+	case o.header(headerGenerated) || o.header("Location"):
+		g.p("%s\n//\n// It returns the id of the new resource (the Umb-Generated-Resource header,\n// else the last segment of Location).\nfunc (a *API) %s(%s) (string, error) {\n\treturn frontdoor.Created(a.raw.%s(%s))\n}\n\n", doc, name, c.declList(), c.method, c.argList(""))
 	case o.rawBody():
 		g.p("%s\n//\n// It returns the response body as sent (at most frontdoor.MaxBody bytes).\nfunc (a *API) %s(%s) ([]byte, error) {\n\treturn frontdoor.Body(a.raw.%s(%s))\n}\n\n", doc, name, c.declList(), c.method, c.argList(""))
 	default:
@@ -201,7 +201,7 @@ func (g *gen) doc(o op, name string) string {
 		if len(sum) > 160 {
 			sum = sum[:160] + "…"
 		}
-		s += ": " + sum
+		s += ": " + strings.TrimRight(sum, ".")
 	}
 	return s + "."
 }
@@ -296,6 +296,9 @@ func (g *gen) set(q string, f *ast.Field, n string) string {
 	t, ptr := deref(f.Type)
 	ts := g.gp.expr(t)
 	val := ts + "(" + n + ")"
+	if ts == "int" || ts == "string" {
+		val = n // new(expr) takes the untyped constant or variable as is
+	}
 	if ptr {
 		val = "new(" + val + ")"
 	}
