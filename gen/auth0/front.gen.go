@@ -604,8 +604,71 @@ func (a *API) PatchClientGrantsById(ctx context.Context, id string, body PatchCl
 }
 
 // GetClientGrantOrganizations sends GET /client-grants/{id}/organizations: Get the organizations associated to a client grant.
-func (a *API) GetClientGrantOrganizations(ctx context.Context, id string, params *GetClientGrantOrganizationsParams) (ListClientGrantOrganizationsResponseContent, error) {
-	return frontdoor.JSON[ListClientGrantOrganizationsResponseContent](a.raw.GetClientGrantOrganizations(ctx, id, params))
+//
+// It returns the plain list: paging metadata is not requested (see the
+// other methods of this operation).
+func (a *API) GetClientGrantOrganizations(ctx context.Context, id string, params *GetClientGrantOrganizationsParams) (ListOrganizationsResponseContent0, error) {
+	var fdP GetClientGrantOrganizationsParams
+	if params != nil {
+		fdP = *params
+	}
+	fdP.IncludeTotals = nil
+	fdP.From = nil
+	fdP.Take = nil
+	return frontdoor.JSON[ListOrganizationsResponseContent0](a.raw.GetClientGrantOrganizations(ctx, id, &fdP))
+}
+
+// GetClientGrantOrganizationsWithTotals sends GET /client-grants/{id}/organizations with include_totals: one page with the total.
+func (a *API) GetClientGrantOrganizationsWithTotals(ctx context.Context, id string, params *GetClientGrantOrganizationsParams) (frontdoor.Page[Organization], error) {
+	var fdP GetClientGrantOrganizationsParams
+	if params != nil {
+		fdP = *params
+	}
+	fdP.From = nil
+	fdP.Take = nil
+	fdP.IncludeTotals = new(true)
+	fdV, err := frontdoor.JSON[ListOrganizationsOffsetPaginatedResponseContent](a.raw.GetClientGrantOrganizations(ctx, id, &fdP))
+	return frontdoor.Page[Organization]{Items: frontdoor.Items(fdV.Organizations), Total: frontdoor.CountPtr(fdV.Total)}, err
+}
+
+// GetClientGrantOrganizationsCheckpoint sends GET /client-grants/{id}/organizations with checkpoint paging (from, take; take defaults to
+// 50): one page and the checkpoint of the next ("" at the end).
+func (a *API) GetClientGrantOrganizationsCheckpoint(ctx context.Context, id string, params *GetClientGrantOrganizationsParams) (frontdoor.Page[Organization], error) {
+	var fdP GetClientGrantOrganizationsParams
+	if params != nil {
+		fdP = *params
+	}
+	fdP.IncludeTotals = nil
+	fdP.Page = nil
+	fdP.PerPage = nil
+	if fdP.Take == nil {
+		fdP.Take = new(50)
+	}
+	fdV, err := frontdoor.JSON[ListOrganizationsPaginatedResponseContent](a.raw.GetClientGrantOrganizations(ctx, id, &fdP))
+	return frontdoor.Page[Organization]{Items: frontdoor.Items(fdV.Organizations), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+}
+
+// GetClientGrantOrganizationsAll iterates over every element of GET /client-grants/{id}/organizations, request by request.
+//
+// Paging: checkpoint from/take.
+func (a *API) GetClientGrantOrganizationsAll(ctx context.Context, id string, params *GetClientGrantOrganizationsParams) iter.Seq2[Organization, error] {
+	var fdP GetClientGrantOrganizationsParams
+	if params != nil {
+		fdP = *params
+	}
+	fdSize := frontdoor.CountPtr(fdP.Take)
+	if fdSize <= 0 {
+		fdSize = 50
+	}
+	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[Organization], error) {
+		fdQ := fdP
+		fdQ.From = nil
+		if from != "" {
+			fdQ.From = new(from)
+		}
+		fdQ.Take = new(take)
+		return a.GetClientGrantOrganizationsCheckpoint(ctx, id, &fdQ)
+	})
 }
 
 // GetClients sends GET /clients: Get clients.
@@ -3262,8 +3325,47 @@ func (a *API) GetOrganizationMemberRoleSourceGroupsAll(ctx context.Context, id s
 }
 
 // GetOrganizationMemberRoles sends GET /organizations/{id}/members/{user_id}/roles: Get user roles assigned to an Organization member.
-func (a *API) GetOrganizationMemberRoles(ctx context.Context, id string, userId string, params *GetOrganizationMemberRolesParams) (ListOrganizationMemberRolesResponseContent, error) {
-	return frontdoor.JSON[ListOrganizationMemberRolesResponseContent](a.raw.GetOrganizationMemberRoles(ctx, id, userId, params))
+//
+// It returns the plain list: paging metadata is not requested (see the
+// other methods of this operation).
+func (a *API) GetOrganizationMemberRoles(ctx context.Context, id string, userId string, params *GetOrganizationMemberRolesParams) (ListRolesResponseContent0, error) {
+	var fdP GetOrganizationMemberRolesParams
+	if params != nil {
+		fdP = *params
+	}
+	fdP.IncludeTotals = nil
+	return frontdoor.JSON[ListRolesResponseContent0](a.raw.GetOrganizationMemberRoles(ctx, id, userId, &fdP))
+}
+
+// GetOrganizationMemberRolesWithTotals sends GET /organizations/{id}/members/{user_id}/roles with include_totals: one page with the total.
+func (a *API) GetOrganizationMemberRolesWithTotals(ctx context.Context, id string, userId string, params *GetOrganizationMemberRolesParams) (frontdoor.Page[Role], error) {
+	var fdP GetOrganizationMemberRolesParams
+	if params != nil {
+		fdP = *params
+	}
+	fdP.IncludeTotals = new(true)
+	fdV, err := frontdoor.JSON[ListRolesOffsetPaginatedResponseContent](a.raw.GetOrganizationMemberRoles(ctx, id, userId, &fdP))
+	return frontdoor.Page[Role]{Items: frontdoor.Items(fdV.Roles), Total: frontdoor.CountPtr(fdV.Total)}, err
+}
+
+// GetOrganizationMemberRolesAll iterates over every element of GET /organizations/{id}/members/{user_id}/roles, request by request.
+//
+// Paging: page/per_page.
+func (a *API) GetOrganizationMemberRolesAll(ctx context.Context, id string, userId string, params *GetOrganizationMemberRolesParams) iter.Seq2[Role, error] {
+	var fdP GetOrganizationMemberRolesParams
+	if params != nil {
+		fdP = *params
+	}
+	fdSize := frontdoor.CountPtr(fdP.PerPage)
+	if fdSize <= 0 {
+		fdSize = 50
+	}
+	return frontdoor.PagePerPage(ctx, "GET /organizations/{id}/members/{user_id}/roles", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Role], error) {
+		fdQ := fdP
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
+		return a.GetOrganizationMemberRolesWithTotals(ctx, id, userId, &fdQ)
+	})
 }
 
 // PostOrganizationMemberRoles sends POST /organizations/{id}/members/{user_id}/roles: Assign user roles to an Organization member.
@@ -4650,8 +4752,47 @@ func (a *API) DeleteUserIdentityByUserId(ctx context.Context, id string, provide
 }
 
 // GetLogsByUser sends GET /users/{id}/logs: Get user's log events.
-func (a *API) GetLogsByUser(ctx context.Context, id string, params *GetLogsByUserParams) (UserListLogResponseContent, error) {
-	return frontdoor.JSON[UserListLogResponseContent](a.raw.GetLogsByUser(ctx, id, params))
+//
+// It returns the plain list: paging metadata is not requested (see the
+// other methods of this operation).
+func (a *API) GetLogsByUser(ctx context.Context, id string, params *GetLogsByUserParams) (ListLogResponseContent0, error) {
+	var fdP GetLogsByUserParams
+	if params != nil {
+		fdP = *params
+	}
+	fdP.IncludeTotals = nil
+	return frontdoor.JSON[ListLogResponseContent0](a.raw.GetLogsByUser(ctx, id, &fdP))
+}
+
+// GetLogsByUserWithTotals sends GET /users/{id}/logs with include_totals: one page with the total.
+func (a *API) GetLogsByUserWithTotals(ctx context.Context, id string, params *GetLogsByUserParams) (frontdoor.Page[Log], error) {
+	var fdP GetLogsByUserParams
+	if params != nil {
+		fdP = *params
+	}
+	fdP.IncludeTotals = new(true)
+	fdV, err := frontdoor.JSON[ListLogOffsetPaginatedResponseContent](a.raw.GetLogsByUser(ctx, id, &fdP))
+	return frontdoor.Page[Log]{Items: frontdoor.Items(fdV.Logs), Total: frontdoor.CountPtr(fdV.Total)}, err
+}
+
+// GetLogsByUserAll iterates over every element of GET /users/{id}/logs, request by request.
+//
+// Paging: page/per_page.
+func (a *API) GetLogsByUserAll(ctx context.Context, id string, params *GetLogsByUserParams) iter.Seq2[Log, error] {
+	var fdP GetLogsByUserParams
+	if params != nil {
+		fdP = *params
+	}
+	fdSize := frontdoor.CountPtr(fdP.PerPage)
+	if fdSize <= 0 {
+		fdSize = 50
+	}
+	return frontdoor.PagePerPage(ctx, "GET /users/{id}/logs", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Log], error) {
+		fdQ := fdP
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
+		return a.GetLogsByUserWithTotals(ctx, id, &fdQ)
+	})
 }
 
 // PostInvalidateRememberBrowser sends POST /users/{id}/multifactor/actions/invalidate-remember-browser: Invalidate All Remembered Browsers for Multi-factor Authentication (MFA).
@@ -4778,8 +4919,47 @@ func (a *API) PostClearAssessors(ctx context.Context, id string, body PostClearA
 }
 
 // GetUserRoles sends GET /users/{id}/roles: Get a user's roles.
-func (a *API) GetUserRoles(ctx context.Context, id string, params *GetUserRolesParams) (ListUserRolesResponseContent, error) {
-	return frontdoor.JSON[ListUserRolesResponseContent](a.raw.GetUserRoles(ctx, id, params))
+//
+// It returns the plain list: paging metadata is not requested (see the
+// other methods of this operation).
+func (a *API) GetUserRoles(ctx context.Context, id string, params *GetUserRolesParams) (ListRolesResponseContent0, error) {
+	var fdP GetUserRolesParams
+	if params != nil {
+		fdP = *params
+	}
+	fdP.IncludeTotals = nil
+	return frontdoor.JSON[ListRolesResponseContent0](a.raw.GetUserRoles(ctx, id, &fdP))
+}
+
+// GetUserRolesWithTotals sends GET /users/{id}/roles with include_totals: one page with the total.
+func (a *API) GetUserRolesWithTotals(ctx context.Context, id string, params *GetUserRolesParams) (frontdoor.Page[Role], error) {
+	var fdP GetUserRolesParams
+	if params != nil {
+		fdP = *params
+	}
+	fdP.IncludeTotals = new(true)
+	fdV, err := frontdoor.JSON[ListRolesOffsetPaginatedResponseContent](a.raw.GetUserRoles(ctx, id, &fdP))
+	return frontdoor.Page[Role]{Items: frontdoor.Items(fdV.Roles), Total: frontdoor.CountPtr(fdV.Total)}, err
+}
+
+// GetUserRolesAll iterates over every element of GET /users/{id}/roles, request by request.
+//
+// Paging: page/per_page.
+func (a *API) GetUserRolesAll(ctx context.Context, id string, params *GetUserRolesParams) iter.Seq2[Role, error] {
+	var fdP GetUserRolesParams
+	if params != nil {
+		fdP = *params
+	}
+	fdSize := frontdoor.CountPtr(fdP.PerPage)
+	if fdSize <= 0 {
+		fdSize = 50
+	}
+	return frontdoor.PagePerPage(ctx, "GET /users/{id}/roles", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Role], error) {
+		fdQ := fdP
+		fdQ.Page = new(page)
+		fdQ.PerPage = new(perPage)
+		return a.GetUserRolesWithTotals(ctx, id, &fdQ)
+	})
 }
 
 // PostUserRoles sends POST /users/{id}/roles: Assign roles to a user.

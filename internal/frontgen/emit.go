@@ -382,8 +382,7 @@ type member struct {
 // unionPaged reports whether t is a union whose shape the request decides
 // through paging parameters (Auth0's include_totals, from/take).
 func (g *gen) unionPaged(o op, c call, t ast.Expr) bool {
-	id, ok := t.(*ast.Ident)
-	if !ok || len(g.gp.as[id.Name]) == 0 || c.ptype == "" {
+	if len(g.gp.asOf(t)) == 0 || c.ptype == "" {
 		return false
 	}
 	return o.hasQuery("include_totals") || o.hasQuery("from", "take")
@@ -394,7 +393,7 @@ func (g *gen) unionPaged(o op, c call, t ast.Expr) bool {
 // and <Name>Checkpoint (from/take), and the iterator.
 func (g *gen) unionOp(o op, c call, doc string, t ast.Expr) error {
 	var list, offset, checkpoint *member
-	as := g.gp.as[t.(*ast.Ident).Name]
+	as := g.gp.asOf(t)
 	names := make([]string, 0, len(as))
 	for n := range as {
 		names = append(names, n)

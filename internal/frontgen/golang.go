@@ -154,3 +154,22 @@ func deref(e ast.Expr) (ast.Expr, bool) {
 	}
 	return e, false
 }
+
+// asOf returns the As<X> methods of the union type t names, following
+// local type names (aliases) to the type that declares them.
+func (p *goPkg) asOf(t ast.Expr) map[string]ast.Expr {
+	for range 20 {
+		id, ok := t.(*ast.Ident)
+		if !ok {
+			return nil
+		}
+		if m := p.as[id.Name]; len(m) > 0 {
+			return m
+		}
+		t, ok = p.types[id.Name]
+		if !ok {
+			return nil
+		}
+	}
+	return nil
+}
