@@ -1,7 +1,6 @@
 package frontdoor
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,21 +18,6 @@ const MaxBody = 64 << 20
 // HeaderGeneratedResource is the header in which Umbraco names the resource
 // a create made (its id).
 const HeaderGeneratedResource = "Umb-Generated-Resource"
-
-// JSON finishes a front-door call whose success body is JSON: a transport
-// error is returned as is, a non-2xx status as an [*apierror.Error], and a
-// 2xx body is decoded into a T (an empty body gives the zero T).
-func JSON[T any](resp *http.Response, err error) (T, error) {
-	var v T
-	body, err := Body(resp, err)
-	if err != nil || len(body) == 0 {
-		return v, err
-	}
-	if err := json.Unmarshal(body, &v); err != nil {
-		return v, fmt.Errorf("%s: decoding the %d response: %w", where(resp), resp.StatusCode, err)
-	}
-	return v, nil
-}
 
 // NoContent finishes a front-door call whose success has no body to return.
 func NoContent(resp *http.Response, err error) error {

@@ -57,7 +57,10 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetAllApplications sends GET /applications: List applications.
 func (a *API) GetAllApplications(ctx context.Context, params *GetAllApplicationsParams) (ApplicationListResponse, error) {
-	return frontdoor.JSON[ApplicationListResponse](a.raw.GetAllApplications(ctx, params))
+	var fdV ApplicationListResponse
+	fdResp, err := a.raw.GetAllApplications(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetAllApplicationsAll iterates over every element of GET /applications, request by request.
@@ -72,13 +75,32 @@ func (a *API) GetAllApplicationsAll(ctx context.Context, params *GetAllApplicati
 	if fdSize <= 0 {
 		fdSize = 30
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[ApplicationListItem], error) {
-		fdQ := fdP
-		fdQ.Offset = new(OffsetQueryParam(skip))
-		fdQ.Limit = new(LimitQueryParam(take))
-		fdV, err := a.GetAllApplications(ctx, &fdQ)
-		return frontdoor.Page[ApplicationListItem]{Items: frontdoor.Items(fdV.Applications), Total: frontdoor.CountPtr(fdV.TotalResults)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /applications", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(ApplicationListItem, error) bool) {
+		var fdItems []ApplicationListItem
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Offset = new(OffsetQueryParam(fdC.Skip))
+			fdQ.Limit = new(LimitQueryParam(fdC.Size))
+			fdV, err := a.GetAllApplications(ctx, &fdQ)
+			fdItems = nil
+			if fdV.Applications != nil {
+				fdItems = *fdV.Applications
+			}
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.TotalResults)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ApplicationListItem
+			yield(fdZero, err)
+		}
+	}
 }
 
 // CreateApplication sends POST /applications: Add application.
@@ -107,77 +129,132 @@ func (a *API) ImportApplication(ctx context.Context, contentType string, body io
 
 // GenerateLoginFlow sends POST /applications/loginflow/generate: Initiate login flow generation.
 func (a *API) GenerateLoginFlow(ctx context.Context, body GenerateLoginFlowJSONRequestBody) (LoginFlowGenerateResponse, error) {
-	return frontdoor.JSON[LoginFlowGenerateResponse](a.raw.GenerateLoginFlow(ctx, body))
+	var fdV LoginFlowGenerateResponse
+	fdResp, err := a.raw.GenerateLoginFlow(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetLoginFlowGenerationResult sends GET /applications/loginflow/result/{operation_id}: Get the final login flow result.
 func (a *API) GetLoginFlowGenerationResult(ctx context.Context, operationId string) (LoginFlowResultResponse, error) {
-	return frontdoor.JSON[LoginFlowResultResponse](a.raw.GetLoginFlowGenerationResult(ctx, operationId))
+	var fdV LoginFlowResultResponse
+	fdResp, err := a.raw.GetLoginFlowGenerationResult(ctx, operationId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetLoginFlowGenerationStatus sends GET /applications/loginflow/status/{operation_id}: Get the status of the login flow generation process.
 func (a *API) GetLoginFlowGenerationStatus(ctx context.Context, operationId string) (LoginFlowStatusResponse, error) {
-	return frontdoor.JSON[LoginFlowStatusResponse](a.raw.GetLoginFlowGenerationStatus(ctx, operationId))
+	var fdV LoginFlowStatusResponse
+	fdResp, err := a.raw.GetLoginFlowGenerationStatus(ctx, operationId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetAdaptiveAuthTemplates sends GET /applications/meta/adaptive-auth-templates: Retrieve adaptive authentication sample templates.
 func (a *API) GetAdaptiveAuthTemplates(ctx context.Context) (AdaptiveAuthTemplates, error) {
-	return frontdoor.JSON[AdaptiveAuthTemplates](a.raw.GetAdaptiveAuthTemplates(ctx))
+	var fdV AdaptiveAuthTemplates
+	fdResp, err := a.raw.GetAdaptiveAuthTemplates(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetGroups sends GET /applications/meta/groups: Retrieve the list of groups available for the application.
 func (a *API) GetGroups(ctx context.Context, params *GetGroupsParams) ([]GroupBasicInfo, error) {
-	return frontdoor.JSON[[]GroupBasicInfo](a.raw.GetGroups(ctx, params))
+	var fdV []GroupBasicInfo
+	fdResp, err := a.raw.GetGroups(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetGroupsAll iterates over every element of GET /applications/meta/groups, request by request.
 //
 // Paging: single response.
 func (a *API) GetGroupsAll(ctx context.Context, params *GetGroupsParams) iter.Seq2[GroupBasicInfo, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]GroupBasicInfo, error) {
+	return func(yield func(GroupBasicInfo, error) bool) {
 		fdV, err := a.GetGroups(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero GroupBasicInfo
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []GroupBasicInfo
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetInboundProtocols sends GET /applications/meta/inbound-protocols: Retrieve the list of inbound authentication protocols available.
 func (a *API) GetInboundProtocols(ctx context.Context, params *GetInboundProtocolsParams) ([]AuthProtocolMetadata, error) {
-	return frontdoor.JSON[[]AuthProtocolMetadata](a.raw.GetInboundProtocols(ctx, params))
+	var fdV []AuthProtocolMetadata
+	fdResp, err := a.raw.GetInboundProtocols(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetInboundProtocolsAll iterates over every element of GET /applications/meta/inbound-protocols, request by request.
 //
 // Paging: single response.
 func (a *API) GetInboundProtocolsAll(ctx context.Context, params *GetInboundProtocolsParams) iter.Seq2[AuthProtocolMetadata, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]AuthProtocolMetadata, error) {
+	return func(yield func(AuthProtocolMetadata, error) bool) {
 		fdV, err := a.GetInboundProtocols(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero AuthProtocolMetadata
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []AuthProtocolMetadata
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetOIDCMetadata sends GET /applications/meta/inbound-protocols/oidc: Retrieve all the metadata related to the authentication protocol OAuth / OIDC.
 func (a *API) GetOIDCMetadata(ctx context.Context) (OIDCMetaData, error) {
-	return frontdoor.JSON[OIDCMetaData](a.raw.GetOIDCMetadata(ctx))
+	var fdV OIDCMetaData
+	fdResp, err := a.raw.GetOIDCMetadata(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSAMLMetadata sends GET /applications/meta/inbound-protocols/saml: Retrieve all the metadata related to the auth protocol SAML.
 func (a *API) GetSAMLMetadata(ctx context.Context) (SAMLMetaData, error) {
-	return frontdoor.JSON[SAMLMetaData](a.raw.GetSAMLMetadata(ctx))
+	var fdV SAMLMetaData
+	fdResp, err := a.raw.GetSAMLMetadata(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetWSTrustMetadata sends GET /applications/meta/inbound-protocols/ws-trust: Retrieve all the metadata related to the auth protocol WS Trust.
 func (a *API) GetWSTrustMetadata(ctx context.Context) (WSTrustMetaData, error) {
-	return frontdoor.JSON[WSTrustMetaData](a.raw.GetWSTrustMetadata(ctx))
+	var fdV WSTrustMetaData
+	fdResp, err := a.raw.GetWSTrustMetadata(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetCustomProtocolMetadata sends GET /applications/meta/inbound-protocols/{inboundProtocolId}: Retrieve all the metadata related to the custom auth protocol identified by the inboundProtocolId.
 func (a *API) GetCustomProtocolMetadata(ctx context.Context, inboundProtocolId string) (CustomInboundProtocolMetaData, error) {
-	return frontdoor.JSON[CustomInboundProtocolMetaData](a.raw.GetCustomProtocolMetadata(ctx, inboundProtocolId))
+	var fdV CustomInboundProtocolMetaData
+	fdResp, err := a.raw.GetCustomProtocolMetadata(ctx, inboundProtocolId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetResidentApplication sends GET /applications/resident: Get resident application.
 func (a *API) GetResidentApplication(ctx context.Context) (ResidentApplication, error) {
-	return frontdoor.JSON[ResidentApplication](a.raw.GetResidentApplication(ctx))
+	var fdV ResidentApplication
+	fdResp, err := a.raw.GetResidentApplication(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // UpdateResidentApplication sends PUT /applications/resident: Update resident application.
@@ -190,22 +267,34 @@ func (a *API) UpdateResidentApplication(ctx context.Context, body UpdateResident
 
 // ShareApplicationWithSelected sends POST /applications/share: Share a single application with specific organizations.
 func (a *API) ShareApplicationWithSelected(ctx context.Context, body ShareApplicationWithSelectedJSONRequestBody) (ProcessSuccessResponse, error) {
-	return frontdoor.JSON[ProcessSuccessResponse](a.raw.ShareApplicationWithSelected(ctx, body))
+	var fdV ProcessSuccessResponse
+	fdResp, err := a.raw.ShareApplicationWithSelected(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchApplicationSharing sends PATCH /applications/share: Perform incremental sharing operations on an already shared application.
 func (a *API) PatchApplicationSharing(ctx context.Context, body PatchApplicationSharingJSONRequestBody) (ProcessSuccessResponse, error) {
-	return frontdoor.JSON[ProcessSuccessResponse](a.raw.PatchApplicationSharing(ctx, body))
+	var fdV ProcessSuccessResponse
+	fdResp, err := a.raw.PatchApplicationSharing(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // ShareApplicationWithAll sends POST /applications/share-with-all: Share a single application with all organizations.
 func (a *API) ShareApplicationWithAll(ctx context.Context, body ShareApplicationWithAllJSONRequestBody) (ProcessSuccessResponse, error) {
-	return frontdoor.JSON[ProcessSuccessResponse](a.raw.ShareApplicationWithAll(ctx, body))
+	var fdV ProcessSuccessResponse
+	fdResp, err := a.raw.ShareApplicationWithAll(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetAllApplicationTemplates sends GET /applications/templates: List application templates.
 func (a *API) GetAllApplicationTemplates(ctx context.Context, params *GetAllApplicationTemplatesParams) (ApplicationTemplatesList, error) {
-	return frontdoor.JSON[ApplicationTemplatesList](a.raw.GetAllApplicationTemplates(ctx, params))
+	var fdV ApplicationTemplatesList
+	fdResp, err := a.raw.GetAllApplicationTemplates(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetAllApplicationTemplatesAll iterates over every element of GET /applications/templates, request by request.
@@ -220,13 +309,32 @@ func (a *API) GetAllApplicationTemplatesAll(ctx context.Context, params *GetAllA
 	if fdSize <= 0 {
 		fdSize = 30
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[ApplicationTemplatesListItem], error) {
-		fdQ := fdP
-		fdQ.Offset = new(OffsetWithoutDefaultQueryParam(skip))
-		fdQ.Limit = new(LimitWithoutDefaultQueryParam(take))
-		fdV, err := a.GetAllApplicationTemplates(ctx, &fdQ)
-		return frontdoor.Page[ApplicationTemplatesListItem]{Items: frontdoor.Items(fdV.Templates), Total: -1}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /applications/templates", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(ApplicationTemplatesListItem, error) bool) {
+		var fdItems []ApplicationTemplatesListItem
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Offset = new(OffsetWithoutDefaultQueryParam(fdC.Skip))
+			fdQ.Limit = new(LimitWithoutDefaultQueryParam(fdC.Size))
+			fdV, err := a.GetAllApplicationTemplates(ctx, &fdQ)
+			fdItems = nil
+			if fdV.Templates != nil {
+				fdItems = *fdV.Templates
+			}
+			return frontdoor.Got{N: len(fdItems), Total: -1}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ApplicationTemplatesListItem
+			yield(fdZero, err)
+		}
+	}
 }
 
 // CreateApplicationTemplate sends POST /applications/templates: Add application template.
@@ -239,7 +347,10 @@ func (a *API) CreateApplicationTemplate(ctx context.Context, body CreateApplicat
 
 // GetApplicationTemplate sends GET /applications/templates/{template-id}: Retrieve application template by ID.
 func (a *API) GetApplicationTemplate(ctx context.Context, templateId TemplateIdPathParam) (ApplicationTemplateModel, error) {
-	return frontdoor.JSON[ApplicationTemplateModel](a.raw.GetApplicationTemplate(ctx, templateId))
+	var fdV ApplicationTemplateModel
+	fdResp, err := a.raw.GetApplicationTemplate(ctx, templateId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // UpdateApplicationTemplate sends PUT /applications/templates/{template-id}: Update the application template by the template ID.
@@ -254,17 +365,26 @@ func (a *API) DeleteApplicationTemplate(ctx context.Context, templateId Template
 
 // UnshareApplicationFromSelected sends POST /applications/unshare: Unshare an application from specific orgs.
 func (a *API) UnshareApplicationFromSelected(ctx context.Context, body UnshareApplicationFromSelectedJSONRequestBody) (ProcessSuccessResponse, error) {
-	return frontdoor.JSON[ProcessSuccessResponse](a.raw.UnshareApplicationFromSelected(ctx, body))
+	var fdV ProcessSuccessResponse
+	fdResp, err := a.raw.UnshareApplicationFromSelected(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // UnshareApplicationFromAll sends POST /applications/unshare-with-all: Unshare an application from all organizations.
 func (a *API) UnshareApplicationFromAll(ctx context.Context, body UnshareApplicationFromAllJSONRequestBody) (ProcessSuccessResponse, error) {
-	return frontdoor.JSON[ProcessSuccessResponse](a.raw.UnshareApplicationFromAll(ctx, body))
+	var fdV ProcessSuccessResponse
+	fdResp, err := a.raw.UnshareApplicationFromAll(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetApplication sends GET /applications/{applicationId}: Retrieve application by ID.
 func (a *API) GetApplication(ctx context.Context, applicationId string) (ApplicationResponseModel, error) {
-	return frontdoor.JSON[ApplicationResponseModel](a.raw.GetApplication(ctx, applicationId))
+	var fdV ApplicationResponseModel
+	fdResp, err := a.raw.GetApplication(ctx, applicationId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteApplication sends DELETE /applications/{applicationId}: Delete application by ID.
@@ -284,32 +404,60 @@ func (a *API) UpdateAuthenticationScript(ctx context.Context, applicationId stri
 
 // GetConfiguredAuthenticators sends GET /applications/{applicationId}/authenticators: Get configured authenticators.
 func (a *API) GetConfiguredAuthenticators(ctx context.Context, applicationId string) ([]ConfiguredAuthenticatorsModal, error) {
-	return frontdoor.JSON[[]ConfiguredAuthenticatorsModal](a.raw.GetConfiguredAuthenticators(ctx, applicationId))
+	var fdV []ConfiguredAuthenticatorsModal
+	fdResp, err := a.raw.GetConfiguredAuthenticators(ctx, applicationId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetConfiguredAuthenticatorsAll iterates over every element of GET /applications/{applicationId}/authenticators, request by request.
 //
 // Paging: single response.
 func (a *API) GetConfiguredAuthenticatorsAll(ctx context.Context, applicationId string) iter.Seq2[ConfiguredAuthenticatorsModal, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ConfiguredAuthenticatorsModal, error) {
+	return func(yield func(ConfiguredAuthenticatorsModal, error) bool) {
 		fdV, err := a.GetConfiguredAuthenticators(ctx, applicationId)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ConfiguredAuthenticatorsModal
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ConfiguredAuthenticatorsModal
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetAuthorizedAPIs sends GET /applications/{applicationId}/authorized-apis: Get authorized APIs of the application.
 func (a *API) GetAuthorizedAPIs(ctx context.Context, applicationId string) ([]AuthorizedAPIResponse, error) {
-	return frontdoor.JSON[[]AuthorizedAPIResponse](a.raw.GetAuthorizedAPIs(ctx, applicationId))
+	var fdV []AuthorizedAPIResponse
+	fdResp, err := a.raw.GetAuthorizedAPIs(ctx, applicationId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetAuthorizedAPIsAll iterates over every element of GET /applications/{applicationId}/authorized-apis, request by request.
 //
 // Paging: single response.
 func (a *API) GetAuthorizedAPIsAll(ctx context.Context, applicationId string) iter.Seq2[AuthorizedAPIResponse, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]AuthorizedAPIResponse, error) {
+	return func(yield func(AuthorizedAPIResponse, error) bool) {
 		fdV, err := a.GetAuthorizedAPIs(ctx, applicationId)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero AuthorizedAPIResponse
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []AuthorizedAPIResponse
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // AddAuthorizedAPI sends POST /applications/{applicationId}/authorized-apis: Authorized an API to the application.
@@ -336,27 +484,47 @@ func (a *API) ExportApplication(ctx context.Context, applicationId string, param
 
 // ExportApplicationAsFile sends GET /applications/{applicationId}/exportFile: Export application in XML, YAML, or JSON file formats.
 func (a *API) ExportApplicationAsFile(ctx context.Context, applicationId string, params *ExportApplicationAsFileParams) (string, error) {
-	return frontdoor.JSON[string](a.raw.ExportApplicationAsFile(ctx, applicationId, params))
+	var fdV string
+	fdResp, err := a.raw.ExportApplicationAsFile(ctx, applicationId, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetInboundAuthenticationConfigurations sends GET /applications/{applicationId}/inbound-protocols/: Retrieve inbound protocol configurations.
 func (a *API) GetInboundAuthenticationConfigurations(ctx context.Context, applicationId string) (InboundProtocolsListResponse, error) {
-	return frontdoor.JSON[InboundProtocolsListResponse](a.raw.GetInboundAuthenticationConfigurations(ctx, applicationId))
+	var fdV InboundProtocolsListResponse
+	fdResp, err := a.raw.GetInboundAuthenticationConfigurations(ctx, applicationId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetInboundAuthenticationConfigurationsAll iterates over every element of GET /applications/{applicationId}/inbound-protocols/, request by request.
 //
 // Paging: single response.
 func (a *API) GetInboundAuthenticationConfigurationsAll(ctx context.Context, applicationId string) iter.Seq2[InboundProtocolListItem, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]InboundProtocolListItem, error) {
+	return func(yield func(InboundProtocolListItem, error) bool) {
 		fdV, err := a.GetInboundAuthenticationConfigurations(ctx, applicationId)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero InboundProtocolListItem
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []InboundProtocolListItem
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetInboundOAuthConfiguration sends GET /applications/{applicationId}/inbound-protocols/oidc: Retrieve OIDC authentication protocol parameters.
 func (a *API) GetInboundOAuthConfiguration(ctx context.Context, applicationId string) (OpenIDConnectConfiguration, error) {
-	return frontdoor.JSON[OpenIDConnectConfiguration](a.raw.GetInboundOAuthConfiguration(ctx, applicationId))
+	var fdV OpenIDConnectConfiguration
+	fdResp, err := a.raw.GetInboundOAuthConfiguration(ctx, applicationId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // UpdateInboundOAuthConfiguration sends PUT /applications/{applicationId}/inbound-protocols/oidc: Update OIDC authentication protocol parameters.
@@ -374,7 +542,10 @@ func (a *API) DeleteInboundOAuthConfiguration(ctx context.Context, applicationId
 
 // RegenerateOAuthClientSecret sends POST /applications/{applicationId}/inbound-protocols/oidc/regenerate-secret: Regenerate the OAuth2/OIDC client secret.
 func (a *API) RegenerateOAuthClientSecret(ctx context.Context, applicationId string) (OpenIDConnectConfiguration, error) {
-	return frontdoor.JSON[OpenIDConnectConfiguration](a.raw.RegenerateOAuthClientSecret(ctx, applicationId))
+	var fdV OpenIDConnectConfiguration
+	fdResp, err := a.raw.RegenerateOAuthClientSecret(ctx, applicationId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // RevokeOAuthClient sends POST /applications/{applicationId}/inbound-protocols/oidc/revoke: Revoke the OAuth2/OIDC client of application.
@@ -384,27 +555,49 @@ func (a *API) RevokeOAuthClient(ctx context.Context, applicationId string) error
 
 // GetOAuthClientSecrets sends GET /applications/{applicationId}/inbound-protocols/oidc/secrets: List client secrets of the application.
 func (a *API) GetOAuthClientSecrets(ctx context.Context, applicationId string) (ClientSecretList, error) {
-	return frontdoor.JSON[ClientSecretList](a.raw.GetOAuthClientSecrets(ctx, applicationId))
+	var fdV ClientSecretList
+	fdResp, err := a.raw.GetOAuthClientSecrets(ctx, applicationId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetOAuthClientSecretsAll iterates over every element of GET /applications/{applicationId}/inbound-protocols/oidc/secrets, request by request.
 //
 // Paging: single response.
 func (a *API) GetOAuthClientSecretsAll(ctx context.Context, applicationId string) iter.Seq2[ClientSecretResponse, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ClientSecretResponse, error) {
+	return func(yield func(ClientSecretResponse, error) bool) {
 		fdV, err := a.GetOAuthClientSecrets(ctx, applicationId)
-		return frontdoor.Items(fdV.List), err
-	})
+		if err != nil {
+			var fdZero ClientSecretResponse
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ClientSecretResponse
+		if fdV.List != nil {
+			fdItems = *fdV.List
+		}
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // CreateOAuthClientSecret sends POST /applications/{applicationId}/inbound-protocols/oidc/secrets: Create a new OAuth2/OIDC client secret.
 func (a *API) CreateOAuthClientSecret(ctx context.Context, applicationId string, body CreateOAuthClientSecretJSONRequestBody) (ClientSecretResponse, error) {
-	return frontdoor.JSON[ClientSecretResponse](a.raw.CreateOAuthClientSecret(ctx, applicationId, body))
+	var fdV ClientSecretResponse
+	fdResp, err := a.raw.CreateOAuthClientSecret(ctx, applicationId, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetOAuthClientSecret sends GET /applications/{applicationId}/inbound-protocols/oidc/secrets/{secretId}: Get a specific client secret's metadata.
 func (a *API) GetOAuthClientSecret(ctx context.Context, applicationId string, secretId string) (ClientSecretResponse, error) {
-	return frontdoor.JSON[ClientSecretResponse](a.raw.GetOAuthClientSecret(ctx, applicationId, secretId))
+	var fdV ClientSecretResponse
+	fdResp, err := a.raw.GetOAuthClientSecret(ctx, applicationId, secretId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteOAuthClientSecret sends DELETE /applications/{applicationId}/inbound-protocols/oidc/secrets/{secretId}: Delete a specific OAuth2/OIDC client secret.
@@ -414,7 +607,10 @@ func (a *API) DeleteOAuthClientSecret(ctx context.Context, applicationId string,
 
 // GetPassiveStsConfiguration sends GET /applications/{applicationId}/inbound-protocols/passive-sts: Retrieve Passive STS authentication protocol parameters.
 func (a *API) GetPassiveStsConfiguration(ctx context.Context, applicationId string) (PassiveStsConfiguration, error) {
-	return frontdoor.JSON[PassiveStsConfiguration](a.raw.GetPassiveStsConfiguration(ctx, applicationId))
+	var fdV PassiveStsConfiguration
+	fdResp, err := a.raw.GetPassiveStsConfiguration(ctx, applicationId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // UpdatePassiveStsConfiguration sends PUT /applications/{applicationId}/inbound-protocols/passive-sts: Update Passive STS authentication protocol parameters.
@@ -432,7 +628,10 @@ func (a *API) DeletePassiveStsConfiguration(ctx context.Context, applicationId s
 
 // GetInboundSAMLConfiguration sends GET /applications/{applicationId}/inbound-protocols/saml: Retrieve SAML2 authentication protocol parameters.
 func (a *API) GetInboundSAMLConfiguration(ctx context.Context, applicationId string) (SAML2ServiceProvider, error) {
-	return frontdoor.JSON[SAML2ServiceProvider](a.raw.GetInboundSAMLConfiguration(ctx, applicationId))
+	var fdV SAML2ServiceProvider
+	fdResp, err := a.raw.GetInboundSAMLConfiguration(ctx, applicationId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // UpdateInboundSAMLConfiguration sends PUT /applications/{applicationId}/inbound-protocols/saml: Update SAML2 authentication protocol parameters.
@@ -450,7 +649,10 @@ func (a *API) DeleteInboundSAMLConfiguration(ctx context.Context, applicationId 
 
 // GetWSTrustConfiguration sends GET /applications/{applicationId}/inbound-protocols/ws-trust: Retrieve WS Trust authentication protocol parameters.
 func (a *API) GetWSTrustConfiguration(ctx context.Context, applicationId string) (WSTrustConfiguration, error) {
-	return frontdoor.JSON[WSTrustConfiguration](a.raw.GetWSTrustConfiguration(ctx, applicationId))
+	var fdV WSTrustConfiguration
+	fdResp, err := a.raw.GetWSTrustConfiguration(ctx, applicationId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // UpdateWSTrustConfiguration sends PUT /applications/{applicationId}/inbound-protocols/ws-trust: Update WS Trust authentication protocol parameters.
@@ -468,7 +670,10 @@ func (a *API) DeleteWSTrustConfiguration(ctx context.Context, applicationId stri
 
 // GetCustomInboundConfiguration sends GET /applications/{applicationId}/inbound-protocols/{inboundProtocolId}: Retrieve custom inbound authentication protocol parameters.
 func (a *API) GetCustomInboundConfiguration(ctx context.Context, applicationId string, inboundProtocolId string) (CustomInboundProtocolConfiguration, error) {
-	return frontdoor.JSON[CustomInboundProtocolConfiguration](a.raw.GetCustomInboundConfiguration(ctx, applicationId, inboundProtocolId))
+	var fdV CustomInboundProtocolConfiguration
+	fdResp, err := a.raw.GetCustomInboundConfiguration(ctx, applicationId, inboundProtocolId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // UpdateCustomInboundConfiguration sends PUT /applications/{applicationId}/inbound-protocols/{inboundProtocolId}: Update the custom inbound authentication protocol parameters.
@@ -491,7 +696,10 @@ func (a *API) ChangeApplicationOwner(ctx context.Context, applicationId string, 
 
 // ShareOrgApplicationGet sends GET /applications/{applicationId}/share: List of organizations that the application is shared to.
 func (a *API) ShareOrgApplicationGet(ctx context.Context, applicationId string, params *ShareOrgApplicationGetParams) (SharedOrganizationsResponse, error) {
-	return frontdoor.JSON[SharedOrganizationsResponse](a.raw.ShareOrgApplicationGet(ctx, applicationId, params))
+	var fdV SharedOrganizationsResponse
+	fdResp, err := a.raw.ShareOrgApplicationGet(ctx, applicationId, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // ShareOrgApplication sends POST /applications/{applicationId}/share: Share the application from the root organization to the given organization(s).
@@ -506,17 +714,33 @@ func (a *API) ShareOrgApplicationDelete(ctx context.Context, applicationId strin
 
 // SharedApplicationsGet sends GET /applications/{applicationId}/shared-apps: List of shared applications along with its organization.
 func (a *API) SharedApplicationsGet(ctx context.Context, applicationId string) (SharedApplicationsResponse, error) {
-	return frontdoor.JSON[SharedApplicationsResponse](a.raw.SharedApplicationsGet(ctx, applicationId))
+	var fdV SharedApplicationsResponse
+	fdResp, err := a.raw.SharedApplicationsGet(ctx, applicationId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // SharedApplicationsGetAll iterates over every element of GET /applications/{applicationId}/shared-apps, request by request.
 //
 // Paging: single response.
 func (a *API) SharedApplicationsGetAll(ctx context.Context, applicationId string) iter.Seq2[SharedApplicationResponse, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]SharedApplicationResponse, error) {
+	return func(yield func(SharedApplicationResponse, error) bool) {
 		fdV, err := a.SharedApplicationsGet(ctx, applicationId)
-		return frontdoor.Items(fdV.SharedApplications), err
-	})
+		if err != nil {
+			var fdZero SharedApplicationResponse
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []SharedApplicationResponse
+		if fdV.SharedApplications != nil {
+			fdItems = *fdV.SharedApplications
+		}
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // SharedApplicationsAllDelete sends DELETE /applications/{applicationId}/shared-apps: Stop sharing an application with all organizations.

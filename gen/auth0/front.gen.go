@@ -56,7 +56,10 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetActions sends GET /actions/actions: Get actions.
 func (a *API) GetActions(ctx context.Context, params *GetActionsParams) (ListActionsPaginatedResponseContent, error) {
-	return frontdoor.JSON[ListActionsPaginatedResponseContent](a.raw.GetActions(ctx, params))
+	var fdV ListActionsPaginatedResponseContent
+	fdResp, err := a.raw.GetActions(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetActionsAll iterates over every element of GET /actions/actions, request by request.
@@ -71,23 +74,48 @@ func (a *API) GetActionsAll(ctx context.Context, params *GetActionsParams) iter.
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /actions/actions", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Action], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		fdV, err := a.GetActions(ctx, &fdQ)
-		return frontdoor.Page[Action]{Items: frontdoor.Items(fdV.Actions), Total: frontdoor.CountPtr(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /actions/actions", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(Action, error) bool) {
+		var fdItems []Action
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdV, err := a.GetActions(ctx, &fdQ)
+			fdItems = nil
+			if fdV.Actions != nil {
+				fdItems = *fdV.Actions
+			}
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Action
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostAction sends POST /actions/actions: Create an action.
 func (a *API) PostAction(ctx context.Context, body PostActionJSONRequestBody) (CreateActionResponseContent, error) {
-	return frontdoor.JSON[CreateActionResponseContent](a.raw.PostAction(ctx, body))
+	var fdV CreateActionResponseContent
+	fdResp, err := a.raw.PostAction(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetActionVersions sends GET /actions/actions/{actionId}/versions: Get an action's versions.
 func (a *API) GetActionVersions(ctx context.Context, actionId string, params *GetActionVersionsParams) (ListActionVersionsPaginatedResponseContent, error) {
-	return frontdoor.JSON[ListActionVersionsPaginatedResponseContent](a.raw.GetActionVersions(ctx, actionId, params))
+	var fdV ListActionVersionsPaginatedResponseContent
+	fdResp, err := a.raw.GetActionVersions(ctx, actionId, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetActionVersionsAll iterates over every element of GET /actions/actions/{actionId}/versions, request by request.
@@ -102,28 +130,56 @@ func (a *API) GetActionVersionsAll(ctx context.Context, actionId string, params 
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /actions/actions/{actionId}/versions", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[ActionVersion], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		fdV, err := a.GetActionVersions(ctx, actionId, &fdQ)
-		return frontdoor.Page[ActionVersion]{Items: frontdoor.Items(fdV.Versions), Total: frontdoor.CountPtr(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /actions/actions/{actionId}/versions", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(ActionVersion, error) bool) {
+		var fdItems []ActionVersion
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdV, err := a.GetActionVersions(ctx, actionId, &fdQ)
+			fdItems = nil
+			if fdV.Versions != nil {
+				fdItems = *fdV.Versions
+			}
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ActionVersion
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetActionVersion sends GET /actions/actions/{actionId}/versions/{id}: Get a specific version of an action.
 func (a *API) GetActionVersion(ctx context.Context, actionId string, id string) (GetActionVersionResponseContent, error) {
-	return frontdoor.JSON[GetActionVersionResponseContent](a.raw.GetActionVersion(ctx, actionId, id))
+	var fdV GetActionVersionResponseContent
+	fdResp, err := a.raw.GetActionVersion(ctx, actionId, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostDeployDraftVersion sends POST /actions/actions/{actionId}/versions/{id}/deploy: Roll back to a previous action version.
 func (a *API) PostDeployDraftVersion(ctx context.Context, actionId string, id string, body PostDeployDraftVersionJSONRequestBody) (DeployActionVersionResponseContent, error) {
-	return frontdoor.JSON[DeployActionVersionResponseContent](a.raw.PostDeployDraftVersion(ctx, actionId, id, body))
+	var fdV DeployActionVersionResponseContent
+	fdResp, err := a.raw.PostDeployDraftVersion(ctx, actionId, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetAction sends GET /actions/actions/{id}: Get an action.
 func (a *API) GetAction(ctx context.Context, id string) (GetActionResponseContent, error) {
-	return frontdoor.JSON[GetActionResponseContent](a.raw.GetAction(ctx, id))
+	var fdV GetActionResponseContent
+	fdResp, err := a.raw.GetAction(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteAction sends DELETE /actions/actions/{id}: Delete an action.
@@ -133,27 +189,42 @@ func (a *API) DeleteAction(ctx context.Context, id string, params *DeleteActionP
 
 // PatchAction sends PATCH /actions/actions/{id}: Update an action.
 func (a *API) PatchAction(ctx context.Context, id string, body PatchActionJSONRequestBody) (UpdateActionResponseContent, error) {
-	return frontdoor.JSON[UpdateActionResponseContent](a.raw.PatchAction(ctx, id, body))
+	var fdV UpdateActionResponseContent
+	fdResp, err := a.raw.PatchAction(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostDeployAction sends POST /actions/actions/{id}/deploy: Deploy an action.
 func (a *API) PostDeployAction(ctx context.Context, id string) (DeployActionResponseContent, error) {
-	return frontdoor.JSON[DeployActionResponseContent](a.raw.PostDeployAction(ctx, id))
+	var fdV DeployActionResponseContent
+	fdResp, err := a.raw.PostDeployAction(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostTestAction sends POST /actions/actions/{id}/test: Test an Action.
 func (a *API) PostTestAction(ctx context.Context, id string, body PostTestActionJSONRequestBody) (TestActionResponseContent, error) {
-	return frontdoor.JSON[TestActionResponseContent](a.raw.PostTestAction(ctx, id, body))
+	var fdV TestActionResponseContent
+	fdResp, err := a.raw.PostTestAction(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetExecution sends GET /actions/executions/{id}: Get an execution.
 func (a *API) GetExecution(ctx context.Context, id string) (GetActionExecutionResponseContent, error) {
-	return frontdoor.JSON[GetActionExecutionResponseContent](a.raw.GetExecution(ctx, id))
+	var fdV GetActionExecutionResponseContent
+	fdResp, err := a.raw.GetExecution(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetActionModules sends GET /actions/modules: List Actions Modules.
 func (a *API) GetActionModules(ctx context.Context, params *GetActionModulesParams) (GetActionModulesResponseContent, error) {
-	return frontdoor.JSON[GetActionModulesResponseContent](a.raw.GetActionModules(ctx, params))
+	var fdV GetActionModulesResponseContent
+	fdResp, err := a.raw.GetActionModules(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetActionModulesAll iterates over every element of GET /actions/modules, request by request.
@@ -168,23 +239,48 @@ func (a *API) GetActionModulesAll(ctx context.Context, params *GetActionModulesP
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /actions/modules", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[ActionModuleListItem], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		fdV, err := a.GetActionModules(ctx, &fdQ)
-		return frontdoor.Page[ActionModuleListItem]{Items: frontdoor.Items(fdV.Modules), Total: frontdoor.CountPtr(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /actions/modules", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(ActionModuleListItem, error) bool) {
+		var fdItems []ActionModuleListItem
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdV, err := a.GetActionModules(ctx, &fdQ)
+			fdItems = nil
+			if fdV.Modules != nil {
+				fdItems = *fdV.Modules
+			}
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ActionModuleListItem
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostActionModule sends POST /actions/modules: Create a new Actions Module.
 func (a *API) PostActionModule(ctx context.Context, body PostActionModuleJSONRequestBody) (CreateActionModuleResponseContent, error) {
-	return frontdoor.JSON[CreateActionModuleResponseContent](a.raw.PostActionModule(ctx, body))
+	var fdV CreateActionModuleResponseContent
+	fdResp, err := a.raw.PostActionModule(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetActionModule sends GET /actions/modules/{id}: Get a specific Actions Module by ID.
 func (a *API) GetActionModule(ctx context.Context, id string) (GetActionModuleResponseContent, error) {
-	return frontdoor.JSON[GetActionModuleResponseContent](a.raw.GetActionModule(ctx, id))
+	var fdV GetActionModuleResponseContent
+	fdResp, err := a.raw.GetActionModule(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteActionModule sends DELETE /actions/modules/{id}: Delete a specific Actions Module by ID.
@@ -194,12 +290,18 @@ func (a *API) DeleteActionModule(ctx context.Context, id string) error {
 
 // PatchActionModule sends PATCH /actions/modules/{id}: Update a specific Actions Module.
 func (a *API) PatchActionModule(ctx context.Context, id string, body PatchActionModuleJSONRequestBody) (UpdateActionModuleResponseContent, error) {
-	return frontdoor.JSON[UpdateActionModuleResponseContent](a.raw.PatchActionModule(ctx, id, body))
+	var fdV UpdateActionModuleResponseContent
+	fdResp, err := a.raw.PatchActionModule(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetActionModuleActions sends GET /actions/modules/{id}/actions: List all actions using an Actions Module.
 func (a *API) GetActionModuleActions(ctx context.Context, id string, params *GetActionModuleActionsParams) (GetActionModuleActionsResponseContent, error) {
-	return frontdoor.JSON[GetActionModuleActionsResponseContent](a.raw.GetActionModuleActions(ctx, id, params))
+	var fdV GetActionModuleActionsResponseContent
+	fdResp, err := a.raw.GetActionModuleActions(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetActionModuleActionsAll iterates over every element of GET /actions/modules/{id}/actions, request by request.
@@ -214,23 +316,48 @@ func (a *API) GetActionModuleActionsAll(ctx context.Context, id string, params *
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /actions/modules/{id}/actions", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[ActionModuleAction], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		fdV, err := a.GetActionModuleActions(ctx, id, &fdQ)
-		return frontdoor.Page[ActionModuleAction]{Items: frontdoor.Items(fdV.Actions), Total: frontdoor.CountPtr(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /actions/modules/{id}/actions", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(ActionModuleAction, error) bool) {
+		var fdItems []ActionModuleAction
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdV, err := a.GetActionModuleActions(ctx, id, &fdQ)
+			fdItems = nil
+			if fdV.Actions != nil {
+				fdItems = *fdV.Actions
+			}
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ActionModuleAction
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostActionModuleRollback sends POST /actions/modules/{id}/rollback: Rollback an Actions Module to a previous version.
 func (a *API) PostActionModuleRollback(ctx context.Context, id string, body PostActionModuleRollbackJSONRequestBody) (RollbackActionModuleResponseContent, error) {
-	return frontdoor.JSON[RollbackActionModuleResponseContent](a.raw.PostActionModuleRollback(ctx, id, body))
+	var fdV RollbackActionModuleResponseContent
+	fdResp, err := a.raw.PostActionModuleRollback(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetActionModuleVersions sends GET /actions/modules/{id}/versions: List all versions of an Actions Module.
 func (a *API) GetActionModuleVersions(ctx context.Context, id string, params *GetActionModuleVersionsParams) (GetActionModuleVersionsResponseContent, error) {
-	return frontdoor.JSON[GetActionModuleVersionsResponseContent](a.raw.GetActionModuleVersions(ctx, id, params))
+	var fdV GetActionModuleVersionsResponseContent
+	fdResp, err := a.raw.GetActionModuleVersions(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetActionModuleVersionsAll iterates over every element of GET /actions/modules/{id}/versions, request by request.
@@ -245,43 +372,87 @@ func (a *API) GetActionModuleVersionsAll(ctx context.Context, id string, params 
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /actions/modules/{id}/versions", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[ActionModuleVersion], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		fdV, err := a.GetActionModuleVersions(ctx, id, &fdQ)
-		return frontdoor.Page[ActionModuleVersion]{Items: frontdoor.Items(fdV.Versions), Total: frontdoor.CountPtr(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /actions/modules/{id}/versions", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(ActionModuleVersion, error) bool) {
+		var fdItems []ActionModuleVersion
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdV, err := a.GetActionModuleVersions(ctx, id, &fdQ)
+			fdItems = nil
+			if fdV.Versions != nil {
+				fdItems = *fdV.Versions
+			}
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ActionModuleVersion
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostActionModuleVersion sends POST /actions/modules/{id}/versions: Create a new version of an Actions Module.
 func (a *API) PostActionModuleVersion(ctx context.Context, id string) (CreateActionModuleVersionResponseContent, error) {
-	return frontdoor.JSON[CreateActionModuleVersionResponseContent](a.raw.PostActionModuleVersion(ctx, id))
+	var fdV CreateActionModuleVersionResponseContent
+	fdResp, err := a.raw.PostActionModuleVersion(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetActionModuleVersion sends GET /actions/modules/{id}/versions/{versionId}: Get a specific version of an Actions Module.
 func (a *API) GetActionModuleVersion(ctx context.Context, id string, versionId string) (GetActionModuleVersionResponseContent, error) {
-	return frontdoor.JSON[GetActionModuleVersionResponseContent](a.raw.GetActionModuleVersion(ctx, id, versionId))
+	var fdV GetActionModuleVersionResponseContent
+	fdResp, err := a.raw.GetActionModuleVersion(ctx, id, versionId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTriggers sends GET /actions/triggers: Get triggers.
 func (a *API) GetTriggers(ctx context.Context) (ListActionTriggersResponseContent, error) {
-	return frontdoor.JSON[ListActionTriggersResponseContent](a.raw.GetTriggers(ctx))
+	var fdV ListActionTriggersResponseContent
+	fdResp, err := a.raw.GetTriggers(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTriggersAll iterates over every element of GET /actions/triggers, request by request.
 //
 // Paging: single response.
 func (a *API) GetTriggersAll(ctx context.Context) iter.Seq2[ActionTrigger, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ActionTrigger, error) {
+	return func(yield func(ActionTrigger, error) bool) {
 		fdV, err := a.GetTriggers(ctx)
-		return frontdoor.Items(fdV.Triggers), err
-	})
+		if err != nil {
+			var fdZero ActionTrigger
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ActionTrigger
+		if fdV.Triggers != nil {
+			fdItems = *fdV.Triggers
+		}
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetBindings sends GET /actions/triggers/{triggerId}/bindings: Get trigger bindings.
 func (a *API) GetBindings(ctx context.Context, triggerId ActionTriggerTypeEnum, params *GetBindingsParams) (ListActionBindingsPaginatedResponseContent, error) {
-	return frontdoor.JSON[ListActionBindingsPaginatedResponseContent](a.raw.GetBindings(ctx, triggerId, params))
+	var fdV ListActionBindingsPaginatedResponseContent
+	fdResp, err := a.raw.GetBindings(ctx, triggerId, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetBindingsAll iterates over every element of GET /actions/triggers/{triggerId}/bindings, request by request.
@@ -296,18 +467,40 @@ func (a *API) GetBindingsAll(ctx context.Context, triggerId ActionTriggerTypeEnu
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /actions/triggers/{triggerId}/bindings", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[ActionBinding], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		fdV, err := a.GetBindings(ctx, triggerId, &fdQ)
-		return frontdoor.Page[ActionBinding]{Items: frontdoor.Items(fdV.Bindings), Total: frontdoor.CountPtr(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /actions/triggers/{triggerId}/bindings", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(ActionBinding, error) bool) {
+		var fdItems []ActionBinding
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdV, err := a.GetBindings(ctx, triggerId, &fdQ)
+			fdItems = nil
+			if fdV.Bindings != nil {
+				fdItems = *fdV.Bindings
+			}
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ActionBinding
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PatchBindings sends PATCH /actions/triggers/{triggerId}/bindings: Update trigger bindings.
 func (a *API) PatchBindings(ctx context.Context, triggerId ActionTriggerTypeEnum, body PatchBindingsJSONRequestBody) (UpdateActionBindingsResponseContent, error) {
-	return frontdoor.JSON[UpdateActionBindingsResponseContent](a.raw.PatchBindings(ctx, triggerId, body))
+	var fdV UpdateActionBindingsResponseContent
+	fdResp, err := a.raw.PatchBindings(ctx, triggerId, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetIpsById sends GET /anomaly/blocks/ips/{id}: Check if an IP address is blocked.
@@ -322,97 +515,161 @@ func (a *API) DeleteIpsById(ctx context.Context, id AnomalyIPFormat) error {
 
 // GetBotDetection sends GET /attack-protection/bot-detection: Get Bot Detection settings.
 func (a *API) GetBotDetection(ctx context.Context) (GetBotDetectionSettingsResponseContent, error) {
-	return frontdoor.JSON[GetBotDetectionSettingsResponseContent](a.raw.GetBotDetection(ctx))
+	var fdV GetBotDetectionSettingsResponseContent
+	fdResp, err := a.raw.GetBotDetection(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchBotDetection sends PATCH /attack-protection/bot-detection: Update Bot Detection settings.
 func (a *API) PatchBotDetection(ctx context.Context, body PatchBotDetectionJSONRequestBody) (UpdateBotDetectionSettingsResponseContent, error) {
-	return frontdoor.JSON[UpdateBotDetectionSettingsResponseContent](a.raw.PatchBotDetection(ctx, body))
+	var fdV UpdateBotDetectionSettingsResponseContent
+	fdResp, err := a.raw.PatchBotDetection(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetBreachedPasswordDetection sends GET /attack-protection/breached-password-detection: Get Breached Password Detection settings.
 func (a *API) GetBreachedPasswordDetection(ctx context.Context) (GetBreachedPasswordDetectionSettingsResponseContent, error) {
-	return frontdoor.JSON[GetBreachedPasswordDetectionSettingsResponseContent](a.raw.GetBreachedPasswordDetection(ctx))
+	var fdV GetBreachedPasswordDetectionSettingsResponseContent
+	fdResp, err := a.raw.GetBreachedPasswordDetection(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchBreachedPasswordDetection sends PATCH /attack-protection/breached-password-detection: Update Breached Password Detection settings.
 func (a *API) PatchBreachedPasswordDetection(ctx context.Context, body PatchBreachedPasswordDetectionJSONRequestBody) (UpdateBreachedPasswordDetectionSettingsResponseContent, error) {
-	return frontdoor.JSON[UpdateBreachedPasswordDetectionSettingsResponseContent](a.raw.PatchBreachedPasswordDetection(ctx, body))
+	var fdV UpdateBreachedPasswordDetectionSettingsResponseContent
+	fdResp, err := a.raw.PatchBreachedPasswordDetection(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetBruteForceProtection sends GET /attack-protection/brute-force-protection: Get Brute-force settings.
 func (a *API) GetBruteForceProtection(ctx context.Context) (GetBruteForceSettingsResponseContent, error) {
-	return frontdoor.JSON[GetBruteForceSettingsResponseContent](a.raw.GetBruteForceProtection(ctx))
+	var fdV GetBruteForceSettingsResponseContent
+	fdResp, err := a.raw.GetBruteForceProtection(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchBruteForceProtection sends PATCH /attack-protection/brute-force-protection: Update Brute-force settings.
 func (a *API) PatchBruteForceProtection(ctx context.Context, body PatchBruteForceProtectionJSONRequestBody) (UpdateBruteForceSettingsResponseContent, error) {
-	return frontdoor.JSON[UpdateBruteForceSettingsResponseContent](a.raw.PatchBruteForceProtection(ctx, body))
+	var fdV UpdateBruteForceSettingsResponseContent
+	fdResp, err := a.raw.PatchBruteForceProtection(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetCaptcha sends GET /attack-protection/captcha: Get the CAPTCHA configuration for a tenant.
 func (a *API) GetCaptcha(ctx context.Context) (GetAttackProtectionCaptchaResponseContent, error) {
-	return frontdoor.JSON[GetAttackProtectionCaptchaResponseContent](a.raw.GetCaptcha(ctx))
+	var fdV GetAttackProtectionCaptchaResponseContent
+	fdResp, err := a.raw.GetCaptcha(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchCaptcha sends PATCH /attack-protection/captcha: Partial Update for CAPTCHA Configuration.
 func (a *API) PatchCaptcha(ctx context.Context, body PatchCaptchaJSONRequestBody) (UpdateAttackProtectionCaptchaResponseContent, error) {
-	return frontdoor.JSON[UpdateAttackProtectionCaptchaResponseContent](a.raw.PatchCaptcha(ctx, body))
+	var fdV UpdateAttackProtectionCaptchaResponseContent
+	fdResp, err := a.raw.PatchCaptcha(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPhoneProviderProtection sends GET /attack-protection/phone-provider-protection: Get Phone Provider Protection settings.
 func (a *API) GetPhoneProviderProtection(ctx context.Context) (GetPhoneProviderProtectionResponseContent, error) {
-	return frontdoor.JSON[GetPhoneProviderProtectionResponseContent](a.raw.GetPhoneProviderProtection(ctx))
+	var fdV GetPhoneProviderProtectionResponseContent
+	fdResp, err := a.raw.GetPhoneProviderProtection(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchPhoneProviderProtection sends PATCH /attack-protection/phone-provider-protection: Update Phone Provider Protection settings.
 func (a *API) PatchPhoneProviderProtection(ctx context.Context, body PatchPhoneProviderProtectionJSONRequestBody) (PatchPhoneProviderProtectionResponseContent, error) {
-	return frontdoor.JSON[PatchPhoneProviderProtectionResponseContent](a.raw.PatchPhoneProviderProtection(ctx, body))
+	var fdV PatchPhoneProviderProtectionResponseContent
+	fdResp, err := a.raw.PatchPhoneProviderProtection(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSuspiciousIpThrottling sends GET /attack-protection/suspicious-ip-throttling: Get Suspicious IP Throttling settings.
 func (a *API) GetSuspiciousIpThrottling(ctx context.Context) (GetSuspiciousIPThrottlingSettingsResponseContent, error) {
-	return frontdoor.JSON[GetSuspiciousIPThrottlingSettingsResponseContent](a.raw.GetSuspiciousIpThrottling(ctx))
+	var fdV GetSuspiciousIPThrottlingSettingsResponseContent
+	fdResp, err := a.raw.GetSuspiciousIpThrottling(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchSuspiciousIpThrottling sends PATCH /attack-protection/suspicious-ip-throttling: Update Suspicious IP Throttling settings.
 func (a *API) PatchSuspiciousIpThrottling(ctx context.Context, body PatchSuspiciousIpThrottlingJSONRequestBody) (UpdateSuspiciousIPThrottlingSettingsResponseContent, error) {
-	return frontdoor.JSON[UpdateSuspiciousIPThrottlingSettingsResponseContent](a.raw.PatchSuspiciousIpThrottling(ctx, body))
+	var fdV UpdateSuspiciousIPThrottlingSettingsResponseContent
+	fdResp, err := a.raw.PatchSuspiciousIpThrottling(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetBranding sends GET /branding: Get branding settings.
 func (a *API) GetBranding(ctx context.Context) (GetBrandingResponseContent, error) {
-	return frontdoor.JSON[GetBrandingResponseContent](a.raw.GetBranding(ctx))
+	var fdV GetBrandingResponseContent
+	fdResp, err := a.raw.GetBranding(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchBranding sends PATCH /branding: Update branding settings.
 func (a *API) PatchBranding(ctx context.Context, body PatchBrandingJSONRequestBody) (UpdateBrandingResponseContent, error) {
-	return frontdoor.JSON[UpdateBrandingResponseContent](a.raw.PatchBranding(ctx, body))
+	var fdV UpdateBrandingResponseContent
+	fdResp, err := a.raw.PatchBranding(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetBrandingPhoneProviders sends GET /branding/phone/providers: Get a list of phone providers.
 func (a *API) GetBrandingPhoneProviders(ctx context.Context, params *GetBrandingPhoneProvidersParams) (ListBrandingPhoneProvidersResponseContent, error) {
-	return frontdoor.JSON[ListBrandingPhoneProvidersResponseContent](a.raw.GetBrandingPhoneProviders(ctx, params))
+	var fdV ListBrandingPhoneProvidersResponseContent
+	fdResp, err := a.raw.GetBrandingPhoneProviders(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetBrandingPhoneProvidersAll iterates over every element of GET /branding/phone/providers, request by request.
 //
 // Paging: single response.
 func (a *API) GetBrandingPhoneProvidersAll(ctx context.Context, params *GetBrandingPhoneProvidersParams) iter.Seq2[PhoneProviderSchemaMasked, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]PhoneProviderSchemaMasked, error) {
+	return func(yield func(PhoneProviderSchemaMasked, error) bool) {
 		fdV, err := a.GetBrandingPhoneProviders(ctx, params)
-		return frontdoor.Items(fdV.Providers), err
-	})
+		if err != nil {
+			var fdZero PhoneProviderSchemaMasked
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []PhoneProviderSchemaMasked
+		if fdV.Providers != nil {
+			fdItems = *fdV.Providers
+		}
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // CreatePhoneProvider sends POST /branding/phone/providers: Configure the phone provider.
 func (a *API) CreatePhoneProvider(ctx context.Context, body CreatePhoneProviderJSONRequestBody) (CreateBrandingPhoneProviderResponseContent, error) {
-	return frontdoor.JSON[CreateBrandingPhoneProviderResponseContent](a.raw.CreatePhoneProvider(ctx, body))
+	var fdV CreateBrandingPhoneProviderResponseContent
+	fdResp, err := a.raw.CreatePhoneProvider(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPhoneProvider sends GET /branding/phone/providers/{id}: Get a phone provider.
 func (a *API) GetPhoneProvider(ctx context.Context, id string) (GetBrandingPhoneProviderResponseContent, error) {
-	return frontdoor.JSON[GetBrandingPhoneProviderResponseContent](a.raw.GetPhoneProvider(ctx, id))
+	var fdV GetBrandingPhoneProviderResponseContent
+	fdResp, err := a.raw.GetPhoneProvider(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeletePhoneProvider sends DELETE /branding/phone/providers/{id}: Deletes a Phone Provider.
@@ -422,37 +679,65 @@ func (a *API) DeletePhoneProvider(ctx context.Context, id string) error {
 
 // UpdatePhoneProvider sends PATCH /branding/phone/providers/{id}: Update the phone provider.
 func (a *API) UpdatePhoneProvider(ctx context.Context, id string, body UpdatePhoneProviderJSONRequestBody) (UpdateBrandingPhoneProviderResponseContent, error) {
-	return frontdoor.JSON[UpdateBrandingPhoneProviderResponseContent](a.raw.UpdatePhoneProvider(ctx, id, body))
+	var fdV UpdateBrandingPhoneProviderResponseContent
+	fdResp, err := a.raw.UpdatePhoneProvider(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // TryPhoneProvider sends POST /branding/phone/providers/{id}/try: Send a test phone notification for the configured provider.
 func (a *API) TryPhoneProvider(ctx context.Context, id string, body TryPhoneProviderJSONRequestBody) (CreatePhoneProviderSendTestResponseContent, error) {
-	return frontdoor.JSON[CreatePhoneProviderSendTestResponseContent](a.raw.TryPhoneProvider(ctx, id, body))
+	var fdV CreatePhoneProviderSendTestResponseContent
+	fdResp, err := a.raw.TryPhoneProvider(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPhoneTemplates sends GET /branding/phone/templates: Get a list of phone notification templates.
 func (a *API) GetPhoneTemplates(ctx context.Context, params *GetPhoneTemplatesParams) (ListPhoneTemplatesResponseContent, error) {
-	return frontdoor.JSON[ListPhoneTemplatesResponseContent](a.raw.GetPhoneTemplates(ctx, params))
+	var fdV ListPhoneTemplatesResponseContent
+	fdResp, err := a.raw.GetPhoneTemplates(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPhoneTemplatesAll iterates over every element of GET /branding/phone/templates, request by request.
 //
 // Paging: single response.
 func (a *API) GetPhoneTemplatesAll(ctx context.Context, params *GetPhoneTemplatesParams) iter.Seq2[PhoneTemplate, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]PhoneTemplate, error) {
+	return func(yield func(PhoneTemplate, error) bool) {
 		fdV, err := a.GetPhoneTemplates(ctx, params)
-		return frontdoor.Items(fdV.Templates), err
-	})
+		if err != nil {
+			var fdZero PhoneTemplate
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []PhoneTemplate
+		if fdV.Templates != nil {
+			fdItems = *fdV.Templates
+		}
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // CreatePhoneTemplate sends POST /branding/phone/templates: Create a phone notification template.
 func (a *API) CreatePhoneTemplate(ctx context.Context, body CreatePhoneTemplateJSONRequestBody) (CreatePhoneTemplateResponseContent, error) {
-	return frontdoor.JSON[CreatePhoneTemplateResponseContent](a.raw.CreatePhoneTemplate(ctx, body))
+	var fdV CreatePhoneTemplateResponseContent
+	fdResp, err := a.raw.CreatePhoneTemplate(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPhoneTemplate sends GET /branding/phone/templates/{id}: Get a phone notification template.
 func (a *API) GetPhoneTemplate(ctx context.Context, id string) (GetPhoneTemplateResponseContent, error) {
-	return frontdoor.JSON[GetPhoneTemplateResponseContent](a.raw.GetPhoneTemplate(ctx, id))
+	var fdV GetPhoneTemplateResponseContent
+	fdResp, err := a.raw.GetPhoneTemplate(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeletePhoneTemplate sends DELETE /branding/phone/templates/{id}: Delete a phone notification template.
@@ -462,22 +747,34 @@ func (a *API) DeletePhoneTemplate(ctx context.Context, id string) error {
 
 // UpdatePhoneTemplate sends PATCH /branding/phone/templates/{id}: Update a phone notification template.
 func (a *API) UpdatePhoneTemplate(ctx context.Context, id string, body UpdatePhoneTemplateJSONRequestBody) (UpdatePhoneTemplateResponseContent, error) {
-	return frontdoor.JSON[UpdatePhoneTemplateResponseContent](a.raw.UpdatePhoneTemplate(ctx, id, body))
+	var fdV UpdatePhoneTemplateResponseContent
+	fdResp, err := a.raw.UpdatePhoneTemplate(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // ResetPhoneTemplate sends PATCH /branding/phone/templates/{id}/reset: Resets a phone notification template values.
 func (a *API) ResetPhoneTemplate(ctx context.Context, id string, body ResetPhoneTemplateJSONRequestBody) (ResetPhoneTemplateResponseContent, error) {
-	return frontdoor.JSON[ResetPhoneTemplateResponseContent](a.raw.ResetPhoneTemplate(ctx, id, body))
+	var fdV ResetPhoneTemplateResponseContent
+	fdResp, err := a.raw.ResetPhoneTemplate(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // TryPhoneTemplate sends POST /branding/phone/templates/{id}/try: Send a test phone notification for the configured template.
 func (a *API) TryPhoneTemplate(ctx context.Context, id string, params *TryPhoneTemplateParams, body TryPhoneTemplateJSONRequestBody) (CreatePhoneTemplateTestNotificationResponseContent, error) {
-	return frontdoor.JSON[CreatePhoneTemplateTestNotificationResponseContent](a.raw.TryPhoneTemplate(ctx, id, params, body))
+	var fdV CreatePhoneTemplateTestNotificationResponseContent
+	fdResp, err := a.raw.TryPhoneTemplate(ctx, id, params, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUniversalLogin sends GET /branding/templates/universal-login: Get template for New Universal Login Experience.
 func (a *API) GetUniversalLogin(ctx context.Context) (GetUniversalLoginTemplateResponseContent, error) {
-	return frontdoor.JSON[GetUniversalLoginTemplateResponseContent](a.raw.GetUniversalLogin(ctx))
+	var fdV GetUniversalLoginTemplateResponseContent
+	fdResp, err := a.raw.GetUniversalLogin(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutUniversalLogin sends PUT /branding/templates/universal-login: Set template for New Universal Login Experience.
@@ -492,17 +789,26 @@ func (a *API) DeleteUniversalLogin(ctx context.Context) error {
 
 // PostBrandingTheme sends POST /branding/themes: Create branding theme.
 func (a *API) PostBrandingTheme(ctx context.Context, body PostBrandingThemeJSONRequestBody) (CreateBrandingThemeResponseContent, error) {
-	return frontdoor.JSON[CreateBrandingThemeResponseContent](a.raw.PostBrandingTheme(ctx, body))
+	var fdV CreateBrandingThemeResponseContent
+	fdResp, err := a.raw.PostBrandingTheme(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDefaultBrandingTheme sends GET /branding/themes/default: Get default branding theme.
 func (a *API) GetDefaultBrandingTheme(ctx context.Context) (GetBrandingDefaultThemeResponseContent, error) {
-	return frontdoor.JSON[GetBrandingDefaultThemeResponseContent](a.raw.GetDefaultBrandingTheme(ctx))
+	var fdV GetBrandingDefaultThemeResponseContent
+	fdResp, err := a.raw.GetDefaultBrandingTheme(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetBrandingTheme sends GET /branding/themes/{themeId}: Get branding theme.
 func (a *API) GetBrandingTheme(ctx context.Context, themeId string) (GetBrandingThemeResponseContent, error) {
-	return frontdoor.JSON[GetBrandingThemeResponseContent](a.raw.GetBrandingTheme(ctx, themeId))
+	var fdV GetBrandingThemeResponseContent
+	fdResp, err := a.raw.GetBrandingTheme(ctx, themeId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteBrandingTheme sends DELETE /branding/themes/{themeId}: Delete branding theme.
@@ -512,7 +818,10 @@ func (a *API) DeleteBrandingTheme(ctx context.Context, themeId string) error {
 
 // PatchBrandingTheme sends PATCH /branding/themes/{themeId}: Update branding theme.
 func (a *API) PatchBrandingTheme(ctx context.Context, themeId string, body PatchBrandingThemeJSONRequestBody) (UpdateBrandingThemeResponseContent, error) {
-	return frontdoor.JSON[UpdateBrandingThemeResponseContent](a.raw.PatchBrandingTheme(ctx, themeId, body))
+	var fdV UpdateBrandingThemeResponseContent
+	fdResp, err := a.raw.PatchBrandingTheme(ctx, themeId, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetClientGrants sends GET /client-grants: Get client grants.
@@ -527,7 +836,10 @@ func (a *API) GetClientGrants(ctx context.Context, params *GetClientGrantsParams
 	fdP.IncludeTotals = nil
 	fdP.From = nil
 	fdP.Take = nil
-	return frontdoor.JSON[ListClientGrantResponseContent0](a.raw.GetClientGrants(ctx, &fdP))
+	var fdV ListClientGrantResponseContent0
+	fdResp, err := a.raw.GetClientGrants(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetClientGrantsWithTotals sends GET /client-grants with include_totals: one page with the total.
@@ -539,8 +851,14 @@ func (a *API) GetClientGrantsWithTotals(ctx context.Context, params *GetClientGr
 	fdP.From = nil
 	fdP.Take = nil
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListClientGrantOffsetPaginatedResponseContent](a.raw.GetClientGrants(ctx, &fdP))
-	return frontdoor.Page[ClientGrantResponseContent]{Items: frontdoor.Items(fdV.ClientGrants), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListClientGrantOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetClientGrants(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []ClientGrantResponseContent
+	if fdV.ClientGrants != nil {
+		fdItems = *fdV.ClientGrants
+	}
+	return frontdoor.Page[ClientGrantResponseContent]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetClientGrantsCheckpoint sends GET /client-grants with checkpoint paging (from, take; take defaults to
@@ -556,8 +874,14 @@ func (a *API) GetClientGrantsCheckpoint(ctx context.Context, params *GetClientGr
 	if fdP.Take == nil {
 		fdP.Take = new(50)
 	}
-	fdV, err := frontdoor.JSON[ListClientGrantPaginatedResponseContent](a.raw.GetClientGrants(ctx, &fdP))
-	return frontdoor.Page[ClientGrantResponseContent]{Items: frontdoor.Items(fdV.ClientGrants), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+	var fdV ListClientGrantPaginatedResponseContent
+	fdResp, err := a.raw.GetClientGrants(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []ClientGrantResponseContent
+	if fdV.ClientGrants != nil {
+		fdItems = *fdV.ClientGrants
+	}
+	return frontdoor.Page[ClientGrantResponseContent]{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 }
 
 // GetClientGrantsAll iterates over every element of GET /client-grants, request by request.
@@ -572,25 +896,48 @@ func (a *API) GetClientGrantsAll(ctx context.Context, params *GetClientGrantsPar
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[ClientGrantResponseContent], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /client-grants", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(ClientGrantResponseContent, error) bool) {
+		var fdItems []ClientGrantResponseContent
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdPg, err := a.GetClientGrantsCheckpoint(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ClientGrantResponseContent
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		return a.GetClientGrantsCheckpoint(ctx, &fdQ)
-	})
+	}
 }
 
 // PostClientGrants sends POST /client-grants: Create client grant.
 func (a *API) PostClientGrants(ctx context.Context, body PostClientGrantsJSONRequestBody) (CreateClientGrantResponseContent, error) {
-	return frontdoor.JSON[CreateClientGrantResponseContent](a.raw.PostClientGrants(ctx, body))
+	var fdV CreateClientGrantResponseContent
+	fdResp, err := a.raw.PostClientGrants(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetClientGrant sends GET /client-grants/{id}: Get client grant.
 func (a *API) GetClientGrant(ctx context.Context, id string) (GetClientGrantResponseContent, error) {
-	return frontdoor.JSON[GetClientGrantResponseContent](a.raw.GetClientGrant(ctx, id))
+	var fdV GetClientGrantResponseContent
+	fdResp, err := a.raw.GetClientGrant(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteClientGrantsById sends DELETE /client-grants/{id}: Delete client grant.
@@ -600,7 +947,10 @@ func (a *API) DeleteClientGrantsById(ctx context.Context, id string) error {
 
 // PatchClientGrantsById sends PATCH /client-grants/{id}: Update client grant.
 func (a *API) PatchClientGrantsById(ctx context.Context, id string, body PatchClientGrantsByIdJSONRequestBody) (UpdateClientGrantResponseContent, error) {
-	return frontdoor.JSON[UpdateClientGrantResponseContent](a.raw.PatchClientGrantsById(ctx, id, body))
+	var fdV UpdateClientGrantResponseContent
+	fdResp, err := a.raw.PatchClientGrantsById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetClientGrantOrganizations sends GET /client-grants/{id}/organizations: Get the organizations associated to a client grant.
@@ -615,7 +965,10 @@ func (a *API) GetClientGrantOrganizations(ctx context.Context, id string, params
 	fdP.IncludeTotals = nil
 	fdP.From = nil
 	fdP.Take = nil
-	return frontdoor.JSON[ListOrganizationsResponseContent0](a.raw.GetClientGrantOrganizations(ctx, id, &fdP))
+	var fdV ListOrganizationsResponseContent0
+	fdResp, err := a.raw.GetClientGrantOrganizations(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetClientGrantOrganizationsWithTotals sends GET /client-grants/{id}/organizations with include_totals: one page with the total.
@@ -627,8 +980,14 @@ func (a *API) GetClientGrantOrganizationsWithTotals(ctx context.Context, id stri
 	fdP.From = nil
 	fdP.Take = nil
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListOrganizationsOffsetPaginatedResponseContent](a.raw.GetClientGrantOrganizations(ctx, id, &fdP))
-	return frontdoor.Page[Organization]{Items: frontdoor.Items(fdV.Organizations), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListOrganizationsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetClientGrantOrganizations(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []Organization
+	if fdV.Organizations != nil {
+		fdItems = *fdV.Organizations
+	}
+	return frontdoor.Page[Organization]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetClientGrantOrganizationsCheckpoint sends GET /client-grants/{id}/organizations with checkpoint paging (from, take; take defaults to
@@ -644,8 +1003,14 @@ func (a *API) GetClientGrantOrganizationsCheckpoint(ctx context.Context, id stri
 	if fdP.Take == nil {
 		fdP.Take = new(50)
 	}
-	fdV, err := frontdoor.JSON[ListOrganizationsPaginatedResponseContent](a.raw.GetClientGrantOrganizations(ctx, id, &fdP))
-	return frontdoor.Page[Organization]{Items: frontdoor.Items(fdV.Organizations), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+	var fdV ListOrganizationsPaginatedResponseContent
+	fdResp, err := a.raw.GetClientGrantOrganizations(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []Organization
+	if fdV.Organizations != nil {
+		fdItems = *fdV.Organizations
+	}
+	return frontdoor.Page[Organization]{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 }
 
 // GetClientGrantOrganizationsAll iterates over every element of GET /client-grants/{id}/organizations, request by request.
@@ -660,15 +1025,32 @@ func (a *API) GetClientGrantOrganizationsAll(ctx context.Context, id string, par
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[Organization], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /client-grants/{id}/organizations", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(Organization, error) bool) {
+		var fdItems []Organization
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdPg, err := a.GetClientGrantOrganizationsCheckpoint(ctx, id, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Organization
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		return a.GetClientGrantOrganizationsCheckpoint(ctx, id, &fdQ)
-	})
+	}
 }
 
 // GetClients sends GET /clients: Get clients.
@@ -683,7 +1065,10 @@ func (a *API) GetClients(ctx context.Context, params *GetClientsParams) (GetClie
 	fdP.IncludeTotals = nil
 	fdP.From = nil
 	fdP.Take = nil
-	return frontdoor.JSON[GetClients200JSONResponseBody0](a.raw.GetClients(ctx, &fdP))
+	var fdV GetClients200JSONResponseBody0
+	fdResp, err := a.raw.GetClients(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetClientsWithTotals sends GET /clients with include_totals: one page with the total.
@@ -695,8 +1080,14 @@ func (a *API) GetClientsWithTotals(ctx context.Context, params *GetClientsParams
 	fdP.From = nil
 	fdP.Take = nil
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListClientsOffsetPaginatedResponseContent](a.raw.GetClients(ctx, &fdP))
-	return frontdoor.Page[Application]{Items: frontdoor.Items(fdV.Clients), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListClientsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetClients(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []Application
+	if fdV.Clients != nil {
+		fdItems = *fdV.Clients
+	}
+	return frontdoor.Page[Application]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetClientsCheckpoint sends GET /clients with checkpoint paging (from, take; take defaults to
@@ -712,8 +1103,14 @@ func (a *API) GetClientsCheckpoint(ctx context.Context, params *GetClientsParams
 	if fdP.Take == nil {
 		fdP.Take = new(50)
 	}
-	fdV, err := frontdoor.JSON[ListClientsPaginatedResponseContent](a.raw.GetClients(ctx, &fdP))
-	return frontdoor.Page[Application]{Items: frontdoor.Items(fdV.Clients), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+	var fdV ListClientsPaginatedResponseContent
+	fdResp, err := a.raw.GetClients(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []Application
+	if fdV.Clients != nil {
+		fdItems = *fdV.Clients
+	}
+	return frontdoor.Page[Application]{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 }
 
 // GetClientsAll iterates over every element of GET /clients, request by request.
@@ -728,55 +1125,101 @@ func (a *API) GetClientsAll(ctx context.Context, params *GetClientsParams) iter.
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[Application], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /clients", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(Application, error) bool) {
+		var fdItems []Application
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdPg, err := a.GetClientsCheckpoint(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Application
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		return a.GetClientsCheckpoint(ctx, &fdQ)
-	})
+	}
 }
 
 // PostClients sends POST /clients: Create a client.
 func (a *API) PostClients(ctx context.Context, body PostClientsJSONRequestBody) (CreateClientResponseContent, error) {
-	return frontdoor.JSON[CreateClientResponseContent](a.raw.PostClients(ctx, body))
+	var fdV CreateClientResponseContent
+	fdResp, err := a.raw.PostClients(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostClientsCimdPreview sends POST /clients/cimd/preview: Preview and validate Client ID Metadata Document.
 func (a *API) PostClientsCimdPreview(ctx context.Context, body PostClientsCimdPreviewJSONRequestBody) (PreviewCimdMetadataResponseContent, error) {
-	return frontdoor.JSON[PreviewCimdMetadataResponseContent](a.raw.PostClientsCimdPreview(ctx, body))
+	var fdV PreviewCimdMetadataResponseContent
+	fdResp, err := a.raw.PostClientsCimdPreview(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostClientsCimdRegister sends POST /clients/cimd/register: Register or update a CIMD client via metadata URI.
 func (a *API) PostClientsCimdRegister(ctx context.Context, body PostClientsCimdRegisterJSONRequestBody) (RegisterCimdClientResponseContent, error) {
-	return frontdoor.JSON[RegisterCimdClientResponseContent](a.raw.PostClientsCimdRegister(ctx, body))
+	var fdV RegisterCimdClientResponseContent
+	fdResp, err := a.raw.PostClientsCimdRegister(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetCredentials sends GET /clients/{client_id}/credentials: Get client credentials.
 func (a *API) GetCredentials(ctx context.Context, clientId string) ([]ClientCredential, error) {
-	return frontdoor.JSON[[]ClientCredential](a.raw.GetCredentials(ctx, clientId))
+	var fdV []ClientCredential
+	fdResp, err := a.raw.GetCredentials(ctx, clientId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetCredentialsAll iterates over every element of GET /clients/{client_id}/credentials, request by request.
 //
 // Paging: single response.
 func (a *API) GetCredentialsAll(ctx context.Context, clientId string) iter.Seq2[ClientCredential, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ClientCredential, error) {
+	return func(yield func(ClientCredential, error) bool) {
 		fdV, err := a.GetCredentials(ctx, clientId)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ClientCredential
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ClientCredential
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostCredentials sends POST /clients/{client_id}/credentials: Create a client credential.
 func (a *API) PostCredentials(ctx context.Context, clientId string, body PostCredentialsJSONRequestBody) (PostClientCredentialResponseContent, error) {
-	return frontdoor.JSON[PostClientCredentialResponseContent](a.raw.PostCredentials(ctx, clientId, body))
+	var fdV PostClientCredentialResponseContent
+	fdResp, err := a.raw.PostCredentials(ctx, clientId, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetCredentialsByCredentialId sends GET /clients/{client_id}/credentials/{credential_id}: Get client credential details.
 func (a *API) GetCredentialsByCredentialId(ctx context.Context, clientId string, credentialId string) (GetClientCredentialResponseContent, error) {
-	return frontdoor.JSON[GetClientCredentialResponseContent](a.raw.GetCredentialsByCredentialId(ctx, clientId, credentialId))
+	var fdV GetClientCredentialResponseContent
+	fdResp, err := a.raw.GetCredentialsByCredentialId(ctx, clientId, credentialId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteCredentialsByCredentialId sends DELETE /clients/{client_id}/credentials/{credential_id}: Delete a client credential.
@@ -786,12 +1229,18 @@ func (a *API) DeleteCredentialsByCredentialId(ctx context.Context, clientId stri
 
 // PatchCredentialsByCredentialId sends PATCH /clients/{client_id}/credentials/{credential_id}: Update a client credential.
 func (a *API) PatchCredentialsByCredentialId(ctx context.Context, clientId string, credentialId string, body PatchCredentialsByCredentialIdJSONRequestBody) (PatchClientCredentialResponseContent, error) {
-	return frontdoor.JSON[PatchClientCredentialResponseContent](a.raw.PatchCredentialsByCredentialId(ctx, clientId, credentialId, body))
+	var fdV PatchClientCredentialResponseContent
+	fdResp, err := a.raw.PatchCredentialsByCredentialId(ctx, clientId, credentialId, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetClientsById sends GET /clients/{id}: Get client by ID.
 func (a *API) GetClientsById(ctx context.Context, id string, params *GetClientsByIdParams) (GetClientResponseContent, error) {
-	return frontdoor.JSON[GetClientResponseContent](a.raw.GetClientsById(ctx, id, params))
+	var fdV GetClientResponseContent
+	fdResp, err := a.raw.GetClientsById(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteClientsById sends DELETE /clients/{id}: Delete a client.
@@ -801,12 +1250,18 @@ func (a *API) DeleteClientsById(ctx context.Context, id string) error {
 
 // PatchClientsById sends PATCH /clients/{id}: Update a client.
 func (a *API) PatchClientsById(ctx context.Context, id string, body PatchClientsByIdJSONRequestBody) (UpdateClientResponseContent, error) {
-	return frontdoor.JSON[UpdateClientResponseContent](a.raw.PatchClientsById(ctx, id, body))
+	var fdV UpdateClientResponseContent
+	fdResp, err := a.raw.PatchClientsById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetClientConnections sends GET /clients/{id}/connections: Get enabled connections for a client.
 func (a *API) GetClientConnections(ctx context.Context, id string, params *GetClientConnectionsParams) (ListClientConnectionsResponseContent, error) {
-	return frontdoor.JSON[ListClientConnectionsResponseContent](a.raw.GetClientConnections(ctx, id, params))
+	var fdV ListClientConnectionsResponseContent
+	fdResp, err := a.raw.GetClientConnections(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetClientConnectionsAll iterates over every element of GET /clients/{id}/connections, request by request.
@@ -821,26 +1276,49 @@ func (a *API) GetClientConnectionsAll(ctx context.Context, id string, params *Ge
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[ConnectionForList], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /clients/{id}/connections", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(ConnectionForList, error) bool) {
+		var fdItems []ConnectionForList
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetClientConnections(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Connections
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ConnectionForList
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetClientConnections(ctx, id, &fdQ)
-		return frontdoor.Page[ConnectionForList]{Items: fdV.Connections, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // PostRotateSecret sends POST /clients/{id}/rotate-secret: Rotate a client secret.
 func (a *API) PostRotateSecret(ctx context.Context, id string) (RotateClientSecretResponseContent, error) {
-	return frontdoor.JSON[RotateClientSecretResponseContent](a.raw.PostRotateSecret(ctx, id))
+	var fdV RotateClientSecretResponseContent
+	fdResp, err := a.raw.PostRotateSecret(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetConnectionProfiles sends GET /connection-profiles: Get Connection Profiles.
 func (a *API) GetConnectionProfiles(ctx context.Context, params *GetConnectionProfilesParams) (ListConnectionProfilesPaginatedResponseContent, error) {
-	return frontdoor.JSON[ListConnectionProfilesPaginatedResponseContent](a.raw.GetConnectionProfiles(ctx, params))
+	var fdV ListConnectionProfilesPaginatedResponseContent
+	fdResp, err := a.raw.GetConnectionProfiles(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetConnectionProfilesAll iterates over every element of GET /connection-profiles, request by request.
@@ -855,46 +1333,90 @@ func (a *API) GetConnectionProfilesAll(ctx context.Context, params *GetConnectio
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[ConnectionProfile], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /connection-profiles", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(ConnectionProfile, error) bool) {
+		var fdItems []ConnectionProfile
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetConnectionProfiles(ctx, &fdQ)
+			fdItems = nil
+			if fdV.ConnectionProfiles != nil {
+				fdItems = *fdV.ConnectionProfiles
+			}
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ConnectionProfile
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetConnectionProfiles(ctx, &fdQ)
-		return frontdoor.Page[ConnectionProfile]{Items: frontdoor.Items(fdV.ConnectionProfiles), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // PostConnectionProfiles sends POST /connection-profiles: Create a connection profile.
 func (a *API) PostConnectionProfiles(ctx context.Context, body PostConnectionProfilesJSONRequestBody) (CreateConnectionProfileResponseContent, error) {
-	return frontdoor.JSON[CreateConnectionProfileResponseContent](a.raw.PostConnectionProfiles(ctx, body))
+	var fdV CreateConnectionProfileResponseContent
+	fdResp, err := a.raw.PostConnectionProfiles(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetConnectionProfileTemplates sends GET /connection-profiles/templates: Get Connection Profile Templates.
 func (a *API) GetConnectionProfileTemplates(ctx context.Context) (ListConnectionProfileTemplateResponseContent, error) {
-	return frontdoor.JSON[ListConnectionProfileTemplateResponseContent](a.raw.GetConnectionProfileTemplates(ctx))
+	var fdV ListConnectionProfileTemplateResponseContent
+	fdResp, err := a.raw.GetConnectionProfileTemplates(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetConnectionProfileTemplatesAll iterates over every element of GET /connection-profiles/templates, request by request.
 //
 // Paging: single response.
 func (a *API) GetConnectionProfileTemplatesAll(ctx context.Context) iter.Seq2[ConnectionProfileTemplateItem, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ConnectionProfileTemplateItem, error) {
+	return func(yield func(ConnectionProfileTemplateItem, error) bool) {
 		fdV, err := a.GetConnectionProfileTemplates(ctx)
-		return frontdoor.Items(fdV.ConnectionProfileTemplates), err
-	})
+		if err != nil {
+			var fdZero ConnectionProfileTemplateItem
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ConnectionProfileTemplateItem
+		if fdV.ConnectionProfileTemplates != nil {
+			fdItems = *fdV.ConnectionProfileTemplates
+		}
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetConnectionProfileTemplate sends GET /connection-profiles/templates/{id}: Get Connection Profile Template.
 func (a *API) GetConnectionProfileTemplate(ctx context.Context, id string) (GetConnectionProfileTemplateResponseContent, error) {
-	return frontdoor.JSON[GetConnectionProfileTemplateResponseContent](a.raw.GetConnectionProfileTemplate(ctx, id))
+	var fdV GetConnectionProfileTemplateResponseContent
+	fdResp, err := a.raw.GetConnectionProfileTemplate(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetConnectionProfilesById sends GET /connection-profiles/{id}: Get Connection Profile.
 func (a *API) GetConnectionProfilesById(ctx context.Context, id string) (GetConnectionProfileResponseContent, error) {
-	return frontdoor.JSON[GetConnectionProfileResponseContent](a.raw.GetConnectionProfilesById(ctx, id))
+	var fdV GetConnectionProfileResponseContent
+	fdResp, err := a.raw.GetConnectionProfilesById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteConnectionProfilesById sends DELETE /connection-profiles/{id}: Delete Connection Profile.
@@ -904,7 +1426,10 @@ func (a *API) DeleteConnectionProfilesById(ctx context.Context, id string) error
 
 // PatchConnectionProfilesById sends PATCH /connection-profiles/{id}: Modify a Connection Profile.
 func (a *API) PatchConnectionProfilesById(ctx context.Context, id string, body PatchConnectionProfilesByIdJSONRequestBody) (UpdateConnectionProfileResponseContent, error) {
-	return frontdoor.JSON[UpdateConnectionProfileResponseContent](a.raw.PatchConnectionProfilesById(ctx, id, body))
+	var fdV UpdateConnectionProfileResponseContent
+	fdResp, err := a.raw.PatchConnectionProfilesById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetConnections sends GET /connections: Get all connections.
@@ -919,7 +1444,10 @@ func (a *API) GetConnections(ctx context.Context, params *GetConnectionsParams) 
 	fdP.IncludeTotals = nil
 	fdP.From = nil
 	fdP.Take = nil
-	return frontdoor.JSON[ListConnectionsResponseContent0](a.raw.GetConnections(ctx, &fdP))
+	var fdV ListConnectionsResponseContent0
+	fdResp, err := a.raw.GetConnections(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetConnectionsWithTotals sends GET /connections with include_totals: one page with the total.
@@ -931,8 +1459,14 @@ func (a *API) GetConnectionsWithTotals(ctx context.Context, params *GetConnectio
 	fdP.From = nil
 	fdP.Take = nil
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListConnectionsOffsetPaginatedResponseContent](a.raw.GetConnections(ctx, &fdP))
-	return frontdoor.Page[ConnectionForList]{Items: frontdoor.Items(fdV.Connections), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListConnectionsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetConnections(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []ConnectionForList
+	if fdV.Connections != nil {
+		fdItems = *fdV.Connections
+	}
+	return frontdoor.Page[ConnectionForList]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetConnectionsCheckpoint sends GET /connections with checkpoint paging (from, take; take defaults to
@@ -948,8 +1482,14 @@ func (a *API) GetConnectionsCheckpoint(ctx context.Context, params *GetConnectio
 	if fdP.Take == nil {
 		fdP.Take = new(50)
 	}
-	fdV, err := frontdoor.JSON[ListConnectionsCheckpointPaginatedResponseContent](a.raw.GetConnections(ctx, &fdP))
-	return frontdoor.Page[ConnectionForList]{Items: frontdoor.Items(fdV.Connections), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+	var fdV ListConnectionsCheckpointPaginatedResponseContent
+	fdResp, err := a.raw.GetConnections(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []ConnectionForList
+	if fdV.Connections != nil {
+		fdItems = *fdV.Connections
+	}
+	return frontdoor.Page[ConnectionForList]{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 }
 
 // GetConnectionsAll iterates over every element of GET /connections, request by request.
@@ -964,25 +1504,48 @@ func (a *API) GetConnectionsAll(ctx context.Context, params *GetConnectionsParam
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[ConnectionForList], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /connections", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(ConnectionForList, error) bool) {
+		var fdItems []ConnectionForList
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdPg, err := a.GetConnectionsCheckpoint(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ConnectionForList
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		return a.GetConnectionsCheckpoint(ctx, &fdQ)
-	})
+	}
 }
 
 // PostConnections sends POST /connections: Create a connection.
 func (a *API) PostConnections(ctx context.Context, body PostConnectionsJSONRequestBody) (CreateConnectionResponseContent, error) {
-	return frontdoor.JSON[CreateConnectionResponseContent](a.raw.PostConnections(ctx, body))
+	var fdV CreateConnectionResponseContent
+	fdResp, err := a.raw.PostConnections(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetConnectionsDirectoryProvisionings sends GET /connections-directory-provisionings: Get a list of directory provisioning configurations.
 func (a *API) GetConnectionsDirectoryProvisionings(ctx context.Context, params *GetConnectionsDirectoryProvisioningsParams) (ListDirectoryProvisioningsResponseContent, error) {
-	return frontdoor.JSON[ListDirectoryProvisioningsResponseContent](a.raw.GetConnectionsDirectoryProvisionings(ctx, params))
+	var fdV ListDirectoryProvisioningsResponseContent
+	fdResp, err := a.raw.GetConnectionsDirectoryProvisionings(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetConnectionsDirectoryProvisioningsAll iterates over every element of GET /connections-directory-provisionings, request by request.
@@ -997,21 +1560,41 @@ func (a *API) GetConnectionsDirectoryProvisioningsAll(ctx context.Context, param
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[DirectoryProvisioning], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /connections-directory-provisionings", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(DirectoryProvisioning, error) bool) {
+		var fdItems []DirectoryProvisioning
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetConnectionsDirectoryProvisionings(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.DirectoryProvisionings
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DirectoryProvisioning
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetConnectionsDirectoryProvisionings(ctx, &fdQ)
-		return frontdoor.Page[DirectoryProvisioning]{Items: fdV.DirectoryProvisionings, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // GetConnectionsScimConfigurations sends GET /connections-scim-configurations: Get a list of SCIM configurations.
 func (a *API) GetConnectionsScimConfigurations(ctx context.Context, params *GetConnectionsScimConfigurationsParams) (ListSCIMConfigurationsResponseContent, error) {
-	return frontdoor.JSON[ListSCIMConfigurationsResponseContent](a.raw.GetConnectionsScimConfigurations(ctx, params))
+	var fdV ListSCIMConfigurationsResponseContent
+	fdResp, err := a.raw.GetConnectionsScimConfigurations(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetConnectionsScimConfigurationsAll iterates over every element of GET /connections-scim-configurations, request by request.
@@ -1026,21 +1609,41 @@ func (a *API) GetConnectionsScimConfigurationsAll(ctx context.Context, params *G
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[ScimConfiguration], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /connections-scim-configurations", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(ScimConfiguration, error) bool) {
+		var fdItems []ScimConfiguration
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetConnectionsScimConfigurations(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.ScimConfigurations
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ScimConfiguration
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetConnectionsScimConfigurations(ctx, &fdQ)
-		return frontdoor.Page[ScimConfiguration]{Items: fdV.ScimConfigurations, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // GetConnectionsById sends GET /connections/{id}: Get a connection.
 func (a *API) GetConnectionsById(ctx context.Context, id string, params *GetConnectionsByIdParams) (GetConnectionResponseContent, error) {
-	return frontdoor.JSON[GetConnectionResponseContent](a.raw.GetConnectionsById(ctx, id, params))
+	var fdV GetConnectionResponseContent
+	fdResp, err := a.raw.GetConnectionsById(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteConnectionsById sends DELETE /connections/{id}: Delete a connection.
@@ -1050,12 +1653,18 @@ func (a *API) DeleteConnectionsById(ctx context.Context, id string) error {
 
 // PatchConnectionsById sends PATCH /connections/{id}: Update a connection.
 func (a *API) PatchConnectionsById(ctx context.Context, id string, body PatchConnectionsByIdJSONRequestBody) (UpdateConnectionResponseContent, error) {
-	return frontdoor.JSON[UpdateConnectionResponseContent](a.raw.PatchConnectionsById(ctx, id, body))
+	var fdV UpdateConnectionResponseContent
+	fdResp, err := a.raw.PatchConnectionsById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetConnectionClients sends GET /connections/{id}/clients: Get enabled clients for a connection.
 func (a *API) GetConnectionClients(ctx context.Context, id string, params *GetConnectionClientsParams) (GetConnectionEnabledClientsResponseContent, error) {
-	return frontdoor.JSON[GetConnectionEnabledClientsResponseContent](a.raw.GetConnectionClients(ctx, id, params))
+	var fdV GetConnectionEnabledClientsResponseContent
+	fdResp, err := a.raw.GetConnectionClients(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetConnectionClientsAll iterates over every element of GET /connections/{id}/clients, request by request.
@@ -1070,16 +1679,33 @@ func (a *API) GetConnectionClientsAll(ctx context.Context, id string, params *Ge
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[ConnectionEnabledClient], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /connections/{id}/clients", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(ConnectionEnabledClient, error) bool) {
+		var fdItems []ConnectionEnabledClient
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetConnectionClients(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Clients
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ConnectionEnabledClient
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetConnectionClients(ctx, id, &fdQ)
-		return frontdoor.Page[ConnectionEnabledClient]{Items: fdV.Clients, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // PatchClients sends PATCH /connections/{id}/clients: Update enabled clients for a connection.
@@ -1089,12 +1715,18 @@ func (a *API) PatchClients(ctx context.Context, id string, body PatchClientsJSON
 
 // GetDirectoryProvisioning sends GET /connections/{id}/directory-provisioning: Get a directory provisioning configuration.
 func (a *API) GetDirectoryProvisioning(ctx context.Context, id string) (GetDirectoryProvisioningResponseContent, error) {
-	return frontdoor.JSON[GetDirectoryProvisioningResponseContent](a.raw.GetDirectoryProvisioning(ctx, id))
+	var fdV GetDirectoryProvisioningResponseContent
+	fdResp, err := a.raw.GetDirectoryProvisioning(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostDirectoryProvisioning sends POST /connections/{id}/directory-provisioning: Create a directory provisioning configuration.
 func (a *API) PostDirectoryProvisioning(ctx context.Context, id string, body PostDirectoryProvisioningJSONRequestBody) (CreateDirectoryProvisioningResponseContent, error) {
-	return frontdoor.JSON[CreateDirectoryProvisioningResponseContent](a.raw.PostDirectoryProvisioning(ctx, id, body))
+	var fdV CreateDirectoryProvisioningResponseContent
+	fdResp, err := a.raw.PostDirectoryProvisioning(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteDirectoryProvisioning sends DELETE /connections/{id}/directory-provisioning: Delete a directory provisioning configuration.
@@ -1104,32 +1736,57 @@ func (a *API) DeleteDirectoryProvisioning(ctx context.Context, id string) error 
 
 // PatchDirectoryProvisioning sends PATCH /connections/{id}/directory-provisioning: Patch a directory provisioning configuration.
 func (a *API) PatchDirectoryProvisioning(ctx context.Context, id string, body PatchDirectoryProvisioningJSONRequestBody) (UpdateDirectoryProvisioningResponseContent, error) {
-	return frontdoor.JSON[UpdateDirectoryProvisioningResponseContent](a.raw.PatchDirectoryProvisioning(ctx, id, body))
+	var fdV UpdateDirectoryProvisioningResponseContent
+	fdResp, err := a.raw.PatchDirectoryProvisioning(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDirectoryProvisioningDefaultMapping sends GET /connections/{id}/directory-provisioning/default-mapping: Get a connection's default directory provisioning attribute mapping.
 func (a *API) GetDirectoryProvisioningDefaultMapping(ctx context.Context, id string) (GetDirectoryProvisioningDefaultMappingResponseContent, error) {
-	return frontdoor.JSON[GetDirectoryProvisioningDefaultMappingResponseContent](a.raw.GetDirectoryProvisioningDefaultMapping(ctx, id))
+	var fdV GetDirectoryProvisioningDefaultMappingResponseContent
+	fdResp, err := a.raw.GetDirectoryProvisioningDefaultMapping(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDirectoryProvisioningDefaultMappingAll iterates over every element of GET /connections/{id}/directory-provisioning/default-mapping, request by request.
 //
 // Paging: single response.
 func (a *API) GetDirectoryProvisioningDefaultMappingAll(ctx context.Context, id string) iter.Seq2[DirectoryProvisioningMappingItem, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DirectoryProvisioningMappingItem, error) {
+	return func(yield func(DirectoryProvisioningMappingItem, error) bool) {
 		fdV, err := a.GetDirectoryProvisioningDefaultMapping(ctx, id)
-		return frontdoor.Items(fdV.Mapping), err
-	})
+		if err != nil {
+			var fdZero DirectoryProvisioningMappingItem
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DirectoryProvisioningMappingItem
+		if fdV.Mapping != nil {
+			fdItems = *fdV.Mapping
+		}
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostSynchronizations sends POST /connections/{id}/directory-provisioning/synchronizations: Request an on-demand synchronization of the directory.
 func (a *API) PostSynchronizations(ctx context.Context, id string) (CreateDirectorySynchronizationResponseContent, error) {
-	return frontdoor.JSON[CreateDirectorySynchronizationResponseContent](a.raw.PostSynchronizations(ctx, id))
+	var fdV CreateDirectorySynchronizationResponseContent
+	fdResp, err := a.raw.PostSynchronizations(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSynchronizedGroups sends GET /connections/{id}/directory-provisioning/synchronized-groups: Get synchronized groups for a directory provisioning configuration.
 func (a *API) GetSynchronizedGroups(ctx context.Context, id string, params *GetSynchronizedGroupsParams) (ListSynchronizedGroupsResponseContent, error) {
-	return frontdoor.JSON[ListSynchronizedGroupsResponseContent](a.raw.GetSynchronizedGroups(ctx, id, params))
+	var fdV ListSynchronizedGroupsResponseContent
+	fdResp, err := a.raw.GetSynchronizedGroups(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSynchronizedGroupsAll iterates over every element of GET /connections/{id}/directory-provisioning/synchronized-groups, request by request.
@@ -1144,16 +1801,33 @@ func (a *API) GetSynchronizedGroupsAll(ctx context.Context, id string, params *G
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[SynchronizedGroupPayload], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /connections/{id}/directory-provisioning/synchronized-groups", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(SynchronizedGroupPayload, error) bool) {
+		var fdItems []SynchronizedGroupPayload
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetSynchronizedGroups(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Groups
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero SynchronizedGroupPayload
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetSynchronizedGroups(ctx, id, &fdQ)
-		return frontdoor.Page[SynchronizedGroupPayload]{Items: fdV.Groups, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // PutSynchronizedGroups sends PUT /connections/{id}/directory-provisioning/synchronized-groups: Create or replace synchronized group selections for a directory provisioning configuration.
@@ -1163,37 +1837,63 @@ func (a *API) PutSynchronizedGroups(ctx context.Context, id string, body PutSync
 
 // GetKeys sends GET /connections/{id}/keys: Get connection keys.
 func (a *API) GetKeys(ctx context.Context, id string) ([]ConnectionKey, error) {
-	return frontdoor.JSON[[]ConnectionKey](a.raw.GetKeys(ctx, id))
+	var fdV []ConnectionKey
+	fdResp, err := a.raw.GetKeys(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetKeysAll iterates over every element of GET /connections/{id}/keys, request by request.
 //
 // Paging: single response.
 func (a *API) GetKeysAll(ctx context.Context, id string) iter.Seq2[ConnectionKey, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ConnectionKey, error) {
+	return func(yield func(ConnectionKey, error) bool) {
 		fdV, err := a.GetKeys(ctx, id)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ConnectionKey
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ConnectionKey
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostKeys sends POST /connections/{id}/keys: Create connection keys.
 func (a *API) PostKeys(ctx context.Context, id string, body PostKeysJSONRequestBody) (PostConnectionsKeysResponseContent, error) {
-	return frontdoor.JSON[PostConnectionsKeysResponseContent](a.raw.PostKeys(ctx, id, body))
+	var fdV PostConnectionsKeysResponseContent
+	fdResp, err := a.raw.PostKeys(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostRotate sends POST /connections/{id}/keys/rotate: Rotate connection keys.
 func (a *API) PostRotate(ctx context.Context, id string, body PostRotateJSONRequestBody) (RotateConnectionsKeysResponseContent, error) {
-	return frontdoor.JSON[RotateConnectionsKeysResponseContent](a.raw.PostRotate(ctx, id, body))
+	var fdV RotateConnectionsKeysResponseContent
+	fdResp, err := a.raw.PostRotate(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetScimConfiguration sends GET /connections/{id}/scim-configuration: Get a connection's SCIM configuration.
 func (a *API) GetScimConfiguration(ctx context.Context, id string) (GetScimConfigurationResponseContent, error) {
-	return frontdoor.JSON[GetScimConfigurationResponseContent](a.raw.GetScimConfiguration(ctx, id))
+	var fdV GetScimConfigurationResponseContent
+	fdResp, err := a.raw.GetScimConfiguration(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostScimConfiguration sends POST /connections/{id}/scim-configuration: Create a SCIM configuration.
 func (a *API) PostScimConfiguration(ctx context.Context, id string, body PostScimConfigurationJSONRequestBody) (CreateScimConfigurationResponseContent, error) {
-	return frontdoor.JSON[CreateScimConfigurationResponseContent](a.raw.PostScimConfiguration(ctx, id, body))
+	var fdV CreateScimConfigurationResponseContent
+	fdResp, err := a.raw.PostScimConfiguration(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteScimConfiguration sends DELETE /connections/{id}/scim-configuration: Delete a connection's SCIM configuration.
@@ -1203,42 +1903,78 @@ func (a *API) DeleteScimConfiguration(ctx context.Context, id string) error {
 
 // PatchScimConfiguration sends PATCH /connections/{id}/scim-configuration: Patch a connection's SCIM configuration.
 func (a *API) PatchScimConfiguration(ctx context.Context, id string, body PatchScimConfigurationJSONRequestBody) (UpdateScimConfigurationResponseContent, error) {
-	return frontdoor.JSON[UpdateScimConfigurationResponseContent](a.raw.PatchScimConfiguration(ctx, id, body))
+	var fdV UpdateScimConfigurationResponseContent
+	fdResp, err := a.raw.PatchScimConfiguration(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDefaultMapping sends GET /connections/{id}/scim-configuration/default-mapping: Get a connection's default SCIM mapping.
 func (a *API) GetDefaultMapping(ctx context.Context, id string) (GetScimConfigurationDefaultMappingResponseContent, error) {
-	return frontdoor.JSON[GetScimConfigurationDefaultMappingResponseContent](a.raw.GetDefaultMapping(ctx, id))
+	var fdV GetScimConfigurationDefaultMappingResponseContent
+	fdResp, err := a.raw.GetDefaultMapping(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDefaultMappingAll iterates over every element of GET /connections/{id}/scim-configuration/default-mapping, request by request.
 //
 // Paging: single response.
 func (a *API) GetDefaultMappingAll(ctx context.Context, id string) iter.Seq2[ScimMappingItem, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ScimMappingItem, error) {
+	return func(yield func(ScimMappingItem, error) bool) {
 		fdV, err := a.GetDefaultMapping(ctx, id)
-		return frontdoor.Items(fdV.Mapping), err
-	})
+		if err != nil {
+			var fdZero ScimMappingItem
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ScimMappingItem
+		if fdV.Mapping != nil {
+			fdItems = *fdV.Mapping
+		}
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetScimTokens sends GET /connections/{id}/scim-configuration/tokens: Get a connection's SCIM tokens.
 func (a *API) GetScimTokens(ctx context.Context, id string) (GetScimTokensResponseContent, error) {
-	return frontdoor.JSON[GetScimTokensResponseContent](a.raw.GetScimTokens(ctx, id))
+	var fdV GetScimTokensResponseContent
+	fdResp, err := a.raw.GetScimTokens(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetScimTokensAll iterates over every element of GET /connections/{id}/scim-configuration/tokens, request by request.
 //
 // Paging: single response.
 func (a *API) GetScimTokensAll(ctx context.Context, id string) iter.Seq2[ScimTokenItem, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ScimTokenItem, error) {
+	return func(yield func(ScimTokenItem, error) bool) {
 		fdV, err := a.GetScimTokens(ctx, id)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ScimTokenItem
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ScimTokenItem
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostScimToken sends POST /connections/{id}/scim-configuration/tokens: Create a SCIM Token.
 func (a *API) PostScimToken(ctx context.Context, id string, body PostScimTokenJSONRequestBody) (CreateScimTokenResponseContent, error) {
-	return frontdoor.JSON[CreateScimTokenResponseContent](a.raw.PostScimToken(ctx, id, body))
+	var fdV CreateScimTokenResponseContent
+	fdResp, err := a.raw.PostScimToken(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteTokensByTokenId sends DELETE /connections/{id}/scim-configuration/tokens/{tokenId}: Delete a connection's SCIM token.
@@ -1267,7 +2003,10 @@ func (a *API) GetCustomDomains(ctx context.Context, params *GetCustomDomainsPara
 	}
 	fdP.From = nil
 	fdP.Take = nil
-	return frontdoor.JSON[ListCustomDomainsResponseContent0](a.raw.GetCustomDomains(ctx, &fdP))
+	var fdV ListCustomDomainsResponseContent0
+	fdResp, err := a.raw.GetCustomDomains(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetCustomDomainsCheckpoint sends GET /custom-domains with checkpoint paging (from, take; take defaults to
@@ -1280,8 +2019,12 @@ func (a *API) GetCustomDomainsCheckpoint(ctx context.Context, params *GetCustomD
 	if fdP.Take == nil {
 		fdP.Take = new(50)
 	}
-	fdV, err := frontdoor.JSON[ListCustomDomainsPaginatedResponseContent](a.raw.GetCustomDomains(ctx, &fdP))
-	return frontdoor.Page[CustomDomain]{Items: fdV.CustomDomains, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+	var fdV ListCustomDomainsPaginatedResponseContent
+	fdResp, err := a.raw.GetCustomDomains(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []CustomDomain
+	fdItems = fdV.CustomDomains
+	return frontdoor.Page[CustomDomain]{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 }
 
 // GetCustomDomainsAll iterates over every element of GET /custom-domains, request by request.
@@ -1296,35 +2039,64 @@ func (a *API) GetCustomDomainsAll(ctx context.Context, params *GetCustomDomainsP
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[CustomDomain], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /custom-domains", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(CustomDomain, error) bool) {
+		var fdItems []CustomDomain
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdPg, err := a.GetCustomDomainsCheckpoint(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero CustomDomain
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		return a.GetCustomDomainsCheckpoint(ctx, &fdQ)
-	})
+	}
 }
 
 // PostCustomDomains sends POST /custom-domains: Configure a new custom domain.
 func (a *API) PostCustomDomains(ctx context.Context, body PostCustomDomainsJSONRequestBody) (CreateCustomDomainResponseContent, error) {
-	return frontdoor.JSON[CreateCustomDomainResponseContent](a.raw.PostCustomDomains(ctx, body))
+	var fdV CreateCustomDomainResponseContent
+	fdResp, err := a.raw.PostCustomDomains(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDefault sends GET /custom-domains/default: Get the default domain.
 func (a *API) GetDefault(ctx context.Context) (GetDefaultDomainResponseContent, error) {
-	return frontdoor.JSON[GetDefaultDomainResponseContent](a.raw.GetDefault(ctx))
+	var fdV GetDefaultDomainResponseContent
+	fdResp, err := a.raw.GetDefault(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchDefault sends PATCH /custom-domains/default: Update the default custom domain for the tenant.
 func (a *API) PatchDefault(ctx context.Context, body PatchDefaultJSONRequestBody) (UpdateDefaultDomainResponseContent, error) {
-	return frontdoor.JSON[UpdateDefaultDomainResponseContent](a.raw.PatchDefault(ctx, body))
+	var fdV UpdateDefaultDomainResponseContent
+	fdResp, err := a.raw.PatchDefault(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetCustomDomainsById sends GET /custom-domains/{id}: Get custom domain configuration.
 func (a *API) GetCustomDomainsById(ctx context.Context, id string) (GetCustomDomainResponseContent, error) {
-	return frontdoor.JSON[GetCustomDomainResponseContent](a.raw.GetCustomDomainsById(ctx, id))
+	var fdV GetCustomDomainResponseContent
+	fdResp, err := a.raw.GetCustomDomainsById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteCustomDomainsById sends DELETE /custom-domains/{id}: Delete custom domain configuration.
@@ -1334,17 +2106,26 @@ func (a *API) DeleteCustomDomainsById(ctx context.Context, id string) error {
 
 // PatchCustomDomainsById sends PATCH /custom-domains/{id}: Update custom domain configuration.
 func (a *API) PatchCustomDomainsById(ctx context.Context, id string, body PatchCustomDomainsByIdJSONRequestBody) (UpdateCustomDomainResponseContent, error) {
-	return frontdoor.JSON[UpdateCustomDomainResponseContent](a.raw.PatchCustomDomainsById(ctx, id, body))
+	var fdV UpdateCustomDomainResponseContent
+	fdResp, err := a.raw.PatchCustomDomainsById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostTestDomain sends POST /custom-domains/{id}/test: Test a custom domain.
 func (a *API) PostTestDomain(ctx context.Context, id string) (TestCustomDomainResponseContent, error) {
-	return frontdoor.JSON[TestCustomDomainResponseContent](a.raw.PostTestDomain(ctx, id))
+	var fdV TestCustomDomainResponseContent
+	fdResp, err := a.raw.PostTestDomain(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostVerify sends POST /custom-domains/{id}/verify: Verify a custom domain.
 func (a *API) PostVerify(ctx context.Context, id string) (VerifyCustomDomainResponseContent, error) {
-	return frontdoor.JSON[VerifyCustomDomainResponseContent](a.raw.PostVerify(ctx, id))
+	var fdV VerifyCustomDomainResponseContent
+	fdResp, err := a.raw.PostVerify(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDeviceCredentials sends GET /device-credentials: Retrieve device credentials.
@@ -1357,7 +2138,10 @@ func (a *API) GetDeviceCredentials(ctx context.Context, params *GetDeviceCredent
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListDeviceCredentialsResponseContent0](a.raw.GetDeviceCredentials(ctx, &fdP))
+	var fdV ListDeviceCredentialsResponseContent0
+	fdResp, err := a.raw.GetDeviceCredentials(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDeviceCredentialsWithTotals sends GET /device-credentials with include_totals: one page with the total.
@@ -1367,8 +2151,14 @@ func (a *API) GetDeviceCredentialsWithTotals(ctx context.Context, params *GetDev
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListDeviceCredentialsOffsetPaginatedResponseContent](a.raw.GetDeviceCredentials(ctx, &fdP))
-	return frontdoor.Page[DeviceCredential]{Items: frontdoor.Items(fdV.DeviceCredentials), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListDeviceCredentialsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetDeviceCredentials(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []DeviceCredential
+	if fdV.DeviceCredentials != nil {
+		fdItems = *fdV.DeviceCredentials
+	}
+	return frontdoor.Page[DeviceCredential]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetDeviceCredentialsAll iterates over every element of GET /device-credentials, request by request.
@@ -1383,17 +2173,37 @@ func (a *API) GetDeviceCredentialsAll(ctx context.Context, params *GetDeviceCred
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /device-credentials", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[DeviceCredential], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetDeviceCredentialsWithTotals(ctx, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /device-credentials", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(DeviceCredential, error) bool) {
+		var fdItems []DeviceCredential
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetDeviceCredentialsWithTotals(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DeviceCredential
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostDeviceCredentials sends POST /device-credentials: Create a device public key credential.
 func (a *API) PostDeviceCredentials(ctx context.Context, body PostDeviceCredentialsJSONRequestBody) (CreatePublicKeyDeviceCredentialResponseContent, error) {
-	return frontdoor.JSON[CreatePublicKeyDeviceCredentialResponseContent](a.raw.PostDeviceCredentials(ctx, body))
+	var fdV CreatePublicKeyDeviceCredentialResponseContent
+	fdResp, err := a.raw.PostDeviceCredentials(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteDeviceCredentialsById sends DELETE /device-credentials/{id}: Delete a device credential.
@@ -1403,32 +2213,50 @@ func (a *API) DeleteDeviceCredentialsById(ctx context.Context, id string) error 
 
 // PostEmailTemplates sends POST /email-templates: Create an email template.
 func (a *API) PostEmailTemplates(ctx context.Context, body PostEmailTemplatesJSONRequestBody) (CreateEmailTemplateResponseContent, error) {
-	return frontdoor.JSON[CreateEmailTemplateResponseContent](a.raw.PostEmailTemplates(ctx, body))
+	var fdV CreateEmailTemplateResponseContent
+	fdResp, err := a.raw.PostEmailTemplates(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetEmailTemplatesByTemplateName sends GET /email-templates/{templateName}: Get an email template.
 func (a *API) GetEmailTemplatesByTemplateName(ctx context.Context, templateName EmailTemplateNameEnum) (GetEmailTemplateResponseContent, error) {
-	return frontdoor.JSON[GetEmailTemplateResponseContent](a.raw.GetEmailTemplatesByTemplateName(ctx, templateName))
+	var fdV GetEmailTemplateResponseContent
+	fdResp, err := a.raw.GetEmailTemplatesByTemplateName(ctx, templateName)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutEmailTemplatesByTemplateName sends PUT /email-templates/{templateName}: Update an email template.
 func (a *API) PutEmailTemplatesByTemplateName(ctx context.Context, templateName EmailTemplateNameEnum, body PutEmailTemplatesByTemplateNameJSONRequestBody) (SetEmailTemplateResponseContent, error) {
-	return frontdoor.JSON[SetEmailTemplateResponseContent](a.raw.PutEmailTemplatesByTemplateName(ctx, templateName, body))
+	var fdV SetEmailTemplateResponseContent
+	fdResp, err := a.raw.PutEmailTemplatesByTemplateName(ctx, templateName, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchEmailTemplatesByTemplateName sends PATCH /email-templates/{templateName}: Patch an email template.
 func (a *API) PatchEmailTemplatesByTemplateName(ctx context.Context, templateName EmailTemplateNameEnum, body PatchEmailTemplatesByTemplateNameJSONRequestBody) (UpdateEmailTemplateResponseContent, error) {
-	return frontdoor.JSON[UpdateEmailTemplateResponseContent](a.raw.PatchEmailTemplatesByTemplateName(ctx, templateName, body))
+	var fdV UpdateEmailTemplateResponseContent
+	fdResp, err := a.raw.PatchEmailTemplatesByTemplateName(ctx, templateName, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetProvider sends GET /emails/provider: Get email provider.
 func (a *API) GetProvider(ctx context.Context, params *GetProviderParams) (GetEmailProviderResponseContent, error) {
-	return frontdoor.JSON[GetEmailProviderResponseContent](a.raw.GetProvider(ctx, params))
+	var fdV GetEmailProviderResponseContent
+	fdResp, err := a.raw.GetProvider(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostProvider sends POST /emails/provider: Configure email provider.
 func (a *API) PostProvider(ctx context.Context, body PostProviderJSONRequestBody) (CreateEmailProviderResponseContent, error) {
-	return frontdoor.JSON[CreateEmailProviderResponseContent](a.raw.PostProvider(ctx, body))
+	var fdV CreateEmailProviderResponseContent
+	fdResp, err := a.raw.PostProvider(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteProvider sends DELETE /emails/provider: Delete email provider.
@@ -1438,12 +2266,18 @@ func (a *API) DeleteProvider(ctx context.Context) error {
 
 // PatchProvider sends PATCH /emails/provider: Update email provider.
 func (a *API) PatchProvider(ctx context.Context, body PatchProviderJSONRequestBody) (UpdateEmailProviderResponseContent, error) {
-	return frontdoor.JSON[UpdateEmailProviderResponseContent](a.raw.PatchProvider(ctx, body))
+	var fdV UpdateEmailProviderResponseContent
+	fdResp, err := a.raw.PatchProvider(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetEventStreams sends GET /event-streams: Get event streams.
 func (a *API) GetEventStreams(ctx context.Context, params *GetEventStreamsParams) (ListEventStreamsResponseContent, error) {
-	return frontdoor.JSON[ListEventStreamsResponseContent](a.raw.GetEventStreams(ctx, params))
+	var fdV ListEventStreamsResponseContent
+	fdResp, err := a.raw.GetEventStreams(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetEventStreamsAll iterates over every element of GET /event-streams, request by request.
@@ -1458,26 +2292,51 @@ func (a *API) GetEventStreamsAll(ctx context.Context, params *GetEventStreamsPar
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[EventStreamResponseContent], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /event-streams", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(EventStreamResponseContent, error) bool) {
+		var fdItems []EventStreamResponseContent
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetEventStreams(ctx, &fdQ)
+			fdItems = nil
+			if fdV.EventStreams != nil {
+				fdItems = *fdV.EventStreams
+			}
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero EventStreamResponseContent
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetEventStreams(ctx, &fdQ)
-		return frontdoor.Page[EventStreamResponseContent]{Items: frontdoor.Items(fdV.EventStreams), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // PostEventStreams sends POST /event-streams: Create an event stream.
 func (a *API) PostEventStreams(ctx context.Context, body PostEventStreamsJSONRequestBody) (CreateEventStreamResponseContent, error) {
-	return frontdoor.JSON[CreateEventStreamResponseContent](a.raw.PostEventStreams(ctx, body))
+	var fdV CreateEventStreamResponseContent
+	fdResp, err := a.raw.PostEventStreams(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetEventStreamsById sends GET /event-streams/{id}: Get an event stream by ID.
 func (a *API) GetEventStreamsById(ctx context.Context, id string) (GetEventStreamResponseContent, error) {
-	return frontdoor.JSON[GetEventStreamResponseContent](a.raw.GetEventStreamsById(ctx, id))
+	var fdV GetEventStreamResponseContent
+	fdResp, err := a.raw.GetEventStreamsById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteEventStreamsById sends DELETE /event-streams/{id}: Delete an event stream.
@@ -1487,32 +2346,55 @@ func (a *API) DeleteEventStreamsById(ctx context.Context, id string) error {
 
 // PatchEventStreamsById sends PATCH /event-streams/{id}: Update an event stream.
 func (a *API) PatchEventStreamsById(ctx context.Context, id string, body PatchEventStreamsByIdJSONRequestBody) (UpdateEventStreamResponseContent, error) {
-	return frontdoor.JSON[UpdateEventStreamResponseContent](a.raw.PatchEventStreamsById(ctx, id, body))
+	var fdV UpdateEventStreamResponseContent
+	fdResp, err := a.raw.PatchEventStreamsById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetEventDeliveries sends GET /event-streams/{id}/deliveries: Get this event stream's delivery history.
 func (a *API) GetEventDeliveries(ctx context.Context, id string, params *GetEventDeliveriesParams) ([]EventStreamDelivery, error) {
-	return frontdoor.JSON[[]EventStreamDelivery](a.raw.GetEventDeliveries(ctx, id, params))
+	var fdV []EventStreamDelivery
+	fdResp, err := a.raw.GetEventDeliveries(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetEventDeliveriesAll iterates over every element of GET /event-streams/{id}/deliveries, request by request.
 //
 // Paging: single response.
 func (a *API) GetEventDeliveriesAll(ctx context.Context, id string, params *GetEventDeliveriesParams) iter.Seq2[EventStreamDelivery, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]EventStreamDelivery, error) {
+	return func(yield func(EventStreamDelivery, error) bool) {
 		fdV, err := a.GetEventDeliveries(ctx, id, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero EventStreamDelivery
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []EventStreamDelivery
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetDeliveriesByEventId sends GET /event-streams/{id}/deliveries/{event_id}: Get a specific event's delivery history.
 func (a *API) GetDeliveriesByEventId(ctx context.Context, id string, eventId string) (GetEventStreamDeliveryHistoryResponseContent, error) {
-	return frontdoor.JSON[GetEventStreamDeliveryHistoryResponseContent](a.raw.GetDeliveriesByEventId(ctx, id, eventId))
+	var fdV GetEventStreamDeliveryHistoryResponseContent
+	fdResp, err := a.raw.GetDeliveriesByEventId(ctx, id, eventId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostRedeliver sends POST /event-streams/{id}/redeliver: Redeliver failed events.
 func (a *API) PostRedeliver(ctx context.Context, id string, body PostRedeliverJSONRequestBody) (CreateEventStreamRedeliveryResponseContent, error) {
-	return frontdoor.JSON[CreateEventStreamRedeliveryResponseContent](a.raw.PostRedeliver(ctx, id, body))
+	var fdV CreateEventStreamRedeliveryResponseContent
+	fdResp, err := a.raw.PostRedeliver(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostRedeliverByEventId sends POST /event-streams/{id}/redeliver/{event_id}: Redeliver a single failed event by ID.
@@ -1522,7 +2404,10 @@ func (a *API) PostRedeliverByEventId(ctx context.Context, id string, eventId str
 
 // PostTestEvent sends POST /event-streams/{id}/test: Send a test event to an event stream.
 func (a *API) PostTestEvent(ctx context.Context, id string, body PostTestEventJSONRequestBody) (CreateEventStreamTestEventResponseContent, error) {
-	return frontdoor.JSON[CreateEventStreamTestEventResponseContent](a.raw.PostTestEvent(ctx, id, body))
+	var fdV CreateEventStreamTestEventResponseContent
+	fdResp, err := a.raw.PostTestEvent(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // SubscribeEvents sends GET /events: Subscribe to events via Server-Sent Events (SSE).
@@ -1534,7 +2419,10 @@ func (a *API) SubscribeEvents(ctx context.Context, params *SubscribeEventsParams
 
 // GetExperiments sends GET /experimentation/experiments: List experiments for the tenant.
 func (a *API) GetExperiments(ctx context.Context, params *GetExperimentsParams) (ListExperimentsResponseContent, error) {
-	return frontdoor.JSON[ListExperimentsResponseContent](a.raw.GetExperiments(ctx, params))
+	var fdV ListExperimentsResponseContent
+	fdResp, err := a.raw.GetExperiments(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetExperimentsAll iterates over every element of GET /experimentation/experiments, request by request.
@@ -1549,26 +2437,49 @@ func (a *API) GetExperimentsAll(ctx context.Context, params *GetExperimentsParam
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[ExperimentListItem], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /experimentation/experiments", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(ExperimentListItem, error) bool) {
+		var fdItems []ExperimentListItem
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetExperiments(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Experiments
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ExperimentListItem
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetExperiments(ctx, &fdQ)
-		return frontdoor.Page[ExperimentListItem]{Items: fdV.Experiments, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // CreateExperiment sends POST /experimentation/experiments: Create an experiment for the Experiment Center.
 func (a *API) CreateExperiment(ctx context.Context, body CreateExperimentJSONRequestBody) (CreateExperimentResponseContent, error) {
-	return frontdoor.JSON[CreateExperimentResponseContent](a.raw.CreateExperiment(ctx, body))
+	var fdV CreateExperimentResponseContent
+	fdResp, err := a.raw.CreateExperiment(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetExperiment sends GET /experimentation/experiments/{id}: Get an experiment by ID.
 func (a *API) GetExperiment(ctx context.Context, id string) (GetExperimentResponseContent, error) {
-	return frontdoor.JSON[GetExperimentResponseContent](a.raw.GetExperiment(ctx, id))
+	var fdV GetExperimentResponseContent
+	fdResp, err := a.raw.GetExperiment(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteExperiment sends DELETE /experimentation/experiments/{id}: Delete an experiment.
@@ -1578,22 +2489,34 @@ func (a *API) DeleteExperiment(ctx context.Context, id string) error {
 
 // UpdateExperiment sends PATCH /experimentation/experiments/{id}: Update an experiment.
 func (a *API) UpdateExperiment(ctx context.Context, id string, body UpdateExperimentJSONRequestBody) (UpdateExperimentResponseContent, error) {
-	return frontdoor.JSON[UpdateExperimentResponseContent](a.raw.UpdateExperiment(ctx, id, body))
+	var fdV UpdateExperimentResponseContent
+	fdResp, err := a.raw.UpdateExperiment(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // UpdateExperimentStatus sends POST /experimentation/experiments/{id}/status: Transition an experiment to a new status.
 func (a *API) UpdateExperimentStatus(ctx context.Context, id string, body UpdateExperimentStatusJSONRequestBody) (UpdateExperimentStatusResponseContent, error) {
-	return frontdoor.JSON[UpdateExperimentStatusResponseContent](a.raw.UpdateExperimentStatus(ctx, id, body))
+	var fdV UpdateExperimentStatusResponseContent
+	fdResp, err := a.raw.UpdateExperimentStatus(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // ValidateExperiment sends POST /experimentation/experiments/{id}/validate: Validate an experiment.
 func (a *API) ValidateExperiment(ctx context.Context, id string) (ValidateExperimentResponseContent, error) {
-	return frontdoor.JSON[ValidateExperimentResponseContent](a.raw.ValidateExperiment(ctx, id))
+	var fdV ValidateExperimentResponseContent
+	fdResp, err := a.raw.ValidateExperiment(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFeatureFlags sends GET /experimentation/feature-flags: List feature flags for the tenant.
 func (a *API) GetFeatureFlags(ctx context.Context, params *GetFeatureFlagsParams) (ListFeatureFlagsResponseContent, error) {
-	return frontdoor.JSON[ListFeatureFlagsResponseContent](a.raw.GetFeatureFlags(ctx, params))
+	var fdV ListFeatureFlagsResponseContent
+	fdResp, err := a.raw.GetFeatureFlags(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFeatureFlagsAll iterates over every element of GET /experimentation/feature-flags, request by request.
@@ -1608,26 +2531,49 @@ func (a *API) GetFeatureFlagsAll(ctx context.Context, params *GetFeatureFlagsPar
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[FeatureFlag], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /experimentation/feature-flags", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(FeatureFlag, error) bool) {
+		var fdItems []FeatureFlag
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetFeatureFlags(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.FeatureFlags
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero FeatureFlag
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetFeatureFlags(ctx, &fdQ)
-		return frontdoor.Page[FeatureFlag]{Items: fdV.FeatureFlags, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // CreateFeatureFlag sends POST /experimentation/feature-flags: Create a feature flag for the Experiment Center.
 func (a *API) CreateFeatureFlag(ctx context.Context, body CreateFeatureFlagJSONRequestBody) (CreateFeatureFlagResponseContent, error) {
-	return frontdoor.JSON[CreateFeatureFlagResponseContent](a.raw.CreateFeatureFlag(ctx, body))
+	var fdV CreateFeatureFlagResponseContent
+	fdResp, err := a.raw.CreateFeatureFlag(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFeatureFlag sends GET /experimentation/feature-flags/{id}: Get a feature flag by ID.
 func (a *API) GetFeatureFlag(ctx context.Context, id string) (GetFeatureFlagResponseContent, error) {
-	return frontdoor.JSON[GetFeatureFlagResponseContent](a.raw.GetFeatureFlag(ctx, id))
+	var fdV GetFeatureFlagResponseContent
+	fdResp, err := a.raw.GetFeatureFlag(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteFeatureFlag sends DELETE /experimentation/feature-flags/{id}: Delete a feature flag.
@@ -1637,37 +2583,63 @@ func (a *API) DeleteFeatureFlag(ctx context.Context, id string) error {
 
 // UpdateFeatureFlag sends PATCH /experimentation/feature-flags/{id}: Update a feature flag.
 func (a *API) UpdateFeatureFlag(ctx context.Context, id string, body UpdateFeatureFlagJSONRequestBody) (UpdateFeatureFlagResponseContent, error) {
-	return frontdoor.JSON[UpdateFeatureFlagResponseContent](a.raw.UpdateFeatureFlag(ctx, id, body))
+	var fdV UpdateFeatureFlagResponseContent
+	fdResp, err := a.raw.UpdateFeatureFlag(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // UpdateFeatureFlagStatus sends POST /experimentation/feature-flags/{id}/status: Transition a feature flag to a new status.
 func (a *API) UpdateFeatureFlagStatus(ctx context.Context, id string, body UpdateFeatureFlagStatusJSONRequestBody) (UpdateFeatureFlagStatusResponseContent, error) {
-	return frontdoor.JSON[UpdateFeatureFlagStatusResponseContent](a.raw.UpdateFeatureFlagStatus(ctx, id, body))
+	var fdV UpdateFeatureFlagStatusResponseContent
+	fdResp, err := a.raw.UpdateFeatureFlagStatus(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetVariations sends GET /experimentation/feature-flags/{id}/variations: List all variations for a feature flag.
 func (a *API) GetVariations(ctx context.Context, id string) (ListVariationsResponseContent, error) {
-	return frontdoor.JSON[ListVariationsResponseContent](a.raw.GetVariations(ctx, id))
+	var fdV ListVariationsResponseContent
+	fdResp, err := a.raw.GetVariations(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetVariationsAll iterates over every element of GET /experimentation/feature-flags/{id}/variations, request by request.
 //
 // Paging: single response.
 func (a *API) GetVariationsAll(ctx context.Context, id string) iter.Seq2[Variation, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]Variation, error) {
+	return func(yield func(Variation, error) bool) {
 		fdV, err := a.GetVariations(ctx, id)
-		return fdV.Variations, err
-	})
+		if err != nil {
+			var fdZero Variation
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []Variation
+		fdItems = fdV.Variations
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // CreateVariation sends POST /experimentation/feature-flags/{id}/variations: Create a variation for a feature flag.
 func (a *API) CreateVariation(ctx context.Context, id string, body CreateVariationJSONRequestBody) (CreateVariationResponseContent, error) {
-	return frontdoor.JSON[CreateVariationResponseContent](a.raw.CreateVariation(ctx, id, body))
+	var fdV CreateVariationResponseContent
+	fdResp, err := a.raw.CreateVariation(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetVariation sends GET /experimentation/feature-flags/{id}/variations/{vid}: Get a variation by ID.
 func (a *API) GetVariation(ctx context.Context, id string, vid string) (GetVariationResponseContent, error) {
-	return frontdoor.JSON[GetVariationResponseContent](a.raw.GetVariation(ctx, id, vid))
+	var fdV GetVariationResponseContent
+	fdResp, err := a.raw.GetVariation(ctx, id, vid)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteVariation sends DELETE /experimentation/feature-flags/{id}/variations/{vid}: Delete a variation.
@@ -1677,12 +2649,18 @@ func (a *API) DeleteVariation(ctx context.Context, id string, vid string) error 
 
 // UpdateVariation sends PATCH /experimentation/feature-flags/{id}/variations/{vid}: Update a variation.
 func (a *API) UpdateVariation(ctx context.Context, id string, vid string, body UpdateVariationJSONRequestBody) (UpdateVariationResponseContent, error) {
-	return frontdoor.JSON[UpdateVariationResponseContent](a.raw.UpdateVariation(ctx, id, vid, body))
+	var fdV UpdateVariationResponseContent
+	fdResp, err := a.raw.UpdateVariation(ctx, id, vid, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSegments sends GET /experimentation/segments: List segments for the tenant.
 func (a *API) GetSegments(ctx context.Context, params *GetSegmentsParams) (ListSegmentsResponseContent, error) {
-	return frontdoor.JSON[ListSegmentsResponseContent](a.raw.GetSegments(ctx, params))
+	var fdV ListSegmentsResponseContent
+	fdResp, err := a.raw.GetSegments(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSegmentsAll iterates over every element of GET /experimentation/segments, request by request.
@@ -1697,26 +2675,49 @@ func (a *API) GetSegmentsAll(ctx context.Context, params *GetSegmentsParams) ite
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[Segment], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /experimentation/segments", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(Segment, error) bool) {
+		var fdItems []Segment
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetSegments(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Segments
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Segment
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetSegments(ctx, &fdQ)
-		return frontdoor.Page[Segment]{Items: fdV.Segments, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // CreateSegment sends POST /experimentation/segments: Create a segment for the Experiment Center.
 func (a *API) CreateSegment(ctx context.Context, body CreateSegmentJSONRequestBody) (CreateSegmentResponseContent, error) {
-	return frontdoor.JSON[CreateSegmentResponseContent](a.raw.CreateSegment(ctx, body))
+	var fdV CreateSegmentResponseContent
+	fdResp, err := a.raw.CreateSegment(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSegment sends GET /experimentation/segments/{id}: Get a segment by ID.
 func (a *API) GetSegment(ctx context.Context, id string) (GetSegmentResponseContent, error) {
-	return frontdoor.JSON[GetSegmentResponseContent](a.raw.GetSegment(ctx, id))
+	var fdV GetSegmentResponseContent
+	fdResp, err := a.raw.GetSegment(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteSegment sends DELETE /experimentation/segments/{id}: Delete a segment.
@@ -1726,7 +2727,10 @@ func (a *API) DeleteSegment(ctx context.Context, id string) error {
 
 // UpdateSegment sends PATCH /experimentation/segments/{id}: Update a segment.
 func (a *API) UpdateSegment(ctx context.Context, id string, body UpdateSegmentJSONRequestBody) (UpdateSegmentResponseContent, error) {
-	return frontdoor.JSON[UpdateSegmentResponseContent](a.raw.UpdateSegment(ctx, id, body))
+	var fdV UpdateSegmentResponseContent
+	fdResp, err := a.raw.UpdateSegment(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFlows sends GET /flows: Get flows.
@@ -1739,7 +2743,10 @@ func (a *API) GetFlows(ctx context.Context, params *GetFlowsParams) (ListFlowsRe
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListFlowsResponseContent0](a.raw.GetFlows(ctx, &fdP))
+	var fdV ListFlowsResponseContent0
+	fdResp, err := a.raw.GetFlows(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFlowsWithTotals sends GET /flows with include_totals: one page with the total.
@@ -1749,8 +2756,14 @@ func (a *API) GetFlowsWithTotals(ctx context.Context, params *GetFlowsParams) (f
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListFlowsOffsetPaginatedResponseContent](a.raw.GetFlows(ctx, &fdP))
-	return frontdoor.Page[FlowSummary]{Items: frontdoor.Items(fdV.Flows), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListFlowsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetFlows(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []FlowSummary
+	if fdV.Flows != nil {
+		fdItems = *fdV.Flows
+	}
+	return frontdoor.Page[FlowSummary]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetFlowsAll iterates over every element of GET /flows, request by request.
@@ -1765,17 +2778,37 @@ func (a *API) GetFlowsAll(ctx context.Context, params *GetFlowsParams) iter.Seq2
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /flows", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[FlowSummary], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetFlowsWithTotals(ctx, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /flows", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(FlowSummary, error) bool) {
+		var fdItems []FlowSummary
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetFlowsWithTotals(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero FlowSummary
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostFlows sends POST /flows: Create a flow.
 func (a *API) PostFlows(ctx context.Context, body PostFlowsJSONRequestBody) (CreateFlowResponseContent, error) {
-	return frontdoor.JSON[CreateFlowResponseContent](a.raw.PostFlows(ctx, body))
+	var fdV CreateFlowResponseContent
+	fdResp, err := a.raw.PostFlows(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFlowsVaultConnections sends GET /flows/vault/connections: Get Flows Vault connection list.
@@ -1788,7 +2821,10 @@ func (a *API) GetFlowsVaultConnections(ctx context.Context, params *GetFlowsVaul
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListFlowsVaultConnectionsResponseContent0](a.raw.GetFlowsVaultConnections(ctx, &fdP))
+	var fdV ListFlowsVaultConnectionsResponseContent0
+	fdResp, err := a.raw.GetFlowsVaultConnections(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFlowsVaultConnectionsWithTotals sends GET /flows/vault/connections with include_totals: one page with the total.
@@ -1798,8 +2834,14 @@ func (a *API) GetFlowsVaultConnectionsWithTotals(ctx context.Context, params *Ge
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListFlowsVaultConnectionsOffsetPaginatedResponseContent](a.raw.GetFlowsVaultConnections(ctx, &fdP))
-	return frontdoor.Page[FlowsVaultConnectionSummary]{Items: frontdoor.Items(fdV.Connections), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListFlowsVaultConnectionsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetFlowsVaultConnections(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []FlowsVaultConnectionSummary
+	if fdV.Connections != nil {
+		fdItems = *fdV.Connections
+	}
+	return frontdoor.Page[FlowsVaultConnectionSummary]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetFlowsVaultConnectionsAll iterates over every element of GET /flows/vault/connections, request by request.
@@ -1814,22 +2856,45 @@ func (a *API) GetFlowsVaultConnectionsAll(ctx context.Context, params *GetFlowsV
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /flows/vault/connections", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[FlowsVaultConnectionSummary], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetFlowsVaultConnectionsWithTotals(ctx, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /flows/vault/connections", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(FlowsVaultConnectionSummary, error) bool) {
+		var fdItems []FlowsVaultConnectionSummary
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetFlowsVaultConnectionsWithTotals(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero FlowsVaultConnectionSummary
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostFlowsVaultConnections sends POST /flows/vault/connections: Create a Flows Vault connection.
 func (a *API) PostFlowsVaultConnections(ctx context.Context, body PostFlowsVaultConnectionsJSONRequestBody) (CreateFlowsVaultConnectionResponseContent, error) {
-	return frontdoor.JSON[CreateFlowsVaultConnectionResponseContent](a.raw.PostFlowsVaultConnections(ctx, body))
+	var fdV CreateFlowsVaultConnectionResponseContent
+	fdResp, err := a.raw.PostFlowsVaultConnections(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFlowsVaultConnectionsById sends GET /flows/vault/connections/{id}: Get a Flows Vault connection.
 func (a *API) GetFlowsVaultConnectionsById(ctx context.Context, id string) (GetFlowsVaultConnectionResponseContent, error) {
-	return frontdoor.JSON[GetFlowsVaultConnectionResponseContent](a.raw.GetFlowsVaultConnectionsById(ctx, id))
+	var fdV GetFlowsVaultConnectionResponseContent
+	fdResp, err := a.raw.GetFlowsVaultConnectionsById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteFlowsVaultConnectionsById sends DELETE /flows/vault/connections/{id}: Delete a Flows Vault connection.
@@ -1839,7 +2904,10 @@ func (a *API) DeleteFlowsVaultConnectionsById(ctx context.Context, id string) er
 
 // PatchFlowsVaultConnectionsById sends PATCH /flows/vault/connections/{id}: Update a Flows Vault connection.
 func (a *API) PatchFlowsVaultConnectionsById(ctx context.Context, id string, body PatchFlowsVaultConnectionsByIdJSONRequestBody) (UpdateFlowsVaultConnectionResponseContent, error) {
-	return frontdoor.JSON[UpdateFlowsVaultConnectionResponseContent](a.raw.PatchFlowsVaultConnectionsById(ctx, id, body))
+	var fdV UpdateFlowsVaultConnectionResponseContent
+	fdResp, err := a.raw.PatchFlowsVaultConnectionsById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFlowsExecutions sends GET /flows/{flow_id}/executions: Get flow executions.
@@ -1854,7 +2922,10 @@ func (a *API) GetFlowsExecutions(ctx context.Context, flowId string, params *Get
 	fdP.IncludeTotals = nil
 	fdP.From = nil
 	fdP.Take = nil
-	return frontdoor.JSON[ListFlowExecutionsResponseContent](a.raw.GetFlowsExecutions(ctx, flowId, &fdP))
+	var fdV ListFlowExecutionsResponseContent
+	fdResp, err := a.raw.GetFlowsExecutions(ctx, flowId, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFlowsExecutionsWithTotals sends GET /flows/{flow_id}/executions with include_totals: one page with the total.
@@ -1866,8 +2937,14 @@ func (a *API) GetFlowsExecutionsWithTotals(ctx context.Context, flowId string, p
 	fdP.From = nil
 	fdP.Take = nil
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListFlowExecutionsOffsetPaginatedResponseContent](a.raw.GetFlowsExecutions(ctx, flowId, &fdP))
-	return frontdoor.Page[FlowExecutionSummary]{Items: frontdoor.Items(fdV.Executions), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListFlowExecutionsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetFlowsExecutions(ctx, flowId, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []FlowExecutionSummary
+	if fdV.Executions != nil {
+		fdItems = *fdV.Executions
+	}
+	return frontdoor.Page[FlowExecutionSummary]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetFlowsExecutionsCheckpoint sends GET /flows/{flow_id}/executions with checkpoint paging (from, take; take defaults to
@@ -1883,8 +2960,14 @@ func (a *API) GetFlowsExecutionsCheckpoint(ctx context.Context, flowId string, p
 	if fdP.Take == nil {
 		fdP.Take = new(50)
 	}
-	fdV, err := frontdoor.JSON[ListFlowExecutionsPaginatedResponseContent](a.raw.GetFlowsExecutions(ctx, flowId, &fdP))
-	return frontdoor.Page[FlowExecutionSummary]{Items: frontdoor.Items(fdV.Executions), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+	var fdV ListFlowExecutionsPaginatedResponseContent
+	fdResp, err := a.raw.GetFlowsExecutions(ctx, flowId, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []FlowExecutionSummary
+	if fdV.Executions != nil {
+		fdItems = *fdV.Executions
+	}
+	return frontdoor.Page[FlowExecutionSummary]{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 }
 
 // GetFlowsExecutionsAll iterates over every element of GET /flows/{flow_id}/executions, request by request.
@@ -1899,20 +2982,40 @@ func (a *API) GetFlowsExecutionsAll(ctx context.Context, flowId string, params *
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[FlowExecutionSummary], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /flows/{flow_id}/executions", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(FlowExecutionSummary, error) bool) {
+		var fdItems []FlowExecutionSummary
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdPg, err := a.GetFlowsExecutionsCheckpoint(ctx, flowId, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero FlowExecutionSummary
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		return a.GetFlowsExecutionsCheckpoint(ctx, flowId, &fdQ)
-	})
+	}
 }
 
 // GetFlowsExecutionsByExecutionId sends GET /flows/{flow_id}/executions/{execution_id}: Get a flow execution.
 func (a *API) GetFlowsExecutionsByExecutionId(ctx context.Context, flowId string, executionId string, params *GetFlowsExecutionsByExecutionIdParams) (GetFlowExecutionResponseContent, error) {
-	return frontdoor.JSON[GetFlowExecutionResponseContent](a.raw.GetFlowsExecutionsByExecutionId(ctx, flowId, executionId, params))
+	var fdV GetFlowExecutionResponseContent
+	fdResp, err := a.raw.GetFlowsExecutionsByExecutionId(ctx, flowId, executionId, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteFlowsExecutionsByExecutionId sends DELETE /flows/{flow_id}/executions/{execution_id}: Delete a flow execution.
@@ -1922,7 +3025,10 @@ func (a *API) DeleteFlowsExecutionsByExecutionId(ctx context.Context, flowId str
 
 // GetFlowsById sends GET /flows/{id}: Get a flow.
 func (a *API) GetFlowsById(ctx context.Context, id string, params *GetFlowsByIdParams) (GetFlowResponseContent, error) {
-	return frontdoor.JSON[GetFlowResponseContent](a.raw.GetFlowsById(ctx, id, params))
+	var fdV GetFlowResponseContent
+	fdResp, err := a.raw.GetFlowsById(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteFlowsById sends DELETE /flows/{id}: Delete a flow.
@@ -1932,7 +3038,10 @@ func (a *API) DeleteFlowsById(ctx context.Context, id string) error {
 
 // PatchFlowsById sends PATCH /flows/{id}: Update a flow.
 func (a *API) PatchFlowsById(ctx context.Context, id string, body PatchFlowsByIdJSONRequestBody) (UpdateFlowResponseContent, error) {
-	return frontdoor.JSON[UpdateFlowResponseContent](a.raw.PatchFlowsById(ctx, id, body))
+	var fdV UpdateFlowResponseContent
+	fdResp, err := a.raw.PatchFlowsById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetForms sends GET /forms: Get forms.
@@ -1945,7 +3054,10 @@ func (a *API) GetForms(ctx context.Context, params *GetFormsParams) (ListFormsRe
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListFormsResponseContent0](a.raw.GetForms(ctx, &fdP))
+	var fdV ListFormsResponseContent0
+	fdResp, err := a.raw.GetForms(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFormsWithTotals sends GET /forms with include_totals: one page with the total.
@@ -1955,8 +3067,14 @@ func (a *API) GetFormsWithTotals(ctx context.Context, params *GetFormsParams) (f
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListFormsOffsetPaginatedResponseContent](a.raw.GetForms(ctx, &fdP))
-	return frontdoor.Page[FormSummary]{Items: frontdoor.Items(fdV.Forms), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListFormsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetForms(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []FormSummary
+	if fdV.Forms != nil {
+		fdItems = *fdV.Forms
+	}
+	return frontdoor.Page[FormSummary]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetFormsAll iterates over every element of GET /forms, request by request.
@@ -1971,22 +3089,45 @@ func (a *API) GetFormsAll(ctx context.Context, params *GetFormsParams) iter.Seq2
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /forms", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[FormSummary], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetFormsWithTotals(ctx, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /forms", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(FormSummary, error) bool) {
+		var fdItems []FormSummary
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetFormsWithTotals(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero FormSummary
+			yield(fdZero, err)
+		}
+	}
 }
 
 // CreateForm sends POST /forms: Create a form.
 func (a *API) CreateForm(ctx context.Context, body CreateFormJSONRequestBody) (CreateFormResponseContent, error) {
-	return frontdoor.JSON[CreateFormResponseContent](a.raw.CreateForm(ctx, body))
+	var fdV CreateFormResponseContent
+	fdResp, err := a.raw.CreateForm(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetForm sends GET /forms/{id}: Get a form.
 func (a *API) GetForm(ctx context.Context, id string, params *GetFormParams) (GetFormResponseContent, error) {
-	return frontdoor.JSON[GetFormResponseContent](a.raw.GetForm(ctx, id, params))
+	var fdV GetFormResponseContent
+	fdResp, err := a.raw.GetForm(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteForm sends DELETE /forms/{id}: Delete a form.
@@ -1996,7 +3137,10 @@ func (a *API) DeleteForm(ctx context.Context, id string) error {
 
 // PatchForm sends PATCH /forms/{id}: Update a form.
 func (a *API) PatchForm(ctx context.Context, id string, body PatchFormJSONRequestBody) (UpdateFormResponseContent, error) {
-	return frontdoor.JSON[UpdateFormResponseContent](a.raw.PatchForm(ctx, id, body))
+	var fdV UpdateFormResponseContent
+	fdResp, err := a.raw.PatchForm(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetGrants sends GET /grants: Get grants.
@@ -2009,7 +3153,10 @@ func (a *API) GetGrants(ctx context.Context, params *GetGrantsParams) (ListUserG
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListUserGrantsResponseContent0](a.raw.GetGrants(ctx, &fdP))
+	var fdV ListUserGrantsResponseContent0
+	fdResp, err := a.raw.GetGrants(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetGrantsWithTotals sends GET /grants with include_totals: one page with the total.
@@ -2019,8 +3166,14 @@ func (a *API) GetGrantsWithTotals(ctx context.Context, params *GetGrantsParams) 
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListUserGrantsOffsetPaginatedResponseContent](a.raw.GetGrants(ctx, &fdP))
-	return frontdoor.Page[UserGrant]{Items: frontdoor.Items(fdV.Grants), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListUserGrantsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetGrants(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []UserGrant
+	if fdV.Grants != nil {
+		fdItems = *fdV.Grants
+	}
+	return frontdoor.Page[UserGrant]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetGrantsAll iterates over every element of GET /grants, request by request.
@@ -2035,12 +3188,29 @@ func (a *API) GetGrantsAll(ctx context.Context, params *GetGrantsParams) iter.Se
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /grants", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[UserGrant], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetGrantsWithTotals(ctx, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /grants", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(UserGrant, error) bool) {
+		var fdItems []UserGrant
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetGrantsWithTotals(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserGrant
+			yield(fdZero, err)
+		}
+	}
 }
 
 // DeleteGrantsByUserId sends DELETE /grants: Delete a grant by user_id.
@@ -2065,7 +3235,10 @@ func (a *API) GetGroups(ctx context.Context, params *GetGroupsParams) (ListGroup
 	fdP.IncludeTotals = nil
 	fdP.From = nil
 	fdP.Take = nil
-	return frontdoor.JSON[ListGroupsResponseContent0](a.raw.GetGroups(ctx, &fdP))
+	var fdV ListGroupsResponseContent0
+	fdResp, err := a.raw.GetGroups(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetGroupsCheckpoint sends GET /groups with checkpoint paging (from, take; take defaults to
@@ -2081,8 +3254,12 @@ func (a *API) GetGroupsCheckpoint(ctx context.Context, params *GetGroupsParams) 
 	if fdP.Take == nil {
 		fdP.Take = new(50)
 	}
-	fdV, err := frontdoor.JSON[ListGroupsPaginatedResponseContent](a.raw.GetGroups(ctx, &fdP))
-	return frontdoor.Page[Group]{Items: fdV.Groups, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+	var fdV ListGroupsPaginatedResponseContent
+	fdResp, err := a.raw.GetGroups(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []Group
+	fdItems = fdV.Groups
+	return frontdoor.Page[Group]{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 }
 
 // GetGroupsAll iterates over every element of GET /groups, request by request.
@@ -2097,20 +3274,40 @@ func (a *API) GetGroupsAll(ctx context.Context, params *GetGroupsParams) iter.Se
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[Group], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /groups", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(Group, error) bool) {
+		var fdItems []Group
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdPg, err := a.GetGroupsCheckpoint(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Group
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		return a.GetGroupsCheckpoint(ctx, &fdQ)
-	})
+	}
 }
 
 // GetGroup sends GET /groups/{id}: Get a Group.
 func (a *API) GetGroup(ctx context.Context, id string) (GetGroupResponseContent, error) {
-	return frontdoor.JSON[GetGroupResponseContent](a.raw.GetGroup(ctx, id))
+	var fdV GetGroupResponseContent
+	fdResp, err := a.raw.GetGroup(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteGroup sends DELETE /groups/{id}: Delete a Group.
@@ -2120,7 +3317,10 @@ func (a *API) DeleteGroup(ctx context.Context, id string) error {
 
 // GetGroupMembers sends GET /groups/{id}/members: Get Group Members.
 func (a *API) GetGroupMembers(ctx context.Context, id string, params *GetGroupMembersParams) (GetGroupMembersResponseContent, error) {
-	return frontdoor.JSON[GetGroupMembersResponseContent](a.raw.GetGroupMembers(ctx, id, params))
+	var fdV GetGroupMembersResponseContent
+	fdResp, err := a.raw.GetGroupMembers(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetGroupMembersAll iterates over every element of GET /groups/{id}/members, request by request.
@@ -2135,21 +3335,41 @@ func (a *API) GetGroupMembersAll(ctx context.Context, id string, params *GetGrou
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[GroupMember], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /groups/{id}/members", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(GroupMember, error) bool) {
+		var fdItems []GroupMember
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetGroupMembers(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Members
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero GroupMember
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetGroupMembers(ctx, id, &fdQ)
-		return frontdoor.Page[GroupMember]{Items: fdV.Members, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // GetGroupRoles sends GET /groups/{id}/roles: Get a group's roles.
 func (a *API) GetGroupRoles(ctx context.Context, id string, params *GetGroupRolesParams) (ListGroupRolesResponseContent, error) {
-	return frontdoor.JSON[ListGroupRolesResponseContent](a.raw.GetGroupRoles(ctx, id, params))
+	var fdV ListGroupRolesResponseContent
+	fdResp, err := a.raw.GetGroupRoles(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetGroupRolesAll iterates over every element of GET /groups/{id}/roles, request by request.
@@ -2164,16 +3384,33 @@ func (a *API) GetGroupRolesAll(ctx context.Context, id string, params *GetGroupR
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[Role], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /groups/{id}/roles", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(Role, error) bool) {
+		var fdItems []Role
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetGroupRoles(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Roles
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Role
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetGroupRoles(ctx, id, &fdQ)
-		return frontdoor.Page[Role]{Items: fdV.Roles, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // PostGroupRoles sends POST /groups/{id}/roles: Assign roles to a group.
@@ -2188,12 +3425,18 @@ func (a *API) DeleteGroupRoles(ctx context.Context, id string, body DeleteGroupR
 
 // PostTicket sends POST /guardian/enrollments/ticket: Create a multi-factor authentication enrollment ticket.
 func (a *API) PostTicket(ctx context.Context, params *PostTicketParams, body PostTicketJSONRequestBody) (CreateGuardianEnrollmentTicketResponseContent, error) {
-	return frontdoor.JSON[CreateGuardianEnrollmentTicketResponseContent](a.raw.PostTicket(ctx, params, body))
+	var fdV CreateGuardianEnrollmentTicketResponseContent
+	fdResp, err := a.raw.PostTicket(ctx, params, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetEnrollmentsById sends GET /guardian/enrollments/{id}: Get a multi-factor authentication enrollment.
 func (a *API) GetEnrollmentsById(ctx context.Context, id string) (GetGuardianEnrollmentResponseContent, error) {
-	return frontdoor.JSON[GetGuardianEnrollmentResponseContent](a.raw.GetEnrollmentsById(ctx, id))
+	var fdV GetGuardianEnrollmentResponseContent
+	fdResp, err := a.raw.GetEnrollmentsById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteEnrollmentsById sends DELETE /guardian/enrollments/{id}: Delete a multi-factor authentication enrollment.
@@ -2203,197 +3446,331 @@ func (a *API) DeleteEnrollmentsById(ctx context.Context, id string) error {
 
 // GetFactors sends GET /guardian/factors: Get Factors and multi-factor authentication details.
 func (a *API) GetFactors(ctx context.Context) ([]GuardianFactor, error) {
-	return frontdoor.JSON[[]GuardianFactor](a.raw.GetFactors(ctx))
+	var fdV []GuardianFactor
+	fdResp, err := a.raw.GetFactors(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFactorsAll iterates over every element of GET /guardian/factors, request by request.
 //
 // Paging: single response.
 func (a *API) GetFactorsAll(ctx context.Context) iter.Seq2[GuardianFactor, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]GuardianFactor, error) {
+	return func(yield func(GuardianFactor, error) bool) {
 		fdV, err := a.GetFactors(ctx)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero GuardianFactor
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []GuardianFactor
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetFactorDuoSettings sends GET /guardian/factors/duo/settings: Get DUO Configuration.
 func (a *API) GetFactorDuoSettings(ctx context.Context) (GetGuardianFactorDuoSettingsResponseContent, error) {
-	return frontdoor.JSON[GetGuardianFactorDuoSettingsResponseContent](a.raw.GetFactorDuoSettings(ctx))
+	var fdV GetGuardianFactorDuoSettingsResponseContent
+	fdResp, err := a.raw.GetFactorDuoSettings(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutFactorDuoSettings sends PUT /guardian/factors/duo/settings: Set the DUO Configuration.
 func (a *API) PutFactorDuoSettings(ctx context.Context, body PutFactorDuoSettingsJSONRequestBody) (SetGuardianFactorDuoSettingsResponseContent, error) {
-	return frontdoor.JSON[SetGuardianFactorDuoSettingsResponseContent](a.raw.PutFactorDuoSettings(ctx, body))
+	var fdV SetGuardianFactorDuoSettingsResponseContent
+	fdResp, err := a.raw.PutFactorDuoSettings(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchFactorDuoSettings sends PATCH /guardian/factors/duo/settings: Update the DUO Configuration.
 func (a *API) PatchFactorDuoSettings(ctx context.Context, body PatchFactorDuoSettingsJSONRequestBody) (UpdateGuardianFactorDuoSettingsResponseContent, error) {
-	return frontdoor.JSON[UpdateGuardianFactorDuoSettingsResponseContent](a.raw.PatchFactorDuoSettings(ctx, body))
+	var fdV UpdateGuardianFactorDuoSettingsResponseContent
+	fdResp, err := a.raw.PatchFactorDuoSettings(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMessageTypes sends GET /guardian/factors/phone/message-types: Get Enabled Phone Factors.
 func (a *API) GetMessageTypes(ctx context.Context) (GetGuardianFactorPhoneMessageTypesResponseContent, error) {
-	return frontdoor.JSON[GetGuardianFactorPhoneMessageTypesResponseContent](a.raw.GetMessageTypes(ctx))
+	var fdV GetGuardianFactorPhoneMessageTypesResponseContent
+	fdResp, err := a.raw.GetMessageTypes(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMessageTypesAll iterates over every element of GET /guardian/factors/phone/message-types, request by request.
 //
 // Paging: single response.
 func (a *API) GetMessageTypesAll(ctx context.Context) iter.Seq2[GuardianFactorPhoneFactorMessageTypeEnum, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]GuardianFactorPhoneFactorMessageTypeEnum, error) {
+	return func(yield func(GuardianFactorPhoneFactorMessageTypeEnum, error) bool) {
 		fdV, err := a.GetMessageTypes(ctx)
-		return frontdoor.Items(fdV.MessageTypes), err
-	})
+		if err != nil {
+			var fdZero GuardianFactorPhoneFactorMessageTypeEnum
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []GuardianFactorPhoneFactorMessageTypeEnum
+		if fdV.MessageTypes != nil {
+			fdItems = *fdV.MessageTypes
+		}
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PutMessageTypes sends PUT /guardian/factors/phone/message-types: Update the Enabled Phone Factors.
 func (a *API) PutMessageTypes(ctx context.Context, body PutMessageTypesJSONRequestBody) (SetGuardianFactorPhoneMessageTypesResponseContent, error) {
-	return frontdoor.JSON[SetGuardianFactorPhoneMessageTypesResponseContent](a.raw.PutMessageTypes(ctx, body))
+	var fdV SetGuardianFactorPhoneMessageTypesResponseContent
+	fdResp, err := a.raw.PutMessageTypes(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPhoneTwilioFactorProvider sends GET /guardian/factors/phone/providers/twilio: Get Twilio configuration.
 func (a *API) GetPhoneTwilioFactorProvider(ctx context.Context) (GetGuardianFactorsProviderPhoneTwilioResponseContent, error) {
-	return frontdoor.JSON[GetGuardianFactorsProviderPhoneTwilioResponseContent](a.raw.GetPhoneTwilioFactorProvider(ctx))
+	var fdV GetGuardianFactorsProviderPhoneTwilioResponseContent
+	fdResp, err := a.raw.GetPhoneTwilioFactorProvider(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutTwilio sends PUT /guardian/factors/phone/providers/twilio: Update Twilio configuration.
 func (a *API) PutTwilio(ctx context.Context, body PutTwilioJSONRequestBody) (SetGuardianFactorsProviderPhoneTwilioResponseContent, error) {
-	return frontdoor.JSON[SetGuardianFactorsProviderPhoneTwilioResponseContent](a.raw.PutTwilio(ctx, body))
+	var fdV SetGuardianFactorsProviderPhoneTwilioResponseContent
+	fdResp, err := a.raw.PutTwilio(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetGuardianPhoneProviders sends GET /guardian/factors/phone/selected-provider: Get phone provider configuration.
 func (a *API) GetGuardianPhoneProviders(ctx context.Context) (GetGuardianFactorsProviderPhoneResponseContent, error) {
-	return frontdoor.JSON[GetGuardianFactorsProviderPhoneResponseContent](a.raw.GetGuardianPhoneProviders(ctx))
+	var fdV GetGuardianFactorsProviderPhoneResponseContent
+	fdResp, err := a.raw.GetGuardianPhoneProviders(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutPhoneProviders sends PUT /guardian/factors/phone/selected-provider: Update phone provider configuration.
 func (a *API) PutPhoneProviders(ctx context.Context, body PutPhoneProvidersJSONRequestBody) (SetGuardianFactorsProviderPhoneResponseContent, error) {
-	return frontdoor.JSON[SetGuardianFactorsProviderPhoneResponseContent](a.raw.PutPhoneProviders(ctx, body))
+	var fdV SetGuardianFactorsProviderPhoneResponseContent
+	fdResp, err := a.raw.PutPhoneProviders(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFactorPhoneTemplates sends GET /guardian/factors/phone/templates: Get Enrollment and Verification Phone Templates.
 func (a *API) GetFactorPhoneTemplates(ctx context.Context) (GetGuardianFactorPhoneTemplatesResponseContent, error) {
-	return frontdoor.JSON[GetGuardianFactorPhoneTemplatesResponseContent](a.raw.GetFactorPhoneTemplates(ctx))
+	var fdV GetGuardianFactorPhoneTemplatesResponseContent
+	fdResp, err := a.raw.GetFactorPhoneTemplates(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutFactorPhoneTemplates sends PUT /guardian/factors/phone/templates: Update Enrollment and Verification Phone Templates.
 func (a *API) PutFactorPhoneTemplates(ctx context.Context, body PutFactorPhoneTemplatesJSONRequestBody) (SetGuardianFactorPhoneTemplatesResponseContent, error) {
-	return frontdoor.JSON[SetGuardianFactorPhoneTemplatesResponseContent](a.raw.PutFactorPhoneTemplates(ctx, body))
+	var fdV SetGuardianFactorPhoneTemplatesResponseContent
+	fdResp, err := a.raw.PutFactorPhoneTemplates(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetApns sends GET /guardian/factors/push-notification/providers/apns: Get APNS push notification configuration.
 func (a *API) GetApns(ctx context.Context) (GetGuardianFactorsProviderApnsResponseContent, error) {
-	return frontdoor.JSON[GetGuardianFactorsProviderApnsResponseContent](a.raw.GetApns(ctx))
+	var fdV GetGuardianFactorsProviderApnsResponseContent
+	fdResp, err := a.raw.GetApns(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutApns sends PUT /guardian/factors/push-notification/providers/apns: Update APNS configuration.
 func (a *API) PutApns(ctx context.Context, body PutApnsJSONRequestBody) (SetGuardianFactorsProviderPushNotificationApnsResponseContent, error) {
-	return frontdoor.JSON[SetGuardianFactorsProviderPushNotificationApnsResponseContent](a.raw.PutApns(ctx, body))
+	var fdV SetGuardianFactorsProviderPushNotificationApnsResponseContent
+	fdResp, err := a.raw.PutApns(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchApns sends PATCH /guardian/factors/push-notification/providers/apns: Update APNs provider configuration.
 func (a *API) PatchApns(ctx context.Context, body PatchApnsJSONRequestBody) (UpdateGuardianFactorsProviderPushNotificationApnsResponseContent, error) {
-	return frontdoor.JSON[UpdateGuardianFactorsProviderPushNotificationApnsResponseContent](a.raw.PatchApns(ctx, body))
+	var fdV UpdateGuardianFactorsProviderPushNotificationApnsResponseContent
+	fdResp, err := a.raw.PatchApns(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutFcm sends PUT /guardian/factors/push-notification/providers/fcm: Overwrite FCM configuration.
 func (a *API) PutFcm(ctx context.Context, body PutFcmJSONRequestBody) (SetGuardianFactorsProviderPushNotificationFcmResponseContent, error) {
-	return frontdoor.JSON[SetGuardianFactorsProviderPushNotificationFcmResponseContent](a.raw.PutFcm(ctx, body))
+	var fdV SetGuardianFactorsProviderPushNotificationFcmResponseContent
+	fdResp, err := a.raw.PutFcm(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchFcm sends PATCH /guardian/factors/push-notification/providers/fcm: Updates FCM configuration.
 func (a *API) PatchFcm(ctx context.Context, body PatchFcmJSONRequestBody) (UpdateGuardianFactorsProviderPushNotificationFcmResponseContent, error) {
-	return frontdoor.JSON[UpdateGuardianFactorsProviderPushNotificationFcmResponseContent](a.raw.PatchFcm(ctx, body))
+	var fdV UpdateGuardianFactorsProviderPushNotificationFcmResponseContent
+	fdResp, err := a.raw.PatchFcm(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutFcmv1 sends PUT /guardian/factors/push-notification/providers/fcmv1: Overwrite FCMV1 configuration.
 func (a *API) PutFcmv1(ctx context.Context, body PutFcmv1JSONRequestBody) (SetGuardianFactorsProviderPushNotificationFcmv1ResponseContent, error) {
-	return frontdoor.JSON[SetGuardianFactorsProviderPushNotificationFcmv1ResponseContent](a.raw.PutFcmv1(ctx, body))
+	var fdV SetGuardianFactorsProviderPushNotificationFcmv1ResponseContent
+	fdResp, err := a.raw.PutFcmv1(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchFcmv1 sends PATCH /guardian/factors/push-notification/providers/fcmv1: Updates FCMV1 configuration.
 func (a *API) PatchFcmv1(ctx context.Context, body PatchFcmv1JSONRequestBody) (UpdateGuardianFactorsProviderPushNotificationFcmv1ResponseContent, error) {
-	return frontdoor.JSON[UpdateGuardianFactorsProviderPushNotificationFcmv1ResponseContent](a.raw.PatchFcmv1(ctx, body))
+	var fdV UpdateGuardianFactorsProviderPushNotificationFcmv1ResponseContent
+	fdResp, err := a.raw.PatchFcmv1(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSns sends GET /guardian/factors/push-notification/providers/sns: Get AWS SNS configuration.
 func (a *API) GetSns(ctx context.Context) (GetGuardianFactorsProviderSnsResponseContent, error) {
-	return frontdoor.JSON[GetGuardianFactorsProviderSnsResponseContent](a.raw.GetSns(ctx))
+	var fdV GetGuardianFactorsProviderSnsResponseContent
+	fdResp, err := a.raw.GetSns(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutSns sends PUT /guardian/factors/push-notification/providers/sns: Configure AWS SNS configuration.
 func (a *API) PutSns(ctx context.Context, body PutSnsJSONRequestBody) (SetGuardianFactorsProviderPushNotificationSnsResponseContent, error) {
-	return frontdoor.JSON[SetGuardianFactorsProviderPushNotificationSnsResponseContent](a.raw.PutSns(ctx, body))
+	var fdV SetGuardianFactorsProviderPushNotificationSnsResponseContent
+	fdResp, err := a.raw.PutSns(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchSns sends PATCH /guardian/factors/push-notification/providers/sns: Update AWS SNS configuration.
 func (a *API) PatchSns(ctx context.Context, body PatchSnsJSONRequestBody) (UpdateGuardianFactorsProviderPushNotificationSnsResponseContent, error) {
-	return frontdoor.JSON[UpdateGuardianFactorsProviderPushNotificationSnsResponseContent](a.raw.PatchSns(ctx, body))
+	var fdV UpdateGuardianFactorsProviderPushNotificationSnsResponseContent
+	fdResp, err := a.raw.PatchSns(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPnProviders sends GET /guardian/factors/push-notification/selected-provider: Get push notification provider.
 func (a *API) GetPnProviders(ctx context.Context) (GetGuardianFactorsProviderPushNotificationResponseContent, error) {
-	return frontdoor.JSON[GetGuardianFactorsProviderPushNotificationResponseContent](a.raw.GetPnProviders(ctx))
+	var fdV GetGuardianFactorsProviderPushNotificationResponseContent
+	fdResp, err := a.raw.GetPnProviders(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutPnProviders sends PUT /guardian/factors/push-notification/selected-provider: Update Push Notification configuration.
 func (a *API) PutPnProviders(ctx context.Context, body PutPnProvidersJSONRequestBody) (SetGuardianFactorsProviderPushNotificationResponseContent, error) {
-	return frontdoor.JSON[SetGuardianFactorsProviderPushNotificationResponseContent](a.raw.PutPnProviders(ctx, body))
+	var fdV SetGuardianFactorsProviderPushNotificationResponseContent
+	fdResp, err := a.raw.PutPnProviders(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSmsTwilioFactorProvider sends GET /guardian/factors/sms/providers/twilio: Get Twilio SMS configuration.
 func (a *API) GetSmsTwilioFactorProvider(ctx context.Context) (GetGuardianFactorsProviderSmsTwilioResponseContent, error) {
-	return frontdoor.JSON[GetGuardianFactorsProviderSmsTwilioResponseContent](a.raw.GetSmsTwilioFactorProvider(ctx))
+	var fdV GetGuardianFactorsProviderSmsTwilioResponseContent
+	fdResp, err := a.raw.GetSmsTwilioFactorProvider(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutSmsTwilioFactorProvider sends PUT /guardian/factors/sms/providers/twilio: Update Twilio SMS configuration.
 func (a *API) PutSmsTwilioFactorProvider(ctx context.Context, body PutSmsTwilioFactorProviderJSONRequestBody) (SetGuardianFactorsProviderSmsTwilioResponseContent, error) {
-	return frontdoor.JSON[SetGuardianFactorsProviderSmsTwilioResponseContent](a.raw.PutSmsTwilioFactorProvider(ctx, body))
+	var fdV SetGuardianFactorsProviderSmsTwilioResponseContent
+	fdResp, err := a.raw.PutSmsTwilioFactorProvider(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSmsProviders sends GET /guardian/factors/sms/selected-provider: Get SMS configuration.
 func (a *API) GetSmsProviders(ctx context.Context) (GetGuardianFactorsProviderSmsResponseContent, error) {
-	return frontdoor.JSON[GetGuardianFactorsProviderSmsResponseContent](a.raw.GetSmsProviders(ctx))
+	var fdV GetGuardianFactorsProviderSmsResponseContent
+	fdResp, err := a.raw.GetSmsProviders(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutSmsProviders sends PUT /guardian/factors/sms/selected-provider: Update SMS configuration.
 func (a *API) PutSmsProviders(ctx context.Context, body PutSmsProvidersJSONRequestBody) (SetGuardianFactorsProviderSmsResponseContent, error) {
-	return frontdoor.JSON[SetGuardianFactorsProviderSmsResponseContent](a.raw.PutSmsProviders(ctx, body))
+	var fdV SetGuardianFactorsProviderSmsResponseContent
+	fdResp, err := a.raw.PutSmsProviders(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFactorSmsTemplates sends GET /guardian/factors/sms/templates: Get SMS enrollment and verification templates.
 func (a *API) GetFactorSmsTemplates(ctx context.Context) (GetGuardianFactorSmsTemplatesResponseContent, error) {
-	return frontdoor.JSON[GetGuardianFactorSmsTemplatesResponseContent](a.raw.GetFactorSmsTemplates(ctx))
+	var fdV GetGuardianFactorSmsTemplatesResponseContent
+	fdResp, err := a.raw.GetFactorSmsTemplates(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutFactorSmsTemplates sends PUT /guardian/factors/sms/templates: Update SMS enrollment and verification templates.
 func (a *API) PutFactorSmsTemplates(ctx context.Context, body PutFactorSmsTemplatesJSONRequestBody) (SetGuardianFactorSmsTemplatesResponseContent, error) {
-	return frontdoor.JSON[SetGuardianFactorSmsTemplatesResponseContent](a.raw.PutFactorSmsTemplates(ctx, body))
+	var fdV SetGuardianFactorSmsTemplatesResponseContent
+	fdResp, err := a.raw.PutFactorSmsTemplates(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutFactorsByName sends PUT /guardian/factors/{name}: Update multi-factor authentication type.
 func (a *API) PutFactorsByName(ctx context.Context, name GuardianFactorNameEnum, body PutFactorsByNameJSONRequestBody) (SetGuardianFactorResponseContent, error) {
-	return frontdoor.JSON[SetGuardianFactorResponseContent](a.raw.PutFactorsByName(ctx, name, body))
+	var fdV SetGuardianFactorResponseContent
+	fdResp, err := a.raw.PutFactorsByName(ctx, name, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPolicies sends GET /guardian/policies: Get multi-factor authentication policies.
 func (a *API) GetPolicies(ctx context.Context) (ListGuardianPoliciesResponseContent, error) {
-	return frontdoor.JSON[ListGuardianPoliciesResponseContent](a.raw.GetPolicies(ctx))
+	var fdV ListGuardianPoliciesResponseContent
+	fdResp, err := a.raw.GetPolicies(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPoliciesAll iterates over every element of GET /guardian/policies, request by request.
 //
 // Paging: single response.
 func (a *API) GetPoliciesAll(ctx context.Context) iter.Seq2[MFAPolicyEnum, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MFAPolicyEnum, error) {
+	return func(yield func(MFAPolicyEnum, error) bool) {
 		fdV, err := a.GetPolicies(ctx)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero MFAPolicyEnum
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MFAPolicyEnum
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PutPolicies sends PUT /guardian/policies: Update multi-factor authentication policies.
 func (a *API) PutPolicies(ctx context.Context, body PutPoliciesJSONRequestBody) (SetGuardianPoliciesResponseContent, error) {
-	return frontdoor.JSON[SetGuardianPoliciesResponseContent](a.raw.PutPolicies(ctx, body))
+	var fdV SetGuardianPoliciesResponseContent
+	fdResp, err := a.raw.PutPolicies(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetHooks sends GET /hooks: Get hooks.
@@ -2406,7 +3783,10 @@ func (a *API) GetHooks(ctx context.Context, params *GetHooksParams) (ListHooksRe
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListHooksResponseContent0](a.raw.GetHooks(ctx, &fdP))
+	var fdV ListHooksResponseContent0
+	fdResp, err := a.raw.GetHooks(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetHooksWithTotals sends GET /hooks with include_totals: one page with the total.
@@ -2416,8 +3796,14 @@ func (a *API) GetHooksWithTotals(ctx context.Context, params *GetHooksParams) (f
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListHooksOffsetPaginatedResponseContent](a.raw.GetHooks(ctx, &fdP))
-	return frontdoor.Page[Hook]{Items: frontdoor.Items(fdV.Hooks), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListHooksOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetHooks(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []Hook
+	if fdV.Hooks != nil {
+		fdItems = *fdV.Hooks
+	}
+	return frontdoor.Page[Hook]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetHooksAll iterates over every element of GET /hooks, request by request.
@@ -2432,22 +3818,45 @@ func (a *API) GetHooksAll(ctx context.Context, params *GetHooksParams) iter.Seq2
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /hooks", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Hook], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetHooksWithTotals(ctx, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /hooks", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(Hook, error) bool) {
+		var fdItems []Hook
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetHooksWithTotals(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Hook
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostHooks sends POST /hooks: Create a hook.
 func (a *API) PostHooks(ctx context.Context, body PostHooksJSONRequestBody) (CreateHookResponseContent, error) {
-	return frontdoor.JSON[CreateHookResponseContent](a.raw.PostHooks(ctx, body))
+	var fdV CreateHookResponseContent
+	fdResp, err := a.raw.PostHooks(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetHooksById sends GET /hooks/{id}: Get a hook.
 func (a *API) GetHooksById(ctx context.Context, id string, params *GetHooksByIdParams) (GetHookResponseContent, error) {
-	return frontdoor.JSON[GetHookResponseContent](a.raw.GetHooksById(ctx, id, params))
+	var fdV GetHookResponseContent
+	fdResp, err := a.raw.GetHooksById(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteHooksById sends DELETE /hooks/{id}: Delete a hook.
@@ -2457,12 +3866,18 @@ func (a *API) DeleteHooksById(ctx context.Context, id string) error {
 
 // PatchHooksById sends PATCH /hooks/{id}: Update a hook.
 func (a *API) PatchHooksById(ctx context.Context, id string, body PatchHooksByIdJSONRequestBody) (UpdateHookResponseContent, error) {
-	return frontdoor.JSON[UpdateHookResponseContent](a.raw.PatchHooksById(ctx, id, body))
+	var fdV UpdateHookResponseContent
+	fdResp, err := a.raw.PatchHooksById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSecrets sends GET /hooks/{id}/secrets: Get hook secrets.
 func (a *API) GetSecrets(ctx context.Context, id string) (GetHookSecretResponseContent, error) {
-	return frontdoor.JSON[GetHookSecretResponseContent](a.raw.GetSecrets(ctx, id))
+	var fdV GetHookSecretResponseContent
+	fdResp, err := a.raw.GetSecrets(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostSecrets sends POST /hooks/{id}/secrets: Add hook secrets.
@@ -2482,22 +3897,34 @@ func (a *API) PatchSecrets(ctx context.Context, id string, body PatchSecretsJSON
 
 // PostUsersExports sends POST /jobs/users-exports: Create export users job.
 func (a *API) PostUsersExports(ctx context.Context, body PostUsersExportsJSONRequestBody) (CreateExportUsersResponseContent, error) {
-	return frontdoor.JSON[CreateExportUsersResponseContent](a.raw.PostUsersExports(ctx, body))
+	var fdV CreateExportUsersResponseContent
+	fdResp, err := a.raw.PostUsersExports(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostUsersImports sends POST /jobs/users-imports: Create import users job.
 func (a *API) PostUsersImports(ctx context.Context, contentType string, body io.Reader) (CreateImportUsersResponseContent, error) {
-	return frontdoor.JSON[CreateImportUsersResponseContent](a.raw.PostUsersImportsWithBody(ctx, contentType, body))
+	var fdV CreateImportUsersResponseContent
+	fdResp, err := a.raw.PostUsersImportsWithBody(ctx, contentType, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostVerificationEmail sends POST /jobs/verification-email: Send an email address verification email.
 func (a *API) PostVerificationEmail(ctx context.Context, params *PostVerificationEmailParams, body PostVerificationEmailJSONRequestBody) (CreateVerificationEmailResponseContent, error) {
-	return frontdoor.JSON[CreateVerificationEmailResponseContent](a.raw.PostVerificationEmail(ctx, params, body))
+	var fdV CreateVerificationEmailResponseContent
+	fdResp, err := a.raw.PostVerificationEmail(ctx, params, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetJobsById sends GET /jobs/{id}: Get a job.
 func (a *API) GetJobsById(ctx context.Context, id string) (GetJobResponseContent, error) {
-	return frontdoor.JSON[GetJobResponseContent](a.raw.GetJobsById(ctx, id))
+	var fdV GetJobResponseContent
+	fdResp, err := a.raw.GetJobsById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetErrors sends GET /jobs/{id}/errors: Get job error details.
@@ -2517,22 +3944,41 @@ func (a *API) GetErrors(ctx context.Context, id string) (*GetErrorsResponse, err
 
 // GetCustomSigningKeys sends GET /keys/custom-signing: Get custom signing keys.
 func (a *API) GetCustomSigningKeys(ctx context.Context) (GetCustomSigningKeysResponseContent, error) {
-	return frontdoor.JSON[GetCustomSigningKeysResponseContent](a.raw.GetCustomSigningKeys(ctx))
+	var fdV GetCustomSigningKeysResponseContent
+	fdResp, err := a.raw.GetCustomSigningKeys(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetCustomSigningKeysAll iterates over every element of GET /keys/custom-signing, request by request.
 //
 // Paging: single response.
 func (a *API) GetCustomSigningKeysAll(ctx context.Context) iter.Seq2[CustomSigningKeyJWK, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]CustomSigningKeyJWK, error) {
+	return func(yield func(CustomSigningKeyJWK, error) bool) {
 		fdV, err := a.GetCustomSigningKeys(ctx)
-		return frontdoor.Items(fdV.Keys), err
-	})
+		if err != nil {
+			var fdZero CustomSigningKeyJWK
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []CustomSigningKeyJWK
+		if fdV.Keys != nil {
+			fdItems = *fdV.Keys
+		}
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PutCustomSigningKeys sends PUT /keys/custom-signing: Create or replace custom signing keys.
 func (a *API) PutCustomSigningKeys(ctx context.Context, body PutCustomSigningKeysJSONRequestBody) (SetCustomSigningKeysResponseContent, error) {
-	return frontdoor.JSON[SetCustomSigningKeysResponseContent](a.raw.PutCustomSigningKeys(ctx, body))
+	var fdV SetCustomSigningKeysResponseContent
+	fdResp, err := a.raw.PutCustomSigningKeys(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteCustomSigningKeys sends DELETE /keys/custom-signing: Delete custom signing keys.
@@ -2550,7 +3996,10 @@ func (a *API) GetEncryptionKeys(ctx context.Context, params *GetEncryptionKeysPa
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListEncryptionKeysResponseContent0](a.raw.GetEncryptionKeys(ctx, &fdP))
+	var fdV ListEncryptionKeysResponseContent0
+	fdResp, err := a.raw.GetEncryptionKeys(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetEncryptionKeysWithTotals sends GET /keys/encryption with include_totals: one page with the total.
@@ -2560,8 +4009,14 @@ func (a *API) GetEncryptionKeysWithTotals(ctx context.Context, params *GetEncryp
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListEncryptionKeyOffsetPaginatedResponseContent](a.raw.GetEncryptionKeys(ctx, &fdP))
-	return frontdoor.Page[EncryptionKey]{Items: frontdoor.Items(fdV.Keys), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListEncryptionKeyOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetEncryptionKeys(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []EncryptionKey
+	if fdV.Keys != nil {
+		fdItems = *fdV.Keys
+	}
+	return frontdoor.Page[EncryptionKey]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetEncryptionKeysAll iterates over every element of GET /keys/encryption, request by request.
@@ -2576,17 +4031,37 @@ func (a *API) GetEncryptionKeysAll(ctx context.Context, params *GetEncryptionKey
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /keys/encryption", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[EncryptionKey], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetEncryptionKeysWithTotals(ctx, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /keys/encryption", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(EncryptionKey, error) bool) {
+		var fdItems []EncryptionKey
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetEncryptionKeysWithTotals(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero EncryptionKey
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostEncryption sends POST /keys/encryption: Create the new encryption key.
 func (a *API) PostEncryption(ctx context.Context, body PostEncryptionJSONRequestBody) (CreateEncryptionKeyResponseContent, error) {
-	return frontdoor.JSON[CreateEncryptionKeyResponseContent](a.raw.PostEncryption(ctx, body))
+	var fdV CreateEncryptionKeyResponseContent
+	fdResp, err := a.raw.PostEncryption(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostEncryptionRekey sends POST /keys/encryption/rekey: Rekey the key hierarchy.
@@ -2596,12 +4071,18 @@ func (a *API) PostEncryptionRekey(ctx context.Context) error {
 
 // GetEncryptionKey sends GET /keys/encryption/{kid}: Get the encryption key by its key id.
 func (a *API) GetEncryptionKey(ctx context.Context, kid string) (GetEncryptionKeyResponseContent, error) {
-	return frontdoor.JSON[GetEncryptionKeyResponseContent](a.raw.GetEncryptionKey(ctx, kid))
+	var fdV GetEncryptionKeyResponseContent
+	fdResp, err := a.raw.GetEncryptionKey(ctx, kid)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostEncryptionKey sends POST /keys/encryption/{kid}: Import the encryption key.
 func (a *API) PostEncryptionKey(ctx context.Context, kid string, body PostEncryptionKeyJSONRequestBody) (ImportEncryptionKeyResponseContent, error) {
-	return frontdoor.JSON[ImportEncryptionKeyResponseContent](a.raw.PostEncryptionKey(ctx, kid, body))
+	var fdV ImportEncryptionKeyResponseContent
+	fdResp, err := a.raw.PostEncryptionKey(ctx, kid, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteEncryptionKey sends DELETE /keys/encryption/{kid}: Delete the encryption key by its key id.
@@ -2611,62 +4092,108 @@ func (a *API) DeleteEncryptionKey(ctx context.Context, kid string) error {
 
 // PostEncryptionWrappingKey sends POST /keys/encryption/{kid}/wrapping-key: Create the public wrapping key.
 func (a *API) PostEncryptionWrappingKey(ctx context.Context, kid string) (CreateEncryptionKeyPublicWrappingResponseContent, error) {
-	return frontdoor.JSON[CreateEncryptionKeyPublicWrappingResponseContent](a.raw.PostEncryptionWrappingKey(ctx, kid))
+	var fdV CreateEncryptionKeyPublicWrappingResponseContent
+	fdResp, err := a.raw.PostEncryptionWrappingKey(ctx, kid)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSigningKeys sends GET /keys/signing: Get all Application Signing Keys.
 func (a *API) GetSigningKeys(ctx context.Context) ([]SigningKeys, error) {
-	return frontdoor.JSON[[]SigningKeys](a.raw.GetSigningKeys(ctx))
+	var fdV []SigningKeys
+	fdResp, err := a.raw.GetSigningKeys(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSigningKeysAll iterates over every element of GET /keys/signing, request by request.
 //
 // Paging: single response.
 func (a *API) GetSigningKeysAll(ctx context.Context) iter.Seq2[SigningKeys, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]SigningKeys, error) {
+	return func(yield func(SigningKeys, error) bool) {
 		fdV, err := a.GetSigningKeys(ctx)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero SigningKeys
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []SigningKeys
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostSigningKeys sends POST /keys/signing/rotate: Rotate the Application Signing Key.
 func (a *API) PostSigningKeys(ctx context.Context) (RotateSigningKeysResponseContent, error) {
-	return frontdoor.JSON[RotateSigningKeysResponseContent](a.raw.PostSigningKeys(ctx))
+	var fdV RotateSigningKeysResponseContent
+	fdResp, err := a.raw.PostSigningKeys(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSigningKey sends GET /keys/signing/{kid}: Get an Application Signing Key by its key id.
 func (a *API) GetSigningKey(ctx context.Context, kid string) (GetSigningKeysResponseContent, error) {
-	return frontdoor.JSON[GetSigningKeysResponseContent](a.raw.GetSigningKey(ctx, kid))
+	var fdV GetSigningKeysResponseContent
+	fdResp, err := a.raw.GetSigningKey(ctx, kid)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutSigningKeys sends PUT /keys/signing/{kid}/revoke: Revoke an Application Signing Key by its key id.
 func (a *API) PutSigningKeys(ctx context.Context, kid string) (RevokedSigningKeysResponseContent, error) {
-	return frontdoor.JSON[RevokedSigningKeysResponseContent](a.raw.PutSigningKeys(ctx, kid))
+	var fdV RevokedSigningKeysResponseContent
+	fdResp, err := a.raw.PutSigningKeys(ctx, kid)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetLogStreams sends GET /log-streams: Get log streams.
 func (a *API) GetLogStreams(ctx context.Context) ([]LogStreamResponseSchema, error) {
-	return frontdoor.JSON[[]LogStreamResponseSchema](a.raw.GetLogStreams(ctx))
+	var fdV []LogStreamResponseSchema
+	fdResp, err := a.raw.GetLogStreams(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetLogStreamsAll iterates over every element of GET /log-streams, request by request.
 //
 // Paging: single response.
 func (a *API) GetLogStreamsAll(ctx context.Context) iter.Seq2[LogStreamResponseSchema, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]LogStreamResponseSchema, error) {
+	return func(yield func(LogStreamResponseSchema, error) bool) {
 		fdV, err := a.GetLogStreams(ctx)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero LogStreamResponseSchema
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []LogStreamResponseSchema
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostLogStreams sends POST /log-streams: Create a log stream.
 func (a *API) PostLogStreams(ctx context.Context, body PostLogStreamsJSONRequestBody) (CreateLogStreamResponseContent, error) {
-	return frontdoor.JSON[CreateLogStreamResponseContent](a.raw.PostLogStreams(ctx, body))
+	var fdV CreateLogStreamResponseContent
+	fdResp, err := a.raw.PostLogStreams(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetLogStreamsById sends GET /log-streams/{id}: Get log stream by ID.
 func (a *API) GetLogStreamsById(ctx context.Context, id string) (GetLogStreamResponseContent, error) {
-	return frontdoor.JSON[GetLogStreamResponseContent](a.raw.GetLogStreamsById(ctx, id))
+	var fdV GetLogStreamResponseContent
+	fdResp, err := a.raw.GetLogStreamsById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteLogStreamsById sends DELETE /log-streams/{id}: Delete log stream.
@@ -2676,7 +4203,10 @@ func (a *API) DeleteLogStreamsById(ctx context.Context, id string) error {
 
 // PatchLogStreamsById sends PATCH /log-streams/{id}: Update a log stream.
 func (a *API) PatchLogStreamsById(ctx context.Context, id string, body PatchLogStreamsByIdJSONRequestBody) (UpdateLogStreamResponseContent, error) {
-	return frontdoor.JSON[UpdateLogStreamResponseContent](a.raw.PatchLogStreamsById(ctx, id, body))
+	var fdV UpdateLogStreamResponseContent
+	fdResp, err := a.raw.PatchLogStreamsById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetLogs sends GET /logs: Search log events.
@@ -2690,7 +4220,10 @@ func (a *API) GetLogs(ctx context.Context, params *GetLogsParams) (ListLogRespon
 	}
 	fdP.IncludeTotals = nil
 	fdP.From = nil
-	return frontdoor.JSON[ListLogResponseContent0](a.raw.GetLogs(ctx, &fdP))
+	var fdV ListLogResponseContent0
+	fdResp, err := a.raw.GetLogs(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetLogsWithTotals sends GET /logs with include_totals: one page with the total.
@@ -2702,8 +4235,14 @@ func (a *API) GetLogsWithTotals(ctx context.Context, params *GetLogsParams) (fro
 	fdP.From = nil
 	fdP.Take = nil
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListLogOffsetPaginatedResponseContent](a.raw.GetLogs(ctx, &fdP))
-	return frontdoor.Page[Log]{Items: frontdoor.Items(fdV.Logs), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListLogOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetLogs(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []Log
+	if fdV.Logs != nil {
+		fdItems = *fdV.Logs
+	}
+	return frontdoor.Page[Log]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetLogsAll iterates over every element of GET /logs, request by request.
@@ -2718,17 +4257,37 @@ func (a *API) GetLogsAll(ctx context.Context, params *GetLogsParams) iter.Seq2[L
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /logs", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Log], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetLogsWithTotals(ctx, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /logs", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(Log, error) bool) {
+		var fdItems []Log
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetLogsWithTotals(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Log
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetLogsById sends GET /logs/{id}: Get a log event by id.
 func (a *API) GetLogsById(ctx context.Context, id string) (GetLogResponseContent, error) {
-	return frontdoor.JSON[GetLogResponseContent](a.raw.GetLogsById(ctx, id))
+	var fdV GetLogResponseContent
+	fdResp, err := a.raw.GetLogsById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetNetworkAcls sends GET /network-acls: Get all access control list entries for a tenant.
@@ -2741,7 +4300,10 @@ func (a *API) GetNetworkAcls(ctx context.Context, params *GetNetworkAclsParams) 
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListNetworkAclsResponseContent1](a.raw.GetNetworkAcls(ctx, &fdP))
+	var fdV ListNetworkAclsResponseContent1
+	fdResp, err := a.raw.GetNetworkAcls(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetNetworkAclsWithTotals sends GET /network-acls with include_totals: one page with the total.
@@ -2751,8 +4313,14 @@ func (a *API) GetNetworkAclsWithTotals(ctx context.Context, params *GetNetworkAc
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListNetworkAclsOffsetPaginatedResponseContent](a.raw.GetNetworkAcls(ctx, &fdP))
-	return frontdoor.Page[NetworkAclsResponseContent]{Items: frontdoor.Items(fdV.NetworkAcls), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListNetworkAclsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetNetworkAcls(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []NetworkAclsResponseContent
+	if fdV.NetworkAcls != nil {
+		fdItems = *fdV.NetworkAcls
+	}
+	return frontdoor.Page[NetworkAclsResponseContent]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetNetworkAclsAll iterates over every element of GET /network-acls, request by request.
@@ -2767,12 +4335,29 @@ func (a *API) GetNetworkAclsAll(ctx context.Context, params *GetNetworkAclsParam
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /network-acls", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[NetworkAclsResponseContent], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetNetworkAclsWithTotals(ctx, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /network-acls", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(NetworkAclsResponseContent, error) bool) {
+		var fdItems []NetworkAclsResponseContent
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetNetworkAclsWithTotals(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero NetworkAclsResponseContent
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostNetworkAcls sends POST /network-acls: Create Access Control List.
@@ -2782,12 +4367,18 @@ func (a *API) PostNetworkAcls(ctx context.Context, body PostNetworkAclsJSONReque
 
 // GetNetworkAclsById sends GET /network-acls/{id}: Get a specific access control list entry for a tenant.
 func (a *API) GetNetworkAclsById(ctx context.Context, id string) (GetNetworkAclsResponseContent, error) {
-	return frontdoor.JSON[GetNetworkAclsResponseContent](a.raw.GetNetworkAclsById(ctx, id))
+	var fdV GetNetworkAclsResponseContent
+	fdResp, err := a.raw.GetNetworkAclsById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutNetworkAclsById sends PUT /network-acls/{id}: Update Access Control List.
 func (a *API) PutNetworkAclsById(ctx context.Context, id string, body PutNetworkAclsByIdJSONRequestBody) (SetNetworkAclsResponseContent, error) {
-	return frontdoor.JSON[SetNetworkAclsResponseContent](a.raw.PutNetworkAclsById(ctx, id, body))
+	var fdV SetNetworkAclsResponseContent
+	fdResp, err := a.raw.PutNetworkAclsById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteNetworkAclsById sends DELETE /network-acls/{id}: Delete Access Control List.
@@ -2797,7 +4388,10 @@ func (a *API) DeleteNetworkAclsById(ctx context.Context, id string) error {
 
 // PatchNetworkAclsById sends PATCH /network-acls/{id}: Partial Update for an Access Control List.
 func (a *API) PatchNetworkAclsById(ctx context.Context, id string, body PatchNetworkAclsByIdJSONRequestBody) (UpdateNetworkAclResponseContent, error) {
-	return frontdoor.JSON[UpdateNetworkAclResponseContent](a.raw.PatchNetworkAclsById(ctx, id, body))
+	var fdV UpdateNetworkAclResponseContent
+	fdResp, err := a.raw.PatchNetworkAclsById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetOrganizations sends GET /organizations: Get organizations.
@@ -2812,7 +4406,10 @@ func (a *API) GetOrganizations(ctx context.Context, params *GetOrganizationsPara
 	fdP.IncludeTotals = nil
 	fdP.From = nil
 	fdP.Take = nil
-	return frontdoor.JSON[ListOrganizationsResponseContent0](a.raw.GetOrganizations(ctx, &fdP))
+	var fdV ListOrganizationsResponseContent0
+	fdResp, err := a.raw.GetOrganizations(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetOrganizationsWithTotals sends GET /organizations with include_totals: one page with the total.
@@ -2824,8 +4421,14 @@ func (a *API) GetOrganizationsWithTotals(ctx context.Context, params *GetOrganiz
 	fdP.From = nil
 	fdP.Take = nil
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListOrganizationsOffsetPaginatedResponseContent](a.raw.GetOrganizations(ctx, &fdP))
-	return frontdoor.Page[Organization]{Items: frontdoor.Items(fdV.Organizations), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListOrganizationsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetOrganizations(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []Organization
+	if fdV.Organizations != nil {
+		fdItems = *fdV.Organizations
+	}
+	return frontdoor.Page[Organization]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetOrganizationsCheckpoint sends GET /organizations with checkpoint paging (from, take; take defaults to
@@ -2841,8 +4444,14 @@ func (a *API) GetOrganizationsCheckpoint(ctx context.Context, params *GetOrganiz
 	if fdP.Take == nil {
 		fdP.Take = new(50)
 	}
-	fdV, err := frontdoor.JSON[ListOrganizationsPaginatedResponseContent](a.raw.GetOrganizations(ctx, &fdP))
-	return frontdoor.Page[Organization]{Items: frontdoor.Items(fdV.Organizations), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+	var fdV ListOrganizationsPaginatedResponseContent
+	fdResp, err := a.raw.GetOrganizations(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []Organization
+	if fdV.Organizations != nil {
+		fdItems = *fdV.Organizations
+	}
+	return frontdoor.Page[Organization]{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 }
 
 // GetOrganizationsAll iterates over every element of GET /organizations, request by request.
@@ -2857,30 +4466,56 @@ func (a *API) GetOrganizationsAll(ctx context.Context, params *GetOrganizationsP
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[Organization], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /organizations", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(Organization, error) bool) {
+		var fdItems []Organization
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdPg, err := a.GetOrganizationsCheckpoint(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Organization
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		return a.GetOrganizationsCheckpoint(ctx, &fdQ)
-	})
+	}
 }
 
 // PostOrganizations sends POST /organizations: Create an Organization.
 func (a *API) PostOrganizations(ctx context.Context, body PostOrganizationsJSONRequestBody) (CreateOrganizationResponseContent, error) {
-	return frontdoor.JSON[CreateOrganizationResponseContent](a.raw.PostOrganizations(ctx, body))
+	var fdV CreateOrganizationResponseContent
+	fdResp, err := a.raw.PostOrganizations(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetNameByName sends GET /organizations/name/{name}: Get organization by name.
 func (a *API) GetNameByName(ctx context.Context, name string) (GetOrganizationByNameResponseContent, error) {
-	return frontdoor.JSON[GetOrganizationByNameResponseContent](a.raw.GetNameByName(ctx, name))
+	var fdV GetOrganizationByNameResponseContent
+	fdResp, err := a.raw.GetNameByName(ctx, name)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetOrganizationsById sends GET /organizations/{id}: Get organization.
 func (a *API) GetOrganizationsById(ctx context.Context, id string) (GetOrganizationResponseContent, error) {
-	return frontdoor.JSON[GetOrganizationResponseContent](a.raw.GetOrganizationsById(ctx, id))
+	var fdV GetOrganizationResponseContent
+	fdResp, err := a.raw.GetOrganizationsById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteOrganizationsById sends DELETE /organizations/{id}: Delete organization.
@@ -2890,7 +4525,10 @@ func (a *API) DeleteOrganizationsById(ctx context.Context, id string) error {
 
 // PatchOrganizationsById sends PATCH /organizations/{id}: Modify an Organization.
 func (a *API) PatchOrganizationsById(ctx context.Context, id string, body PatchOrganizationsByIdJSONRequestBody) (UpdateOrganizationResponseContent, error) {
-	return frontdoor.JSON[UpdateOrganizationResponseContent](a.raw.PatchOrganizationsById(ctx, id, body))
+	var fdV UpdateOrganizationResponseContent
+	fdResp, err := a.raw.PatchOrganizationsById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetOrganizationClientGrants sends GET /organizations/{id}/client-grants: Get client grants associated to an organization.
@@ -2903,7 +4541,10 @@ func (a *API) GetOrganizationClientGrants(ctx context.Context, id string, params
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListOrganizationClientGrantsResponseContent0](a.raw.GetOrganizationClientGrants(ctx, id, &fdP))
+	var fdV ListOrganizationClientGrantsResponseContent0
+	fdResp, err := a.raw.GetOrganizationClientGrants(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetOrganizationClientGrantsWithTotals sends GET /organizations/{id}/client-grants with include_totals: one page with the total.
@@ -2913,8 +4554,14 @@ func (a *API) GetOrganizationClientGrantsWithTotals(ctx context.Context, id stri
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListOrganizationClientGrantsOffsetPaginatedResponseContent](a.raw.GetOrganizationClientGrants(ctx, id, &fdP))
-	return frontdoor.Page[OrganizationClientGrant]{Items: frontdoor.Items(fdV.ClientGrants), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListOrganizationClientGrantsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetOrganizationClientGrants(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []OrganizationClientGrant
+	if fdV.ClientGrants != nil {
+		fdItems = *fdV.ClientGrants
+	}
+	return frontdoor.Page[OrganizationClientGrant]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetOrganizationClientGrantsAll iterates over every element of GET /organizations/{id}/client-grants, request by request.
@@ -2929,17 +4576,37 @@ func (a *API) GetOrganizationClientGrantsAll(ctx context.Context, id string, par
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /organizations/{id}/client-grants", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[OrganizationClientGrant], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetOrganizationClientGrantsWithTotals(ctx, id, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /organizations/{id}/client-grants", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(OrganizationClientGrant, error) bool) {
+		var fdItems []OrganizationClientGrant
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetOrganizationClientGrantsWithTotals(ctx, id, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero OrganizationClientGrant
+			yield(fdZero, err)
+		}
+	}
 }
 
 // CreateOrganizationClientGrants sends POST /organizations/{id}/client-grants: Associate a client grant with an organization.
 func (a *API) CreateOrganizationClientGrants(ctx context.Context, id string, body CreateOrganizationClientGrantsJSONRequestBody) (AssociateOrganizationClientGrantResponseContent, error) {
-	return frontdoor.JSON[AssociateOrganizationClientGrantResponseContent](a.raw.CreateOrganizationClientGrants(ctx, id, body))
+	var fdV AssociateOrganizationClientGrantResponseContent
+	fdResp, err := a.raw.CreateOrganizationClientGrants(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteClientGrantsByGrantId sends DELETE /organizations/{id}/client-grants/{grant_id}: Remove a client grant from an organization.
@@ -2957,7 +4624,10 @@ func (a *API) GetOrganizationConnections(ctx context.Context, id string, params 
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListOrganizationAllConnectionsResponseContent0](a.raw.GetOrganizationConnections(ctx, id, &fdP))
+	var fdV ListOrganizationAllConnectionsResponseContent0
+	fdResp, err := a.raw.GetOrganizationConnections(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetOrganizationConnectionsWithTotals sends GET /organizations/{id}/connections with include_totals: one page with the total.
@@ -2967,8 +4637,14 @@ func (a *API) GetOrganizationConnectionsWithTotals(ctx context.Context, id strin
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListOrganizationAllConnectionsOffsetPaginatedResponseContent](a.raw.GetOrganizationConnections(ctx, id, &fdP))
-	return frontdoor.Page[OrganizationAllConnectionPost]{Items: frontdoor.Items(fdV.Connections), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListOrganizationAllConnectionsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetOrganizationConnections(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []OrganizationAllConnectionPost
+	if fdV.Connections != nil {
+		fdItems = *fdV.Connections
+	}
+	return frontdoor.Page[OrganizationAllConnectionPost]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetOrganizationConnectionsAll iterates over every element of GET /organizations/{id}/connections, request by request.
@@ -2983,22 +4659,45 @@ func (a *API) GetOrganizationConnectionsAll(ctx context.Context, id string, para
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /organizations/{id}/connections", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[OrganizationAllConnectionPost], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetOrganizationConnectionsWithTotals(ctx, id, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /organizations/{id}/connections", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(OrganizationAllConnectionPost, error) bool) {
+		var fdItems []OrganizationAllConnectionPost
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetOrganizationConnectionsWithTotals(ctx, id, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero OrganizationAllConnectionPost
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostOrganizationConnection sends POST /organizations/{id}/connections: Adds a connection to an organization.
 func (a *API) PostOrganizationConnection(ctx context.Context, id string, body PostOrganizationConnectionJSONRequestBody) (CreateOrganizationAllConnectionResponseContent, error) {
-	return frontdoor.JSON[CreateOrganizationAllConnectionResponseContent](a.raw.PostOrganizationConnection(ctx, id, body))
+	var fdV CreateOrganizationAllConnectionResponseContent
+	fdResp, err := a.raw.PostOrganizationConnection(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetOrganizationConnection sends GET /organizations/{id}/connections/{connection_id}: Get a specific connection associated with an organization.
 func (a *API) GetOrganizationConnection(ctx context.Context, id string, connectionId string) (GetOrganizationAllConnectionResponseContent, error) {
-	return frontdoor.JSON[GetOrganizationAllConnectionResponseContent](a.raw.GetOrganizationConnection(ctx, id, connectionId))
+	var fdV GetOrganizationAllConnectionResponseContent
+	fdResp, err := a.raw.GetOrganizationConnection(ctx, id, connectionId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteOrganizationConnection sends DELETE /organizations/{id}/connections/{connection_id}: Delete a connection from an organization.
@@ -3008,12 +4707,18 @@ func (a *API) DeleteOrganizationConnection(ctx context.Context, id string, conne
 
 // PatchOrganizationConnection sends PATCH /organizations/{id}/connections/{connection_id}: Update a connection for an organization.
 func (a *API) PatchOrganizationConnection(ctx context.Context, id string, connectionId string, body PatchOrganizationConnectionJSONRequestBody) (UpdateOrganizationAllConnectionResponseContent, error) {
-	return frontdoor.JSON[UpdateOrganizationAllConnectionResponseContent](a.raw.PatchOrganizationConnection(ctx, id, connectionId, body))
+	var fdV UpdateOrganizationAllConnectionResponseContent
+	fdResp, err := a.raw.PatchOrganizationConnection(ctx, id, connectionId, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDiscoveryDomains sends GET /organizations/{id}/discovery-domains: Retrieve all organization discovery domains.
 func (a *API) GetDiscoveryDomains(ctx context.Context, id string, params *GetDiscoveryDomainsParams) (ListOrganizationDiscoveryDomainsResponseContent, error) {
-	return frontdoor.JSON[ListOrganizationDiscoveryDomainsResponseContent](a.raw.GetDiscoveryDomains(ctx, id, params))
+	var fdV ListOrganizationDiscoveryDomainsResponseContent
+	fdResp, err := a.raw.GetDiscoveryDomains(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDiscoveryDomainsAll iterates over every element of GET /organizations/{id}/discovery-domains, request by request.
@@ -3028,31 +4733,57 @@ func (a *API) GetDiscoveryDomainsAll(ctx context.Context, id string, params *Get
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[OrganizationDiscoveryDomain], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /organizations/{id}/discovery-domains", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(OrganizationDiscoveryDomain, error) bool) {
+		var fdItems []OrganizationDiscoveryDomain
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetDiscoveryDomains(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Domains
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero OrganizationDiscoveryDomain
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetDiscoveryDomains(ctx, id, &fdQ)
-		return frontdoor.Page[OrganizationDiscoveryDomain]{Items: fdV.Domains, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // PostDiscoveryDomains sends POST /organizations/{id}/discovery-domains: Create an organization discovery domain.
 func (a *API) PostDiscoveryDomains(ctx context.Context, id string, body PostDiscoveryDomainsJSONRequestBody) (CreateOrganizationDiscoveryDomainResponseContent, error) {
-	return frontdoor.JSON[CreateOrganizationDiscoveryDomainResponseContent](a.raw.PostDiscoveryDomains(ctx, id, body))
+	var fdV CreateOrganizationDiscoveryDomainResponseContent
+	fdResp, err := a.raw.PostDiscoveryDomains(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetNameByDiscoveryDomain sends GET /organizations/{id}/discovery-domains/name/{discovery_domain}: Retrieve an organization discovery domain by domain name.
 func (a *API) GetNameByDiscoveryDomain(ctx context.Context, id string, discoveryDomain string) (GetOrganizationDiscoveryDomainByNameResponseContent, error) {
-	return frontdoor.JSON[GetOrganizationDiscoveryDomainByNameResponseContent](a.raw.GetNameByDiscoveryDomain(ctx, id, discoveryDomain))
+	var fdV GetOrganizationDiscoveryDomainByNameResponseContent
+	fdResp, err := a.raw.GetNameByDiscoveryDomain(ctx, id, discoveryDomain)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDiscoveryDomainsByDiscoveryDomainId sends GET /organizations/{id}/discovery-domains/{discovery_domain_id}: Retrieve an organization discovery domain by ID.
 func (a *API) GetDiscoveryDomainsByDiscoveryDomainId(ctx context.Context, id string, discoveryDomainId string) (GetOrganizationDiscoveryDomainResponseContent, error) {
-	return frontdoor.JSON[GetOrganizationDiscoveryDomainResponseContent](a.raw.GetDiscoveryDomainsByDiscoveryDomainId(ctx, id, discoveryDomainId))
+	var fdV GetOrganizationDiscoveryDomainResponseContent
+	fdResp, err := a.raw.GetDiscoveryDomainsByDiscoveryDomainId(ctx, id, discoveryDomainId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteDiscoveryDomainsByDiscoveryDomainId sends DELETE /organizations/{id}/discovery-domains/{discovery_domain_id}: Delete an organization discovery domain.
@@ -3062,7 +4793,10 @@ func (a *API) DeleteDiscoveryDomainsByDiscoveryDomainId(ctx context.Context, id 
 
 // PatchDiscoveryDomainsByDiscoveryDomainId sends PATCH /organizations/{id}/discovery-domains/{discovery_domain_id}: Update an organization discovery domain.
 func (a *API) PatchDiscoveryDomainsByDiscoveryDomainId(ctx context.Context, id string, discoveryDomainId string, body PatchDiscoveryDomainsByDiscoveryDomainIdJSONRequestBody) (UpdateOrganizationDiscoveryDomainResponseContent, error) {
-	return frontdoor.JSON[UpdateOrganizationDiscoveryDomainResponseContent](a.raw.PatchDiscoveryDomainsByDiscoveryDomainId(ctx, id, discoveryDomainId, body))
+	var fdV UpdateOrganizationDiscoveryDomainResponseContent
+	fdResp, err := a.raw.PatchDiscoveryDomainsByDiscoveryDomainId(ctx, id, discoveryDomainId, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetEnabledConnections sends GET /organizations/{id}/enabled_connections: Get connections enabled for an organization.
@@ -3075,7 +4809,10 @@ func (a *API) GetEnabledConnections(ctx context.Context, id string, params *GetE
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListOrganizationConnectionsResponseContent0](a.raw.GetEnabledConnections(ctx, id, &fdP))
+	var fdV ListOrganizationConnectionsResponseContent0
+	fdResp, err := a.raw.GetEnabledConnections(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetEnabledConnectionsWithTotals sends GET /organizations/{id}/enabled_connections with include_totals: one page with the total.
@@ -3085,8 +4822,14 @@ func (a *API) GetEnabledConnectionsWithTotals(ctx context.Context, id string, pa
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListOrganizationConnectionsOffsetPaginatedResponseContent](a.raw.GetEnabledConnections(ctx, id, &fdP))
-	return frontdoor.Page[OrganizationConnection]{Items: frontdoor.Items(fdV.EnabledConnections), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListOrganizationConnectionsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetEnabledConnections(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []OrganizationConnection
+	if fdV.EnabledConnections != nil {
+		fdItems = *fdV.EnabledConnections
+	}
+	return frontdoor.Page[OrganizationConnection]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetEnabledConnectionsAll iterates over every element of GET /organizations/{id}/enabled_connections, request by request.
@@ -3101,22 +4844,45 @@ func (a *API) GetEnabledConnectionsAll(ctx context.Context, id string, params *G
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /organizations/{id}/enabled_connections", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[OrganizationConnection], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetEnabledConnectionsWithTotals(ctx, id, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /organizations/{id}/enabled_connections", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(OrganizationConnection, error) bool) {
+		var fdItems []OrganizationConnection
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetEnabledConnectionsWithTotals(ctx, id, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero OrganizationConnection
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostEnabledConnections sends POST /organizations/{id}/enabled_connections: Add connections to an organization.
 func (a *API) PostEnabledConnections(ctx context.Context, id string, body PostEnabledConnectionsJSONRequestBody) (AddOrganizationConnectionResponseContent, error) {
-	return frontdoor.JSON[AddOrganizationConnectionResponseContent](a.raw.PostEnabledConnections(ctx, id, body))
+	var fdV AddOrganizationConnectionResponseContent
+	fdResp, err := a.raw.PostEnabledConnections(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetEnabledConnectionsByConnectionId sends GET /organizations/{id}/enabled_connections/{connectionId}: Get an enabled connection for an organization.
 func (a *API) GetEnabledConnectionsByConnectionId(ctx context.Context, id string, connectionId string) (GetOrganizationConnectionResponseContent, error) {
-	return frontdoor.JSON[GetOrganizationConnectionResponseContent](a.raw.GetEnabledConnectionsByConnectionId(ctx, id, connectionId))
+	var fdV GetOrganizationConnectionResponseContent
+	fdResp, err := a.raw.GetEnabledConnectionsByConnectionId(ctx, id, connectionId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteEnabledConnectionsByConnectionId sends DELETE /organizations/{id}/enabled_connections/{connectionId}: Delete connections from an organization.
@@ -3126,7 +4892,10 @@ func (a *API) DeleteEnabledConnectionsByConnectionId(ctx context.Context, id str
 
 // PatchEnabledConnectionsByConnectionId sends PATCH /organizations/{id}/enabled_connections/{connectionId}: Update the Connection of an Organization.
 func (a *API) PatchEnabledConnectionsByConnectionId(ctx context.Context, id string, connectionId string, body PatchEnabledConnectionsByConnectionIdJSONRequestBody) (UpdateOrganizationConnectionResponseContent, error) {
-	return frontdoor.JSON[UpdateOrganizationConnectionResponseContent](a.raw.PatchEnabledConnectionsByConnectionId(ctx, id, connectionId, body))
+	var fdV UpdateOrganizationConnectionResponseContent
+	fdResp, err := a.raw.PatchEnabledConnectionsByConnectionId(ctx, id, connectionId, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetInvitations sends GET /organizations/{id}/invitations: Get invitations to an organization.
@@ -3139,7 +4908,10 @@ func (a *API) GetInvitations(ctx context.Context, id string, params *GetInvitati
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListOrganizationInvitationsResponseContent0](a.raw.GetInvitations(ctx, id, &fdP))
+	var fdV ListOrganizationInvitationsResponseContent0
+	fdResp, err := a.raw.GetInvitations(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetInvitationsWithTotals sends GET /organizations/{id}/invitations with include_totals: one page with the total.
@@ -3149,8 +4921,14 @@ func (a *API) GetInvitationsWithTotals(ctx context.Context, id string, params *G
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListOrganizationInvitationsOffsetPaginatedResponseContent](a.raw.GetInvitations(ctx, id, &fdP))
-	return frontdoor.Page[OrganizationInvitation]{Items: frontdoor.Items(fdV.Invitations), Total: -1}, err
+	var fdV ListOrganizationInvitationsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetInvitations(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []OrganizationInvitation
+	if fdV.Invitations != nil {
+		fdItems = *fdV.Invitations
+	}
+	return frontdoor.Page[OrganizationInvitation]{Items: fdItems, Total: -1}, err
 }
 
 // GetInvitationsAll iterates over every element of GET /organizations/{id}/invitations, request by request.
@@ -3165,22 +4943,45 @@ func (a *API) GetInvitationsAll(ctx context.Context, id string, params *GetInvit
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /organizations/{id}/invitations", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[OrganizationInvitation], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetInvitationsWithTotals(ctx, id, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /organizations/{id}/invitations", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(OrganizationInvitation, error) bool) {
+		var fdItems []OrganizationInvitation
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetInvitationsWithTotals(ctx, id, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero OrganizationInvitation
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostInvitations sends POST /organizations/{id}/invitations: Create invitations to an organization.
 func (a *API) PostInvitations(ctx context.Context, id string, params *PostInvitationsParams, body PostInvitationsJSONRequestBody) (CreateOrganizationInvitationResponseContent, error) {
-	return frontdoor.JSON[CreateOrganizationInvitationResponseContent](a.raw.PostInvitations(ctx, id, params, body))
+	var fdV CreateOrganizationInvitationResponseContent
+	fdResp, err := a.raw.PostInvitations(ctx, id, params, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetInvitationsByInvitationId sends GET /organizations/{id}/invitations/{invitation_id}: Get a specific invitation to an Organization.
 func (a *API) GetInvitationsByInvitationId(ctx context.Context, id string, invitationId string, params *GetInvitationsByInvitationIdParams) (GetOrganizationInvitationResponseContent, error) {
-	return frontdoor.JSON[GetOrganizationInvitationResponseContent](a.raw.GetInvitationsByInvitationId(ctx, id, invitationId, params))
+	var fdV GetOrganizationInvitationResponseContent
+	fdResp, err := a.raw.GetInvitationsByInvitationId(ctx, id, invitationId, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteInvitationsByInvitationId sends DELETE /organizations/{id}/invitations/{invitation_id}: Delete an invitation to an Organization.
@@ -3200,7 +5001,10 @@ func (a *API) GetOrganizationMembers(ctx context.Context, id string, params *Get
 	fdP.IncludeTotals = nil
 	fdP.From = nil
 	fdP.Take = nil
-	return frontdoor.JSON[ListOrganizationMembersResponseContent0](a.raw.GetOrganizationMembers(ctx, id, &fdP))
+	var fdV ListOrganizationMembersResponseContent0
+	fdResp, err := a.raw.GetOrganizationMembers(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetOrganizationMembersWithTotals sends GET /organizations/{id}/members with include_totals: one page with the total.
@@ -3212,8 +5016,14 @@ func (a *API) GetOrganizationMembersWithTotals(ctx context.Context, id string, p
 	fdP.From = nil
 	fdP.Take = nil
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListOrganizationMembersOffsetPaginatedResponseContent](a.raw.GetOrganizationMembers(ctx, id, &fdP))
-	return frontdoor.Page[OrganizationMember]{Items: frontdoor.Items(fdV.Members), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListOrganizationMembersOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetOrganizationMembers(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []OrganizationMember
+	if fdV.Members != nil {
+		fdItems = *fdV.Members
+	}
+	return frontdoor.Page[OrganizationMember]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetOrganizationMembersCheckpoint sends GET /organizations/{id}/members with checkpoint paging (from, take; take defaults to
@@ -3229,8 +5039,14 @@ func (a *API) GetOrganizationMembersCheckpoint(ctx context.Context, id string, p
 	if fdP.Take == nil {
 		fdP.Take = new(50)
 	}
-	fdV, err := frontdoor.JSON[ListOrganizationMembersPaginatedResponseContent](a.raw.GetOrganizationMembers(ctx, id, &fdP))
-	return frontdoor.Page[OrganizationMember]{Items: frontdoor.Items(fdV.Members), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+	var fdV ListOrganizationMembersPaginatedResponseContent
+	fdResp, err := a.raw.GetOrganizationMembers(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []OrganizationMember
+	if fdV.Members != nil {
+		fdItems = *fdV.Members
+	}
+	return frontdoor.Page[OrganizationMember]{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 }
 
 // GetOrganizationMembersAll iterates over every element of GET /organizations/{id}/members, request by request.
@@ -3245,15 +5061,32 @@ func (a *API) GetOrganizationMembersAll(ctx context.Context, id string, params *
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[OrganizationMember], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /organizations/{id}/members", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(OrganizationMember, error) bool) {
+		var fdItems []OrganizationMember
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdPg, err := a.GetOrganizationMembersCheckpoint(ctx, id, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero OrganizationMember
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		return a.GetOrganizationMembersCheckpoint(ctx, id, &fdQ)
-	})
+	}
 }
 
 // PostMembers sends POST /organizations/{id}/members: Add members to an organization.
@@ -3268,7 +5101,10 @@ func (a *API) DeleteMembers(ctx context.Context, id string, body DeleteMembersJS
 
 // GetOrganizationMemberEffectiveRoles sends GET /organizations/{id}/members/{user_id}/effective-roles: List organization member effective roles.
 func (a *API) GetOrganizationMemberEffectiveRoles(ctx context.Context, id string, userId string, params *GetOrganizationMemberEffectiveRolesParams) (ListOrganizationMemberEffectiveRolesResponseContent, error) {
-	return frontdoor.JSON[ListOrganizationMemberEffectiveRolesResponseContent](a.raw.GetOrganizationMemberEffectiveRoles(ctx, id, userId, params))
+	var fdV ListOrganizationMemberEffectiveRolesResponseContent
+	fdResp, err := a.raw.GetOrganizationMemberEffectiveRoles(ctx, id, userId, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetOrganizationMemberEffectiveRolesAll iterates over every element of GET /organizations/{id}/members/{user_id}/effective-roles, request by request.
@@ -3283,21 +5119,41 @@ func (a *API) GetOrganizationMemberEffectiveRolesAll(ctx context.Context, id str
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[UserEffectiveRole], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /organizations/{id}/members/{user_id}/effective-roles", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(UserEffectiveRole, error) bool) {
+		var fdItems []UserEffectiveRole
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetOrganizationMemberEffectiveRoles(ctx, id, userId, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Roles
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserEffectiveRole
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetOrganizationMemberEffectiveRoles(ctx, id, userId, &fdQ)
-		return frontdoor.Page[UserEffectiveRole]{Items: fdV.Roles, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // GetOrganizationMemberRoleSourceGroups sends GET /organizations/{id}/members/{user_id}/effective-roles/sources/groups: List organization member role group sources.
 func (a *API) GetOrganizationMemberRoleSourceGroups(ctx context.Context, id string, userId string, params *GetOrganizationMemberRoleSourceGroupsParams) (ListOrganizationMemberRoleSourceGroupsResponseContent, error) {
-	return frontdoor.JSON[ListOrganizationMemberRoleSourceGroupsResponseContent](a.raw.GetOrganizationMemberRoleSourceGroups(ctx, id, userId, params))
+	var fdV ListOrganizationMemberRoleSourceGroupsResponseContent
+	fdResp, err := a.raw.GetOrganizationMemberRoleSourceGroups(ctx, id, userId, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetOrganizationMemberRoleSourceGroupsAll iterates over every element of GET /organizations/{id}/members/{user_id}/effective-roles/sources/groups, request by request.
@@ -3312,16 +5168,33 @@ func (a *API) GetOrganizationMemberRoleSourceGroupsAll(ctx context.Context, id s
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[Group], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /organizations/{id}/members/{user_id}/effective-roles/sources/groups", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(Group, error) bool) {
+		var fdItems []Group
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetOrganizationMemberRoleSourceGroups(ctx, id, userId, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Groups
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Group
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetOrganizationMemberRoleSourceGroups(ctx, id, userId, &fdQ)
-		return frontdoor.Page[Group]{Items: fdV.Groups, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // GetOrganizationMemberRoles sends GET /organizations/{id}/members/{user_id}/roles: Get user roles assigned to an Organization member.
@@ -3334,7 +5207,10 @@ func (a *API) GetOrganizationMemberRoles(ctx context.Context, id string, userId 
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListRolesResponseContent0](a.raw.GetOrganizationMemberRoles(ctx, id, userId, &fdP))
+	var fdV ListRolesResponseContent0
+	fdResp, err := a.raw.GetOrganizationMemberRoles(ctx, id, userId, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetOrganizationMemberRolesWithTotals sends GET /organizations/{id}/members/{user_id}/roles with include_totals: one page with the total.
@@ -3344,8 +5220,14 @@ func (a *API) GetOrganizationMemberRolesWithTotals(ctx context.Context, id strin
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListRolesOffsetPaginatedResponseContent](a.raw.GetOrganizationMemberRoles(ctx, id, userId, &fdP))
-	return frontdoor.Page[Role]{Items: frontdoor.Items(fdV.Roles), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListRolesOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetOrganizationMemberRoles(ctx, id, userId, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []Role
+	if fdV.Roles != nil {
+		fdItems = *fdV.Roles
+	}
+	return frontdoor.Page[Role]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetOrganizationMemberRolesAll iterates over every element of GET /organizations/{id}/members/{user_id}/roles, request by request.
@@ -3360,12 +5242,29 @@ func (a *API) GetOrganizationMemberRolesAll(ctx context.Context, id string, user
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /organizations/{id}/members/{user_id}/roles", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Role], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetOrganizationMemberRolesWithTotals(ctx, id, userId, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /organizations/{id}/members/{user_id}/roles", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(Role, error) bool) {
+		var fdItems []Role
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetOrganizationMemberRolesWithTotals(ctx, id, userId, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Role
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostOrganizationMemberRoles sends POST /organizations/{id}/members/{user_id}/roles: Assign user roles to an Organization member.
@@ -3380,7 +5279,10 @@ func (a *API) DeleteOrganizationMemberRoles(ctx context.Context, id string, user
 
 // GetOrganizationGroups sends GET /organizations/{organization_id}/groups: Lists the groups that are assigned to the organization.
 func (a *API) GetOrganizationGroups(ctx context.Context, organizationId string, params *GetOrganizationGroupsParams) (ListOrganizationGroupsResponseContent, error) {
-	return frontdoor.JSON[ListOrganizationGroupsResponseContent](a.raw.GetOrganizationGroups(ctx, organizationId, params))
+	var fdV ListOrganizationGroupsResponseContent
+	fdResp, err := a.raw.GetOrganizationGroups(ctx, organizationId, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetOrganizationGroupsAll iterates over every element of GET /organizations/{organization_id}/groups, request by request.
@@ -3395,21 +5297,41 @@ func (a *API) GetOrganizationGroupsAll(ctx context.Context, organizationId strin
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[Group], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /organizations/{organization_id}/groups", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(Group, error) bool) {
+		var fdItems []Group
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetOrganizationGroups(ctx, organizationId, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Groups
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Group
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetOrganizationGroups(ctx, organizationId, &fdQ)
-		return frontdoor.Page[Group]{Items: fdV.Groups, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // GetOrganizationGroupRoles sends GET /organizations/{organization_id}/groups/{group_id}/roles: Lists the roles assigned to a group in the context of an organization.
 func (a *API) GetOrganizationGroupRoles(ctx context.Context, organizationId string, groupId string, params *GetOrganizationGroupRolesParams) (ListOrganizationGroupRolesResponseContent, error) {
-	return frontdoor.JSON[ListOrganizationGroupRolesResponseContent](a.raw.GetOrganizationGroupRoles(ctx, organizationId, groupId, params))
+	var fdV ListOrganizationGroupRolesResponseContent
+	fdResp, err := a.raw.GetOrganizationGroupRoles(ctx, organizationId, groupId, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetOrganizationGroupRolesAll iterates over every element of GET /organizations/{organization_id}/groups/{group_id}/roles, request by request.
@@ -3424,16 +5346,33 @@ func (a *API) GetOrganizationGroupRolesAll(ctx context.Context, organizationId s
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[Role], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /organizations/{organization_id}/groups/{group_id}/roles", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(Role, error) bool) {
+		var fdItems []Role
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetOrganizationGroupRoles(ctx, organizationId, groupId, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Roles
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Role
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetOrganizationGroupRoles(ctx, organizationId, groupId, &fdQ)
-		return frontdoor.Page[Role]{Items: fdV.Roles, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // PostOrganizationGroupRoles sends POST /organizations/{organization_id}/groups/{group_id}/roles: Assigns roles to a group in an organization context.
@@ -3448,12 +5387,18 @@ func (a *API) DeleteOrganizationGroupRoles(ctx context.Context, organizationId s
 
 // GetPrompts sends GET /prompts: Get prompt settings.
 func (a *API) GetPrompts(ctx context.Context) (GetSettingsResponseContent, error) {
-	return frontdoor.JSON[GetSettingsResponseContent](a.raw.GetPrompts(ctx))
+	var fdV GetSettingsResponseContent
+	fdResp, err := a.raw.GetPrompts(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchPrompts sends PATCH /prompts: Update prompt settings.
 func (a *API) PatchPrompts(ctx context.Context, body PatchPromptsJSONRequestBody) (UpdateSettingsResponseContent, error) {
-	return frontdoor.JSON[UpdateSettingsResponseContent](a.raw.PatchPrompts(ctx, body))
+	var fdV UpdateSettingsResponseContent
+	fdResp, err := a.raw.PatchPrompts(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetAllRendering sends GET /prompts/rendering: Get render setting configurations for all screens.
@@ -3466,7 +5411,10 @@ func (a *API) GetAllRendering(ctx context.Context, params *GetAllRenderingParams
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListAculsResponseContent0](a.raw.GetAllRendering(ctx, &fdP))
+	var fdV ListAculsResponseContent0
+	fdResp, err := a.raw.GetAllRendering(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetAllRenderingWithTotals sends GET /prompts/rendering with include_totals: one page with the total.
@@ -3476,8 +5424,14 @@ func (a *API) GetAllRenderingWithTotals(ctx context.Context, params *GetAllRende
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListAculsOffsetPaginatedResponseContent](a.raw.GetAllRendering(ctx, &fdP))
-	return frontdoor.Page[ListAculsResponseContentItem]{Items: frontdoor.Items(fdV.Configs), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListAculsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetAllRendering(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []ListAculsResponseContentItem
+	if fdV.Configs != nil {
+		fdItems = *fdV.Configs
+	}
+	return frontdoor.Page[ListAculsResponseContentItem]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetAllRenderingAll iterates over every element of GET /prompts/rendering, request by request.
@@ -3492,22 +5446,45 @@ func (a *API) GetAllRenderingAll(ctx context.Context, params *GetAllRenderingPar
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /prompts/rendering", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[ListAculsResponseContentItem], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetAllRenderingWithTotals(ctx, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /prompts/rendering", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(ListAculsResponseContentItem, error) bool) {
+		var fdItems []ListAculsResponseContentItem
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetAllRenderingWithTotals(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ListAculsResponseContentItem
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PatchBulkRendering sends PATCH /prompts/rendering: Update render settings for multiple screens.
 func (a *API) PatchBulkRendering(ctx context.Context, body PatchBulkRenderingJSONRequestBody) (BulkUpdateAculResponseContent, error) {
-	return frontdoor.JSON[BulkUpdateAculResponseContent](a.raw.PatchBulkRendering(ctx, body))
+	var fdV BulkUpdateAculResponseContent
+	fdResp, err := a.raw.PatchBulkRendering(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetCustomTextByLanguage sends GET /prompts/{prompt}/custom-text/{language}: Get custom text for a prompt.
 func (a *API) GetCustomTextByLanguage(ctx context.Context, prompt PromptGroupNameEnum, language PromptLanguageEnum) (GetCustomTextsByLanguageResponseContent, error) {
-	return frontdoor.JSON[GetCustomTextsByLanguageResponseContent](a.raw.GetCustomTextByLanguage(ctx, prompt, language))
+	var fdV GetCustomTextsByLanguageResponseContent
+	fdResp, err := a.raw.GetCustomTextByLanguage(ctx, prompt, language)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutCustomTextByLanguage sends PUT /prompts/{prompt}/custom-text/{language}: Set custom text for a specific prompt.
@@ -3517,7 +5494,10 @@ func (a *API) PutCustomTextByLanguage(ctx context.Context, prompt PromptGroupNam
 
 // GetPartials sends GET /prompts/{prompt}/partials: Get partials for a prompt.
 func (a *API) GetPartials(ctx context.Context, prompt PartialGroupsEnum) (GetPartialsResponseContent, error) {
-	return frontdoor.JSON[GetPartialsResponseContent](a.raw.GetPartials(ctx, prompt))
+	var fdV GetPartialsResponseContent
+	fdResp, err := a.raw.GetPartials(ctx, prompt)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutPartials sends PUT /prompts/{prompt}/partials: Set partials for a prompt.
@@ -3527,17 +5507,26 @@ func (a *API) PutPartials(ctx context.Context, prompt PartialGroupsEnum, body Pu
 
 // GetRendering sends GET /prompts/{prompt}/screen/{screen}/rendering: Get render settings for a screen.
 func (a *API) GetRendering(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum) (GetAculResponseContent, error) {
-	return frontdoor.JSON[GetAculResponseContent](a.raw.GetRendering(ctx, prompt, screen))
+	var fdV GetAculResponseContent
+	fdResp, err := a.raw.GetRendering(ctx, prompt, screen)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchRendering sends PATCH /prompts/{prompt}/screen/{screen}/rendering: Update render settings for a screen.
 func (a *API) PatchRendering(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, body PatchRenderingJSONRequestBody) (UpdateAculResponseContent, error) {
-	return frontdoor.JSON[UpdateAculResponseContent](a.raw.PatchRendering(ctx, prompt, screen, body))
+	var fdV UpdateAculResponseContent
+	fdResp, err := a.raw.PatchRendering(ctx, prompt, screen, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRateLimitPolicies sends GET /rate-limit-policies: Get rate limit policies.
 func (a *API) GetRateLimitPolicies(ctx context.Context, params *GetRateLimitPoliciesParams) (ListRateLimitPoliciesPaginatedResponseContent, error) {
-	return frontdoor.JSON[ListRateLimitPoliciesPaginatedResponseContent](a.raw.GetRateLimitPolicies(ctx, params))
+	var fdV ListRateLimitPoliciesPaginatedResponseContent
+	fdResp, err := a.raw.GetRateLimitPolicies(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRateLimitPoliciesAll iterates over every element of GET /rate-limit-policies, request by request.
@@ -3552,26 +5541,51 @@ func (a *API) GetRateLimitPoliciesAll(ctx context.Context, params *GetRateLimitP
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[RateLimitPolicy], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /rate-limit-policies", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(RateLimitPolicy, error) bool) {
+		var fdItems []RateLimitPolicy
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetRateLimitPolicies(ctx, &fdQ)
+			fdItems = nil
+			if fdV.RateLimitPolicies != nil {
+				fdItems = *fdV.RateLimitPolicies
+			}
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero RateLimitPolicy
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetRateLimitPolicies(ctx, &fdQ)
-		return frontdoor.Page[RateLimitPolicy]{Items: frontdoor.Items(fdV.RateLimitPolicies), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // PostRateLimitPolicies sends POST /rate-limit-policies: Create a rate limit policy.
 func (a *API) PostRateLimitPolicies(ctx context.Context, body PostRateLimitPoliciesJSONRequestBody) (CreateRateLimitPolicyResponseContent, error) {
-	return frontdoor.JSON[CreateRateLimitPolicyResponseContent](a.raw.PostRateLimitPolicies(ctx, body))
+	var fdV CreateRateLimitPolicyResponseContent
+	fdResp, err := a.raw.PostRateLimitPolicies(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRateLimitPoliciesById sends GET /rate-limit-policies/{id}: Get a rate limit policy.
 func (a *API) GetRateLimitPoliciesById(ctx context.Context, id string) (GetRateLimitPolicyResponseContent, error) {
-	return frontdoor.JSON[GetRateLimitPolicyResponseContent](a.raw.GetRateLimitPoliciesById(ctx, id))
+	var fdV GetRateLimitPolicyResponseContent
+	fdResp, err := a.raw.GetRateLimitPoliciesById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteRateLimitPoliciesById sends DELETE /rate-limit-policies/{id}: Delete a rate limit policy.
@@ -3581,12 +5595,18 @@ func (a *API) DeleteRateLimitPoliciesById(ctx context.Context, id string) error 
 
 // PatchRateLimitPoliciesById sends PATCH /rate-limit-policies/{id}: Update a rate limit policy.
 func (a *API) PatchRateLimitPoliciesById(ctx context.Context, id string, body PatchRateLimitPoliciesByIdJSONRequestBody) (UpdateRateLimitPolicyResponseContent, error) {
-	return frontdoor.JSON[UpdateRateLimitPolicyResponseContent](a.raw.PatchRateLimitPoliciesById(ctx, id, body))
+	var fdV UpdateRateLimitPolicyResponseContent
+	fdResp, err := a.raw.PatchRateLimitPoliciesById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRefreshTokens sends GET /refresh-tokens: Get refresh tokens.
 func (a *API) GetRefreshTokens(ctx context.Context, params *GetRefreshTokensParams) (GetRefreshTokensPaginatedResponseContent, error) {
-	return frontdoor.JSON[GetRefreshTokensPaginatedResponseContent](a.raw.GetRefreshTokens(ctx, params))
+	var fdV GetRefreshTokensPaginatedResponseContent
+	fdResp, err := a.raw.GetRefreshTokens(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRefreshTokensAll iterates over every element of GET /refresh-tokens, request by request.
@@ -3601,16 +5621,35 @@ func (a *API) GetRefreshTokensAll(ctx context.Context, params *GetRefreshTokensP
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[RefreshTokenResponseContent], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /refresh-tokens", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(RefreshTokenResponseContent, error) bool) {
+		var fdItems []RefreshTokenResponseContent
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetRefreshTokens(ctx, &fdQ)
+			fdItems = nil
+			if fdV.RefreshTokens != nil {
+				fdItems = *fdV.RefreshTokens
+			}
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero RefreshTokenResponseContent
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetRefreshTokens(ctx, &fdQ)
-		return frontdoor.Page[RefreshTokenResponseContent]{Items: frontdoor.Items(fdV.RefreshTokens), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // RevokeRefreshTokens sends POST /refresh-tokens/revoke: Revoke refresh tokens.
@@ -3620,7 +5659,10 @@ func (a *API) RevokeRefreshTokens(ctx context.Context, body RevokeRefreshTokensJ
 
 // GetRefreshToken sends GET /refresh-tokens/{id}: Get a refresh token.
 func (a *API) GetRefreshToken(ctx context.Context, id string) (GetRefreshTokenResponseContent, error) {
-	return frontdoor.JSON[GetRefreshTokenResponseContent](a.raw.GetRefreshToken(ctx, id))
+	var fdV GetRefreshTokenResponseContent
+	fdResp, err := a.raw.GetRefreshToken(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteRefreshToken sends DELETE /refresh-tokens/{id}: Delete a refresh token.
@@ -3630,7 +5672,10 @@ func (a *API) DeleteRefreshToken(ctx context.Context, id string) error {
 
 // PatchRefreshTokensById sends PATCH /refresh-tokens/{id}: Update a refresh token.
 func (a *API) PatchRefreshTokensById(ctx context.Context, id string, body PatchRefreshTokensByIdJSONRequestBody) (UpdateRefreshTokenResponseContent, error) {
-	return frontdoor.JSON[UpdateRefreshTokenResponseContent](a.raw.PatchRefreshTokensById(ctx, id, body))
+	var fdV UpdateRefreshTokenResponseContent
+	fdResp, err := a.raw.PatchRefreshTokensById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetResourceServers sends GET /resource-servers: Get resource servers.
@@ -3643,7 +5688,10 @@ func (a *API) GetResourceServers(ctx context.Context, params *GetResourceServers
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListResourceServerResponseContent0](a.raw.GetResourceServers(ctx, &fdP))
+	var fdV ListResourceServerResponseContent0
+	fdResp, err := a.raw.GetResourceServers(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetResourceServersWithTotals sends GET /resource-servers with include_totals: one page with the total.
@@ -3653,8 +5701,14 @@ func (a *API) GetResourceServersWithTotals(ctx context.Context, params *GetResou
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListResourceServerOffsetPaginatedResponseContent](a.raw.GetResourceServers(ctx, &fdP))
-	return frontdoor.Page[ResourceServer]{Items: frontdoor.Items(fdV.ResourceServers), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListResourceServerOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetResourceServers(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []ResourceServer
+	if fdV.ResourceServers != nil {
+		fdItems = *fdV.ResourceServers
+	}
+	return frontdoor.Page[ResourceServer]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetResourceServersAll iterates over every element of GET /resource-servers, request by request.
@@ -3669,22 +5723,45 @@ func (a *API) GetResourceServersAll(ctx context.Context, params *GetResourceServ
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /resource-servers", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[ResourceServer], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetResourceServersWithTotals(ctx, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /resource-servers", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(ResourceServer, error) bool) {
+		var fdItems []ResourceServer
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetResourceServersWithTotals(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ResourceServer
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostResourceServers sends POST /resource-servers: Create a resource server.
 func (a *API) PostResourceServers(ctx context.Context, body PostResourceServersJSONRequestBody) (CreateResourceServerResponseContent, error) {
-	return frontdoor.JSON[CreateResourceServerResponseContent](a.raw.PostResourceServers(ctx, body))
+	var fdV CreateResourceServerResponseContent
+	fdResp, err := a.raw.PostResourceServers(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetResourceServersById sends GET /resource-servers/{id}: Get a resource server.
 func (a *API) GetResourceServersById(ctx context.Context, id string, params *GetResourceServersByIdParams) (GetResourceServerResponseContent, error) {
-	return frontdoor.JSON[GetResourceServerResponseContent](a.raw.GetResourceServersById(ctx, id, params))
+	var fdV GetResourceServerResponseContent
+	fdResp, err := a.raw.GetResourceServersById(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteResourceServersById sends DELETE /resource-servers/{id}: Delete a resource server.
@@ -3694,27 +5771,42 @@ func (a *API) DeleteResourceServersById(ctx context.Context, id string) error {
 
 // PatchResourceServersById sends PATCH /resource-servers/{id}: Update a resource server.
 func (a *API) PatchResourceServersById(ctx context.Context, id string, body PatchResourceServersByIdJSONRequestBody) (UpdateResourceServerResponseContent, error) {
-	return frontdoor.JSON[UpdateResourceServerResponseContent](a.raw.PatchResourceServersById(ctx, id, body))
+	var fdV UpdateResourceServerResponseContent
+	fdResp, err := a.raw.PatchResourceServersById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRiskAssessmentsSettings sends GET /risk-assessments/settings: Get risk assessment settings.
 func (a *API) GetRiskAssessmentsSettings(ctx context.Context) (GetRiskAssessmentsSettingsResponseContent, error) {
-	return frontdoor.JSON[GetRiskAssessmentsSettingsResponseContent](a.raw.GetRiskAssessmentsSettings(ctx))
+	var fdV GetRiskAssessmentsSettingsResponseContent
+	fdResp, err := a.raw.GetRiskAssessmentsSettings(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchRiskAssessmentsSettings sends PATCH /risk-assessments/settings: Update risk assessment settings.
 func (a *API) PatchRiskAssessmentsSettings(ctx context.Context, body PatchRiskAssessmentsSettingsJSONRequestBody) (UpdateRiskAssessmentsSettingsResponseContent, error) {
-	return frontdoor.JSON[UpdateRiskAssessmentsSettingsResponseContent](a.raw.PatchRiskAssessmentsSettings(ctx, body))
+	var fdV UpdateRiskAssessmentsSettingsResponseContent
+	fdResp, err := a.raw.PatchRiskAssessmentsSettings(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetNewDevice sends GET /risk-assessments/settings/new-device: Get new device assessor.
 func (a *API) GetNewDevice(ctx context.Context) (GetRiskAssessmentsSettingsNewDeviceResponseContent, error) {
-	return frontdoor.JSON[GetRiskAssessmentsSettingsNewDeviceResponseContent](a.raw.GetNewDevice(ctx))
+	var fdV GetRiskAssessmentsSettingsNewDeviceResponseContent
+	fdResp, err := a.raw.GetNewDevice(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchNewDevice sends PATCH /risk-assessments/settings/new-device: Update new device assessor.
 func (a *API) PatchNewDevice(ctx context.Context, body PatchNewDeviceJSONRequestBody) (UpdateRiskAssessmentsSettingsNewDeviceResponseContent, error) {
-	return frontdoor.JSON[UpdateRiskAssessmentsSettingsNewDeviceResponseContent](a.raw.PatchNewDevice(ctx, body))
+	var fdV UpdateRiskAssessmentsSettingsNewDeviceResponseContent
+	fdResp, err := a.raw.PatchNewDevice(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRoles sends GET /roles: Get roles.
@@ -3727,7 +5819,10 @@ func (a *API) GetRoles(ctx context.Context, params *GetRolesParams) (ListRolesRe
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListRolesResponseContent0](a.raw.GetRoles(ctx, &fdP))
+	var fdV ListRolesResponseContent0
+	fdResp, err := a.raw.GetRoles(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRolesWithTotals sends GET /roles with include_totals: one page with the total.
@@ -3737,8 +5832,14 @@ func (a *API) GetRolesWithTotals(ctx context.Context, params *GetRolesParams) (f
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListRolesOffsetPaginatedResponseContent](a.raw.GetRoles(ctx, &fdP))
-	return frontdoor.Page[Role]{Items: frontdoor.Items(fdV.Roles), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListRolesOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetRoles(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []Role
+	if fdV.Roles != nil {
+		fdItems = *fdV.Roles
+	}
+	return frontdoor.Page[Role]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetRolesAll iterates over every element of GET /roles, request by request.
@@ -3753,22 +5854,45 @@ func (a *API) GetRolesAll(ctx context.Context, params *GetRolesParams) iter.Seq2
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /roles", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Role], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetRolesWithTotals(ctx, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /roles", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(Role, error) bool) {
+		var fdItems []Role
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetRolesWithTotals(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Role
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostRoles sends POST /roles: Create a role.
 func (a *API) PostRoles(ctx context.Context, body PostRolesJSONRequestBody) (CreateRoleResponseContent, error) {
-	return frontdoor.JSON[CreateRoleResponseContent](a.raw.PostRoles(ctx, body))
+	var fdV CreateRoleResponseContent
+	fdResp, err := a.raw.PostRoles(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRolesById sends GET /roles/{id}: Get a role.
 func (a *API) GetRolesById(ctx context.Context, id string) (GetRoleResponseContent, error) {
-	return frontdoor.JSON[GetRoleResponseContent](a.raw.GetRolesById(ctx, id))
+	var fdV GetRoleResponseContent
+	fdResp, err := a.raw.GetRolesById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteRolesById sends DELETE /roles/{id}: Delete a role.
@@ -3778,12 +5902,18 @@ func (a *API) DeleteRolesById(ctx context.Context, id string) error {
 
 // PatchRolesById sends PATCH /roles/{id}: Update a role.
 func (a *API) PatchRolesById(ctx context.Context, id string, body PatchRolesByIdJSONRequestBody) (UpdateRoleResponseContent, error) {
-	return frontdoor.JSON[UpdateRoleResponseContent](a.raw.PatchRolesById(ctx, id, body))
+	var fdV UpdateRoleResponseContent
+	fdResp, err := a.raw.PatchRolesById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRoleGroups sends GET /roles/{id}/groups: Get a role's groups.
 func (a *API) GetRoleGroups(ctx context.Context, id string, params *GetRoleGroupsParams) (ListRoleGroupsResponseContent, error) {
-	return frontdoor.JSON[ListRoleGroupsResponseContent](a.raw.GetRoleGroups(ctx, id, params))
+	var fdV ListRoleGroupsResponseContent
+	fdResp, err := a.raw.GetRoleGroups(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRoleGroupsAll iterates over every element of GET /roles/{id}/groups, request by request.
@@ -3798,16 +5928,33 @@ func (a *API) GetRoleGroupsAll(ctx context.Context, id string, params *GetRoleGr
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[Group], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /roles/{id}/groups", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(Group, error) bool) {
+		var fdItems []Group
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetRoleGroups(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Groups
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Group
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetRoleGroups(ctx, id, &fdQ)
-		return frontdoor.Page[Group]{Items: fdV.Groups, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // PostRoleGroups sends POST /roles/{id}/groups: Assign groups to a role.
@@ -3830,7 +5977,10 @@ func (a *API) GetRolePermission(ctx context.Context, id string, params *GetRoleP
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListRolePermissionsResponseContent0](a.raw.GetRolePermission(ctx, id, &fdP))
+	var fdV ListRolePermissionsResponseContent0
+	fdResp, err := a.raw.GetRolePermission(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRolePermissionWithTotals sends GET /roles/{id}/permissions with include_totals: one page with the total.
@@ -3840,8 +5990,14 @@ func (a *API) GetRolePermissionWithTotals(ctx context.Context, id string, params
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListRolePermissionsOffsetPaginatedResponseContent](a.raw.GetRolePermission(ctx, id, &fdP))
-	return frontdoor.Page[PermissionsResponsePayload]{Items: frontdoor.Items(fdV.Permissions), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListRolePermissionsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetRolePermission(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []PermissionsResponsePayload
+	if fdV.Permissions != nil {
+		fdItems = *fdV.Permissions
+	}
+	return frontdoor.Page[PermissionsResponsePayload]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetRolePermissionAll iterates over every element of GET /roles/{id}/permissions, request by request.
@@ -3856,12 +6012,29 @@ func (a *API) GetRolePermissionAll(ctx context.Context, id string, params *GetRo
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /roles/{id}/permissions", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[PermissionsResponsePayload], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetRolePermissionWithTotals(ctx, id, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /roles/{id}/permissions", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(PermissionsResponsePayload, error) bool) {
+		var fdItems []PermissionsResponsePayload
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetRolePermissionWithTotals(ctx, id, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero PermissionsResponsePayload
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostRolePermissionAssignment sends POST /roles/{id}/permissions: Associate permissions with a role.
@@ -3886,7 +6059,10 @@ func (a *API) GetRoleUser(ctx context.Context, id string, params *GetRoleUserPar
 	fdP.IncludeTotals = nil
 	fdP.From = nil
 	fdP.Take = nil
-	return frontdoor.JSON[ListRoleUsersResponseContent0](a.raw.GetRoleUser(ctx, id, &fdP))
+	var fdV ListRoleUsersResponseContent0
+	fdResp, err := a.raw.GetRoleUser(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRoleUserWithTotals sends GET /roles/{id}/users with include_totals: one page with the total.
@@ -3898,8 +6074,14 @@ func (a *API) GetRoleUserWithTotals(ctx context.Context, id string, params *GetR
 	fdP.From = nil
 	fdP.Take = nil
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListRoleUsersOffsetPaginatedResponseContent](a.raw.GetRoleUser(ctx, id, &fdP))
-	return frontdoor.Page[RoleUser]{Items: frontdoor.Items(fdV.Users), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListRoleUsersOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetRoleUser(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []RoleUser
+	if fdV.Users != nil {
+		fdItems = *fdV.Users
+	}
+	return frontdoor.Page[RoleUser]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetRoleUserCheckpoint sends GET /roles/{id}/users with checkpoint paging (from, take; take defaults to
@@ -3915,8 +6097,14 @@ func (a *API) GetRoleUserCheckpoint(ctx context.Context, id string, params *GetR
 	if fdP.Take == nil {
 		fdP.Take = new(50)
 	}
-	fdV, err := frontdoor.JSON[ListRoleUsersPaginatedResponseContent](a.raw.GetRoleUser(ctx, id, &fdP))
-	return frontdoor.Page[RoleUser]{Items: frontdoor.Items(fdV.Users), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+	var fdV ListRoleUsersPaginatedResponseContent
+	fdResp, err := a.raw.GetRoleUser(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []RoleUser
+	if fdV.Users != nil {
+		fdItems = *fdV.Users
+	}
+	return frontdoor.Page[RoleUser]{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 }
 
 // GetRoleUserAll iterates over every element of GET /roles/{id}/users, request by request.
@@ -3931,15 +6119,32 @@ func (a *API) GetRoleUserAll(ctx context.Context, id string, params *GetRoleUser
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[RoleUser], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /roles/{id}/users", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(RoleUser, error) bool) {
+		var fdItems []RoleUser
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdPg, err := a.GetRoleUserCheckpoint(ctx, id, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero RoleUser
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		return a.GetRoleUserCheckpoint(ctx, id, &fdQ)
-	})
+	}
 }
 
 // PostRoleUsers sends POST /roles/{id}/users: Assign users to a role.
@@ -3957,7 +6162,10 @@ func (a *API) GetRules(ctx context.Context, params *GetRulesParams) (ListRulesRe
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListRulesResponseContent0](a.raw.GetRules(ctx, &fdP))
+	var fdV ListRulesResponseContent0
+	fdResp, err := a.raw.GetRules(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRulesWithTotals sends GET /rules with include_totals: one page with the total.
@@ -3967,8 +6175,14 @@ func (a *API) GetRulesWithTotals(ctx context.Context, params *GetRulesParams) (f
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListRulesOffsetPaginatedResponseContent](a.raw.GetRules(ctx, &fdP))
-	return frontdoor.Page[Rule]{Items: frontdoor.Items(fdV.Rules), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListRulesOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetRules(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []Rule
+	if fdV.Rules != nil {
+		fdItems = *fdV.Rules
+	}
+	return frontdoor.Page[Rule]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetRulesAll iterates over every element of GET /rules, request by request.
@@ -3983,37 +6197,74 @@ func (a *API) GetRulesAll(ctx context.Context, params *GetRulesParams) iter.Seq2
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /rules", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Rule], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetRulesWithTotals(ctx, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /rules", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(Rule, error) bool) {
+		var fdItems []Rule
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetRulesWithTotals(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Rule
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostRules sends POST /rules: Create a rule.
 func (a *API) PostRules(ctx context.Context, body PostRulesJSONRequestBody) (CreateRuleResponseContent, error) {
-	return frontdoor.JSON[CreateRuleResponseContent](a.raw.PostRules(ctx, body))
+	var fdV CreateRuleResponseContent
+	fdResp, err := a.raw.PostRules(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRulesConfigs sends GET /rules-configs: Retrieve config variable keys for rules (get_rules-configs).
 func (a *API) GetRulesConfigs(ctx context.Context) ([]RulesConfig, error) {
-	return frontdoor.JSON[[]RulesConfig](a.raw.GetRulesConfigs(ctx))
+	var fdV []RulesConfig
+	fdResp, err := a.raw.GetRulesConfigs(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRulesConfigsAll iterates over every element of GET /rules-configs, request by request.
 //
 // Paging: single response.
 func (a *API) GetRulesConfigsAll(ctx context.Context) iter.Seq2[RulesConfig, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]RulesConfig, error) {
+	return func(yield func(RulesConfig, error) bool) {
 		fdV, err := a.GetRulesConfigs(ctx)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero RulesConfig
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []RulesConfig
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PutRulesConfigsByKey sends PUT /rules-configs/{key}: Set rules config for a given key.
 func (a *API) PutRulesConfigsByKey(ctx context.Context, key string, body PutRulesConfigsByKeyJSONRequestBody) (SetRulesConfigResponseContent, error) {
-	return frontdoor.JSON[SetRulesConfigResponseContent](a.raw.PutRulesConfigsByKey(ctx, key, body))
+	var fdV SetRulesConfigResponseContent
+	fdResp, err := a.raw.PutRulesConfigsByKey(ctx, key, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteRulesConfigsByKey sends DELETE /rules-configs/{key}: Delete rules config for a given key.
@@ -4023,7 +6274,10 @@ func (a *API) DeleteRulesConfigsByKey(ctx context.Context, key string) error {
 
 // GetRulesById sends GET /rules/{id}: Get a rule.
 func (a *API) GetRulesById(ctx context.Context, id string, params *GetRulesByIdParams) (GetRuleResponseContent, error) {
-	return frontdoor.JSON[GetRuleResponseContent](a.raw.GetRulesById(ctx, id, params))
+	var fdV GetRuleResponseContent
+	fdResp, err := a.raw.GetRulesById(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteRulesById sends DELETE /rules/{id}: Delete a rule.
@@ -4033,7 +6287,10 @@ func (a *API) DeleteRulesById(ctx context.Context, id string) error {
 
 // PatchRulesById sends PATCH /rules/{id}: Update a rule.
 func (a *API) PatchRulesById(ctx context.Context, id string, body PatchRulesByIdJSONRequestBody) (UpdateRuleResponseContent, error) {
-	return frontdoor.JSON[UpdateRuleResponseContent](a.raw.PatchRulesById(ctx, id, body))
+	var fdV UpdateRuleResponseContent
+	fdResp, err := a.raw.PatchRulesById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSelfServiceProfiles sends GET /self-service-profiles: Get self-service profiles.
@@ -4046,7 +6303,10 @@ func (a *API) GetSelfServiceProfiles(ctx context.Context, params *GetSelfService
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListSelfServiceProfilesResponseContent0](a.raw.GetSelfServiceProfiles(ctx, &fdP))
+	var fdV ListSelfServiceProfilesResponseContent0
+	fdResp, err := a.raw.GetSelfServiceProfiles(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSelfServiceProfilesWithTotals sends GET /self-service-profiles with include_totals: one page with the total.
@@ -4056,8 +6316,14 @@ func (a *API) GetSelfServiceProfilesWithTotals(ctx context.Context, params *GetS
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListSelfServiceProfilesPaginatedResponseContent](a.raw.GetSelfServiceProfiles(ctx, &fdP))
-	return frontdoor.Page[SelfServiceProfile]{Items: frontdoor.Items(fdV.SelfServiceProfiles), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListSelfServiceProfilesPaginatedResponseContent
+	fdResp, err := a.raw.GetSelfServiceProfiles(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []SelfServiceProfile
+	if fdV.SelfServiceProfiles != nil {
+		fdItems = *fdV.SelfServiceProfiles
+	}
+	return frontdoor.Page[SelfServiceProfile]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetSelfServiceProfilesAll iterates over every element of GET /self-service-profiles, request by request.
@@ -4072,22 +6338,45 @@ func (a *API) GetSelfServiceProfilesAll(ctx context.Context, params *GetSelfServ
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /self-service-profiles", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[SelfServiceProfile], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetSelfServiceProfilesWithTotals(ctx, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /self-service-profiles", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(SelfServiceProfile, error) bool) {
+		var fdItems []SelfServiceProfile
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetSelfServiceProfilesWithTotals(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero SelfServiceProfile
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostSelfServiceProfiles sends POST /self-service-profiles: Create a self-service profile.
 func (a *API) PostSelfServiceProfiles(ctx context.Context, body PostSelfServiceProfilesJSONRequestBody) (CreateSelfServiceProfileResponseContent, error) {
-	return frontdoor.JSON[CreateSelfServiceProfileResponseContent](a.raw.PostSelfServiceProfiles(ctx, body))
+	var fdV CreateSelfServiceProfileResponseContent
+	fdResp, err := a.raw.PostSelfServiceProfiles(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSelfServiceProfilesById sends GET /self-service-profiles/{id}: Get a self-service profile by Id.
 func (a *API) GetSelfServiceProfilesById(ctx context.Context, id string) (GetSelfServiceProfileResponseContent, error) {
-	return frontdoor.JSON[GetSelfServiceProfileResponseContent](a.raw.GetSelfServiceProfilesById(ctx, id))
+	var fdV GetSelfServiceProfileResponseContent
+	fdResp, err := a.raw.GetSelfServiceProfilesById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteSelfServiceProfilesById sends DELETE /self-service-profiles/{id}: Delete a self-service profile by Id.
@@ -4097,22 +6386,34 @@ func (a *API) DeleteSelfServiceProfilesById(ctx context.Context, id string) erro
 
 // PatchSelfServiceProfilesById sends PATCH /self-service-profiles/{id}: Update a self-service profile.
 func (a *API) PatchSelfServiceProfilesById(ctx context.Context, id string, body PatchSelfServiceProfilesByIdJSONRequestBody) (UpdateSelfServiceProfileResponseContent, error) {
-	return frontdoor.JSON[UpdateSelfServiceProfileResponseContent](a.raw.PatchSelfServiceProfilesById(ctx, id, body))
+	var fdV UpdateSelfServiceProfileResponseContent
+	fdResp, err := a.raw.PatchSelfServiceProfilesById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSelfServiceProfileCustomText sends GET /self-service-profiles/{id}/custom-text/{language}/{page}: Get custom text for a self-service profile.
 func (a *API) GetSelfServiceProfileCustomText(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguageEnum, page SelfServiceProfileCustomTextPageEnum) (ListSelfServiceProfileCustomTextResponseContent, error) {
-	return frontdoor.JSON[ListSelfServiceProfileCustomTextResponseContent](a.raw.GetSelfServiceProfileCustomText(ctx, id, language, page))
+	var fdV ListSelfServiceProfileCustomTextResponseContent
+	fdResp, err := a.raw.GetSelfServiceProfileCustomText(ctx, id, language, page)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutSelfServiceProfileCustomText sends PUT /self-service-profiles/{id}/custom-text/{language}/{page}: Set custom text for a self-service profile.
 func (a *API) PutSelfServiceProfileCustomText(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguageEnum, page SelfServiceProfileCustomTextPageEnum, body PutSelfServiceProfileCustomTextJSONRequestBody) (SetSelfServiceProfileCustomTextResponseContent, error) {
-	return frontdoor.JSON[SetSelfServiceProfileCustomTextResponseContent](a.raw.PutSelfServiceProfileCustomText(ctx, id, language, page, body))
+	var fdV SetSelfServiceProfileCustomTextResponseContent
+	fdResp, err := a.raw.PutSelfServiceProfileCustomText(ctx, id, language, page, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostSsoTicket sends POST /self-service-profiles/{id}/sso-ticket: Create an access ticket to initiate the Self-Service Enterprise Configuration flow.
 func (a *API) PostSsoTicket(ctx context.Context, id string, params *PostSsoTicketParams, body PostSsoTicketJSONRequestBody) (CreateSelfServiceProfileSsoTicketResponseContent, error) {
-	return frontdoor.JSON[CreateSelfServiceProfileSsoTicketResponseContent](a.raw.PostSsoTicket(ctx, id, params, body))
+	var fdV CreateSelfServiceProfileSsoTicketResponseContent
+	fdResp, err := a.raw.PostSsoTicket(ctx, id, params, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostRevoke sends POST /self-service-profiles/{profileId}/sso-ticket/{id}/revoke: Revoke a Self-Service Enterprise Configuration access ticket.
@@ -4122,7 +6423,10 @@ func (a *API) PostRevoke(ctx context.Context, profileId string, id string) error
 
 // GetSession sends GET /sessions/{id}: Get session.
 func (a *API) GetSession(ctx context.Context, id string) (GetSessionResponseContent, error) {
-	return frontdoor.JSON[GetSessionResponseContent](a.raw.GetSession(ctx, id))
+	var fdV GetSessionResponseContent
+	fdResp, err := a.raw.GetSession(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteSession sends DELETE /sessions/{id}: Delete session.
@@ -4132,7 +6436,10 @@ func (a *API) DeleteSession(ctx context.Context, id string) error {
 
 // PatchSessionsById sends PATCH /sessions/{id}: Update session.
 func (a *API) PatchSessionsById(ctx context.Context, id string, body PatchSessionsByIdJSONRequestBody) (UpdateSessionResponseContent, error) {
-	return frontdoor.JSON[UpdateSessionResponseContent](a.raw.PatchSessionsById(ctx, id, body))
+	var fdV UpdateSessionResponseContent
+	fdResp, err := a.raw.PatchSessionsById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // RevokeSession sends POST /sessions/{id}/revoke: Revokes a session.
@@ -4142,57 +6449,95 @@ func (a *API) RevokeSession(ctx context.Context, id string) error {
 
 // GetActiveUsers sends GET /stats/active-users: Get active users count.
 func (a *API) GetActiveUsers(ctx context.Context) (GetActiveUsersCountStatsResponseContent, error) {
-	return frontdoor.JSON[GetActiveUsersCountStatsResponseContent](a.raw.GetActiveUsers(ctx))
+	var fdV GetActiveUsersCountStatsResponseContent
+	fdResp, err := a.raw.GetActiveUsers(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDaily sends GET /stats/daily: Get daily stats.
 func (a *API) GetDaily(ctx context.Context, params *GetDailyParams) ([]DailyStats, error) {
-	return frontdoor.JSON[[]DailyStats](a.raw.GetDaily(ctx, params))
+	var fdV []DailyStats
+	fdResp, err := a.raw.GetDaily(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDailyAll iterates over every element of GET /stats/daily, request by request.
 //
 // Paging: single response.
 func (a *API) GetDailyAll(ctx context.Context, params *GetDailyParams) iter.Seq2[DailyStats, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DailyStats, error) {
+	return func(yield func(DailyStats, error) bool) {
 		fdV, err := a.GetDaily(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero DailyStats
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DailyStats
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetSupplementalSignals sends GET /supplemental-signals: Get the supplemental signals configuration for a tenant.
 func (a *API) GetSupplementalSignals(ctx context.Context) (GetSupplementalSignalsResponseContent, error) {
-	return frontdoor.JSON[GetSupplementalSignalsResponseContent](a.raw.GetSupplementalSignals(ctx))
+	var fdV GetSupplementalSignalsResponseContent
+	fdResp, err := a.raw.GetSupplementalSignals(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchSupplementalSignals sends PATCH /supplemental-signals: Update the supplemental signals configuration for a tenant.
 func (a *API) PatchSupplementalSignals(ctx context.Context, body PatchSupplementalSignalsJSONRequestBody) (PatchSupplementalSignalsResponseContent, error) {
-	return frontdoor.JSON[PatchSupplementalSignalsResponseContent](a.raw.PatchSupplementalSignals(ctx, body))
+	var fdV PatchSupplementalSignalsResponseContent
+	fdResp, err := a.raw.PatchSupplementalSignals(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // TenantSettingsRoute sends GET /tenants/settings: Get tenant settings.
 func (a *API) TenantSettingsRoute(ctx context.Context, params *TenantSettingsRouteParams) (GetTenantSettingsResponseContent, error) {
-	return frontdoor.JSON[GetTenantSettingsResponseContent](a.raw.TenantSettingsRoute(ctx, params))
+	var fdV GetTenantSettingsResponseContent
+	fdResp, err := a.raw.TenantSettingsRoute(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchSettings sends PATCH /tenants/settings: Update tenant settings.
 func (a *API) PatchSettings(ctx context.Context, body PatchSettingsJSONRequestBody) (UpdateTenantSettingsResponseContent, error) {
-	return frontdoor.JSON[UpdateTenantSettingsResponseContent](a.raw.PatchSettings(ctx, body))
+	var fdV UpdateTenantSettingsResponseContent
+	fdResp, err := a.raw.PatchSettings(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostEmailVerification sends POST /tickets/email-verification: Create an email verification ticket.
 func (a *API) PostEmailVerification(ctx context.Context, params *PostEmailVerificationParams, body PostEmailVerificationJSONRequestBody) (VerifyEmailTicketResponseContent, error) {
-	return frontdoor.JSON[VerifyEmailTicketResponseContent](a.raw.PostEmailVerification(ctx, params, body))
+	var fdV VerifyEmailTicketResponseContent
+	fdResp, err := a.raw.PostEmailVerification(ctx, params, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostPasswordChange sends POST /tickets/password-change: Create a password change ticket.
 func (a *API) PostPasswordChange(ctx context.Context, params *PostPasswordChangeParams, body PostPasswordChangeJSONRequestBody) (ChangePasswordTicketResponseContent, error) {
-	return frontdoor.JSON[ChangePasswordTicketResponseContent](a.raw.PostPasswordChange(ctx, params, body))
+	var fdV ChangePasswordTicketResponseContent
+	fdResp, err := a.raw.PostPasswordChange(ctx, params, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTokenExchangeProfiles sends GET /token-exchange-profiles: Get token exchange profiles.
 func (a *API) GetTokenExchangeProfiles(ctx context.Context, params *GetTokenExchangeProfilesParams) (ListTokenExchangeProfileResponseContent, error) {
-	return frontdoor.JSON[ListTokenExchangeProfileResponseContent](a.raw.GetTokenExchangeProfiles(ctx, params))
+	var fdV ListTokenExchangeProfileResponseContent
+	fdResp, err := a.raw.GetTokenExchangeProfiles(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTokenExchangeProfilesAll iterates over every element of GET /token-exchange-profiles, request by request.
@@ -4207,26 +6552,51 @@ func (a *API) GetTokenExchangeProfilesAll(ctx context.Context, params *GetTokenE
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[TokenExchangeProfileResponseContent], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /token-exchange-profiles", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(TokenExchangeProfileResponseContent, error) bool) {
+		var fdItems []TokenExchangeProfileResponseContent
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetTokenExchangeProfiles(ctx, &fdQ)
+			fdItems = nil
+			if fdV.TokenExchangeProfiles != nil {
+				fdItems = *fdV.TokenExchangeProfiles
+			}
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero TokenExchangeProfileResponseContent
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetTokenExchangeProfiles(ctx, &fdQ)
-		return frontdoor.Page[TokenExchangeProfileResponseContent]{Items: frontdoor.Items(fdV.TokenExchangeProfiles), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // PostTokenExchangeProfiles sends POST /token-exchange-profiles: Create a token exchange profile.
 func (a *API) PostTokenExchangeProfiles(ctx context.Context, body PostTokenExchangeProfilesJSONRequestBody) (CreateTokenExchangeProfileResponseContent, error) {
-	return frontdoor.JSON[CreateTokenExchangeProfileResponseContent](a.raw.PostTokenExchangeProfiles(ctx, body))
+	var fdV CreateTokenExchangeProfileResponseContent
+	fdResp, err := a.raw.PostTokenExchangeProfiles(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTokenExchangeProfilesById sends GET /token-exchange-profiles/{id}: Get a token exchange profile.
 func (a *API) GetTokenExchangeProfilesById(ctx context.Context, id string) (GetTokenExchangeProfileResponseContent, error) {
-	return frontdoor.JSON[GetTokenExchangeProfileResponseContent](a.raw.GetTokenExchangeProfilesById(ctx, id))
+	var fdV GetTokenExchangeProfileResponseContent
+	fdResp, err := a.raw.GetTokenExchangeProfilesById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteTokenExchangeProfilesById sends DELETE /token-exchange-profiles/{id}: Delete a token exchange profile.
@@ -4241,7 +6611,10 @@ func (a *API) PatchTokenExchangeProfilesById(ctx context.Context, id string, bod
 
 // GetUserAttributeProfiles sends GET /user-attribute-profiles: Get User Attribute Profiles.
 func (a *API) GetUserAttributeProfiles(ctx context.Context, params *GetUserAttributeProfilesParams) (ListUserAttributeProfilesPaginatedResponseContent, error) {
-	return frontdoor.JSON[ListUserAttributeProfilesPaginatedResponseContent](a.raw.GetUserAttributeProfiles(ctx, params))
+	var fdV ListUserAttributeProfilesPaginatedResponseContent
+	fdResp, err := a.raw.GetUserAttributeProfiles(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserAttributeProfilesAll iterates over every element of GET /user-attribute-profiles, request by request.
@@ -4256,46 +6629,90 @@ func (a *API) GetUserAttributeProfilesAll(ctx context.Context, params *GetUserAt
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[UserAttributeProfile], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /user-attribute-profiles", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(UserAttributeProfile, error) bool) {
+		var fdItems []UserAttributeProfile
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetUserAttributeProfiles(ctx, &fdQ)
+			fdItems = nil
+			if fdV.UserAttributeProfiles != nil {
+				fdItems = *fdV.UserAttributeProfiles
+			}
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserAttributeProfile
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetUserAttributeProfiles(ctx, &fdQ)
-		return frontdoor.Page[UserAttributeProfile]{Items: frontdoor.Items(fdV.UserAttributeProfiles), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // PostUserAttributeProfiles sends POST /user-attribute-profiles: Post User Attribute Profile.
 func (a *API) PostUserAttributeProfiles(ctx context.Context, body PostUserAttributeProfilesJSONRequestBody) (CreateUserAttributeProfileResponseContent, error) {
-	return frontdoor.JSON[CreateUserAttributeProfileResponseContent](a.raw.PostUserAttributeProfiles(ctx, body))
+	var fdV CreateUserAttributeProfileResponseContent
+	fdResp, err := a.raw.PostUserAttributeProfiles(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserAttributeProfileTemplates sends GET /user-attribute-profiles/templates: Get User Attribute Profile Templates.
 func (a *API) GetUserAttributeProfileTemplates(ctx context.Context) (ListUserAttributeProfileTemplateResponseContent, error) {
-	return frontdoor.JSON[ListUserAttributeProfileTemplateResponseContent](a.raw.GetUserAttributeProfileTemplates(ctx))
+	var fdV ListUserAttributeProfileTemplateResponseContent
+	fdResp, err := a.raw.GetUserAttributeProfileTemplates(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserAttributeProfileTemplatesAll iterates over every element of GET /user-attribute-profiles/templates, request by request.
 //
 // Paging: single response.
 func (a *API) GetUserAttributeProfileTemplatesAll(ctx context.Context) iter.Seq2[UserAttributeProfileTemplateItem, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]UserAttributeProfileTemplateItem, error) {
+	return func(yield func(UserAttributeProfileTemplateItem, error) bool) {
 		fdV, err := a.GetUserAttributeProfileTemplates(ctx)
-		return frontdoor.Items(fdV.UserAttributeProfileTemplates), err
-	})
+		if err != nil {
+			var fdZero UserAttributeProfileTemplateItem
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []UserAttributeProfileTemplateItem
+		if fdV.UserAttributeProfileTemplates != nil {
+			fdItems = *fdV.UserAttributeProfileTemplates
+		}
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetUserAttributeProfileTemplate sends GET /user-attribute-profiles/templates/{id}: Get User Attribute Profile Template.
 func (a *API) GetUserAttributeProfileTemplate(ctx context.Context, id string) (GetUserAttributeProfileTemplateResponseContent, error) {
-	return frontdoor.JSON[GetUserAttributeProfileTemplateResponseContent](a.raw.GetUserAttributeProfileTemplate(ctx, id))
+	var fdV GetUserAttributeProfileTemplateResponseContent
+	fdResp, err := a.raw.GetUserAttributeProfileTemplate(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserAttributeProfilesById sends GET /user-attribute-profiles/{id}: Get User Attribute Profile.
 func (a *API) GetUserAttributeProfilesById(ctx context.Context, id string) (GetUserAttributeProfileResponseContent, error) {
-	return frontdoor.JSON[GetUserAttributeProfileResponseContent](a.raw.GetUserAttributeProfilesById(ctx, id))
+	var fdV GetUserAttributeProfileResponseContent
+	fdResp, err := a.raw.GetUserAttributeProfilesById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteUserAttributeProfilesById sends DELETE /user-attribute-profiles/{id}: Delete User Attribute Profile.
@@ -4305,22 +6722,41 @@ func (a *API) DeleteUserAttributeProfilesById(ctx context.Context, id string) er
 
 // PatchUserAttributeProfilesById sends PATCH /user-attribute-profiles/{id}: Modify a user attribute profile.
 func (a *API) PatchUserAttributeProfilesById(ctx context.Context, id string, body PatchUserAttributeProfilesByIdJSONRequestBody) (UpdateUserAttributeProfileResponseContent, error) {
-	return frontdoor.JSON[UpdateUserAttributeProfileResponseContent](a.raw.PatchUserAttributeProfilesById(ctx, id, body))
+	var fdV UpdateUserAttributeProfileResponseContent
+	fdResp, err := a.raw.PatchUserAttributeProfilesById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserBlocks sends GET /user-blocks: Get blocks by identifier.
 func (a *API) GetUserBlocks(ctx context.Context, params *GetUserBlocksParams) (ListUserBlocksByIdentifierResponseContent, error) {
-	return frontdoor.JSON[ListUserBlocksByIdentifierResponseContent](a.raw.GetUserBlocks(ctx, params))
+	var fdV ListUserBlocksByIdentifierResponseContent
+	fdResp, err := a.raw.GetUserBlocks(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserBlocksAll iterates over every element of GET /user-blocks, request by request.
 //
 // Paging: single response.
 func (a *API) GetUserBlocksAll(ctx context.Context, params *GetUserBlocksParams) iter.Seq2[UserBlockIdentifier, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]UserBlockIdentifier, error) {
+	return func(yield func(UserBlockIdentifier, error) bool) {
 		fdV, err := a.GetUserBlocks(ctx, params)
-		return frontdoor.Items(fdV.BlockedFor), err
-	})
+		if err != nil {
+			var fdZero UserBlockIdentifier
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []UserBlockIdentifier
+		if fdV.BlockedFor != nil {
+			fdItems = *fdV.BlockedFor
+		}
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // DeleteUserBlocks sends DELETE /user-blocks: Unblock by identifier.
@@ -4330,17 +6766,33 @@ func (a *API) DeleteUserBlocks(ctx context.Context, params *DeleteUserBlocksPara
 
 // GetUserBlocksById sends GET /user-blocks/{id}: Get a user's blocks.
 func (a *API) GetUserBlocksById(ctx context.Context, id string, params *GetUserBlocksByIdParams) (ListUserBlocksResponseContent, error) {
-	return frontdoor.JSON[ListUserBlocksResponseContent](a.raw.GetUserBlocksById(ctx, id, params))
+	var fdV ListUserBlocksResponseContent
+	fdResp, err := a.raw.GetUserBlocksById(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserBlocksByIdAll iterates over every element of GET /user-blocks/{id}, request by request.
 //
 // Paging: single response.
 func (a *API) GetUserBlocksByIdAll(ctx context.Context, id string, params *GetUserBlocksByIdParams) iter.Seq2[UserBlockIdentifier, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]UserBlockIdentifier, error) {
+	return func(yield func(UserBlockIdentifier, error) bool) {
 		fdV, err := a.GetUserBlocksById(ctx, id, params)
-		return frontdoor.Items(fdV.BlockedFor), err
-	})
+		if err != nil {
+			var fdZero UserBlockIdentifier
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []UserBlockIdentifier
+		if fdV.BlockedFor != nil {
+			fdItems = *fdV.BlockedFor
+		}
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // DeleteUserBlocksById sends DELETE /user-blocks/{id}: Unblock a user.
@@ -4358,7 +6810,10 @@ func (a *API) GetUsers(ctx context.Context, params *GetUsersParams) (ListUsersRe
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListUsersResponseContent0](a.raw.GetUsers(ctx, &fdP))
+	var fdV ListUsersResponseContent0
+	fdResp, err := a.raw.GetUsers(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUsersWithTotals sends GET /users with include_totals: one page with the total.
@@ -4368,8 +6823,14 @@ func (a *API) GetUsersWithTotals(ctx context.Context, params *GetUsersParams) (f
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListUsersOffsetPaginatedResponseContent](a.raw.GetUsers(ctx, &fdP))
-	return frontdoor.Page[UserResponseSchema]{Items: frontdoor.Items(fdV.Users), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListUsersOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetUsers(ctx, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []UserResponseSchema
+	if fdV.Users != nil {
+		fdItems = *fdV.Users
+	}
+	return frontdoor.Page[UserResponseSchema]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetUsersAll iterates over every element of GET /users, request by request.
@@ -4384,37 +6845,74 @@ func (a *API) GetUsersAll(ctx context.Context, params *GetUsersParams) iter.Seq2
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /users", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[UserResponseSchema], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetUsersWithTotals(ctx, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /users", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(UserResponseSchema, error) bool) {
+		var fdItems []UserResponseSchema
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetUsersWithTotals(ctx, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserResponseSchema
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostUsers sends POST /users: Create a User.
 func (a *API) PostUsers(ctx context.Context, params *PostUsersParams, body PostUsersJSONRequestBody) (CreateUserResponseContent, error) {
-	return frontdoor.JSON[CreateUserResponseContent](a.raw.PostUsers(ctx, params, body))
+	var fdV CreateUserResponseContent
+	fdResp, err := a.raw.PostUsers(ctx, params, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUsersByEmail sends GET /users-by-email: Search Users by Email.
 func (a *API) GetUsersByEmail(ctx context.Context, params *GetUsersByEmailParams) ([]UserResponseSchema, error) {
-	return frontdoor.JSON[[]UserResponseSchema](a.raw.GetUsersByEmail(ctx, params))
+	var fdV []UserResponseSchema
+	fdResp, err := a.raw.GetUsersByEmail(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUsersByEmailAll iterates over every element of GET /users-by-email, request by request.
 //
 // Paging: single response.
 func (a *API) GetUsersByEmailAll(ctx context.Context, params *GetUsersByEmailParams) iter.Seq2[UserResponseSchema, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]UserResponseSchema, error) {
+	return func(yield func(UserResponseSchema, error) bool) {
 		fdV, err := a.GetUsersByEmail(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero UserResponseSchema
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []UserResponseSchema
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetUsersById sends GET /users/{id}: Get a User.
 func (a *API) GetUsersById(ctx context.Context, id string, params *GetUsersByIdParams) (GetUserResponseContent, error) {
-	return frontdoor.JSON[GetUserResponseContent](a.raw.GetUsersById(ctx, id, params))
+	var fdV GetUserResponseContent
+	fdResp, err := a.raw.GetUsersById(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteUsersById sends DELETE /users/{id}: Delete a User.
@@ -4424,7 +6922,10 @@ func (a *API) DeleteUsersById(ctx context.Context, id string) error {
 
 // PatchUsersById sends PATCH /users/{id}: Update a User.
 func (a *API) PatchUsersById(ctx context.Context, id string, params *PatchUsersByIdParams, body PatchUsersByIdJSONRequestBody) (UpdateUserResponseContent, error) {
-	return frontdoor.JSON[UpdateUserResponseContent](a.raw.PatchUsersById(ctx, id, params, body))
+	var fdV UpdateUserResponseContent
+	fdResp, err := a.raw.PatchUsersById(ctx, id, params, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetAuthenticationMethods sends GET /users/{id}/authentication-methods: Get a list of authentication methods.
@@ -4437,7 +6938,10 @@ func (a *API) GetAuthenticationMethods(ctx context.Context, id string, params *G
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListUserAuthenticationMethodsResponseContent0](a.raw.GetAuthenticationMethods(ctx, id, &fdP))
+	var fdV ListUserAuthenticationMethodsResponseContent0
+	fdResp, err := a.raw.GetAuthenticationMethods(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetAuthenticationMethodsWithTotals sends GET /users/{id}/authentication-methods with include_totals: one page with the total.
@@ -4447,8 +6951,14 @@ func (a *API) GetAuthenticationMethodsWithTotals(ctx context.Context, id string,
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListUserAuthenticationMethodsOffsetPaginatedResponseContent](a.raw.GetAuthenticationMethods(ctx, id, &fdP))
-	return frontdoor.Page[UserAuthenticationMethod]{Items: frontdoor.Items(fdV.Authenticators), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListUserAuthenticationMethodsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetAuthenticationMethods(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []UserAuthenticationMethod
+	if fdV.Authenticators != nil {
+		fdItems = *fdV.Authenticators
+	}
+	return frontdoor.Page[UserAuthenticationMethod]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetAuthenticationMethodsAll iterates over every element of GET /users/{id}/authentication-methods, request by request.
@@ -4463,22 +6973,45 @@ func (a *API) GetAuthenticationMethodsAll(ctx context.Context, id string, params
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /users/{id}/authentication-methods", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[UserAuthenticationMethod], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetAuthenticationMethodsWithTotals(ctx, id, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /users/{id}/authentication-methods", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(UserAuthenticationMethod, error) bool) {
+		var fdItems []UserAuthenticationMethod
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetAuthenticationMethodsWithTotals(ctx, id, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserAuthenticationMethod
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PutAuthenticationMethods sends PUT /users/{id}/authentication-methods: Update all authentication methods by replacing them with the given ones.
 func (a *API) PutAuthenticationMethods(ctx context.Context, id string, body PutAuthenticationMethodsJSONRequestBody) ([]SetUserAuthenticationMethodResponseContent, error) {
-	return frontdoor.JSON[[]SetUserAuthenticationMethodResponseContent](a.raw.PutAuthenticationMethods(ctx, id, body))
+	var fdV []SetUserAuthenticationMethodResponseContent
+	fdResp, err := a.raw.PutAuthenticationMethods(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostAuthenticationMethods sends POST /users/{id}/authentication-methods: Creates an authentication method for a given user.
 func (a *API) PostAuthenticationMethods(ctx context.Context, id string, body PostAuthenticationMethodsJSONRequestBody) (CreateUserAuthenticationMethodResponseContent, error) {
-	return frontdoor.JSON[CreateUserAuthenticationMethodResponseContent](a.raw.PostAuthenticationMethods(ctx, id, body))
+	var fdV CreateUserAuthenticationMethodResponseContent
+	fdResp, err := a.raw.PostAuthenticationMethods(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteAuthenticationMethods sends DELETE /users/{id}/authentication-methods: Delete all authentication methods for the given user.
@@ -4488,7 +7021,10 @@ func (a *API) DeleteAuthenticationMethods(ctx context.Context, id string) error 
 
 // GetAuthenticationMethodsByAuthenticationMethodId sends GET /users/{id}/authentication-methods/{authentication_method_id}: Get an authentication method by ID.
 func (a *API) GetAuthenticationMethodsByAuthenticationMethodId(ctx context.Context, id string, authenticationMethodId string) (GetUserAuthenticationMethodResponseContent, error) {
-	return frontdoor.JSON[GetUserAuthenticationMethodResponseContent](a.raw.GetAuthenticationMethodsByAuthenticationMethodId(ctx, id, authenticationMethodId))
+	var fdV GetUserAuthenticationMethodResponseContent
+	fdResp, err := a.raw.GetAuthenticationMethodsByAuthenticationMethodId(ctx, id, authenticationMethodId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteAuthenticationMethodsByAuthenticationMethodId sends DELETE /users/{id}/authentication-methods/{authentication_method_id}: Delete an authentication method by ID.
@@ -4498,7 +7034,10 @@ func (a *API) DeleteAuthenticationMethodsByAuthenticationMethodId(ctx context.Co
 
 // PatchAuthenticationMethodsByAuthenticationMethodId sends PATCH /users/{id}/authentication-methods/{authentication_method_id}: Update an authentication method.
 func (a *API) PatchAuthenticationMethodsByAuthenticationMethodId(ctx context.Context, id string, authenticationMethodId string, body PatchAuthenticationMethodsByAuthenticationMethodIdJSONRequestBody) (UpdateUserAuthenticationMethodResponseContent, error) {
-	return frontdoor.JSON[UpdateUserAuthenticationMethodResponseContent](a.raw.PatchAuthenticationMethodsByAuthenticationMethodId(ctx, id, authenticationMethodId, body))
+	var fdV UpdateUserAuthenticationMethodResponseContent
+	fdResp, err := a.raw.PatchAuthenticationMethodsByAuthenticationMethodId(ctx, id, authenticationMethodId, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteAuthenticators sends DELETE /users/{id}/authenticators: Delete All Authenticators.
@@ -4508,7 +7047,10 @@ func (a *API) DeleteAuthenticators(ctx context.Context, id string) error {
 
 // GetConnectedAccounts sends GET /users/{id}/connected-accounts: Get a User's Connected Accounts.
 func (a *API) GetConnectedAccounts(ctx context.Context, id string, params *GetConnectedAccountsParams) (ListUserConnectedAccountsResponseContent, error) {
-	return frontdoor.JSON[ListUserConnectedAccountsResponseContent](a.raw.GetConnectedAccounts(ctx, id, params))
+	var fdV ListUserConnectedAccountsResponseContent
+	fdResp, err := a.raw.GetConnectedAccounts(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetConnectedAccountsAll iterates over every element of GET /users/{id}/connected-accounts, request by request.
@@ -4523,21 +7065,41 @@ func (a *API) GetConnectedAccountsAll(ctx context.Context, id string, params *Ge
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[ConnectedAccount], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /users/{id}/connected-accounts", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(ConnectedAccount, error) bool) {
+		var fdItems []ConnectedAccount
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetConnectedAccounts(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.ConnectedAccounts
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ConnectedAccount
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetConnectedAccounts(ctx, id, &fdQ)
-		return frontdoor.Page[ConnectedAccount]{Items: fdV.ConnectedAccounts, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // GetUserEffectivePermissions sends GET /users/{id}/effective-permissions: Lists the permissions assigned to a user directly or through roles or groups.
 func (a *API) GetUserEffectivePermissions(ctx context.Context, id string, params *GetUserEffectivePermissionsParams) (ListUserEffectivePermissionsResponseContent, error) {
-	return frontdoor.JSON[ListUserEffectivePermissionsResponseContent](a.raw.GetUserEffectivePermissions(ctx, id, params))
+	var fdV ListUserEffectivePermissionsResponseContent
+	fdResp, err := a.raw.GetUserEffectivePermissions(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserEffectivePermissionsAll iterates over every element of GET /users/{id}/effective-permissions, request by request.
@@ -4552,21 +7114,41 @@ func (a *API) GetUserEffectivePermissionsAll(ctx context.Context, id string, par
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[UserEffectivePermissionResponseContent], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /users/{id}/effective-permissions", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(UserEffectivePermissionResponseContent, error) bool) {
+		var fdItems []UserEffectivePermissionResponseContent
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetUserEffectivePermissions(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Permissions
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserEffectivePermissionResponseContent
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetUserEffectivePermissions(ctx, id, &fdQ)
-		return frontdoor.Page[UserEffectivePermissionResponseContent]{Items: fdV.Permissions, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // GetUserEffectivePermissionRoleSources sends GET /users/{id}/effective-permissions/sources/effective-roles: Lists the roles which grant the user a given permission (whether directly or through groups).
 func (a *API) GetUserEffectivePermissionRoleSources(ctx context.Context, id string, params *GetUserEffectivePermissionRoleSourcesParams) (ListUserEffectivePermissionRoleSourcesResponseContent, error) {
-	return frontdoor.JSON[ListUserEffectivePermissionRoleSourcesResponseContent](a.raw.GetUserEffectivePermissionRoleSources(ctx, id, params))
+	var fdV ListUserEffectivePermissionRoleSourcesResponseContent
+	fdResp, err := a.raw.GetUserEffectivePermissionRoleSources(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserEffectivePermissionRoleSourcesAll iterates over every element of GET /users/{id}/effective-permissions/sources/effective-roles, request by request.
@@ -4581,21 +7163,41 @@ func (a *API) GetUserEffectivePermissionRoleSourcesAll(ctx context.Context, id s
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[UserEffectivePermissionRoleSourceResponseContent], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /users/{id}/effective-permissions/sources/effective-roles", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(UserEffectivePermissionRoleSourceResponseContent, error) bool) {
+		var fdItems []UserEffectivePermissionRoleSourceResponseContent
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetUserEffectivePermissionRoleSources(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Roles
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserEffectivePermissionRoleSourceResponseContent
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetUserEffectivePermissionRoleSources(ctx, id, &fdQ)
-		return frontdoor.Page[UserEffectivePermissionRoleSourceResponseContent]{Items: fdV.Roles, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // GetUserEffectiveRoles sends GET /users/{id}/effective-roles: Lists the roles for a user with sources: directly assigned or through group membership.
 func (a *API) GetUserEffectiveRoles(ctx context.Context, id string, params *GetUserEffectiveRolesParams) (ListUserEffectiveRolesResponseContent, error) {
-	return frontdoor.JSON[ListUserEffectiveRolesResponseContent](a.raw.GetUserEffectiveRoles(ctx, id, params))
+	var fdV ListUserEffectiveRolesResponseContent
+	fdResp, err := a.raw.GetUserEffectiveRoles(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserEffectiveRolesAll iterates over every element of GET /users/{id}/effective-roles, request by request.
@@ -4610,21 +7212,41 @@ func (a *API) GetUserEffectiveRolesAll(ctx context.Context, id string, params *G
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[UserEffectiveRole], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /users/{id}/effective-roles", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(UserEffectiveRole, error) bool) {
+		var fdItems []UserEffectiveRole
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetUserEffectiveRoles(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Roles
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserEffectiveRole
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetUserEffectiveRoles(ctx, id, &fdQ)
-		return frontdoor.Page[UserEffectiveRole]{Items: fdV.Roles, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // GetUserRoleSourceGroups sends GET /users/{id}/effective-roles/sources/groups: Get a user's role source groups.
 func (a *API) GetUserRoleSourceGroups(ctx context.Context, id string, params *GetUserRoleSourceGroupsParams) (ListUserRoleSourceGroupsResponseContent, error) {
-	return frontdoor.JSON[ListUserRoleSourceGroupsResponseContent](a.raw.GetUserRoleSourceGroups(ctx, id, params))
+	var fdV ListUserRoleSourceGroupsResponseContent
+	fdResp, err := a.raw.GetUserRoleSourceGroups(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserRoleSourceGroupsAll iterates over every element of GET /users/{id}/effective-roles/sources/groups, request by request.
@@ -4639,46 +7261,91 @@ func (a *API) GetUserRoleSourceGroupsAll(ctx context.Context, id string, params 
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[Group], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /users/{id}/effective-roles/sources/groups", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(Group, error) bool) {
+		var fdItems []Group
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetUserRoleSourceGroups(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Groups
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Group
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetUserRoleSourceGroups(ctx, id, &fdQ)
-		return frontdoor.Page[Group]{Items: fdV.Groups, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // GetEnrollments sends GET /users/{id}/enrollments: Get the First Confirmed Multi-factor Authentication (MFA) Enrollment.
 func (a *API) GetEnrollments(ctx context.Context, id string) ([]UsersEnrollment, error) {
-	return frontdoor.JSON[[]UsersEnrollment](a.raw.GetEnrollments(ctx, id))
+	var fdV []UsersEnrollment
+	fdResp, err := a.raw.GetEnrollments(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetEnrollmentsAll iterates over every element of GET /users/{id}/enrollments, request by request.
 //
 // Paging: single response.
 func (a *API) GetEnrollmentsAll(ctx context.Context, id string) iter.Seq2[UsersEnrollment, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]UsersEnrollment, error) {
+	return func(yield func(UsersEnrollment, error) bool) {
 		fdV, err := a.GetEnrollments(ctx, id)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero UsersEnrollment
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []UsersEnrollment
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetFederatedConnectionsTokensets sends GET /users/{id}/federated-connections-tokensets: Get tokensets for a user.
 func (a *API) GetFederatedConnectionsTokensets(ctx context.Context, id string) ([]FederatedConnectionTokenSet, error) {
-	return frontdoor.JSON[[]FederatedConnectionTokenSet](a.raw.GetFederatedConnectionsTokensets(ctx, id))
+	var fdV []FederatedConnectionTokenSet
+	fdResp, err := a.raw.GetFederatedConnectionsTokensets(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFederatedConnectionsTokensetsAll iterates over every element of GET /users/{id}/federated-connections-tokensets, request by request.
 //
 // Paging: single response.
 func (a *API) GetFederatedConnectionsTokensetsAll(ctx context.Context, id string) iter.Seq2[FederatedConnectionTokenSet, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]FederatedConnectionTokenSet, error) {
+	return func(yield func(FederatedConnectionTokenSet, error) bool) {
 		fdV, err := a.GetFederatedConnectionsTokensets(ctx, id)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero FederatedConnectionTokenSet
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []FederatedConnectionTokenSet
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // DeleteFederatedConnectionsTokensetsByTokensetId sends DELETE /users/{id}/federated-connections-tokensets/{tokenset_id}: Deletes a tokenset for federated connections by id.
@@ -4698,7 +7365,10 @@ func (a *API) GetUserGroups(ctx context.Context, id string, params *GetUserGroup
 	fdP.IncludeTotals = nil
 	fdP.From = nil
 	fdP.Take = nil
-	return frontdoor.JSON[GetUserGroupsResponseContent0](a.raw.GetUserGroups(ctx, id, &fdP))
+	var fdV GetUserGroupsResponseContent0
+	fdResp, err := a.raw.GetUserGroups(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserGroupsCheckpoint sends GET /users/{id}/groups with checkpoint paging (from, take; take defaults to
@@ -4714,8 +7384,12 @@ func (a *API) GetUserGroupsCheckpoint(ctx context.Context, id string, params *Ge
 	if fdP.Take == nil {
 		fdP.Take = new(50)
 	}
-	fdV, err := frontdoor.JSON[GetUserGroupsPaginatedResponseContent](a.raw.GetUserGroups(ctx, id, &fdP))
-	return frontdoor.Page[UserGroupsResponseSchema]{Items: fdV.Groups, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+	var fdV GetUserGroupsPaginatedResponseContent
+	fdResp, err := a.raw.GetUserGroups(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []UserGroupsResponseSchema
+	fdItems = fdV.Groups
+	return frontdoor.Page[UserGroupsResponseSchema]{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 }
 
 // GetUserGroupsAll iterates over every element of GET /users/{id}/groups, request by request.
@@ -4730,25 +7404,48 @@ func (a *API) GetUserGroupsAll(ctx context.Context, id string, params *GetUserGr
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[UserGroupsResponseSchema], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /users/{id}/groups", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(UserGroupsResponseSchema, error) bool) {
+		var fdItems []UserGroupsResponseSchema
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdPg, err := a.GetUserGroupsCheckpoint(ctx, id, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserGroupsResponseSchema
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		return a.GetUserGroupsCheckpoint(ctx, id, &fdQ)
-	})
+	}
 }
 
 // PostIdentities sends POST /users/{id}/identities: Link a User Account.
 func (a *API) PostIdentities(ctx context.Context, id string, body PostIdentitiesJSONRequestBody) ([]UserIdentity, error) {
-	return frontdoor.JSON[[]UserIdentity](a.raw.PostIdentities(ctx, id, body))
+	var fdV []UserIdentity
+	fdResp, err := a.raw.PostIdentities(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteUserIdentityByUserId sends DELETE /users/{id}/identities/{provider}/{user_id}: Unlink a User Identity.
 func (a *API) DeleteUserIdentityByUserId(ctx context.Context, id string, provider UserIdentityProviderEnum, userId string) (DeleteUserIdentityResponseContent, error) {
-	return frontdoor.JSON[DeleteUserIdentityResponseContent](a.raw.DeleteUserIdentityByUserId(ctx, id, provider, userId))
+	var fdV DeleteUserIdentityResponseContent
+	fdResp, err := a.raw.DeleteUserIdentityByUserId(ctx, id, provider, userId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetLogsByUser sends GET /users/{id}/logs: Get user's log events.
@@ -4761,7 +7458,10 @@ func (a *API) GetLogsByUser(ctx context.Context, id string, params *GetLogsByUse
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListLogResponseContent0](a.raw.GetLogsByUser(ctx, id, &fdP))
+	var fdV ListLogResponseContent0
+	fdResp, err := a.raw.GetLogsByUser(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetLogsByUserWithTotals sends GET /users/{id}/logs with include_totals: one page with the total.
@@ -4771,8 +7471,14 @@ func (a *API) GetLogsByUserWithTotals(ctx context.Context, id string, params *Ge
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListLogOffsetPaginatedResponseContent](a.raw.GetLogsByUser(ctx, id, &fdP))
-	return frontdoor.Page[Log]{Items: frontdoor.Items(fdV.Logs), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListLogOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetLogsByUser(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []Log
+	if fdV.Logs != nil {
+		fdItems = *fdV.Logs
+	}
+	return frontdoor.Page[Log]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetLogsByUserAll iterates over every element of GET /users/{id}/logs, request by request.
@@ -4787,12 +7493,29 @@ func (a *API) GetLogsByUserAll(ctx context.Context, id string, params *GetLogsBy
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /users/{id}/logs", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Log], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetLogsByUserWithTotals(ctx, id, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /users/{id}/logs", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(Log, error) bool) {
+		var fdItems []Log
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetLogsByUserWithTotals(ctx, id, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Log
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostInvalidateRememberBrowser sends POST /users/{id}/multifactor/actions/invalidate-remember-browser: Invalidate All Remembered Browsers for Multi-factor Authentication (MFA).
@@ -4815,7 +7538,10 @@ func (a *API) GetUserOrganizations(ctx context.Context, id string, params *GetUs
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListUserOrganizationsResponseContent0](a.raw.GetUserOrganizations(ctx, id, &fdP))
+	var fdV ListUserOrganizationsResponseContent0
+	fdResp, err := a.raw.GetUserOrganizations(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserOrganizationsWithTotals sends GET /users/{id}/organizations with include_totals: one page with the total.
@@ -4825,8 +7551,14 @@ func (a *API) GetUserOrganizationsWithTotals(ctx context.Context, id string, par
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListUserOrganizationsOffsetPaginatedResponseContent](a.raw.GetUserOrganizations(ctx, id, &fdP))
-	return frontdoor.Page[Organization]{Items: frontdoor.Items(fdV.Organizations), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListUserOrganizationsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetUserOrganizations(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []Organization
+	if fdV.Organizations != nil {
+		fdItems = *fdV.Organizations
+	}
+	return frontdoor.Page[Organization]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetUserOrganizationsAll iterates over every element of GET /users/{id}/organizations, request by request.
@@ -4841,12 +7573,29 @@ func (a *API) GetUserOrganizationsAll(ctx context.Context, id string, params *Ge
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /users/{id}/organizations", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Organization], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetUserOrganizationsWithTotals(ctx, id, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /users/{id}/organizations", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(Organization, error) bool) {
+		var fdItems []Organization
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetUserOrganizationsWithTotals(ctx, id, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Organization
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetPermissions sends GET /users/{id}/permissions: Get a User's Permissions.
@@ -4859,7 +7608,10 @@ func (a *API) GetPermissions(ctx context.Context, id string, params *GetPermissi
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListUserPermissionsResponseContent0](a.raw.GetPermissions(ctx, id, &fdP))
+	var fdV ListUserPermissionsResponseContent0
+	fdResp, err := a.raw.GetPermissions(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPermissionsWithTotals sends GET /users/{id}/permissions with include_totals: one page with the total.
@@ -4869,8 +7621,14 @@ func (a *API) GetPermissionsWithTotals(ctx context.Context, id string, params *G
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListUserPermissionsOffsetPaginatedResponseContent](a.raw.GetPermissions(ctx, id, &fdP))
-	return frontdoor.Page[UserPermissionSchema]{Items: frontdoor.Items(fdV.Permissions), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListUserPermissionsOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetPermissions(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []UserPermissionSchema
+	if fdV.Permissions != nil {
+		fdItems = *fdV.Permissions
+	}
+	return frontdoor.Page[UserPermissionSchema]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetPermissionsAll iterates over every element of GET /users/{id}/permissions, request by request.
@@ -4885,12 +7643,29 @@ func (a *API) GetPermissionsAll(ctx context.Context, id string, params *GetPermi
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /users/{id}/permissions", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[UserPermissionSchema], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetPermissionsWithTotals(ctx, id, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /users/{id}/permissions", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(UserPermissionSchema, error) bool) {
+		var fdItems []UserPermissionSchema
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetPermissionsWithTotals(ctx, id, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserPermissionSchema
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostPermissions sends POST /users/{id}/permissions: Assign Permissions to a User.
@@ -4905,7 +7680,10 @@ func (a *API) DeletePermissions(ctx context.Context, id string, body DeletePermi
 
 // PostRecoveryCodeRegeneration sends POST /users/{id}/recovery-code-regeneration: Generate New Multi-factor Authentication (MFA) Recovery Code.
 func (a *API) PostRecoveryCodeRegeneration(ctx context.Context, id string) (RegenerateUsersRecoveryCodeResponseContent, error) {
-	return frontdoor.JSON[RegenerateUsersRecoveryCodeResponseContent](a.raw.PostRecoveryCodeRegeneration(ctx, id))
+	var fdV RegenerateUsersRecoveryCodeResponseContent
+	fdResp, err := a.raw.PostRecoveryCodeRegeneration(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // UserRevokeAccess sends POST /users/{id}/revoke-access: Revokes selected resources from a user.
@@ -4928,7 +7706,10 @@ func (a *API) GetUserRoles(ctx context.Context, id string, params *GetUserRolesP
 		fdP = *params
 	}
 	fdP.IncludeTotals = nil
-	return frontdoor.JSON[ListRolesResponseContent0](a.raw.GetUserRoles(ctx, id, &fdP))
+	var fdV ListRolesResponseContent0
+	fdResp, err := a.raw.GetUserRoles(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserRolesWithTotals sends GET /users/{id}/roles with include_totals: one page with the total.
@@ -4938,8 +7719,14 @@ func (a *API) GetUserRolesWithTotals(ctx context.Context, id string, params *Get
 		fdP = *params
 	}
 	fdP.IncludeTotals = new(true)
-	fdV, err := frontdoor.JSON[ListRolesOffsetPaginatedResponseContent](a.raw.GetUserRoles(ctx, id, &fdP))
-	return frontdoor.Page[Role]{Items: frontdoor.Items(fdV.Roles), Total: frontdoor.CountPtr(fdV.Total)}, err
+	var fdV ListRolesOffsetPaginatedResponseContent
+	fdResp, err := a.raw.GetUserRoles(ctx, id, &fdP)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	var fdItems []Role
+	if fdV.Roles != nil {
+		fdItems = *fdV.Roles
+	}
+	return frontdoor.Page[Role]{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 }
 
 // GetUserRolesAll iterates over every element of GET /users/{id}/roles, request by request.
@@ -4954,12 +7741,29 @@ func (a *API) GetUserRolesAll(ctx context.Context, id string, params *GetUserRol
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.PagePerPage(ctx, "GET /users/{id}/roles", fdSize, 1000, func(ctx context.Context, page, perPage int) (frontdoor.Page[Role], error) {
-		fdQ := fdP
-		fdQ.Page = new(page)
-		fdQ.PerPage = new(perPage)
-		return a.GetUserRolesWithTotals(ctx, id, &fdQ)
-	})
+	fdL := frontdoor.Lister{Op: "GET /users/{id}/roles", Paging: frontdoor.PagePerPage, Size: fdSize, Limit: 1000}
+	return func(yield func(Role, error) bool) {
+		var fdItems []Role
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Page = new(fdC.Page)
+			fdQ.PerPage = new(fdC.Size)
+			fdPg, err := a.GetUserRolesWithTotals(ctx, id, &fdQ)
+			fdItems = fdPg.Items
+			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero Role
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostUserRoles sends POST /users/{id}/roles: Assign roles to a user.
@@ -4974,7 +7778,10 @@ func (a *API) DeleteUserRoles(ctx context.Context, id string, body DeleteUserRol
 
 // GetRefreshTokensForUser sends GET /users/{user_id}/refresh-tokens: Get refresh tokens for a user.
 func (a *API) GetRefreshTokensForUser(ctx context.Context, userId string, params *GetRefreshTokensForUserParams) (ListRefreshTokensPaginatedResponseContent, error) {
-	return frontdoor.JSON[ListRefreshTokensPaginatedResponseContent](a.raw.GetRefreshTokensForUser(ctx, userId, params))
+	var fdV ListRefreshTokensPaginatedResponseContent
+	fdResp, err := a.raw.GetRefreshTokensForUser(ctx, userId, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRefreshTokensForUserAll iterates over every element of GET /users/{user_id}/refresh-tokens, request by request.
@@ -4989,16 +7796,35 @@ func (a *API) GetRefreshTokensForUserAll(ctx context.Context, userId string, par
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[RefreshTokenResponseContent], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /users/{user_id}/refresh-tokens", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(RefreshTokenResponseContent, error) bool) {
+		var fdItems []RefreshTokenResponseContent
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetRefreshTokensForUser(ctx, userId, &fdQ)
+			fdItems = nil
+			if fdV.Tokens != nil {
+				fdItems = *fdV.Tokens
+			}
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero RefreshTokenResponseContent
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetRefreshTokensForUser(ctx, userId, &fdQ)
-		return frontdoor.Page[RefreshTokenResponseContent]{Items: frontdoor.Items(fdV.Tokens), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // DeleteRefreshTokensForUser sends DELETE /users/{user_id}/refresh-tokens: Delete refresh tokens for a user.
@@ -5008,7 +7834,10 @@ func (a *API) DeleteRefreshTokensForUser(ctx context.Context, userId string) err
 
 // GetSessionsForUser sends GET /users/{user_id}/sessions: Get sessions for user.
 func (a *API) GetSessionsForUser(ctx context.Context, userId string, params *GetSessionsForUserParams) (ListUserSessionsPaginatedResponseContent, error) {
-	return frontdoor.JSON[ListUserSessionsPaginatedResponseContent](a.raw.GetSessionsForUser(ctx, userId, params))
+	var fdV ListUserSessionsPaginatedResponseContent
+	fdResp, err := a.raw.GetSessionsForUser(ctx, userId, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSessionsForUserAll iterates over every element of GET /users/{user_id}/sessions, request by request.
@@ -5023,16 +7852,35 @@ func (a *API) GetSessionsForUserAll(ctx context.Context, userId string, params *
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[SessionResponseContent], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /users/{user_id}/sessions", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(SessionResponseContent, error) bool) {
+		var fdItems []SessionResponseContent
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetSessionsForUser(ctx, userId, &fdQ)
+			fdItems = nil
+			if fdV.Sessions != nil {
+				fdItems = *fdV.Sessions
+			}
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero SessionResponseContent
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetSessionsForUser(ctx, userId, &fdQ)
-		return frontdoor.Page[SessionResponseContent]{Items: frontdoor.Items(fdV.Sessions), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // DeleteSessionsForUser sends DELETE /users/{user_id}/sessions: Delete sessions for user.
@@ -5042,7 +7890,10 @@ func (a *API) DeleteSessionsForUser(ctx context.Context, userId string) error {
 
 // GetVcTemplates sends GET /verifiable-credentials/verification/templates: List verifiable credential templates for a tenant.
 func (a *API) GetVcTemplates(ctx context.Context, params *GetVcTemplatesParams) (ListVerifiableCredentialTemplatesPaginatedResponseContent, error) {
-	return frontdoor.JSON[ListVerifiableCredentialTemplatesPaginatedResponseContent](a.raw.GetVcTemplates(ctx, params))
+	var fdV ListVerifiableCredentialTemplatesPaginatedResponseContent
+	fdResp, err := a.raw.GetVcTemplates(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetVcTemplatesAll iterates over every element of GET /verifiable-credentials/verification/templates, request by request.
@@ -5057,26 +7908,51 @@ func (a *API) GetVcTemplatesAll(ctx context.Context, params *GetVcTemplatesParam
 	if fdSize <= 0 {
 		fdSize = 50
 	}
-	return frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (frontdoor.Page[VerifiableCredentialTemplateResponse], error) {
-		fdQ := fdP
-		fdQ.From = nil
-		if from != "" {
-			fdQ.From = new(from)
+	fdL := frontdoor.Lister{Op: "GET /verifiable-credentials/verification/templates", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(VerifiableCredentialTemplateResponse, error) bool) {
+		var fdItems []VerifiableCredentialTemplateResponse
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetVcTemplates(ctx, &fdQ)
+			fdItems = nil
+			if fdV.Templates != nil {
+				fdItems = *fdV.Templates
+			}
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero VerifiableCredentialTemplateResponse
+			yield(fdZero, err)
 		}
-		fdQ.Take = new(take)
-		fdV, err := a.GetVcTemplates(ctx, &fdQ)
-		return frontdoor.Page[VerifiableCredentialTemplateResponse]{Items: frontdoor.Items(fdV.Templates), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
-	})
+	}
 }
 
 // PostVcTemplates sends POST /verifiable-credentials/verification/templates: Create a verifiable credential template.
 func (a *API) PostVcTemplates(ctx context.Context, body PostVcTemplatesJSONRequestBody) (CreateVerifiableCredentialTemplateResponseContent, error) {
-	return frontdoor.JSON[CreateVerifiableCredentialTemplateResponseContent](a.raw.PostVcTemplates(ctx, body))
+	var fdV CreateVerifiableCredentialTemplateResponseContent
+	fdResp, err := a.raw.PostVcTemplates(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetVcTemplatesById sends GET /verifiable-credentials/verification/templates/{id}: Get a verifiable credential template by ID.
 func (a *API) GetVcTemplatesById(ctx context.Context, id string) (GetVerifiableCredentialTemplateResponseContent, error) {
-	return frontdoor.JSON[GetVerifiableCredentialTemplateResponseContent](a.raw.GetVcTemplatesById(ctx, id))
+	var fdV GetVerifiableCredentialTemplateResponseContent
+	fdResp, err := a.raw.GetVcTemplatesById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteVcTemplatesById sends DELETE /verifiable-credentials/verification/templates/{id}: Delete a verifiable credential template by ID.
@@ -5086,5 +7962,8 @@ func (a *API) DeleteVcTemplatesById(ctx context.Context, id string) error {
 
 // PatchVcTemplatesById sends PATCH /verifiable-credentials/verification/templates/{id}: Update a verifiable credential template by ID.
 func (a *API) PatchVcTemplatesById(ctx context.Context, id string, body PatchVcTemplatesByIdJSONRequestBody) (UpdateVerifiableCredentialTemplateResponseContent, error) {
-	return frontdoor.JSON[UpdateVerifiableCredentialTemplateResponseContent](a.raw.PatchVcTemplatesById(ctx, id, body))
+	var fdV UpdateVerifiableCredentialTemplateResponseContent
+	fdResp, err := a.raw.PatchVcTemplatesById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }

@@ -56,7 +56,10 @@ func (a *API) Client() *Client { return a.raw }
 
 // ListGroups sends GET /Groups: Filter Groups.
 func (a *API) ListGroups(ctx context.Context, params *ListGroupsParams) (GroupsListResponseObject, error) {
-	return frontdoor.JSON[GroupsListResponseObject](a.raw.ListGroups(ctx, params))
+	var fdV GroupsListResponseObject
+	fdResp, err := a.raw.ListGroups(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // ListGroupsAll iterates over every element of GET /Groups, request by request.
@@ -71,33 +74,64 @@ func (a *API) ListGroupsAll(ctx context.Context, params *ListGroupsParams) iter.
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SCIM(ctx, fdSize, func(ctx context.Context, start, count int) (frontdoor.Page[GroupOb], error) {
-		fdQ := fdP
-		fdQ.StartIndex = new(int32(start))
-		fdQ.Count = new(int32(count))
-		fdV, err := a.ListGroups(ctx, &fdQ)
-		return frontdoor.Page[GroupOb]{Items: frontdoor.Items(fdV.Resources), Total: frontdoor.CountPtr(fdV.TotalResults)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /Groups", Paging: frontdoor.SCIM, Size: fdSize}
+	return func(yield func(GroupOb, error) bool) {
+		var fdItems []GroupOb
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.StartIndex = new(int32(fdC.StartIndex))
+			fdQ.Count = new(int32(fdC.Size))
+			fdV, err := a.ListGroups(ctx, &fdQ)
+			fdItems = nil
+			if fdV.Resources != nil {
+				fdItems = *fdV.Resources
+			}
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.TotalResults)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero GroupOb
+			yield(fdZero, err)
+		}
+	}
 }
 
 // CreateGroup sends POST /Groups: Create Group.
 func (a *API) CreateGroup(ctx context.Context, params *CreateGroupParams, body CreateGroupJSONRequestBody) (GroupResponseObject, error) {
-	return frontdoor.JSON[GroupResponseObject](a.raw.CreateGroup(ctx, params, body))
+	var fdV GroupResponseObject
+	fdResp, err := a.raw.CreateGroup(ctx, params, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // SearchGroups sends POST /Groups/.search: Search Groups.
 func (a *API) SearchGroups(ctx context.Context, body SearchGroupsJSONRequestBody) (GroupSearchResponseObject, error) {
-	return frontdoor.JSON[GroupSearchResponseObject](a.raw.SearchGroups(ctx, body))
+	var fdV GroupSearchResponseObject
+	fdResp, err := a.raw.SearchGroups(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetGroup sends GET /Groups/{id}: Get Group by ID.
 func (a *API) GetGroup(ctx context.Context, id string, params *GetGroupParams) (GroupResponseObject, error) {
-	return frontdoor.JSON[GroupResponseObject](a.raw.GetGroup(ctx, id, params))
+	var fdV GroupResponseObject
+	fdResp, err := a.raw.GetGroup(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // UpdateGroup sends PUT /Groups/{id}: Update Group - PUT.
 func (a *API) UpdateGroup(ctx context.Context, id string, params *UpdateGroupParams, body UpdateGroupJSONRequestBody) (GroupPutResponseObject, error) {
-	return frontdoor.JSON[GroupPutResponseObject](a.raw.UpdateGroup(ctx, id, params, body))
+	var fdV GroupPutResponseObject
+	fdResp, err := a.raw.UpdateGroup(ctx, id, params, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteGroup sends DELETE /Groups/{id}: Delete Group.
@@ -107,5 +141,8 @@ func (a *API) DeleteGroup(ctx context.Context, id string) error {
 
 // PatchGroup sends PATCH /Groups/{id}: Update Group - PATCH.
 func (a *API) PatchGroup(ctx context.Context, id string, params *PatchGroupParams, body PatchGroupJSONRequestBody) (PatchGroupOperationResponseObject, error) {
-	return frontdoor.JSON[PatchGroupOperationResponseObject](a.raw.PatchGroup(ctx, id, params, body))
+	var fdV PatchGroupOperationResponseObject
+	fdResp, err := a.raw.PatchGroup(ctx, id, params, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }

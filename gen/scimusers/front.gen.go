@@ -56,7 +56,10 @@ func (a *API) Client() *Client { return a.raw }
 
 // ListUsers sends GET /Users: Filter Users.
 func (a *API) ListUsers(ctx context.Context, params *ListUsersParams) (UserObjectListResponseObject, error) {
-	return frontdoor.JSON[UserObjectListResponseObject](a.raw.ListUsers(ctx, params))
+	var fdV UserObjectListResponseObject
+	fdResp, err := a.raw.ListUsers(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // ListUsersAll iterates over every element of GET /Users, request by request.
@@ -71,33 +74,64 @@ func (a *API) ListUsersAll(ctx context.Context, params *ListUsersParams) iter.Se
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SCIM(ctx, fdSize, func(ctx context.Context, start, count int) (frontdoor.Page[UserResponseObject], error) {
-		fdQ := fdP
-		fdQ.StartIndex = new(int32(start))
-		fdQ.Count = new(int32(count))
-		fdV, err := a.ListUsers(ctx, &fdQ)
-		return frontdoor.Page[UserResponseObject]{Items: frontdoor.Items(fdV.Resources), Total: frontdoor.CountPtr(fdV.TotalResults)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /Users", Paging: frontdoor.SCIM, Size: fdSize}
+	return func(yield func(UserResponseObject, error) bool) {
+		var fdItems []UserResponseObject
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.StartIndex = new(int32(fdC.StartIndex))
+			fdQ.Count = new(int32(fdC.Size))
+			fdV, err := a.ListUsers(ctx, &fdQ)
+			fdItems = nil
+			if fdV.Resources != nil {
+				fdItems = *fdV.Resources
+			}
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.TotalResults)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserResponseObject
+			yield(fdZero, err)
+		}
+	}
 }
 
 // CreateUser sends POST /Users: Create User.
 func (a *API) CreateUser(ctx context.Context, params *CreateUserParams, body CreateUserJSONRequestBody) (UserResponseObject, error) {
-	return frontdoor.JSON[UserResponseObject](a.raw.CreateUser(ctx, params, body))
+	var fdV UserResponseObject
+	fdResp, err := a.raw.CreateUser(ctx, params, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // SearchUsers sends POST /Users/.search: Search Users.
 func (a *API) SearchUsers(ctx context.Context, body SearchUsersJSONRequestBody) (UserObjectListResponseObject, error) {
-	return frontdoor.JSON[UserObjectListResponseObject](a.raw.SearchUsers(ctx, body))
+	var fdV UserObjectListResponseObject
+	fdResp, err := a.raw.SearchUsers(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUser sends GET /Users/{id}: Get User by ID.
 func (a *API) GetUser(ctx context.Context, id string, params *GetUserParams) (UserResponseObject, error) {
-	return frontdoor.JSON[UserResponseObject](a.raw.GetUser(ctx, id, params))
+	var fdV UserResponseObject
+	fdResp, err := a.raw.GetUser(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // UpdateUser sends PUT /Users/{id}: Update User - PUT.
 func (a *API) UpdateUser(ctx context.Context, id string, params *UpdateUserParams, body UpdateUserJSONRequestBody) (UserResponseObject, error) {
-	return frontdoor.JSON[UserResponseObject](a.raw.UpdateUser(ctx, id, params, body))
+	var fdV UserResponseObject
+	fdResp, err := a.raw.UpdateUser(ctx, id, params, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteUser sends DELETE /Users/{id}: Delete User by ID.
@@ -107,5 +141,8 @@ func (a *API) DeleteUser(ctx context.Context, id string) error {
 
 // PatchUser sends PATCH /Users/{id}: Update User - PATCH.
 func (a *API) PatchUser(ctx context.Context, id string, params *PatchUserParams, body PatchUserJSONRequestBody) (UserResponseObject, error) {
-	return frontdoor.JSON[UserResponseObject](a.raw.PatchUser(ctx, id, params, body))
+	var fdV UserResponseObject
+	fdResp, err := a.raw.PatchUser(ctx, id, params, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }

@@ -61,7 +61,10 @@ func (a *API) PutUmbracoManagementApiV11DocumentByIdValidate11(ctx context.Conte
 
 // GetCollectionDocumentById sends GET /umbraco/management/api/v1/collection/document/{id}: Gets a document collection.
 func (a *API) GetCollectionDocumentById(ctx context.Context, id openapi_types.UUID, params *GetCollectionDocumentByIdParams) (PagedDocumentCollectionResponseModel, error) {
-	return frontdoor.JSON[PagedDocumentCollectionResponseModel](a.raw.GetCollectionDocumentById(ctx, id, params))
+	var fdV PagedDocumentCollectionResponseModel
+	fdResp, err := a.raw.GetCollectionDocumentById(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetCollectionDocumentByIdAll iterates over every element of GET /umbraco/management/api/v1/collection/document/{id}, request by request.
@@ -76,18 +79,38 @@ func (a *API) GetCollectionDocumentByIdAll(ctx context.Context, id openapi_types
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DocumentCollectionResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetCollectionDocumentById(ctx, id, &fdQ)
-		return frontdoor.Page[DocumentCollectionResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/collection/document/{id}", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DocumentCollectionResponseModel, error) bool) {
+		var fdItems []DocumentCollectionResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetCollectionDocumentById(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DocumentCollectionResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetCollectionMedia sends GET /umbraco/management/api/v1/collection/media: Gets a collection of media items.
 func (a *API) GetCollectionMedia(ctx context.Context, params *GetCollectionMediaParams) (PagedMediaCollectionResponseModel, error) {
-	return frontdoor.JSON[PagedMediaCollectionResponseModel](a.raw.GetCollectionMedia(ctx, params))
+	var fdV PagedMediaCollectionResponseModel
+	fdResp, err := a.raw.GetCollectionMedia(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetCollectionMediaAll iterates over every element of GET /umbraco/management/api/v1/collection/media, request by request.
@@ -102,18 +125,38 @@ func (a *API) GetCollectionMediaAll(ctx context.Context, params *GetCollectionMe
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MediaCollectionResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetCollectionMedia(ctx, &fdQ)
-		return frontdoor.Page[MediaCollectionResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/collection/media", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MediaCollectionResponseModel, error) bool) {
+		var fdItems []MediaCollectionResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetCollectionMedia(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MediaCollectionResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetCulture sends GET /umbraco/management/api/v1/culture: Gets a paginated collection of cultures available for creating languages.
 func (a *API) GetCulture(ctx context.Context, params *GetCultureParams) (PagedCultureReponseModel, error) {
-	return frontdoor.JSON[PagedCultureReponseModel](a.raw.GetCulture(ctx, params))
+	var fdV PagedCultureReponseModel
+	fdResp, err := a.raw.GetCulture(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetCultureAll iterates over every element of GET /umbraco/management/api/v1/culture, request by request.
@@ -128,13 +171,30 @@ func (a *API) GetCultureAll(ctx context.Context, params *GetCultureParams) iter.
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[CultureReponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetCulture(ctx, &fdQ)
-		return frontdoor.Page[CultureReponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/culture", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(CultureReponseModel, error) bool) {
+		var fdItems []CultureReponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetCulture(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero CultureReponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostDataType sends POST /umbraco/management/api/v1/data-type: Creates a new data type.
@@ -147,22 +207,39 @@ func (a *API) PostDataType(ctx context.Context, body PostDataTypeJSONRequestBody
 
 // GetDataTypeBatch sends GET /umbraco/management/api/v1/data-type/batch: Gets multiple data types.
 func (a *API) GetDataTypeBatch(ctx context.Context, params *GetDataTypeBatchParams) (BatchResponseModelDataTypeResponseModel, error) {
-	return frontdoor.JSON[BatchResponseModelDataTypeResponseModel](a.raw.GetDataTypeBatch(ctx, params))
+	var fdV BatchResponseModelDataTypeResponseModel
+	fdResp, err := a.raw.GetDataTypeBatch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDataTypeBatchAll iterates over every element of GET /umbraco/management/api/v1/data-type/batch, request by request.
 //
 // Paging: single response.
 func (a *API) GetDataTypeBatchAll(ctx context.Context, params *GetDataTypeBatchParams) iter.Seq2[DataTypeResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DataTypeResponseModel, error) {
+	return func(yield func(DataTypeResponseModel, error) bool) {
 		fdV, err := a.GetDataTypeBatch(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero DataTypeResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DataTypeResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetDataTypeConfiguration sends GET /umbraco/management/api/v1/data-type/configuration: Gets the data type configuration.
 func (a *API) GetDataTypeConfiguration(ctx context.Context) (DatatypeConfigurationResponseModel, error) {
-	return frontdoor.JSON[DatatypeConfigurationResponseModel](a.raw.GetDataTypeConfiguration(ctx))
+	var fdV DatatypeConfigurationResponseModel
+	fdResp, err := a.raw.GetDataTypeConfiguration(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostDataTypeFolder sends POST /umbraco/management/api/v1/data-type/folder: Creates a data type folder.
@@ -175,7 +252,10 @@ func (a *API) PostDataTypeFolder(ctx context.Context, body PostDataTypeFolderJSO
 
 // GetDataTypeFolderById sends GET /umbraco/management/api/v1/data-type/folder/{id}: Gets a data type folder.
 func (a *API) GetDataTypeFolderById(ctx context.Context, id openapi_types.UUID) (FolderResponseModel, error) {
-	return frontdoor.JSON[FolderResponseModel](a.raw.GetDataTypeFolderById(ctx, id))
+	var fdV FolderResponseModel
+	fdResp, err := a.raw.GetDataTypeFolderById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutDataTypeFolderById sends PUT /umbraco/management/api/v1/data-type/folder/{id}: Updates a data type folder.
@@ -190,22 +270,39 @@ func (a *API) DeleteDataTypeFolderById(ctx context.Context, id openapi_types.UUI
 
 // GetDataTypeSchemasBatch sends GET /umbraco/management/api/v1/data-type/schemas/batch.
 func (a *API) GetDataTypeSchemasBatch(ctx context.Context, params *GetDataTypeSchemasBatchParams) (FetchResponseModelDataTypeSchemaItemResponseModel, error) {
-	return frontdoor.JSON[FetchResponseModelDataTypeSchemaItemResponseModel](a.raw.GetDataTypeSchemasBatch(ctx, params))
+	var fdV FetchResponseModelDataTypeSchemaItemResponseModel
+	fdResp, err := a.raw.GetDataTypeSchemasBatch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDataTypeSchemasBatchAll iterates over every element of GET /umbraco/management/api/v1/data-type/schemas/batch, request by request.
 //
 // Paging: single response.
 func (a *API) GetDataTypeSchemasBatchAll(ctx context.Context, params *GetDataTypeSchemasBatchParams) iter.Seq2[DataTypeSchemaItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DataTypeSchemaItemResponseModel, error) {
+	return func(yield func(DataTypeSchemaItemResponseModel, error) bool) {
 		fdV, err := a.GetDataTypeSchemasBatch(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero DataTypeSchemaItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DataTypeSchemaItemResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetDataTypeById sends GET /umbraco/management/api/v1/data-type/{id}: Gets a data type.
 func (a *API) GetDataTypeById(ctx context.Context, id openapi_types.UUID) (DataTypeResponseModel, error) {
-	return frontdoor.JSON[DataTypeResponseModel](a.raw.GetDataTypeById(ctx, id))
+	var fdV DataTypeResponseModel
+	fdResp, err := a.raw.GetDataTypeById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutDataTypeById sends PUT /umbraco/management/api/v1/data-type/{id}: Updates a data type.
@@ -228,7 +325,10 @@ func (a *API) PostDataTypeByIdCopy(ctx context.Context, id openapi_types.UUID, b
 
 // GetDataTypeByIdIsUsed sends GET /umbraco/management/api/v1/data-type/{id}/is-used: Checks if a data type is used.
 func (a *API) GetDataTypeByIdIsUsed(ctx context.Context, id openapi_types.UUID) (bool, error) {
-	return frontdoor.JSON[bool](a.raw.GetDataTypeByIdIsUsed(ctx, id))
+	var fdV bool
+	fdResp, err := a.raw.GetDataTypeByIdIsUsed(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutDataTypeByIdMove sends PUT /umbraco/management/api/v1/data-type/{id}/move: Moves a data type.
@@ -238,7 +338,10 @@ func (a *API) PutDataTypeByIdMove(ctx context.Context, id openapi_types.UUID, bo
 
 // GetDataTypeByIdReferencedBy sends GET /umbraco/management/api/v1/data-type/{id}/referenced-by: Gets a paged collection of entities that are referenced by a data type.
 func (a *API) GetDataTypeByIdReferencedBy(ctx context.Context, id openapi_types.UUID, params *GetDataTypeByIdReferencedByParams) (PagedIReferenceResponseModel, error) {
-	return frontdoor.JSON[PagedIReferenceResponseModel](a.raw.GetDataTypeByIdReferencedBy(ctx, id, params))
+	var fdV PagedIReferenceResponseModel
+	fdResp, err := a.raw.GetDataTypeByIdReferencedBy(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDataTypeByIdReferencedByAll iterates over every element of GET /umbraco/management/api/v1/data-type/{id}/referenced-by, request by request.
@@ -253,23 +356,46 @@ func (a *API) GetDataTypeByIdReferencedByAll(ctx context.Context, id openapi_typ
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[PagedIReferenceResponseModel_Items_Item], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetDataTypeByIdReferencedBy(ctx, id, &fdQ)
-		return frontdoor.Page[PagedIReferenceResponseModel_Items_Item]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/data-type/{id}/referenced-by", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(PagedIReferenceResponseModel_Items_Item, error) bool) {
+		var fdItems []PagedIReferenceResponseModel_Items_Item
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetDataTypeByIdReferencedBy(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero PagedIReferenceResponseModel_Items_Item
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetDataTypeByIdSchema sends GET /umbraco/management/api/v1/data-type/{id}/schema.
 func (a *API) GetDataTypeByIdSchema(ctx context.Context, id openapi_types.UUID) (DataTypeSchemaResponseModel, error) {
-	return frontdoor.JSON[DataTypeSchemaResponseModel](a.raw.GetDataTypeByIdSchema(ctx, id))
+	var fdV DataTypeSchemaResponseModel
+	fdResp, err := a.raw.GetDataTypeByIdSchema(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDictionary sends GET /umbraco/management/api/v1/dictionary: Gets a paginated collection of dictionary items.
 func (a *API) GetDictionary(ctx context.Context, params *GetDictionaryParams) (PagedDictionaryOverviewResponseModel, error) {
-	return frontdoor.JSON[PagedDictionaryOverviewResponseModel](a.raw.GetDictionary(ctx, params))
+	var fdV PagedDictionaryOverviewResponseModel
+	fdResp, err := a.raw.GetDictionary(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDictionaryAll iterates over every element of GET /umbraco/management/api/v1/dictionary, request by request.
@@ -284,13 +410,30 @@ func (a *API) GetDictionaryAll(ctx context.Context, params *GetDictionaryParams)
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DictionaryOverviewResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetDictionary(ctx, &fdQ)
-		return frontdoor.Page[DictionaryOverviewResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/dictionary", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DictionaryOverviewResponseModel, error) bool) {
+		var fdItems []DictionaryOverviewResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetDictionary(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DictionaryOverviewResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostDictionary sends POST /umbraco/management/api/v1/dictionary: Creates a new dictionary.
@@ -311,7 +454,10 @@ func (a *API) PostDictionaryImport(ctx context.Context, body PostDictionaryImpor
 
 // GetDictionaryById sends GET /umbraco/management/api/v1/dictionary/{id}: Gets a dictionary.
 func (a *API) GetDictionaryById(ctx context.Context, id openapi_types.UUID) (DictionaryItemResponseModel, error) {
-	return frontdoor.JSON[DictionaryItemResponseModel](a.raw.GetDictionaryById(ctx, id))
+	var fdV DictionaryItemResponseModel
+	fdResp, err := a.raw.GetDictionaryById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutDictionaryById sends PUT /umbraco/management/api/v1/dictionary/{id}: Updates a dictionary.
@@ -326,7 +472,10 @@ func (a *API) DeleteDictionaryById(ctx context.Context, id openapi_types.UUID) e
 
 // GetDictionaryByIdExport sends GET /umbraco/management/api/v1/dictionary/{id}/export: Exports a dictionary.
 func (a *API) GetDictionaryByIdExport(ctx context.Context, id openapi_types.UUID, params *GetDictionaryByIdExportParams) (GetDictionaryByIdExport200JSONResponseBody, error) {
-	return frontdoor.JSON[GetDictionaryByIdExport200JSONResponseBody](a.raw.GetDictionaryByIdExport(ctx, id, params))
+	var fdV GetDictionaryByIdExport200JSONResponseBody
+	fdResp, err := a.raw.GetDictionaryByIdExport(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutDictionaryByIdMove sends PUT /umbraco/management/api/v1/dictionary/{id}/move: Moves a dictionary.
@@ -360,7 +509,10 @@ func (a *API) PostDocumentBlueprintFolder(ctx context.Context, body PostDocument
 
 // GetDocumentBlueprintFolderById sends GET /umbraco/management/api/v1/document-blueprint/folder/{id}: Gets a document blueprint folder.
 func (a *API) GetDocumentBlueprintFolderById(ctx context.Context, id openapi_types.UUID) (FolderResponseModel, error) {
-	return frontdoor.JSON[FolderResponseModel](a.raw.GetDocumentBlueprintFolderById(ctx, id))
+	var fdV FolderResponseModel
+	fdResp, err := a.raw.GetDocumentBlueprintFolderById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutDocumentBlueprintFolderById sends PUT /umbraco/management/api/v1/document-blueprint/folder/{id}: Updates a document blueprint folder.
@@ -383,7 +535,10 @@ func (a *API) PostDocumentBlueprintFromDocument(ctx context.Context, body PostDo
 
 // GetDocumentBlueprintById sends GET /umbraco/management/api/v1/document-blueprint/{id}: Gets a document blueprint.
 func (a *API) GetDocumentBlueprintById(ctx context.Context, id openapi_types.UUID) (DocumentBlueprintResponseModel, error) {
-	return frontdoor.JSON[DocumentBlueprintResponseModel](a.raw.GetDocumentBlueprintById(ctx, id))
+	var fdV DocumentBlueprintResponseModel
+	fdResp, err := a.raw.GetDocumentBlueprintById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutDocumentBlueprintById sends PUT /umbraco/management/api/v1/document-blueprint/{id}: Updates a document blueprint.
@@ -398,7 +553,10 @@ func (a *API) DeleteDocumentBlueprintById(ctx context.Context, id openapi_types.
 
 // GetDocumentBlueprintByIdAuditLog sends GET /umbraco/management/api/v1/document-blueprint/{id}/audit-log: Gets the audit log for a document blueprint.
 func (a *API) GetDocumentBlueprintByIdAuditLog(ctx context.Context, id openapi_types.UUID, params *GetDocumentBlueprintByIdAuditLogParams) (PagedAuditLogResponseModel, error) {
-	return frontdoor.JSON[PagedAuditLogResponseModel](a.raw.GetDocumentBlueprintByIdAuditLog(ctx, id, params))
+	var fdV PagedAuditLogResponseModel
+	fdResp, err := a.raw.GetDocumentBlueprintByIdAuditLog(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentBlueprintByIdAuditLogAll iterates over every element of GET /umbraco/management/api/v1/document-blueprint/{id}/audit-log, request by request.
@@ -413,13 +571,30 @@ func (a *API) GetDocumentBlueprintByIdAuditLogAll(ctx context.Context, id openap
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[AuditLogResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetDocumentBlueprintByIdAuditLog(ctx, id, &fdQ)
-		return frontdoor.Page[AuditLogResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/document-blueprint/{id}/audit-log", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(AuditLogResponseModel, error) bool) {
+		var fdItems []AuditLogResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetDocumentBlueprintByIdAuditLog(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero AuditLogResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PutDocumentBlueprintByIdMove sends PUT /umbraco/management/api/v1/document-blueprint/{id}/move: Moves a document blueprint.
@@ -429,7 +604,10 @@ func (a *API) PutDocumentBlueprintByIdMove(ctx context.Context, id openapi_types
 
 // GetDocumentBlueprintByIdScaffold sends GET /umbraco/management/api/v1/document-blueprint/{id}/scaffold: Scaffolds a document blueprint.
 func (a *API) GetDocumentBlueprintByIdScaffold(ctx context.Context, id openapi_types.UUID) (DocumentBlueprintResponseModel, error) {
-	return frontdoor.JSON[DocumentBlueprintResponseModel](a.raw.GetDocumentBlueprintByIdScaffold(ctx, id))
+	var fdV DocumentBlueprintResponseModel
+	fdResp, err := a.raw.GetDocumentBlueprintByIdScaffold(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostDocumentType sends POST /umbraco/management/api/v1/document-type: Creates a new document type.
@@ -442,7 +620,10 @@ func (a *API) PostDocumentType(ctx context.Context, body PostDocumentTypeJSONReq
 
 // GetDocumentTypeAllowedAtRoot sends GET /umbraco/management/api/v1/document-type/allowed-at-root: Gets document types allowed at root.
 func (a *API) GetDocumentTypeAllowedAtRoot(ctx context.Context, params *GetDocumentTypeAllowedAtRootParams) (PagedAllowedDocumentTypeModel, error) {
-	return frontdoor.JSON[PagedAllowedDocumentTypeModel](a.raw.GetDocumentTypeAllowedAtRoot(ctx, params))
+	var fdV PagedAllowedDocumentTypeModel
+	fdResp, err := a.raw.GetDocumentTypeAllowedAtRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentTypeAllowedAtRootAll iterates over every element of GET /umbraco/management/api/v1/document-type/allowed-at-root, request by request.
@@ -457,38 +638,75 @@ func (a *API) GetDocumentTypeAllowedAtRootAll(ctx context.Context, params *GetDo
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[AllowedDocumentTypeModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetDocumentTypeAllowedAtRoot(ctx, &fdQ)
-		return frontdoor.Page[AllowedDocumentTypeModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/document-type/allowed-at-root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(AllowedDocumentTypeModel, error) bool) {
+		var fdItems []AllowedDocumentTypeModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetDocumentTypeAllowedAtRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero AllowedDocumentTypeModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostDocumentTypeAvailableCompositions sends POST /umbraco/management/api/v1/document-type/available-compositions: Gets available compositions.
 func (a *API) PostDocumentTypeAvailableCompositions(ctx context.Context, body PostDocumentTypeAvailableCompositionsJSONRequestBody) ([]AvailableDocumentTypeCompositionResponseModel, error) {
-	return frontdoor.JSON[[]AvailableDocumentTypeCompositionResponseModel](a.raw.PostDocumentTypeAvailableCompositions(ctx, body))
+	var fdV []AvailableDocumentTypeCompositionResponseModel
+	fdResp, err := a.raw.PostDocumentTypeAvailableCompositions(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentTypeBatch sends GET /umbraco/management/api/v1/document-type/batch: Gets multiple document types.
 func (a *API) GetDocumentTypeBatch(ctx context.Context, params *GetDocumentTypeBatchParams) (BatchResponseModelDocumentTypeResponseModel, error) {
-	return frontdoor.JSON[BatchResponseModelDocumentTypeResponseModel](a.raw.GetDocumentTypeBatch(ctx, params))
+	var fdV BatchResponseModelDocumentTypeResponseModel
+	fdResp, err := a.raw.GetDocumentTypeBatch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentTypeBatchAll iterates over every element of GET /umbraco/management/api/v1/document-type/batch, request by request.
 //
 // Paging: single response.
 func (a *API) GetDocumentTypeBatchAll(ctx context.Context, params *GetDocumentTypeBatchParams) iter.Seq2[DocumentTypeResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DocumentTypeResponseModel, error) {
+	return func(yield func(DocumentTypeResponseModel, error) bool) {
 		fdV, err := a.GetDocumentTypeBatch(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero DocumentTypeResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DocumentTypeResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetDocumentTypeConfiguration sends GET /umbraco/management/api/v1/document-type/configuration: Gets the document type configuration.
 func (a *API) GetDocumentTypeConfiguration(ctx context.Context) (DocumentTypeConfigurationResponseModel, error) {
-	return frontdoor.JSON[DocumentTypeConfigurationResponseModel](a.raw.GetDocumentTypeConfiguration(ctx))
+	var fdV DocumentTypeConfigurationResponseModel
+	fdResp, err := a.raw.GetDocumentTypeConfiguration(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostDocumentTypeFolder sends POST /umbraco/management/api/v1/document-type/folder: Creates a document type folder.
@@ -501,7 +719,10 @@ func (a *API) PostDocumentTypeFolder(ctx context.Context, body PostDocumentTypeF
 
 // GetDocumentTypeFolderById sends GET /umbraco/management/api/v1/document-type/folder/{id}: Gets a document type folder.
 func (a *API) GetDocumentTypeFolderById(ctx context.Context, id openapi_types.UUID) (FolderResponseModel, error) {
-	return frontdoor.JSON[FolderResponseModel](a.raw.GetDocumentTypeFolderById(ctx, id))
+	var fdV FolderResponseModel
+	fdResp, err := a.raw.GetDocumentTypeFolderById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutDocumentTypeFolderById sends PUT /umbraco/management/api/v1/document-type/folder/{id}: Updates a document type folder.
@@ -524,7 +745,10 @@ func (a *API) PostDocumentTypeImport(ctx context.Context, body PostDocumentTypeI
 
 // GetDocumentTypeById sends GET /umbraco/management/api/v1/document-type/{id}: Gets a document type.
 func (a *API) GetDocumentTypeById(ctx context.Context, id openapi_types.UUID) (DocumentTypeResponseModel, error) {
-	return frontdoor.JSON[DocumentTypeResponseModel](a.raw.GetDocumentTypeById(ctx, id))
+	var fdV DocumentTypeResponseModel
+	fdResp, err := a.raw.GetDocumentTypeById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutDocumentTypeById sends PUT /umbraco/management/api/v1/document-type/{id}: Updates a document type.
@@ -539,7 +763,10 @@ func (a *API) DeleteDocumentTypeById(ctx context.Context, id openapi_types.UUID)
 
 // GetDocumentTypeByIdAllowedChildren sends GET /umbraco/management/api/v1/document-type/{id}/allowed-children: Gets allowed child document types.
 func (a *API) GetDocumentTypeByIdAllowedChildren(ctx context.Context, id openapi_types.UUID, params *GetDocumentTypeByIdAllowedChildrenParams) (PagedAllowedDocumentTypeModel, error) {
-	return frontdoor.JSON[PagedAllowedDocumentTypeModel](a.raw.GetDocumentTypeByIdAllowedChildren(ctx, id, params))
+	var fdV PagedAllowedDocumentTypeModel
+	fdResp, err := a.raw.GetDocumentTypeByIdAllowedChildren(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentTypeByIdAllowedChildrenAll iterates over every element of GET /umbraco/management/api/v1/document-type/{id}/allowed-children, request by request.
@@ -554,33 +781,67 @@ func (a *API) GetDocumentTypeByIdAllowedChildrenAll(ctx context.Context, id open
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[AllowedDocumentTypeModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetDocumentTypeByIdAllowedChildren(ctx, id, &fdQ)
-		return frontdoor.Page[AllowedDocumentTypeModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/document-type/{id}/allowed-children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(AllowedDocumentTypeModel, error) bool) {
+		var fdItems []AllowedDocumentTypeModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetDocumentTypeByIdAllowedChildren(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero AllowedDocumentTypeModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetDocumentTypeByIdAllowedParents sends GET /umbraco/management/api/v1/document-type/{id}/allowed-parents: Gets allowed parent document types.
 func (a *API) GetDocumentTypeByIdAllowedParents(ctx context.Context, id openapi_types.UUID) (DocumentTypeAllowedParentsResponseModel, error) {
-	return frontdoor.JSON[DocumentTypeAllowedParentsResponseModel](a.raw.GetDocumentTypeByIdAllowedParents(ctx, id))
+	var fdV DocumentTypeAllowedParentsResponseModel
+	fdResp, err := a.raw.GetDocumentTypeByIdAllowedParents(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentTypeByIdAllowedParentsAll iterates over every element of GET /umbraco/management/api/v1/document-type/{id}/allowed-parents, request by request.
 //
 // Paging: single response.
 func (a *API) GetDocumentTypeByIdAllowedParentsAll(ctx context.Context, id openapi_types.UUID) iter.Seq2[ReferenceByIdModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ReferenceByIdModel, error) {
+	return func(yield func(ReferenceByIdModel, error) bool) {
 		fdV, err := a.GetDocumentTypeByIdAllowedParents(ctx, id)
-		return fdV.AllowedParentIds, err
-	})
+		if err != nil {
+			var fdZero ReferenceByIdModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ReferenceByIdModel
+		fdItems = fdV.AllowedParentIds
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetDocumentTypeByIdBlueprint sends GET /umbraco/management/api/v1/document-type/{id}/blueprint: Gets document blueprints for a document type.
 func (a *API) GetDocumentTypeByIdBlueprint(ctx context.Context, id openapi_types.UUID, params *GetDocumentTypeByIdBlueprintParams) (PagedDocumentTypeBlueprintItemResponseModel, error) {
-	return frontdoor.JSON[PagedDocumentTypeBlueprintItemResponseModel](a.raw.GetDocumentTypeByIdBlueprint(ctx, id, params))
+	var fdV PagedDocumentTypeBlueprintItemResponseModel
+	fdResp, err := a.raw.GetDocumentTypeByIdBlueprint(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentTypeByIdBlueprintAll iterates over every element of GET /umbraco/management/api/v1/document-type/{id}/blueprint, request by request.
@@ -595,28 +856,59 @@ func (a *API) GetDocumentTypeByIdBlueprintAll(ctx context.Context, id openapi_ty
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DocumentTypeBlueprintItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetDocumentTypeByIdBlueprint(ctx, id, &fdQ)
-		return frontdoor.Page[DocumentTypeBlueprintItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/document-type/{id}/blueprint", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DocumentTypeBlueprintItemResponseModel, error) bool) {
+		var fdItems []DocumentTypeBlueprintItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetDocumentTypeByIdBlueprint(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DocumentTypeBlueprintItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetDocumentTypeByIdCompositionReferences sends GET /umbraco/management/api/v1/document-type/{id}/composition-references: Gets composition references.
 func (a *API) GetDocumentTypeByIdCompositionReferences(ctx context.Context, id openapi_types.UUID) ([]DocumentTypeCompositionResponseModel, error) {
-	return frontdoor.JSON[[]DocumentTypeCompositionResponseModel](a.raw.GetDocumentTypeByIdCompositionReferences(ctx, id))
+	var fdV []DocumentTypeCompositionResponseModel
+	fdResp, err := a.raw.GetDocumentTypeByIdCompositionReferences(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentTypeByIdCompositionReferencesAll iterates over every element of GET /umbraco/management/api/v1/document-type/{id}/composition-references, request by request.
 //
 // Paging: single response.
 func (a *API) GetDocumentTypeByIdCompositionReferencesAll(ctx context.Context, id openapi_types.UUID) iter.Seq2[DocumentTypeCompositionResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DocumentTypeCompositionResponseModel, error) {
+	return func(yield func(DocumentTypeCompositionResponseModel, error) bool) {
 		fdV, err := a.GetDocumentTypeByIdCompositionReferences(ctx, id)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero DocumentTypeCompositionResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DocumentTypeCompositionResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostDocumentTypeByIdCopy sends POST /umbraco/management/api/v1/document-type/{id}/copy: Copies a document type.
@@ -629,7 +921,10 @@ func (a *API) PostDocumentTypeByIdCopy(ctx context.Context, id openapi_types.UUI
 
 // GetDocumentTypeByIdExport sends GET /umbraco/management/api/v1/document-type/{id}/export: Exports a document type.
 func (a *API) GetDocumentTypeByIdExport(ctx context.Context, id openapi_types.UUID) (GetDocumentTypeByIdExport200JSONResponseBody, error) {
-	return frontdoor.JSON[GetDocumentTypeByIdExport200JSONResponseBody](a.raw.GetDocumentTypeByIdExport(ctx, id))
+	var fdV GetDocumentTypeByIdExport200JSONResponseBody
+	fdResp, err := a.raw.GetDocumentTypeByIdExport(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutDocumentTypeByIdImport sends PUT /umbraco/management/api/v1/document-type/{id}/import: Imports a document type.
@@ -644,7 +939,10 @@ func (a *API) PutDocumentTypeByIdMove(ctx context.Context, id openapi_types.UUID
 
 // GetDocumentTypeByIdSchema sends GET /umbraco/management/api/v1/document-type/{id}/schema.
 func (a *API) GetDocumentTypeByIdSchema(ctx context.Context, id openapi_types.UUID) (map[string]*JsonNode, error) {
-	return frontdoor.JSON[map[string]*JsonNode](a.raw.GetDocumentTypeByIdSchema(ctx, id))
+	var fdV map[string]*JsonNode
+	fdResp, err := a.raw.GetDocumentTypeByIdSchema(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostDocumentTypeByIdTemplate sends POST /umbraco/management/api/v1/document-type/{id}/template: Creates a template for a document type.
@@ -657,7 +955,10 @@ func (a *API) PostDocumentTypeByIdTemplate(ctx context.Context, id openapi_types
 
 // GetDocumentVersion sends GET /umbraco/management/api/v1/document-version: Gets a paginated collection of versions for a specific document.
 func (a *API) GetDocumentVersion(ctx context.Context, params *GetDocumentVersionParams) (PagedDocumentVersionItemResponseModel, error) {
-	return frontdoor.JSON[PagedDocumentVersionItemResponseModel](a.raw.GetDocumentVersion(ctx, params))
+	var fdV PagedDocumentVersionItemResponseModel
+	fdResp, err := a.raw.GetDocumentVersion(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentVersionAll iterates over every element of GET /umbraco/management/api/v1/document-version, request by request.
@@ -672,18 +973,38 @@ func (a *API) GetDocumentVersionAll(ctx context.Context, params *GetDocumentVers
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DocumentVersionItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetDocumentVersion(ctx, &fdQ)
-		return frontdoor.Page[DocumentVersionItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/document-version", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DocumentVersionItemResponseModel, error) bool) {
+		var fdItems []DocumentVersionItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetDocumentVersion(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DocumentVersionItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetDocumentVersionById sends GET /umbraco/management/api/v1/document-version/{id}: Gets a specific document version.
 func (a *API) GetDocumentVersionById(ctx context.Context, id openapi_types.UUID) (DocumentVersionResponseModel, error) {
-	return frontdoor.JSON[DocumentVersionResponseModel](a.raw.GetDocumentVersionById(ctx, id))
+	var fdV DocumentVersionResponseModel
+	fdResp, err := a.raw.GetDocumentVersionById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutDocumentVersionByIdPreventCleanup sends PUT /umbraco/management/api/v1/document-version/{id}/prevent-cleanup: Sets the prevent clean up status for a document version.
@@ -698,7 +1019,10 @@ func (a *API) PostDocumentVersionByIdRollback(ctx context.Context, id openapi_ty
 
 // GetDocumentAreReferenced sends GET /umbraco/management/api/v1/document/are-referenced: Gets a collection of items that reference documents.
 func (a *API) GetDocumentAreReferenced(ctx context.Context, params *GetDocumentAreReferencedParams) (PagedReferenceByIdModel, error) {
-	return frontdoor.JSON[PagedReferenceByIdModel](a.raw.GetDocumentAreReferenced(ctx, params))
+	var fdV PagedReferenceByIdModel
+	fdResp, err := a.raw.GetDocumentAreReferenced(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentAreReferencedAll iterates over every element of GET /umbraco/management/api/v1/document/are-referenced, request by request.
@@ -713,18 +1037,38 @@ func (a *API) GetDocumentAreReferencedAll(ctx context.Context, params *GetDocume
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[ReferenceByIdModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetDocumentAreReferenced(ctx, &fdQ)
-		return frontdoor.Page[ReferenceByIdModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/document/are-referenced", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(ReferenceByIdModel, error) bool) {
+		var fdItems []ReferenceByIdModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetDocumentAreReferenced(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ReferenceByIdModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetDocumentConfiguration sends GET /umbraco/management/api/v1/document/configuration: Gets the document configuration.
 func (a *API) GetDocumentConfiguration(ctx context.Context) (DocumentConfigurationResponseModel, error) {
-	return frontdoor.JSON[DocumentConfigurationResponseModel](a.raw.GetDocumentConfiguration(ctx))
+	var fdV DocumentConfigurationResponseModel
+	fdResp, err := a.raw.GetDocumentConfiguration(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutDocumentSort sends PUT /umbraco/management/api/v1/document/sort: Sorts documents.
@@ -734,17 +1078,31 @@ func (a *API) PutDocumentSort(ctx context.Context, body PutDocumentSortJSONReque
 
 // GetDocumentUrls sends GET /umbraco/management/api/v1/document/urls: Gets URLs for a document.
 func (a *API) GetDocumentUrls(ctx context.Context, params *GetDocumentUrlsParams) ([]DocumentUrlInfoResponseModel, error) {
-	return frontdoor.JSON[[]DocumentUrlInfoResponseModel](a.raw.GetDocumentUrls(ctx, params))
+	var fdV []DocumentUrlInfoResponseModel
+	fdResp, err := a.raw.GetDocumentUrls(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentUrlsAll iterates over every element of GET /umbraco/management/api/v1/document/urls, request by request.
 //
 // Paging: single response.
 func (a *API) GetDocumentUrlsAll(ctx context.Context, params *GetDocumentUrlsParams) iter.Seq2[DocumentUrlInfoResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DocumentUrlInfoResponseModel, error) {
+	return func(yield func(DocumentUrlInfoResponseModel, error) bool) {
 		fdV, err := a.GetDocumentUrls(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero DocumentUrlInfoResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DocumentUrlInfoResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostDocumentValidate sends POST /umbraco/management/api/v1/document/validate: Validates creating a document.
@@ -754,7 +1112,10 @@ func (a *API) PostDocumentValidate(ctx context.Context, body PostDocumentValidat
 
 // GetDocumentById sends GET /umbraco/management/api/v1/document/{id}: Gets a document.
 func (a *API) GetDocumentById(ctx context.Context, id openapi_types.UUID) (DocumentResponseModel, error) {
-	return frontdoor.JSON[DocumentResponseModel](a.raw.GetDocumentById(ctx, id))
+	var fdV DocumentResponseModel
+	fdResp, err := a.raw.GetDocumentById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutDocumentById sends PUT /umbraco/management/api/v1/document/{id}: Updates a document.
@@ -769,7 +1130,10 @@ func (a *API) DeleteDocumentById(ctx context.Context, id openapi_types.UUID) err
 
 // GetDocumentByIdAuditLog sends GET /umbraco/management/api/v1/document/{id}/audit-log: Gets the audit log for a document.
 func (a *API) GetDocumentByIdAuditLog(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdAuditLogParams) (PagedAuditLogResponseModel, error) {
-	return frontdoor.JSON[PagedAuditLogResponseModel](a.raw.GetDocumentByIdAuditLog(ctx, id, params))
+	var fdV PagedAuditLogResponseModel
+	fdResp, err := a.raw.GetDocumentByIdAuditLog(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentByIdAuditLogAll iterates over every element of GET /umbraco/management/api/v1/document/{id}/audit-log, request by request.
@@ -784,18 +1148,38 @@ func (a *API) GetDocumentByIdAuditLogAll(ctx context.Context, id openapi_types.U
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[AuditLogResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetDocumentByIdAuditLog(ctx, id, &fdQ)
-		return frontdoor.Page[AuditLogResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/document/{id}/audit-log", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(AuditLogResponseModel, error) bool) {
+		var fdItems []AuditLogResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetDocumentByIdAuditLog(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero AuditLogResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetDocumentByIdAvailableSegmentOptions sends GET /umbraco/management/api/v1/document/{id}/available-segment-options: Gets available segments.
 func (a *API) GetDocumentByIdAvailableSegmentOptions(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdAvailableSegmentOptionsParams) (PagedSegmentResponseModel, error) {
-	return frontdoor.JSON[PagedSegmentResponseModel](a.raw.GetDocumentByIdAvailableSegmentOptions(ctx, id, params))
+	var fdV PagedSegmentResponseModel
+	fdResp, err := a.raw.GetDocumentByIdAvailableSegmentOptions(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentByIdAvailableSegmentOptionsAll iterates over every element of GET /umbraco/management/api/v1/document/{id}/available-segment-options, request by request.
@@ -810,13 +1194,30 @@ func (a *API) GetDocumentByIdAvailableSegmentOptionsAll(ctx context.Context, id 
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[SegmentResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetDocumentByIdAvailableSegmentOptions(ctx, id, &fdQ)
-		return frontdoor.Page[SegmentResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/document/{id}/available-segment-options", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(SegmentResponseModel, error) bool) {
+		var fdItems []SegmentResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetDocumentByIdAvailableSegmentOptions(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero SegmentResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostDocumentByIdCopy sends POST /umbraco/management/api/v1/document/{id}/copy: Copies a document.
@@ -829,7 +1230,10 @@ func (a *API) PostDocumentByIdCopy(ctx context.Context, id openapi_types.UUID, b
 
 // GetDocumentByIdDomains sends GET /umbraco/management/api/v1/document/{id}/domains: Gets domains for a document.
 func (a *API) GetDocumentByIdDomains(ctx context.Context, id openapi_types.UUID) (DomainsResponseModel, error) {
-	return frontdoor.JSON[DomainsResponseModel](a.raw.GetDocumentByIdDomains(ctx, id))
+	var fdV DomainsResponseModel
+	fdResp, err := a.raw.GetDocumentByIdDomains(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutDocumentByIdDomains sends PUT /umbraco/management/api/v1/document/{id}/domains: Updates the domains for a document.
@@ -849,17 +1253,31 @@ func (a *API) PutDocumentByIdMoveToRecycleBin(ctx context.Context, id openapi_ty
 
 // GetDocumentByIdNotifications sends GET /umbraco/management/api/v1/document/{id}/notifications: Gets notifications for a document.
 func (a *API) GetDocumentByIdNotifications(ctx context.Context, id openapi_types.UUID) ([]DocumentNotificationResponseModel, error) {
-	return frontdoor.JSON[[]DocumentNotificationResponseModel](a.raw.GetDocumentByIdNotifications(ctx, id))
+	var fdV []DocumentNotificationResponseModel
+	fdResp, err := a.raw.GetDocumentByIdNotifications(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentByIdNotificationsAll iterates over every element of GET /umbraco/management/api/v1/document/{id}/notifications, request by request.
 //
 // Paging: single response.
 func (a *API) GetDocumentByIdNotificationsAll(ctx context.Context, id openapi_types.UUID) iter.Seq2[DocumentNotificationResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DocumentNotificationResponseModel, error) {
+	return func(yield func(DocumentNotificationResponseModel, error) bool) {
 		fdV, err := a.GetDocumentByIdNotifications(ctx, id)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero DocumentNotificationResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DocumentNotificationResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PutDocumentByIdNotifications sends PUT /umbraco/management/api/v1/document/{id}/notifications: Updates notification subscriptions for a document.
@@ -874,12 +1292,18 @@ func (a *API) PatchDocumentByIdPatch(ctx context.Context, id openapi_types.UUID,
 
 // GetDocumentByIdPreviewUrl sends GET /umbraco/management/api/v1/document/{id}/preview-url: Gets the preview URL for a document.
 func (a *API) GetDocumentByIdPreviewUrl(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdPreviewUrlParams) (DocumentUrlInfoModel, error) {
-	return frontdoor.JSON[DocumentUrlInfoModel](a.raw.GetDocumentByIdPreviewUrl(ctx, id, params))
+	var fdV DocumentUrlInfoModel
+	fdResp, err := a.raw.GetDocumentByIdPreviewUrl(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentByIdPublicAccess sends GET /umbraco/management/api/v1/document/{id}/public-access: Gets public access rules for a document.
 func (a *API) GetDocumentByIdPublicAccess(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdPublicAccessParams) (PublicAccessResponseModel, error) {
-	return frontdoor.JSON[PublicAccessResponseModel](a.raw.GetDocumentByIdPublicAccess(ctx, id, params))
+	var fdV PublicAccessResponseModel
+	fdResp, err := a.raw.GetDocumentByIdPublicAccess(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutDocumentByIdPublicAccess sends PUT /umbraco/management/api/v1/document/{id}/public-access: Updates public access protection for a document.
@@ -907,22 +1331,34 @@ func (a *API) PutDocumentByIdPublish(ctx context.Context, id openapi_types.UUID,
 
 // PutDocumentByIdPublishWithDescendants sends PUT /umbraco/management/api/v1/document/{id}/publish-with-descendants: Publishes a document with its descendants.
 func (a *API) PutDocumentByIdPublishWithDescendants(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdPublishWithDescendantsJSONRequestBody) (PublishWithDescendantsResultModel, error) {
-	return frontdoor.JSON[PublishWithDescendantsResultModel](a.raw.PutDocumentByIdPublishWithDescendants(ctx, id, body))
+	var fdV PublishWithDescendantsResultModel
+	fdResp, err := a.raw.PutDocumentByIdPublishWithDescendants(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentByIdPublishWithDescendantsResultByTaskId sends GET /umbraco/management/api/v1/document/{id}/publish-with-descendants/result/{taskId}: Gets the result of publishing a document with descendants.
 func (a *API) GetDocumentByIdPublishWithDescendantsResultByTaskId(ctx context.Context, id openapi_types.UUID, taskId openapi_types.UUID) (PublishWithDescendantsResultModel, error) {
-	return frontdoor.JSON[PublishWithDescendantsResultModel](a.raw.GetDocumentByIdPublishWithDescendantsResultByTaskId(ctx, id, taskId))
+	var fdV PublishWithDescendantsResultModel
+	fdResp, err := a.raw.GetDocumentByIdPublishWithDescendantsResultByTaskId(ctx, id, taskId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentByIdPublished sends GET /umbraco/management/api/v1/document/{id}/published: Gets a document.
 func (a *API) GetDocumentByIdPublished(ctx context.Context, id openapi_types.UUID) (PublishedDocumentResponseModel, error) {
-	return frontdoor.JSON[PublishedDocumentResponseModel](a.raw.GetDocumentByIdPublished(ctx, id))
+	var fdV PublishedDocumentResponseModel
+	fdResp, err := a.raw.GetDocumentByIdPublished(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentByIdReferencedBy sends GET /umbraco/management/api/v1/document/{id}/referenced-by: Gets a collection of items that reference documents.
 func (a *API) GetDocumentByIdReferencedBy(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdReferencedByParams) (PagedIReferenceResponseModel, error) {
-	return frontdoor.JSON[PagedIReferenceResponseModel](a.raw.GetDocumentByIdReferencedBy(ctx, id, params))
+	var fdV PagedIReferenceResponseModel
+	fdResp, err := a.raw.GetDocumentByIdReferencedBy(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentByIdReferencedByAll iterates over every element of GET /umbraco/management/api/v1/document/{id}/referenced-by, request by request.
@@ -937,18 +1373,38 @@ func (a *API) GetDocumentByIdReferencedByAll(ctx context.Context, id openapi_typ
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[PagedIReferenceResponseModel_Items_Item], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetDocumentByIdReferencedBy(ctx, id, &fdQ)
-		return frontdoor.Page[PagedIReferenceResponseModel_Items_Item]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/document/{id}/referenced-by", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(PagedIReferenceResponseModel_Items_Item, error) bool) {
+		var fdItems []PagedIReferenceResponseModel_Items_Item
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetDocumentByIdReferencedBy(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero PagedIReferenceResponseModel_Items_Item
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetDocumentByIdReferencedDescendants sends GET /umbraco/management/api/v1/document/{id}/referenced-descendants: Gets document descendants that are referenced.
 func (a *API) GetDocumentByIdReferencedDescendants(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdReferencedDescendantsParams) (PagedReferenceByIdModel, error) {
-	return frontdoor.JSON[PagedReferenceByIdModel](a.raw.GetDocumentByIdReferencedDescendants(ctx, id, params))
+	var fdV PagedReferenceByIdModel
+	fdResp, err := a.raw.GetDocumentByIdReferencedDescendants(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDocumentByIdReferencedDescendantsAll iterates over every element of GET /umbraco/management/api/v1/document/{id}/referenced-descendants, request by request.
@@ -963,13 +1419,30 @@ func (a *API) GetDocumentByIdReferencedDescendantsAll(ctx context.Context, id op
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[ReferenceByIdModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetDocumentByIdReferencedDescendants(ctx, id, &fdQ)
-		return frontdoor.Page[ReferenceByIdModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/document/{id}/referenced-descendants", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(ReferenceByIdModel, error) bool) {
+		var fdItems []ReferenceByIdModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetDocumentByIdReferencedDescendants(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ReferenceByIdModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PutDocumentByIdUnpublish sends PUT /umbraco/management/api/v1/document/{id}/unpublish: Unpublishes a document.
@@ -979,27 +1452,47 @@ func (a *API) PutDocumentByIdUnpublish(ctx context.Context, id openapi_types.UUI
 
 // PostDynamicRootQuery sends POST /umbraco/management/api/v1/dynamic-root/query: Gets dynamic roots.
 func (a *API) PostDynamicRootQuery(ctx context.Context, body PostDynamicRootQueryJSONRequestBody) (DynamicRootResponseModel, error) {
-	return frontdoor.JSON[DynamicRootResponseModel](a.raw.PostDynamicRootQuery(ctx, body))
+	var fdV DynamicRootResponseModel
+	fdResp, err := a.raw.PostDynamicRootQuery(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDynamicRootSteps sends GET /umbraco/management/api/v1/dynamic-root/steps: Gets dynamic root query steps.
 func (a *API) GetDynamicRootSteps(ctx context.Context) ([]string, error) {
-	return frontdoor.JSON[[]string](a.raw.GetDynamicRootSteps(ctx))
+	var fdV []string
+	fdResp, err := a.raw.GetDynamicRootSteps(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetDynamicRootStepsAll iterates over every element of GET /umbraco/management/api/v1/dynamic-root/steps, request by request.
 //
 // Paging: single response.
 func (a *API) GetDynamicRootStepsAll(ctx context.Context) iter.Seq2[string, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]string, error) {
+	return func(yield func(string, error) bool) {
 		fdV, err := a.GetDynamicRootSteps(ctx)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero string
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []string
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetFilterDataType sends GET /umbraco/management/api/v1/filter/data-type: Gets a filtered collection of data types.
 func (a *API) GetFilterDataType(ctx context.Context, params *GetFilterDataTypeParams) (PagedDataTypeItemResponseModel, error) {
-	return frontdoor.JSON[PagedDataTypeItemResponseModel](a.raw.GetFilterDataType(ctx, params))
+	var fdV PagedDataTypeItemResponseModel
+	fdResp, err := a.raw.GetFilterDataType(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFilterDataTypeAll iterates over every element of GET /umbraco/management/api/v1/filter/data-type, request by request.
@@ -1014,18 +1507,38 @@ func (a *API) GetFilterDataTypeAll(ctx context.Context, params *GetFilterDataTyp
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DataTypeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetFilterDataType(ctx, &fdQ)
-		return frontdoor.Page[DataTypeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/filter/data-type", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DataTypeItemResponseModel, error) bool) {
+		var fdItems []DataTypeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetFilterDataType(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DataTypeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetFilterMember sends GET /umbraco/management/api/v1/filter/member: Gets a filtered collection of members.
 func (a *API) GetFilterMember(ctx context.Context, params *GetFilterMemberParams) (PagedMemberResponseModel, error) {
-	return frontdoor.JSON[PagedMemberResponseModel](a.raw.GetFilterMember(ctx, params))
+	var fdV PagedMemberResponseModel
+	fdResp, err := a.raw.GetFilterMember(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFilterMemberAll iterates over every element of GET /umbraco/management/api/v1/filter/member, request by request.
@@ -1040,18 +1553,38 @@ func (a *API) GetFilterMemberAll(ctx context.Context, params *GetFilterMemberPar
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MemberResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetFilterMember(ctx, &fdQ)
-		return frontdoor.Page[MemberResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/filter/member", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MemberResponseModel, error) bool) {
+		var fdItems []MemberResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetFilterMember(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MemberResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetFilterUser sends GET /umbraco/management/api/v1/filter/user: Gets a filtered collection of users.
 func (a *API) GetFilterUser(ctx context.Context, params *GetFilterUserParams) (PagedUserResponseModel, error) {
-	return frontdoor.JSON[PagedUserResponseModel](a.raw.GetFilterUser(ctx, params))
+	var fdV PagedUserResponseModel
+	fdResp, err := a.raw.GetFilterUser(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFilterUserAll iterates over every element of GET /umbraco/management/api/v1/filter/user, request by request.
@@ -1066,18 +1599,38 @@ func (a *API) GetFilterUserAll(ctx context.Context, params *GetFilterUserParams)
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[UserResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetFilterUser(ctx, &fdQ)
-		return frontdoor.Page[UserResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/filter/user", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(UserResponseModel, error) bool) {
+		var fdItems []UserResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetFilterUser(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetFilterUserGroup sends GET /umbraco/management/api/v1/filter/user-group: Gets a filtered collection of user groups.
 func (a *API) GetFilterUserGroup(ctx context.Context, params *GetFilterUserGroupParams) (PagedUserGroupResponseModel, error) {
-	return frontdoor.JSON[PagedUserGroupResponseModel](a.raw.GetFilterUserGroup(ctx, params))
+	var fdV PagedUserGroupResponseModel
+	fdResp, err := a.raw.GetFilterUserGroup(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetFilterUserGroupAll iterates over every element of GET /umbraco/management/api/v1/filter/user-group, request by request.
@@ -1092,18 +1645,38 @@ func (a *API) GetFilterUserGroupAll(ctx context.Context, params *GetFilterUserGr
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[UserGroupResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetFilterUserGroup(ctx, &fdQ)
-		return frontdoor.Page[UserGroupResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/filter/user-group", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(UserGroupResponseModel, error) bool) {
+		var fdItems []UserGroupResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetFilterUserGroup(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserGroupResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetHealthCheckGroup sends GET /umbraco/management/api/v1/health-check-group: Gets a collection of health check groups.
 func (a *API) GetHealthCheckGroup(ctx context.Context, params *GetHealthCheckGroupParams) (PagedHealthCheckGroupResponseModel, error) {
-	return frontdoor.JSON[PagedHealthCheckGroupResponseModel](a.raw.GetHealthCheckGroup(ctx, params))
+	var fdV PagedHealthCheckGroupResponseModel
+	fdResp, err := a.raw.GetHealthCheckGroup(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetHealthCheckGroupAll iterates over every element of GET /umbraco/management/api/v1/health-check-group, request by request.
@@ -1118,33 +1691,62 @@ func (a *API) GetHealthCheckGroupAll(ctx context.Context, params *GetHealthCheck
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[HealthCheckGroupResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetHealthCheckGroup(ctx, &fdQ)
-		return frontdoor.Page[HealthCheckGroupResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/health-check-group", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(HealthCheckGroupResponseModel, error) bool) {
+		var fdItems []HealthCheckGroupResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetHealthCheckGroup(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero HealthCheckGroupResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetHealthCheckGroupByName sends GET /umbraco/management/api/v1/health-check-group/{name}: Gets a health check group by name.
 func (a *API) GetHealthCheckGroupByName(ctx context.Context, name string) (HealthCheckGroupPresentationModel, error) {
-	return frontdoor.JSON[HealthCheckGroupPresentationModel](a.raw.GetHealthCheckGroupByName(ctx, name))
+	var fdV HealthCheckGroupPresentationModel
+	fdResp, err := a.raw.GetHealthCheckGroupByName(ctx, name)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostHealthCheckGroupByNameCheck sends POST /umbraco/management/api/v1/health-check-group/{name}/check: Executes all health checks in a group.
 func (a *API) PostHealthCheckGroupByNameCheck(ctx context.Context, name string) (HealthCheckGroupWithResultResponseModel, error) {
-	return frontdoor.JSON[HealthCheckGroupWithResultResponseModel](a.raw.PostHealthCheckGroupByNameCheck(ctx, name))
+	var fdV HealthCheckGroupWithResultResponseModel
+	fdResp, err := a.raw.PostHealthCheckGroupByNameCheck(ctx, name)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostHealthCheckExecuteAction sends POST /umbraco/management/api/v1/health-check/execute-action: Executes a health check action.
 func (a *API) PostHealthCheckExecuteAction(ctx context.Context, body PostHealthCheckExecuteActionJSONRequestBody) (HealthCheckResultResponseModel, error) {
-	return frontdoor.JSON[HealthCheckResultResponseModel](a.raw.PostHealthCheckExecuteAction(ctx, body))
+	var fdV HealthCheckResultResponseModel
+	fdResp, err := a.raw.PostHealthCheckExecuteAction(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetHelp sends GET /umbraco/management/api/v1/help: Gets help information.
 func (a *API) GetHelp(ctx context.Context, params *GetHelpParams) (PagedHelpPageResponseModel, error) {
-	return frontdoor.JSON[PagedHelpPageResponseModel](a.raw.GetHelp(ctx, params))
+	var fdV PagedHelpPageResponseModel
+	fdResp, err := a.raw.GetHelp(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetHelpAll iterates over every element of GET /umbraco/management/api/v1/help, request by request.
@@ -1159,38 +1761,75 @@ func (a *API) GetHelpAll(ctx context.Context, params *GetHelpParams) iter.Seq2[H
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[HelpPageResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetHelp(ctx, &fdQ)
-		return frontdoor.Page[HelpPageResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/help", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(HelpPageResponseModel, error) bool) {
+		var fdItems []HelpPageResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetHelp(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero HelpPageResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetImagingResizeUrls sends GET /umbraco/management/api/v1/imaging/resize/urls: Gets URLs for image resizing.
 func (a *API) GetImagingResizeUrls(ctx context.Context, params *GetImagingResizeUrlsParams) ([]MediaUrlInfoResponseModel, error) {
-	return frontdoor.JSON[[]MediaUrlInfoResponseModel](a.raw.GetImagingResizeUrls(ctx, params))
+	var fdV []MediaUrlInfoResponseModel
+	fdResp, err := a.raw.GetImagingResizeUrls(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetImagingResizeUrlsAll iterates over every element of GET /umbraco/management/api/v1/imaging/resize/urls, request by request.
 //
 // Paging: single response.
 func (a *API) GetImagingResizeUrlsAll(ctx context.Context, params *GetImagingResizeUrlsParams) iter.Seq2[MediaUrlInfoResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MediaUrlInfoResponseModel, error) {
+	return func(yield func(MediaUrlInfoResponseModel, error) bool) {
 		fdV, err := a.GetImagingResizeUrls(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero MediaUrlInfoResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MediaUrlInfoResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetImportAnalyze sends GET /umbraco/management/api/v1/import/analyze: Analyzes an import file.
 func (a *API) GetImportAnalyze(ctx context.Context, params *GetImportAnalyzeParams) (EntityImportAnalysisResponseModel, error) {
-	return frontdoor.JSON[EntityImportAnalysisResponseModel](a.raw.GetImportAnalyze(ctx, params))
+	var fdV EntityImportAnalysisResponseModel
+	fdResp, err := a.raw.GetImportAnalyze(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetIndexer sends GET /umbraco/management/api/v1/indexer: Gets a collection of indexers.
 func (a *API) GetIndexer(ctx context.Context, params *GetIndexerParams) (PagedIndexResponseModel, error) {
-	return frontdoor.JSON[PagedIndexResponseModel](a.raw.GetIndexer(ctx, params))
+	var fdV PagedIndexResponseModel
+	fdResp, err := a.raw.GetIndexer(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetIndexerAll iterates over every element of GET /umbraco/management/api/v1/indexer, request by request.
@@ -1205,18 +1844,38 @@ func (a *API) GetIndexerAll(ctx context.Context, params *GetIndexerParams) iter.
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[IndexResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetIndexer(ctx, &fdQ)
-		return frontdoor.Page[IndexResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/indexer", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(IndexResponseModel, error) bool) {
+		var fdItems []IndexResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetIndexer(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero IndexResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetIndexerByIndexName sends GET /umbraco/management/api/v1/indexer/{indexName}: Gets indexer details.
 func (a *API) GetIndexerByIndexName(ctx context.Context, indexName string) (IndexResponseModel, error) {
-	return frontdoor.JSON[IndexResponseModel](a.raw.GetIndexerByIndexName(ctx, indexName))
+	var fdV IndexResponseModel
+	fdResp, err := a.raw.GetIndexerByIndexName(ctx, indexName)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostIndexerByIndexNameRebuild sends POST /umbraco/management/api/v1/indexer/{indexName}/rebuild: Rebuilds an indexer.
@@ -1226,7 +1885,10 @@ func (a *API) PostIndexerByIndexNameRebuild(ctx context.Context, indexName strin
 
 // GetInstallSettings sends GET /umbraco/management/api/v1/install/settings: Gets install settings.
 func (a *API) GetInstallSettings(ctx context.Context) (InstallSettingsResponseModel, error) {
-	return frontdoor.JSON[InstallSettingsResponseModel](a.raw.GetInstallSettings(ctx))
+	var fdV InstallSettingsResponseModel
+	fdResp, err := a.raw.GetInstallSettings(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostInstallSetup sends POST /umbraco/management/api/v1/install/setup: Performs installation setup.
@@ -1241,37 +1903,68 @@ func (a *API) PostInstallValidateDatabase(ctx context.Context, body PostInstallV
 
 // GetItemDataType sends GET /umbraco/management/api/v1/item/data-type: Gets a collection of data type items.
 func (a *API) GetItemDataType(ctx context.Context, params *GetItemDataTypeParams) ([]DataTypeItemResponseModel, error) {
-	return frontdoor.JSON[[]DataTypeItemResponseModel](a.raw.GetItemDataType(ctx, params))
+	var fdV []DataTypeItemResponseModel
+	fdResp, err := a.raw.GetItemDataType(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemDataTypeAll iterates over every element of GET /umbraco/management/api/v1/item/data-type, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemDataTypeAll(ctx context.Context, params *GetItemDataTypeParams) iter.Seq2[DataTypeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DataTypeItemResponseModel, error) {
+	return func(yield func(DataTypeItemResponseModel, error) bool) {
 		fdV, err := a.GetItemDataType(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero DataTypeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DataTypeItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemDataTypeAncestors sends GET /umbraco/management/api/v1/item/data-type/ancestors: Gets ancestors for a collection of data type items.
 func (a *API) GetItemDataTypeAncestors(ctx context.Context, params *GetItemDataTypeAncestorsParams) ([]ItemAncestorsResponseModelNamedItemResponseModel, error) {
-	return frontdoor.JSON[[]ItemAncestorsResponseModelNamedItemResponseModel](a.raw.GetItemDataTypeAncestors(ctx, params))
+	var fdV []ItemAncestorsResponseModelNamedItemResponseModel
+	fdResp, err := a.raw.GetItemDataTypeAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemDataTypeAncestorsAll iterates over every element of GET /umbraco/management/api/v1/item/data-type/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemDataTypeAncestorsAll(ctx context.Context, params *GetItemDataTypeAncestorsParams) iter.Seq2[ItemAncestorsResponseModelNamedItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ItemAncestorsResponseModelNamedItemResponseModel, error) {
+	return func(yield func(ItemAncestorsResponseModelNamedItemResponseModel, error) bool) {
 		fdV, err := a.GetItemDataTypeAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ItemAncestorsResponseModelNamedItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ItemAncestorsResponseModelNamedItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemDataTypeSearch sends GET /umbraco/management/api/v1/item/data-type/search: Searches data type items.
 func (a *API) GetItemDataTypeSearch(ctx context.Context, params *GetItemDataTypeSearchParams) (PagedModelDataTypeItemResponseModel, error) {
-	return frontdoor.JSON[PagedModelDataTypeItemResponseModel](a.raw.GetItemDataTypeSearch(ctx, params))
+	var fdV PagedModelDataTypeItemResponseModel
+	fdResp, err := a.raw.GetItemDataTypeSearch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemDataTypeSearchAll iterates over every element of GET /umbraco/management/api/v1/item/data-type/search, request by request.
@@ -1286,93 +1979,183 @@ func (a *API) GetItemDataTypeSearchAll(ctx context.Context, params *GetItemDataT
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DataTypeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetItemDataTypeSearch(ctx, &fdQ)
-		return frontdoor.Page[DataTypeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/item/data-type/search", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DataTypeItemResponseModel, error) bool) {
+		var fdItems []DataTypeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetItemDataTypeSearch(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DataTypeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetItemDictionary sends GET /umbraco/management/api/v1/item/dictionary: Gets a collection of dictionary items.
 func (a *API) GetItemDictionary(ctx context.Context, params *GetItemDictionaryParams) ([]DictionaryItemItemResponseModel, error) {
-	return frontdoor.JSON[[]DictionaryItemItemResponseModel](a.raw.GetItemDictionary(ctx, params))
+	var fdV []DictionaryItemItemResponseModel
+	fdResp, err := a.raw.GetItemDictionary(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemDictionaryAll iterates over every element of GET /umbraco/management/api/v1/item/dictionary, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemDictionaryAll(ctx context.Context, params *GetItemDictionaryParams) iter.Seq2[DictionaryItemItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DictionaryItemItemResponseModel, error) {
+	return func(yield func(DictionaryItemItemResponseModel, error) bool) {
 		fdV, err := a.GetItemDictionary(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero DictionaryItemItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DictionaryItemItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemDocument sends GET /umbraco/management/api/v1/item/document: Gets a collection of document items.
 func (a *API) GetItemDocument(ctx context.Context, params *GetItemDocumentParams) ([]DocumentItemResponseModel, error) {
-	return frontdoor.JSON[[]DocumentItemResponseModel](a.raw.GetItemDocument(ctx, params))
+	var fdV []DocumentItemResponseModel
+	fdResp, err := a.raw.GetItemDocument(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemDocumentAll iterates over every element of GET /umbraco/management/api/v1/item/document, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemDocumentAll(ctx context.Context, params *GetItemDocumentParams) iter.Seq2[DocumentItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DocumentItemResponseModel, error) {
+	return func(yield func(DocumentItemResponseModel, error) bool) {
 		fdV, err := a.GetItemDocument(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero DocumentItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DocumentItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemDocumentBlueprint sends GET /umbraco/management/api/v1/item/document-blueprint: Gets a collection of document blueprint items.
 func (a *API) GetItemDocumentBlueprint(ctx context.Context, params *GetItemDocumentBlueprintParams) ([]DocumentBlueprintItemResponseModel, error) {
-	return frontdoor.JSON[[]DocumentBlueprintItemResponseModel](a.raw.GetItemDocumentBlueprint(ctx, params))
+	var fdV []DocumentBlueprintItemResponseModel
+	fdResp, err := a.raw.GetItemDocumentBlueprint(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemDocumentBlueprintAll iterates over every element of GET /umbraco/management/api/v1/item/document-blueprint, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemDocumentBlueprintAll(ctx context.Context, params *GetItemDocumentBlueprintParams) iter.Seq2[DocumentBlueprintItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DocumentBlueprintItemResponseModel, error) {
+	return func(yield func(DocumentBlueprintItemResponseModel, error) bool) {
 		fdV, err := a.GetItemDocumentBlueprint(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero DocumentBlueprintItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DocumentBlueprintItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemDocumentType sends GET /umbraco/management/api/v1/item/document-type: Gets a collection of document type items.
 func (a *API) GetItemDocumentType(ctx context.Context, params *GetItemDocumentTypeParams) ([]DocumentTypeItemResponseModel, error) {
-	return frontdoor.JSON[[]DocumentTypeItemResponseModel](a.raw.GetItemDocumentType(ctx, params))
+	var fdV []DocumentTypeItemResponseModel
+	fdResp, err := a.raw.GetItemDocumentType(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemDocumentTypeAll iterates over every element of GET /umbraco/management/api/v1/item/document-type, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemDocumentTypeAll(ctx context.Context, params *GetItemDocumentTypeParams) iter.Seq2[DocumentTypeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DocumentTypeItemResponseModel, error) {
+	return func(yield func(DocumentTypeItemResponseModel, error) bool) {
 		fdV, err := a.GetItemDocumentType(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero DocumentTypeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DocumentTypeItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemDocumentTypeAncestors sends GET /umbraco/management/api/v1/item/document-type/ancestors: Gets ancestors for a collection of document type items.
 func (a *API) GetItemDocumentTypeAncestors(ctx context.Context, params *GetItemDocumentTypeAncestorsParams) ([]ItemAncestorsResponseModelNamedItemResponseModel, error) {
-	return frontdoor.JSON[[]ItemAncestorsResponseModelNamedItemResponseModel](a.raw.GetItemDocumentTypeAncestors(ctx, params))
+	var fdV []ItemAncestorsResponseModelNamedItemResponseModel
+	fdResp, err := a.raw.GetItemDocumentTypeAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemDocumentTypeAncestorsAll iterates over every element of GET /umbraco/management/api/v1/item/document-type/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemDocumentTypeAncestorsAll(ctx context.Context, params *GetItemDocumentTypeAncestorsParams) iter.Seq2[ItemAncestorsResponseModelNamedItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ItemAncestorsResponseModelNamedItemResponseModel, error) {
+	return func(yield func(ItemAncestorsResponseModelNamedItemResponseModel, error) bool) {
 		fdV, err := a.GetItemDocumentTypeAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ItemAncestorsResponseModelNamedItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ItemAncestorsResponseModelNamedItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemDocumentTypeSearch sends GET /umbraco/management/api/v1/item/document-type/search: Searches document type items.
 func (a *API) GetItemDocumentTypeSearch(ctx context.Context, params *GetItemDocumentTypeSearchParams) (PagedModelDocumentTypeItemResponseModel, error) {
-	return frontdoor.JSON[PagedModelDocumentTypeItemResponseModel](a.raw.GetItemDocumentTypeSearch(ctx, params))
+	var fdV PagedModelDocumentTypeItemResponseModel
+	fdResp, err := a.raw.GetItemDocumentTypeSearch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemDocumentTypeSearchAll iterates over every element of GET /umbraco/management/api/v1/item/document-type/search, request by request.
@@ -1387,33 +2170,67 @@ func (a *API) GetItemDocumentTypeSearchAll(ctx context.Context, params *GetItemD
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DocumentTypeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetItemDocumentTypeSearch(ctx, &fdQ)
-		return frontdoor.Page[DocumentTypeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/item/document-type/search", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DocumentTypeItemResponseModel, error) bool) {
+		var fdItems []DocumentTypeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetItemDocumentTypeSearch(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DocumentTypeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetItemDocumentAncestors sends GET /umbraco/management/api/v1/item/document/ancestors: Gets ancestors for a collection of document items.
 func (a *API) GetItemDocumentAncestors(ctx context.Context, params *GetItemDocumentAncestorsParams) ([]ItemAncestorsResponseModelDocumentItemResponseModel, error) {
-	return frontdoor.JSON[[]ItemAncestorsResponseModelDocumentItemResponseModel](a.raw.GetItemDocumentAncestors(ctx, params))
+	var fdV []ItemAncestorsResponseModelDocumentItemResponseModel
+	fdResp, err := a.raw.GetItemDocumentAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemDocumentAncestorsAll iterates over every element of GET /umbraco/management/api/v1/item/document/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemDocumentAncestorsAll(ctx context.Context, params *GetItemDocumentAncestorsParams) iter.Seq2[ItemAncestorsResponseModelDocumentItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ItemAncestorsResponseModelDocumentItemResponseModel, error) {
+	return func(yield func(ItemAncestorsResponseModelDocumentItemResponseModel, error) bool) {
 		fdV, err := a.GetItemDocumentAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ItemAncestorsResponseModelDocumentItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ItemAncestorsResponseModelDocumentItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemDocumentSearch sends GET /umbraco/management/api/v1/item/document/search: Searches document items.
 func (a *API) GetItemDocumentSearch(ctx context.Context, params *GetItemDocumentSearchParams) (PagedModelDocumentItemResponseModel, error) {
-	return frontdoor.JSON[PagedModelDocumentItemResponseModel](a.raw.GetItemDocumentSearch(ctx, params))
+	var fdV PagedModelDocumentItemResponseModel
+	fdResp, err := a.raw.GetItemDocumentSearch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemDocumentSearchAll iterates over every element of GET /umbraco/management/api/v1/item/document/search, request by request.
@@ -1428,68 +2245,133 @@ func (a *API) GetItemDocumentSearchAll(ctx context.Context, params *GetItemDocum
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DocumentItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetItemDocumentSearch(ctx, &fdQ)
-		return frontdoor.Page[DocumentItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/item/document/search", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DocumentItemResponseModel, error) bool) {
+		var fdItems []DocumentItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetItemDocumentSearch(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DocumentItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetItemLanguage sends GET /umbraco/management/api/v1/item/language: Gets a collection of language items.
 func (a *API) GetItemLanguage(ctx context.Context, params *GetItemLanguageParams) ([]LanguageItemResponseModel, error) {
-	return frontdoor.JSON[[]LanguageItemResponseModel](a.raw.GetItemLanguage(ctx, params))
+	var fdV []LanguageItemResponseModel
+	fdResp, err := a.raw.GetItemLanguage(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemLanguageAll iterates over every element of GET /umbraco/management/api/v1/item/language, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemLanguageAll(ctx context.Context, params *GetItemLanguageParams) iter.Seq2[LanguageItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]LanguageItemResponseModel, error) {
+	return func(yield func(LanguageItemResponseModel, error) bool) {
 		fdV, err := a.GetItemLanguage(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero LanguageItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []LanguageItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemLanguageDefault sends GET /umbraco/management/api/v1/item/language/default: Gets the default language.
 func (a *API) GetItemLanguageDefault(ctx context.Context) (LanguageItemResponseModel, error) {
-	return frontdoor.JSON[LanguageItemResponseModel](a.raw.GetItemLanguageDefault(ctx))
+	var fdV LanguageItemResponseModel
+	fdResp, err := a.raw.GetItemLanguageDefault(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMedia sends GET /umbraco/management/api/v1/item/media: Gets a collection of media items.
 func (a *API) GetItemMedia(ctx context.Context, params *GetItemMediaParams) ([]MediaItemResponseModel, error) {
-	return frontdoor.JSON[[]MediaItemResponseModel](a.raw.GetItemMedia(ctx, params))
+	var fdV []MediaItemResponseModel
+	fdResp, err := a.raw.GetItemMedia(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMediaAll iterates over every element of GET /umbraco/management/api/v1/item/media, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemMediaAll(ctx context.Context, params *GetItemMediaParams) iter.Seq2[MediaItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MediaItemResponseModel, error) {
+	return func(yield func(MediaItemResponseModel, error) bool) {
 		fdV, err := a.GetItemMedia(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero MediaItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MediaItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemMediaType sends GET /umbraco/management/api/v1/item/media-type: Gets a collection of media type items.
 func (a *API) GetItemMediaType(ctx context.Context, params *GetItemMediaTypeParams) ([]MediaTypeItemResponseModel, error) {
-	return frontdoor.JSON[[]MediaTypeItemResponseModel](a.raw.GetItemMediaType(ctx, params))
+	var fdV []MediaTypeItemResponseModel
+	fdResp, err := a.raw.GetItemMediaType(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMediaTypeAll iterates over every element of GET /umbraco/management/api/v1/item/media-type, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemMediaTypeAll(ctx context.Context, params *GetItemMediaTypeParams) iter.Seq2[MediaTypeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MediaTypeItemResponseModel, error) {
+	return func(yield func(MediaTypeItemResponseModel, error) bool) {
 		fdV, err := a.GetItemMediaType(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero MediaTypeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MediaTypeItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemMediaTypeAllowed sends GET /umbraco/management/api/v1/item/media-type/allowed: Gets a collection of media type items.
 func (a *API) GetItemMediaTypeAllowed(ctx context.Context, params *GetItemMediaTypeAllowedParams) (PagedModelAllowedMediaTypeItemResponseModel, error) {
-	return frontdoor.JSON[PagedModelAllowedMediaTypeItemResponseModel](a.raw.GetItemMediaTypeAllowed(ctx, params))
+	var fdV PagedModelAllowedMediaTypeItemResponseModel
+	fdResp, err := a.raw.GetItemMediaTypeAllowed(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMediaTypeAllowedAll iterates over every element of GET /umbraco/management/api/v1/item/media-type/allowed, request by request.
@@ -1504,33 +2386,67 @@ func (a *API) GetItemMediaTypeAllowedAll(ctx context.Context, params *GetItemMed
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[AllowedMediaTypeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetItemMediaTypeAllowed(ctx, &fdQ)
-		return frontdoor.Page[AllowedMediaTypeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/item/media-type/allowed", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(AllowedMediaTypeItemResponseModel, error) bool) {
+		var fdItems []AllowedMediaTypeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetItemMediaTypeAllowed(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero AllowedMediaTypeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetItemMediaTypeAncestors sends GET /umbraco/management/api/v1/item/media-type/ancestors: Gets ancestors for a collection of media type items.
 func (a *API) GetItemMediaTypeAncestors(ctx context.Context, params *GetItemMediaTypeAncestorsParams) ([]ItemAncestorsResponseModelNamedItemResponseModel, error) {
-	return frontdoor.JSON[[]ItemAncestorsResponseModelNamedItemResponseModel](a.raw.GetItemMediaTypeAncestors(ctx, params))
+	var fdV []ItemAncestorsResponseModelNamedItemResponseModel
+	fdResp, err := a.raw.GetItemMediaTypeAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMediaTypeAncestorsAll iterates over every element of GET /umbraco/management/api/v1/item/media-type/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemMediaTypeAncestorsAll(ctx context.Context, params *GetItemMediaTypeAncestorsParams) iter.Seq2[ItemAncestorsResponseModelNamedItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ItemAncestorsResponseModelNamedItemResponseModel, error) {
+	return func(yield func(ItemAncestorsResponseModelNamedItemResponseModel, error) bool) {
 		fdV, err := a.GetItemMediaTypeAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ItemAncestorsResponseModelNamedItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ItemAncestorsResponseModelNamedItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemMediaTypeFolders sends GET /umbraco/management/api/v1/item/media-type/folders: Gets a collection of media type folder items.
 func (a *API) GetItemMediaTypeFolders(ctx context.Context, params *GetItemMediaTypeFoldersParams) (PagedModelMediaTypeItemResponseModel, error) {
-	return frontdoor.JSON[PagedModelMediaTypeItemResponseModel](a.raw.GetItemMediaTypeFolders(ctx, params))
+	var fdV PagedModelMediaTypeItemResponseModel
+	fdResp, err := a.raw.GetItemMediaTypeFolders(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMediaTypeFoldersAll iterates over every element of GET /umbraco/management/api/v1/item/media-type/folders, request by request.
@@ -1545,18 +2461,38 @@ func (a *API) GetItemMediaTypeFoldersAll(ctx context.Context, params *GetItemMed
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MediaTypeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetItemMediaTypeFolders(ctx, &fdQ)
-		return frontdoor.Page[MediaTypeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/item/media-type/folders", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MediaTypeItemResponseModel, error) bool) {
+		var fdItems []MediaTypeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetItemMediaTypeFolders(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MediaTypeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetItemMediaTypeSearch sends GET /umbraco/management/api/v1/item/media-type/search: Searches media type items.
 func (a *API) GetItemMediaTypeSearch(ctx context.Context, params *GetItemMediaTypeSearchParams) (PagedModelMediaTypeItemResponseModel, error) {
-	return frontdoor.JSON[PagedModelMediaTypeItemResponseModel](a.raw.GetItemMediaTypeSearch(ctx, params))
+	var fdV PagedModelMediaTypeItemResponseModel
+	fdResp, err := a.raw.GetItemMediaTypeSearch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMediaTypeSearchAll iterates over every element of GET /umbraco/management/api/v1/item/media-type/search, request by request.
@@ -1571,33 +2507,67 @@ func (a *API) GetItemMediaTypeSearchAll(ctx context.Context, params *GetItemMedi
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MediaTypeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetItemMediaTypeSearch(ctx, &fdQ)
-		return frontdoor.Page[MediaTypeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/item/media-type/search", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MediaTypeItemResponseModel, error) bool) {
+		var fdItems []MediaTypeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetItemMediaTypeSearch(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MediaTypeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetItemMediaAncestors sends GET /umbraco/management/api/v1/item/media/ancestors: Gets ancestors for a collection of media items.
 func (a *API) GetItemMediaAncestors(ctx context.Context, params *GetItemMediaAncestorsParams) ([]ItemAncestorsResponseModelMediaItemResponseModel, error) {
-	return frontdoor.JSON[[]ItemAncestorsResponseModelMediaItemResponseModel](a.raw.GetItemMediaAncestors(ctx, params))
+	var fdV []ItemAncestorsResponseModelMediaItemResponseModel
+	fdResp, err := a.raw.GetItemMediaAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMediaAncestorsAll iterates over every element of GET /umbraco/management/api/v1/item/media/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemMediaAncestorsAll(ctx context.Context, params *GetItemMediaAncestorsParams) iter.Seq2[ItemAncestorsResponseModelMediaItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ItemAncestorsResponseModelMediaItemResponseModel, error) {
+	return func(yield func(ItemAncestorsResponseModelMediaItemResponseModel, error) bool) {
 		fdV, err := a.GetItemMediaAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ItemAncestorsResponseModelMediaItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ItemAncestorsResponseModelMediaItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemMediaSearch sends GET /umbraco/management/api/v1/item/media/search: Searches media items.
 func (a *API) GetItemMediaSearch(ctx context.Context, params *GetItemMediaSearchParams) (PagedModelMediaItemResponseModel, error) {
-	return frontdoor.JSON[PagedModelMediaItemResponseModel](a.raw.GetItemMediaSearch(ctx, params))
+	var fdV PagedModelMediaItemResponseModel
+	fdResp, err := a.raw.GetItemMediaSearch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMediaSearchAll iterates over every element of GET /umbraco/management/api/v1/item/media/search, request by request.
@@ -1612,78 +2582,154 @@ func (a *API) GetItemMediaSearchAll(ctx context.Context, params *GetItemMediaSea
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MediaItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetItemMediaSearch(ctx, &fdQ)
-		return frontdoor.Page[MediaItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/item/media/search", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MediaItemResponseModel, error) bool) {
+		var fdItems []MediaItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetItemMediaSearch(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MediaItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetItemMember sends GET /umbraco/management/api/v1/item/member: Gets a collection of member items.
 func (a *API) GetItemMember(ctx context.Context, params *GetItemMemberParams) ([]MemberItemResponseModel, error) {
-	return frontdoor.JSON[[]MemberItemResponseModel](a.raw.GetItemMember(ctx, params))
+	var fdV []MemberItemResponseModel
+	fdResp, err := a.raw.GetItemMember(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMemberAll iterates over every element of GET /umbraco/management/api/v1/item/member, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemMemberAll(ctx context.Context, params *GetItemMemberParams) iter.Seq2[MemberItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MemberItemResponseModel, error) {
+	return func(yield func(MemberItemResponseModel, error) bool) {
 		fdV, err := a.GetItemMember(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero MemberItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MemberItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemMemberGroup sends GET /umbraco/management/api/v1/item/member-group: Gets a collection of member group items.
 func (a *API) GetItemMemberGroup(ctx context.Context, params *GetItemMemberGroupParams) ([]MemberGroupItemResponseModel, error) {
-	return frontdoor.JSON[[]MemberGroupItemResponseModel](a.raw.GetItemMemberGroup(ctx, params))
+	var fdV []MemberGroupItemResponseModel
+	fdResp, err := a.raw.GetItemMemberGroup(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMemberGroupAll iterates over every element of GET /umbraco/management/api/v1/item/member-group, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemMemberGroupAll(ctx context.Context, params *GetItemMemberGroupParams) iter.Seq2[MemberGroupItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MemberGroupItemResponseModel, error) {
+	return func(yield func(MemberGroupItemResponseModel, error) bool) {
 		fdV, err := a.GetItemMemberGroup(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero MemberGroupItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MemberGroupItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemMemberType sends GET /umbraco/management/api/v1/item/member-type: Gets a collection of member type items.
 func (a *API) GetItemMemberType(ctx context.Context, params *GetItemMemberTypeParams) ([]MemberTypeItemResponseModel, error) {
-	return frontdoor.JSON[[]MemberTypeItemResponseModel](a.raw.GetItemMemberType(ctx, params))
+	var fdV []MemberTypeItemResponseModel
+	fdResp, err := a.raw.GetItemMemberType(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMemberTypeAll iterates over every element of GET /umbraco/management/api/v1/item/member-type, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemMemberTypeAll(ctx context.Context, params *GetItemMemberTypeParams) iter.Seq2[MemberTypeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MemberTypeItemResponseModel, error) {
+	return func(yield func(MemberTypeItemResponseModel, error) bool) {
 		fdV, err := a.GetItemMemberType(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero MemberTypeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MemberTypeItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemMemberTypeAncestors sends GET /umbraco/management/api/v1/item/member-type/ancestors: Gets ancestors for a collection of member type items.
 func (a *API) GetItemMemberTypeAncestors(ctx context.Context, params *GetItemMemberTypeAncestorsParams) ([]ItemAncestorsResponseModelNamedItemResponseModel, error) {
-	return frontdoor.JSON[[]ItemAncestorsResponseModelNamedItemResponseModel](a.raw.GetItemMemberTypeAncestors(ctx, params))
+	var fdV []ItemAncestorsResponseModelNamedItemResponseModel
+	fdResp, err := a.raw.GetItemMemberTypeAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMemberTypeAncestorsAll iterates over every element of GET /umbraco/management/api/v1/item/member-type/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemMemberTypeAncestorsAll(ctx context.Context, params *GetItemMemberTypeAncestorsParams) iter.Seq2[ItemAncestorsResponseModelNamedItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ItemAncestorsResponseModelNamedItemResponseModel, error) {
+	return func(yield func(ItemAncestorsResponseModelNamedItemResponseModel, error) bool) {
 		fdV, err := a.GetItemMemberTypeAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ItemAncestorsResponseModelNamedItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ItemAncestorsResponseModelNamedItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemMemberTypeSearch sends GET /umbraco/management/api/v1/item/member-type/search: Searches member type items.
 func (a *API) GetItemMemberTypeSearch(ctx context.Context, params *GetItemMemberTypeSearchParams) (PagedModelMemberTypeItemResponseModel, error) {
-	return frontdoor.JSON[PagedModelMemberTypeItemResponseModel](a.raw.GetItemMemberTypeSearch(ctx, params))
+	var fdV PagedModelMemberTypeItemResponseModel
+	fdResp, err := a.raw.GetItemMemberTypeSearch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMemberTypeSearchAll iterates over every element of GET /umbraco/management/api/v1/item/member-type/search, request by request.
@@ -1698,33 +2744,67 @@ func (a *API) GetItemMemberTypeSearchAll(ctx context.Context, params *GetItemMem
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MemberTypeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetItemMemberTypeSearch(ctx, &fdQ)
-		return frontdoor.Page[MemberTypeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/item/member-type/search", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MemberTypeItemResponseModel, error) bool) {
+		var fdItems []MemberTypeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetItemMemberTypeSearch(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MemberTypeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetItemMemberAncestors sends GET /umbraco/management/api/v1/item/member/ancestors: Gets ancestors for a collection of member items.
 func (a *API) GetItemMemberAncestors(ctx context.Context, params *GetItemMemberAncestorsParams) ([]ItemAncestorsResponseModelMemberItemResponseModel, error) {
-	return frontdoor.JSON[[]ItemAncestorsResponseModelMemberItemResponseModel](a.raw.GetItemMemberAncestors(ctx, params))
+	var fdV []ItemAncestorsResponseModelMemberItemResponseModel
+	fdResp, err := a.raw.GetItemMemberAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMemberAncestorsAll iterates over every element of GET /umbraco/management/api/v1/item/member/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemMemberAncestorsAll(ctx context.Context, params *GetItemMemberAncestorsParams) iter.Seq2[ItemAncestorsResponseModelMemberItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ItemAncestorsResponseModelMemberItemResponseModel, error) {
+	return func(yield func(ItemAncestorsResponseModelMemberItemResponseModel, error) bool) {
 		fdV, err := a.GetItemMemberAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ItemAncestorsResponseModelMemberItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ItemAncestorsResponseModelMemberItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemMemberSearch sends GET /umbraco/management/api/v1/item/member/search: Searches member items.
 func (a *API) GetItemMemberSearch(ctx context.Context, params *GetItemMemberSearchParams) (PagedModelMemberItemResponseModel, error) {
-	return frontdoor.JSON[PagedModelMemberItemResponseModel](a.raw.GetItemMemberSearch(ctx, params))
+	var fdV PagedModelMemberItemResponseModel
+	fdResp, err := a.raw.GetItemMemberSearch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemMemberSearchAll iterates over every element of GET /umbraco/management/api/v1/item/member/search, request by request.
@@ -1739,123 +2819,241 @@ func (a *API) GetItemMemberSearchAll(ctx context.Context, params *GetItemMemberS
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MemberItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetItemMemberSearch(ctx, &fdQ)
-		return frontdoor.Page[MemberItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/item/member/search", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MemberItemResponseModel, error) bool) {
+		var fdItems []MemberItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetItemMemberSearch(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MemberItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetItemPartialView sends GET /umbraco/management/api/v1/item/partial-view: Gets a collection of partial view items.
 func (a *API) GetItemPartialView(ctx context.Context, params *GetItemPartialViewParams) ([]PartialViewItemResponseModel, error) {
-	return frontdoor.JSON[[]PartialViewItemResponseModel](a.raw.GetItemPartialView(ctx, params))
+	var fdV []PartialViewItemResponseModel
+	fdResp, err := a.raw.GetItemPartialView(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemPartialViewAll iterates over every element of GET /umbraco/management/api/v1/item/partial-view, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemPartialViewAll(ctx context.Context, params *GetItemPartialViewParams) iter.Seq2[PartialViewItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]PartialViewItemResponseModel, error) {
+	return func(yield func(PartialViewItemResponseModel, error) bool) {
 		fdV, err := a.GetItemPartialView(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero PartialViewItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []PartialViewItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemRelationType sends GET /umbraco/management/api/v1/item/relation-type: Gets a collection of relation type items.
 func (a *API) GetItemRelationType(ctx context.Context, params *GetItemRelationTypeParams) ([]RelationTypeItemResponseModel, error) {
-	return frontdoor.JSON[[]RelationTypeItemResponseModel](a.raw.GetItemRelationType(ctx, params))
+	var fdV []RelationTypeItemResponseModel
+	fdResp, err := a.raw.GetItemRelationType(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemRelationTypeAll iterates over every element of GET /umbraco/management/api/v1/item/relation-type, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemRelationTypeAll(ctx context.Context, params *GetItemRelationTypeParams) iter.Seq2[RelationTypeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]RelationTypeItemResponseModel, error) {
+	return func(yield func(RelationTypeItemResponseModel, error) bool) {
 		fdV, err := a.GetItemRelationType(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero RelationTypeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []RelationTypeItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemScript sends GET /umbraco/management/api/v1/item/script: Gets a collection of script items.
 func (a *API) GetItemScript(ctx context.Context, params *GetItemScriptParams) ([]ScriptItemResponseModel, error) {
-	return frontdoor.JSON[[]ScriptItemResponseModel](a.raw.GetItemScript(ctx, params))
+	var fdV []ScriptItemResponseModel
+	fdResp, err := a.raw.GetItemScript(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemScriptAll iterates over every element of GET /umbraco/management/api/v1/item/script, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemScriptAll(ctx context.Context, params *GetItemScriptParams) iter.Seq2[ScriptItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ScriptItemResponseModel, error) {
+	return func(yield func(ScriptItemResponseModel, error) bool) {
 		fdV, err := a.GetItemScript(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ScriptItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ScriptItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemStaticFile sends GET /umbraco/management/api/v1/item/static-file: Gets a collection of static file items.
 func (a *API) GetItemStaticFile(ctx context.Context, params *GetItemStaticFileParams) ([]StaticFileItemResponseModel, error) {
-	return frontdoor.JSON[[]StaticFileItemResponseModel](a.raw.GetItemStaticFile(ctx, params))
+	var fdV []StaticFileItemResponseModel
+	fdResp, err := a.raw.GetItemStaticFile(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemStaticFileAll iterates over every element of GET /umbraco/management/api/v1/item/static-file, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemStaticFileAll(ctx context.Context, params *GetItemStaticFileParams) iter.Seq2[StaticFileItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]StaticFileItemResponseModel, error) {
+	return func(yield func(StaticFileItemResponseModel, error) bool) {
 		fdV, err := a.GetItemStaticFile(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero StaticFileItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []StaticFileItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemStylesheet sends GET /umbraco/management/api/v1/item/stylesheet: Gets a collection of stylesheet items.
 func (a *API) GetItemStylesheet(ctx context.Context, params *GetItemStylesheetParams) ([]StylesheetItemResponseModel, error) {
-	return frontdoor.JSON[[]StylesheetItemResponseModel](a.raw.GetItemStylesheet(ctx, params))
+	var fdV []StylesheetItemResponseModel
+	fdResp, err := a.raw.GetItemStylesheet(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemStylesheetAll iterates over every element of GET /umbraco/management/api/v1/item/stylesheet, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemStylesheetAll(ctx context.Context, params *GetItemStylesheetParams) iter.Seq2[StylesheetItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]StylesheetItemResponseModel, error) {
+	return func(yield func(StylesheetItemResponseModel, error) bool) {
 		fdV, err := a.GetItemStylesheet(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero StylesheetItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []StylesheetItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemTemplate sends GET /umbraco/management/api/v1/item/template: Gets a collection of template items.
 func (a *API) GetItemTemplate(ctx context.Context, params *GetItemTemplateParams) ([]TemplateItemResponseModel, error) {
-	return frontdoor.JSON[[]TemplateItemResponseModel](a.raw.GetItemTemplate(ctx, params))
+	var fdV []TemplateItemResponseModel
+	fdResp, err := a.raw.GetItemTemplate(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemTemplateAll iterates over every element of GET /umbraco/management/api/v1/item/template, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemTemplateAll(ctx context.Context, params *GetItemTemplateParams) iter.Seq2[TemplateItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]TemplateItemResponseModel, error) {
+	return func(yield func(TemplateItemResponseModel, error) bool) {
 		fdV, err := a.GetItemTemplate(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero TemplateItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []TemplateItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemTemplateAncestors sends GET /umbraco/management/api/v1/item/template/ancestors: Gets ancestors for a collection of template items.
 func (a *API) GetItemTemplateAncestors(ctx context.Context, params *GetItemTemplateAncestorsParams) ([]ItemAncestorsResponseModelTemplateItemResponseModel, error) {
-	return frontdoor.JSON[[]ItemAncestorsResponseModelTemplateItemResponseModel](a.raw.GetItemTemplateAncestors(ctx, params))
+	var fdV []ItemAncestorsResponseModelTemplateItemResponseModel
+	fdResp, err := a.raw.GetItemTemplateAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemTemplateAncestorsAll iterates over every element of GET /umbraco/management/api/v1/item/template/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemTemplateAncestorsAll(ctx context.Context, params *GetItemTemplateAncestorsParams) iter.Seq2[ItemAncestorsResponseModelTemplateItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ItemAncestorsResponseModelTemplateItemResponseModel, error) {
+	return func(yield func(ItemAncestorsResponseModelTemplateItemResponseModel, error) bool) {
 		fdV, err := a.GetItemTemplateAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ItemAncestorsResponseModelTemplateItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ItemAncestorsResponseModelTemplateItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemTemplateSearch sends GET /umbraco/management/api/v1/item/template/search: Searches template items.
 func (a *API) GetItemTemplateSearch(ctx context.Context, params *GetItemTemplateSearchParams) (PagedModelTemplateItemResponseModel, error) {
-	return frontdoor.JSON[PagedModelTemplateItemResponseModel](a.raw.GetItemTemplateSearch(ctx, params))
+	var fdV PagedModelTemplateItemResponseModel
+	fdResp, err := a.raw.GetItemTemplateSearch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemTemplateSearchAll iterates over every element of GET /umbraco/management/api/v1/item/template/search, request by request.
@@ -1870,63 +3068,125 @@ func (a *API) GetItemTemplateSearchAll(ctx context.Context, params *GetItemTempl
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[TemplateItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetItemTemplateSearch(ctx, &fdQ)
-		return frontdoor.Page[TemplateItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/item/template/search", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(TemplateItemResponseModel, error) bool) {
+		var fdItems []TemplateItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetItemTemplateSearch(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero TemplateItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetItemUser sends GET /umbraco/management/api/v1/item/user: Gets a collection of user items.
 func (a *API) GetItemUser(ctx context.Context, params *GetItemUserParams) ([]UserItemResponseModel, error) {
-	return frontdoor.JSON[[]UserItemResponseModel](a.raw.GetItemUser(ctx, params))
+	var fdV []UserItemResponseModel
+	fdResp, err := a.raw.GetItemUser(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemUserAll iterates over every element of GET /umbraco/management/api/v1/item/user, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemUserAll(ctx context.Context, params *GetItemUserParams) iter.Seq2[UserItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]UserItemResponseModel, error) {
+	return func(yield func(UserItemResponseModel, error) bool) {
 		fdV, err := a.GetItemUser(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero UserItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []UserItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemUserGroup sends GET /umbraco/management/api/v1/item/user-group: Gets a collection of user group items.
 func (a *API) GetItemUserGroup(ctx context.Context, params *GetItemUserGroupParams) ([]UserGroupItemResponseModel, error) {
-	return frontdoor.JSON[[]UserGroupItemResponseModel](a.raw.GetItemUserGroup(ctx, params))
+	var fdV []UserGroupItemResponseModel
+	fdResp, err := a.raw.GetItemUserGroup(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemUserGroupAll iterates over every element of GET /umbraco/management/api/v1/item/user-group, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemUserGroupAll(ctx context.Context, params *GetItemUserGroupParams) iter.Seq2[UserGroupItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]UserGroupItemResponseModel, error) {
+	return func(yield func(UserGroupItemResponseModel, error) bool) {
 		fdV, err := a.GetItemUserGroup(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero UserGroupItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []UserGroupItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetItemWebhook sends GET /umbraco/management/api/v1/item/webhook: Gets a collection of webhook items.
 func (a *API) GetItemWebhook(ctx context.Context, params *GetItemWebhookParams) ([]WebhookItemResponseModel, error) {
-	return frontdoor.JSON[[]WebhookItemResponseModel](a.raw.GetItemWebhook(ctx, params))
+	var fdV []WebhookItemResponseModel
+	fdResp, err := a.raw.GetItemWebhook(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetItemWebhookAll iterates over every element of GET /umbraco/management/api/v1/item/webhook, request by request.
 //
 // Paging: single response.
 func (a *API) GetItemWebhookAll(ctx context.Context, params *GetItemWebhookParams) iter.Seq2[WebhookItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]WebhookItemResponseModel, error) {
+	return func(yield func(WebhookItemResponseModel, error) bool) {
 		fdV, err := a.GetItemWebhook(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero WebhookItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []WebhookItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetLanguage sends GET /umbraco/management/api/v1/language: Gets a paginated collection of languages.
 func (a *API) GetLanguage(ctx context.Context, params *GetLanguageParams) (PagedLanguageResponseModel, error) {
-	return frontdoor.JSON[PagedLanguageResponseModel](a.raw.GetLanguage(ctx, params))
+	var fdV PagedLanguageResponseModel
+	fdResp, err := a.raw.GetLanguage(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetLanguageAll iterates over every element of GET /umbraco/management/api/v1/language, request by request.
@@ -1941,13 +3201,30 @@ func (a *API) GetLanguageAll(ctx context.Context, params *GetLanguageParams) ite
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[LanguageResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetLanguage(ctx, &fdQ)
-		return frontdoor.Page[LanguageResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/language", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(LanguageResponseModel, error) bool) {
+		var fdItems []LanguageResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetLanguage(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero LanguageResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostLanguage sends POST /umbraco/management/api/v1/language: Creates a new language.
@@ -1960,7 +3237,10 @@ func (a *API) PostLanguage(ctx context.Context, body PostLanguageJSONRequestBody
 
 // GetLanguageByIsoCode sends GET /umbraco/management/api/v1/language/{isoCode}: Gets a language by ISO code.
 func (a *API) GetLanguageByIsoCode(ctx context.Context, isoCode string) (LanguageResponseModel, error) {
-	return frontdoor.JSON[LanguageResponseModel](a.raw.GetLanguageByIsoCode(ctx, isoCode))
+	var fdV LanguageResponseModel
+	fdResp, err := a.raw.GetLanguageByIsoCode(ctx, isoCode)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutLanguageByIsoCode sends PUT /umbraco/management/api/v1/language/{isoCode}: Updates a language.
@@ -1975,7 +3255,10 @@ func (a *API) DeleteLanguageByIsoCode(ctx context.Context, isoCode string) error
 
 // GetLogViewerLevel sends GET /umbraco/management/api/v1/log-viewer/level: Gets a collection of log sink levels.
 func (a *API) GetLogViewerLevel(ctx context.Context, params *GetLogViewerLevelParams) (PagedLoggerResponseModel, error) {
-	return frontdoor.JSON[PagedLoggerResponseModel](a.raw.GetLogViewerLevel(ctx, params))
+	var fdV PagedLoggerResponseModel
+	fdResp, err := a.raw.GetLogViewerLevel(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetLogViewerLevelAll iterates over every element of GET /umbraco/management/api/v1/log-viewer/level, request by request.
@@ -1990,23 +3273,46 @@ func (a *API) GetLogViewerLevelAll(ctx context.Context, params *GetLogViewerLeve
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[LoggerResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetLogViewerLevel(ctx, &fdQ)
-		return frontdoor.Page[LoggerResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/log-viewer/level", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(LoggerResponseModel, error) bool) {
+		var fdItems []LoggerResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetLogViewerLevel(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero LoggerResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetLogViewerLevelCount sends GET /umbraco/management/api/v1/log-viewer/level-count: Gets log level counts.
 func (a *API) GetLogViewerLevelCount(ctx context.Context, params *GetLogViewerLevelCountParams) (LogLevelCountsReponseModel, error) {
-	return frontdoor.JSON[LogLevelCountsReponseModel](a.raw.GetLogViewerLevelCount(ctx, params))
+	var fdV LogLevelCountsReponseModel
+	fdResp, err := a.raw.GetLogViewerLevelCount(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetLogViewerLog sends GET /umbraco/management/api/v1/log-viewer/log: Gets a paginated collection of log entries.
 func (a *API) GetLogViewerLog(ctx context.Context, params *GetLogViewerLogParams) (PagedLogMessageResponseModel, error) {
-	return frontdoor.JSON[PagedLogMessageResponseModel](a.raw.GetLogViewerLog(ctx, params))
+	var fdV PagedLogMessageResponseModel
+	fdResp, err := a.raw.GetLogViewerLog(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetLogViewerLogAll iterates over every element of GET /umbraco/management/api/v1/log-viewer/log, request by request.
@@ -2021,18 +3327,38 @@ func (a *API) GetLogViewerLogAll(ctx context.Context, params *GetLogViewerLogPar
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[LogMessageResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetLogViewerLog(ctx, &fdQ)
-		return frontdoor.Page[LogMessageResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/log-viewer/log", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(LogMessageResponseModel, error) bool) {
+		var fdItems []LogMessageResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetLogViewerLog(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero LogMessageResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetLogViewerMessageTemplate sends GET /umbraco/management/api/v1/log-viewer/message-template: Gets a collection of log message templates.
 func (a *API) GetLogViewerMessageTemplate(ctx context.Context, params *GetLogViewerMessageTemplateParams) (PagedLogTemplateResponseModel, error) {
-	return frontdoor.JSON[PagedLogTemplateResponseModel](a.raw.GetLogViewerMessageTemplate(ctx, params))
+	var fdV PagedLogTemplateResponseModel
+	fdResp, err := a.raw.GetLogViewerMessageTemplate(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetLogViewerMessageTemplateAll iterates over every element of GET /umbraco/management/api/v1/log-viewer/message-template, request by request.
@@ -2047,18 +3373,38 @@ func (a *API) GetLogViewerMessageTemplateAll(ctx context.Context, params *GetLog
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[LogTemplateResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetLogViewerMessageTemplate(ctx, &fdQ)
-		return frontdoor.Page[LogTemplateResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/log-viewer/message-template", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(LogTemplateResponseModel, error) bool) {
+		var fdItems []LogTemplateResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetLogViewerMessageTemplate(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero LogTemplateResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetLogViewerSavedSearch sends GET /umbraco/management/api/v1/log-viewer/saved-search: Gets a collection of saved log searches.
 func (a *API) GetLogViewerSavedSearch(ctx context.Context, params *GetLogViewerSavedSearchParams) (PagedSavedLogSearchResponseModel, error) {
-	return frontdoor.JSON[PagedSavedLogSearchResponseModel](a.raw.GetLogViewerSavedSearch(ctx, params))
+	var fdV PagedSavedLogSearchResponseModel
+	fdResp, err := a.raw.GetLogViewerSavedSearch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetLogViewerSavedSearchAll iterates over every element of GET /umbraco/management/api/v1/log-viewer/saved-search, request by request.
@@ -2073,13 +3419,30 @@ func (a *API) GetLogViewerSavedSearchAll(ctx context.Context, params *GetLogView
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[SavedLogSearchResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetLogViewerSavedSearch(ctx, &fdQ)
-		return frontdoor.Page[SavedLogSearchResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/log-viewer/saved-search", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(SavedLogSearchResponseModel, error) bool) {
+		var fdItems []SavedLogSearchResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetLogViewerSavedSearch(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero SavedLogSearchResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostLogViewerSavedSearch sends POST /umbraco/management/api/v1/log-viewer/saved-search: Creates a saved log search.
@@ -2092,7 +3455,10 @@ func (a *API) PostLogViewerSavedSearch(ctx context.Context, body PostLogViewerSa
 
 // GetLogViewerSavedSearchByName sends GET /umbraco/management/api/v1/log-viewer/saved-search/{name}: Gets a saved log search by name.
 func (a *API) GetLogViewerSavedSearchByName(ctx context.Context, name string) (SavedLogSearchResponseModel, error) {
-	return frontdoor.JSON[SavedLogSearchResponseModel](a.raw.GetLogViewerSavedSearchByName(ctx, name))
+	var fdV SavedLogSearchResponseModel
+	fdResp, err := a.raw.GetLogViewerSavedSearchByName(ctx, name)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteLogViewerSavedSearchByName sends DELETE /umbraco/management/api/v1/log-viewer/saved-search/{name}: Deletes a saved log search.
@@ -2107,47 +3473,89 @@ func (a *API) GetLogViewerValidateLogsSize(ctx context.Context, params *GetLogVi
 
 // GetManifestManifest sends GET /umbraco/management/api/v1/manifest/manifest: Gets all manifests.
 func (a *API) GetManifestManifest(ctx context.Context) ([]ManifestResponseModel, error) {
-	return frontdoor.JSON[[]ManifestResponseModel](a.raw.GetManifestManifest(ctx))
+	var fdV []ManifestResponseModel
+	fdResp, err := a.raw.GetManifestManifest(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetManifestManifestAll iterates over every element of GET /umbraco/management/api/v1/manifest/manifest, request by request.
 //
 // Paging: single response.
 func (a *API) GetManifestManifestAll(ctx context.Context) iter.Seq2[ManifestResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ManifestResponseModel, error) {
+	return func(yield func(ManifestResponseModel, error) bool) {
 		fdV, err := a.GetManifestManifest(ctx)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ManifestResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ManifestResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetManifestManifestPrivate sends GET /umbraco/management/api/v1/manifest/manifest/private: Gets private manifests.
 func (a *API) GetManifestManifestPrivate(ctx context.Context) ([]ManifestResponseModel, error) {
-	return frontdoor.JSON[[]ManifestResponseModel](a.raw.GetManifestManifestPrivate(ctx))
+	var fdV []ManifestResponseModel
+	fdResp, err := a.raw.GetManifestManifestPrivate(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetManifestManifestPrivateAll iterates over every element of GET /umbraco/management/api/v1/manifest/manifest/private, request by request.
 //
 // Paging: single response.
 func (a *API) GetManifestManifestPrivateAll(ctx context.Context) iter.Seq2[ManifestResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ManifestResponseModel, error) {
+	return func(yield func(ManifestResponseModel, error) bool) {
 		fdV, err := a.GetManifestManifestPrivate(ctx)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ManifestResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ManifestResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetManifestManifestPublic sends GET /umbraco/management/api/v1/manifest/manifest/public: Gets public manifests.
 func (a *API) GetManifestManifestPublic(ctx context.Context) ([]ManifestResponseModel, error) {
-	return frontdoor.JSON[[]ManifestResponseModel](a.raw.GetManifestManifestPublic(ctx))
+	var fdV []ManifestResponseModel
+	fdResp, err := a.raw.GetManifestManifestPublic(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetManifestManifestPublicAll iterates over every element of GET /umbraco/management/api/v1/manifest/manifest/public, request by request.
 //
 // Paging: single response.
 func (a *API) GetManifestManifestPublicAll(ctx context.Context) iter.Seq2[ManifestResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ManifestResponseModel, error) {
+	return func(yield func(ManifestResponseModel, error) bool) {
 		fdV, err := a.GetManifestManifestPublic(ctx)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero ManifestResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ManifestResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostMedia sends POST /umbraco/management/api/v1/media: Creates a new media.
@@ -2168,7 +3576,10 @@ func (a *API) PostMediaType(ctx context.Context, body PostMediaTypeJSONRequestBo
 
 // GetMediaTypeAllowedAtRoot sends GET /umbraco/management/api/v1/media-type/allowed-at-root: Gets media types allowed at root.
 func (a *API) GetMediaTypeAllowedAtRoot(ctx context.Context, params *GetMediaTypeAllowedAtRootParams) (PagedAllowedMediaTypeModel, error) {
-	return frontdoor.JSON[PagedAllowedMediaTypeModel](a.raw.GetMediaTypeAllowedAtRoot(ctx, params))
+	var fdV PagedAllowedMediaTypeModel
+	fdResp, err := a.raw.GetMediaTypeAllowedAtRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMediaTypeAllowedAtRootAll iterates over every element of GET /umbraco/management/api/v1/media-type/allowed-at-root, request by request.
@@ -2183,48 +3594,96 @@ func (a *API) GetMediaTypeAllowedAtRootAll(ctx context.Context, params *GetMedia
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[AllowedMediaTypeModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetMediaTypeAllowedAtRoot(ctx, &fdQ)
-		return frontdoor.Page[AllowedMediaTypeModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/media-type/allowed-at-root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(AllowedMediaTypeModel, error) bool) {
+		var fdItems []AllowedMediaTypeModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetMediaTypeAllowedAtRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero AllowedMediaTypeModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostMediaTypeAvailableCompositions sends POST /umbraco/management/api/v1/media-type/available-compositions: Gets available compositions.
 func (a *API) PostMediaTypeAvailableCompositions(ctx context.Context, body PostMediaTypeAvailableCompositionsJSONRequestBody) ([]AvailableMediaTypeCompositionResponseModel, error) {
-	return frontdoor.JSON[[]AvailableMediaTypeCompositionResponseModel](a.raw.PostMediaTypeAvailableCompositions(ctx, body))
+	var fdV []AvailableMediaTypeCompositionResponseModel
+	fdResp, err := a.raw.PostMediaTypeAvailableCompositions(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMediaTypeBatch sends GET /umbraco/management/api/v1/media-type/batch: Gets multiple media types.
 func (a *API) GetMediaTypeBatch(ctx context.Context, params *GetMediaTypeBatchParams) (BatchResponseModelMediaTypeResponseModel, error) {
-	return frontdoor.JSON[BatchResponseModelMediaTypeResponseModel](a.raw.GetMediaTypeBatch(ctx, params))
+	var fdV BatchResponseModelMediaTypeResponseModel
+	fdResp, err := a.raw.GetMediaTypeBatch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMediaTypeBatchAll iterates over every element of GET /umbraco/management/api/v1/media-type/batch, request by request.
 //
 // Paging: single response.
 func (a *API) GetMediaTypeBatchAll(ctx context.Context, params *GetMediaTypeBatchParams) iter.Seq2[MediaTypeResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MediaTypeResponseModel, error) {
+	return func(yield func(MediaTypeResponseModel, error) bool) {
 		fdV, err := a.GetMediaTypeBatch(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero MediaTypeResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MediaTypeResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetMediaTypeConfiguration sends GET /umbraco/management/api/v1/media-type/configuration: Gets the media type configuration.
 func (a *API) GetMediaTypeConfiguration(ctx context.Context) (MediaTypeConfigurationResponseModel, error) {
-	return frontdoor.JSON[MediaTypeConfigurationResponseModel](a.raw.GetMediaTypeConfiguration(ctx))
+	var fdV MediaTypeConfigurationResponseModel
+	fdResp, err := a.raw.GetMediaTypeConfiguration(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMediaTypeConfigurationAll iterates over every element of GET /umbraco/management/api/v1/media-type/configuration, request by request.
 //
 // Paging: single response.
 func (a *API) GetMediaTypeConfigurationAll(ctx context.Context) iter.Seq2[string, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]string, error) {
+	return func(yield func(string, error) bool) {
 		fdV, err := a.GetMediaTypeConfiguration(ctx)
-		return fdV.ReservedFieldNames, err
-	})
+		if err != nil {
+			var fdZero string
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []string
+		fdItems = fdV.ReservedFieldNames
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostMediaTypeFolder sends POST /umbraco/management/api/v1/media-type/folder: Creates a media type folder.
@@ -2237,7 +3696,10 @@ func (a *API) PostMediaTypeFolder(ctx context.Context, body PostMediaTypeFolderJ
 
 // GetMediaTypeFolderById sends GET /umbraco/management/api/v1/media-type/folder/{id}: Gets a media type folder.
 func (a *API) GetMediaTypeFolderById(ctx context.Context, id openapi_types.UUID) (FolderResponseModel, error) {
-	return frontdoor.JSON[FolderResponseModel](a.raw.GetMediaTypeFolderById(ctx, id))
+	var fdV FolderResponseModel
+	fdResp, err := a.raw.GetMediaTypeFolderById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutMediaTypeFolderById sends PUT /umbraco/management/api/v1/media-type/folder/{id}: Updates a media type folder.
@@ -2260,7 +3722,10 @@ func (a *API) PostMediaTypeImport(ctx context.Context, body PostMediaTypeImportJ
 
 // GetMediaTypeById sends GET /umbraco/management/api/v1/media-type/{id}: Gets a media type.
 func (a *API) GetMediaTypeById(ctx context.Context, id openapi_types.UUID) (MediaTypeResponseModel, error) {
-	return frontdoor.JSON[MediaTypeResponseModel](a.raw.GetMediaTypeById(ctx, id))
+	var fdV MediaTypeResponseModel
+	fdResp, err := a.raw.GetMediaTypeById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutMediaTypeById sends PUT /umbraco/management/api/v1/media-type/{id}: Updates a media type.
@@ -2275,7 +3740,10 @@ func (a *API) DeleteMediaTypeById(ctx context.Context, id openapi_types.UUID) er
 
 // GetMediaTypeByIdAllowedChildren sends GET /umbraco/management/api/v1/media-type/{id}/allowed-children: Gets allowed child media types.
 func (a *API) GetMediaTypeByIdAllowedChildren(ctx context.Context, id openapi_types.UUID, params *GetMediaTypeByIdAllowedChildrenParams) (PagedAllowedMediaTypeModel, error) {
-	return frontdoor.JSON[PagedAllowedMediaTypeModel](a.raw.GetMediaTypeByIdAllowedChildren(ctx, id, params))
+	var fdV PagedAllowedMediaTypeModel
+	fdResp, err := a.raw.GetMediaTypeByIdAllowedChildren(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMediaTypeByIdAllowedChildrenAll iterates over every element of GET /umbraco/management/api/v1/media-type/{id}/allowed-children, request by request.
@@ -2290,43 +3758,88 @@ func (a *API) GetMediaTypeByIdAllowedChildrenAll(ctx context.Context, id openapi
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[AllowedMediaTypeModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetMediaTypeByIdAllowedChildren(ctx, id, &fdQ)
-		return frontdoor.Page[AllowedMediaTypeModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/media-type/{id}/allowed-children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(AllowedMediaTypeModel, error) bool) {
+		var fdItems []AllowedMediaTypeModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetMediaTypeByIdAllowedChildren(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero AllowedMediaTypeModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetMediaTypeByIdAllowedParents sends GET /umbraco/management/api/v1/media-type/{id}/allowed-parents: Gets allowed parent media types.
 func (a *API) GetMediaTypeByIdAllowedParents(ctx context.Context, id openapi_types.UUID) (MediaTypeAllowedParentsResponseModel, error) {
-	return frontdoor.JSON[MediaTypeAllowedParentsResponseModel](a.raw.GetMediaTypeByIdAllowedParents(ctx, id))
+	var fdV MediaTypeAllowedParentsResponseModel
+	fdResp, err := a.raw.GetMediaTypeByIdAllowedParents(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMediaTypeByIdAllowedParentsAll iterates over every element of GET /umbraco/management/api/v1/media-type/{id}/allowed-parents, request by request.
 //
 // Paging: single response.
 func (a *API) GetMediaTypeByIdAllowedParentsAll(ctx context.Context, id openapi_types.UUID) iter.Seq2[ReferenceByIdModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ReferenceByIdModel, error) {
+	return func(yield func(ReferenceByIdModel, error) bool) {
 		fdV, err := a.GetMediaTypeByIdAllowedParents(ctx, id)
-		return fdV.AllowedParentIds, err
-	})
+		if err != nil {
+			var fdZero ReferenceByIdModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ReferenceByIdModel
+		fdItems = fdV.AllowedParentIds
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetMediaTypeByIdCompositionReferences sends GET /umbraco/management/api/v1/media-type/{id}/composition-references: Gets composition references.
 func (a *API) GetMediaTypeByIdCompositionReferences(ctx context.Context, id openapi_types.UUID) ([]MediaTypeCompositionResponseModel, error) {
-	return frontdoor.JSON[[]MediaTypeCompositionResponseModel](a.raw.GetMediaTypeByIdCompositionReferences(ctx, id))
+	var fdV []MediaTypeCompositionResponseModel
+	fdResp, err := a.raw.GetMediaTypeByIdCompositionReferences(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMediaTypeByIdCompositionReferencesAll iterates over every element of GET /umbraco/management/api/v1/media-type/{id}/composition-references, request by request.
 //
 // Paging: single response.
 func (a *API) GetMediaTypeByIdCompositionReferencesAll(ctx context.Context, id openapi_types.UUID) iter.Seq2[MediaTypeCompositionResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MediaTypeCompositionResponseModel, error) {
+	return func(yield func(MediaTypeCompositionResponseModel, error) bool) {
 		fdV, err := a.GetMediaTypeByIdCompositionReferences(ctx, id)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero MediaTypeCompositionResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MediaTypeCompositionResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostMediaTypeByIdCopy sends POST /umbraco/management/api/v1/media-type/{id}/copy: Copies a media type.
@@ -2339,7 +3852,10 @@ func (a *API) PostMediaTypeByIdCopy(ctx context.Context, id openapi_types.UUID, 
 
 // GetMediaTypeByIdExport sends GET /umbraco/management/api/v1/media-type/{id}/export: Exports a media type.
 func (a *API) GetMediaTypeByIdExport(ctx context.Context, id openapi_types.UUID) (GetMediaTypeByIdExport200JSONResponseBody, error) {
-	return frontdoor.JSON[GetMediaTypeByIdExport200JSONResponseBody](a.raw.GetMediaTypeByIdExport(ctx, id))
+	var fdV GetMediaTypeByIdExport200JSONResponseBody
+	fdResp, err := a.raw.GetMediaTypeByIdExport(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutMediaTypeByIdImport sends PUT /umbraco/management/api/v1/media-type/{id}/import: Imports a media type.
@@ -2354,12 +3870,18 @@ func (a *API) PutMediaTypeByIdMove(ctx context.Context, id openapi_types.UUID, b
 
 // GetMediaTypeByIdSchema sends GET /umbraco/management/api/v1/media-type/{id}/schema.
 func (a *API) GetMediaTypeByIdSchema(ctx context.Context, id openapi_types.UUID) (map[string]*JsonNode, error) {
-	return frontdoor.JSON[map[string]*JsonNode](a.raw.GetMediaTypeByIdSchema(ctx, id))
+	var fdV map[string]*JsonNode
+	fdResp, err := a.raw.GetMediaTypeByIdSchema(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMediaAreReferenced sends GET /umbraco/management/api/v1/media/are-referenced: Gets a collection of referenced media items.
 func (a *API) GetMediaAreReferenced(ctx context.Context, params *GetMediaAreReferencedParams) (PagedReferenceByIdModel, error) {
-	return frontdoor.JSON[PagedReferenceByIdModel](a.raw.GetMediaAreReferenced(ctx, params))
+	var fdV PagedReferenceByIdModel
+	fdResp, err := a.raw.GetMediaAreReferenced(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMediaAreReferencedAll iterates over every element of GET /umbraco/management/api/v1/media/are-referenced, request by request.
@@ -2374,18 +3896,38 @@ func (a *API) GetMediaAreReferencedAll(ctx context.Context, params *GetMediaAreR
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[ReferenceByIdModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetMediaAreReferenced(ctx, &fdQ)
-		return frontdoor.Page[ReferenceByIdModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/media/are-referenced", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(ReferenceByIdModel, error) bool) {
+		var fdItems []ReferenceByIdModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetMediaAreReferenced(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ReferenceByIdModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetMediaConfiguration sends GET /umbraco/management/api/v1/media/configuration: Gets the media configuration.
 func (a *API) GetMediaConfiguration(ctx context.Context) (MediaConfigurationResponseModel, error) {
-	return frontdoor.JSON[MediaConfigurationResponseModel](a.raw.GetMediaConfiguration(ctx))
+	var fdV MediaConfigurationResponseModel
+	fdResp, err := a.raw.GetMediaConfiguration(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutMediaSort sends PUT /umbraco/management/api/v1/media/sort: Sorts media items.
@@ -2395,17 +3937,31 @@ func (a *API) PutMediaSort(ctx context.Context, body PutMediaSortJSONRequestBody
 
 // GetMediaUrls sends GET /umbraco/management/api/v1/media/urls: Gets URLs for media items.
 func (a *API) GetMediaUrls(ctx context.Context, params *GetMediaUrlsParams) ([]MediaUrlInfoResponseModel, error) {
-	return frontdoor.JSON[[]MediaUrlInfoResponseModel](a.raw.GetMediaUrls(ctx, params))
+	var fdV []MediaUrlInfoResponseModel
+	fdResp, err := a.raw.GetMediaUrls(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMediaUrlsAll iterates over every element of GET /umbraco/management/api/v1/media/urls, request by request.
 //
 // Paging: single response.
 func (a *API) GetMediaUrlsAll(ctx context.Context, params *GetMediaUrlsParams) iter.Seq2[MediaUrlInfoResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MediaUrlInfoResponseModel, error) {
+	return func(yield func(MediaUrlInfoResponseModel, error) bool) {
 		fdV, err := a.GetMediaUrls(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero MediaUrlInfoResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MediaUrlInfoResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostMediaValidate sends POST /umbraco/management/api/v1/media/validate: Validates creating a media item.
@@ -2415,7 +3971,10 @@ func (a *API) PostMediaValidate(ctx context.Context, body PostMediaValidateJSONR
 
 // GetMediaById sends GET /umbraco/management/api/v1/media/{id}: Gets a media item.
 func (a *API) GetMediaById(ctx context.Context, id openapi_types.UUID) (MediaResponseModel, error) {
-	return frontdoor.JSON[MediaResponseModel](a.raw.GetMediaById(ctx, id))
+	var fdV MediaResponseModel
+	fdResp, err := a.raw.GetMediaById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutMediaById sends PUT /umbraco/management/api/v1/media/{id}: Updates a media item.
@@ -2430,7 +3989,10 @@ func (a *API) DeleteMediaById(ctx context.Context, id openapi_types.UUID) error 
 
 // GetMediaByIdAuditLog sends GET /umbraco/management/api/v1/media/{id}/audit-log: Gets the audit log for a media item.
 func (a *API) GetMediaByIdAuditLog(ctx context.Context, id openapi_types.UUID, params *GetMediaByIdAuditLogParams) (PagedAuditLogResponseModel, error) {
-	return frontdoor.JSON[PagedAuditLogResponseModel](a.raw.GetMediaByIdAuditLog(ctx, id, params))
+	var fdV PagedAuditLogResponseModel
+	fdResp, err := a.raw.GetMediaByIdAuditLog(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMediaByIdAuditLogAll iterates over every element of GET /umbraco/management/api/v1/media/{id}/audit-log, request by request.
@@ -2445,13 +4007,30 @@ func (a *API) GetMediaByIdAuditLogAll(ctx context.Context, id openapi_types.UUID
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[AuditLogResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetMediaByIdAuditLog(ctx, id, &fdQ)
-		return frontdoor.Page[AuditLogResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/media/{id}/audit-log", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(AuditLogResponseModel, error) bool) {
+		var fdItems []AuditLogResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetMediaByIdAuditLog(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero AuditLogResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PutMediaByIdMove sends PUT /umbraco/management/api/v1/media/{id}/move: Moves a media item.
@@ -2466,7 +4045,10 @@ func (a *API) PutMediaByIdMoveToRecycleBin(ctx context.Context, id openapi_types
 
 // GetMediaByIdReferencedBy sends GET /umbraco/management/api/v1/media/{id}/referenced-by: Gets a collection of items that reference a media item.
 func (a *API) GetMediaByIdReferencedBy(ctx context.Context, id openapi_types.UUID, params *GetMediaByIdReferencedByParams) (PagedIReferenceResponseModel, error) {
-	return frontdoor.JSON[PagedIReferenceResponseModel](a.raw.GetMediaByIdReferencedBy(ctx, id, params))
+	var fdV PagedIReferenceResponseModel
+	fdResp, err := a.raw.GetMediaByIdReferencedBy(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMediaByIdReferencedByAll iterates over every element of GET /umbraco/management/api/v1/media/{id}/referenced-by, request by request.
@@ -2481,18 +4063,38 @@ func (a *API) GetMediaByIdReferencedByAll(ctx context.Context, id openapi_types.
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[PagedIReferenceResponseModel_Items_Item], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetMediaByIdReferencedBy(ctx, id, &fdQ)
-		return frontdoor.Page[PagedIReferenceResponseModel_Items_Item]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/media/{id}/referenced-by", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(PagedIReferenceResponseModel_Items_Item, error) bool) {
+		var fdItems []PagedIReferenceResponseModel_Items_Item
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetMediaByIdReferencedBy(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero PagedIReferenceResponseModel_Items_Item
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetMediaByIdReferencedDescendants sends GET /umbraco/management/api/v1/media/{id}/referenced-descendants: Gets media descendants that are referenced.
 func (a *API) GetMediaByIdReferencedDescendants(ctx context.Context, id openapi_types.UUID, params *GetMediaByIdReferencedDescendantsParams) (PagedReferenceByIdModel, error) {
-	return frontdoor.JSON[PagedReferenceByIdModel](a.raw.GetMediaByIdReferencedDescendants(ctx, id, params))
+	var fdV PagedReferenceByIdModel
+	fdResp, err := a.raw.GetMediaByIdReferencedDescendants(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMediaByIdReferencedDescendantsAll iterates over every element of GET /umbraco/management/api/v1/media/{id}/referenced-descendants, request by request.
@@ -2507,13 +4109,30 @@ func (a *API) GetMediaByIdReferencedDescendantsAll(ctx context.Context, id opena
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[ReferenceByIdModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetMediaByIdReferencedDescendants(ctx, id, &fdQ)
-		return frontdoor.Page[ReferenceByIdModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/media/{id}/referenced-descendants", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(ReferenceByIdModel, error) bool) {
+		var fdItems []ReferenceByIdModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetMediaByIdReferencedDescendants(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ReferenceByIdModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PutMediaByIdValidate sends PUT /umbraco/management/api/v1/media/{id}/validate: Validates updating a media item.
@@ -2531,7 +4150,10 @@ func (a *API) PostMember(ctx context.Context, body PostMemberJSONRequestBody) (s
 
 // GetMemberGroup sends GET /umbraco/management/api/v1/member-group: Gets a paginated collection of member groups.
 func (a *API) GetMemberGroup(ctx context.Context, params *GetMemberGroupParams) (PagedMemberGroupResponseModel, error) {
-	return frontdoor.JSON[PagedMemberGroupResponseModel](a.raw.GetMemberGroup(ctx, params))
+	var fdV PagedMemberGroupResponseModel
+	fdResp, err := a.raw.GetMemberGroup(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMemberGroupAll iterates over every element of GET /umbraco/management/api/v1/member-group, request by request.
@@ -2546,13 +4168,30 @@ func (a *API) GetMemberGroupAll(ctx context.Context, params *GetMemberGroupParam
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MemberGroupResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetMemberGroup(ctx, &fdQ)
-		return frontdoor.Page[MemberGroupResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/member-group", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MemberGroupResponseModel, error) bool) {
+		var fdItems []MemberGroupResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetMemberGroup(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MemberGroupResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostMemberGroup sends POST /umbraco/management/api/v1/member-group: Creates a new member group.
@@ -2565,7 +4204,10 @@ func (a *API) PostMemberGroup(ctx context.Context, body PostMemberGroupJSONReque
 
 // GetMemberGroupById sends GET /umbraco/management/api/v1/member-group/{id}: Gets a member group.
 func (a *API) GetMemberGroupById(ctx context.Context, id openapi_types.UUID) (MemberGroupResponseModel, error) {
-	return frontdoor.JSON[MemberGroupResponseModel](a.raw.GetMemberGroupById(ctx, id))
+	var fdV MemberGroupResponseModel
+	fdResp, err := a.raw.GetMemberGroupById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutMemberGroupById sends PUT /umbraco/management/api/v1/member-group/{id}: Updates a member group.
@@ -2588,7 +4230,10 @@ func (a *API) PostMemberType(ctx context.Context, body PostMemberTypeJSONRequest
 
 // GetMemberTypeAllowedAtRoot sends GET /umbraco/management/api/v1/member-type/allowed-at-root: Gets member types allowed at root.
 func (a *API) GetMemberTypeAllowedAtRoot(ctx context.Context, params *GetMemberTypeAllowedAtRootParams) (PagedAllowedMemberTypeModel, error) {
-	return frontdoor.JSON[PagedAllowedMemberTypeModel](a.raw.GetMemberTypeAllowedAtRoot(ctx, params))
+	var fdV PagedAllowedMemberTypeModel
+	fdResp, err := a.raw.GetMemberTypeAllowedAtRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMemberTypeAllowedAtRootAll iterates over every element of GET /umbraco/management/api/v1/member-type/allowed-at-root, request by request.
@@ -2603,48 +4248,96 @@ func (a *API) GetMemberTypeAllowedAtRootAll(ctx context.Context, params *GetMemb
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[AllowedMemberTypeModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetMemberTypeAllowedAtRoot(ctx, &fdQ)
-		return frontdoor.Page[AllowedMemberTypeModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/member-type/allowed-at-root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(AllowedMemberTypeModel, error) bool) {
+		var fdItems []AllowedMemberTypeModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetMemberTypeAllowedAtRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero AllowedMemberTypeModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostMemberTypeAvailableCompositions sends POST /umbraco/management/api/v1/member-type/available-compositions: Gets available compositions.
 func (a *API) PostMemberTypeAvailableCompositions(ctx context.Context, body PostMemberTypeAvailableCompositionsJSONRequestBody) ([]AvailableMemberTypeCompositionResponseModel, error) {
-	return frontdoor.JSON[[]AvailableMemberTypeCompositionResponseModel](a.raw.PostMemberTypeAvailableCompositions(ctx, body))
+	var fdV []AvailableMemberTypeCompositionResponseModel
+	fdResp, err := a.raw.PostMemberTypeAvailableCompositions(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMemberTypeBatch sends GET /umbraco/management/api/v1/member-type/batch: Gets multiple member types.
 func (a *API) GetMemberTypeBatch(ctx context.Context, params *GetMemberTypeBatchParams) (BatchResponseModelMemberTypeResponseModel, error) {
-	return frontdoor.JSON[BatchResponseModelMemberTypeResponseModel](a.raw.GetMemberTypeBatch(ctx, params))
+	var fdV BatchResponseModelMemberTypeResponseModel
+	fdResp, err := a.raw.GetMemberTypeBatch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMemberTypeBatchAll iterates over every element of GET /umbraco/management/api/v1/member-type/batch, request by request.
 //
 // Paging: single response.
 func (a *API) GetMemberTypeBatchAll(ctx context.Context, params *GetMemberTypeBatchParams) iter.Seq2[MemberTypeResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MemberTypeResponseModel, error) {
+	return func(yield func(MemberTypeResponseModel, error) bool) {
 		fdV, err := a.GetMemberTypeBatch(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero MemberTypeResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MemberTypeResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetMemberTypeConfiguration sends GET /umbraco/management/api/v1/member-type/configuration: Gets the member type configuration.
 func (a *API) GetMemberTypeConfiguration(ctx context.Context) (MemberTypeConfigurationResponseModel, error) {
-	return frontdoor.JSON[MemberTypeConfigurationResponseModel](a.raw.GetMemberTypeConfiguration(ctx))
+	var fdV MemberTypeConfigurationResponseModel
+	fdResp, err := a.raw.GetMemberTypeConfiguration(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMemberTypeConfigurationAll iterates over every element of GET /umbraco/management/api/v1/member-type/configuration, request by request.
 //
 // Paging: single response.
 func (a *API) GetMemberTypeConfigurationAll(ctx context.Context) iter.Seq2[string, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]string, error) {
+	return func(yield func(string, error) bool) {
 		fdV, err := a.GetMemberTypeConfiguration(ctx)
-		return fdV.ReservedFieldNames, err
-	})
+		if err != nil {
+			var fdZero string
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []string
+		fdItems = fdV.ReservedFieldNames
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostMemberTypeFolder sends POST /umbraco/management/api/v1/member-type/folder: Creates a member type folder.
@@ -2657,7 +4350,10 @@ func (a *API) PostMemberTypeFolder(ctx context.Context, body PostMemberTypeFolde
 
 // GetMemberTypeFolderById sends GET /umbraco/management/api/v1/member-type/folder/{id}: Gets a member type folder.
 func (a *API) GetMemberTypeFolderById(ctx context.Context, id openapi_types.UUID) (FolderResponseModel, error) {
-	return frontdoor.JSON[FolderResponseModel](a.raw.GetMemberTypeFolderById(ctx, id))
+	var fdV FolderResponseModel
+	fdResp, err := a.raw.GetMemberTypeFolderById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutMemberTypeFolderById sends PUT /umbraco/management/api/v1/member-type/folder/{id}: Updates a member type folder.
@@ -2680,7 +4376,10 @@ func (a *API) PostMemberTypeImport(ctx context.Context, body PostMemberTypeImpor
 
 // GetMemberTypeById sends GET /umbraco/management/api/v1/member-type/{id}: Gets a member type.
 func (a *API) GetMemberTypeById(ctx context.Context, id openapi_types.UUID) (MemberTypeResponseModel, error) {
-	return frontdoor.JSON[MemberTypeResponseModel](a.raw.GetMemberTypeById(ctx, id))
+	var fdV MemberTypeResponseModel
+	fdResp, err := a.raw.GetMemberTypeById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutMemberTypeById sends PUT /umbraco/management/api/v1/member-type/{id}: Updates a member type.
@@ -2695,17 +4394,31 @@ func (a *API) DeleteMemberTypeById(ctx context.Context, id openapi_types.UUID) e
 
 // GetMemberTypeByIdCompositionReferences sends GET /umbraco/management/api/v1/member-type/{id}/composition-references: Gets composition references.
 func (a *API) GetMemberTypeByIdCompositionReferences(ctx context.Context, id openapi_types.UUID) ([]MemberTypeCompositionResponseModel, error) {
-	return frontdoor.JSON[[]MemberTypeCompositionResponseModel](a.raw.GetMemberTypeByIdCompositionReferences(ctx, id))
+	var fdV []MemberTypeCompositionResponseModel
+	fdResp, err := a.raw.GetMemberTypeByIdCompositionReferences(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMemberTypeByIdCompositionReferencesAll iterates over every element of GET /umbraco/management/api/v1/member-type/{id}/composition-references, request by request.
 //
 // Paging: single response.
 func (a *API) GetMemberTypeByIdCompositionReferencesAll(ctx context.Context, id openapi_types.UUID) iter.Seq2[MemberTypeCompositionResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MemberTypeCompositionResponseModel, error) {
+	return func(yield func(MemberTypeCompositionResponseModel, error) bool) {
 		fdV, err := a.GetMemberTypeByIdCompositionReferences(ctx, id)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero MemberTypeCompositionResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MemberTypeCompositionResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostMemberTypeByIdCopy sends POST /umbraco/management/api/v1/member-type/{id}/copy: Copies a member type.
@@ -2718,7 +4431,10 @@ func (a *API) PostMemberTypeByIdCopy(ctx context.Context, id openapi_types.UUID,
 
 // GetMemberTypeByIdExport sends GET /umbraco/management/api/v1/member-type/{id}/export: Exports a member type.
 func (a *API) GetMemberTypeByIdExport(ctx context.Context, id openapi_types.UUID) (GetMemberTypeByIdExport200JSONResponseBody, error) {
-	return frontdoor.JSON[GetMemberTypeByIdExport200JSONResponseBody](a.raw.GetMemberTypeByIdExport(ctx, id))
+	var fdV GetMemberTypeByIdExport200JSONResponseBody
+	fdResp, err := a.raw.GetMemberTypeByIdExport(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutMemberTypeByIdImport sends PUT /umbraco/management/api/v1/member-type/{id}/import: Imports a member type.
@@ -2733,12 +4449,18 @@ func (a *API) PutMemberTypeByIdMove(ctx context.Context, id openapi_types.UUID, 
 
 // GetMemberTypeByIdSchema sends GET /umbraco/management/api/v1/member-type/{id}/schema.
 func (a *API) GetMemberTypeByIdSchema(ctx context.Context, id openapi_types.UUID) (map[string]*JsonNode, error) {
-	return frontdoor.JSON[map[string]*JsonNode](a.raw.GetMemberTypeByIdSchema(ctx, id))
+	var fdV map[string]*JsonNode
+	fdResp, err := a.raw.GetMemberTypeByIdSchema(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMemberAreReferenced sends GET /umbraco/management/api/v1/member/are-referenced: Gets a collection of items that reference members.
 func (a *API) GetMemberAreReferenced(ctx context.Context, params *GetMemberAreReferencedParams) (PagedReferenceByIdModel, error) {
-	return frontdoor.JSON[PagedReferenceByIdModel](a.raw.GetMemberAreReferenced(ctx, params))
+	var fdV PagedReferenceByIdModel
+	fdResp, err := a.raw.GetMemberAreReferenced(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMemberAreReferencedAll iterates over every element of GET /umbraco/management/api/v1/member/are-referenced, request by request.
@@ -2753,18 +4475,38 @@ func (a *API) GetMemberAreReferencedAll(ctx context.Context, params *GetMemberAr
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[ReferenceByIdModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetMemberAreReferenced(ctx, &fdQ)
-		return frontdoor.Page[ReferenceByIdModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/member/are-referenced", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(ReferenceByIdModel, error) bool) {
+		var fdItems []ReferenceByIdModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetMemberAreReferenced(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ReferenceByIdModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetMemberConfiguration sends GET /umbraco/management/api/v1/member/configuration: Gets the member configuration.
 func (a *API) GetMemberConfiguration(ctx context.Context) (MemberConfigurationResponseModel, error) {
-	return frontdoor.JSON[MemberConfigurationResponseModel](a.raw.GetMemberConfiguration(ctx))
+	var fdV MemberConfigurationResponseModel
+	fdResp, err := a.raw.GetMemberConfiguration(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostMemberValidate sends POST /umbraco/management/api/v1/member/validate: Validates creating a member.
@@ -2774,7 +4516,10 @@ func (a *API) PostMemberValidate(ctx context.Context, body PostMemberValidateJSO
 
 // GetMemberById sends GET /umbraco/management/api/v1/member/{id}: Gets a member.
 func (a *API) GetMemberById(ctx context.Context, id openapi_types.UUID) (MemberResponseModel, error) {
-	return frontdoor.JSON[MemberResponseModel](a.raw.GetMemberById(ctx, id))
+	var fdV MemberResponseModel
+	fdResp, err := a.raw.GetMemberById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutMemberById sends PUT /umbraco/management/api/v1/member/{id}: Updates a member.
@@ -2789,7 +4534,10 @@ func (a *API) DeleteMemberById(ctx context.Context, id openapi_types.UUID) error
 
 // GetMemberByIdReferencedBy sends GET /umbraco/management/api/v1/member/{id}/referenced-by: Gets a collection of items that reference members.
 func (a *API) GetMemberByIdReferencedBy(ctx context.Context, id openapi_types.UUID, params *GetMemberByIdReferencedByParams) (PagedIReferenceResponseModel, error) {
-	return frontdoor.JSON[PagedIReferenceResponseModel](a.raw.GetMemberByIdReferencedBy(ctx, id, params))
+	var fdV PagedIReferenceResponseModel
+	fdResp, err := a.raw.GetMemberByIdReferencedBy(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMemberByIdReferencedByAll iterates over every element of GET /umbraco/management/api/v1/member/{id}/referenced-by, request by request.
@@ -2804,18 +4552,38 @@ func (a *API) GetMemberByIdReferencedByAll(ctx context.Context, id openapi_types
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[PagedIReferenceResponseModel_Items_Item], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetMemberByIdReferencedBy(ctx, id, &fdQ)
-		return frontdoor.Page[PagedIReferenceResponseModel_Items_Item]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/member/{id}/referenced-by", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(PagedIReferenceResponseModel_Items_Item, error) bool) {
+		var fdItems []PagedIReferenceResponseModel_Items_Item
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetMemberByIdReferencedBy(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero PagedIReferenceResponseModel_Items_Item
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetMemberByIdReferencedDescendants sends GET /umbraco/management/api/v1/member/{id}/referenced-descendants: Gets a paginated collection of referenced descendant members.
 func (a *API) GetMemberByIdReferencedDescendants(ctx context.Context, id openapi_types.UUID, params *GetMemberByIdReferencedDescendantsParams) (PagedReferenceByIdModel, error) {
-	return frontdoor.JSON[PagedReferenceByIdModel](a.raw.GetMemberByIdReferencedDescendants(ctx, id, params))
+	var fdV PagedReferenceByIdModel
+	fdResp, err := a.raw.GetMemberByIdReferencedDescendants(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetMemberByIdReferencedDescendantsAll iterates over every element of GET /umbraco/management/api/v1/member/{id}/referenced-descendants, request by request.
@@ -2830,13 +4598,30 @@ func (a *API) GetMemberByIdReferencedDescendantsAll(ctx context.Context, id open
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[ReferenceByIdModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetMemberByIdReferencedDescendants(ctx, id, &fdQ)
-		return frontdoor.Page[ReferenceByIdModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/member/{id}/referenced-descendants", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(ReferenceByIdModel, error) bool) {
+		var fdItems []ReferenceByIdModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetMemberByIdReferencedDescendants(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ReferenceByIdModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PutMemberByIdValidate sends PUT /umbraco/management/api/v1/member/{id}/validate: Validates updating a member.
@@ -2851,32 +4636,55 @@ func (a *API) PostModelsBuilderBuild(ctx context.Context) error {
 
 // GetModelsBuilderDashboard sends GET /umbraco/management/api/v1/models-builder/dashboard: Gets models builder dashboard data.
 func (a *API) GetModelsBuilderDashboard(ctx context.Context) (ModelsBuilderResponseModel, error) {
-	return frontdoor.JSON[ModelsBuilderResponseModel](a.raw.GetModelsBuilderDashboard(ctx))
+	var fdV ModelsBuilderResponseModel
+	fdResp, err := a.raw.GetModelsBuilderDashboard(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetModelsBuilderStatus sends GET /umbraco/management/api/v1/models-builder/status: Gets models builder status.
 func (a *API) GetModelsBuilderStatus(ctx context.Context) (OutOfDateStatusResponseModel, error) {
-	return frontdoor.JSON[OutOfDateStatusResponseModel](a.raw.GetModelsBuilderStatus(ctx))
+	var fdV OutOfDateStatusResponseModel
+	fdResp, err := a.raw.GetModelsBuilderStatus(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetNewsDashboard sends GET /umbraco/management/api/v1/news-dashboard: Gets news dashboard content.
 func (a *API) GetNewsDashboard(ctx context.Context) (NewsDashboardResponseModel, error) {
-	return frontdoor.JSON[NewsDashboardResponseModel](a.raw.GetNewsDashboard(ctx))
+	var fdV NewsDashboardResponseModel
+	fdResp, err := a.raw.GetNewsDashboard(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetNewsDashboardAll iterates over every element of GET /umbraco/management/api/v1/news-dashboard, request by request.
 //
 // Paging: single response.
 func (a *API) GetNewsDashboardAll(ctx context.Context) iter.Seq2[NewsDashboardItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]NewsDashboardItemResponseModel, error) {
+	return func(yield func(NewsDashboardItemResponseModel, error) bool) {
 		fdV, err := a.GetNewsDashboard(ctx)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero NewsDashboardItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []NewsDashboardItemResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetObjectTypes sends GET /umbraco/management/api/v1/object-types: Gets a paginated collection of allowed object types.
 func (a *API) GetObjectTypes(ctx context.Context, params *GetObjectTypesParams) (PagedObjectTypeResponseModel, error) {
-	return frontdoor.JSON[PagedObjectTypeResponseModel](a.raw.GetObjectTypes(ctx, params))
+	var fdV PagedObjectTypeResponseModel
+	fdResp, err := a.raw.GetObjectTypes(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetObjectTypesAll iterates over every element of GET /umbraco/management/api/v1/object-types, request by request.
@@ -2891,28 +4699,54 @@ func (a *API) GetObjectTypesAll(ctx context.Context, params *GetObjectTypesParam
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[ObjectTypeResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetObjectTypes(ctx, &fdQ)
-		return frontdoor.Page[ObjectTypeResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/object-types", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(ObjectTypeResponseModel, error) bool) {
+		var fdItems []ObjectTypeResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetObjectTypes(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero ObjectTypeResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetOembedQuery sends GET /umbraco/management/api/v1/oembed/query: Queries OEmbed information.
 func (a *API) GetOembedQuery(ctx context.Context, params *GetOembedQueryParams) (OEmbedResponseModel, error) {
-	return frontdoor.JSON[OEmbedResponseModel](a.raw.GetOembedQuery(ctx, params))
+	var fdV OEmbedResponseModel
+	fdResp, err := a.raw.GetOembedQuery(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPackageConfiguration sends GET /umbraco/management/api/v1/package/configuration: Gets the package configuration.
 func (a *API) GetPackageConfiguration(ctx context.Context) (PackageConfigurationResponseModel, error) {
-	return frontdoor.JSON[PackageConfigurationResponseModel](a.raw.GetPackageConfiguration(ctx))
+	var fdV PackageConfigurationResponseModel
+	fdResp, err := a.raw.GetPackageConfiguration(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPackageCreated sends GET /umbraco/management/api/v1/package/created: Gets a paginated collection of created packages.
 func (a *API) GetPackageCreated(ctx context.Context, params *GetPackageCreatedParams) (PagedPackageDefinitionResponseModel, error) {
-	return frontdoor.JSON[PagedPackageDefinitionResponseModel](a.raw.GetPackageCreated(ctx, params))
+	var fdV PagedPackageDefinitionResponseModel
+	fdResp, err := a.raw.GetPackageCreated(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPackageCreatedAll iterates over every element of GET /umbraco/management/api/v1/package/created, request by request.
@@ -2927,13 +4761,30 @@ func (a *API) GetPackageCreatedAll(ctx context.Context, params *GetPackageCreate
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[PackageDefinitionResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetPackageCreated(ctx, &fdQ)
-		return frontdoor.Page[PackageDefinitionResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/package/created", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(PackageDefinitionResponseModel, error) bool) {
+		var fdItems []PackageDefinitionResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetPackageCreated(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero PackageDefinitionResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostPackageCreated sends POST /umbraco/management/api/v1/package/created: Creates a new package.
@@ -2946,7 +4797,10 @@ func (a *API) PostPackageCreated(ctx context.Context, body PostPackageCreatedJSO
 
 // GetPackageCreatedById sends GET /umbraco/management/api/v1/package/created/{id}: Gets a package.
 func (a *API) GetPackageCreatedById(ctx context.Context, id openapi_types.UUID) (PackageDefinitionResponseModel, error) {
-	return frontdoor.JSON[PackageDefinitionResponseModel](a.raw.GetPackageCreatedById(ctx, id))
+	var fdV PackageDefinitionResponseModel
+	fdResp, err := a.raw.GetPackageCreatedById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutPackageCreatedById sends PUT /umbraco/management/api/v1/package/created/{id}: Updates a package.
@@ -2961,12 +4815,18 @@ func (a *API) DeletePackageCreatedById(ctx context.Context, id openapi_types.UUI
 
 // GetPackageCreatedByIdDownload sends GET /umbraco/management/api/v1/package/created/{id}/download: Downloads a created package.
 func (a *API) GetPackageCreatedByIdDownload(ctx context.Context, id openapi_types.UUID) (GetPackageCreatedByIdDownload200JSONResponseBody, error) {
-	return frontdoor.JSON[GetPackageCreatedByIdDownload200JSONResponseBody](a.raw.GetPackageCreatedByIdDownload(ctx, id))
+	var fdV GetPackageCreatedByIdDownload200JSONResponseBody
+	fdResp, err := a.raw.GetPackageCreatedByIdDownload(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPackageMigrationStatus sends GET /umbraco/management/api/v1/package/migration-status: Gets all package migration statuses.
 func (a *API) GetPackageMigrationStatus(ctx context.Context, params *GetPackageMigrationStatusParams) (PagedPackageMigrationStatusResponseModel, error) {
-	return frontdoor.JSON[PagedPackageMigrationStatusResponseModel](a.raw.GetPackageMigrationStatus(ctx, params))
+	var fdV PagedPackageMigrationStatusResponseModel
+	fdResp, err := a.raw.GetPackageMigrationStatus(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPackageMigrationStatusAll iterates over every element of GET /umbraco/management/api/v1/package/migration-status, request by request.
@@ -2981,13 +4841,30 @@ func (a *API) GetPackageMigrationStatusAll(ctx context.Context, params *GetPacka
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[PackageMigrationStatusResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetPackageMigrationStatus(ctx, &fdQ)
-		return frontdoor.Page[PackageMigrationStatusResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/package/migration-status", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(PackageMigrationStatusResponseModel, error) bool) {
+		var fdItems []PackageMigrationStatusResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetPackageMigrationStatus(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero PackageMigrationStatusResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostPackageByNameRunMigration sends POST /umbraco/management/api/v1/package/{name}/run-migration: Runs pending package migrations.
@@ -3013,7 +4890,10 @@ func (a *API) PostPartialViewFolder(ctx context.Context, body PostPartialViewFol
 
 // GetPartialViewFolderByPath sends GET /umbraco/management/api/v1/partial-view/folder/{path}: Gets a partial view folder by path.
 func (a *API) GetPartialViewFolderByPath(ctx context.Context, path string) (PartialViewFolderResponseModel, error) {
-	return frontdoor.JSON[PartialViewFolderResponseModel](a.raw.GetPartialViewFolderByPath(ctx, path))
+	var fdV PartialViewFolderResponseModel
+	fdResp, err := a.raw.GetPartialViewFolderByPath(ctx, path)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeletePartialViewFolderByPath sends DELETE /umbraco/management/api/v1/partial-view/folder/{path}: Deletes a partial view folder.
@@ -3023,7 +4903,10 @@ func (a *API) DeletePartialViewFolderByPath(ctx context.Context, path string) er
 
 // GetPartialViewSnippet sends GET /umbraco/management/api/v1/partial-view/snippet: Gets a paginated collection of partial view snippets.
 func (a *API) GetPartialViewSnippet(ctx context.Context, params *GetPartialViewSnippetParams) (PagedPartialViewSnippetItemResponseModel, error) {
-	return frontdoor.JSON[PagedPartialViewSnippetItemResponseModel](a.raw.GetPartialViewSnippet(ctx, params))
+	var fdV PagedPartialViewSnippetItemResponseModel
+	fdResp, err := a.raw.GetPartialViewSnippet(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPartialViewSnippetAll iterates over every element of GET /umbraco/management/api/v1/partial-view/snippet, request by request.
@@ -3038,23 +4921,46 @@ func (a *API) GetPartialViewSnippetAll(ctx context.Context, params *GetPartialVi
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[PartialViewSnippetItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetPartialViewSnippet(ctx, &fdQ)
-		return frontdoor.Page[PartialViewSnippetItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/partial-view/snippet", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(PartialViewSnippetItemResponseModel, error) bool) {
+		var fdItems []PartialViewSnippetItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetPartialViewSnippet(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero PartialViewSnippetItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetPartialViewSnippetById sends GET /umbraco/management/api/v1/partial-view/snippet/{id}: Gets a partial view snippet.
 func (a *API) GetPartialViewSnippetById(ctx context.Context, id string) (PartialViewSnippetResponseModel, error) {
-	return frontdoor.JSON[PartialViewSnippetResponseModel](a.raw.GetPartialViewSnippetById(ctx, id))
+	var fdV PartialViewSnippetResponseModel
+	fdResp, err := a.raw.GetPartialViewSnippetById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPartialViewByPath sends GET /umbraco/management/api/v1/partial-view/{path}: Gets a partial view by path.
 func (a *API) GetPartialViewByPath(ctx context.Context, path string) (PartialViewResponseModel, error) {
-	return frontdoor.JSON[PartialViewResponseModel](a.raw.GetPartialViewByPath(ctx, path))
+	var fdV PartialViewResponseModel
+	fdResp, err := a.raw.GetPartialViewByPath(ctx, path)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutPartialViewByPath sends PUT /umbraco/management/api/v1/partial-view/{path}: Updates a partial view.
@@ -3087,7 +4993,10 @@ func (a *API) DeletePreview(ctx context.Context) error {
 
 // GetProfilingStatus sends GET /umbraco/management/api/v1/profiling/status: Gets profiling status.
 func (a *API) GetProfilingStatus(ctx context.Context) (ProfilingStatusResponseModel, error) {
-	return frontdoor.JSON[ProfilingStatusResponseModel](a.raw.GetProfilingStatus(ctx))
+	var fdV ProfilingStatusResponseModel
+	fdResp, err := a.raw.GetProfilingStatus(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutProfilingStatus sends PUT /umbraco/management/api/v1/profiling/status: Updates the web profiling status.
@@ -3097,7 +5006,10 @@ func (a *API) PutProfilingStatus(ctx context.Context, body PutProfilingStatusJSO
 
 // GetPropertyTypeIsUsed sends GET /umbraco/management/api/v1/property-type/is-used: Checks if a property type is used.
 func (a *API) GetPropertyTypeIsUsed(ctx context.Context, params *GetPropertyTypeIsUsedParams) (bool, error) {
-	return frontdoor.JSON[bool](a.raw.GetPropertyTypeIsUsed(ctx, params))
+	var fdV bool
+	fdResp, err := a.raw.GetPropertyTypeIsUsed(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostPublishedCacheRebuild sends POST /umbraco/management/api/v1/published-cache/rebuild: Rebuilds the published content cache.
@@ -3107,7 +5019,10 @@ func (a *API) PostPublishedCacheRebuild(ctx context.Context) error {
 
 // GetPublishedCacheRebuildStatus sends GET /umbraco/management/api/v1/published-cache/rebuild/status: Gets the rebuild cache status.
 func (a *API) GetPublishedCacheRebuildStatus(ctx context.Context) (RebuildStatusModel, error) {
-	return frontdoor.JSON[RebuildStatusModel](a.raw.GetPublishedCacheRebuildStatus(ctx))
+	var fdV RebuildStatusModel
+	fdResp, err := a.raw.GetPublishedCacheRebuildStatus(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostPublishedCacheReload sends POST /umbraco/management/api/v1/published-cache/reload: Reloads the published content cache.
@@ -3122,7 +5037,10 @@ func (a *API) DeleteRecycleBinDocument(ctx context.Context) error {
 
 // GetRecycleBinDocumentChildren sends GET /umbraco/management/api/v1/recycle-bin/document/children: Gets a collection of documents in the recycle bin.
 func (a *API) GetRecycleBinDocumentChildren(ctx context.Context, params *GetRecycleBinDocumentChildrenParams) (PagedDocumentRecycleBinItemResponseModel, error) {
-	return frontdoor.JSON[PagedDocumentRecycleBinItemResponseModel](a.raw.GetRecycleBinDocumentChildren(ctx, params))
+	var fdV PagedDocumentRecycleBinItemResponseModel
+	fdResp, err := a.raw.GetRecycleBinDocumentChildren(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRecycleBinDocumentChildrenAll iterates over every element of GET /umbraco/management/api/v1/recycle-bin/document/children, request by request.
@@ -3137,18 +5055,38 @@ func (a *API) GetRecycleBinDocumentChildrenAll(ctx context.Context, params *GetR
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DocumentRecycleBinItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetRecycleBinDocumentChildren(ctx, &fdQ)
-		return frontdoor.Page[DocumentRecycleBinItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/recycle-bin/document/children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DocumentRecycleBinItemResponseModel, error) bool) {
+		var fdItems []DocumentRecycleBinItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetRecycleBinDocumentChildren(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DocumentRecycleBinItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetRecycleBinDocumentReferencedBy sends GET /umbraco/management/api/v1/recycle-bin/document/referenced-by: Gets items referencing a document in the recycle bin.
 func (a *API) GetRecycleBinDocumentReferencedBy(ctx context.Context, params *GetRecycleBinDocumentReferencedByParams) (PagedIReferenceResponseModel, error) {
-	return frontdoor.JSON[PagedIReferenceResponseModel](a.raw.GetRecycleBinDocumentReferencedBy(ctx, params))
+	var fdV PagedIReferenceResponseModel
+	fdResp, err := a.raw.GetRecycleBinDocumentReferencedBy(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRecycleBinDocumentReferencedByAll iterates over every element of GET /umbraco/management/api/v1/recycle-bin/document/referenced-by, request by request.
@@ -3163,18 +5101,38 @@ func (a *API) GetRecycleBinDocumentReferencedByAll(ctx context.Context, params *
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[PagedIReferenceResponseModel_Items_Item], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetRecycleBinDocumentReferencedBy(ctx, &fdQ)
-		return frontdoor.Page[PagedIReferenceResponseModel_Items_Item]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/recycle-bin/document/referenced-by", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(PagedIReferenceResponseModel_Items_Item, error) bool) {
+		var fdItems []PagedIReferenceResponseModel_Items_Item
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetRecycleBinDocumentReferencedBy(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero PagedIReferenceResponseModel_Items_Item
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetRecycleBinDocumentRoot sends GET /umbraco/management/api/v1/recycle-bin/document/root: Gets documents at the root of the recycle bin.
 func (a *API) GetRecycleBinDocumentRoot(ctx context.Context, params *GetRecycleBinDocumentRootParams) (PagedDocumentRecycleBinItemResponseModel, error) {
-	return frontdoor.JSON[PagedDocumentRecycleBinItemResponseModel](a.raw.GetRecycleBinDocumentRoot(ctx, params))
+	var fdV PagedDocumentRecycleBinItemResponseModel
+	fdResp, err := a.raw.GetRecycleBinDocumentRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRecycleBinDocumentRootAll iterates over every element of GET /umbraco/management/api/v1/recycle-bin/document/root, request by request.
@@ -3189,28 +5147,59 @@ func (a *API) GetRecycleBinDocumentRootAll(ctx context.Context, params *GetRecyc
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DocumentRecycleBinItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetRecycleBinDocumentRoot(ctx, &fdQ)
-		return frontdoor.Page[DocumentRecycleBinItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/recycle-bin/document/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DocumentRecycleBinItemResponseModel, error) bool) {
+		var fdItems []DocumentRecycleBinItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetRecycleBinDocumentRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DocumentRecycleBinItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetRecycleBinDocumentSiblings sends GET /umbraco/management/api/v1/recycle-bin/document/siblings: Gets sibling documents in the recycle bin.
 func (a *API) GetRecycleBinDocumentSiblings(ctx context.Context, params *GetRecycleBinDocumentSiblingsParams) (SubsetDocumentRecycleBinItemResponseModel, error) {
-	return frontdoor.JSON[SubsetDocumentRecycleBinItemResponseModel](a.raw.GetRecycleBinDocumentSiblings(ctx, params))
+	var fdV SubsetDocumentRecycleBinItemResponseModel
+	fdResp, err := a.raw.GetRecycleBinDocumentSiblings(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRecycleBinDocumentSiblingsAll iterates over every element of GET /umbraco/management/api/v1/recycle-bin/document/siblings, request by request.
 //
 // Paging: single response.
 func (a *API) GetRecycleBinDocumentSiblingsAll(ctx context.Context, params *GetRecycleBinDocumentSiblingsParams) iter.Seq2[DocumentRecycleBinItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DocumentRecycleBinItemResponseModel, error) {
+	return func(yield func(DocumentRecycleBinItemResponseModel, error) bool) {
 		fdV, err := a.GetRecycleBinDocumentSiblings(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero DocumentRecycleBinItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DocumentRecycleBinItemResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // DeleteRecycleBinDocumentById sends DELETE /umbraco/management/api/v1/recycle-bin/document/{id}: Deletes a document.
@@ -3220,7 +5209,10 @@ func (a *API) DeleteRecycleBinDocumentById(ctx context.Context, id openapi_types
 
 // GetRecycleBinDocumentByIdOriginalParent sends GET /umbraco/management/api/v1/recycle-bin/document/{id}/original-parent: Gets the original parent of a document in the recycle bin.
 func (a *API) GetRecycleBinDocumentByIdOriginalParent(ctx context.Context, id openapi_types.UUID) (ReferenceByIdModel, error) {
-	return frontdoor.JSON[ReferenceByIdModel](a.raw.GetRecycleBinDocumentByIdOriginalParent(ctx, id))
+	var fdV ReferenceByIdModel
+	fdResp, err := a.raw.GetRecycleBinDocumentByIdOriginalParent(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutRecycleBinDocumentByIdRestore sends PUT /umbraco/management/api/v1/recycle-bin/document/{id}/restore: Restores a document from the recycle bin.
@@ -3235,7 +5227,10 @@ func (a *API) DeleteRecycleBinMedia(ctx context.Context) error {
 
 // GetRecycleBinMediaChildren sends GET /umbraco/management/api/v1/recycle-bin/media/children: Gets a collection of media items in the recycle bin.
 func (a *API) GetRecycleBinMediaChildren(ctx context.Context, params *GetRecycleBinMediaChildrenParams) (PagedMediaRecycleBinItemResponseModel, error) {
-	return frontdoor.JSON[PagedMediaRecycleBinItemResponseModel](a.raw.GetRecycleBinMediaChildren(ctx, params))
+	var fdV PagedMediaRecycleBinItemResponseModel
+	fdResp, err := a.raw.GetRecycleBinMediaChildren(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRecycleBinMediaChildrenAll iterates over every element of GET /umbraco/management/api/v1/recycle-bin/media/children, request by request.
@@ -3250,18 +5245,38 @@ func (a *API) GetRecycleBinMediaChildrenAll(ctx context.Context, params *GetRecy
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MediaRecycleBinItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetRecycleBinMediaChildren(ctx, &fdQ)
-		return frontdoor.Page[MediaRecycleBinItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/recycle-bin/media/children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MediaRecycleBinItemResponseModel, error) bool) {
+		var fdItems []MediaRecycleBinItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetRecycleBinMediaChildren(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MediaRecycleBinItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetRecycleBinMediaReferencedBy sends GET /umbraco/management/api/v1/recycle-bin/media/referenced-by: Gets items referencing media in the recycle bin.
 func (a *API) GetRecycleBinMediaReferencedBy(ctx context.Context, params *GetRecycleBinMediaReferencedByParams) (PagedIReferenceResponseModel, error) {
-	return frontdoor.JSON[PagedIReferenceResponseModel](a.raw.GetRecycleBinMediaReferencedBy(ctx, params))
+	var fdV PagedIReferenceResponseModel
+	fdResp, err := a.raw.GetRecycleBinMediaReferencedBy(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRecycleBinMediaReferencedByAll iterates over every element of GET /umbraco/management/api/v1/recycle-bin/media/referenced-by, request by request.
@@ -3276,18 +5291,38 @@ func (a *API) GetRecycleBinMediaReferencedByAll(ctx context.Context, params *Get
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[PagedIReferenceResponseModel_Items_Item], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetRecycleBinMediaReferencedBy(ctx, &fdQ)
-		return frontdoor.Page[PagedIReferenceResponseModel_Items_Item]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/recycle-bin/media/referenced-by", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(PagedIReferenceResponseModel_Items_Item, error) bool) {
+		var fdItems []PagedIReferenceResponseModel_Items_Item
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetRecycleBinMediaReferencedBy(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero PagedIReferenceResponseModel_Items_Item
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetRecycleBinMediaRoot sends GET /umbraco/management/api/v1/recycle-bin/media/root: Gets media at the root of the recycle bin.
 func (a *API) GetRecycleBinMediaRoot(ctx context.Context, params *GetRecycleBinMediaRootParams) (PagedMediaRecycleBinItemResponseModel, error) {
-	return frontdoor.JSON[PagedMediaRecycleBinItemResponseModel](a.raw.GetRecycleBinMediaRoot(ctx, params))
+	var fdV PagedMediaRecycleBinItemResponseModel
+	fdResp, err := a.raw.GetRecycleBinMediaRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRecycleBinMediaRootAll iterates over every element of GET /umbraco/management/api/v1/recycle-bin/media/root, request by request.
@@ -3302,28 +5337,59 @@ func (a *API) GetRecycleBinMediaRootAll(ctx context.Context, params *GetRecycleB
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MediaRecycleBinItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetRecycleBinMediaRoot(ctx, &fdQ)
-		return frontdoor.Page[MediaRecycleBinItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/recycle-bin/media/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MediaRecycleBinItemResponseModel, error) bool) {
+		var fdItems []MediaRecycleBinItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetRecycleBinMediaRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MediaRecycleBinItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetRecycleBinMediaSiblings sends GET /umbraco/management/api/v1/recycle-bin/media/siblings: Gets sibling media in the recycle bin.
 func (a *API) GetRecycleBinMediaSiblings(ctx context.Context, params *GetRecycleBinMediaSiblingsParams) (SubsetMediaRecycleBinItemResponseModel, error) {
-	return frontdoor.JSON[SubsetMediaRecycleBinItemResponseModel](a.raw.GetRecycleBinMediaSiblings(ctx, params))
+	var fdV SubsetMediaRecycleBinItemResponseModel
+	fdResp, err := a.raw.GetRecycleBinMediaSiblings(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRecycleBinMediaSiblingsAll iterates over every element of GET /umbraco/management/api/v1/recycle-bin/media/siblings, request by request.
 //
 // Paging: single response.
 func (a *API) GetRecycleBinMediaSiblingsAll(ctx context.Context, params *GetRecycleBinMediaSiblingsParams) iter.Seq2[MediaRecycleBinItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MediaRecycleBinItemResponseModel, error) {
+	return func(yield func(MediaRecycleBinItemResponseModel, error) bool) {
 		fdV, err := a.GetRecycleBinMediaSiblings(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero MediaRecycleBinItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MediaRecycleBinItemResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // DeleteRecycleBinMediaById sends DELETE /umbraco/management/api/v1/recycle-bin/media/{id}: Deletes a media item from the recycle bin.
@@ -3333,7 +5399,10 @@ func (a *API) DeleteRecycleBinMediaById(ctx context.Context, id openapi_types.UU
 
 // GetRecycleBinMediaByIdOriginalParent sends GET /umbraco/management/api/v1/recycle-bin/media/{id}/original-parent: Gets the original parent of a media item in the recycle bin.
 func (a *API) GetRecycleBinMediaByIdOriginalParent(ctx context.Context, id openapi_types.UUID) (ReferenceByIdModel, error) {
-	return frontdoor.JSON[ReferenceByIdModel](a.raw.GetRecycleBinMediaByIdOriginalParent(ctx, id))
+	var fdV ReferenceByIdModel
+	fdResp, err := a.raw.GetRecycleBinMediaByIdOriginalParent(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutRecycleBinMediaByIdRestore sends PUT /umbraco/management/api/v1/recycle-bin/media/{id}/restore: Restores a media item from the recycle bin.
@@ -3343,7 +5412,10 @@ func (a *API) PutRecycleBinMediaByIdRestore(ctx context.Context, id openapi_type
 
 // GetRedirectManagement sends GET /umbraco/management/api/v1/redirect-management: Gets a paginated collection of redirect URLs.
 func (a *API) GetRedirectManagement(ctx context.Context, params *GetRedirectManagementParams) (PagedRedirectUrlResponseModel, error) {
-	return frontdoor.JSON[PagedRedirectUrlResponseModel](a.raw.GetRedirectManagement(ctx, params))
+	var fdV PagedRedirectUrlResponseModel
+	fdResp, err := a.raw.GetRedirectManagement(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRedirectManagementAll iterates over every element of GET /umbraco/management/api/v1/redirect-management, request by request.
@@ -3358,18 +5430,38 @@ func (a *API) GetRedirectManagementAll(ctx context.Context, params *GetRedirectM
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[RedirectUrlResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetRedirectManagement(ctx, &fdQ)
-		return frontdoor.Page[RedirectUrlResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/redirect-management", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(RedirectUrlResponseModel, error) bool) {
+		var fdItems []RedirectUrlResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetRedirectManagement(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero RedirectUrlResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetRedirectManagementStatus sends GET /umbraco/management/api/v1/redirect-management/status: Gets the current redirect URL management status.
 func (a *API) GetRedirectManagementStatus(ctx context.Context) (RedirectUrlStatusResponseModel, error) {
-	return frontdoor.JSON[RedirectUrlStatusResponseModel](a.raw.GetRedirectManagementStatus(ctx))
+	var fdV RedirectUrlStatusResponseModel
+	fdResp, err := a.raw.GetRedirectManagementStatus(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostRedirectManagementStatus sends POST /umbraco/management/api/v1/redirect-management/status: Sets the redirect URL tracking status.
@@ -3379,7 +5471,10 @@ func (a *API) PostRedirectManagementStatus(ctx context.Context, params *PostRedi
 
 // GetRedirectManagementById sends GET /umbraco/management/api/v1/redirect-management/{id}: Gets a redirect URL.
 func (a *API) GetRedirectManagementById(ctx context.Context, id openapi_types.UUID, params *GetRedirectManagementByIdParams) (PagedRedirectUrlResponseModel, error) {
-	return frontdoor.JSON[PagedRedirectUrlResponseModel](a.raw.GetRedirectManagementById(ctx, id, params))
+	var fdV PagedRedirectUrlResponseModel
+	fdResp, err := a.raw.GetRedirectManagementById(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRedirectManagementByIdAll iterates over every element of GET /umbraco/management/api/v1/redirect-management/{id}, request by request.
@@ -3394,13 +5489,30 @@ func (a *API) GetRedirectManagementByIdAll(ctx context.Context, id openapi_types
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[RedirectUrlResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetRedirectManagementById(ctx, id, &fdQ)
-		return frontdoor.Page[RedirectUrlResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/redirect-management/{id}", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(RedirectUrlResponseModel, error) bool) {
+		var fdItems []RedirectUrlResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetRedirectManagementById(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero RedirectUrlResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // DeleteRedirectManagementById sends DELETE /umbraco/management/api/v1/redirect-management/{id}: Deletes a redirect URL.
@@ -3410,7 +5522,10 @@ func (a *API) DeleteRedirectManagementById(ctx context.Context, id openapi_types
 
 // GetRelationType sends GET /umbraco/management/api/v1/relation-type: Gets a paginated collection of relation types.
 func (a *API) GetRelationType(ctx context.Context, params *GetRelationTypeParams) (PagedRelationTypeResponseModel, error) {
-	return frontdoor.JSON[PagedRelationTypeResponseModel](a.raw.GetRelationType(ctx, params))
+	var fdV PagedRelationTypeResponseModel
+	fdResp, err := a.raw.GetRelationType(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRelationTypeAll iterates over every element of GET /umbraco/management/api/v1/relation-type, request by request.
@@ -3425,23 +5540,46 @@ func (a *API) GetRelationTypeAll(ctx context.Context, params *GetRelationTypePar
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[RelationTypeResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetRelationType(ctx, &fdQ)
-		return frontdoor.Page[RelationTypeResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/relation-type", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(RelationTypeResponseModel, error) bool) {
+		var fdItems []RelationTypeResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetRelationType(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero RelationTypeResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetRelationTypeById sends GET /umbraco/management/api/v1/relation-type/{id}: Gets a relation type.
 func (a *API) GetRelationTypeById(ctx context.Context, id openapi_types.UUID) (RelationTypeResponseModel, error) {
-	return frontdoor.JSON[RelationTypeResponseModel](a.raw.GetRelationTypeById(ctx, id))
+	var fdV RelationTypeResponseModel
+	fdResp, err := a.raw.GetRelationTypeById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRelationByRelationTypeId sends GET /umbraco/management/api/v1/relation/type/{id}: Gets relations by relation type.
 func (a *API) GetRelationByRelationTypeId(ctx context.Context, id openapi_types.UUID, params *GetRelationByRelationTypeIdParams) (PagedRelationResponseModel, error) {
-	return frontdoor.JSON[PagedRelationResponseModel](a.raw.GetRelationByRelationTypeId(ctx, id, params))
+	var fdV PagedRelationResponseModel
+	fdResp, err := a.raw.GetRelationByRelationTypeId(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRelationByRelationTypeIdAll iterates over every element of GET /umbraco/management/api/v1/relation/type/{id}, request by request.
@@ -3456,13 +5594,30 @@ func (a *API) GetRelationByRelationTypeIdAll(ctx context.Context, id openapi_typ
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[RelationResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetRelationByRelationTypeId(ctx, id, &fdQ)
-		return frontdoor.Page[RelationResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/relation/type/{id}", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(RelationResponseModel, error) bool) {
+		var fdItems []RelationResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetRelationByRelationTypeId(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero RelationResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostScript sends POST /umbraco/management/api/v1/script: Creates a new script.
@@ -3483,7 +5638,10 @@ func (a *API) PostScriptFolder(ctx context.Context, body PostScriptFolderJSONReq
 
 // GetScriptFolderByPath sends GET /umbraco/management/api/v1/script/folder/{path}: Gets a script folder by path.
 func (a *API) GetScriptFolderByPath(ctx context.Context, path string) (ScriptFolderResponseModel, error) {
-	return frontdoor.JSON[ScriptFolderResponseModel](a.raw.GetScriptFolderByPath(ctx, path))
+	var fdV ScriptFolderResponseModel
+	fdResp, err := a.raw.GetScriptFolderByPath(ctx, path)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteScriptFolderByPath sends DELETE /umbraco/management/api/v1/script/folder/{path}: Deletes a script folder.
@@ -3493,7 +5651,10 @@ func (a *API) DeleteScriptFolderByPath(ctx context.Context, path string) error {
 
 // GetScriptByPath sends GET /umbraco/management/api/v1/script/{path}: Gets a script by path.
 func (a *API) GetScriptByPath(ctx context.Context, path string) (ScriptResponseModel, error) {
-	return frontdoor.JSON[ScriptResponseModel](a.raw.GetScriptByPath(ctx, path))
+	var fdV ScriptResponseModel
+	fdResp, err := a.raw.GetScriptByPath(ctx, path)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutScriptByPath sends PUT /umbraco/management/api/v1/script/{path}: Updates a script.
@@ -3516,7 +5677,10 @@ func (a *API) PutScriptByPathRename(ctx context.Context, path string, body PutSc
 
 // GetSearcher sends GET /umbraco/management/api/v1/searcher: Gets a collection of searchers.
 func (a *API) GetSearcher(ctx context.Context, params *GetSearcherParams) (PagedSearcherResponseModel, error) {
-	return frontdoor.JSON[PagedSearcherResponseModel](a.raw.GetSearcher(ctx, params))
+	var fdV PagedSearcherResponseModel
+	fdResp, err := a.raw.GetSearcher(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSearcherAll iterates over every element of GET /umbraco/management/api/v1/searcher, request by request.
@@ -3531,18 +5695,38 @@ func (a *API) GetSearcherAll(ctx context.Context, params *GetSearcherParams) ite
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[SearcherResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetSearcher(ctx, &fdQ)
-		return frontdoor.Page[SearcherResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/searcher", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(SearcherResponseModel, error) bool) {
+		var fdItems []SearcherResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetSearcher(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero SearcherResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetSearcherBySearcherNameQuery sends GET /umbraco/management/api/v1/searcher/{searcherName}/query.
 func (a *API) GetSearcherBySearcherNameQuery(ctx context.Context, searcherName string, params *GetSearcherBySearcherNameQueryParams) (PagedSearchResultResponseModel, error) {
-	return frontdoor.JSON[PagedSearchResultResponseModel](a.raw.GetSearcherBySearcherNameQuery(ctx, searcherName, params))
+	var fdV PagedSearchResultResponseModel
+	fdResp, err := a.raw.GetSearcherBySearcherNameQuery(ctx, searcherName, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSearcherBySearcherNameQueryAll iterates over every element of GET /umbraco/management/api/v1/searcher/{searcherName}/query, request by request.
@@ -3557,18 +5741,38 @@ func (a *API) GetSearcherBySearcherNameQueryAll(ctx context.Context, searcherNam
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[SearchResultResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetSearcherBySearcherNameQuery(ctx, searcherName, &fdQ)
-		return frontdoor.Page[SearchResultResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/searcher/{searcherName}/query", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(SearchResultResponseModel, error) bool) {
+		var fdItems []SearchResultResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetSearcherBySearcherNameQuery(ctx, searcherName, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero SearchResultResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetSecurityConfiguration sends GET /umbraco/management/api/v1/security/configuration: Gets the security configuration.
 func (a *API) GetSecurityConfiguration(ctx context.Context) (SecurityConfigurationResponseModel, error) {
-	return frontdoor.JSON[SecurityConfigurationResponseModel](a.raw.GetSecurityConfiguration(ctx))
+	var fdV SecurityConfigurationResponseModel
+	fdResp, err := a.raw.GetSecurityConfiguration(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostSecurityForgotPassword sends POST /umbraco/management/api/v1/security/forgot-password: Requests a password reset.
@@ -3583,12 +5787,18 @@ func (a *API) PostSecurityForgotPasswordReset(ctx context.Context, body PostSecu
 
 // PostSecurityForgotPasswordVerify sends POST /umbraco/management/api/v1/security/forgot-password/verify: Verifies a password reset token.
 func (a *API) PostSecurityForgotPasswordVerify(ctx context.Context, body PostSecurityForgotPasswordVerifyJSONRequestBody) (VerifyResetPasswordResponseModel, error) {
-	return frontdoor.JSON[VerifyResetPasswordResponseModel](a.raw.PostSecurityForgotPasswordVerify(ctx, body))
+	var fdV VerifyResetPasswordResponseModel
+	fdResp, err := a.raw.PostSecurityForgotPasswordVerify(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSegment sends GET /umbraco/management/api/v1/segment: Gets a paginated collection of segments.
 func (a *API) GetSegment(ctx context.Context, params *GetSegmentParams) (PagedSegmentResponseModel, error) {
-	return frontdoor.JSON[PagedSegmentResponseModel](a.raw.GetSegment(ctx, params))
+	var fdV PagedSegmentResponseModel
+	fdResp, err := a.raw.GetSegment(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetSegmentAll iterates over every element of GET /umbraco/management/api/v1/segment, request by request.
@@ -3603,48 +5813,91 @@ func (a *API) GetSegmentAll(ctx context.Context, params *GetSegmentParams) iter.
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[SegmentResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetSegment(ctx, &fdQ)
-		return frontdoor.Page[SegmentResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/segment", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(SegmentResponseModel, error) bool) {
+		var fdItems []SegmentResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetSegment(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero SegmentResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetServerConfiguration sends GET /umbraco/management/api/v1/server/configuration: Gets the server configuration.
 func (a *API) GetServerConfiguration(ctx context.Context) (ServerConfigurationResponseModel, error) {
-	return frontdoor.JSON[ServerConfigurationResponseModel](a.raw.GetServerConfiguration(ctx))
+	var fdV ServerConfigurationResponseModel
+	fdResp, err := a.raw.GetServerConfiguration(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetServerInformation sends GET /umbraco/management/api/v1/server/information: Gets server information.
 func (a *API) GetServerInformation(ctx context.Context) (ServerInformationResponseModel, error) {
-	return frontdoor.JSON[ServerInformationResponseModel](a.raw.GetServerInformation(ctx))
+	var fdV ServerInformationResponseModel
+	fdResp, err := a.raw.GetServerInformation(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetServerStatus sends GET /umbraco/management/api/v1/server/status: Gets server status.
 func (a *API) GetServerStatus(ctx context.Context) (ServerStatusResponseModel, error) {
-	return frontdoor.JSON[ServerStatusResponseModel](a.raw.GetServerStatus(ctx))
+	var fdV ServerStatusResponseModel
+	fdResp, err := a.raw.GetServerStatus(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetServerTroubleshooting sends GET /umbraco/management/api/v1/server/troubleshooting: Gets server troubleshooting information.
 func (a *API) GetServerTroubleshooting(ctx context.Context) (ServerTroubleshootingResponseModel, error) {
-	return frontdoor.JSON[ServerTroubleshootingResponseModel](a.raw.GetServerTroubleshooting(ctx))
+	var fdV ServerTroubleshootingResponseModel
+	fdResp, err := a.raw.GetServerTroubleshooting(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetServerTroubleshootingAll iterates over every element of GET /umbraco/management/api/v1/server/troubleshooting, request by request.
 //
 // Paging: single response.
 func (a *API) GetServerTroubleshootingAll(ctx context.Context) iter.Seq2[ServerConfigurationItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]ServerConfigurationItemResponseModel, error) {
+	return func(yield func(ServerConfigurationItemResponseModel, error) bool) {
 		fdV, err := a.GetServerTroubleshooting(ctx)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero ServerConfigurationItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []ServerConfigurationItemResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetServerUpgradeCheck sends GET /umbraco/management/api/v1/server/upgrade-check: Checks for available upgrades.
 func (a *API) GetServerUpgradeCheck(ctx context.Context) (UpgradeCheckResponseModel, error) {
-	return frontdoor.JSON[UpgradeCheckResponseModel](a.raw.GetServerUpgradeCheck(ctx))
+	var fdV UpgradeCheckResponseModel
+	fdResp, err := a.raw.GetServerUpgradeCheck(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostStylesheet sends POST /umbraco/management/api/v1/stylesheet: Creates a new stylesheet.
@@ -3665,7 +5918,10 @@ func (a *API) PostStylesheetFolder(ctx context.Context, body PostStylesheetFolde
 
 // GetStylesheetFolderByPath sends GET /umbraco/management/api/v1/stylesheet/folder/{path}: Gets a stylesheet folder by path.
 func (a *API) GetStylesheetFolderByPath(ctx context.Context, path string) (StylesheetFolderResponseModel, error) {
-	return frontdoor.JSON[StylesheetFolderResponseModel](a.raw.GetStylesheetFolderByPath(ctx, path))
+	var fdV StylesheetFolderResponseModel
+	fdResp, err := a.raw.GetStylesheetFolderByPath(ctx, path)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteStylesheetFolderByPath sends DELETE /umbraco/management/api/v1/stylesheet/folder/{path}: Deletes a stylesheet folder.
@@ -3675,7 +5931,10 @@ func (a *API) DeleteStylesheetFolderByPath(ctx context.Context, path string) err
 
 // GetStylesheetByPath sends GET /umbraco/management/api/v1/stylesheet/{path}: Gets a stylesheet by path.
 func (a *API) GetStylesheetByPath(ctx context.Context, path string) (StylesheetResponseModel, error) {
-	return frontdoor.JSON[StylesheetResponseModel](a.raw.GetStylesheetByPath(ctx, path))
+	var fdV StylesheetResponseModel
+	fdResp, err := a.raw.GetStylesheetByPath(ctx, path)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutStylesheetByPath sends PUT /umbraco/management/api/v1/stylesheet/{path}: Updates a stylesheet.
@@ -3698,7 +5957,10 @@ func (a *API) PutStylesheetByPathRename(ctx context.Context, path string, body P
 
 // GetTag sends GET /umbraco/management/api/v1/tag: Gets a collection of tags.
 func (a *API) GetTag(ctx context.Context, params *GetTagParams) (PagedTagResponseModel, error) {
-	return frontdoor.JSON[PagedTagResponseModel](a.raw.GetTag(ctx, params))
+	var fdV PagedTagResponseModel
+	fdResp, err := a.raw.GetTag(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTagAll iterates over every element of GET /umbraco/management/api/v1/tag, request by request.
@@ -3713,18 +5975,38 @@ func (a *API) GetTagAll(ctx context.Context, params *GetTagParams) iter.Seq2[Tag
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[TagResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTag(ctx, &fdQ)
-		return frontdoor.Page[TagResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tag", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(TagResponseModel, error) bool) {
+		var fdItems []TagResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTag(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero TagResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTelemetry sends GET /umbraco/management/api/v1/telemetry: Gets telemetry data.
 func (a *API) GetTelemetry(ctx context.Context, params *GetTelemetryParams) (PagedTelemetryResponseModel, error) {
-	return frontdoor.JSON[PagedTelemetryResponseModel](a.raw.GetTelemetry(ctx, params))
+	var fdV PagedTelemetryResponseModel
+	fdResp, err := a.raw.GetTelemetry(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTelemetryAll iterates over every element of GET /umbraco/management/api/v1/telemetry, request by request.
@@ -3739,18 +6021,38 @@ func (a *API) GetTelemetryAll(ctx context.Context, params *GetTelemetryParams) i
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[TelemetryResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTelemetry(ctx, &fdQ)
-		return frontdoor.Page[TelemetryResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/telemetry", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(TelemetryResponseModel, error) bool) {
+		var fdItems []TelemetryResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTelemetry(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero TelemetryResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTelemetryLevel sends GET /umbraco/management/api/v1/telemetry/level: Gets telemetry information.
 func (a *API) GetTelemetryLevel(ctx context.Context) (TelemetryResponseModel, error) {
-	return frontdoor.JSON[TelemetryResponseModel](a.raw.GetTelemetryLevel(ctx))
+	var fdV TelemetryResponseModel
+	fdResp, err := a.raw.GetTelemetryLevel(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostTelemetryLevel sends POST /umbraco/management/api/v1/telemetry/level: Sets telemetry consent level.
@@ -3768,22 +6070,34 @@ func (a *API) PostTemplate(ctx context.Context, body PostTemplateJSONRequestBody
 
 // GetTemplateConfiguration sends GET /umbraco/management/api/v1/template/configuration: Gets the template configuration.
 func (a *API) GetTemplateConfiguration(ctx context.Context) (TemplateConfigurationResponseModel, error) {
-	return frontdoor.JSON[TemplateConfigurationResponseModel](a.raw.GetTemplateConfiguration(ctx))
+	var fdV TemplateConfigurationResponseModel
+	fdResp, err := a.raw.GetTemplateConfiguration(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostTemplateQueryExecute sends POST /umbraco/management/api/v1/template/query/execute: Executes a template query.
 func (a *API) PostTemplateQueryExecute(ctx context.Context, body PostTemplateQueryExecuteJSONRequestBody) (TemplateQueryResultResponseModel, error) {
-	return frontdoor.JSON[TemplateQueryResultResponseModel](a.raw.PostTemplateQueryExecute(ctx, body))
+	var fdV TemplateQueryResultResponseModel
+	fdResp, err := a.raw.PostTemplateQueryExecute(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTemplateQuerySettings sends GET /umbraco/management/api/v1/template/query/settings: Gets template query settings.
 func (a *API) GetTemplateQuerySettings(ctx context.Context) (TemplateQuerySettingsResponseModel, error) {
-	return frontdoor.JSON[TemplateQuerySettingsResponseModel](a.raw.GetTemplateQuerySettings(ctx))
+	var fdV TemplateQuerySettingsResponseModel
+	fdResp, err := a.raw.GetTemplateQuerySettings(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTemplateById sends GET /umbraco/management/api/v1/template/{id}: Gets a template.
 func (a *API) GetTemplateById(ctx context.Context, id openapi_types.UUID) (TemplateResponseModel, error) {
-	return frontdoor.JSON[TemplateResponseModel](a.raw.GetTemplateById(ctx, id))
+	var fdV TemplateResponseModel
+	fdResp, err := a.raw.GetTemplateById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutTemplateById sends PUT /umbraco/management/api/v1/template/{id}: Updates a template.
@@ -3806,12 +6120,18 @@ func (a *API) PostTemporaryFile(ctx context.Context, contentType string, body io
 
 // GetTemporaryFileConfiguration sends GET /umbraco/management/api/v1/temporary-file/configuration: Gets the temporary file configuration.
 func (a *API) GetTemporaryFileConfiguration(ctx context.Context) (TemporaryFileConfigurationResponseModel, error) {
-	return frontdoor.JSON[TemporaryFileConfigurationResponseModel](a.raw.GetTemporaryFileConfiguration(ctx))
+	var fdV TemporaryFileConfigurationResponseModel
+	fdResp, err := a.raw.GetTemporaryFileConfiguration(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTemporaryFileById sends GET /umbraco/management/api/v1/temporary-file/{id}: Gets a temporary file.
 func (a *API) GetTemporaryFileById(ctx context.Context, id openapi_types.UUID) (TemporaryFileResponseModel, error) {
-	return frontdoor.JSON[TemporaryFileResponseModel](a.raw.GetTemporaryFileById(ctx, id))
+	var fdV TemporaryFileResponseModel
+	fdResp, err := a.raw.GetTemporaryFileById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteTemporaryFileById sends DELETE /umbraco/management/api/v1/temporary-file/{id}: Deletes a temporary file.
@@ -3821,22 +6141,39 @@ func (a *API) DeleteTemporaryFileById(ctx context.Context, id openapi_types.UUID
 
 // GetTreeDataTypeAncestors sends GET /umbraco/management/api/v1/tree/data-type/ancestors: Gets a collection of ancestor data type folders.
 func (a *API) GetTreeDataTypeAncestors(ctx context.Context, params *GetTreeDataTypeAncestorsParams) ([]DataTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[[]DataTypeTreeItemResponseModel](a.raw.GetTreeDataTypeAncestors(ctx, params))
+	var fdV []DataTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDataTypeAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDataTypeAncestorsAll iterates over every element of GET /umbraco/management/api/v1/tree/data-type/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeDataTypeAncestorsAll(ctx context.Context, params *GetTreeDataTypeAncestorsParams) iter.Seq2[DataTypeTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DataTypeTreeItemResponseModel, error) {
+	return func(yield func(DataTypeTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeDataTypeAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero DataTypeTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DataTypeTreeItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeDataTypeChildren sends GET /umbraco/management/api/v1/tree/data-type/children: Gets a collection of data type tree child items.
 func (a *API) GetTreeDataTypeChildren(ctx context.Context, params *GetTreeDataTypeChildrenParams) (PagedDataTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedDataTypeTreeItemResponseModel](a.raw.GetTreeDataTypeChildren(ctx, params))
+	var fdV PagedDataTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDataTypeChildren(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDataTypeChildrenAll iterates over every element of GET /umbraco/management/api/v1/tree/data-type/children, request by request.
@@ -3851,18 +6188,38 @@ func (a *API) GetTreeDataTypeChildrenAll(ctx context.Context, params *GetTreeDat
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DataTypeTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeDataTypeChildren(ctx, &fdQ)
-		return frontdoor.Page[DataTypeTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/data-type/children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DataTypeTreeItemResponseModel, error) bool) {
+		var fdItems []DataTypeTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeDataTypeChildren(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DataTypeTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeDataTypeRoot sends GET /umbraco/management/api/v1/tree/data-type/root: Gets a collection of data type items from the root of the tree.
 func (a *API) GetTreeDataTypeRoot(ctx context.Context, params *GetTreeDataTypeRootParams) (PagedDataTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedDataTypeTreeItemResponseModel](a.raw.GetTreeDataTypeRoot(ctx, params))
+	var fdV PagedDataTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDataTypeRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDataTypeRootAll iterates over every element of GET /umbraco/management/api/v1/tree/data-type/root, request by request.
@@ -3877,18 +6234,38 @@ func (a *API) GetTreeDataTypeRootAll(ctx context.Context, params *GetTreeDataTyp
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DataTypeTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeDataTypeRoot(ctx, &fdQ)
-		return frontdoor.Page[DataTypeTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/data-type/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DataTypeTreeItemResponseModel, error) bool) {
+		var fdItems []DataTypeTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeDataTypeRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DataTypeTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeDataTypeSearch sends GET /umbraco/management/api/v1/tree/data-type/search.
 func (a *API) GetTreeDataTypeSearch(ctx context.Context, params *GetTreeDataTypeSearchParams) (PagedDataTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedDataTypeTreeItemResponseModel](a.raw.GetTreeDataTypeSearch(ctx, params))
+	var fdV PagedDataTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDataTypeSearch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDataTypeSearchAll iterates over every element of GET /umbraco/management/api/v1/tree/data-type/search, request by request.
@@ -3903,48 +6280,96 @@ func (a *API) GetTreeDataTypeSearchAll(ctx context.Context, params *GetTreeDataT
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DataTypeTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeDataTypeSearch(ctx, &fdQ)
-		return frontdoor.Page[DataTypeTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/data-type/search", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DataTypeTreeItemResponseModel, error) bool) {
+		var fdItems []DataTypeTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeDataTypeSearch(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DataTypeTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeDataTypeSiblings sends GET /umbraco/management/api/v1/tree/data-type/siblings: Gets a collection of data type tree sibling items.
 func (a *API) GetTreeDataTypeSiblings(ctx context.Context, params *GetTreeDataTypeSiblingsParams) (SubsetDataTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[SubsetDataTypeTreeItemResponseModel](a.raw.GetTreeDataTypeSiblings(ctx, params))
+	var fdV SubsetDataTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDataTypeSiblings(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDataTypeSiblingsAll iterates over every element of GET /umbraco/management/api/v1/tree/data-type/siblings, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeDataTypeSiblingsAll(ctx context.Context, params *GetTreeDataTypeSiblingsParams) iter.Seq2[DataTypeTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DataTypeTreeItemResponseModel, error) {
+	return func(yield func(DataTypeTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeDataTypeSiblings(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero DataTypeTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DataTypeTreeItemResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeDictionaryAncestors sends GET /umbraco/management/api/v1/tree/dictionary/ancestors: Gets a collection of ancestor dictionary items.
 func (a *API) GetTreeDictionaryAncestors(ctx context.Context, params *GetTreeDictionaryAncestorsParams) ([]NamedEntityTreeItemResponseModel, error) {
-	return frontdoor.JSON[[]NamedEntityTreeItemResponseModel](a.raw.GetTreeDictionaryAncestors(ctx, params))
+	var fdV []NamedEntityTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDictionaryAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDictionaryAncestorsAll iterates over every element of GET /umbraco/management/api/v1/tree/dictionary/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeDictionaryAncestorsAll(ctx context.Context, params *GetTreeDictionaryAncestorsParams) iter.Seq2[NamedEntityTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]NamedEntityTreeItemResponseModel, error) {
+	return func(yield func(NamedEntityTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeDictionaryAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero NamedEntityTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []NamedEntityTreeItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeDictionaryChildren sends GET /umbraco/management/api/v1/tree/dictionary/children: Gets a collection of dictionary tree child items.
 func (a *API) GetTreeDictionaryChildren(ctx context.Context, params *GetTreeDictionaryChildrenParams) (PagedNamedEntityTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedNamedEntityTreeItemResponseModel](a.raw.GetTreeDictionaryChildren(ctx, params))
+	var fdV PagedNamedEntityTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDictionaryChildren(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDictionaryChildrenAll iterates over every element of GET /umbraco/management/api/v1/tree/dictionary/children, request by request.
@@ -3959,18 +6384,38 @@ func (a *API) GetTreeDictionaryChildrenAll(ctx context.Context, params *GetTreeD
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[NamedEntityTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeDictionaryChildren(ctx, &fdQ)
-		return frontdoor.Page[NamedEntityTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/dictionary/children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(NamedEntityTreeItemResponseModel, error) bool) {
+		var fdItems []NamedEntityTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeDictionaryChildren(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero NamedEntityTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeDictionaryRoot sends GET /umbraco/management/api/v1/tree/dictionary/root: Gets a collection of dictionary items from the root of the tree.
 func (a *API) GetTreeDictionaryRoot(ctx context.Context, params *GetTreeDictionaryRootParams) (PagedNamedEntityTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedNamedEntityTreeItemResponseModel](a.raw.GetTreeDictionaryRoot(ctx, params))
+	var fdV PagedNamedEntityTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDictionaryRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDictionaryRootAll iterates over every element of GET /umbraco/management/api/v1/tree/dictionary/root, request by request.
@@ -3985,33 +6430,67 @@ func (a *API) GetTreeDictionaryRootAll(ctx context.Context, params *GetTreeDicti
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[NamedEntityTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeDictionaryRoot(ctx, &fdQ)
-		return frontdoor.Page[NamedEntityTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/dictionary/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(NamedEntityTreeItemResponseModel, error) bool) {
+		var fdItems []NamedEntityTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeDictionaryRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero NamedEntityTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeDocumentBlueprintAncestors sends GET /umbraco/management/api/v1/tree/document-blueprint/ancestors: Gets a collection of ancestor document blueprint items.
 func (a *API) GetTreeDocumentBlueprintAncestors(ctx context.Context, params *GetTreeDocumentBlueprintAncestorsParams) ([]DocumentBlueprintTreeItemResponseModel, error) {
-	return frontdoor.JSON[[]DocumentBlueprintTreeItemResponseModel](a.raw.GetTreeDocumentBlueprintAncestors(ctx, params))
+	var fdV []DocumentBlueprintTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDocumentBlueprintAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDocumentBlueprintAncestorsAll iterates over every element of GET /umbraco/management/api/v1/tree/document-blueprint/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeDocumentBlueprintAncestorsAll(ctx context.Context, params *GetTreeDocumentBlueprintAncestorsParams) iter.Seq2[DocumentBlueprintTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DocumentBlueprintTreeItemResponseModel, error) {
+	return func(yield func(DocumentBlueprintTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeDocumentBlueprintAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero DocumentBlueprintTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DocumentBlueprintTreeItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeDocumentBlueprintChildren sends GET /umbraco/management/api/v1/tree/document-blueprint/children: Gets a collection of document blueprint tree child items.
 func (a *API) GetTreeDocumentBlueprintChildren(ctx context.Context, params *GetTreeDocumentBlueprintChildrenParams) (PagedDocumentBlueprintTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedDocumentBlueprintTreeItemResponseModel](a.raw.GetTreeDocumentBlueprintChildren(ctx, params))
+	var fdV PagedDocumentBlueprintTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDocumentBlueprintChildren(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDocumentBlueprintChildrenAll iterates over every element of GET /umbraco/management/api/v1/tree/document-blueprint/children, request by request.
@@ -4026,18 +6505,38 @@ func (a *API) GetTreeDocumentBlueprintChildrenAll(ctx context.Context, params *G
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DocumentBlueprintTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeDocumentBlueprintChildren(ctx, &fdQ)
-		return frontdoor.Page[DocumentBlueprintTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/document-blueprint/children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DocumentBlueprintTreeItemResponseModel, error) bool) {
+		var fdItems []DocumentBlueprintTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeDocumentBlueprintChildren(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DocumentBlueprintTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeDocumentBlueprintRoot sends GET /umbraco/management/api/v1/tree/document-blueprint/root: Gets a collection of document blueprint items from the root of the tree.
 func (a *API) GetTreeDocumentBlueprintRoot(ctx context.Context, params *GetTreeDocumentBlueprintRootParams) (PagedDocumentBlueprintTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedDocumentBlueprintTreeItemResponseModel](a.raw.GetTreeDocumentBlueprintRoot(ctx, params))
+	var fdV PagedDocumentBlueprintTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDocumentBlueprintRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDocumentBlueprintRootAll iterates over every element of GET /umbraco/management/api/v1/tree/document-blueprint/root, request by request.
@@ -4052,48 +6551,96 @@ func (a *API) GetTreeDocumentBlueprintRootAll(ctx context.Context, params *GetTr
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DocumentBlueprintTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeDocumentBlueprintRoot(ctx, &fdQ)
-		return frontdoor.Page[DocumentBlueprintTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/document-blueprint/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DocumentBlueprintTreeItemResponseModel, error) bool) {
+		var fdItems []DocumentBlueprintTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeDocumentBlueprintRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DocumentBlueprintTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeDocumentBlueprintSiblings sends GET /umbraco/management/api/v1/tree/document-blueprint/siblings: Gets a collection of document blueprint tree sibling items.
 func (a *API) GetTreeDocumentBlueprintSiblings(ctx context.Context, params *GetTreeDocumentBlueprintSiblingsParams) (SubsetDocumentBlueprintTreeItemResponseModel, error) {
-	return frontdoor.JSON[SubsetDocumentBlueprintTreeItemResponseModel](a.raw.GetTreeDocumentBlueprintSiblings(ctx, params))
+	var fdV SubsetDocumentBlueprintTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDocumentBlueprintSiblings(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDocumentBlueprintSiblingsAll iterates over every element of GET /umbraco/management/api/v1/tree/document-blueprint/siblings, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeDocumentBlueprintSiblingsAll(ctx context.Context, params *GetTreeDocumentBlueprintSiblingsParams) iter.Seq2[DocumentBlueprintTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DocumentBlueprintTreeItemResponseModel, error) {
+	return func(yield func(DocumentBlueprintTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeDocumentBlueprintSiblings(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero DocumentBlueprintTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DocumentBlueprintTreeItemResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeDocumentTypeAncestors sends GET /umbraco/management/api/v1/tree/document-type/ancestors: Gets a collection of ancestor document type items.
 func (a *API) GetTreeDocumentTypeAncestors(ctx context.Context, params *GetTreeDocumentTypeAncestorsParams) ([]DocumentTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[[]DocumentTypeTreeItemResponseModel](a.raw.GetTreeDocumentTypeAncestors(ctx, params))
+	var fdV []DocumentTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDocumentTypeAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDocumentTypeAncestorsAll iterates over every element of GET /umbraco/management/api/v1/tree/document-type/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeDocumentTypeAncestorsAll(ctx context.Context, params *GetTreeDocumentTypeAncestorsParams) iter.Seq2[DocumentTypeTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DocumentTypeTreeItemResponseModel, error) {
+	return func(yield func(DocumentTypeTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeDocumentTypeAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero DocumentTypeTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DocumentTypeTreeItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeDocumentTypeChildren sends GET /umbraco/management/api/v1/tree/document-type/children: Gets a collection of document type tree child items.
 func (a *API) GetTreeDocumentTypeChildren(ctx context.Context, params *GetTreeDocumentTypeChildrenParams) (PagedDocumentTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedDocumentTypeTreeItemResponseModel](a.raw.GetTreeDocumentTypeChildren(ctx, params))
+	var fdV PagedDocumentTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDocumentTypeChildren(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDocumentTypeChildrenAll iterates over every element of GET /umbraco/management/api/v1/tree/document-type/children, request by request.
@@ -4108,18 +6655,38 @@ func (a *API) GetTreeDocumentTypeChildrenAll(ctx context.Context, params *GetTre
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DocumentTypeTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeDocumentTypeChildren(ctx, &fdQ)
-		return frontdoor.Page[DocumentTypeTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/document-type/children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DocumentTypeTreeItemResponseModel, error) bool) {
+		var fdItems []DocumentTypeTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeDocumentTypeChildren(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DocumentTypeTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeDocumentTypeRoot sends GET /umbraco/management/api/v1/tree/document-type/root: Gets a collection of document type items from the root of the tree.
 func (a *API) GetTreeDocumentTypeRoot(ctx context.Context, params *GetTreeDocumentTypeRootParams) (PagedDocumentTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedDocumentTypeTreeItemResponseModel](a.raw.GetTreeDocumentTypeRoot(ctx, params))
+	var fdV PagedDocumentTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDocumentTypeRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDocumentTypeRootAll iterates over every element of GET /umbraco/management/api/v1/tree/document-type/root, request by request.
@@ -4134,18 +6701,38 @@ func (a *API) GetTreeDocumentTypeRootAll(ctx context.Context, params *GetTreeDoc
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DocumentTypeTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeDocumentTypeRoot(ctx, &fdQ)
-		return frontdoor.Page[DocumentTypeTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/document-type/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DocumentTypeTreeItemResponseModel, error) bool) {
+		var fdItems []DocumentTypeTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeDocumentTypeRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DocumentTypeTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeDocumentTypeSearch sends GET /umbraco/management/api/v1/tree/document-type/search.
 func (a *API) GetTreeDocumentTypeSearch(ctx context.Context, params *GetTreeDocumentTypeSearchParams) (PagedDocumentTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedDocumentTypeTreeItemResponseModel](a.raw.GetTreeDocumentTypeSearch(ctx, params))
+	var fdV PagedDocumentTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDocumentTypeSearch(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDocumentTypeSearchAll iterates over every element of GET /umbraco/management/api/v1/tree/document-type/search, request by request.
@@ -4160,48 +6747,96 @@ func (a *API) GetTreeDocumentTypeSearchAll(ctx context.Context, params *GetTreeD
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DocumentTypeTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeDocumentTypeSearch(ctx, &fdQ)
-		return frontdoor.Page[DocumentTypeTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/document-type/search", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DocumentTypeTreeItemResponseModel, error) bool) {
+		var fdItems []DocumentTypeTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeDocumentTypeSearch(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DocumentTypeTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeDocumentTypeSiblings sends GET /umbraco/management/api/v1/tree/document-type/siblings: Gets a collection of document type tree sibling items.
 func (a *API) GetTreeDocumentTypeSiblings(ctx context.Context, params *GetTreeDocumentTypeSiblingsParams) (SubsetDocumentTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[SubsetDocumentTypeTreeItemResponseModel](a.raw.GetTreeDocumentTypeSiblings(ctx, params))
+	var fdV SubsetDocumentTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDocumentTypeSiblings(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDocumentTypeSiblingsAll iterates over every element of GET /umbraco/management/api/v1/tree/document-type/siblings, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeDocumentTypeSiblingsAll(ctx context.Context, params *GetTreeDocumentTypeSiblingsParams) iter.Seq2[DocumentTypeTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DocumentTypeTreeItemResponseModel, error) {
+	return func(yield func(DocumentTypeTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeDocumentTypeSiblings(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero DocumentTypeTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DocumentTypeTreeItemResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeDocumentAncestors sends GET /umbraco/management/api/v1/tree/document/ancestors: Gets a collection of ancestor document items.
 func (a *API) GetTreeDocumentAncestors(ctx context.Context, params *GetTreeDocumentAncestorsParams) ([]DocumentTreeItemResponseModel, error) {
-	return frontdoor.JSON[[]DocumentTreeItemResponseModel](a.raw.GetTreeDocumentAncestors(ctx, params))
+	var fdV []DocumentTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDocumentAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDocumentAncestorsAll iterates over every element of GET /umbraco/management/api/v1/tree/document/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeDocumentAncestorsAll(ctx context.Context, params *GetTreeDocumentAncestorsParams) iter.Seq2[DocumentTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DocumentTreeItemResponseModel, error) {
+	return func(yield func(DocumentTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeDocumentAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero DocumentTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DocumentTreeItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeDocumentChildren sends GET /umbraco/management/api/v1/tree/document/children: Gets a collection of document tree child items.
 func (a *API) GetTreeDocumentChildren(ctx context.Context, params *GetTreeDocumentChildrenParams) (PagedDocumentTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedDocumentTreeItemResponseModel](a.raw.GetTreeDocumentChildren(ctx, params))
+	var fdV PagedDocumentTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDocumentChildren(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDocumentChildrenAll iterates over every element of GET /umbraco/management/api/v1/tree/document/children, request by request.
@@ -4216,18 +6851,38 @@ func (a *API) GetTreeDocumentChildrenAll(ctx context.Context, params *GetTreeDoc
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DocumentTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeDocumentChildren(ctx, &fdQ)
-		return frontdoor.Page[DocumentTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/document/children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DocumentTreeItemResponseModel, error) bool) {
+		var fdItems []DocumentTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeDocumentChildren(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DocumentTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeDocumentRoot sends GET /umbraco/management/api/v1/tree/document/root: Gets a collection of document items from the root of the tree.
 func (a *API) GetTreeDocumentRoot(ctx context.Context, params *GetTreeDocumentRootParams) (PagedDocumentTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedDocumentTreeItemResponseModel](a.raw.GetTreeDocumentRoot(ctx, params))
+	var fdV PagedDocumentTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDocumentRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDocumentRootAll iterates over every element of GET /umbraco/management/api/v1/tree/document/root, request by request.
@@ -4242,48 +6897,96 @@ func (a *API) GetTreeDocumentRootAll(ctx context.Context, params *GetTreeDocumen
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[DocumentTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeDocumentRoot(ctx, &fdQ)
-		return frontdoor.Page[DocumentTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/document/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(DocumentTreeItemResponseModel, error) bool) {
+		var fdItems []DocumentTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeDocumentRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero DocumentTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeDocumentSiblings sends GET /umbraco/management/api/v1/tree/document/siblings: Gets a collection of document tree sibling items.
 func (a *API) GetTreeDocumentSiblings(ctx context.Context, params *GetTreeDocumentSiblingsParams) (SubsetDocumentTreeItemResponseModel, error) {
-	return frontdoor.JSON[SubsetDocumentTreeItemResponseModel](a.raw.GetTreeDocumentSiblings(ctx, params))
+	var fdV SubsetDocumentTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeDocumentSiblings(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeDocumentSiblingsAll iterates over every element of GET /umbraco/management/api/v1/tree/document/siblings, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeDocumentSiblingsAll(ctx context.Context, params *GetTreeDocumentSiblingsParams) iter.Seq2[DocumentTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]DocumentTreeItemResponseModel, error) {
+	return func(yield func(DocumentTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeDocumentSiblings(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero DocumentTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []DocumentTreeItemResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeMediaTypeAncestors sends GET /umbraco/management/api/v1/tree/media-type/ancestors: Gets a collection of ancestor media type items.
 func (a *API) GetTreeMediaTypeAncestors(ctx context.Context, params *GetTreeMediaTypeAncestorsParams) ([]MediaTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[[]MediaTypeTreeItemResponseModel](a.raw.GetTreeMediaTypeAncestors(ctx, params))
+	var fdV []MediaTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeMediaTypeAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeMediaTypeAncestorsAll iterates over every element of GET /umbraco/management/api/v1/tree/media-type/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeMediaTypeAncestorsAll(ctx context.Context, params *GetTreeMediaTypeAncestorsParams) iter.Seq2[MediaTypeTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MediaTypeTreeItemResponseModel, error) {
+	return func(yield func(MediaTypeTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeMediaTypeAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero MediaTypeTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MediaTypeTreeItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeMediaTypeChildren sends GET /umbraco/management/api/v1/tree/media-type/children: Gets a collection of media type tree child items.
 func (a *API) GetTreeMediaTypeChildren(ctx context.Context, params *GetTreeMediaTypeChildrenParams) (PagedMediaTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedMediaTypeTreeItemResponseModel](a.raw.GetTreeMediaTypeChildren(ctx, params))
+	var fdV PagedMediaTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeMediaTypeChildren(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeMediaTypeChildrenAll iterates over every element of GET /umbraco/management/api/v1/tree/media-type/children, request by request.
@@ -4298,18 +7001,38 @@ func (a *API) GetTreeMediaTypeChildrenAll(ctx context.Context, params *GetTreeMe
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MediaTypeTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeMediaTypeChildren(ctx, &fdQ)
-		return frontdoor.Page[MediaTypeTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/media-type/children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MediaTypeTreeItemResponseModel, error) bool) {
+		var fdItems []MediaTypeTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeMediaTypeChildren(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MediaTypeTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeMediaTypeRoot sends GET /umbraco/management/api/v1/tree/media-type/root: Gets a collection of media type items from the root of the tree.
 func (a *API) GetTreeMediaTypeRoot(ctx context.Context, params *GetTreeMediaTypeRootParams) (PagedMediaTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedMediaTypeTreeItemResponseModel](a.raw.GetTreeMediaTypeRoot(ctx, params))
+	var fdV PagedMediaTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeMediaTypeRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeMediaTypeRootAll iterates over every element of GET /umbraco/management/api/v1/tree/media-type/root, request by request.
@@ -4324,48 +7047,96 @@ func (a *API) GetTreeMediaTypeRootAll(ctx context.Context, params *GetTreeMediaT
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MediaTypeTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeMediaTypeRoot(ctx, &fdQ)
-		return frontdoor.Page[MediaTypeTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/media-type/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MediaTypeTreeItemResponseModel, error) bool) {
+		var fdItems []MediaTypeTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeMediaTypeRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MediaTypeTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeMediaTypeSiblings sends GET /umbraco/management/api/v1/tree/media-type/siblings: Gets a collection of media type tree sibling items.
 func (a *API) GetTreeMediaTypeSiblings(ctx context.Context, params *GetTreeMediaTypeSiblingsParams) (SubsetMediaTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[SubsetMediaTypeTreeItemResponseModel](a.raw.GetTreeMediaTypeSiblings(ctx, params))
+	var fdV SubsetMediaTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeMediaTypeSiblings(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeMediaTypeSiblingsAll iterates over every element of GET /umbraco/management/api/v1/tree/media-type/siblings, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeMediaTypeSiblingsAll(ctx context.Context, params *GetTreeMediaTypeSiblingsParams) iter.Seq2[MediaTypeTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MediaTypeTreeItemResponseModel, error) {
+	return func(yield func(MediaTypeTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeMediaTypeSiblings(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero MediaTypeTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MediaTypeTreeItemResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeMediaAncestors sends GET /umbraco/management/api/v1/tree/media/ancestors: Gets a collection of ancestor media items.
 func (a *API) GetTreeMediaAncestors(ctx context.Context, params *GetTreeMediaAncestorsParams) ([]MediaTreeItemResponseModel, error) {
-	return frontdoor.JSON[[]MediaTreeItemResponseModel](a.raw.GetTreeMediaAncestors(ctx, params))
+	var fdV []MediaTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeMediaAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeMediaAncestorsAll iterates over every element of GET /umbraco/management/api/v1/tree/media/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeMediaAncestorsAll(ctx context.Context, params *GetTreeMediaAncestorsParams) iter.Seq2[MediaTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MediaTreeItemResponseModel, error) {
+	return func(yield func(MediaTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeMediaAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero MediaTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MediaTreeItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeMediaChildren sends GET /umbraco/management/api/v1/tree/media/children: Gets a collection of media tree child items.
 func (a *API) GetTreeMediaChildren(ctx context.Context, params *GetTreeMediaChildrenParams) (PagedMediaTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedMediaTreeItemResponseModel](a.raw.GetTreeMediaChildren(ctx, params))
+	var fdV PagedMediaTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeMediaChildren(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeMediaChildrenAll iterates over every element of GET /umbraco/management/api/v1/tree/media/children, request by request.
@@ -4380,18 +7151,38 @@ func (a *API) GetTreeMediaChildrenAll(ctx context.Context, params *GetTreeMediaC
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MediaTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeMediaChildren(ctx, &fdQ)
-		return frontdoor.Page[MediaTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/media/children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MediaTreeItemResponseModel, error) bool) {
+		var fdItems []MediaTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeMediaChildren(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MediaTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeMediaRoot sends GET /umbraco/management/api/v1/tree/media/root: Gets a collection of media items from the root of the tree.
 func (a *API) GetTreeMediaRoot(ctx context.Context, params *GetTreeMediaRootParams) (PagedMediaTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedMediaTreeItemResponseModel](a.raw.GetTreeMediaRoot(ctx, params))
+	var fdV PagedMediaTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeMediaRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeMediaRootAll iterates over every element of GET /umbraco/management/api/v1/tree/media/root, request by request.
@@ -4406,33 +7197,67 @@ func (a *API) GetTreeMediaRootAll(ctx context.Context, params *GetTreeMediaRootP
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MediaTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeMediaRoot(ctx, &fdQ)
-		return frontdoor.Page[MediaTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/media/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MediaTreeItemResponseModel, error) bool) {
+		var fdItems []MediaTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeMediaRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MediaTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeMediaSiblings sends GET /umbraco/management/api/v1/tree/media/siblings: Gets a collection of media tree sibling items.
 func (a *API) GetTreeMediaSiblings(ctx context.Context, params *GetTreeMediaSiblingsParams) (SubsetMediaTreeItemResponseModel, error) {
-	return frontdoor.JSON[SubsetMediaTreeItemResponseModel](a.raw.GetTreeMediaSiblings(ctx, params))
+	var fdV SubsetMediaTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeMediaSiblings(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeMediaSiblingsAll iterates over every element of GET /umbraco/management/api/v1/tree/media/siblings, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeMediaSiblingsAll(ctx context.Context, params *GetTreeMediaSiblingsParams) iter.Seq2[MediaTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MediaTreeItemResponseModel, error) {
+	return func(yield func(MediaTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeMediaSiblings(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero MediaTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MediaTreeItemResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeMemberGroupRoot sends GET /umbraco/management/api/v1/tree/member-group/root: Gets a collection of member group items from the root of the tree.
 func (a *API) GetTreeMemberGroupRoot(ctx context.Context, params *GetTreeMemberGroupRootParams) (PagedNamedEntityTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedNamedEntityTreeItemResponseModel](a.raw.GetTreeMemberGroupRoot(ctx, params))
+	var fdV PagedNamedEntityTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeMemberGroupRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeMemberGroupRootAll iterates over every element of GET /umbraco/management/api/v1/tree/member-group/root, request by request.
@@ -4447,33 +7272,67 @@ func (a *API) GetTreeMemberGroupRootAll(ctx context.Context, params *GetTreeMemb
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[NamedEntityTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeMemberGroupRoot(ctx, &fdQ)
-		return frontdoor.Page[NamedEntityTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/member-group/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(NamedEntityTreeItemResponseModel, error) bool) {
+		var fdItems []NamedEntityTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeMemberGroupRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero NamedEntityTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeMemberTypeAncestors sends GET /umbraco/management/api/v1/tree/member-type/ancestors: Gets a collection of ancestor member type items.
 func (a *API) GetTreeMemberTypeAncestors(ctx context.Context, params *GetTreeMemberTypeAncestorsParams) ([]MemberTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[[]MemberTypeTreeItemResponseModel](a.raw.GetTreeMemberTypeAncestors(ctx, params))
+	var fdV []MemberTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeMemberTypeAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeMemberTypeAncestorsAll iterates over every element of GET /umbraco/management/api/v1/tree/member-type/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeMemberTypeAncestorsAll(ctx context.Context, params *GetTreeMemberTypeAncestorsParams) iter.Seq2[MemberTypeTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MemberTypeTreeItemResponseModel, error) {
+	return func(yield func(MemberTypeTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeMemberTypeAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero MemberTypeTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MemberTypeTreeItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeMemberTypeChildren sends GET /umbraco/management/api/v1/tree/member-type/children: Gets a collection of member type tree child items.
 func (a *API) GetTreeMemberTypeChildren(ctx context.Context, params *GetTreeMemberTypeChildrenParams) (PagedMemberTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedMemberTypeTreeItemResponseModel](a.raw.GetTreeMemberTypeChildren(ctx, params))
+	var fdV PagedMemberTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeMemberTypeChildren(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeMemberTypeChildrenAll iterates over every element of GET /umbraco/management/api/v1/tree/member-type/children, request by request.
@@ -4488,18 +7347,38 @@ func (a *API) GetTreeMemberTypeChildrenAll(ctx context.Context, params *GetTreeM
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MemberTypeTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeMemberTypeChildren(ctx, &fdQ)
-		return frontdoor.Page[MemberTypeTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/member-type/children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MemberTypeTreeItemResponseModel, error) bool) {
+		var fdItems []MemberTypeTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeMemberTypeChildren(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MemberTypeTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeMemberTypeRoot sends GET /umbraco/management/api/v1/tree/member-type/root: Gets a collection of member type items from the root of the tree.
 func (a *API) GetTreeMemberTypeRoot(ctx context.Context, params *GetTreeMemberTypeRootParams) (PagedMemberTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedMemberTypeTreeItemResponseModel](a.raw.GetTreeMemberTypeRoot(ctx, params))
+	var fdV PagedMemberTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeMemberTypeRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeMemberTypeRootAll iterates over every element of GET /umbraco/management/api/v1/tree/member-type/root, request by request.
@@ -4514,48 +7393,96 @@ func (a *API) GetTreeMemberTypeRootAll(ctx context.Context, params *GetTreeMembe
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[MemberTypeTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeMemberTypeRoot(ctx, &fdQ)
-		return frontdoor.Page[MemberTypeTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/member-type/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(MemberTypeTreeItemResponseModel, error) bool) {
+		var fdItems []MemberTypeTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeMemberTypeRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero MemberTypeTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeMemberTypeSiblings sends GET /umbraco/management/api/v1/tree/member-type/siblings: Gets sibling member types in the tree.
 func (a *API) GetTreeMemberTypeSiblings(ctx context.Context, params *GetTreeMemberTypeSiblingsParams) (SubsetMemberTypeTreeItemResponseModel, error) {
-	return frontdoor.JSON[SubsetMemberTypeTreeItemResponseModel](a.raw.GetTreeMemberTypeSiblings(ctx, params))
+	var fdV SubsetMemberTypeTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeMemberTypeSiblings(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeMemberTypeSiblingsAll iterates over every element of GET /umbraco/management/api/v1/tree/member-type/siblings, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeMemberTypeSiblingsAll(ctx context.Context, params *GetTreeMemberTypeSiblingsParams) iter.Seq2[MemberTypeTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]MemberTypeTreeItemResponseModel, error) {
+	return func(yield func(MemberTypeTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeMemberTypeSiblings(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero MemberTypeTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []MemberTypeTreeItemResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreePartialViewAncestors sends GET /umbraco/management/api/v1/tree/partial-view/ancestors: Gets a collection of ancestor partial view items.
 func (a *API) GetTreePartialViewAncestors(ctx context.Context, params *GetTreePartialViewAncestorsParams) ([]FileSystemTreeItemPresentationModel, error) {
-	return frontdoor.JSON[[]FileSystemTreeItemPresentationModel](a.raw.GetTreePartialViewAncestors(ctx, params))
+	var fdV []FileSystemTreeItemPresentationModel
+	fdResp, err := a.raw.GetTreePartialViewAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreePartialViewAncestorsAll iterates over every element of GET /umbraco/management/api/v1/tree/partial-view/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreePartialViewAncestorsAll(ctx context.Context, params *GetTreePartialViewAncestorsParams) iter.Seq2[FileSystemTreeItemPresentationModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]FileSystemTreeItemPresentationModel, error) {
+	return func(yield func(FileSystemTreeItemPresentationModel, error) bool) {
 		fdV, err := a.GetTreePartialViewAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero FileSystemTreeItemPresentationModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []FileSystemTreeItemPresentationModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreePartialViewChildren sends GET /umbraco/management/api/v1/tree/partial-view/children: Gets a collection of partial view tree child items.
 func (a *API) GetTreePartialViewChildren(ctx context.Context, params *GetTreePartialViewChildrenParams) (PagedFileSystemTreeItemPresentationModel, error) {
-	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreePartialViewChildren(ctx, params))
+	var fdV PagedFileSystemTreeItemPresentationModel
+	fdResp, err := a.raw.GetTreePartialViewChildren(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreePartialViewChildrenAll iterates over every element of GET /umbraco/management/api/v1/tree/partial-view/children, request by request.
@@ -4570,18 +7497,38 @@ func (a *API) GetTreePartialViewChildrenAll(ctx context.Context, params *GetTree
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[FileSystemTreeItemPresentationModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreePartialViewChildren(ctx, &fdQ)
-		return frontdoor.Page[FileSystemTreeItemPresentationModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/partial-view/children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(FileSystemTreeItemPresentationModel, error) bool) {
+		var fdItems []FileSystemTreeItemPresentationModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreePartialViewChildren(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero FileSystemTreeItemPresentationModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreePartialViewRoot sends GET /umbraco/management/api/v1/tree/partial-view/root: Gets a collection of partial view items from the root of the tree.
 func (a *API) GetTreePartialViewRoot(ctx context.Context, params *GetTreePartialViewRootParams) (PagedFileSystemTreeItemPresentationModel, error) {
-	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreePartialViewRoot(ctx, params))
+	var fdV PagedFileSystemTreeItemPresentationModel
+	fdResp, err := a.raw.GetTreePartialViewRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreePartialViewRootAll iterates over every element of GET /umbraco/management/api/v1/tree/partial-view/root, request by request.
@@ -4596,48 +7543,96 @@ func (a *API) GetTreePartialViewRootAll(ctx context.Context, params *GetTreePart
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[FileSystemTreeItemPresentationModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreePartialViewRoot(ctx, &fdQ)
-		return frontdoor.Page[FileSystemTreeItemPresentationModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/partial-view/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(FileSystemTreeItemPresentationModel, error) bool) {
+		var fdItems []FileSystemTreeItemPresentationModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreePartialViewRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero FileSystemTreeItemPresentationModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreePartialViewSiblings sends GET /umbraco/management/api/v1/tree/partial-view/siblings: Gets a collection of partial view tree sibling items.
 func (a *API) GetTreePartialViewSiblings(ctx context.Context, params *GetTreePartialViewSiblingsParams) (SubsetFileSystemTreeItemPresentationModel, error) {
-	return frontdoor.JSON[SubsetFileSystemTreeItemPresentationModel](a.raw.GetTreePartialViewSiblings(ctx, params))
+	var fdV SubsetFileSystemTreeItemPresentationModel
+	fdResp, err := a.raw.GetTreePartialViewSiblings(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreePartialViewSiblingsAll iterates over every element of GET /umbraco/management/api/v1/tree/partial-view/siblings, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreePartialViewSiblingsAll(ctx context.Context, params *GetTreePartialViewSiblingsParams) iter.Seq2[FileSystemTreeItemPresentationModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]FileSystemTreeItemPresentationModel, error) {
+	return func(yield func(FileSystemTreeItemPresentationModel, error) bool) {
 		fdV, err := a.GetTreePartialViewSiblings(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero FileSystemTreeItemPresentationModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []FileSystemTreeItemPresentationModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeScriptAncestors sends GET /umbraco/management/api/v1/tree/script/ancestors: Gets a collection of ancestor script items.
 func (a *API) GetTreeScriptAncestors(ctx context.Context, params *GetTreeScriptAncestorsParams) ([]FileSystemTreeItemPresentationModel, error) {
-	return frontdoor.JSON[[]FileSystemTreeItemPresentationModel](a.raw.GetTreeScriptAncestors(ctx, params))
+	var fdV []FileSystemTreeItemPresentationModel
+	fdResp, err := a.raw.GetTreeScriptAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeScriptAncestorsAll iterates over every element of GET /umbraco/management/api/v1/tree/script/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeScriptAncestorsAll(ctx context.Context, params *GetTreeScriptAncestorsParams) iter.Seq2[FileSystemTreeItemPresentationModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]FileSystemTreeItemPresentationModel, error) {
+	return func(yield func(FileSystemTreeItemPresentationModel, error) bool) {
 		fdV, err := a.GetTreeScriptAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero FileSystemTreeItemPresentationModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []FileSystemTreeItemPresentationModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeScriptChildren sends GET /umbraco/management/api/v1/tree/script/children: Gets a collection of script tree child items.
 func (a *API) GetTreeScriptChildren(ctx context.Context, params *GetTreeScriptChildrenParams) (PagedFileSystemTreeItemPresentationModel, error) {
-	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreeScriptChildren(ctx, params))
+	var fdV PagedFileSystemTreeItemPresentationModel
+	fdResp, err := a.raw.GetTreeScriptChildren(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeScriptChildrenAll iterates over every element of GET /umbraco/management/api/v1/tree/script/children, request by request.
@@ -4652,18 +7647,38 @@ func (a *API) GetTreeScriptChildrenAll(ctx context.Context, params *GetTreeScrip
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[FileSystemTreeItemPresentationModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeScriptChildren(ctx, &fdQ)
-		return frontdoor.Page[FileSystemTreeItemPresentationModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/script/children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(FileSystemTreeItemPresentationModel, error) bool) {
+		var fdItems []FileSystemTreeItemPresentationModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeScriptChildren(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero FileSystemTreeItemPresentationModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeScriptRoot sends GET /umbraco/management/api/v1/tree/script/root: Gets a collection of script items from the root of the tree.
 func (a *API) GetTreeScriptRoot(ctx context.Context, params *GetTreeScriptRootParams) (PagedFileSystemTreeItemPresentationModel, error) {
-	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreeScriptRoot(ctx, params))
+	var fdV PagedFileSystemTreeItemPresentationModel
+	fdResp, err := a.raw.GetTreeScriptRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeScriptRootAll iterates over every element of GET /umbraco/management/api/v1/tree/script/root, request by request.
@@ -4678,48 +7693,96 @@ func (a *API) GetTreeScriptRootAll(ctx context.Context, params *GetTreeScriptRoo
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[FileSystemTreeItemPresentationModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeScriptRoot(ctx, &fdQ)
-		return frontdoor.Page[FileSystemTreeItemPresentationModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/script/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(FileSystemTreeItemPresentationModel, error) bool) {
+		var fdItems []FileSystemTreeItemPresentationModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeScriptRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero FileSystemTreeItemPresentationModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeScriptSiblings sends GET /umbraco/management/api/v1/tree/script/siblings: Gets a collection of script tree sibling items.
 func (a *API) GetTreeScriptSiblings(ctx context.Context, params *GetTreeScriptSiblingsParams) (SubsetFileSystemTreeItemPresentationModel, error) {
-	return frontdoor.JSON[SubsetFileSystemTreeItemPresentationModel](a.raw.GetTreeScriptSiblings(ctx, params))
+	var fdV SubsetFileSystemTreeItemPresentationModel
+	fdResp, err := a.raw.GetTreeScriptSiblings(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeScriptSiblingsAll iterates over every element of GET /umbraco/management/api/v1/tree/script/siblings, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeScriptSiblingsAll(ctx context.Context, params *GetTreeScriptSiblingsParams) iter.Seq2[FileSystemTreeItemPresentationModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]FileSystemTreeItemPresentationModel, error) {
+	return func(yield func(FileSystemTreeItemPresentationModel, error) bool) {
 		fdV, err := a.GetTreeScriptSiblings(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero FileSystemTreeItemPresentationModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []FileSystemTreeItemPresentationModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeStaticFileAncestors sends GET /umbraco/management/api/v1/tree/static-file/ancestors: Gets a collection of ancestor static file items.
 func (a *API) GetTreeStaticFileAncestors(ctx context.Context, params *GetTreeStaticFileAncestorsParams) ([]FileSystemTreeItemPresentationModel, error) {
-	return frontdoor.JSON[[]FileSystemTreeItemPresentationModel](a.raw.GetTreeStaticFileAncestors(ctx, params))
+	var fdV []FileSystemTreeItemPresentationModel
+	fdResp, err := a.raw.GetTreeStaticFileAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeStaticFileAncestorsAll iterates over every element of GET /umbraco/management/api/v1/tree/static-file/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeStaticFileAncestorsAll(ctx context.Context, params *GetTreeStaticFileAncestorsParams) iter.Seq2[FileSystemTreeItemPresentationModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]FileSystemTreeItemPresentationModel, error) {
+	return func(yield func(FileSystemTreeItemPresentationModel, error) bool) {
 		fdV, err := a.GetTreeStaticFileAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero FileSystemTreeItemPresentationModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []FileSystemTreeItemPresentationModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeStaticFileChildren sends GET /umbraco/management/api/v1/tree/static-file/children: Gets a collection of static file tree child items.
 func (a *API) GetTreeStaticFileChildren(ctx context.Context, params *GetTreeStaticFileChildrenParams) (PagedFileSystemTreeItemPresentationModel, error) {
-	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreeStaticFileChildren(ctx, params))
+	var fdV PagedFileSystemTreeItemPresentationModel
+	fdResp, err := a.raw.GetTreeStaticFileChildren(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeStaticFileChildrenAll iterates over every element of GET /umbraco/management/api/v1/tree/static-file/children, request by request.
@@ -4734,18 +7797,38 @@ func (a *API) GetTreeStaticFileChildrenAll(ctx context.Context, params *GetTreeS
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[FileSystemTreeItemPresentationModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeStaticFileChildren(ctx, &fdQ)
-		return frontdoor.Page[FileSystemTreeItemPresentationModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/static-file/children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(FileSystemTreeItemPresentationModel, error) bool) {
+		var fdItems []FileSystemTreeItemPresentationModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeStaticFileChildren(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero FileSystemTreeItemPresentationModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeStaticFileRoot sends GET /umbraco/management/api/v1/tree/static-file/root: Gets a collection of static file items from the root of the tree.
 func (a *API) GetTreeStaticFileRoot(ctx context.Context, params *GetTreeStaticFileRootParams) (PagedFileSystemTreeItemPresentationModel, error) {
-	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreeStaticFileRoot(ctx, params))
+	var fdV PagedFileSystemTreeItemPresentationModel
+	fdResp, err := a.raw.GetTreeStaticFileRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeStaticFileRootAll iterates over every element of GET /umbraco/management/api/v1/tree/static-file/root, request by request.
@@ -4760,33 +7843,67 @@ func (a *API) GetTreeStaticFileRootAll(ctx context.Context, params *GetTreeStati
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[FileSystemTreeItemPresentationModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeStaticFileRoot(ctx, &fdQ)
-		return frontdoor.Page[FileSystemTreeItemPresentationModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/static-file/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(FileSystemTreeItemPresentationModel, error) bool) {
+		var fdItems []FileSystemTreeItemPresentationModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeStaticFileRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero FileSystemTreeItemPresentationModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeStylesheetAncestors sends GET /umbraco/management/api/v1/tree/stylesheet/ancestors: Gets a collection of ancestor stylesheet items.
 func (a *API) GetTreeStylesheetAncestors(ctx context.Context, params *GetTreeStylesheetAncestorsParams) ([]FileSystemTreeItemPresentationModel, error) {
-	return frontdoor.JSON[[]FileSystemTreeItemPresentationModel](a.raw.GetTreeStylesheetAncestors(ctx, params))
+	var fdV []FileSystemTreeItemPresentationModel
+	fdResp, err := a.raw.GetTreeStylesheetAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeStylesheetAncestorsAll iterates over every element of GET /umbraco/management/api/v1/tree/stylesheet/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeStylesheetAncestorsAll(ctx context.Context, params *GetTreeStylesheetAncestorsParams) iter.Seq2[FileSystemTreeItemPresentationModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]FileSystemTreeItemPresentationModel, error) {
+	return func(yield func(FileSystemTreeItemPresentationModel, error) bool) {
 		fdV, err := a.GetTreeStylesheetAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero FileSystemTreeItemPresentationModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []FileSystemTreeItemPresentationModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeStylesheetChildren sends GET /umbraco/management/api/v1/tree/stylesheet/children: Gets a collection of stylesheet tree child items.
 func (a *API) GetTreeStylesheetChildren(ctx context.Context, params *GetTreeStylesheetChildrenParams) (PagedFileSystemTreeItemPresentationModel, error) {
-	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreeStylesheetChildren(ctx, params))
+	var fdV PagedFileSystemTreeItemPresentationModel
+	fdResp, err := a.raw.GetTreeStylesheetChildren(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeStylesheetChildrenAll iterates over every element of GET /umbraco/management/api/v1/tree/stylesheet/children, request by request.
@@ -4801,18 +7918,38 @@ func (a *API) GetTreeStylesheetChildrenAll(ctx context.Context, params *GetTreeS
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[FileSystemTreeItemPresentationModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeStylesheetChildren(ctx, &fdQ)
-		return frontdoor.Page[FileSystemTreeItemPresentationModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/stylesheet/children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(FileSystemTreeItemPresentationModel, error) bool) {
+		var fdItems []FileSystemTreeItemPresentationModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeStylesheetChildren(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero FileSystemTreeItemPresentationModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeStylesheetRoot sends GET /umbraco/management/api/v1/tree/stylesheet/root: Gets a collection of stylesheet items from the root of the tree.
 func (a *API) GetTreeStylesheetRoot(ctx context.Context, params *GetTreeStylesheetRootParams) (PagedFileSystemTreeItemPresentationModel, error) {
-	return frontdoor.JSON[PagedFileSystemTreeItemPresentationModel](a.raw.GetTreeStylesheetRoot(ctx, params))
+	var fdV PagedFileSystemTreeItemPresentationModel
+	fdResp, err := a.raw.GetTreeStylesheetRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeStylesheetRootAll iterates over every element of GET /umbraco/management/api/v1/tree/stylesheet/root, request by request.
@@ -4827,48 +7964,96 @@ func (a *API) GetTreeStylesheetRootAll(ctx context.Context, params *GetTreeStyle
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[FileSystemTreeItemPresentationModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeStylesheetRoot(ctx, &fdQ)
-		return frontdoor.Page[FileSystemTreeItemPresentationModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/stylesheet/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(FileSystemTreeItemPresentationModel, error) bool) {
+		var fdItems []FileSystemTreeItemPresentationModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeStylesheetRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero FileSystemTreeItemPresentationModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeStylesheetSiblings sends GET /umbraco/management/api/v1/tree/stylesheet/siblings: Gets a collection of stylesheet tree sibling items.
 func (a *API) GetTreeStylesheetSiblings(ctx context.Context, params *GetTreeStylesheetSiblingsParams) (SubsetFileSystemTreeItemPresentationModel, error) {
-	return frontdoor.JSON[SubsetFileSystemTreeItemPresentationModel](a.raw.GetTreeStylesheetSiblings(ctx, params))
+	var fdV SubsetFileSystemTreeItemPresentationModel
+	fdResp, err := a.raw.GetTreeStylesheetSiblings(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeStylesheetSiblingsAll iterates over every element of GET /umbraco/management/api/v1/tree/stylesheet/siblings, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeStylesheetSiblingsAll(ctx context.Context, params *GetTreeStylesheetSiblingsParams) iter.Seq2[FileSystemTreeItemPresentationModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]FileSystemTreeItemPresentationModel, error) {
+	return func(yield func(FileSystemTreeItemPresentationModel, error) bool) {
 		fdV, err := a.GetTreeStylesheetSiblings(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero FileSystemTreeItemPresentationModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []FileSystemTreeItemPresentationModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeTemplateAncestors sends GET /umbraco/management/api/v1/tree/template/ancestors: Gets a collection of ancestor template items.
 func (a *API) GetTreeTemplateAncestors(ctx context.Context, params *GetTreeTemplateAncestorsParams) ([]NamedEntityTreeItemResponseModel, error) {
-	return frontdoor.JSON[[]NamedEntityTreeItemResponseModel](a.raw.GetTreeTemplateAncestors(ctx, params))
+	var fdV []NamedEntityTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeTemplateAncestors(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeTemplateAncestorsAll iterates over every element of GET /umbraco/management/api/v1/tree/template/ancestors, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeTemplateAncestorsAll(ctx context.Context, params *GetTreeTemplateAncestorsParams) iter.Seq2[NamedEntityTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]NamedEntityTreeItemResponseModel, error) {
+	return func(yield func(NamedEntityTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeTemplateAncestors(ctx, params)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero NamedEntityTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []NamedEntityTreeItemResponseModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetTreeTemplateChildren sends GET /umbraco/management/api/v1/tree/template/children: Gets a collection of template tree child items.
 func (a *API) GetTreeTemplateChildren(ctx context.Context, params *GetTreeTemplateChildrenParams) (PagedNamedEntityTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedNamedEntityTreeItemResponseModel](a.raw.GetTreeTemplateChildren(ctx, params))
+	var fdV PagedNamedEntityTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeTemplateChildren(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeTemplateChildrenAll iterates over every element of GET /umbraco/management/api/v1/tree/template/children, request by request.
@@ -4883,18 +8068,38 @@ func (a *API) GetTreeTemplateChildrenAll(ctx context.Context, params *GetTreeTem
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[NamedEntityTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeTemplateChildren(ctx, &fdQ)
-		return frontdoor.Page[NamedEntityTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/template/children", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(NamedEntityTreeItemResponseModel, error) bool) {
+		var fdItems []NamedEntityTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeTemplateChildren(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero NamedEntityTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeTemplateRoot sends GET /umbraco/management/api/v1/tree/template/root: Gets a collection of template items from the root of the tree.
 func (a *API) GetTreeTemplateRoot(ctx context.Context, params *GetTreeTemplateRootParams) (PagedNamedEntityTreeItemResponseModel, error) {
-	return frontdoor.JSON[PagedNamedEntityTreeItemResponseModel](a.raw.GetTreeTemplateRoot(ctx, params))
+	var fdV PagedNamedEntityTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeTemplateRoot(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeTemplateRootAll iterates over every element of GET /umbraco/management/api/v1/tree/template/root, request by request.
@@ -4909,28 +8114,59 @@ func (a *API) GetTreeTemplateRootAll(ctx context.Context, params *GetTreeTemplat
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[NamedEntityTreeItemResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetTreeTemplateRoot(ctx, &fdQ)
-		return frontdoor.Page[NamedEntityTreeItemResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/tree/template/root", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(NamedEntityTreeItemResponseModel, error) bool) {
+		var fdItems []NamedEntityTreeItemResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetTreeTemplateRoot(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero NamedEntityTreeItemResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetTreeTemplateSiblings sends GET /umbraco/management/api/v1/tree/template/siblings: Gets a collection of template tree sibling items.
 func (a *API) GetTreeTemplateSiblings(ctx context.Context, params *GetTreeTemplateSiblingsParams) (SubsetNamedEntityTreeItemResponseModel, error) {
-	return frontdoor.JSON[SubsetNamedEntityTreeItemResponseModel](a.raw.GetTreeTemplateSiblings(ctx, params))
+	var fdV SubsetNamedEntityTreeItemResponseModel
+	fdResp, err := a.raw.GetTreeTemplateSiblings(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetTreeTemplateSiblingsAll iterates over every element of GET /umbraco/management/api/v1/tree/template/siblings, request by request.
 //
 // Paging: single response.
 func (a *API) GetTreeTemplateSiblingsAll(ctx context.Context, params *GetTreeTemplateSiblingsParams) iter.Seq2[NamedEntityTreeItemResponseModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]NamedEntityTreeItemResponseModel, error) {
+	return func(yield func(NamedEntityTreeItemResponseModel, error) bool) {
 		fdV, err := a.GetTreeTemplateSiblings(ctx, params)
-		return fdV.Items, err
-	})
+		if err != nil {
+			var fdZero NamedEntityTreeItemResponseModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []NamedEntityTreeItemResponseModel
+		fdItems = fdV.Items
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostUpgradeAuthorize sends POST /umbraco/management/api/v1/upgrade/authorize: Authorizes the upgrade.
@@ -4940,12 +8176,18 @@ func (a *API) PostUpgradeAuthorize(ctx context.Context) error {
 
 // GetUpgradeSettings sends GET /umbraco/management/api/v1/upgrade/settings: Gets upgrade settings.
 func (a *API) GetUpgradeSettings(ctx context.Context) (UpgradeSettingsResponseModel, error) {
-	return frontdoor.JSON[UpgradeSettingsResponseModel](a.raw.GetUpgradeSettings(ctx))
+	var fdV UpgradeSettingsResponseModel
+	fdResp, err := a.raw.GetUpgradeSettings(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUser sends GET /umbraco/management/api/v1/user: Gets a paginated collection of users.
 func (a *API) GetUser(ctx context.Context, params *GetUserParams) (PagedUserResponseModel, error) {
-	return frontdoor.JSON[PagedUserResponseModel](a.raw.GetUser(ctx, params))
+	var fdV PagedUserResponseModel
+	fdResp, err := a.raw.GetUser(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserAll iterates over every element of GET /umbraco/management/api/v1/user, request by request.
@@ -4960,13 +8202,30 @@ func (a *API) GetUserAll(ctx context.Context, params *GetUserParams) iter.Seq2[U
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[UserResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetUser(ctx, &fdQ)
-		return frontdoor.Page[UserResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/user", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(UserResponseModel, error) bool) {
+		var fdItems []UserResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetUser(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostUser sends POST /umbraco/management/api/v1/user: Creates a new user.
@@ -4984,7 +8243,10 @@ func (a *API) DeleteUser(ctx context.Context, body DeleteUserJSONRequestBody) er
 
 // GetUserData sends GET /umbraco/management/api/v1/user-data: Gets user data.
 func (a *API) GetUserData(ctx context.Context, params *GetUserDataParams) (PagedUserDataResponseModel, error) {
-	return frontdoor.JSON[PagedUserDataResponseModel](a.raw.GetUserData(ctx, params))
+	var fdV PagedUserDataResponseModel
+	fdResp, err := a.raw.GetUserData(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserDataAll iterates over every element of GET /umbraco/management/api/v1/user-data, request by request.
@@ -4999,13 +8261,30 @@ func (a *API) GetUserDataAll(ctx context.Context, params *GetUserDataParams) ite
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[UserDataResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetUserData(ctx, &fdQ)
-		return frontdoor.Page[UserDataResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/user-data", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(UserDataResponseModel, error) bool) {
+		var fdItems []UserDataResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetUserData(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserDataResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PutUserData sends PUT /umbraco/management/api/v1/user-data: Updates user data.
@@ -5023,7 +8302,10 @@ func (a *API) PostUserData(ctx context.Context, body PostUserDataJSONRequestBody
 
 // GetUserDataById sends GET /umbraco/management/api/v1/user-data/{id}: Gets user data.
 func (a *API) GetUserDataById(ctx context.Context, id openapi_types.UUID) (UserDataModel, error) {
-	return frontdoor.JSON[UserDataModel](a.raw.GetUserDataById(ctx, id))
+	var fdV UserDataModel
+	fdResp, err := a.raw.GetUserDataById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteUserDataById sends DELETE /umbraco/management/api/v1/user-data/{id}: Deletes user data.
@@ -5033,7 +8315,10 @@ func (a *API) DeleteUserDataById(ctx context.Context, id openapi_types.UUID) err
 
 // GetUserGroup sends GET /umbraco/management/api/v1/user-group: Gets a paginated collection of user groups.
 func (a *API) GetUserGroup(ctx context.Context, params *GetUserGroupParams) (PagedUserGroupResponseModel, error) {
-	return frontdoor.JSON[PagedUserGroupResponseModel](a.raw.GetUserGroup(ctx, params))
+	var fdV PagedUserGroupResponseModel
+	fdResp, err := a.raw.GetUserGroup(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserGroupAll iterates over every element of GET /umbraco/management/api/v1/user-group, request by request.
@@ -5048,13 +8333,30 @@ func (a *API) GetUserGroupAll(ctx context.Context, params *GetUserGroupParams) i
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[UserGroupResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetUserGroup(ctx, &fdQ)
-		return frontdoor.Page[UserGroupResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/user-group", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(UserGroupResponseModel, error) bool) {
+		var fdItems []UserGroupResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetUserGroup(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero UserGroupResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostUserGroup sends POST /umbraco/management/api/v1/user-group: Creates a new user group.
@@ -5072,7 +8374,10 @@ func (a *API) DeleteUserGroup(ctx context.Context, body DeleteUserGroupJSONReque
 
 // GetUserGroupById sends GET /umbraco/management/api/v1/user-group/{id}: Gets a user group.
 func (a *API) GetUserGroupById(ctx context.Context, id openapi_types.UUID) (UserGroupResponseModel, error) {
-	return frontdoor.JSON[UserGroupResponseModel](a.raw.GetUserGroupById(ctx, id))
+	var fdV UserGroupResponseModel
+	fdResp, err := a.raw.GetUserGroupById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutUserGroupById sends PUT /umbraco/management/api/v1/user-group/{id}: Updates a user group.
@@ -5107,37 +8412,63 @@ func (a *API) DeleteUserAvatarById(ctx context.Context, id openapi_types.UUID) e
 
 // GetUserConfiguration sends GET /umbraco/management/api/v1/user/configuration: Gets the user configuration.
 func (a *API) GetUserConfiguration(ctx context.Context) (UserConfigurationResponseModel, error) {
-	return frontdoor.JSON[UserConfigurationResponseModel](a.raw.GetUserConfiguration(ctx))
+	var fdV UserConfigurationResponseModel
+	fdResp, err := a.raw.GetUserConfiguration(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserCurrent sends GET /umbraco/management/api/v1/user/current: Gets the current user.
 func (a *API) GetUserCurrent(ctx context.Context) (CurrentUserResponseModel, error) {
-	return frontdoor.JSON[CurrentUserResponseModel](a.raw.GetUserCurrent(ctx))
+	var fdV CurrentUserResponseModel
+	fdResp, err := a.raw.GetUserCurrent(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserCurrent2fa sends GET /umbraco/management/api/v1/user/current/2fa: Lists two-factor providers for the current user.
 func (a *API) GetUserCurrent2fa(ctx context.Context) ([]UserTwoFactorProviderModel, error) {
-	return frontdoor.JSON[[]UserTwoFactorProviderModel](a.raw.GetUserCurrent2fa(ctx))
+	var fdV []UserTwoFactorProviderModel
+	fdResp, err := a.raw.GetUserCurrent2fa(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserCurrent2faAll iterates over every element of GET /umbraco/management/api/v1/user/current/2fa, request by request.
 //
 // Paging: single response.
 func (a *API) GetUserCurrent2faAll(ctx context.Context) iter.Seq2[UserTwoFactorProviderModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]UserTwoFactorProviderModel, error) {
+	return func(yield func(UserTwoFactorProviderModel, error) bool) {
 		fdV, err := a.GetUserCurrent2fa(ctx)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero UserTwoFactorProviderModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []UserTwoFactorProviderModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetUserCurrent2faByProviderName sends GET /umbraco/management/api/v1/user/current/2fa/{providerName}: Gets two-factor setup information.
 func (a *API) GetUserCurrent2faByProviderName(ctx context.Context, providerName string) (NoopSetupTwoFactorModel, error) {
-	return frontdoor.JSON[NoopSetupTwoFactorModel](a.raw.GetUserCurrent2faByProviderName(ctx, providerName))
+	var fdV NoopSetupTwoFactorModel
+	fdResp, err := a.raw.GetUserCurrent2faByProviderName(ctx, providerName)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostUserCurrent2faByProviderName sends POST /umbraco/management/api/v1/user/current/2fa/{providerName}: Enables two-factor authentication for the current user.
 func (a *API) PostUserCurrent2faByProviderName(ctx context.Context, providerName string, body PostUserCurrent2faByProviderNameJSONRequestBody) (NoopSetupTwoFactorModel, error) {
-	return frontdoor.JSON[NoopSetupTwoFactorModel](a.raw.PostUserCurrent2faByProviderName(ctx, providerName, body))
+	var fdV NoopSetupTwoFactorModel
+	fdResp, err := a.raw.PostUserCurrent2faByProviderName(ctx, providerName, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // DeleteUserCurrent2faByProviderName sends DELETE /umbraco/management/api/v1/user/current/2fa/{providerName}: Disables two-factor authentication for the current user.
@@ -5162,67 +8493,126 @@ func (a *API) PostUserCurrentChangePassword(ctx context.Context, body PostUserCu
 
 // GetUserCurrentConfiguration sends GET /umbraco/management/api/v1/user/current/configuration: Gets the current user's configuration.
 func (a *API) GetUserCurrentConfiguration(ctx context.Context) (CurrentUserConfigurationResponseModel, error) {
-	return frontdoor.JSON[CurrentUserConfigurationResponseModel](a.raw.GetUserCurrentConfiguration(ctx))
+	var fdV CurrentUserConfigurationResponseModel
+	fdResp, err := a.raw.GetUserCurrentConfiguration(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserCurrentLoginProviders sends GET /umbraco/management/api/v1/user/current/login-providers: Lists external login providers.
 func (a *API) GetUserCurrentLoginProviders(ctx context.Context) ([]UserExternalLoginProviderModel, error) {
-	return frontdoor.JSON[[]UserExternalLoginProviderModel](a.raw.GetUserCurrentLoginProviders(ctx))
+	var fdV []UserExternalLoginProviderModel
+	fdResp, err := a.raw.GetUserCurrentLoginProviders(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserCurrentLoginProvidersAll iterates over every element of GET /umbraco/management/api/v1/user/current/login-providers, request by request.
 //
 // Paging: single response.
 func (a *API) GetUserCurrentLoginProvidersAll(ctx context.Context) iter.Seq2[UserExternalLoginProviderModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]UserExternalLoginProviderModel, error) {
+	return func(yield func(UserExternalLoginProviderModel, error) bool) {
 		fdV, err := a.GetUserCurrentLoginProviders(ctx)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero UserExternalLoginProviderModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []UserExternalLoginProviderModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetUserCurrentPermissions sends GET /umbraco/management/api/v1/user/current/permissions: Gets permissions for the current user.
 func (a *API) GetUserCurrentPermissions(ctx context.Context, params *GetUserCurrentPermissionsParams) (UserPermissionsResponseModel, error) {
-	return frontdoor.JSON[UserPermissionsResponseModel](a.raw.GetUserCurrentPermissions(ctx, params))
+	var fdV UserPermissionsResponseModel
+	fdResp, err := a.raw.GetUserCurrentPermissions(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserCurrentPermissionsAll iterates over every element of GET /umbraco/management/api/v1/user/current/permissions, request by request.
 //
 // Paging: single response.
 func (a *API) GetUserCurrentPermissionsAll(ctx context.Context, params *GetUserCurrentPermissionsParams) iter.Seq2[UserPermissionModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]UserPermissionModel, error) {
+	return func(yield func(UserPermissionModel, error) bool) {
 		fdV, err := a.GetUserCurrentPermissions(ctx, params)
-		return fdV.Permissions, err
-	})
+		if err != nil {
+			var fdZero UserPermissionModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []UserPermissionModel
+		fdItems = fdV.Permissions
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetUserCurrentPermissionsDocument sends GET /umbraco/management/api/v1/user/current/permissions/document: Gets document permissions for the current user.
 func (a *API) GetUserCurrentPermissionsDocument(ctx context.Context, params *GetUserCurrentPermissionsDocumentParams) (UserPermissionsResponseModel, error) {
-	return frontdoor.JSON[UserPermissionsResponseModel](a.raw.GetUserCurrentPermissionsDocument(ctx, params))
+	var fdV UserPermissionsResponseModel
+	fdResp, err := a.raw.GetUserCurrentPermissionsDocument(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserCurrentPermissionsDocumentAll iterates over every element of GET /umbraco/management/api/v1/user/current/permissions/document, request by request.
 //
 // Paging: single response.
 func (a *API) GetUserCurrentPermissionsDocumentAll(ctx context.Context, params *GetUserCurrentPermissionsDocumentParams) iter.Seq2[UserPermissionModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]UserPermissionModel, error) {
+	return func(yield func(UserPermissionModel, error) bool) {
 		fdV, err := a.GetUserCurrentPermissionsDocument(ctx, params)
-		return fdV.Permissions, err
-	})
+		if err != nil {
+			var fdZero UserPermissionModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []UserPermissionModel
+		fdItems = fdV.Permissions
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // GetUserCurrentPermissionsMedia sends GET /umbraco/management/api/v1/user/current/permissions/media: Gets media permissions for the current user.
 func (a *API) GetUserCurrentPermissionsMedia(ctx context.Context, params *GetUserCurrentPermissionsMediaParams) (UserPermissionsResponseModel, error) {
-	return frontdoor.JSON[UserPermissionsResponseModel](a.raw.GetUserCurrentPermissionsMedia(ctx, params))
+	var fdV UserPermissionsResponseModel
+	fdResp, err := a.raw.GetUserCurrentPermissionsMedia(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserCurrentPermissionsMediaAll iterates over every element of GET /umbraco/management/api/v1/user/current/permissions/media, request by request.
 //
 // Paging: single response.
 func (a *API) GetUserCurrentPermissionsMediaAll(ctx context.Context, params *GetUserCurrentPermissionsMediaParams) iter.Seq2[UserPermissionModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]UserPermissionModel, error) {
+	return func(yield func(UserPermissionModel, error) bool) {
 		fdV, err := a.GetUserCurrentPermissionsMedia(ctx, params)
-		return fdV.Permissions, err
-	})
+		if err != nil {
+			var fdZero UserPermissionModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []UserPermissionModel
+		fdItems = fdV.Permissions
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PutUserCurrentProfile sends PUT /umbraco/management/api/v1/user/current/profile: Updates current user profile.
@@ -5260,7 +8650,10 @@ func (a *API) PostUserInviteResend(ctx context.Context, body PostUserInviteResen
 
 // PostUserInviteVerify sends POST /umbraco/management/api/v1/user/invite/verify: Verifies a user invitation.
 func (a *API) PostUserInviteVerify(ctx context.Context, body PostUserInviteVerifyJSONRequestBody) (VerifyInviteUserResponseModel, error) {
-	return frontdoor.JSON[VerifyInviteUserResponseModel](a.raw.PostUserInviteVerify(ctx, body))
+	var fdV VerifyInviteUserResponseModel
+	fdResp, err := a.raw.PostUserInviteVerify(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostUserSetUserGroups sends POST /umbraco/management/api/v1/user/set-user-groups: Updates user group assignments.
@@ -5275,7 +8668,10 @@ func (a *API) PostUserUnlock(ctx context.Context, body PostUserUnlockJSONRequest
 
 // GetUserById sends GET /umbraco/management/api/v1/user/{id}: Gets a user.
 func (a *API) GetUserById(ctx context.Context, id openapi_types.UUID) (UserResponseModel, error) {
-	return frontdoor.JSON[UserResponseModel](a.raw.GetUserById(ctx, id))
+	var fdV UserResponseModel
+	fdResp, err := a.raw.GetUserById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutUserById sends PUT /umbraco/management/api/v1/user/{id}: Updates a user.
@@ -5290,17 +8686,31 @@ func (a *API) DeleteUserById(ctx context.Context, id openapi_types.UUID) error {
 
 // GetUserById2fa sends GET /umbraco/management/api/v1/user/{id}/2fa: Lists two-factor providers for a user.
 func (a *API) GetUserById2fa(ctx context.Context, id openapi_types.UUID) ([]UserTwoFactorProviderModel, error) {
-	return frontdoor.JSON[[]UserTwoFactorProviderModel](a.raw.GetUserById2fa(ctx, id))
+	var fdV []UserTwoFactorProviderModel
+	fdResp, err := a.raw.GetUserById2fa(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserById2faAll iterates over every element of GET /umbraco/management/api/v1/user/{id}/2fa, request by request.
 //
 // Paging: single response.
 func (a *API) GetUserById2faAll(ctx context.Context, id openapi_types.UUID) iter.Seq2[UserTwoFactorProviderModel, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]UserTwoFactorProviderModel, error) {
+	return func(yield func(UserTwoFactorProviderModel, error) bool) {
 		fdV, err := a.GetUserById2fa(ctx, id)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero UserTwoFactorProviderModel
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []UserTwoFactorProviderModel
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // DeleteUserById2faByProviderName sends DELETE /umbraco/management/api/v1/user/{id}/2fa/{providerName}: Disables two-factor authentication for a user.
@@ -5310,7 +8720,10 @@ func (a *API) DeleteUserById2faByProviderName(ctx context.Context, id openapi_ty
 
 // GetUserByIdCalculateStartNodes sends GET /umbraco/management/api/v1/user/{id}/calculate-start-nodes: Calculates start nodes for users.
 func (a *API) GetUserByIdCalculateStartNodes(ctx context.Context, id openapi_types.UUID) (CalculatedUserStartNodesResponseModel, error) {
-	return frontdoor.JSON[CalculatedUserStartNodesResponseModel](a.raw.GetUserByIdCalculateStartNodes(ctx, id))
+	var fdV CalculatedUserStartNodesResponseModel
+	fdResp, err := a.raw.GetUserByIdCalculateStartNodes(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PostUserByIdChangePassword sends POST /umbraco/management/api/v1/user/{id}/change-password: Changes a user's password.
@@ -5320,17 +8733,31 @@ func (a *API) PostUserByIdChangePassword(ctx context.Context, id openapi_types.U
 
 // GetUserByIdClientCredentials sends GET /umbraco/management/api/v1/user/{id}/client-credentials: Gets all client credentials for a user.
 func (a *API) GetUserByIdClientCredentials(ctx context.Context, id openapi_types.UUID) ([]string, error) {
-	return frontdoor.JSON[[]string](a.raw.GetUserByIdClientCredentials(ctx, id))
+	var fdV []string
+	fdResp, err := a.raw.GetUserByIdClientCredentials(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserByIdClientCredentialsAll iterates over every element of GET /umbraco/management/api/v1/user/{id}/client-credentials, request by request.
 //
 // Paging: single response.
 func (a *API) GetUserByIdClientCredentialsAll(ctx context.Context, id openapi_types.UUID) iter.Seq2[string, error] {
-	return frontdoor.Single(ctx, func(ctx context.Context) ([]string, error) {
+	return func(yield func(string, error) bool) {
 		fdV, err := a.GetUserByIdClientCredentials(ctx, id)
-		return fdV, err
-	})
+		if err != nil {
+			var fdZero string
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []string
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
 }
 
 // PostUserByIdClientCredentials sends POST /umbraco/management/api/v1/user/{id}/client-credentials: Creates client credentials for a user.
@@ -5345,12 +8772,18 @@ func (a *API) DeleteUserByIdClientCredentialsByClientId(ctx context.Context, id 
 
 // PostUserByIdResetPassword sends POST /umbraco/management/api/v1/user/{id}/reset-password: Resets a user's password.
 func (a *API) PostUserByIdResetPassword(ctx context.Context, id openapi_types.UUID) (ResetPasswordUserResponseModel, error) {
-	return frontdoor.JSON[ResetPasswordUserResponseModel](a.raw.PostUserByIdResetPassword(ctx, id))
+	var fdV ResetPasswordUserResponseModel
+	fdResp, err := a.raw.PostUserByIdResetPassword(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetWebhook sends GET /umbraco/management/api/v1/webhook: Gets a paginated collection of webhooks.
 func (a *API) GetWebhook(ctx context.Context, params *GetWebhookParams) (PagedWebhookResponseModel, error) {
-	return frontdoor.JSON[PagedWebhookResponseModel](a.raw.GetWebhook(ctx, params))
+	var fdV PagedWebhookResponseModel
+	fdResp, err := a.raw.GetWebhook(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetWebhookAll iterates over every element of GET /umbraco/management/api/v1/webhook, request by request.
@@ -5365,13 +8798,30 @@ func (a *API) GetWebhookAll(ctx context.Context, params *GetWebhookParams) iter.
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[WebhookResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetWebhook(ctx, &fdQ)
-		return frontdoor.Page[WebhookResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/webhook", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(WebhookResponseModel, error) bool) {
+		var fdItems []WebhookResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetWebhook(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero WebhookResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // PostWebhook sends POST /umbraco/management/api/v1/webhook: Creates a new webhook.
@@ -5384,7 +8834,10 @@ func (a *API) PostWebhook(ctx context.Context, body PostWebhookJSONRequestBody) 
 
 // GetWebhookEvents sends GET /umbraco/management/api/v1/webhook/events: Gets a paginated collection of webhook events.
 func (a *API) GetWebhookEvents(ctx context.Context, params *GetWebhookEventsParams) (PagedWebhookEventModel, error) {
-	return frontdoor.JSON[PagedWebhookEventModel](a.raw.GetWebhookEvents(ctx, params))
+	var fdV PagedWebhookEventModel
+	fdResp, err := a.raw.GetWebhookEvents(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetWebhookEventsAll iterates over every element of GET /umbraco/management/api/v1/webhook/events, request by request.
@@ -5399,18 +8852,38 @@ func (a *API) GetWebhookEventsAll(ctx context.Context, params *GetWebhookEventsP
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[WebhookEventModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetWebhookEvents(ctx, &fdQ)
-		return frontdoor.Page[WebhookEventModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/webhook/events", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(WebhookEventModel, error) bool) {
+		var fdItems []WebhookEventModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetWebhookEvents(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero WebhookEventModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetWebhookLogs sends GET /umbraco/management/api/v1/webhook/logs: Gets a paginated collection of webhook logs.
 func (a *API) GetWebhookLogs(ctx context.Context, params *GetWebhookLogsParams) (PagedWebhookLogResponseModel, error) {
-	return frontdoor.JSON[PagedWebhookLogResponseModel](a.raw.GetWebhookLogs(ctx, params))
+	var fdV PagedWebhookLogResponseModel
+	fdResp, err := a.raw.GetWebhookLogs(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetWebhookLogsAll iterates over every element of GET /umbraco/management/api/v1/webhook/logs, request by request.
@@ -5425,18 +8898,38 @@ func (a *API) GetWebhookLogsAll(ctx context.Context, params *GetWebhookLogsParam
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[WebhookLogResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetWebhookLogs(ctx, &fdQ)
-		return frontdoor.Page[WebhookLogResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/webhook/logs", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(WebhookLogResponseModel, error) bool) {
+		var fdItems []WebhookLogResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetWebhookLogs(ctx, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero WebhookLogResponseModel
+			yield(fdZero, err)
+		}
+	}
 }
 
 // GetWebhookById sends GET /umbraco/management/api/v1/webhook/{id}: Gets a webhook.
 func (a *API) GetWebhookById(ctx context.Context, id openapi_types.UUID) (WebhookResponseModel, error) {
-	return frontdoor.JSON[WebhookResponseModel](a.raw.GetWebhookById(ctx, id))
+	var fdV WebhookResponseModel
+	fdResp, err := a.raw.GetWebhookById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PutWebhookById sends PUT /umbraco/management/api/v1/webhook/{id}: Updates a webhook.
@@ -5451,7 +8944,10 @@ func (a *API) DeleteWebhookById(ctx context.Context, id openapi_types.UUID) erro
 
 // GetWebhookByIdLogs sends GET /umbraco/management/api/v1/webhook/{id}/logs: Gets a paginated collection of webhook logs for a specific webhook.
 func (a *API) GetWebhookByIdLogs(ctx context.Context, id openapi_types.UUID, params *GetWebhookByIdLogsParams) (PagedWebhookLogResponseModel, error) {
-	return frontdoor.JSON[PagedWebhookLogResponseModel](a.raw.GetWebhookByIdLogs(ctx, id, params))
+	var fdV PagedWebhookLogResponseModel
+	fdResp, err := a.raw.GetWebhookByIdLogs(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetWebhookByIdLogsAll iterates over every element of GET /umbraco/management/api/v1/webhook/{id}/logs, request by request.
@@ -5466,11 +8962,28 @@ func (a *API) GetWebhookByIdLogsAll(ctx context.Context, id openapi_types.UUID, 
 	if fdSize <= 0 {
 		fdSize = 100
 	}
-	return frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (frontdoor.Page[WebhookLogResponseModel], error) {
-		fdQ := fdP
-		fdQ.Skip = new(int32(skip))
-		fdQ.Take = new(int32(take))
-		fdV, err := a.GetWebhookByIdLogs(ctx, id, &fdQ)
-		return frontdoor.Page[WebhookLogResponseModel]{Items: fdV.Items, Total: frontdoor.Count(fdV.Total)}, err
-	})
+	fdL := frontdoor.Lister{Op: "GET /umbraco/management/api/v1/webhook/{id}/logs", Paging: frontdoor.SkipTake, Size: fdSize}
+	return func(yield func(WebhookLogResponseModel, error) bool) {
+		var fdItems []WebhookLogResponseModel
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.Skip = new(int32(fdC.Skip))
+			fdQ.Take = new(int32(fdC.Size))
+			fdV, err := a.GetWebhookByIdLogs(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Items
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero WebhookLogResponseModel
+			yield(fdZero, err)
+		}
+	}
 }

@@ -150,7 +150,7 @@ func (g *gen) operation(o op, name string) error {
 			return g.unionOp(o, c, doc, t)
 		}
 		ts := g.gp.expr(t)
-		g.p("%s\nfunc (a *API) %s(%s) (%s, error) {\n\treturn frontdoor.JSON[%s](a.raw.%s(%s))\n}\n\n", doc, name, c.declList(), ts, ts, c.method, c.argList(""))
+		g.p("%s\nfunc (a *API) %s(%s) (%s, error) {\n\tvar fdV %s\n\tfdResp, err := a.raw.%s(%s)\n\terr = frontdoor.Decode(fdResp, err, &fdV)\n\treturn fdV, err\n}\n\n", doc, name, c.declList(), ts, ts, c.method, c.argList(""))
 		if s, ok := g.listShape(t); ok && o.Method == "GET" {
 			return g.iterator(o, c, s, "a."+name, false)
 		}
@@ -254,17 +254,22 @@ func (g *gen) listShape(t ast.Expr) (shape, bool) {
 	return s, arrays == 1
 }
 
-// itemsOf, totalOf and nextOf render the parts of value v of shape s.
-func (g *gen) itemsOf(s shape, v string) string {
-	if s.items == nil {
-		return v
+// items renders a statement that sets fdItems to the list of value v of
+// shape s (no generic helper: one instantiation per element type would
+// cost the compiler more than these lines).
+func (g *gen) items(s shape, v string) string {
+	switch {
+	case s.items == nil:
+		return "fdItems = " + v
+	default:
+		if _, ptr := deref(s.items.Type); ptr {
+			return "if " + v + "." + s.items.Names[0].Name + " != nil {\n\t\tfdItems = *" + v + "." + s.items.Names[0].Name + "\n\t}"
+		}
+		return "fdItems = " + v + "." + s.items.Names[0].Name
 	}
-	if _, ptr := deref(s.items.Type); ptr {
-		return "frontdoor.Items(" + v + "." + s.items.Names[0].Name + ")"
-	}
-	return v + "." + s.items.Names[0].Name
 }
 
+// totalOf and nextOf render the total and the next checkpoint of value v.
 func (g *gen) totalOf(s shape, v string) string {
 	if s.total == nil {
 		return "-1"
@@ -315,26 +320,25 @@ func (g *gen) size(f *ast.Field) string {
 }
 
 // iterator writes <Name>All for a list operation whose method fetch
-// returns a value of shape s.
+// returns a value of shape s (or, with pageFetch, a frontdoor.Page).
 func (g *gen) iterator(o op, c call, s shape, fetch string, pageFetch bool) error {
 	name := c.name + "All"
 	if err := g.claim(name); err != nil {
 		return err
 	}
 	el := g.gp.expr(s.elem)
-	page := "frontdoor.Page[" + el + "]"
-	kind, a, b := KindSingle, "", ""
+	kind, a, b, paging := KindSingle, "", "", ""
 	switch {
 	case o.hasQuery("skip", "take"):
-		kind, a, b = KindSkipTake, "skip", "take"
+		kind, a, b, paging = KindSkipTake, "skip", "take", "SkipTake"
 	case o.hasQuery("offset", "limit"):
-		kind, a, b = KindOffset, "offset", "limit"
+		kind, a, b, paging = KindOffset, "offset", "limit", "SkipTake"
 	case o.hasQuery("startIndex", "count"):
-		kind, a, b = KindSCIM, "startIndex", "count"
+		kind, a, b, paging = KindSCIM, "startIndex", "count", "SCIM"
 	case o.hasQuery("from", "take") && s.next != nil:
-		kind, a, b = KindCheckpoint, "from", "take"
+		kind, a, b, paging = KindCheckpoint, "from", "take", "Checkpoint"
 	case o.hasQuery("page", "per_page"):
-		kind, a, b = KindPage, "page", "per_page"
+		kind, a, b, paging = KindPage, "page", "per_page", "PagePerPage"
 	}
 	fa, fb := g.pfield(c, a), g.pfield(c, b)
 	if kind != KindSingle && (fa == nil || fb == nil) {
@@ -343,33 +347,41 @@ func (g *gen) iterator(o op, c call, s shape, fetch string, pageFetch bool) erro
 	g.p("// %s iterates over every element of %s %s, request by request.\n//\n// Paging: %s.\n", name, o.Method, o.Path, kind)
 	g.p("func (a *API) %s(%s) iter.Seq2[%s, error] {\n", name, c.declList(), el)
 	if kind == KindSingle {
-		g.p("\treturn frontdoor.Single(ctx, func(ctx context.Context) ([]%s, error) {\n\t\tfdV, err := %s(%s)\n\t\treturn %s, err\n\t})\n}\n\n", el, fetch, c.argList(""), g.itemsOf(s, "fdV"))
+		g.p("\treturn func(yield func(%s, error) bool) {\n\t\tfdV, err := %s(%s)\n\t\tif err != nil {\n\t\t\tvar fdZero %s\n\t\t\tyield(fdZero, err)\n\t\t\treturn\n\t\t}\n", el, fetch, c.argList(""), el)
+		g.p("\t\tvar fdItems []%s\n\t\t%s\n\t\tfor _, fdIt := range fdItems {\n\t\t\tif !yield(fdIt, nil) {\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}\n}\n\n", el, g.items(s, "fdV"))
 		return nil
 	}
 	g.p("\tvar fdP %s\n\tif %s != nil {\n\t\tfdP = *%s\n\t}\n", c.ptype, c.params, c.params)
 	g.p("%s", g.size(fb))
-	result := fmt.Sprintf("%s{Items: %s, Total: %s}", page, g.itemsOf(s, "fdV"), g.totalOf(s, "fdV"))
+	g.p("\tfdL := frontdoor.Lister{Op: %q, Paging: frontdoor.%s, Size: fdSize", o.Method+" "+o.Path, paging)
+	if kind == KindPage && g.pre.PageLimit > 0 {
+		g.p(", Limit: %d", g.pre.PageLimit)
+	}
+	g.p("}\n")
+	g.p("\treturn func(yield func(%s, error) bool) {\n\t\tvar fdItems []%s\n", el, el)
+	g.p("\t\terr := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {\n\t\t\tfdQ := fdP\n")
 	switch kind {
 	case KindSkipTake, KindOffset:
-		g.p("\treturn frontdoor.SkipTake(ctx, fdSize, func(ctx context.Context, skip, take int) (%s, error) {\n", page)
-		g.p("\t\tfdQ := fdP\n\t\t%s\n\t\t%s\n", g.set("fdQ", fa, "skip"), g.set("fdQ", fb, "take"))
+		g.p("\t\t\t%s\n", g.set("fdQ", fa, "fdC.Skip"))
 	case KindSCIM:
-		g.p("\treturn frontdoor.SCIM(ctx, fdSize, func(ctx context.Context, start, count int) (%s, error) {\n", page)
-		g.p("\t\tfdQ := fdP\n\t\t%s\n\t\t%s\n", g.set("fdQ", fa, "start"), g.set("fdQ", fb, "count"))
-	case KindCheckpoint:
-		result = fmt.Sprintf("%s{Items: %s, Total: -1, Next: %s}", page, g.itemsOf(s, "fdV"), g.nextOf(s, "fdV"))
-		g.p("\treturn frontdoor.Checkpoint(ctx, fdSize, func(ctx context.Context, from string, take int) (%s, error) {\n", page)
-		g.p("\t\tfdQ := fdP\n\t\tfdQ.%s = nil\n\t\tif from != \"\" {\n\t\t\t%s\n\t\t}\n\t\t%s\n", fa.Names[0].Name, g.set("fdQ", fa, "from"), g.set("fdQ", fb, "take"))
+		g.p("\t\t\t%s\n", g.set("fdQ", fa, "fdC.StartIndex"))
 	case KindPage:
-		g.p("\treturn frontdoor.PagePerPage(ctx, %q, fdSize, %d, func(ctx context.Context, page, perPage int) (%s, error) {\n", o.Method+" "+o.Path, g.pre.PageLimit, page)
-		g.p("\t\tfdQ := fdP\n\t\t%s\n\t\t%s\n", g.set("fdQ", fa, "page"), g.set("fdQ", fb, "perPage"))
+		g.p("\t\t\t%s\n", g.set("fdQ", fa, "fdC.Page"))
+	case KindCheckpoint:
+		g.p("\t\t\tfdQ.%s = nil\n\t\t\tif fdC.From != \"\" {\n\t\t\t\t%s\n\t\t\t}\n", fa.Names[0].Name, g.set("fdQ", fa, "fdC.From"))
 	}
+	g.p("\t\t\t%s\n", g.set("fdQ", fb, "fdC.Size"))
 	if pageFetch {
-		// fetch already returns a frontdoor.Page
-		g.p("\t\treturn %s(%s)\n\t})\n}\n\n", fetch, c.argList("&fdQ"))
-		return nil
+		g.p("\t\t\tfdPg, err := %s(%s)\n\t\t\tfdItems = fdPg.Items\n\t\t\treturn frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err\n", fetch, c.argList("&fdQ"))
+	} else {
+		next := ""
+		if kind == KindCheckpoint {
+			next = ", Next: " + g.nextOf(s, "fdV")
+		}
+		g.p("\t\t\tfdV, err := %s(%s)\n\t\t\tfdItems = nil\n\t\t\t%s\n\t\t\treturn frontdoor.Got{N: len(fdItems), Total: %s%s}, err\n", fetch, c.argList("&fdQ"), g.items(s, "fdV"), g.totalOf(s, "fdV"), next)
 	}
-	g.p("\t\tfdV, err := %s(%s)\n\t\treturn %s, err\n\t})\n}\n\n", fetch, c.argList("&fdQ"), result)
+	g.p("\t\t}, func() bool {\n\t\t\tfor _, fdIt := range fdItems {\n\t\t\t\tif !yield(fdIt, nil) {\n\t\t\t\t\treturn false\n\t\t\t\t}\n\t\t\t}\n\t\t\treturn true\n\t\t})\n")
+	g.p("\t\tif err != nil {\n\t\t\tvar fdZero %s\n\t\t\tyield(fdZero, err)\n\t\t}\n\t}\n}\n\n", el)
 	return nil
 }
 
@@ -438,7 +450,7 @@ func (g *gen) unionOp(o op, c call, doc string, t ast.Expr) error {
 	if checkpoint != nil {
 		clear("take")
 	}
-	g.p("\treturn frontdoor.JSON[%s](a.raw.%s(%s))\n}\n\n", lt, c.method, c.argList("&fdP"))
+	g.p("\tvar fdV %s\n\tfdResp, err := a.raw.%s(%s)\n\terr = frontdoor.Decode(fdResp, err, &fdV)\n\treturn fdV, err\n}\n\n", lt, c.method, c.argList("&fdP"))
 	el := g.gp.expr(list.s.elem)
 	page := "frontdoor.Page[" + el + "]"
 	if offset != nil && f("include_totals") != nil {
@@ -457,8 +469,8 @@ func (g *gen) unionOp(o op, c call, doc string, t ast.Expr) error {
 		} else {
 			g.p("\tfdP.%s = true\n", it.Names[0].Name)
 		}
-		g.p("\tfdV, err := frontdoor.JSON[%s](a.raw.%s(%s))\n", mt, c.method, c.argList("&fdP"))
-		g.p("\treturn %s{Items: %s, Total: %s}, err\n}\n\n", page, g.itemsOf(offset.s, "fdV"), g.totalOf(offset.s, "fdV"))
+		g.p("\tvar fdV %s\n\tfdResp, err := a.raw.%s(%s)\n\terr = frontdoor.Decode(fdResp, err, &fdV)\n", mt, c.method, c.argList("&fdP"))
+		g.p("\tvar fdItems []%s\n\t%s\n\treturn %s{Items: fdItems, Total: %s}, err\n}\n\n", el, g.items(offset.s, "fdV"), page, g.totalOf(offset.s, "fdV"))
 	} else {
 		offset = nil
 	}
@@ -473,8 +485,8 @@ func (g *gen) unionOp(o op, c call, doc string, t ast.Expr) error {
 		start()
 		clear("include_totals", "page", "per_page")
 		g.p("\tif fdP.%s == nil {\n\t\t%s\n\t}\n", f("take").Names[0].Name, g.set("fdP", f("take"), fmt.Sprint(g.pre.PageSize)))
-		g.p("\tfdV, err := frontdoor.JSON[%s](a.raw.%s(%s))\n", mt, c.method, c.argList("&fdP"))
-		g.p("\treturn %s{Items: %s, Total: -1, Next: %s}, err\n}\n\n", page, g.itemsOf(checkpoint.s, "fdV"), g.nextOf(checkpoint.s, "fdV"))
+		g.p("\tvar fdV %s\n\tfdResp, err := a.raw.%s(%s)\n\terr = frontdoor.Decode(fdResp, err, &fdV)\n", mt, c.method, c.argList("&fdP"))
+		g.p("\tvar fdItems []%s\n\t%s\n\treturn %s{Items: fdItems, Total: -1, Next: %s}, err\n}\n\n", el, g.items(checkpoint.s, "fdV"), page, g.nextOf(checkpoint.s, "fdV"))
 	} else {
 		checkpoint = nil
 	}
