@@ -12,7 +12,7 @@ import (
 )
 
 // tokens starts oidc-provider with one client of the given auth method.
-func tokens(t *testing.T, path, id, secret, method string, opts testenv.TokenServerOptions) *testenv.TokenServer {
+func tokens(t testing.TB, path, id, secret, method string, opts testenv.TokenServerOptions) *testenv.TokenServer {
 	t.Helper()
 	opts.TokenPath = path
 	opts.Clients = []testenv.Client{{ID: id, Secret: secret, AuthMethod: method}}
