@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mgmtapi/mgmtapi/apierror"
+	"github.com/mgmtapi/mgmtapi/frontdoor"
 	"github.com/mgmtapi/mgmtapi/gen/auth0"
 )
 
@@ -40,6 +41,8 @@ func TestFrontDoor(t *testing.T) {
 	}
 	u, err := c.PatchUsersById(ctx, "auth0|64b7f0c2e1d3a4b5c6d7e8f9", nil, auth0.PatchUsersByIdJSONRequestBody{
 		AppMetadata: &auth0.AppMetadata{"plan": "pro"},
+		Nickname:    frontdoor.Null[string](), // clear it
+		Name:        frontdoor.Set("Jane Q. Doe"),
 	})
 	if err != nil {
 		t.Fatalf("PatchUsersById: %v", err)
@@ -60,8 +63,12 @@ func TestFrontDoor(t *testing.T) {
 		}
 	}
 	var body map[string]any
-	if err := json.Unmarshal(reqs[2].Body, &body); err != nil || body["app_metadata"].(map[string]any)["plan"] != "pro" || len(body) != 1 {
-		t.Errorf("PATCH body %s, want only app_metadata.plan", reqs[2].Body)
+	if err := json.Unmarshal(reqs[2].Body, &body); err != nil || body["app_metadata"].(map[string]any)["plan"] != "pro" || len(body) != 3 ||
+		body["name"] != "Jane Q. Doe" {
+		t.Errorf("PATCH body %s, want app_metadata.plan, name and nickname only", reqs[2].Body)
+	}
+	if v, ok := body["nickname"]; !ok || v != nil {
+		t.Errorf("PATCH body %s: nickname must be sent as null", reqs[2].Body)
 	}
 
 	// A 4xx is an error, typed.
