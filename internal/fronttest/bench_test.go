@@ -41,7 +41,12 @@ var usersBody = []byte(`[{"user_id":"auth0|1","email":"ada@example.com","name":"
 //   - generated+stack: the same behind the auth and retry transports the
 //     front door uses, plus apierror.Checked and the union accessor that
 //     yields the list;
-//   - frontdoor: auth0.API.GetUsers on the same stack.
+//   - generated+editor: the generated client authenticated by the token
+//     Source's request editor (the README's "tokens only" path), checked
+//     and decoded to the list;
+//   - frontdoor-noretry: auth0.API.GetUsers without the retry transport
+//     (auth transport only);
+//   - frontdoor: auth0.API.GetUsers on the same stack as generated+stack.
 func BenchmarkGetUsers(b *testing.B) {
 	ts := tokens(b, "/oauth/token", "bench-auth0", secret, testenv.AuthPost, testenv.TokenServerOptions{
 		TTL: ttl, MapAudience: true, Resources: map[string]testenv.Resource{"https://" + domain + "/api/v2/": {TTL: ttl}},
@@ -70,6 +75,36 @@ func BenchmarkGetUsers(b *testing.B) {
 		for b.Loop() {
 			r, err := c.GetUsersWithResponse(context.Background(), params())
 			if err != nil || r.JSON200 == nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("generated+editor", func(b *testing.B) {
+		c, err := auth0.NewClientWithResponses("https://"+domain+"/api/v2", auth0.WithHTTPClient(&http.Client{Transport: rt}),
+			auth0.WithRequestEditorFn(src.RequestEditor()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			r, err := apierror.Checked(c.GetUsersWithResponse(context.Background(), params()))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if users, err := r.JSON200.AsListUsersResponseContent0(); err != nil || len(users) != 3 {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("frontdoor-noretry", func(b *testing.B) {
+		c, err := auth0.NewAPI(domain, "unused", "unused", frontdoor.WithSource(src), frontdoor.WithHTTPClient(&http.Client{Transport: rt}), frontdoor.WithoutRetry())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			users, err := c.GetUsers(context.Background(), params())
+			if err != nil || len(users) != 3 {
 				b.Fatal(err)
 			}
 		}
