@@ -206,11 +206,15 @@ func (g *gen) doc(o op, name string) string {
 	return s + "."
 }
 
-// metadata are the members a paged object has besides its list.
-var metadata = map[string]bool{
-	"total": true, "totalResults": true, "totalBefore": true, "totalAfter": true, "next": true,
-	"start": true, "limit": true, "length": true, "page": true, "per_page": true, "itemsPerPage": true,
-	"startIndex": true, "count": true, "schemas": true, "links": true, "offset": true,
+// metadata reports whether a member of a paged object is paging
+// metadata rather than the list.
+func metadata(name string) bool {
+	switch name {
+	case "total", "totalResults", "totalBefore", "totalAfter", "next", "start", "limit", "length",
+		"page", "per_page", "itemsPerPage", "startIndex", "count", "schemas", "links", "offset":
+		return true
+	}
+	return false
 }
 
 // shape is how a list operation's value holds its elements.
@@ -234,7 +238,7 @@ func (g *gen) listShape(t ast.Expr) (shape, bool) {
 	var s shape
 	arrays := 0
 	for name, f := range fields {
-		if metadata[name] {
+		if metadata(name) {
 			switch name {
 			case "total", "totalResults":
 				s.total = f

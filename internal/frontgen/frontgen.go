@@ -35,20 +35,24 @@ type Preset struct {
 	PageLimit int
 }
 
-// Presets are the presets of the pipeline's APIs, by pipeline name.
-var presets = map[string]Preset{
-	"umbraco17":    {Vendor: "umbraco", PageSize: 100},
-	"umbraco18":    {Vendor: "umbraco", PageSize: 100},
-	"auth0":        {Vendor: "auth0", PageSize: 50, PageLimit: 1000},
-	"scimusers":    {Vendor: "asgardeo", ServerPath: "/scim2", PageSize: 100},
-	"scimgroups":   {Vendor: "asgardeo", ServerPath: "/scim2", PageSize: 100},
-	"applications": {Vendor: "asgardeo", ServerPath: "/api/server/v1", PageSize: 30},
-}
-
 // PresetFor returns the preset of the pipeline API name.
 func PresetFor(api string) (Preset, bool) {
-	p, ok := presets[api]
-	return p, ok
+	switch api {
+	case "umbraco17", "umbraco18":
+		return Preset{Vendor: "umbraco", PageSize: 100}, true
+	case "auth0":
+		return Preset{Vendor: "auth0", PageSize: 50, PageLimit: 1000}, true
+	case "scimusers", "scimgroups":
+		return Preset{Vendor: "asgardeo", ServerPath: "/scim2", PageSize: 100}, true
+	case "applications":
+		return Preset{Vendor: "asgardeo", ServerPath: "/api/server/v1", PageSize: 30}, true
+	}
+	return Preset{}, false
+}
+
+// apis lists the pipeline APIs that have a preset.
+func apis() []string {
+	return []string{"applications", "auth0", "scimgroups", "scimusers", "umbraco17", "umbraco18"}
 }
 
 // Paging kinds, as printed in the iterators' documentation.

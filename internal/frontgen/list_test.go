@@ -95,7 +95,7 @@ func listOps(t *testing.T, doc []byte) map[string]string {
 					arrays, other := 0, 0
 					for name, p := range props {
 						switch {
-						case metadata[name]:
+						case metadata(name):
 						case isArray(p.(map[string]any)):
 							arrays++
 						default:
@@ -145,12 +145,7 @@ func iterators(t *testing.T, path string) (all map[string]string, methods []stri
 // TestEveryListOperationHasAnIterator prints, per API, which operations got
 // an iterator and how it pages, and fails for a list operation without one.
 func TestEveryListOperationHasAnIterator(t *testing.T) {
-	apis := make([]string, 0, len(presets))
-	for a := range presets {
-		apis = append(apis, a)
-	}
-	sort.Strings(apis)
-	for _, api := range apis {
+	for _, api := range apis() {
 		t.Run(api, func(t *testing.T) {
 			doc, err := os.ReadFile(filepath.Join("..", "..", "specs", ".cache", "fixed", api+".json"))
 			if err != nil {

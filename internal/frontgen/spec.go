@@ -43,8 +43,6 @@ type op struct {
 	Success []response
 }
 
-var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-
 // operations lists the document's operations, sorted by path then method.
 func (s *spec) operations() ([]op, error) {
 	paths := make([]string, 0, len(s.Paths))
@@ -61,7 +59,7 @@ func (s *spec) operations() ([]op, error) {
 				return nil, err
 			}
 		}
-		for _, m := range httpMethods {
+		for _, m := range [...]string{"get", "put", "post", "delete", "options", "head", "patch", "trace"} {
 			raw, ok := item[m]
 			if !ok {
 				continue
