@@ -7,11 +7,14 @@
 // working client and every operation is one method returning a typed value
 // and an error:
 //
-//	c, err := auth0.New(domain, clientID, clientSecret)
+//	c, err := auth0.NewAPI(domain, clientID, clientSecret)
 //	users, err := c.GetUsersWithTotals(ctx, &auth0.GetUsersParams{PerPage: new(100)})
 //
 // A non-2xx answer is an [*apierror.Error]. List operations also get an
-// iterator (iter.Seq2) that follows the API's own paging scheme; see [Page].
+// iterator (iter.Seq2, the methods ending in All) that follows the API's own
+// paging scheme through [Walk]; [Page] is one page of a list where the
+// request chose a paged answer. [Nullable] lets a request clear a member
+// (send null) as well as omit it.
 //
 // Known credential mistakes (an Umbraco client id without the API-user
 // prefix, an Auth0 domain with a scheme or path, an Asgardeo organisation
