@@ -64,6 +64,11 @@ func Steps() []Step {
 			Apply: dropMistypedExamples,
 		},
 		{
+			Name:  "nullable-request-members",
+			Why:   "request members typed [T, null] generate *T, which cannot send null to clear a value (Auth0 PATCH /users/{id} name, email, ...); type them frontdoor.Nullable[T] (absent, null or a value), in request-only schemas",
+			Apply: nullableRequestMembers,
+		},
+		{
 			Name:  "type-untyped-enums",
 			Why:   "enum schemas without a type become interface{} with no constants, and a null in an enum becomes a junk constant; infer the type from the values and drop null",
 			Apply: typeUntypedEnums,
