@@ -135,8 +135,8 @@ func (a *API) UpdateGroup(ctx context.Context, id string, params *UpdateGroupPar
 }
 
 // DeleteGroup sends DELETE /Groups/{id}: Delete Group.
-func (a *API) DeleteGroup(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteGroup(ctx, id))
+func (a *API) DeleteGroup(ctx context.Context, id string, params *DeleteGroupParams) error {
+	return frontdoor.NoContent(a.raw.DeleteGroup(ctx, id, params))
 }
 
 // PatchGroup sends PATCH /Groups/{id}: Update Group - PATCH.

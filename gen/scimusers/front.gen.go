@@ -135,8 +135,8 @@ func (a *API) UpdateUser(ctx context.Context, id string, params *UpdateUserParam
 }
 
 // DeleteUser sends DELETE /Users/{id}: Delete User by ID.
-func (a *API) DeleteUser(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteUser(ctx, id))
+func (a *API) DeleteUser(ctx context.Context, id string, params *DeleteUserParams) error {
+	return frontdoor.NoContent(a.raw.DeleteUser(ctx, id, params))
 }
 
 // PatchUser sends PATCH /Users/{id}: Update User - PATCH.
