@@ -5,7 +5,7 @@ export SPECS_MIRROR
 GO ?= go
 SPECS = $(GO) run ./internal/cmd/specs
 
-.PHONY: generate specs fix check-gen spec-diff test build-cost contract demo
+.PHONY: generate specs fix check-gen spec-diff drift test build-cost contract demo
 
 ## generate: sync the pinned specs, apply our fixes, regenerate gen/ and build everything.
 generate:
@@ -28,6 +28,13 @@ check-gen:
 spec-diff:
 	@test -n "$(API)" -a -n "$(NEW)" || { echo "usage: make spec-diff API=<name> NEW=<file-or-url>"; exit 2; }
 	$(SPECS) diff -api "$(API)" -new "$(NEW)"
+
+## drift API=<name> HAR=<file> [OUT=<file>]: replay recorded traffic (HAR 1.2) against the fixed spec; per-operation
+## drift report and a draft overlay (default specs/.cache/drift/<api>.overlay.yaml), checked by applying it. See docs/contract.md.
+drift:
+	@test -n "$(API)" -a -n "$(HAR)" || { echo "usage: make drift API=<name> HAR=<file> [OUT=<overlay.yaml>]"; exit 2; }
+	$(SPECS) fix
+	$(GO) run ./internal/cmd/drift -api "$(API)" -har "$(HAR)" $(if $(OUT),-out "$(OUT)")
 
 ## test: every test, race detector on (the README's test command; .ci/run calls it).
 ## vet runs with -race so the packages it compiles are the ones go test -race reuses:
