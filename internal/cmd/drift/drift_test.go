@@ -292,4 +292,3 @@ func TestParseHARErrors(t *testing.T) {
 		t.Error("bad base64 must fail")
 	}
 }
-
