@@ -5,12 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/mgmtapi/mgmtapi/internal/contracttest"
 )
@@ -291,4 +294,176 @@ func TestParseHARErrors(t *testing.T) {
 	if _, err := e.response(nil); err == nil {
 		t.Error("bad base64 must fail")
 	}
+}
+
+// unitSpec has every construct the draft overlay must handle: $ref, allOf,
+// oneOf, additionalProperties, an enum, an integer with a format, a required
+// list of one, a response without content.
+const unitSpec = `
+openapi: OPENAPI
+info: {title: drift, version: "1"}
+components:
+  schemas:
+    Flags:
+      type: object
+      properties:
+        beta: {type: boolean}
+    Base:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+    Widget:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - type: object
+          required: [kind, size]
+          properties:
+            kind: {type: string, enum: [small, large]}
+            size: {type: integer, format: int32}
+            flags: {$ref: '#/components/schemas/Flags'}
+            labels: {type: object, additionalProperties: {type: string}}
+            shape:
+              oneOf:
+                - {type: object, required: [radius], properties: {radius: {type: number}}}
+                - {type: object, required: [side], properties: {side: {type: number}}}
+paths:
+  /widgets:
+    get:
+      operationId: listWidgets
+      responses:
+        "200":
+          description: widgets
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Widget'}}
+    post:
+      operationId: createWidget
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Widget'}
+      responses:
+        "200":
+          description: created
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Widget'}
+  /widgets/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    delete:
+      operationId: deleteWidget
+      responses:
+        "202": {description: accepted}
+`
+
+func entry(method, path, reqBody string, status int, respBody string) harEntry {
+	e := harEntry{
+		Request:  harRequest{Method: method, URL: "https://api.example.com" + path},
+		Response: harResponse{Status: status, Content: harContent{MimeType: "application/json", Text: respBody}},
+	}
+	if reqBody != "" {
+		e.Request.PostData = &harPostData{MimeType: "application/json", Text: reqBody}
+	}
+	return e
+}
+
+// TestDraftRoundTrip checks, in both OpenAPI dialects, that every kind of
+// drift gets an action, that the draft applies strictly, and that the same
+// traffic then shows no drift.
+func TestDraftRoundTrip(t *testing.T) {
+	const ok = `{"id":"a","kind":"small","size":3,"flags":{"beta":true},"labels":{"x":"y"},"shape":{"radius":1.5}}`
+	h := &har{Log: harLog{Entries: []harEntry{
+		entry("GET", "/widgets", "", 200, `[`+ok+`]`),
+		entry("GET", "/widgets", "", 200, `[{"id":"a","kind":"small","size":3,"flags":{"beta":true,"universal_login":{"on":true}}}]`),
+		entry("GET", "/widgets", "", 200, `[{"id":"a","kind":"medium","size":3}]`),
+		entry("GET", "/widgets", "", 200, `[{"id":"a","kind":"small","size":"3"}]`),
+		entry("GET", "/widgets", "", 200, `[{"id":"a","kind":"small","size":3,"shape":{"radius":null}}]`),
+		entry("GET", "/widgets", "", 200, `[{"id":"a","kind":"small","size":3,"shape":{"side":2,"unit":"cm"}}]`),
+		entry("GET", "/widgets", "", 200, `[{"kind":"small","size":3}]`),
+		entry("GET", "/widgets", "", 200, `[{"id":"a","size":3}]`),
+		entry("POST", "/widgets", ok, 201, ok),
+		entry("DELETE", "/widgets/w1", "", 202, `{"deleted_at":"2026-01-02T03:04:05Z"}`),
+	}}}
+	// Actions come in the order of the findings: by operation, then kind.
+	want := map[string][]string{
+		"3.0.3": {
+			`target: $.paths['/widgets'].post.responses`, `"201":`,
+			`target: $.paths['/widgets/{id}'].delete.responses['202']`, `deleted_at:`,
+			`target: $.components.schemas.Widget.allOf[1].properties.kind.enum`, `- medium`,
+			`target: $.components.schemas.Base.required`, `remove: true`,
+			`target: $.components.schemas.Widget.allOf[1].required[?@ == 'kind']`, `remove: true`,
+			`target: $.components.schemas.Widget.allOf[1].properties.shape.oneOf[0].properties.radius`, `nullable: true`,
+			`target: $.components.schemas.Widget.allOf[1].properties.size.type`, `remove: true`,
+			`target: $.components.schemas.Widget.allOf[1].properties.size.format`, `remove: true`,
+			`target: $.components.schemas.Widget.allOf[1].properties.size`, `- format: int32`, `type: integer`, `- type: string`,
+			`target: $.components.schemas.Flags.properties`, `universal_login:`,
+			`target: $.components.schemas.Widget.allOf[1].properties.shape.oneOf[1].properties`, `unit:`,
+		},
+		"3.1.0": {
+			`target: $.components.schemas.Widget.allOf[1].properties.shape.oneOf[0].properties.radius`, `- number`, `- "null"`,
+			`target: $.components.schemas.Widget.allOf[1].properties.size`, `type:`, `- integer`, `- string`,
+		},
+	}
+	for _, version := range []string{"3.0.3", "3.1.0"} {
+		t.Run(version, func(t *testing.T) {
+			spec := yamlToJSON(t, strings.Replace(unitSpec, "OPENAPI", version, 1))
+			res, err := replay(context.Background(), spec, h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kinds := map[string]int{}
+			for _, f := range res.Findings {
+				kinds[string(f.Kind)]++
+			}
+			wantKinds := map[string]int{"unknown-member": 2, "enum-value": 1, "type-mismatch": 2, "missing-required": 2, "undeclared-status": 1, "undeclared-body": 1}
+			if fmt.Sprint(kinds) != fmt.Sprint(wantKinds) {
+				t.Errorf("findings by kind %v, want %v", kinds, wantKinds)
+			}
+			d, err := draftOverlay("unit", spec, res.Findings)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rest := string(d.yaml)
+			for _, line := range want[version] {
+				i := strings.Index(rest, line)
+				if i < 0 {
+					t.Errorf("the overlay lacks %q (in order)", line)
+					break
+				}
+				rest = rest[i+len(line):]
+			}
+			if n := strings.Count(string(d.yaml), "\n  # drift: "); n != len(d.actions) {
+				t.Errorf("%d comments for %d actions", n, len(d.actions))
+			}
+			fixed, err := applyOverlay(spec, d.yaml)
+			if err != nil {
+				t.Fatalf("the draft does not apply: %v\n%s", err, d.yaml)
+			}
+			again, err := replay(context.Background(), fixed, h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range again.Findings {
+				t.Errorf("drift left after the overlay: %s", findingLine(f))
+			}
+			if t.Failed() {
+				t.Logf("overlay:\n%s", d.yaml)
+			}
+		})
+	}
+}
+
+func yamlToJSON(t *testing.T, y string) []byte {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal([]byte(y), &v); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

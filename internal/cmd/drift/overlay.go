@@ -173,7 +173,7 @@ func (c *change) actions(doc any, oas31 bool) ([]*action, error) {
 			c.evidence(fmt.Sprintf("status %d is not declared", c.status)))
 	case contract.UndeclaredBody:
 		err = add(c.schema, map[string]any{"content": c.content(observed)}, false,
-			c.evidence(fmt.Sprintf("a %s body where the response declares none", c.mediaType)))
+			c.evidence(fmt.Sprintf("%s body where the response declares none", c.mediaType)))
 	}
 	return acts, err
 }
