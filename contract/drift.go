@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -70,6 +71,11 @@ type Finding struct {
 	// properties, items and formats, never values. Nil when no JSON
 	// value was seen.
 	Observed map[string]any
+	// Fits is, for UndeclaredStatus and UndeclaredBody, the JSON pointer
+	// of the schema of a response the operation declares that every body
+	// seen fits without drift (for example the 200 response's, when a 201
+	// was seen), so that a fix can reuse that schema; else "".
+	Fits string
 	// Count is how many times it was seen.
 	Count int
 }
@@ -101,6 +107,7 @@ type findingKey struct {
 type entry struct {
 	f     Finding
 	shape *shape
+	like  string
 }
 
 // Observe makes the transport observe traffic without ever failing it, and
@@ -146,6 +153,7 @@ func (d *Drift) Findings() []Finding {
 		if e.shape != nil {
 			f.Observed = e.shape.schema(d.oas31)
 		}
+		f.Fits = e.like
 		out = append(out, f)
 	}
 	slices.SortFunc(out, func(a, b Finding) int {
@@ -201,26 +209,67 @@ func (d *Drift) observeBody(st site, body []byte, schema *openapi3.SchemaRef, lo
 	}
 }
 
-// observeStatus records an undeclared status; body is its JSON body, if any.
-func (d *Drift) observeStatus(st site, body []byte, responses string) {
-	d.observeWhole(st, UndeclaredStatus, body, responses)
+// observeStatus records an undeclared status; body is its JSON body, if
+// any, and op the operation (to find a declared schema the body fits).
+func (d *Drift) observeStatus(st site, body []byte, responses string, op *openapi3.Operation, opLoc string) {
+	d.observeWhole(st, UndeclaredStatus, body, responses, op, opLoc)
 }
 
 // observeContent records a JSON body where the response declares none.
-func (d *Drift) observeContent(st site, body []byte, response string) {
-	d.observeWhole(st, UndeclaredBody, body, response)
+func (d *Drift) observeContent(st site, body []byte, response string, op *openapi3.Operation, opLoc string) {
+	d.observeWhole(st, UndeclaredBody, body, response, op, opLoc)
 }
 
-func (d *Drift) observeWhole(st site, kind DriftKind, body []byte, loc string) {
+func (d *Drift) observeWhole(st site, kind DriftKind, body []byte, loc string, op *openapi3.Operation, opLoc string) {
 	r := raw{kind: kind, schema: loc}
 	if body != nil {
 		if v, ok := decodeJSON(body); ok {
 			r.sample, r.hasSample = v, true
+			r.like = fitsDeclared(v, st, op, opLoc)
 		}
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.add(st, r)
+}
+
+// fitsDeclared returns the JSON pointer of the schema of a response op
+// declares (success responses first) that v fits without any drift, or "".
+func fitsDeclared(v any, st site, op *openapi3.Operation, opLoc string) string {
+	if op == nil || op.Responses == nil {
+		return ""
+	}
+	keys := slices.Collect(maps.Keys(op.Responses.Map()))
+	slices.SortFunc(keys, func(a, b string) int {
+		rank := func(k string) int {
+			if strings.HasPrefix(k, "2") {
+				return 0
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(rank(a), rank(b)), cmp.Compare(a, b))
+	})
+	for _, k := range keys {
+		ref := op.Responses.Value(k)
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		mtKey, mt := contentKey(ref.Value.Content, st.MediaType)
+		if mt == nil || mt.Schema == nil {
+			continue
+		}
+		loc := opLoc + "/responses/" + escapePointer(k)
+		if strings.HasPrefix(ref.Ref, "#/") {
+			loc = ref.Ref[1:]
+		}
+		loc += "/content/" + escapePointer(mtKey) + "/schema"
+		w := &walker{where: InResponse}
+		w.walk(v, mt.Schema, loc, "", 0)
+		if len(w.found) == 0 {
+			return loc
+		}
+	}
+	return ""
 }
 
 // add merges r into d; d.mu is held.
@@ -242,7 +291,7 @@ func (d *Drift) add(st site, r raw) {
 		if d.entries == nil {
 			d.entries = map[findingKey]*entry{}
 		}
-		e = &entry{f: Finding{
+		e = &entry{like: r.like, f: Finding{
 			Kind: r.kind, Operation: st.Operation, Method: st.Method, Path: st.Path,
 			Where: st.Where, Status: st.Status, MediaType: st.MediaType,
 			Schema: r.schema, Instance: r.instance, Member: r.member,
@@ -251,6 +300,9 @@ func (d *Drift) add(st site, r raw) {
 		d.entries[k] = e
 	}
 	e.f.Count++
+	if e.like != r.like {
+		e.like = "" // occurrences disagree: no declared schema fits them all
+	}
 	if r.hasSample && r.kind != EnumValue && r.kind != MissingMember {
 		if e.shape == nil {
 			e.shape = &shape{}

@@ -97,6 +97,7 @@ func TestObserve(t *testing.T) {
 		// observed, when set, is the wanted Observed schema of the
 		// first finding, as JSON (keys sorted).
 		observed string
+		fits     string
 	}{
 		{name: "no drift", method: "GET", path: "/widgets", status: 200,
 			respBody: `[{"id":"a","kind":"small","size":3,"flags":{"beta":true},"labels":{"x":"y"},"shape":{"radius":1.5}}]`},
@@ -125,6 +126,10 @@ func TestObserve(t *testing.T) {
 			respBody: `{"id":"a","n":1}`,
 			want:     []key{{UndeclaredStatus, "createWidget", "/paths/~1widgets/post/responses", "", ""}},
 			observed: `{"properties":{"id":{"type":"string"},"n":{"type":"integer"}},"type":"object"}`},
+		{name: "undeclared status that fits a declared one", method: "POST", path: "/widgets", reqBody: `{"id":"a"}`, status: 201,
+			respBody: `{"id":"a","kind":"large"}`,
+			want:     []key{{UndeclaredStatus, "createWidget", "/paths/~1widgets/post/responses", "", ""}},
+			fits:     "/paths/~1widgets/post/responses/200/content/application~1json/schema"},
 		{name: "undeclared body", method: "DELETE", path: "/widgets/w1", status: 202,
 			respBody: `{"deleted_at":"2026-01-02T03:04:05Z"}`,
 			want:     []key{{UndeclaredBody, "deleteWidget", "/paths/~1widgets~1{id}/delete/responses/202", "", ""}}},
@@ -173,6 +178,9 @@ func TestObserve(t *testing.T) {
 				if string(b) != tc.observed {
 					t.Errorf("observed %s, want %s", b, tc.observed)
 				}
+			}
+			if len(fs) > 0 && fs[0].Fits != tc.fits {
+				t.Errorf("fits %q, want %q", fs[0].Fits, tc.fits)
 			}
 			if len(fs) > 0 {
 				if n := d.Exchanges()[fs[0].Operation]; n != 1 {

@@ -425,7 +425,7 @@ func (x *roundTrip) response(resp *http.Response) error {
 		responses := operationPointer(m) + "/responses"
 		switch {
 		case !declared:
-			d.observeStatus(site, jsonBody, responses)
+			d.observeStatus(site, jsonBody, responses, m.route.Operation, operationPointer(m))
 		case respRef.Ref != "" && strings.HasPrefix(respRef.Ref, "#/"):
 			x.observeResponse(d, site, jsonBody, mt, mtKey, content, respRef.Ref[1:])
 		default:
@@ -439,7 +439,7 @@ func (x *roundTrip) observeResponse(d *Drift, site site, body []byte, mt *openap
 	switch {
 	case body == nil:
 	case len(content) == 0:
-		d.observeContent(site, body, loc)
+		d.observeContent(site, body, loc, x.m.route.Operation, operationPointer(x.m))
 	case mt != nil:
 		d.observeBody(site, body, mt.Schema, loc+"/content/"+escapePointer(mtKey)+"/schema")
 	}

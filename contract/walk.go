@@ -24,6 +24,7 @@ type raw struct {
 	value            any
 	sample           any
 	hasSample        bool
+	like             string // see Finding.Fits
 }
 
 // walker compares one decoded JSON value with a schema and records the

@@ -212,9 +212,10 @@ func checkDrift(t *testing.T, spec []byte, path string) {
 			[]string{`# drift: string where the schema declares integer`, `target: $.components.schemas.ApplicationListResponse.properties.totalResults.type`, `remove: true`,
 				`target: $.components.schemas.ApplicationListResponse.properties.totalResults`, `anyOf:`, `- type: integer`, `- type: string`}},
 		{"undeclared 201",
-			`response 201 undeclared-status: status 201 is not declared`,
-			[]string{`# drift: status 201 is not declared; seen in GET /applications/{applicationId} (getApplication) response 201`,
-				`target: $.paths['/applications/{applicationId}'].get.responses`, `"201":`, `application/json:`}},
+			`response 201 undeclared-status: status 201 is not declared (application/json body fits /paths/~1applications~1{applicationId}/get/responses/200/content/application~1json/schema)`,
+			[]string{`# drift: status 201 is not declared (the body fits the schema at /paths/~1applications~1{applicationId}/get/responses/200/content/application~1json/schema); seen in GET /applications/{applicationId} (getApplication) response 201`,
+				`target: $.paths['/applications/{applicationId}'].get.responses`, `"201":`, `application/json:`,
+				`$ref: '#/components/schemas/ApplicationResponseModel'`}},
 	}
 	for _, c := range checks {
 		if !strings.Contains(report.String(), c.report) {
@@ -389,7 +390,8 @@ func TestDraftRoundTrip(t *testing.T) {
 	// Actions come in the order of the findings: by operation, then kind.
 	want := map[string][]string{
 		"3.0.3": {
-			`target: $.paths['/widgets'].post.responses`, `"201":`,
+			`the body fits the schema at /paths/~1widgets/post/responses/200/content/application~1json/schema`,
+			`target: $.paths['/widgets'].post.responses`, `"201":`, `$ref: '#/components/schemas/Widget'`,
 			`target: $.paths['/widgets/{id}'].delete.responses['202']`, `deleted_at:`,
 			`target: $.components.schemas.Widget.allOf[1].properties.kind.enum`, `- medium`,
 			`target: $.components.schemas.Base.required`, `remove: true`,

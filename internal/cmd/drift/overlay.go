@@ -41,6 +41,7 @@ type change struct {
 	declared  []string
 	observed  map[string]any
 	values    []any
+	fits      string // see contract.Finding.Fits, when every finding agrees
 	first     contract.Finding
 	count     int
 	ops       map[string]bool
@@ -72,11 +73,14 @@ func draftOverlay(api string, spec []byte, findings []contract.Finding) (*draft,
 		c := changes[key]
 		if c == nil {
 			c = &change{kind: f.Kind, schema: f.Schema, member: f.Member, status: f.Status,
-				mediaType: f.MediaType, declared: f.Declared, first: f, ops: map[string]bool{}}
+				mediaType: f.MediaType, declared: f.Declared, fits: f.Fits, first: f, ops: map[string]bool{}}
 			changes[key] = c
 			order = append(order, key)
 		}
 		c.count += f.Count
+		if c.fits != f.Fits {
+			c.fits = ""
+		}
 		c.ops[f.Operation] = true
 		c.observed = mergeSchema(c.observed, f.Observed, oas31)
 		if f.Kind == contract.EnumValue && !slices.ContainsFunc(c.values, func(v any) bool { return compact(v) == compact(f.Value) }) {
@@ -169,11 +173,11 @@ func (c *change) actions(doc any, oas31 bool) ([]*action, error) {
 	case contract.TypeMismatch:
 		return c.typeActions(doc, obj, observed, oas31)
 	case contract.UndeclaredStatus:
-		err = add(c.schema, map[string]any{strconv.Itoa(c.status): c.response(observed)}, false,
-			c.evidence(fmt.Sprintf("status %d is not declared", c.status)))
+		err = add(c.schema, map[string]any{strconv.Itoa(c.status): c.response(doc, observed)}, false,
+			c.evidence(fmt.Sprintf("status %d is not declared%s", c.status, c.fitsNote())))
 	case contract.UndeclaredBody:
-		err = add(c.schema, map[string]any{"content": c.content(observed)}, false,
-			c.evidence(fmt.Sprintf("%s body where the response declares none", c.mediaType)))
+		err = add(c.schema, map[string]any{"content": c.content(doc, observed)}, false,
+			c.evidence(fmt.Sprintf("%s body where the response declares none%s", c.mediaType, c.fitsNote())))
 	}
 	return acts, err
 }
@@ -278,17 +282,30 @@ func inferredTypes(s map[string]any) (types []string, null bool) {
 	return types, null
 }
 
-func (c *change) response(observed map[string]any) map[string]any {
+func (c *change) response(doc any, observed map[string]any) map[string]any {
 	r := map[string]any{"description": fmt.Sprintf("Status %d, seen in traffic (drift report).", c.status)}
 	if c.mediaType != "" {
-		r["content"] = c.content(observed)
+		r["content"] = c.content(doc, observed)
 	}
 	return r
 }
 
-func (c *change) content(observed map[string]any) map[string]any {
-	var schema map[string]any
+// fitsNote says which declared schema the bodies fit, if one does.
+func (c *change) fitsNote() string {
+	if c.fits == "" {
+		return ""
+	}
+	return " (the body fits the schema at " + c.fits + ")"
+}
+
+// content is the content of a response for the bodies seen: the declared
+// schema they fit, else the schema inferred from them.
+func (c *change) content(doc any, observed map[string]any) map[string]any {
+	var schema any
+	fits, ok := lookup(doc, c.fits)
 	switch {
+	case c.fits != "" && ok:
+		schema = plain(fits)
 	case c.observed != nil:
 		schema = observed
 	case strings.HasPrefix(c.mediaType, "text/"):

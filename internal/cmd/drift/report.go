@@ -61,11 +61,18 @@ func findingLine(f contract.Finding) string {
 	switch f.Kind {
 	case contract.UndeclaredStatus:
 		fmt.Fprintf(&b, "status %d is not declared", f.Status)
-		if f.Observed != nil {
+		if f.Fits != "" {
+			fmt.Fprintf(&b, " (%s body fits %s)", f.MediaType, f.Fits)
+		} else if f.Observed != nil {
 			fmt.Fprintf(&b, " (%s body: %s)", f.MediaType, compact(f.Observed))
 		}
 	case contract.UndeclaredBody:
-		fmt.Fprintf(&b, "%s body where the response declares none: %s", f.MediaType, compact(f.Observed))
+		fmt.Fprintf(&b, "%s body where the response declares none", f.MediaType)
+		if f.Fits != "" {
+			fmt.Fprintf(&b, " (fits %s)", f.Fits)
+		} else {
+			fmt.Fprintf(&b, ": %s", compact(f.Observed))
+		}
 	case contract.UnknownMember:
 		fmt.Fprintf(&b, "member %q at %s is not in %s (seen: %s)", f.Member, f.Instance, f.Schema, compact(f.Observed))
 	case contract.EnumValue:
