@@ -62,7 +62,8 @@ type Finding struct {
 	// Declared are the schema's types (TypeMismatch).
 	Declared []string
 	// Value is the value outside the enum (EnumValue), as decoded from
-	// JSON (numbers as json.Number).
+	// JSON (numbers as json.Number; strings cut to 1 KiB, objects and
+	// arrays replaced by "(object)" or "(array)").
 	Value any
 	// Observed is a JSON Schema inferred from every value seen (the
 	// member's for UnknownMember and TypeMismatch, the bodies' for

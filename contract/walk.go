@@ -174,7 +174,7 @@ func (w *walker) walk(v any, ref *openapi3.SchemaRef, loc, ptr string, depth int
 	}
 	for _, c := range vw.checks {
 		if e := c.ref.Value.Enum; len(e) > 0 && !inEnum(v, e) {
-			w.found = append(w.found, raw{kind: EnumValue, schema: c.loc, instance: ptr, value: v})
+			w.found = append(w.found, raw{kind: EnumValue, schema: c.loc, instance: ptr, value: capValue(v)})
 		}
 	}
 	switch v := v.(type) {
@@ -332,4 +332,27 @@ func number(v any) (float64, bool) {
 		return float64(v), true
 	}
 	return 0, false
+}
+
+// maxEnumValue bounds a recorded value outside an enum: a findings list
+// must not grow with what a server sends.
+const maxEnumValue = 1024
+
+// capValue cuts long strings to maxEnumValue bytes (on a rune boundary,
+// marked with "…") and replaces objects and arrays, which no enum of ours
+// lists, by their JSON type name.
+func capValue(v any) any {
+	switch x := v.(type) {
+	case string:
+		if len(x) > maxEnumValue {
+			cut := maxEnumValue
+			for cut > 0 && x[cut]&0xC0 == 0x80 {
+				cut--
+			}
+			return x[:cut] + "…"
+		}
+	case map[string]any, []any:
+		return "(" + jsonType(v) + ")"
+	}
+	return v
 }
