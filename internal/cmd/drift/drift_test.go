@@ -459,8 +459,13 @@ func TestDraftRoundTrip(t *testing.T) {
 
 func yamlToJSON(t *testing.T, y string) []byte {
 	t.Helper()
+	return yamlToJSONBytes(t, []byte(y))
+}
+
+func yamlToJSONBytes(t testing.TB, y []byte) []byte {
+	t.Helper()
 	var v any
-	if err := yaml.Unmarshal([]byte(y), &v); err != nil {
+	if err := yaml.Unmarshal(y, &v); err != nil {
 		t.Fatal(err)
 	}
 	b, err := json.Marshal(v)
