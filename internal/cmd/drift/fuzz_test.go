@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/mgmtapi/mgmtapi/contract"
 )
 
 // FuzzReplay feeds arbitrary HAR text to the parser and, when it parses,
@@ -19,7 +21,11 @@ func FuzzReplay(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	spec := []byte(strings.Replace(unitSpec, "OPENAPI", "3.1.0", 1))
+	spec := yamlToJSONBytes(f, []byte(strings.Replace(unitSpec, "OPENAPI", "3.1.0", 1)))
+	s, err := contract.Load(context.Background(), spec)
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, in string) {
 		h, err := parseHAR(strings.NewReader(in))
 		if err != nil {
@@ -28,11 +34,8 @@ func FuzzReplay(f *testing.F) {
 		if len(h.Log.Entries) > 20 {
 			h.Log.Entries = h.Log.Entries[:20]
 		}
-		res, err := replay(context.Background(), spec, h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := draftOverlay("fuzz", yamlToJSONBytes(t, spec), res.Findings); err != nil {
+		res := replaySpec(context.Background(), s, h)
+		if _, err := draftOverlay("fuzz", spec, res.Findings); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -30,6 +30,11 @@ func replay(ctx context.Context, spec []byte, h *har) (*result, error) {
 	if err != nil {
 		return nil, err
 	}
+	return replaySpec(ctx, s, h), nil
+}
+
+// replaySpec is replay over a loaded spec.
+func replaySpec(ctx context.Context, s *contract.Spec, h *har) *result {
 	var d contract.Drift
 	res := &result{Violations: map[string]int{}}
 	var mu sync.Mutex
@@ -58,7 +63,7 @@ func replay(ctx context.Context, spec []byte, h *har) (*result, error) {
 	}
 	res.Findings = d.Findings()
 	res.Exchanges = d.Exchanges()
-	return res, nil
+	return res
 }
 
 // operations lists the operations of r, sorted.
