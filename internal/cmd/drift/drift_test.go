@@ -237,7 +237,7 @@ func checkDrift(t *testing.T, spec []byte, path string) {
 
 	// The round trip, by hand: the draft applies strictly and the traffic
 	// then shows no drift.
-	fixed, err := applyOverlay(spec, overlay)
+	fixed, err := applyOverlay(api, spec, overlay)
 	if err != nil {
 		t.Fatalf("the draft overlay does not apply: %v", err)
 	}
@@ -439,7 +439,7 @@ func TestDraftRoundTrip(t *testing.T) {
 			if n := strings.Count(string(d.yaml), "\n  # drift: "); n != len(d.actions) {
 				t.Errorf("%d comments for %d actions", n, len(d.actions))
 			}
-			fixed, err := applyOverlay(spec, d.yaml)
+			fixed, err := applyOverlay("unit", spec, d.yaml)
 			if err != nil {
 				t.Fatalf("the draft does not apply: %v\n%s", err, d.yaml)
 			}

@@ -6,8 +6,8 @@
 //	go run ./internal/cmd/drift -api auth0 -har traffic.har [-spec file] [-out file]
 //
 // (make drift API=auth0 HAR=traffic.har). The draft is checked before it is
-// written: it is applied to the spec the way the pipeline applies overlays
-// (strictly) and the traffic is replayed again; the report says what drift,
+// written: it is applied to the spec by the pipeline's own code
+// (internal/specs, strictly) and the traffic is replayed again; the report says what drift,
 // if any, would remain. Nothing is sent over the network.
 package main
 
@@ -66,7 +66,7 @@ func run(ctx context.Context, w io.Writer, api, specPath, harPath, out string) e
 	}
 	var remaining *result
 	if len(draft.actions) > 0 {
-		fixed, err := applyOverlay(spec, draft.yaml)
+		fixed, err := applyOverlay(api, spec, draft.yaml)
 		if err != nil {
 			return fmt.Errorf("the draft overlay does not apply to %s (a bug in drift): %w", specPath, err)
 		}

@@ -4,15 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/speakeasy-api/openapi/overlay/loader"
 	"gopkg.in/yaml.v3"
 
 	"github.com/mgmtapi/mgmtapi/contract"
+	"github.com/mgmtapi/mgmtapi/internal/specs"
 )
 
 // draft is a draft overlay: its actions and their YAML.
@@ -560,31 +562,19 @@ func plain(v any) any {
 	return v
 }
 
-// applyOverlay applies an overlay to a JSON spec the way the pipeline does
-// (internal/specs/fix.go: validate, apply strictly, warnings are errors)
-// and returns the result as JSON.
-func applyOverlay(spec, overlay []byte) ([]byte, error) {
-	o, err := loader.LoadOverlayFromReader(bytes.NewReader(overlay))
-	if err != nil {
-		return nil, fmt.Errorf("load overlay: %w", err)
-	}
-	if err := o.Validate(); err != nil {
-		return nil, fmt.Errorf("overlay is not valid: %w", err)
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(spec, &doc); err != nil {
-		return nil, fmt.Errorf("parse spec: %w", err)
-	}
-	warnings, err := o.ApplyToStrict(&doc)
+// applyOverlay applies an overlay to a spec with the pipeline's own code
+// (internal/specs: validate, apply strictly, any warning is an error), as if
+// it were the API's last overlay, and returns the result as JSON.
+func applyOverlay(api string, spec, overlay []byte) ([]byte, error) {
+	dir, err := os.MkdirTemp("", "mgmtapi-drift-")
 	if err != nil {
 		return nil, err
 	}
-	if len(warnings) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(warnings, "; "))
-	}
-	var v any
-	if err := doc.Decode(&v); err != nil {
+	defer os.RemoveAll(dir)
+	const name = "draft.overlay.yaml"
+	if err := os.WriteFile(filepath.Join(dir, name), overlay, 0o600); err != nil {
 		return nil, err
 	}
-	return json.Marshal(v)
+	p := &specs.Pipeline{Dir: dir}
+	return p.Fix(specs.API{Name: api, Overlays: []string{name}}, spec)
 }
