@@ -339,7 +339,10 @@ func jsonText(v any) string {
 
 // escapePointer escapes one JSON pointer token (RFC 6901).
 func escapePointer(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+	if !strings.ContainsAny(s, "~/") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
 // operationPointer is the JSON pointer of m's operation in the document.

@@ -78,7 +78,9 @@ func (w *walker) build(v any, ref *openapi3.SchemaRef, loc string, vw *view, dep
 			if vw.props == nil {
 				vw.props = map[string]located{}
 			}
-			vw.props[name] = located{loc: loc + "/properties/" + escapePointer(name), ref: p}
+			// loc is the declaring schema's; the member's own location
+			// is built only when it is used (propLoc).
+			vw.props[name] = located{loc: loc, ref: p}
 		}
 	}
 	for _, name := range s.Required {
@@ -198,7 +200,7 @@ func (w *walker) walk(v any, ref *openapi3.SchemaRef, loc, ptr string, depth int
 			mptr := ptr + "/" + escapePointer(name)
 			switch p, ok := vw.props[name]; {
 			case ok:
-				w.walk(v[name], p.ref, p.loc, mptr, depth+1)
+				w.walk(v[name], p.ref, p.loc+"/properties/"+escapePointer(name), mptr, depth+1)
 			case vw.addl != nil:
 				w.walk(v[name], vw.addl.ref, vw.addl.loc, mptr, depth+1)
 			case vw.addlAny:
