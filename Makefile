@@ -5,7 +5,7 @@ export SPECS_MIRROR
 GO ?= go
 SPECS = $(GO) run ./internal/cmd/specs
 
-.PHONY: generate specs fix check-gen bump test build-cost contract demo
+.PHONY: generate specs fix check-gen bump drift test build-cost contract demo
 
 ## generate: sync the pinned specs, apply our fixes, regenerate gen/ and build everything.
 generate:
@@ -33,6 +33,13 @@ bump:
 	$(SPECS) bump -api "$(API)" -new "$(NEW)" $(if $(filter 1,$(APPLY)),-apply) $(if $(URL),-url "$(URL)") \
 		$(if $(VERSION),-version "$(VERSION)") $(if $(COMMIT),-commit "$(COMMIT)") $(if $(filter 1,$(V)),-v) $(if $(filter 1,$(NOGO)),-no-go)
 	$(if $(filter 1,$(APPLY)),$(GO) build ./...)
+
+## drift API=<name> HAR=<file> [OUT=<file>]: replay recorded traffic (HAR 1.2) against the fixed spec; per-operation
+## drift report and a draft overlay (default specs/.cache/drift/<api>.overlay.yaml), checked by applying it. See docs/contract.md.
+drift:
+	@test -n "$(API)" -a -n "$(HAR)" || { echo "usage: make drift API=<name> HAR=<file> [OUT=<overlay.yaml>]"; exit 2; }
+	$(SPECS) fix
+	$(GO) run ./internal/cmd/drift -api "$(API)" -har "$(HAR)" $(if $(OUT),-out "$(OUT)")
 
 ## test: every test, race detector on (the README's test command; .ci/run calls it).
 ## vet runs with -race so the packages it compiles are the ones go test -race reuses:

@@ -1048,41 +1048,53 @@ func BenchmarkRoundTrip(b *testing.B) {
 		{"scimusers-list-users", "scimusers", "GET", "/t/acme/scim2/Users", "", 200,
 			`{"totalResults":1,"Resources":[{"id":"1","meta":{"resourceType":"User"}}]}`},
 	}
+	// Each case runs plain (validating) and in Observe mode (validating and
+	// walking the bodies for drift), side by side.
 	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
-			s := rawSpec(b, c.spec)
-			ct := "application/json"
-			if strings.HasPrefix(c.spec, "scim") {
-				ct = "application/scim+json"
-			}
-			rt := s.Transport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
-				if r.Body != nil {
-					io.Copy(io.Discard, r.Body)
-					r.Body.Close()
-				}
-				h := http.Header{}
-				if c.respBody != "" {
-					h.Set("Content-Type", ct)
-				}
-				return &http.Response{StatusCode: c.status, Header: h, Body: io.NopCloser(strings.NewReader(c.respBody)), Request: r}, nil
-			}))
-			b.ReportAllocs()
-			for b.Loop() {
-				var body io.Reader
-				if c.reqBody != "" {
-					body = strings.NewReader(c.reqBody)
-				}
-				req, _ := http.NewRequest(c.method, "http://api.test"+c.path, body)
-				req.Header.Set("Authorization", bearer)
-				if c.reqBody != "" {
-					req.Header.Set("Content-Type", ct)
-				}
-				resp, err := rt.RoundTrip(req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				resp.Body.Close()
-			}
-		})
+		for _, mode := range []string{"validate", "observe"} {
+			b.Run(c.name+"/"+mode, func(b *testing.B) {
+				benchRoundTrip(b, c.spec, c.method, c.path, c.reqBody, c.status, c.respBody, mode == "observe")
+			})
+		}
+	}
+}
+
+func benchRoundTrip(b *testing.B, spec, method, path, reqBody string, status int, respBody string, observe bool) {
+	var opts []Option
+	if observe {
+		opts = append(opts, Observe(&Drift{}))
+	}
+	s := rawSpec(b, spec)
+	ct := "application/json"
+	if strings.HasPrefix(spec, "scim") {
+		ct = "application/scim+json"
+	}
+	rt := s.Transport(roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.Body != nil {
+			io.Copy(io.Discard, r.Body)
+			r.Body.Close()
+		}
+		h := http.Header{}
+		if respBody != "" {
+			h.Set("Content-Type", ct)
+		}
+		return &http.Response{StatusCode: status, Header: h, Body: io.NopCloser(strings.NewReader(respBody)), Request: r}, nil
+	}), opts...)
+	b.ReportAllocs()
+	for b.Loop() {
+		var body io.Reader
+		if reqBody != "" {
+			body = strings.NewReader(reqBody)
+		}
+		req, _ := http.NewRequest(method, "http://api.test"+path, body)
+		req.Header.Set("Authorization", bearer)
+		if reqBody != "" {
+			req.Header.Set("Content-Type", ct)
+		}
+		resp, err := rt.RoundTrip(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		resp.Body.Close()
 	}
 }

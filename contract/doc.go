@@ -32,6 +32,24 @@
 // example text/xml) and text/event-stream streams are neither read nor
 // checked; their media type must still be declared.
 //
+// # Bodies and memory
+//
+// Only bodies that are validated (JSON, form, multipart and text bodies with a
+// schema that says more than "some bytes") are read into memory, up to
+// [WithMaxBodySize]; every other body (application/octet-stream,
+// text/event-stream, binary strings, undeclared bodies) streams through
+// unread, so memory stays bounded whatever the size of an upload or a
+// download.
+//
+// # Drift
+//
+// With [Observe] the transport never fails an exchange and records in a
+// [Drift], per operation, what the traffic shows that the document does not
+// declare: statuses, bodies, object members, enum values, types and missing
+// required members, each with the place in the document a fix belongs to and
+// a schema inferred from what was seen. internal/cmd/drift (make drift)
+// replays recorded traffic this way and drafts an overlay from the findings.
+//
 // format: uuid is checked (any 8-4-4-4-12 hexadecimal string, no version
 // check, because .NET and Auth0 identifiers are not all RFC 4122 v1-v5).
 //

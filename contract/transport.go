@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -20,6 +21,8 @@ type Option func(*config)
 type config struct {
 	bases     []basePath
 	report    func(*Error)
+	drift     *Drift
+	maxBody   int64
 	jsonAlias bool
 }
 
@@ -80,11 +83,14 @@ func MatchJSONMediaTypes() Option {
 // match is closed and RoundTrip returns an [*Error] and no response. See
 // [ReportOnly] to let such exchanges through.
 //
-// Request and response bodies are read fully into memory to be validated;
-// the server still receives the whole request body and the caller still
-// reads the whole response body. The request passed in is not modified,
-// except that its body is consumed and closed, as the RoundTripper contract
-// requires.
+// Only bodies that are validated are read into memory (up to
+// [WithMaxBodySize]) and handed on as a copy: JSON, form and text bodies
+// with a schema to check. Every other body (application/octet-stream,
+// text/event-stream, binary strings, media types with no schema or no
+// decoder) streams through unread, in bounded memory. Either way the server
+// receives the whole request body and the caller reads the whole response
+// body. The request passed in is not modified, except that its body is
+// consumed and closed, as the RoundTripper contract requires.
 func (s *Spec) Transport(base http.RoundTripper, opts ...Option) http.RoundTripper {
 	if base == nil {
 		base = http.DefaultTransport
@@ -115,6 +121,12 @@ func (s *Spec) Transport(base http.RoundTripper, opts ...Option) http.RoundTripp
 	noBody := *t.opts
 	noBody.ExcludeResponseBody = true
 	t.optsNoBody = &noBody
+	if t.cfg.drift != nil {
+		t.cfg.drift.bind(s.doc.IsOpenAPI31OrLater())
+	}
+	noReqBody := *t.opts
+	noReqBody.ExcludeRequestBody = true
+	t.optsNoReqBody = &noReqBody
 	return t
 }
 
@@ -124,12 +136,12 @@ type transport struct {
 	cfg        config
 	opts       *openapi3filter.Options
 	optsNoBody *openapi3filter.Options
+	// optsNoReqBody validates a request whose body streams unread.
+	optsNoReqBody *openapi3filter.Options
 }
 
 // decodable tells whether kin-openapi can decode a body of media type ct, so
-// that it is worth reading the body into memory. A missing Content-Type
-// counts as decodable: the validator then reports it if the operation
-// declares a body.
+// that it may be worth reading the body into memory (see validated).
 func decodable(ct string) bool {
 	mt, _, _ := strings.Cut(ct, ";")
 	mt = strings.ToLower(strings.TrimSpace(mt))
@@ -153,31 +165,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, errors.New("contract: nil request, request URL or Spec")
 	}
 	ctx := req.Context()
-	redact := newRedactor(req)
-
-	body, hasBody, err := readBody(req.Body)
-	if err != nil {
-		return nil, fmt.Errorf("contract: read request body of %s %s: %w", req.Method, req.URL.Path, err)
-	}
-
-	out := req.Clone(ctx)
-	if hasBody {
-		setBody(out, body)
-	}
-
-	var violations []Violation
-	add := func(where Where, op string, status int, msgs []string) {
-		for _, m := range msgs {
-			violations = append(violations, Violation{
-				Where: where, Method: req.Method, Path: req.URL.Path,
-				Operation: op, Status: status, Message: redact.clean(m),
-			})
-		}
-	}
+	x := &roundTrip{t: t, req: req, redact: newRedactor(req)}
 
 	m, ok := t.spec.route(req, t.cfg.bases)
-	var input *openapi3filter.RequestValidationInput
-	op := ""
+	out := req.Clone(ctx)
 	if !ok {
 		msg := fmt.Sprintf("no operation for %s %s", req.Method, req.URL.Path)
 		if len(t.cfg.bases) > 0 {
@@ -187,89 +178,303 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			msg += fmt.Sprintf(" (base paths tried: %s)", strings.Join(raws, ", "))
 		}
-		add(InRequest, "", 0, []string{msg})
+		x.add(InRequest, 0, msg)
 	} else {
-		op = operationName(m)
-		if hasBody {
-			setBody(m.req, body)
-		} else {
-			m.req.Body = http.NoBody
-			m.req.ContentLength = 0
-		}
-		if t.cfg.jsonAlias && m.route.Operation.RequestBody != nil && m.route.Operation.RequestBody.Value != nil {
-			aliasJSON(m.req.Header, m.route.Operation.RequestBody.Value.Content)
-		}
-		input = &openapi3filter.RequestValidationInput{
-			Request:    m.req,
-			PathParams: m.params,
-			Route:      m.route,
-			Options:    t.opts,
-		}
-		if err := guard(func() error { return openapi3filter.ValidateRequest(ctx, input) }); err != nil {
-			add(InRequest, op, 0, messages(dropUndecodable(err)))
+		x.m = m
+		x.op = operationName(m)
+		if err := x.request(out); err != nil {
+			return nil, err
 		}
 	}
 
-	if len(violations) > 0 && t.cfg.report == nil {
-		return nil, &Error{Violations: violations}
+	if len(x.violations) > 0 && t.failing() {
+		closeBody(out.Body)
+		return nil, &Error{Violations: x.violations}
 	}
 
 	resp, err := t.base.RoundTrip(out)
 	if err != nil {
-		t.reportIfAny(violations)
+		t.reportIfAny(x.violations)
 		return resp, err
 	}
 
-	if input != nil && resp != nil {
-		opts := t.opts
-		var rbody []byte
-		if decodable(resp.Header.Get("Content-Type")) {
-			var err error
-			if rbody, _, err = readBody(resp.Body); err != nil {
-				t.reportIfAny(violations)
-				return nil, fmt.Errorf("contract: read response body of %s %s: %w", req.Method, req.URL.Path, err)
-			}
-			resp.Body = io.NopCloser(bytes.NewReader(rbody))
-		} else {
-			// A stream (text/event-stream) or a body kin-openapi cannot
-			// decode: leave it to the caller, check status, headers and
-			// that the media type is declared.
-			opts = t.optsNoBody
-			content := responseContent(m.route.Operation, resp.StatusCode)
-			if ct := resp.Header.Get("Content-Type"); len(content) > 0 && content.Get(ct) == nil {
-				add(InResponse, op, resp.StatusCode, []string{fmt.Sprintf("response Content-Type %q is not declared", ct)})
-			}
-		}
-		header := resp.Header
-		if t.cfg.jsonAlias {
-			header = header.Clone()
-			if header == nil {
-				header = http.Header{}
-			}
-			aliasJSON(header, responseContent(m.route.Operation, resp.StatusCode))
-		}
-		rin := &openapi3filter.ResponseValidationInput{
-			RequestValidationInput: input,
-			Status:                 resp.StatusCode,
-			Header:                 header,
-			Body:                   io.NopCloser(bytes.NewReader(rbody)),
-			Options:                opts,
-		}
-		if err := guard(func() error { return openapi3filter.ValidateResponse(ctx, rin) }); err != nil {
-			add(InResponse, op, resp.StatusCode, messages(dropUndecodable(err)))
+	if x.input != nil && resp != nil {
+		if err := x.response(resp); err != nil {
+			t.reportIfAny(x.violations)
+			return nil, err
 		}
 	}
 
-	if len(violations) > 0 {
-		if t.cfg.report == nil {
+	if len(x.violations) > 0 {
+		if t.failing() {
 			if resp != nil && resp.Body != nil {
 				resp.Body.Close()
 			}
-			return nil, &Error{Violations: violations}
+			return nil, &Error{Violations: x.violations}
 		}
-		t.cfg.report(&Error{Violations: violations})
+		if t.cfg.report != nil {
+			t.cfg.report(&Error{Violations: x.violations})
+		}
 	}
 	return resp, nil
+}
+
+// failing tells whether a violation fails the exchange (neither ReportOnly
+// nor Observe).
+func (t *transport) failing() bool { return t.cfg.report == nil && t.cfg.drift == nil }
+
+func (t *transport) maxBody() int64 {
+	if t.cfg.maxBody > 0 {
+		return t.cfg.maxBody
+	}
+	return DefaultMaxBodySize
+}
+
+// roundTrip is the state of one RoundTrip call.
+type roundTrip struct {
+	t          *transport
+	req        *http.Request
+	redact     *redactor
+	m          *routeMatch
+	op         string
+	input      *openapi3filter.RequestValidationInput
+	violations []Violation
+}
+
+func (x *roundTrip) add(where Where, status int, msgs ...string) {
+	for _, msg := range msgs {
+		x.violations = append(x.violations, Violation{
+			Where: where, Method: x.req.Method, Path: x.req.URL.Path,
+			Operation: x.op, Status: status, Message: x.redact.clean(msg),
+		})
+	}
+}
+
+// request validates the routed request and prepares out's body: a body that
+// is validated is buffered (up to the limit), any other body is streamed to
+// the server as it is.
+func (x *roundTrip) request(out *http.Request) error {
+	t, m, req := x.t, x.m, x.req
+	ctx := req.Context()
+	opts := t.opts
+	body := req.Body
+	hasBody := body != nil && body != http.NoBody
+	var rb *openapi3.RequestBody
+	if ref := m.route.Operation.RequestBody; ref != nil {
+		rb = ref.Value
+	}
+	if t.cfg.jsonAlias && rb != nil {
+		aliasJSON(m.req.Header, rb.Content)
+	}
+	ct := m.req.Header.Get("Content-Type")
+	var mt *openapi3.MediaType
+	var mtKey string
+	if rb != nil {
+		mtKey, mt = contentKey(rb.Content, ct)
+	}
+
+	var data []byte
+	buffered := false
+	switch {
+	case !hasBody:
+		m.req.Body, m.req.ContentLength = http.NoBody, 0
+	case rb == nil:
+		// No body declared: only whether one is sent matters.
+		empty, b, err := peekEmpty(body)
+		if err != nil {
+			return fmt.Errorf("contract: read request body of %s %s: %w", req.Method, req.URL.Path, err)
+		}
+		out.Body = b
+		if !empty {
+			x.add(InRequest, 0, "request body not allowed for this request")
+		}
+		opts = t.optsNoReqBody
+	case ct != "" && mt == nil:
+		x.add(InRequest, 0, fmt.Sprintf("request Content-Type %q is not declared", ct))
+		opts = t.optsNoReqBody
+	case ct != "" && !validated(ct, mt):
+		opts = t.optsNoReqBody
+	default:
+		d, over, err := readLimited(body, t.maxBody())
+		if err != nil {
+			return fmt.Errorf("contract: read request body of %s %s: %w", req.Method, req.URL.Path, err)
+		}
+		if over {
+			x.add(InRequest, 0, "request "+tooLarge(t.maxBody()))
+			out.Body = prefixed(d, body)
+			opts = t.optsNoReqBody
+			break
+		}
+		data, buffered = d, true
+		setBody(out, data)
+		setBody(m.req, data)
+	}
+
+	if !buffered && hasBody {
+		// The body streams to the server: the validator must not touch it.
+		m.req.Body, m.req.ContentLength, m.req.GetBody = http.NoBody, 0, nil
+	}
+	x.input = &openapi3filter.RequestValidationInput{
+		Request:    m.req,
+		PathParams: m.params,
+		Route:      m.route,
+		Options:    opts,
+	}
+	if err := guard(func() error { return openapi3filter.ValidateRequest(ctx, x.input) }); err != nil {
+		x.add(InRequest, 0, messages(dropUndecodable(err))...)
+	}
+	if d := t.cfg.drift; d != nil && buffered && mt != nil && isJSONMediaType(mediaType(ct)) {
+		loc := operationPointer(m) + "/requestBody"
+		if ref := m.route.Operation.RequestBody; ref != nil && strings.HasPrefix(ref.Ref, "#/") {
+			loc = ref.Ref[1:]
+		}
+		d.observeBody(x.site(InRequest, 0, mediaType(ct)), data, mt.Schema, loc+"/content/"+escapePointer(mtKey)+"/schema")
+	}
+	return nil
+}
+
+// response validates resp and, when its body is validated, replaces it with
+// the buffered copy; any other body is left to stream to the caller.
+func (x *roundTrip) response(resp *http.Response) error {
+	t, m, req := x.t, x.m, x.req
+	ctx := req.Context()
+	header := resp.Header
+	respKey, respRef := responseFor(m.route.Operation, resp.StatusCode)
+	var content openapi3.Content
+	if respRef != nil && respRef.Value != nil {
+		content = respRef.Value.Content
+	}
+	if t.cfg.jsonAlias {
+		header = header.Clone()
+		if header == nil {
+			header = http.Header{}
+		}
+		aliasJSON(header, content)
+	}
+	ct := header.Get("Content-Type")
+	mtKey, mt := contentKey(content, ct)
+	d := t.cfg.drift
+	declared := respRef != nil && (respKey != "default" || resp.StatusCode >= 400)
+	hasBody := resp.Body != nil && resp.Body != http.NoBody
+	isJSON := isJSONMediaType(mediaType(ct))
+
+	opts := t.opts
+	var data []byte
+	buffered := false
+	switch {
+	case !hasBody:
+	case d != nil && isJSON && (!declared || len(content) == 0):
+		// Observing: read what the document does not declare, to infer
+		// its schema.
+		b, over, err := readLimited(resp.Body, t.maxBody())
+		if err != nil {
+			return fmt.Errorf("contract: read response body of %s %s: %w", req.Method, req.URL.Path, err)
+		}
+		if over {
+			x.add(InResponse, resp.StatusCode, "response "+tooLarge(t.maxBody()))
+			resp.Body = prefixed(b, resp.Body)
+			opts = t.optsNoBody
+			break
+		}
+		data, buffered = b, true
+		resp.Body = io.NopCloser(bytes.NewReader(data))
+	case len(content) == 0:
+		// Nothing declared to check the body against (kin-openapi
+		// ignores it): stream it.
+		opts = t.optsNoBody
+	case ct != "" && mt == nil:
+		x.add(InResponse, resp.StatusCode, fmt.Sprintf("response Content-Type %q is not declared", ct))
+		opts = t.optsNoBody
+	case ct != "" && !validated(ct, mt):
+		// A stream (text/event-stream), octet-stream or a body there is
+		// no schema to check: leave it to the caller unread.
+		opts = t.optsNoBody
+	default:
+		b, over, err := readLimited(resp.Body, t.maxBody())
+		if err != nil {
+			return fmt.Errorf("contract: read response body of %s %s: %w", req.Method, req.URL.Path, err)
+		}
+		if over {
+			x.add(InResponse, resp.StatusCode, "response "+tooLarge(t.maxBody()))
+			resp.Body = prefixed(b, resp.Body)
+			opts = t.optsNoBody
+			break
+		}
+		data, buffered = b, true
+		resp.Body = io.NopCloser(bytes.NewReader(data))
+	}
+
+	rin := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: x.input,
+		Status:                 resp.StatusCode,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(data)),
+		Options:                opts,
+	}
+	if err := guard(func() error { return openapi3filter.ValidateResponse(ctx, rin) }); err != nil {
+		x.add(InResponse, resp.StatusCode, messages(dropUndecodable(err))...)
+	}
+
+	if d != nil {
+		site := x.site(InResponse, resp.StatusCode, mediaType(ct))
+		d.count(site)
+		var jsonBody []byte
+		if buffered && isJSON {
+			jsonBody = data
+		}
+		responses := operationPointer(m) + "/responses"
+		switch {
+		case !declared:
+			d.observeStatus(site, jsonBody, responses, m.route.Operation, operationPointer(m))
+		case respRef.Ref != "" && strings.HasPrefix(respRef.Ref, "#/"):
+			x.observeResponse(d, site, jsonBody, mt, mtKey, content, respRef.Ref[1:])
+		default:
+			x.observeResponse(d, site, jsonBody, mt, mtKey, content, responses+"/"+escapePointer(respKey))
+		}
+	}
+	return nil
+}
+
+func (x *roundTrip) observeResponse(d *Drift, site site, body []byte, mt *openapi3.MediaType, mtKey string, content openapi3.Content, loc string) {
+	switch {
+	case body == nil:
+	case len(content) == 0:
+		d.observeContent(site, body, loc, x.m.route.Operation, operationPointer(x.m))
+	case mt != nil:
+		d.observeBody(site, body, mt.Schema, loc+"/content/"+escapePointer(mtKey)+"/schema")
+	}
+}
+
+func (x *roundTrip) site(where Where, status int, mediaType string) site {
+	return site{
+		Operation: x.op, Method: x.m.route.Method, Path: x.m.route.Path,
+		Where: where, Status: status, MediaType: mediaType,
+	}
+}
+
+// responseFor is the response op declares for status: exact, then a range
+// such as 2XX, then default; key is its key in the responses object.
+func responseFor(op *openapi3.Operation, status int) (key string, ref *openapi3.ResponseRef) {
+	if op == nil || op.Responses == nil {
+		return "", nil
+	}
+	if r := op.Responses.Status(status); r != nil {
+		key = strconv.Itoa(status)
+		if op.Responses.Value(key) == nil {
+			key = key[:1] + "XX"
+		}
+		return key, r
+	}
+	if r := op.Responses.Default(); r != nil {
+		return "default", r
+	}
+	return "", nil
+}
+
+func closeBody(b io.ReadCloser) {
+	if b != nil {
+		b.Close()
+	}
 }
 
 // guard runs a kin-openapi validation and turns a panic inside it into an
@@ -288,16 +493,6 @@ func (t *transport) reportIfAny(v []Violation) {
 	if len(v) > 0 && t.cfg.report != nil {
 		t.cfg.report(&Error{Violations: v})
 	}
-}
-
-// readBody reads and closes b. hasBody is false for a nil or http.NoBody body.
-func readBody(b io.ReadCloser) (data []byte, hasBody bool, err error) {
-	if b == nil || b == http.NoBody {
-		return nil, false, nil
-	}
-	defer b.Close()
-	data, err = io.ReadAll(b)
-	return data, true, err
 }
 
 func setBody(r *http.Request, data []byte) {
@@ -346,21 +541,6 @@ func aliasJSON(h http.Header, content openapi3.Content) {
 func isJSONMediaType(mt string) bool {
 	mt = strings.ToLower(strings.TrimSpace(mt))
 	return mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
-}
-
-// responseContent is what op declares for status (or its default response).
-func responseContent(op *openapi3.Operation, status int) openapi3.Content {
-	if op == nil || op.Responses == nil {
-		return nil
-	}
-	ref := op.Responses.Status(status)
-	if ref == nil {
-		ref = op.Responses.Default()
-	}
-	if ref == nil || ref.Value == nil {
-		return nil
-	}
-	return ref.Value.Content
 }
 
 // dropUndecodable removes the errors about bodies of media types kin-openapi
