@@ -9,6 +9,7 @@ import (
 
 	"github.com/mgmtapi/mgmtapi/auth"
 	"github.com/mgmtapi/mgmtapi/frontdoor"
+	"github.com/mgmtapi/mgmtapi/scim"
 )
 
 // API is the front door of this package: a ready client with one method
@@ -38,7 +39,7 @@ func frontNew(cfg auth.Config, server string, opts []frontdoor.Option) (*API, er
 	if err != nil {
 		return nil, err
 	}
-	raw, err := NewClient(conn.Server, WithHTTPClient(conn.HTTP))
+	raw, err := NewClient(conn.Server, WithHTTPClient(conn.HTTP), WithRequestEditorFn(scim.SetMediaType))
 	if err != nil {
 		conn.Close()
 		return nil, err

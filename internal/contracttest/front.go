@@ -16,10 +16,12 @@ type Wire struct {
 	reqs []WireRequest
 }
 
-// WireRequest is one request as sent: method, path with query, body.
+// WireRequest is one request as sent: method, path with query, the media
+// type headers, body.
 type WireRequest struct {
-	Method, URI string
-	Body        []byte
+	Method, URI         string
+	Accept, ContentType string
+	Body                []byte
 }
 
 // Requests returns the recorded requests in order.
@@ -54,7 +56,8 @@ func (r recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	r.w.mu.Lock()
-	r.w.reqs = append(r.w.reqs, WireRequest{Method: req.Method, URI: req.URL.RequestURI(), Body: body})
+	r.w.reqs = append(r.w.reqs, WireRequest{Method: req.Method, URI: req.URL.RequestURI(),
+		Accept: req.Header.Get("Accept"), ContentType: req.Header.Get("Content-Type"), Body: body})
 	r.w.mu.Unlock()
 	return r.next.RoundTrip(req)
 }

@@ -67,12 +67,16 @@ func NewAPI(org, clientID, clientSecret string, opts ...frontdoor.Option) (*API,
 
 `, g.pre.ServerPath)
 	}
+	editors := ""
+	if g.pre.SCIM {
+		editors = ", WithRequestEditorFn(scim.SetMediaType)"
+	}
 	g.p(`func frontNew(cfg auth.Config, server string, opts []frontdoor.Option) (*API, error) {
 	conn, err := frontdoor.Dial(cfg, server, opts...)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := NewClient(conn.Server, WithHTTPClient(conn.HTTP))
+	raw, err := NewClient(conn.Server, WithHTTPClient(conn.HTTP)%s)
 	if err != nil {
 		conn.Close()
 		return nil, err
@@ -88,7 +92,7 @@ func (a *API) Close() error { return a.conn.Close() }
 // not cover (request editors, raw responses).
 func (a *API) Client() *Client { return a.raw }
 
-`)
+`, editors)
 }
 
 // call describes the generated client method an operation maps to.

@@ -33,6 +33,9 @@ type Preset struct {
 	// PageLimit is how many results page-based listing reaches at most
 	// (Auth0: 1,000); 0 means no limit.
 	PageLimit int
+	// SCIM makes the client send SCIM's media type (scim.SetMediaType):
+	// Accept and Content-Type application/scim+json, as RFC 7644 asks.
+	SCIM bool
 }
 
 // PresetFor returns the preset of the pipeline API name.
@@ -42,8 +45,10 @@ func PresetFor(api string) (Preset, bool) {
 		return Preset{Vendor: "umbraco", PageSize: 100}, true
 	case "auth0":
 		return Preset{Vendor: "auth0", PageSize: 50, PageLimit: 1000}, true
-	case "scimusers", "scimgroups":
-		return Preset{Vendor: "asgardeo", ServerPath: "/scim2", PageSize: 100}, true
+	case "scimusers", "scimgroups", "scimbulk", "scimme", "scimschemas", "scimresourcetypes", "scimspconfig":
+		return Preset{Vendor: "asgardeo", ServerPath: "/scim2", PageSize: 100, SCIM: true}, true
+	case "scimroles":
+		return Preset{Vendor: "asgardeo", ServerPath: "/scim2/v2", PageSize: 100, SCIM: true}, true
 	case "applications":
 		return Preset{Vendor: "asgardeo", ServerPath: "/api/server/v1", PageSize: 30}, true
 	}
@@ -52,7 +57,8 @@ func PresetFor(api string) (Preset, bool) {
 
 // apis lists the pipeline APIs that have a preset.
 func apis() []string {
-	return []string{"applications", "auth0", "scimgroups", "scimusers", "umbraco17", "umbraco18"}
+	return []string{"applications", "auth0", "scimbulk", "scimgroups", "scimme", "scimresourcetypes",
+		"scimroles", "scimschemas", "scimspconfig", "scimusers", "umbraco17", "umbraco18"}
 }
 
 // Paging kinds, as printed in the iterators' documentation.
@@ -145,6 +151,7 @@ func (g *gen) imports(body []byte) ([]byte, error) {
 		"context": "context", "iter": "iter", "http": "net/http",
 		"auth": "github.com/mgmtapi/mgmtapi/auth", "frontdoor": "github.com/mgmtapi/mgmtapi/frontdoor",
 		"apierror": "github.com/mgmtapi/mgmtapi/apierror", "url": "net/url",
+		"scim": "github.com/mgmtapi/mgmtapi/scim",
 	}
 	for k, v := range g.gp.imports {
 		known[k] = v

@@ -31,6 +31,9 @@ func TestFrontDoor(t *testing.T) {
 	if len(reqs) != 1 || reqs[0].Method+" "+reqs[0].URI != "GET /Users?filter=userName+sw+%22kim%22&startIndex=1&count=10" {
 		t.Errorf("requests %+v", reqs)
 	}
+	if len(reqs) == 1 && reqs[0].Accept != "application/scim+json" {
+		t.Errorf("Accept on the wire = %q, want application/scim+json (RFC 7644 §3.8)", reqs[0].Accept)
+	}
 
 	opts404, _ := env.FrontDoor(t, http.Header{"Prefer": {"code=404"}})
 	c404, err := scimusers.NewAPI(contracttest.AsgardeoOrg, "unused", "unused", opts404...)
