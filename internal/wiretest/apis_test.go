@@ -1,0 +1,188 @@
+package wiretest
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"unicode"
+
+	"github.com/mgmtapi/mgmtapi/gen/applications"
+	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	"github.com/mgmtapi/mgmtapi/gen/scimgroups"
+	"github.com/mgmtapi/mgmtapi/gen/scimusers"
+	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
+	"github.com/mgmtapi/mgmtapi/gen/umbraco18"
+)
+
+// api is one generated package, reached through reflection so that one test
+// covers all of them.
+type api struct {
+	name string
+	// client returns the package's *Client for server.
+	client func(server string) (any, error)
+	// withResponses returns its *ClientWithResponses; limit > 0 is passed
+	// to WithMaxResponseBody.
+	withResponses func(server string, limit int64) (any, error)
+}
+
+// apis lists every package of gen/ (TestEveryPackageListed keeps it so).
+func apis() []api {
+	return []api{
+		{"applications",
+			func(s string) (any, error) { return applications.NewClient(s) },
+			func(s string, n int64) (any, error) {
+				if n > 0 {
+					return applications.NewClientWithResponses(s, applications.WithMaxResponseBody(n))
+				}
+				return applications.NewClientWithResponses(s)
+			}},
+		{"auth0",
+			func(s string) (any, error) { return auth0.NewClient(s) },
+			func(s string, n int64) (any, error) {
+				if n > 0 {
+					return auth0.NewClientWithResponses(s, auth0.WithMaxResponseBody(n))
+				}
+				return auth0.NewClientWithResponses(s)
+			}},
+		{"scimgroups",
+			func(s string) (any, error) { return scimgroups.NewClient(s) },
+			func(s string, n int64) (any, error) {
+				if n > 0 {
+					return scimgroups.NewClientWithResponses(s, scimgroups.WithMaxResponseBody(n))
+				}
+				return scimgroups.NewClientWithResponses(s)
+			}},
+		{"scimusers",
+			func(s string) (any, error) { return scimusers.NewClient(s) },
+			func(s string, n int64) (any, error) {
+				if n > 0 {
+					return scimusers.NewClientWithResponses(s, scimusers.WithMaxResponseBody(n))
+				}
+				return scimusers.NewClientWithResponses(s)
+			}},
+		{"umbraco17",
+			func(s string) (any, error) { return umbraco17.NewClient(s) },
+			func(s string, n int64) (any, error) {
+				if n > 0 {
+					return umbraco17.NewClientWithResponses(s, umbraco17.WithMaxResponseBody(n))
+				}
+				return umbraco17.NewClientWithResponses(s)
+			}},
+		{"umbraco18",
+			func(s string) (any, error) { return umbraco18.NewClient(s) },
+			func(s string, n int64) (any, error) {
+				if n > 0 {
+					return umbraco18.NewClientWithResponses(s, umbraco18.WithMaxResponseBody(n))
+				}
+				return umbraco18.NewClientWithResponses(s)
+			}},
+	}
+}
+
+var (
+	ctxType    = reflect.TypeFor[context.Context]()
+	readerType = reflect.TypeFor[io.Reader]()
+	respType   = reflect.TypeFor[*http.Response]()
+)
+
+// method is a generated request method of *Client, its arguments split by role.
+type method struct {
+	reflect.Method
+	// path are the indexes in Type.In (receiver at 0) of the path parameters.
+	path []int
+	// params is the index of the *<Op>Params argument, or 0.
+	params int
+	// body is the index of the body argument (io.Reader for ...WithBody,
+	// the typed body otherwise), or 0; contentType that of the
+	// content-type string of ...WithBody, or 0.
+	body, contentType int
+	// typed reports a typed-body method (<Op>, beside <Op>WithBody).
+	typed bool
+}
+
+// methods lists the request methods of the *Client c: those taking a
+// context first and returning (*http.Response, error).
+func methods(c any) []method {
+	t := reflect.TypeOf(c)
+	var out []method
+	for i := range t.NumMethod() {
+		m := t.Method(i)
+		ft := m.Type
+		if ft.NumIn() < 3 || ft.In(1) != ctxType || !ft.IsVariadic() || ft.NumOut() != 2 || ft.Out(0) != respType {
+			continue
+		}
+		_, typed := t.MethodByName(m.Name + "WithBody")
+		mm := method{Method: m, typed: typed}
+		last := ft.NumIn() - 2 // the last non-variadic argument
+		switch {
+		case ft.In(last) == readerType:
+			mm.body, mm.contentType = last, last-1
+			last -= 2
+		case typed:
+			mm.body = last
+			last--
+		}
+		if last >= 2 && isParams(ft.In(last)) {
+			mm.params = last
+			last--
+		}
+		for j := 2; j <= last; j++ {
+			mm.path = append(mm.path, j)
+		}
+		out = append(out, mm)
+	}
+	return out
+}
+
+// isParams reports a *<Op>Params argument.
+func isParams(t reflect.Type) bool {
+	return t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && strings.HasSuffix(t.Elem().Name(), "Params")
+}
+
+// args returns arguments for m: path parameters from path (by position in
+// m.path; missing or non-string ones get the zero value), nil params, body.
+func (m method) args(ctx context.Context, c any, path []string, contentType string, body reflect.Value) []reflect.Value {
+	ft := m.Type
+	in := make([]reflect.Value, ft.NumIn()-1) // without the variadic editors
+	in[0] = reflect.ValueOf(c)
+	in[1] = reflect.ValueOf(ctx)
+	for i := 2; i < len(in); i++ {
+		in[i] = reflect.Zero(ft.In(i))
+	}
+	for k, i := range m.path {
+		if k < len(path) && ft.In(i).Kind() == reflect.String {
+			v := reflect.New(ft.In(i)).Elem()
+			v.SetString(path[k])
+			in[i] = v
+		}
+	}
+	if m.contentType != 0 {
+		in[m.contentType] = reflect.ValueOf(contentType)
+	}
+	if m.body != 0 && body.IsValid() {
+		in[m.body] = body
+	}
+	return in
+}
+
+// call calls m and returns its results.
+func (m method) call(in []reflect.Value) (*http.Response, error) {
+	out := m.Func.Call(in)
+	resp, _ := out[0].Interface().(*http.Response)
+	err, _ := out[1].Interface().(error)
+	return resp, err
+}
+
+// normalizeName folds an operationId or a Go name to lower-case letters and
+// digits, as oapi-codegen's names and the specs' operationIds meet there.
+func normalizeName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
