@@ -1,7 +1,10 @@
 package contracttest
 
 import (
+	"encoding/json"
 	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // JSONBody is a schema-valid JSON request body of one operation, for tests
@@ -11,8 +14,9 @@ type JSONBody struct {
 	// ContentType is the JSON media type the body is declared with.
 	ContentType string
 	// JSON is the body: the spec's first valid example, or a value
-	// synthesized from the schema and checked against it. Empty when Skip is
-	// set.
+	// synthesized from the schema and checked against it (the body the
+	// contract suites send), with every optional member and array item added
+	// that keeps it valid. Empty when Skip is set.
 	JSON []byte
 	// Skip says why no valid body could be derived ("" when JSON is set).
 	Skip string
@@ -49,7 +53,25 @@ func JSONBodies(api string) ([]JSONBody, error) {
 		if b.Skip == "" && pl.noBody != "" {
 			b.Skip = pl.noBody
 		}
+		if b.Skip == "" {
+			b.JSON, err = e.enrichBody(o.op.RequestBody.Value.Content[b.ContentType], b.JSON)
+			if err != nil {
+				return nil, err
+			}
+		}
 		out = append(out, b)
 	}
 	return out, nil
+}
+
+// enrichBody adds optional members to body, a valid value of media's schema.
+func (e *Env) enrichBody(media *openapi3.MediaType, body []byte) ([]byte, error) {
+	if media == nil || media.Schema == nil || media.Schema.Value == nil {
+		return body, nil
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return nil, err
+	}
+	return json.Marshal(e.sampler().enrich(media.Schema.Value, v, 0))
 }
