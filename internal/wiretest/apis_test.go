@@ -23,8 +23,8 @@ type api struct {
 	// client returns the package's *Client for server.
 	client func(server string) (any, error)
 	// withResponses returns its *ClientWithResponses; limit > 0 is passed
-	// to WithMaxResponseBody.
-	withResponses func(server string, limit int64) (any, error)
+	// to WithMaxResponseBody, a non-nil doer to WithHTTPClient.
+	withResponses func(server string, limit int64, doer *http.Client) (any, error)
 	// equivalent, when set, accepts a request body that differs from the
 	// intended one only by a documented rewrite, equivalentWhy.
 	equivalent    func(got, want []byte) bool
@@ -36,53 +36,77 @@ func apis() []api {
 	return []api{
 		{"applications",
 			func(s string) (any, error) { return applications.NewClient(s) },
-			func(s string, n int64) (any, error) {
+			func(s string, n int64, d *http.Client) (any, error) {
+				var opts []applications.ClientOption
 				if n > 0 {
-					return applications.NewClientWithResponses(s, applications.WithMaxResponseBody(n))
+					opts = append(opts, applications.WithMaxResponseBody(n))
 				}
-				return applications.NewClientWithResponses(s)
+				if d != nil {
+					opts = append(opts, applications.WithHTTPClient(d))
+				}
+				return applications.NewClientWithResponses(s, opts...)
 			}, nil, ""},
 		{"auth0",
 			func(s string) (any, error) { return auth0.NewClient(s) },
-			func(s string, n int64) (any, error) {
+			func(s string, n int64, d *http.Client) (any, error) {
+				var opts []auth0.ClientOption
 				if n > 0 {
-					return auth0.NewClientWithResponses(s, auth0.WithMaxResponseBody(n))
+					opts = append(opts, auth0.WithMaxResponseBody(n))
 				}
-				return auth0.NewClientWithResponses(s)
+				if d != nil {
+					opts = append(opts, auth0.WithHTTPClient(d))
+				}
+				return auth0.NewClientWithResponses(s, opts...)
 			}, nil, ""},
 		{"scimgroups",
 			func(s string) (any, error) { return scimgroups.NewClient(s) },
-			func(s string, n int64) (any, error) {
+			func(s string, n int64, d *http.Client) (any, error) {
+				var opts []scimgroups.ClientOption
 				if n > 0 {
-					return scimgroups.NewClientWithResponses(s, scimgroups.WithMaxResponseBody(n))
+					opts = append(opts, scimgroups.WithMaxResponseBody(n))
 				}
-				return scimgroups.NewClientWithResponses(s)
+				if d != nil {
+					opts = append(opts, scimgroups.WithHTTPClient(d))
+				}
+				return scimgroups.NewClientWithResponses(s, opts...)
 			},
 			scimValueEquivalent, "scim.Value writes a bare-string multi-valued attribute as {\"value\": ...}"},
 		{"scimusers",
 			func(s string) (any, error) { return scimusers.NewClient(s) },
-			func(s string, n int64) (any, error) {
+			func(s string, n int64, d *http.Client) (any, error) {
+				var opts []scimusers.ClientOption
 				if n > 0 {
-					return scimusers.NewClientWithResponses(s, scimusers.WithMaxResponseBody(n))
+					opts = append(opts, scimusers.WithMaxResponseBody(n))
 				}
-				return scimusers.NewClientWithResponses(s)
+				if d != nil {
+					opts = append(opts, scimusers.WithHTTPClient(d))
+				}
+				return scimusers.NewClientWithResponses(s, opts...)
 			},
 			scimValueEquivalent, "scim.Value writes a bare-string multi-valued attribute as {\"value\": ...}"},
 		{"umbraco17",
 			func(s string) (any, error) { return umbraco17.NewClient(s) },
-			func(s string, n int64) (any, error) {
+			func(s string, n int64, d *http.Client) (any, error) {
+				var opts []umbraco17.ClientOption
 				if n > 0 {
-					return umbraco17.NewClientWithResponses(s, umbraco17.WithMaxResponseBody(n))
+					opts = append(opts, umbraco17.WithMaxResponseBody(n))
 				}
-				return umbraco17.NewClientWithResponses(s)
+				if d != nil {
+					opts = append(opts, umbraco17.WithHTTPClient(d))
+				}
+				return umbraco17.NewClientWithResponses(s, opts...)
 			}, nil, ""},
 		{"umbraco18",
 			func(s string) (any, error) { return umbraco18.NewClient(s) },
-			func(s string, n int64) (any, error) {
+			func(s string, n int64, d *http.Client) (any, error) {
+				var opts []umbraco18.ClientOption
 				if n > 0 {
-					return umbraco18.NewClientWithResponses(s, umbraco18.WithMaxResponseBody(n))
+					opts = append(opts, umbraco18.WithMaxResponseBody(n))
 				}
-				return umbraco18.NewClientWithResponses(s)
+				if d != nil {
+					opts = append(opts, umbraco18.WithHTTPClient(d))
+				}
+				return umbraco18.NewClientWithResponses(s, opts...)
 			}, nil, ""},
 	}
 }
@@ -209,4 +233,89 @@ func normalizeName(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// responseMethod is a ...WithResponse method of *ClientWithResponses without
+// a typed body: <Op>WithResponse or <Op>WithBodyWithResponse.
+type responseMethod struct {
+	reflect.Method
+	op string
+	// path, params, contentType and body are indexes in Type.In, as in method.
+	path                      []int
+	params, contentType, body int
+}
+
+// responseMethods lists the ...WithResponse methods of the
+// *ClientWithResponses c that take no typed body, sorted by name.
+func responseMethods(c any) []responseMethod {
+	t := reflect.TypeOf(c)
+	var out []responseMethod
+	for i := range t.NumMethod() {
+		m := t.Method(i)
+		ft := m.Type
+		if !strings.HasSuffix(m.Name, "WithResponse") || ft.NumIn() < 3 || ft.In(1) != ctxType || !ft.IsVariadic() || ft.NumOut() != 2 {
+			continue
+		}
+		rm := responseMethod{Method: m, op: strings.TrimSuffix(m.Name, "WithResponse")}
+		last := ft.NumIn() - 2
+		if ft.In(last) == readerType {
+			rm.body, rm.contentType = last, last-1
+			rm.op = strings.TrimSuffix(rm.op, "WithBody")
+			last -= 2
+		} else if typedWithResponse(t, rm.op) {
+			continue
+		}
+		if last >= 2 && isParams(ft.In(last)) {
+			rm.params = last
+			last--
+		}
+		for j := 2; j <= last; j++ {
+			rm.path = append(rm.path, j)
+		}
+		out = append(out, rm)
+	}
+	return out
+}
+
+// typedWithResponse reports whether <op>WithResponse takes a typed body:
+// op is <Op> or <Op>With<Type>Body beside <Op>WithBodyWithResponse.
+func typedWithResponse(t reflect.Type, op string) bool {
+	if _, ok := t.MethodByName(op + "WithBodyWithResponse"); ok {
+		return true
+	}
+	if !strings.HasSuffix(op, "Body") {
+		return false
+	}
+	for i := strings.LastIndex(op, "With"); i > 0; i = strings.LastIndex(op[:i], "With") {
+		if _, ok := t.MethodByName(op[:i] + "WithBodyWithResponse"); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// call calls m with "x" for string path parameters, zero values for the
+// others, nil params and an empty JSON body, and returns the response
+// struct (a pointer) and the error.
+func (m responseMethod) call(ctx context.Context, c any) (reflect.Value, error) {
+	ft := m.Type
+	in := make([]reflect.Value, ft.NumIn()-1)
+	in[0], in[1] = reflect.ValueOf(c), reflect.ValueOf(ctx)
+	for i := 2; i < len(in); i++ {
+		in[i] = reflect.Zero(ft.In(i))
+	}
+	for _, i := range m.path {
+		if ft.In(i).Kind() == reflect.String {
+			v := reflect.New(ft.In(i)).Elem()
+			v.SetString("x")
+			in[i] = v
+		}
+	}
+	if m.body != 0 {
+		in[m.contentType] = reflect.ValueOf("application/json")
+		in[m.body] = reflect.ValueOf(strings.NewReader("{}"))
+	}
+	out := m.Func.Call(in)
+	err, _ := out[1].Interface().(error)
+	return out[0], err
 }
