@@ -261,11 +261,17 @@ func TestVendorErrorsChecked(t *testing.T) {
 	u, _ := umbraco17.NewClientWithResponses(hs.URL)
 	checked("umbraco17 GetDocumentById 404 problem+json", 404, "application/problem+json",
 		`{"type":"Error","title":"Not found","status":404,"operationStatus":"NotFound"}`,
-		func() error { _, err := apierror.Checked(u.GetDocumentByIdWithResponse(t.Context(), [16]byte{1})); return err })
+		func() error {
+			_, err := apierror.Checked(u.GetDocumentByIdWithResponse(t.Context(), [16]byte{1}))
+			return err
+		})
 	a0, _ := auth0.NewClientWithResponses(hs.URL)
 	checked("auth0 GetUsersById 404", 404, "application/json",
 		`{"statusCode":404,"error":"Not Found","message":"The user does not exist.","errorCode":"inexistent_user"}`,
-		func() error { _, err := apierror.Checked(a0.GetUsersByIdWithResponse(t.Context(), "auth0|1", nil)); return err })
+		func() error {
+			_, err := apierror.Checked(a0.GetUsersByIdWithResponse(t.Context(), "auth0|1", nil))
+			return err
+		})
 	s, _ := scimusers.NewClientWithResponses(hs.URL)
 	checked("scimusers GetUser 404, numeric status", 404, "application/scim+json",
 		`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":404,"scimType":"noTarget","detail":"User not found."}`,
