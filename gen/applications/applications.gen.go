@@ -14493,12 +14493,7 @@ func ParseGetAllApplicationsResponse(rsp *http.Response) (*GetAllApplicationsRes
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest ApplicationListResponse
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -14781,12 +14776,7 @@ func ParseGenerateLoginFlowResponse(rsp *http.Response) (*GenerateLoginFlowRespo
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON202 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest LoginFlowGenerateResponse
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON202 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
 
 	return response, nil
 }
@@ -14847,12 +14837,7 @@ func ParseGetLoginFlowGenerationResultResponse(rsp *http.Response) (*GetLoginFlo
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest LoginFlowResultResponse
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -14913,12 +14898,7 @@ func ParseGetLoginFlowGenerationStatusResponse(rsp *http.Response) (*GetLoginFlo
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest LoginFlowStatusResponse
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -14971,12 +14951,7 @@ func ParseGetAdaptiveAuthTemplatesResponse(rsp *http.Response) (*GetAdaptiveAuth
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest AdaptiveAuthTemplates
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -15044,12 +15019,7 @@ func ParseGetGroupsResponse(rsp *http.Response) (*GetGroupsResponse, error) {
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest []GroupBasicInfo
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -15102,12 +15072,7 @@ func ParseGetInboundProtocolsResponse(rsp *http.Response) (*GetInboundProtocolsR
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest []AuthProtocolMetadata
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -15160,12 +15125,7 @@ func ParseGetOIDCMetadataResponse(rsp *http.Response) (*GetOIDCMetadataResponse,
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest OIDCMetaData
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -15226,12 +15186,7 @@ func ParseGetSAMLMetadataResponse(rsp *http.Response) (*GetSAMLMetadataResponse,
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest SAMLMetaData
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -15284,12 +15239,7 @@ func ParseGetWSTrustMetadataResponse(rsp *http.Response) (*GetWSTrustMetadataRes
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest WSTrustMetaData
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -15342,12 +15292,7 @@ func ParseGetCustomProtocolMetadataResponse(rsp *http.Response) (*GetCustomProto
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest CustomInboundProtocolMetaData
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -15407,12 +15352,7 @@ func ParseGetResidentApplicationResponse(rsp *http.Response) (*GetResidentApplic
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest ResidentApplication
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -15522,12 +15462,7 @@ func ParsePatchApplicationSharingResponse(rsp *http.Response) (*PatchApplication
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON202 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest ProcessSuccessResponse
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON202 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
 
 	return response, nil
 }
@@ -15560,12 +15495,7 @@ func ParseShareApplicationWithSelectedResponse(rsp *http.Response) (*ShareApplic
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON202 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest ProcessSuccessResponse
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON202 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
 
 	return response, nil
 }
@@ -15598,12 +15528,7 @@ func ParseShareApplicationWithAllResponse(rsp *http.Response) (*ShareApplication
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON202 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest ProcessSuccessResponse
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON202 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
 
 	return response, nil
 }
@@ -15670,12 +15595,7 @@ func ParseGetAllApplicationTemplatesResponse(rsp *http.Response) (*GetAllApplica
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest ApplicationTemplatesList
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -15892,12 +15812,7 @@ func ParseGetApplicationTemplateResponse(rsp *http.Response) (*GetApplicationTem
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest ApplicationTemplateModel
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -15992,12 +15907,7 @@ func ParseUnshareApplicationFromSelectedResponse(rsp *http.Response) (*UnshareAp
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON202 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest ProcessSuccessResponse
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON202 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
 
 	return response, nil
 }
@@ -16030,12 +15940,7 @@ func ParseUnshareApplicationFromAllResponse(rsp *http.Response) (*UnshareApplica
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON202 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest ProcessSuccessResponse
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON202 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
 
 	return response, nil
 }
@@ -16171,12 +16076,7 @@ func ParseGetApplicationResponse(rsp *http.Response) (*GetApplicationResponse, e
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest ApplicationResponseModel
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -16339,12 +16239,7 @@ func ParseGetConfiguredAuthenticatorsResponse(rsp *http.Response) (*GetConfigure
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest []ConfiguredAuthenticatorsModal
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -16393,12 +16288,7 @@ func ParseGetAuthorizedAPIsResponse(rsp *http.Response) (*GetAuthorizedAPIsRespo
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest []AuthorizedAPIResponse
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -16670,12 +16560,7 @@ func ParseExportApplicationAsFileResponse(rsp *http.Response) (*ExportApplicatio
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest string
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -16735,12 +16620,7 @@ func ParseGetInboundAuthenticationConfigurationsResponse(rsp *http.Response) (*G
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest InboundProtocolsListResponse
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -16855,12 +16735,7 @@ func ParseGetInboundOAuthConfigurationResponse(rsp *http.Response) (*GetInboundO
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest OpenIDConnectConfiguration
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -16997,12 +16872,7 @@ func ParseRegenerateOAuthClientSecretResponse(rsp *http.Response) (*RegenerateOA
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest OpenIDConnectConfiguration
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -17117,12 +16987,7 @@ func ParseGetOAuthClientSecretsResponse(rsp *http.Response) (*GetOAuthClientSecr
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest ClientSecretList
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -17189,12 +17054,7 @@ func ParseCreateOAuthClientSecretResponse(rsp *http.Response) (*CreateOAuthClien
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON201 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest ClientSecretResponse
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON201 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON201)
 
 	return response, nil
 }
@@ -17316,12 +17176,7 @@ func ParseGetOAuthClientSecretResponse(rsp *http.Response) (*GetOAuthClientSecre
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest ClientSecretResponse
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -17436,12 +17291,7 @@ func ParseGetPassiveStsConfigurationResponse(rsp *http.Response) (*GetPassiveSts
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest PassiveStsConfiguration
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -17633,12 +17483,7 @@ func ParseGetInboundSAMLConfigurationResponse(rsp *http.Response) (*GetInboundSA
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest SAML2ServiceProvider
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -17830,12 +17675,7 @@ func ParseGetWSTrustConfigurationResponse(rsp *http.Response) (*GetWSTrustConfig
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest WSTrustConfiguration
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -18027,12 +17867,7 @@ func ParseGetCustomInboundConfigurationResponse(rsp *http.Response) (*GetCustomI
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest CustomInboundProtocolConfiguration
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -18224,12 +18059,7 @@ func ParseShareOrgApplicationGetResponse(rsp *http.Response) (*ShareOrgApplicati
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest SharedOrganizationsResponse
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -18454,12 +18284,7 @@ func ParseSharedApplicationsGetResponse(rsp *http.Response) (*SharedApplications
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest SharedApplicationsResponse
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -18502,4 +18327,18 @@ func readResponseBody(rsp *http.Response) ([]byte, error) {
 		return nil, apierror.NewTooLargeError(rsp, limit, "applications.WithMaxResponseBody")
 	}
 	return b, nil
+}
+
+// fillUndeclared2xx decodes a 2xx JSON body into *field, the operation's one
+// JSON 2xx type, when the declared cases left it nil (a 2xx status the
+// operation does not declare) and the body decodes; otherwise the body stays
+// only in Body.
+func fillUndeclared2xx[T any](rsp *http.Response, body []byte, field **T) {
+	if *field != nil || rsp.StatusCode/100 != 2 || !strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		return
+	}
+	var dest T
+	if json.Unmarshal(body, &dest) == nil {
+		*field = &dest
+	}
 }

@@ -2250,12 +2250,7 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest GroupsListResponseObject
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -2316,12 +2311,7 @@ func ParseCreateGroupResponse(rsp *http.Response) (*CreateGroupResponse, error) 
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON201 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest GroupResponseObject
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON201 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON201)
 
 	return response, nil
 }
@@ -2368,12 +2358,7 @@ func ParseSearchGroupsResponse(rsp *http.Response) (*SearchGroupsResponse, error
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest GroupSearchResponseObject
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -2476,12 +2461,7 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest GroupResponseObject
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -2535,12 +2515,7 @@ func ParsePatchGroupResponse(rsp *http.Response) (*PatchGroupResponse, error) {
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest PatchGroupOperationResponseObject
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -2601,12 +2576,7 @@ func ParseUpdateGroupResponse(rsp *http.Response) (*UpdateGroupResponse, error) 
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest GroupPutResponseObject
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -2649,4 +2619,18 @@ func readResponseBody(rsp *http.Response) ([]byte, error) {
 		return nil, apierror.NewTooLargeError(rsp, limit, "scimgroups.WithMaxResponseBody")
 	}
 	return b, nil
+}
+
+// fillUndeclared2xx decodes a 2xx JSON body into *field, the operation's one
+// JSON 2xx type, when the declared cases left it nil (a 2xx status the
+// operation does not declare) and the body decodes; otherwise the body stays
+// only in Body.
+func fillUndeclared2xx[T any](rsp *http.Response, body []byte, field **T) {
+	if *field != nil || rsp.StatusCode/100 != 2 || !strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		return
+	}
+	var dest T
+	if json.Unmarshal(body, &dest) == nil {
+		*field = &dest
+	}
 }

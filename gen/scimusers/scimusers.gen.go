@@ -4223,12 +4223,7 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest UserObjectListResponseObject
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -4289,12 +4284,7 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON201 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest UserResponseObject
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON201 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON201)
 
 	return response, nil
 }
@@ -4341,12 +4331,7 @@ func ParseSearchUsersResponse(rsp *http.Response) (*SearchUsersResponse, error) 
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest UserObjectListResponseObject
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -4449,12 +4434,7 @@ func ParseGetUserResponse(rsp *http.Response) (*GetUserResponse, error) {
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest UserResponseObject
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -4508,12 +4488,7 @@ func ParsePatchUserResponse(rsp *http.Response) (*PatchUserResponse, error) {
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest UserResponseObject
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -4567,12 +4542,7 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 	}(); err != nil && rsp.StatusCode/100 == 2 {
 		return nil, err
 	}
-	if response.JSON200 == nil && rsp.StatusCode/100 == 2 && strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		var dest UserResponseObject
-		if json.Unmarshal(bodyBytes, &dest) == nil {
-			response.JSON200 = &dest
-		}
-	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
@@ -4615,4 +4585,18 @@ func readResponseBody(rsp *http.Response) ([]byte, error) {
 		return nil, apierror.NewTooLargeError(rsp, limit, "scimusers.WithMaxResponseBody")
 	}
 	return b, nil
+}
+
+// fillUndeclared2xx decodes a 2xx JSON body into *field, the operation's one
+// JSON 2xx type, when the declared cases left it nil (a 2xx status the
+// operation does not declare) and the body decodes; otherwise the body stays
+// only in Body.
+func fillUndeclared2xx[T any](rsp *http.Response, body []byte, field **T) {
+	if *field != nil || rsp.StatusCode/100 != 2 || !strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		return
+	}
+	var dest T
+	if json.Unmarshal(body, &dest) == nil {
+		*field = &dest
+	}
 }
