@@ -17,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mgmtapi/mgmtapi/apierror"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -2481,6 +2482,9 @@ type Client struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// maxResponseBody is set by WithMaxResponseBody; 0 means DefaultMaxResponseBody.
+	maxResponseBody int64
 }
 
 // ClientOption allows setting custom parameters during construction
@@ -2523,6 +2527,28 @@ func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	return func(c *Client) error {
 		c.RequestEditors = append(c.RequestEditors, fn)
+		return nil
+	}
+}
+
+// DefaultMaxResponseBody is how many bytes of a response body the
+// ...WithResponse methods and Parse...Response functions read at most, unless
+// WithMaxResponseBody sets another limit. A longer body is an
+// *apierror.TooLargeError, not an allocation the server chooses. 32 MiB is
+// far above the largest page these APIs return and small enough that a
+// hostile or broken server cannot exhaust memory.
+const DefaultMaxResponseBody = 32 << 20
+
+// WithMaxResponseBody sets how many bytes of a response body the
+// ...WithResponse methods read at most (default DefaultMaxResponseBody).
+// n must be positive. Responses from the plain Client methods are not read by
+// the client and are not limited.
+func WithMaxResponseBody(n int64) ClientOption {
+	return func(c *Client) error {
+		if n <= 0 {
+			return fmt.Errorf("applications: WithMaxResponseBody(%d): the limit must be positive", n)
+		}
+		c.maxResponseBody = n
 		return nil
 	}
 }
@@ -5339,6 +5365,10 @@ func NewGetLoginFlowGenerationResultRequest(server string, operationId string) (
 		return nil, err
 	}
 
+	if err := checkPathSegment("GetLoginFlowGenerationResult", "operation_id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -5370,6 +5400,10 @@ func NewGetLoginFlowGenerationStatusRequest(server string, operationId string) (
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "operation_id", operationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("GetLoginFlowGenerationStatus", "operation_id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -5632,6 +5666,10 @@ func NewGetCustomProtocolMetadataRequest(server string, inboundProtocolId string
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "inboundProtocolId", inboundProtocolId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("GetCustomProtocolMetadata", "inboundProtocolId", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -5974,6 +6012,10 @@ func NewDeleteApplicationTemplateRequest(server string, templateId TemplateIdPat
 		return nil, err
 	}
 
+	if err := checkPathSegment("DeleteApplicationTemplate", "template-id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -6005,6 +6047,10 @@ func NewGetApplicationTemplateRequest(server string, templateId TemplateIdPathPa
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "template-id", templateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("GetApplicationTemplate", "template-id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -6050,6 +6096,10 @@ func NewUpdateApplicationTemplateRequestWithBody(server string, templateId Templ
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "template-id", templateId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("UpdateApplicationTemplate", "template-id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -6169,6 +6219,10 @@ func NewDeleteApplicationRequest(server string, applicationId string) (*http.Req
 		return nil, err
 	}
 
+	if err := checkPathSegment("DeleteApplication", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -6200,6 +6254,10 @@ func NewGetApplicationRequest(server string, applicationId string) (*http.Reques
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applicationId", applicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("GetApplication", "applicationId", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -6245,6 +6303,10 @@ func NewPatchApplicationRequestWithBody(server string, applicationId string, con
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applicationId", applicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("PatchApplication", "applicationId", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -6295,6 +6357,10 @@ func NewUpdateAuthenticationScriptRequestWithBody(server string, applicationId s
 		return nil, err
 	}
 
+	if err := checkPathSegment("UpdateAuthenticationScript", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -6331,6 +6397,10 @@ func NewGetConfiguredAuthenticatorsRequest(server string, applicationId string) 
 		return nil, err
 	}
 
+	if err := checkPathSegment("GetConfiguredAuthenticators", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -6362,6 +6432,10 @@ func NewGetAuthorizedAPIsRequest(server string, applicationId string) (*http.Req
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applicationId", applicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("GetAuthorizedAPIs", "applicationId", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -6410,6 +6484,10 @@ func NewAddAuthorizedAPIRequestWithBody(server string, applicationId string, con
 		return nil, err
 	}
 
+	if err := checkPathSegment("AddAuthorizedAPI", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -6446,10 +6524,18 @@ func NewDeleteAuthorizedAPIRequest(server string, applicationId string, apiId st
 		return nil, err
 	}
 
+	if err := checkPathSegment("DeleteAuthorizedAPI", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	var pathParam1 string
 
 	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "apiId", apiId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("DeleteAuthorizedAPI", "apiId", pathParam1); err != nil {
 		return nil, err
 	}
 
@@ -6498,10 +6584,18 @@ func NewPatchAuthorizedAPIRequestWithBody(server string, applicationId string, a
 		return nil, err
 	}
 
+	if err := checkPathSegment("PatchAuthorizedAPI", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	var pathParam1 string
 
 	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "apiId", apiId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("PatchAuthorizedAPI", "apiId", pathParam1); err != nil {
 		return nil, err
 	}
 
@@ -6538,6 +6632,10 @@ func NewExportApplicationRequest(server string, applicationId string, params *Ex
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applicationId", applicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("ExportApplication", "applicationId", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -6599,6 +6697,10 @@ func NewExportApplicationAsFileRequest(server string, applicationId string, para
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applicationId", applicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("ExportApplicationAsFile", "applicationId", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -6678,6 +6780,10 @@ func NewGetInboundAuthenticationConfigurationsRequest(server string, application
 		return nil, err
 	}
 
+	if err := checkPathSegment("GetInboundAuthenticationConfigurations", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -6712,6 +6818,10 @@ func NewDeleteInboundOAuthConfigurationRequest(server string, applicationId stri
 		return nil, err
 	}
 
+	if err := checkPathSegment("DeleteInboundOAuthConfiguration", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -6743,6 +6853,10 @@ func NewGetInboundOAuthConfigurationRequest(server string, applicationId string)
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applicationId", applicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("GetInboundOAuthConfiguration", "applicationId", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -6791,6 +6905,10 @@ func NewUpdateInboundOAuthConfigurationRequestWithBody(server string, applicatio
 		return nil, err
 	}
 
+	if err := checkPathSegment("UpdateInboundOAuthConfiguration", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -6824,6 +6942,10 @@ func NewRegenerateOAuthClientSecretRequest(server string, applicationId string) 
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applicationId", applicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("RegenerateOAuthClientSecret", "applicationId", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -6861,6 +6983,10 @@ func NewRevokeOAuthClientRequest(server string, applicationId string) (*http.Req
 		return nil, err
 	}
 
+	if err := checkPathSegment("RevokeOAuthClient", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -6892,6 +7018,10 @@ func NewGetOAuthClientSecretsRequest(server string, applicationId string) (*http
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applicationId", applicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("GetOAuthClientSecrets", "applicationId", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -6940,6 +7070,10 @@ func NewCreateOAuthClientSecretRequestWithBody(server string, applicationId stri
 		return nil, err
 	}
 
+	if err := checkPathSegment("CreateOAuthClientSecret", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -6976,10 +7110,18 @@ func NewDeleteOAuthClientSecretRequest(server string, applicationId string, secr
 		return nil, err
 	}
 
+	if err := checkPathSegment("DeleteOAuthClientSecret", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	var pathParam1 string
 
 	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secretId", secretId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("DeleteOAuthClientSecret", "secretId", pathParam1); err != nil {
 		return nil, err
 	}
 
@@ -7017,10 +7159,18 @@ func NewGetOAuthClientSecretRequest(server string, applicationId string, secretI
 		return nil, err
 	}
 
+	if err := checkPathSegment("GetOAuthClientSecret", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	var pathParam1 string
 
 	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "secretId", secretId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("GetOAuthClientSecret", "secretId", pathParam1); err != nil {
 		return nil, err
 	}
 
@@ -7058,6 +7208,10 @@ func NewDeletePassiveStsConfigurationRequest(server string, applicationId string
 		return nil, err
 	}
 
+	if err := checkPathSegment("DeletePassiveStsConfiguration", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -7089,6 +7243,10 @@ func NewGetPassiveStsConfigurationRequest(server string, applicationId string) (
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applicationId", applicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("GetPassiveStsConfiguration", "applicationId", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -7137,6 +7295,10 @@ func NewUpdatePassiveStsConfigurationRequestWithBody(server string, applicationI
 		return nil, err
 	}
 
+	if err := checkPathSegment("UpdatePassiveStsConfiguration", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -7173,6 +7335,10 @@ func NewDeleteInboundSAMLConfigurationRequest(server string, applicationId strin
 		return nil, err
 	}
 
+	if err := checkPathSegment("DeleteInboundSAMLConfiguration", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -7204,6 +7370,10 @@ func NewGetInboundSAMLConfigurationRequest(server string, applicationId string) 
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applicationId", applicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("GetInboundSAMLConfiguration", "applicationId", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -7252,6 +7422,10 @@ func NewUpdateInboundSAMLConfigurationRequestWithBody(server string, application
 		return nil, err
 	}
 
+	if err := checkPathSegment("UpdateInboundSAMLConfiguration", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -7288,6 +7462,10 @@ func NewDeleteWSTrustConfigurationRequest(server string, applicationId string) (
 		return nil, err
 	}
 
+	if err := checkPathSegment("DeleteWSTrustConfiguration", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -7319,6 +7497,10 @@ func NewGetWSTrustConfigurationRequest(server string, applicationId string) (*ht
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applicationId", applicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("GetWSTrustConfiguration", "applicationId", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -7367,6 +7549,10 @@ func NewUpdateWSTrustConfigurationRequestWithBody(server string, applicationId s
 		return nil, err
 	}
 
+	if err := checkPathSegment("UpdateWSTrustConfiguration", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -7403,10 +7589,18 @@ func NewDeleteCustomInboundConfigurationRequest(server string, applicationId str
 		return nil, err
 	}
 
+	if err := checkPathSegment("DeleteCustomInboundConfiguration", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	var pathParam1 string
 
 	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "inboundProtocolId", inboundProtocolId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("DeleteCustomInboundConfiguration", "inboundProtocolId", pathParam1); err != nil {
 		return nil, err
 	}
 
@@ -7444,10 +7638,18 @@ func NewGetCustomInboundConfigurationRequest(server string, applicationId string
 		return nil, err
 	}
 
+	if err := checkPathSegment("GetCustomInboundConfiguration", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	var pathParam1 string
 
 	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "inboundProtocolId", inboundProtocolId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("GetCustomInboundConfiguration", "inboundProtocolId", pathParam1); err != nil {
 		return nil, err
 	}
 
@@ -7496,10 +7698,18 @@ func NewUpdateCustomInboundConfigurationRequestWithBody(server string, applicati
 		return nil, err
 	}
 
+	if err := checkPathSegment("UpdateCustomInboundConfiguration", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	var pathParam1 string
 
 	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "inboundProtocolId", inboundProtocolId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("UpdateCustomInboundConfiguration", "inboundProtocolId", pathParam1); err != nil {
 		return nil, err
 	}
 
@@ -7550,6 +7760,10 @@ func NewChangeApplicationOwnerRequestWithBody(server string, applicationId strin
 		return nil, err
 	}
 
+	if err := checkPathSegment("ChangeApplicationOwner", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -7583,6 +7797,10 @@ func NewShareOrgApplicationGetRequest(server string, applicationId string, param
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applicationId", applicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("ShareOrgApplicationGet", "applicationId", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -7730,6 +7948,10 @@ func NewShareOrgApplicationRequestWithBody(server string, applicationId string, 
 		return nil, err
 	}
 
+	if err := checkPathSegment("ShareOrgApplication", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -7766,10 +7988,18 @@ func NewShareOrgApplicationDeleteRequest(server string, applicationId string, sh
 		return nil, err
 	}
 
+	if err := checkPathSegment("ShareOrgApplicationDelete", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	var pathParam1 string
 
 	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "shared-organization-id", sharedOrganizationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("ShareOrgApplicationDelete", "shared-organization-id", pathParam1); err != nil {
 		return nil, err
 	}
 
@@ -7807,6 +8037,10 @@ func NewSharedApplicationsAllDeleteRequest(server string, applicationId string) 
 		return nil, err
 	}
 
+	if err := checkPathSegment("SharedApplicationsAllDelete", "applicationId", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -7838,6 +8072,10 @@ func NewSharedApplicationsGetRequest(server string, applicationId string) (*http
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "applicationId", applicationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("SharedApplicationsGet", "applicationId", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -7874,6 +8112,20 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 		if err := r(ctx, req); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkPathSegment refuses a path parameter whose encoded value is not
+// exactly one path segment: "", "." and "..". The runtime escapes everything
+// else ("/" becomes %2F, "?" %3F), but these three survive escaping and URL
+// resolution would drop them or climb to the parent: DeleteX(ctx, "..")
+// would address the collection. Percent-encoding the dots is no remedy, as
+// RFC 3986 lets servers and proxies decode %2E before removing dot segments.
+func checkPathSegment(op, name, value string) error {
+	switch value {
+	case "", ".", "..":
+		return fmt.Errorf("applications: %s: path parameter %s is %q, which is not a path segment; the request was not sent", op, name, value)
 	}
 	return nil
 }
@@ -8781,6 +9033,7 @@ type GetAllApplicationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *ApplicationListResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -9050,6 +9303,7 @@ type GenerateLoginFlowResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON202 *LoginFlowGenerateResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -9126,6 +9380,7 @@ type GetLoginFlowGenerationResultResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *LoginFlowResultResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -9195,6 +9450,7 @@ type GetLoginFlowGenerationStatusResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *LoginFlowStatusResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -9264,6 +9520,7 @@ type GetAdaptiveAuthTemplatesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *AdaptiveAuthTemplates
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *Error
@@ -9319,6 +9576,7 @@ type GetGroupsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *[]GroupBasicInfo
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -9395,6 +9653,7 @@ type GetInboundProtocolsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *[]AuthProtocolMetadata
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *Error
@@ -9450,6 +9709,7 @@ type GetOIDCMetadataResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *OIDCMetaData
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *Error
@@ -9505,6 +9765,7 @@ type GetSAMLMetadataResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *SAMLMetaData
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Error
@@ -9574,6 +9835,7 @@ type GetWSTrustMetadataResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *WSTrustMetaData
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *Error
@@ -9629,6 +9891,7 @@ type GetCustomProtocolMetadataResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *CustomInboundProtocolMetaData
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *Error
@@ -9684,6 +9947,7 @@ type GetResidentApplicationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *ResidentApplication
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -9815,6 +10079,7 @@ type PatchApplicationSharingResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON202 *ProcessSuccessResponse
 }
 
@@ -9856,6 +10121,7 @@ type ShareApplicationWithSelectedResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON202 *ProcessSuccessResponse
 }
 
@@ -9897,6 +10163,7 @@ type ShareApplicationWithAllResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON202 *ProcessSuccessResponse
 }
 
@@ -9938,6 +10205,7 @@ type GetAllApplicationTemplatesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *ApplicationTemplatesList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -10138,6 +10406,7 @@ type GetApplicationTemplateResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *ApplicationTemplateModel
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -10283,6 +10552,7 @@ type UnshareApplicationFromSelectedResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON202 *ProcessSuccessResponse
 }
 
@@ -10324,6 +10594,7 @@ type UnshareApplicationFromAllResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON202 the response for an HTTP 202 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON202 *ProcessSuccessResponse
 }
 
@@ -10420,6 +10691,7 @@ type GetApplicationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *ApplicationResponseModel
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -10606,6 +10878,7 @@ type GetConfiguredAuthenticatorsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *[]ConfiguredAuthenticatorsModal
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -10668,6 +10941,7 @@ type GetAuthorizedAPIsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *[]AuthorizedAPIResponse
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *Error
@@ -10908,6 +11182,7 @@ type ExportApplicationAsFileResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *string
 	// XML200 the response for an HTTP 200 `application/xml` response
 	XML200 *string
@@ -10984,6 +11259,7 @@ type GetInboundAuthenticationConfigurationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *InboundProtocolsListResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -11101,6 +11377,7 @@ type GetInboundOAuthConfigurationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *OpenIDConnectConfiguration
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -11232,6 +11509,7 @@ type RegenerateOAuthClientSecretResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *OpenIDConnectConfiguration
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -11349,6 +11627,7 @@ type GetOAuthClientSecretsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *ClientSecretList
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -11411,6 +11690,7 @@ type CreateOAuthClientSecretResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON201 *ClientSecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -11542,6 +11822,7 @@ type GetOAuthClientSecretResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *ClientSecretResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -11659,6 +11940,7 @@ type GetPassiveStsConfigurationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *PassiveStsConfiguration
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -11845,6 +12127,7 @@ type GetInboundSAMLConfigurationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *SAML2ServiceProvider
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -12031,6 +12314,7 @@ type GetWSTrustConfigurationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *WSTrustConfiguration
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -12217,6 +12501,7 @@ type GetCustomInboundConfigurationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *CustomInboundProtocolConfiguration
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -12403,6 +12688,7 @@ type ShareOrgApplicationGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *SharedOrganizationsResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -12630,6 +12916,7 @@ type SharedApplicationsGetResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *SharedApplicationsResponse
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -12702,7 +12989,7 @@ func (c *ClientWithResponses) GetAllApplicationsWithResponse(ctx context.Context
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetAllApplicationsResponse(rsp)
+	return ParseGetAllApplicationsResponse(c.limitBody(rsp))
 }
 
 // CreateApplicationWithBodyWithResponse Add application.
@@ -12719,7 +13006,7 @@ func (c *ClientWithResponses) CreateApplicationWithBodyWithResponse(ctx context.
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateApplicationResponse(rsp)
+	return ParseCreateApplicationResponse(c.limitBody(rsp))
 }
 
 // CreateApplicationWithResponse Add application.
@@ -12736,7 +13023,7 @@ func (c *ClientWithResponses) CreateApplicationWithResponse(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateApplicationResponse(rsp)
+	return ParseCreateApplicationResponse(c.limitBody(rsp))
 }
 
 // ImportApplicationWithBodyWithResponse Create application from an exported XML, YAML, or JSON file.
@@ -12753,7 +13040,7 @@ func (c *ClientWithResponses) ImportApplicationWithBodyWithResponse(ctx context.
 	if err != nil {
 		return nil, err
 	}
-	return ParseImportApplicationResponse(rsp)
+	return ParseImportApplicationResponse(c.limitBody(rsp))
 }
 
 // ImportApplicationForUpdateWithBodyWithResponse Update application from an exported XML, YAML, or JSON file.
@@ -12770,7 +13057,7 @@ func (c *ClientWithResponses) ImportApplicationForUpdateWithBodyWithResponse(ctx
 	if err != nil {
 		return nil, err
 	}
-	return ParseImportApplicationForUpdateResponse(rsp)
+	return ParseImportApplicationForUpdateResponse(c.limitBody(rsp))
 }
 
 // GenerateLoginFlowWithBodyWithResponse Initiate login flow generation
@@ -12785,7 +13072,7 @@ func (c *ClientWithResponses) GenerateLoginFlowWithBodyWithResponse(ctx context.
 	if err != nil {
 		return nil, err
 	}
-	return ParseGenerateLoginFlowResponse(rsp)
+	return ParseGenerateLoginFlowResponse(c.limitBody(rsp))
 }
 
 // GenerateLoginFlowWithResponse Initiate login flow generation
@@ -12800,7 +13087,7 @@ func (c *ClientWithResponses) GenerateLoginFlowWithResponse(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	return ParseGenerateLoginFlowResponse(rsp)
+	return ParseGenerateLoginFlowResponse(c.limitBody(rsp))
 }
 
 // GetLoginFlowGenerationResultWithResponse Get the final login flow result
@@ -12815,7 +13102,7 @@ func (c *ClientWithResponses) GetLoginFlowGenerationResultWithResponse(ctx conte
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetLoginFlowGenerationResultResponse(rsp)
+	return ParseGetLoginFlowGenerationResultResponse(c.limitBody(rsp))
 }
 
 // GetLoginFlowGenerationStatusWithResponse Get the status of the login flow generation process
@@ -12830,7 +13117,7 @@ func (c *ClientWithResponses) GetLoginFlowGenerationStatusWithResponse(ctx conte
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetLoginFlowGenerationStatusResponse(rsp)
+	return ParseGetLoginFlowGenerationStatusResponse(c.limitBody(rsp))
 }
 
 // GetAdaptiveAuthTemplatesWithResponse Retrieve adaptive authentication sample templates.
@@ -12847,7 +13134,7 @@ func (c *ClientWithResponses) GetAdaptiveAuthTemplatesWithResponse(ctx context.C
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetAdaptiveAuthTemplatesResponse(rsp)
+	return ParseGetAdaptiveAuthTemplatesResponse(c.limitBody(rsp))
 }
 
 // GetGroupsWithResponse Retrieve the list of groups available for the application.
@@ -12867,7 +13154,7 @@ func (c *ClientWithResponses) GetGroupsWithResponse(ctx context.Context, params 
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetGroupsResponse(rsp)
+	return ParseGetGroupsResponse(c.limitBody(rsp))
 }
 
 // GetInboundProtocolsWithResponse Retrieve the list of inbound authentication protocols available.
@@ -12884,7 +13171,7 @@ func (c *ClientWithResponses) GetInboundProtocolsWithResponse(ctx context.Contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetInboundProtocolsResponse(rsp)
+	return ParseGetInboundProtocolsResponse(c.limitBody(rsp))
 }
 
 // GetOIDCMetadataWithResponse Retrieve all the metadata related to the authentication protocol OAuth / OIDC.
@@ -12901,7 +13188,7 @@ func (c *ClientWithResponses) GetOIDCMetadataWithResponse(ctx context.Context, r
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetOIDCMetadataResponse(rsp)
+	return ParseGetOIDCMetadataResponse(c.limitBody(rsp))
 }
 
 // GetSAMLMetadataWithResponse Retrieve all the metadata related to the auth protocol SAML.
@@ -12918,7 +13205,7 @@ func (c *ClientWithResponses) GetSAMLMetadataWithResponse(ctx context.Context, r
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetSAMLMetadataResponse(rsp)
+	return ParseGetSAMLMetadataResponse(c.limitBody(rsp))
 }
 
 // GetWSTrustMetadataWithResponse Retrieve all the metadata related to the auth protocol WS Trust.
@@ -12935,7 +13222,7 @@ func (c *ClientWithResponses) GetWSTrustMetadataWithResponse(ctx context.Context
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetWSTrustMetadataResponse(rsp)
+	return ParseGetWSTrustMetadataResponse(c.limitBody(rsp))
 }
 
 // GetCustomProtocolMetadataWithResponse Retrieve all the metadata related to the custom auth protocol identified by the inboundProtocolId.
@@ -12952,7 +13239,7 @@ func (c *ClientWithResponses) GetCustomProtocolMetadataWithResponse(ctx context.
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetCustomProtocolMetadataResponse(rsp)
+	return ParseGetCustomProtocolMetadataResponse(c.limitBody(rsp))
 }
 
 // GetResidentApplicationWithResponse Get resident application.
@@ -12969,7 +13256,7 @@ func (c *ClientWithResponses) GetResidentApplicationWithResponse(ctx context.Con
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetResidentApplicationResponse(rsp)
+	return ParseGetResidentApplicationResponse(c.limitBody(rsp))
 }
 
 // UpdateResidentApplicationWithBodyWithResponse Update resident application.
@@ -12986,7 +13273,7 @@ func (c *ClientWithResponses) UpdateResidentApplicationWithBodyWithResponse(ctx 
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateResidentApplicationResponse(rsp)
+	return ParseUpdateResidentApplicationResponse(c.limitBody(rsp))
 }
 
 // UpdateResidentApplicationWithResponse Update resident application.
@@ -13003,7 +13290,7 @@ func (c *ClientWithResponses) UpdateResidentApplicationWithResponse(ctx context.
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateResidentApplicationResponse(rsp)
+	return ParseUpdateResidentApplicationResponse(c.limitBody(rsp))
 }
 
 // PatchApplicationSharingWithBodyWithResponse Perform incremental sharing operations on an already shared application.
@@ -13016,7 +13303,7 @@ func (c *ClientWithResponses) PatchApplicationSharingWithBodyWithResponse(ctx co
 	if err != nil {
 		return nil, err
 	}
-	return ParsePatchApplicationSharingResponse(rsp)
+	return ParsePatchApplicationSharingResponse(c.limitBody(rsp))
 }
 
 // PatchApplicationSharingWithResponse Perform incremental sharing operations on an already shared application.
@@ -13029,7 +13316,7 @@ func (c *ClientWithResponses) PatchApplicationSharingWithResponse(ctx context.Co
 	if err != nil {
 		return nil, err
 	}
-	return ParsePatchApplicationSharingResponse(rsp)
+	return ParsePatchApplicationSharingResponse(c.limitBody(rsp))
 }
 
 // ShareApplicationWithSelectedWithBodyWithResponse Share a single application with specific organizations
@@ -13042,7 +13329,7 @@ func (c *ClientWithResponses) ShareApplicationWithSelectedWithBodyWithResponse(c
 	if err != nil {
 		return nil, err
 	}
-	return ParseShareApplicationWithSelectedResponse(rsp)
+	return ParseShareApplicationWithSelectedResponse(c.limitBody(rsp))
 }
 
 // ShareApplicationWithSelectedWithResponse Share a single application with specific organizations
@@ -13055,7 +13342,7 @@ func (c *ClientWithResponses) ShareApplicationWithSelectedWithResponse(ctx conte
 	if err != nil {
 		return nil, err
 	}
-	return ParseShareApplicationWithSelectedResponse(rsp)
+	return ParseShareApplicationWithSelectedResponse(c.limitBody(rsp))
 }
 
 // ShareApplicationWithAllWithBodyWithResponse Share a single application with all organizations
@@ -13068,7 +13355,7 @@ func (c *ClientWithResponses) ShareApplicationWithAllWithBodyWithResponse(ctx co
 	if err != nil {
 		return nil, err
 	}
-	return ParseShareApplicationWithAllResponse(rsp)
+	return ParseShareApplicationWithAllResponse(c.limitBody(rsp))
 }
 
 // ShareApplicationWithAllWithResponse Share a single application with all organizations
@@ -13081,7 +13368,7 @@ func (c *ClientWithResponses) ShareApplicationWithAllWithResponse(ctx context.Co
 	if err != nil {
 		return nil, err
 	}
-	return ParseShareApplicationWithAllResponse(rsp)
+	return ParseShareApplicationWithAllResponse(c.limitBody(rsp))
 }
 
 // GetAllApplicationTemplatesWithResponse List application templates.
@@ -13098,7 +13385,7 @@ func (c *ClientWithResponses) GetAllApplicationTemplatesWithResponse(ctx context
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetAllApplicationTemplatesResponse(rsp)
+	return ParseGetAllApplicationTemplatesResponse(c.limitBody(rsp))
 }
 
 // CreateApplicationTemplateWithBodyWithResponse Add application template.
@@ -13115,7 +13402,7 @@ func (c *ClientWithResponses) CreateApplicationTemplateWithBodyWithResponse(ctx 
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateApplicationTemplateResponse(rsp)
+	return ParseCreateApplicationTemplateResponse(c.limitBody(rsp))
 }
 
 // CreateApplicationTemplateWithResponse Add application template.
@@ -13132,7 +13419,7 @@ func (c *ClientWithResponses) CreateApplicationTemplateWithResponse(ctx context.
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateApplicationTemplateResponse(rsp)
+	return ParseCreateApplicationTemplateResponse(c.limitBody(rsp))
 }
 
 // DeleteApplicationTemplateWithResponse Delete application template by template ID.
@@ -13149,7 +13436,7 @@ func (c *ClientWithResponses) DeleteApplicationTemplateWithResponse(ctx context.
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteApplicationTemplateResponse(rsp)
+	return ParseDeleteApplicationTemplateResponse(c.limitBody(rsp))
 }
 
 // GetApplicationTemplateWithResponse Retrieve application template by ID.
@@ -13166,7 +13453,7 @@ func (c *ClientWithResponses) GetApplicationTemplateWithResponse(ctx context.Con
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetApplicationTemplateResponse(rsp)
+	return ParseGetApplicationTemplateResponse(c.limitBody(rsp))
 }
 
 // UpdateApplicationTemplateWithBodyWithResponse Update the application template by the template ID.
@@ -13183,7 +13470,7 @@ func (c *ClientWithResponses) UpdateApplicationTemplateWithBodyWithResponse(ctx 
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateApplicationTemplateResponse(rsp)
+	return ParseUpdateApplicationTemplateResponse(c.limitBody(rsp))
 }
 
 // UpdateApplicationTemplateWithResponse Update the application template by the template ID.
@@ -13200,7 +13487,7 @@ func (c *ClientWithResponses) UpdateApplicationTemplateWithResponse(ctx context.
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateApplicationTemplateResponse(rsp)
+	return ParseUpdateApplicationTemplateResponse(c.limitBody(rsp))
 }
 
 // UnshareApplicationFromSelectedWithBodyWithResponse Unshare an application from specific orgs
@@ -13213,7 +13500,7 @@ func (c *ClientWithResponses) UnshareApplicationFromSelectedWithBodyWithResponse
 	if err != nil {
 		return nil, err
 	}
-	return ParseUnshareApplicationFromSelectedResponse(rsp)
+	return ParseUnshareApplicationFromSelectedResponse(c.limitBody(rsp))
 }
 
 // UnshareApplicationFromSelectedWithResponse Unshare an application from specific orgs
@@ -13226,7 +13513,7 @@ func (c *ClientWithResponses) UnshareApplicationFromSelectedWithResponse(ctx con
 	if err != nil {
 		return nil, err
 	}
-	return ParseUnshareApplicationFromSelectedResponse(rsp)
+	return ParseUnshareApplicationFromSelectedResponse(c.limitBody(rsp))
 }
 
 // UnshareApplicationFromAllWithBodyWithResponse Unshare an application from all organizations
@@ -13239,7 +13526,7 @@ func (c *ClientWithResponses) UnshareApplicationFromAllWithBodyWithResponse(ctx 
 	if err != nil {
 		return nil, err
 	}
-	return ParseUnshareApplicationFromAllResponse(rsp)
+	return ParseUnshareApplicationFromAllResponse(c.limitBody(rsp))
 }
 
 // UnshareApplicationFromAllWithResponse Unshare an application from all organizations
@@ -13252,7 +13539,7 @@ func (c *ClientWithResponses) UnshareApplicationFromAllWithResponse(ctx context.
 	if err != nil {
 		return nil, err
 	}
-	return ParseUnshareApplicationFromAllResponse(rsp)
+	return ParseUnshareApplicationFromAllResponse(c.limitBody(rsp))
 }
 
 // DeleteApplicationWithResponse Delete application by ID.
@@ -13269,7 +13556,7 @@ func (c *ClientWithResponses) DeleteApplicationWithResponse(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteApplicationResponse(rsp)
+	return ParseDeleteApplicationResponse(c.limitBody(rsp))
 }
 
 // GetApplicationWithResponse Retrieve application by ID.
@@ -13286,7 +13573,7 @@ func (c *ClientWithResponses) GetApplicationWithResponse(ctx context.Context, ap
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetApplicationResponse(rsp)
+	return ParseGetApplicationResponse(c.limitBody(rsp))
 }
 
 // PatchApplicationWithBodyWithResponse Partially update application by ID.
@@ -13303,7 +13590,7 @@ func (c *ClientWithResponses) PatchApplicationWithBodyWithResponse(ctx context.C
 	if err != nil {
 		return nil, err
 	}
-	return ParsePatchApplicationResponse(rsp)
+	return ParsePatchApplicationResponse(c.limitBody(rsp))
 }
 
 // PatchApplicationWithResponse Partially update application by ID.
@@ -13320,7 +13607,7 @@ func (c *ClientWithResponses) PatchApplicationWithResponse(ctx context.Context, 
 	if err != nil {
 		return nil, err
 	}
-	return ParsePatchApplicationResponse(rsp)
+	return ParsePatchApplicationResponse(c.limitBody(rsp))
 }
 
 // UpdateAuthenticationScriptWithBodyWithResponse Update authentication script of the application
@@ -13337,7 +13624,7 @@ func (c *ClientWithResponses) UpdateAuthenticationScriptWithBodyWithResponse(ctx
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateAuthenticationScriptResponse(rsp)
+	return ParseUpdateAuthenticationScriptResponse(c.limitBody(rsp))
 }
 
 // UpdateAuthenticationScriptWithResponse Update authentication script of the application
@@ -13354,7 +13641,7 @@ func (c *ClientWithResponses) UpdateAuthenticationScriptWithResponse(ctx context
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateAuthenticationScriptResponse(rsp)
+	return ParseUpdateAuthenticationScriptResponse(c.limitBody(rsp))
 }
 
 // GetConfiguredAuthenticatorsWithResponse Get configured authenticators.
@@ -13371,7 +13658,7 @@ func (c *ClientWithResponses) GetConfiguredAuthenticatorsWithResponse(ctx contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetConfiguredAuthenticatorsResponse(rsp)
+	return ParseGetConfiguredAuthenticatorsResponse(c.limitBody(rsp))
 }
 
 // GetAuthorizedAPIsWithResponse Get authorized APIs of the application.
@@ -13388,7 +13675,7 @@ func (c *ClientWithResponses) GetAuthorizedAPIsWithResponse(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetAuthorizedAPIsResponse(rsp)
+	return ParseGetAuthorizedAPIsResponse(c.limitBody(rsp))
 }
 
 // AddAuthorizedAPIWithBodyWithResponse Authorized an API to the application.
@@ -13405,7 +13692,7 @@ func (c *ClientWithResponses) AddAuthorizedAPIWithBodyWithResponse(ctx context.C
 	if err != nil {
 		return nil, err
 	}
-	return ParseAddAuthorizedAPIResponse(rsp)
+	return ParseAddAuthorizedAPIResponse(c.limitBody(rsp))
 }
 
 // AddAuthorizedAPIWithResponse Authorized an API to the application.
@@ -13422,7 +13709,7 @@ func (c *ClientWithResponses) AddAuthorizedAPIWithResponse(ctx context.Context, 
 	if err != nil {
 		return nil, err
 	}
-	return ParseAddAuthorizedAPIResponse(rsp)
+	return ParseAddAuthorizedAPIResponse(c.limitBody(rsp))
 }
 
 // DeleteAuthorizedAPIWithResponse Remove API authorization from the application.
@@ -13439,7 +13726,7 @@ func (c *ClientWithResponses) DeleteAuthorizedAPIWithResponse(ctx context.Contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteAuthorizedAPIResponse(rsp)
+	return ParseDeleteAuthorizedAPIResponse(c.limitBody(rsp))
 }
 
 // PatchAuthorizedAPIWithBodyWithResponse Update authorized API scopes.
@@ -13456,7 +13743,7 @@ func (c *ClientWithResponses) PatchAuthorizedAPIWithBodyWithResponse(ctx context
 	if err != nil {
 		return nil, err
 	}
-	return ParsePatchAuthorizedAPIResponse(rsp)
+	return ParsePatchAuthorizedAPIResponse(c.limitBody(rsp))
 }
 
 // PatchAuthorizedAPIWithResponse Update authorized API scopes.
@@ -13473,7 +13760,7 @@ func (c *ClientWithResponses) PatchAuthorizedAPIWithResponse(ctx context.Context
 	if err != nil {
 		return nil, err
 	}
-	return ParsePatchAuthorizedAPIResponse(rsp)
+	return ParsePatchAuthorizedAPIResponse(c.limitBody(rsp))
 }
 
 // ExportApplicationWithResponse Export application as an XML file.
@@ -13490,7 +13777,7 @@ func (c *ClientWithResponses) ExportApplicationWithResponse(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	return ParseExportApplicationResponse(rsp)
+	return ParseExportApplicationResponse(c.limitBody(rsp))
 }
 
 // ExportApplicationAsFileWithResponse Export application in XML, YAML, or JSON file formats.
@@ -13507,7 +13794,7 @@ func (c *ClientWithResponses) ExportApplicationAsFileWithResponse(ctx context.Co
 	if err != nil {
 		return nil, err
 	}
-	return ParseExportApplicationAsFileResponse(rsp)
+	return ParseExportApplicationAsFileResponse(c.limitBody(rsp))
 }
 
 // GetInboundAuthenticationConfigurationsWithResponse Retrieve inbound protocol configurations.
@@ -13524,7 +13811,7 @@ func (c *ClientWithResponses) GetInboundAuthenticationConfigurationsWithResponse
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetInboundAuthenticationConfigurationsResponse(rsp)
+	return ParseGetInboundAuthenticationConfigurationsResponse(c.limitBody(rsp))
 }
 
 // DeleteInboundOAuthConfigurationWithResponse Delete OIDC authentication protocol parameters.
@@ -13541,7 +13828,7 @@ func (c *ClientWithResponses) DeleteInboundOAuthConfigurationWithResponse(ctx co
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteInboundOAuthConfigurationResponse(rsp)
+	return ParseDeleteInboundOAuthConfigurationResponse(c.limitBody(rsp))
 }
 
 // GetInboundOAuthConfigurationWithResponse Retrieve OIDC authentication protocol parameters.
@@ -13558,7 +13845,7 @@ func (c *ClientWithResponses) GetInboundOAuthConfigurationWithResponse(ctx conte
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetInboundOAuthConfigurationResponse(rsp)
+	return ParseGetInboundOAuthConfigurationResponse(c.limitBody(rsp))
 }
 
 // UpdateInboundOAuthConfigurationWithBodyWithResponse Update OIDC authentication protocol parameters.
@@ -13575,7 +13862,7 @@ func (c *ClientWithResponses) UpdateInboundOAuthConfigurationWithBodyWithRespons
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateInboundOAuthConfigurationResponse(rsp)
+	return ParseUpdateInboundOAuthConfigurationResponse(c.limitBody(rsp))
 }
 
 // UpdateInboundOAuthConfigurationWithResponse Update OIDC authentication protocol parameters.
@@ -13592,7 +13879,7 @@ func (c *ClientWithResponses) UpdateInboundOAuthConfigurationWithResponse(ctx co
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateInboundOAuthConfigurationResponse(rsp)
+	return ParseUpdateInboundOAuthConfigurationResponse(c.limitBody(rsp))
 }
 
 // RegenerateOAuthClientSecretWithResponse Regenerate the OAuth2/OIDC client secret.
@@ -13610,7 +13897,7 @@ func (c *ClientWithResponses) RegenerateOAuthClientSecretWithResponse(ctx contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseRegenerateOAuthClientSecretResponse(rsp)
+	return ParseRegenerateOAuthClientSecretResponse(c.limitBody(rsp))
 }
 
 // RevokeOAuthClientWithResponse Revoke the OAuth2/OIDC client of application.
@@ -13628,7 +13915,7 @@ func (c *ClientWithResponses) RevokeOAuthClientWithResponse(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	return ParseRevokeOAuthClientResponse(rsp)
+	return ParseRevokeOAuthClientResponse(c.limitBody(rsp))
 }
 
 // GetOAuthClientSecretsWithResponse List client secrets of the application.
@@ -13645,7 +13932,7 @@ func (c *ClientWithResponses) GetOAuthClientSecretsWithResponse(ctx context.Cont
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetOAuthClientSecretsResponse(rsp)
+	return ParseGetOAuthClientSecretsResponse(c.limitBody(rsp))
 }
 
 // CreateOAuthClientSecretWithBodyWithResponse Create a new OAuth2/OIDC client secret.
@@ -13663,7 +13950,7 @@ func (c *ClientWithResponses) CreateOAuthClientSecretWithBodyWithResponse(ctx co
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateOAuthClientSecretResponse(rsp)
+	return ParseCreateOAuthClientSecretResponse(c.limitBody(rsp))
 }
 
 // CreateOAuthClientSecretWithResponse Create a new OAuth2/OIDC client secret.
@@ -13681,7 +13968,7 @@ func (c *ClientWithResponses) CreateOAuthClientSecretWithResponse(ctx context.Co
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateOAuthClientSecretResponse(rsp)
+	return ParseCreateOAuthClientSecretResponse(c.limitBody(rsp))
 }
 
 // DeleteOAuthClientSecretWithResponse Delete a specific OAuth2/OIDC client secret.
@@ -13700,7 +13987,7 @@ func (c *ClientWithResponses) DeleteOAuthClientSecretWithResponse(ctx context.Co
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteOAuthClientSecretResponse(rsp)
+	return ParseDeleteOAuthClientSecretResponse(c.limitBody(rsp))
 }
 
 // GetOAuthClientSecretWithResponse Get a specific client secret's metadata.
@@ -13717,7 +14004,7 @@ func (c *ClientWithResponses) GetOAuthClientSecretWithResponse(ctx context.Conte
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetOAuthClientSecretResponse(rsp)
+	return ParseGetOAuthClientSecretResponse(c.limitBody(rsp))
 }
 
 // DeletePassiveStsConfigurationWithResponse Delete Passive STS authentication protocol parameters.
@@ -13734,7 +14021,7 @@ func (c *ClientWithResponses) DeletePassiveStsConfigurationWithResponse(ctx cont
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeletePassiveStsConfigurationResponse(rsp)
+	return ParseDeletePassiveStsConfigurationResponse(c.limitBody(rsp))
 }
 
 // GetPassiveStsConfigurationWithResponse Retrieve Passive STS authentication protocol parameters.
@@ -13751,7 +14038,7 @@ func (c *ClientWithResponses) GetPassiveStsConfigurationWithResponse(ctx context
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetPassiveStsConfigurationResponse(rsp)
+	return ParseGetPassiveStsConfigurationResponse(c.limitBody(rsp))
 }
 
 // UpdatePassiveStsConfigurationWithBodyWithResponse Update Passive STS authentication protocol parameters.
@@ -13768,7 +14055,7 @@ func (c *ClientWithResponses) UpdatePassiveStsConfigurationWithBodyWithResponse(
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdatePassiveStsConfigurationResponse(rsp)
+	return ParseUpdatePassiveStsConfigurationResponse(c.limitBody(rsp))
 }
 
 // UpdatePassiveStsConfigurationWithResponse Update Passive STS authentication protocol parameters.
@@ -13785,7 +14072,7 @@ func (c *ClientWithResponses) UpdatePassiveStsConfigurationWithResponse(ctx cont
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdatePassiveStsConfigurationResponse(rsp)
+	return ParseUpdatePassiveStsConfigurationResponse(c.limitBody(rsp))
 }
 
 // DeleteInboundSAMLConfigurationWithResponse Delete SAML2 authentication protocol parameters.
@@ -13802,7 +14089,7 @@ func (c *ClientWithResponses) DeleteInboundSAMLConfigurationWithResponse(ctx con
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteInboundSAMLConfigurationResponse(rsp)
+	return ParseDeleteInboundSAMLConfigurationResponse(c.limitBody(rsp))
 }
 
 // GetInboundSAMLConfigurationWithResponse Retrieve SAML2 authentication protocol parameters.
@@ -13819,7 +14106,7 @@ func (c *ClientWithResponses) GetInboundSAMLConfigurationWithResponse(ctx contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetInboundSAMLConfigurationResponse(rsp)
+	return ParseGetInboundSAMLConfigurationResponse(c.limitBody(rsp))
 }
 
 // UpdateInboundSAMLConfigurationWithBodyWithResponse Update SAML2 authentication protocol parameters.
@@ -13841,7 +14128,7 @@ func (c *ClientWithResponses) UpdateInboundSAMLConfigurationWithBodyWithResponse
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateInboundSAMLConfigurationResponse(rsp)
+	return ParseUpdateInboundSAMLConfigurationResponse(c.limitBody(rsp))
 }
 
 // UpdateInboundSAMLConfigurationWithResponse Update SAML2 authentication protocol parameters.
@@ -13863,7 +14150,7 @@ func (c *ClientWithResponses) UpdateInboundSAMLConfigurationWithResponse(ctx con
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateInboundSAMLConfigurationResponse(rsp)
+	return ParseUpdateInboundSAMLConfigurationResponse(c.limitBody(rsp))
 }
 
 // DeleteWSTrustConfigurationWithResponse Delete WS Trust authentication protocol parameters.
@@ -13880,7 +14167,7 @@ func (c *ClientWithResponses) DeleteWSTrustConfigurationWithResponse(ctx context
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteWSTrustConfigurationResponse(rsp)
+	return ParseDeleteWSTrustConfigurationResponse(c.limitBody(rsp))
 }
 
 // GetWSTrustConfigurationWithResponse Retrieve WS Trust authentication protocol parameters.
@@ -13897,7 +14184,7 @@ func (c *ClientWithResponses) GetWSTrustConfigurationWithResponse(ctx context.Co
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetWSTrustConfigurationResponse(rsp)
+	return ParseGetWSTrustConfigurationResponse(c.limitBody(rsp))
 }
 
 // UpdateWSTrustConfigurationWithBodyWithResponse Update WS Trust authentication protocol parameters.
@@ -13914,7 +14201,7 @@ func (c *ClientWithResponses) UpdateWSTrustConfigurationWithBodyWithResponse(ctx
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateWSTrustConfigurationResponse(rsp)
+	return ParseUpdateWSTrustConfigurationResponse(c.limitBody(rsp))
 }
 
 // UpdateWSTrustConfigurationWithResponse Update WS Trust authentication protocol parameters.
@@ -13931,7 +14218,7 @@ func (c *ClientWithResponses) UpdateWSTrustConfigurationWithResponse(ctx context
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateWSTrustConfigurationResponse(rsp)
+	return ParseUpdateWSTrustConfigurationResponse(c.limitBody(rsp))
 }
 
 // DeleteCustomInboundConfigurationWithResponse Delete custom inbound authentication protocol parameters.
@@ -13948,7 +14235,7 @@ func (c *ClientWithResponses) DeleteCustomInboundConfigurationWithResponse(ctx c
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteCustomInboundConfigurationResponse(rsp)
+	return ParseDeleteCustomInboundConfigurationResponse(c.limitBody(rsp))
 }
 
 // GetCustomInboundConfigurationWithResponse Retrieve custom inbound authentication protocol parameters.
@@ -13965,7 +14252,7 @@ func (c *ClientWithResponses) GetCustomInboundConfigurationWithResponse(ctx cont
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetCustomInboundConfigurationResponse(rsp)
+	return ParseGetCustomInboundConfigurationResponse(c.limitBody(rsp))
 }
 
 // UpdateCustomInboundConfigurationWithBodyWithResponse Update the custom inbound authentication protocol parameters.
@@ -13982,7 +14269,7 @@ func (c *ClientWithResponses) UpdateCustomInboundConfigurationWithBodyWithRespon
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateCustomInboundConfigurationResponse(rsp)
+	return ParseUpdateCustomInboundConfigurationResponse(c.limitBody(rsp))
 }
 
 // UpdateCustomInboundConfigurationWithResponse Update the custom inbound authentication protocol parameters.
@@ -13999,7 +14286,7 @@ func (c *ClientWithResponses) UpdateCustomInboundConfigurationWithResponse(ctx c
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateCustomInboundConfigurationResponse(rsp)
+	return ParseUpdateCustomInboundConfigurationResponse(c.limitBody(rsp))
 }
 
 // ChangeApplicationOwnerWithBodyWithResponse Change application owner.
@@ -14016,7 +14303,7 @@ func (c *ClientWithResponses) ChangeApplicationOwnerWithBodyWithResponse(ctx con
 	if err != nil {
 		return nil, err
 	}
-	return ParseChangeApplicationOwnerResponse(rsp)
+	return ParseChangeApplicationOwnerResponse(c.limitBody(rsp))
 }
 
 // ChangeApplicationOwnerWithResponse Change application owner.
@@ -14033,7 +14320,7 @@ func (c *ClientWithResponses) ChangeApplicationOwnerWithResponse(ctx context.Con
 	if err != nil {
 		return nil, err
 	}
-	return ParseChangeApplicationOwnerResponse(rsp)
+	return ParseChangeApplicationOwnerResponse(c.limitBody(rsp))
 }
 
 // ShareOrgApplicationGetWithResponse List of organizations that the application is shared to.
@@ -14050,7 +14337,7 @@ func (c *ClientWithResponses) ShareOrgApplicationGetWithResponse(ctx context.Con
 	if err != nil {
 		return nil, err
 	}
-	return ParseShareOrgApplicationGetResponse(rsp)
+	return ParseShareOrgApplicationGetResponse(c.limitBody(rsp))
 }
 
 // ShareOrgApplicationWithBodyWithResponse Share the application from the root organization to the given organization(s).
@@ -14069,7 +14356,7 @@ func (c *ClientWithResponses) ShareOrgApplicationWithBodyWithResponse(ctx contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseShareOrgApplicationResponse(rsp)
+	return ParseShareOrgApplicationResponse(c.limitBody(rsp))
 }
 
 // ShareOrgApplicationWithResponse Share the application from the root organization to the given organization(s).
@@ -14087,7 +14374,7 @@ func (c *ClientWithResponses) ShareOrgApplicationWithResponse(ctx context.Contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseShareOrgApplicationResponse(rsp)
+	return ParseShareOrgApplicationResponse(c.limitBody(rsp))
 }
 
 // ShareOrgApplicationDeleteWithResponse Stop sharing an application to a organization.
@@ -14106,7 +14393,7 @@ func (c *ClientWithResponses) ShareOrgApplicationDeleteWithResponse(ctx context.
 	if err != nil {
 		return nil, err
 	}
-	return ParseShareOrgApplicationDeleteResponse(rsp)
+	return ParseShareOrgApplicationDeleteResponse(c.limitBody(rsp))
 }
 
 // SharedApplicationsAllDeleteWithResponse Stop sharing an application with all organizations.
@@ -14124,7 +14411,7 @@ func (c *ClientWithResponses) SharedApplicationsAllDeleteWithResponse(ctx contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseSharedApplicationsAllDeleteResponse(rsp)
+	return ParseSharedApplicationsAllDeleteResponse(c.limitBody(rsp))
 }
 
 // SharedApplicationsGetWithResponse List of shared applications along with its organization.
@@ -14141,12 +14428,12 @@ func (c *ClientWithResponses) SharedApplicationsGetWithResponse(ctx context.Cont
 	if err != nil {
 		return nil, err
 	}
-	return ParseSharedApplicationsGetResponse(rsp)
+	return ParseSharedApplicationsGetResponse(c.limitBody(rsp))
 }
 
 // ParseGetAllApplicationsResponse parses an HTTP response from a GetAllApplicationsWithResponse call
 func ParseGetAllApplicationsResponse(rsp *http.Response) (*GetAllApplicationsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14157,56 +14444,63 @@ func ParseGetAllApplicationsResponse(rsp *http.Response) (*GetAllApplicationsRes
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationListResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetAllApplicationsResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest ApplicationListResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON501 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseCreateApplicationResponse parses an HTTP response from a CreateApplicationWithResponse call
 func ParseCreateApplicationResponse(rsp *http.Response) (*CreateApplicationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14217,46 +14511,51 @@ func ParseCreateApplicationResponse(rsp *http.Response) (*CreateApplicationRespo
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 201:
-		break // No content-type
+	if _, err := func() (*CreateApplicationResponse, error) {
+		switch {
+		case rsp.StatusCode == 201:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON501 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
-
 	switch {
 	case rsp.StatusCode == 201:
 		var headers CreateApplicationResponse201Headers
@@ -14275,7 +14574,7 @@ func ParseCreateApplicationResponse(rsp *http.Response) (*CreateApplicationRespo
 
 // ParseImportApplicationResponse parses an HTTP response from a ImportApplicationWithResponse call
 func ParseImportApplicationResponse(rsp *http.Response) (*ImportApplicationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14286,39 +14585,44 @@ func ParseImportApplicationResponse(rsp *http.Response) (*ImportApplicationRespo
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 201:
-		break // No content-type
+	if _, err := func() (*ImportApplicationResponse, error) {
+		switch {
+		case rsp.StatusCode == 201:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
-
 	switch {
 	case rsp.StatusCode == 201:
 		var headers ImportApplicationResponse201Headers
@@ -14337,7 +14641,7 @@ func ParseImportApplicationResponse(rsp *http.Response) (*ImportApplicationRespo
 
 // ParseImportApplicationForUpdateResponse parses an HTTP response from a ImportApplicationForUpdateWithResponse call
 func ParseImportApplicationForUpdateResponse(rsp *http.Response) (*ImportApplicationForUpdateResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14348,46 +14652,51 @@ func ParseImportApplicationForUpdateResponse(rsp *http.Response) (*ImportApplica
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	if _, err := func() (*ImportApplicationForUpdateResponse, error) {
+		switch {
+		case rsp.StatusCode == 200:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
-
 	switch {
 	case rsp.StatusCode == 200:
 		var headers ImportApplicationForUpdateResponse200Headers
@@ -14406,7 +14715,7 @@ func ParseImportApplicationForUpdateResponse(rsp *http.Response) (*ImportApplica
 
 // ParseGenerateLoginFlowResponse parses an HTTP response from a GenerateLoginFlowWithResponse call
 func ParseGenerateLoginFlowResponse(rsp *http.Response) (*GenerateLoginFlowResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14417,57 +14726,64 @@ func ParseGenerateLoginFlowResponse(rsp *http.Response) (*GenerateLoginFlowRespo
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest LoginFlowGenerateResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON202 = &dest
+	if _, err := func() (*GenerateLoginFlowResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+			var dest LoginFlowGenerateResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON202 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
 
 	return response, nil
 }
 
 // ParseGetLoginFlowGenerationResultResponse parses an HTTP response from a GetLoginFlowGenerationResultWithResponse call
 func ParseGetLoginFlowGenerationResultResponse(rsp *http.Response) (*GetLoginFlowGenerationResultResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14478,50 +14794,57 @@ func ParseGetLoginFlowGenerationResultResponse(rsp *http.Response) (*GetLoginFlo
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest LoginFlowResultResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*GetLoginFlowGenerationResultResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest LoginFlowResultResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseGetLoginFlowGenerationStatusResponse parses an HTTP response from a GetLoginFlowGenerationStatusWithResponse call
 func ParseGetLoginFlowGenerationStatusResponse(rsp *http.Response) (*GetLoginFlowGenerationStatusResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14532,50 +14855,57 @@ func ParseGetLoginFlowGenerationStatusResponse(rsp *http.Response) (*GetLoginFlo
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest LoginFlowStatusResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*GetLoginFlowGenerationStatusResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest LoginFlowStatusResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseGetAdaptiveAuthTemplatesResponse parses an HTTP response from a GetAdaptiveAuthTemplatesWithResponse call
 func ParseGetAdaptiveAuthTemplatesResponse(rsp *http.Response) (*GetAdaptiveAuthTemplatesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14586,42 +14916,49 @@ func ParseGetAdaptiveAuthTemplatesResponse(rsp *http.Response) (*GetAdaptiveAuth
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest AdaptiveAuthTemplates
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetAdaptiveAuthTemplatesResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest AdaptiveAuthTemplates
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseGetGroupsResponse parses an HTTP response from a GetGroupsWithResponse call
 func ParseGetGroupsResponse(rsp *http.Response) (*GetGroupsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14632,57 +14969,64 @@ func ParseGetGroupsResponse(rsp *http.Response) (*GetGroupsResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []GroupBasicInfo
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*GetGroupsResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest []GroupBasicInfo
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseGetInboundProtocolsResponse parses an HTTP response from a GetInboundProtocolsWithResponse call
 func ParseGetInboundProtocolsResponse(rsp *http.Response) (*GetInboundProtocolsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14693,42 +15037,49 @@ func ParseGetInboundProtocolsResponse(rsp *http.Response) (*GetInboundProtocolsR
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []AuthProtocolMetadata
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetInboundProtocolsResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest []AuthProtocolMetadata
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseGetOIDCMetadataResponse parses an HTTP response from a GetOIDCMetadataWithResponse call
 func ParseGetOIDCMetadataResponse(rsp *http.Response) (*GetOIDCMetadataResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14739,42 +15090,49 @@ func ParseGetOIDCMetadataResponse(rsp *http.Response) (*GetOIDCMetadataResponse,
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest OIDCMetaData
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetOIDCMetadataResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest OIDCMetaData
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseGetSAMLMetadataResponse parses an HTTP response from a GetSAMLMetadataWithResponse call
 func ParseGetSAMLMetadataResponse(rsp *http.Response) (*GetSAMLMetadataResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14785,50 +15143,57 @@ func ParseGetSAMLMetadataResponse(rsp *http.Response) (*GetSAMLMetadataResponse,
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SAMLMetaData
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*GetSAMLMetadataResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SAMLMetaData
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseGetWSTrustMetadataResponse parses an HTTP response from a GetWSTrustMetadataWithResponse call
 func ParseGetWSTrustMetadataResponse(rsp *http.Response) (*GetWSTrustMetadataResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14839,42 +15204,49 @@ func ParseGetWSTrustMetadataResponse(rsp *http.Response) (*GetWSTrustMetadataRes
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest WSTrustMetaData
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetWSTrustMetadataResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest WSTrustMetaData
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseGetCustomProtocolMetadataResponse parses an HTTP response from a GetCustomProtocolMetadataWithResponse call
 func ParseGetCustomProtocolMetadataResponse(rsp *http.Response) (*GetCustomProtocolMetadataResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14885,42 +15257,49 @@ func ParseGetCustomProtocolMetadataResponse(rsp *http.Response) (*GetCustomProto
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest CustomInboundProtocolMetaData
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetCustomProtocolMetadataResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest CustomInboundProtocolMetaData
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseGetResidentApplicationResponse parses an HTTP response from a GetResidentApplicationWithResponse call
 func ParseGetResidentApplicationResponse(rsp *http.Response) (*GetResidentApplicationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14931,49 +15310,56 @@ func ParseGetResidentApplicationResponse(rsp *http.Response) (*GetResidentApplic
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ResidentApplication
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetResidentApplicationResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest ResidentApplication
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseUpdateResidentApplicationResponse parses an HTTP response from a UpdateResidentApplicationWithResponse call
 func ParseUpdateResidentApplicationResponse(rsp *http.Response) (*UpdateResidentApplicationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -14984,49 +15370,54 @@ func ParseUpdateResidentApplicationResponse(rsp *http.Response) (*UpdateResident
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	if _, err := func() (*UpdateResidentApplicationResponse, error) {
+		switch {
+		case rsp.StatusCode == 200:
+			break // No content-type
 
-	case rsp.StatusCode == 201:
-		break // No content-type
+		case rsp.StatusCode == 201:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
-
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdateResidentApplicationResponse201Headers
@@ -15045,7 +15436,7 @@ func ParseUpdateResidentApplicationResponse(rsp *http.Response) (*UpdateResident
 
 // ParsePatchApplicationSharingResponse parses an HTTP response from a PatchApplicationSharingWithResponse call
 func ParsePatchApplicationSharingResponse(rsp *http.Response) (*PatchApplicationSharingResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15056,22 +15447,29 @@ func ParsePatchApplicationSharingResponse(rsp *http.Response) (*PatchApplication
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ProcessSuccessResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON202 = &dest
+	if _, err := func() (*PatchApplicationSharingResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+			var dest ProcessSuccessResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON202 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
 
 	return response, nil
 }
 
 // ParseShareApplicationWithSelectedResponse parses an HTTP response from a ShareApplicationWithSelectedWithResponse call
 func ParseShareApplicationWithSelectedResponse(rsp *http.Response) (*ShareApplicationWithSelectedResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15082,22 +15480,29 @@ func ParseShareApplicationWithSelectedResponse(rsp *http.Response) (*ShareApplic
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ProcessSuccessResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON202 = &dest
+	if _, err := func() (*ShareApplicationWithSelectedResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+			var dest ProcessSuccessResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON202 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
 
 	return response, nil
 }
 
 // ParseShareApplicationWithAllResponse parses an HTTP response from a ShareApplicationWithAllWithResponse call
 func ParseShareApplicationWithAllResponse(rsp *http.Response) (*ShareApplicationWithAllResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15108,22 +15513,29 @@ func ParseShareApplicationWithAllResponse(rsp *http.Response) (*ShareApplication
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ProcessSuccessResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON202 = &dest
+	if _, err := func() (*ShareApplicationWithAllResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+			var dest ProcessSuccessResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON202 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
 
 	return response, nil
 }
 
 // ParseGetAllApplicationTemplatesResponse parses an HTTP response from a GetAllApplicationTemplatesWithResponse call
 func ParseGetAllApplicationTemplatesResponse(rsp *http.Response) (*GetAllApplicationTemplatesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15134,56 +15546,63 @@ func ParseGetAllApplicationTemplatesResponse(rsp *http.Response) (*GetAllApplica
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationTemplatesList
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetAllApplicationTemplatesResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest ApplicationTemplatesList
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON501 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseCreateApplicationTemplateResponse parses an HTTP response from a CreateApplicationTemplateWithResponse call
 func ParseCreateApplicationTemplateResponse(rsp *http.Response) (*CreateApplicationTemplateResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15194,46 +15613,51 @@ func ParseCreateApplicationTemplateResponse(rsp *http.Response) (*CreateApplicat
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 201:
-		break // No content-type
+	if _, err := func() (*CreateApplicationTemplateResponse, error) {
+		switch {
+		case rsp.StatusCode == 201:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON501 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
-
 	switch {
 	case rsp.StatusCode == 201:
 		var headers CreateApplicationTemplateResponse201Headers
@@ -15252,7 +15676,7 @@ func ParseCreateApplicationTemplateResponse(rsp *http.Response) (*CreateApplicat
 
 // ParseDeleteApplicationTemplateResponse parses an HTTP response from a DeleteApplicationTemplateWithResponse call
 func ParseDeleteApplicationTemplateResponse(rsp *http.Response) (*DeleteApplicationTemplateResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15263,44 +15687,50 @@ func ParseDeleteApplicationTemplateResponse(rsp *http.Response) (*DeleteApplicat
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*DeleteApplicationTemplateResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 404:
+			var dest Error
+			if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.XML404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 404:
-		var dest Error
-		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.XML404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -15308,7 +15738,7 @@ func ParseDeleteApplicationTemplateResponse(rsp *http.Response) (*DeleteApplicat
 
 // ParseGetApplicationTemplateResponse parses an HTTP response from a GetApplicationTemplateWithResponse call
 func ParseGetApplicationTemplateResponse(rsp *http.Response) (*GetApplicationTemplateResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15319,70 +15749,77 @@ func ParseGetApplicationTemplateResponse(rsp *http.Response) (*GetApplicationTem
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationTemplateModel
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetApplicationTemplateResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest ApplicationTemplateModel
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 400:
+			var dest Error
+			if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.XML400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 404:
+			var dest Error
+			if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.XML404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 500:
+			var dest Error
+			if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.XML500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 400:
-		var dest Error
-		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.XML400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 404:
-		var dest Error
-		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.XML404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 500:
-		var dest Error
-		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.XML500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseUpdateApplicationTemplateResponse parses an HTTP response from a UpdateApplicationTemplateWithResponse call
 func ParseUpdateApplicationTemplateResponse(rsp *http.Response) (*UpdateApplicationTemplateResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15393,44 +15830,50 @@ func ParseUpdateApplicationTemplateResponse(rsp *http.Response) (*UpdateApplicat
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	if _, err := func() (*UpdateApplicationTemplateResponse, error) {
+		switch {
+		case rsp.StatusCode == 200:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -15438,7 +15881,7 @@ func ParseUpdateApplicationTemplateResponse(rsp *http.Response) (*UpdateApplicat
 
 // ParseUnshareApplicationFromSelectedResponse parses an HTTP response from a UnshareApplicationFromSelectedWithResponse call
 func ParseUnshareApplicationFromSelectedResponse(rsp *http.Response) (*UnshareApplicationFromSelectedResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15449,22 +15892,29 @@ func ParseUnshareApplicationFromSelectedResponse(rsp *http.Response) (*UnshareAp
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ProcessSuccessResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON202 = &dest
+	if _, err := func() (*UnshareApplicationFromSelectedResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+			var dest ProcessSuccessResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON202 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
 
 	return response, nil
 }
 
 // ParseUnshareApplicationFromAllResponse parses an HTTP response from a UnshareApplicationFromAllWithResponse call
 func ParseUnshareApplicationFromAllResponse(rsp *http.Response) (*UnshareApplicationFromAllResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15475,22 +15925,29 @@ func ParseUnshareApplicationFromAllResponse(rsp *http.Response) (*UnshareApplica
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
-		var dest ProcessSuccessResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON202 = &dest
+	if _, err := func() (*UnshareApplicationFromAllResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+			var dest ProcessSuccessResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON202 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
 
 	return response, nil
 }
 
 // ParseDeleteApplicationResponse parses an HTTP response from a DeleteApplicationWithResponse call
 func ParseDeleteApplicationResponse(rsp *http.Response) (*DeleteApplicationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15501,37 +15958,43 @@ func ParseDeleteApplicationResponse(rsp *http.Response) (*DeleteApplicationRespo
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*DeleteApplicationResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -15539,7 +16002,7 @@ func ParseDeleteApplicationResponse(rsp *http.Response) (*DeleteApplicationRespo
 
 // ParseGetApplicationResponse parses an HTTP response from a GetApplicationWithResponse call
 func ParseGetApplicationResponse(rsp *http.Response) (*GetApplicationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15550,70 +16013,77 @@ func ParseGetApplicationResponse(rsp *http.Response) (*GetApplicationResponse, e
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ApplicationResponseModel
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetApplicationResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest ApplicationResponseModel
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 400:
+			var dest Error
+			if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.XML400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 404:
+			var dest Error
+			if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.XML404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 500:
+			var dest Error
+			if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.XML500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 400:
-		var dest Error
-		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.XML400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 404:
-		var dest Error
-		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.XML404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 500:
-		var dest Error
-		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.XML500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParsePatchApplicationResponse parses an HTTP response from a PatchApplicationWithResponse call
 func ParsePatchApplicationResponse(rsp *http.Response) (*PatchApplicationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15624,37 +16094,43 @@ func ParsePatchApplicationResponse(rsp *http.Response) (*PatchApplicationRespons
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	if _, err := func() (*PatchApplicationResponse, error) {
+		switch {
+		case rsp.StatusCode == 200:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -15662,7 +16138,7 @@ func ParsePatchApplicationResponse(rsp *http.Response) (*PatchApplicationRespons
 
 // ParseUpdateAuthenticationScriptResponse parses an HTTP response from a UpdateAuthenticationScriptWithResponse call
 func ParseUpdateAuthenticationScriptResponse(rsp *http.Response) (*UpdateAuthenticationScriptResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15673,30 +16149,36 @@ func ParseUpdateAuthenticationScriptResponse(rsp *http.Response) (*UpdateAuthent
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	if _, err := func() (*UpdateAuthenticationScriptResponse, error) {
+		switch {
+		case rsp.StatusCode == 200:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -15704,7 +16186,7 @@ func ParseUpdateAuthenticationScriptResponse(rsp *http.Response) (*UpdateAuthent
 
 // ParseGetConfiguredAuthenticatorsResponse parses an HTTP response from a GetConfiguredAuthenticatorsWithResponse call
 func ParseGetConfiguredAuthenticatorsResponse(rsp *http.Response) (*GetConfiguredAuthenticatorsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15715,49 +16197,56 @@ func ParseGetConfiguredAuthenticatorsResponse(rsp *http.Response) (*GetConfigure
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []ConfiguredAuthenticatorsModal
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetConfiguredAuthenticatorsResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest []ConfiguredAuthenticatorsModal
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseGetAuthorizedAPIsResponse parses an HTTP response from a GetAuthorizedAPIsWithResponse call
 func ParseGetAuthorizedAPIsResponse(rsp *http.Response) (*GetAuthorizedAPIsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15768,38 +16257,45 @@ func ParseGetAuthorizedAPIsResponse(rsp *http.Response) (*GetAuthorizedAPIsRespo
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []AuthorizedAPIResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetAuthorizedAPIsResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest []AuthorizedAPIResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case rsp.StatusCode == 404:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case rsp.StatusCode == 404:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseAddAuthorizedAPIResponse parses an HTTP response from a AddAuthorizedAPIWithResponse call
 func ParseAddAuthorizedAPIResponse(rsp *http.Response) (*AddAuthorizedAPIResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15810,33 +16306,39 @@ func ParseAddAuthorizedAPIResponse(rsp *http.Response) (*AddAuthorizedAPIRespons
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 201:
-		break // No content-type
+	if _, err := func() (*AddAuthorizedAPIResponse, error) {
+		switch {
+		case rsp.StatusCode == 201:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case rsp.StatusCode == 404:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case rsp.StatusCode == 404:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -15844,7 +16346,7 @@ func ParseAddAuthorizedAPIResponse(rsp *http.Response) (*AddAuthorizedAPIRespons
 
 // ParseDeleteAuthorizedAPIResponse parses an HTTP response from a DeleteAuthorizedAPIWithResponse call
 func ParseDeleteAuthorizedAPIResponse(rsp *http.Response) (*DeleteAuthorizedAPIResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15855,23 +16357,29 @@ func ParseDeleteAuthorizedAPIResponse(rsp *http.Response) (*DeleteAuthorizedAPIR
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*DeleteAuthorizedAPIResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case rsp.StatusCode == 401:
-		break // No content-type
+		case rsp.StatusCode == 401:
+			break // No content-type
 
-	case rsp.StatusCode == 403:
-		break // No content-type
+		case rsp.StatusCode == 403:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON500 = &dest
 
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -15879,7 +16387,7 @@ func ParseDeleteAuthorizedAPIResponse(rsp *http.Response) (*DeleteAuthorizedAPIR
 
 // ParsePatchAuthorizedAPIResponse parses an HTTP response from a PatchAuthorizedAPIWithResponse call
 func ParsePatchAuthorizedAPIResponse(rsp *http.Response) (*PatchAuthorizedAPIResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15890,33 +16398,39 @@ func ParsePatchAuthorizedAPIResponse(rsp *http.Response) (*PatchAuthorizedAPIRes
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	if _, err := func() (*PatchAuthorizedAPIResponse, error) {
+		switch {
+		case rsp.StatusCode == 200:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case rsp.StatusCode == 404:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case rsp.StatusCode == 404:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -15924,7 +16438,7 @@ func ParsePatchAuthorizedAPIResponse(rsp *http.Response) (*PatchAuthorizedAPIRes
 
 // ParseExportApplicationResponse parses an HTTP response from a ExportApplicationWithResponse call
 func ParseExportApplicationResponse(rsp *http.Response) (*ExportApplicationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15935,34 +16449,40 @@ func ParseExportApplicationResponse(rsp *http.Response) (*ExportApplicationRespo
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*ExportApplicationResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -15970,7 +16490,7 @@ func ParseExportApplicationResponse(rsp *http.Response) (*ExportApplicationRespo
 
 // ParseExportApplicationAsFileResponse parses an HTTP response from a ExportApplicationAsFileWithResponse call
 func ParseExportApplicationAsFileResponse(rsp *http.Response) (*ExportApplicationAsFileResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -15981,66 +16501,73 @@ func ParseExportApplicationAsFileResponse(rsp *http.Response) (*ExportApplicatio
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest string
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*ExportApplicationAsFileResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest string
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 200:
+			var dest string
+			if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.XML200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "yaml") && rsp.StatusCode == 200:
+			var dest string
+			if err := yaml.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.YAML200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
+		case rsp.StatusCode == 200:
+			// Content-type (application/octet-stream) unsupported
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "xml") && rsp.StatusCode == 200:
-		var dest string
-		if err := xml.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.XML200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "yaml") && rsp.StatusCode == 200:
-		var dest string
-		if err := yaml.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.YAML200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
-	case rsp.StatusCode == 200:
-		// Content-type (application/octet-stream) unsupported
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseGetInboundAuthenticationConfigurationsResponse parses an HTTP response from a GetInboundAuthenticationConfigurationsWithResponse call
 func ParseGetInboundAuthenticationConfigurationsResponse(rsp *http.Response) (*GetInboundAuthenticationConfigurationsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16051,49 +16578,56 @@ func ParseGetInboundAuthenticationConfigurationsResponse(rsp *http.Response) (*G
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest InboundProtocolsListResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetInboundAuthenticationConfigurationsResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest InboundProtocolsListResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseDeleteInboundOAuthConfigurationResponse parses an HTTP response from a DeleteInboundOAuthConfigurationWithResponse call
 func ParseDeleteInboundOAuthConfigurationResponse(rsp *http.Response) (*DeleteInboundOAuthConfigurationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16104,37 +16638,43 @@ func ParseDeleteInboundOAuthConfigurationResponse(rsp *http.Response) (*DeleteIn
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*DeleteInboundOAuthConfigurationResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -16142,7 +16682,7 @@ func ParseDeleteInboundOAuthConfigurationResponse(rsp *http.Response) (*DeleteIn
 
 // ParseGetInboundOAuthConfigurationResponse parses an HTTP response from a GetInboundOAuthConfigurationWithResponse call
 func ParseGetInboundOAuthConfigurationResponse(rsp *http.Response) (*GetInboundOAuthConfigurationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16153,49 +16693,56 @@ func ParseGetInboundOAuthConfigurationResponse(rsp *http.Response) (*GetInboundO
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest OpenIDConnectConfiguration
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetInboundOAuthConfigurationResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest OpenIDConnectConfiguration
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseUpdateInboundOAuthConfigurationResponse parses an HTTP response from a UpdateInboundOAuthConfigurationWithResponse call
 func ParseUpdateInboundOAuthConfigurationResponse(rsp *http.Response) (*UpdateInboundOAuthConfigurationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16206,49 +16753,54 @@ func ParseUpdateInboundOAuthConfigurationResponse(rsp *http.Response) (*UpdateIn
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	if _, err := func() (*UpdateInboundOAuthConfigurationResponse, error) {
+		switch {
+		case rsp.StatusCode == 200:
+			break // No content-type
 
-	case rsp.StatusCode == 201:
-		break // No content-type
+		case rsp.StatusCode == 201:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
-
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdateInboundOAuthConfigurationResponse201Headers
@@ -16267,7 +16819,7 @@ func ParseUpdateInboundOAuthConfigurationResponse(rsp *http.Response) (*UpdateIn
 
 // ParseRegenerateOAuthClientSecretResponse parses an HTTP response from a RegenerateOAuthClientSecretWithResponse call
 func ParseRegenerateOAuthClientSecretResponse(rsp *http.Response) (*RegenerateOAuthClientSecretResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16278,49 +16830,56 @@ func ParseRegenerateOAuthClientSecretResponse(rsp *http.Response) (*RegenerateOA
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest OpenIDConnectConfiguration
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*RegenerateOAuthClientSecretResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest OpenIDConnectConfiguration
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseRevokeOAuthClientResponse parses an HTTP response from a RevokeOAuthClientWithResponse call
 func ParseRevokeOAuthClientResponse(rsp *http.Response) (*RevokeOAuthClientResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16331,37 +16890,43 @@ func ParseRevokeOAuthClientResponse(rsp *http.Response) (*RevokeOAuthClientRespo
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	if _, err := func() (*RevokeOAuthClientResponse, error) {
+		switch {
+		case rsp.StatusCode == 200:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -16369,7 +16934,7 @@ func ParseRevokeOAuthClientResponse(rsp *http.Response) (*RevokeOAuthClientRespo
 
 // ParseGetOAuthClientSecretsResponse parses an HTTP response from a GetOAuthClientSecretsWithResponse call
 func ParseGetOAuthClientSecretsResponse(rsp *http.Response) (*GetOAuthClientSecretsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16380,49 +16945,56 @@ func ParseGetOAuthClientSecretsResponse(rsp *http.Response) (*GetOAuthClientSecr
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ClientSecretList
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetOAuthClientSecretsResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest ClientSecretList
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseCreateOAuthClientSecretResponse parses an HTTP response from a CreateOAuthClientSecretWithResponse call
 func ParseCreateOAuthClientSecretResponse(rsp *http.Response) (*CreateOAuthClientSecretResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16433,56 +17005,63 @@ func ParseCreateOAuthClientSecretResponse(rsp *http.Response) (*CreateOAuthClien
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest ClientSecretResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*CreateOAuthClientSecretResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+			var dest ClientSecretResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON201 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON201)
 
 	return response, nil
 }
 
 // ParseDeleteOAuthClientSecretResponse parses an HTTP response from a DeleteOAuthClientSecretWithResponse call
 func ParseDeleteOAuthClientSecretResponse(rsp *http.Response) (*DeleteOAuthClientSecretResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16493,44 +17072,50 @@ func ParseDeleteOAuthClientSecretResponse(rsp *http.Response) (*DeleteOAuthClien
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*DeleteOAuthClientSecretResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -16538,7 +17123,7 @@ func ParseDeleteOAuthClientSecretResponse(rsp *http.Response) (*DeleteOAuthClien
 
 // ParseGetOAuthClientSecretResponse parses an HTTP response from a GetOAuthClientSecretWithResponse call
 func ParseGetOAuthClientSecretResponse(rsp *http.Response) (*GetOAuthClientSecretResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16549,49 +17134,56 @@ func ParseGetOAuthClientSecretResponse(rsp *http.Response) (*GetOAuthClientSecre
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest ClientSecretResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetOAuthClientSecretResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest ClientSecretResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseDeletePassiveStsConfigurationResponse parses an HTTP response from a DeletePassiveStsConfigurationWithResponse call
 func ParseDeletePassiveStsConfigurationResponse(rsp *http.Response) (*DeletePassiveStsConfigurationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16602,37 +17194,43 @@ func ParseDeletePassiveStsConfigurationResponse(rsp *http.Response) (*DeletePass
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*DeletePassiveStsConfigurationResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -16640,7 +17238,7 @@ func ParseDeletePassiveStsConfigurationResponse(rsp *http.Response) (*DeletePass
 
 // ParseGetPassiveStsConfigurationResponse parses an HTTP response from a GetPassiveStsConfigurationWithResponse call
 func ParseGetPassiveStsConfigurationResponse(rsp *http.Response) (*GetPassiveStsConfigurationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16651,49 +17249,56 @@ func ParseGetPassiveStsConfigurationResponse(rsp *http.Response) (*GetPassiveSts
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest PassiveStsConfiguration
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetPassiveStsConfigurationResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest PassiveStsConfiguration
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseUpdatePassiveStsConfigurationResponse parses an HTTP response from a UpdatePassiveStsConfigurationWithResponse call
 func ParseUpdatePassiveStsConfigurationResponse(rsp *http.Response) (*UpdatePassiveStsConfigurationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16704,49 +17309,54 @@ func ParseUpdatePassiveStsConfigurationResponse(rsp *http.Response) (*UpdatePass
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	if _, err := func() (*UpdatePassiveStsConfigurationResponse, error) {
+		switch {
+		case rsp.StatusCode == 200:
+			break // No content-type
 
-	case rsp.StatusCode == 201:
-		break // No content-type
+		case rsp.StatusCode == 201:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
-
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdatePassiveStsConfigurationResponse201Headers
@@ -16765,7 +17375,7 @@ func ParseUpdatePassiveStsConfigurationResponse(rsp *http.Response) (*UpdatePass
 
 // ParseDeleteInboundSAMLConfigurationResponse parses an HTTP response from a DeleteInboundSAMLConfigurationWithResponse call
 func ParseDeleteInboundSAMLConfigurationResponse(rsp *http.Response) (*DeleteInboundSAMLConfigurationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16776,37 +17386,43 @@ func ParseDeleteInboundSAMLConfigurationResponse(rsp *http.Response) (*DeleteInb
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*DeleteInboundSAMLConfigurationResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -16814,7 +17430,7 @@ func ParseDeleteInboundSAMLConfigurationResponse(rsp *http.Response) (*DeleteInb
 
 // ParseGetInboundSAMLConfigurationResponse parses an HTTP response from a GetInboundSAMLConfigurationWithResponse call
 func ParseGetInboundSAMLConfigurationResponse(rsp *http.Response) (*GetInboundSAMLConfigurationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16825,49 +17441,56 @@ func ParseGetInboundSAMLConfigurationResponse(rsp *http.Response) (*GetInboundSA
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SAML2ServiceProvider
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetInboundSAMLConfigurationResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SAML2ServiceProvider
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseUpdateInboundSAMLConfigurationResponse parses an HTTP response from a UpdateInboundSAMLConfigurationWithResponse call
 func ParseUpdateInboundSAMLConfigurationResponse(rsp *http.Response) (*UpdateInboundSAMLConfigurationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16878,49 +17501,54 @@ func ParseUpdateInboundSAMLConfigurationResponse(rsp *http.Response) (*UpdateInb
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	if _, err := func() (*UpdateInboundSAMLConfigurationResponse, error) {
+		switch {
+		case rsp.StatusCode == 200:
+			break // No content-type
 
-	case rsp.StatusCode == 201:
-		break // No content-type
+		case rsp.StatusCode == 201:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
-
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdateInboundSAMLConfigurationResponse201Headers
@@ -16939,7 +17567,7 @@ func ParseUpdateInboundSAMLConfigurationResponse(rsp *http.Response) (*UpdateInb
 
 // ParseDeleteWSTrustConfigurationResponse parses an HTTP response from a DeleteWSTrustConfigurationWithResponse call
 func ParseDeleteWSTrustConfigurationResponse(rsp *http.Response) (*DeleteWSTrustConfigurationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16950,37 +17578,43 @@ func ParseDeleteWSTrustConfigurationResponse(rsp *http.Response) (*DeleteWSTrust
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*DeleteWSTrustConfigurationResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -16988,7 +17622,7 @@ func ParseDeleteWSTrustConfigurationResponse(rsp *http.Response) (*DeleteWSTrust
 
 // ParseGetWSTrustConfigurationResponse parses an HTTP response from a GetWSTrustConfigurationWithResponse call
 func ParseGetWSTrustConfigurationResponse(rsp *http.Response) (*GetWSTrustConfigurationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -16999,49 +17633,56 @@ func ParseGetWSTrustConfigurationResponse(rsp *http.Response) (*GetWSTrustConfig
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest WSTrustConfiguration
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetWSTrustConfigurationResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest WSTrustConfiguration
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseUpdateWSTrustConfigurationResponse parses an HTTP response from a UpdateWSTrustConfigurationWithResponse call
 func ParseUpdateWSTrustConfigurationResponse(rsp *http.Response) (*UpdateWSTrustConfigurationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -17052,49 +17693,54 @@ func ParseUpdateWSTrustConfigurationResponse(rsp *http.Response) (*UpdateWSTrust
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	if _, err := func() (*UpdateWSTrustConfigurationResponse, error) {
+		switch {
+		case rsp.StatusCode == 200:
+			break // No content-type
 
-	case rsp.StatusCode == 201:
-		break // No content-type
+		case rsp.StatusCode == 201:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
-
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdateWSTrustConfigurationResponse201Headers
@@ -17113,7 +17759,7 @@ func ParseUpdateWSTrustConfigurationResponse(rsp *http.Response) (*UpdateWSTrust
 
 // ParseDeleteCustomInboundConfigurationResponse parses an HTTP response from a DeleteCustomInboundConfigurationWithResponse call
 func ParseDeleteCustomInboundConfigurationResponse(rsp *http.Response) (*DeleteCustomInboundConfigurationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -17124,37 +17770,43 @@ func ParseDeleteCustomInboundConfigurationResponse(rsp *http.Response) (*DeleteC
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*DeleteCustomInboundConfigurationResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -17162,7 +17814,7 @@ func ParseDeleteCustomInboundConfigurationResponse(rsp *http.Response) (*DeleteC
 
 // ParseGetCustomInboundConfigurationResponse parses an HTTP response from a GetCustomInboundConfigurationWithResponse call
 func ParseGetCustomInboundConfigurationResponse(rsp *http.Response) (*GetCustomInboundConfigurationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -17173,49 +17825,56 @@ func ParseGetCustomInboundConfigurationResponse(rsp *http.Response) (*GetCustomI
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest CustomInboundProtocolConfiguration
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetCustomInboundConfigurationResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest CustomInboundProtocolConfiguration
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseUpdateCustomInboundConfigurationResponse parses an HTTP response from a UpdateCustomInboundConfigurationWithResponse call
 func ParseUpdateCustomInboundConfigurationResponse(rsp *http.Response) (*UpdateCustomInboundConfigurationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -17226,49 +17885,54 @@ func ParseUpdateCustomInboundConfigurationResponse(rsp *http.Response) (*UpdateC
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	if _, err := func() (*UpdateCustomInboundConfigurationResponse, error) {
+		switch {
+		case rsp.StatusCode == 200:
+			break // No content-type
 
-	case rsp.StatusCode == 201:
-		break // No content-type
+		case rsp.StatusCode == 201:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
-
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdateCustomInboundConfigurationResponse201Headers
@@ -17287,7 +17951,7 @@ func ParseUpdateCustomInboundConfigurationResponse(rsp *http.Response) (*UpdateC
 
 // ParseChangeApplicationOwnerResponse parses an HTTP response from a ChangeApplicationOwnerWithResponse call
 func ParseChangeApplicationOwnerResponse(rsp *http.Response) (*ChangeApplicationOwnerResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -17298,37 +17962,43 @@ func ParseChangeApplicationOwnerResponse(rsp *http.Response) (*ChangeApplication
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	if _, err := func() (*ChangeApplicationOwnerResponse, error) {
+		switch {
+		case rsp.StatusCode == 200:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -17336,7 +18006,7 @@ func ParseChangeApplicationOwnerResponse(rsp *http.Response) (*ChangeApplication
 
 // ParseShareOrgApplicationGetResponse parses an HTTP response from a ShareOrgApplicationGetWithResponse call
 func ParseShareOrgApplicationGetResponse(rsp *http.Response) (*ShareOrgApplicationGetResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -17347,49 +18017,56 @@ func ParseShareOrgApplicationGetResponse(rsp *http.Response) (*ShareOrgApplicati
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SharedOrganizationsResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*ShareOrgApplicationGetResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SharedOrganizationsResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseShareOrgApplicationResponse parses an HTTP response from a ShareOrgApplicationWithResponse call
 func ParseShareOrgApplicationResponse(rsp *http.Response) (*ShareOrgApplicationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -17400,37 +18077,43 @@ func ParseShareOrgApplicationResponse(rsp *http.Response) (*ShareOrgApplicationR
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 200:
-		break // No content-type
+	if _, err := func() (*ShareOrgApplicationResponse, error) {
+		switch {
+		case rsp.StatusCode == 200:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -17438,7 +18121,7 @@ func ParseShareOrgApplicationResponse(rsp *http.Response) (*ShareOrgApplicationR
 
 // ParseShareOrgApplicationDeleteResponse parses an HTTP response from a ShareOrgApplicationDeleteWithResponse call
 func ParseShareOrgApplicationDeleteResponse(rsp *http.Response) (*ShareOrgApplicationDeleteResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -17449,37 +18132,43 @@ func ParseShareOrgApplicationDeleteResponse(rsp *http.Response) (*ShareOrgApplic
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*ShareOrgApplicationDeleteResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -17487,7 +18176,7 @@ func ParseShareOrgApplicationDeleteResponse(rsp *http.Response) (*ShareOrgApplic
 
 // ParseSharedApplicationsAllDeleteResponse parses an HTTP response from a SharedApplicationsAllDeleteWithResponse call
 func ParseSharedApplicationsAllDeleteResponse(rsp *http.Response) (*SharedApplicationsAllDeleteResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -17498,37 +18187,43 @@ func ParseSharedApplicationsAllDeleteResponse(rsp *http.Response) (*SharedApplic
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*SharedApplicationsAllDeleteResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON400 = &dest
 
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -17536,7 +18231,7 @@ func ParseSharedApplicationsAllDeleteResponse(rsp *http.Response) (*SharedApplic
 
 // ParseSharedApplicationsGetResponse parses an HTTP response from a SharedApplicationsGetWithResponse call
 func ParseSharedApplicationsGetResponse(rsp *http.Response) (*SharedApplicationsGetResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -17547,42 +18242,103 @@ func ParseSharedApplicationsGetResponse(rsp *http.Response) (*SharedApplications
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SharedApplicationsResponse
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*SharedApplicationsGetResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SharedApplicationsResponse
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
+
+		case rsp.StatusCode == 401:
+			break // No content-type
+
+		case rsp.StatusCode == 403:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest Error
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case rsp.StatusCode == 401:
-		break // No content-type
-
-	case rsp.StatusCode == 403:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
+}
+
+// limitBody makes Parse...Response read at most the limit set with
+// WithMaxResponseBody on the Client behind c, if any.
+func (c *ClientWithResponses) limitBody(rsp *http.Response) *http.Response {
+	if cl, ok := c.ClientInterface.(*Client); ok && cl.maxResponseBody > 0 && rsp.Body != nil {
+		rsp.Body = &limitedBody{ReadCloser: rsp.Body, limit: cl.maxResponseBody}
+	}
+	return rsp
+}
+
+// limitedBody is a response body carrying the limit readResponseBody applies.
+type limitedBody struct {
+	io.ReadCloser
+	limit int64
+}
+
+// readResponseBody reads rsp.Body, at most its limitedBody limit or else
+// DefaultMaxResponseBody bytes: a longer body is an *apierror.TooLargeError
+// after reading one byte more than the limit, whatever the server sends.
+func readResponseBody(rsp *http.Response) ([]byte, error) {
+	if rsp.Body == nil {
+		rsp.Body = http.NoBody
+	}
+	limit := int64(DefaultMaxResponseBody)
+	if lb, ok := rsp.Body.(*limitedBody); ok {
+		limit = lb.limit
+	}
+	n := limit + 1
+	if n < limit {
+		n = limit
+	}
+	b, err := io.ReadAll(io.LimitReader(rsp.Body, n))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, apierror.NewTooLargeError(rsp, limit, "applications.WithMaxResponseBody")
+	}
+	return b, nil
+}
+
+// fillUndeclared2xx decodes a 2xx JSON body into *field, the operation's one
+// JSON 2xx type, when the declared cases left it nil (a 2xx status the
+// operation does not declare) and the body decodes; otherwise the body stays
+// only in Body.
+func fillUndeclared2xx[T any](rsp *http.Response, body []byte, field **T) {
+	if *field != nil || rsp.StatusCode/100 != 2 || !strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		return
+	}
+	var dest T
+	if json.Unmarshal(body, &dest) == nil {
+		*field = &dest
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/mgmtapi/mgmtapi/apierror"
 	"github.com/mgmtapi/mgmtapi/scim"
 	"github.com/oapi-codegen/runtime"
 )
@@ -424,16 +425,16 @@ type UpdateGroupParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
-// CreateGroupJSONRequestBody is the body of CreateGroup for the application/json content type.
+// CreateGroupJSONRequestBody defines body for CreateGroup for application/json ContentType.
 type CreateGroupJSONRequestBody = GroupRequestObject
 
-// SearchGroupsJSONRequestBody is the body of SearchGroups for the application/json content type.
+// SearchGroupsJSONRequestBody defines body for SearchGroups for application/json ContentType.
 type SearchGroupsJSONRequestBody = GroupSearchRequestObject
 
-// PatchGroupJSONRequestBody is the body of PatchGroup for the application/json content type.
+// PatchGroupJSONRequestBody defines body for PatchGroup for application/json ContentType.
 type PatchGroupJSONRequestBody = PatchGroupOperationRequestObject
 
-// UpdateGroupJSONRequestBody is the body of UpdateGroup for the application/json content type.
+// UpdateGroupJSONRequestBody defines body for UpdateGroup for application/json ContentType.
 type UpdateGroupJSONRequestBody = GroupPutRequestObject
 
 // Getter for additional properties for GroupPutRequestObject. Returns the specified
@@ -1287,6 +1288,9 @@ type Client struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// maxResponseBody is set by WithMaxResponseBody; 0 means DefaultMaxResponseBody.
+	maxResponseBody int64
 }
 
 // ClientOption allows setting custom parameters during construction
@@ -1329,6 +1333,28 @@ func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	return func(c *Client) error {
 		c.RequestEditors = append(c.RequestEditors, fn)
+		return nil
+	}
+}
+
+// DefaultMaxResponseBody is how many bytes of a response body the
+// ...WithResponse methods and Parse...Response functions read at most, unless
+// WithMaxResponseBody sets another limit. A longer body is an
+// *apierror.TooLargeError, not an allocation the server chooses. 32 MiB is
+// far above the largest page these APIs return and small enough that a
+// hostile or broken server cannot exhaust memory.
+const DefaultMaxResponseBody = 32 << 20
+
+// WithMaxResponseBody sets how many bytes of a response body the
+// ...WithResponse methods read at most (default DefaultMaxResponseBody).
+// n must be positive. Responses from the plain Client methods are not read by
+// the client and are not limited.
+func WithMaxResponseBody(n int64) ClientOption {
+	return func(c *Client) error {
+		if n <= 0 {
+			return fmt.Errorf("scimgroups: WithMaxResponseBody(%d): the limit must be positive", n)
+		}
+		c.maxResponseBody = n
 		return nil
 	}
 }
@@ -1989,6 +2015,10 @@ func NewDeleteGroupRequest(server string, id string, params *DeleteGroupParams) 
 		return nil, err
 	}
 
+	if err := checkPathSegment("DeleteGroup", "id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -2035,6 +2065,10 @@ func NewGetGroupRequest(server string, id string, params *GetGroupParams) (*http
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("GetGroup", "id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -2134,6 +2168,10 @@ func NewPatchGroupRequestWithBody(server string, id string, params *PatchGroupPa
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("PatchGroup", "id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -2238,6 +2276,10 @@ func NewUpdateGroupRequestWithBody(server string, id string, params *UpdateGroup
 		return nil, err
 	}
 
+	if err := checkPathSegment("UpdateGroup", "id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -2327,6 +2369,20 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 		if err := r(ctx, req); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkPathSegment refuses a path parameter whose encoded value is not
+// exactly one path segment: "", "." and "..". The runtime escapes everything
+// else ("/" becomes %2F, "?" %3F), but these three survive escaping and URL
+// resolution would drop them or climb to the parent: DeleteX(ctx, "..")
+// would address the collection. Percent-encoding the dots is no remedy, as
+// RFC 3986 lets servers and proxies decode %2E before removing dot segments.
+func checkPathSegment(op, name, value string) error {
+	switch value {
+	case "", ".", "..":
+		return fmt.Errorf("scimgroups: %s: path parameter %s is %q, which is not a path segment; the request was not sent", op, name, value)
 	}
 	return nil
 }
@@ -2509,6 +2565,7 @@ type ListGroupsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *GroupsListResponseObject
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ScimError
@@ -2571,6 +2628,7 @@ type CreateGroupResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON201 *GroupResponseObject
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
@@ -2640,6 +2698,7 @@ type SearchGroupsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *GroupSearchResponseObject
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ScimError
@@ -2764,6 +2823,7 @@ type GetGroupResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *GroupResponseObject
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
@@ -2826,6 +2886,7 @@ type PatchGroupResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *PatchGroupOperationResponseObject
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
@@ -2895,6 +2956,7 @@ type UpdateGroupResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *GroupPutResponseObject
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorInvalidInput
@@ -2983,7 +3045,7 @@ func (c *ClientWithResponses) ListGroupsWithResponse(ctx context.Context, params
 	if err != nil {
 		return nil, err
 	}
-	return ParseListGroupsResponse(rsp)
+	return ParseListGroupsResponse(c.limitBody(rsp))
 }
 
 // CreateGroupWithBodyWithResponse Create Group
@@ -3002,7 +3064,7 @@ func (c *ClientWithResponses) CreateGroupWithBodyWithResponse(ctx context.Contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateGroupResponse(rsp)
+	return ParseCreateGroupResponse(c.limitBody(rsp))
 }
 
 // CreateGroupWithResponse Create Group
@@ -3021,7 +3083,7 @@ func (c *ClientWithResponses) CreateGroupWithResponse(ctx context.Context, param
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateGroupResponse(rsp)
+	return ParseCreateGroupResponse(c.limitBody(rsp))
 }
 
 // SearchGroupsWithBodyWithResponse Search Groups
@@ -3040,7 +3102,7 @@ func (c *ClientWithResponses) SearchGroupsWithBodyWithResponse(ctx context.Conte
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchGroupsResponse(rsp)
+	return ParseSearchGroupsResponse(c.limitBody(rsp))
 }
 
 // SearchGroupsWithResponse Search Groups
@@ -3059,7 +3121,7 @@ func (c *ClientWithResponses) SearchGroupsWithResponse(ctx context.Context, body
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchGroupsResponse(rsp)
+	return ParseSearchGroupsResponse(c.limitBody(rsp))
 }
 
 // DeleteGroupWithResponse Delete Group
@@ -3078,7 +3140,7 @@ func (c *ClientWithResponses) DeleteGroupWithResponse(ctx context.Context, id st
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteGroupResponse(rsp)
+	return ParseDeleteGroupResponse(c.limitBody(rsp))
 }
 
 // GetGroupWithResponse Get Group by ID
@@ -3097,7 +3159,7 @@ func (c *ClientWithResponses) GetGroupWithResponse(ctx context.Context, id strin
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetGroupResponse(rsp)
+	return ParseGetGroupResponse(c.limitBody(rsp))
 }
 
 // PatchGroupWithBodyWithResponse Update Group - PATCH
@@ -3116,7 +3178,7 @@ func (c *ClientWithResponses) PatchGroupWithBodyWithResponse(ctx context.Context
 	if err != nil {
 		return nil, err
 	}
-	return ParsePatchGroupResponse(rsp)
+	return ParsePatchGroupResponse(c.limitBody(rsp))
 }
 
 // PatchGroupWithResponse Update Group - PATCH
@@ -3135,7 +3197,7 @@ func (c *ClientWithResponses) PatchGroupWithResponse(ctx context.Context, id str
 	if err != nil {
 		return nil, err
 	}
-	return ParsePatchGroupResponse(rsp)
+	return ParsePatchGroupResponse(c.limitBody(rsp))
 }
 
 // UpdateGroupWithBodyWithResponse Update Group - PUT
@@ -3154,7 +3216,7 @@ func (c *ClientWithResponses) UpdateGroupWithBodyWithResponse(ctx context.Contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateGroupResponse(rsp)
+	return ParseUpdateGroupResponse(c.limitBody(rsp))
 }
 
 // UpdateGroupWithResponse Update Group - PUT
@@ -3173,12 +3235,12 @@ func (c *ClientWithResponses) UpdateGroupWithResponse(ctx context.Context, id st
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateGroupResponse(rsp)
+	return ParseUpdateGroupResponse(c.limitBody(rsp))
 }
 
 // ParseListGroupsResponse parses an HTTP response from a ListGroupsWithResponse call
 func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -3189,43 +3251,50 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest GroupsListResponseObject
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*ListGroupsResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest GroupsListResponseObject
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest ScimError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest ScimError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseCreateGroupResponse parses an HTTP response from a CreateGroupWithResponse call
 func ParseCreateGroupResponse(rsp *http.Response) (*CreateGroupResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -3236,50 +3305,57 @@ func ParseCreateGroupResponse(rsp *http.Response) (*CreateGroupResponse, error) 
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest GroupResponseObject
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
+	if _, err := func() (*CreateGroupResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+			var dest GroupResponseObject
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorGroupNotAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorGroupNotAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest ErrorGroupAlreadyAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest ErrorGroupAlreadyAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON201)
 
 	return response, nil
 }
 
 // ParseSearchGroupsResponse parses an HTTP response from a SearchGroupsWithResponse call
 func ParseSearchGroupsResponse(rsp *http.Response) (*SearchGroupsResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -3290,43 +3366,50 @@ func ParseSearchGroupsResponse(rsp *http.Response) (*SearchGroupsResponse, error
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest GroupSearchResponseObject
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*SearchGroupsResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest GroupSearchResponseObject
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest ScimError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest ScimError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseDeleteGroupResponse parses an HTTP response from a DeleteGroupWithResponse call
 func ParseDeleteGroupResponse(rsp *http.Response) (*DeleteGroupResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -3337,38 +3420,44 @@ func ParseDeleteGroupResponse(rsp *http.Response) (*DeleteGroupResponse, error) 
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*DeleteGroupResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorNoGroupAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+			var dest ScimError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON412 = &dest
+
 		}
-		response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorNoGroupAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
-		var dest ScimError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON412 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -3376,7 +3465,7 @@ func ParseDeleteGroupResponse(rsp *http.Response) (*DeleteGroupResponse, error) 
 
 // ParseGetGroupResponse parses an HTTP response from a GetGroupWithResponse call
 func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -3387,46 +3476,53 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest GroupResponseObject
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetGroupResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest GroupResponseObject
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case rsp.StatusCode == 304:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorNoGroupAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case rsp.StatusCode == 304:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorNoGroupAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParsePatchGroupResponse parses an HTTP response from a PatchGroupWithResponse call
 func ParsePatchGroupResponse(rsp *http.Response) (*PatchGroupResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -3437,50 +3533,57 @@ func ParsePatchGroupResponse(rsp *http.Response) (*PatchGroupResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest PatchGroupOperationResponseObject
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*PatchGroupResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest PatchGroupOperationResponseObject
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorNoGroupAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorNoGroupAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
-		var dest ScimError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON412 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+			var dest ScimError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON412 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseUpdateGroupResponse parses an HTTP response from a UpdateGroupWithResponse call
 func ParseUpdateGroupResponse(rsp *http.Response) (*UpdateGroupResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -3491,50 +3594,111 @@ func ParseUpdateGroupResponse(rsp *http.Response) (*UpdateGroupResponse, error) 
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest GroupPutResponseObject
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*UpdateGroupResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest GroupPutResponseObject
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest ErrorInvalidInput
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest ErrorInvalidInput
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorNoGroupAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorNoGroupAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
-		var dest ScimError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON412 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+			var dest ScimError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON412 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
+}
+
+// limitBody makes Parse...Response read at most the limit set with
+// WithMaxResponseBody on the Client behind c, if any.
+func (c *ClientWithResponses) limitBody(rsp *http.Response) *http.Response {
+	if cl, ok := c.ClientInterface.(*Client); ok && cl.maxResponseBody > 0 && rsp.Body != nil {
+		rsp.Body = &limitedBody{ReadCloser: rsp.Body, limit: cl.maxResponseBody}
+	}
+	return rsp
+}
+
+// limitedBody is a response body carrying the limit readResponseBody applies.
+type limitedBody struct {
+	io.ReadCloser
+	limit int64
+}
+
+// readResponseBody reads rsp.Body, at most its limitedBody limit or else
+// DefaultMaxResponseBody bytes: a longer body is an *apierror.TooLargeError
+// after reading one byte more than the limit, whatever the server sends.
+func readResponseBody(rsp *http.Response) ([]byte, error) {
+	if rsp.Body == nil {
+		rsp.Body = http.NoBody
+	}
+	limit := int64(DefaultMaxResponseBody)
+	if lb, ok := rsp.Body.(*limitedBody); ok {
+		limit = lb.limit
+	}
+	n := limit + 1
+	if n < limit {
+		n = limit
+	}
+	b, err := io.ReadAll(io.LimitReader(rsp.Body, n))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, apierror.NewTooLargeError(rsp, limit, "scimgroups.WithMaxResponseBody")
+	}
+	return b, nil
+}
+
+// fillUndeclared2xx decodes a 2xx JSON body into *field, the operation's one
+// JSON 2xx type, when the declared cases left it nil (a 2xx status the
+// operation does not declare) and the body decodes; otherwise the body stays
+// only in Body.
+func fillUndeclared2xx[T any](rsp *http.Response, body []byte, field **T) {
+	if *field != nil || rsp.StatusCode/100 != 2 || !strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		return
+	}
+	var dest T
+	if json.Unmarshal(body, &dest) == nil {
+		*field = &dest
+	}
 }

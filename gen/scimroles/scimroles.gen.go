@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/mgmtapi/mgmtapi/apierror"
 	"github.com/mgmtapi/mgmtapi/scim"
 	"github.com/oapi-codegen/runtime"
 )
@@ -533,16 +534,16 @@ type GetRoleParams struct {
 	ExcludedAttributes *string `form:"excludedAttributes,omitempty" json:"excludedAttributes,omitempty"`
 }
 
-// CreateRoleJSONRequestBody is the body of CreateRole for the application/json content type.
+// CreateRoleJSONRequestBody defines body for CreateRole for application/json ContentType.
 type CreateRoleJSONRequestBody = RoleCreationObjectV2
 
-// SearchRolesJSONRequestBody is the body of SearchRoles for the application/json content type.
+// SearchRolesJSONRequestBody defines body for SearchRoles for application/json ContentType.
 type SearchRolesJSONRequestBody = RoleSearchRequestObjectV2
 
-// PatchRoleJSONRequestBody is the body of PatchRole for the application/json content type.
+// PatchRoleJSONRequestBody defines body for PatchRole for application/json ContentType.
 type PatchRoleJSONRequestBody = PatchRoleOperationRequestObjectV2
 
-// UpdateRoleJSONRequestBody is the body of UpdateRole for the application/json content type.
+// UpdateRoleJSONRequestBody defines body for UpdateRole for application/json ContentType.
 type UpdateRoleJSONRequestBody = RolePutRequestObjectV2
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
@@ -570,6 +571,9 @@ type Client struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// maxResponseBody is set by WithMaxResponseBody; 0 means DefaultMaxResponseBody.
+	maxResponseBody int64
 }
 
 // ClientOption allows setting custom parameters during construction
@@ -612,6 +616,28 @@ func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	return func(c *Client) error {
 		c.RequestEditors = append(c.RequestEditors, fn)
+		return nil
+	}
+}
+
+// DefaultMaxResponseBody is how many bytes of a response body the
+// ...WithResponse methods and Parse...Response functions read at most, unless
+// WithMaxResponseBody sets another limit. A longer body is an
+// *apierror.TooLargeError, not an allocation the server chooses. 32 MiB is
+// far above the largest page these APIs return and small enough that a
+// hostile or broken server cannot exhaust memory.
+const DefaultMaxResponseBody = 32 << 20
+
+// WithMaxResponseBody sets how many bytes of a response body the
+// ...WithResponse methods read at most (default DefaultMaxResponseBody).
+// n must be positive. Responses from the plain Client methods are not read by
+// the client and are not limited.
+func WithMaxResponseBody(n int64) ClientOption {
+	return func(c *Client) error {
+		if n <= 0 {
+			return fmt.Errorf("scimroles: WithMaxResponseBody(%d): the limit must be positive", n)
+		}
+		c.maxResponseBody = n
 		return nil
 	}
 }
@@ -1153,6 +1179,10 @@ func NewDeleteRoleRequest(server string, id string) (*http.Request, error) {
 		return nil, err
 	}
 
+	if err := checkPathSegment("DeleteRole", "id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -1184,6 +1214,10 @@ func NewGetRoleRequest(server string, id string, params *GetRoleParams) (*http.R
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("GetRole", "id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -1271,6 +1305,10 @@ func NewPatchRoleRequestWithBody(server string, id string, contentType string, b
 		return nil, err
 	}
 
+	if err := checkPathSegment("PatchRole", "id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -1318,6 +1356,10 @@ func NewUpdateRoleRequestWithBody(server string, id string, contentType string, 
 		return nil, err
 	}
 
+	if err := checkPathSegment("UpdateRole", "id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -1353,6 +1395,20 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 		if err := r(ctx, req); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkPathSegment refuses a path parameter whose encoded value is not
+// exactly one path segment: "", "." and "..". The runtime escapes everything
+// else ("/" becomes %2F, "?" %3F), but these three survive escaping and URL
+// resolution would drop them or climb to the parent: DeleteX(ctx, "..")
+// would address the collection. Percent-encoding the dots is no remedy, as
+// RFC 3986 lets servers and proxies decode %2E before removing dot segments.
+func checkPathSegment(op, name, value string) error {
+	switch value {
+	case "", ".", "..":
+		return fmt.Errorf("scimroles: %s: path parameter %s is %q, which is not a path segment; the request was not sent", op, name, value)
 	}
 	return nil
 }
@@ -1513,6 +1569,7 @@ type ListRolesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *RolesListResponseObjectV2
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
@@ -1575,6 +1632,7 @@ type CreateRoleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON201 *RolePostResponseObjectV2
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
@@ -1644,6 +1702,7 @@ type SearchRolesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *RoleSearchResponseObjectV2
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
@@ -1761,6 +1820,7 @@ type GetRoleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *RoleGetResponseObjectV2
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
@@ -1823,6 +1883,7 @@ type PatchRoleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *PatchRoleOperationResponseObjectV2
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
@@ -1892,6 +1953,7 @@ type UpdateRoleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *RolePutResponseObjectV2
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorInvalidInput
@@ -1978,7 +2040,7 @@ func (c *ClientWithResponses) ListRolesWithResponse(ctx context.Context, params 
 	if err != nil {
 		return nil, err
 	}
-	return ParseListRolesResponse(rsp)
+	return ParseListRolesResponse(c.limitBody(rsp))
 }
 
 // CreateRoleWithBodyWithResponse Create Role
@@ -1995,7 +2057,7 @@ func (c *ClientWithResponses) CreateRoleWithBodyWithResponse(ctx context.Context
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateRoleResponse(rsp)
+	return ParseCreateRoleResponse(c.limitBody(rsp))
 }
 
 // CreateRoleWithResponse Create Role
@@ -2012,7 +2074,7 @@ func (c *ClientWithResponses) CreateRoleWithResponse(ctx context.Context, body C
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateRoleResponse(rsp)
+	return ParseCreateRoleResponse(c.limitBody(rsp))
 }
 
 // SearchRolesWithBodyWithResponse Search Roles
@@ -2029,7 +2091,7 @@ func (c *ClientWithResponses) SearchRolesWithBodyWithResponse(ctx context.Contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchRolesResponse(rsp)
+	return ParseSearchRolesResponse(c.limitBody(rsp))
 }
 
 // SearchRolesWithResponse Search Roles
@@ -2046,7 +2108,7 @@ func (c *ClientWithResponses) SearchRolesWithResponse(ctx context.Context, body 
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchRolesResponse(rsp)
+	return ParseSearchRolesResponse(c.limitBody(rsp))
 }
 
 // DeleteRoleWithResponse Delete Role
@@ -2063,7 +2125,7 @@ func (c *ClientWithResponses) DeleteRoleWithResponse(ctx context.Context, id str
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteRoleResponse(rsp)
+	return ParseDeleteRoleResponse(c.limitBody(rsp))
 }
 
 // GetRoleWithResponse Get Role by ID
@@ -2080,7 +2142,7 @@ func (c *ClientWithResponses) GetRoleWithResponse(ctx context.Context, id string
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetRoleResponse(rsp)
+	return ParseGetRoleResponse(c.limitBody(rsp))
 }
 
 // PatchRoleWithBodyWithResponse Update Role - PATCH
@@ -2097,7 +2159,7 @@ func (c *ClientWithResponses) PatchRoleWithBodyWithResponse(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	return ParsePatchRoleResponse(rsp)
+	return ParsePatchRoleResponse(c.limitBody(rsp))
 }
 
 // PatchRoleWithResponse Update Role - PATCH
@@ -2114,7 +2176,7 @@ func (c *ClientWithResponses) PatchRoleWithResponse(ctx context.Context, id stri
 	if err != nil {
 		return nil, err
 	}
-	return ParsePatchRoleResponse(rsp)
+	return ParsePatchRoleResponse(c.limitBody(rsp))
 }
 
 // UpdateRoleWithBodyWithResponse Update Role - PUT
@@ -2131,7 +2193,7 @@ func (c *ClientWithResponses) UpdateRoleWithBodyWithResponse(ctx context.Context
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateRoleResponse(rsp)
+	return ParseUpdateRoleResponse(c.limitBody(rsp))
 }
 
 // UpdateRoleWithResponse Update Role - PUT
@@ -2148,12 +2210,12 @@ func (c *ClientWithResponses) UpdateRoleWithResponse(ctx context.Context, id str
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateRoleResponse(rsp)
+	return ParseUpdateRoleResponse(c.limitBody(rsp))
 }
 
 // ParseListRolesResponse parses an HTTP response from a ListRolesWithResponse call
 func ParseListRolesResponse(rsp *http.Response) (*ListRolesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -2164,43 +2226,50 @@ func ParseListRolesResponse(rsp *http.Response) (*ListRolesResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest RolesListResponseObjectV2
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*ListRolesResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest RolesListResponseObjectV2
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorNoRoleAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorNoRoleAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseCreateRoleResponse parses an HTTP response from a CreateRoleWithResponse call
 func ParseCreateRoleResponse(rsp *http.Response) (*CreateRoleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -2211,50 +2280,57 @@ func ParseCreateRoleResponse(rsp *http.Response) (*CreateRoleResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest RolePostResponseObjectV2
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
+	if _, err := func() (*CreateRoleResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+			var dest RolePostResponseObjectV2
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorRoleNotAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorRoleNotAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest ErrorRoleAlreadyAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest ErrorRoleAlreadyAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON201)
 
 	return response, nil
 }
 
 // ParseSearchRolesResponse parses an HTTP response from a SearchRolesWithResponse call
 func ParseSearchRolesResponse(rsp *http.Response) (*SearchRolesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -2265,43 +2341,50 @@ func ParseSearchRolesResponse(rsp *http.Response) (*SearchRolesResponse, error) 
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest RoleSearchResponseObjectV2
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*SearchRolesResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest RoleSearchResponseObjectV2
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest RoleSearchErrorResponseObject
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest RoleSearchErrorResponseObject
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseDeleteRoleResponse parses an HTTP response from a DeleteRoleWithResponse call
 func ParseDeleteRoleResponse(rsp *http.Response) (*DeleteRoleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -2312,31 +2395,37 @@ func ParseDeleteRoleResponse(rsp *http.Response) (*DeleteRoleResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*DeleteRoleResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorNoRoleAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
 		}
-		response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorNoRoleAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -2344,7 +2433,7 @@ func ParseDeleteRoleResponse(rsp *http.Response) (*DeleteRoleResponse, error) {
 
 // ParseGetRoleResponse parses an HTTP response from a GetRoleWithResponse call
 func ParseGetRoleResponse(rsp *http.Response) (*GetRoleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -2355,43 +2444,50 @@ func ParseGetRoleResponse(rsp *http.Response) (*GetRoleResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest RoleGetResponseObjectV2
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*GetRoleResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest RoleGetResponseObjectV2
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorNoRoleAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorNoRoleAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParsePatchRoleResponse parses an HTTP response from a PatchRoleWithResponse call
 func ParsePatchRoleResponse(rsp *http.Response) (*PatchRoleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -2402,50 +2498,57 @@ func ParsePatchRoleResponse(rsp *http.Response) (*PatchRoleResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest PatchRoleOperationResponseObjectV2
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*PatchRoleResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest PatchRoleOperationResponseObjectV2
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorNoRoleAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorNoRoleAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
-		var dest ErrorNotAcceptable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON406 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+			var dest ErrorNotAcceptable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON406 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseUpdateRoleResponse parses an HTTP response from a UpdateRoleWithResponse call
 func ParseUpdateRoleResponse(rsp *http.Response) (*UpdateRoleResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -2456,50 +2559,111 @@ func ParseUpdateRoleResponse(rsp *http.Response) (*UpdateRoleResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest RolePutResponseObjectV2
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*UpdateRoleResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest RolePutResponseObjectV2
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest ErrorInvalidInput
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest ErrorInvalidInput
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorNoRoleAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorNoRoleAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
-		var dest ErrorNotAcceptable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON406 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+			var dest ErrorNotAcceptable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON406 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
+}
+
+// limitBody makes Parse...Response read at most the limit set with
+// WithMaxResponseBody on the Client behind c, if any.
+func (c *ClientWithResponses) limitBody(rsp *http.Response) *http.Response {
+	if cl, ok := c.ClientInterface.(*Client); ok && cl.maxResponseBody > 0 && rsp.Body != nil {
+		rsp.Body = &limitedBody{ReadCloser: rsp.Body, limit: cl.maxResponseBody}
+	}
+	return rsp
+}
+
+// limitedBody is a response body carrying the limit readResponseBody applies.
+type limitedBody struct {
+	io.ReadCloser
+	limit int64
+}
+
+// readResponseBody reads rsp.Body, at most its limitedBody limit or else
+// DefaultMaxResponseBody bytes: a longer body is an *apierror.TooLargeError
+// after reading one byte more than the limit, whatever the server sends.
+func readResponseBody(rsp *http.Response) ([]byte, error) {
+	if rsp.Body == nil {
+		rsp.Body = http.NoBody
+	}
+	limit := int64(DefaultMaxResponseBody)
+	if lb, ok := rsp.Body.(*limitedBody); ok {
+		limit = lb.limit
+	}
+	n := limit + 1
+	if n < limit {
+		n = limit
+	}
+	b, err := io.ReadAll(io.LimitReader(rsp.Body, n))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, apierror.NewTooLargeError(rsp, limit, "scimroles.WithMaxResponseBody")
+	}
+	return b, nil
+}
+
+// fillUndeclared2xx decodes a 2xx JSON body into *field, the operation's one
+// JSON 2xx type, when the declared cases left it nil (a 2xx status the
+// operation does not declare) and the body decodes; otherwise the body stays
+// only in Body.
+func fillUndeclared2xx[T any](rsp *http.Response, body []byte, field **T) {
+	if *field != nil || rsp.StatusCode/100 != 2 || !strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		return
+	}
+	var dest T
+	if json.Unmarshal(body, &dest) == nil {
+		*field = &dest
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/mgmtapi/mgmtapi/apierror"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -511,6 +512,9 @@ type Client struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// maxResponseBody is set by WithMaxResponseBody; 0 means DefaultMaxResponseBody.
+	maxResponseBody int64
 }
 
 // ClientOption allows setting custom parameters during construction
@@ -553,6 +557,28 @@ func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	return func(c *Client) error {
 		c.RequestEditors = append(c.RequestEditors, fn)
+		return nil
+	}
+}
+
+// DefaultMaxResponseBody is how many bytes of a response body the
+// ...WithResponse methods and Parse...Response functions read at most, unless
+// WithMaxResponseBody sets another limit. A longer body is an
+// *apierror.TooLargeError, not an allocation the server chooses. 32 MiB is
+// far above the largest page these APIs return and small enough that a
+// hostile or broken server cannot exhaust memory.
+const DefaultMaxResponseBody = 32 << 20
+
+// WithMaxResponseBody sets how many bytes of a response body the
+// ...WithResponse methods read at most (default DefaultMaxResponseBody).
+// n must be positive. Responses from the plain Client methods are not read by
+// the client and are not limited.
+func WithMaxResponseBody(n int64) ClientOption {
+	return func(c *Client) error {
+		if n <= 0 {
+			return fmt.Errorf("scimschemas: WithMaxResponseBody(%d): the limit must be positive", n)
+		}
+		c.maxResponseBody = n
 		return nil
 	}
 }
@@ -655,6 +681,10 @@ func NewGetSchemaByIdRequest(server string, id string) (*http.Request, error) {
 		return nil, err
 	}
 
+	if err := checkPathSegment("GetSchemaById", "id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -688,6 +718,20 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 		if err := r(ctx, req); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkPathSegment refuses a path parameter whose encoded value is not
+// exactly one path segment: "", "." and "..". The runtime escapes everything
+// else ("/" becomes %2F, "?" %3F), but these three survive escaping and URL
+// resolution would drop them or climb to the parent: DeleteX(ctx, "..")
+// would address the collection. Percent-encoding the dots is no remedy, as
+// RFC 3986 lets servers and proxies decode %2E before removing dot segments.
+func checkPathSegment(op, name, value string) error {
+	switch value {
+	case "", ".", "..":
+		return fmt.Errorf("scimschemas: %s: path parameter %s is %q, which is not a path segment; the request was not sent", op, name, value)
 	}
 	return nil
 }
@@ -749,6 +793,7 @@ type GetSchemasResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *[]SchemaObject
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
@@ -804,6 +849,7 @@ type GetSchemaByIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *SchemaObject
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
@@ -869,7 +915,7 @@ func (c *ClientWithResponses) GetSchemasWithResponse(ctx context.Context, reqEdi
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetSchemasResponse(rsp)
+	return ParseGetSchemasResponse(c.limitBody(rsp))
 }
 
 // GetSchemaByIdWithResponse Get Schema by ID
@@ -886,12 +932,12 @@ func (c *ClientWithResponses) GetSchemaByIdWithResponse(ctx context.Context, id 
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetSchemaByIdResponse(rsp)
+	return ParseGetSchemaByIdResponse(c.limitBody(rsp))
 }
 
 // ParseGetSchemasResponse parses an HTTP response from a GetSchemasWithResponse call
 func ParseGetSchemasResponse(rsp *http.Response) (*GetSchemasResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -902,36 +948,43 @@ func ParseGetSchemasResponse(rsp *http.Response) (*GetSchemasResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []SchemaObject
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*GetSchemasResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest []SchemaObject
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorSchemaNotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorSchemaNotFound
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseGetSchemaByIdResponse parses an HTTP response from a GetSchemaByIdWithResponse call
 func ParseGetSchemaByIdResponse(rsp *http.Response) (*GetSchemaByIdResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -942,29 +995,90 @@ func ParseGetSchemaByIdResponse(rsp *http.Response) (*GetSchemaByIdResponse, err
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SchemaObject
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*GetSchemaByIdResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest SchemaObject
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorSchemaNotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorSchemaNotFound
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
+}
+
+// limitBody makes Parse...Response read at most the limit set with
+// WithMaxResponseBody on the Client behind c, if any.
+func (c *ClientWithResponses) limitBody(rsp *http.Response) *http.Response {
+	if cl, ok := c.ClientInterface.(*Client); ok && cl.maxResponseBody > 0 && rsp.Body != nil {
+		rsp.Body = &limitedBody{ReadCloser: rsp.Body, limit: cl.maxResponseBody}
+	}
+	return rsp
+}
+
+// limitedBody is a response body carrying the limit readResponseBody applies.
+type limitedBody struct {
+	io.ReadCloser
+	limit int64
+}
+
+// readResponseBody reads rsp.Body, at most its limitedBody limit or else
+// DefaultMaxResponseBody bytes: a longer body is an *apierror.TooLargeError
+// after reading one byte more than the limit, whatever the server sends.
+func readResponseBody(rsp *http.Response) ([]byte, error) {
+	if rsp.Body == nil {
+		rsp.Body = http.NoBody
+	}
+	limit := int64(DefaultMaxResponseBody)
+	if lb, ok := rsp.Body.(*limitedBody); ok {
+		limit = lb.limit
+	}
+	n := limit + 1
+	if n < limit {
+		n = limit
+	}
+	b, err := io.ReadAll(io.LimitReader(rsp.Body, n))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, apierror.NewTooLargeError(rsp, limit, "scimschemas.WithMaxResponseBody")
+	}
+	return b, nil
+}
+
+// fillUndeclared2xx decodes a 2xx JSON body into *field, the operation's one
+// JSON 2xx type, when the declared cases left it nil (a 2xx status the
+// operation does not declare) and the body decodes; otherwise the body stays
+// only in Body.
+func fillUndeclared2xx[T any](rsp *http.Response, body []byte, field **T) {
+	if *field != nil || rsp.StatusCode/100 != 2 || !strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		return
+	}
+	var dest T
+	if json.Unmarshal(body, &dest) == nil {
+		*field = &dest
+	}
 }

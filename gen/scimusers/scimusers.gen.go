@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/mgmtapi/mgmtapi/apierror"
 	"github.com/mgmtapi/mgmtapi/scim"
 	"github.com/oapi-codegen/runtime"
 )
@@ -449,16 +450,16 @@ type UpdateUserParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
-// CreateUserJSONRequestBody is the body of CreateUser for the application/json content type.
+// CreateUserJSONRequestBody defines body for CreateUser for application/json ContentType.
 type CreateUserJSONRequestBody = UserObject
 
-// SearchUsersJSONRequestBody is the body of SearchUsers for the application/json content type.
+// SearchUsersJSONRequestBody defines body for SearchUsers for application/json ContentType.
 type SearchUsersJSONRequestBody = UserSearchRequestObject
 
-// PatchUserJSONRequestBody is the body of PatchUser for the application/json content type.
+// PatchUserJSONRequestBody defines body for PatchUser for application/json ContentType.
 type PatchUserJSONRequestBody = PatchOperationInput
 
-// UpdateUserJSONRequestBody is the body of UpdateUser for the application/json content type.
+// UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
 type UpdateUserJSONRequestBody = UserUpdateObject
 
 // Getter for additional properties for UserObject. Returns the specified
@@ -1881,6 +1882,9 @@ type Client struct {
 	// A list of callbacks for modifying requests which are generated before sending over
 	// the network.
 	RequestEditors []RequestEditorFn
+
+	// maxResponseBody is set by WithMaxResponseBody; 0 means DefaultMaxResponseBody.
+	maxResponseBody int64
 }
 
 // ClientOption allows setting custom parameters during construction
@@ -1923,6 +1927,28 @@ func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	return func(c *Client) error {
 		c.RequestEditors = append(c.RequestEditors, fn)
+		return nil
+	}
+}
+
+// DefaultMaxResponseBody is how many bytes of a response body the
+// ...WithResponse methods and Parse...Response functions read at most, unless
+// WithMaxResponseBody sets another limit. A longer body is an
+// *apierror.TooLargeError, not an allocation the server chooses. 32 MiB is
+// far above the largest page these APIs return and small enough that a
+// hostile or broken server cannot exhaust memory.
+const DefaultMaxResponseBody = 32 << 20
+
+// WithMaxResponseBody sets how many bytes of a response body the
+// ...WithResponse methods read at most (default DefaultMaxResponseBody).
+// n must be positive. Responses from the plain Client methods are not read by
+// the client and are not limited.
+func WithMaxResponseBody(n int64) ClientOption {
+	return func(c *Client) error {
+		if n <= 0 {
+			return fmt.Errorf("scimusers: WithMaxResponseBody(%d): the limit must be positive", n)
+		}
+		c.maxResponseBody = n
 		return nil
 	}
 }
@@ -2591,6 +2617,10 @@ func NewDeleteUserRequest(server string, id string, params *DeleteUserParams) (*
 		return nil, err
 	}
 
+	if err := checkPathSegment("DeleteUser", "id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -2637,6 +2667,10 @@ func NewGetUserRequest(server string, id string, params *GetUserParams) (*http.R
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("GetUser", "id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -2736,6 +2770,10 @@ func NewPatchUserRequestWithBody(server string, id string, params *PatchUserPara
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathSegment("PatchUser", "id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -2840,6 +2878,10 @@ func NewUpdateUserRequestWithBody(server string, id string, params *UpdateUserPa
 		return nil, err
 	}
 
+	if err := checkPathSegment("UpdateUser", "id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	serverURL, err := url.Parse(server)
 	if err != nil {
 		return nil, err
@@ -2929,6 +2971,20 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 		if err := r(ctx, req); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkPathSegment refuses a path parameter whose encoded value is not
+// exactly one path segment: "", "." and "..". The runtime escapes everything
+// else ("/" becomes %2F, "?" %3F), but these three survive escaping and URL
+// resolution would drop them or climb to the parent: DeleteX(ctx, "..")
+// would address the collection. Percent-encoding the dots is no remedy, as
+// RFC 3986 lets servers and proxies decode %2E before removing dot segments.
+func checkPathSegment(op, name, value string) error {
+	switch value {
+	case "", ".", "..":
+		return fmt.Errorf("scimusers: %s: path parameter %s is %q, which is not a path segment; the request was not sent", op, name, value)
 	}
 	return nil
 }
@@ -3115,6 +3171,7 @@ type ListUsersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *UserObjectListResponseObject
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ScimError
@@ -3177,6 +3234,7 @@ type CreateUserResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON201 *UserResponseObject
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ErrorInvalidInput
@@ -3253,6 +3311,7 @@ type SearchUsersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *UserObjectListResponseObject
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *ScimError
@@ -3377,6 +3436,7 @@ type GetUserResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *UserResponseObject
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
@@ -3439,6 +3499,7 @@ type PatchUserResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *UserResponseObject
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
@@ -3508,6 +3569,7 @@ type UpdateUserResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
+	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *UserResponseObject
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
@@ -3589,7 +3651,7 @@ func (c *ClientWithResponses) ListUsersWithResponse(ctx context.Context, params 
 	if err != nil {
 		return nil, err
 	}
-	return ParseListUsersResponse(rsp)
+	return ParseListUsersResponse(c.limitBody(rsp))
 }
 
 // CreateUserWithBodyWithResponse Create User
@@ -3608,7 +3670,7 @@ func (c *ClientWithResponses) CreateUserWithBodyWithResponse(ctx context.Context
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateUserResponse(rsp)
+	return ParseCreateUserResponse(c.limitBody(rsp))
 }
 
 // CreateUserWithResponse Create User
@@ -3627,7 +3689,7 @@ func (c *ClientWithResponses) CreateUserWithResponse(ctx context.Context, params
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateUserResponse(rsp)
+	return ParseCreateUserResponse(c.limitBody(rsp))
 }
 
 // SearchUsersWithBodyWithResponse Search Users
@@ -3646,7 +3708,7 @@ func (c *ClientWithResponses) SearchUsersWithBodyWithResponse(ctx context.Contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchUsersResponse(rsp)
+	return ParseSearchUsersResponse(c.limitBody(rsp))
 }
 
 // SearchUsersWithResponse Search Users
@@ -3665,7 +3727,7 @@ func (c *ClientWithResponses) SearchUsersWithResponse(ctx context.Context, body 
 	if err != nil {
 		return nil, err
 	}
-	return ParseSearchUsersResponse(rsp)
+	return ParseSearchUsersResponse(c.limitBody(rsp))
 }
 
 // DeleteUserWithResponse Delete User by ID
@@ -3684,7 +3746,7 @@ func (c *ClientWithResponses) DeleteUserWithResponse(ctx context.Context, id str
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteUserResponse(rsp)
+	return ParseDeleteUserResponse(c.limitBody(rsp))
 }
 
 // GetUserWithResponse Get User by ID
@@ -3703,7 +3765,7 @@ func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, id string
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetUserResponse(rsp)
+	return ParseGetUserResponse(c.limitBody(rsp))
 }
 
 // PatchUserWithBodyWithResponse Update User - PATCH
@@ -3724,7 +3786,7 @@ func (c *ClientWithResponses) PatchUserWithBodyWithResponse(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	return ParsePatchUserResponse(rsp)
+	return ParsePatchUserResponse(c.limitBody(rsp))
 }
 
 // PatchUserWithResponse Update User - PATCH
@@ -3745,7 +3807,7 @@ func (c *ClientWithResponses) PatchUserWithResponse(ctx context.Context, id stri
 	if err != nil {
 		return nil, err
 	}
-	return ParsePatchUserResponse(rsp)
+	return ParsePatchUserResponse(c.limitBody(rsp))
 }
 
 // UpdateUserWithBodyWithResponse Update User - PUT
@@ -3764,7 +3826,7 @@ func (c *ClientWithResponses) UpdateUserWithBodyWithResponse(ctx context.Context
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateUserResponse(rsp)
+	return ParseUpdateUserResponse(c.limitBody(rsp))
 }
 
 // UpdateUserWithResponse Update User - PUT
@@ -3783,12 +3845,12 @@ func (c *ClientWithResponses) UpdateUserWithResponse(ctx context.Context, id str
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateUserResponse(rsp)
+	return ParseUpdateUserResponse(c.limitBody(rsp))
 }
 
 // ParseListUsersResponse parses an HTTP response from a ListUsersWithResponse call
 func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -3799,43 +3861,50 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UserObjectListResponseObject
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*ListUsersResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest UserObjectListResponseObject
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest ScimError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest ScimError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseCreateUserResponse parses an HTTP response from a CreateUserWithResponse call
 func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -3846,57 +3915,64 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
-		var dest UserResponseObject
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON201 = &dest
+	if _, err := func() (*CreateUserResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+			var dest UserResponseObject
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON201 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest ErrorInvalidInput
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest ErrorInvalidInput
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
-		var dest ScimError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON409 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+			var dest ScimError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON409 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
-		var dest ErrorInternalServerError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON500 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+			var dest ErrorInternalServerError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON500 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON201)
 
 	return response, nil
 }
 
 // ParseSearchUsersResponse parses an HTTP response from a SearchUsersWithResponse call
 func ParseSearchUsersResponse(rsp *http.Response) (*SearchUsersResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -3907,43 +3983,50 @@ func ParseSearchUsersResponse(rsp *http.Response) (*SearchUsersResponse, error) 
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UserObjectListResponseObject
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*SearchUsersResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest UserObjectListResponseObject
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest ScimError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest ScimError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseDeleteUserResponse parses an HTTP response from a DeleteUserWithResponse call
 func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -3954,38 +4037,44 @@ func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case rsp.StatusCode == 204:
-		break // No content-type
+	if _, err := func() (*DeleteUserResponse, error) {
+		switch {
+		case rsp.StatusCode == 204:
+			break // No content-type
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorUserNotAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+			var dest ScimError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON412 = &dest
+
 		}
-		response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorUserNotAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
-		var dest ScimError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON412 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
 
 	return response, nil
@@ -3993,7 +4082,7 @@ func ParseDeleteUserResponse(rsp *http.Response) (*DeleteUserResponse, error) {
 
 // ParseGetUserResponse parses an HTTP response from a GetUserWithResponse call
 func ParseGetUserResponse(rsp *http.Response) (*GetUserResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -4004,46 +4093,53 @@ func ParseGetUserResponse(rsp *http.Response) (*GetUserResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UserResponseObject
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
+	if _, err := func() (*GetUserResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest UserResponseObject
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
+
+		case rsp.StatusCode == 304:
+			break // No content-type
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorUserNotAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
+
 		}
-		response.JSON200 = &dest
 
-	case rsp.StatusCode == 304:
-		break // No content-type
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorUserNotAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParsePatchUserResponse parses an HTTP response from a PatchUserWithResponse call
 func ParsePatchUserResponse(rsp *http.Response) (*PatchUserResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -4054,50 +4150,57 @@ func ParsePatchUserResponse(rsp *http.Response) (*PatchUserResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UserResponseObject
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*PatchUserResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest UserResponseObject
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorUserNotAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorUserNotAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
-		var dest ScimError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON412 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+			var dest ScimError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON412 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
 }
 
 // ParseUpdateUserResponse parses an HTTP response from a UpdateUserWithResponse call
 func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
+	bodyBytes, err := readResponseBody(rsp)
 	defer func() { _ = rsp.Body.Close() }()
 	if err != nil {
 		return nil, err
@@ -4108,43 +4211,104 @@ func ParseUpdateUserResponse(rsp *http.Response) (*UpdateUserResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest UserResponseObject
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
+	if _, err := func() (*UpdateUserResponse, error) {
+		switch {
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+			var dest UserResponseObject
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON200 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest ErrorUnauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+			var dest ErrorUnauthorized
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON401 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest ErrorForbidden
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+			var dest ErrorForbidden
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON403 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest ErrorUserNotAvailable
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+			var dest ErrorUserNotAvailable
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON404 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
-		var dest ScimError
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON412 = &dest
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+			var dest ScimError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON412 = &dest
 
+		}
+
+		return response, nil
+	}(); err != nil && rsp.StatusCode/100 == 2 {
+		return nil, err
 	}
+	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
+}
+
+// limitBody makes Parse...Response read at most the limit set with
+// WithMaxResponseBody on the Client behind c, if any.
+func (c *ClientWithResponses) limitBody(rsp *http.Response) *http.Response {
+	if cl, ok := c.ClientInterface.(*Client); ok && cl.maxResponseBody > 0 && rsp.Body != nil {
+		rsp.Body = &limitedBody{ReadCloser: rsp.Body, limit: cl.maxResponseBody}
+	}
+	return rsp
+}
+
+// limitedBody is a response body carrying the limit readResponseBody applies.
+type limitedBody struct {
+	io.ReadCloser
+	limit int64
+}
+
+// readResponseBody reads rsp.Body, at most its limitedBody limit or else
+// DefaultMaxResponseBody bytes: a longer body is an *apierror.TooLargeError
+// after reading one byte more than the limit, whatever the server sends.
+func readResponseBody(rsp *http.Response) ([]byte, error) {
+	if rsp.Body == nil {
+		rsp.Body = http.NoBody
+	}
+	limit := int64(DefaultMaxResponseBody)
+	if lb, ok := rsp.Body.(*limitedBody); ok {
+		limit = lb.limit
+	}
+	n := limit + 1
+	if n < limit {
+		n = limit
+	}
+	b, err := io.ReadAll(io.LimitReader(rsp.Body, n))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, apierror.NewTooLargeError(rsp, limit, "scimusers.WithMaxResponseBody")
+	}
+	return b, nil
+}
+
+// fillUndeclared2xx decodes a 2xx JSON body into *field, the operation's one
+// JSON 2xx type, when the declared cases left it nil (a 2xx status the
+// operation does not declare) and the body decodes; otherwise the body stays
+// only in Body.
+func fillUndeclared2xx[T any](rsp *http.Response, body []byte, field **T) {
+	if *field != nil || rsp.StatusCode/100 != 2 || !strings.Contains(rsp.Header.Get("Content-Type"), "json") {
+		return
+	}
+	var dest T
+	if json.Unmarshal(body, &dest) == nil {
+		*field = &dest
+	}
 }

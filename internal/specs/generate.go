@@ -79,9 +79,15 @@ func (p *Pipeline) selectAPIs(names []string) ([]API, error) {
 	return out, nil
 }
 
+// TemplatesDir holds the project's oapi-codegen templates, each overriding
+// the built-in template of the same name for every API (each file says what
+// it changes and why).
+func (l Layout) TemplatesDir() string { return filepath.Join(l.SpecsDir(), "templates") }
+
 // Generate runs oapi-codegen (the version pinned as a tool in go.mod) on the
-// fixed document of a and writes the package to outDir/<package>: the
-// generated client and a generated doc.go naming the pinned source.
+// fixed document of a, with the project templates, and writes the package to
+// outDir/<package>: the generated client and a generated doc.go naming the
+// pinned source.
 func (p *Pipeline) Generate(ctx context.Context, l Layout, a API, outDir string) error {
 	return p.generateFrom(ctx, l, a, l.FixedPath(a.Name), outDir)
 }
@@ -90,7 +96,7 @@ func (p *Pipeline) Generate(ctx context.Context, l Layout, a API, outDir string)
 // generates from a candidate document that is not in the cache).
 func (p *Pipeline) generateFrom(ctx context.Context, l Layout, a API, fixedPath, outDir string) error {
 	cmd := exec.CommandContext(ctx, "go", "tool", "oapi-codegen",
-		"-config", filepath.Join(p.Dir, a.Codegen), fixedPath)
+		"-config", filepath.Join(p.Dir, a.Codegen), "-templates", l.TemplatesDir(), fixedPath)
 	cmd.Dir = l.Root
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
