@@ -1,7 +1,10 @@
 package wiretest
 
 import (
+	"testing"
+
 	"context"
+	"github.com/mgmtapi/mgmtapi/internal/contracttest"
 	"io"
 	"net/http"
 	"reflect"
@@ -73,6 +76,16 @@ func entry[O, C, W, D any](name string, newClient func(string, ...O) (C, error),
 			return newWithResponses(s, opts...)
 		},
 	}
+}
+
+// specFacts returns what the fixed document of api declares.
+func specFacts(t *testing.T, api string) contracttest.Facts {
+	t.Helper()
+	f, err := contracttest.SpecFacts(api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
 
 // scimEntry accepts the one documented rewrite of the SCIM clients.

@@ -131,8 +131,8 @@ func TestStatusTolerance(t *testing.T) {
 			}
 			t.Logf("status tolerance %s: %d operations fill their one JSON 2xx field from an undeclared 2xx; %d without a JSON 2xx type keep an undeclared 2xx JSON body in Body",
 				a.name, filled, raw)
-			if filled == 0 {
-				t.Error("no operation with exactly one JSON 2xx type found")
+			if facts := specFacts(t, a.name); filled == 0 && facts.SingleJSON2xxOps > 0 {
+				t.Errorf("no operation with exactly one JSON 2xx type found, where the spec has %d", facts.SingleJSON2xxOps)
 			}
 		})
 	}

@@ -154,7 +154,7 @@ func TestTypedBodiesReachTheWire(t *testing.T) {
 			}
 			t.Log(line)
 			checkCatchesDefinedType(t, a.name, bodies)
-			if covered == 0 {
+			if covered == 0 && len(bodies) > 0 {
 				t.Fatal("no operation covered")
 			}
 		})
