@@ -1,15 +1,15 @@
 package wiretest
 
 import (
-	"testing"
-
 	"context"
-	"github.com/mgmtapi/mgmtapi/internal/contracttest"
 	"io"
 	"net/http"
 	"reflect"
 	"strings"
+	"testing"
 	"unicode"
+
+	"github.com/mgmtapi/mgmtapi/internal/contracttest"
 
 	"github.com/mgmtapi/mgmtapi/gen/applications"
 	"github.com/mgmtapi/mgmtapi/gen/auth0"
