@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/mgmtapi/mgmtapi/internal/genjson"
 	"github.com/mgmtapi/mgmtapi/scim"
 	"github.com/oapi-codegen/runtime"
 )
@@ -46,7 +48,8 @@ type ErrorForbidden struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 403
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorGroupAlreadyAvailable defines model for ErrorGroupAlreadyAvailable.
@@ -56,7 +59,8 @@ type ErrorGroupAlreadyAvailable struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 409
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorGroupNotAvailable defines model for ErrorGroupNotAvailable.
@@ -66,7 +70,8 @@ type ErrorGroupNotAvailable struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 404
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorInvalidInput defines model for ErrorInvalidInput.
@@ -79,7 +84,8 @@ type ErrorInvalidInput struct {
 	ScimType *string `json:"scimType,omitempty"`
 
 	// Status Example: 400
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorNoGroupAvailable defines model for ErrorNoGroupAvailable.
@@ -89,7 +95,8 @@ type ErrorNoGroupAvailable struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 404
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorUnauthorized defines model for ErrorUnauthorized.
@@ -99,7 +106,8 @@ type ErrorUnauthorized struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 401
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GroupItemObj defines model for GroupItemObj.
@@ -110,7 +118,8 @@ type GroupItemObj struct {
 	Path *string `json:"path,omitempty"`
 
 	// Value Any JSON value (RFC 7644 §3.5.2).
-	Value interface{} `json:"value,omitempty"`
+	Value                interface{}            `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GroupItemObjOp defines model for GroupItemObj.Op.
@@ -119,8 +128,9 @@ type GroupItemObjOp string
 // GroupPutRequestObject defines model for GroupPutRequestObject.
 type GroupPutRequestObject struct {
 	// DisplayName Example: manager
-	DisplayName *string                 `json:"displayName,omitempty"`
-	Members     *[]MultiValuedAttribute `json:"members,omitempty"`
+	DisplayName          *string                 `json:"displayName,omitempty"`
+	Members              *[]MultiValuedAttribute `json:"members,omitempty"`
+	AdditionalProperties map[string]interface{}  `json:"-"`
 }
 
 // GroupPutResponseObject defines model for GroupPutResponseObject.
@@ -129,31 +139,37 @@ type GroupPutResponseObject struct {
 	DisplayName *string `json:"displayName,omitempty"`
 
 	// Id Example: 7bac6a86-1f21-4937-9fb1-5be4a93ef469
-	Id      *string                 `json:"id,omitempty"`
-	Members *[]MultiValuedAttribute `json:"members,omitempty"`
-	Meta    *struct {
-		// Created Example: 2019-08-26T14:27:36
-		Created *string `json:"created,omitempty"`
+	Id                   *string                      `json:"id,omitempty"`
+	Members              *[]MultiValuedAttribute      `json:"members,omitempty"`
+	Meta                 *GroupPutResponseObject_Meta `json:"meta,omitempty"`
+	Schemas              *[]string                    `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{}       `json:"-"`
+}
 
-		// LastModified Example: 2019-08-26T14:27:36
-		LastModified *string `json:"lastModified,omitempty"`
+// GroupPutResponseObject_Meta defines model for GroupPutResponseObject.Meta.
+type GroupPutResponseObject_Meta struct {
+	// Created Example: 2019-08-26T14:27:36
+	Created *string `json:"created,omitempty"`
 
-		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
-		Location *string `json:"location,omitempty"`
+	// LastModified Example: 2019-08-26T14:27:36
+	LastModified *string `json:"lastModified,omitempty"`
 
-		// ResourceType Example: Group
-		ResourceType *string `json:"resourceType,omitempty"`
-		Version      *string `json:"version,omitempty"`
-	} `json:"meta,omitempty"`
-	Schemas *[]string `json:"schemas,omitempty"`
+	// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
+	Location *string `json:"location,omitempty"`
+
+	// ResourceType Example: Group
+	ResourceType         *string                `json:"resourceType,omitempty"`
+	Version              *string                `json:"version,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GroupRequestObject defines model for GroupRequestObject.
 type GroupRequestObject struct {
 	// DisplayName Example: DEFAULT/manager
-	DisplayName string                  `json:"displayName"`
-	Members     *[]MultiValuedAttribute `json:"members,omitempty"`
-	Schemas     []string                `json:"schemas"`
+	DisplayName          string                  `json:"displayName"`
+	Members              *[]MultiValuedAttribute `json:"members,omitempty"`
+	Schemas              []string                `json:"schemas"`
+	AdditionalProperties map[string]interface{}  `json:"-"`
 }
 
 // GroupResponseObject defines model for GroupResponseObject.
@@ -165,23 +181,28 @@ type GroupResponseObject struct {
 	Id *string `json:"id,omitempty"`
 
 	// Members The members of the group. Note that if the group is from a remote user store, a limited number of members will be returned. You can use filters to query remaining users. For example - `emails+eq+user@gmail.com+and+groups+eq+remote_group_01`
-	Members *[]MultiValuedAttribute `json:"members,omitempty"`
-	Meta    *struct {
-		// Created Example: 2019-08-26T14:27:36
-		Created *string `json:"created,omitempty"`
+	Members              *[]MultiValuedAttribute   `json:"members,omitempty"`
+	Meta                 *GroupResponseObject_Meta `json:"meta,omitempty"`
+	Roles                *[]MultiValuedAttribute   `json:"roles,omitempty"`
+	Schemas              *[]string                 `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{}    `json:"-"`
+}
 
-		// LastModified Example: 2019-08-26T14:27:36
-		LastModified *string `json:"lastModified,omitempty"`
+// GroupResponseObject_Meta defines model for GroupResponseObject.Meta.
+type GroupResponseObject_Meta struct {
+	// Created Example: 2019-08-26T14:27:36
+	Created *string `json:"created,omitempty"`
 
-		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
-		Location *string `json:"location,omitempty"`
+	// LastModified Example: 2019-08-26T14:27:36
+	LastModified *string `json:"lastModified,omitempty"`
 
-		// ResourceType Example: Group
-		ResourceType *string `json:"resourceType,omitempty"`
-		Version      *string `json:"version,omitempty"`
-	} `json:"meta,omitempty"`
-	Roles   *[]MultiValuedAttribute `json:"roles,omitempty"`
-	Schemas *[]string               `json:"schemas,omitempty"`
+	// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
+	Location *string `json:"location,omitempty"`
+
+	// ResourceType Example: Group
+	ResourceType         *string                `json:"resourceType,omitempty"`
+	Version              *string                `json:"version,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GroupSearchRequestObject defines model for GroupSearchRequestObject.
@@ -191,7 +212,8 @@ type GroupSearchRequestObject struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// StartIndex Example: 1
-	StartIndex *int `json:"startIndex,omitempty"`
+	StartIndex           *int                   `json:"startIndex,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GroupSearchResponseObject defines model for GroupSearchResponseObject.
@@ -206,7 +228,8 @@ type GroupSearchResponseObject struct {
 	StartIndex *int `json:"startIndex,omitempty"`
 
 	// TotalResults Example: 1
-	TotalResults *int `json:"totalResults,omitempty"`
+	TotalResults         *int                   `json:"totalResults,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GroupsListResponseObject defines model for GroupsListResponseObject.
@@ -221,7 +244,8 @@ type GroupsListResponseObject struct {
 	StartIndex *int `json:"startIndex,omitempty"`
 
 	// TotalResults Example: 3
-	TotalResults *int `json:"totalResults,omitempty"`
+	TotalResults         *int                   `json:"totalResults,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // MultiValuedAttribute One value of a multi-valued attribute (RFC 7643 §2.4); Asgardeo also sends e-mails as bare strings.
@@ -229,8 +253,9 @@ type MultiValuedAttribute = scim.Value
 
 // PatchGroupOperationRequestObject defines model for PatchGroupOperationRequestObject.
 type PatchGroupOperationRequestObject struct {
-	Operations *[]GroupItemObj `json:"Operations,omitempty"`
-	Schemas    *[]string       `json:"schemas,omitempty"`
+	Operations           *[]GroupItemObj        `json:"Operations,omitempty"`
+	Schemas              *[]string              `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // PatchGroupOperationResponseObject defines model for PatchGroupOperationResponseObject.
@@ -239,23 +264,28 @@ type PatchGroupOperationResponseObject struct {
 	DisplayName *string `json:"displayName,omitempty"`
 
 	// Id Example: 7bac6a86-1f21-4937-9fb1-5be4a93ef469
-	Id      *string                 `json:"id,omitempty"`
-	Members *[]MultiValuedAttribute `json:"members,omitempty"`
-	Meta    *struct {
-		// Created Example: 2019-08-26T14:27:36
-		Created *string `json:"created,omitempty"`
+	Id                   *string                                 `json:"id,omitempty"`
+	Members              *[]MultiValuedAttribute                 `json:"members,omitempty"`
+	Meta                 *PatchGroupOperationResponseObject_Meta `json:"meta,omitempty"`
+	Schemas              *[]string                               `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{}                  `json:"-"`
+}
 
-		// LastModified Example: 2019-08-26T14:27:36
-		LastModified *string `json:"lastModified,omitempty"`
+// PatchGroupOperationResponseObject_Meta defines model for PatchGroupOperationResponseObject.Meta.
+type PatchGroupOperationResponseObject_Meta struct {
+	// Created Example: 2019-08-26T14:27:36
+	Created *string `json:"created,omitempty"`
 
-		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
-		Location *string `json:"location,omitempty"`
+	// LastModified Example: 2019-08-26T14:27:36
+	LastModified *string `json:"lastModified,omitempty"`
 
-		// ResourceType Example: Group
-		ResourceType *string `json:"resourceType,omitempty"`
-		Version      *string `json:"version,omitempty"`
-	} `json:"meta,omitempty"`
-	Schemas *[]string `json:"schemas,omitempty"`
+	// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
+	Location *string `json:"location,omitempty"`
+
+	// ResourceType Example: Group
+	ResourceType         *string                `json:"resourceType,omitempty"`
+	Version              *string                `json:"version,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GroupOb defines model for groupOb.
@@ -264,22 +294,27 @@ type GroupOb struct {
 	DisplayName *string `json:"displayName,omitempty"`
 
 	// Id Example: 7bac6a86-1f21-4937-9fb1-5be4a93ef469
-	Id      *string                 `json:"id,omitempty"`
-	Members *[]MultiValuedAttribute `json:"members,omitempty"`
-	Meta    *struct {
-		// Created Example: 2019-08-26T14:27:36
-		Created *string `json:"created,omitempty"`
+	Id                   *string                 `json:"id,omitempty"`
+	Members              *[]MultiValuedAttribute `json:"members,omitempty"`
+	Meta                 *GroupOb_Meta           `json:"meta,omitempty"`
+	Roles                *[]MultiValuedAttribute `json:"roles,omitempty"`
+	Schemas              *[]string               `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{}  `json:"-"`
+}
 
-		// LastModified Example: 2019-08-26T14:27:36
-		LastModified *string `json:"lastModified,omitempty"`
+// GroupOb_Meta defines model for GroupOb.Meta.
+type GroupOb_Meta struct {
+	// Created Example: 2019-08-26T14:27:36
+	Created *string `json:"created,omitempty"`
 
-		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
-		Location     *string `json:"location,omitempty"`
-		ResourceType *string `json:"resourceType,omitempty"`
-		Version      *string `json:"version,omitempty"`
-	} `json:"meta,omitempty"`
-	Roles   *[]MultiValuedAttribute `json:"roles,omitempty"`
-	Schemas *[]string               `json:"schemas,omitempty"`
+	// LastModified Example: 2019-08-26T14:27:36
+	LastModified *string `json:"lastModified,omitempty"`
+
+	// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
+	Location             *string                `json:"location,omitempty"`
+	ResourceType         *string                `json:"resourceType,omitempty"`
+	Version              *string                `json:"version,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ListGroupsParams defines parameters for ListGroups.
@@ -350,6 +385,804 @@ type PatchGroupJSONRequestBody = PatchGroupOperationRequestObject
 
 // UpdateGroupJSONRequestBody defines body for UpdateGroup for application/json ContentType.
 type UpdateGroupJSONRequestBody = GroupPutRequestObject
+
+// Get returns the member fieldName of ErrorForbidden that its schema does not
+// declare, and whether it is present.
+func (a ErrorForbidden) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorForbidden that its schema does not declare.
+func (a *ErrorForbidden) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorForbidden is ErrorForbidden without methods: its declared members.
+type knownErrorForbidden ErrorForbidden
+
+// UnmarshalJSON decodes ErrorForbidden, keeping undeclared members in AdditionalProperties.
+func (a *ErrorForbidden) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorForbidden) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorForbidden with its AdditionalProperties.
+func (a ErrorForbidden) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorForbidden)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorForbidden) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorForbidden)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorGroupAlreadyAvailable that its schema does not
+// declare, and whether it is present.
+func (a ErrorGroupAlreadyAvailable) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorGroupAlreadyAvailable that its schema does not declare.
+func (a *ErrorGroupAlreadyAvailable) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorGroupAlreadyAvailable is ErrorGroupAlreadyAvailable without methods: its declared members.
+type knownErrorGroupAlreadyAvailable ErrorGroupAlreadyAvailable
+
+// UnmarshalJSON decodes ErrorGroupAlreadyAvailable, keeping undeclared members in AdditionalProperties.
+func (a *ErrorGroupAlreadyAvailable) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorGroupAlreadyAvailable)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorGroupAlreadyAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorGroupAlreadyAvailable)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorGroupAlreadyAvailable with its AdditionalProperties.
+func (a ErrorGroupAlreadyAvailable) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorGroupAlreadyAvailable)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorGroupAlreadyAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorGroupAlreadyAvailable)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorGroupNotAvailable that its schema does not
+// declare, and whether it is present.
+func (a ErrorGroupNotAvailable) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorGroupNotAvailable that its schema does not declare.
+func (a *ErrorGroupNotAvailable) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorGroupNotAvailable is ErrorGroupNotAvailable without methods: its declared members.
+type knownErrorGroupNotAvailable ErrorGroupNotAvailable
+
+// UnmarshalJSON decodes ErrorGroupNotAvailable, keeping undeclared members in AdditionalProperties.
+func (a *ErrorGroupNotAvailable) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorGroupNotAvailable)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorGroupNotAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorGroupNotAvailable)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorGroupNotAvailable with its AdditionalProperties.
+func (a ErrorGroupNotAvailable) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorGroupNotAvailable)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorGroupNotAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorGroupNotAvailable)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorInvalidInput that its schema does not
+// declare, and whether it is present.
+func (a ErrorInvalidInput) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorInvalidInput that its schema does not declare.
+func (a *ErrorInvalidInput) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorInvalidInput is ErrorInvalidInput without methods: its declared members.
+type knownErrorInvalidInput ErrorInvalidInput
+
+// UnmarshalJSON decodes ErrorInvalidInput, keeping undeclared members in AdditionalProperties.
+func (a *ErrorInvalidInput) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorInvalidInput)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorInvalidInput) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorInvalidInput)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorInvalidInput with its AdditionalProperties.
+func (a ErrorInvalidInput) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorInvalidInput)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorInvalidInput) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorInvalidInput)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorNoGroupAvailable that its schema does not
+// declare, and whether it is present.
+func (a ErrorNoGroupAvailable) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorNoGroupAvailable that its schema does not declare.
+func (a *ErrorNoGroupAvailable) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorNoGroupAvailable is ErrorNoGroupAvailable without methods: its declared members.
+type knownErrorNoGroupAvailable ErrorNoGroupAvailable
+
+// UnmarshalJSON decodes ErrorNoGroupAvailable, keeping undeclared members in AdditionalProperties.
+func (a *ErrorNoGroupAvailable) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorNoGroupAvailable)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorNoGroupAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorNoGroupAvailable)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorNoGroupAvailable with its AdditionalProperties.
+func (a ErrorNoGroupAvailable) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorNoGroupAvailable)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorNoGroupAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorNoGroupAvailable)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorUnauthorized that its schema does not
+// declare, and whether it is present.
+func (a ErrorUnauthorized) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorUnauthorized that its schema does not declare.
+func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
+type knownErrorUnauthorized ErrorUnauthorized
+
+// UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
+func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
+func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupItemObj that its schema does not
+// declare, and whether it is present.
+func (a GroupItemObj) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupItemObj that its schema does not declare.
+func (a *GroupItemObj) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupItemObj is GroupItemObj without methods: its declared members.
+type knownGroupItemObj GroupItemObj
+
+// UnmarshalJSON decodes GroupItemObj, keeping undeclared members in AdditionalProperties.
+func (a *GroupItemObj) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupItemObj)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupItemObj) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupItemObj)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupItemObj with its AdditionalProperties.
+func (a GroupItemObj) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupItemObj)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupItemObj) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupItemObj)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupPutRequestObject that its schema does not
+// declare, and whether it is present.
+func (a GroupPutRequestObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupPutRequestObject that its schema does not declare.
+func (a *GroupPutRequestObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupPutRequestObject is GroupPutRequestObject without methods: its declared members.
+type knownGroupPutRequestObject GroupPutRequestObject
+
+// UnmarshalJSON decodes GroupPutRequestObject, keeping undeclared members in AdditionalProperties.
+func (a *GroupPutRequestObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupPutRequestObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupPutRequestObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupPutRequestObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupPutRequestObject with its AdditionalProperties.
+func (a GroupPutRequestObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupPutRequestObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupPutRequestObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupPutRequestObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupPutResponseObject that its schema does not
+// declare, and whether it is present.
+func (a GroupPutResponseObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupPutResponseObject that its schema does not declare.
+func (a *GroupPutResponseObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupPutResponseObject is GroupPutResponseObject without methods: its declared members.
+type knownGroupPutResponseObject GroupPutResponseObject
+
+// UnmarshalJSON decodes GroupPutResponseObject, keeping undeclared members in AdditionalProperties.
+func (a *GroupPutResponseObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupPutResponseObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupPutResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupPutResponseObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupPutResponseObject with its AdditionalProperties.
+func (a GroupPutResponseObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupPutResponseObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupPutResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupPutResponseObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupPutResponseObject_Meta that its schema does not
+// declare, and whether it is present.
+func (a GroupPutResponseObject_Meta) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupPutResponseObject_Meta that its schema does not declare.
+func (a *GroupPutResponseObject_Meta) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupPutResponseObject_Meta is GroupPutResponseObject_Meta without methods: its declared members.
+type knownGroupPutResponseObject_Meta GroupPutResponseObject_Meta
+
+// UnmarshalJSON decodes GroupPutResponseObject_Meta, keeping undeclared members in AdditionalProperties.
+func (a *GroupPutResponseObject_Meta) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupPutResponseObject_Meta)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupPutResponseObject_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupPutResponseObject_Meta)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupPutResponseObject_Meta with its AdditionalProperties.
+func (a GroupPutResponseObject_Meta) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupPutResponseObject_Meta)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupPutResponseObject_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupPutResponseObject_Meta)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupRequestObject that its schema does not
+// declare, and whether it is present.
+func (a GroupRequestObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupRequestObject that its schema does not declare.
+func (a *GroupRequestObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupRequestObject is GroupRequestObject without methods: its declared members.
+type knownGroupRequestObject GroupRequestObject
+
+// UnmarshalJSON decodes GroupRequestObject, keeping undeclared members in AdditionalProperties.
+func (a *GroupRequestObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupRequestObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupRequestObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupRequestObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupRequestObject with its AdditionalProperties.
+func (a GroupRequestObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupRequestObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupRequestObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupRequestObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupResponseObject that its schema does not
+// declare, and whether it is present.
+func (a GroupResponseObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupResponseObject that its schema does not declare.
+func (a *GroupResponseObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupResponseObject is GroupResponseObject without methods: its declared members.
+type knownGroupResponseObject GroupResponseObject
+
+// UnmarshalJSON decodes GroupResponseObject, keeping undeclared members in AdditionalProperties.
+func (a *GroupResponseObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupResponseObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupResponseObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupResponseObject with its AdditionalProperties.
+func (a GroupResponseObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupResponseObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupResponseObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupResponseObject_Meta that its schema does not
+// declare, and whether it is present.
+func (a GroupResponseObject_Meta) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupResponseObject_Meta that its schema does not declare.
+func (a *GroupResponseObject_Meta) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupResponseObject_Meta is GroupResponseObject_Meta without methods: its declared members.
+type knownGroupResponseObject_Meta GroupResponseObject_Meta
+
+// UnmarshalJSON decodes GroupResponseObject_Meta, keeping undeclared members in AdditionalProperties.
+func (a *GroupResponseObject_Meta) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupResponseObject_Meta)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupResponseObject_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupResponseObject_Meta)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupResponseObject_Meta with its AdditionalProperties.
+func (a GroupResponseObject_Meta) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupResponseObject_Meta)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupResponseObject_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupResponseObject_Meta)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupSearchRequestObject that its schema does not
+// declare, and whether it is present.
+func (a GroupSearchRequestObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupSearchRequestObject that its schema does not declare.
+func (a *GroupSearchRequestObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupSearchRequestObject is GroupSearchRequestObject without methods: its declared members.
+type knownGroupSearchRequestObject GroupSearchRequestObject
+
+// UnmarshalJSON decodes GroupSearchRequestObject, keeping undeclared members in AdditionalProperties.
+func (a *GroupSearchRequestObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupSearchRequestObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupSearchRequestObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupSearchRequestObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupSearchRequestObject with its AdditionalProperties.
+func (a GroupSearchRequestObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupSearchRequestObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupSearchRequestObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupSearchRequestObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupSearchResponseObject that its schema does not
+// declare, and whether it is present.
+func (a GroupSearchResponseObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupSearchResponseObject that its schema does not declare.
+func (a *GroupSearchResponseObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupSearchResponseObject is GroupSearchResponseObject without methods: its declared members.
+type knownGroupSearchResponseObject GroupSearchResponseObject
+
+// UnmarshalJSON decodes GroupSearchResponseObject, keeping undeclared members in AdditionalProperties.
+func (a *GroupSearchResponseObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupSearchResponseObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupSearchResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupSearchResponseObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupSearchResponseObject with its AdditionalProperties.
+func (a GroupSearchResponseObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupSearchResponseObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupSearchResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupSearchResponseObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupsListResponseObject that its schema does not
+// declare, and whether it is present.
+func (a GroupsListResponseObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupsListResponseObject that its schema does not declare.
+func (a *GroupsListResponseObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupsListResponseObject is GroupsListResponseObject without methods: its declared members.
+type knownGroupsListResponseObject GroupsListResponseObject
+
+// UnmarshalJSON decodes GroupsListResponseObject, keeping undeclared members in AdditionalProperties.
+func (a *GroupsListResponseObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupsListResponseObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupsListResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupsListResponseObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupsListResponseObject with its AdditionalProperties.
+func (a GroupsListResponseObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupsListResponseObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupsListResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupsListResponseObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of PatchGroupOperationRequestObject that its schema does not
+// declare, and whether it is present.
+func (a PatchGroupOperationRequestObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of PatchGroupOperationRequestObject that its schema does not declare.
+func (a *PatchGroupOperationRequestObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownPatchGroupOperationRequestObject is PatchGroupOperationRequestObject without methods: its declared members.
+type knownPatchGroupOperationRequestObject PatchGroupOperationRequestObject
+
+// UnmarshalJSON decodes PatchGroupOperationRequestObject, keeping undeclared members in AdditionalProperties.
+func (a *PatchGroupOperationRequestObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownPatchGroupOperationRequestObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *PatchGroupOperationRequestObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownPatchGroupOperationRequestObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes PatchGroupOperationRequestObject with its AdditionalProperties.
+func (a PatchGroupOperationRequestObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownPatchGroupOperationRequestObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a PatchGroupOperationRequestObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownPatchGroupOperationRequestObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of PatchGroupOperationResponseObject that its schema does not
+// declare, and whether it is present.
+func (a PatchGroupOperationResponseObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of PatchGroupOperationResponseObject that its schema does not declare.
+func (a *PatchGroupOperationResponseObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownPatchGroupOperationResponseObject is PatchGroupOperationResponseObject without methods: its declared members.
+type knownPatchGroupOperationResponseObject PatchGroupOperationResponseObject
+
+// UnmarshalJSON decodes PatchGroupOperationResponseObject, keeping undeclared members in AdditionalProperties.
+func (a *PatchGroupOperationResponseObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownPatchGroupOperationResponseObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *PatchGroupOperationResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownPatchGroupOperationResponseObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes PatchGroupOperationResponseObject with its AdditionalProperties.
+func (a PatchGroupOperationResponseObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownPatchGroupOperationResponseObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a PatchGroupOperationResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownPatchGroupOperationResponseObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of PatchGroupOperationResponseObject_Meta that its schema does not
+// declare, and whether it is present.
+func (a PatchGroupOperationResponseObject_Meta) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of PatchGroupOperationResponseObject_Meta that its schema does not declare.
+func (a *PatchGroupOperationResponseObject_Meta) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownPatchGroupOperationResponseObject_Meta is PatchGroupOperationResponseObject_Meta without methods: its declared members.
+type knownPatchGroupOperationResponseObject_Meta PatchGroupOperationResponseObject_Meta
+
+// UnmarshalJSON decodes PatchGroupOperationResponseObject_Meta, keeping undeclared members in AdditionalProperties.
+func (a *PatchGroupOperationResponseObject_Meta) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownPatchGroupOperationResponseObject_Meta)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *PatchGroupOperationResponseObject_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownPatchGroupOperationResponseObject_Meta)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes PatchGroupOperationResponseObject_Meta with its AdditionalProperties.
+func (a PatchGroupOperationResponseObject_Meta) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownPatchGroupOperationResponseObject_Meta)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a PatchGroupOperationResponseObject_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownPatchGroupOperationResponseObject_Meta)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupOb that its schema does not
+// declare, and whether it is present.
+func (a GroupOb) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupOb that its schema does not declare.
+func (a *GroupOb) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupOb is GroupOb without methods: its declared members.
+type knownGroupOb GroupOb
+
+// UnmarshalJSON decodes GroupOb, keeping undeclared members in AdditionalProperties.
+func (a *GroupOb) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupOb)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupOb) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupOb)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupOb with its AdditionalProperties.
+func (a GroupOb) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupOb)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupOb) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupOb)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupOb_Meta that its schema does not
+// declare, and whether it is present.
+func (a GroupOb_Meta) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupOb_Meta that its schema does not declare.
+func (a *GroupOb_Meta) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupOb_Meta is GroupOb_Meta without methods: its declared members.
+type knownGroupOb_Meta GroupOb_Meta
+
+// UnmarshalJSON decodes GroupOb_Meta, keeping undeclared members in AdditionalProperties.
+func (a *GroupOb_Meta) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupOb_Meta)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupOb_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupOb_Meta)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupOb_Meta with its AdditionalProperties.
+func (a GroupOb_Meta) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupOb_Meta)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupOb_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupOb_Meta)(&a), a.AdditionalProperties)
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error

@@ -4,7 +4,7 @@
 // encode, in one pass over the input.
 //
 // It uses the encoding/json/v2 semantics of github.com/go-json-experiment/json
-// (a member tagged `json:",unknown"` collects the undeclared members while
+// (a member tagged `json:",embed"` collects the undeclared members while
 // the declared ones are decoded, and nested generated types are decoded from
 // the same token stream through their UnmarshalJSONFrom methods instead of
 // being re-parsed), configured to match encoding/json where the two differ
@@ -18,6 +18,7 @@ package genjson
 import (
 	stdjson "encoding/json"
 	"errors"
+	"strconv"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -59,18 +60,19 @@ func marshalNumber(enc *jsontext.Encoder, n stdjson.Number) error {
 	if n == "" {
 		return enc.WriteToken(jsontext.Int(0))
 	}
-	if _, err := n.Float64(); err != nil {
-		return err
+	v := jsontext.Value(n)
+	if v.Kind() != '0' || !v.IsValid() {
+		return errors.New("json: invalid number literal " + strconv.Quote(string(n)))
 	}
-	return enc.WriteValue(jsontext.Value(n))
+	return enc.WriteValue(v)
 }
 
 // object is the shape a generated object type is decoded from and encoded
 // to: its declared members (K is the generated type without its methods)
 // and the members the document does not declare.
 type object[K, V any] struct {
-	Known *K           `json:",inline"`
-	Extra map[string]V `json:",unknown"`
+	Known *K           `json:",embed"`
+	Extra map[string]V `json:",embed"`
 }
 
 // Unmarshal decodes the JSON object b into the declared members *known and

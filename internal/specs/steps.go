@@ -68,6 +68,11 @@ func Steps() []Step {
 			Why:   "enum schemas without a type become interface{} with no constants, and a null in an enum becomes a junk constant; infer the type from the values and drop null",
 			Apply: typeUntypedEnums,
 		},
+		{
+			Name:  "keep-unknown-members",
+			Why:   "servers send members their documents do not declare and Go silently drops them; declare additionalProperties: true on every object schema with properties so the generated type keeps them (AdditionalProperties) and re-encodes them",
+			Apply: keepUnknownMembers,
+		},
 	}
 }
 
@@ -404,4 +409,62 @@ func exampleFits(typ string, ex *yaml.Node) bool {
 		return ex.ShortTag() == "!!bool"
 	}
 	return true
+}
+
+// keepUnknownMembers sets additionalProperties: true on every object schema
+// that declares properties and no additionalProperties schema (absent or
+// false), outside unions (a union keeps its raw JSON already). Absent
+// additionalProperties means the same to a validator; false is relaxed on
+// purpose, because the servers do send more than their documents say.
+func keepUnknownMembers(doc *yaml.Node) int {
+	n := 0
+	walkSchemas(root(doc), func(s *yaml.Node) {
+		props := get(s, "properties")
+		if props == nil || props.Kind != yaml.MappingNode || len(props.Content) == 0 {
+			return
+		}
+		if t := get(s, "type"); t != nil && t.Kind == yaml.ScalarNode && t.Value != "object" {
+			return
+		}
+		if get(s, "oneOf") != nil || get(s, "anyOf") != nil {
+			return
+		}
+		ap := get(s, "additionalProperties")
+		if ap != nil && !(ap.Kind == yaml.ScalarNode && ap.Value == "false") {
+			return
+		}
+		set(s, "additionalProperties", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+		n++
+	})
+	return n
+}
+
+// walkSchemas calls f for every mapping below n that can be a schema, parents
+// first. Unlike walk it does not call f for a "properties" map itself (its
+// keys are member names, one of which may be "properties"), nor descend into
+// examples, defaults, enums or extensions, which hold data, not schemas.
+func walkSchemas(n *yaml.Node, f func(m *yaml.Node)) {
+	if n == nil {
+		return
+	}
+	switch n.Kind {
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			walkSchemas(c, f)
+		}
+	case yaml.MappingNode:
+		f(n)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i].Value, n.Content[i+1]
+			switch {
+			case k == "example" || k == "examples" || k == "default" || k == "enum" || k == "const" || strings.HasPrefix(k, "x-"):
+			case k == "properties" && v.Kind == yaml.MappingNode:
+				for j := 1; j < len(v.Content); j += 2 {
+					walkSchemas(v.Content[j], f)
+				}
+			default:
+				walkSchemas(v, f)
+			}
+		}
+	}
 }

@@ -76,6 +76,12 @@ func TestSteps(t *testing.T) {
 			`{"paths":{"/Users":{"post":{"requestBody":{"content":{"application/json":{}}},"responses":{"201":{"content":{"application/json":{}}}}}}}}`,
 			2,
 		},
+		{
+			"keep-unknown-members",
+			`{"components":{"schemas":{"A":{"type":"object","properties":{"properties":{"type":"object","properties":{"x":{"type":"string"}},"additionalProperties":false}}},"M":{"type":"object","properties":{"a":{"type":"string"}},"additionalProperties":{"type":"string"}},"U":{"oneOf":[{"$ref":"#/A"}],"properties":{"k":{"type":"string"}}},"E":{"type":"object","example":{"properties":{"a":1}}},"F":{"type":"object"}}}}`,
+			`{"components":{"schemas":{"A":{"type":"object","properties":{"properties":{"type":"object","properties":{"x":{"type":"string"}},"additionalProperties":true}},"additionalProperties":true},"M":{"type":"object","properties":{"a":{"type":"string"}},"additionalProperties":{"type":"string"}},"U":{"oneOf":[{"$ref":"#/A"}],"properties":{"k":{"type":"string"}}},"E":{"type":"object","example":{"properties":{"a":1}}},"F":{"type":"object"}}}}`,
+			2,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.step, func(t *testing.T) {
