@@ -66,11 +66,38 @@ func TestJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(out) != `"2024-05-01T10:20:30.123Z"` {
+	if string(out) != `"2024-05-01T10:20:30.123"` {
 		t.Errorf("encoded %s", out)
 	}
 	if err := json.Unmarshal([]byte(`{"date":12}`), &v); err == nil {
 		t.Error("a number decoded as a date-time")
+	}
+}
+
+// TestKeepsForm re-encodes decoded values as they were written, and values
+// changed beyond their written precision as time.Time does.
+func TestKeepsForm(t *testing.T) {
+	for _, in := range []string{"2024-05-01T10:20:30.000Z", "2024-05-01T10:20:30Z", "2024-05-01T10:20:30.1234567", "2024-05-01T10:20:30+00:00", "2024-05-01T10:20:30.10-07:30", "2024-05-01T10:20:30"} {
+		v, err := Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, err := v.MarshalText(); err != nil || string(b) != in {
+			t.Errorf("%s re-encoded as %s (%v)", in, b, err)
+		}
+	}
+	v, _ := Parse("2024-05-01T10:20:30.000Z")
+	v.Time = v.Add(time.Nanosecond)
+	if b, _ := v.MarshalText(); string(b) != "2024-05-01T10:20:30.000000001Z" {
+		t.Errorf("changed value encoded as %s", b)
+	}
+	v, _ = Parse("2024-05-01T10:20:30")
+	v.Time = v.In(time.FixedZone("", 3600))
+	if b, _ := v.MarshalText(); string(b) != "2024-05-01T11:20:30+01:00" {
+		t.Errorf("value moved to +01:00 encoded as %s", b)
+	}
+	if b, _ := New(time.Date(2024, 5, 1, 10, 20, 30, 0, time.UTC)).MarshalText(); string(b) != "2024-05-01T10:20:30Z" {
+		t.Errorf("New encoded as %s", b)
 	}
 }
 

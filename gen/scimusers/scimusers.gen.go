@@ -1020,7 +1020,7 @@ func (a WSO2UserExtension) MarshalJSONTo(e *jsontext.Encoder) error {
 // AsUserObject returns the union data inside the CreateUserJSONBody as a UserObject
 func (t CreateUserJSONBody) AsUserObject() (UserObject, error) {
 	var body UserObject
-	err := json.Unmarshal(t.union, &body)
+	err := genjson.UnmarshalValue(t.union, &body)
 	return body, err
 }
 
@@ -1037,7 +1037,6 @@ func (t *CreateUserJSONBody) MergeUserObject(v UserObject) error {
 	if err != nil {
 		return err
 	}
-
 	merged, err := runtime.JSONMerge(t.union, b)
 	t.union = merged
 	return err
@@ -1046,7 +1045,7 @@ func (t *CreateUserJSONBody) MergeUserObject(v UserObject) error {
 // AsUserObjectPassInvite returns the union data inside the CreateUserJSONBody as a UserObjectPassInvite
 func (t CreateUserJSONBody) AsUserObjectPassInvite() (UserObjectPassInvite, error) {
 	var body UserObjectPassInvite
-	err := json.Unmarshal(t.union, &body)
+	err := genjson.UnmarshalValue(t.union, &body)
 	return body, err
 }
 
@@ -1063,17 +1062,18 @@ func (t *CreateUserJSONBody) MergeUserObjectPassInvite(v UserObjectPassInvite) e
 	if err != nil {
 		return err
 	}
-
 	merged, err := runtime.JSONMerge(t.union, b)
 	t.union = merged
 	return err
 }
 
+// MarshalJSON encodes the union data.
 func (t CreateUserJSONBody) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
+// UnmarshalJSON keeps a copy of the union data.
 func (t *CreateUserJSONBody) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
