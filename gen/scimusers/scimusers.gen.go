@@ -43,30 +43,36 @@ func (e OperationMeItemOp) Valid() bool {
 
 // Address defines model for Address.
 type Address struct {
-	Country       *string `json:"country,omitempty"`
-	Formatted     *string `json:"formatted,omitempty"`
-	Locality      *string `json:"locality,omitempty"`
-	PostalCode    *string `json:"postalCode,omitempty"`
-	Primary       *bool   `json:"primary,omitempty"`
-	Region        *string `json:"region,omitempty"`
-	StreetAddress *string `json:"streetAddress,omitempty"`
-	Type          *string `json:"type,omitempty"`
+	Country              *string                `json:"country,omitempty"`
+	Formatted            *string                `json:"formatted,omitempty"`
+	Locality             *string                `json:"locality,omitempty"`
+	PostalCode           *string                `json:"postalCode,omitempty"`
+	Primary              *bool                  `json:"primary,omitempty"`
+	Region               *string                `json:"region,omitempty"`
+	StreetAddress        *string                `json:"streetAddress,omitempty"`
+	Type                 *string                `json:"type,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // EnterpriseUser The enterprise user extension (RFC 7643 §4.3).
 type EnterpriseUser struct {
-	CostCenter     *string `json:"costCenter,omitempty"`
-	Department     *string `json:"department,omitempty"`
-	Division       *string `json:"division,omitempty"`
-	EmployeeNumber *string `json:"employeeNumber,omitempty"`
-	Manager        *struct {
-		Ref         *string `json:"$ref,omitempty"`
-		DisplayName *string `json:"displayName,omitempty"`
+	CostCenter           *string                 `json:"costCenter,omitempty"`
+	Department           *string                 `json:"department,omitempty"`
+	Division             *string                 `json:"division,omitempty"`
+	EmployeeNumber       *string                 `json:"employeeNumber,omitempty"`
+	Manager              *EnterpriseUser_Manager `json:"manager,omitempty"`
+	Organization         *string                 `json:"organization,omitempty"`
+	AdditionalProperties map[string]interface{}  `json:"-"`
+}
 
-		// Value Example: Taylor
-		Value *string `json:"value,omitempty"`
-	} `json:"manager,omitempty"`
-	Organization *string `json:"organization,omitempty"`
+// EnterpriseUser_Manager defines model for EnterpriseUser.Manager.
+type EnterpriseUser_Manager struct {
+	Ref         *string `json:"$ref,omitempty"`
+	DisplayName *string `json:"displayName,omitempty"`
+
+	// Value Example: Taylor
+	Value                *string                `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorForbidden defines model for ErrorForbidden.
@@ -137,10 +143,11 @@ type Name struct {
 	Formatted  *string `json:"formatted,omitempty"`
 
 	// GivenName Example: Kim
-	GivenName       *string `json:"givenName,omitempty"`
-	HonorificPrefix *string `json:"honorificPrefix,omitempty"`
-	HonorificSuffix *string `json:"honorificSuffix,omitempty"`
-	MiddleName      *string `json:"middleName,omitempty"`
+	GivenName            *string                `json:"givenName,omitempty"`
+	HonorificPrefix      *string                `json:"honorificPrefix,omitempty"`
+	HonorificSuffix      *string                `json:"honorificSuffix,omitempty"`
+	MiddleName           *string                `json:"middleName,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // OperationMeItem defines model for OperationMeItem.
@@ -447,6 +454,120 @@ type PatchUserJSONRequestBody = PatchOperationInput
 // UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
 type UpdateUserJSONRequestBody = UserUpdateObject
 
+// Get returns the member fieldName of Address that its schema does not
+// declare, and whether it is present.
+func (a Address) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of Address that its schema does not declare.
+func (a *Address) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAddress is Address without methods: its declared members.
+type knownAddress Address
+
+// UnmarshalJSON decodes Address, keeping undeclared members in AdditionalProperties.
+func (a *Address) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAddress)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *Address) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAddress)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes Address with its AdditionalProperties.
+func (a Address) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAddress)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a Address) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAddress)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of EnterpriseUser that its schema does not
+// declare, and whether it is present.
+func (a EnterpriseUser) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of EnterpriseUser that its schema does not declare.
+func (a *EnterpriseUser) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownEnterpriseUser is EnterpriseUser without methods: its declared members.
+type knownEnterpriseUser EnterpriseUser
+
+// UnmarshalJSON decodes EnterpriseUser, keeping undeclared members in AdditionalProperties.
+func (a *EnterpriseUser) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownEnterpriseUser)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *EnterpriseUser) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownEnterpriseUser)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes EnterpriseUser with its AdditionalProperties.
+func (a EnterpriseUser) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownEnterpriseUser)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a EnterpriseUser) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownEnterpriseUser)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of EnterpriseUser_Manager that its schema does not
+// declare, and whether it is present.
+func (a EnterpriseUser_Manager) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of EnterpriseUser_Manager that its schema does not declare.
+func (a *EnterpriseUser_Manager) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownEnterpriseUser_Manager is EnterpriseUser_Manager without methods: its declared members.
+type knownEnterpriseUser_Manager EnterpriseUser_Manager
+
+// UnmarshalJSON decodes EnterpriseUser_Manager, keeping undeclared members in AdditionalProperties.
+func (a *EnterpriseUser_Manager) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownEnterpriseUser_Manager)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *EnterpriseUser_Manager) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownEnterpriseUser_Manager)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes EnterpriseUser_Manager with its AdditionalProperties.
+func (a EnterpriseUser_Manager) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownEnterpriseUser_Manager)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a EnterpriseUser_Manager) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownEnterpriseUser_Manager)(&a), a.AdditionalProperties)
+}
+
 // Get returns the member fieldName of ErrorForbidden that its schema does not
 // declare, and whether it is present.
 func (a ErrorForbidden) Get(fieldName string) (value interface{}, found bool) {
@@ -635,6 +756,44 @@ func (a ErrorUserNotAvailable) MarshalJSON() ([]byte, error) {
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorUserNotAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
 	return genjson.MarshalTo(e, (*knownErrorUserNotAvailable)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of Name that its schema does not
+// declare, and whether it is present.
+func (a Name) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of Name that its schema does not declare.
+func (a *Name) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownName is Name without methods: its declared members.
+type knownName Name
+
+// UnmarshalJSON decodes Name, keeping undeclared members in AdditionalProperties.
+func (a *Name) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownName)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *Name) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownName)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes Name with its AdditionalProperties.
+func (a Name) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownName)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a Name) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownName)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of OperationMeItem that its schema does not

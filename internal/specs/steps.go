@@ -21,6 +21,9 @@ type Step struct {
 	// body generated several times); the build-cost baseline leaves them
 	// out, keeping the steps without which the output does not compile.
 	Dedup bool
+	// Late marks steps applied after the overlays instead of before, for
+	// fixes that must also cover the schemas the overlays add or replace.
+	Late bool
 	// Apply rewrites the document in place and returns how many places it
 	// changed; a step that changes nothing is reported as an error, so a
 	// fix that upstream made unnecessary is noticed and removed.
@@ -70,6 +73,7 @@ func Steps() []Step {
 		},
 		{
 			Name:  "keep-unknown-members",
+			Late:  true,
 			Why:   "servers send members their documents do not declare and Go silently drops them; declare additionalProperties: true on every object schema with properties so the generated type keeps them (AdditionalProperties) and re-encodes them",
 			Apply: keepUnknownMembers,
 		},
