@@ -114,3 +114,23 @@ func sameJSON(t *testing.T, a, b string) bool {
 	ya, _ := json.Marshal(y, json.Deterministic(true), options)
 	return string(xa) == string(ya)
 }
+
+// TestMarshalNumber writes a json.Number as the number it holds and refuses
+// text that is not one, as encoding/json does.
+func TestMarshalNumber(t *testing.T) {
+	k := known{List: []int{}, Any: stdjson.Number(big)}
+	out, err := Marshal(&k, map[string]any{"n": stdjson.Number("-1.5e3")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameJSON(t, string(out), `{"list":[],"any":`+big+`,"n":-1.5e3}`) {
+		t.Errorf("encoded %s", out)
+	}
+	for _, bad := range []stdjson.Number{"1x", `"1"`, "{}", "01"} {
+		if _, err := Marshal(&known{Any: bad}, map[string]any(nil)); err == nil {
+			t.Errorf("json.Number(%q) encoded without error", bad)
+		}
+	}
+}
+
+const big = "12345678901234567891"

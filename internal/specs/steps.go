@@ -74,7 +74,7 @@ func Steps() []Step {
 		{
 			Name:  "keep-unknown-members",
 			Late:  true,
-			Why:   "servers send members their documents do not declare and Go silently drops them; declare additionalProperties: true on every object schema with properties so the generated type keeps them (AdditionalProperties) and re-encodes them",
+			Why:   "servers send members their documents do not declare and Go silently drops them; declare additionalProperties: true on every object schema with properties (also where the vendor wrote false), after the overlays, so the generated type keeps them in AdditionalProperties and re-encodes them",
 			Apply: keepUnknownMembers,
 		},
 	}
