@@ -16,8 +16,14 @@ const umbracoWebhookLogs = `{"total":1,"paging":{"next":null,"hint":` + big + `}
  "requestBody":"{}","requestHeaders":"","responseBody":"ok","responseHeaders":"","retryCount":0,"statusCode":"OK (200)",
  "url":"https://example.com/hook","attempt":{"n":2,"meta":{"node":"web-1"}}}]}`
 
-// A permission of the current user: a union variant with undeclared members.
-const umbracoPermission = `{"$type":"DocumentPermissionPresentationModel","document":{"id":"1e70f841-c261-413b-abb2-2d68cdb96094","culture":"da-DK"},"verbs":["Umb.Document.Read"],"inherited":true}`
+// A permission of the current user: a union variant with an undeclared
+// member below it. The variants' own top level stays closed
+// (additionalProperties: false, which validators need to tell the union's
+// objects apart; see step keep-unknown-members); the union value itself
+// re-encodes its raw JSON, top-level members included.
+const umbracoPermission = `{"$type":"DocumentPermissionPresentationModel","document":{"id":"1e70f841-c261-413b-abb2-2d68cdb96094","culture":"da-DK"},"verbs":["Umb.Document.Read"]}`
+
+const umbracoPermissionExtra = `{"$type":"DocumentPermissionPresentationModel","document":{"id":"1e70f841-c261-413b-abb2-2d68cdb96094"},"verbs":[],"inherited":true}`
 
 func TestUmbracoRoundTrip(t *testing.T) {
 	runRoundTrips(t, []roundTrip{
@@ -41,6 +47,11 @@ func TestUmbracoRoundTrip(t *testing.T) {
 				return nil, err
 			}
 			return u.AsDocumentPermissionPresentationModel()
+		}},
+		{"umbraco17 permission union", umbracoPermissionExtra, func(r *http.Response) (any, error) {
+			var u umbraco17.CurrentUserResponseModel_Permissions_Item
+			err := u.UnmarshalJSON([]byte(umbracoPermissionExtra))
+			return u, err
 		}},
 	})
 }

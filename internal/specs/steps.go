@@ -422,6 +422,7 @@ func exampleFits(typ string, ex *yaml.Node) bool {
 // purpose, because the servers do send more than their documents say.
 func keepUnknownMembers(doc *yaml.Node) int {
 	n := 0
+	variants := unionVariants(root(doc))
 	walkSchemas(root(doc), func(s *yaml.Node) {
 		props := get(s, "properties")
 		if props == nil || props.Kind != yaml.MappingNode || len(props.Content) == 0 {
@@ -437,10 +438,57 @@ func keepUnknownMembers(doc *yaml.Node) int {
 		if ap != nil && !(ap.Kind == yaml.ScalarNode && ap.Value == "false") {
 			return
 		}
+		if ap != nil && variants[s] {
+			return // validators tell the union's objects apart by it; the union keeps the raw JSON
+		}
 		set(s, "additionalProperties", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
 		n++
 	})
 	return n
+}
+
+// unionVariants returns the object schemas listed in a oneOf or anyOf that
+// has two or more of them (a validator may need their additionalProperties:
+// false to tell them apart), directly or through component schemas that are
+// only a $ref to another.
+func unionVariants(doc *yaml.Node) map[*yaml.Node]bool {
+	schemas := get(get(doc, "components"), "schemas")
+	resolve := func(n *yaml.Node) *yaml.Node {
+		for range 16 {
+			r := get(n, "$ref")
+			if r == nil || len(n.Content) != 2 || !strings.HasPrefix(r.Value, "#/components/schemas/") {
+				return n
+			}
+			next := get(schemas, strings.TrimPrefix(r.Value, "#/components/schemas/"))
+			if next == nil {
+				return n
+			}
+			n = next
+		}
+		return n
+	}
+	out := map[*yaml.Node]bool{}
+	walkSchemas(doc, func(m *yaml.Node) {
+		for _, k := range []string{"oneOf", "anyOf"} {
+			list := get(m, k)
+			if list == nil || list.Kind != yaml.SequenceNode {
+				continue
+			}
+			var objects []*yaml.Node
+			for _, item := range list.Content {
+				if r := resolve(item); get(r, "properties") != nil {
+					objects = append(objects, r)
+				}
+			}
+			if len(objects) < 2 {
+				continue // an array and an object, say: the type tells them apart
+			}
+			for _, o := range objects {
+				out[o] = true
+			}
+		}
+	})
+	return out
 }
 
 // walkSchemas calls f for every mapping below n that can be a schema, parents
