@@ -66,6 +66,11 @@ fuzz:
 build-cost: specs
 	$(GO) run ./internal/cmd/buildcost -out docs/build-cost.md
 
+.PHONY: bench-decode
+## bench-decode: decode a 100-user Auth0 page, mgmtapi vs go-auth0 v1's model, one table (bench/, a separate module; see docs/benchmarks.md "Decoding").
+bench-decode:
+	cd bench && $(GO) test -run '^$$' -bench DecodeUsersPage -benchmem -benchtime 2s -count 1 .
+
 .PHONY: bench-auth
 ## bench-auth: auth.Source vs golang.org/x/oauth2 on one local token endpoint, one table (~30 s; see docs/benchmarks.md).
 bench-auth:

@@ -17,7 +17,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/mgmtapi/mgmtapi/apierror"
+	"github.com/mgmtapi/mgmtapi/internal/genjson"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -500,13 +502,15 @@ type AccessTokenConfiguration struct {
 	UserAccessTokenExpiryInSeconds *int64 `json:"userAccessTokenExpiryInSeconds,omitempty"`
 
 	// ValidateTokenBinding If enabled, both access token and the token binding needs to be present for a successful API invocation.
-	ValidateTokenBinding *bool `json:"validateTokenBinding,omitempty"`
+	ValidateTokenBinding *bool                  `json:"validateTokenBinding,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // AdaptiveAuthTemplates defines model for AdaptiveAuthTemplates.
 type AdaptiveAuthTemplates struct {
 	// TemplatesJSON Example: Adaptive Auth Templates JSON
-	TemplatesJSON *string `json:"templatesJSON,omitempty"`
+	TemplatesJSON        *string                `json:"templatesJSON,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // AdditionalProperties Denotes additional properties of the application. It is only supported by getApplication and getAllApplications request.
@@ -521,7 +525,8 @@ type AdditionalSpProperty struct {
 	Name string `json:"name"`
 
 	// Value Example: true
-	Value string `json:"value"`
+	Value                string                 `json:"value"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // AdvancedApplicationConfiguration defines model for AdvancedApplicationConfiguration.
@@ -530,26 +535,8 @@ type AdvancedApplicationConfiguration struct {
 	AdditionalSpProperties *AdditionalProperties `json:"additionalSpProperties,omitempty"`
 
 	// AttestationMetaData Decides the client attestation meta data for the application.
-	AttestationMetaData *struct {
-		// AndroidAttestationServiceCredentials Decides the credentials for the service account to access Google Play Integrity Service.
-		AndroidAttestationServiceCredentials *map[string]interface{} `json:"androidAttestationServiceCredentials,omitempty"`
-
-		// AndroidPackageName Decides the android package name of the application.
-		//
-		// Example: com.wso2.mobile.sample
-		AndroidPackageName *string `json:"androidPackageName,omitempty"`
-
-		// AppleAppId Decides the apple app id which denotes {apple-teamId}.{bundleId}.
-		//
-		// Example: APPLETEAMID.com.wso2.mobile.sample
-		AppleAppId *string `json:"appleAppId,omitempty"`
-
-		// EnableClientAttestation Decides whether client attestation enabled for this application.
-		//
-		// Example: false
-		EnableClientAttestation *bool `json:"enableClientAttestation,omitempty"`
-	} `json:"attestationMetaData,omitempty"`
-	Certificate *Certificate `json:"certificate,omitempty"`
+	AttestationMetaData *AdvancedApplicationConfiguration_AttestationMetaData `json:"attestationMetaData,omitempty"`
+	Certificate         *Certificate                                          `json:"certificate,omitempty"`
 
 	// DiscoverableByEndUsers Decides whether the application is visible for end users.
 	//
@@ -600,7 +587,30 @@ type AdvancedApplicationConfiguration struct {
 	// UseExternalConsentPage Decides whether users should be presented with an external consent page.
 	//
 	// Example: false
-	UseExternalConsentPage *bool `json:"useExternalConsentPage,omitempty"`
+	UseExternalConsentPage *bool                  `json:"useExternalConsentPage,omitempty"`
+	AdditionalProperties   map[string]interface{} `json:"-"`
+}
+
+// AdvancedApplicationConfiguration_AttestationMetaData Decides the client attestation meta data for the application.
+type AdvancedApplicationConfiguration_AttestationMetaData struct {
+	// AndroidAttestationServiceCredentials Decides the credentials for the service account to access Google Play Integrity Service.
+	AndroidAttestationServiceCredentials *map[string]interface{} `json:"androidAttestationServiceCredentials,omitempty"`
+
+	// AndroidPackageName Decides the android package name of the application.
+	//
+	// Example: com.wso2.mobile.sample
+	AndroidPackageName *string `json:"androidPackageName,omitempty"`
+
+	// AppleAppId Decides the apple app id which denotes {apple-teamId}.{bundleId}.
+	//
+	// Example: APPLETEAMID.com.wso2.mobile.sample
+	AppleAppId *string `json:"appleAppId,omitempty"`
+
+	// EnableClientAttestation Decides whether client attestation enabled for this application.
+	//
+	// Example: false
+	EnableClientAttestation *bool                  `json:"enableClientAttestation,omitempty"`
+	AdditionalProperties    map[string]interface{} `json:"-"`
 }
 
 // AllowedIssuer defines model for AllowedIssuer.
@@ -618,7 +628,8 @@ type AllowedIssuer struct {
 	// Value Issuer detail that can be used for tokens.
 	//
 	// Example: https://localhost:9443/oauth2/token
-	Value *string `json:"value,omitempty"`
+	Value                *string                `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // AllowedIssuers defines model for AllowedIssuers.
@@ -672,7 +683,8 @@ type ApplicationListItem struct {
 	// TemplateVersion Version of the template used to create the application.
 	//
 	// Example: v1.0.0
-	TemplateVersion *string `json:"templateVersion,omitempty"`
+	TemplateVersion      *string                `json:"templateVersion,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ApplicationListItemAccess defines model for ApplicationListItem.Access.
@@ -696,7 +708,8 @@ type ApplicationListResponse struct {
 	// TotalResults Number of results that match the listing operation.
 	//
 	// Example: 1
-	TotalResults *int `json:"totalResults,omitempty"`
+	TotalResults         *int                   `json:"totalResults,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ApplicationModel defines model for ApplicationModel.
@@ -751,13 +764,15 @@ type ApplicationModel struct {
 	// TemplateVersion Version of the template used to create the application.
 	//
 	// Example: v1.0.0
-	TemplateVersion *string `json:"templateVersion,omitempty"`
+	TemplateVersion      *string                `json:"templateVersion,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ApplicationOwner defines model for ApplicationOwner.
 type ApplicationOwner struct {
 	// Id Example: 85e3f4b8-0d22-4181-b1e3-1651f71b88bd
-	Id string `json:"id"`
+	Id                   string                 `json:"id"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ApplicationPatchModel defines model for ApplicationPatchModel.
@@ -801,7 +816,8 @@ type ApplicationPatchModel struct {
 	// TemplateVersion Version of the template used to create the application.
 	//
 	// Example: v1.0.1
-	TemplateVersion *string `json:"templateVersion,omitempty"`
+	TemplateVersion      *string                `json:"templateVersion,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ApplicationResponseModel defines model for ApplicationResponseModel.
@@ -870,7 +886,8 @@ type ApplicationResponseModel struct {
 	// TemplateVersion Version of the template used to create the application.
 	//
 	// Example: v1.0.0
-	TemplateVersion *string `json:"templateVersion,omitempty"`
+	TemplateVersion      *string                `json:"templateVersion,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ApplicationResponseModelAccess defines model for ApplicationResponseModel.Access.
@@ -887,7 +904,8 @@ type ApplicationShareAllRequestBody struct {
 	// RoleSharing - ALL => share all roles
 	// - NONE => share no roles
 	// - SELECTED => provide a list of specific roles
-	RoleSharing RoleSharing `json:"roleSharing"`
+	RoleSharing          RoleSharing            `json:"roleSharing"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ApplicationShareAllRequestBodyPolicy - ALL_EXISTING_ORGS_ONLY: Share with all organizations currently present.
@@ -899,13 +917,15 @@ type ApplicationSharePOSTRequest struct {
 	ShareWithAllChildren *bool `json:"shareWithAllChildren,omitempty"`
 
 	// SharedOrganizations Example: ["682edf68-4835-4bb8-961f-0a16bc6cc866","ghfbctgf-4318-46d4-8ee1-7t3s38e23098"]
-	SharedOrganizations *[]string `json:"sharedOrganizations,omitempty"`
+	SharedOrganizations  *[]string              `json:"sharedOrganizations,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ApplicationShareSelectedRequestBody defines model for ApplicationShareSelectedRequestBody.
 type ApplicationShareSelectedRequestBody struct {
-	ApplicationId string           `json:"applicationId"`
-	Organizations []OrgShareConfig `json:"organizations"`
+	ApplicationId        string                 `json:"applicationId"`
+	Organizations        []OrgShareConfig       `json:"organizations"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ApplicationSharingPatchOperation defines model for ApplicationSharingPatchOperation.
@@ -917,13 +937,15 @@ type ApplicationSharingPatchOperation struct {
 	Path string `json:"path"`
 
 	// Value List of roles to add/remove
-	Value *[]map[string]interface{} `json:"value,omitempty"`
+	Value                *[]map[string]interface{} `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{}    `json:"-"`
 }
 
 // ApplicationSharingPatchRequest defines model for ApplicationSharingPatchRequest.
 type ApplicationSharingPatchRequest struct {
-	Operations    []ApplicationSharingPatchOperation `json:"Operations"`
-	ApplicationId string                             `json:"applicationId"`
+	Operations           []ApplicationSharingPatchOperation `json:"Operations"`
+	ApplicationId        string                             `json:"applicationId"`
+	AdditionalProperties map[string]interface{}             `json:"-"`
 }
 
 // ApplicationTemplateModel defines model for ApplicationTemplateModel.
@@ -955,7 +977,8 @@ type ApplicationTemplateModel struct {
 	TemplateGroup *string `json:"templateGroup,omitempty"`
 
 	// Types Example: ["react","angular"]
-	Types *[]string `json:"types,omitempty"`
+	Types                *[]string              `json:"types,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ApplicationTemplateModelCategory Example: DEFAULT
@@ -963,7 +986,8 @@ type ApplicationTemplateModelCategory string
 
 // ApplicationTemplatesList defines model for ApplicationTemplatesList.
 type ApplicationTemplatesList struct {
-	Templates *[]ApplicationTemplatesListItem `json:"templates,omitempty"`
+	Templates            *[]ApplicationTemplatesListItem `json:"templates,omitempty"`
+	AdditionalProperties map[string]interface{}          `json:"-"`
 }
 
 // ApplicationTemplatesListItem defines model for ApplicationTemplatesListItem.
@@ -993,8 +1017,9 @@ type ApplicationTemplatesListItem struct {
 	Self *string `json:"self,omitempty"`
 
 	// TemplateGroup Example: web-application
-	TemplateGroup *string   `json:"templateGroup,omitempty"`
-	Types         *[]string `json:"types,omitempty"`
+	TemplateGroup        *string                `json:"templateGroup,omitempty"`
+	Types                *[]string              `json:"types,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ApplicationTemplatesListItemCategory Example: DEFAULT
@@ -1002,27 +1027,31 @@ type ApplicationTemplatesListItemCategory string
 
 // ApplicationUnshareAllRequestBody defines model for ApplicationUnshareAllRequestBody.
 type ApplicationUnshareAllRequestBody struct {
-	ApplicationId string `json:"applicationId"`
+	ApplicationId        string                 `json:"applicationId"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ApplicationUnshareSelectedRequestBody defines model for ApplicationUnshareSelectedRequestBody.
 type ApplicationUnshareSelectedRequestBody struct {
-	ApplicationId string   `json:"applicationId"`
-	OrgIds        []string `json:"orgIds"`
+	ApplicationId        string                 `json:"applicationId"`
+	OrgIds               []string               `json:"orgIds"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // AssertionEncryptionConfiguration defines model for AssertionEncryptionConfiguration.
 type AssertionEncryptionConfiguration struct {
-	AssertionEncryptionAlgorithm *string `json:"assertionEncryptionAlgorithm,omitempty"`
-	Enabled                      *bool   `json:"enabled,omitempty"`
-	KeyEncryptionAlgorithm       *string `json:"keyEncryptionAlgorithm,omitempty"`
+	AssertionEncryptionAlgorithm *string                `json:"assertionEncryptionAlgorithm,omitempty"`
+	Enabled                      *bool                  `json:"enabled,omitempty"`
+	KeyEncryptionAlgorithm       *string                `json:"keyEncryptionAlgorithm,omitempty"`
+	AdditionalProperties         map[string]interface{} `json:"-"`
 }
 
 // AssociatedRolesConfig defines model for AssociatedRolesConfig.
 type AssociatedRolesConfig struct {
 	// AllowedAudience Example: ORGANIZATION
-	AllowedAudience AssociatedRolesConfigAllowedAudience `json:"allowedAudience"`
-	Roles           *[]Role                              `json:"roles,omitempty"`
+	AllowedAudience      AssociatedRolesConfigAllowedAudience `json:"allowedAudience"`
+	Roles                *[]Role                              `json:"roles,omitempty"`
+	AdditionalProperties map[string]interface{}               `json:"-"`
 }
 
 // AssociatedRolesConfigAllowedAudience Example: ORGANIZATION
@@ -1030,8 +1059,9 @@ type AssociatedRolesConfigAllowedAudience string
 
 // AuthProtocolMetadata defines model for AuthProtocolMetadata.
 type AuthProtocolMetadata struct {
-	DisplayName *string `json:"displayName,omitempty"`
-	Name        *string `json:"name,omitempty"`
+	DisplayName          *string                `json:"displayName,omitempty"`
+	Name                 *string                `json:"name,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // AuthenticationSequence defines model for AuthenticationSequence.
@@ -1047,7 +1077,8 @@ type AuthenticationSequence struct {
 
 	// Type  - DEFAULT type indicates that the application will use the default authentication sequence specified at the tenant level. When the DEFAULT type is used, the information given in the other fields of the AuthenticationSequence will be ignored and overriden with values defined at the tenant level.
 	// - USER_DEFINED type indicates that the application will use a user-defined authentication sequence.
-	Type *AuthenticationSequenceType `json:"type,omitempty"`
+	Type                 *AuthenticationSequenceType `json:"type,omitempty"`
+	AdditionalProperties map[string]interface{}      `json:"-"`
 }
 
 // AuthenticationSequenceType  - DEFAULT type indicates that the application will use the default authentication sequence specified at the tenant level. When the DEFAULT type is used, the information given in the other fields of the AuthenticationSequence will be ignored and overriden with values defined at the tenant level.
@@ -1057,8 +1088,9 @@ type AuthenticationSequenceType string
 // AuthenticationStepModel defines model for AuthenticationStepModel.
 type AuthenticationStepModel struct {
 	// Id Example: 1
-	Id      int             `json:"id"`
-	Options []Authenticator `json:"options"`
+	Id                   int                    `json:"id"`
+	Options              []Authenticator        `json:"options"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // Authenticator defines model for Authenticator.
@@ -1067,7 +1099,8 @@ type Authenticator struct {
 	Authenticator string `json:"authenticator"`
 
 	// Idp Example: LOCAL
-	Idp string `json:"idp"`
+	Idp                  string                 `json:"idp"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // AuthorizedAPICreationModel defines model for AuthorizedAPICreationModel.
@@ -1078,16 +1111,18 @@ type AuthorizedAPICreationModel struct {
 	Id *string `json:"id,omitempty"`
 
 	// PolicyIdentifier Example: RBAC
-	PolicyIdentifier *string   `json:"policyIdentifier,omitempty"`
-	Scopes           *[]string `json:"scopes,omitempty"`
+	PolicyIdentifier     *string                `json:"policyIdentifier,omitempty"`
+	Scopes               *[]string              `json:"scopes,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // AuthorizedAPIPatchModel defines model for AuthorizedAPIPatchModel.
 type AuthorizedAPIPatchModel struct {
-	AddedAuthorizationDetailsTypes   *[]string `json:"addedAuthorizationDetailsTypes,omitempty"`
-	AddedScopes                      *[]string `json:"addedScopes,omitempty"`
-	RemovedAuthorizationDetailsTypes *[]string `json:"removedAuthorizationDetailsTypes,omitempty"`
-	RemovedScopes                    *[]string `json:"removedScopes,omitempty"`
+	AddedAuthorizationDetailsTypes   *[]string              `json:"addedAuthorizationDetailsTypes,omitempty"`
+	AddedScopes                      *[]string              `json:"addedScopes,omitempty"`
+	RemovedAuthorizationDetailsTypes *[]string              `json:"removedAuthorizationDetailsTypes,omitempty"`
+	RemovedScopes                    *[]string              `json:"removedScopes,omitempty"`
+	AdditionalProperties             map[string]interface{} `json:"-"`
 }
 
 // AuthorizedAPIResponse defines model for AuthorizedAPIResponse.
@@ -1108,7 +1143,8 @@ type AuthorizedAPIResponse struct {
 	PolicyId *string `json:"policyId,omitempty"`
 
 	// Type Example: BUSINESS
-	Type *string `json:"type,omitempty"`
+	Type                 *string                `json:"type,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // AuthorizedAuthorizationDetailsTypes defines model for AuthorizedAuthorizationDetailsTypes.
@@ -1126,7 +1162,8 @@ type AuthorizedAuthorizationDetailsTypes struct {
 	// Type an unique type of the authorization details type
 	//
 	// Example: payment_initiation
-	Type string `json:"type"`
+	Type                 string                 `json:"type"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // AuthorizedScope defines model for AuthorizedScope.
@@ -1138,7 +1175,8 @@ type AuthorizedScope struct {
 	Id *string `json:"id,omitempty"`
 
 	// Name Example: bookings:read
-	Name *string `json:"name,omitempty"`
+	Name                 *string                `json:"name,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // BasicOrganizationResponse defines model for BasicOrganizationResponse.
@@ -1172,7 +1210,8 @@ type BasicOrganizationResponse struct {
 	SharingMode *SharingMode      `json:"sharingMode,omitempty"`
 
 	// Status Example: ACTIVE
-	Status BasicOrganizationResponseStatus `json:"status"`
+	Status               BasicOrganizationResponseStatus `json:"status"`
+	AdditionalProperties map[string]interface{}          `json:"-"`
 }
 
 // BasicOrganizationResponseStatus Example: ACTIVE
@@ -1198,12 +1237,14 @@ type CIBAAuthenticationRequestConfiguration struct {
 	// SkipUserValidation Skip validation that the authenticated user matches the resolved user from login_hint during token issuance.
 	//
 	// Example: false
-	SkipUserValidation *bool `json:"skipUserValidation,omitempty"`
+	SkipUserValidation   *bool                  `json:"skipUserValidation,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // CIBAMetadata defines model for CIBAMetadata.
 type CIBAMetadata struct {
 	SupportedNotificationChannels *[]CIBANotificationChannel `json:"supportedNotificationChannels,omitempty"`
+	AdditionalProperties          map[string]interface{}     `json:"-"`
 }
 
 // CIBANotificationChannel defines model for CIBANotificationChannel.
@@ -1212,7 +1253,8 @@ type CIBANotificationChannel struct {
 	DisplayName *string `json:"displayName,omitempty"`
 
 	// Name Example: email
-	Name *string `json:"name,omitempty"`
+	Name                 *string                `json:"name,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // Certificate defines model for Certificate.
@@ -1221,7 +1263,8 @@ type Certificate struct {
 	Type *string `json:"type,omitempty"`
 
 	// Value Certificate value. If type is JWKS, value should be jwks URL. If type is PEM, value should be the certificate in PEM format.
-	Value *string `json:"value,omitempty"`
+	Value                *string                `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // Claim defines model for Claim.
@@ -1233,16 +1276,18 @@ type Claim struct {
 	Id *string `json:"id,omitempty"`
 
 	// Uri Example: http://wso2.org/claims/username
-	Uri string `json:"uri"`
+	Uri                  string                 `json:"uri"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ClaimConfiguration defines model for ClaimConfiguration.
 type ClaimConfiguration struct {
-	ClaimMappings   *[]ClaimMappings               `json:"claimMappings,omitempty"`
-	Dialect         *ClaimConfigurationDialect     `json:"dialect,omitempty"`
-	RequestedClaims *[]RequestedClaimConfiguration `json:"requestedClaims,omitempty"`
-	Role            *RoleConfig                    `json:"role,omitempty"`
-	Subject         *SubjectConfig                 `json:"subject,omitempty"`
+	ClaimMappings        *[]ClaimMappings               `json:"claimMappings,omitempty"`
+	Dialect              *ClaimConfigurationDialect     `json:"dialect,omitempty"`
+	RequestedClaims      *[]RequestedClaimConfiguration `json:"requestedClaims,omitempty"`
+	Role                 *RoleConfig                    `json:"role,omitempty"`
+	Subject              *SubjectConfig                 `json:"subject,omitempty"`
+	AdditionalProperties map[string]interface{}         `json:"-"`
 }
 
 // ClaimConfigurationDialect defines model for ClaimConfiguration.Dialect.
@@ -1253,8 +1298,9 @@ type ClaimMappings struct {
 	// ApplicationClaim Claim URI recieved by the application
 	//
 	// Example: firstname
-	ApplicationClaim string `json:"applicationClaim"`
-	LocalClaim       Claim  `json:"localClaim"`
+	ApplicationClaim     string                 `json:"applicationClaim"`
+	LocalClaim           Claim                  `json:"localClaim"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ClientAuthenticationConfiguration defines model for ClientAuthenticationConfiguration.
@@ -1269,7 +1315,8 @@ type ClientAuthenticationConfiguration struct {
 	TokenEndpointAuthMethod *string `json:"tokenEndpointAuthMethod,omitempty"`
 
 	// TokenEndpointAuthSigningAlg Example: PS256
-	TokenEndpointAuthSigningAlg *string `json:"tokenEndpointAuthSigningAlg,omitempty"`
+	TokenEndpointAuthSigningAlg *string                `json:"tokenEndpointAuthSigningAlg,omitempty"`
+	AdditionalProperties        map[string]interface{} `json:"-"`
 }
 
 // ClientAuthenticationMethod defines model for ClientAuthenticationMethod.
@@ -1278,12 +1325,14 @@ type ClientAuthenticationMethod struct {
 	DisplayName *string `json:"displayName,omitempty"`
 
 	// Name Example: private_key_jwt
-	Name *string `json:"name,omitempty"`
+	Name                 *string                `json:"name,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ClientAuthenticationMethodMetadata defines model for ClientAuthenticationMethodMetadata.
 type ClientAuthenticationMethodMetadata struct {
-	Options *[]ClientAuthenticationMethod `json:"options,omitempty"`
+	Options              *[]ClientAuthenticationMethod `json:"options,omitempty"`
+	AdditionalProperties map[string]interface{}        `json:"-"`
 }
 
 // ClientSecretCreationRequest Request payload for creating a new client secret.
@@ -1291,7 +1340,8 @@ type ClientSecretCreationRequest struct {
 	// ExpiresAt Expiry time as Unix epoch seconds; must be a future time. 0 or omitted for a non-expiring secret.
 	//
 	// Example: 1761568483
-	ExpiresAt *int64 `json:"expiresAt,omitempty"`
+	ExpiresAt            *int64                 `json:"expiresAt,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ClientSecretList List of client secrets attached to an application.
@@ -1299,8 +1349,9 @@ type ClientSecretList struct {
 	// Count Number of client secrets returned.
 	//
 	// Example: 2
-	Count *int                    `json:"count,omitempty"`
-	List  *[]ClientSecretResponse `json:"list,omitempty"`
+	Count                *int                    `json:"count,omitempty"`
+	List                 *[]ClientSecretResponse `json:"list,omitempty"`
+	AdditionalProperties map[string]interface{}  `json:"-"`
 }
 
 // ClientSecretResponse Client secret details.
@@ -1333,7 +1384,8 @@ type ClientSecretResponse struct {
 	// Status Status of the secret.
 	//
 	// Example: ACTIVE
-	Status ClientSecretResponseStatus `json:"status"`
+	Status               ClientSecretResponseStatus `json:"status"`
+	AdditionalProperties map[string]interface{}     `json:"-"`
 }
 
 // ClientSecretResponseStatus Status of the secret.
@@ -1347,7 +1399,8 @@ type ConfiguredAuthenticator struct {
 	Name *string `json:"name,omitempty"`
 
 	// Type Example: SampleAuthenticator
-	Type *string `json:"type,omitempty"`
+	Type                 *string                `json:"type,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ConfiguredAuthenticatorsModal defines model for ConfiguredAuthenticatorsModal.
@@ -1356,7 +1409,8 @@ type ConfiguredAuthenticatorsModal struct {
 	LocalAuthenticators     *[]ConfiguredAuthenticator `json:"localAuthenticators,omitempty"`
 
 	// StepId Example: 1
-	StepId *int `json:"stepId,omitempty"`
+	StepId               *int                   `json:"stepId,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // CustomInboundProtocolConfiguration defines model for CustomInboundProtocolConfiguration.
@@ -1365,8 +1419,9 @@ type CustomInboundProtocolConfiguration struct {
 	ConfigName string `json:"configName"`
 
 	// Name Example: cas
-	Name       string           `json:"name"`
-	Properties *[]PropertyModel `json:"properties,omitempty"`
+	Name                 string                 `json:"name"`
+	Properties           *[]PropertyModel       `json:"properties,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // CustomInboundProtocolMetaData defines model for CustomInboundProtocolMetaData.
@@ -1375,8 +1430,9 @@ type CustomInboundProtocolMetaData struct {
 	ConfigName *string `json:"configName,omitempty"`
 
 	// DisplayName Example: My Custom Protocol
-	DisplayName *string                          `json:"displayName,omitempty"`
-	Properties  *[]CustomInboundProtocolProperty `json:"properties,omitempty"`
+	DisplayName          *string                          `json:"displayName,omitempty"`
+	Properties           *[]CustomInboundProtocolProperty `json:"properties,omitempty"`
+	AdditionalProperties map[string]interface{}           `json:"-"`
 }
 
 // CustomInboundProtocolProperty defines model for CustomInboundProtocolProperty.
@@ -1403,7 +1459,8 @@ type CustomInboundProtocolProperty struct {
 	Type *CustomInboundProtocolPropertyType `json:"type,omitempty"`
 
 	// ValidationRegex Example: ^[a-b][A-B]*
-	ValidationRegex *string `json:"validationRegex,omitempty"`
+	ValidationRegex      *string                `json:"validationRegex,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // CustomInboundProtocolPropertyType Example: STRING
@@ -1417,7 +1474,8 @@ type DiscoverableGroup struct {
 	// UserStore The user store domain to which the groups belong.
 	//
 	// Example: PRIMARY
-	UserStore string `json:"userStore"`
+	UserStore            string                 `json:"userStore"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // Error defines model for Error.
@@ -1432,7 +1490,8 @@ type Error struct {
 	Message *string `json:"message,omitempty"`
 
 	// TraceId Example: e0fbcfeb-3617-43c4-8dd0-7b7d38e13047
-	TraceId *string `json:"traceId,omitempty"`
+	TraceId              *string                `json:"traceId,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // FapiMetadata defines model for FapiMetadata.
@@ -1443,6 +1502,7 @@ type FapiMetadata struct {
 	AllowedFapiProfiles        *MetadataProperty                   `json:"allowedFapiProfiles,omitempty"`
 	AllowedSignatureAlgorithms *MetadataProperty                   `json:"allowedSignatureAlgorithms,omitempty"`
 	TokenEndpointAuthMethod    *ClientAuthenticationMethodMetadata `json:"tokenEndpointAuthMethod,omitempty"`
+	AdditionalProperties       map[string]interface{}              `json:"-"`
 }
 
 // FapiProfile FAPI security profile.
@@ -1453,7 +1513,8 @@ type FapiProfile string
 // FileUpload defines model for FileUpload.
 type FileUpload struct {
 	// File file to upload
-	File *openapi_types.File `json:"file,omitempty"`
+	File                 *openapi_types.File    `json:"file,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GrantType defines model for GrantType.
@@ -1465,12 +1526,14 @@ type GrantType struct {
 	Name *string `json:"name,omitempty"`
 
 	// PublicClientAllowed Example: false
-	PublicClientAllowed *bool `json:"publicClientAllowed,omitempty"`
+	PublicClientAllowed  *bool                  `json:"publicClientAllowed,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GrantTypeMetaData defines model for GrantTypeMetaData.
 type GrantTypeMetaData struct {
-	Options *[]GrantType `json:"options,omitempty"`
+	Options              *[]GrantType           `json:"options,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GroupBasicInfo defines model for GroupBasicInfo.
@@ -1483,7 +1546,8 @@ type GroupBasicInfo struct {
 	// Name The name of the group.
 	//
 	// Example: GroupA
-	Name *string `json:"name,omitempty"`
+	Name                 *string                `json:"name,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // HybridFlowConfiguration defines model for HybridFlowConfiguration.
@@ -1496,7 +1560,8 @@ type HybridFlowConfiguration struct {
 	// ResponseType Specifies the allowed response types for the hybrid flow, provided as a comma-separated string. The supported combinations are: 'code token', 'code id_token token', and 'code id_token'.
 	//
 	// Example: code id_token,code token
-	ResponseType *string `json:"responseType,omitempty"`
+	ResponseType         *string                `json:"responseType,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // IdTokenConfiguration defines model for IdTokenConfiguration.
@@ -1509,7 +1574,8 @@ type IdTokenConfiguration struct {
 	ExpiryInSeconds *int64 `json:"expiryInSeconds,omitempty"`
 
 	// IdTokenSignedResponseAlg Example: PS256
-	IdTokenSignedResponseAlg *string `json:"idTokenSignedResponseAlg,omitempty"`
+	IdTokenSignedResponseAlg *string                `json:"idTokenSignedResponseAlg,omitempty"`
+	AdditionalProperties     map[string]interface{} `json:"-"`
 }
 
 // IdTokenEncryptionConfiguration defines model for IdTokenEncryptionConfiguration.
@@ -1521,13 +1587,15 @@ type IdTokenEncryptionConfiguration struct {
 	Enabled *bool `json:"enabled,omitempty"`
 
 	// Method Example: A128CBC+HS256
-	Method *string `json:"method,omitempty"`
+	Method               *string                `json:"method,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // IdpInitiatedSingleLogout defines model for IdpInitiatedSingleLogout.
 type IdpInitiatedSingleLogout struct {
-	Enabled      *bool     `json:"enabled,omitempty"`
-	ReturnToUrls *[]string `json:"returnToUrls,omitempty"`
+	Enabled              *bool                  `json:"enabled,omitempty"`
+	ReturnToUrls         *[]string              `json:"returnToUrls,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // InboundProtocolListItem defines model for InboundProtocolListItem.
@@ -1539,16 +1607,18 @@ type InboundProtocolListItem struct {
 	Self string `json:"self"`
 
 	// Type Example: samlsso
-	Type string `json:"type"`
+	Type                 string                 `json:"type"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // InboundProtocols defines model for InboundProtocols.
 type InboundProtocols struct {
-	Custom     *[]CustomInboundProtocolConfiguration `json:"custom,omitempty"`
-	Oidc       *OpenIDConnectConfiguration           `json:"oidc,omitempty"`
-	PassiveSts *PassiveStsConfiguration              `json:"passiveSts,omitempty"`
-	Saml       *SAML2Configuration                   `json:"saml,omitempty"`
-	WsTrust    *WSTrustConfiguration                 `json:"wsTrust,omitempty"`
+	Custom               *[]CustomInboundProtocolConfiguration `json:"custom,omitempty"`
+	Oidc                 *OpenIDConnectConfiguration           `json:"oidc,omitempty"`
+	PassiveSts           *PassiveStsConfiguration              `json:"passiveSts,omitempty"`
+	Saml                 *SAML2Configuration                   `json:"saml,omitempty"`
+	WsTrust              *WSTrustConfiguration                 `json:"wsTrust,omitempty"`
+	AdditionalProperties map[string]interface{}                `json:"-"`
 }
 
 // InboundProtocolsListResponse defines model for InboundProtocolsListResponse.
@@ -1562,7 +1632,8 @@ type InboundSCIMProvisioningConfiguration struct {
 	ProvisioningUserstoreDomain *string `json:"provisioningUserstoreDomain,omitempty"`
 
 	// ProxyMode Example: false
-	ProxyMode *bool `json:"proxyMode,omitempty"`
+	ProxyMode            *bool                  `json:"proxyMode,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // Link defines model for Link.
@@ -1571,7 +1642,8 @@ type Link struct {
 	Href *string `json:"href,omitempty"`
 
 	// Rel Example: next
-	Rel *string `json:"rel,omitempty"`
+	Rel                  *string                `json:"rel,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // LoginFlowGenerateRequest Example: {"available_authenticators":{"local":[{"description":"Login users with username and password credentials.","idp":"LOCAL","name":"BasicAuthenticator"},{"description":"Two-factor authentication using SMS one-time passcode.","idp":"LOCAL","name":"sms-otp-authenticator"}],"social":[{"description":"Login users with existing Google accounts.","idp":"Google","name":"GoogleOIDCAuthenticator"}]},"user_claims":[{"claimURI":"http://example.com/claims/email","description":"Email address of the user."},{"claimURI":"http://example.com/claims/role","description":"Role of the user in the application."}],"user_query":"GoogleOIDCAuthenticator followed by SMS-OTP if user has admin role."}
@@ -1582,13 +1654,15 @@ type LoginFlowGenerateRequest struct {
 
 	// UserClaims Metadata of the available user claims for the organization.
 	// Provide the claim URI and a human-readable description of the claim.
-	UserClaims *[]map[string]interface{} `json:"user_claims,omitempty"`
-	UserQuery  *string                   `json:"user_query,omitempty"`
+	UserClaims           *[]map[string]interface{} `json:"user_claims,omitempty"`
+	UserQuery            *string                   `json:"user_query,omitempty"`
+	AdditionalProperties map[string]interface{}    `json:"-"`
 }
 
 // LoginFlowGenerateResponse defines model for LoginFlowGenerateResponse.
 type LoginFlowGenerateResponse struct {
-	OperationId *string `json:"operation_id,omitempty"`
+	OperationId          *string                `json:"operation_id,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // LoginFlowResultResponse defines model for LoginFlowResultResponse.
@@ -1597,8 +1671,9 @@ type LoginFlowResultResponse struct {
 	// - For IN_PROGRESS status, an empty JSON object is returned.
 	// - For COMPLETED status, the authentication sequence is returned.
 	// - For FAILED status, an error message is returned.
-	Data   *map[string]interface{} `json:"data,omitempty"`
-	Status *StatusEnum             `json:"status,omitempty"`
+	Data                 *map[string]interface{} `json:"data,omitempty"`
+	Status               *StatusEnum             `json:"status,omitempty"`
+	AdditionalProperties map[string]interface{}  `json:"-"`
 }
 
 // LoginFlowStatusResponse defines model for LoginFlowStatusResponse.
@@ -1608,7 +1683,8 @@ type LoginFlowStatusResponse struct {
 	// Status A generic object representing the status
 	//
 	// Example: {"generating_authentication_sequence":true,"generation_of_authentication_sequence_complete":true,"login_flow_generation_complete":false,"optimization_and_validation_complete":true,"optimizing_and_validating_final_login_flow":false,"optimizing_and_validating_user_query":true,"retrieval_of_examples_complete":true,"retrieving_examples":true}
-	Status *map[string]interface{} `json:"status,omitempty"`
+	Status               *map[string]interface{} `json:"status,omitempty"`
+	AdditionalProperties map[string]interface{}  `json:"-"`
 }
 
 // MetadataProperty defines model for MetadataProperty.
@@ -1617,7 +1693,8 @@ type MetadataProperty struct {
 	DefaultValue *string `json:"defaultValue,omitempty"`
 
 	// Options Example: ["Option 1","Option 2"]
-	Options *[]string `json:"options,omitempty"`
+	Options              *[]string              `json:"options,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // OAuth2PKCEConfiguration defines model for OAuth2PKCEConfiguration.
@@ -1626,7 +1703,8 @@ type OAuth2PKCEConfiguration struct {
 	Mandatory *bool `json:"mandatory,omitempty"`
 
 	// SupportPlainTransformAlgorithm Example: true
-	SupportPlainTransformAlgorithm *bool `json:"supportPlainTransformAlgorithm,omitempty"`
+	SupportPlainTransformAlgorithm *bool                  `json:"supportPlainTransformAlgorithm,omitempty"`
+	AdditionalProperties           map[string]interface{} `json:"-"`
 }
 
 // OIDCLogoutConfiguration defines model for OIDCLogoutConfiguration.
@@ -1635,7 +1713,8 @@ type OIDCLogoutConfiguration struct {
 	BackChannelLogoutUrl *string `json:"backChannelLogoutUrl,omitempty"`
 
 	// FrontChannelLogoutUrl Example: https://app.example.com/frontchannel/callback
-	FrontChannelLogoutUrl *string `json:"frontChannelLogoutUrl,omitempty"`
+	FrontChannelLogoutUrl *string                `json:"frontChannelLogoutUrl,omitempty"`
+	AdditionalProperties  map[string]interface{} `json:"-"`
 }
 
 // OIDCMetaData defines model for OIDCMetaData.
@@ -1669,6 +1748,7 @@ type OIDCMetaData struct {
 	TokenEndpointAllowReusePvtKeyJwt *bool                               `json:"tokenEndpointAllowReusePvtKeyJwt,omitempty"`
 	TokenEndpointAuthMethod          *ClientAuthenticationMethodMetadata `json:"tokenEndpointAuthMethod,omitempty"`
 	TokenEndpointSignatureAlgorithm  *MetadataProperty                   `json:"tokenEndpointSignatureAlgorithm,omitempty"`
+	AdditionalProperties             map[string]interface{}              `json:"-"`
 }
 
 // OpenIDConnectConfiguration defines model for OpenIDConnectConfiguration.
@@ -1734,7 +1814,8 @@ type OpenIDConnectConfiguration struct {
 	SubjectToken    *SubjectTokenConfiguration       `json:"subjectToken,omitempty"`
 
 	// ValidateRequestObjectSignature Example: false
-	ValidateRequestObjectSignature *bool `json:"validateRequestObjectSignature,omitempty"`
+	ValidateRequestObjectSignature *bool                  `json:"validateRequestObjectSignature,omitempty"`
+	AdditionalProperties           map[string]interface{} `json:"-"`
 }
 
 // OpenIDConnectConfigurationState defines model for OpenIDConnectConfiguration.State.
@@ -1751,7 +1832,8 @@ type OrgShareConfig struct {
 	// RoleSharing - ALL => share all roles
 	// - NONE => share no roles
 	// - SELECTED => provide a list of specific roles
-	RoleSharing RoleSharing `json:"roleSharing"`
+	RoleSharing          RoleSharing            `json:"roleSharing"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // OrgShareConfigPolicy - SELECTED_ORG_ONLY: Share app with only this specific organizations.
@@ -1773,14 +1855,16 @@ type OutboundProvisioningConfiguration struct {
 	Jit *bool `json:"jit,omitempty"`
 
 	// Rules Example: false
-	Rules *bool `json:"rules,omitempty"`
+	Rules                *bool                  `json:"rules,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // PassiveStsConfiguration defines model for PassiveStsConfiguration.
 type PassiveStsConfiguration struct {
-	Realm         string  `json:"realm"`
-	ReplyTo       string  `json:"replyTo"`
-	ReplyToLogout *string `json:"replyToLogout,omitempty"`
+	Realm                string                 `json:"realm"`
+	ReplyTo              string                 `json:"replyTo"`
+	ReplyToLogout        *string                `json:"replyToLogout,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ProcessSuccessResponse defines model for ProcessSuccessResponse.
@@ -1789,7 +1873,8 @@ type ProcessSuccessResponse struct {
 	Details *string `json:"details,omitempty"`
 
 	// Status Example: Processing
-	Status *string `json:"status,omitempty"`
+	Status               *string                `json:"status,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // PropertyModel defines model for PropertyModel.
@@ -1801,19 +1886,22 @@ type PropertyModel struct {
 	Key *string `json:"key,omitempty"`
 
 	// Value Example: http://app.wso2.com/employeeApp
-	Value *string `json:"value,omitempty"`
+	Value                *string                `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ProvisioningConfiguration defines model for ProvisioningConfiguration.
 type ProvisioningConfiguration struct {
 	InboundProvisioning      *InboundSCIMProvisioningConfiguration `json:"inboundProvisioning,omitempty"`
 	OutboundProvisioningIdps *[]OutboundProvisioningConfiguration  `json:"outboundProvisioningIdps,omitempty"`
+	AdditionalProperties     map[string]interface{}                `json:"-"`
 }
 
 // PushAuthorizationRequestConfiguration defines model for PushAuthorizationRequestConfiguration.
 type PushAuthorizationRequestConfiguration struct {
 	// RequirePushAuthorizationRequest Example: false
-	RequirePushAuthorizationRequest *bool `json:"requirePushAuthorizationRequest,omitempty"`
+	RequirePushAuthorizationRequest *bool                  `json:"requirePushAuthorizationRequest,omitempty"`
+	AdditionalProperties            map[string]interface{} `json:"-"`
 }
 
 // RefreshTokenConfiguration defines model for RefreshTokenConfiguration.
@@ -1844,7 +1932,8 @@ type RefreshTokenConfiguration struct {
 	// RenewRefreshToken Decides whether the refresh token needs to be renewed during refresh grant flow.
 	//
 	// Example: true
-	RenewRefreshToken *bool `json:"renewRefreshToken,omitempty"`
+	RenewRefreshToken    *bool                  `json:"renewRefreshToken,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // RequestObjectConfiguration defines model for RequestObjectConfiguration.
@@ -1852,7 +1941,8 @@ type RequestObjectConfiguration struct {
 	Encryption *RequestObjectEncryptionConfiguration `json:"encryption,omitempty"`
 
 	// RequestObjectSigningAlg Example: PS256
-	RequestObjectSigningAlg *string `json:"requestObjectSigningAlg,omitempty"`
+	RequestObjectSigningAlg *string                `json:"requestObjectSigningAlg,omitempty"`
+	AdditionalProperties    map[string]interface{} `json:"-"`
 }
 
 // RequestObjectEncryptionConfiguration defines model for RequestObjectEncryptionConfiguration.
@@ -1861,7 +1951,8 @@ type RequestObjectEncryptionConfiguration struct {
 	Algorithm *string `json:"algorithm,omitempty"`
 
 	// Method Example: A128CBC+HS256
-	Method *string `json:"method,omitempty"`
+	Method               *string                `json:"method,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // RequestedClaimConfiguration User claims that need to be sent back to the application. If the claim mappings are local, use local claim URIs. If the custom claim mappings are configured, use the mapped application claim URI
@@ -1869,12 +1960,14 @@ type RequestedClaimConfiguration struct {
 	Claim Claim `json:"claim"`
 
 	// Mandatory Example: false
-	Mandatory *bool `json:"mandatory,omitempty"`
+	Mandatory            *bool                  `json:"mandatory,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ResidentApplication defines model for ResidentApplication.
 type ResidentApplication struct {
 	ProvisioningConfigurations *ProvisioningConfiguration `json:"provisioningConfigurations,omitempty"`
+	AdditionalProperties       map[string]interface{}     `json:"-"`
 }
 
 // Role defines model for Role.
@@ -1883,7 +1976,8 @@ type Role struct {
 	Id string `json:"id"`
 
 	// Name Example: RoleA
-	Name *string `json:"name,omitempty"`
+	Name                 *string                `json:"name,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // RoleConfig defines model for RoleConfig.
@@ -1891,8 +1985,9 @@ type RoleConfig struct {
 	Claim *Claim `json:"claim,omitempty"`
 
 	// IncludeUserDomain Example: true
-	IncludeUserDomain *bool          `json:"includeUserDomain,omitempty"`
-	Mappings          *[]RoleMapping `json:"mappings,omitempty"`
+	IncludeUserDomain    *bool                  `json:"includeUserDomain,omitempty"`
+	Mappings             *[]RoleMapping         `json:"mappings,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // RoleMapping defines model for RoleMapping.
@@ -1901,23 +1996,29 @@ type RoleMapping struct {
 	ApplicationRole string `json:"applicationRole"`
 
 	// LocalRole Example: admin
-	LocalRole string `json:"localRole"`
+	LocalRole            string                 `json:"localRole"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // RoleShareConfig defines model for RoleShareConfig.
 type RoleShareConfig struct {
-	Audience struct {
-		// Display Display name of the audience (e.g., organization or application name)
-		Display string `json:"display"`
-
-		// Type The type of the role audience:
-		// - `organization`: Role is scoped at organization level.
-		// - `application`: Role is scoped at application level.
-		Type string `json:"type"`
-	} `json:"audience"`
+	Audience RoleShareConfig_Audience `json:"audience"`
 
 	// DisplayName The human-readable name of the role
-	DisplayName string `json:"displayName"`
+	DisplayName          string                 `json:"displayName"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// RoleShareConfig_Audience defines model for RoleShareConfig.Audience.
+type RoleShareConfig_Audience struct {
+	// Display Display name of the audience (e.g., organization or application name)
+	Display string `json:"display"`
+
+	// Type The type of the role audience:
+	// - `organization`: Role is scoped at organization level.
+	// - `application`: Role is scoped at application level.
+	Type                 string                 `json:"type"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // RoleSharing - ALL => share all roles
@@ -1927,7 +2028,8 @@ type RoleSharing struct {
 	Mode RoleSharingMode `json:"mode"`
 
 	// Roles List of roles (required when mode=SELECTED)
-	Roles *[]RoleShareConfig `json:"roles,omitempty"`
+	Roles                *[]RoleShareConfig     `json:"roles,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // RoleSharingMode defines model for RoleSharing.Mode.
@@ -1941,7 +2043,8 @@ type SAML2Configuration struct {
 	MetadataFile *string `json:"metadataFile,omitempty"`
 
 	// MetadataURL Example: https://example.com/samlsso/meta
-	MetadataURL *string `json:"metadataURL,omitempty"`
+	MetadataURL          *string                `json:"metadataURL,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // SAML2ServiceProvider defines model for SAML2ServiceProvider.
@@ -1961,6 +2064,7 @@ type SAML2ServiceProvider struct {
 	ServiceProviderQualifier *string                `json:"serviceProviderQualifier,omitempty"`
 	SingleLogoutProfile      *SingleLogoutProfile   `json:"singleLogoutProfile,omitempty"`
 	SingleSignOnProfile      *SingleSignOnProfile   `json:"singleSignOnProfile,omitempty"`
+	AdditionalProperties     map[string]interface{} `json:"-"`
 }
 
 // SAMLAssertionConfiguration defines model for SAMLAssertionConfiguration.
@@ -1980,7 +2084,8 @@ type SAMLAssertionConfiguration struct {
 	// Recipients Additional recipient values to be added to the SAML Assertions
 	//
 	// Example: ["https://app.example.com/saml"]
-	Recipients *[]string `json:"recipients,omitempty"`
+	Recipients           *[]string              `json:"recipients,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // SAMLAttributeProfile defines model for SAMLAttributeProfile.
@@ -1989,7 +2094,8 @@ type SAMLAttributeProfile struct {
 	Enabled                           *bool `json:"enabled,omitempty"`
 
 	// NameFormat The name format of attributes in the SAML assertion attribute statement.
-	NameFormat *string `json:"nameFormat,omitempty"`
+	NameFormat           *string                `json:"nameFormat,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // SAMLMetaData defines model for SAMLMetaData.
@@ -1998,22 +2104,25 @@ type SAMLMetaData struct {
 	CertificateAlias             *MetadataProperty `json:"certificateAlias,omitempty"`
 
 	// DefaultNameIdFormat Example: urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress
-	DefaultNameIdFormat      *string           `json:"defaultNameIdFormat,omitempty"`
-	KeyEncryptionAlgorithm   *MetadataProperty `json:"keyEncryptionAlgorithm,omitempty"`
-	ResponseDigestAlgorithm  *MetadataProperty `json:"responseDigestAlgorithm,omitempty"`
-	ResponseSigningAlgorithm *MetadataProperty `json:"responseSigningAlgorithm,omitempty"`
+	DefaultNameIdFormat      *string                `json:"defaultNameIdFormat,omitempty"`
+	KeyEncryptionAlgorithm   *MetadataProperty      `json:"keyEncryptionAlgorithm,omitempty"`
+	ResponseDigestAlgorithm  *MetadataProperty      `json:"responseDigestAlgorithm,omitempty"`
+	ResponseSigningAlgorithm *MetadataProperty      `json:"responseSigningAlgorithm,omitempty"`
+	AdditionalProperties     map[string]interface{} `json:"-"`
 }
 
 // SAMLRequestValidation defines model for SAMLRequestValidation.
 type SAMLRequestValidation struct {
-	EnableSignatureValidation    *bool   `json:"enableSignatureValidation,omitempty"`
-	SignatureValidationCertAlias *string `json:"signatureValidationCertAlias,omitempty"`
+	EnableSignatureValidation    *bool                  `json:"enableSignatureValidation,omitempty"`
+	SignatureValidationCertAlias *string                `json:"signatureValidationCertAlias,omitempty"`
+	AdditionalProperties         map[string]interface{} `json:"-"`
 }
 
 // SAMLResponseSigning defines model for SAMLResponseSigning.
 type SAMLResponseSigning struct {
-	Enabled          *bool   `json:"enabled,omitempty"`
-	SigningAlgorithm *string `json:"signingAlgorithm,omitempty"`
+	Enabled              *bool                  `json:"enabled,omitempty"`
+	SigningAlgorithm     *string                `json:"signingAlgorithm,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ScriptUpdateModel defines model for ScriptUpdateModel.
@@ -2023,7 +2132,8 @@ type ScriptUpdateModel struct {
 	// Example: var onLoginRequest = function(context) {
 	//     executeStep(1);
 	// };
-	Script string `json:"script"`
+	Script               string                 `json:"script"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // SharedApplicationResponse defines model for SharedApplicationResponse.
@@ -2036,20 +2146,23 @@ type SharedApplicationResponse struct {
 	// OrganizationId Shared application residing organization id.
 	//
 	// Example: 682edf68-4835-4bb8-961f-0a16bc6cc866
-	OrganizationId *string `json:"organizationId,omitempty"`
+	OrganizationId       *string                `json:"organizationId,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // SharedApplicationsResponse defines model for SharedApplicationsResponse.
 type SharedApplicationsResponse struct {
-	SharedApplications *[]SharedApplicationResponse `json:"sharedApplications,omitempty"`
+	SharedApplications   *[]SharedApplicationResponse `json:"sharedApplications,omitempty"`
+	AdditionalProperties map[string]interface{}       `json:"-"`
 }
 
 // SharedOrganizationsResponse defines model for SharedOrganizationsResponse.
 type SharedOrganizationsResponse struct {
 	// Links Example: [{"href":"/api/server/v1/applications/67f5a202-48c4-4313-9327-016da5f08f17/share?limit=10\u0026recursive=false\u0026next=MTA=","rel":"next"},{"href":"/api/server/v1/applications/67f5a202-48c4-4313-9327-016da5f08f17/share?limit=10\u0026recursive=false\u0026before=MTA=","rel":"previous"}]
-	Links         *[]Link                      `json:"links,omitempty"`
-	Organizations *[]BasicOrganizationResponse `json:"organizations,omitempty"`
-	SharingMode   *SharingMode                 `json:"sharingMode,omitempty"`
+	Links                *[]Link                      `json:"links,omitempty"`
+	Organizations        *[]BasicOrganizationResponse `json:"organizations,omitempty"`
+	SharingMode          *SharingMode                 `json:"sharingMode,omitempty"`
+	AdditionalProperties map[string]interface{}       `json:"-"`
 }
 
 // SharingMode defines model for SharingMode.
@@ -2061,7 +2174,8 @@ type SharingMode struct {
 	// RoleSharing - ALL => share all roles
 	// - NONE => share no roles
 	// - SELECTED => provide a list of specific roles
-	RoleSharing RoleSharing `json:"roleSharing"`
+	RoleSharing          RoleSharing            `json:"roleSharing"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // SharingModePolicy - ALL_EXISTING_AND_FUTURE_ORGS: Share with all current and any newly created organizations in future.
@@ -2078,7 +2192,8 @@ type SingleLogoutProfile struct {
 	LogoutRequestUrl *string `json:"logoutRequestUrl,omitempty"`
 
 	// LogoutResponseUrl Single logout response accepting endpoint
-	LogoutResponseUrl *string `json:"logoutResponseUrl,omitempty"`
+	LogoutResponseUrl    *string                `json:"logoutResponseUrl,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // SingleLogoutProfileLogoutMethod defines model for SingleLogoutProfile.LogoutMethod.
@@ -2092,7 +2207,8 @@ type SingleSignOnProfile struct {
 	EnableIdpInitiatedSingleSignOn *bool                          `json:"enableIdpInitiatedSingleSignOn,omitempty"`
 
 	// EnableSignatureValidationForArtifactBinding Enables Signature validation for SAML Artifact Binding. Applicable only if SAML Artifact binding is enabled through the bindings option.
-	EnableSignatureValidationForArtifactBinding *bool `json:"enableSignatureValidationForArtifactBinding,omitempty"`
+	EnableSignatureValidationForArtifactBinding *bool                  `json:"enableSignatureValidationForArtifactBinding,omitempty"`
+	AdditionalProperties                        map[string]interface{} `json:"-"`
 }
 
 // SingleSignOnProfileBindings defines model for SingleSignOnProfile.Bindings.
@@ -2115,7 +2231,8 @@ type SubjectConfig struct {
 	MappedLocalSubjectMandatory *bool `json:"mappedLocalSubjectMandatory,omitempty"`
 
 	// UseMappedLocalSubject Example: false
-	UseMappedLocalSubject *bool `json:"useMappedLocalSubject,omitempty"`
+	UseMappedLocalSubject *bool                  `json:"useMappedLocalSubject,omitempty"`
+	AdditionalProperties  map[string]interface{} `json:"-"`
 }
 
 // SubjectConfiguration defines model for SubjectConfiguration.
@@ -2124,7 +2241,8 @@ type SubjectConfiguration struct {
 	SectorIdentifierUri *string `json:"sectorIdentifierUri,omitempty"`
 
 	// SubjectType Example: public
-	SubjectType *string `json:"subjectType,omitempty"`
+	SubjectType          *string                `json:"subjectType,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // SubjectTokenConfiguration defines model for SubjectTokenConfiguration.
@@ -2133,7 +2251,8 @@ type SubjectTokenConfiguration struct {
 	ApplicationSubjectTokenExpiryInSeconds *int `json:"applicationSubjectTokenExpiryInSeconds,omitempty"`
 
 	// Enable If enabled, subject token can be issued for token exchange grant type.
-	Enable *bool `json:"enable,omitempty"`
+	Enable               *bool                  `json:"enable,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // TrustedAppConfiguration Decides the trusted app configurations for the application.
@@ -2159,7 +2278,8 @@ type TrustedAppConfiguration struct {
 	// IsFIDOTrustedApp Decides whether the application is a FIDO trusted app.
 	//
 	// Example: false
-	IsFIDOTrustedApp *bool `json:"isFIDOTrustedApp,omitempty"`
+	IsFIDOTrustedApp     *bool                  `json:"isFIDOTrustedApp,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // WSTrustConfiguration defines model for WSTrustConfiguration.
@@ -2170,12 +2290,14 @@ type WSTrustConfiguration struct {
 	Audience string `json:"audience"`
 
 	// CertificateAlias Example: wso2carbon
-	CertificateAlias string `json:"certificateAlias"`
+	CertificateAlias     string                 `json:"certificateAlias"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // WSTrustMetaData defines model for WSTrustMetaData.
 type WSTrustMetaData struct {
-	CertificateAlias *MetadataProperty `json:"certificateAlias,omitempty"`
+	CertificateAlias     *MetadataProperty      `json:"certificateAlias,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // After defines model for after.
@@ -2456,6 +2578,4338 @@ type ChangeApplicationOwnerJSONRequestBody = ApplicationOwner
 //
 // Deprecated: this type has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 type ShareOrgApplicationJSONRequestBody = ApplicationSharePOSTRequest
+
+// Get returns the member fieldName of AccessTokenConfiguration that its schema does not
+// declare, and whether it is present.
+func (a AccessTokenConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AccessTokenConfiguration that its schema does not declare.
+func (a *AccessTokenConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAccessTokenConfiguration is AccessTokenConfiguration without methods: its declared members.
+type knownAccessTokenConfiguration AccessTokenConfiguration
+
+// UnmarshalJSON decodes AccessTokenConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *AccessTokenConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAccessTokenConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AccessTokenConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAccessTokenConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AccessTokenConfiguration with its AdditionalProperties.
+func (a AccessTokenConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAccessTokenConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AccessTokenConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAccessTokenConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of AdaptiveAuthTemplates that its schema does not
+// declare, and whether it is present.
+func (a AdaptiveAuthTemplates) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AdaptiveAuthTemplates that its schema does not declare.
+func (a *AdaptiveAuthTemplates) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAdaptiveAuthTemplates is AdaptiveAuthTemplates without methods: its declared members.
+type knownAdaptiveAuthTemplates AdaptiveAuthTemplates
+
+// UnmarshalJSON decodes AdaptiveAuthTemplates, keeping undeclared members in AdditionalProperties.
+func (a *AdaptiveAuthTemplates) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAdaptiveAuthTemplates)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AdaptiveAuthTemplates) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAdaptiveAuthTemplates)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AdaptiveAuthTemplates with its AdditionalProperties.
+func (a AdaptiveAuthTemplates) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAdaptiveAuthTemplates)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AdaptiveAuthTemplates) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAdaptiveAuthTemplates)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of AdditionalSpProperty that its schema does not
+// declare, and whether it is present.
+func (a AdditionalSpProperty) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AdditionalSpProperty that its schema does not declare.
+func (a *AdditionalSpProperty) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAdditionalSpProperty is AdditionalSpProperty without methods: its declared members.
+type knownAdditionalSpProperty AdditionalSpProperty
+
+// UnmarshalJSON decodes AdditionalSpProperty, keeping undeclared members in AdditionalProperties.
+func (a *AdditionalSpProperty) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAdditionalSpProperty)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AdditionalSpProperty) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAdditionalSpProperty)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AdditionalSpProperty with its AdditionalProperties.
+func (a AdditionalSpProperty) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAdditionalSpProperty)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AdditionalSpProperty) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAdditionalSpProperty)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of AdvancedApplicationConfiguration that its schema does not
+// declare, and whether it is present.
+func (a AdvancedApplicationConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AdvancedApplicationConfiguration that its schema does not declare.
+func (a *AdvancedApplicationConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAdvancedApplicationConfiguration is AdvancedApplicationConfiguration without methods: its declared members.
+type knownAdvancedApplicationConfiguration AdvancedApplicationConfiguration
+
+// UnmarshalJSON decodes AdvancedApplicationConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *AdvancedApplicationConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAdvancedApplicationConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AdvancedApplicationConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAdvancedApplicationConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AdvancedApplicationConfiguration with its AdditionalProperties.
+func (a AdvancedApplicationConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAdvancedApplicationConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AdvancedApplicationConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAdvancedApplicationConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of AdvancedApplicationConfiguration_AttestationMetaData that its schema does not
+// declare, and whether it is present.
+func (a AdvancedApplicationConfiguration_AttestationMetaData) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AdvancedApplicationConfiguration_AttestationMetaData that its schema does not declare.
+func (a *AdvancedApplicationConfiguration_AttestationMetaData) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAdvancedApplicationConfiguration_AttestationMetaData is AdvancedApplicationConfiguration_AttestationMetaData without methods: its declared members.
+type knownAdvancedApplicationConfiguration_AttestationMetaData AdvancedApplicationConfiguration_AttestationMetaData
+
+// UnmarshalJSON decodes AdvancedApplicationConfiguration_AttestationMetaData, keeping undeclared members in AdditionalProperties.
+func (a *AdvancedApplicationConfiguration_AttestationMetaData) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAdvancedApplicationConfiguration_AttestationMetaData)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AdvancedApplicationConfiguration_AttestationMetaData) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAdvancedApplicationConfiguration_AttestationMetaData)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AdvancedApplicationConfiguration_AttestationMetaData with its AdditionalProperties.
+func (a AdvancedApplicationConfiguration_AttestationMetaData) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAdvancedApplicationConfiguration_AttestationMetaData)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AdvancedApplicationConfiguration_AttestationMetaData) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAdvancedApplicationConfiguration_AttestationMetaData)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of AllowedIssuer that its schema does not
+// declare, and whether it is present.
+func (a AllowedIssuer) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AllowedIssuer that its schema does not declare.
+func (a *AllowedIssuer) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAllowedIssuer is AllowedIssuer without methods: its declared members.
+type knownAllowedIssuer AllowedIssuer
+
+// UnmarshalJSON decodes AllowedIssuer, keeping undeclared members in AdditionalProperties.
+func (a *AllowedIssuer) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAllowedIssuer)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AllowedIssuer) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAllowedIssuer)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AllowedIssuer with its AdditionalProperties.
+func (a AllowedIssuer) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAllowedIssuer)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AllowedIssuer) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAllowedIssuer)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationListItem that its schema does not
+// declare, and whether it is present.
+func (a ApplicationListItem) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationListItem that its schema does not declare.
+func (a *ApplicationListItem) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationListItem is ApplicationListItem without methods: its declared members.
+type knownApplicationListItem ApplicationListItem
+
+// UnmarshalJSON decodes ApplicationListItem, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationListItem) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationListItem)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationListItem) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationListItem)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationListItem with its AdditionalProperties.
+func (a ApplicationListItem) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationListItem)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationListItem) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationListItem)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationListResponse that its schema does not
+// declare, and whether it is present.
+func (a ApplicationListResponse) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationListResponse that its schema does not declare.
+func (a *ApplicationListResponse) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationListResponse is ApplicationListResponse without methods: its declared members.
+type knownApplicationListResponse ApplicationListResponse
+
+// UnmarshalJSON decodes ApplicationListResponse, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationListResponse) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationListResponse)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationListResponse)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationListResponse with its AdditionalProperties.
+func (a ApplicationListResponse) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationListResponse)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationListResponse)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationModel that its schema does not
+// declare, and whether it is present.
+func (a ApplicationModel) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationModel that its schema does not declare.
+func (a *ApplicationModel) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationModel is ApplicationModel without methods: its declared members.
+type knownApplicationModel ApplicationModel
+
+// UnmarshalJSON decodes ApplicationModel, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationModel) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationModel)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationModel)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationModel with its AdditionalProperties.
+func (a ApplicationModel) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationModel)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationModel) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationModel)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationOwner that its schema does not
+// declare, and whether it is present.
+func (a ApplicationOwner) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationOwner that its schema does not declare.
+func (a *ApplicationOwner) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationOwner is ApplicationOwner without methods: its declared members.
+type knownApplicationOwner ApplicationOwner
+
+// UnmarshalJSON decodes ApplicationOwner, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationOwner) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationOwner)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationOwner) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationOwner)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationOwner with its AdditionalProperties.
+func (a ApplicationOwner) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationOwner)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationOwner) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationOwner)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationPatchModel that its schema does not
+// declare, and whether it is present.
+func (a ApplicationPatchModel) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationPatchModel that its schema does not declare.
+func (a *ApplicationPatchModel) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationPatchModel is ApplicationPatchModel without methods: its declared members.
+type knownApplicationPatchModel ApplicationPatchModel
+
+// UnmarshalJSON decodes ApplicationPatchModel, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationPatchModel) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationPatchModel)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationPatchModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationPatchModel)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationPatchModel with its AdditionalProperties.
+func (a ApplicationPatchModel) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationPatchModel)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationPatchModel) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationPatchModel)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationResponseModel that its schema does not
+// declare, and whether it is present.
+func (a ApplicationResponseModel) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationResponseModel that its schema does not declare.
+func (a *ApplicationResponseModel) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationResponseModel is ApplicationResponseModel without methods: its declared members.
+type knownApplicationResponseModel ApplicationResponseModel
+
+// UnmarshalJSON decodes ApplicationResponseModel, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationResponseModel) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationResponseModel)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationResponseModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationResponseModel)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationResponseModel with its AdditionalProperties.
+func (a ApplicationResponseModel) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationResponseModel)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationResponseModel) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationResponseModel)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationShareAllRequestBody that its schema does not
+// declare, and whether it is present.
+func (a ApplicationShareAllRequestBody) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationShareAllRequestBody that its schema does not declare.
+func (a *ApplicationShareAllRequestBody) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationShareAllRequestBody is ApplicationShareAllRequestBody without methods: its declared members.
+type knownApplicationShareAllRequestBody ApplicationShareAllRequestBody
+
+// UnmarshalJSON decodes ApplicationShareAllRequestBody, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationShareAllRequestBody) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationShareAllRequestBody)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationShareAllRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationShareAllRequestBody)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationShareAllRequestBody with its AdditionalProperties.
+func (a ApplicationShareAllRequestBody) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationShareAllRequestBody)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationShareAllRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationShareAllRequestBody)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationSharePOSTRequest that its schema does not
+// declare, and whether it is present.
+func (a ApplicationSharePOSTRequest) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationSharePOSTRequest that its schema does not declare.
+func (a *ApplicationSharePOSTRequest) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationSharePOSTRequest is ApplicationSharePOSTRequest without methods: its declared members.
+type knownApplicationSharePOSTRequest ApplicationSharePOSTRequest
+
+// UnmarshalJSON decodes ApplicationSharePOSTRequest, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationSharePOSTRequest) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationSharePOSTRequest)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationSharePOSTRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationSharePOSTRequest)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationSharePOSTRequest with its AdditionalProperties.
+func (a ApplicationSharePOSTRequest) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationSharePOSTRequest)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationSharePOSTRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationSharePOSTRequest)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationShareSelectedRequestBody that its schema does not
+// declare, and whether it is present.
+func (a ApplicationShareSelectedRequestBody) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationShareSelectedRequestBody that its schema does not declare.
+func (a *ApplicationShareSelectedRequestBody) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationShareSelectedRequestBody is ApplicationShareSelectedRequestBody without methods: its declared members.
+type knownApplicationShareSelectedRequestBody ApplicationShareSelectedRequestBody
+
+// UnmarshalJSON decodes ApplicationShareSelectedRequestBody, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationShareSelectedRequestBody) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationShareSelectedRequestBody)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationShareSelectedRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationShareSelectedRequestBody)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationShareSelectedRequestBody with its AdditionalProperties.
+func (a ApplicationShareSelectedRequestBody) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationShareSelectedRequestBody)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationShareSelectedRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationShareSelectedRequestBody)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationSharingPatchOperation that its schema does not
+// declare, and whether it is present.
+func (a ApplicationSharingPatchOperation) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationSharingPatchOperation that its schema does not declare.
+func (a *ApplicationSharingPatchOperation) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationSharingPatchOperation is ApplicationSharingPatchOperation without methods: its declared members.
+type knownApplicationSharingPatchOperation ApplicationSharingPatchOperation
+
+// UnmarshalJSON decodes ApplicationSharingPatchOperation, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationSharingPatchOperation) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationSharingPatchOperation)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationSharingPatchOperation) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationSharingPatchOperation)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationSharingPatchOperation with its AdditionalProperties.
+func (a ApplicationSharingPatchOperation) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationSharingPatchOperation)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationSharingPatchOperation) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationSharingPatchOperation)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationSharingPatchRequest that its schema does not
+// declare, and whether it is present.
+func (a ApplicationSharingPatchRequest) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationSharingPatchRequest that its schema does not declare.
+func (a *ApplicationSharingPatchRequest) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationSharingPatchRequest is ApplicationSharingPatchRequest without methods: its declared members.
+type knownApplicationSharingPatchRequest ApplicationSharingPatchRequest
+
+// UnmarshalJSON decodes ApplicationSharingPatchRequest, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationSharingPatchRequest) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationSharingPatchRequest)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationSharingPatchRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationSharingPatchRequest)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationSharingPatchRequest with its AdditionalProperties.
+func (a ApplicationSharingPatchRequest) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationSharingPatchRequest)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationSharingPatchRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationSharingPatchRequest)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationTemplateModel that its schema does not
+// declare, and whether it is present.
+func (a ApplicationTemplateModel) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationTemplateModel that its schema does not declare.
+func (a *ApplicationTemplateModel) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationTemplateModel is ApplicationTemplateModel without methods: its declared members.
+type knownApplicationTemplateModel ApplicationTemplateModel
+
+// UnmarshalJSON decodes ApplicationTemplateModel, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationTemplateModel) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationTemplateModel)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationTemplateModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationTemplateModel)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationTemplateModel with its AdditionalProperties.
+func (a ApplicationTemplateModel) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationTemplateModel)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationTemplateModel) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationTemplateModel)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationTemplatesList that its schema does not
+// declare, and whether it is present.
+func (a ApplicationTemplatesList) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationTemplatesList that its schema does not declare.
+func (a *ApplicationTemplatesList) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationTemplatesList is ApplicationTemplatesList without methods: its declared members.
+type knownApplicationTemplatesList ApplicationTemplatesList
+
+// UnmarshalJSON decodes ApplicationTemplatesList, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationTemplatesList) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationTemplatesList)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationTemplatesList) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationTemplatesList)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationTemplatesList with its AdditionalProperties.
+func (a ApplicationTemplatesList) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationTemplatesList)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationTemplatesList) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationTemplatesList)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationTemplatesListItem that its schema does not
+// declare, and whether it is present.
+func (a ApplicationTemplatesListItem) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationTemplatesListItem that its schema does not declare.
+func (a *ApplicationTemplatesListItem) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationTemplatesListItem is ApplicationTemplatesListItem without methods: its declared members.
+type knownApplicationTemplatesListItem ApplicationTemplatesListItem
+
+// UnmarshalJSON decodes ApplicationTemplatesListItem, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationTemplatesListItem) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationTemplatesListItem)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationTemplatesListItem) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationTemplatesListItem)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationTemplatesListItem with its AdditionalProperties.
+func (a ApplicationTemplatesListItem) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationTemplatesListItem)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationTemplatesListItem) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationTemplatesListItem)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationUnshareAllRequestBody that its schema does not
+// declare, and whether it is present.
+func (a ApplicationUnshareAllRequestBody) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationUnshareAllRequestBody that its schema does not declare.
+func (a *ApplicationUnshareAllRequestBody) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationUnshareAllRequestBody is ApplicationUnshareAllRequestBody without methods: its declared members.
+type knownApplicationUnshareAllRequestBody ApplicationUnshareAllRequestBody
+
+// UnmarshalJSON decodes ApplicationUnshareAllRequestBody, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationUnshareAllRequestBody) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationUnshareAllRequestBody)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationUnshareAllRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationUnshareAllRequestBody)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationUnshareAllRequestBody with its AdditionalProperties.
+func (a ApplicationUnshareAllRequestBody) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationUnshareAllRequestBody)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationUnshareAllRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationUnshareAllRequestBody)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ApplicationUnshareSelectedRequestBody that its schema does not
+// declare, and whether it is present.
+func (a ApplicationUnshareSelectedRequestBody) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ApplicationUnshareSelectedRequestBody that its schema does not declare.
+func (a *ApplicationUnshareSelectedRequestBody) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownApplicationUnshareSelectedRequestBody is ApplicationUnshareSelectedRequestBody without methods: its declared members.
+type knownApplicationUnshareSelectedRequestBody ApplicationUnshareSelectedRequestBody
+
+// UnmarshalJSON decodes ApplicationUnshareSelectedRequestBody, keeping undeclared members in AdditionalProperties.
+func (a *ApplicationUnshareSelectedRequestBody) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownApplicationUnshareSelectedRequestBody)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ApplicationUnshareSelectedRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownApplicationUnshareSelectedRequestBody)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ApplicationUnshareSelectedRequestBody with its AdditionalProperties.
+func (a ApplicationUnshareSelectedRequestBody) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownApplicationUnshareSelectedRequestBody)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ApplicationUnshareSelectedRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownApplicationUnshareSelectedRequestBody)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of AssertionEncryptionConfiguration that its schema does not
+// declare, and whether it is present.
+func (a AssertionEncryptionConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AssertionEncryptionConfiguration that its schema does not declare.
+func (a *AssertionEncryptionConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAssertionEncryptionConfiguration is AssertionEncryptionConfiguration without methods: its declared members.
+type knownAssertionEncryptionConfiguration AssertionEncryptionConfiguration
+
+// UnmarshalJSON decodes AssertionEncryptionConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *AssertionEncryptionConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAssertionEncryptionConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AssertionEncryptionConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAssertionEncryptionConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AssertionEncryptionConfiguration with its AdditionalProperties.
+func (a AssertionEncryptionConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAssertionEncryptionConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AssertionEncryptionConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAssertionEncryptionConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of AssociatedRolesConfig that its schema does not
+// declare, and whether it is present.
+func (a AssociatedRolesConfig) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AssociatedRolesConfig that its schema does not declare.
+func (a *AssociatedRolesConfig) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAssociatedRolesConfig is AssociatedRolesConfig without methods: its declared members.
+type knownAssociatedRolesConfig AssociatedRolesConfig
+
+// UnmarshalJSON decodes AssociatedRolesConfig, keeping undeclared members in AdditionalProperties.
+func (a *AssociatedRolesConfig) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAssociatedRolesConfig)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AssociatedRolesConfig) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAssociatedRolesConfig)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AssociatedRolesConfig with its AdditionalProperties.
+func (a AssociatedRolesConfig) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAssociatedRolesConfig)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AssociatedRolesConfig) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAssociatedRolesConfig)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of AuthProtocolMetadata that its schema does not
+// declare, and whether it is present.
+func (a AuthProtocolMetadata) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AuthProtocolMetadata that its schema does not declare.
+func (a *AuthProtocolMetadata) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAuthProtocolMetadata is AuthProtocolMetadata without methods: its declared members.
+type knownAuthProtocolMetadata AuthProtocolMetadata
+
+// UnmarshalJSON decodes AuthProtocolMetadata, keeping undeclared members in AdditionalProperties.
+func (a *AuthProtocolMetadata) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAuthProtocolMetadata)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AuthProtocolMetadata) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAuthProtocolMetadata)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AuthProtocolMetadata with its AdditionalProperties.
+func (a AuthProtocolMetadata) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAuthProtocolMetadata)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AuthProtocolMetadata) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAuthProtocolMetadata)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of AuthenticationSequence that its schema does not
+// declare, and whether it is present.
+func (a AuthenticationSequence) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AuthenticationSequence that its schema does not declare.
+func (a *AuthenticationSequence) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAuthenticationSequence is AuthenticationSequence without methods: its declared members.
+type knownAuthenticationSequence AuthenticationSequence
+
+// UnmarshalJSON decodes AuthenticationSequence, keeping undeclared members in AdditionalProperties.
+func (a *AuthenticationSequence) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAuthenticationSequence)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AuthenticationSequence) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAuthenticationSequence)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AuthenticationSequence with its AdditionalProperties.
+func (a AuthenticationSequence) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAuthenticationSequence)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AuthenticationSequence) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAuthenticationSequence)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of AuthenticationStepModel that its schema does not
+// declare, and whether it is present.
+func (a AuthenticationStepModel) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AuthenticationStepModel that its schema does not declare.
+func (a *AuthenticationStepModel) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAuthenticationStepModel is AuthenticationStepModel without methods: its declared members.
+type knownAuthenticationStepModel AuthenticationStepModel
+
+// UnmarshalJSON decodes AuthenticationStepModel, keeping undeclared members in AdditionalProperties.
+func (a *AuthenticationStepModel) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAuthenticationStepModel)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AuthenticationStepModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAuthenticationStepModel)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AuthenticationStepModel with its AdditionalProperties.
+func (a AuthenticationStepModel) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAuthenticationStepModel)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AuthenticationStepModel) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAuthenticationStepModel)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of Authenticator that its schema does not
+// declare, and whether it is present.
+func (a Authenticator) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of Authenticator that its schema does not declare.
+func (a *Authenticator) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAuthenticator is Authenticator without methods: its declared members.
+type knownAuthenticator Authenticator
+
+// UnmarshalJSON decodes Authenticator, keeping undeclared members in AdditionalProperties.
+func (a *Authenticator) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAuthenticator)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *Authenticator) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAuthenticator)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes Authenticator with its AdditionalProperties.
+func (a Authenticator) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAuthenticator)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a Authenticator) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAuthenticator)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of AuthorizedAPICreationModel that its schema does not
+// declare, and whether it is present.
+func (a AuthorizedAPICreationModel) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AuthorizedAPICreationModel that its schema does not declare.
+func (a *AuthorizedAPICreationModel) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAuthorizedAPICreationModel is AuthorizedAPICreationModel without methods: its declared members.
+type knownAuthorizedAPICreationModel AuthorizedAPICreationModel
+
+// UnmarshalJSON decodes AuthorizedAPICreationModel, keeping undeclared members in AdditionalProperties.
+func (a *AuthorizedAPICreationModel) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAuthorizedAPICreationModel)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AuthorizedAPICreationModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAuthorizedAPICreationModel)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AuthorizedAPICreationModel with its AdditionalProperties.
+func (a AuthorizedAPICreationModel) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAuthorizedAPICreationModel)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AuthorizedAPICreationModel) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAuthorizedAPICreationModel)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of AuthorizedAPIPatchModel that its schema does not
+// declare, and whether it is present.
+func (a AuthorizedAPIPatchModel) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AuthorizedAPIPatchModel that its schema does not declare.
+func (a *AuthorizedAPIPatchModel) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAuthorizedAPIPatchModel is AuthorizedAPIPatchModel without methods: its declared members.
+type knownAuthorizedAPIPatchModel AuthorizedAPIPatchModel
+
+// UnmarshalJSON decodes AuthorizedAPIPatchModel, keeping undeclared members in AdditionalProperties.
+func (a *AuthorizedAPIPatchModel) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAuthorizedAPIPatchModel)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AuthorizedAPIPatchModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAuthorizedAPIPatchModel)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AuthorizedAPIPatchModel with its AdditionalProperties.
+func (a AuthorizedAPIPatchModel) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAuthorizedAPIPatchModel)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AuthorizedAPIPatchModel) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAuthorizedAPIPatchModel)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of AuthorizedAPIResponse that its schema does not
+// declare, and whether it is present.
+func (a AuthorizedAPIResponse) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AuthorizedAPIResponse that its schema does not declare.
+func (a *AuthorizedAPIResponse) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAuthorizedAPIResponse is AuthorizedAPIResponse without methods: its declared members.
+type knownAuthorizedAPIResponse AuthorizedAPIResponse
+
+// UnmarshalJSON decodes AuthorizedAPIResponse, keeping undeclared members in AdditionalProperties.
+func (a *AuthorizedAPIResponse) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAuthorizedAPIResponse)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AuthorizedAPIResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAuthorizedAPIResponse)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AuthorizedAPIResponse with its AdditionalProperties.
+func (a AuthorizedAPIResponse) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAuthorizedAPIResponse)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AuthorizedAPIResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAuthorizedAPIResponse)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of AuthorizedAuthorizationDetailsTypes that its schema does not
+// declare, and whether it is present.
+func (a AuthorizedAuthorizationDetailsTypes) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AuthorizedAuthorizationDetailsTypes that its schema does not declare.
+func (a *AuthorizedAuthorizationDetailsTypes) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAuthorizedAuthorizationDetailsTypes is AuthorizedAuthorizationDetailsTypes without methods: its declared members.
+type knownAuthorizedAuthorizationDetailsTypes AuthorizedAuthorizationDetailsTypes
+
+// UnmarshalJSON decodes AuthorizedAuthorizationDetailsTypes, keeping undeclared members in AdditionalProperties.
+func (a *AuthorizedAuthorizationDetailsTypes) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAuthorizedAuthorizationDetailsTypes)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AuthorizedAuthorizationDetailsTypes) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAuthorizedAuthorizationDetailsTypes)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AuthorizedAuthorizationDetailsTypes with its AdditionalProperties.
+func (a AuthorizedAuthorizationDetailsTypes) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAuthorizedAuthorizationDetailsTypes)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AuthorizedAuthorizationDetailsTypes) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAuthorizedAuthorizationDetailsTypes)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of AuthorizedScope that its schema does not
+// declare, and whether it is present.
+func (a AuthorizedScope) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of AuthorizedScope that its schema does not declare.
+func (a *AuthorizedScope) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAuthorizedScope is AuthorizedScope without methods: its declared members.
+type knownAuthorizedScope AuthorizedScope
+
+// UnmarshalJSON decodes AuthorizedScope, keeping undeclared members in AdditionalProperties.
+func (a *AuthorizedScope) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAuthorizedScope)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *AuthorizedScope) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAuthorizedScope)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes AuthorizedScope with its AdditionalProperties.
+func (a AuthorizedScope) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAuthorizedScope)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a AuthorizedScope) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAuthorizedScope)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of BasicOrganizationResponse that its schema does not
+// declare, and whether it is present.
+func (a BasicOrganizationResponse) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of BasicOrganizationResponse that its schema does not declare.
+func (a *BasicOrganizationResponse) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownBasicOrganizationResponse is BasicOrganizationResponse without methods: its declared members.
+type knownBasicOrganizationResponse BasicOrganizationResponse
+
+// UnmarshalJSON decodes BasicOrganizationResponse, keeping undeclared members in AdditionalProperties.
+func (a *BasicOrganizationResponse) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownBasicOrganizationResponse)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *BasicOrganizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownBasicOrganizationResponse)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes BasicOrganizationResponse with its AdditionalProperties.
+func (a BasicOrganizationResponse) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownBasicOrganizationResponse)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a BasicOrganizationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownBasicOrganizationResponse)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of CIBAAuthenticationRequestConfiguration that its schema does not
+// declare, and whether it is present.
+func (a CIBAAuthenticationRequestConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of CIBAAuthenticationRequestConfiguration that its schema does not declare.
+func (a *CIBAAuthenticationRequestConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownCIBAAuthenticationRequestConfiguration is CIBAAuthenticationRequestConfiguration without methods: its declared members.
+type knownCIBAAuthenticationRequestConfiguration CIBAAuthenticationRequestConfiguration
+
+// UnmarshalJSON decodes CIBAAuthenticationRequestConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *CIBAAuthenticationRequestConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownCIBAAuthenticationRequestConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *CIBAAuthenticationRequestConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownCIBAAuthenticationRequestConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes CIBAAuthenticationRequestConfiguration with its AdditionalProperties.
+func (a CIBAAuthenticationRequestConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownCIBAAuthenticationRequestConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a CIBAAuthenticationRequestConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownCIBAAuthenticationRequestConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of CIBAMetadata that its schema does not
+// declare, and whether it is present.
+func (a CIBAMetadata) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of CIBAMetadata that its schema does not declare.
+func (a *CIBAMetadata) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownCIBAMetadata is CIBAMetadata without methods: its declared members.
+type knownCIBAMetadata CIBAMetadata
+
+// UnmarshalJSON decodes CIBAMetadata, keeping undeclared members in AdditionalProperties.
+func (a *CIBAMetadata) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownCIBAMetadata)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *CIBAMetadata) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownCIBAMetadata)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes CIBAMetadata with its AdditionalProperties.
+func (a CIBAMetadata) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownCIBAMetadata)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a CIBAMetadata) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownCIBAMetadata)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of CIBANotificationChannel that its schema does not
+// declare, and whether it is present.
+func (a CIBANotificationChannel) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of CIBANotificationChannel that its schema does not declare.
+func (a *CIBANotificationChannel) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownCIBANotificationChannel is CIBANotificationChannel without methods: its declared members.
+type knownCIBANotificationChannel CIBANotificationChannel
+
+// UnmarshalJSON decodes CIBANotificationChannel, keeping undeclared members in AdditionalProperties.
+func (a *CIBANotificationChannel) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownCIBANotificationChannel)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *CIBANotificationChannel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownCIBANotificationChannel)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes CIBANotificationChannel with its AdditionalProperties.
+func (a CIBANotificationChannel) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownCIBANotificationChannel)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a CIBANotificationChannel) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownCIBANotificationChannel)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of Certificate that its schema does not
+// declare, and whether it is present.
+func (a Certificate) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of Certificate that its schema does not declare.
+func (a *Certificate) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownCertificate is Certificate without methods: its declared members.
+type knownCertificate Certificate
+
+// UnmarshalJSON decodes Certificate, keeping undeclared members in AdditionalProperties.
+func (a *Certificate) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownCertificate)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *Certificate) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownCertificate)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes Certificate with its AdditionalProperties.
+func (a Certificate) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownCertificate)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a Certificate) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownCertificate)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of Claim that its schema does not
+// declare, and whether it is present.
+func (a Claim) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of Claim that its schema does not declare.
+func (a *Claim) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownClaim is Claim without methods: its declared members.
+type knownClaim Claim
+
+// UnmarshalJSON decodes Claim, keeping undeclared members in AdditionalProperties.
+func (a *Claim) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownClaim)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *Claim) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownClaim)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes Claim with its AdditionalProperties.
+func (a Claim) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownClaim)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a Claim) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownClaim)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ClaimConfiguration that its schema does not
+// declare, and whether it is present.
+func (a ClaimConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ClaimConfiguration that its schema does not declare.
+func (a *ClaimConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownClaimConfiguration is ClaimConfiguration without methods: its declared members.
+type knownClaimConfiguration ClaimConfiguration
+
+// UnmarshalJSON decodes ClaimConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *ClaimConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownClaimConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ClaimConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownClaimConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ClaimConfiguration with its AdditionalProperties.
+func (a ClaimConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownClaimConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ClaimConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownClaimConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ClaimMappings that its schema does not
+// declare, and whether it is present.
+func (a ClaimMappings) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ClaimMappings that its schema does not declare.
+func (a *ClaimMappings) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownClaimMappings is ClaimMappings without methods: its declared members.
+type knownClaimMappings ClaimMappings
+
+// UnmarshalJSON decodes ClaimMappings, keeping undeclared members in AdditionalProperties.
+func (a *ClaimMappings) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownClaimMappings)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ClaimMappings) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownClaimMappings)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ClaimMappings with its AdditionalProperties.
+func (a ClaimMappings) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownClaimMappings)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ClaimMappings) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownClaimMappings)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ClientAuthenticationConfiguration that its schema does not
+// declare, and whether it is present.
+func (a ClientAuthenticationConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ClientAuthenticationConfiguration that its schema does not declare.
+func (a *ClientAuthenticationConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownClientAuthenticationConfiguration is ClientAuthenticationConfiguration without methods: its declared members.
+type knownClientAuthenticationConfiguration ClientAuthenticationConfiguration
+
+// UnmarshalJSON decodes ClientAuthenticationConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *ClientAuthenticationConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownClientAuthenticationConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ClientAuthenticationConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownClientAuthenticationConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ClientAuthenticationConfiguration with its AdditionalProperties.
+func (a ClientAuthenticationConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownClientAuthenticationConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ClientAuthenticationConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownClientAuthenticationConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ClientAuthenticationMethod that its schema does not
+// declare, and whether it is present.
+func (a ClientAuthenticationMethod) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ClientAuthenticationMethod that its schema does not declare.
+func (a *ClientAuthenticationMethod) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownClientAuthenticationMethod is ClientAuthenticationMethod without methods: its declared members.
+type knownClientAuthenticationMethod ClientAuthenticationMethod
+
+// UnmarshalJSON decodes ClientAuthenticationMethod, keeping undeclared members in AdditionalProperties.
+func (a *ClientAuthenticationMethod) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownClientAuthenticationMethod)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ClientAuthenticationMethod) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownClientAuthenticationMethod)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ClientAuthenticationMethod with its AdditionalProperties.
+func (a ClientAuthenticationMethod) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownClientAuthenticationMethod)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ClientAuthenticationMethod) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownClientAuthenticationMethod)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ClientAuthenticationMethodMetadata that its schema does not
+// declare, and whether it is present.
+func (a ClientAuthenticationMethodMetadata) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ClientAuthenticationMethodMetadata that its schema does not declare.
+func (a *ClientAuthenticationMethodMetadata) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownClientAuthenticationMethodMetadata is ClientAuthenticationMethodMetadata without methods: its declared members.
+type knownClientAuthenticationMethodMetadata ClientAuthenticationMethodMetadata
+
+// UnmarshalJSON decodes ClientAuthenticationMethodMetadata, keeping undeclared members in AdditionalProperties.
+func (a *ClientAuthenticationMethodMetadata) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownClientAuthenticationMethodMetadata)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ClientAuthenticationMethodMetadata) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownClientAuthenticationMethodMetadata)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ClientAuthenticationMethodMetadata with its AdditionalProperties.
+func (a ClientAuthenticationMethodMetadata) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownClientAuthenticationMethodMetadata)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ClientAuthenticationMethodMetadata) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownClientAuthenticationMethodMetadata)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ClientSecretCreationRequest that its schema does not
+// declare, and whether it is present.
+func (a ClientSecretCreationRequest) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ClientSecretCreationRequest that its schema does not declare.
+func (a *ClientSecretCreationRequest) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownClientSecretCreationRequest is ClientSecretCreationRequest without methods: its declared members.
+type knownClientSecretCreationRequest ClientSecretCreationRequest
+
+// UnmarshalJSON decodes ClientSecretCreationRequest, keeping undeclared members in AdditionalProperties.
+func (a *ClientSecretCreationRequest) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownClientSecretCreationRequest)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ClientSecretCreationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownClientSecretCreationRequest)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ClientSecretCreationRequest with its AdditionalProperties.
+func (a ClientSecretCreationRequest) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownClientSecretCreationRequest)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ClientSecretCreationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownClientSecretCreationRequest)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ClientSecretList that its schema does not
+// declare, and whether it is present.
+func (a ClientSecretList) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ClientSecretList that its schema does not declare.
+func (a *ClientSecretList) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownClientSecretList is ClientSecretList without methods: its declared members.
+type knownClientSecretList ClientSecretList
+
+// UnmarshalJSON decodes ClientSecretList, keeping undeclared members in AdditionalProperties.
+func (a *ClientSecretList) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownClientSecretList)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ClientSecretList) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownClientSecretList)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ClientSecretList with its AdditionalProperties.
+func (a ClientSecretList) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownClientSecretList)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ClientSecretList) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownClientSecretList)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ClientSecretResponse that its schema does not
+// declare, and whether it is present.
+func (a ClientSecretResponse) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ClientSecretResponse that its schema does not declare.
+func (a *ClientSecretResponse) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownClientSecretResponse is ClientSecretResponse without methods: its declared members.
+type knownClientSecretResponse ClientSecretResponse
+
+// UnmarshalJSON decodes ClientSecretResponse, keeping undeclared members in AdditionalProperties.
+func (a *ClientSecretResponse) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownClientSecretResponse)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ClientSecretResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownClientSecretResponse)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ClientSecretResponse with its AdditionalProperties.
+func (a ClientSecretResponse) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownClientSecretResponse)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ClientSecretResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownClientSecretResponse)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ConfiguredAuthenticator that its schema does not
+// declare, and whether it is present.
+func (a ConfiguredAuthenticator) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ConfiguredAuthenticator that its schema does not declare.
+func (a *ConfiguredAuthenticator) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownConfiguredAuthenticator is ConfiguredAuthenticator without methods: its declared members.
+type knownConfiguredAuthenticator ConfiguredAuthenticator
+
+// UnmarshalJSON decodes ConfiguredAuthenticator, keeping undeclared members in AdditionalProperties.
+func (a *ConfiguredAuthenticator) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownConfiguredAuthenticator)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ConfiguredAuthenticator) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownConfiguredAuthenticator)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ConfiguredAuthenticator with its AdditionalProperties.
+func (a ConfiguredAuthenticator) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownConfiguredAuthenticator)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ConfiguredAuthenticator) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownConfiguredAuthenticator)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ConfiguredAuthenticatorsModal that its schema does not
+// declare, and whether it is present.
+func (a ConfiguredAuthenticatorsModal) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ConfiguredAuthenticatorsModal that its schema does not declare.
+func (a *ConfiguredAuthenticatorsModal) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownConfiguredAuthenticatorsModal is ConfiguredAuthenticatorsModal without methods: its declared members.
+type knownConfiguredAuthenticatorsModal ConfiguredAuthenticatorsModal
+
+// UnmarshalJSON decodes ConfiguredAuthenticatorsModal, keeping undeclared members in AdditionalProperties.
+func (a *ConfiguredAuthenticatorsModal) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownConfiguredAuthenticatorsModal)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ConfiguredAuthenticatorsModal) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownConfiguredAuthenticatorsModal)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ConfiguredAuthenticatorsModal with its AdditionalProperties.
+func (a ConfiguredAuthenticatorsModal) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownConfiguredAuthenticatorsModal)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ConfiguredAuthenticatorsModal) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownConfiguredAuthenticatorsModal)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of CustomInboundProtocolConfiguration that its schema does not
+// declare, and whether it is present.
+func (a CustomInboundProtocolConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of CustomInboundProtocolConfiguration that its schema does not declare.
+func (a *CustomInboundProtocolConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownCustomInboundProtocolConfiguration is CustomInboundProtocolConfiguration without methods: its declared members.
+type knownCustomInboundProtocolConfiguration CustomInboundProtocolConfiguration
+
+// UnmarshalJSON decodes CustomInboundProtocolConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *CustomInboundProtocolConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownCustomInboundProtocolConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *CustomInboundProtocolConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownCustomInboundProtocolConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes CustomInboundProtocolConfiguration with its AdditionalProperties.
+func (a CustomInboundProtocolConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownCustomInboundProtocolConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a CustomInboundProtocolConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownCustomInboundProtocolConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of CustomInboundProtocolMetaData that its schema does not
+// declare, and whether it is present.
+func (a CustomInboundProtocolMetaData) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of CustomInboundProtocolMetaData that its schema does not declare.
+func (a *CustomInboundProtocolMetaData) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownCustomInboundProtocolMetaData is CustomInboundProtocolMetaData without methods: its declared members.
+type knownCustomInboundProtocolMetaData CustomInboundProtocolMetaData
+
+// UnmarshalJSON decodes CustomInboundProtocolMetaData, keeping undeclared members in AdditionalProperties.
+func (a *CustomInboundProtocolMetaData) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownCustomInboundProtocolMetaData)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *CustomInboundProtocolMetaData) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownCustomInboundProtocolMetaData)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes CustomInboundProtocolMetaData with its AdditionalProperties.
+func (a CustomInboundProtocolMetaData) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownCustomInboundProtocolMetaData)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a CustomInboundProtocolMetaData) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownCustomInboundProtocolMetaData)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of CustomInboundProtocolProperty that its schema does not
+// declare, and whether it is present.
+func (a CustomInboundProtocolProperty) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of CustomInboundProtocolProperty that its schema does not declare.
+func (a *CustomInboundProtocolProperty) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownCustomInboundProtocolProperty is CustomInboundProtocolProperty without methods: its declared members.
+type knownCustomInboundProtocolProperty CustomInboundProtocolProperty
+
+// UnmarshalJSON decodes CustomInboundProtocolProperty, keeping undeclared members in AdditionalProperties.
+func (a *CustomInboundProtocolProperty) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownCustomInboundProtocolProperty)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *CustomInboundProtocolProperty) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownCustomInboundProtocolProperty)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes CustomInboundProtocolProperty with its AdditionalProperties.
+func (a CustomInboundProtocolProperty) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownCustomInboundProtocolProperty)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a CustomInboundProtocolProperty) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownCustomInboundProtocolProperty)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of DiscoverableGroup that its schema does not
+// declare, and whether it is present.
+func (a DiscoverableGroup) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of DiscoverableGroup that its schema does not declare.
+func (a *DiscoverableGroup) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownDiscoverableGroup is DiscoverableGroup without methods: its declared members.
+type knownDiscoverableGroup DiscoverableGroup
+
+// UnmarshalJSON decodes DiscoverableGroup, keeping undeclared members in AdditionalProperties.
+func (a *DiscoverableGroup) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownDiscoverableGroup)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *DiscoverableGroup) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownDiscoverableGroup)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes DiscoverableGroup with its AdditionalProperties.
+func (a DiscoverableGroup) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownDiscoverableGroup)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a DiscoverableGroup) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownDiscoverableGroup)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of Error that its schema does not
+// declare, and whether it is present.
+func (a Error) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of Error that its schema does not declare.
+func (a *Error) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownError is Error without methods: its declared members.
+type knownError Error
+
+// UnmarshalJSON decodes Error, keeping undeclared members in AdditionalProperties.
+func (a *Error) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownError)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *Error) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownError)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes Error with its AdditionalProperties.
+func (a Error) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownError)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a Error) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownError)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of FapiMetadata that its schema does not
+// declare, and whether it is present.
+func (a FapiMetadata) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of FapiMetadata that its schema does not declare.
+func (a *FapiMetadata) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownFapiMetadata is FapiMetadata without methods: its declared members.
+type knownFapiMetadata FapiMetadata
+
+// UnmarshalJSON decodes FapiMetadata, keeping undeclared members in AdditionalProperties.
+func (a *FapiMetadata) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownFapiMetadata)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *FapiMetadata) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownFapiMetadata)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes FapiMetadata with its AdditionalProperties.
+func (a FapiMetadata) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownFapiMetadata)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a FapiMetadata) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownFapiMetadata)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of FileUpload that its schema does not
+// declare, and whether it is present.
+func (a FileUpload) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of FileUpload that its schema does not declare.
+func (a *FileUpload) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownFileUpload is FileUpload without methods: its declared members.
+type knownFileUpload FileUpload
+
+// UnmarshalJSON decodes FileUpload, keeping undeclared members in AdditionalProperties.
+func (a *FileUpload) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownFileUpload)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *FileUpload) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownFileUpload)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes FileUpload with its AdditionalProperties.
+func (a FileUpload) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownFileUpload)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a FileUpload) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownFileUpload)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GrantType that its schema does not
+// declare, and whether it is present.
+func (a GrantType) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GrantType that its schema does not declare.
+func (a *GrantType) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGrantType is GrantType without methods: its declared members.
+type knownGrantType GrantType
+
+// UnmarshalJSON decodes GrantType, keeping undeclared members in AdditionalProperties.
+func (a *GrantType) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGrantType)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GrantType) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGrantType)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GrantType with its AdditionalProperties.
+func (a GrantType) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGrantType)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GrantType) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGrantType)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GrantTypeMetaData that its schema does not
+// declare, and whether it is present.
+func (a GrantTypeMetaData) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GrantTypeMetaData that its schema does not declare.
+func (a *GrantTypeMetaData) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGrantTypeMetaData is GrantTypeMetaData without methods: its declared members.
+type knownGrantTypeMetaData GrantTypeMetaData
+
+// UnmarshalJSON decodes GrantTypeMetaData, keeping undeclared members in AdditionalProperties.
+func (a *GrantTypeMetaData) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGrantTypeMetaData)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GrantTypeMetaData) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGrantTypeMetaData)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GrantTypeMetaData with its AdditionalProperties.
+func (a GrantTypeMetaData) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGrantTypeMetaData)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GrantTypeMetaData) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGrantTypeMetaData)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupBasicInfo that its schema does not
+// declare, and whether it is present.
+func (a GroupBasicInfo) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupBasicInfo that its schema does not declare.
+func (a *GroupBasicInfo) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupBasicInfo is GroupBasicInfo without methods: its declared members.
+type knownGroupBasicInfo GroupBasicInfo
+
+// UnmarshalJSON decodes GroupBasicInfo, keeping undeclared members in AdditionalProperties.
+func (a *GroupBasicInfo) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupBasicInfo)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupBasicInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupBasicInfo)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupBasicInfo with its AdditionalProperties.
+func (a GroupBasicInfo) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupBasicInfo)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupBasicInfo) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupBasicInfo)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of HybridFlowConfiguration that its schema does not
+// declare, and whether it is present.
+func (a HybridFlowConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of HybridFlowConfiguration that its schema does not declare.
+func (a *HybridFlowConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownHybridFlowConfiguration is HybridFlowConfiguration without methods: its declared members.
+type knownHybridFlowConfiguration HybridFlowConfiguration
+
+// UnmarshalJSON decodes HybridFlowConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *HybridFlowConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownHybridFlowConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *HybridFlowConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownHybridFlowConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes HybridFlowConfiguration with its AdditionalProperties.
+func (a HybridFlowConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownHybridFlowConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a HybridFlowConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownHybridFlowConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of IdTokenConfiguration that its schema does not
+// declare, and whether it is present.
+func (a IdTokenConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of IdTokenConfiguration that its schema does not declare.
+func (a *IdTokenConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownIdTokenConfiguration is IdTokenConfiguration without methods: its declared members.
+type knownIdTokenConfiguration IdTokenConfiguration
+
+// UnmarshalJSON decodes IdTokenConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *IdTokenConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownIdTokenConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *IdTokenConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownIdTokenConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes IdTokenConfiguration with its AdditionalProperties.
+func (a IdTokenConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownIdTokenConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a IdTokenConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownIdTokenConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of IdTokenEncryptionConfiguration that its schema does not
+// declare, and whether it is present.
+func (a IdTokenEncryptionConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of IdTokenEncryptionConfiguration that its schema does not declare.
+func (a *IdTokenEncryptionConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownIdTokenEncryptionConfiguration is IdTokenEncryptionConfiguration without methods: its declared members.
+type knownIdTokenEncryptionConfiguration IdTokenEncryptionConfiguration
+
+// UnmarshalJSON decodes IdTokenEncryptionConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *IdTokenEncryptionConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownIdTokenEncryptionConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *IdTokenEncryptionConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownIdTokenEncryptionConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes IdTokenEncryptionConfiguration with its AdditionalProperties.
+func (a IdTokenEncryptionConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownIdTokenEncryptionConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a IdTokenEncryptionConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownIdTokenEncryptionConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of IdpInitiatedSingleLogout that its schema does not
+// declare, and whether it is present.
+func (a IdpInitiatedSingleLogout) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of IdpInitiatedSingleLogout that its schema does not declare.
+func (a *IdpInitiatedSingleLogout) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownIdpInitiatedSingleLogout is IdpInitiatedSingleLogout without methods: its declared members.
+type knownIdpInitiatedSingleLogout IdpInitiatedSingleLogout
+
+// UnmarshalJSON decodes IdpInitiatedSingleLogout, keeping undeclared members in AdditionalProperties.
+func (a *IdpInitiatedSingleLogout) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownIdpInitiatedSingleLogout)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *IdpInitiatedSingleLogout) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownIdpInitiatedSingleLogout)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes IdpInitiatedSingleLogout with its AdditionalProperties.
+func (a IdpInitiatedSingleLogout) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownIdpInitiatedSingleLogout)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a IdpInitiatedSingleLogout) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownIdpInitiatedSingleLogout)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of InboundProtocolListItem that its schema does not
+// declare, and whether it is present.
+func (a InboundProtocolListItem) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of InboundProtocolListItem that its schema does not declare.
+func (a *InboundProtocolListItem) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownInboundProtocolListItem is InboundProtocolListItem without methods: its declared members.
+type knownInboundProtocolListItem InboundProtocolListItem
+
+// UnmarshalJSON decodes InboundProtocolListItem, keeping undeclared members in AdditionalProperties.
+func (a *InboundProtocolListItem) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownInboundProtocolListItem)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *InboundProtocolListItem) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownInboundProtocolListItem)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes InboundProtocolListItem with its AdditionalProperties.
+func (a InboundProtocolListItem) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownInboundProtocolListItem)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a InboundProtocolListItem) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownInboundProtocolListItem)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of InboundProtocols that its schema does not
+// declare, and whether it is present.
+func (a InboundProtocols) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of InboundProtocols that its schema does not declare.
+func (a *InboundProtocols) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownInboundProtocols is InboundProtocols without methods: its declared members.
+type knownInboundProtocols InboundProtocols
+
+// UnmarshalJSON decodes InboundProtocols, keeping undeclared members in AdditionalProperties.
+func (a *InboundProtocols) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownInboundProtocols)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *InboundProtocols) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownInboundProtocols)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes InboundProtocols with its AdditionalProperties.
+func (a InboundProtocols) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownInboundProtocols)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a InboundProtocols) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownInboundProtocols)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of InboundSCIMProvisioningConfiguration that its schema does not
+// declare, and whether it is present.
+func (a InboundSCIMProvisioningConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of InboundSCIMProvisioningConfiguration that its schema does not declare.
+func (a *InboundSCIMProvisioningConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownInboundSCIMProvisioningConfiguration is InboundSCIMProvisioningConfiguration without methods: its declared members.
+type knownInboundSCIMProvisioningConfiguration InboundSCIMProvisioningConfiguration
+
+// UnmarshalJSON decodes InboundSCIMProvisioningConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *InboundSCIMProvisioningConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownInboundSCIMProvisioningConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *InboundSCIMProvisioningConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownInboundSCIMProvisioningConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes InboundSCIMProvisioningConfiguration with its AdditionalProperties.
+func (a InboundSCIMProvisioningConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownInboundSCIMProvisioningConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a InboundSCIMProvisioningConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownInboundSCIMProvisioningConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of Link that its schema does not
+// declare, and whether it is present.
+func (a Link) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of Link that its schema does not declare.
+func (a *Link) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownLink is Link without methods: its declared members.
+type knownLink Link
+
+// UnmarshalJSON decodes Link, keeping undeclared members in AdditionalProperties.
+func (a *Link) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownLink)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *Link) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownLink)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes Link with its AdditionalProperties.
+func (a Link) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownLink)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a Link) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownLink)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of LoginFlowGenerateRequest that its schema does not
+// declare, and whether it is present.
+func (a LoginFlowGenerateRequest) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of LoginFlowGenerateRequest that its schema does not declare.
+func (a *LoginFlowGenerateRequest) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownLoginFlowGenerateRequest is LoginFlowGenerateRequest without methods: its declared members.
+type knownLoginFlowGenerateRequest LoginFlowGenerateRequest
+
+// UnmarshalJSON decodes LoginFlowGenerateRequest, keeping undeclared members in AdditionalProperties.
+func (a *LoginFlowGenerateRequest) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownLoginFlowGenerateRequest)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *LoginFlowGenerateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownLoginFlowGenerateRequest)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes LoginFlowGenerateRequest with its AdditionalProperties.
+func (a LoginFlowGenerateRequest) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownLoginFlowGenerateRequest)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a LoginFlowGenerateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownLoginFlowGenerateRequest)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of LoginFlowGenerateResponse that its schema does not
+// declare, and whether it is present.
+func (a LoginFlowGenerateResponse) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of LoginFlowGenerateResponse that its schema does not declare.
+func (a *LoginFlowGenerateResponse) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownLoginFlowGenerateResponse is LoginFlowGenerateResponse without methods: its declared members.
+type knownLoginFlowGenerateResponse LoginFlowGenerateResponse
+
+// UnmarshalJSON decodes LoginFlowGenerateResponse, keeping undeclared members in AdditionalProperties.
+func (a *LoginFlowGenerateResponse) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownLoginFlowGenerateResponse)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *LoginFlowGenerateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownLoginFlowGenerateResponse)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes LoginFlowGenerateResponse with its AdditionalProperties.
+func (a LoginFlowGenerateResponse) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownLoginFlowGenerateResponse)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a LoginFlowGenerateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownLoginFlowGenerateResponse)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of LoginFlowResultResponse that its schema does not
+// declare, and whether it is present.
+func (a LoginFlowResultResponse) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of LoginFlowResultResponse that its schema does not declare.
+func (a *LoginFlowResultResponse) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownLoginFlowResultResponse is LoginFlowResultResponse without methods: its declared members.
+type knownLoginFlowResultResponse LoginFlowResultResponse
+
+// UnmarshalJSON decodes LoginFlowResultResponse, keeping undeclared members in AdditionalProperties.
+func (a *LoginFlowResultResponse) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownLoginFlowResultResponse)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *LoginFlowResultResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownLoginFlowResultResponse)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes LoginFlowResultResponse with its AdditionalProperties.
+func (a LoginFlowResultResponse) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownLoginFlowResultResponse)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a LoginFlowResultResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownLoginFlowResultResponse)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of LoginFlowStatusResponse that its schema does not
+// declare, and whether it is present.
+func (a LoginFlowStatusResponse) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of LoginFlowStatusResponse that its schema does not declare.
+func (a *LoginFlowStatusResponse) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownLoginFlowStatusResponse is LoginFlowStatusResponse without methods: its declared members.
+type knownLoginFlowStatusResponse LoginFlowStatusResponse
+
+// UnmarshalJSON decodes LoginFlowStatusResponse, keeping undeclared members in AdditionalProperties.
+func (a *LoginFlowStatusResponse) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownLoginFlowStatusResponse)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *LoginFlowStatusResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownLoginFlowStatusResponse)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes LoginFlowStatusResponse with its AdditionalProperties.
+func (a LoginFlowStatusResponse) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownLoginFlowStatusResponse)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a LoginFlowStatusResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownLoginFlowStatusResponse)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of MetadataProperty that its schema does not
+// declare, and whether it is present.
+func (a MetadataProperty) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of MetadataProperty that its schema does not declare.
+func (a *MetadataProperty) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownMetadataProperty is MetadataProperty without methods: its declared members.
+type knownMetadataProperty MetadataProperty
+
+// UnmarshalJSON decodes MetadataProperty, keeping undeclared members in AdditionalProperties.
+func (a *MetadataProperty) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownMetadataProperty)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *MetadataProperty) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownMetadataProperty)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes MetadataProperty with its AdditionalProperties.
+func (a MetadataProperty) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownMetadataProperty)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a MetadataProperty) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownMetadataProperty)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of OAuth2PKCEConfiguration that its schema does not
+// declare, and whether it is present.
+func (a OAuth2PKCEConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of OAuth2PKCEConfiguration that its schema does not declare.
+func (a *OAuth2PKCEConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownOAuth2PKCEConfiguration is OAuth2PKCEConfiguration without methods: its declared members.
+type knownOAuth2PKCEConfiguration OAuth2PKCEConfiguration
+
+// UnmarshalJSON decodes OAuth2PKCEConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *OAuth2PKCEConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownOAuth2PKCEConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *OAuth2PKCEConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownOAuth2PKCEConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes OAuth2PKCEConfiguration with its AdditionalProperties.
+func (a OAuth2PKCEConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownOAuth2PKCEConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a OAuth2PKCEConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownOAuth2PKCEConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of OIDCLogoutConfiguration that its schema does not
+// declare, and whether it is present.
+func (a OIDCLogoutConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of OIDCLogoutConfiguration that its schema does not declare.
+func (a *OIDCLogoutConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownOIDCLogoutConfiguration is OIDCLogoutConfiguration without methods: its declared members.
+type knownOIDCLogoutConfiguration OIDCLogoutConfiguration
+
+// UnmarshalJSON decodes OIDCLogoutConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *OIDCLogoutConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownOIDCLogoutConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *OIDCLogoutConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownOIDCLogoutConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes OIDCLogoutConfiguration with its AdditionalProperties.
+func (a OIDCLogoutConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownOIDCLogoutConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a OIDCLogoutConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownOIDCLogoutConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of OIDCMetaData that its schema does not
+// declare, and whether it is present.
+func (a OIDCMetaData) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of OIDCMetaData that its schema does not declare.
+func (a *OIDCMetaData) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownOIDCMetaData is OIDCMetaData without methods: its declared members.
+type knownOIDCMetaData OIDCMetaData
+
+// UnmarshalJSON decodes OIDCMetaData, keeping undeclared members in AdditionalProperties.
+func (a *OIDCMetaData) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownOIDCMetaData)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *OIDCMetaData) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownOIDCMetaData)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes OIDCMetaData with its AdditionalProperties.
+func (a OIDCMetaData) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownOIDCMetaData)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a OIDCMetaData) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownOIDCMetaData)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of OpenIDConnectConfiguration that its schema does not
+// declare, and whether it is present.
+func (a OpenIDConnectConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of OpenIDConnectConfiguration that its schema does not declare.
+func (a *OpenIDConnectConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownOpenIDConnectConfiguration is OpenIDConnectConfiguration without methods: its declared members.
+type knownOpenIDConnectConfiguration OpenIDConnectConfiguration
+
+// UnmarshalJSON decodes OpenIDConnectConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *OpenIDConnectConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownOpenIDConnectConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *OpenIDConnectConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownOpenIDConnectConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes OpenIDConnectConfiguration with its AdditionalProperties.
+func (a OpenIDConnectConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownOpenIDConnectConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a OpenIDConnectConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownOpenIDConnectConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of OrgShareConfig that its schema does not
+// declare, and whether it is present.
+func (a OrgShareConfig) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of OrgShareConfig that its schema does not declare.
+func (a *OrgShareConfig) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownOrgShareConfig is OrgShareConfig without methods: its declared members.
+type knownOrgShareConfig OrgShareConfig
+
+// UnmarshalJSON decodes OrgShareConfig, keeping undeclared members in AdditionalProperties.
+func (a *OrgShareConfig) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownOrgShareConfig)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *OrgShareConfig) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownOrgShareConfig)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes OrgShareConfig with its AdditionalProperties.
+func (a OrgShareConfig) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownOrgShareConfig)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a OrgShareConfig) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownOrgShareConfig)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of OutboundProvisioningConfiguration that its schema does not
+// declare, and whether it is present.
+func (a OutboundProvisioningConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of OutboundProvisioningConfiguration that its schema does not declare.
+func (a *OutboundProvisioningConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownOutboundProvisioningConfiguration is OutboundProvisioningConfiguration without methods: its declared members.
+type knownOutboundProvisioningConfiguration OutboundProvisioningConfiguration
+
+// UnmarshalJSON decodes OutboundProvisioningConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *OutboundProvisioningConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownOutboundProvisioningConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *OutboundProvisioningConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownOutboundProvisioningConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes OutboundProvisioningConfiguration with its AdditionalProperties.
+func (a OutboundProvisioningConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownOutboundProvisioningConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a OutboundProvisioningConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownOutboundProvisioningConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of PassiveStsConfiguration that its schema does not
+// declare, and whether it is present.
+func (a PassiveStsConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of PassiveStsConfiguration that its schema does not declare.
+func (a *PassiveStsConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownPassiveStsConfiguration is PassiveStsConfiguration without methods: its declared members.
+type knownPassiveStsConfiguration PassiveStsConfiguration
+
+// UnmarshalJSON decodes PassiveStsConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *PassiveStsConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownPassiveStsConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *PassiveStsConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownPassiveStsConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes PassiveStsConfiguration with its AdditionalProperties.
+func (a PassiveStsConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownPassiveStsConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a PassiveStsConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownPassiveStsConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ProcessSuccessResponse that its schema does not
+// declare, and whether it is present.
+func (a ProcessSuccessResponse) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ProcessSuccessResponse that its schema does not declare.
+func (a *ProcessSuccessResponse) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownProcessSuccessResponse is ProcessSuccessResponse without methods: its declared members.
+type knownProcessSuccessResponse ProcessSuccessResponse
+
+// UnmarshalJSON decodes ProcessSuccessResponse, keeping undeclared members in AdditionalProperties.
+func (a *ProcessSuccessResponse) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownProcessSuccessResponse)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ProcessSuccessResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownProcessSuccessResponse)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ProcessSuccessResponse with its AdditionalProperties.
+func (a ProcessSuccessResponse) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownProcessSuccessResponse)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ProcessSuccessResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownProcessSuccessResponse)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of PropertyModel that its schema does not
+// declare, and whether it is present.
+func (a PropertyModel) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of PropertyModel that its schema does not declare.
+func (a *PropertyModel) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownPropertyModel is PropertyModel without methods: its declared members.
+type knownPropertyModel PropertyModel
+
+// UnmarshalJSON decodes PropertyModel, keeping undeclared members in AdditionalProperties.
+func (a *PropertyModel) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownPropertyModel)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *PropertyModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownPropertyModel)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes PropertyModel with its AdditionalProperties.
+func (a PropertyModel) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownPropertyModel)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a PropertyModel) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownPropertyModel)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ProvisioningConfiguration that its schema does not
+// declare, and whether it is present.
+func (a ProvisioningConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ProvisioningConfiguration that its schema does not declare.
+func (a *ProvisioningConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownProvisioningConfiguration is ProvisioningConfiguration without methods: its declared members.
+type knownProvisioningConfiguration ProvisioningConfiguration
+
+// UnmarshalJSON decodes ProvisioningConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *ProvisioningConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownProvisioningConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ProvisioningConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownProvisioningConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ProvisioningConfiguration with its AdditionalProperties.
+func (a ProvisioningConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownProvisioningConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ProvisioningConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownProvisioningConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of PushAuthorizationRequestConfiguration that its schema does not
+// declare, and whether it is present.
+func (a PushAuthorizationRequestConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of PushAuthorizationRequestConfiguration that its schema does not declare.
+func (a *PushAuthorizationRequestConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownPushAuthorizationRequestConfiguration is PushAuthorizationRequestConfiguration without methods: its declared members.
+type knownPushAuthorizationRequestConfiguration PushAuthorizationRequestConfiguration
+
+// UnmarshalJSON decodes PushAuthorizationRequestConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *PushAuthorizationRequestConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownPushAuthorizationRequestConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *PushAuthorizationRequestConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownPushAuthorizationRequestConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes PushAuthorizationRequestConfiguration with its AdditionalProperties.
+func (a PushAuthorizationRequestConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownPushAuthorizationRequestConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a PushAuthorizationRequestConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownPushAuthorizationRequestConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RefreshTokenConfiguration that its schema does not
+// declare, and whether it is present.
+func (a RefreshTokenConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RefreshTokenConfiguration that its schema does not declare.
+func (a *RefreshTokenConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRefreshTokenConfiguration is RefreshTokenConfiguration without methods: its declared members.
+type knownRefreshTokenConfiguration RefreshTokenConfiguration
+
+// UnmarshalJSON decodes RefreshTokenConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *RefreshTokenConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRefreshTokenConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RefreshTokenConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRefreshTokenConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RefreshTokenConfiguration with its AdditionalProperties.
+func (a RefreshTokenConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRefreshTokenConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RefreshTokenConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRefreshTokenConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RequestObjectConfiguration that its schema does not
+// declare, and whether it is present.
+func (a RequestObjectConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RequestObjectConfiguration that its schema does not declare.
+func (a *RequestObjectConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRequestObjectConfiguration is RequestObjectConfiguration without methods: its declared members.
+type knownRequestObjectConfiguration RequestObjectConfiguration
+
+// UnmarshalJSON decodes RequestObjectConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *RequestObjectConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRequestObjectConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RequestObjectConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRequestObjectConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RequestObjectConfiguration with its AdditionalProperties.
+func (a RequestObjectConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRequestObjectConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RequestObjectConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRequestObjectConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RequestObjectEncryptionConfiguration that its schema does not
+// declare, and whether it is present.
+func (a RequestObjectEncryptionConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RequestObjectEncryptionConfiguration that its schema does not declare.
+func (a *RequestObjectEncryptionConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRequestObjectEncryptionConfiguration is RequestObjectEncryptionConfiguration without methods: its declared members.
+type knownRequestObjectEncryptionConfiguration RequestObjectEncryptionConfiguration
+
+// UnmarshalJSON decodes RequestObjectEncryptionConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *RequestObjectEncryptionConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRequestObjectEncryptionConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RequestObjectEncryptionConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRequestObjectEncryptionConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RequestObjectEncryptionConfiguration with its AdditionalProperties.
+func (a RequestObjectEncryptionConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRequestObjectEncryptionConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RequestObjectEncryptionConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRequestObjectEncryptionConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RequestedClaimConfiguration that its schema does not
+// declare, and whether it is present.
+func (a RequestedClaimConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RequestedClaimConfiguration that its schema does not declare.
+func (a *RequestedClaimConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRequestedClaimConfiguration is RequestedClaimConfiguration without methods: its declared members.
+type knownRequestedClaimConfiguration RequestedClaimConfiguration
+
+// UnmarshalJSON decodes RequestedClaimConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *RequestedClaimConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRequestedClaimConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RequestedClaimConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRequestedClaimConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RequestedClaimConfiguration with its AdditionalProperties.
+func (a RequestedClaimConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRequestedClaimConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RequestedClaimConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRequestedClaimConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ResidentApplication that its schema does not
+// declare, and whether it is present.
+func (a ResidentApplication) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ResidentApplication that its schema does not declare.
+func (a *ResidentApplication) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownResidentApplication is ResidentApplication without methods: its declared members.
+type knownResidentApplication ResidentApplication
+
+// UnmarshalJSON decodes ResidentApplication, keeping undeclared members in AdditionalProperties.
+func (a *ResidentApplication) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownResidentApplication)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ResidentApplication) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownResidentApplication)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ResidentApplication with its AdditionalProperties.
+func (a ResidentApplication) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownResidentApplication)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ResidentApplication) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownResidentApplication)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of Role that its schema does not
+// declare, and whether it is present.
+func (a Role) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of Role that its schema does not declare.
+func (a *Role) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRole is Role without methods: its declared members.
+type knownRole Role
+
+// UnmarshalJSON decodes Role, keeping undeclared members in AdditionalProperties.
+func (a *Role) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRole)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *Role) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRole)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes Role with its AdditionalProperties.
+func (a Role) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRole)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a Role) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRole)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleConfig that its schema does not
+// declare, and whether it is present.
+func (a RoleConfig) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleConfig that its schema does not declare.
+func (a *RoleConfig) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleConfig is RoleConfig without methods: its declared members.
+type knownRoleConfig RoleConfig
+
+// UnmarshalJSON decodes RoleConfig, keeping undeclared members in AdditionalProperties.
+func (a *RoleConfig) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleConfig)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleConfig) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleConfig)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleConfig with its AdditionalProperties.
+func (a RoleConfig) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleConfig)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleConfig) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleConfig)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleMapping that its schema does not
+// declare, and whether it is present.
+func (a RoleMapping) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleMapping that its schema does not declare.
+func (a *RoleMapping) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleMapping is RoleMapping without methods: its declared members.
+type knownRoleMapping RoleMapping
+
+// UnmarshalJSON decodes RoleMapping, keeping undeclared members in AdditionalProperties.
+func (a *RoleMapping) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleMapping)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleMapping) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleMapping)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleMapping with its AdditionalProperties.
+func (a RoleMapping) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleMapping)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleMapping) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleMapping)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleShareConfig that its schema does not
+// declare, and whether it is present.
+func (a RoleShareConfig) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleShareConfig that its schema does not declare.
+func (a *RoleShareConfig) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleShareConfig is RoleShareConfig without methods: its declared members.
+type knownRoleShareConfig RoleShareConfig
+
+// UnmarshalJSON decodes RoleShareConfig, keeping undeclared members in AdditionalProperties.
+func (a *RoleShareConfig) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleShareConfig)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleShareConfig) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleShareConfig)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleShareConfig with its AdditionalProperties.
+func (a RoleShareConfig) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleShareConfig)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleShareConfig) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleShareConfig)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleShareConfig_Audience that its schema does not
+// declare, and whether it is present.
+func (a RoleShareConfig_Audience) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleShareConfig_Audience that its schema does not declare.
+func (a *RoleShareConfig_Audience) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleShareConfig_Audience is RoleShareConfig_Audience without methods: its declared members.
+type knownRoleShareConfig_Audience RoleShareConfig_Audience
+
+// UnmarshalJSON decodes RoleShareConfig_Audience, keeping undeclared members in AdditionalProperties.
+func (a *RoleShareConfig_Audience) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleShareConfig_Audience)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleShareConfig_Audience) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleShareConfig_Audience)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleShareConfig_Audience with its AdditionalProperties.
+func (a RoleShareConfig_Audience) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleShareConfig_Audience)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleShareConfig_Audience) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleShareConfig_Audience)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleSharing that its schema does not
+// declare, and whether it is present.
+func (a RoleSharing) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleSharing that its schema does not declare.
+func (a *RoleSharing) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleSharing is RoleSharing without methods: its declared members.
+type knownRoleSharing RoleSharing
+
+// UnmarshalJSON decodes RoleSharing, keeping undeclared members in AdditionalProperties.
+func (a *RoleSharing) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleSharing)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleSharing) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleSharing)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleSharing with its AdditionalProperties.
+func (a RoleSharing) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleSharing)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleSharing) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleSharing)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SAML2Configuration that its schema does not
+// declare, and whether it is present.
+func (a SAML2Configuration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SAML2Configuration that its schema does not declare.
+func (a *SAML2Configuration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSAML2Configuration is SAML2Configuration without methods: its declared members.
+type knownSAML2Configuration SAML2Configuration
+
+// UnmarshalJSON decodes SAML2Configuration, keeping undeclared members in AdditionalProperties.
+func (a *SAML2Configuration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSAML2Configuration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SAML2Configuration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSAML2Configuration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SAML2Configuration with its AdditionalProperties.
+func (a SAML2Configuration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSAML2Configuration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SAML2Configuration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSAML2Configuration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SAML2ServiceProvider that its schema does not
+// declare, and whether it is present.
+func (a SAML2ServiceProvider) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SAML2ServiceProvider that its schema does not declare.
+func (a *SAML2ServiceProvider) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSAML2ServiceProvider is SAML2ServiceProvider without methods: its declared members.
+type knownSAML2ServiceProvider SAML2ServiceProvider
+
+// UnmarshalJSON decodes SAML2ServiceProvider, keeping undeclared members in AdditionalProperties.
+func (a *SAML2ServiceProvider) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSAML2ServiceProvider)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SAML2ServiceProvider) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSAML2ServiceProvider)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SAML2ServiceProvider with its AdditionalProperties.
+func (a SAML2ServiceProvider) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSAML2ServiceProvider)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SAML2ServiceProvider) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSAML2ServiceProvider)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SAMLAssertionConfiguration that its schema does not
+// declare, and whether it is present.
+func (a SAMLAssertionConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SAMLAssertionConfiguration that its schema does not declare.
+func (a *SAMLAssertionConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSAMLAssertionConfiguration is SAMLAssertionConfiguration without methods: its declared members.
+type knownSAMLAssertionConfiguration SAMLAssertionConfiguration
+
+// UnmarshalJSON decodes SAMLAssertionConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *SAMLAssertionConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSAMLAssertionConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SAMLAssertionConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSAMLAssertionConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SAMLAssertionConfiguration with its AdditionalProperties.
+func (a SAMLAssertionConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSAMLAssertionConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SAMLAssertionConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSAMLAssertionConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SAMLAttributeProfile that its schema does not
+// declare, and whether it is present.
+func (a SAMLAttributeProfile) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SAMLAttributeProfile that its schema does not declare.
+func (a *SAMLAttributeProfile) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSAMLAttributeProfile is SAMLAttributeProfile without methods: its declared members.
+type knownSAMLAttributeProfile SAMLAttributeProfile
+
+// UnmarshalJSON decodes SAMLAttributeProfile, keeping undeclared members in AdditionalProperties.
+func (a *SAMLAttributeProfile) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSAMLAttributeProfile)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SAMLAttributeProfile) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSAMLAttributeProfile)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SAMLAttributeProfile with its AdditionalProperties.
+func (a SAMLAttributeProfile) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSAMLAttributeProfile)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SAMLAttributeProfile) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSAMLAttributeProfile)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SAMLMetaData that its schema does not
+// declare, and whether it is present.
+func (a SAMLMetaData) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SAMLMetaData that its schema does not declare.
+func (a *SAMLMetaData) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSAMLMetaData is SAMLMetaData without methods: its declared members.
+type knownSAMLMetaData SAMLMetaData
+
+// UnmarshalJSON decodes SAMLMetaData, keeping undeclared members in AdditionalProperties.
+func (a *SAMLMetaData) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSAMLMetaData)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SAMLMetaData) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSAMLMetaData)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SAMLMetaData with its AdditionalProperties.
+func (a SAMLMetaData) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSAMLMetaData)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SAMLMetaData) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSAMLMetaData)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SAMLRequestValidation that its schema does not
+// declare, and whether it is present.
+func (a SAMLRequestValidation) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SAMLRequestValidation that its schema does not declare.
+func (a *SAMLRequestValidation) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSAMLRequestValidation is SAMLRequestValidation without methods: its declared members.
+type knownSAMLRequestValidation SAMLRequestValidation
+
+// UnmarshalJSON decodes SAMLRequestValidation, keeping undeclared members in AdditionalProperties.
+func (a *SAMLRequestValidation) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSAMLRequestValidation)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SAMLRequestValidation) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSAMLRequestValidation)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SAMLRequestValidation with its AdditionalProperties.
+func (a SAMLRequestValidation) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSAMLRequestValidation)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SAMLRequestValidation) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSAMLRequestValidation)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SAMLResponseSigning that its schema does not
+// declare, and whether it is present.
+func (a SAMLResponseSigning) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SAMLResponseSigning that its schema does not declare.
+func (a *SAMLResponseSigning) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSAMLResponseSigning is SAMLResponseSigning without methods: its declared members.
+type knownSAMLResponseSigning SAMLResponseSigning
+
+// UnmarshalJSON decodes SAMLResponseSigning, keeping undeclared members in AdditionalProperties.
+func (a *SAMLResponseSigning) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSAMLResponseSigning)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SAMLResponseSigning) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSAMLResponseSigning)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SAMLResponseSigning with its AdditionalProperties.
+func (a SAMLResponseSigning) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSAMLResponseSigning)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SAMLResponseSigning) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSAMLResponseSigning)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ScriptUpdateModel that its schema does not
+// declare, and whether it is present.
+func (a ScriptUpdateModel) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ScriptUpdateModel that its schema does not declare.
+func (a *ScriptUpdateModel) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownScriptUpdateModel is ScriptUpdateModel without methods: its declared members.
+type knownScriptUpdateModel ScriptUpdateModel
+
+// UnmarshalJSON decodes ScriptUpdateModel, keeping undeclared members in AdditionalProperties.
+func (a *ScriptUpdateModel) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownScriptUpdateModel)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ScriptUpdateModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownScriptUpdateModel)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ScriptUpdateModel with its AdditionalProperties.
+func (a ScriptUpdateModel) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownScriptUpdateModel)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ScriptUpdateModel) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownScriptUpdateModel)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SharedApplicationResponse that its schema does not
+// declare, and whether it is present.
+func (a SharedApplicationResponse) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SharedApplicationResponse that its schema does not declare.
+func (a *SharedApplicationResponse) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSharedApplicationResponse is SharedApplicationResponse without methods: its declared members.
+type knownSharedApplicationResponse SharedApplicationResponse
+
+// UnmarshalJSON decodes SharedApplicationResponse, keeping undeclared members in AdditionalProperties.
+func (a *SharedApplicationResponse) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSharedApplicationResponse)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SharedApplicationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSharedApplicationResponse)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SharedApplicationResponse with its AdditionalProperties.
+func (a SharedApplicationResponse) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSharedApplicationResponse)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SharedApplicationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSharedApplicationResponse)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SharedApplicationsResponse that its schema does not
+// declare, and whether it is present.
+func (a SharedApplicationsResponse) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SharedApplicationsResponse that its schema does not declare.
+func (a *SharedApplicationsResponse) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSharedApplicationsResponse is SharedApplicationsResponse without methods: its declared members.
+type knownSharedApplicationsResponse SharedApplicationsResponse
+
+// UnmarshalJSON decodes SharedApplicationsResponse, keeping undeclared members in AdditionalProperties.
+func (a *SharedApplicationsResponse) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSharedApplicationsResponse)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SharedApplicationsResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSharedApplicationsResponse)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SharedApplicationsResponse with its AdditionalProperties.
+func (a SharedApplicationsResponse) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSharedApplicationsResponse)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SharedApplicationsResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSharedApplicationsResponse)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SharedOrganizationsResponse that its schema does not
+// declare, and whether it is present.
+func (a SharedOrganizationsResponse) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SharedOrganizationsResponse that its schema does not declare.
+func (a *SharedOrganizationsResponse) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSharedOrganizationsResponse is SharedOrganizationsResponse without methods: its declared members.
+type knownSharedOrganizationsResponse SharedOrganizationsResponse
+
+// UnmarshalJSON decodes SharedOrganizationsResponse, keeping undeclared members in AdditionalProperties.
+func (a *SharedOrganizationsResponse) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSharedOrganizationsResponse)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SharedOrganizationsResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSharedOrganizationsResponse)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SharedOrganizationsResponse with its AdditionalProperties.
+func (a SharedOrganizationsResponse) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSharedOrganizationsResponse)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SharedOrganizationsResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSharedOrganizationsResponse)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SharingMode that its schema does not
+// declare, and whether it is present.
+func (a SharingMode) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SharingMode that its schema does not declare.
+func (a *SharingMode) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSharingMode is SharingMode without methods: its declared members.
+type knownSharingMode SharingMode
+
+// UnmarshalJSON decodes SharingMode, keeping undeclared members in AdditionalProperties.
+func (a *SharingMode) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSharingMode)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SharingMode) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSharingMode)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SharingMode with its AdditionalProperties.
+func (a SharingMode) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSharingMode)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SharingMode) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSharingMode)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SingleLogoutProfile that its schema does not
+// declare, and whether it is present.
+func (a SingleLogoutProfile) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SingleLogoutProfile that its schema does not declare.
+func (a *SingleLogoutProfile) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSingleLogoutProfile is SingleLogoutProfile without methods: its declared members.
+type knownSingleLogoutProfile SingleLogoutProfile
+
+// UnmarshalJSON decodes SingleLogoutProfile, keeping undeclared members in AdditionalProperties.
+func (a *SingleLogoutProfile) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSingleLogoutProfile)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SingleLogoutProfile) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSingleLogoutProfile)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SingleLogoutProfile with its AdditionalProperties.
+func (a SingleLogoutProfile) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSingleLogoutProfile)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SingleLogoutProfile) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSingleLogoutProfile)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SingleSignOnProfile that its schema does not
+// declare, and whether it is present.
+func (a SingleSignOnProfile) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SingleSignOnProfile that its schema does not declare.
+func (a *SingleSignOnProfile) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSingleSignOnProfile is SingleSignOnProfile without methods: its declared members.
+type knownSingleSignOnProfile SingleSignOnProfile
+
+// UnmarshalJSON decodes SingleSignOnProfile, keeping undeclared members in AdditionalProperties.
+func (a *SingleSignOnProfile) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSingleSignOnProfile)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SingleSignOnProfile) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSingleSignOnProfile)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SingleSignOnProfile with its AdditionalProperties.
+func (a SingleSignOnProfile) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSingleSignOnProfile)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SingleSignOnProfile) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSingleSignOnProfile)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SubjectConfig that its schema does not
+// declare, and whether it is present.
+func (a SubjectConfig) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SubjectConfig that its schema does not declare.
+func (a *SubjectConfig) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSubjectConfig is SubjectConfig without methods: its declared members.
+type knownSubjectConfig SubjectConfig
+
+// UnmarshalJSON decodes SubjectConfig, keeping undeclared members in AdditionalProperties.
+func (a *SubjectConfig) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSubjectConfig)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SubjectConfig) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSubjectConfig)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SubjectConfig with its AdditionalProperties.
+func (a SubjectConfig) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSubjectConfig)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SubjectConfig) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSubjectConfig)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SubjectConfiguration that its schema does not
+// declare, and whether it is present.
+func (a SubjectConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SubjectConfiguration that its schema does not declare.
+func (a *SubjectConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSubjectConfiguration is SubjectConfiguration without methods: its declared members.
+type knownSubjectConfiguration SubjectConfiguration
+
+// UnmarshalJSON decodes SubjectConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *SubjectConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSubjectConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SubjectConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSubjectConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SubjectConfiguration with its AdditionalProperties.
+func (a SubjectConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSubjectConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SubjectConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSubjectConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SubjectTokenConfiguration that its schema does not
+// declare, and whether it is present.
+func (a SubjectTokenConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SubjectTokenConfiguration that its schema does not declare.
+func (a *SubjectTokenConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSubjectTokenConfiguration is SubjectTokenConfiguration without methods: its declared members.
+type knownSubjectTokenConfiguration SubjectTokenConfiguration
+
+// UnmarshalJSON decodes SubjectTokenConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *SubjectTokenConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSubjectTokenConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SubjectTokenConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSubjectTokenConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SubjectTokenConfiguration with its AdditionalProperties.
+func (a SubjectTokenConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSubjectTokenConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SubjectTokenConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSubjectTokenConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of TrustedAppConfiguration that its schema does not
+// declare, and whether it is present.
+func (a TrustedAppConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of TrustedAppConfiguration that its schema does not declare.
+func (a *TrustedAppConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownTrustedAppConfiguration is TrustedAppConfiguration without methods: its declared members.
+type knownTrustedAppConfiguration TrustedAppConfiguration
+
+// UnmarshalJSON decodes TrustedAppConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *TrustedAppConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownTrustedAppConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *TrustedAppConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownTrustedAppConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes TrustedAppConfiguration with its AdditionalProperties.
+func (a TrustedAppConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownTrustedAppConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a TrustedAppConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownTrustedAppConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of WSTrustConfiguration that its schema does not
+// declare, and whether it is present.
+func (a WSTrustConfiguration) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of WSTrustConfiguration that its schema does not declare.
+func (a *WSTrustConfiguration) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownWSTrustConfiguration is WSTrustConfiguration without methods: its declared members.
+type knownWSTrustConfiguration WSTrustConfiguration
+
+// UnmarshalJSON decodes WSTrustConfiguration, keeping undeclared members in AdditionalProperties.
+func (a *WSTrustConfiguration) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownWSTrustConfiguration)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *WSTrustConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownWSTrustConfiguration)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes WSTrustConfiguration with its AdditionalProperties.
+func (a WSTrustConfiguration) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownWSTrustConfiguration)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a WSTrustConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownWSTrustConfiguration)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of WSTrustMetaData that its schema does not
+// declare, and whether it is present.
+func (a WSTrustMetaData) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of WSTrustMetaData that its schema does not declare.
+func (a *WSTrustMetaData) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownWSTrustMetaData is WSTrustMetaData without methods: its declared members.
+type knownWSTrustMetaData WSTrustMetaData
+
+// UnmarshalJSON decodes WSTrustMetaData, keeping undeclared members in AdditionalProperties.
+func (a *WSTrustMetaData) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownWSTrustMetaData)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *WSTrustMetaData) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownWSTrustMetaData)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes WSTrustMetaData with its AdditionalProperties.
+func (a WSTrustMetaData) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownWSTrustMetaData)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a WSTrustMetaData) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownWSTrustMetaData)(&a), a.AdditionalProperties)
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error

@@ -9,7 +9,7 @@
 //	https://raw.githubusercontent.com/wso2/identity-api-server/5cc4113a74be8c406e1ba320d918d5d020d3271a/components/org.wso2.carbon.identity.api.server.application.management/org.wso2.carbon.identity.api.server.application.management.v1/src/main/resources/applications.yaml
 //	sha256 b12bc0c597f43b10a93ac377199940c7a57374f763546ef57abfa701833699f3
 //
-// after the project's fixes (steps: drop-mistyped-examples), configured in specs/applications.codegen.yaml.
+// after the project's fixes (steps: drop-mistyped-examples, keep-unknown-members), configured in specs/applications.codegen.yaml.
 // Regenerate with "make generate" (or "go generate ./..." at the module root);
 // never edit the generated files by hand.
 //

@@ -9,7 +9,7 @@
 //	https://raw.githubusercontent.com/auth0/docs-v2/7025885d35775606d69cce7c5d428e2ab5d3e522/main/docs/oas/management/v2/management-api-oas.json
 //	sha256 3ac17a404d0b2d3acd45b002e4b2e55a70cbf809175187cf9a5bfe604f1335c3
 //
-// after the project's fixes (steps: merge-identical-schemas, unwrap-single-oneof, json-request-bodies-only, dedupe-union-members, nullable-request-members; overlays: specs/auth0.overlay.yaml), configured in specs/auth0.codegen.yaml.
+// after the project's fixes (steps: merge-identical-schemas, unwrap-single-oneof, json-request-bodies-only, dedupe-union-members, nullable-request-members, keep-unknown-members; overlays: specs/auth0.overlay.yaml), configured in specs/auth0.codegen.yaml.
 // Regenerate with "make generate" (or "go generate ./..." at the module root);
 // never edit the generated files by hand.
 //

@@ -1647,8 +1647,11 @@ func (a *API) GetConnectionsById(ctx context.Context, id string, params *GetConn
 }
 
 // DeleteConnectionsById sends DELETE /connections/{id}: Delete a connection.
-func (a *API) DeleteConnectionsById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteConnectionsById(ctx, id))
+func (a *API) DeleteConnectionsById(ctx context.Context, id string) (DeleteConnectionsById202JSONResponseBody, error) {
+	var fdV DeleteConnectionsById202JSONResponseBody
+	fdResp, err := a.raw.DeleteConnectionsById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchConnectionsById sends PATCH /connections/{id}: Update a connection.
@@ -2353,8 +2356,8 @@ func (a *API) PatchEventStreamsById(ctx context.Context, id string, body PatchEv
 }
 
 // GetEventDeliveries sends GET /event-streams/{id}/deliveries: Get this event stream's delivery history.
-func (a *API) GetEventDeliveries(ctx context.Context, id string, params *GetEventDeliveriesParams) ([]EventStreamDelivery, error) {
-	var fdV []EventStreamDelivery
+func (a *API) GetEventDeliveries(ctx context.Context, id string, params *GetEventDeliveriesParams) (GetEventDeliveries200JSONResponseBody, error) {
+	var fdV GetEventDeliveries200JSONResponseBody
 	fdResp, err := a.raw.GetEventDeliveries(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
 	return fdV, err
@@ -2362,21 +2365,43 @@ func (a *API) GetEventDeliveries(ctx context.Context, id string, params *GetEven
 
 // GetEventDeliveriesAll iterates over every element of GET /event-streams/{id}/deliveries, request by request.
 //
-// Paging: single response.
+// Paging: checkpoint from/take.
 func (a *API) GetEventDeliveriesAll(ctx context.Context, id string, params *GetEventDeliveriesParams) iter.Seq2[EventStreamDelivery, error] {
+	var fdP GetEventDeliveriesParams
+	if params != nil {
+		fdP = *params
+	}
+	fdSize := frontdoor.CountPtr(fdP.Take)
+	if fdSize <= 0 {
+		fdSize = 50
+	}
+	fdL := frontdoor.Lister{Op: "GET /event-streams/{id}/deliveries", Paging: frontdoor.Checkpoint, Size: fdSize}
 	return func(yield func(EventStreamDelivery, error) bool) {
-		fdV, err := a.GetEventDeliveries(ctx, id, params)
+		var fdItems []EventStreamDelivery
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetEventDeliveries(ctx, id, &fdQ)
+			fdItems = nil
+			if fdV.Deliveries != nil {
+				fdItems = *fdV.Deliveries
+			}
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
 		if err != nil {
 			var fdZero EventStreamDelivery
 			yield(fdZero, err)
-			return
-		}
-		var fdItems []EventStreamDelivery
-		fdItems = fdV
-		for _, fdIt := range fdItems {
-			if !yield(fdIt, nil) {
-				return
-			}
 		}
 	}
 }
@@ -4361,8 +4386,11 @@ func (a *API) GetNetworkAclsAll(ctx context.Context, params *GetNetworkAclsParam
 }
 
 // PostNetworkAcls sends POST /network-acls: Create Access Control List.
-func (a *API) PostNetworkAcls(ctx context.Context, body PostNetworkAclsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostNetworkAcls(ctx, body))
+func (a *API) PostNetworkAcls(ctx context.Context, body PostNetworkAclsJSONRequestBody) (GetNetworkAclsResponseContent, error) {
+	var fdV GetNetworkAclsResponseContent
+	fdResp, err := a.raw.PostNetworkAcls(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetNetworkAclsById sends GET /network-acls/{id}: Get a specific access control list entry for a tenant.

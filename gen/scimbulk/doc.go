@@ -9,7 +9,7 @@
 //	https://raw.githubusercontent.com/wso2/docs-is/e67be0c11da5ca54f451daf60efa694be6d8caee/en/asgardeo/docs/apis/restapis/scim2-bulk.yaml
 //	sha256 363e4a1082cc2a8d80574a34bf956a32b236ddd6e3ff7dd31aeb2a0a282d1956
 //
-// after the project's fixes (steps: scim-media-type-and-json, drop-mistyped-examples; overlays: specs/scimbulk.overlay.yaml), configured in specs/scimbulk.codegen.yaml.
+// after the project's fixes (steps: scim-media-type-and-json, drop-mistyped-examples, keep-unknown-members; overlays: specs/scimbulk.overlay.yaml), configured in specs/scimbulk.codegen.yaml.
 // Regenerate with "make generate" (or "go generate ./..." at the module root);
 // never edit the generated files by hand.
 //

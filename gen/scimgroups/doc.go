@@ -9,7 +9,7 @@
 //	https://raw.githubusercontent.com/wso2/docs-is/3b774db0672c30dd4761caa87a81d757f6c2f21d/en/asgardeo/docs/apis/restapis/scim2-groups.yaml
 //	sha256 a79df2ef9ffdbabc2efc2374278b5de38fa8b00ecb1a662715f0eb8b1fc41897
 //
-// after the project's fixes (steps: scim-media-type-and-json, drop-mistyped-examples; overlays: specs/scim.overlay.yaml, specs/scimgroups.overlay.yaml), configured in specs/scimgroups.codegen.yaml.
+// after the project's fixes (steps: scim-media-type-and-json, drop-mistyped-examples, keep-unknown-members; overlays: specs/scim.overlay.yaml, specs/scimgroups.overlay.yaml), configured in specs/scimgroups.codegen.yaml.
 // Regenerate with "make generate" (or "go generate ./..." at the module root);
 // never edit the generated files by hand.
 //

@@ -14,7 +14,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/mgmtapi/mgmtapi/apierror"
+	"github.com/mgmtapi/mgmtapi/internal/genjson"
 	"github.com/mgmtapi/mgmtapi/scim"
 	"github.com/oapi-codegen/runtime"
 )
@@ -65,7 +67,8 @@ type ErrorForbidden struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 403
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorGroupAlreadyAvailable defines model for ErrorGroupAlreadyAvailable.
@@ -78,7 +81,8 @@ type ErrorGroupAlreadyAvailable struct {
 	ScimType *string `json:"scimType,omitempty"`
 
 	// Status Example: 409
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorGroupNotAvailable defines model for ErrorGroupNotAvailable.
@@ -88,7 +92,8 @@ type ErrorGroupNotAvailable struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 404
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorInvalidInput defines model for ErrorInvalidInput.
@@ -101,7 +106,8 @@ type ErrorInvalidInput struct {
 	ScimType *string `json:"scimType,omitempty"`
 
 	// Status Example: 400
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorNoGroupAvailable defines model for ErrorNoGroupAvailable.
@@ -111,7 +117,8 @@ type ErrorNoGroupAvailable struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 404
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorUnauthorized defines model for ErrorUnauthorized.
@@ -121,7 +128,8 @@ type ErrorUnauthorized struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 401
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GroupItemObj defines model for GroupItemObj.
@@ -132,7 +140,8 @@ type GroupItemObj struct {
 	Path *string `json:"path,omitempty"`
 
 	// Value Any JSON value (RFC 7644 §3.5.2).
-	Value interface{} `json:"value,omitempty"`
+	Value                interface{}            `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GroupItemObjOp defines model for GroupItemObj.Op.
@@ -155,23 +164,27 @@ type GroupPutResponseObject struct {
 	ExternalId  *string `json:"externalId,omitempty"`
 
 	// Id Example: 7bac6a86-1f21-4937-9fb1-5be4a93ef469
-	Id      *string                 `json:"id,omitempty"`
-	Members *[]MultiValuedAttribute `json:"members,omitempty"`
-	Meta    *struct {
-		// Created Example: 2019-08-26T14:27:36
-		Created *string `json:"created,omitempty"`
+	Id                   *string                      `json:"id,omitempty"`
+	Members              *[]MultiValuedAttribute      `json:"members,omitempty"`
+	Meta                 *GroupPutResponseObject_Meta `json:"meta,omitempty"`
+	Schemas              *[]string                    `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{}       `json:"-"`
+}
 
-		// LastModified Example: 2019-08-26T14:27:36
-		LastModified *string `json:"lastModified,omitempty"`
+// GroupPutResponseObject_Meta defines model for GroupPutResponseObject.Meta.
+type GroupPutResponseObject_Meta struct {
+	// Created Example: 2019-08-26T14:27:36
+	Created *string `json:"created,omitempty"`
 
-		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
-		Location *string `json:"location,omitempty"`
+	// LastModified Example: 2019-08-26T14:27:36
+	LastModified *string `json:"lastModified,omitempty"`
 
-		// ResourceType Example: Group
-		ResourceType *string `json:"resourceType,omitempty"`
-		Version      *string `json:"version,omitempty"`
-	} `json:"meta,omitempty"`
-	Schemas              *[]string              `json:"schemas,omitempty"`
+	// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
+	Location *string `json:"location,omitempty"`
+
+	// ResourceType Example: Group
+	ResourceType         *string                `json:"resourceType,omitempty"`
+	Version              *string                `json:"version,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
@@ -195,24 +208,28 @@ type GroupResponseObject struct {
 	Id *string `json:"id,omitempty"`
 
 	// Members The members of the group. Note that if the group is from a remote user store, a limited number of members will be returned. You can use filters to query remaining users. For example - `emails+eq+user@gmail.com+and+groups+eq+remote_group_01`
-	Members *[]MultiValuedAttribute `json:"members,omitempty"`
-	Meta    *struct {
-		// Created Example: 2019-08-26T14:27:36
-		Created *string `json:"created,omitempty"`
+	Members              *[]MultiValuedAttribute   `json:"members,omitempty"`
+	Meta                 *GroupResponseObject_Meta `json:"meta,omitempty"`
+	Roles                *[]MultiValuedAttribute   `json:"roles,omitempty"`
+	Schemas              *[]string                 `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{}    `json:"-"`
+}
 
-		// LastModified Example: 2019-08-26T14:27:36
-		LastModified *string `json:"lastModified,omitempty"`
+// GroupResponseObject_Meta defines model for GroupResponseObject.Meta.
+type GroupResponseObject_Meta struct {
+	// Created Example: 2019-08-26T14:27:36
+	Created *string `json:"created,omitempty"`
 
-		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
-		Location *string `json:"location,omitempty"`
+	// LastModified Example: 2019-08-26T14:27:36
+	LastModified *string `json:"lastModified,omitempty"`
 
-		// ResourceType Example: Group
-		ResourceType *string `json:"resourceType,omitempty"`
-		Version      *string `json:"version,omitempty"`
-	} `json:"meta,omitempty"`
-	Roles                *[]MultiValuedAttribute `json:"roles,omitempty"`
-	Schemas              *[]string               `json:"schemas,omitempty"`
-	AdditionalProperties map[string]interface{}  `json:"-"`
+	// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
+	Location *string `json:"location,omitempty"`
+
+	// ResourceType Example: Group
+	ResourceType         *string                `json:"resourceType,omitempty"`
+	Version              *string                `json:"version,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GroupSearchRequestObject defines model for GroupSearchRequestObject.
@@ -231,7 +248,8 @@ type GroupSearchRequestObject struct {
 	SortOrder *SortOrder `json:"sortOrder,omitempty"`
 
 	// StartIndex Example: 1
-	StartIndex *int `json:"startIndex,omitempty"`
+	StartIndex           *int                   `json:"startIndex,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GroupSearchResponseObject defines model for GroupSearchResponseObject.
@@ -246,7 +264,8 @@ type GroupSearchResponseObject struct {
 	StartIndex *int `json:"startIndex,omitempty"`
 
 	// TotalResults Example: 1
-	TotalResults *int `json:"totalResults,omitempty"`
+	TotalResults         *int                   `json:"totalResults,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // GroupsListResponseObject defines model for GroupsListResponseObject.
@@ -261,7 +280,8 @@ type GroupsListResponseObject struct {
 	StartIndex *int `json:"startIndex,omitempty"`
 
 	// TotalResults Example: 3
-	TotalResults *int `json:"totalResults,omitempty"`
+	TotalResults         *int                   `json:"totalResults,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // MultiValuedAttribute One value of a multi-valued attribute (RFC 7643 §2.4); Asgardeo also sends e-mails as bare strings.
@@ -277,23 +297,27 @@ type PatchGroupOperationResponseObject struct {
 	ExternalId  *string `json:"externalId,omitempty"`
 
 	// Id Example: 7bac6a86-1f21-4937-9fb1-5be4a93ef469
-	Id      *string                 `json:"id,omitempty"`
-	Members *[]MultiValuedAttribute `json:"members,omitempty"`
-	Meta    *struct {
-		// Created Example: 2019-08-26T14:27:36
-		Created *string `json:"created,omitempty"`
+	Id                   *string                                 `json:"id,omitempty"`
+	Members              *[]MultiValuedAttribute                 `json:"members,omitempty"`
+	Meta                 *PatchGroupOperationResponseObject_Meta `json:"meta,omitempty"`
+	Schemas              *[]string                               `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{}                  `json:"-"`
+}
 
-		// LastModified Example: 2019-08-26T14:27:36
-		LastModified *string `json:"lastModified,omitempty"`
+// PatchGroupOperationResponseObject_Meta defines model for PatchGroupOperationResponseObject.Meta.
+type PatchGroupOperationResponseObject_Meta struct {
+	// Created Example: 2019-08-26T14:27:36
+	Created *string `json:"created,omitempty"`
 
-		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
-		Location *string `json:"location,omitempty"`
+	// LastModified Example: 2019-08-26T14:27:36
+	LastModified *string `json:"lastModified,omitempty"`
 
-		// ResourceType Example: Group
-		ResourceType *string `json:"resourceType,omitempty"`
-		Version      *string `json:"version,omitempty"`
-	} `json:"meta,omitempty"`
-	Schemas              *[]string              `json:"schemas,omitempty"`
+	// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
+	Location *string `json:"location,omitempty"`
+
+	// ResourceType Example: Group
+	ResourceType         *string                `json:"resourceType,omitempty"`
+	Version              *string                `json:"version,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
@@ -306,7 +330,8 @@ type ScimError struct {
 	ScimType *string `json:"scimType,omitempty"`
 
 	// Status Example: 409
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // SortOrder The order of a sorted list (RFC 7644 §3.4.2.3).
@@ -319,23 +344,27 @@ type GroupOb struct {
 	ExternalId  *string `json:"externalId,omitempty"`
 
 	// Id Example: 7bac6a86-1f21-4937-9fb1-5be4a93ef469
-	Id      *string                 `json:"id,omitempty"`
-	Members *[]MultiValuedAttribute `json:"members,omitempty"`
-	Meta    *struct {
-		// Created Example: 2019-08-26T14:27:36
-		Created *string `json:"created,omitempty"`
-
-		// LastModified Example: 2019-08-26T14:27:36
-		LastModified *string `json:"lastModified,omitempty"`
-
-		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
-		Location     *string `json:"location,omitempty"`
-		ResourceType *string `json:"resourceType,omitempty"`
-		Version      *string `json:"version,omitempty"`
-	} `json:"meta,omitempty"`
+	Id                   *string                 `json:"id,omitempty"`
+	Members              *[]MultiValuedAttribute `json:"members,omitempty"`
+	Meta                 *GroupOb_Meta           `json:"meta,omitempty"`
 	Roles                *[]MultiValuedAttribute `json:"roles,omitempty"`
 	Schemas              *[]string               `json:"schemas,omitempty"`
 	AdditionalProperties map[string]interface{}  `json:"-"`
+}
+
+// GroupOb_Meta defines model for GroupOb.Meta.
+type GroupOb_Meta struct {
+	// Created Example: 2019-08-26T14:27:36
+	Created *string `json:"created,omitempty"`
+
+	// LastModified Example: 2019-08-26T14:27:36
+	LastModified *string `json:"lastModified,omitempty"`
+
+	// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Groups/7bac6a86-1f21-4937-9fb1-5be4a93ef469
+	Location             *string                `json:"location,omitempty"`
+	ResourceType         *string                `json:"resourceType,omitempty"`
+	Version              *string                `json:"version,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // IfMatch defines model for IfMatch.
@@ -437,16 +466,280 @@ type PatchGroupJSONRequestBody = PatchGroupOperationRequestObject
 // UpdateGroupJSONRequestBody defines body for UpdateGroup for application/json ContentType.
 type UpdateGroupJSONRequestBody = GroupPutRequestObject
 
-// Getter for additional properties for GroupPutRequestObject. Returns the specified
-// element and whether it was found
-func (a GroupPutRequestObject) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
+// Get returns the member fieldName of ErrorForbidden that its schema does not
+// declare, and whether it is present.
+func (a ErrorForbidden) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
 	return
 }
 
-// Setter for additional properties for GroupPutRequestObject
+// Set sets the member fieldName of ErrorForbidden that its schema does not declare.
+func (a *ErrorForbidden) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorForbidden is ErrorForbidden without methods: its declared members.
+type knownErrorForbidden ErrorForbidden
+
+// UnmarshalJSON decodes ErrorForbidden, keeping undeclared members in AdditionalProperties.
+func (a *ErrorForbidden) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorForbidden) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorForbidden with its AdditionalProperties.
+func (a ErrorForbidden) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorForbidden)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorForbidden) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorForbidden)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorGroupAlreadyAvailable that its schema does not
+// declare, and whether it is present.
+func (a ErrorGroupAlreadyAvailable) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorGroupAlreadyAvailable that its schema does not declare.
+func (a *ErrorGroupAlreadyAvailable) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorGroupAlreadyAvailable is ErrorGroupAlreadyAvailable without methods: its declared members.
+type knownErrorGroupAlreadyAvailable ErrorGroupAlreadyAvailable
+
+// UnmarshalJSON decodes ErrorGroupAlreadyAvailable, keeping undeclared members in AdditionalProperties.
+func (a *ErrorGroupAlreadyAvailable) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorGroupAlreadyAvailable)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorGroupAlreadyAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorGroupAlreadyAvailable)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorGroupAlreadyAvailable with its AdditionalProperties.
+func (a ErrorGroupAlreadyAvailable) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorGroupAlreadyAvailable)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorGroupAlreadyAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorGroupAlreadyAvailable)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorGroupNotAvailable that its schema does not
+// declare, and whether it is present.
+func (a ErrorGroupNotAvailable) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorGroupNotAvailable that its schema does not declare.
+func (a *ErrorGroupNotAvailable) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorGroupNotAvailable is ErrorGroupNotAvailable without methods: its declared members.
+type knownErrorGroupNotAvailable ErrorGroupNotAvailable
+
+// UnmarshalJSON decodes ErrorGroupNotAvailable, keeping undeclared members in AdditionalProperties.
+func (a *ErrorGroupNotAvailable) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorGroupNotAvailable)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorGroupNotAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorGroupNotAvailable)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorGroupNotAvailable with its AdditionalProperties.
+func (a ErrorGroupNotAvailable) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorGroupNotAvailable)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorGroupNotAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorGroupNotAvailable)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorInvalidInput that its schema does not
+// declare, and whether it is present.
+func (a ErrorInvalidInput) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorInvalidInput that its schema does not declare.
+func (a *ErrorInvalidInput) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorInvalidInput is ErrorInvalidInput without methods: its declared members.
+type knownErrorInvalidInput ErrorInvalidInput
+
+// UnmarshalJSON decodes ErrorInvalidInput, keeping undeclared members in AdditionalProperties.
+func (a *ErrorInvalidInput) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorInvalidInput)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorInvalidInput) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorInvalidInput)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorInvalidInput with its AdditionalProperties.
+func (a ErrorInvalidInput) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorInvalidInput)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorInvalidInput) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorInvalidInput)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorNoGroupAvailable that its schema does not
+// declare, and whether it is present.
+func (a ErrorNoGroupAvailable) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorNoGroupAvailable that its schema does not declare.
+func (a *ErrorNoGroupAvailable) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorNoGroupAvailable is ErrorNoGroupAvailable without methods: its declared members.
+type knownErrorNoGroupAvailable ErrorNoGroupAvailable
+
+// UnmarshalJSON decodes ErrorNoGroupAvailable, keeping undeclared members in AdditionalProperties.
+func (a *ErrorNoGroupAvailable) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorNoGroupAvailable)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorNoGroupAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorNoGroupAvailable)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorNoGroupAvailable with its AdditionalProperties.
+func (a ErrorNoGroupAvailable) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorNoGroupAvailable)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorNoGroupAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorNoGroupAvailable)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorUnauthorized that its schema does not
+// declare, and whether it is present.
+func (a ErrorUnauthorized) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorUnauthorized that its schema does not declare.
+func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
+type knownErrorUnauthorized ErrorUnauthorized
+
+// UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
+func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
+func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupItemObj that its schema does not
+// declare, and whether it is present.
+func (a GroupItemObj) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupItemObj that its schema does not declare.
+func (a *GroupItemObj) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupItemObj is GroupItemObj without methods: its declared members.
+type knownGroupItemObj GroupItemObj
+
+// UnmarshalJSON decodes GroupItemObj, keeping undeclared members in AdditionalProperties.
+func (a *GroupItemObj) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupItemObj)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupItemObj) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupItemObj)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupItemObj with its AdditionalProperties.
+func (a GroupItemObj) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupItemObj)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupItemObj) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupItemObj)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupPutRequestObject that its schema does not
+// declare, and whether it is present.
+func (a GroupPutRequestObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupPutRequestObject that its schema does not declare.
 func (a *GroupPutRequestObject) Set(fieldName string, value interface{}) {
 	if a.AdditionalProperties == nil {
 		a.AdditionalProperties = make(map[string]interface{})
@@ -454,112 +747,37 @@ func (a *GroupPutRequestObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// Override default JSON handling for GroupPutRequestObject to handle AdditionalProperties
+// knownGroupPutRequestObject is GroupPutRequestObject without methods: its declared members.
+type knownGroupPutRequestObject GroupPutRequestObject
+
+// UnmarshalJSON decodes GroupPutRequestObject, keeping undeclared members in AdditionalProperties.
 func (a *GroupPutRequestObject) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["displayName"]; found {
-		err = json.Unmarshal(raw, &a.DisplayName)
-		if err != nil {
-			return fmt.Errorf("error reading 'displayName': %w", err)
-		}
-		delete(object, "displayName")
-	}
-
-	if raw, found := object["externalId"]; found {
-		err = json.Unmarshal(raw, &a.ExternalId)
-		if err != nil {
-			return fmt.Errorf("error reading 'externalId': %w", err)
-		}
-		delete(object, "externalId")
-	}
-
-	if raw, found := object["members"]; found {
-		err = json.Unmarshal(raw, &a.Members)
-		if err != nil {
-			return fmt.Errorf("error reading 'members': %w", err)
-		}
-		delete(object, "members")
-	}
-
-	if raw, found := object["schemas"]; found {
-		err = json.Unmarshal(raw, &a.Schemas)
-		if err != nil {
-			return fmt.Errorf("error reading 'schemas': %w", err)
-		}
-		delete(object, "schemas")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
+	return genjson.Unmarshal(b, (*knownGroupPutRequestObject)(a), &a.AdditionalProperties)
 }
 
-// Override default JSON handling for GroupPutRequestObject to handle AdditionalProperties
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupPutRequestObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupPutRequestObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupPutRequestObject with its AdditionalProperties.
 func (a GroupPutRequestObject) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.DisplayName != nil {
-		object["displayName"], err = json.Marshal(a.DisplayName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
-		}
-	}
-
-	if a.ExternalId != nil {
-		object["externalId"], err = json.Marshal(a.ExternalId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
-		}
-	}
-
-	if a.Members != nil {
-		object["members"], err = json.Marshal(a.Members)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'members': %w", err)
-		}
-	}
-
-	if a.Schemas != nil {
-		object["schemas"], err = json.Marshal(a.Schemas)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
+	return genjson.Marshal((*knownGroupPutRequestObject)(&a), a.AdditionalProperties)
 }
 
-// Getter for additional properties for GroupPutResponseObject. Returns the specified
-// element and whether it was found
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupPutRequestObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupPutRequestObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupPutResponseObject that its schema does not
+// declare, and whether it is present.
 func (a GroupPutResponseObject) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
+	value, found = a.AdditionalProperties[fieldName]
 	return
 }
 
-// Setter for additional properties for GroupPutResponseObject
+// Set sets the member fieldName of GroupPutResponseObject that its schema does not declare.
 func (a *GroupPutResponseObject) Set(fieldName string, value interface{}) {
 	if a.AdditionalProperties == nil {
 		a.AdditionalProperties = make(map[string]interface{})
@@ -567,142 +785,75 @@ func (a *GroupPutResponseObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// Override default JSON handling for GroupPutResponseObject to handle AdditionalProperties
+// knownGroupPutResponseObject is GroupPutResponseObject without methods: its declared members.
+type knownGroupPutResponseObject GroupPutResponseObject
+
+// UnmarshalJSON decodes GroupPutResponseObject, keeping undeclared members in AdditionalProperties.
 func (a *GroupPutResponseObject) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["displayName"]; found {
-		err = json.Unmarshal(raw, &a.DisplayName)
-		if err != nil {
-			return fmt.Errorf("error reading 'displayName': %w", err)
-		}
-		delete(object, "displayName")
-	}
-
-	if raw, found := object["externalId"]; found {
-		err = json.Unmarshal(raw, &a.ExternalId)
-		if err != nil {
-			return fmt.Errorf("error reading 'externalId': %w", err)
-		}
-		delete(object, "externalId")
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &a.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-		delete(object, "id")
-	}
-
-	if raw, found := object["members"]; found {
-		err = json.Unmarshal(raw, &a.Members)
-		if err != nil {
-			return fmt.Errorf("error reading 'members': %w", err)
-		}
-		delete(object, "members")
-	}
-
-	if raw, found := object["meta"]; found {
-		err = json.Unmarshal(raw, &a.Meta)
-		if err != nil {
-			return fmt.Errorf("error reading 'meta': %w", err)
-		}
-		delete(object, "meta")
-	}
-
-	if raw, found := object["schemas"]; found {
-		err = json.Unmarshal(raw, &a.Schemas)
-		if err != nil {
-			return fmt.Errorf("error reading 'schemas': %w", err)
-		}
-		delete(object, "schemas")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
+	return genjson.Unmarshal(b, (*knownGroupPutResponseObject)(a), &a.AdditionalProperties)
 }
 
-// Override default JSON handling for GroupPutResponseObject to handle AdditionalProperties
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupPutResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupPutResponseObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupPutResponseObject with its AdditionalProperties.
 func (a GroupPutResponseObject) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.DisplayName != nil {
-		object["displayName"], err = json.Marshal(a.DisplayName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
-		}
-	}
-
-	if a.ExternalId != nil {
-		object["externalId"], err = json.Marshal(a.ExternalId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
-		}
-	}
-
-	if a.Id != nil {
-		object["id"], err = json.Marshal(a.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if a.Members != nil {
-		object["members"], err = json.Marshal(a.Members)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'members': %w", err)
-		}
-	}
-
-	if a.Meta != nil {
-		object["meta"], err = json.Marshal(a.Meta)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'meta': %w", err)
-		}
-	}
-
-	if a.Schemas != nil {
-		object["schemas"], err = json.Marshal(a.Schemas)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
+	return genjson.Marshal((*knownGroupPutResponseObject)(&a), a.AdditionalProperties)
 }
 
-// Getter for additional properties for GroupRequestObject. Returns the specified
-// element and whether it was found
-func (a GroupRequestObject) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupPutResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupPutResponseObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupPutResponseObject_Meta that its schema does not
+// declare, and whether it is present.
+func (a GroupPutResponseObject_Meta) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
 	return
 }
 
-// Setter for additional properties for GroupRequestObject
+// Set sets the member fieldName of GroupPutResponseObject_Meta that its schema does not declare.
+func (a *GroupPutResponseObject_Meta) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupPutResponseObject_Meta is GroupPutResponseObject_Meta without methods: its declared members.
+type knownGroupPutResponseObject_Meta GroupPutResponseObject_Meta
+
+// UnmarshalJSON decodes GroupPutResponseObject_Meta, keeping undeclared members in AdditionalProperties.
+func (a *GroupPutResponseObject_Meta) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupPutResponseObject_Meta)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupPutResponseObject_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupPutResponseObject_Meta)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupPutResponseObject_Meta with its AdditionalProperties.
+func (a GroupPutResponseObject_Meta) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupPutResponseObject_Meta)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupPutResponseObject_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupPutResponseObject_Meta)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupRequestObject that its schema does not
+// declare, and whether it is present.
+func (a GroupRequestObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupRequestObject that its schema does not declare.
 func (a *GroupRequestObject) Set(fieldName string, value interface{}) {
 	if a.AdditionalProperties == nil {
 		a.AdditionalProperties = make(map[string]interface{})
@@ -710,110 +861,37 @@ func (a *GroupRequestObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// Override default JSON handling for GroupRequestObject to handle AdditionalProperties
+// knownGroupRequestObject is GroupRequestObject without methods: its declared members.
+type knownGroupRequestObject GroupRequestObject
+
+// UnmarshalJSON decodes GroupRequestObject, keeping undeclared members in AdditionalProperties.
 func (a *GroupRequestObject) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["displayName"]; found {
-		err = json.Unmarshal(raw, &a.DisplayName)
-		if err != nil {
-			return fmt.Errorf("error reading 'displayName': %w", err)
-		}
-		delete(object, "displayName")
-	}
-
-	if raw, found := object["externalId"]; found {
-		err = json.Unmarshal(raw, &a.ExternalId)
-		if err != nil {
-			return fmt.Errorf("error reading 'externalId': %w", err)
-		}
-		delete(object, "externalId")
-	}
-
-	if raw, found := object["members"]; found {
-		err = json.Unmarshal(raw, &a.Members)
-		if err != nil {
-			return fmt.Errorf("error reading 'members': %w", err)
-		}
-		delete(object, "members")
-	}
-
-	if raw, found := object["schemas"]; found {
-		err = json.Unmarshal(raw, &a.Schemas)
-		if err != nil {
-			return fmt.Errorf("error reading 'schemas': %w", err)
-		}
-		delete(object, "schemas")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
+	return genjson.Unmarshal(b, (*knownGroupRequestObject)(a), &a.AdditionalProperties)
 }
 
-// Override default JSON handling for GroupRequestObject to handle AdditionalProperties
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupRequestObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupRequestObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupRequestObject with its AdditionalProperties.
 func (a GroupRequestObject) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	object["displayName"], err = json.Marshal(a.DisplayName)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
-	}
-
-	if a.ExternalId != nil {
-		object["externalId"], err = json.Marshal(a.ExternalId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
-		}
-	}
-
-	if a.Members != nil {
-		object["members"], err = json.Marshal(a.Members)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'members': %w", err)
-		}
-	}
-
-	if a.Schemas != nil {
-		object["schemas"], err = json.Marshal(a.Schemas)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
+	return genjson.Marshal((*knownGroupRequestObject)(&a), a.AdditionalProperties)
 }
 
-// Getter for additional properties for GroupResponseObject. Returns the specified
-// element and whether it was found
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupRequestObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupRequestObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupResponseObject that its schema does not
+// declare, and whether it is present.
 func (a GroupResponseObject) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
+	value, found = a.AdditionalProperties[fieldName]
 	return
 }
 
-// Setter for additional properties for GroupResponseObject
+// Set sets the member fieldName of GroupResponseObject that its schema does not declare.
 func (a *GroupResponseObject) Set(fieldName string, value interface{}) {
 	if a.AdditionalProperties == nil {
 		a.AdditionalProperties = make(map[string]interface{})
@@ -821,157 +899,189 @@ func (a *GroupResponseObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// Override default JSON handling for GroupResponseObject to handle AdditionalProperties
+// knownGroupResponseObject is GroupResponseObject without methods: its declared members.
+type knownGroupResponseObject GroupResponseObject
+
+// UnmarshalJSON decodes GroupResponseObject, keeping undeclared members in AdditionalProperties.
 func (a *GroupResponseObject) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["displayName"]; found {
-		err = json.Unmarshal(raw, &a.DisplayName)
-		if err != nil {
-			return fmt.Errorf("error reading 'displayName': %w", err)
-		}
-		delete(object, "displayName")
-	}
-
-	if raw, found := object["externalId"]; found {
-		err = json.Unmarshal(raw, &a.ExternalId)
-		if err != nil {
-			return fmt.Errorf("error reading 'externalId': %w", err)
-		}
-		delete(object, "externalId")
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &a.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-		delete(object, "id")
-	}
-
-	if raw, found := object["members"]; found {
-		err = json.Unmarshal(raw, &a.Members)
-		if err != nil {
-			return fmt.Errorf("error reading 'members': %w", err)
-		}
-		delete(object, "members")
-	}
-
-	if raw, found := object["meta"]; found {
-		err = json.Unmarshal(raw, &a.Meta)
-		if err != nil {
-			return fmt.Errorf("error reading 'meta': %w", err)
-		}
-		delete(object, "meta")
-	}
-
-	if raw, found := object["roles"]; found {
-		err = json.Unmarshal(raw, &a.Roles)
-		if err != nil {
-			return fmt.Errorf("error reading 'roles': %w", err)
-		}
-		delete(object, "roles")
-	}
-
-	if raw, found := object["schemas"]; found {
-		err = json.Unmarshal(raw, &a.Schemas)
-		if err != nil {
-			return fmt.Errorf("error reading 'schemas': %w", err)
-		}
-		delete(object, "schemas")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
+	return genjson.Unmarshal(b, (*knownGroupResponseObject)(a), &a.AdditionalProperties)
 }
 
-// Override default JSON handling for GroupResponseObject to handle AdditionalProperties
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupResponseObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupResponseObject with its AdditionalProperties.
 func (a GroupResponseObject) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.DisplayName != nil {
-		object["displayName"], err = json.Marshal(a.DisplayName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
-		}
-	}
-
-	if a.ExternalId != nil {
-		object["externalId"], err = json.Marshal(a.ExternalId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
-		}
-	}
-
-	if a.Id != nil {
-		object["id"], err = json.Marshal(a.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if a.Members != nil {
-		object["members"], err = json.Marshal(a.Members)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'members': %w", err)
-		}
-	}
-
-	if a.Meta != nil {
-		object["meta"], err = json.Marshal(a.Meta)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'meta': %w", err)
-		}
-	}
-
-	if a.Roles != nil {
-		object["roles"], err = json.Marshal(a.Roles)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'roles': %w", err)
-		}
-	}
-
-	if a.Schemas != nil {
-		object["schemas"], err = json.Marshal(a.Schemas)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
+	return genjson.Marshal((*knownGroupResponseObject)(&a), a.AdditionalProperties)
 }
 
-// Getter for additional properties for PatchGroupOperationResponseObject. Returns the specified
-// element and whether it was found
-func (a PatchGroupOperationResponseObject) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupResponseObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupResponseObject_Meta that its schema does not
+// declare, and whether it is present.
+func (a GroupResponseObject_Meta) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
 	return
 }
 
-// Setter for additional properties for PatchGroupOperationResponseObject
+// Set sets the member fieldName of GroupResponseObject_Meta that its schema does not declare.
+func (a *GroupResponseObject_Meta) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupResponseObject_Meta is GroupResponseObject_Meta without methods: its declared members.
+type knownGroupResponseObject_Meta GroupResponseObject_Meta
+
+// UnmarshalJSON decodes GroupResponseObject_Meta, keeping undeclared members in AdditionalProperties.
+func (a *GroupResponseObject_Meta) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupResponseObject_Meta)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupResponseObject_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupResponseObject_Meta)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupResponseObject_Meta with its AdditionalProperties.
+func (a GroupResponseObject_Meta) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupResponseObject_Meta)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupResponseObject_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupResponseObject_Meta)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupSearchRequestObject that its schema does not
+// declare, and whether it is present.
+func (a GroupSearchRequestObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupSearchRequestObject that its schema does not declare.
+func (a *GroupSearchRequestObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupSearchRequestObject is GroupSearchRequestObject without methods: its declared members.
+type knownGroupSearchRequestObject GroupSearchRequestObject
+
+// UnmarshalJSON decodes GroupSearchRequestObject, keeping undeclared members in AdditionalProperties.
+func (a *GroupSearchRequestObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupSearchRequestObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupSearchRequestObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupSearchRequestObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupSearchRequestObject with its AdditionalProperties.
+func (a GroupSearchRequestObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupSearchRequestObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupSearchRequestObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupSearchRequestObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupSearchResponseObject that its schema does not
+// declare, and whether it is present.
+func (a GroupSearchResponseObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupSearchResponseObject that its schema does not declare.
+func (a *GroupSearchResponseObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupSearchResponseObject is GroupSearchResponseObject without methods: its declared members.
+type knownGroupSearchResponseObject GroupSearchResponseObject
+
+// UnmarshalJSON decodes GroupSearchResponseObject, keeping undeclared members in AdditionalProperties.
+func (a *GroupSearchResponseObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupSearchResponseObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupSearchResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupSearchResponseObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupSearchResponseObject with its AdditionalProperties.
+func (a GroupSearchResponseObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupSearchResponseObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupSearchResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupSearchResponseObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupsListResponseObject that its schema does not
+// declare, and whether it is present.
+func (a GroupsListResponseObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupsListResponseObject that its schema does not declare.
+func (a *GroupsListResponseObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownGroupsListResponseObject is GroupsListResponseObject without methods: its declared members.
+type knownGroupsListResponseObject GroupsListResponseObject
+
+// UnmarshalJSON decodes GroupsListResponseObject, keeping undeclared members in AdditionalProperties.
+func (a *GroupsListResponseObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupsListResponseObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupsListResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupsListResponseObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupsListResponseObject with its AdditionalProperties.
+func (a GroupsListResponseObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupsListResponseObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupsListResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupsListResponseObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of PatchGroupOperationResponseObject that its schema does not
+// declare, and whether it is present.
+func (a PatchGroupOperationResponseObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of PatchGroupOperationResponseObject that its schema does not declare.
 func (a *PatchGroupOperationResponseObject) Set(fieldName string, value interface{}) {
 	if a.AdditionalProperties == nil {
 		a.AdditionalProperties = make(map[string]interface{})
@@ -979,142 +1089,113 @@ func (a *PatchGroupOperationResponseObject) Set(fieldName string, value interfac
 	a.AdditionalProperties[fieldName] = value
 }
 
-// Override default JSON handling for PatchGroupOperationResponseObject to handle AdditionalProperties
+// knownPatchGroupOperationResponseObject is PatchGroupOperationResponseObject without methods: its declared members.
+type knownPatchGroupOperationResponseObject PatchGroupOperationResponseObject
+
+// UnmarshalJSON decodes PatchGroupOperationResponseObject, keeping undeclared members in AdditionalProperties.
 func (a *PatchGroupOperationResponseObject) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["displayName"]; found {
-		err = json.Unmarshal(raw, &a.DisplayName)
-		if err != nil {
-			return fmt.Errorf("error reading 'displayName': %w", err)
-		}
-		delete(object, "displayName")
-	}
-
-	if raw, found := object["externalId"]; found {
-		err = json.Unmarshal(raw, &a.ExternalId)
-		if err != nil {
-			return fmt.Errorf("error reading 'externalId': %w", err)
-		}
-		delete(object, "externalId")
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &a.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-		delete(object, "id")
-	}
-
-	if raw, found := object["members"]; found {
-		err = json.Unmarshal(raw, &a.Members)
-		if err != nil {
-			return fmt.Errorf("error reading 'members': %w", err)
-		}
-		delete(object, "members")
-	}
-
-	if raw, found := object["meta"]; found {
-		err = json.Unmarshal(raw, &a.Meta)
-		if err != nil {
-			return fmt.Errorf("error reading 'meta': %w", err)
-		}
-		delete(object, "meta")
-	}
-
-	if raw, found := object["schemas"]; found {
-		err = json.Unmarshal(raw, &a.Schemas)
-		if err != nil {
-			return fmt.Errorf("error reading 'schemas': %w", err)
-		}
-		delete(object, "schemas")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
+	return genjson.Unmarshal(b, (*knownPatchGroupOperationResponseObject)(a), &a.AdditionalProperties)
 }
 
-// Override default JSON handling for PatchGroupOperationResponseObject to handle AdditionalProperties
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *PatchGroupOperationResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownPatchGroupOperationResponseObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes PatchGroupOperationResponseObject with its AdditionalProperties.
 func (a PatchGroupOperationResponseObject) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.DisplayName != nil {
-		object["displayName"], err = json.Marshal(a.DisplayName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
-		}
-	}
-
-	if a.ExternalId != nil {
-		object["externalId"], err = json.Marshal(a.ExternalId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
-		}
-	}
-
-	if a.Id != nil {
-		object["id"], err = json.Marshal(a.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if a.Members != nil {
-		object["members"], err = json.Marshal(a.Members)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'members': %w", err)
-		}
-	}
-
-	if a.Meta != nil {
-		object["meta"], err = json.Marshal(a.Meta)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'meta': %w", err)
-		}
-	}
-
-	if a.Schemas != nil {
-		object["schemas"], err = json.Marshal(a.Schemas)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
+	return genjson.Marshal((*knownPatchGroupOperationResponseObject)(&a), a.AdditionalProperties)
 }
 
-// Getter for additional properties for GroupOb. Returns the specified
-// element and whether it was found
-func (a GroupOb) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a PatchGroupOperationResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownPatchGroupOperationResponseObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of PatchGroupOperationResponseObject_Meta that its schema does not
+// declare, and whether it is present.
+func (a PatchGroupOperationResponseObject_Meta) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
 	return
 }
 
-// Setter for additional properties for GroupOb
+// Set sets the member fieldName of PatchGroupOperationResponseObject_Meta that its schema does not declare.
+func (a *PatchGroupOperationResponseObject_Meta) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownPatchGroupOperationResponseObject_Meta is PatchGroupOperationResponseObject_Meta without methods: its declared members.
+type knownPatchGroupOperationResponseObject_Meta PatchGroupOperationResponseObject_Meta
+
+// UnmarshalJSON decodes PatchGroupOperationResponseObject_Meta, keeping undeclared members in AdditionalProperties.
+func (a *PatchGroupOperationResponseObject_Meta) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownPatchGroupOperationResponseObject_Meta)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *PatchGroupOperationResponseObject_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownPatchGroupOperationResponseObject_Meta)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes PatchGroupOperationResponseObject_Meta with its AdditionalProperties.
+func (a PatchGroupOperationResponseObject_Meta) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownPatchGroupOperationResponseObject_Meta)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a PatchGroupOperationResponseObject_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownPatchGroupOperationResponseObject_Meta)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ScimError that its schema does not
+// declare, and whether it is present.
+func (a ScimError) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ScimError that its schema does not declare.
+func (a *ScimError) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownScimError is ScimError without methods: its declared members.
+type knownScimError ScimError
+
+// UnmarshalJSON decodes ScimError, keeping undeclared members in AdditionalProperties.
+func (a *ScimError) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownScimError)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ScimError) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownScimError)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ScimError with its AdditionalProperties.
+func (a ScimError) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownScimError)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ScimError) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownScimError)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of GroupOb that its schema does not
+// declare, and whether it is present.
+func (a GroupOb) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of GroupOb that its schema does not declare.
 func (a *GroupOb) Set(fieldName string, value interface{}) {
 	if a.AdditionalProperties == nil {
 		a.AdditionalProperties = make(map[string]interface{})
@@ -1122,145 +1203,65 @@ func (a *GroupOb) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// Override default JSON handling for GroupOb to handle AdditionalProperties
+// knownGroupOb is GroupOb without methods: its declared members.
+type knownGroupOb GroupOb
+
+// UnmarshalJSON decodes GroupOb, keeping undeclared members in AdditionalProperties.
 func (a *GroupOb) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["displayName"]; found {
-		err = json.Unmarshal(raw, &a.DisplayName)
-		if err != nil {
-			return fmt.Errorf("error reading 'displayName': %w", err)
-		}
-		delete(object, "displayName")
-	}
-
-	if raw, found := object["externalId"]; found {
-		err = json.Unmarshal(raw, &a.ExternalId)
-		if err != nil {
-			return fmt.Errorf("error reading 'externalId': %w", err)
-		}
-		delete(object, "externalId")
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &a.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-		delete(object, "id")
-	}
-
-	if raw, found := object["members"]; found {
-		err = json.Unmarshal(raw, &a.Members)
-		if err != nil {
-			return fmt.Errorf("error reading 'members': %w", err)
-		}
-		delete(object, "members")
-	}
-
-	if raw, found := object["meta"]; found {
-		err = json.Unmarshal(raw, &a.Meta)
-		if err != nil {
-			return fmt.Errorf("error reading 'meta': %w", err)
-		}
-		delete(object, "meta")
-	}
-
-	if raw, found := object["roles"]; found {
-		err = json.Unmarshal(raw, &a.Roles)
-		if err != nil {
-			return fmt.Errorf("error reading 'roles': %w", err)
-		}
-		delete(object, "roles")
-	}
-
-	if raw, found := object["schemas"]; found {
-		err = json.Unmarshal(raw, &a.Schemas)
-		if err != nil {
-			return fmt.Errorf("error reading 'schemas': %w", err)
-		}
-		delete(object, "schemas")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
+	return genjson.Unmarshal(b, (*knownGroupOb)(a), &a.AdditionalProperties)
 }
 
-// Override default JSON handling for GroupOb to handle AdditionalProperties
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupOb) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupOb)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes GroupOb with its AdditionalProperties.
 func (a GroupOb) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
+	return genjson.Marshal((*knownGroupOb)(&a), a.AdditionalProperties)
+}
 
-	if a.DisplayName != nil {
-		object["displayName"], err = json.Marshal(a.DisplayName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
-		}
-	}
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupOb) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupOb)(&a), a.AdditionalProperties)
+}
 
-	if a.ExternalId != nil {
-		object["externalId"], err = json.Marshal(a.ExternalId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
-		}
-	}
+// Get returns the member fieldName of GroupOb_Meta that its schema does not
+// declare, and whether it is present.
+func (a GroupOb_Meta) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
 
-	if a.Id != nil {
-		object["id"], err = json.Marshal(a.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
+// Set sets the member fieldName of GroupOb_Meta that its schema does not declare.
+func (a *GroupOb_Meta) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
 	}
+	a.AdditionalProperties[fieldName] = value
+}
 
-	if a.Members != nil {
-		object["members"], err = json.Marshal(a.Members)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'members': %w", err)
-		}
-	}
+// knownGroupOb_Meta is GroupOb_Meta without methods: its declared members.
+type knownGroupOb_Meta GroupOb_Meta
 
-	if a.Meta != nil {
-		object["meta"], err = json.Marshal(a.Meta)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'meta': %w", err)
-		}
-	}
+// UnmarshalJSON decodes GroupOb_Meta, keeping undeclared members in AdditionalProperties.
+func (a *GroupOb_Meta) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownGroupOb_Meta)(a), &a.AdditionalProperties)
+}
 
-	if a.Roles != nil {
-		object["roles"], err = json.Marshal(a.Roles)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'roles': %w", err)
-		}
-	}
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *GroupOb_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownGroupOb_Meta)(a), &a.AdditionalProperties)
+}
 
-	if a.Schemas != nil {
-		object["schemas"], err = json.Marshal(a.Schemas)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
-		}
-	}
+// MarshalJSON encodes GroupOb_Meta with its AdditionalProperties.
+func (a GroupOb_Meta) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownGroupOb_Meta)(&a), a.AdditionalProperties)
+}
 
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a GroupOb_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownGroupOb_Meta)(&a), a.AdditionalProperties)
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function

@@ -9,7 +9,7 @@
 //	https://raw.githubusercontent.com/wso2/docs-is/912bd9a02a0175427c2a9a6491dc8a39ed49a689/en/asgardeo/docs/apis/restapis/scim2-me.yaml
 //	sha256 1333563958c6d28367e9fe4e645eca3eeead034abbf77d18156ff9cdf4832b6e
 //
-// after the project's fixes (steps: scim-media-type-and-json, drop-mistyped-examples; overlays: specs/scimme.overlay.yaml), configured in specs/scimme.codegen.yaml.
+// after the project's fixes (steps: scim-media-type-and-json, drop-mistyped-examples, keep-unknown-members; overlays: specs/scimme.overlay.yaml), configured in specs/scimme.codegen.yaml.
 // Regenerate with "make generate" (or "go generate ./..." at the module root);
 // never edit the generated files by hand.
 //

@@ -14,8 +14,10 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/mgmtapi/mgmtapi/apierror"
 	"github.com/mgmtapi/mgmtapi/gen/scimusers"
+	"github.com/mgmtapi/mgmtapi/internal/genjson"
 	"github.com/mgmtapi/mgmtapi/scim"
 	"github.com/oapi-codegen/runtime"
 )
@@ -48,7 +50,8 @@ type ErrorUnauthorized struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 401
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorUserNotAvailable defines model for ErrorUserNotAvailable.
@@ -58,7 +61,8 @@ type ErrorUserNotAvailable struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 404
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // OperationMeItem defines model for OperationMeItem.
@@ -69,7 +73,8 @@ type OperationMeItem struct {
 	Path *string `json:"path,omitempty"`
 
 	// Value Any JSON value (RFC 7644 §3.5.2).
-	Value interface{} `json:"value,omitempty"`
+	Value                interface{}            `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // OperationMeItemOp defines model for OperationMeItem.Op.
@@ -119,6 +124,120 @@ type PatchUserMeJSONRequestBody = PatchOperationInput
 
 // UpdateUserMeJSONRequestBody defines body for UpdateUserMe for application/json ContentType.
 type UpdateUserMeJSONRequestBody = UserUpdateObject
+
+// Get returns the member fieldName of ErrorUnauthorized that its schema does not
+// declare, and whether it is present.
+func (a ErrorUnauthorized) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorUnauthorized that its schema does not declare.
+func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
+type knownErrorUnauthorized ErrorUnauthorized
+
+// UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
+func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
+func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorUserNotAvailable that its schema does not
+// declare, and whether it is present.
+func (a ErrorUserNotAvailable) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorUserNotAvailable that its schema does not declare.
+func (a *ErrorUserNotAvailable) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorUserNotAvailable is ErrorUserNotAvailable without methods: its declared members.
+type knownErrorUserNotAvailable ErrorUserNotAvailable
+
+// UnmarshalJSON decodes ErrorUserNotAvailable, keeping undeclared members in AdditionalProperties.
+func (a *ErrorUserNotAvailable) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorUserNotAvailable)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorUserNotAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorUserNotAvailable)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorUserNotAvailable with its AdditionalProperties.
+func (a ErrorUserNotAvailable) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorUserNotAvailable)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorUserNotAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorUserNotAvailable)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of OperationMeItem that its schema does not
+// declare, and whether it is present.
+func (a OperationMeItem) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of OperationMeItem that its schema does not declare.
+func (a *OperationMeItem) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownOperationMeItem is OperationMeItem without methods: its declared members.
+type knownOperationMeItem OperationMeItem
+
+// UnmarshalJSON decodes OperationMeItem, keeping undeclared members in AdditionalProperties.
+func (a *OperationMeItem) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownOperationMeItem)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *OperationMeItem) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownOperationMeItem)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes OperationMeItem with its AdditionalProperties.
+func (a OperationMeItem) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownOperationMeItem)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a OperationMeItem) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownOperationMeItem)(&a), a.AdditionalProperties)
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error

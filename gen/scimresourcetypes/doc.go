@@ -9,7 +9,7 @@
 //	https://raw.githubusercontent.com/wso2/docs-is/926725dfe60186efc054f2dcddbec1014c488729/en/asgardeo/docs/apis/restapis/scim2-resource-types.yaml
 //	sha256 b6d02d0e957c67c5471b7bd5aeaff023e85d1365dab81abadebfe5101745319c
 //
-// after the project's fixes (steps: scim-media-type-and-json; overlays: specs/scimresourcetypes.overlay.yaml), configured in specs/scimresourcetypes.codegen.yaml.
+// after the project's fixes (steps: scim-media-type-and-json, keep-unknown-members; overlays: specs/scimresourcetypes.overlay.yaml), configured in specs/scimresourcetypes.codegen.yaml.
 // Regenerate with "make generate" (or "go generate ./..." at the module root);
 // never edit the generated files by hand.
 //

@@ -13,7 +13,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/mgmtapi/mgmtapi/apierror"
+	"github.com/mgmtapi/mgmtapi/internal/genjson"
 )
 
 // ErrorSchemaNotFound defines model for ErrorSchemaNotFound.
@@ -23,7 +25,8 @@ type ErrorSchemaNotFound struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 404
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorUnauthorized defines model for ErrorUnauthorized.
@@ -33,17 +36,19 @@ type ErrorUnauthorized struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 401
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ResourceTypeResponse defines model for ResourceTypeResponse.
 type ResourceTypeResponse struct {
-	Resources    *[]UserObResourceType `json:"Resources,omitempty"`
-	ItemsPerPage *int                  `json:"itemsPerPage,omitempty"`
-	ResourceType *[]UserObResourceType `json:"resourceType,omitempty"`
-	Schemas      *[]string             `json:"schemas,omitempty"`
-	StartIndex   *int                  `json:"startIndex,omitempty"`
-	TotalResults *int                  `json:"totalResults,omitempty"`
+	Resources            *[]UserObResourceType  `json:"Resources,omitempty"`
+	ItemsPerPage         *int                   `json:"itemsPerPage,omitempty"`
+	ResourceType         *[]UserObResourceType  `json:"resourceType,omitempty"`
+	Schemas              *[]string              `json:"schemas,omitempty"`
+	StartIndex           *int                   `json:"startIndex,omitempty"`
+	TotalResults         *int                   `json:"totalResults,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // UserObResourceType defines model for UserObResourceType.
@@ -55,24 +60,261 @@ type UserObResourceType struct {
 	Endpoint *string `json:"endpoint,omitempty"`
 
 	// Id Example: User
-	Id   *string `json:"id,omitempty"`
-	Meta *struct {
-		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/ResourceType/User
-		Location *string `json:"location,omitempty"`
-
-		// ResourceType Example: ResourceType
-		ResourceType *string `json:"resourceType,omitempty"`
-	} `json:"meta,omitempty"`
+	Id   *string                  `json:"id,omitempty"`
+	Meta *UserObResourceType_Meta `json:"meta,omitempty"`
 
 	// Name Example: User
 	Name *string `json:"name,omitempty"`
 
 	// Schema Example: urn:ietf:params:scim:schemas:core:2.0:User
-	Schema           *string `json:"schema,omitempty"`
-	SchemaExtensions *[]struct {
-		Required *bool   `json:"required,omitempty"`
-		Schema   *string `json:"schema,omitempty"`
-	} `json:"schemaExtensions,omitempty"`
+	Schema               *string                                     `json:"schema,omitempty"`
+	SchemaExtensions     *[]UserObResourceType_SchemaExtensions_Item `json:"schemaExtensions,omitempty"`
+	AdditionalProperties map[string]interface{}                      `json:"-"`
+}
+
+// UserObResourceType_Meta defines model for UserObResourceType.Meta.
+type UserObResourceType_Meta struct {
+	// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/ResourceType/User
+	Location *string `json:"location,omitempty"`
+
+	// ResourceType Example: ResourceType
+	ResourceType         *string                `json:"resourceType,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// UserObResourceType_SchemaExtensions_Item defines model for UserObResourceType.schemaExtensions.Item.
+type UserObResourceType_SchemaExtensions_Item struct {
+	Required             *bool                  `json:"required,omitempty"`
+	Schema               *string                `json:"schema,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// Get returns the member fieldName of ErrorSchemaNotFound that its schema does not
+// declare, and whether it is present.
+func (a ErrorSchemaNotFound) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorSchemaNotFound that its schema does not declare.
+func (a *ErrorSchemaNotFound) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorSchemaNotFound is ErrorSchemaNotFound without methods: its declared members.
+type knownErrorSchemaNotFound ErrorSchemaNotFound
+
+// UnmarshalJSON decodes ErrorSchemaNotFound, keeping undeclared members in AdditionalProperties.
+func (a *ErrorSchemaNotFound) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorSchemaNotFound)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorSchemaNotFound) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorSchemaNotFound)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorSchemaNotFound with its AdditionalProperties.
+func (a ErrorSchemaNotFound) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorSchemaNotFound)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorSchemaNotFound) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorSchemaNotFound)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorUnauthorized that its schema does not
+// declare, and whether it is present.
+func (a ErrorUnauthorized) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorUnauthorized that its schema does not declare.
+func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
+type knownErrorUnauthorized ErrorUnauthorized
+
+// UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
+func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
+func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ResourceTypeResponse that its schema does not
+// declare, and whether it is present.
+func (a ResourceTypeResponse) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ResourceTypeResponse that its schema does not declare.
+func (a *ResourceTypeResponse) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownResourceTypeResponse is ResourceTypeResponse without methods: its declared members.
+type knownResourceTypeResponse ResourceTypeResponse
+
+// UnmarshalJSON decodes ResourceTypeResponse, keeping undeclared members in AdditionalProperties.
+func (a *ResourceTypeResponse) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownResourceTypeResponse)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ResourceTypeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownResourceTypeResponse)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ResourceTypeResponse with its AdditionalProperties.
+func (a ResourceTypeResponse) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownResourceTypeResponse)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ResourceTypeResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownResourceTypeResponse)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of UserObResourceType that its schema does not
+// declare, and whether it is present.
+func (a UserObResourceType) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of UserObResourceType that its schema does not declare.
+func (a *UserObResourceType) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownUserObResourceType is UserObResourceType without methods: its declared members.
+type knownUserObResourceType UserObResourceType
+
+// UnmarshalJSON decodes UserObResourceType, keeping undeclared members in AdditionalProperties.
+func (a *UserObResourceType) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownUserObResourceType)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *UserObResourceType) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownUserObResourceType)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes UserObResourceType with its AdditionalProperties.
+func (a UserObResourceType) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownUserObResourceType)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a UserObResourceType) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownUserObResourceType)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of UserObResourceType_Meta that its schema does not
+// declare, and whether it is present.
+func (a UserObResourceType_Meta) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of UserObResourceType_Meta that its schema does not declare.
+func (a *UserObResourceType_Meta) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownUserObResourceType_Meta is UserObResourceType_Meta without methods: its declared members.
+type knownUserObResourceType_Meta UserObResourceType_Meta
+
+// UnmarshalJSON decodes UserObResourceType_Meta, keeping undeclared members in AdditionalProperties.
+func (a *UserObResourceType_Meta) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownUserObResourceType_Meta)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *UserObResourceType_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownUserObResourceType_Meta)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes UserObResourceType_Meta with its AdditionalProperties.
+func (a UserObResourceType_Meta) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownUserObResourceType_Meta)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a UserObResourceType_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownUserObResourceType_Meta)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of UserObResourceType_SchemaExtensions_Item that its schema does not
+// declare, and whether it is present.
+func (a UserObResourceType_SchemaExtensions_Item) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of UserObResourceType_SchemaExtensions_Item that its schema does not declare.
+func (a *UserObResourceType_SchemaExtensions_Item) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownUserObResourceType_SchemaExtensions_Item is UserObResourceType_SchemaExtensions_Item without methods: its declared members.
+type knownUserObResourceType_SchemaExtensions_Item UserObResourceType_SchemaExtensions_Item
+
+// UnmarshalJSON decodes UserObResourceType_SchemaExtensions_Item, keeping undeclared members in AdditionalProperties.
+func (a *UserObResourceType_SchemaExtensions_Item) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownUserObResourceType_SchemaExtensions_Item)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *UserObResourceType_SchemaExtensions_Item) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownUserObResourceType_SchemaExtensions_Item)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes UserObResourceType_SchemaExtensions_Item with its AdditionalProperties.
+func (a UserObResourceType_SchemaExtensions_Item) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownUserObResourceType_SchemaExtensions_Item)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a UserObResourceType_SchemaExtensions_Item) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownUserObResourceType_SchemaExtensions_Item)(&a), a.AdditionalProperties)
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function

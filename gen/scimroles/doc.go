@@ -9,7 +9,7 @@
 //	https://raw.githubusercontent.com/wso2/docs-is/fcc6555a959b72af7111bfedac66333239442be3/en/asgardeo/docs/apis/restapis/roles.yaml
 //	sha256 f5f242b3dc54f5c7cbf8b7f6c3a70b7432986550d94b1245c70113dd643b0150
 //
-// after the project's fixes (steps: scim-media-type-and-json, drop-mistyped-examples; overlays: specs/scimroles.overlay.yaml), configured in specs/scimroles.codegen.yaml.
+// after the project's fixes (steps: scim-media-type-and-json, drop-mistyped-examples, keep-unknown-members; overlays: specs/scimroles.overlay.yaml), configured in specs/scimroles.codegen.yaml.
 // Regenerate with "make generate" (or "go generate ./..." at the module root);
 // never edit the generated files by hand.
 //

@@ -14,7 +14,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/mgmtapi/mgmtapi/apierror"
+	"github.com/mgmtapi/mgmtapi/internal/genjson"
 	"github.com/mgmtapi/mgmtapi/scim"
 	"github.com/oapi-codegen/runtime"
 )
@@ -156,7 +158,8 @@ type ErrorForbidden struct {
 	ScimType *string `json:"scimType,omitempty"`
 
 	// Status Example: 403
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorInvalidInput defines model for ErrorInvalidInput.
@@ -169,7 +172,8 @@ type ErrorInvalidInput struct {
 	ScimType *string `json:"scimType,omitempty"`
 
 	// Status Example: 400
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorNoRoleAvailable defines model for ErrorNoRoleAvailable.
@@ -179,7 +183,8 @@ type ErrorNoRoleAvailable struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 404
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorNotAcceptable defines model for ErrorNotAcceptable.
@@ -190,7 +195,8 @@ type ErrorNotAcceptable struct {
 	ScimType *string `json:"scimType,omitempty"`
 
 	// Status Example: 406
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorRoleAlreadyAvailable defines model for ErrorRoleAlreadyAvailable.
@@ -200,7 +206,8 @@ type ErrorRoleAlreadyAvailable struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 409
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorRoleNotAvailable defines model for ErrorRoleNotAvailable.
@@ -210,7 +217,8 @@ type ErrorRoleNotAvailable struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 404
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorUnauthorized defines model for ErrorUnauthorized.
@@ -221,7 +229,8 @@ type ErrorUnauthorized struct {
 	ScimType *string `json:"scimType,omitempty"`
 
 	// Status Example: 401
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // MultiValuedAttribute One value of a multi-valued attribute (RFC 7643 §2.4).
@@ -232,215 +241,283 @@ type PatchRoleOperationRequestObjectV2 = scim.PatchRequest
 
 // PatchRoleOperationResponseObjectV2 defines model for PatchRoleOperationResponseObjectV2.
 type PatchRoleOperationResponseObjectV2 struct {
-	Audience *struct {
-		// Display Example: My App
-		Display *string `json:"display,omitempty"`
-
-		// Type Example: application
-		Type *PatchRoleOperationResponseObjectV2AudienceType `json:"type,omitempty"`
-
-		// Value Example: 3645709f-ea8d-5595-7690-e1fa0efe3df9
-		Value *string `json:"value,omitempty"`
-	} `json:"audience,omitempty"`
+	Audience *PatchRoleOperationResponseObjectV2_Audience `json:"audience,omitempty"`
 
 	// DisplayName Example: loginRole
 	DisplayName *string `json:"displayName,omitempty"`
 
 	// Id Example: 4645709c-ea8c-4495-8590-e1fa0efe3de0
-	Id   *string `json:"id,omitempty"`
-	Meta *struct {
-		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/v2/Roles/4645709c-ea8c-4495-8590-e1fa0efe3de0
-		Location *string `json:"location,omitempty"`
-
-		// ResourceType Example: Role
-		ResourceType *string `json:"resourceType,omitempty"`
-	} `json:"meta,omitempty"`
-	Schemas *[]string `json:"schemas,omitempty"`
+	Id                   *string                                  `json:"id,omitempty"`
+	Meta                 *PatchRoleOperationResponseObjectV2_Meta `json:"meta,omitempty"`
+	Schemas              *[]string                                `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{}                   `json:"-"`
 }
 
 // PatchRoleOperationResponseObjectV2AudienceType Example: application
 type PatchRoleOperationResponseObjectV2AudienceType string
 
+// PatchRoleOperationResponseObjectV2_Audience defines model for PatchRoleOperationResponseObjectV2.Audience.
+type PatchRoleOperationResponseObjectV2_Audience struct {
+	// Display Example: My App
+	Display *string `json:"display,omitempty"`
+
+	// Type Example: application
+	Type *PatchRoleOperationResponseObjectV2AudienceType `json:"type,omitempty"`
+
+	// Value Example: 3645709f-ea8d-5595-7690-e1fa0efe3df9
+	Value                *string                `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// PatchRoleOperationResponseObjectV2_Meta defines model for PatchRoleOperationResponseObjectV2.Meta.
+type PatchRoleOperationResponseObjectV2_Meta struct {
+	// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/v2/Roles/4645709c-ea8c-4495-8590-e1fa0efe3de0
+	Location *string `json:"location,omitempty"`
+
+	// ResourceType Example: Role
+	ResourceType         *string                `json:"resourceType,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
 // RoleCreationObjectV2 defines model for RoleCreationObjectV2.
 type RoleCreationObjectV2 struct {
-	Audience *struct {
-		// Type Example: application
-		Type *RoleCreationObjectV2AudienceType `json:"type,omitempty"`
-
-		// Value Example: 3645709f-ea8d-5595-7690-e1fa0efe3df9
-		Value *string `json:"value,omitempty"`
-	} `json:"audience,omitempty"`
+	Audience *RoleCreationObjectV2_Audience `json:"audience,omitempty"`
 
 	// DisplayName Example: loginRole
-	DisplayName string                  `json:"displayName"`
-	Groups      *[]MultiValuedAttribute `json:"groups,omitempty"`
-	Permissions *[]MultiValuedAttribute `json:"permissions,omitempty"`
-	Schemas     []string                `json:"schemas"`
-	Users       *[]MultiValuedAttribute `json:"users,omitempty"`
+	DisplayName          string                  `json:"displayName"`
+	Groups               *[]MultiValuedAttribute `json:"groups,omitempty"`
+	Permissions          *[]MultiValuedAttribute `json:"permissions,omitempty"`
+	Schemas              []string                `json:"schemas"`
+	Users                *[]MultiValuedAttribute `json:"users,omitempty"`
+	AdditionalProperties map[string]interface{}  `json:"-"`
 }
 
 // RoleCreationObjectV2AudienceType Example: application
 type RoleCreationObjectV2AudienceType string
 
+// RoleCreationObjectV2_Audience defines model for RoleCreationObjectV2.Audience.
+type RoleCreationObjectV2_Audience struct {
+	// Type Example: application
+	Type *RoleCreationObjectV2AudienceType `json:"type,omitempty"`
+
+	// Value Example: 3645709f-ea8d-5595-7690-e1fa0efe3df9
+	Value                *string                `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
 // RoleGetResponseObjectV2 defines model for RoleGetResponseObjectV2.
 type RoleGetResponseObjectV2 struct {
 	// AssociatedApplications Example: [{"display":"My App","value":"3645709f-ea8d-5595-7690-e1fa0efe3df9"}]
-	AssociatedApplications *[]struct {
-		Display *string `json:"display,omitempty"`
-		Value   *string `json:"value,omitempty"`
-	} `json:"associatedApplications,omitempty"`
-	Audience *struct {
-		// Display Example: My App
-		Display *string `json:"display,omitempty"`
-
-		// Type Example: application
-		Type *RoleGetResponseObjectV2AudienceType `json:"type,omitempty"`
-
-		// Value Example: 3645709f-ea8d-5595-7690-e1fa0efe3df9
-		Value *string `json:"value,omitempty"`
-	} `json:"audience,omitempty"`
+	AssociatedApplications *[]RoleGetResponseObjectV2_AssociatedApplications_Item `json:"associatedApplications,omitempty"`
+	Audience               *RoleGetResponseObjectV2_Audience                      `json:"audience,omitempty"`
 
 	// DisplayName Example: loginRole
 	DisplayName *string                 `json:"displayName,omitempty"`
 	Groups      *[]MultiValuedAttribute `json:"groups,omitempty"`
 
 	// Id Example: 4645709c-ea8c-4495-8590-e1fa0efe3de0
-	Id   *string `json:"id,omitempty"`
-	Meta *struct {
-		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/v2/Roles/4645709c-ea8c-4495-8590-e1fa0efe3de0
-		Location *string `json:"location,omitempty"`
+	Id                   *string                                    `json:"id,omitempty"`
+	Meta                 *RoleGetResponseObjectV2_Meta              `json:"meta,omitempty"`
+	Permissions          *[]MultiValuedAttribute                    `json:"permissions,omitempty"`
+	Properties           *[]RoleGetResponseObjectV2_Properties_Item `json:"properties,omitempty"`
+	Schemas              *[]string                                  `json:"schemas,omitempty"`
+	Users                *[]MultiValuedAttribute                    `json:"users,omitempty"`
+	AdditionalProperties map[string]interface{}                     `json:"-"`
+}
 
-		// ResourceType Example: Role
-		ResourceType *string `json:"resourceType,omitempty"`
-	} `json:"meta,omitempty"`
-	Permissions *[]MultiValuedAttribute `json:"permissions,omitempty"`
-	Properties  *[]struct {
-		// Name Example: isSharedRole
-		Name *string `json:"name,omitempty"`
-
-		// Value Example: false
-		Value *string `json:"value,omitempty"`
-	} `json:"properties,omitempty"`
-	Schemas *[]string               `json:"schemas,omitempty"`
-	Users   *[]MultiValuedAttribute `json:"users,omitempty"`
+// RoleGetResponseObjectV2_AssociatedApplications_Item defines model for RoleGetResponseObjectV2.associatedApplications.Item.
+type RoleGetResponseObjectV2_AssociatedApplications_Item struct {
+	Display              *string                `json:"display,omitempty"`
+	Value                *string                `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // RoleGetResponseObjectV2AudienceType Example: application
 type RoleGetResponseObjectV2AudienceType string
 
+// RoleGetResponseObjectV2_Audience defines model for RoleGetResponseObjectV2.Audience.
+type RoleGetResponseObjectV2_Audience struct {
+	// Display Example: My App
+	Display *string `json:"display,omitempty"`
+
+	// Type Example: application
+	Type *RoleGetResponseObjectV2AudienceType `json:"type,omitempty"`
+
+	// Value Example: 3645709f-ea8d-5595-7690-e1fa0efe3df9
+	Value                *string                `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// RoleGetResponseObjectV2_Meta defines model for RoleGetResponseObjectV2.Meta.
+type RoleGetResponseObjectV2_Meta struct {
+	// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/v2/Roles/4645709c-ea8c-4495-8590-e1fa0efe3de0
+	Location *string `json:"location,omitempty"`
+
+	// ResourceType Example: Role
+	ResourceType         *string                `json:"resourceType,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// RoleGetResponseObjectV2_Properties_Item defines model for RoleGetResponseObjectV2.properties.Item.
+type RoleGetResponseObjectV2_Properties_Item struct {
+	// Name Example: isSharedRole
+	Name *string `json:"name,omitempty"`
+
+	// Value Example: false
+	Value                *string                `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
 // RoleObV2 defines model for RoleObV2.
 type RoleObV2 struct {
-	Audience *struct {
-		// Display Example: My App
-		Display *string `json:"display,omitempty"`
-
-		// Type Example: application
-		Type *string `json:"type,omitempty"`
-
-		// Value Example: 3645709f-ea8d-5595-7690-e1fa0efe3df9
-		Value *string `json:"value,omitempty"`
-	} `json:"audience,omitempty"`
+	Audience *RoleObV2_Audience `json:"audience,omitempty"`
 
 	// DisplayName Example: loginRole
 	DisplayName *string `json:"displayName,omitempty"`
 
 	// Id Example: 4645709c-ea8c-4495-8590-e1fa0efe3de0
-	Id   *string `json:"id,omitempty"`
-	Meta *struct {
-		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/v2/Roles/4645709c-ea8c-4495-8590-e1fa0efe3de0
-		Location *string `json:"location,omitempty"`
-	} `json:"meta,omitempty"`
-	Properties *[]struct {
-		// Name Example: isSharedRole
-		Name *string `json:"name,omitempty"`
+	Id                   *string                     `json:"id,omitempty"`
+	Meta                 *RoleObV2_Meta              `json:"meta,omitempty"`
+	Properties           *[]RoleObV2_Properties_Item `json:"properties,omitempty"`
+	AdditionalProperties map[string]interface{}      `json:"-"`
+}
 
-		// Value Example: false
-		Value *string `json:"value,omitempty"`
-	} `json:"properties,omitempty"`
+// RoleObV2_Audience defines model for RoleObV2.Audience.
+type RoleObV2_Audience struct {
+	// Display Example: My App
+	Display *string `json:"display,omitempty"`
+
+	// Type Example: application
+	Type *string `json:"type,omitempty"`
+
+	// Value Example: 3645709f-ea8d-5595-7690-e1fa0efe3df9
+	Value                *string                `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// RoleObV2_Meta defines model for RoleObV2.Meta.
+type RoleObV2_Meta struct {
+	// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/v2/Roles/4645709c-ea8c-4495-8590-e1fa0efe3de0
+	Location             *string                `json:"location,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// RoleObV2_Properties_Item defines model for RoleObV2.properties.Item.
+type RoleObV2_Properties_Item struct {
+	// Name Example: isSharedRole
+	Name *string `json:"name,omitempty"`
+
+	// Value Example: false
+	Value                *string                `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // RolePatchOperationobjV2 defines model for RolePatchOperationobjV2.
 type RolePatchOperationobjV2 struct {
-	Op    *RolePatchOperationobjV2Op `json:"op,omitempty"`
-	Path  *string                    `json:"path,omitempty"`
-	Value *[]struct {
-		Value *string `json:"value,omitempty"`
-	} `json:"value,omitempty"`
+	Op                   *RolePatchOperationobjV2Op            `json:"op,omitempty"`
+	Path                 *string                               `json:"path,omitempty"`
+	Value                *[]RolePatchOperationobjV2_Value_Item `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{}                `json:"-"`
 }
 
 // RolePatchOperationobjV2Op defines model for RolePatchOperationobjV2.Op.
 type RolePatchOperationobjV2Op string
 
+// RolePatchOperationobjV2_Value_Item defines model for RolePatchOperationobjV2.value.Item.
+type RolePatchOperationobjV2_Value_Item struct {
+	Value                *string                `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
 // RolePostResponseObjectV2 defines model for RolePostResponseObjectV2.
 type RolePostResponseObjectV2 struct {
-	Audience *struct {
-		// Display Example: My App
-		Display *string `json:"display,omitempty"`
-
-		// Type Example: application
-		Type *RolePostResponseObjectV2AudienceType `json:"type,omitempty"`
-
-		// Value Example: 3645709f-ea8d-5595-7690-e1fa0efe3df9
-		Value *string `json:"value,omitempty"`
-	} `json:"audience,omitempty"`
+	Audience *RolePostResponseObjectV2_Audience `json:"audience,omitempty"`
 
 	// DisplayName Example: loginRole
 	DisplayName *string `json:"displayName,omitempty"`
 
 	// Id Example: 4645709c-ea8c-4495-8590-e1fa0efe3de0
-	Id   *string `json:"id,omitempty"`
-	Meta *struct {
-		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/v2/Roles/4645709c-ea8c-4495-8590-e1fa0efe3de0
-		Location *string `json:"location,omitempty"`
-
-		// ResourceType Example: Role
-		ResourceType *string `json:"resourceType,omitempty"`
-	} `json:"meta,omitempty"`
-	Schemas *[]string `json:"schemas,omitempty"`
+	Id                   *string                        `json:"id,omitempty"`
+	Meta                 *RolePostResponseObjectV2_Meta `json:"meta,omitempty"`
+	Schemas              *[]string                      `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{}         `json:"-"`
 }
 
 // RolePostResponseObjectV2AudienceType Example: application
 type RolePostResponseObjectV2AudienceType string
 
+// RolePostResponseObjectV2_Audience defines model for RolePostResponseObjectV2.Audience.
+type RolePostResponseObjectV2_Audience struct {
+	// Display Example: My App
+	Display *string `json:"display,omitempty"`
+
+	// Type Example: application
+	Type *RolePostResponseObjectV2AudienceType `json:"type,omitempty"`
+
+	// Value Example: 3645709f-ea8d-5595-7690-e1fa0efe3df9
+	Value                *string                `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// RolePostResponseObjectV2_Meta defines model for RolePostResponseObjectV2.Meta.
+type RolePostResponseObjectV2_Meta struct {
+	// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/v2/Roles/4645709c-ea8c-4495-8590-e1fa0efe3de0
+	Location *string `json:"location,omitempty"`
+
+	// ResourceType Example: Role
+	ResourceType         *string                `json:"resourceType,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
 // RolePutRequestObjectV2 defines model for RolePutRequestObjectV2.
 type RolePutRequestObjectV2 struct {
 	// DisplayName Example: loginRole
-	DisplayName *string                 `json:"displayName,omitempty"`
-	Groups      *[]MultiValuedAttribute `json:"groups,omitempty"`
-	Permissions *[]MultiValuedAttribute `json:"permissions,omitempty"`
-	Users       *[]MultiValuedAttribute `json:"users,omitempty"`
+	DisplayName          *string                 `json:"displayName,omitempty"`
+	Groups               *[]MultiValuedAttribute `json:"groups,omitempty"`
+	Permissions          *[]MultiValuedAttribute `json:"permissions,omitempty"`
+	Users                *[]MultiValuedAttribute `json:"users,omitempty"`
+	AdditionalProperties map[string]interface{}  `json:"-"`
 }
 
 // RolePutResponseObjectV2 defines model for RolePutResponseObjectV2.
 type RolePutResponseObjectV2 struct {
-	Audience *struct {
-		// Display Example: My App
-		Display *string `json:"display,omitempty"`
-
-		// Type Example: application
-		Type *RolePutResponseObjectV2AudienceType `json:"type,omitempty"`
-
-		// Value Example: 3645709f-ea8d-5595-7690-e1fa0efe3df9
-		Value *string `json:"value,omitempty"`
-	} `json:"audience,omitempty"`
+	Audience *RolePutResponseObjectV2_Audience `json:"audience,omitempty"`
 
 	// DisplayName Example: loginRole
 	DisplayName *string `json:"displayName,omitempty"`
 
 	// Id Example: 4645709c-ea8c-4495-8590-e1fa0efe3de0
-	Id   *string `json:"id,omitempty"`
-	Meta *struct {
-		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/v2/Roles/4645709c-ea8c-4495-8590-e1fa0efe3de0
-		Location *string `json:"location,omitempty"`
-
-		// ResourceType Example: Role
-		ResourceType *string `json:"resourceType,omitempty"`
-	} `json:"meta,omitempty"`
-	Schemas *[]string `json:"schemas,omitempty"`
+	Id                   *string                       `json:"id,omitempty"`
+	Meta                 *RolePutResponseObjectV2_Meta `json:"meta,omitempty"`
+	Schemas              *[]string                     `json:"schemas,omitempty"`
+	AdditionalProperties map[string]interface{}        `json:"-"`
 }
 
 // RolePutResponseObjectV2AudienceType Example: application
 type RolePutResponseObjectV2AudienceType string
+
+// RolePutResponseObjectV2_Audience defines model for RolePutResponseObjectV2.Audience.
+type RolePutResponseObjectV2_Audience struct {
+	// Display Example: My App
+	Display *string `json:"display,omitempty"`
+
+	// Type Example: application
+	Type *RolePutResponseObjectV2AudienceType `json:"type,omitempty"`
+
+	// Value Example: 3645709f-ea8d-5595-7690-e1fa0efe3df9
+	Value                *string                `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// RolePutResponseObjectV2_Meta defines model for RolePutResponseObjectV2.Meta.
+type RolePutResponseObjectV2_Meta struct {
+	// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/v2/Roles/4645709c-ea8c-4495-8590-e1fa0efe3de0
+	Location *string `json:"location,omitempty"`
+
+	// ResourceType Example: Role
+	ResourceType         *string                `json:"resourceType,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
 
 // RoleSearchErrorResponseObject defines model for RoleSearchErrorResponseObject.
 type RoleSearchErrorResponseObject struct {
@@ -452,7 +529,8 @@ type RoleSearchErrorResponseObject struct {
 	StartIndex int `json:"startIndex"`
 
 	// TotalResults Example: 0
-	TotalResults int `json:"totalResults"`
+	TotalResults         int                    `json:"totalResults"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // RoleSearchRequestObjectV2 defines model for RoleSearchRequestObjectV2.
@@ -470,7 +548,8 @@ type RoleSearchRequestObjectV2 struct {
 	SortOrder *RoleSearchRequestObjectV2SortOrder `json:"sortOrder,omitempty"`
 
 	// StartIndex Example: 1
-	StartIndex *int `json:"startIndex,omitempty"`
+	StartIndex           *int                   `json:"startIndex,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // RoleSearchRequestObjectV2SortOrder defines model for RoleSearchRequestObjectV2.SortOrder.
@@ -488,7 +567,8 @@ type RoleSearchResponseObjectV2 struct {
 	StartIndex *int `json:"startIndex,omitempty"`
 
 	// TotalResults Example: 1
-	TotalResults *int `json:"totalResults,omitempty"`
+	TotalResults         *int                   `json:"totalResults,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // RolesListResponseObjectV2 defines model for RolesListResponseObjectV2.
@@ -503,7 +583,8 @@ type RolesListResponseObjectV2 struct {
 	StartIndex *int `json:"startIndex,omitempty"`
 
 	// TotalResults Example: 3
-	TotalResults *int `json:"totalResults,omitempty"`
+	TotalResults         *int                   `json:"totalResults,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ListRolesParams defines parameters for ListRoles.
@@ -545,6 +626,1298 @@ type PatchRoleJSONRequestBody = PatchRoleOperationRequestObjectV2
 
 // UpdateRoleJSONRequestBody defines body for UpdateRole for application/json ContentType.
 type UpdateRoleJSONRequestBody = RolePutRequestObjectV2
+
+// Get returns the member fieldName of ErrorForbidden that its schema does not
+// declare, and whether it is present.
+func (a ErrorForbidden) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorForbidden that its schema does not declare.
+func (a *ErrorForbidden) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorForbidden is ErrorForbidden without methods: its declared members.
+type knownErrorForbidden ErrorForbidden
+
+// UnmarshalJSON decodes ErrorForbidden, keeping undeclared members in AdditionalProperties.
+func (a *ErrorForbidden) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorForbidden) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorForbidden with its AdditionalProperties.
+func (a ErrorForbidden) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorForbidden)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorForbidden) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorForbidden)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorInvalidInput that its schema does not
+// declare, and whether it is present.
+func (a ErrorInvalidInput) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorInvalidInput that its schema does not declare.
+func (a *ErrorInvalidInput) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorInvalidInput is ErrorInvalidInput without methods: its declared members.
+type knownErrorInvalidInput ErrorInvalidInput
+
+// UnmarshalJSON decodes ErrorInvalidInput, keeping undeclared members in AdditionalProperties.
+func (a *ErrorInvalidInput) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorInvalidInput)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorInvalidInput) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorInvalidInput)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorInvalidInput with its AdditionalProperties.
+func (a ErrorInvalidInput) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorInvalidInput)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorInvalidInput) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorInvalidInput)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorNoRoleAvailable that its schema does not
+// declare, and whether it is present.
+func (a ErrorNoRoleAvailable) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorNoRoleAvailable that its schema does not declare.
+func (a *ErrorNoRoleAvailable) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorNoRoleAvailable is ErrorNoRoleAvailable without methods: its declared members.
+type knownErrorNoRoleAvailable ErrorNoRoleAvailable
+
+// UnmarshalJSON decodes ErrorNoRoleAvailable, keeping undeclared members in AdditionalProperties.
+func (a *ErrorNoRoleAvailable) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorNoRoleAvailable)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorNoRoleAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorNoRoleAvailable)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorNoRoleAvailable with its AdditionalProperties.
+func (a ErrorNoRoleAvailable) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorNoRoleAvailable)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorNoRoleAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorNoRoleAvailable)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorNotAcceptable that its schema does not
+// declare, and whether it is present.
+func (a ErrorNotAcceptable) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorNotAcceptable that its schema does not declare.
+func (a *ErrorNotAcceptable) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorNotAcceptable is ErrorNotAcceptable without methods: its declared members.
+type knownErrorNotAcceptable ErrorNotAcceptable
+
+// UnmarshalJSON decodes ErrorNotAcceptable, keeping undeclared members in AdditionalProperties.
+func (a *ErrorNotAcceptable) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorNotAcceptable)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorNotAcceptable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorNotAcceptable)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorNotAcceptable with its AdditionalProperties.
+func (a ErrorNotAcceptable) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorNotAcceptable)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorNotAcceptable) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorNotAcceptable)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorRoleAlreadyAvailable that its schema does not
+// declare, and whether it is present.
+func (a ErrorRoleAlreadyAvailable) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorRoleAlreadyAvailable that its schema does not declare.
+func (a *ErrorRoleAlreadyAvailable) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorRoleAlreadyAvailable is ErrorRoleAlreadyAvailable without methods: its declared members.
+type knownErrorRoleAlreadyAvailable ErrorRoleAlreadyAvailable
+
+// UnmarshalJSON decodes ErrorRoleAlreadyAvailable, keeping undeclared members in AdditionalProperties.
+func (a *ErrorRoleAlreadyAvailable) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorRoleAlreadyAvailable)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorRoleAlreadyAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorRoleAlreadyAvailable)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorRoleAlreadyAvailable with its AdditionalProperties.
+func (a ErrorRoleAlreadyAvailable) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorRoleAlreadyAvailable)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorRoleAlreadyAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorRoleAlreadyAvailable)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorRoleNotAvailable that its schema does not
+// declare, and whether it is present.
+func (a ErrorRoleNotAvailable) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorRoleNotAvailable that its schema does not declare.
+func (a *ErrorRoleNotAvailable) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorRoleNotAvailable is ErrorRoleNotAvailable without methods: its declared members.
+type knownErrorRoleNotAvailable ErrorRoleNotAvailable
+
+// UnmarshalJSON decodes ErrorRoleNotAvailable, keeping undeclared members in AdditionalProperties.
+func (a *ErrorRoleNotAvailable) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorRoleNotAvailable)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorRoleNotAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorRoleNotAvailable)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorRoleNotAvailable with its AdditionalProperties.
+func (a ErrorRoleNotAvailable) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorRoleNotAvailable)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorRoleNotAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorRoleNotAvailable)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorUnauthorized that its schema does not
+// declare, and whether it is present.
+func (a ErrorUnauthorized) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorUnauthorized that its schema does not declare.
+func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
+type knownErrorUnauthorized ErrorUnauthorized
+
+// UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
+func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
+func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of PatchRoleOperationResponseObjectV2 that its schema does not
+// declare, and whether it is present.
+func (a PatchRoleOperationResponseObjectV2) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of PatchRoleOperationResponseObjectV2 that its schema does not declare.
+func (a *PatchRoleOperationResponseObjectV2) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownPatchRoleOperationResponseObjectV2 is PatchRoleOperationResponseObjectV2 without methods: its declared members.
+type knownPatchRoleOperationResponseObjectV2 PatchRoleOperationResponseObjectV2
+
+// UnmarshalJSON decodes PatchRoleOperationResponseObjectV2, keeping undeclared members in AdditionalProperties.
+func (a *PatchRoleOperationResponseObjectV2) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownPatchRoleOperationResponseObjectV2)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *PatchRoleOperationResponseObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownPatchRoleOperationResponseObjectV2)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes PatchRoleOperationResponseObjectV2 with its AdditionalProperties.
+func (a PatchRoleOperationResponseObjectV2) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownPatchRoleOperationResponseObjectV2)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a PatchRoleOperationResponseObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownPatchRoleOperationResponseObjectV2)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of PatchRoleOperationResponseObjectV2_Audience that its schema does not
+// declare, and whether it is present.
+func (a PatchRoleOperationResponseObjectV2_Audience) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of PatchRoleOperationResponseObjectV2_Audience that its schema does not declare.
+func (a *PatchRoleOperationResponseObjectV2_Audience) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownPatchRoleOperationResponseObjectV2_Audience is PatchRoleOperationResponseObjectV2_Audience without methods: its declared members.
+type knownPatchRoleOperationResponseObjectV2_Audience PatchRoleOperationResponseObjectV2_Audience
+
+// UnmarshalJSON decodes PatchRoleOperationResponseObjectV2_Audience, keeping undeclared members in AdditionalProperties.
+func (a *PatchRoleOperationResponseObjectV2_Audience) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownPatchRoleOperationResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *PatchRoleOperationResponseObjectV2_Audience) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownPatchRoleOperationResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes PatchRoleOperationResponseObjectV2_Audience with its AdditionalProperties.
+func (a PatchRoleOperationResponseObjectV2_Audience) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownPatchRoleOperationResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a PatchRoleOperationResponseObjectV2_Audience) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownPatchRoleOperationResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of PatchRoleOperationResponseObjectV2_Meta that its schema does not
+// declare, and whether it is present.
+func (a PatchRoleOperationResponseObjectV2_Meta) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of PatchRoleOperationResponseObjectV2_Meta that its schema does not declare.
+func (a *PatchRoleOperationResponseObjectV2_Meta) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownPatchRoleOperationResponseObjectV2_Meta is PatchRoleOperationResponseObjectV2_Meta without methods: its declared members.
+type knownPatchRoleOperationResponseObjectV2_Meta PatchRoleOperationResponseObjectV2_Meta
+
+// UnmarshalJSON decodes PatchRoleOperationResponseObjectV2_Meta, keeping undeclared members in AdditionalProperties.
+func (a *PatchRoleOperationResponseObjectV2_Meta) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownPatchRoleOperationResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *PatchRoleOperationResponseObjectV2_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownPatchRoleOperationResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes PatchRoleOperationResponseObjectV2_Meta with its AdditionalProperties.
+func (a PatchRoleOperationResponseObjectV2_Meta) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownPatchRoleOperationResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a PatchRoleOperationResponseObjectV2_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownPatchRoleOperationResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleCreationObjectV2 that its schema does not
+// declare, and whether it is present.
+func (a RoleCreationObjectV2) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleCreationObjectV2 that its schema does not declare.
+func (a *RoleCreationObjectV2) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleCreationObjectV2 is RoleCreationObjectV2 without methods: its declared members.
+type knownRoleCreationObjectV2 RoleCreationObjectV2
+
+// UnmarshalJSON decodes RoleCreationObjectV2, keeping undeclared members in AdditionalProperties.
+func (a *RoleCreationObjectV2) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleCreationObjectV2)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleCreationObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleCreationObjectV2)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleCreationObjectV2 with its AdditionalProperties.
+func (a RoleCreationObjectV2) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleCreationObjectV2)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleCreationObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleCreationObjectV2)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleCreationObjectV2_Audience that its schema does not
+// declare, and whether it is present.
+func (a RoleCreationObjectV2_Audience) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleCreationObjectV2_Audience that its schema does not declare.
+func (a *RoleCreationObjectV2_Audience) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleCreationObjectV2_Audience is RoleCreationObjectV2_Audience without methods: its declared members.
+type knownRoleCreationObjectV2_Audience RoleCreationObjectV2_Audience
+
+// UnmarshalJSON decodes RoleCreationObjectV2_Audience, keeping undeclared members in AdditionalProperties.
+func (a *RoleCreationObjectV2_Audience) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleCreationObjectV2_Audience)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleCreationObjectV2_Audience) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleCreationObjectV2_Audience)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleCreationObjectV2_Audience with its AdditionalProperties.
+func (a RoleCreationObjectV2_Audience) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleCreationObjectV2_Audience)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleCreationObjectV2_Audience) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleCreationObjectV2_Audience)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleGetResponseObjectV2 that its schema does not
+// declare, and whether it is present.
+func (a RoleGetResponseObjectV2) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleGetResponseObjectV2 that its schema does not declare.
+func (a *RoleGetResponseObjectV2) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleGetResponseObjectV2 is RoleGetResponseObjectV2 without methods: its declared members.
+type knownRoleGetResponseObjectV2 RoleGetResponseObjectV2
+
+// UnmarshalJSON decodes RoleGetResponseObjectV2, keeping undeclared members in AdditionalProperties.
+func (a *RoleGetResponseObjectV2) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleGetResponseObjectV2)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleGetResponseObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleGetResponseObjectV2)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleGetResponseObjectV2 with its AdditionalProperties.
+func (a RoleGetResponseObjectV2) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleGetResponseObjectV2)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleGetResponseObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleGetResponseObjectV2)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleGetResponseObjectV2_AssociatedApplications_Item that its schema does not
+// declare, and whether it is present.
+func (a RoleGetResponseObjectV2_AssociatedApplications_Item) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleGetResponseObjectV2_AssociatedApplications_Item that its schema does not declare.
+func (a *RoleGetResponseObjectV2_AssociatedApplications_Item) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleGetResponseObjectV2_AssociatedApplications_Item is RoleGetResponseObjectV2_AssociatedApplications_Item without methods: its declared members.
+type knownRoleGetResponseObjectV2_AssociatedApplications_Item RoleGetResponseObjectV2_AssociatedApplications_Item
+
+// UnmarshalJSON decodes RoleGetResponseObjectV2_AssociatedApplications_Item, keeping undeclared members in AdditionalProperties.
+func (a *RoleGetResponseObjectV2_AssociatedApplications_Item) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleGetResponseObjectV2_AssociatedApplications_Item)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleGetResponseObjectV2_AssociatedApplications_Item) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleGetResponseObjectV2_AssociatedApplications_Item)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleGetResponseObjectV2_AssociatedApplications_Item with its AdditionalProperties.
+func (a RoleGetResponseObjectV2_AssociatedApplications_Item) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleGetResponseObjectV2_AssociatedApplications_Item)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleGetResponseObjectV2_AssociatedApplications_Item) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleGetResponseObjectV2_AssociatedApplications_Item)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleGetResponseObjectV2_Audience that its schema does not
+// declare, and whether it is present.
+func (a RoleGetResponseObjectV2_Audience) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleGetResponseObjectV2_Audience that its schema does not declare.
+func (a *RoleGetResponseObjectV2_Audience) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleGetResponseObjectV2_Audience is RoleGetResponseObjectV2_Audience without methods: its declared members.
+type knownRoleGetResponseObjectV2_Audience RoleGetResponseObjectV2_Audience
+
+// UnmarshalJSON decodes RoleGetResponseObjectV2_Audience, keeping undeclared members in AdditionalProperties.
+func (a *RoleGetResponseObjectV2_Audience) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleGetResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleGetResponseObjectV2_Audience) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleGetResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleGetResponseObjectV2_Audience with its AdditionalProperties.
+func (a RoleGetResponseObjectV2_Audience) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleGetResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleGetResponseObjectV2_Audience) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleGetResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleGetResponseObjectV2_Meta that its schema does not
+// declare, and whether it is present.
+func (a RoleGetResponseObjectV2_Meta) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleGetResponseObjectV2_Meta that its schema does not declare.
+func (a *RoleGetResponseObjectV2_Meta) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleGetResponseObjectV2_Meta is RoleGetResponseObjectV2_Meta without methods: its declared members.
+type knownRoleGetResponseObjectV2_Meta RoleGetResponseObjectV2_Meta
+
+// UnmarshalJSON decodes RoleGetResponseObjectV2_Meta, keeping undeclared members in AdditionalProperties.
+func (a *RoleGetResponseObjectV2_Meta) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleGetResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleGetResponseObjectV2_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleGetResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleGetResponseObjectV2_Meta with its AdditionalProperties.
+func (a RoleGetResponseObjectV2_Meta) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleGetResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleGetResponseObjectV2_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleGetResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleGetResponseObjectV2_Properties_Item that its schema does not
+// declare, and whether it is present.
+func (a RoleGetResponseObjectV2_Properties_Item) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleGetResponseObjectV2_Properties_Item that its schema does not declare.
+func (a *RoleGetResponseObjectV2_Properties_Item) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleGetResponseObjectV2_Properties_Item is RoleGetResponseObjectV2_Properties_Item without methods: its declared members.
+type knownRoleGetResponseObjectV2_Properties_Item RoleGetResponseObjectV2_Properties_Item
+
+// UnmarshalJSON decodes RoleGetResponseObjectV2_Properties_Item, keeping undeclared members in AdditionalProperties.
+func (a *RoleGetResponseObjectV2_Properties_Item) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleGetResponseObjectV2_Properties_Item)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleGetResponseObjectV2_Properties_Item) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleGetResponseObjectV2_Properties_Item)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleGetResponseObjectV2_Properties_Item with its AdditionalProperties.
+func (a RoleGetResponseObjectV2_Properties_Item) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleGetResponseObjectV2_Properties_Item)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleGetResponseObjectV2_Properties_Item) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleGetResponseObjectV2_Properties_Item)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleObV2 that its schema does not
+// declare, and whether it is present.
+func (a RoleObV2) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleObV2 that its schema does not declare.
+func (a *RoleObV2) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleObV2 is RoleObV2 without methods: its declared members.
+type knownRoleObV2 RoleObV2
+
+// UnmarshalJSON decodes RoleObV2, keeping undeclared members in AdditionalProperties.
+func (a *RoleObV2) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleObV2)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleObV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleObV2)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleObV2 with its AdditionalProperties.
+func (a RoleObV2) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleObV2)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleObV2) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleObV2)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleObV2_Audience that its schema does not
+// declare, and whether it is present.
+func (a RoleObV2_Audience) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleObV2_Audience that its schema does not declare.
+func (a *RoleObV2_Audience) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleObV2_Audience is RoleObV2_Audience without methods: its declared members.
+type knownRoleObV2_Audience RoleObV2_Audience
+
+// UnmarshalJSON decodes RoleObV2_Audience, keeping undeclared members in AdditionalProperties.
+func (a *RoleObV2_Audience) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleObV2_Audience)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleObV2_Audience) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleObV2_Audience)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleObV2_Audience with its AdditionalProperties.
+func (a RoleObV2_Audience) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleObV2_Audience)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleObV2_Audience) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleObV2_Audience)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleObV2_Meta that its schema does not
+// declare, and whether it is present.
+func (a RoleObV2_Meta) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleObV2_Meta that its schema does not declare.
+func (a *RoleObV2_Meta) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleObV2_Meta is RoleObV2_Meta without methods: its declared members.
+type knownRoleObV2_Meta RoleObV2_Meta
+
+// UnmarshalJSON decodes RoleObV2_Meta, keeping undeclared members in AdditionalProperties.
+func (a *RoleObV2_Meta) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleObV2_Meta)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleObV2_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleObV2_Meta)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleObV2_Meta with its AdditionalProperties.
+func (a RoleObV2_Meta) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleObV2_Meta)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleObV2_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleObV2_Meta)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleObV2_Properties_Item that its schema does not
+// declare, and whether it is present.
+func (a RoleObV2_Properties_Item) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleObV2_Properties_Item that its schema does not declare.
+func (a *RoleObV2_Properties_Item) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleObV2_Properties_Item is RoleObV2_Properties_Item without methods: its declared members.
+type knownRoleObV2_Properties_Item RoleObV2_Properties_Item
+
+// UnmarshalJSON decodes RoleObV2_Properties_Item, keeping undeclared members in AdditionalProperties.
+func (a *RoleObV2_Properties_Item) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleObV2_Properties_Item)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleObV2_Properties_Item) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleObV2_Properties_Item)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleObV2_Properties_Item with its AdditionalProperties.
+func (a RoleObV2_Properties_Item) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleObV2_Properties_Item)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleObV2_Properties_Item) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleObV2_Properties_Item)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RolePatchOperationobjV2 that its schema does not
+// declare, and whether it is present.
+func (a RolePatchOperationobjV2) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RolePatchOperationobjV2 that its schema does not declare.
+func (a *RolePatchOperationobjV2) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRolePatchOperationobjV2 is RolePatchOperationobjV2 without methods: its declared members.
+type knownRolePatchOperationobjV2 RolePatchOperationobjV2
+
+// UnmarshalJSON decodes RolePatchOperationobjV2, keeping undeclared members in AdditionalProperties.
+func (a *RolePatchOperationobjV2) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRolePatchOperationobjV2)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RolePatchOperationobjV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRolePatchOperationobjV2)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RolePatchOperationobjV2 with its AdditionalProperties.
+func (a RolePatchOperationobjV2) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRolePatchOperationobjV2)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RolePatchOperationobjV2) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRolePatchOperationobjV2)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RolePatchOperationobjV2_Value_Item that its schema does not
+// declare, and whether it is present.
+func (a RolePatchOperationobjV2_Value_Item) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RolePatchOperationobjV2_Value_Item that its schema does not declare.
+func (a *RolePatchOperationobjV2_Value_Item) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRolePatchOperationobjV2_Value_Item is RolePatchOperationobjV2_Value_Item without methods: its declared members.
+type knownRolePatchOperationobjV2_Value_Item RolePatchOperationobjV2_Value_Item
+
+// UnmarshalJSON decodes RolePatchOperationobjV2_Value_Item, keeping undeclared members in AdditionalProperties.
+func (a *RolePatchOperationobjV2_Value_Item) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRolePatchOperationobjV2_Value_Item)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RolePatchOperationobjV2_Value_Item) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRolePatchOperationobjV2_Value_Item)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RolePatchOperationobjV2_Value_Item with its AdditionalProperties.
+func (a RolePatchOperationobjV2_Value_Item) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRolePatchOperationobjV2_Value_Item)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RolePatchOperationobjV2_Value_Item) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRolePatchOperationobjV2_Value_Item)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RolePostResponseObjectV2 that its schema does not
+// declare, and whether it is present.
+func (a RolePostResponseObjectV2) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RolePostResponseObjectV2 that its schema does not declare.
+func (a *RolePostResponseObjectV2) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRolePostResponseObjectV2 is RolePostResponseObjectV2 without methods: its declared members.
+type knownRolePostResponseObjectV2 RolePostResponseObjectV2
+
+// UnmarshalJSON decodes RolePostResponseObjectV2, keeping undeclared members in AdditionalProperties.
+func (a *RolePostResponseObjectV2) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRolePostResponseObjectV2)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RolePostResponseObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRolePostResponseObjectV2)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RolePostResponseObjectV2 with its AdditionalProperties.
+func (a RolePostResponseObjectV2) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRolePostResponseObjectV2)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RolePostResponseObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRolePostResponseObjectV2)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RolePostResponseObjectV2_Audience that its schema does not
+// declare, and whether it is present.
+func (a RolePostResponseObjectV2_Audience) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RolePostResponseObjectV2_Audience that its schema does not declare.
+func (a *RolePostResponseObjectV2_Audience) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRolePostResponseObjectV2_Audience is RolePostResponseObjectV2_Audience without methods: its declared members.
+type knownRolePostResponseObjectV2_Audience RolePostResponseObjectV2_Audience
+
+// UnmarshalJSON decodes RolePostResponseObjectV2_Audience, keeping undeclared members in AdditionalProperties.
+func (a *RolePostResponseObjectV2_Audience) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRolePostResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RolePostResponseObjectV2_Audience) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRolePostResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RolePostResponseObjectV2_Audience with its AdditionalProperties.
+func (a RolePostResponseObjectV2_Audience) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRolePostResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RolePostResponseObjectV2_Audience) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRolePostResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RolePostResponseObjectV2_Meta that its schema does not
+// declare, and whether it is present.
+func (a RolePostResponseObjectV2_Meta) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RolePostResponseObjectV2_Meta that its schema does not declare.
+func (a *RolePostResponseObjectV2_Meta) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRolePostResponseObjectV2_Meta is RolePostResponseObjectV2_Meta without methods: its declared members.
+type knownRolePostResponseObjectV2_Meta RolePostResponseObjectV2_Meta
+
+// UnmarshalJSON decodes RolePostResponseObjectV2_Meta, keeping undeclared members in AdditionalProperties.
+func (a *RolePostResponseObjectV2_Meta) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRolePostResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RolePostResponseObjectV2_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRolePostResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RolePostResponseObjectV2_Meta with its AdditionalProperties.
+func (a RolePostResponseObjectV2_Meta) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRolePostResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RolePostResponseObjectV2_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRolePostResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RolePutRequestObjectV2 that its schema does not
+// declare, and whether it is present.
+func (a RolePutRequestObjectV2) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RolePutRequestObjectV2 that its schema does not declare.
+func (a *RolePutRequestObjectV2) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRolePutRequestObjectV2 is RolePutRequestObjectV2 without methods: its declared members.
+type knownRolePutRequestObjectV2 RolePutRequestObjectV2
+
+// UnmarshalJSON decodes RolePutRequestObjectV2, keeping undeclared members in AdditionalProperties.
+func (a *RolePutRequestObjectV2) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRolePutRequestObjectV2)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RolePutRequestObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRolePutRequestObjectV2)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RolePutRequestObjectV2 with its AdditionalProperties.
+func (a RolePutRequestObjectV2) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRolePutRequestObjectV2)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RolePutRequestObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRolePutRequestObjectV2)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RolePutResponseObjectV2 that its schema does not
+// declare, and whether it is present.
+func (a RolePutResponseObjectV2) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RolePutResponseObjectV2 that its schema does not declare.
+func (a *RolePutResponseObjectV2) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRolePutResponseObjectV2 is RolePutResponseObjectV2 without methods: its declared members.
+type knownRolePutResponseObjectV2 RolePutResponseObjectV2
+
+// UnmarshalJSON decodes RolePutResponseObjectV2, keeping undeclared members in AdditionalProperties.
+func (a *RolePutResponseObjectV2) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRolePutResponseObjectV2)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RolePutResponseObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRolePutResponseObjectV2)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RolePutResponseObjectV2 with its AdditionalProperties.
+func (a RolePutResponseObjectV2) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRolePutResponseObjectV2)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RolePutResponseObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRolePutResponseObjectV2)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RolePutResponseObjectV2_Audience that its schema does not
+// declare, and whether it is present.
+func (a RolePutResponseObjectV2_Audience) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RolePutResponseObjectV2_Audience that its schema does not declare.
+func (a *RolePutResponseObjectV2_Audience) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRolePutResponseObjectV2_Audience is RolePutResponseObjectV2_Audience without methods: its declared members.
+type knownRolePutResponseObjectV2_Audience RolePutResponseObjectV2_Audience
+
+// UnmarshalJSON decodes RolePutResponseObjectV2_Audience, keeping undeclared members in AdditionalProperties.
+func (a *RolePutResponseObjectV2_Audience) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRolePutResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RolePutResponseObjectV2_Audience) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRolePutResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RolePutResponseObjectV2_Audience with its AdditionalProperties.
+func (a RolePutResponseObjectV2_Audience) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRolePutResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RolePutResponseObjectV2_Audience) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRolePutResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RolePutResponseObjectV2_Meta that its schema does not
+// declare, and whether it is present.
+func (a RolePutResponseObjectV2_Meta) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RolePutResponseObjectV2_Meta that its schema does not declare.
+func (a *RolePutResponseObjectV2_Meta) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRolePutResponseObjectV2_Meta is RolePutResponseObjectV2_Meta without methods: its declared members.
+type knownRolePutResponseObjectV2_Meta RolePutResponseObjectV2_Meta
+
+// UnmarshalJSON decodes RolePutResponseObjectV2_Meta, keeping undeclared members in AdditionalProperties.
+func (a *RolePutResponseObjectV2_Meta) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRolePutResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RolePutResponseObjectV2_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRolePutResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RolePutResponseObjectV2_Meta with its AdditionalProperties.
+func (a RolePutResponseObjectV2_Meta) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRolePutResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RolePutResponseObjectV2_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRolePutResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleSearchErrorResponseObject that its schema does not
+// declare, and whether it is present.
+func (a RoleSearchErrorResponseObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleSearchErrorResponseObject that its schema does not declare.
+func (a *RoleSearchErrorResponseObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleSearchErrorResponseObject is RoleSearchErrorResponseObject without methods: its declared members.
+type knownRoleSearchErrorResponseObject RoleSearchErrorResponseObject
+
+// UnmarshalJSON decodes RoleSearchErrorResponseObject, keeping undeclared members in AdditionalProperties.
+func (a *RoleSearchErrorResponseObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleSearchErrorResponseObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleSearchErrorResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleSearchErrorResponseObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleSearchErrorResponseObject with its AdditionalProperties.
+func (a RoleSearchErrorResponseObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleSearchErrorResponseObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleSearchErrorResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleSearchErrorResponseObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleSearchRequestObjectV2 that its schema does not
+// declare, and whether it is present.
+func (a RoleSearchRequestObjectV2) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleSearchRequestObjectV2 that its schema does not declare.
+func (a *RoleSearchRequestObjectV2) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleSearchRequestObjectV2 is RoleSearchRequestObjectV2 without methods: its declared members.
+type knownRoleSearchRequestObjectV2 RoleSearchRequestObjectV2
+
+// UnmarshalJSON decodes RoleSearchRequestObjectV2, keeping undeclared members in AdditionalProperties.
+func (a *RoleSearchRequestObjectV2) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleSearchRequestObjectV2)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleSearchRequestObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleSearchRequestObjectV2)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleSearchRequestObjectV2 with its AdditionalProperties.
+func (a RoleSearchRequestObjectV2) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleSearchRequestObjectV2)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleSearchRequestObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleSearchRequestObjectV2)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RoleSearchResponseObjectV2 that its schema does not
+// declare, and whether it is present.
+func (a RoleSearchResponseObjectV2) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RoleSearchResponseObjectV2 that its schema does not declare.
+func (a *RoleSearchResponseObjectV2) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRoleSearchResponseObjectV2 is RoleSearchResponseObjectV2 without methods: its declared members.
+type knownRoleSearchResponseObjectV2 RoleSearchResponseObjectV2
+
+// UnmarshalJSON decodes RoleSearchResponseObjectV2, keeping undeclared members in AdditionalProperties.
+func (a *RoleSearchResponseObjectV2) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRoleSearchResponseObjectV2)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RoleSearchResponseObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRoleSearchResponseObjectV2)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RoleSearchResponseObjectV2 with its AdditionalProperties.
+func (a RoleSearchResponseObjectV2) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRoleSearchResponseObjectV2)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RoleSearchResponseObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRoleSearchResponseObjectV2)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of RolesListResponseObjectV2 that its schema does not
+// declare, and whether it is present.
+func (a RolesListResponseObjectV2) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of RolesListResponseObjectV2 that its schema does not declare.
+func (a *RolesListResponseObjectV2) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownRolesListResponseObjectV2 is RolesListResponseObjectV2 without methods: its declared members.
+type knownRolesListResponseObjectV2 RolesListResponseObjectV2
+
+// UnmarshalJSON decodes RolesListResponseObjectV2, keeping undeclared members in AdditionalProperties.
+func (a *RolesListResponseObjectV2) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownRolesListResponseObjectV2)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *RolesListResponseObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownRolesListResponseObjectV2)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes RolesListResponseObjectV2 with its AdditionalProperties.
+func (a RolesListResponseObjectV2) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownRolesListResponseObjectV2)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a RolesListResponseObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownRolesListResponseObjectV2)(&a), a.AdditionalProperties)
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error

@@ -9,7 +9,7 @@
 //	https://raw.githubusercontent.com/wso2/docs-is/6999543ba21c5d40d9666fd8b6cda8529bbe8e55/en/asgardeo/docs/apis/restapis/scim2-schemas.yaml
 //	sha256 4c6d60d4da50734a9b566cda3ad44dac36f7c1004878d575eb7bc816d63d47e5
 //
-// after the project's fixes (steps: scim-media-type-and-json; overlays: specs/scimschemas.overlay.yaml), configured in specs/scimschemas.codegen.yaml.
+// after the project's fixes (steps: scim-media-type-and-json, keep-unknown-members; overlays: specs/scimschemas.overlay.yaml), configured in specs/scimschemas.codegen.yaml.
 // Regenerate with "make generate" (or "go generate ./..." at the module root);
 // never edit the generated files by hand.
 //

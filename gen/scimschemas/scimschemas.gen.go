@@ -13,7 +13,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/mgmtapi/mgmtapi/apierror"
+	"github.com/mgmtapi/mgmtapi/internal/genjson"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -228,7 +230,8 @@ type ErrorSchemaNotFound struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 404
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorUnauthorized defines model for ErrorUnauthorized.
@@ -238,7 +241,8 @@ type ErrorUnauthorized struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 401
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // SchemaAttribute defines model for SchemaAttribute.
@@ -269,10 +273,7 @@ type SchemaAttribute struct {
 	ExcludedUserStores *string `json:"excludedUserStores,omitempty"`
 
 	// InputFormat The input format configuration for the attribute.
-	InputFormat *struct {
-		// InputType Example: text_input
-		InputType *string `json:"inputType,omitempty"`
-	} `json:"inputFormat,omitempty"`
+	InputFormat *SchemaAttribute_InputFormat `json:"inputFormat,omitempty"`
 
 	// MultiValued Whether the attribute is multi-valued.
 	//
@@ -290,12 +291,7 @@ type SchemaAttribute struct {
 	Name *string `json:"name,omitempty"`
 
 	// Profiles Profile-specific configurations for the attribute.
-	Profiles *struct {
-		Console *struct {
-			// SupportedByDefault Example: true
-			SupportedByDefault *bool `json:"supportedByDefault,omitempty"`
-		} `json:"console,omitempty"`
-	} `json:"profiles,omitempty"`
+	Profiles *SchemaAttribute_Profiles `json:"profiles,omitempty"`
 
 	// RegEx The regular expression for validating the attribute value.
 	//
@@ -333,13 +329,34 @@ type SchemaAttribute struct {
 	// Uniqueness Indicates how unique a value must be.
 	//
 	// Example: NONE
-	Uniqueness *SchemaAttributeUniqueness `json:"uniqueness,omitempty"`
+	Uniqueness           *SchemaAttributeUniqueness `json:"uniqueness,omitempty"`
+	AdditionalProperties map[string]interface{}     `json:"-"`
+}
+
+// SchemaAttribute_InputFormat The input format configuration for the attribute.
+type SchemaAttribute_InputFormat struct {
+	// InputType Example: text_input
+	InputType            *string                `json:"inputType,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // SchemaAttributeMutability Indicates whether the attribute is mutable.
 //
 // Example: READ_WRITE
 type SchemaAttributeMutability string
+
+// SchemaAttribute_Profiles_Console defines model for SchemaAttribute.Profiles.Console.
+type SchemaAttribute_Profiles_Console struct {
+	// SupportedByDefault Example: true
+	SupportedByDefault   *bool                  `json:"supportedByDefault,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// SchemaAttribute_Profiles Profile-specific configurations for the attribute.
+type SchemaAttribute_Profiles struct {
+	Console              *SchemaAttribute_Profiles_Console `json:"console,omitempty"`
+	AdditionalProperties map[string]interface{}            `json:"-"`
+}
 
 // SchemaAttributeReturned Indicates when an attribute is returned in a response.
 //
@@ -374,7 +391,8 @@ type SchemaObject struct {
 	// Name The name of the schema.
 	//
 	// Example: User
-	Name *string `json:"name,omitempty"`
+	Name                 *string                `json:"name,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // SchemaSubAttribute defines model for SchemaSubAttribute.
@@ -405,10 +423,7 @@ type SchemaSubAttribute struct {
 	ExcludedUserStores *string `json:"excludedUserStores,omitempty"`
 
 	// InputFormat The input format configuration for the sub-attribute.
-	InputFormat *struct {
-		// InputType Example: text_input
-		InputType *string `json:"inputType,omitempty"`
-	} `json:"inputFormat,omitempty"`
+	InputFormat *SchemaSubAttribute_InputFormat `json:"inputFormat,omitempty"`
 
 	// MultiValued Whether the sub-attribute is multi-valued.
 	//
@@ -426,12 +441,7 @@ type SchemaSubAttribute struct {
 	Name *string `json:"name,omitempty"`
 
 	// Profiles Profile-specific configurations for the sub-attribute.
-	Profiles *struct {
-		Console *struct {
-			// SupportedByDefault Example: true
-			SupportedByDefault *bool `json:"supportedByDefault,omitempty"`
-		} `json:"console,omitempty"`
-	} `json:"profiles,omitempty"`
+	Profiles *SchemaSubAttribute_Profiles `json:"profiles,omitempty"`
 
 	// RegEx The regular expression for validating the sub-attribute value.
 	RegEx *string `json:"regEx,omitempty"`
@@ -464,13 +474,34 @@ type SchemaSubAttribute struct {
 	// Uniqueness Indicates how unique a value must be.
 	//
 	// Example: NONE
-	Uniqueness *SchemaSubAttributeUniqueness `json:"uniqueness,omitempty"`
+	Uniqueness           *SchemaSubAttributeUniqueness `json:"uniqueness,omitempty"`
+	AdditionalProperties map[string]interface{}        `json:"-"`
+}
+
+// SchemaSubAttribute_InputFormat The input format configuration for the sub-attribute.
+type SchemaSubAttribute_InputFormat struct {
+	// InputType Example: text_input
+	InputType            *string                `json:"inputType,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // SchemaSubAttributeMutability Indicates whether the sub-attribute is mutable.
 //
 // Example: READ_WRITE
 type SchemaSubAttributeMutability string
+
+// SchemaSubAttribute_Profiles_Console defines model for SchemaSubAttribute.Profiles.Console.
+type SchemaSubAttribute_Profiles_Console struct {
+	// SupportedByDefault Example: true
+	SupportedByDefault   *bool                  `json:"supportedByDefault,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// SchemaSubAttribute_Profiles Profile-specific configurations for the sub-attribute.
+type SchemaSubAttribute_Profiles struct {
+	Console              *SchemaSubAttribute_Profiles_Console `json:"console,omitempty"`
+	AdditionalProperties map[string]interface{}               `json:"-"`
+}
 
 // SchemaSubAttributeReturned Indicates when a sub-attribute is returned in a response.
 //
@@ -486,6 +517,424 @@ type SchemaSubAttributeType string
 //
 // Example: NONE
 type SchemaSubAttributeUniqueness string
+
+// Get returns the member fieldName of ErrorSchemaNotFound that its schema does not
+// declare, and whether it is present.
+func (a ErrorSchemaNotFound) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorSchemaNotFound that its schema does not declare.
+func (a *ErrorSchemaNotFound) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorSchemaNotFound is ErrorSchemaNotFound without methods: its declared members.
+type knownErrorSchemaNotFound ErrorSchemaNotFound
+
+// UnmarshalJSON decodes ErrorSchemaNotFound, keeping undeclared members in AdditionalProperties.
+func (a *ErrorSchemaNotFound) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorSchemaNotFound)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorSchemaNotFound) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorSchemaNotFound)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorSchemaNotFound with its AdditionalProperties.
+func (a ErrorSchemaNotFound) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorSchemaNotFound)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorSchemaNotFound) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorSchemaNotFound)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorUnauthorized that its schema does not
+// declare, and whether it is present.
+func (a ErrorUnauthorized) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorUnauthorized that its schema does not declare.
+func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
+type knownErrorUnauthorized ErrorUnauthorized
+
+// UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
+func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
+func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SchemaAttribute that its schema does not
+// declare, and whether it is present.
+func (a SchemaAttribute) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SchemaAttribute that its schema does not declare.
+func (a *SchemaAttribute) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSchemaAttribute is SchemaAttribute without methods: its declared members.
+type knownSchemaAttribute SchemaAttribute
+
+// UnmarshalJSON decodes SchemaAttribute, keeping undeclared members in AdditionalProperties.
+func (a *SchemaAttribute) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSchemaAttribute)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SchemaAttribute) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSchemaAttribute)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SchemaAttribute with its AdditionalProperties.
+func (a SchemaAttribute) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSchemaAttribute)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SchemaAttribute) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSchemaAttribute)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SchemaAttribute_InputFormat that its schema does not
+// declare, and whether it is present.
+func (a SchemaAttribute_InputFormat) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SchemaAttribute_InputFormat that its schema does not declare.
+func (a *SchemaAttribute_InputFormat) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSchemaAttribute_InputFormat is SchemaAttribute_InputFormat without methods: its declared members.
+type knownSchemaAttribute_InputFormat SchemaAttribute_InputFormat
+
+// UnmarshalJSON decodes SchemaAttribute_InputFormat, keeping undeclared members in AdditionalProperties.
+func (a *SchemaAttribute_InputFormat) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSchemaAttribute_InputFormat)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SchemaAttribute_InputFormat) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSchemaAttribute_InputFormat)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SchemaAttribute_InputFormat with its AdditionalProperties.
+func (a SchemaAttribute_InputFormat) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSchemaAttribute_InputFormat)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SchemaAttribute_InputFormat) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSchemaAttribute_InputFormat)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SchemaAttribute_Profiles_Console that its schema does not
+// declare, and whether it is present.
+func (a SchemaAttribute_Profiles_Console) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SchemaAttribute_Profiles_Console that its schema does not declare.
+func (a *SchemaAttribute_Profiles_Console) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSchemaAttribute_Profiles_Console is SchemaAttribute_Profiles_Console without methods: its declared members.
+type knownSchemaAttribute_Profiles_Console SchemaAttribute_Profiles_Console
+
+// UnmarshalJSON decodes SchemaAttribute_Profiles_Console, keeping undeclared members in AdditionalProperties.
+func (a *SchemaAttribute_Profiles_Console) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSchemaAttribute_Profiles_Console)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SchemaAttribute_Profiles_Console) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSchemaAttribute_Profiles_Console)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SchemaAttribute_Profiles_Console with its AdditionalProperties.
+func (a SchemaAttribute_Profiles_Console) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSchemaAttribute_Profiles_Console)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SchemaAttribute_Profiles_Console) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSchemaAttribute_Profiles_Console)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SchemaAttribute_Profiles that its schema does not
+// declare, and whether it is present.
+func (a SchemaAttribute_Profiles) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SchemaAttribute_Profiles that its schema does not declare.
+func (a *SchemaAttribute_Profiles) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSchemaAttribute_Profiles is SchemaAttribute_Profiles without methods: its declared members.
+type knownSchemaAttribute_Profiles SchemaAttribute_Profiles
+
+// UnmarshalJSON decodes SchemaAttribute_Profiles, keeping undeclared members in AdditionalProperties.
+func (a *SchemaAttribute_Profiles) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSchemaAttribute_Profiles)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SchemaAttribute_Profiles) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSchemaAttribute_Profiles)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SchemaAttribute_Profiles with its AdditionalProperties.
+func (a SchemaAttribute_Profiles) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSchemaAttribute_Profiles)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SchemaAttribute_Profiles) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSchemaAttribute_Profiles)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SchemaObject that its schema does not
+// declare, and whether it is present.
+func (a SchemaObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SchemaObject that its schema does not declare.
+func (a *SchemaObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSchemaObject is SchemaObject without methods: its declared members.
+type knownSchemaObject SchemaObject
+
+// UnmarshalJSON decodes SchemaObject, keeping undeclared members in AdditionalProperties.
+func (a *SchemaObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSchemaObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SchemaObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSchemaObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SchemaObject with its AdditionalProperties.
+func (a SchemaObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSchemaObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SchemaObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSchemaObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SchemaSubAttribute that its schema does not
+// declare, and whether it is present.
+func (a SchemaSubAttribute) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SchemaSubAttribute that its schema does not declare.
+func (a *SchemaSubAttribute) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSchemaSubAttribute is SchemaSubAttribute without methods: its declared members.
+type knownSchemaSubAttribute SchemaSubAttribute
+
+// UnmarshalJSON decodes SchemaSubAttribute, keeping undeclared members in AdditionalProperties.
+func (a *SchemaSubAttribute) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSchemaSubAttribute)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SchemaSubAttribute) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSchemaSubAttribute)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SchemaSubAttribute with its AdditionalProperties.
+func (a SchemaSubAttribute) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSchemaSubAttribute)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SchemaSubAttribute) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSchemaSubAttribute)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SchemaSubAttribute_InputFormat that its schema does not
+// declare, and whether it is present.
+func (a SchemaSubAttribute_InputFormat) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SchemaSubAttribute_InputFormat that its schema does not declare.
+func (a *SchemaSubAttribute_InputFormat) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSchemaSubAttribute_InputFormat is SchemaSubAttribute_InputFormat without methods: its declared members.
+type knownSchemaSubAttribute_InputFormat SchemaSubAttribute_InputFormat
+
+// UnmarshalJSON decodes SchemaSubAttribute_InputFormat, keeping undeclared members in AdditionalProperties.
+func (a *SchemaSubAttribute_InputFormat) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSchemaSubAttribute_InputFormat)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SchemaSubAttribute_InputFormat) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSchemaSubAttribute_InputFormat)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SchemaSubAttribute_InputFormat with its AdditionalProperties.
+func (a SchemaSubAttribute_InputFormat) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSchemaSubAttribute_InputFormat)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SchemaSubAttribute_InputFormat) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSchemaSubAttribute_InputFormat)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SchemaSubAttribute_Profiles_Console that its schema does not
+// declare, and whether it is present.
+func (a SchemaSubAttribute_Profiles_Console) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SchemaSubAttribute_Profiles_Console that its schema does not declare.
+func (a *SchemaSubAttribute_Profiles_Console) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSchemaSubAttribute_Profiles_Console is SchemaSubAttribute_Profiles_Console without methods: its declared members.
+type knownSchemaSubAttribute_Profiles_Console SchemaSubAttribute_Profiles_Console
+
+// UnmarshalJSON decodes SchemaSubAttribute_Profiles_Console, keeping undeclared members in AdditionalProperties.
+func (a *SchemaSubAttribute_Profiles_Console) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSchemaSubAttribute_Profiles_Console)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SchemaSubAttribute_Profiles_Console) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSchemaSubAttribute_Profiles_Console)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SchemaSubAttribute_Profiles_Console with its AdditionalProperties.
+func (a SchemaSubAttribute_Profiles_Console) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSchemaSubAttribute_Profiles_Console)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SchemaSubAttribute_Profiles_Console) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSchemaSubAttribute_Profiles_Console)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SchemaSubAttribute_Profiles that its schema does not
+// declare, and whether it is present.
+func (a SchemaSubAttribute_Profiles) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SchemaSubAttribute_Profiles that its schema does not declare.
+func (a *SchemaSubAttribute_Profiles) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSchemaSubAttribute_Profiles is SchemaSubAttribute_Profiles without methods: its declared members.
+type knownSchemaSubAttribute_Profiles SchemaSubAttribute_Profiles
+
+// UnmarshalJSON decodes SchemaSubAttribute_Profiles, keeping undeclared members in AdditionalProperties.
+func (a *SchemaSubAttribute_Profiles) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSchemaSubAttribute_Profiles)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SchemaSubAttribute_Profiles) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSchemaSubAttribute_Profiles)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SchemaSubAttribute_Profiles with its AdditionalProperties.
+func (a SchemaSubAttribute_Profiles) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSchemaSubAttribute_Profiles)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SchemaSubAttribute_Profiles) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSchemaSubAttribute_Profiles)(&a), a.AdditionalProperties)
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error

@@ -9,7 +9,7 @@
 //	https://raw.githubusercontent.com/wso2/docs-is/3b774db0672c30dd4761caa87a81d757f6c2f21d/en/asgardeo/docs/apis/restapis/scim2-sp-configs.yaml
 //	sha256 d8ac27f2f59b2dee4e86f386da6529e7ed4d53fd667fe47a33e13dce9b2c11b7
 //
-// after the project's fixes (overlays: specs/scimspconfig.overlay.yaml), configured in specs/scimspconfig.codegen.yaml.
+// after the project's fixes (steps: keep-unknown-members; overlays: specs/scimspconfig.overlay.yaml), configured in specs/scimspconfig.codegen.yaml.
 // Regenerate with "make generate" (or "go generate ./..." at the module root);
 // never edit the generated files by hand.
 //

@@ -13,7 +13,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/mgmtapi/mgmtapi/apierror"
+	"github.com/mgmtapi/mgmtapi/internal/genjson"
 )
 
 // ErrorSchemaNotFound defines model for ErrorSchemaNotFound.
@@ -23,7 +25,8 @@ type ErrorSchemaNotFound struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 404
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorUnauthorized defines model for ErrorUnauthorized.
@@ -33,28 +36,22 @@ type ErrorUnauthorized struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 401
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // SPConfigResponse Example: {"authenticationSchemes":[{"description":"Authentication scheme using the OAuth Bearer Token Standard","name":"OAuth Bearer Token","primary":true,"specUri":"http://www.rfc-editor.org/info/rfc6750","type":"oauthbearertoken"},{"description":"Authentication scheme using the HTTP Basic Standard","name":"HTTP Basic","primary":false,"specUri":"http://www.rfc-editor.org/info/rfc2617","type":"httpbasic"}],"bulk":{"maxOperations":1000,"maxPayloadSize":1048576,"supported":true},"changePassword":{"supported":false},"documentationUri":"http://example.com/help/scim.html","etag":{"supported":false},"filter":{"maxResults":200,"supported":true},"patch":{"supported":true},"schemas":["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],"sort":{"supported":false}}
 type SPConfigResponse struct {
 	AuthenticationSchemes *[]SPConfigResponse_AuthenticationSchemes_Item `json:"authenticationSchemes,omitempty"`
-	Bulk                  *struct {
-		MaxOperations  *int  `json:"maxOperations,omitempty"`
-		MaxPayloadSize *int  `json:"maxPayloadSize,omitempty"`
-		Supported      *bool `json:"supported,omitempty"`
-	} `json:"bulk,omitempty"`
+	Bulk                  *SPConfigResponse_Bulk                         `json:"bulk,omitempty"`
 
 	// ChangePassword Whether the service provider supports a feature (RFC 7643 §5).
 	ChangePassword   *Supported `json:"changePassword,omitempty"`
 	DocumentationUri *string    `json:"documentationUri,omitempty"`
 
 	// Etag Whether the service provider supports a feature (RFC 7643 §5).
-	Etag   *Supported `json:"etag,omitempty"`
-	Filter *struct {
-		MaxResults *int  `json:"maxResults,omitempty"`
-		Supported  *bool `json:"supported,omitempty"`
-	} `json:"filter,omitempty"`
+	Etag   *Supported               `json:"etag,omitempty"`
+	Filter *SPConfigResponse_Filter `json:"filter,omitempty"`
 
 	// Patch Whether the service provider supports a feature (RFC 7643 §5).
 	Patch   *Supported `json:"patch,omitempty"`
@@ -76,21 +73,111 @@ type SPConfigResponse_AuthenticationSchemes_Item struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
-// Supported Whether the service provider supports a feature (RFC 7643 §5).
-type Supported struct {
-	Supported *bool `json:"supported,omitempty"`
+// SPConfigResponse_Bulk defines model for SPConfigResponse.Bulk.
+type SPConfigResponse_Bulk struct {
+	MaxOperations        *int                   `json:"maxOperations,omitempty"`
+	MaxPayloadSize       *int                   `json:"maxPayloadSize,omitempty"`
+	Supported            *bool                  `json:"supported,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
-// Getter for additional properties for SPConfigResponse. Returns the specified
-// element and whether it was found
-func (a SPConfigResponse) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
+// SPConfigResponse_Filter defines model for SPConfigResponse.Filter.
+type SPConfigResponse_Filter struct {
+	MaxResults           *int                   `json:"maxResults,omitempty"`
+	Supported            *bool                  `json:"supported,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// Supported Whether the service provider supports a feature (RFC 7643 §5).
+type Supported struct {
+	Supported            *bool                  `json:"supported,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// Get returns the member fieldName of ErrorSchemaNotFound that its schema does not
+// declare, and whether it is present.
+func (a ErrorSchemaNotFound) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
 	return
 }
 
-// Setter for additional properties for SPConfigResponse
+// Set sets the member fieldName of ErrorSchemaNotFound that its schema does not declare.
+func (a *ErrorSchemaNotFound) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorSchemaNotFound is ErrorSchemaNotFound without methods: its declared members.
+type knownErrorSchemaNotFound ErrorSchemaNotFound
+
+// UnmarshalJSON decodes ErrorSchemaNotFound, keeping undeclared members in AdditionalProperties.
+func (a *ErrorSchemaNotFound) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorSchemaNotFound)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorSchemaNotFound) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorSchemaNotFound)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorSchemaNotFound with its AdditionalProperties.
+func (a ErrorSchemaNotFound) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorSchemaNotFound)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorSchemaNotFound) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorSchemaNotFound)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorUnauthorized that its schema does not
+// declare, and whether it is present.
+func (a ErrorUnauthorized) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorUnauthorized that its schema does not declare.
+func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
+type knownErrorUnauthorized ErrorUnauthorized
+
+// UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
+func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
+func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SPConfigResponse that its schema does not
+// declare, and whether it is present.
+func (a SPConfigResponse) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SPConfigResponse that its schema does not declare.
 func (a *SPConfigResponse) Set(fieldName string, value interface{}) {
 	if a.AdditionalProperties == nil {
 		a.AdditionalProperties = make(map[string]interface{})
@@ -98,187 +185,37 @@ func (a *SPConfigResponse) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// Override default JSON handling for SPConfigResponse to handle AdditionalProperties
+// knownSPConfigResponse is SPConfigResponse without methods: its declared members.
+type knownSPConfigResponse SPConfigResponse
+
+// UnmarshalJSON decodes SPConfigResponse, keeping undeclared members in AdditionalProperties.
 func (a *SPConfigResponse) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["authenticationSchemes"]; found {
-		err = json.Unmarshal(raw, &a.AuthenticationSchemes)
-		if err != nil {
-			return fmt.Errorf("error reading 'authenticationSchemes': %w", err)
-		}
-		delete(object, "authenticationSchemes")
-	}
-
-	if raw, found := object["bulk"]; found {
-		err = json.Unmarshal(raw, &a.Bulk)
-		if err != nil {
-			return fmt.Errorf("error reading 'bulk': %w", err)
-		}
-		delete(object, "bulk")
-	}
-
-	if raw, found := object["changePassword"]; found {
-		err = json.Unmarshal(raw, &a.ChangePassword)
-		if err != nil {
-			return fmt.Errorf("error reading 'changePassword': %w", err)
-		}
-		delete(object, "changePassword")
-	}
-
-	if raw, found := object["documentationUri"]; found {
-		err = json.Unmarshal(raw, &a.DocumentationUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'documentationUri': %w", err)
-		}
-		delete(object, "documentationUri")
-	}
-
-	if raw, found := object["etag"]; found {
-		err = json.Unmarshal(raw, &a.Etag)
-		if err != nil {
-			return fmt.Errorf("error reading 'etag': %w", err)
-		}
-		delete(object, "etag")
-	}
-
-	if raw, found := object["filter"]; found {
-		err = json.Unmarshal(raw, &a.Filter)
-		if err != nil {
-			return fmt.Errorf("error reading 'filter': %w", err)
-		}
-		delete(object, "filter")
-	}
-
-	if raw, found := object["patch"]; found {
-		err = json.Unmarshal(raw, &a.Patch)
-		if err != nil {
-			return fmt.Errorf("error reading 'patch': %w", err)
-		}
-		delete(object, "patch")
-	}
-
-	if raw, found := object["schemas"]; found {
-		err = json.Unmarshal(raw, &a.Schemas)
-		if err != nil {
-			return fmt.Errorf("error reading 'schemas': %w", err)
-		}
-		delete(object, "schemas")
-	}
-
-	if raw, found := object["sort"]; found {
-		err = json.Unmarshal(raw, &a.Sort)
-		if err != nil {
-			return fmt.Errorf("error reading 'sort': %w", err)
-		}
-		delete(object, "sort")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
+	return genjson.Unmarshal(b, (*knownSPConfigResponse)(a), &a.AdditionalProperties)
 }
 
-// Override default JSON handling for SPConfigResponse to handle AdditionalProperties
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SPConfigResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSPConfigResponse)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SPConfigResponse with its AdditionalProperties.
 func (a SPConfigResponse) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.AuthenticationSchemes != nil {
-		object["authenticationSchemes"], err = json.Marshal(a.AuthenticationSchemes)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'authenticationSchemes': %w", err)
-		}
-	}
-
-	if a.Bulk != nil {
-		object["bulk"], err = json.Marshal(a.Bulk)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'bulk': %w", err)
-		}
-	}
-
-	if a.ChangePassword != nil {
-		object["changePassword"], err = json.Marshal(a.ChangePassword)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'changePassword': %w", err)
-		}
-	}
-
-	if a.DocumentationUri != nil {
-		object["documentationUri"], err = json.Marshal(a.DocumentationUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'documentationUri': %w", err)
-		}
-	}
-
-	if a.Etag != nil {
-		object["etag"], err = json.Marshal(a.Etag)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'etag': %w", err)
-		}
-	}
-
-	if a.Filter != nil {
-		object["filter"], err = json.Marshal(a.Filter)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'filter': %w", err)
-		}
-	}
-
-	if a.Patch != nil {
-		object["patch"], err = json.Marshal(a.Patch)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'patch': %w", err)
-		}
-	}
-
-	if a.Schemas != nil {
-		object["schemas"], err = json.Marshal(a.Schemas)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
-		}
-	}
-
-	if a.Sort != nil {
-		object["sort"], err = json.Marshal(a.Sort)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'sort': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
+	return genjson.Marshal((*knownSPConfigResponse)(&a), a.AdditionalProperties)
 }
 
-// Getter for additional properties for SPConfigResponse_AuthenticationSchemes_Item. Returns the specified
-// element and whether it was found
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SPConfigResponse) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSPConfigResponse)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SPConfigResponse_AuthenticationSchemes_Item that its schema does not
+// declare, and whether it is present.
 func (a SPConfigResponse_AuthenticationSchemes_Item) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
+	value, found = a.AdditionalProperties[fieldName]
 	return
 }
 
-// Setter for additional properties for SPConfigResponse_AuthenticationSchemes_Item
+// Set sets the member fieldName of SPConfigResponse_AuthenticationSchemes_Item that its schema does not declare.
 func (a *SPConfigResponse_AuthenticationSchemes_Item) Set(fieldName string, value interface{}) {
 	if a.AdditionalProperties == nil {
 		a.AdditionalProperties = make(map[string]interface{})
@@ -286,130 +223,141 @@ func (a *SPConfigResponse_AuthenticationSchemes_Item) Set(fieldName string, valu
 	a.AdditionalProperties[fieldName] = value
 }
 
-// Override default JSON handling for SPConfigResponse_AuthenticationSchemes_Item to handle AdditionalProperties
+// knownSPConfigResponse_AuthenticationSchemes_Item is SPConfigResponse_AuthenticationSchemes_Item without methods: its declared members.
+type knownSPConfigResponse_AuthenticationSchemes_Item SPConfigResponse_AuthenticationSchemes_Item
+
+// UnmarshalJSON decodes SPConfigResponse_AuthenticationSchemes_Item, keeping undeclared members in AdditionalProperties.
 func (a *SPConfigResponse_AuthenticationSchemes_Item) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["description"]; found {
-		err = json.Unmarshal(raw, &a.Description)
-		if err != nil {
-			return fmt.Errorf("error reading 'description': %w", err)
-		}
-		delete(object, "description")
-	}
-
-	if raw, found := object["documentationUri"]; found {
-		err = json.Unmarshal(raw, &a.DocumentationUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'documentationUri': %w", err)
-		}
-		delete(object, "documentationUri")
-	}
-
-	if raw, found := object["name"]; found {
-		err = json.Unmarshal(raw, &a.Name)
-		if err != nil {
-			return fmt.Errorf("error reading 'name': %w", err)
-		}
-		delete(object, "name")
-	}
-
-	if raw, found := object["primary"]; found {
-		err = json.Unmarshal(raw, &a.Primary)
-		if err != nil {
-			return fmt.Errorf("error reading 'primary': %w", err)
-		}
-		delete(object, "primary")
-	}
-
-	if raw, found := object["specUri"]; found {
-		err = json.Unmarshal(raw, &a.SpecUri)
-		if err != nil {
-			return fmt.Errorf("error reading 'specUri': %w", err)
-		}
-		delete(object, "specUri")
-	}
-
-	if raw, found := object["type"]; found {
-		err = json.Unmarshal(raw, &a.Type)
-		if err != nil {
-			return fmt.Errorf("error reading 'type': %w", err)
-		}
-		delete(object, "type")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
+	return genjson.Unmarshal(b, (*knownSPConfigResponse_AuthenticationSchemes_Item)(a), &a.AdditionalProperties)
 }
 
-// Override default JSON handling for SPConfigResponse_AuthenticationSchemes_Item to handle AdditionalProperties
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SPConfigResponse_AuthenticationSchemes_Item) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSPConfigResponse_AuthenticationSchemes_Item)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SPConfigResponse_AuthenticationSchemes_Item with its AdditionalProperties.
 func (a SPConfigResponse_AuthenticationSchemes_Item) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
+	return genjson.Marshal((*knownSPConfigResponse_AuthenticationSchemes_Item)(&a), a.AdditionalProperties)
+}
 
-	if a.Description != nil {
-		object["description"], err = json.Marshal(a.Description)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'description': %w", err)
-		}
-	}
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SPConfigResponse_AuthenticationSchemes_Item) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSPConfigResponse_AuthenticationSchemes_Item)(&a), a.AdditionalProperties)
+}
 
-	if a.DocumentationUri != nil {
-		object["documentationUri"], err = json.Marshal(a.DocumentationUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'documentationUri': %w", err)
-		}
-	}
+// Get returns the member fieldName of SPConfigResponse_Bulk that its schema does not
+// declare, and whether it is present.
+func (a SPConfigResponse_Bulk) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
 
-	if a.Name != nil {
-		object["name"], err = json.Marshal(a.Name)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'name': %w", err)
-		}
+// Set sets the member fieldName of SPConfigResponse_Bulk that its schema does not declare.
+func (a *SPConfigResponse_Bulk) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
 	}
+	a.AdditionalProperties[fieldName] = value
+}
 
-	if a.Primary != nil {
-		object["primary"], err = json.Marshal(a.Primary)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'primary': %w", err)
-		}
-	}
+// knownSPConfigResponse_Bulk is SPConfigResponse_Bulk without methods: its declared members.
+type knownSPConfigResponse_Bulk SPConfigResponse_Bulk
 
-	if a.SpecUri != nil {
-		object["specUri"], err = json.Marshal(a.SpecUri)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'specUri': %w", err)
-		}
-	}
+// UnmarshalJSON decodes SPConfigResponse_Bulk, keeping undeclared members in AdditionalProperties.
+func (a *SPConfigResponse_Bulk) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSPConfigResponse_Bulk)(a), &a.AdditionalProperties)
+}
 
-	if a.Type != nil {
-		object["type"], err = json.Marshal(a.Type)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'type': %w", err)
-		}
-	}
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SPConfigResponse_Bulk) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSPConfigResponse_Bulk)(a), &a.AdditionalProperties)
+}
 
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
+// MarshalJSON encodes SPConfigResponse_Bulk with its AdditionalProperties.
+func (a SPConfigResponse_Bulk) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSPConfigResponse_Bulk)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SPConfigResponse_Bulk) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSPConfigResponse_Bulk)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of SPConfigResponse_Filter that its schema does not
+// declare, and whether it is present.
+func (a SPConfigResponse_Filter) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of SPConfigResponse_Filter that its schema does not declare.
+func (a *SPConfigResponse_Filter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
 	}
-	return json.Marshal(object)
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSPConfigResponse_Filter is SPConfigResponse_Filter without methods: its declared members.
+type knownSPConfigResponse_Filter SPConfigResponse_Filter
+
+// UnmarshalJSON decodes SPConfigResponse_Filter, keeping undeclared members in AdditionalProperties.
+func (a *SPConfigResponse_Filter) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSPConfigResponse_Filter)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *SPConfigResponse_Filter) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSPConfigResponse_Filter)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes SPConfigResponse_Filter with its AdditionalProperties.
+func (a SPConfigResponse_Filter) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSPConfigResponse_Filter)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a SPConfigResponse_Filter) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSPConfigResponse_Filter)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of Supported that its schema does not
+// declare, and whether it is present.
+func (a Supported) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of Supported that its schema does not declare.
+func (a *Supported) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownSupported is Supported without methods: its declared members.
+type knownSupported Supported
+
+// UnmarshalJSON decodes Supported, keeping undeclared members in AdditionalProperties.
+func (a *Supported) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownSupported)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *Supported) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownSupported)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes Supported with its AdditionalProperties.
+func (a Supported) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownSupported)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a Supported) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownSupported)(&a), a.AdditionalProperties)
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function

@@ -9,7 +9,7 @@
 //	https://raw.githubusercontent.com/wso2/docs-is/0c088ac2d0fd38a0ace77bf4b1fbf993f2d93987/en/asgardeo/docs/apis/restapis/scim2-users.yaml
 //	sha256 6f17176104a7f519d5312f3aa083acc4ecddace54d78995e9d40b4decc35fafd
 //
-// after the project's fixes (steps: scim-media-type-and-json, drop-mistyped-examples; overlays: specs/scim.overlay.yaml, specs/scimusers.overlay.yaml), configured in specs/scimusers.codegen.yaml.
+// after the project's fixes (steps: scim-media-type-and-json, drop-mistyped-examples, keep-unknown-members; overlays: specs/scim.overlay.yaml, specs/scimusers.overlay.yaml), configured in specs/scimusers.codegen.yaml.
 // Regenerate with "make generate" (or "go generate ./..." at the module root);
 // never edit the generated files by hand.
 //

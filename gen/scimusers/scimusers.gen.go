@@ -14,7 +14,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/mgmtapi/mgmtapi/apierror"
+	"github.com/mgmtapi/mgmtapi/internal/genjson"
 	"github.com/mgmtapi/mgmtapi/scim"
 	"github.com/oapi-codegen/runtime"
 )
@@ -60,21 +62,23 @@ func (e SortOrder) Valid() bool {
 
 // Address defines model for Address.
 type Address struct {
-	Country       *string `json:"country,omitempty"`
-	Formatted     *string `json:"formatted,omitempty"`
-	Locality      *string `json:"locality,omitempty"`
-	PostalCode    *string `json:"postalCode,omitempty"`
-	Primary       *bool   `json:"primary,omitempty"`
-	Region        *string `json:"region,omitempty"`
-	StreetAddress *string `json:"streetAddress,omitempty"`
-	Type          *string `json:"type,omitempty"`
+	Country              *string                `json:"country,omitempty"`
+	Formatted            *string                `json:"formatted,omitempty"`
+	Locality             *string                `json:"locality,omitempty"`
+	PostalCode           *string                `json:"postalCode,omitempty"`
+	Primary              *bool                  `json:"primary,omitempty"`
+	Region               *string                `json:"region,omitempty"`
+	StreetAddress        *string                `json:"streetAddress,omitempty"`
+	Type                 *string                `json:"type,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // EnterpriseManager The user's manager (RFC 7643 §4.3); value is the manager's SCIM id.
 type EnterpriseManager struct {
-	Ref         *string `json:"$ref,omitempty"`
-	DisplayName *string `json:"displayName,omitempty"`
-	Value       *string `json:"value,omitempty"`
+	Ref                  *string                `json:"$ref,omitempty"`
+	DisplayName          *string                `json:"displayName,omitempty"`
+	Value                *string                `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // EnterpriseUser The enterprise user extension (RFC 7643 §4.3).
@@ -85,8 +89,9 @@ type EnterpriseUser struct {
 	EmployeeNumber *string `json:"employeeNumber,omitempty"`
 
 	// Manager The user's manager (RFC 7643 §4.3); value is the manager's SCIM id.
-	Manager      *EnterpriseManager `json:"manager,omitempty"`
-	Organization *string            `json:"organization,omitempty"`
+	Manager              *EnterpriseManager     `json:"manager,omitempty"`
+	Organization         *string                `json:"organization,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorForbidden defines model for ErrorForbidden.
@@ -96,7 +101,8 @@ type ErrorForbidden struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 403
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorInternalServerError defines model for ErrorInternalServerError.
@@ -106,7 +112,8 @@ type ErrorInternalServerError struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 500
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorInvalidInput defines model for ErrorInvalidInput.
@@ -119,7 +126,8 @@ type ErrorInvalidInput struct {
 	ScimType *string `json:"scimType,omitempty"`
 
 	// Status Example: 400
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorUnauthorized defines model for ErrorUnauthorized.
@@ -129,7 +137,8 @@ type ErrorUnauthorized struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 401
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // ErrorUserNotAvailable defines model for ErrorUserNotAvailable.
@@ -139,7 +148,8 @@ type ErrorUserNotAvailable struct {
 	Schemas *[]string `json:"schemas,omitempty"`
 
 	// Status Example: 404
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // MultiValuedAttribute One value of a multi-valued attribute (RFC 7643 §2.4); Asgardeo also sends e-mails as bare strings.
@@ -152,10 +162,11 @@ type Name struct {
 	Formatted  *string `json:"formatted,omitempty"`
 
 	// GivenName Example: Kim
-	GivenName       *string `json:"givenName,omitempty"`
-	HonorificPrefix *string `json:"honorificPrefix,omitempty"`
-	HonorificSuffix *string `json:"honorificSuffix,omitempty"`
-	MiddleName      *string `json:"middleName,omitempty"`
+	GivenName            *string                `json:"givenName,omitempty"`
+	HonorificPrefix      *string                `json:"honorificPrefix,omitempty"`
+	HonorificSuffix      *string                `json:"honorificSuffix,omitempty"`
+	MiddleName           *string                `json:"middleName,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // OperationMeItem defines model for OperationMeItem.
@@ -166,7 +177,8 @@ type OperationMeItem struct {
 	Path *string `json:"path,omitempty"`
 
 	// Value Any JSON value (RFC 7644 §3.5.2).
-	Value interface{} `json:"value,omitempty"`
+	Value                interface{}            `json:"value,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // OperationMeItemOp defines model for OperationMeItem.Op.
@@ -184,7 +196,8 @@ type ScimError struct {
 	ScimType *string `json:"scimType,omitempty"`
 
 	// Status Example: 409
-	Status string `json:"status"`
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // SortOrder The order of a sorted list (RFC 7644 §3.4.2.3).
@@ -241,7 +254,8 @@ type UserObjectListResponseObject struct {
 	StartIndex *int `json:"startIndex,omitempty"`
 
 	// TotalResults Example: 1
-	TotalResults *int `json:"totalResults,omitempty"`
+	TotalResults         *int                   `json:"totalResults,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // UserResponseObject defines model for UserResponseObject.
@@ -255,23 +269,10 @@ type UserResponseObject struct {
 	Groups       *[]MultiValuedAttribute `json:"groups,omitempty"`
 
 	// Id Example: 008bba85-451d-414b-87de-c03b5a1f4217
-	Id     *string                 `json:"id,omitempty"`
-	Ims    *[]MultiValuedAttribute `json:"ims,omitempty"`
-	Locale *string                 `json:"locale,omitempty"`
-	Meta   struct {
-		// Created Example: 2018-08-17T10:34:29Z
-		Created *string `json:"created,omitempty"`
-
-		// LastModified Example: 2018-08-17T10:34:29Z
-		LastModified *string `json:"lastModified,omitempty"`
-
-		// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Users/008bba85-451d-414b-87de-c03b5a1f4217
-		Location *string `json:"location,omitempty"`
-
-		// ResourceType Example: User
-		ResourceType *string `json:"resourceType,omitempty"`
-		Version      *string `json:"version,omitempty"`
-	} `json:"meta"`
+	Id                *string                 `json:"id,omitempty"`
+	Ims               *[]MultiValuedAttribute `json:"ims,omitempty"`
+	Locale            *string                 `json:"locale,omitempty"`
+	Meta              UserResponseObject_Meta `json:"meta"`
 	Name              *Name                   `json:"name,omitempty"`
 	NickName          *string                 `json:"nickName,omitempty"`
 	PhoneNumbers      *[]MultiValuedAttribute `json:"phoneNumbers,omitempty"`
@@ -290,6 +291,23 @@ type UserResponseObject struct {
 	UserType             *string                 `json:"userType,omitempty"`
 	X509Certificates     *[]MultiValuedAttribute `json:"x509Certificates,omitempty"`
 	AdditionalProperties map[string]interface{}  `json:"-"`
+}
+
+// UserResponseObject_Meta defines model for UserResponseObject.Meta.
+type UserResponseObject_Meta struct {
+	// Created Example: 2018-08-17T10:34:29Z
+	Created *string `json:"created,omitempty"`
+
+	// LastModified Example: 2018-08-17T10:34:29Z
+	LastModified *string `json:"lastModified,omitempty"`
+
+	// Location Example: https://api.asgardeo.io/t/{org-name}/scim2/Users/008bba85-451d-414b-87de-c03b5a1f4217
+	Location *string `json:"location,omitempty"`
+
+	// ResourceType Example: User
+	ResourceType         *string                `json:"resourceType,omitempty"`
+	Version              *string                `json:"version,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // UserSearchRequestObject defines model for UserSearchRequestObject.
@@ -321,7 +339,8 @@ type UserSearchRequestObject struct {
 	// StartIndex The 1-based index of the first query result
 	//
 	// Example: 1
-	StartIndex *int32 `json:"startIndex,omitempty"`
+	StartIndex           *int32                 `json:"startIndex,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
 // UserUpdateObject defines model for UserUpdateObject.
@@ -462,16 +481,432 @@ type PatchUserJSONRequestBody = PatchOperationInput
 // UpdateUserJSONRequestBody defines body for UpdateUser for application/json ContentType.
 type UpdateUserJSONRequestBody = UserUpdateObject
 
-// Getter for additional properties for UserObject. Returns the specified
-// element and whether it was found
-func (a UserObject) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
+// Get returns the member fieldName of Address that its schema does not
+// declare, and whether it is present.
+func (a Address) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
 	return
 }
 
-// Setter for additional properties for UserObject
+// Set sets the member fieldName of Address that its schema does not declare.
+func (a *Address) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownAddress is Address without methods: its declared members.
+type knownAddress Address
+
+// UnmarshalJSON decodes Address, keeping undeclared members in AdditionalProperties.
+func (a *Address) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownAddress)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *Address) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownAddress)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes Address with its AdditionalProperties.
+func (a Address) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownAddress)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a Address) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownAddress)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of EnterpriseManager that its schema does not
+// declare, and whether it is present.
+func (a EnterpriseManager) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of EnterpriseManager that its schema does not declare.
+func (a *EnterpriseManager) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownEnterpriseManager is EnterpriseManager without methods: its declared members.
+type knownEnterpriseManager EnterpriseManager
+
+// UnmarshalJSON decodes EnterpriseManager, keeping undeclared members in AdditionalProperties.
+func (a *EnterpriseManager) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownEnterpriseManager)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *EnterpriseManager) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownEnterpriseManager)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes EnterpriseManager with its AdditionalProperties.
+func (a EnterpriseManager) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownEnterpriseManager)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a EnterpriseManager) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownEnterpriseManager)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of EnterpriseUser that its schema does not
+// declare, and whether it is present.
+func (a EnterpriseUser) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of EnterpriseUser that its schema does not declare.
+func (a *EnterpriseUser) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownEnterpriseUser is EnterpriseUser without methods: its declared members.
+type knownEnterpriseUser EnterpriseUser
+
+// UnmarshalJSON decodes EnterpriseUser, keeping undeclared members in AdditionalProperties.
+func (a *EnterpriseUser) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownEnterpriseUser)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *EnterpriseUser) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownEnterpriseUser)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes EnterpriseUser with its AdditionalProperties.
+func (a EnterpriseUser) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownEnterpriseUser)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a EnterpriseUser) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownEnterpriseUser)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorForbidden that its schema does not
+// declare, and whether it is present.
+func (a ErrorForbidden) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorForbidden that its schema does not declare.
+func (a *ErrorForbidden) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorForbidden is ErrorForbidden without methods: its declared members.
+type knownErrorForbidden ErrorForbidden
+
+// UnmarshalJSON decodes ErrorForbidden, keeping undeclared members in AdditionalProperties.
+func (a *ErrorForbidden) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorForbidden) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorForbidden with its AdditionalProperties.
+func (a ErrorForbidden) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorForbidden)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorForbidden) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorForbidden)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorInternalServerError that its schema does not
+// declare, and whether it is present.
+func (a ErrorInternalServerError) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorInternalServerError that its schema does not declare.
+func (a *ErrorInternalServerError) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorInternalServerError is ErrorInternalServerError without methods: its declared members.
+type knownErrorInternalServerError ErrorInternalServerError
+
+// UnmarshalJSON decodes ErrorInternalServerError, keeping undeclared members in AdditionalProperties.
+func (a *ErrorInternalServerError) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorInternalServerError)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorInternalServerError) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorInternalServerError)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorInternalServerError with its AdditionalProperties.
+func (a ErrorInternalServerError) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorInternalServerError)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorInternalServerError) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorInternalServerError)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorInvalidInput that its schema does not
+// declare, and whether it is present.
+func (a ErrorInvalidInput) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorInvalidInput that its schema does not declare.
+func (a *ErrorInvalidInput) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorInvalidInput is ErrorInvalidInput without methods: its declared members.
+type knownErrorInvalidInput ErrorInvalidInput
+
+// UnmarshalJSON decodes ErrorInvalidInput, keeping undeclared members in AdditionalProperties.
+func (a *ErrorInvalidInput) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorInvalidInput)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorInvalidInput) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorInvalidInput)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorInvalidInput with its AdditionalProperties.
+func (a ErrorInvalidInput) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorInvalidInput)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorInvalidInput) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorInvalidInput)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorUnauthorized that its schema does not
+// declare, and whether it is present.
+func (a ErrorUnauthorized) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorUnauthorized that its schema does not declare.
+func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
+type knownErrorUnauthorized ErrorUnauthorized
+
+// UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
+func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
+func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ErrorUserNotAvailable that its schema does not
+// declare, and whether it is present.
+func (a ErrorUserNotAvailable) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ErrorUserNotAvailable that its schema does not declare.
+func (a *ErrorUserNotAvailable) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownErrorUserNotAvailable is ErrorUserNotAvailable without methods: its declared members.
+type knownErrorUserNotAvailable ErrorUserNotAvailable
+
+// UnmarshalJSON decodes ErrorUserNotAvailable, keeping undeclared members in AdditionalProperties.
+func (a *ErrorUserNotAvailable) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownErrorUserNotAvailable)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ErrorUserNotAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownErrorUserNotAvailable)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ErrorUserNotAvailable with its AdditionalProperties.
+func (a ErrorUserNotAvailable) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownErrorUserNotAvailable)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ErrorUserNotAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownErrorUserNotAvailable)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of Name that its schema does not
+// declare, and whether it is present.
+func (a Name) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of Name that its schema does not declare.
+func (a *Name) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownName is Name without methods: its declared members.
+type knownName Name
+
+// UnmarshalJSON decodes Name, keeping undeclared members in AdditionalProperties.
+func (a *Name) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownName)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *Name) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownName)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes Name with its AdditionalProperties.
+func (a Name) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownName)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a Name) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownName)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of OperationMeItem that its schema does not
+// declare, and whether it is present.
+func (a OperationMeItem) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of OperationMeItem that its schema does not declare.
+func (a *OperationMeItem) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownOperationMeItem is OperationMeItem without methods: its declared members.
+type knownOperationMeItem OperationMeItem
+
+// UnmarshalJSON decodes OperationMeItem, keeping undeclared members in AdditionalProperties.
+func (a *OperationMeItem) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownOperationMeItem)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *OperationMeItem) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownOperationMeItem)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes OperationMeItem with its AdditionalProperties.
+func (a OperationMeItem) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownOperationMeItem)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a OperationMeItem) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownOperationMeItem)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ScimError that its schema does not
+// declare, and whether it is present.
+func (a ScimError) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ScimError that its schema does not declare.
+func (a *ScimError) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownScimError is ScimError without methods: its declared members.
+type knownScimError ScimError
+
+// UnmarshalJSON decodes ScimError, keeping undeclared members in AdditionalProperties.
+func (a *ScimError) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownScimError)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ScimError) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownScimError)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ScimError with its AdditionalProperties.
+func (a ScimError) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownScimError)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ScimError) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownScimError)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of UserObject that its schema does not
+// declare, and whether it is present.
+func (a UserObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of UserObject that its schema does not declare.
 func (a *UserObject) Set(fieldName string, value interface{}) {
 	if a.AdditionalProperties == nil {
 		a.AdditionalProperties = make(map[string]interface{})
@@ -479,442 +914,75 @@ func (a *UserObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// Override default JSON handling for UserObject to handle AdditionalProperties
+// knownUserObject is UserObject without methods: its declared members.
+type knownUserObject UserObject
+
+// UnmarshalJSON decodes UserObject, keeping undeclared members in AdditionalProperties.
 func (a *UserObject) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["active"]; found {
-		err = json.Unmarshal(raw, &a.Active)
-		if err != nil {
-			return fmt.Errorf("error reading 'active': %w", err)
-		}
-		delete(object, "active")
-	}
-
-	if raw, found := object["addresses"]; found {
-		err = json.Unmarshal(raw, &a.Addresses)
-		if err != nil {
-			return fmt.Errorf("error reading 'addresses': %w", err)
-		}
-		delete(object, "addresses")
-	}
-
-	if raw, found := object["displayName"]; found {
-		err = json.Unmarshal(raw, &a.DisplayName)
-		if err != nil {
-			return fmt.Errorf("error reading 'displayName': %w", err)
-		}
-		delete(object, "displayName")
-	}
-
-	if raw, found := object["emails"]; found {
-		err = json.Unmarshal(raw, &a.Emails)
-		if err != nil {
-			return fmt.Errorf("error reading 'emails': %w", err)
-		}
-		delete(object, "emails")
-	}
-
-	if raw, found := object["entitlements"]; found {
-		err = json.Unmarshal(raw, &a.Entitlements)
-		if err != nil {
-			return fmt.Errorf("error reading 'entitlements': %w", err)
-		}
-		delete(object, "entitlements")
-	}
-
-	if raw, found := object["externalId"]; found {
-		err = json.Unmarshal(raw, &a.ExternalId)
-		if err != nil {
-			return fmt.Errorf("error reading 'externalId': %w", err)
-		}
-		delete(object, "externalId")
-	}
-
-	if raw, found := object["groups"]; found {
-		err = json.Unmarshal(raw, &a.Groups)
-		if err != nil {
-			return fmt.Errorf("error reading 'groups': %w", err)
-		}
-		delete(object, "groups")
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &a.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-		delete(object, "id")
-	}
-
-	if raw, found := object["ims"]; found {
-		err = json.Unmarshal(raw, &a.Ims)
-		if err != nil {
-			return fmt.Errorf("error reading 'ims': %w", err)
-		}
-		delete(object, "ims")
-	}
-
-	if raw, found := object["locale"]; found {
-		err = json.Unmarshal(raw, &a.Locale)
-		if err != nil {
-			return fmt.Errorf("error reading 'locale': %w", err)
-		}
-		delete(object, "locale")
-	}
-
-	if raw, found := object["name"]; found {
-		err = json.Unmarshal(raw, &a.Name)
-		if err != nil {
-			return fmt.Errorf("error reading 'name': %w", err)
-		}
-		delete(object, "name")
-	}
-
-	if raw, found := object["nickName"]; found {
-		err = json.Unmarshal(raw, &a.NickName)
-		if err != nil {
-			return fmt.Errorf("error reading 'nickName': %w", err)
-		}
-		delete(object, "nickName")
-	}
-
-	if raw, found := object["password"]; found {
-		err = json.Unmarshal(raw, &a.Password)
-		if err != nil {
-			return fmt.Errorf("error reading 'password': %w", err)
-		}
-		delete(object, "password")
-	}
-
-	if raw, found := object["phoneNumbers"]; found {
-		err = json.Unmarshal(raw, &a.PhoneNumbers)
-		if err != nil {
-			return fmt.Errorf("error reading 'phoneNumbers': %w", err)
-		}
-		delete(object, "phoneNumbers")
-	}
-
-	if raw, found := object["photos"]; found {
-		err = json.Unmarshal(raw, &a.Photos)
-		if err != nil {
-			return fmt.Errorf("error reading 'photos': %w", err)
-		}
-		delete(object, "photos")
-	}
-
-	if raw, found := object["preferredLanguage"]; found {
-		err = json.Unmarshal(raw, &a.PreferredLanguage)
-		if err != nil {
-			return fmt.Errorf("error reading 'preferredLanguage': %w", err)
-		}
-		delete(object, "preferredLanguage")
-	}
-
-	if raw, found := object["profileUrl"]; found {
-		err = json.Unmarshal(raw, &a.ProfileUrl)
-		if err != nil {
-			return fmt.Errorf("error reading 'profileUrl': %w", err)
-		}
-		delete(object, "profileUrl")
-	}
-
-	if raw, found := object["roles"]; found {
-		err = json.Unmarshal(raw, &a.Roles)
-		if err != nil {
-			return fmt.Errorf("error reading 'roles': %w", err)
-		}
-		delete(object, "roles")
-	}
-
-	if raw, found := object["schemas"]; found {
-		err = json.Unmarshal(raw, &a.Schemas)
-		if err != nil {
-			return fmt.Errorf("error reading 'schemas': %w", err)
-		}
-		delete(object, "schemas")
-	}
-
-	if raw, found := object["timezone"]; found {
-		err = json.Unmarshal(raw, &a.Timezone)
-		if err != nil {
-			return fmt.Errorf("error reading 'timezone': %w", err)
-		}
-		delete(object, "timezone")
-	}
-
-	if raw, found := object["title"]; found {
-		err = json.Unmarshal(raw, &a.Title)
-		if err != nil {
-			return fmt.Errorf("error reading 'title': %w", err)
-		}
-		delete(object, "title")
-	}
-
-	if raw, found := object["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]; found {
-		err = json.Unmarshal(raw, &a.EnterpriseUser)
-		if err != nil {
-			return fmt.Errorf("error reading 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': %w", err)
-		}
-		delete(object, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
-	}
-
-	if raw, found := object["urn:scim:wso2:schema"]; found {
-		err = json.Unmarshal(raw, &a.WSO2Extension)
-		if err != nil {
-			return fmt.Errorf("error reading 'urn:scim:wso2:schema': %w", err)
-		}
-		delete(object, "urn:scim:wso2:schema")
-	}
-
-	if raw, found := object["userName"]; found {
-		err = json.Unmarshal(raw, &a.UserName)
-		if err != nil {
-			return fmt.Errorf("error reading 'userName': %w", err)
-		}
-		delete(object, "userName")
-	}
-
-	if raw, found := object["userType"]; found {
-		err = json.Unmarshal(raw, &a.UserType)
-		if err != nil {
-			return fmt.Errorf("error reading 'userType': %w", err)
-		}
-		delete(object, "userType")
-	}
-
-	if raw, found := object["x509Certificates"]; found {
-		err = json.Unmarshal(raw, &a.X509Certificates)
-		if err != nil {
-			return fmt.Errorf("error reading 'x509Certificates': %w", err)
-		}
-		delete(object, "x509Certificates")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
+	return genjson.Unmarshal(b, (*knownUserObject)(a), &a.AdditionalProperties)
 }
 
-// Override default JSON handling for UserObject to handle AdditionalProperties
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *UserObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownUserObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes UserObject with its AdditionalProperties.
 func (a UserObject) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.Active != nil {
-		object["active"], err = json.Marshal(a.Active)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'active': %w", err)
-		}
-	}
-
-	if a.Addresses != nil {
-		object["addresses"], err = json.Marshal(a.Addresses)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'addresses': %w", err)
-		}
-	}
-
-	if a.DisplayName != nil {
-		object["displayName"], err = json.Marshal(a.DisplayName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
-		}
-	}
-
-	if a.Emails != nil {
-		object["emails"], err = json.Marshal(a.Emails)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'emails': %w", err)
-		}
-	}
-
-	if a.Entitlements != nil {
-		object["entitlements"], err = json.Marshal(a.Entitlements)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'entitlements': %w", err)
-		}
-	}
-
-	if a.ExternalId != nil {
-		object["externalId"], err = json.Marshal(a.ExternalId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
-		}
-	}
-
-	if a.Groups != nil {
-		object["groups"], err = json.Marshal(a.Groups)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'groups': %w", err)
-		}
-	}
-
-	if a.Id != nil {
-		object["id"], err = json.Marshal(a.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if a.Ims != nil {
-		object["ims"], err = json.Marshal(a.Ims)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'ims': %w", err)
-		}
-	}
-
-	if a.Locale != nil {
-		object["locale"], err = json.Marshal(a.Locale)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'locale': %w", err)
-		}
-	}
-
-	if a.Name != nil {
-		object["name"], err = json.Marshal(a.Name)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'name': %w", err)
-		}
-	}
-
-	if a.NickName != nil {
-		object["nickName"], err = json.Marshal(a.NickName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'nickName': %w", err)
-		}
-	}
-
-	if a.Password != nil {
-		object["password"], err = json.Marshal(a.Password)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'password': %w", err)
-		}
-	}
-
-	if a.PhoneNumbers != nil {
-		object["phoneNumbers"], err = json.Marshal(a.PhoneNumbers)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'phoneNumbers': %w", err)
-		}
-	}
-
-	if a.Photos != nil {
-		object["photos"], err = json.Marshal(a.Photos)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'photos': %w", err)
-		}
-	}
-
-	if a.PreferredLanguage != nil {
-		object["preferredLanguage"], err = json.Marshal(a.PreferredLanguage)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'preferredLanguage': %w", err)
-		}
-	}
-
-	if a.ProfileUrl != nil {
-		object["profileUrl"], err = json.Marshal(a.ProfileUrl)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'profileUrl': %w", err)
-		}
-	}
-
-	if a.Roles != nil {
-		object["roles"], err = json.Marshal(a.Roles)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'roles': %w", err)
-		}
-	}
-
-	if a.Schemas != nil {
-		object["schemas"], err = json.Marshal(a.Schemas)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
-		}
-	}
-
-	if a.Timezone != nil {
-		object["timezone"], err = json.Marshal(a.Timezone)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'timezone': %w", err)
-		}
-	}
-
-	if a.Title != nil {
-		object["title"], err = json.Marshal(a.Title)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'title': %w", err)
-		}
-	}
-
-	if a.EnterpriseUser != nil {
-		object["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"], err = json.Marshal(a.EnterpriseUser)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': %w", err)
-		}
-	}
-
-	if a.WSO2Extension != nil {
-		object["urn:scim:wso2:schema"], err = json.Marshal(a.WSO2Extension)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'urn:scim:wso2:schema': %w", err)
-		}
-	}
-
-	if a.UserName != nil {
-		object["userName"], err = json.Marshal(a.UserName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'userName': %w", err)
-		}
-	}
-
-	if a.UserType != nil {
-		object["userType"], err = json.Marshal(a.UserType)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'userType': %w", err)
-		}
-	}
-
-	if a.X509Certificates != nil {
-		object["x509Certificates"], err = json.Marshal(a.X509Certificates)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'x509Certificates': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
+	return genjson.Marshal((*knownUserObject)(&a), a.AdditionalProperties)
 }
 
-// Getter for additional properties for UserResponseObject. Returns the specified
-// element and whether it was found
-func (a UserResponseObject) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a UserObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownUserObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of UserObjectListResponseObject that its schema does not
+// declare, and whether it is present.
+func (a UserObjectListResponseObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
 	return
 }
 
-// Setter for additional properties for UserResponseObject
+// Set sets the member fieldName of UserObjectListResponseObject that its schema does not declare.
+func (a *UserObjectListResponseObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownUserObjectListResponseObject is UserObjectListResponseObject without methods: its declared members.
+type knownUserObjectListResponseObject UserObjectListResponseObject
+
+// UnmarshalJSON decodes UserObjectListResponseObject, keeping undeclared members in AdditionalProperties.
+func (a *UserObjectListResponseObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownUserObjectListResponseObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *UserObjectListResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownUserObjectListResponseObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes UserObjectListResponseObject with its AdditionalProperties.
+func (a UserObjectListResponseObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownUserObjectListResponseObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a UserObjectListResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownUserObjectListResponseObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of UserResponseObject that its schema does not
+// declare, and whether it is present.
+func (a UserResponseObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of UserResponseObject that its schema does not declare.
 func (a *UserResponseObject) Set(fieldName string, value interface{}) {
 	if a.AdditionalProperties == nil {
 		a.AdditionalProperties = make(map[string]interface{})
@@ -922,440 +990,113 @@ func (a *UserResponseObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// Override default JSON handling for UserResponseObject to handle AdditionalProperties
+// knownUserResponseObject is UserResponseObject without methods: its declared members.
+type knownUserResponseObject UserResponseObject
+
+// UnmarshalJSON decodes UserResponseObject, keeping undeclared members in AdditionalProperties.
 func (a *UserResponseObject) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["active"]; found {
-		err = json.Unmarshal(raw, &a.Active)
-		if err != nil {
-			return fmt.Errorf("error reading 'active': %w", err)
-		}
-		delete(object, "active")
-	}
-
-	if raw, found := object["addresses"]; found {
-		err = json.Unmarshal(raw, &a.Addresses)
-		if err != nil {
-			return fmt.Errorf("error reading 'addresses': %w", err)
-		}
-		delete(object, "addresses")
-	}
-
-	if raw, found := object["displayName"]; found {
-		err = json.Unmarshal(raw, &a.DisplayName)
-		if err != nil {
-			return fmt.Errorf("error reading 'displayName': %w", err)
-		}
-		delete(object, "displayName")
-	}
-
-	if raw, found := object["emails"]; found {
-		err = json.Unmarshal(raw, &a.Emails)
-		if err != nil {
-			return fmt.Errorf("error reading 'emails': %w", err)
-		}
-		delete(object, "emails")
-	}
-
-	if raw, found := object["entitlements"]; found {
-		err = json.Unmarshal(raw, &a.Entitlements)
-		if err != nil {
-			return fmt.Errorf("error reading 'entitlements': %w", err)
-		}
-		delete(object, "entitlements")
-	}
-
-	if raw, found := object["externalId"]; found {
-		err = json.Unmarshal(raw, &a.ExternalId)
-		if err != nil {
-			return fmt.Errorf("error reading 'externalId': %w", err)
-		}
-		delete(object, "externalId")
-	}
-
-	if raw, found := object["groups"]; found {
-		err = json.Unmarshal(raw, &a.Groups)
-		if err != nil {
-			return fmt.Errorf("error reading 'groups': %w", err)
-		}
-		delete(object, "groups")
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &a.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-		delete(object, "id")
-	}
-
-	if raw, found := object["ims"]; found {
-		err = json.Unmarshal(raw, &a.Ims)
-		if err != nil {
-			return fmt.Errorf("error reading 'ims': %w", err)
-		}
-		delete(object, "ims")
-	}
-
-	if raw, found := object["locale"]; found {
-		err = json.Unmarshal(raw, &a.Locale)
-		if err != nil {
-			return fmt.Errorf("error reading 'locale': %w", err)
-		}
-		delete(object, "locale")
-	}
-
-	if raw, found := object["meta"]; found {
-		err = json.Unmarshal(raw, &a.Meta)
-		if err != nil {
-			return fmt.Errorf("error reading 'meta': %w", err)
-		}
-		delete(object, "meta")
-	}
-
-	if raw, found := object["name"]; found {
-		err = json.Unmarshal(raw, &a.Name)
-		if err != nil {
-			return fmt.Errorf("error reading 'name': %w", err)
-		}
-		delete(object, "name")
-	}
-
-	if raw, found := object["nickName"]; found {
-		err = json.Unmarshal(raw, &a.NickName)
-		if err != nil {
-			return fmt.Errorf("error reading 'nickName': %w", err)
-		}
-		delete(object, "nickName")
-	}
-
-	if raw, found := object["phoneNumbers"]; found {
-		err = json.Unmarshal(raw, &a.PhoneNumbers)
-		if err != nil {
-			return fmt.Errorf("error reading 'phoneNumbers': %w", err)
-		}
-		delete(object, "phoneNumbers")
-	}
-
-	if raw, found := object["photos"]; found {
-		err = json.Unmarshal(raw, &a.Photos)
-		if err != nil {
-			return fmt.Errorf("error reading 'photos': %w", err)
-		}
-		delete(object, "photos")
-	}
-
-	if raw, found := object["preferredLanguage"]; found {
-		err = json.Unmarshal(raw, &a.PreferredLanguage)
-		if err != nil {
-			return fmt.Errorf("error reading 'preferredLanguage': %w", err)
-		}
-		delete(object, "preferredLanguage")
-	}
-
-	if raw, found := object["profileUrl"]; found {
-		err = json.Unmarshal(raw, &a.ProfileUrl)
-		if err != nil {
-			return fmt.Errorf("error reading 'profileUrl': %w", err)
-		}
-		delete(object, "profileUrl")
-	}
-
-	if raw, found := object["roles"]; found {
-		err = json.Unmarshal(raw, &a.Roles)
-		if err != nil {
-			return fmt.Errorf("error reading 'roles': %w", err)
-		}
-		delete(object, "roles")
-	}
-
-	if raw, found := object["schemas"]; found {
-		err = json.Unmarshal(raw, &a.Schemas)
-		if err != nil {
-			return fmt.Errorf("error reading 'schemas': %w", err)
-		}
-		delete(object, "schemas")
-	}
-
-	if raw, found := object["timezone"]; found {
-		err = json.Unmarshal(raw, &a.Timezone)
-		if err != nil {
-			return fmt.Errorf("error reading 'timezone': %w", err)
-		}
-		delete(object, "timezone")
-	}
-
-	if raw, found := object["title"]; found {
-		err = json.Unmarshal(raw, &a.Title)
-		if err != nil {
-			return fmt.Errorf("error reading 'title': %w", err)
-		}
-		delete(object, "title")
-	}
-
-	if raw, found := object["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]; found {
-		err = json.Unmarshal(raw, &a.EnterpriseUser)
-		if err != nil {
-			return fmt.Errorf("error reading 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': %w", err)
-		}
-		delete(object, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
-	}
-
-	if raw, found := object["urn:scim:wso2:schema"]; found {
-		err = json.Unmarshal(raw, &a.WSO2Extension)
-		if err != nil {
-			return fmt.Errorf("error reading 'urn:scim:wso2:schema': %w", err)
-		}
-		delete(object, "urn:scim:wso2:schema")
-	}
-
-	if raw, found := object["userName"]; found {
-		err = json.Unmarshal(raw, &a.UserName)
-		if err != nil {
-			return fmt.Errorf("error reading 'userName': %w", err)
-		}
-		delete(object, "userName")
-	}
-
-	if raw, found := object["userType"]; found {
-		err = json.Unmarshal(raw, &a.UserType)
-		if err != nil {
-			return fmt.Errorf("error reading 'userType': %w", err)
-		}
-		delete(object, "userType")
-	}
-
-	if raw, found := object["x509Certificates"]; found {
-		err = json.Unmarshal(raw, &a.X509Certificates)
-		if err != nil {
-			return fmt.Errorf("error reading 'x509Certificates': %w", err)
-		}
-		delete(object, "x509Certificates")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
+	return genjson.Unmarshal(b, (*knownUserResponseObject)(a), &a.AdditionalProperties)
 }
 
-// Override default JSON handling for UserResponseObject to handle AdditionalProperties
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *UserResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownUserResponseObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes UserResponseObject with its AdditionalProperties.
 func (a UserResponseObject) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.Active != nil {
-		object["active"], err = json.Marshal(a.Active)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'active': %w", err)
-		}
-	}
-
-	if a.Addresses != nil {
-		object["addresses"], err = json.Marshal(a.Addresses)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'addresses': %w", err)
-		}
-	}
-
-	if a.DisplayName != nil {
-		object["displayName"], err = json.Marshal(a.DisplayName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
-		}
-	}
-
-	if a.Emails != nil {
-		object["emails"], err = json.Marshal(a.Emails)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'emails': %w", err)
-		}
-	}
-
-	if a.Entitlements != nil {
-		object["entitlements"], err = json.Marshal(a.Entitlements)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'entitlements': %w", err)
-		}
-	}
-
-	if a.ExternalId != nil {
-		object["externalId"], err = json.Marshal(a.ExternalId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
-		}
-	}
-
-	if a.Groups != nil {
-		object["groups"], err = json.Marshal(a.Groups)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'groups': %w", err)
-		}
-	}
-
-	if a.Id != nil {
-		object["id"], err = json.Marshal(a.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if a.Ims != nil {
-		object["ims"], err = json.Marshal(a.Ims)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'ims': %w", err)
-		}
-	}
-
-	if a.Locale != nil {
-		object["locale"], err = json.Marshal(a.Locale)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'locale': %w", err)
-		}
-	}
-
-	object["meta"], err = json.Marshal(a.Meta)
-	if err != nil {
-		return nil, fmt.Errorf("error marshaling 'meta': %w", err)
-	}
-
-	if a.Name != nil {
-		object["name"], err = json.Marshal(a.Name)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'name': %w", err)
-		}
-	}
-
-	if a.NickName != nil {
-		object["nickName"], err = json.Marshal(a.NickName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'nickName': %w", err)
-		}
-	}
-
-	if a.PhoneNumbers != nil {
-		object["phoneNumbers"], err = json.Marshal(a.PhoneNumbers)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'phoneNumbers': %w", err)
-		}
-	}
-
-	if a.Photos != nil {
-		object["photos"], err = json.Marshal(a.Photos)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'photos': %w", err)
-		}
-	}
-
-	if a.PreferredLanguage != nil {
-		object["preferredLanguage"], err = json.Marshal(a.PreferredLanguage)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'preferredLanguage': %w", err)
-		}
-	}
-
-	if a.ProfileUrl != nil {
-		object["profileUrl"], err = json.Marshal(a.ProfileUrl)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'profileUrl': %w", err)
-		}
-	}
-
-	if a.Roles != nil {
-		object["roles"], err = json.Marshal(a.Roles)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'roles': %w", err)
-		}
-	}
-
-	if a.Schemas != nil {
-		object["schemas"], err = json.Marshal(a.Schemas)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
-		}
-	}
-
-	if a.Timezone != nil {
-		object["timezone"], err = json.Marshal(a.Timezone)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'timezone': %w", err)
-		}
-	}
-
-	if a.Title != nil {
-		object["title"], err = json.Marshal(a.Title)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'title': %w", err)
-		}
-	}
-
-	if a.EnterpriseUser != nil {
-		object["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"], err = json.Marshal(a.EnterpriseUser)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': %w", err)
-		}
-	}
-
-	if a.WSO2Extension != nil {
-		object["urn:scim:wso2:schema"], err = json.Marshal(a.WSO2Extension)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'urn:scim:wso2:schema': %w", err)
-		}
-	}
-
-	if a.UserName != nil {
-		object["userName"], err = json.Marshal(a.UserName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'userName': %w", err)
-		}
-	}
-
-	if a.UserType != nil {
-		object["userType"], err = json.Marshal(a.UserType)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'userType': %w", err)
-		}
-	}
-
-	if a.X509Certificates != nil {
-		object["x509Certificates"], err = json.Marshal(a.X509Certificates)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'x509Certificates': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
+	return genjson.Marshal((*knownUserResponseObject)(&a), a.AdditionalProperties)
 }
 
-// Getter for additional properties for UserUpdateObject. Returns the specified
-// element and whether it was found
-func (a UserUpdateObject) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a UserResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownUserResponseObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of UserResponseObject_Meta that its schema does not
+// declare, and whether it is present.
+func (a UserResponseObject_Meta) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
 	return
 }
 
-// Setter for additional properties for UserUpdateObject
+// Set sets the member fieldName of UserResponseObject_Meta that its schema does not declare.
+func (a *UserResponseObject_Meta) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownUserResponseObject_Meta is UserResponseObject_Meta without methods: its declared members.
+type knownUserResponseObject_Meta UserResponseObject_Meta
+
+// UnmarshalJSON decodes UserResponseObject_Meta, keeping undeclared members in AdditionalProperties.
+func (a *UserResponseObject_Meta) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownUserResponseObject_Meta)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *UserResponseObject_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownUserResponseObject_Meta)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes UserResponseObject_Meta with its AdditionalProperties.
+func (a UserResponseObject_Meta) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownUserResponseObject_Meta)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a UserResponseObject_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownUserResponseObject_Meta)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of UserSearchRequestObject that its schema does not
+// declare, and whether it is present.
+func (a UserSearchRequestObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of UserSearchRequestObject that its schema does not declare.
+func (a *UserSearchRequestObject) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownUserSearchRequestObject is UserSearchRequestObject without methods: its declared members.
+type knownUserSearchRequestObject UserSearchRequestObject
+
+// UnmarshalJSON decodes UserSearchRequestObject, keeping undeclared members in AdditionalProperties.
+func (a *UserSearchRequestObject) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownUserSearchRequestObject)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *UserSearchRequestObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownUserSearchRequestObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes UserSearchRequestObject with its AdditionalProperties.
+func (a UserSearchRequestObject) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownUserSearchRequestObject)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a UserSearchRequestObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownUserSearchRequestObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of UserUpdateObject that its schema does not
+// declare, and whether it is present.
+func (a UserUpdateObject) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of UserUpdateObject that its schema does not declare.
 func (a *UserUpdateObject) Set(fieldName string, value interface{}) {
 	if a.AdditionalProperties == nil {
 		a.AdditionalProperties = make(map[string]interface{})
@@ -1363,427 +1104,37 @@ func (a *UserUpdateObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// Override default JSON handling for UserUpdateObject to handle AdditionalProperties
+// knownUserUpdateObject is UserUpdateObject without methods: its declared members.
+type knownUserUpdateObject UserUpdateObject
+
+// UnmarshalJSON decodes UserUpdateObject, keeping undeclared members in AdditionalProperties.
 func (a *UserUpdateObject) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["active"]; found {
-		err = json.Unmarshal(raw, &a.Active)
-		if err != nil {
-			return fmt.Errorf("error reading 'active': %w", err)
-		}
-		delete(object, "active")
-	}
-
-	if raw, found := object["addresses"]; found {
-		err = json.Unmarshal(raw, &a.Addresses)
-		if err != nil {
-			return fmt.Errorf("error reading 'addresses': %w", err)
-		}
-		delete(object, "addresses")
-	}
-
-	if raw, found := object["displayName"]; found {
-		err = json.Unmarshal(raw, &a.DisplayName)
-		if err != nil {
-			return fmt.Errorf("error reading 'displayName': %w", err)
-		}
-		delete(object, "displayName")
-	}
-
-	if raw, found := object["emails"]; found {
-		err = json.Unmarshal(raw, &a.Emails)
-		if err != nil {
-			return fmt.Errorf("error reading 'emails': %w", err)
-		}
-		delete(object, "emails")
-	}
-
-	if raw, found := object["entitlements"]; found {
-		err = json.Unmarshal(raw, &a.Entitlements)
-		if err != nil {
-			return fmt.Errorf("error reading 'entitlements': %w", err)
-		}
-		delete(object, "entitlements")
-	}
-
-	if raw, found := object["externalId"]; found {
-		err = json.Unmarshal(raw, &a.ExternalId)
-		if err != nil {
-			return fmt.Errorf("error reading 'externalId': %w", err)
-		}
-		delete(object, "externalId")
-	}
-
-	if raw, found := object["groups"]; found {
-		err = json.Unmarshal(raw, &a.Groups)
-		if err != nil {
-			return fmt.Errorf("error reading 'groups': %w", err)
-		}
-		delete(object, "groups")
-	}
-
-	if raw, found := object["id"]; found {
-		err = json.Unmarshal(raw, &a.Id)
-		if err != nil {
-			return fmt.Errorf("error reading 'id': %w", err)
-		}
-		delete(object, "id")
-	}
-
-	if raw, found := object["ims"]; found {
-		err = json.Unmarshal(raw, &a.Ims)
-		if err != nil {
-			return fmt.Errorf("error reading 'ims': %w", err)
-		}
-		delete(object, "ims")
-	}
-
-	if raw, found := object["locale"]; found {
-		err = json.Unmarshal(raw, &a.Locale)
-		if err != nil {
-			return fmt.Errorf("error reading 'locale': %w", err)
-		}
-		delete(object, "locale")
-	}
-
-	if raw, found := object["name"]; found {
-		err = json.Unmarshal(raw, &a.Name)
-		if err != nil {
-			return fmt.Errorf("error reading 'name': %w", err)
-		}
-		delete(object, "name")
-	}
-
-	if raw, found := object["nickName"]; found {
-		err = json.Unmarshal(raw, &a.NickName)
-		if err != nil {
-			return fmt.Errorf("error reading 'nickName': %w", err)
-		}
-		delete(object, "nickName")
-	}
-
-	if raw, found := object["phoneNumbers"]; found {
-		err = json.Unmarshal(raw, &a.PhoneNumbers)
-		if err != nil {
-			return fmt.Errorf("error reading 'phoneNumbers': %w", err)
-		}
-		delete(object, "phoneNumbers")
-	}
-
-	if raw, found := object["photos"]; found {
-		err = json.Unmarshal(raw, &a.Photos)
-		if err != nil {
-			return fmt.Errorf("error reading 'photos': %w", err)
-		}
-		delete(object, "photos")
-	}
-
-	if raw, found := object["preferredLanguage"]; found {
-		err = json.Unmarshal(raw, &a.PreferredLanguage)
-		if err != nil {
-			return fmt.Errorf("error reading 'preferredLanguage': %w", err)
-		}
-		delete(object, "preferredLanguage")
-	}
-
-	if raw, found := object["profileUrl"]; found {
-		err = json.Unmarshal(raw, &a.ProfileUrl)
-		if err != nil {
-			return fmt.Errorf("error reading 'profileUrl': %w", err)
-		}
-		delete(object, "profileUrl")
-	}
-
-	if raw, found := object["roles"]; found {
-		err = json.Unmarshal(raw, &a.Roles)
-		if err != nil {
-			return fmt.Errorf("error reading 'roles': %w", err)
-		}
-		delete(object, "roles")
-	}
-
-	if raw, found := object["schemas"]; found {
-		err = json.Unmarshal(raw, &a.Schemas)
-		if err != nil {
-			return fmt.Errorf("error reading 'schemas': %w", err)
-		}
-		delete(object, "schemas")
-	}
-
-	if raw, found := object["timezone"]; found {
-		err = json.Unmarshal(raw, &a.Timezone)
-		if err != nil {
-			return fmt.Errorf("error reading 'timezone': %w", err)
-		}
-		delete(object, "timezone")
-	}
-
-	if raw, found := object["title"]; found {
-		err = json.Unmarshal(raw, &a.Title)
-		if err != nil {
-			return fmt.Errorf("error reading 'title': %w", err)
-		}
-		delete(object, "title")
-	}
-
-	if raw, found := object["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]; found {
-		err = json.Unmarshal(raw, &a.EnterpriseUser)
-		if err != nil {
-			return fmt.Errorf("error reading 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': %w", err)
-		}
-		delete(object, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")
-	}
-
-	if raw, found := object["urn:scim:wso2:schema"]; found {
-		err = json.Unmarshal(raw, &a.WSO2Extension)
-		if err != nil {
-			return fmt.Errorf("error reading 'urn:scim:wso2:schema': %w", err)
-		}
-		delete(object, "urn:scim:wso2:schema")
-	}
-
-	if raw, found := object["userName"]; found {
-		err = json.Unmarshal(raw, &a.UserName)
-		if err != nil {
-			return fmt.Errorf("error reading 'userName': %w", err)
-		}
-		delete(object, "userName")
-	}
-
-	if raw, found := object["userType"]; found {
-		err = json.Unmarshal(raw, &a.UserType)
-		if err != nil {
-			return fmt.Errorf("error reading 'userType': %w", err)
-		}
-		delete(object, "userType")
-	}
-
-	if raw, found := object["x509Certificates"]; found {
-		err = json.Unmarshal(raw, &a.X509Certificates)
-		if err != nil {
-			return fmt.Errorf("error reading 'x509Certificates': %w", err)
-		}
-		delete(object, "x509Certificates")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
+	return genjson.Unmarshal(b, (*knownUserUpdateObject)(a), &a.AdditionalProperties)
 }
 
-// Override default JSON handling for UserUpdateObject to handle AdditionalProperties
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *UserUpdateObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownUserUpdateObject)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes UserUpdateObject with its AdditionalProperties.
 func (a UserUpdateObject) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
-
-	if a.Active != nil {
-		object["active"], err = json.Marshal(a.Active)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'active': %w", err)
-		}
-	}
-
-	if a.Addresses != nil {
-		object["addresses"], err = json.Marshal(a.Addresses)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'addresses': %w", err)
-		}
-	}
-
-	if a.DisplayName != nil {
-		object["displayName"], err = json.Marshal(a.DisplayName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'displayName': %w", err)
-		}
-	}
-
-	if a.Emails != nil {
-		object["emails"], err = json.Marshal(a.Emails)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'emails': %w", err)
-		}
-	}
-
-	if a.Entitlements != nil {
-		object["entitlements"], err = json.Marshal(a.Entitlements)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'entitlements': %w", err)
-		}
-	}
-
-	if a.ExternalId != nil {
-		object["externalId"], err = json.Marshal(a.ExternalId)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
-		}
-	}
-
-	if a.Groups != nil {
-		object["groups"], err = json.Marshal(a.Groups)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'groups': %w", err)
-		}
-	}
-
-	if a.Id != nil {
-		object["id"], err = json.Marshal(a.Id)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'id': %w", err)
-		}
-	}
-
-	if a.Ims != nil {
-		object["ims"], err = json.Marshal(a.Ims)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'ims': %w", err)
-		}
-	}
-
-	if a.Locale != nil {
-		object["locale"], err = json.Marshal(a.Locale)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'locale': %w", err)
-		}
-	}
-
-	if a.Name != nil {
-		object["name"], err = json.Marshal(a.Name)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'name': %w", err)
-		}
-	}
-
-	if a.NickName != nil {
-		object["nickName"], err = json.Marshal(a.NickName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'nickName': %w", err)
-		}
-	}
-
-	if a.PhoneNumbers != nil {
-		object["phoneNumbers"], err = json.Marshal(a.PhoneNumbers)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'phoneNumbers': %w", err)
-		}
-	}
-
-	if a.Photos != nil {
-		object["photos"], err = json.Marshal(a.Photos)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'photos': %w", err)
-		}
-	}
-
-	if a.PreferredLanguage != nil {
-		object["preferredLanguage"], err = json.Marshal(a.PreferredLanguage)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'preferredLanguage': %w", err)
-		}
-	}
-
-	if a.ProfileUrl != nil {
-		object["profileUrl"], err = json.Marshal(a.ProfileUrl)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'profileUrl': %w", err)
-		}
-	}
-
-	if a.Roles != nil {
-		object["roles"], err = json.Marshal(a.Roles)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'roles': %w", err)
-		}
-	}
-
-	if a.Schemas != nil {
-		object["schemas"], err = json.Marshal(a.Schemas)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'schemas': %w", err)
-		}
-	}
-
-	if a.Timezone != nil {
-		object["timezone"], err = json.Marshal(a.Timezone)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'timezone': %w", err)
-		}
-	}
-
-	if a.Title != nil {
-		object["title"], err = json.Marshal(a.Title)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'title': %w", err)
-		}
-	}
-
-	if a.EnterpriseUser != nil {
-		object["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"], err = json.Marshal(a.EnterpriseUser)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': %w", err)
-		}
-	}
-
-	if a.WSO2Extension != nil {
-		object["urn:scim:wso2:schema"], err = json.Marshal(a.WSO2Extension)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'urn:scim:wso2:schema': %w", err)
-		}
-	}
-
-	if a.UserName != nil {
-		object["userName"], err = json.Marshal(a.UserName)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'userName': %w", err)
-		}
-	}
-
-	if a.UserType != nil {
-		object["userType"], err = json.Marshal(a.UserType)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'userType': %w", err)
-		}
-	}
-
-	if a.X509Certificates != nil {
-		object["x509Certificates"], err = json.Marshal(a.X509Certificates)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'x509Certificates': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
+	return genjson.Marshal((*knownUserUpdateObject)(&a), a.AdditionalProperties)
 }
 
-// Getter for additional properties for WSO2UserExtension. Returns the specified
-// element and whether it was found
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a UserUpdateObject) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownUserUpdateObject)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of WSO2UserExtension that its schema does not
+// declare, and whether it is present.
 func (a WSO2UserExtension) Get(fieldName string) (value interface{}, found bool) {
-	if a.AdditionalProperties != nil {
-		value, found = a.AdditionalProperties[fieldName]
-	}
+	value, found = a.AdditionalProperties[fieldName]
 	return
 }
 
-// Setter for additional properties for WSO2UserExtension
+// Set sets the member fieldName of WSO2UserExtension that its schema does not declare.
 func (a *WSO2UserExtension) Set(fieldName string, value interface{}) {
 	if a.AdditionalProperties == nil {
 		a.AdditionalProperties = make(map[string]interface{})
@@ -1791,70 +1142,27 @@ func (a *WSO2UserExtension) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// Override default JSON handling for WSO2UserExtension to handle AdditionalProperties
+// knownWSO2UserExtension is WSO2UserExtension without methods: its declared members.
+type knownWSO2UserExtension WSO2UserExtension
+
+// UnmarshalJSON decodes WSO2UserExtension, keeping undeclared members in AdditionalProperties.
 func (a *WSO2UserExtension) UnmarshalJSON(b []byte) error {
-	object := make(map[string]json.RawMessage)
-	err := json.Unmarshal(b, &object)
-	if err != nil {
-		return err
-	}
-
-	if raw, found := object["askPassword"]; found {
-		err = json.Unmarshal(raw, &a.AskPassword)
-		if err != nil {
-			return fmt.Errorf("error reading 'askPassword': %w", err)
-		}
-		delete(object, "askPassword")
-	}
-
-	if raw, found := object["verifyEmail"]; found {
-		err = json.Unmarshal(raw, &a.VerifyEmail)
-		if err != nil {
-			return fmt.Errorf("error reading 'verifyEmail': %w", err)
-		}
-		delete(object, "verifyEmail")
-	}
-
-	if len(object) != 0 {
-		a.AdditionalProperties = make(map[string]interface{})
-		for fieldName, fieldBuf := range object {
-			var fieldVal interface{}
-			err := json.Unmarshal(fieldBuf, &fieldVal)
-			if err != nil {
-				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
-			}
-			a.AdditionalProperties[fieldName] = fieldVal
-		}
-	}
-	return nil
+	return genjson.Unmarshal(b, (*knownWSO2UserExtension)(a), &a.AdditionalProperties)
 }
 
-// Override default JSON handling for WSO2UserExtension to handle AdditionalProperties
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *WSO2UserExtension) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownWSO2UserExtension)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes WSO2UserExtension with its AdditionalProperties.
 func (a WSO2UserExtension) MarshalJSON() ([]byte, error) {
-	var err error
-	object := make(map[string]json.RawMessage)
+	return genjson.Marshal((*knownWSO2UserExtension)(&a), a.AdditionalProperties)
+}
 
-	if a.AskPassword != nil {
-		object["askPassword"], err = json.Marshal(a.AskPassword)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'askPassword': %w", err)
-		}
-	}
-
-	if a.VerifyEmail != nil {
-		object["verifyEmail"], err = json.Marshal(a.VerifyEmail)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling 'verifyEmail': %w", err)
-		}
-	}
-
-	for fieldName, field := range a.AdditionalProperties {
-		object[fieldName], err = json.Marshal(field)
-		if err != nil {
-			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
-		}
-	}
-	return json.Marshal(object)
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a WSO2UserExtension) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownWSO2UserExtension)(&a), a.AdditionalProperties)
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function

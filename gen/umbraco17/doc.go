@@ -9,7 +9,7 @@
 //	https://raw.githubusercontent.com/umbraco/Umbraco-CMS/207c1c339d7e1cb548913e93f4f274201416368b/src/Umbraco.Cms.Api.Management/OpenApi.json
 //	sha256 d1c83495fe4697957b867524f24184c1554b08c9438d2a38545042fc4c44226d
 //
-// after the project's fixes (steps: unwrap-single-oneof, json-request-bodies-only; overlays: specs/umbraco.overlay.yaml, specs/umbraco17.overlay.yaml), configured in specs/umbraco17.codegen.yaml.
+// after the project's fixes (steps: unwrap-single-oneof, json-request-bodies-only, keep-unknown-members; overlays: specs/umbraco.overlay.yaml, specs/umbraco17.overlay.yaml), configured in specs/umbraco17.codegen.yaml.
 // Regenerate with "make generate" (or "go generate ./..." at the module root);
 // never edit the generated files by hand.
 //

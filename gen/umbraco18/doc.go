@@ -9,7 +9,7 @@
 //	https://raw.githubusercontent.com/umbraco/Umbraco-CMS/e6ce8bb562f34323a044ffc6eb3d12e82c303356/src/Umbraco.Cms.Api.Management/OpenApi.json
 //	sha256 97f9de530a864f6c177cb352850fac47471896b6d8bd4314177b0ac944e042ae
 //
-// after the project's fixes (steps: type-untyped-enums; overlays: specs/umbraco.overlay.yaml, specs/umbraco18.overlay.yaml), configured in specs/umbraco18.codegen.yaml.
+// after the project's fixes (steps: type-untyped-enums, keep-unknown-members; overlays: specs/umbraco.overlay.yaml, specs/umbraco18.overlay.yaml), configured in specs/umbraco18.codegen.yaml.
 // Regenerate with "make generate" (or "go generate ./..." at the module root);
 // never edit the generated files by hand.
 //

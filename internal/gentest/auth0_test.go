@@ -92,7 +92,7 @@ func TestAuth0User(t *testing.T) {
 		{"last_ip", deref(u.LastIp), "203.0.113.7"},
 		{"logins_count", deref(u.LoginsCount), 42},
 		{"blocked", u.Blocked, ptr(false)},
-		{"app_metadata", map[string]any(deref(u.AppMetadata)), map[string]any{"roles": []any{"admin"}, "plan": "pro", "seats": float64(5)}},
+		{"app_metadata", map[string]any(deref(u.AppMetadata)), map[string]any{"roles": []any{"admin"}, "plan": "pro", "seats": json.Number("5")}},
 		{"user_metadata", map[string]any(deref(u.UserMetadata)), map[string]any{"theme": "dark", "preferences": map[string]any{"newsletter": true}}},
 		{"identities", len(deref(u.Identities)), 2},
 		{"no unknown attributes", len(u.AdditionalProperties), 0},

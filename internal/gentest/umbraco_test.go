@@ -6,10 +6,10 @@ import (
 	"net/url"
 	"reflect"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/mgmtapi/mgmtapi/datetime"
 	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
 	"github.com/mgmtapi/mgmtapi/gen/umbraco18"
 )
@@ -42,9 +42,9 @@ type umbUser struct {
 	ID, Email, UserName, Name, State, Kind string
 	LanguageIsoCode                        *string
 	FailedLoginAttempts                    int32
-	CreateDate, UpdateDate                 time.Time
-	LastLoginDate, LastLockoutDate         *time.Time
-	LastPasswordChangeDate                 *time.Time
+	CreateDate, UpdateDate                 datetime.Time
+	LastLoginDate, LastLockoutDate         *datetime.Time
+	LastPasswordChangeDate                 *datetime.Time
 	IsAdmin                                bool
 	UserGroups                             []string
 }
@@ -507,8 +507,8 @@ const umbracoUsersPage = `{
 }`
 
 func TestUmbracoUserPage(t *testing.T) {
-	at := func(s string) time.Time {
-		tm, err := time.Parse(time.RFC3339Nano, s)
+	at := func(s string) datetime.Time {
+		tm, err := datetime.Parse(s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -561,7 +561,7 @@ func TestUmbracoUserPage(t *testing.T) {
 				for i := range got {
 					// time.Time keeps the parsed zone: compare instants.
 					g, w := got[i], tc.want[i]
-					if !g.CreateDate.Equal(w.CreateDate) || !g.UpdateDate.Equal(w.UpdateDate) ||
+					if !g.CreateDate.Equal(w.CreateDate.Time) || !g.UpdateDate.Equal(w.UpdateDate.Time) ||
 						!sameInstant(g.LastLoginDate, w.LastLoginDate) || !sameInstant(g.LastLockoutDate, w.LastLockoutDate) ||
 						!sameInstant(g.LastPasswordChangeDate, w.LastPasswordChangeDate) {
 						t.Errorf("item %d dates: got %+v, want %+v", i, g, w)
@@ -577,7 +577,7 @@ func TestUmbracoUserPage(t *testing.T) {
 					t.Fatalf("re-decoded %d/%d items, want %d/%d", total2, len(again), total, len(got))
 				}
 				for i := range got {
-					if !got[i].CreateDate.Equal(again[i].CreateDate) || !sameInstant(got[i].LastLoginDate, again[i].LastLoginDate) ||
+					if !got[i].CreateDate.Equal(again[i].CreateDate.Time) || !sameInstant(got[i].LastLoginDate, again[i].LastLoginDate) ||
 						deref(got[i].LanguageIsoCode) != deref(again[i].LanguageIsoCode) || (got[i].LanguageIsoCode == nil) != (again[i].LanguageIsoCode == nil) {
 						t.Errorf("item %d changed on re-encoding: %+v -> %+v", i, got[i], again[i])
 					}
@@ -587,11 +587,11 @@ func TestUmbracoUserPage(t *testing.T) {
 	}
 }
 
-func sameInstant(a, b *time.Time) bool {
+func sameInstant(a, b *datetime.Time) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
 	}
-	return a.Equal(*b)
+	return a.Equal(b.Time)
 }
 
 // GET /umbraco/management/api/v1/document/{id}/referenced-by: a paged list

@@ -29,17 +29,8 @@ func (p *Pipeline) fix(a API, upstream []byte, dedup bool) ([]byte, error) {
 	if err := yaml.NewDecoder(bytes.NewReader(upstream)).Decode(&doc); err != nil {
 		return nil, fmt.Errorf("%s: parse upstream spec: %w", a.Name, err)
 	}
-	for _, name := range a.Steps {
-		s, err := stepByName(name)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", a.Name, err)
-		}
-		if s.Dedup && !dedup {
-			continue
-		}
-		if s.Apply(&doc) == 0 {
-			return nil, fmt.Errorf("%s: step %s changed nothing: upstream may have fixed it; remove it from pipeline.yaml", a.Name, name)
-		}
+	if err := applySteps(a, &doc, dedup, false); err != nil {
+		return nil, err
 	}
 	for _, f := range a.Overlays {
 		path := filepath.Join(p.Dir, f)
@@ -58,5 +49,26 @@ func (p *Pipeline) fix(a API, upstream []byte, dedup bool) ([]byte, error) {
 			return nil, fmt.Errorf("%s: overlay %s: %s", a.Name, f, strings.Join(warnings, "; "))
 		}
 	}
+	if err := applySteps(a, &doc, dedup, true); err != nil {
+		return nil, err
+	}
 	return toJSON(&doc)
+}
+
+// applySteps applies a's steps in order: the early ones (late false) before
+// the overlays, the Late ones after them.
+func applySteps(a API, doc *yaml.Node, dedup, late bool) error {
+	for _, name := range a.Steps {
+		s, err := stepByName(name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", a.Name, err)
+		}
+		if s.Late != late || (s.Dedup && !dedup) {
+			continue
+		}
+		if s.Apply(doc) == 0 {
+			return fmt.Errorf("%s: step %s changed nothing: upstream may have fixed it; remove it from pipeline.yaml", a.Name, name)
+		}
+	}
+	return nil
 }

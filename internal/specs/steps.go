@@ -21,6 +21,9 @@ type Step struct {
 	// body generated several times); the build-cost baseline leaves them
 	// out, keeping the steps without which the output does not compile.
 	Dedup bool
+	// Late marks steps applied after the overlays instead of before, for
+	// fixes that must also cover the schemas the overlays add or replace.
+	Late bool
 	// Apply rewrites the document in place and returns how many places it
 	// changed; a step that changes nothing is reported as an error, so a
 	// fix that upstream made unnecessary is noticed and removed.
@@ -77,6 +80,12 @@ func Steps() []Step {
 			Name:  "scim-media-type-and-json",
 			Why:   "SCIM's media type is application/scim+json (RFC 7644 §3.1, §8.1) and Asgardeo also accepts application/json; declare both so Prism and validators accept the real wire, while the codegen overlay specs/scim.codegen-overlay.yaml keeps the generated names on application/json",
 			Apply: scimMediaTypeAndJSON,
+		},
+		{
+			Name:  "keep-unknown-members",
+			Late:  true,
+			Why:   "servers send members their documents do not declare and Go silently drops them; declare additionalProperties: true on every object schema with properties (also where the vendor wrote false), after the overlays, so the generated type keeps them in AdditionalProperties and re-encodes them",
+			Apply: keepUnknownMembers,
 		},
 	}
 }
@@ -414,6 +423,112 @@ func exampleFits(typ string, ex *yaml.Node) bool {
 		return ex.ShortTag() == "!!bool"
 	}
 	return true
+}
+
+// keepUnknownMembers sets additionalProperties: true on every object schema
+// that declares properties and no additionalProperties schema (absent or
+// false), outside unions (a union keeps its raw JSON already). Absent
+// additionalProperties means the same to a validator; false is relaxed on
+// purpose, because the servers do send more than their documents say.
+func keepUnknownMembers(doc *yaml.Node) int {
+	n := 0
+	variants := unionVariants(root(doc))
+	walkSchemas(root(doc), func(s *yaml.Node) {
+		props := get(s, "properties")
+		if props == nil || props.Kind != yaml.MappingNode || len(props.Content) == 0 {
+			return
+		}
+		if t := get(s, "type"); t != nil && t.Kind == yaml.ScalarNode && t.Value != "object" {
+			return
+		}
+		if get(s, "oneOf") != nil || get(s, "anyOf") != nil {
+			return
+		}
+		ap := get(s, "additionalProperties")
+		if ap != nil && !(ap.Kind == yaml.ScalarNode && ap.Value == "false") {
+			return
+		}
+		if ap != nil && variants[s] {
+			return // validators tell the union's objects apart by it; the union keeps the raw JSON
+		}
+		set(s, "additionalProperties", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+		n++
+	})
+	return n
+}
+
+// unionVariants returns the object schemas listed in a oneOf or anyOf that
+// has two or more of them (a validator may need their additionalProperties:
+// false to tell them apart), directly or through component schemas that are
+// only a $ref to another.
+func unionVariants(doc *yaml.Node) map[*yaml.Node]bool {
+	schemas := get(get(doc, "components"), "schemas")
+	resolve := func(n *yaml.Node) *yaml.Node {
+		for range 16 {
+			r := get(n, "$ref")
+			if r == nil || len(n.Content) != 2 || !strings.HasPrefix(r.Value, "#/components/schemas/") {
+				return n
+			}
+			next := get(schemas, strings.TrimPrefix(r.Value, "#/components/schemas/"))
+			if next == nil {
+				return n
+			}
+			n = next
+		}
+		return n
+	}
+	out := map[*yaml.Node]bool{}
+	walkSchemas(doc, func(m *yaml.Node) {
+		for _, k := range []string{"oneOf", "anyOf"} {
+			list := get(m, k)
+			if list == nil || list.Kind != yaml.SequenceNode {
+				continue
+			}
+			var objects []*yaml.Node
+			for _, item := range list.Content {
+				if r := resolve(item); get(r, "properties") != nil {
+					objects = append(objects, r)
+				}
+			}
+			if len(objects) < 2 {
+				continue // an array and an object, say: the type tells them apart
+			}
+			for _, o := range objects {
+				out[o] = true
+			}
+		}
+	})
+	return out
+}
+
+// walkSchemas calls f for every mapping below n that can be a schema, parents
+// first. Unlike walk it does not call f for a "properties" map itself (its
+// keys are member names, one of which may be "properties"), nor descend into
+// examples, defaults, enums or extensions, which hold data, not schemas.
+func walkSchemas(n *yaml.Node, f func(m *yaml.Node)) {
+	if n == nil {
+		return
+	}
+	switch n.Kind {
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			walkSchemas(c, f)
+		}
+	case yaml.MappingNode:
+		f(n)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i].Value, n.Content[i+1]
+			switch {
+			case k == "example" || k == "examples" || k == "default" || k == "enum" || k == "const" || strings.HasPrefix(k, "x-"):
+			case k == "properties" && v.Kind == yaml.MappingNode:
+				for j := 1; j < len(v.Content); j += 2 {
+					walkSchemas(v.Content[j], f)
+				}
+			default:
+				walkSchemas(v, f)
+			}
+		}
+	}
 }
 
 // scimMediaTypeAndJSON adds an application/json entry, a copy of the

@@ -82,6 +82,12 @@ func TestSteps(t *testing.T) {
 			`{"paths":{"/Users":{"post":{"requestBody":{"content":{"application/scim+json":{"schema":{"type":"object"}},"application/json":{"schema":{"type":"object"}}}},"responses":{"201":{"content":{"application/scim+json":{},"application/json":{}}},"200":{"content":{"application/json":{}}}}}}}}`,
 			2,
 		},
+		{
+			"keep-unknown-members",
+			`{"components":{"schemas":{"A":{"type":"object","properties":{"properties":{"type":"object","properties":{"x":{"type":"string"}},"additionalProperties":false}}},"M":{"type":"object","properties":{"a":{"type":"string"}},"additionalProperties":{"type":"string"}},"U":{"oneOf":[{"$ref":"#/A"}],"properties":{"k":{"type":"string"}}},"E":{"type":"object","example":{"properties":{"a":1}}},"F":{"type":"object"},"V":{"oneOf":[{"$ref":"#/components/schemas/W"},{"type":"object","properties":{"e":{"type":"string"}},"additionalProperties":false}]},"W":{"$ref":"#/components/schemas/X"},"X":{"type":"object","properties":{"d":{"type":"string"}},"additionalProperties":false}}}}`,
+			`{"components":{"schemas":{"A":{"type":"object","properties":{"properties":{"type":"object","properties":{"x":{"type":"string"}},"additionalProperties":true}},"additionalProperties":true},"M":{"type":"object","properties":{"a":{"type":"string"}},"additionalProperties":{"type":"string"}},"U":{"oneOf":[{"$ref":"#/A"}],"properties":{"k":{"type":"string"}}},"E":{"type":"object","example":{"properties":{"a":1}}},"F":{"type":"object"},"V":{"oneOf":[{"$ref":"#/components/schemas/W"},{"type":"object","properties":{"e":{"type":"string"}},"additionalProperties":false}]},"W":{"$ref":"#/components/schemas/X"},"X":{"type":"object","properties":{"d":{"type":"string"}},"additionalProperties":false}}}}`,
+			2,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.step, func(t *testing.T) {
