@@ -88,7 +88,12 @@ func (w *walker) build(v any, ref *openapi3.SchemaRef, loc string, vw *view, dep
 	}
 	if ap := s.AdditionalProperties; ap.Schema != nil && vw.addl == nil {
 		vw.addl = &located{loc: loc + "/additionalProperties", ref: ap.Schema}
-	} else if ap.Has != nil && *ap.Has {
+	} else if ap.Has != nil && *ap.Has && len(s.Properties) == 0 {
+		// additionalProperties: true makes a free-form map only where no
+		// members are declared. Beside declared members it says "keep what
+		// the document does not know" (the pipeline's keep-unknown-members
+		// step sets it on every such object), and a member outside
+		// properties is still drift worth reporting.
 		vw.addlAny = true
 	}
 	if len(s.PatternProperties) > 0 {

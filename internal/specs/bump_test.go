@@ -63,6 +63,12 @@ func sandbox(t *testing.T, pkgs ...string) (*Pipeline, Layout) {
 			writeFile(t, filepath.Join(root, "specs", e.Name()), b)
 		}
 	}
+	// The project's oapi-codegen templates, where there are any.
+	if _, err := os.Stat("../../specs/templates"); err == nil {
+		if err := copyTree("../../specs/templates", filepath.Join(root, "specs", "templates")); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, p := range pkgs {
 		if err := copyTree(filepath.Join("../../gen", p), filepath.Join(root, "gen", p)); err != nil {
 			t.Fatal(err)

@@ -72,17 +72,27 @@ func (p *Pipeline) fixAndReport(a API, upstream []byte) (*fixReport, error) {
 		}
 		before = after
 	}
-	for _, name := range a.Steps {
-		s, err := stepByName(name)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", a.Name, err)
+	// Steps run before the overlays, Late steps after them, as in Fix.
+	steps := func(late bool) error {
+		for _, name := range a.Steps {
+			s, err := stepByName(name)
+			if err != nil {
+				return fmt.Errorf("%s: %w", a.Name, err)
+			}
+			if s.Late != late {
+				continue
+			}
+			fix := "step " + name
+			if s.Apply(&doc) == 0 {
+				r.Stale = append(r.Stale, StaleFix{Fix: fix, Why: "changed nothing: upstream may have fixed it; remove it from pipeline.yaml"})
+				continue
+			}
+			note(fix)
 		}
-		fix := "step " + name
-		if s.Apply(&doc) == 0 {
-			r.Stale = append(r.Stale, StaleFix{Fix: fix, Why: "changed nothing: upstream may have fixed it; remove it from pipeline.yaml"})
-			continue
-		}
-		note(fix)
+		return nil
+	}
+	if err := steps(false); err != nil {
+		return nil, err
 	}
 	for _, f := range a.Overlays {
 		path := filepath.Join(p.Dir, f)
@@ -115,6 +125,9 @@ func (p *Pipeline) fixAndReport(a API, upstream []byte) (*fixReport, error) {
 			}
 		}
 		note(f)
+	}
+	if err := steps(true); err != nil {
+		return nil, err
 	}
 	fixed, err := toJSON(&doc)
 	if err != nil {

@@ -117,7 +117,7 @@ func (p *Pipeline) generateFrom(ctx context.Context, l Layout, a API, fixedPath,
 	if err := writeAtomic(filepath.Join(dir, a.Package+".gen.go"), code); err != nil {
 		return err
 	}
-	if err := writeFront(l, a, dir, code); err != nil {
+	if err := writeFront(a, fixedPath, dir, code); err != nil {
 		return err
 	}
 	doc, err := p.packageDoc(a)
@@ -128,13 +128,14 @@ func (p *Pipeline) generateFrom(ctx context.Context, l Layout, a API, fixedPath,
 }
 
 // writeFront writes the front door (front.gen.go: New, one method per
-// operation, iterators) generated from the fixed spec and the client code.
-func writeFront(l Layout, a API, dir string, code []byte) error {
+// operation, iterators) generated from the fixed spec at fixedPath (the one
+// the client was generated from) and the client code.
+func writeFront(a API, fixedPath, dir string, code []byte) error {
 	pre, ok := frontgen.PresetFor(a.Name)
 	if !ok {
 		return nil
 	}
-	spec, err := os.ReadFile(l.FixedPath(a.Name))
+	spec, err := os.ReadFile(fixedPath)
 	if err != nil {
 		return err
 	}
