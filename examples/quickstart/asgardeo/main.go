@@ -20,6 +20,8 @@ func main() {
 		log.Fatal(err)
 	}
 	defer c.Close()
+	// To filter, build the filter (quoted and escaped, RFC 7644 §3.4.2.2) and pass it:
+	// f, err := scim.Sw("userName", prefix).Build(); c.ListUsersAll(ctx, &scimusers.ListUsersParams{Filter: &f})
 	for u, err := range c.ListUsersAll(context.Background(), nil) {
 		if err != nil {
 			log.Fatal(err) // *apierror.Error with the SCIM status, scimType and detail
