@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/auth0/go-auth0/management"
 	"github.com/mgmtapi/mgmtapi/gen/auth0"
 )
 
@@ -28,15 +29,16 @@ func decodeOurs(body []byte) (auth0.ListUsersOffsetPaginatedResponseContent, err
 	return r.JSON200.AsListUsersOffsetPaginatedResponseContent()
 }
 
-// decodeV1 is what go-auth0 v1 does: read the body, decode a UserList.
-func decodeV1(body []byte) (v1UserList, error) {
+// decodeV1 is what go-auth0 v1 does: read the body, decode a
+// management.UserList.
+func decodeV1(body []byte) (management.UserList, error) {
 	rsp := response(body)
 	defer rsp.Body.Close()
 	b, err := io.ReadAll(rsp.Body)
 	if err != nil {
-		return v1UserList{}, err
+		return management.UserList{}, err
 	}
-	var l v1UserList
+	var l management.UserList
 	err = json.Unmarshal(b, &l)
 	return l, err
 }
@@ -90,7 +92,7 @@ func mustJSON(t *testing.T, v any) string {
 }
 
 // BenchmarkDecodeUsersPage decodes one 100-user page: mgmtapi (lossless)
-// and go-auth0 v1's model, in one run; then the same page with one
+// and go-auth0 v1 (v1.10.0, management.UserList), in one run; then the same page with one
 // undeclared member per user, which mgmtapi keeps (v1 drops it).
 func BenchmarkDecodeUsersPage(b *testing.B) {
 	for _, undeclared := range []bool{false, true} {
