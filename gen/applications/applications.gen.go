@@ -17,7 +17,6 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/mgmtapi/mgmtapi/apierror"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
@@ -2527,28 +2526,6 @@ func WithHTTPClient(doer HttpRequestDoer) ClientOption {
 func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	return func(c *Client) error {
 		c.RequestEditors = append(c.RequestEditors, fn)
-		return nil
-	}
-}
-
-// DefaultMaxResponseBody is how many bytes of a response body the
-// ...WithResponse methods and Parse...Response functions read at most, unless
-// WithMaxResponseBody sets another limit. A longer body is an
-// *apierror.TooLargeError, not an allocation the server chooses. 32 MiB is
-// far above the largest page these APIs return and small enough that a
-// hostile or broken server cannot exhaust memory.
-const DefaultMaxResponseBody = 32 << 20
-
-// WithMaxResponseBody sets how many bytes of a response body the
-// ...WithResponse methods read at most (default DefaultMaxResponseBody).
-// n must be positive. Responses from the plain Client methods are not read by
-// the client and are not limited.
-func WithMaxResponseBody(n int64) ClientOption {
-	return func(c *Client) error {
-		if n <= 0 {
-			return fmt.Errorf("applications: WithMaxResponseBody(%d): the limit must be positive", n)
-		}
-		c.maxResponseBody = n
 		return nil
 	}
 }
@@ -8112,20 +8089,6 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 		if err := r(ctx, req); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// checkPathSegment refuses a path parameter whose encoded value is not
-// exactly one path segment: "", "." and "..". The runtime escapes everything
-// else ("/" becomes %2F, "?" %3F), but these three survive escaping and URL
-// resolution would drop them or climb to the parent: DeleteX(ctx, "..")
-// would address the collection. Percent-encoding the dots is no remedy, as
-// RFC 3986 lets servers and proxies decode %2E before removing dot segments.
-func checkPathSegment(op, name, value string) error {
-	switch value {
-	case "", ".", "..":
-		return fmt.Errorf("applications: %s: path parameter %s is %q, which is not a path segment; the request was not sent", op, name, value)
 	}
 	return nil
 }
@@ -14444,7 +14407,7 @@ func ParseGetAllApplicationsResponse(rsp *http.Response) (*GetAllApplicationsRes
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetAllApplicationsResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetAllApplicationsResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest ApplicationListResponse
@@ -14490,7 +14453,7 @@ func ParseGetAllApplicationsResponse(rsp *http.Response) (*GetAllApplicationsRes
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -14511,7 +14474,7 @@ func ParseCreateApplicationResponse(rsp *http.Response) (*CreateApplicationRespo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*CreateApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*CreateApplicationResponse, error) {
 		switch {
 		case rsp.StatusCode == 201:
 			break // No content-type
@@ -14553,9 +14516,10 @@ func ParseCreateApplicationResponse(rsp *http.Response) (*CreateApplicationRespo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers CreateApplicationResponse201Headers
@@ -14585,7 +14549,7 @@ func ParseImportApplicationResponse(rsp *http.Response) (*ImportApplicationRespo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ImportApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ImportApplicationResponse, error) {
 		switch {
 		case rsp.StatusCode == 201:
 			break // No content-type
@@ -14620,9 +14584,10 @@ func ParseImportApplicationResponse(rsp *http.Response) (*ImportApplicationRespo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers ImportApplicationResponse201Headers
@@ -14652,7 +14617,7 @@ func ParseImportApplicationForUpdateResponse(rsp *http.Response) (*ImportApplica
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ImportApplicationForUpdateResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ImportApplicationForUpdateResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -14694,9 +14659,10 @@ func ParseImportApplicationForUpdateResponse(rsp *http.Response) (*ImportApplica
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 200:
 		var headers ImportApplicationForUpdateResponse200Headers
@@ -14726,7 +14692,7 @@ func ParseGenerateLoginFlowResponse(rsp *http.Response) (*GenerateLoginFlowRespo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GenerateLoginFlowResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GenerateLoginFlowResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
 			var dest LoginFlowGenerateResponse
@@ -14773,7 +14739,7 @@ func ParseGenerateLoginFlowResponse(rsp *http.Response) (*GenerateLoginFlowRespo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
@@ -14794,7 +14760,7 @@ func ParseGetLoginFlowGenerationResultResponse(rsp *http.Response) (*GetLoginFlo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetLoginFlowGenerationResultResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetLoginFlowGenerationResultResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest LoginFlowResultResponse
@@ -14834,7 +14800,7 @@ func ParseGetLoginFlowGenerationResultResponse(rsp *http.Response) (*GetLoginFlo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -14855,7 +14821,7 @@ func ParseGetLoginFlowGenerationStatusResponse(rsp *http.Response) (*GetLoginFlo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetLoginFlowGenerationStatusResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetLoginFlowGenerationStatusResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest LoginFlowStatusResponse
@@ -14895,7 +14861,7 @@ func ParseGetLoginFlowGenerationStatusResponse(rsp *http.Response) (*GetLoginFlo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -14916,7 +14882,7 @@ func ParseGetAdaptiveAuthTemplatesResponse(rsp *http.Response) (*GetAdaptiveAuth
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetAdaptiveAuthTemplatesResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetAdaptiveAuthTemplatesResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest AdaptiveAuthTemplates
@@ -14948,7 +14914,7 @@ func ParseGetAdaptiveAuthTemplatesResponse(rsp *http.Response) (*GetAdaptiveAuth
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -14969,7 +14935,7 @@ func ParseGetGroupsResponse(rsp *http.Response) (*GetGroupsResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetGroupsResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetGroupsResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest []GroupBasicInfo
@@ -15016,7 +14982,7 @@ func ParseGetGroupsResponse(rsp *http.Response) (*GetGroupsResponse, error) {
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -15037,7 +15003,7 @@ func ParseGetInboundProtocolsResponse(rsp *http.Response) (*GetInboundProtocolsR
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetInboundProtocolsResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetInboundProtocolsResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest []AuthProtocolMetadata
@@ -15069,7 +15035,7 @@ func ParseGetInboundProtocolsResponse(rsp *http.Response) (*GetInboundProtocolsR
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -15090,7 +15056,7 @@ func ParseGetOIDCMetadataResponse(rsp *http.Response) (*GetOIDCMetadataResponse,
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetOIDCMetadataResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetOIDCMetadataResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest OIDCMetaData
@@ -15122,7 +15088,7 @@ func ParseGetOIDCMetadataResponse(rsp *http.Response) (*GetOIDCMetadataResponse,
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -15143,7 +15109,7 @@ func ParseGetSAMLMetadataResponse(rsp *http.Response) (*GetSAMLMetadataResponse,
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetSAMLMetadataResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetSAMLMetadataResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest SAMLMetaData
@@ -15183,7 +15149,7 @@ func ParseGetSAMLMetadataResponse(rsp *http.Response) (*GetSAMLMetadataResponse,
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -15204,7 +15170,7 @@ func ParseGetWSTrustMetadataResponse(rsp *http.Response) (*GetWSTrustMetadataRes
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetWSTrustMetadataResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetWSTrustMetadataResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest WSTrustMetaData
@@ -15236,7 +15202,7 @@ func ParseGetWSTrustMetadataResponse(rsp *http.Response) (*GetWSTrustMetadataRes
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -15257,7 +15223,7 @@ func ParseGetCustomProtocolMetadataResponse(rsp *http.Response) (*GetCustomProto
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetCustomProtocolMetadataResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetCustomProtocolMetadataResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest CustomInboundProtocolMetaData
@@ -15289,7 +15255,7 @@ func ParseGetCustomProtocolMetadataResponse(rsp *http.Response) (*GetCustomProto
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -15310,7 +15276,7 @@ func ParseGetResidentApplicationResponse(rsp *http.Response) (*GetResidentApplic
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetResidentApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetResidentApplicationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest ResidentApplication
@@ -15349,7 +15315,7 @@ func ParseGetResidentApplicationResponse(rsp *http.Response) (*GetResidentApplic
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -15370,7 +15336,7 @@ func ParseUpdateResidentApplicationResponse(rsp *http.Response) (*UpdateResident
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdateResidentApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdateResidentApplicationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -15415,9 +15381,10 @@ func ParseUpdateResidentApplicationResponse(rsp *http.Response) (*UpdateResident
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdateResidentApplicationResponse201Headers
@@ -15447,7 +15414,7 @@ func ParsePatchApplicationSharingResponse(rsp *http.Response) (*PatchApplication
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*PatchApplicationSharingResponse, error) {
+	if err := decodeDeclared(rsp, func() (*PatchApplicationSharingResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
 			var dest ProcessSuccessResponse
@@ -15459,7 +15426,7 @@ func ParsePatchApplicationSharingResponse(rsp *http.Response) (*PatchApplication
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
@@ -15480,7 +15447,7 @@ func ParseShareApplicationWithSelectedResponse(rsp *http.Response) (*ShareApplic
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ShareApplicationWithSelectedResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ShareApplicationWithSelectedResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
 			var dest ProcessSuccessResponse
@@ -15492,7 +15459,7 @@ func ParseShareApplicationWithSelectedResponse(rsp *http.Response) (*ShareApplic
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
@@ -15513,7 +15480,7 @@ func ParseShareApplicationWithAllResponse(rsp *http.Response) (*ShareApplication
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ShareApplicationWithAllResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ShareApplicationWithAllResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
 			var dest ProcessSuccessResponse
@@ -15525,7 +15492,7 @@ func ParseShareApplicationWithAllResponse(rsp *http.Response) (*ShareApplication
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
@@ -15546,7 +15513,7 @@ func ParseGetAllApplicationTemplatesResponse(rsp *http.Response) (*GetAllApplica
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetAllApplicationTemplatesResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetAllApplicationTemplatesResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest ApplicationTemplatesList
@@ -15592,7 +15559,7 @@ func ParseGetAllApplicationTemplatesResponse(rsp *http.Response) (*GetAllApplica
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -15613,7 +15580,7 @@ func ParseCreateApplicationTemplateResponse(rsp *http.Response) (*CreateApplicat
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*CreateApplicationTemplateResponse, error) {
+	if err := decodeDeclared(rsp, func() (*CreateApplicationTemplateResponse, error) {
 		switch {
 		case rsp.StatusCode == 201:
 			break // No content-type
@@ -15655,9 +15622,10 @@ func ParseCreateApplicationTemplateResponse(rsp *http.Response) (*CreateApplicat
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers CreateApplicationTemplateResponse201Headers
@@ -15687,7 +15655,7 @@ func ParseDeleteApplicationTemplateResponse(rsp *http.Response) (*DeleteApplicat
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteApplicationTemplateResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteApplicationTemplateResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -15729,7 +15697,7 @@ func ParseDeleteApplicationTemplateResponse(rsp *http.Response) (*DeleteApplicat
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -15749,7 +15717,7 @@ func ParseGetApplicationTemplateResponse(rsp *http.Response) (*GetApplicationTem
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetApplicationTemplateResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetApplicationTemplateResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest ApplicationTemplateModel
@@ -15809,7 +15777,7 @@ func ParseGetApplicationTemplateResponse(rsp *http.Response) (*GetApplicationTem
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -15830,7 +15798,7 @@ func ParseUpdateApplicationTemplateResponse(rsp *http.Response) (*UpdateApplicat
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdateApplicationTemplateResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdateApplicationTemplateResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -15872,7 +15840,7 @@ func ParseUpdateApplicationTemplateResponse(rsp *http.Response) (*UpdateApplicat
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -15892,7 +15860,7 @@ func ParseUnshareApplicationFromSelectedResponse(rsp *http.Response) (*UnshareAp
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UnshareApplicationFromSelectedResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UnshareApplicationFromSelectedResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
 			var dest ProcessSuccessResponse
@@ -15904,7 +15872,7 @@ func ParseUnshareApplicationFromSelectedResponse(rsp *http.Response) (*UnshareAp
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
@@ -15925,7 +15893,7 @@ func ParseUnshareApplicationFromAllResponse(rsp *http.Response) (*UnshareApplica
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UnshareApplicationFromAllResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UnshareApplicationFromAllResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
 			var dest ProcessSuccessResponse
@@ -15937,7 +15905,7 @@ func ParseUnshareApplicationFromAllResponse(rsp *http.Response) (*UnshareApplica
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
@@ -15958,7 +15926,7 @@ func ParseDeleteApplicationResponse(rsp *http.Response) (*DeleteApplicationRespo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteApplicationResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -15993,7 +15961,7 @@ func ParseDeleteApplicationResponse(rsp *http.Response) (*DeleteApplicationRespo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -16013,7 +15981,7 @@ func ParseGetApplicationResponse(rsp *http.Response) (*GetApplicationResponse, e
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetApplicationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest ApplicationResponseModel
@@ -16073,7 +16041,7 @@ func ParseGetApplicationResponse(rsp *http.Response) (*GetApplicationResponse, e
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -16094,7 +16062,7 @@ func ParsePatchApplicationResponse(rsp *http.Response) (*PatchApplicationRespons
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*PatchApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*PatchApplicationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -16129,7 +16097,7 @@ func ParsePatchApplicationResponse(rsp *http.Response) (*PatchApplicationRespons
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -16149,7 +16117,7 @@ func ParseUpdateAuthenticationScriptResponse(rsp *http.Response) (*UpdateAuthent
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdateAuthenticationScriptResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdateAuthenticationScriptResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -16177,7 +16145,7 @@ func ParseUpdateAuthenticationScriptResponse(rsp *http.Response) (*UpdateAuthent
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -16197,7 +16165,7 @@ func ParseGetConfiguredAuthenticatorsResponse(rsp *http.Response) (*GetConfigure
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetConfiguredAuthenticatorsResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetConfiguredAuthenticatorsResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest []ConfiguredAuthenticatorsModal
@@ -16236,7 +16204,7 @@ func ParseGetConfiguredAuthenticatorsResponse(rsp *http.Response) (*GetConfigure
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -16257,7 +16225,7 @@ func ParseGetAuthorizedAPIsResponse(rsp *http.Response) (*GetAuthorizedAPIsRespo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetAuthorizedAPIsResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetAuthorizedAPIsResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest []AuthorizedAPIResponse
@@ -16285,7 +16253,7 @@ func ParseGetAuthorizedAPIsResponse(rsp *http.Response) (*GetAuthorizedAPIsRespo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -16306,7 +16274,7 @@ func ParseAddAuthorizedAPIResponse(rsp *http.Response) (*AddAuthorizedAPIRespons
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*AddAuthorizedAPIResponse, error) {
+	if err := decodeDeclared(rsp, func() (*AddAuthorizedAPIResponse, error) {
 		switch {
 		case rsp.StatusCode == 201:
 			break // No content-type
@@ -16337,7 +16305,7 @@ func ParseAddAuthorizedAPIResponse(rsp *http.Response) (*AddAuthorizedAPIRespons
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -16357,7 +16325,7 @@ func ParseDeleteAuthorizedAPIResponse(rsp *http.Response) (*DeleteAuthorizedAPIR
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteAuthorizedAPIResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteAuthorizedAPIResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -16378,7 +16346,7 @@ func ParseDeleteAuthorizedAPIResponse(rsp *http.Response) (*DeleteAuthorizedAPIR
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -16398,7 +16366,7 @@ func ParsePatchAuthorizedAPIResponse(rsp *http.Response) (*PatchAuthorizedAPIRes
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*PatchAuthorizedAPIResponse, error) {
+	if err := decodeDeclared(rsp, func() (*PatchAuthorizedAPIResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -16429,7 +16397,7 @@ func ParsePatchAuthorizedAPIResponse(rsp *http.Response) (*PatchAuthorizedAPIRes
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -16449,7 +16417,7 @@ func ParseExportApplicationResponse(rsp *http.Response) (*ExportApplicationRespo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ExportApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ExportApplicationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 			var dest Error
@@ -16481,7 +16449,7 @@ func ParseExportApplicationResponse(rsp *http.Response) (*ExportApplicationRespo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -16501,7 +16469,7 @@ func ParseExportApplicationAsFileResponse(rsp *http.Response) (*ExportApplicatio
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ExportApplicationAsFileResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ExportApplicationAsFileResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest string
@@ -16557,7 +16525,7 @@ func ParseExportApplicationAsFileResponse(rsp *http.Response) (*ExportApplicatio
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -16578,7 +16546,7 @@ func ParseGetInboundAuthenticationConfigurationsResponse(rsp *http.Response) (*G
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetInboundAuthenticationConfigurationsResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetInboundAuthenticationConfigurationsResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest InboundProtocolsListResponse
@@ -16617,7 +16585,7 @@ func ParseGetInboundAuthenticationConfigurationsResponse(rsp *http.Response) (*G
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -16638,7 +16606,7 @@ func ParseDeleteInboundOAuthConfigurationResponse(rsp *http.Response) (*DeleteIn
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteInboundOAuthConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteInboundOAuthConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -16673,7 +16641,7 @@ func ParseDeleteInboundOAuthConfigurationResponse(rsp *http.Response) (*DeleteIn
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -16693,7 +16661,7 @@ func ParseGetInboundOAuthConfigurationResponse(rsp *http.Response) (*GetInboundO
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetInboundOAuthConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetInboundOAuthConfigurationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest OpenIDConnectConfiguration
@@ -16732,7 +16700,7 @@ func ParseGetInboundOAuthConfigurationResponse(rsp *http.Response) (*GetInboundO
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -16753,7 +16721,7 @@ func ParseUpdateInboundOAuthConfigurationResponse(rsp *http.Response) (*UpdateIn
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdateInboundOAuthConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdateInboundOAuthConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -16798,9 +16766,10 @@ func ParseUpdateInboundOAuthConfigurationResponse(rsp *http.Response) (*UpdateIn
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdateInboundOAuthConfigurationResponse201Headers
@@ -16830,7 +16799,7 @@ func ParseRegenerateOAuthClientSecretResponse(rsp *http.Response) (*RegenerateOA
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*RegenerateOAuthClientSecretResponse, error) {
+	if err := decodeDeclared(rsp, func() (*RegenerateOAuthClientSecretResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest OpenIDConnectConfiguration
@@ -16869,7 +16838,7 @@ func ParseRegenerateOAuthClientSecretResponse(rsp *http.Response) (*RegenerateOA
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -16890,7 +16859,7 @@ func ParseRevokeOAuthClientResponse(rsp *http.Response) (*RevokeOAuthClientRespo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*RevokeOAuthClientResponse, error) {
+	if err := decodeDeclared(rsp, func() (*RevokeOAuthClientResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -16925,7 +16894,7 @@ func ParseRevokeOAuthClientResponse(rsp *http.Response) (*RevokeOAuthClientRespo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -16945,7 +16914,7 @@ func ParseGetOAuthClientSecretsResponse(rsp *http.Response) (*GetOAuthClientSecr
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetOAuthClientSecretsResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetOAuthClientSecretsResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest ClientSecretList
@@ -16984,7 +16953,7 @@ func ParseGetOAuthClientSecretsResponse(rsp *http.Response) (*GetOAuthClientSecr
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -17005,7 +16974,7 @@ func ParseCreateOAuthClientSecretResponse(rsp *http.Response) (*CreateOAuthClien
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*CreateOAuthClientSecretResponse, error) {
+	if err := decodeDeclared(rsp, func() (*CreateOAuthClientSecretResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
 			var dest ClientSecretResponse
@@ -17051,7 +17020,7 @@ func ParseCreateOAuthClientSecretResponse(rsp *http.Response) (*CreateOAuthClien
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON201)
@@ -17072,7 +17041,7 @@ func ParseDeleteOAuthClientSecretResponse(rsp *http.Response) (*DeleteOAuthClien
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteOAuthClientSecretResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteOAuthClientSecretResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -17114,7 +17083,7 @@ func ParseDeleteOAuthClientSecretResponse(rsp *http.Response) (*DeleteOAuthClien
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -17134,7 +17103,7 @@ func ParseGetOAuthClientSecretResponse(rsp *http.Response) (*GetOAuthClientSecre
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetOAuthClientSecretResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetOAuthClientSecretResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest ClientSecretResponse
@@ -17173,7 +17142,7 @@ func ParseGetOAuthClientSecretResponse(rsp *http.Response) (*GetOAuthClientSecre
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -17194,7 +17163,7 @@ func ParseDeletePassiveStsConfigurationResponse(rsp *http.Response) (*DeletePass
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeletePassiveStsConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeletePassiveStsConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -17229,7 +17198,7 @@ func ParseDeletePassiveStsConfigurationResponse(rsp *http.Response) (*DeletePass
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -17249,7 +17218,7 @@ func ParseGetPassiveStsConfigurationResponse(rsp *http.Response) (*GetPassiveSts
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetPassiveStsConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetPassiveStsConfigurationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest PassiveStsConfiguration
@@ -17288,7 +17257,7 @@ func ParseGetPassiveStsConfigurationResponse(rsp *http.Response) (*GetPassiveSts
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -17309,7 +17278,7 @@ func ParseUpdatePassiveStsConfigurationResponse(rsp *http.Response) (*UpdatePass
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdatePassiveStsConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdatePassiveStsConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -17354,9 +17323,10 @@ func ParseUpdatePassiveStsConfigurationResponse(rsp *http.Response) (*UpdatePass
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdatePassiveStsConfigurationResponse201Headers
@@ -17386,7 +17356,7 @@ func ParseDeleteInboundSAMLConfigurationResponse(rsp *http.Response) (*DeleteInb
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteInboundSAMLConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteInboundSAMLConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -17421,7 +17391,7 @@ func ParseDeleteInboundSAMLConfigurationResponse(rsp *http.Response) (*DeleteInb
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -17441,7 +17411,7 @@ func ParseGetInboundSAMLConfigurationResponse(rsp *http.Response) (*GetInboundSA
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetInboundSAMLConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetInboundSAMLConfigurationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest SAML2ServiceProvider
@@ -17480,7 +17450,7 @@ func ParseGetInboundSAMLConfigurationResponse(rsp *http.Response) (*GetInboundSA
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -17501,7 +17471,7 @@ func ParseUpdateInboundSAMLConfigurationResponse(rsp *http.Response) (*UpdateInb
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdateInboundSAMLConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdateInboundSAMLConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -17546,9 +17516,10 @@ func ParseUpdateInboundSAMLConfigurationResponse(rsp *http.Response) (*UpdateInb
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdateInboundSAMLConfigurationResponse201Headers
@@ -17578,7 +17549,7 @@ func ParseDeleteWSTrustConfigurationResponse(rsp *http.Response) (*DeleteWSTrust
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteWSTrustConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteWSTrustConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -17613,7 +17584,7 @@ func ParseDeleteWSTrustConfigurationResponse(rsp *http.Response) (*DeleteWSTrust
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -17633,7 +17604,7 @@ func ParseGetWSTrustConfigurationResponse(rsp *http.Response) (*GetWSTrustConfig
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetWSTrustConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetWSTrustConfigurationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest WSTrustConfiguration
@@ -17672,7 +17643,7 @@ func ParseGetWSTrustConfigurationResponse(rsp *http.Response) (*GetWSTrustConfig
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -17693,7 +17664,7 @@ func ParseUpdateWSTrustConfigurationResponse(rsp *http.Response) (*UpdateWSTrust
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdateWSTrustConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdateWSTrustConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -17738,9 +17709,10 @@ func ParseUpdateWSTrustConfigurationResponse(rsp *http.Response) (*UpdateWSTrust
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdateWSTrustConfigurationResponse201Headers
@@ -17770,7 +17742,7 @@ func ParseDeleteCustomInboundConfigurationResponse(rsp *http.Response) (*DeleteC
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteCustomInboundConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteCustomInboundConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -17805,7 +17777,7 @@ func ParseDeleteCustomInboundConfigurationResponse(rsp *http.Response) (*DeleteC
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -17825,7 +17797,7 @@ func ParseGetCustomInboundConfigurationResponse(rsp *http.Response) (*GetCustomI
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetCustomInboundConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetCustomInboundConfigurationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest CustomInboundProtocolConfiguration
@@ -17864,7 +17836,7 @@ func ParseGetCustomInboundConfigurationResponse(rsp *http.Response) (*GetCustomI
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -17885,7 +17857,7 @@ func ParseUpdateCustomInboundConfigurationResponse(rsp *http.Response) (*UpdateC
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdateCustomInboundConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdateCustomInboundConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -17930,9 +17902,10 @@ func ParseUpdateCustomInboundConfigurationResponse(rsp *http.Response) (*UpdateC
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdateCustomInboundConfigurationResponse201Headers
@@ -17962,7 +17935,7 @@ func ParseChangeApplicationOwnerResponse(rsp *http.Response) (*ChangeApplication
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ChangeApplicationOwnerResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ChangeApplicationOwnerResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -17997,7 +17970,7 @@ func ParseChangeApplicationOwnerResponse(rsp *http.Response) (*ChangeApplication
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -18017,7 +17990,7 @@ func ParseShareOrgApplicationGetResponse(rsp *http.Response) (*ShareOrgApplicati
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ShareOrgApplicationGetResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ShareOrgApplicationGetResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest SharedOrganizationsResponse
@@ -18056,7 +18029,7 @@ func ParseShareOrgApplicationGetResponse(rsp *http.Response) (*ShareOrgApplicati
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -18077,7 +18050,7 @@ func ParseShareOrgApplicationResponse(rsp *http.Response) (*ShareOrgApplicationR
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ShareOrgApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ShareOrgApplicationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -18112,7 +18085,7 @@ func ParseShareOrgApplicationResponse(rsp *http.Response) (*ShareOrgApplicationR
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -18132,7 +18105,7 @@ func ParseShareOrgApplicationDeleteResponse(rsp *http.Response) (*ShareOrgApplic
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ShareOrgApplicationDeleteResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ShareOrgApplicationDeleteResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -18167,7 +18140,7 @@ func ParseShareOrgApplicationDeleteResponse(rsp *http.Response) (*ShareOrgApplic
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -18187,7 +18160,7 @@ func ParseSharedApplicationsAllDeleteResponse(rsp *http.Response) (*SharedApplic
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*SharedApplicationsAllDeleteResponse, error) {
+	if err := decodeDeclared(rsp, func() (*SharedApplicationsAllDeleteResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -18222,7 +18195,7 @@ func ParseSharedApplicationsAllDeleteResponse(rsp *http.Response) (*SharedApplic
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -18242,7 +18215,7 @@ func ParseSharedApplicationsGetResponse(rsp *http.Response) (*SharedApplications
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*SharedApplicationsGetResponse, error) {
+	if err := decodeDeclared(rsp, func() (*SharedApplicationsGetResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest SharedApplicationsResponse
@@ -18281,64 +18254,10 @@ func ParseSharedApplicationsGetResponse(rsp *http.Response) (*SharedApplications
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
-}
-
-// limitBody makes Parse...Response read at most the limit set with
-// WithMaxResponseBody on the Client behind c, if any.
-func (c *ClientWithResponses) limitBody(rsp *http.Response) *http.Response {
-	if cl, ok := c.ClientInterface.(*Client); ok && cl.maxResponseBody > 0 && rsp.Body != nil {
-		rsp.Body = &limitedBody{ReadCloser: rsp.Body, limit: cl.maxResponseBody}
-	}
-	return rsp
-}
-
-// limitedBody is a response body carrying the limit readResponseBody applies.
-type limitedBody struct {
-	io.ReadCloser
-	limit int64
-}
-
-// readResponseBody reads rsp.Body, at most its limitedBody limit or else
-// DefaultMaxResponseBody bytes: a longer body is an *apierror.TooLargeError
-// after reading one byte more than the limit, whatever the server sends.
-func readResponseBody(rsp *http.Response) ([]byte, error) {
-	if rsp.Body == nil {
-		rsp.Body = http.NoBody
-	}
-	limit := int64(DefaultMaxResponseBody)
-	if lb, ok := rsp.Body.(*limitedBody); ok {
-		limit = lb.limit
-	}
-	n := limit + 1
-	if n < limit {
-		n = limit
-	}
-	b, err := io.ReadAll(io.LimitReader(rsp.Body, n))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, apierror.NewTooLargeError(rsp, limit, "applications.WithMaxResponseBody")
-	}
-	return b, nil
-}
-
-// fillUndeclared2xx decodes a 2xx JSON body into *field, the operation's one
-// JSON 2xx type, when the declared cases left it nil (a 2xx status the
-// operation does not declare) and the body decodes; otherwise the body stays
-// only in Body.
-func fillUndeclared2xx[T any](rsp *http.Response, body []byte, field **T) {
-	if *field != nil || rsp.StatusCode/100 != 2 || !strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		return
-	}
-	var dest T
-	if json.Unmarshal(body, &dest) == nil {
-		*field = &dest
-	}
 }

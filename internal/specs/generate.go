@@ -80,18 +80,14 @@ func (p *Pipeline) selectAPIs(names []string) ([]API, error) {
 	return out, nil
 }
 
-// TemplatesDir holds the project's oapi-codegen templates, each overriding
-// the built-in template of the same name for every API (each file says what
-// it changes and why).
-func (l Layout) TemplatesDir() string { return filepath.Join(l.SpecsDir(), "templates") }
-
 // Generate runs oapi-codegen (the version pinned as a tool in go.mod) on the
-// fixed document of a, with the project templates, and writes the package to
-// outDir/<package>: the generated client and a generated doc.go naming the
-// pinned source.
+// fixed document of a, applies the API's rewrites (rewrite.go) to its output
+// and writes the package to outDir/<package>: the generated client, the
+// companion file the rewrites call (companion.go) and a generated doc.go
+// naming the pinned source.
 func (p *Pipeline) Generate(ctx context.Context, l Layout, a API, outDir string) error {
 	cmd := exec.CommandContext(ctx, "go", "tool", "oapi-codegen",
-		"-config", filepath.Join(p.Dir, a.Codegen), "-templates", l.TemplatesDir(), l.FixedPath(a.Name))
+		"-config", filepath.Join(p.Dir, a.Codegen), l.FixedPath(a.Name))
 	cmd.Dir = l.Root
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -105,11 +101,22 @@ func (p *Pipeline) Generate(ctx context.Context, l Layout, a API, outDir string)
 	// Detach oapi-codegen's generic package comment from the package clause
 	// so that the generated doc.go is the package documentation.
 	code := bytes.Replace(stdout.Bytes(), clause, append([]byte("\n"), clause...), 1)
+	code, client, _, err := RewriteSource(code, a.Rewrites)
+	if err != nil {
+		return fmt.Errorf("%s: %w", a.Name, err)
+	}
+	wire, err := companion(a.Package, client)
+	if err != nil {
+		return err
+	}
 	dir := filepath.Join(outDir, a.Package)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	if err := writeAtomic(filepath.Join(dir, a.Package+".gen.go"), code); err != nil {
+		return err
+	}
+	if err := writeAtomic(filepath.Join(dir, CompanionFile), wire); err != nil {
 		return err
 	}
 	doc, err := p.packageDoc(a)

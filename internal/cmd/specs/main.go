@@ -5,7 +5,7 @@
 //	specs generate [-out dir] [api...]  fix, then run oapi-codegen into dir (default gen)
 //	specs check                   generate into a temporary tree and fail if gen/ differs
 //	specs diff -api name -new file-or-url   compare the pinned spec with a new one
-//	specs steps                   list the normalisation steps and why they exist
+//	specs steps                   list the normalisation steps and rewrites and why they exist
 //
 // The pinned documents come from SPECS_MIRROR (a directory laid out like
 // ../shared/specs) when it is set, and from their upstream URLs otherwise.
@@ -46,6 +46,10 @@ func run(ctx context.Context, args []string) error {
 	if args[0] == "steps" {
 		for _, s := range specs.Steps() {
 			fmt.Printf("%-26s %s\n", s.Name, s.Why)
+		}
+		fmt.Println("\nrewrites of oapi-codegen's output:")
+		for _, r := range specs.Rewrites() {
+			fmt.Printf("%-26s %s\n", r.Name, r.Why)
 		}
 		return nil
 	}
