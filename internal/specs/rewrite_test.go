@@ -170,3 +170,12 @@ func TestRewrittenClientBuilds(t *testing.T) {
 		t.Fatalf("go vet of the rewritten client: %v\n%s", err, b)
 	}
 }
+
+func TestLoadPipelineRejectsUnknownRewrite(t *testing.T) {
+	p, _ := fixture(t, "[unwrap-single-oneof]", okOverlay)
+	b, _ := os.ReadFile(filepath.Join(p.Dir, "pipeline.yaml"))
+	writeFile(t, filepath.Join(p.Dir, "pipeline.yaml"), append(b, "    rewrites: [bounded-body-reads, no-such-rewrite]\n"...))
+	if _, err := LoadPipeline(p.Dir); err == nil || !strings.Contains(err.Error(), `unknown rewrite "no-such-rewrite"`) {
+		t.Fatalf("err = %v", err)
+	}
+}
