@@ -246,14 +246,10 @@ var requestOp = regexp.MustCompile(`constructs an http\.Request for the (\w+) me
 func oneSegmentPathParams(f *genFile) (int, error) {
 	n := 0
 	for _, fd := range f.funcs("") {
-		if !strings.HasPrefix(fd.Name.Name, "New") || fd.Doc == nil {
-			continue
+		op := ""
+		if m := requestOp.FindStringSubmatch(fd.Doc.Text()); m != nil {
+			op = m[1]
 		}
-		m := requestOp.FindStringSubmatch(fd.Doc.Text())
-		if m == nil {
-			continue
-		}
-		op := m[1]
 		declared, checked := map[string]bool{}, map[string]bool{}
 		list := fd.Body.List
 		for i, s := range list {
@@ -280,6 +276,9 @@ func oneSegmentPathParams(f *genFile) (int, error) {
 				return 0, fmt.Errorf("%s: %s: the third argument of %s is not the parameter name", fd.Name.Name, v.Name, f.text(call.Fun))
 			}
 			param, _ := strconv.Unquote(lit.Value)
+			if op == "" {
+				return 0, fmt.Errorf("%s builds a path without the doc comment naming its operation", fd.Name.Name)
+			}
 			if i+1 >= len(list) || !isErrCheck(f, list[i+1]) {
 				return 0, fmt.Errorf("%s: %s: no err check after the styled value", fd.Name.Name, v.Name)
 			}

@@ -111,6 +111,8 @@ func TestRewriteSourceFails(t *testing.T) {
 			[]string{"bounded-body-reads"}, "ParseGetPartResponse does not start with a read of rsp.Body"},
 		{"path parameter not styled", `pathParam1, err = runtime.StyleParamWithOptions("simple", false, "part"`, `pathParam1, err = runtime.StyleOther("simple", false, "part"`,
 			[]string{"one-segment-path-params"}, "path parameter pathParam1 is not styled by the runtime"},
+		{"request builder without its doc", "constructs an http.Request for the GetPart method", "builds a request",
+			[]string{"one-segment-path-params"}, "NewGetPartRequest builds a path without the doc comment naming its operation"},
 		{"no client", "type ClientOption func(*Client) error", "type ClientOption func(Client) error",
 			[]string{"client-body-limit-field"}, "declares no ClientOption"},
 		{"WithResponse without Parse", "return ParseDeleteThingsResponse(rsp)", "return nil, nil",
