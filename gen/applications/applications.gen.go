@@ -18,7 +18,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/go-json-experiment/json/jsontext"
-	"github.com/mgmtapi/mgmtapi/apierror"
 	"github.com/mgmtapi/mgmtapi/internal/genjson"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
@@ -6985,28 +6984,6 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	}
 }
 
-// DefaultMaxResponseBody is how many bytes of a response body the
-// ...WithResponse methods and Parse...Response functions read at most, unless
-// WithMaxResponseBody sets another limit. A longer body is an
-// *apierror.TooLargeError, not an allocation the server chooses. 32 MiB is
-// far above the largest page these APIs return and small enough that a
-// hostile or broken server cannot exhaust memory.
-const DefaultMaxResponseBody = 32 << 20
-
-// WithMaxResponseBody sets how many bytes of a response body the
-// ...WithResponse methods read at most (default DefaultMaxResponseBody).
-// n must be positive. Responses from the plain Client methods are not read by
-// the client and are not limited.
-func WithMaxResponseBody(n int64) ClientOption {
-	return func(c *Client) error {
-		if n <= 0 {
-			return fmt.Errorf("applications: WithMaxResponseBody(%d): the limit must be positive", n)
-		}
-		c.maxResponseBody = n
-		return nil
-	}
-}
-
 // The interface specification for the client above.
 type ClientInterface interface {
 
@@ -12566,20 +12543,6 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 		if err := r(ctx, req); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// checkPathSegment refuses a path parameter whose encoded value is not
-// exactly one path segment: "", "." and "..". The runtime escapes everything
-// else ("/" becomes %2F, "?" %3F), but these three survive escaping and URL
-// resolution would drop them or climb to the parent: DeleteX(ctx, "..")
-// would address the collection. Percent-encoding the dots is no remedy, as
-// RFC 3986 lets servers and proxies decode %2E before removing dot segments.
-func checkPathSegment(op, name, value string) error {
-	switch value {
-	case "", ".", "..":
-		return fmt.Errorf("applications: %s: path parameter %s is %q, which is not a path segment; the request was not sent", op, name, value)
 	}
 	return nil
 }
@@ -18898,7 +18861,7 @@ func ParseGetAllApplicationsResponse(rsp *http.Response) (*GetAllApplicationsRes
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetAllApplicationsResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetAllApplicationsResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest ApplicationListResponse
@@ -18944,7 +18907,7 @@ func ParseGetAllApplicationsResponse(rsp *http.Response) (*GetAllApplicationsRes
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -18965,7 +18928,7 @@ func ParseCreateApplicationResponse(rsp *http.Response) (*CreateApplicationRespo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*CreateApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*CreateApplicationResponse, error) {
 		switch {
 		case rsp.StatusCode == 201:
 			break // No content-type
@@ -19007,9 +18970,10 @@ func ParseCreateApplicationResponse(rsp *http.Response) (*CreateApplicationRespo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers CreateApplicationResponse201Headers
@@ -19039,7 +19003,7 @@ func ParseImportApplicationResponse(rsp *http.Response) (*ImportApplicationRespo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ImportApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ImportApplicationResponse, error) {
 		switch {
 		case rsp.StatusCode == 201:
 			break // No content-type
@@ -19074,9 +19038,10 @@ func ParseImportApplicationResponse(rsp *http.Response) (*ImportApplicationRespo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers ImportApplicationResponse201Headers
@@ -19106,7 +19071,7 @@ func ParseImportApplicationForUpdateResponse(rsp *http.Response) (*ImportApplica
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ImportApplicationForUpdateResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ImportApplicationForUpdateResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -19148,9 +19113,10 @@ func ParseImportApplicationForUpdateResponse(rsp *http.Response) (*ImportApplica
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 200:
 		var headers ImportApplicationForUpdateResponse200Headers
@@ -19180,7 +19146,7 @@ func ParseGenerateLoginFlowResponse(rsp *http.Response) (*GenerateLoginFlowRespo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GenerateLoginFlowResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GenerateLoginFlowResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
 			var dest LoginFlowGenerateResponse
@@ -19227,7 +19193,7 @@ func ParseGenerateLoginFlowResponse(rsp *http.Response) (*GenerateLoginFlowRespo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
@@ -19248,7 +19214,7 @@ func ParseGetLoginFlowGenerationResultResponse(rsp *http.Response) (*GetLoginFlo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetLoginFlowGenerationResultResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetLoginFlowGenerationResultResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest LoginFlowResultResponse
@@ -19288,7 +19254,7 @@ func ParseGetLoginFlowGenerationResultResponse(rsp *http.Response) (*GetLoginFlo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -19309,7 +19275,7 @@ func ParseGetLoginFlowGenerationStatusResponse(rsp *http.Response) (*GetLoginFlo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetLoginFlowGenerationStatusResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetLoginFlowGenerationStatusResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest LoginFlowStatusResponse
@@ -19349,7 +19315,7 @@ func ParseGetLoginFlowGenerationStatusResponse(rsp *http.Response) (*GetLoginFlo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -19370,7 +19336,7 @@ func ParseGetAdaptiveAuthTemplatesResponse(rsp *http.Response) (*GetAdaptiveAuth
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetAdaptiveAuthTemplatesResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetAdaptiveAuthTemplatesResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest AdaptiveAuthTemplates
@@ -19402,7 +19368,7 @@ func ParseGetAdaptiveAuthTemplatesResponse(rsp *http.Response) (*GetAdaptiveAuth
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -19423,7 +19389,7 @@ func ParseGetGroupsResponse(rsp *http.Response) (*GetGroupsResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetGroupsResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetGroupsResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest []GroupBasicInfo
@@ -19470,7 +19436,7 @@ func ParseGetGroupsResponse(rsp *http.Response) (*GetGroupsResponse, error) {
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -19491,7 +19457,7 @@ func ParseGetInboundProtocolsResponse(rsp *http.Response) (*GetInboundProtocolsR
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetInboundProtocolsResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetInboundProtocolsResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest []AuthProtocolMetadata
@@ -19523,7 +19489,7 @@ func ParseGetInboundProtocolsResponse(rsp *http.Response) (*GetInboundProtocolsR
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -19544,7 +19510,7 @@ func ParseGetOIDCMetadataResponse(rsp *http.Response) (*GetOIDCMetadataResponse,
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetOIDCMetadataResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetOIDCMetadataResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest OIDCMetaData
@@ -19576,7 +19542,7 @@ func ParseGetOIDCMetadataResponse(rsp *http.Response) (*GetOIDCMetadataResponse,
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -19597,7 +19563,7 @@ func ParseGetSAMLMetadataResponse(rsp *http.Response) (*GetSAMLMetadataResponse,
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetSAMLMetadataResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetSAMLMetadataResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest SAMLMetaData
@@ -19637,7 +19603,7 @@ func ParseGetSAMLMetadataResponse(rsp *http.Response) (*GetSAMLMetadataResponse,
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -19658,7 +19624,7 @@ func ParseGetWSTrustMetadataResponse(rsp *http.Response) (*GetWSTrustMetadataRes
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetWSTrustMetadataResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetWSTrustMetadataResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest WSTrustMetaData
@@ -19690,7 +19656,7 @@ func ParseGetWSTrustMetadataResponse(rsp *http.Response) (*GetWSTrustMetadataRes
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -19711,7 +19677,7 @@ func ParseGetCustomProtocolMetadataResponse(rsp *http.Response) (*GetCustomProto
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetCustomProtocolMetadataResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetCustomProtocolMetadataResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest CustomInboundProtocolMetaData
@@ -19743,7 +19709,7 @@ func ParseGetCustomProtocolMetadataResponse(rsp *http.Response) (*GetCustomProto
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -19764,7 +19730,7 @@ func ParseGetResidentApplicationResponse(rsp *http.Response) (*GetResidentApplic
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetResidentApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetResidentApplicationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest ResidentApplication
@@ -19803,7 +19769,7 @@ func ParseGetResidentApplicationResponse(rsp *http.Response) (*GetResidentApplic
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -19824,7 +19790,7 @@ func ParseUpdateResidentApplicationResponse(rsp *http.Response) (*UpdateResident
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdateResidentApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdateResidentApplicationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -19869,9 +19835,10 @@ func ParseUpdateResidentApplicationResponse(rsp *http.Response) (*UpdateResident
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdateResidentApplicationResponse201Headers
@@ -19901,7 +19868,7 @@ func ParsePatchApplicationSharingResponse(rsp *http.Response) (*PatchApplication
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*PatchApplicationSharingResponse, error) {
+	if err := decodeDeclared(rsp, func() (*PatchApplicationSharingResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
 			var dest ProcessSuccessResponse
@@ -19913,7 +19880,7 @@ func ParsePatchApplicationSharingResponse(rsp *http.Response) (*PatchApplication
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
@@ -19934,7 +19901,7 @@ func ParseShareApplicationWithSelectedResponse(rsp *http.Response) (*ShareApplic
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ShareApplicationWithSelectedResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ShareApplicationWithSelectedResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
 			var dest ProcessSuccessResponse
@@ -19946,7 +19913,7 @@ func ParseShareApplicationWithSelectedResponse(rsp *http.Response) (*ShareApplic
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
@@ -19967,7 +19934,7 @@ func ParseShareApplicationWithAllResponse(rsp *http.Response) (*ShareApplication
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ShareApplicationWithAllResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ShareApplicationWithAllResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
 			var dest ProcessSuccessResponse
@@ -19979,7 +19946,7 @@ func ParseShareApplicationWithAllResponse(rsp *http.Response) (*ShareApplication
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
@@ -20000,7 +19967,7 @@ func ParseGetAllApplicationTemplatesResponse(rsp *http.Response) (*GetAllApplica
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetAllApplicationTemplatesResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetAllApplicationTemplatesResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest ApplicationTemplatesList
@@ -20046,7 +20013,7 @@ func ParseGetAllApplicationTemplatesResponse(rsp *http.Response) (*GetAllApplica
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -20067,7 +20034,7 @@ func ParseCreateApplicationTemplateResponse(rsp *http.Response) (*CreateApplicat
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*CreateApplicationTemplateResponse, error) {
+	if err := decodeDeclared(rsp, func() (*CreateApplicationTemplateResponse, error) {
 		switch {
 		case rsp.StatusCode == 201:
 			break // No content-type
@@ -20109,9 +20076,10 @@ func ParseCreateApplicationTemplateResponse(rsp *http.Response) (*CreateApplicat
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers CreateApplicationTemplateResponse201Headers
@@ -20141,7 +20109,7 @@ func ParseDeleteApplicationTemplateResponse(rsp *http.Response) (*DeleteApplicat
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteApplicationTemplateResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteApplicationTemplateResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -20183,7 +20151,7 @@ func ParseDeleteApplicationTemplateResponse(rsp *http.Response) (*DeleteApplicat
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -20203,7 +20171,7 @@ func ParseGetApplicationTemplateResponse(rsp *http.Response) (*GetApplicationTem
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetApplicationTemplateResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetApplicationTemplateResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest ApplicationTemplateModel
@@ -20263,7 +20231,7 @@ func ParseGetApplicationTemplateResponse(rsp *http.Response) (*GetApplicationTem
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -20284,7 +20252,7 @@ func ParseUpdateApplicationTemplateResponse(rsp *http.Response) (*UpdateApplicat
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdateApplicationTemplateResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdateApplicationTemplateResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -20326,7 +20294,7 @@ func ParseUpdateApplicationTemplateResponse(rsp *http.Response) (*UpdateApplicat
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -20346,7 +20314,7 @@ func ParseUnshareApplicationFromSelectedResponse(rsp *http.Response) (*UnshareAp
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UnshareApplicationFromSelectedResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UnshareApplicationFromSelectedResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
 			var dest ProcessSuccessResponse
@@ -20358,7 +20326,7 @@ func ParseUnshareApplicationFromSelectedResponse(rsp *http.Response) (*UnshareAp
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
@@ -20379,7 +20347,7 @@ func ParseUnshareApplicationFromAllResponse(rsp *http.Response) (*UnshareApplica
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UnshareApplicationFromAllResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UnshareApplicationFromAllResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
 			var dest ProcessSuccessResponse
@@ -20391,7 +20359,7 @@ func ParseUnshareApplicationFromAllResponse(rsp *http.Response) (*UnshareApplica
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON202)
@@ -20412,7 +20380,7 @@ func ParseDeleteApplicationResponse(rsp *http.Response) (*DeleteApplicationRespo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteApplicationResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -20447,7 +20415,7 @@ func ParseDeleteApplicationResponse(rsp *http.Response) (*DeleteApplicationRespo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -20467,7 +20435,7 @@ func ParseGetApplicationResponse(rsp *http.Response) (*GetApplicationResponse, e
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetApplicationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest ApplicationResponseModel
@@ -20527,7 +20495,7 @@ func ParseGetApplicationResponse(rsp *http.Response) (*GetApplicationResponse, e
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -20548,7 +20516,7 @@ func ParsePatchApplicationResponse(rsp *http.Response) (*PatchApplicationRespons
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*PatchApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*PatchApplicationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -20583,7 +20551,7 @@ func ParsePatchApplicationResponse(rsp *http.Response) (*PatchApplicationRespons
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -20603,7 +20571,7 @@ func ParseUpdateAuthenticationScriptResponse(rsp *http.Response) (*UpdateAuthent
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdateAuthenticationScriptResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdateAuthenticationScriptResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -20631,7 +20599,7 @@ func ParseUpdateAuthenticationScriptResponse(rsp *http.Response) (*UpdateAuthent
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -20651,7 +20619,7 @@ func ParseGetConfiguredAuthenticatorsResponse(rsp *http.Response) (*GetConfigure
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetConfiguredAuthenticatorsResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetConfiguredAuthenticatorsResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest []ConfiguredAuthenticatorsModal
@@ -20690,7 +20658,7 @@ func ParseGetConfiguredAuthenticatorsResponse(rsp *http.Response) (*GetConfigure
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -20711,7 +20679,7 @@ func ParseGetAuthorizedAPIsResponse(rsp *http.Response) (*GetAuthorizedAPIsRespo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetAuthorizedAPIsResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetAuthorizedAPIsResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest []AuthorizedAPIResponse
@@ -20739,7 +20707,7 @@ func ParseGetAuthorizedAPIsResponse(rsp *http.Response) (*GetAuthorizedAPIsRespo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -20760,7 +20728,7 @@ func ParseAddAuthorizedAPIResponse(rsp *http.Response) (*AddAuthorizedAPIRespons
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*AddAuthorizedAPIResponse, error) {
+	if err := decodeDeclared(rsp, func() (*AddAuthorizedAPIResponse, error) {
 		switch {
 		case rsp.StatusCode == 201:
 			break // No content-type
@@ -20791,7 +20759,7 @@ func ParseAddAuthorizedAPIResponse(rsp *http.Response) (*AddAuthorizedAPIRespons
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -20811,7 +20779,7 @@ func ParseDeleteAuthorizedAPIResponse(rsp *http.Response) (*DeleteAuthorizedAPIR
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteAuthorizedAPIResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteAuthorizedAPIResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -20832,7 +20800,7 @@ func ParseDeleteAuthorizedAPIResponse(rsp *http.Response) (*DeleteAuthorizedAPIR
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -20852,7 +20820,7 @@ func ParsePatchAuthorizedAPIResponse(rsp *http.Response) (*PatchAuthorizedAPIRes
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*PatchAuthorizedAPIResponse, error) {
+	if err := decodeDeclared(rsp, func() (*PatchAuthorizedAPIResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -20883,7 +20851,7 @@ func ParsePatchAuthorizedAPIResponse(rsp *http.Response) (*PatchAuthorizedAPIRes
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -20903,7 +20871,7 @@ func ParseExportApplicationResponse(rsp *http.Response) (*ExportApplicationRespo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ExportApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ExportApplicationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 			var dest Error
@@ -20935,7 +20903,7 @@ func ParseExportApplicationResponse(rsp *http.Response) (*ExportApplicationRespo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -20955,7 +20923,7 @@ func ParseExportApplicationAsFileResponse(rsp *http.Response) (*ExportApplicatio
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ExportApplicationAsFileResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ExportApplicationAsFileResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest string
@@ -21011,7 +20979,7 @@ func ParseExportApplicationAsFileResponse(rsp *http.Response) (*ExportApplicatio
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -21032,7 +21000,7 @@ func ParseGetInboundAuthenticationConfigurationsResponse(rsp *http.Response) (*G
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetInboundAuthenticationConfigurationsResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetInboundAuthenticationConfigurationsResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest InboundProtocolsListResponse
@@ -21071,7 +21039,7 @@ func ParseGetInboundAuthenticationConfigurationsResponse(rsp *http.Response) (*G
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -21092,7 +21060,7 @@ func ParseDeleteInboundOAuthConfigurationResponse(rsp *http.Response) (*DeleteIn
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteInboundOAuthConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteInboundOAuthConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -21127,7 +21095,7 @@ func ParseDeleteInboundOAuthConfigurationResponse(rsp *http.Response) (*DeleteIn
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -21147,7 +21115,7 @@ func ParseGetInboundOAuthConfigurationResponse(rsp *http.Response) (*GetInboundO
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetInboundOAuthConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetInboundOAuthConfigurationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest OpenIDConnectConfiguration
@@ -21186,7 +21154,7 @@ func ParseGetInboundOAuthConfigurationResponse(rsp *http.Response) (*GetInboundO
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -21207,7 +21175,7 @@ func ParseUpdateInboundOAuthConfigurationResponse(rsp *http.Response) (*UpdateIn
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdateInboundOAuthConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdateInboundOAuthConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -21252,9 +21220,10 @@ func ParseUpdateInboundOAuthConfigurationResponse(rsp *http.Response) (*UpdateIn
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdateInboundOAuthConfigurationResponse201Headers
@@ -21284,7 +21253,7 @@ func ParseRegenerateOAuthClientSecretResponse(rsp *http.Response) (*RegenerateOA
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*RegenerateOAuthClientSecretResponse, error) {
+	if err := decodeDeclared(rsp, func() (*RegenerateOAuthClientSecretResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest OpenIDConnectConfiguration
@@ -21323,7 +21292,7 @@ func ParseRegenerateOAuthClientSecretResponse(rsp *http.Response) (*RegenerateOA
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -21344,7 +21313,7 @@ func ParseRevokeOAuthClientResponse(rsp *http.Response) (*RevokeOAuthClientRespo
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*RevokeOAuthClientResponse, error) {
+	if err := decodeDeclared(rsp, func() (*RevokeOAuthClientResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -21379,7 +21348,7 @@ func ParseRevokeOAuthClientResponse(rsp *http.Response) (*RevokeOAuthClientRespo
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -21399,7 +21368,7 @@ func ParseGetOAuthClientSecretsResponse(rsp *http.Response) (*GetOAuthClientSecr
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetOAuthClientSecretsResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetOAuthClientSecretsResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest ClientSecretList
@@ -21438,7 +21407,7 @@ func ParseGetOAuthClientSecretsResponse(rsp *http.Response) (*GetOAuthClientSecr
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -21459,7 +21428,7 @@ func ParseCreateOAuthClientSecretResponse(rsp *http.Response) (*CreateOAuthClien
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*CreateOAuthClientSecretResponse, error) {
+	if err := decodeDeclared(rsp, func() (*CreateOAuthClientSecretResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
 			var dest ClientSecretResponse
@@ -21505,7 +21474,7 @@ func ParseCreateOAuthClientSecretResponse(rsp *http.Response) (*CreateOAuthClien
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON201)
@@ -21526,7 +21495,7 @@ func ParseDeleteOAuthClientSecretResponse(rsp *http.Response) (*DeleteOAuthClien
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteOAuthClientSecretResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteOAuthClientSecretResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -21568,7 +21537,7 @@ func ParseDeleteOAuthClientSecretResponse(rsp *http.Response) (*DeleteOAuthClien
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -21588,7 +21557,7 @@ func ParseGetOAuthClientSecretResponse(rsp *http.Response) (*GetOAuthClientSecre
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetOAuthClientSecretResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetOAuthClientSecretResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest ClientSecretResponse
@@ -21627,7 +21596,7 @@ func ParseGetOAuthClientSecretResponse(rsp *http.Response) (*GetOAuthClientSecre
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -21648,7 +21617,7 @@ func ParseDeletePassiveStsConfigurationResponse(rsp *http.Response) (*DeletePass
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeletePassiveStsConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeletePassiveStsConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -21683,7 +21652,7 @@ func ParseDeletePassiveStsConfigurationResponse(rsp *http.Response) (*DeletePass
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -21703,7 +21672,7 @@ func ParseGetPassiveStsConfigurationResponse(rsp *http.Response) (*GetPassiveSts
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetPassiveStsConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetPassiveStsConfigurationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest PassiveStsConfiguration
@@ -21742,7 +21711,7 @@ func ParseGetPassiveStsConfigurationResponse(rsp *http.Response) (*GetPassiveSts
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -21763,7 +21732,7 @@ func ParseUpdatePassiveStsConfigurationResponse(rsp *http.Response) (*UpdatePass
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdatePassiveStsConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdatePassiveStsConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -21808,9 +21777,10 @@ func ParseUpdatePassiveStsConfigurationResponse(rsp *http.Response) (*UpdatePass
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdatePassiveStsConfigurationResponse201Headers
@@ -21840,7 +21810,7 @@ func ParseDeleteInboundSAMLConfigurationResponse(rsp *http.Response) (*DeleteInb
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteInboundSAMLConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteInboundSAMLConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -21875,7 +21845,7 @@ func ParseDeleteInboundSAMLConfigurationResponse(rsp *http.Response) (*DeleteInb
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -21895,7 +21865,7 @@ func ParseGetInboundSAMLConfigurationResponse(rsp *http.Response) (*GetInboundSA
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetInboundSAMLConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetInboundSAMLConfigurationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest SAML2ServiceProvider
@@ -21934,7 +21904,7 @@ func ParseGetInboundSAMLConfigurationResponse(rsp *http.Response) (*GetInboundSA
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -21955,7 +21925,7 @@ func ParseUpdateInboundSAMLConfigurationResponse(rsp *http.Response) (*UpdateInb
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdateInboundSAMLConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdateInboundSAMLConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -22000,9 +21970,10 @@ func ParseUpdateInboundSAMLConfigurationResponse(rsp *http.Response) (*UpdateInb
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdateInboundSAMLConfigurationResponse201Headers
@@ -22032,7 +22003,7 @@ func ParseDeleteWSTrustConfigurationResponse(rsp *http.Response) (*DeleteWSTrust
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteWSTrustConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteWSTrustConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -22067,7 +22038,7 @@ func ParseDeleteWSTrustConfigurationResponse(rsp *http.Response) (*DeleteWSTrust
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -22087,7 +22058,7 @@ func ParseGetWSTrustConfigurationResponse(rsp *http.Response) (*GetWSTrustConfig
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetWSTrustConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetWSTrustConfigurationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest WSTrustConfiguration
@@ -22126,7 +22097,7 @@ func ParseGetWSTrustConfigurationResponse(rsp *http.Response) (*GetWSTrustConfig
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -22147,7 +22118,7 @@ func ParseUpdateWSTrustConfigurationResponse(rsp *http.Response) (*UpdateWSTrust
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdateWSTrustConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdateWSTrustConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -22192,9 +22163,10 @@ func ParseUpdateWSTrustConfigurationResponse(rsp *http.Response) (*UpdateWSTrust
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdateWSTrustConfigurationResponse201Headers
@@ -22224,7 +22196,7 @@ func ParseDeleteCustomInboundConfigurationResponse(rsp *http.Response) (*DeleteC
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteCustomInboundConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteCustomInboundConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -22259,7 +22231,7 @@ func ParseDeleteCustomInboundConfigurationResponse(rsp *http.Response) (*DeleteC
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -22279,7 +22251,7 @@ func ParseGetCustomInboundConfigurationResponse(rsp *http.Response) (*GetCustomI
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetCustomInboundConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetCustomInboundConfigurationResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest CustomInboundProtocolConfiguration
@@ -22318,7 +22290,7 @@ func ParseGetCustomInboundConfigurationResponse(rsp *http.Response) (*GetCustomI
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -22339,7 +22311,7 @@ func ParseUpdateCustomInboundConfigurationResponse(rsp *http.Response) (*UpdateC
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdateCustomInboundConfigurationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdateCustomInboundConfigurationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -22384,9 +22356,10 @@ func ParseUpdateCustomInboundConfigurationResponse(rsp *http.Response) (*UpdateC
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
+
 	switch {
 	case rsp.StatusCode == 201:
 		var headers UpdateCustomInboundConfigurationResponse201Headers
@@ -22416,7 +22389,7 @@ func ParseChangeApplicationOwnerResponse(rsp *http.Response) (*ChangeApplication
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ChangeApplicationOwnerResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ChangeApplicationOwnerResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -22451,7 +22424,7 @@ func ParseChangeApplicationOwnerResponse(rsp *http.Response) (*ChangeApplication
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -22471,7 +22444,7 @@ func ParseShareOrgApplicationGetResponse(rsp *http.Response) (*ShareOrgApplicati
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ShareOrgApplicationGetResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ShareOrgApplicationGetResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest SharedOrganizationsResponse
@@ -22510,7 +22483,7 @@ func ParseShareOrgApplicationGetResponse(rsp *http.Response) (*ShareOrgApplicati
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -22531,7 +22504,7 @@ func ParseShareOrgApplicationResponse(rsp *http.Response) (*ShareOrgApplicationR
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ShareOrgApplicationResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ShareOrgApplicationResponse, error) {
 		switch {
 		case rsp.StatusCode == 200:
 			break // No content-type
@@ -22566,7 +22539,7 @@ func ParseShareOrgApplicationResponse(rsp *http.Response) (*ShareOrgApplicationR
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -22586,7 +22559,7 @@ func ParseShareOrgApplicationDeleteResponse(rsp *http.Response) (*ShareOrgApplic
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ShareOrgApplicationDeleteResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ShareOrgApplicationDeleteResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -22621,7 +22594,7 @@ func ParseShareOrgApplicationDeleteResponse(rsp *http.Response) (*ShareOrgApplic
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -22641,7 +22614,7 @@ func ParseSharedApplicationsAllDeleteResponse(rsp *http.Response) (*SharedApplic
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*SharedApplicationsAllDeleteResponse, error) {
+	if err := decodeDeclared(rsp, func() (*SharedApplicationsAllDeleteResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -22676,7 +22649,7 @@ func ParseSharedApplicationsAllDeleteResponse(rsp *http.Response) (*SharedApplic
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -22696,7 +22669,7 @@ func ParseSharedApplicationsGetResponse(rsp *http.Response) (*SharedApplications
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*SharedApplicationsGetResponse, error) {
+	if err := decodeDeclared(rsp, func() (*SharedApplicationsGetResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest SharedApplicationsResponse
@@ -22735,64 +22708,10 @@ func ParseSharedApplicationsGetResponse(rsp *http.Response) (*SharedApplications
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
-}
-
-// limitBody makes Parse...Response read at most the limit set with
-// WithMaxResponseBody on the Client behind c, if any.
-func (c *ClientWithResponses) limitBody(rsp *http.Response) *http.Response {
-	if cl, ok := c.ClientInterface.(*Client); ok && cl.maxResponseBody > 0 && rsp.Body != nil {
-		rsp.Body = &limitedBody{ReadCloser: rsp.Body, limit: cl.maxResponseBody}
-	}
-	return rsp
-}
-
-// limitedBody is a response body carrying the limit readResponseBody applies.
-type limitedBody struct {
-	io.ReadCloser
-	limit int64
-}
-
-// readResponseBody reads rsp.Body, at most its limitedBody limit or else
-// DefaultMaxResponseBody bytes: a longer body is an *apierror.TooLargeError
-// after reading one byte more than the limit, whatever the server sends.
-func readResponseBody(rsp *http.Response) ([]byte, error) {
-	if rsp.Body == nil {
-		rsp.Body = http.NoBody
-	}
-	limit := int64(DefaultMaxResponseBody)
-	if lb, ok := rsp.Body.(*limitedBody); ok {
-		limit = lb.limit
-	}
-	n := limit + 1
-	if n < limit {
-		n = limit
-	}
-	b, err := io.ReadAll(io.LimitReader(rsp.Body, n))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, apierror.NewTooLargeError(rsp, limit, "applications.WithMaxResponseBody")
-	}
-	return b, nil
-}
-
-// fillUndeclared2xx decodes a 2xx JSON body into *field, the operation's one
-// JSON 2xx type, when the declared cases left it nil (a 2xx status the
-// operation does not declare) and the body decodes; otherwise the body stays
-// only in Body.
-func fillUndeclared2xx[T any](rsp *http.Response, body []byte, field **T) {
-	if *field != nil || rsp.StatusCode/100 != 2 || !strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		return
-	}
-	var dest T
-	if json.Unmarshal(body, &dest) == nil {
-		*field = &dest
-	}
 }

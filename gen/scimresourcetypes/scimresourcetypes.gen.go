@@ -8,13 +8,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
+
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
-	"github.com/mgmtapi/mgmtapi/apierror"
 	"github.com/mgmtapi/mgmtapi/internal/genjson"
 )
 
@@ -391,28 +390,6 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	}
 }
 
-// DefaultMaxResponseBody is how many bytes of a response body the
-// ...WithResponse methods and Parse...Response functions read at most, unless
-// WithMaxResponseBody sets another limit. A longer body is an
-// *apierror.TooLargeError, not an allocation the server chooses. 32 MiB is
-// far above the largest page these APIs return and small enough that a
-// hostile or broken server cannot exhaust memory.
-const DefaultMaxResponseBody = 32 << 20
-
-// WithMaxResponseBody sets how many bytes of a response body the
-// ...WithResponse methods read at most (default DefaultMaxResponseBody).
-// n must be positive. Responses from the plain Client methods are not read by
-// the client and are not limited.
-func WithMaxResponseBody(n int64) ClientOption {
-	return func(c *Client) error {
-		if n <= 0 {
-			return fmt.Errorf("scimresourcetypes: WithMaxResponseBody(%d): the limit must be positive", n)
-		}
-		c.maxResponseBody = n
-		return nil
-	}
-}
-
 // The interface specification for the client above.
 type ClientInterface interface {
 
@@ -482,20 +459,6 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 		if err := r(ctx, req); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// checkPathSegment refuses a path parameter whose encoded value is not
-// exactly one path segment: "", "." and "..". The runtime escapes everything
-// else ("/" becomes %2F, "?" %3F), but these three survive escaping and URL
-// resolution would drop them or climb to the parent: DeleteX(ctx, "..")
-// would address the collection. Percent-encoding the dots is no remedy, as
-// RFC 3986 lets servers and proxies decode %2E before removing dot segments.
-func checkPathSegment(op, name, value string) error {
-	switch value {
-	case "", ".", "..":
-		return fmt.Errorf("scimresourcetypes: %s: path parameter %s is %q, which is not a path segment; the request was not sent", op, name, value)
 	}
 	return nil
 }
@@ -628,7 +591,7 @@ func ParseGetResourceTypeResponse(rsp *http.Response) (*GetResourceTypeResponse,
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetResourceTypeResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetResourceTypeResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest ResourceTypeResponse
@@ -654,64 +617,10 @@ func ParseGetResourceTypeResponse(rsp *http.Response) (*GetResourceTypeResponse,
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
-}
-
-// limitBody makes Parse...Response read at most the limit set with
-// WithMaxResponseBody on the Client behind c, if any.
-func (c *ClientWithResponses) limitBody(rsp *http.Response) *http.Response {
-	if cl, ok := c.ClientInterface.(*Client); ok && cl.maxResponseBody > 0 && rsp.Body != nil {
-		rsp.Body = &limitedBody{ReadCloser: rsp.Body, limit: cl.maxResponseBody}
-	}
-	return rsp
-}
-
-// limitedBody is a response body carrying the limit readResponseBody applies.
-type limitedBody struct {
-	io.ReadCloser
-	limit int64
-}
-
-// readResponseBody reads rsp.Body, at most its limitedBody limit or else
-// DefaultMaxResponseBody bytes: a longer body is an *apierror.TooLargeError
-// after reading one byte more than the limit, whatever the server sends.
-func readResponseBody(rsp *http.Response) ([]byte, error) {
-	if rsp.Body == nil {
-		rsp.Body = http.NoBody
-	}
-	limit := int64(DefaultMaxResponseBody)
-	if lb, ok := rsp.Body.(*limitedBody); ok {
-		limit = lb.limit
-	}
-	n := limit + 1
-	if n < limit {
-		n = limit
-	}
-	b, err := io.ReadAll(io.LimitReader(rsp.Body, n))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, apierror.NewTooLargeError(rsp, limit, "scimresourcetypes.WithMaxResponseBody")
-	}
-	return b, nil
-}
-
-// fillUndeclared2xx decodes a 2xx JSON body into *field, the operation's one
-// JSON 2xx type, when the declared cases left it nil (a 2xx status the
-// operation does not declare) and the body decodes; otherwise the body stays
-// only in Body.
-func fillUndeclared2xx[T any](rsp *http.Response, body []byte, field **T) {
-	if *field != nil || rsp.StatusCode/100 != 2 || !strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		return
-	}
-	var dest T
-	if json.Unmarshal(body, &dest) == nil {
-		*field = &dest
-	}
 }

@@ -15,7 +15,6 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
-	"github.com/mgmtapi/mgmtapi/apierror"
 	"github.com/mgmtapi/mgmtapi/internal/genjson"
 	"github.com/mgmtapi/mgmtapi/scim"
 	"github.com/oapi-codegen/runtime"
@@ -1993,28 +1992,6 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 	}
 }
 
-// DefaultMaxResponseBody is how many bytes of a response body the
-// ...WithResponse methods and Parse...Response functions read at most, unless
-// WithMaxResponseBody sets another limit. A longer body is an
-// *apierror.TooLargeError, not an allocation the server chooses. 32 MiB is
-// far above the largest page these APIs return and small enough that a
-// hostile or broken server cannot exhaust memory.
-const DefaultMaxResponseBody = 32 << 20
-
-// WithMaxResponseBody sets how many bytes of a response body the
-// ...WithResponse methods read at most (default DefaultMaxResponseBody).
-// n must be positive. Responses from the plain Client methods are not read by
-// the client and are not limited.
-func WithMaxResponseBody(n int64) ClientOption {
-	return func(c *Client) error {
-		if n <= 0 {
-			return fmt.Errorf("scimroles: WithMaxResponseBody(%d): the limit must be positive", n)
-		}
-		c.maxResponseBody = n
-		return nil
-	}
-}
-
 // The interface specification for the client above.
 type ClientInterface interface {
 
@@ -2768,20 +2745,6 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 		if err := r(ctx, req); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// checkPathSegment refuses a path parameter whose encoded value is not
-// exactly one path segment: "", "." and "..". The runtime escapes everything
-// else ("/" becomes %2F, "?" %3F), but these three survive escaping and URL
-// resolution would drop them or climb to the parent: DeleteX(ctx, "..")
-// would address the collection. Percent-encoding the dots is no remedy, as
-// RFC 3986 lets servers and proxies decode %2E before removing dot segments.
-func checkPathSegment(op, name, value string) error {
-	switch value {
-	case "", ".", "..":
-		return fmt.Errorf("scimroles: %s: path parameter %s is %q, which is not a path segment; the request was not sent", op, name, value)
 	}
 	return nil
 }
@@ -3599,7 +3562,7 @@ func ParseListRolesResponse(rsp *http.Response) (*ListRolesResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*ListRolesResponse, error) {
+	if err := decodeDeclared(rsp, func() (*ListRolesResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest RolesListResponseObjectV2
@@ -3632,7 +3595,7 @@ func ParseListRolesResponse(rsp *http.Response) (*ListRolesResponse, error) {
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -3653,7 +3616,7 @@ func ParseCreateRoleResponse(rsp *http.Response) (*CreateRoleResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*CreateRoleResponse, error) {
+	if err := decodeDeclared(rsp, func() (*CreateRoleResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
 			var dest RolePostResponseObjectV2
@@ -3693,7 +3656,7 @@ func ParseCreateRoleResponse(rsp *http.Response) (*CreateRoleResponse, error) {
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON201)
@@ -3714,7 +3677,7 @@ func ParseSearchRolesResponse(rsp *http.Response) (*SearchRolesResponse, error) 
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*SearchRolesResponse, error) {
+	if err := decodeDeclared(rsp, func() (*SearchRolesResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest RoleSearchResponseObjectV2
@@ -3747,7 +3710,7 @@ func ParseSearchRolesResponse(rsp *http.Response) (*SearchRolesResponse, error) 
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -3768,7 +3731,7 @@ func ParseDeleteRoleResponse(rsp *http.Response) (*DeleteRoleResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*DeleteRoleResponse, error) {
+	if err := decodeDeclared(rsp, func() (*DeleteRoleResponse, error) {
 		switch {
 		case rsp.StatusCode == 204:
 			break // No content-type
@@ -3797,7 +3760,7 @@ func ParseDeleteRoleResponse(rsp *http.Response) (*DeleteRoleResponse, error) {
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 
@@ -3817,7 +3780,7 @@ func ParseGetRoleResponse(rsp *http.Response) (*GetRoleResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*GetRoleResponse, error) {
+	if err := decodeDeclared(rsp, func() (*GetRoleResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest RoleGetResponseObjectV2
@@ -3850,7 +3813,7 @@ func ParseGetRoleResponse(rsp *http.Response) (*GetRoleResponse, error) {
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -3871,7 +3834,7 @@ func ParsePatchRoleResponse(rsp *http.Response) (*PatchRoleResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*PatchRoleResponse, error) {
+	if err := decodeDeclared(rsp, func() (*PatchRoleResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest PatchRoleOperationResponseObjectV2
@@ -3911,7 +3874,7 @@ func ParsePatchRoleResponse(rsp *http.Response) (*PatchRoleResponse, error) {
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
@@ -3932,7 +3895,7 @@ func ParseUpdateRoleResponse(rsp *http.Response) (*UpdateRoleResponse, error) {
 		HTTPResponse: rsp,
 	}
 
-	if _, err := func() (*UpdateRoleResponse, error) {
+	if err := decodeDeclared(rsp, func() (*UpdateRoleResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 			var dest RolePutResponseObjectV2
@@ -3979,64 +3942,10 @@ func ParseUpdateRoleResponse(rsp *http.Response) (*UpdateRoleResponse, error) {
 		}
 
 		return response, nil
-	}(); err != nil && rsp.StatusCode/100 == 2 {
+	}); err != nil {
 		return nil, err
 	}
 	fillUndeclared2xx(rsp, bodyBytes, &response.JSON200)
 
 	return response, nil
-}
-
-// limitBody makes Parse...Response read at most the limit set with
-// WithMaxResponseBody on the Client behind c, if any.
-func (c *ClientWithResponses) limitBody(rsp *http.Response) *http.Response {
-	if cl, ok := c.ClientInterface.(*Client); ok && cl.maxResponseBody > 0 && rsp.Body != nil {
-		rsp.Body = &limitedBody{ReadCloser: rsp.Body, limit: cl.maxResponseBody}
-	}
-	return rsp
-}
-
-// limitedBody is a response body carrying the limit readResponseBody applies.
-type limitedBody struct {
-	io.ReadCloser
-	limit int64
-}
-
-// readResponseBody reads rsp.Body, at most its limitedBody limit or else
-// DefaultMaxResponseBody bytes: a longer body is an *apierror.TooLargeError
-// after reading one byte more than the limit, whatever the server sends.
-func readResponseBody(rsp *http.Response) ([]byte, error) {
-	if rsp.Body == nil {
-		rsp.Body = http.NoBody
-	}
-	limit := int64(DefaultMaxResponseBody)
-	if lb, ok := rsp.Body.(*limitedBody); ok {
-		limit = lb.limit
-	}
-	n := limit + 1
-	if n < limit {
-		n = limit
-	}
-	b, err := io.ReadAll(io.LimitReader(rsp.Body, n))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, apierror.NewTooLargeError(rsp, limit, "scimroles.WithMaxResponseBody")
-	}
-	return b, nil
-}
-
-// fillUndeclared2xx decodes a 2xx JSON body into *field, the operation's one
-// JSON 2xx type, when the declared cases left it nil (a 2xx status the
-// operation does not declare) and the body decodes; otherwise the body stays
-// only in Body.
-func fillUndeclared2xx[T any](rsp *http.Response, body []byte, field **T) {
-	if *field != nil || rsp.StatusCode/100 != 2 || !strings.Contains(rsp.Header.Get("Content-Type"), "json") {
-		return
-	}
-	var dest T
-	if json.Unmarshal(body, &dest) == nil {
-		*field = &dest
-	}
 }

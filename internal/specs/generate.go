@@ -79,15 +79,11 @@ func (p *Pipeline) selectAPIs(names []string) ([]API, error) {
 	return out, nil
 }
 
-// TemplatesDir holds the project's oapi-codegen templates, each overriding
-// the built-in template of the same name for every API (each file says what
-// it changes and why).
-func (l Layout) TemplatesDir() string { return filepath.Join(l.SpecsDir(), "templates") }
-
 // Generate runs oapi-codegen (the version pinned as a tool in go.mod) on the
-// fixed document of a, with the project templates, and writes the package to
-// outDir/<package>: the generated client and a generated doc.go naming the
-// pinned source.
+// fixed document of a, applies the API's rewrites (rewrite.go) to its output
+// and writes the package to outDir/<package>: the generated client, the
+// companion file the rewrites call (companion.go) and a generated doc.go
+// naming the pinned source.
 func (p *Pipeline) Generate(ctx context.Context, l Layout, a API, outDir string) error {
 	return p.generateFrom(ctx, l, a, l.FixedPath(a.Name), outDir)
 }
@@ -96,7 +92,7 @@ func (p *Pipeline) Generate(ctx context.Context, l Layout, a API, outDir string)
 // generates from a candidate document that is not in the cache).
 func (p *Pipeline) generateFrom(ctx context.Context, l Layout, a API, fixedPath, outDir string) error {
 	cmd := exec.CommandContext(ctx, "go", "tool", "oapi-codegen",
-		"-config", filepath.Join(p.Dir, a.Codegen), "-templates", l.TemplatesDir(), fixedPath)
+		"-config", filepath.Join(p.Dir, a.Codegen), fixedPath)
 	cmd.Dir = l.Root
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -110,11 +106,22 @@ func (p *Pipeline) generateFrom(ctx context.Context, l Layout, a API, fixedPath,
 	// Detach oapi-codegen's generic package comment from the package clause
 	// so that the generated doc.go is the package documentation.
 	code := bytes.Replace(stdout.Bytes(), clause, append([]byte("\n"), clause...), 1)
+	code, client, _, err := RewriteSource(code, a.Rewrites)
+	if err != nil {
+		return fmt.Errorf("%s: %w", a.Name, err)
+	}
+	wire, err := companion(a.Package, client)
+	if err != nil {
+		return err
+	}
 	dir := filepath.Join(outDir, a.Package)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	if err := writeAtomic(filepath.Join(dir, a.Package+".gen.go"), code); err != nil {
+		return err
+	}
+	if err := writeAtomic(filepath.Join(dir, CompanionFile), wire); err != nil {
 		return err
 	}
 	if err := writeFront(a, fixedPath, dir, code); err != nil {

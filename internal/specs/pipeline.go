@@ -27,6 +27,9 @@ type API struct {
 	Overlays []string `yaml:"overlays"`
 	// Codegen is the oapi-codegen configuration file, relative to specs/.
 	Codegen string `yaml:"codegen"`
+	// Rewrites names the edits applied to oapi-codegen's output (see
+	// Rewrites); each must change at least one place.
+	Rewrites []string `yaml:"rewrites"`
 }
 
 // Pipeline is the content of specs/pipeline.yaml plus the lock it refers to.
@@ -63,6 +66,11 @@ func LoadPipeline(dir string) (*Pipeline, error) {
 		for _, s := range a.Steps {
 			if !known[s] {
 				return nil, fmt.Errorf("pipeline: api %s: unknown step %q", a.Name, s)
+			}
+		}
+		for _, r := range a.Rewrites {
+			if _, ok := rewriteByName(r); !ok {
+				return nil, fmt.Errorf("pipeline: api %s: unknown rewrite %q", a.Name, r)
 			}
 		}
 		for _, f := range append([]string{a.Codegen}, a.Overlays...) {

@@ -166,7 +166,7 @@ func TestTypedBodiesReachTheWire(t *testing.T) {
 // PostEventStreams; scimusers CreateUser was the other until the SCIM
 // overlay made its body the plain UserObject), the operation and an
 // encoder that goes through such a defined type (as the typed method did
-// before specs/templates/request-bodies.tmpl): the union's MarshalJSON is
+// before the pipeline's alias-request-bodies rewrite): the union's MarshalJSON is
 // lost and the body encodes as {}.
 func definedTypeEncoding(api string) (op string, encode func([]byte) ([]byte, error)) {
 	switch api {

@@ -8,7 +8,7 @@
 //	specs bump -api name -new file-or-url [-apply] [-url u] [-version v] [-commit c] [-v] [-no-go]
 //	                              fix the new spec, print its breaking changes (oasdiff) and Go
 //	                              API impact (apidiff); -apply rewrites the lock entry and regenerates
-//	specs steps                   list the normalisation steps and why they exist
+//	specs steps                   list the normalisation steps and rewrites and why they exist
 //
 // The pinned documents come from SPECS_MIRROR (a directory laid out like
 // ../shared/specs) when it is set, and from their upstream URLs otherwise.
@@ -55,6 +55,10 @@ func run(ctx context.Context, args []string) error {
 	if args[0] == "steps" {
 		for _, s := range specs.Steps() {
 			fmt.Printf("%-26s %s\n", s.Name, s.Why)
+		}
+		fmt.Println("\nrewrites of oapi-codegen's output:")
+		for _, r := range specs.Rewrites() {
+			fmt.Printf("%-26s %s\n", r.Name, r.Why)
 		}
 		return nil
 	}
