@@ -2593,27 +2593,28 @@ func (a *AccessTokenConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAccessTokenConfiguration is AccessTokenConfiguration without methods: its declared members.
-type knownAccessTokenConfiguration AccessTokenConfiguration
+// knownAccessTokenConfigurationMembers is AccessTokenConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAccessTokenConfigurationMembers AccessTokenConfiguration
 
 // UnmarshalJSON decodes AccessTokenConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *AccessTokenConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAccessTokenConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAccessTokenConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AccessTokenConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAccessTokenConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAccessTokenConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AccessTokenConfiguration with its AdditionalProperties.
 func (a AccessTokenConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAccessTokenConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAccessTokenConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AccessTokenConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAccessTokenConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAccessTokenConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of AdaptiveAuthTemplates that its schema does not
@@ -2631,27 +2632,28 @@ func (a *AdaptiveAuthTemplates) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAdaptiveAuthTemplates is AdaptiveAuthTemplates without methods: its declared members.
-type knownAdaptiveAuthTemplates AdaptiveAuthTemplates
+// knownAdaptiveAuthTemplatesMembers is AdaptiveAuthTemplates without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAdaptiveAuthTemplatesMembers AdaptiveAuthTemplates
 
 // UnmarshalJSON decodes AdaptiveAuthTemplates, keeping undeclared members in AdditionalProperties.
 func (a *AdaptiveAuthTemplates) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAdaptiveAuthTemplates)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAdaptiveAuthTemplatesMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AdaptiveAuthTemplates) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAdaptiveAuthTemplates)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAdaptiveAuthTemplatesMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AdaptiveAuthTemplates with its AdditionalProperties.
 func (a AdaptiveAuthTemplates) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAdaptiveAuthTemplates)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAdaptiveAuthTemplatesMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AdaptiveAuthTemplates) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAdaptiveAuthTemplates)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAdaptiveAuthTemplatesMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of AdditionalSpProperty that its schema does not
@@ -2669,27 +2671,28 @@ func (a *AdditionalSpProperty) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAdditionalSpProperty is AdditionalSpProperty without methods: its declared members.
-type knownAdditionalSpProperty AdditionalSpProperty
+// knownAdditionalSpPropertyMembers is AdditionalSpProperty without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAdditionalSpPropertyMembers AdditionalSpProperty
 
 // UnmarshalJSON decodes AdditionalSpProperty, keeping undeclared members in AdditionalProperties.
 func (a *AdditionalSpProperty) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAdditionalSpProperty)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAdditionalSpPropertyMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AdditionalSpProperty) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAdditionalSpProperty)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAdditionalSpPropertyMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AdditionalSpProperty with its AdditionalProperties.
 func (a AdditionalSpProperty) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAdditionalSpProperty)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAdditionalSpPropertyMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AdditionalSpProperty) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAdditionalSpProperty)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAdditionalSpPropertyMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of AdvancedApplicationConfiguration that its schema does not
@@ -2707,27 +2710,28 @@ func (a *AdvancedApplicationConfiguration) Set(fieldName string, value interface
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAdvancedApplicationConfiguration is AdvancedApplicationConfiguration without methods: its declared members.
-type knownAdvancedApplicationConfiguration AdvancedApplicationConfiguration
+// knownAdvancedApplicationConfigurationMembers is AdvancedApplicationConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAdvancedApplicationConfigurationMembers AdvancedApplicationConfiguration
 
 // UnmarshalJSON decodes AdvancedApplicationConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *AdvancedApplicationConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAdvancedApplicationConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAdvancedApplicationConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AdvancedApplicationConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAdvancedApplicationConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAdvancedApplicationConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AdvancedApplicationConfiguration with its AdditionalProperties.
 func (a AdvancedApplicationConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAdvancedApplicationConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAdvancedApplicationConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AdvancedApplicationConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAdvancedApplicationConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAdvancedApplicationConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of AdvancedApplicationConfiguration_AttestationMetaData that its schema does not
@@ -2745,27 +2749,28 @@ func (a *AdvancedApplicationConfiguration_AttestationMetaData) Set(fieldName str
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAdvancedApplicationConfiguration_AttestationMetaData is AdvancedApplicationConfiguration_AttestationMetaData without methods: its declared members.
-type knownAdvancedApplicationConfiguration_AttestationMetaData AdvancedApplicationConfiguration_AttestationMetaData
+// knownAdvancedApplicationConfiguration_AttestationMetaDataMembers is AdvancedApplicationConfiguration_AttestationMetaData without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAdvancedApplicationConfiguration_AttestationMetaDataMembers AdvancedApplicationConfiguration_AttestationMetaData
 
 // UnmarshalJSON decodes AdvancedApplicationConfiguration_AttestationMetaData, keeping undeclared members in AdditionalProperties.
 func (a *AdvancedApplicationConfiguration_AttestationMetaData) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAdvancedApplicationConfiguration_AttestationMetaData)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAdvancedApplicationConfiguration_AttestationMetaDataMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AdvancedApplicationConfiguration_AttestationMetaData) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAdvancedApplicationConfiguration_AttestationMetaData)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAdvancedApplicationConfiguration_AttestationMetaDataMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AdvancedApplicationConfiguration_AttestationMetaData with its AdditionalProperties.
 func (a AdvancedApplicationConfiguration_AttestationMetaData) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAdvancedApplicationConfiguration_AttestationMetaData)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAdvancedApplicationConfiguration_AttestationMetaDataMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AdvancedApplicationConfiguration_AttestationMetaData) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAdvancedApplicationConfiguration_AttestationMetaData)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAdvancedApplicationConfiguration_AttestationMetaDataMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of AllowedIssuer that its schema does not
@@ -2783,27 +2788,28 @@ func (a *AllowedIssuer) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAllowedIssuer is AllowedIssuer without methods: its declared members.
-type knownAllowedIssuer AllowedIssuer
+// knownAllowedIssuerMembers is AllowedIssuer without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAllowedIssuerMembers AllowedIssuer
 
 // UnmarshalJSON decodes AllowedIssuer, keeping undeclared members in AdditionalProperties.
 func (a *AllowedIssuer) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAllowedIssuer)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAllowedIssuerMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AllowedIssuer) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAllowedIssuer)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAllowedIssuerMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AllowedIssuer with its AdditionalProperties.
 func (a AllowedIssuer) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAllowedIssuer)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAllowedIssuerMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AllowedIssuer) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAllowedIssuer)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAllowedIssuerMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationListItem that its schema does not
@@ -2821,27 +2827,28 @@ func (a *ApplicationListItem) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationListItem is ApplicationListItem without methods: its declared members.
-type knownApplicationListItem ApplicationListItem
+// knownApplicationListItemMembers is ApplicationListItem without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationListItemMembers ApplicationListItem
 
 // UnmarshalJSON decodes ApplicationListItem, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationListItem) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationListItem)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationListItemMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationListItem) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationListItem)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationListItemMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationListItem with its AdditionalProperties.
 func (a ApplicationListItem) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationListItem)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationListItemMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationListItem) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationListItem)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationListItemMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationListResponse that its schema does not
@@ -2859,27 +2866,28 @@ func (a *ApplicationListResponse) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationListResponse is ApplicationListResponse without methods: its declared members.
-type knownApplicationListResponse ApplicationListResponse
+// knownApplicationListResponseMembers is ApplicationListResponse without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationListResponseMembers ApplicationListResponse
 
 // UnmarshalJSON decodes ApplicationListResponse, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationListResponse) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationListResponse)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationListResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationListResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationListResponse)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationListResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationListResponse with its AdditionalProperties.
 func (a ApplicationListResponse) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationListResponse)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationListResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationListResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationListResponse)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationListResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationModel that its schema does not
@@ -2897,27 +2905,28 @@ func (a *ApplicationModel) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationModel is ApplicationModel without methods: its declared members.
-type knownApplicationModel ApplicationModel
+// knownApplicationModelMembers is ApplicationModel without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationModelMembers ApplicationModel
 
 // UnmarshalJSON decodes ApplicationModel, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationModel) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationModel)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationModelMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationModel)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationModelMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationModel with its AdditionalProperties.
 func (a ApplicationModel) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationModel)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationModelMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationModel) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationModel)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationModelMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationOwner that its schema does not
@@ -2935,27 +2944,28 @@ func (a *ApplicationOwner) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationOwner is ApplicationOwner without methods: its declared members.
-type knownApplicationOwner ApplicationOwner
+// knownApplicationOwnerMembers is ApplicationOwner without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationOwnerMembers ApplicationOwner
 
 // UnmarshalJSON decodes ApplicationOwner, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationOwner) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationOwner)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationOwnerMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationOwner) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationOwner)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationOwnerMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationOwner with its AdditionalProperties.
 func (a ApplicationOwner) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationOwner)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationOwnerMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationOwner) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationOwner)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationOwnerMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationPatchModel that its schema does not
@@ -2973,27 +2983,28 @@ func (a *ApplicationPatchModel) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationPatchModel is ApplicationPatchModel without methods: its declared members.
-type knownApplicationPatchModel ApplicationPatchModel
+// knownApplicationPatchModelMembers is ApplicationPatchModel without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationPatchModelMembers ApplicationPatchModel
 
 // UnmarshalJSON decodes ApplicationPatchModel, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationPatchModel) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationPatchModel)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationPatchModelMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationPatchModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationPatchModel)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationPatchModelMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationPatchModel with its AdditionalProperties.
 func (a ApplicationPatchModel) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationPatchModel)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationPatchModelMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationPatchModel) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationPatchModel)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationPatchModelMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationResponseModel that its schema does not
@@ -3011,27 +3022,28 @@ func (a *ApplicationResponseModel) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationResponseModel is ApplicationResponseModel without methods: its declared members.
-type knownApplicationResponseModel ApplicationResponseModel
+// knownApplicationResponseModelMembers is ApplicationResponseModel without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationResponseModelMembers ApplicationResponseModel
 
 // UnmarshalJSON decodes ApplicationResponseModel, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationResponseModel) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationResponseModel)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationResponseModelMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationResponseModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationResponseModel)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationResponseModelMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationResponseModel with its AdditionalProperties.
 func (a ApplicationResponseModel) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationResponseModel)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationResponseModelMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationResponseModel) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationResponseModel)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationResponseModelMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationShareAllRequestBody that its schema does not
@@ -3049,27 +3061,28 @@ func (a *ApplicationShareAllRequestBody) Set(fieldName string, value interface{}
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationShareAllRequestBody is ApplicationShareAllRequestBody without methods: its declared members.
-type knownApplicationShareAllRequestBody ApplicationShareAllRequestBody
+// knownApplicationShareAllRequestBodyMembers is ApplicationShareAllRequestBody without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationShareAllRequestBodyMembers ApplicationShareAllRequestBody
 
 // UnmarshalJSON decodes ApplicationShareAllRequestBody, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationShareAllRequestBody) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationShareAllRequestBody)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationShareAllRequestBodyMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationShareAllRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationShareAllRequestBody)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationShareAllRequestBodyMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationShareAllRequestBody with its AdditionalProperties.
 func (a ApplicationShareAllRequestBody) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationShareAllRequestBody)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationShareAllRequestBodyMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationShareAllRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationShareAllRequestBody)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationShareAllRequestBodyMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationSharePOSTRequest that its schema does not
@@ -3087,27 +3100,28 @@ func (a *ApplicationSharePOSTRequest) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationSharePOSTRequest is ApplicationSharePOSTRequest without methods: its declared members.
-type knownApplicationSharePOSTRequest ApplicationSharePOSTRequest
+// knownApplicationSharePOSTRequestMembers is ApplicationSharePOSTRequest without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationSharePOSTRequestMembers ApplicationSharePOSTRequest
 
 // UnmarshalJSON decodes ApplicationSharePOSTRequest, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationSharePOSTRequest) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationSharePOSTRequest)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationSharePOSTRequestMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationSharePOSTRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationSharePOSTRequest)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationSharePOSTRequestMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationSharePOSTRequest with its AdditionalProperties.
 func (a ApplicationSharePOSTRequest) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationSharePOSTRequest)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationSharePOSTRequestMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationSharePOSTRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationSharePOSTRequest)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationSharePOSTRequestMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationShareSelectedRequestBody that its schema does not
@@ -3125,27 +3139,28 @@ func (a *ApplicationShareSelectedRequestBody) Set(fieldName string, value interf
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationShareSelectedRequestBody is ApplicationShareSelectedRequestBody without methods: its declared members.
-type knownApplicationShareSelectedRequestBody ApplicationShareSelectedRequestBody
+// knownApplicationShareSelectedRequestBodyMembers is ApplicationShareSelectedRequestBody without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationShareSelectedRequestBodyMembers ApplicationShareSelectedRequestBody
 
 // UnmarshalJSON decodes ApplicationShareSelectedRequestBody, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationShareSelectedRequestBody) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationShareSelectedRequestBody)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationShareSelectedRequestBodyMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationShareSelectedRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationShareSelectedRequestBody)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationShareSelectedRequestBodyMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationShareSelectedRequestBody with its AdditionalProperties.
 func (a ApplicationShareSelectedRequestBody) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationShareSelectedRequestBody)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationShareSelectedRequestBodyMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationShareSelectedRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationShareSelectedRequestBody)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationShareSelectedRequestBodyMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationSharingPatchOperation that its schema does not
@@ -3163,27 +3178,28 @@ func (a *ApplicationSharingPatchOperation) Set(fieldName string, value interface
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationSharingPatchOperation is ApplicationSharingPatchOperation without methods: its declared members.
-type knownApplicationSharingPatchOperation ApplicationSharingPatchOperation
+// knownApplicationSharingPatchOperationMembers is ApplicationSharingPatchOperation without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationSharingPatchOperationMembers ApplicationSharingPatchOperation
 
 // UnmarshalJSON decodes ApplicationSharingPatchOperation, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationSharingPatchOperation) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationSharingPatchOperation)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationSharingPatchOperationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationSharingPatchOperation) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationSharingPatchOperation)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationSharingPatchOperationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationSharingPatchOperation with its AdditionalProperties.
 func (a ApplicationSharingPatchOperation) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationSharingPatchOperation)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationSharingPatchOperationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationSharingPatchOperation) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationSharingPatchOperation)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationSharingPatchOperationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationSharingPatchRequest that its schema does not
@@ -3201,27 +3217,28 @@ func (a *ApplicationSharingPatchRequest) Set(fieldName string, value interface{}
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationSharingPatchRequest is ApplicationSharingPatchRequest without methods: its declared members.
-type knownApplicationSharingPatchRequest ApplicationSharingPatchRequest
+// knownApplicationSharingPatchRequestMembers is ApplicationSharingPatchRequest without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationSharingPatchRequestMembers ApplicationSharingPatchRequest
 
 // UnmarshalJSON decodes ApplicationSharingPatchRequest, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationSharingPatchRequest) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationSharingPatchRequest)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationSharingPatchRequestMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationSharingPatchRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationSharingPatchRequest)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationSharingPatchRequestMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationSharingPatchRequest with its AdditionalProperties.
 func (a ApplicationSharingPatchRequest) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationSharingPatchRequest)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationSharingPatchRequestMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationSharingPatchRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationSharingPatchRequest)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationSharingPatchRequestMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationTemplateModel that its schema does not
@@ -3239,27 +3256,28 @@ func (a *ApplicationTemplateModel) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationTemplateModel is ApplicationTemplateModel without methods: its declared members.
-type knownApplicationTemplateModel ApplicationTemplateModel
+// knownApplicationTemplateModelMembers is ApplicationTemplateModel without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationTemplateModelMembers ApplicationTemplateModel
 
 // UnmarshalJSON decodes ApplicationTemplateModel, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationTemplateModel) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationTemplateModel)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationTemplateModelMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationTemplateModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationTemplateModel)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationTemplateModelMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationTemplateModel with its AdditionalProperties.
 func (a ApplicationTemplateModel) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationTemplateModel)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationTemplateModelMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationTemplateModel) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationTemplateModel)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationTemplateModelMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationTemplatesList that its schema does not
@@ -3277,27 +3295,28 @@ func (a *ApplicationTemplatesList) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationTemplatesList is ApplicationTemplatesList without methods: its declared members.
-type knownApplicationTemplatesList ApplicationTemplatesList
+// knownApplicationTemplatesListMembers is ApplicationTemplatesList without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationTemplatesListMembers ApplicationTemplatesList
 
 // UnmarshalJSON decodes ApplicationTemplatesList, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationTemplatesList) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationTemplatesList)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationTemplatesListMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationTemplatesList) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationTemplatesList)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationTemplatesListMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationTemplatesList with its AdditionalProperties.
 func (a ApplicationTemplatesList) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationTemplatesList)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationTemplatesListMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationTemplatesList) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationTemplatesList)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationTemplatesListMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationTemplatesListItem that its schema does not
@@ -3315,27 +3334,28 @@ func (a *ApplicationTemplatesListItem) Set(fieldName string, value interface{}) 
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationTemplatesListItem is ApplicationTemplatesListItem without methods: its declared members.
-type knownApplicationTemplatesListItem ApplicationTemplatesListItem
+// knownApplicationTemplatesListItemMembers is ApplicationTemplatesListItem without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationTemplatesListItemMembers ApplicationTemplatesListItem
 
 // UnmarshalJSON decodes ApplicationTemplatesListItem, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationTemplatesListItem) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationTemplatesListItem)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationTemplatesListItemMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationTemplatesListItem) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationTemplatesListItem)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationTemplatesListItemMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationTemplatesListItem with its AdditionalProperties.
 func (a ApplicationTemplatesListItem) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationTemplatesListItem)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationTemplatesListItemMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationTemplatesListItem) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationTemplatesListItem)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationTemplatesListItemMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationUnshareAllRequestBody that its schema does not
@@ -3353,27 +3373,28 @@ func (a *ApplicationUnshareAllRequestBody) Set(fieldName string, value interface
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationUnshareAllRequestBody is ApplicationUnshareAllRequestBody without methods: its declared members.
-type knownApplicationUnshareAllRequestBody ApplicationUnshareAllRequestBody
+// knownApplicationUnshareAllRequestBodyMembers is ApplicationUnshareAllRequestBody without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationUnshareAllRequestBodyMembers ApplicationUnshareAllRequestBody
 
 // UnmarshalJSON decodes ApplicationUnshareAllRequestBody, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationUnshareAllRequestBody) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationUnshareAllRequestBody)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationUnshareAllRequestBodyMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationUnshareAllRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationUnshareAllRequestBody)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationUnshareAllRequestBodyMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationUnshareAllRequestBody with its AdditionalProperties.
 func (a ApplicationUnshareAllRequestBody) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationUnshareAllRequestBody)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationUnshareAllRequestBodyMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationUnshareAllRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationUnshareAllRequestBody)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationUnshareAllRequestBodyMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ApplicationUnshareSelectedRequestBody that its schema does not
@@ -3391,27 +3412,28 @@ func (a *ApplicationUnshareSelectedRequestBody) Set(fieldName string, value inte
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownApplicationUnshareSelectedRequestBody is ApplicationUnshareSelectedRequestBody without methods: its declared members.
-type knownApplicationUnshareSelectedRequestBody ApplicationUnshareSelectedRequestBody
+// knownApplicationUnshareSelectedRequestBodyMembers is ApplicationUnshareSelectedRequestBody without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownApplicationUnshareSelectedRequestBodyMembers ApplicationUnshareSelectedRequestBody
 
 // UnmarshalJSON decodes ApplicationUnshareSelectedRequestBody, keeping undeclared members in AdditionalProperties.
 func (a *ApplicationUnshareSelectedRequestBody) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownApplicationUnshareSelectedRequestBody)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownApplicationUnshareSelectedRequestBodyMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ApplicationUnshareSelectedRequestBody) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownApplicationUnshareSelectedRequestBody)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownApplicationUnshareSelectedRequestBodyMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ApplicationUnshareSelectedRequestBody with its AdditionalProperties.
 func (a ApplicationUnshareSelectedRequestBody) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownApplicationUnshareSelectedRequestBody)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownApplicationUnshareSelectedRequestBodyMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ApplicationUnshareSelectedRequestBody) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownApplicationUnshareSelectedRequestBody)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownApplicationUnshareSelectedRequestBodyMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of AssertionEncryptionConfiguration that its schema does not
@@ -3429,27 +3451,28 @@ func (a *AssertionEncryptionConfiguration) Set(fieldName string, value interface
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAssertionEncryptionConfiguration is AssertionEncryptionConfiguration without methods: its declared members.
-type knownAssertionEncryptionConfiguration AssertionEncryptionConfiguration
+// knownAssertionEncryptionConfigurationMembers is AssertionEncryptionConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAssertionEncryptionConfigurationMembers AssertionEncryptionConfiguration
 
 // UnmarshalJSON decodes AssertionEncryptionConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *AssertionEncryptionConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAssertionEncryptionConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAssertionEncryptionConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AssertionEncryptionConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAssertionEncryptionConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAssertionEncryptionConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AssertionEncryptionConfiguration with its AdditionalProperties.
 func (a AssertionEncryptionConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAssertionEncryptionConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAssertionEncryptionConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AssertionEncryptionConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAssertionEncryptionConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAssertionEncryptionConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of AssociatedRolesConfig that its schema does not
@@ -3467,27 +3490,28 @@ func (a *AssociatedRolesConfig) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAssociatedRolesConfig is AssociatedRolesConfig without methods: its declared members.
-type knownAssociatedRolesConfig AssociatedRolesConfig
+// knownAssociatedRolesConfigMembers is AssociatedRolesConfig without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAssociatedRolesConfigMembers AssociatedRolesConfig
 
 // UnmarshalJSON decodes AssociatedRolesConfig, keeping undeclared members in AdditionalProperties.
 func (a *AssociatedRolesConfig) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAssociatedRolesConfig)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAssociatedRolesConfigMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AssociatedRolesConfig) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAssociatedRolesConfig)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAssociatedRolesConfigMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AssociatedRolesConfig with its AdditionalProperties.
 func (a AssociatedRolesConfig) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAssociatedRolesConfig)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAssociatedRolesConfigMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AssociatedRolesConfig) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAssociatedRolesConfig)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAssociatedRolesConfigMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of AuthProtocolMetadata that its schema does not
@@ -3505,27 +3529,28 @@ func (a *AuthProtocolMetadata) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAuthProtocolMetadata is AuthProtocolMetadata without methods: its declared members.
-type knownAuthProtocolMetadata AuthProtocolMetadata
+// knownAuthProtocolMetadataMembers is AuthProtocolMetadata without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAuthProtocolMetadataMembers AuthProtocolMetadata
 
 // UnmarshalJSON decodes AuthProtocolMetadata, keeping undeclared members in AdditionalProperties.
 func (a *AuthProtocolMetadata) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAuthProtocolMetadata)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAuthProtocolMetadataMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AuthProtocolMetadata) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAuthProtocolMetadata)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAuthProtocolMetadataMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AuthProtocolMetadata with its AdditionalProperties.
 func (a AuthProtocolMetadata) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAuthProtocolMetadata)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAuthProtocolMetadataMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AuthProtocolMetadata) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAuthProtocolMetadata)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAuthProtocolMetadataMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of AuthenticationSequence that its schema does not
@@ -3543,27 +3568,28 @@ func (a *AuthenticationSequence) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAuthenticationSequence is AuthenticationSequence without methods: its declared members.
-type knownAuthenticationSequence AuthenticationSequence
+// knownAuthenticationSequenceMembers is AuthenticationSequence without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAuthenticationSequenceMembers AuthenticationSequence
 
 // UnmarshalJSON decodes AuthenticationSequence, keeping undeclared members in AdditionalProperties.
 func (a *AuthenticationSequence) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAuthenticationSequence)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAuthenticationSequenceMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AuthenticationSequence) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAuthenticationSequence)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAuthenticationSequenceMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AuthenticationSequence with its AdditionalProperties.
 func (a AuthenticationSequence) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAuthenticationSequence)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAuthenticationSequenceMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AuthenticationSequence) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAuthenticationSequence)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAuthenticationSequenceMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of AuthenticationStepModel that its schema does not
@@ -3581,27 +3607,28 @@ func (a *AuthenticationStepModel) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAuthenticationStepModel is AuthenticationStepModel without methods: its declared members.
-type knownAuthenticationStepModel AuthenticationStepModel
+// knownAuthenticationStepModelMembers is AuthenticationStepModel without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAuthenticationStepModelMembers AuthenticationStepModel
 
 // UnmarshalJSON decodes AuthenticationStepModel, keeping undeclared members in AdditionalProperties.
 func (a *AuthenticationStepModel) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAuthenticationStepModel)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAuthenticationStepModelMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AuthenticationStepModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAuthenticationStepModel)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAuthenticationStepModelMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AuthenticationStepModel with its AdditionalProperties.
 func (a AuthenticationStepModel) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAuthenticationStepModel)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAuthenticationStepModelMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AuthenticationStepModel) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAuthenticationStepModel)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAuthenticationStepModelMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of Authenticator that its schema does not
@@ -3619,27 +3646,28 @@ func (a *Authenticator) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAuthenticator is Authenticator without methods: its declared members.
-type knownAuthenticator Authenticator
+// knownAuthenticatorMembers is Authenticator without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAuthenticatorMembers Authenticator
 
 // UnmarshalJSON decodes Authenticator, keeping undeclared members in AdditionalProperties.
 func (a *Authenticator) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAuthenticator)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAuthenticatorMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *Authenticator) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAuthenticator)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAuthenticatorMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes Authenticator with its AdditionalProperties.
 func (a Authenticator) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAuthenticator)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAuthenticatorMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a Authenticator) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAuthenticator)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAuthenticatorMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of AuthorizedAPICreationModel that its schema does not
@@ -3657,27 +3685,28 @@ func (a *AuthorizedAPICreationModel) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAuthorizedAPICreationModel is AuthorizedAPICreationModel without methods: its declared members.
-type knownAuthorizedAPICreationModel AuthorizedAPICreationModel
+// knownAuthorizedAPICreationModelMembers is AuthorizedAPICreationModel without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAuthorizedAPICreationModelMembers AuthorizedAPICreationModel
 
 // UnmarshalJSON decodes AuthorizedAPICreationModel, keeping undeclared members in AdditionalProperties.
 func (a *AuthorizedAPICreationModel) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAuthorizedAPICreationModel)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAuthorizedAPICreationModelMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AuthorizedAPICreationModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAuthorizedAPICreationModel)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAuthorizedAPICreationModelMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AuthorizedAPICreationModel with its AdditionalProperties.
 func (a AuthorizedAPICreationModel) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAuthorizedAPICreationModel)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAuthorizedAPICreationModelMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AuthorizedAPICreationModel) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAuthorizedAPICreationModel)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAuthorizedAPICreationModelMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of AuthorizedAPIPatchModel that its schema does not
@@ -3695,27 +3724,28 @@ func (a *AuthorizedAPIPatchModel) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAuthorizedAPIPatchModel is AuthorizedAPIPatchModel without methods: its declared members.
-type knownAuthorizedAPIPatchModel AuthorizedAPIPatchModel
+// knownAuthorizedAPIPatchModelMembers is AuthorizedAPIPatchModel without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAuthorizedAPIPatchModelMembers AuthorizedAPIPatchModel
 
 // UnmarshalJSON decodes AuthorizedAPIPatchModel, keeping undeclared members in AdditionalProperties.
 func (a *AuthorizedAPIPatchModel) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAuthorizedAPIPatchModel)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAuthorizedAPIPatchModelMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AuthorizedAPIPatchModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAuthorizedAPIPatchModel)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAuthorizedAPIPatchModelMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AuthorizedAPIPatchModel with its AdditionalProperties.
 func (a AuthorizedAPIPatchModel) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAuthorizedAPIPatchModel)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAuthorizedAPIPatchModelMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AuthorizedAPIPatchModel) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAuthorizedAPIPatchModel)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAuthorizedAPIPatchModelMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of AuthorizedAPIResponse that its schema does not
@@ -3733,27 +3763,28 @@ func (a *AuthorizedAPIResponse) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAuthorizedAPIResponse is AuthorizedAPIResponse without methods: its declared members.
-type knownAuthorizedAPIResponse AuthorizedAPIResponse
+// knownAuthorizedAPIResponseMembers is AuthorizedAPIResponse without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAuthorizedAPIResponseMembers AuthorizedAPIResponse
 
 // UnmarshalJSON decodes AuthorizedAPIResponse, keeping undeclared members in AdditionalProperties.
 func (a *AuthorizedAPIResponse) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAuthorizedAPIResponse)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAuthorizedAPIResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AuthorizedAPIResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAuthorizedAPIResponse)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAuthorizedAPIResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AuthorizedAPIResponse with its AdditionalProperties.
 func (a AuthorizedAPIResponse) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAuthorizedAPIResponse)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAuthorizedAPIResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AuthorizedAPIResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAuthorizedAPIResponse)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAuthorizedAPIResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of AuthorizedAuthorizationDetailsTypes that its schema does not
@@ -3771,27 +3802,28 @@ func (a *AuthorizedAuthorizationDetailsTypes) Set(fieldName string, value interf
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAuthorizedAuthorizationDetailsTypes is AuthorizedAuthorizationDetailsTypes without methods: its declared members.
-type knownAuthorizedAuthorizationDetailsTypes AuthorizedAuthorizationDetailsTypes
+// knownAuthorizedAuthorizationDetailsTypesMembers is AuthorizedAuthorizationDetailsTypes without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAuthorizedAuthorizationDetailsTypesMembers AuthorizedAuthorizationDetailsTypes
 
 // UnmarshalJSON decodes AuthorizedAuthorizationDetailsTypes, keeping undeclared members in AdditionalProperties.
 func (a *AuthorizedAuthorizationDetailsTypes) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAuthorizedAuthorizationDetailsTypes)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAuthorizedAuthorizationDetailsTypesMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AuthorizedAuthorizationDetailsTypes) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAuthorizedAuthorizationDetailsTypes)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAuthorizedAuthorizationDetailsTypesMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AuthorizedAuthorizationDetailsTypes with its AdditionalProperties.
 func (a AuthorizedAuthorizationDetailsTypes) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAuthorizedAuthorizationDetailsTypes)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAuthorizedAuthorizationDetailsTypesMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AuthorizedAuthorizationDetailsTypes) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAuthorizedAuthorizationDetailsTypes)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAuthorizedAuthorizationDetailsTypesMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of AuthorizedScope that its schema does not
@@ -3809,27 +3841,28 @@ func (a *AuthorizedScope) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAuthorizedScope is AuthorizedScope without methods: its declared members.
-type knownAuthorizedScope AuthorizedScope
+// knownAuthorizedScopeMembers is AuthorizedScope without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAuthorizedScopeMembers AuthorizedScope
 
 // UnmarshalJSON decodes AuthorizedScope, keeping undeclared members in AdditionalProperties.
 func (a *AuthorizedScope) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAuthorizedScope)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAuthorizedScopeMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *AuthorizedScope) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAuthorizedScope)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAuthorizedScopeMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes AuthorizedScope with its AdditionalProperties.
 func (a AuthorizedScope) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAuthorizedScope)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAuthorizedScopeMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a AuthorizedScope) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAuthorizedScope)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAuthorizedScopeMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of BasicOrganizationResponse that its schema does not
@@ -3847,27 +3880,28 @@ func (a *BasicOrganizationResponse) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownBasicOrganizationResponse is BasicOrganizationResponse without methods: its declared members.
-type knownBasicOrganizationResponse BasicOrganizationResponse
+// knownBasicOrganizationResponseMembers is BasicOrganizationResponse without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownBasicOrganizationResponseMembers BasicOrganizationResponse
 
 // UnmarshalJSON decodes BasicOrganizationResponse, keeping undeclared members in AdditionalProperties.
 func (a *BasicOrganizationResponse) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownBasicOrganizationResponse)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownBasicOrganizationResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *BasicOrganizationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownBasicOrganizationResponse)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownBasicOrganizationResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes BasicOrganizationResponse with its AdditionalProperties.
 func (a BasicOrganizationResponse) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownBasicOrganizationResponse)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownBasicOrganizationResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a BasicOrganizationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownBasicOrganizationResponse)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownBasicOrganizationResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of CIBAAuthenticationRequestConfiguration that its schema does not
@@ -3885,27 +3919,28 @@ func (a *CIBAAuthenticationRequestConfiguration) Set(fieldName string, value int
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownCIBAAuthenticationRequestConfiguration is CIBAAuthenticationRequestConfiguration without methods: its declared members.
-type knownCIBAAuthenticationRequestConfiguration CIBAAuthenticationRequestConfiguration
+// knownCIBAAuthenticationRequestConfigurationMembers is CIBAAuthenticationRequestConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownCIBAAuthenticationRequestConfigurationMembers CIBAAuthenticationRequestConfiguration
 
 // UnmarshalJSON decodes CIBAAuthenticationRequestConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *CIBAAuthenticationRequestConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownCIBAAuthenticationRequestConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownCIBAAuthenticationRequestConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *CIBAAuthenticationRequestConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownCIBAAuthenticationRequestConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownCIBAAuthenticationRequestConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes CIBAAuthenticationRequestConfiguration with its AdditionalProperties.
 func (a CIBAAuthenticationRequestConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownCIBAAuthenticationRequestConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownCIBAAuthenticationRequestConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a CIBAAuthenticationRequestConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownCIBAAuthenticationRequestConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownCIBAAuthenticationRequestConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of CIBAMetadata that its schema does not
@@ -3923,27 +3958,28 @@ func (a *CIBAMetadata) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownCIBAMetadata is CIBAMetadata without methods: its declared members.
-type knownCIBAMetadata CIBAMetadata
+// knownCIBAMetadataMembers is CIBAMetadata without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownCIBAMetadataMembers CIBAMetadata
 
 // UnmarshalJSON decodes CIBAMetadata, keeping undeclared members in AdditionalProperties.
 func (a *CIBAMetadata) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownCIBAMetadata)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownCIBAMetadataMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *CIBAMetadata) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownCIBAMetadata)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownCIBAMetadataMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes CIBAMetadata with its AdditionalProperties.
 func (a CIBAMetadata) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownCIBAMetadata)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownCIBAMetadataMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a CIBAMetadata) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownCIBAMetadata)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownCIBAMetadataMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of CIBANotificationChannel that its schema does not
@@ -3961,27 +3997,28 @@ func (a *CIBANotificationChannel) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownCIBANotificationChannel is CIBANotificationChannel without methods: its declared members.
-type knownCIBANotificationChannel CIBANotificationChannel
+// knownCIBANotificationChannelMembers is CIBANotificationChannel without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownCIBANotificationChannelMembers CIBANotificationChannel
 
 // UnmarshalJSON decodes CIBANotificationChannel, keeping undeclared members in AdditionalProperties.
 func (a *CIBANotificationChannel) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownCIBANotificationChannel)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownCIBANotificationChannelMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *CIBANotificationChannel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownCIBANotificationChannel)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownCIBANotificationChannelMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes CIBANotificationChannel with its AdditionalProperties.
 func (a CIBANotificationChannel) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownCIBANotificationChannel)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownCIBANotificationChannelMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a CIBANotificationChannel) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownCIBANotificationChannel)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownCIBANotificationChannelMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of Certificate that its schema does not
@@ -3999,27 +4036,28 @@ func (a *Certificate) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownCertificate is Certificate without methods: its declared members.
-type knownCertificate Certificate
+// knownCertificateMembers is Certificate without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownCertificateMembers Certificate
 
 // UnmarshalJSON decodes Certificate, keeping undeclared members in AdditionalProperties.
 func (a *Certificate) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownCertificate)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownCertificateMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *Certificate) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownCertificate)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownCertificateMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes Certificate with its AdditionalProperties.
 func (a Certificate) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownCertificate)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownCertificateMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a Certificate) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownCertificate)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownCertificateMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of Claim that its schema does not
@@ -4037,27 +4075,28 @@ func (a *Claim) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownClaim is Claim without methods: its declared members.
-type knownClaim Claim
+// knownClaimMembers is Claim without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownClaimMembers Claim
 
 // UnmarshalJSON decodes Claim, keeping undeclared members in AdditionalProperties.
 func (a *Claim) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownClaim)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownClaimMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *Claim) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownClaim)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownClaimMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes Claim with its AdditionalProperties.
 func (a Claim) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownClaim)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownClaimMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a Claim) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownClaim)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownClaimMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ClaimConfiguration that its schema does not
@@ -4075,27 +4114,28 @@ func (a *ClaimConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownClaimConfiguration is ClaimConfiguration without methods: its declared members.
-type knownClaimConfiguration ClaimConfiguration
+// knownClaimConfigurationMembers is ClaimConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownClaimConfigurationMembers ClaimConfiguration
 
 // UnmarshalJSON decodes ClaimConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *ClaimConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownClaimConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownClaimConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ClaimConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownClaimConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownClaimConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ClaimConfiguration with its AdditionalProperties.
 func (a ClaimConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownClaimConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownClaimConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ClaimConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownClaimConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownClaimConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ClaimMappings that its schema does not
@@ -4113,27 +4153,28 @@ func (a *ClaimMappings) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownClaimMappings is ClaimMappings without methods: its declared members.
-type knownClaimMappings ClaimMappings
+// knownClaimMappingsMembers is ClaimMappings without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownClaimMappingsMembers ClaimMappings
 
 // UnmarshalJSON decodes ClaimMappings, keeping undeclared members in AdditionalProperties.
 func (a *ClaimMappings) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownClaimMappings)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownClaimMappingsMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ClaimMappings) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownClaimMappings)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownClaimMappingsMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ClaimMappings with its AdditionalProperties.
 func (a ClaimMappings) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownClaimMappings)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownClaimMappingsMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ClaimMappings) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownClaimMappings)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownClaimMappingsMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ClientAuthenticationConfiguration that its schema does not
@@ -4151,27 +4192,28 @@ func (a *ClientAuthenticationConfiguration) Set(fieldName string, value interfac
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownClientAuthenticationConfiguration is ClientAuthenticationConfiguration without methods: its declared members.
-type knownClientAuthenticationConfiguration ClientAuthenticationConfiguration
+// knownClientAuthenticationConfigurationMembers is ClientAuthenticationConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownClientAuthenticationConfigurationMembers ClientAuthenticationConfiguration
 
 // UnmarshalJSON decodes ClientAuthenticationConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *ClientAuthenticationConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownClientAuthenticationConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownClientAuthenticationConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ClientAuthenticationConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownClientAuthenticationConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownClientAuthenticationConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ClientAuthenticationConfiguration with its AdditionalProperties.
 func (a ClientAuthenticationConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownClientAuthenticationConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownClientAuthenticationConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ClientAuthenticationConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownClientAuthenticationConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownClientAuthenticationConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ClientAuthenticationMethod that its schema does not
@@ -4189,27 +4231,28 @@ func (a *ClientAuthenticationMethod) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownClientAuthenticationMethod is ClientAuthenticationMethod without methods: its declared members.
-type knownClientAuthenticationMethod ClientAuthenticationMethod
+// knownClientAuthenticationMethodMembers is ClientAuthenticationMethod without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownClientAuthenticationMethodMembers ClientAuthenticationMethod
 
 // UnmarshalJSON decodes ClientAuthenticationMethod, keeping undeclared members in AdditionalProperties.
 func (a *ClientAuthenticationMethod) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownClientAuthenticationMethod)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownClientAuthenticationMethodMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ClientAuthenticationMethod) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownClientAuthenticationMethod)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownClientAuthenticationMethodMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ClientAuthenticationMethod with its AdditionalProperties.
 func (a ClientAuthenticationMethod) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownClientAuthenticationMethod)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownClientAuthenticationMethodMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ClientAuthenticationMethod) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownClientAuthenticationMethod)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownClientAuthenticationMethodMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ClientAuthenticationMethodMetadata that its schema does not
@@ -4227,27 +4270,28 @@ func (a *ClientAuthenticationMethodMetadata) Set(fieldName string, value interfa
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownClientAuthenticationMethodMetadata is ClientAuthenticationMethodMetadata without methods: its declared members.
-type knownClientAuthenticationMethodMetadata ClientAuthenticationMethodMetadata
+// knownClientAuthenticationMethodMetadataMembers is ClientAuthenticationMethodMetadata without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownClientAuthenticationMethodMetadataMembers ClientAuthenticationMethodMetadata
 
 // UnmarshalJSON decodes ClientAuthenticationMethodMetadata, keeping undeclared members in AdditionalProperties.
 func (a *ClientAuthenticationMethodMetadata) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownClientAuthenticationMethodMetadata)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownClientAuthenticationMethodMetadataMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ClientAuthenticationMethodMetadata) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownClientAuthenticationMethodMetadata)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownClientAuthenticationMethodMetadataMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ClientAuthenticationMethodMetadata with its AdditionalProperties.
 func (a ClientAuthenticationMethodMetadata) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownClientAuthenticationMethodMetadata)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownClientAuthenticationMethodMetadataMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ClientAuthenticationMethodMetadata) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownClientAuthenticationMethodMetadata)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownClientAuthenticationMethodMetadataMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ClientSecretCreationRequest that its schema does not
@@ -4265,27 +4309,28 @@ func (a *ClientSecretCreationRequest) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownClientSecretCreationRequest is ClientSecretCreationRequest without methods: its declared members.
-type knownClientSecretCreationRequest ClientSecretCreationRequest
+// knownClientSecretCreationRequestMembers is ClientSecretCreationRequest without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownClientSecretCreationRequestMembers ClientSecretCreationRequest
 
 // UnmarshalJSON decodes ClientSecretCreationRequest, keeping undeclared members in AdditionalProperties.
 func (a *ClientSecretCreationRequest) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownClientSecretCreationRequest)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownClientSecretCreationRequestMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ClientSecretCreationRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownClientSecretCreationRequest)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownClientSecretCreationRequestMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ClientSecretCreationRequest with its AdditionalProperties.
 func (a ClientSecretCreationRequest) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownClientSecretCreationRequest)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownClientSecretCreationRequestMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ClientSecretCreationRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownClientSecretCreationRequest)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownClientSecretCreationRequestMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ClientSecretList that its schema does not
@@ -4303,27 +4348,28 @@ func (a *ClientSecretList) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownClientSecretList is ClientSecretList without methods: its declared members.
-type knownClientSecretList ClientSecretList
+// knownClientSecretListMembers is ClientSecretList without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownClientSecretListMembers ClientSecretList
 
 // UnmarshalJSON decodes ClientSecretList, keeping undeclared members in AdditionalProperties.
 func (a *ClientSecretList) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownClientSecretList)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownClientSecretListMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ClientSecretList) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownClientSecretList)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownClientSecretListMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ClientSecretList with its AdditionalProperties.
 func (a ClientSecretList) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownClientSecretList)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownClientSecretListMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ClientSecretList) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownClientSecretList)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownClientSecretListMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ClientSecretResponse that its schema does not
@@ -4341,27 +4387,28 @@ func (a *ClientSecretResponse) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownClientSecretResponse is ClientSecretResponse without methods: its declared members.
-type knownClientSecretResponse ClientSecretResponse
+// knownClientSecretResponseMembers is ClientSecretResponse without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownClientSecretResponseMembers ClientSecretResponse
 
 // UnmarshalJSON decodes ClientSecretResponse, keeping undeclared members in AdditionalProperties.
 func (a *ClientSecretResponse) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownClientSecretResponse)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownClientSecretResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ClientSecretResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownClientSecretResponse)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownClientSecretResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ClientSecretResponse with its AdditionalProperties.
 func (a ClientSecretResponse) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownClientSecretResponse)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownClientSecretResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ClientSecretResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownClientSecretResponse)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownClientSecretResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ConfiguredAuthenticator that its schema does not
@@ -4379,27 +4426,28 @@ func (a *ConfiguredAuthenticator) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownConfiguredAuthenticator is ConfiguredAuthenticator without methods: its declared members.
-type knownConfiguredAuthenticator ConfiguredAuthenticator
+// knownConfiguredAuthenticatorMembers is ConfiguredAuthenticator without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownConfiguredAuthenticatorMembers ConfiguredAuthenticator
 
 // UnmarshalJSON decodes ConfiguredAuthenticator, keeping undeclared members in AdditionalProperties.
 func (a *ConfiguredAuthenticator) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownConfiguredAuthenticator)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownConfiguredAuthenticatorMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ConfiguredAuthenticator) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownConfiguredAuthenticator)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownConfiguredAuthenticatorMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ConfiguredAuthenticator with its AdditionalProperties.
 func (a ConfiguredAuthenticator) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownConfiguredAuthenticator)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownConfiguredAuthenticatorMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ConfiguredAuthenticator) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownConfiguredAuthenticator)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownConfiguredAuthenticatorMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ConfiguredAuthenticatorsModal that its schema does not
@@ -4417,27 +4465,28 @@ func (a *ConfiguredAuthenticatorsModal) Set(fieldName string, value interface{})
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownConfiguredAuthenticatorsModal is ConfiguredAuthenticatorsModal without methods: its declared members.
-type knownConfiguredAuthenticatorsModal ConfiguredAuthenticatorsModal
+// knownConfiguredAuthenticatorsModalMembers is ConfiguredAuthenticatorsModal without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownConfiguredAuthenticatorsModalMembers ConfiguredAuthenticatorsModal
 
 // UnmarshalJSON decodes ConfiguredAuthenticatorsModal, keeping undeclared members in AdditionalProperties.
 func (a *ConfiguredAuthenticatorsModal) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownConfiguredAuthenticatorsModal)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownConfiguredAuthenticatorsModalMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ConfiguredAuthenticatorsModal) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownConfiguredAuthenticatorsModal)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownConfiguredAuthenticatorsModalMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ConfiguredAuthenticatorsModal with its AdditionalProperties.
 func (a ConfiguredAuthenticatorsModal) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownConfiguredAuthenticatorsModal)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownConfiguredAuthenticatorsModalMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ConfiguredAuthenticatorsModal) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownConfiguredAuthenticatorsModal)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownConfiguredAuthenticatorsModalMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of CustomInboundProtocolConfiguration that its schema does not
@@ -4455,27 +4504,28 @@ func (a *CustomInboundProtocolConfiguration) Set(fieldName string, value interfa
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownCustomInboundProtocolConfiguration is CustomInboundProtocolConfiguration without methods: its declared members.
-type knownCustomInboundProtocolConfiguration CustomInboundProtocolConfiguration
+// knownCustomInboundProtocolConfigurationMembers is CustomInboundProtocolConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownCustomInboundProtocolConfigurationMembers CustomInboundProtocolConfiguration
 
 // UnmarshalJSON decodes CustomInboundProtocolConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *CustomInboundProtocolConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownCustomInboundProtocolConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownCustomInboundProtocolConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *CustomInboundProtocolConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownCustomInboundProtocolConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownCustomInboundProtocolConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes CustomInboundProtocolConfiguration with its AdditionalProperties.
 func (a CustomInboundProtocolConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownCustomInboundProtocolConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownCustomInboundProtocolConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a CustomInboundProtocolConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownCustomInboundProtocolConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownCustomInboundProtocolConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of CustomInboundProtocolMetaData that its schema does not
@@ -4493,27 +4543,28 @@ func (a *CustomInboundProtocolMetaData) Set(fieldName string, value interface{})
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownCustomInboundProtocolMetaData is CustomInboundProtocolMetaData without methods: its declared members.
-type knownCustomInboundProtocolMetaData CustomInboundProtocolMetaData
+// knownCustomInboundProtocolMetaDataMembers is CustomInboundProtocolMetaData without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownCustomInboundProtocolMetaDataMembers CustomInboundProtocolMetaData
 
 // UnmarshalJSON decodes CustomInboundProtocolMetaData, keeping undeclared members in AdditionalProperties.
 func (a *CustomInboundProtocolMetaData) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownCustomInboundProtocolMetaData)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownCustomInboundProtocolMetaDataMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *CustomInboundProtocolMetaData) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownCustomInboundProtocolMetaData)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownCustomInboundProtocolMetaDataMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes CustomInboundProtocolMetaData with its AdditionalProperties.
 func (a CustomInboundProtocolMetaData) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownCustomInboundProtocolMetaData)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownCustomInboundProtocolMetaDataMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a CustomInboundProtocolMetaData) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownCustomInboundProtocolMetaData)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownCustomInboundProtocolMetaDataMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of CustomInboundProtocolProperty that its schema does not
@@ -4531,27 +4582,28 @@ func (a *CustomInboundProtocolProperty) Set(fieldName string, value interface{})
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownCustomInboundProtocolProperty is CustomInboundProtocolProperty without methods: its declared members.
-type knownCustomInboundProtocolProperty CustomInboundProtocolProperty
+// knownCustomInboundProtocolPropertyMembers is CustomInboundProtocolProperty without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownCustomInboundProtocolPropertyMembers CustomInboundProtocolProperty
 
 // UnmarshalJSON decodes CustomInboundProtocolProperty, keeping undeclared members in AdditionalProperties.
 func (a *CustomInboundProtocolProperty) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownCustomInboundProtocolProperty)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownCustomInboundProtocolPropertyMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *CustomInboundProtocolProperty) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownCustomInboundProtocolProperty)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownCustomInboundProtocolPropertyMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes CustomInboundProtocolProperty with its AdditionalProperties.
 func (a CustomInboundProtocolProperty) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownCustomInboundProtocolProperty)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownCustomInboundProtocolPropertyMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a CustomInboundProtocolProperty) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownCustomInboundProtocolProperty)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownCustomInboundProtocolPropertyMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of DiscoverableGroup that its schema does not
@@ -4569,27 +4621,28 @@ func (a *DiscoverableGroup) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownDiscoverableGroup is DiscoverableGroup without methods: its declared members.
-type knownDiscoverableGroup DiscoverableGroup
+// knownDiscoverableGroupMembers is DiscoverableGroup without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownDiscoverableGroupMembers DiscoverableGroup
 
 // UnmarshalJSON decodes DiscoverableGroup, keeping undeclared members in AdditionalProperties.
 func (a *DiscoverableGroup) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownDiscoverableGroup)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownDiscoverableGroupMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *DiscoverableGroup) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownDiscoverableGroup)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownDiscoverableGroupMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes DiscoverableGroup with its AdditionalProperties.
 func (a DiscoverableGroup) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownDiscoverableGroup)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownDiscoverableGroupMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a DiscoverableGroup) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownDiscoverableGroup)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownDiscoverableGroupMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of Error that its schema does not
@@ -4607,27 +4660,28 @@ func (a *Error) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownError is Error without methods: its declared members.
-type knownError Error
+// knownErrorMembers is Error without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorMembers Error
 
 // UnmarshalJSON decodes Error, keeping undeclared members in AdditionalProperties.
 func (a *Error) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownError)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *Error) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownError)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes Error with its AdditionalProperties.
 func (a Error) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownError)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a Error) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownError)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of FapiMetadata that its schema does not
@@ -4645,27 +4699,28 @@ func (a *FapiMetadata) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownFapiMetadata is FapiMetadata without methods: its declared members.
-type knownFapiMetadata FapiMetadata
+// knownFapiMetadataMembers is FapiMetadata without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownFapiMetadataMembers FapiMetadata
 
 // UnmarshalJSON decodes FapiMetadata, keeping undeclared members in AdditionalProperties.
 func (a *FapiMetadata) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownFapiMetadata)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownFapiMetadataMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *FapiMetadata) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownFapiMetadata)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownFapiMetadataMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes FapiMetadata with its AdditionalProperties.
 func (a FapiMetadata) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownFapiMetadata)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownFapiMetadataMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a FapiMetadata) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownFapiMetadata)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownFapiMetadataMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of FileUpload that its schema does not
@@ -4683,27 +4738,28 @@ func (a *FileUpload) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownFileUpload is FileUpload without methods: its declared members.
-type knownFileUpload FileUpload
+// knownFileUploadMembers is FileUpload without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownFileUploadMembers FileUpload
 
 // UnmarshalJSON decodes FileUpload, keeping undeclared members in AdditionalProperties.
 func (a *FileUpload) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownFileUpload)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownFileUploadMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *FileUpload) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownFileUpload)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownFileUploadMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes FileUpload with its AdditionalProperties.
 func (a FileUpload) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownFileUpload)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownFileUploadMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a FileUpload) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownFileUpload)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownFileUploadMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of GrantType that its schema does not
@@ -4721,27 +4777,28 @@ func (a *GrantType) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownGrantType is GrantType without methods: its declared members.
-type knownGrantType GrantType
+// knownGrantTypeMembers is GrantType without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownGrantTypeMembers GrantType
 
 // UnmarshalJSON decodes GrantType, keeping undeclared members in AdditionalProperties.
 func (a *GrantType) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownGrantType)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownGrantTypeMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *GrantType) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownGrantType)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownGrantTypeMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes GrantType with its AdditionalProperties.
 func (a GrantType) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownGrantType)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownGrantTypeMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a GrantType) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownGrantType)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownGrantTypeMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of GrantTypeMetaData that its schema does not
@@ -4759,27 +4816,28 @@ func (a *GrantTypeMetaData) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownGrantTypeMetaData is GrantTypeMetaData without methods: its declared members.
-type knownGrantTypeMetaData GrantTypeMetaData
+// knownGrantTypeMetaDataMembers is GrantTypeMetaData without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownGrantTypeMetaDataMembers GrantTypeMetaData
 
 // UnmarshalJSON decodes GrantTypeMetaData, keeping undeclared members in AdditionalProperties.
 func (a *GrantTypeMetaData) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownGrantTypeMetaData)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownGrantTypeMetaDataMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *GrantTypeMetaData) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownGrantTypeMetaData)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownGrantTypeMetaDataMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes GrantTypeMetaData with its AdditionalProperties.
 func (a GrantTypeMetaData) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownGrantTypeMetaData)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownGrantTypeMetaDataMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a GrantTypeMetaData) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownGrantTypeMetaData)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownGrantTypeMetaDataMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of GroupBasicInfo that its schema does not
@@ -4797,27 +4855,28 @@ func (a *GroupBasicInfo) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownGroupBasicInfo is GroupBasicInfo without methods: its declared members.
-type knownGroupBasicInfo GroupBasicInfo
+// knownGroupBasicInfoMembers is GroupBasicInfo without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownGroupBasicInfoMembers GroupBasicInfo
 
 // UnmarshalJSON decodes GroupBasicInfo, keeping undeclared members in AdditionalProperties.
 func (a *GroupBasicInfo) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownGroupBasicInfo)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownGroupBasicInfoMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *GroupBasicInfo) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownGroupBasicInfo)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownGroupBasicInfoMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes GroupBasicInfo with its AdditionalProperties.
 func (a GroupBasicInfo) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownGroupBasicInfo)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownGroupBasicInfoMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a GroupBasicInfo) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownGroupBasicInfo)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownGroupBasicInfoMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of HybridFlowConfiguration that its schema does not
@@ -4835,27 +4894,28 @@ func (a *HybridFlowConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownHybridFlowConfiguration is HybridFlowConfiguration without methods: its declared members.
-type knownHybridFlowConfiguration HybridFlowConfiguration
+// knownHybridFlowConfigurationMembers is HybridFlowConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownHybridFlowConfigurationMembers HybridFlowConfiguration
 
 // UnmarshalJSON decodes HybridFlowConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *HybridFlowConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownHybridFlowConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownHybridFlowConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *HybridFlowConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownHybridFlowConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownHybridFlowConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes HybridFlowConfiguration with its AdditionalProperties.
 func (a HybridFlowConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownHybridFlowConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownHybridFlowConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a HybridFlowConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownHybridFlowConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownHybridFlowConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of IdTokenConfiguration that its schema does not
@@ -4873,27 +4933,28 @@ func (a *IdTokenConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownIdTokenConfiguration is IdTokenConfiguration without methods: its declared members.
-type knownIdTokenConfiguration IdTokenConfiguration
+// knownIdTokenConfigurationMembers is IdTokenConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownIdTokenConfigurationMembers IdTokenConfiguration
 
 // UnmarshalJSON decodes IdTokenConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *IdTokenConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownIdTokenConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownIdTokenConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *IdTokenConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownIdTokenConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownIdTokenConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes IdTokenConfiguration with its AdditionalProperties.
 func (a IdTokenConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownIdTokenConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownIdTokenConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a IdTokenConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownIdTokenConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownIdTokenConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of IdTokenEncryptionConfiguration that its schema does not
@@ -4911,27 +4972,28 @@ func (a *IdTokenEncryptionConfiguration) Set(fieldName string, value interface{}
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownIdTokenEncryptionConfiguration is IdTokenEncryptionConfiguration without methods: its declared members.
-type knownIdTokenEncryptionConfiguration IdTokenEncryptionConfiguration
+// knownIdTokenEncryptionConfigurationMembers is IdTokenEncryptionConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownIdTokenEncryptionConfigurationMembers IdTokenEncryptionConfiguration
 
 // UnmarshalJSON decodes IdTokenEncryptionConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *IdTokenEncryptionConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownIdTokenEncryptionConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownIdTokenEncryptionConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *IdTokenEncryptionConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownIdTokenEncryptionConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownIdTokenEncryptionConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes IdTokenEncryptionConfiguration with its AdditionalProperties.
 func (a IdTokenEncryptionConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownIdTokenEncryptionConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownIdTokenEncryptionConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a IdTokenEncryptionConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownIdTokenEncryptionConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownIdTokenEncryptionConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of IdpInitiatedSingleLogout that its schema does not
@@ -4949,27 +5011,28 @@ func (a *IdpInitiatedSingleLogout) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownIdpInitiatedSingleLogout is IdpInitiatedSingleLogout without methods: its declared members.
-type knownIdpInitiatedSingleLogout IdpInitiatedSingleLogout
+// knownIdpInitiatedSingleLogoutMembers is IdpInitiatedSingleLogout without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownIdpInitiatedSingleLogoutMembers IdpInitiatedSingleLogout
 
 // UnmarshalJSON decodes IdpInitiatedSingleLogout, keeping undeclared members in AdditionalProperties.
 func (a *IdpInitiatedSingleLogout) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownIdpInitiatedSingleLogout)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownIdpInitiatedSingleLogoutMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *IdpInitiatedSingleLogout) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownIdpInitiatedSingleLogout)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownIdpInitiatedSingleLogoutMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes IdpInitiatedSingleLogout with its AdditionalProperties.
 func (a IdpInitiatedSingleLogout) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownIdpInitiatedSingleLogout)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownIdpInitiatedSingleLogoutMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a IdpInitiatedSingleLogout) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownIdpInitiatedSingleLogout)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownIdpInitiatedSingleLogoutMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of InboundProtocolListItem that its schema does not
@@ -4987,27 +5050,28 @@ func (a *InboundProtocolListItem) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownInboundProtocolListItem is InboundProtocolListItem without methods: its declared members.
-type knownInboundProtocolListItem InboundProtocolListItem
+// knownInboundProtocolListItemMembers is InboundProtocolListItem without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownInboundProtocolListItemMembers InboundProtocolListItem
 
 // UnmarshalJSON decodes InboundProtocolListItem, keeping undeclared members in AdditionalProperties.
 func (a *InboundProtocolListItem) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownInboundProtocolListItem)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownInboundProtocolListItemMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *InboundProtocolListItem) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownInboundProtocolListItem)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownInboundProtocolListItemMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes InboundProtocolListItem with its AdditionalProperties.
 func (a InboundProtocolListItem) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownInboundProtocolListItem)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownInboundProtocolListItemMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a InboundProtocolListItem) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownInboundProtocolListItem)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownInboundProtocolListItemMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of InboundProtocols that its schema does not
@@ -5025,27 +5089,28 @@ func (a *InboundProtocols) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownInboundProtocols is InboundProtocols without methods: its declared members.
-type knownInboundProtocols InboundProtocols
+// knownInboundProtocolsMembers is InboundProtocols without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownInboundProtocolsMembers InboundProtocols
 
 // UnmarshalJSON decodes InboundProtocols, keeping undeclared members in AdditionalProperties.
 func (a *InboundProtocols) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownInboundProtocols)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownInboundProtocolsMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *InboundProtocols) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownInboundProtocols)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownInboundProtocolsMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes InboundProtocols with its AdditionalProperties.
 func (a InboundProtocols) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownInboundProtocols)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownInboundProtocolsMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a InboundProtocols) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownInboundProtocols)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownInboundProtocolsMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of InboundSCIMProvisioningConfiguration that its schema does not
@@ -5063,27 +5128,28 @@ func (a *InboundSCIMProvisioningConfiguration) Set(fieldName string, value inter
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownInboundSCIMProvisioningConfiguration is InboundSCIMProvisioningConfiguration without methods: its declared members.
-type knownInboundSCIMProvisioningConfiguration InboundSCIMProvisioningConfiguration
+// knownInboundSCIMProvisioningConfigurationMembers is InboundSCIMProvisioningConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownInboundSCIMProvisioningConfigurationMembers InboundSCIMProvisioningConfiguration
 
 // UnmarshalJSON decodes InboundSCIMProvisioningConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *InboundSCIMProvisioningConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownInboundSCIMProvisioningConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownInboundSCIMProvisioningConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *InboundSCIMProvisioningConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownInboundSCIMProvisioningConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownInboundSCIMProvisioningConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes InboundSCIMProvisioningConfiguration with its AdditionalProperties.
 func (a InboundSCIMProvisioningConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownInboundSCIMProvisioningConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownInboundSCIMProvisioningConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a InboundSCIMProvisioningConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownInboundSCIMProvisioningConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownInboundSCIMProvisioningConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of Link that its schema does not
@@ -5101,27 +5167,28 @@ func (a *Link) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownLink is Link without methods: its declared members.
-type knownLink Link
+// knownLinkMembers is Link without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownLinkMembers Link
 
 // UnmarshalJSON decodes Link, keeping undeclared members in AdditionalProperties.
 func (a *Link) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownLink)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownLinkMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *Link) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownLink)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownLinkMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes Link with its AdditionalProperties.
 func (a Link) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownLink)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownLinkMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a Link) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownLink)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownLinkMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of LoginFlowGenerateRequest that its schema does not
@@ -5139,27 +5206,28 @@ func (a *LoginFlowGenerateRequest) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownLoginFlowGenerateRequest is LoginFlowGenerateRequest without methods: its declared members.
-type knownLoginFlowGenerateRequest LoginFlowGenerateRequest
+// knownLoginFlowGenerateRequestMembers is LoginFlowGenerateRequest without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownLoginFlowGenerateRequestMembers LoginFlowGenerateRequest
 
 // UnmarshalJSON decodes LoginFlowGenerateRequest, keeping undeclared members in AdditionalProperties.
 func (a *LoginFlowGenerateRequest) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownLoginFlowGenerateRequest)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownLoginFlowGenerateRequestMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *LoginFlowGenerateRequest) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownLoginFlowGenerateRequest)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownLoginFlowGenerateRequestMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes LoginFlowGenerateRequest with its AdditionalProperties.
 func (a LoginFlowGenerateRequest) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownLoginFlowGenerateRequest)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownLoginFlowGenerateRequestMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a LoginFlowGenerateRequest) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownLoginFlowGenerateRequest)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownLoginFlowGenerateRequestMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of LoginFlowGenerateResponse that its schema does not
@@ -5177,27 +5245,28 @@ func (a *LoginFlowGenerateResponse) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownLoginFlowGenerateResponse is LoginFlowGenerateResponse without methods: its declared members.
-type knownLoginFlowGenerateResponse LoginFlowGenerateResponse
+// knownLoginFlowGenerateResponseMembers is LoginFlowGenerateResponse without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownLoginFlowGenerateResponseMembers LoginFlowGenerateResponse
 
 // UnmarshalJSON decodes LoginFlowGenerateResponse, keeping undeclared members in AdditionalProperties.
 func (a *LoginFlowGenerateResponse) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownLoginFlowGenerateResponse)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownLoginFlowGenerateResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *LoginFlowGenerateResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownLoginFlowGenerateResponse)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownLoginFlowGenerateResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes LoginFlowGenerateResponse with its AdditionalProperties.
 func (a LoginFlowGenerateResponse) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownLoginFlowGenerateResponse)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownLoginFlowGenerateResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a LoginFlowGenerateResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownLoginFlowGenerateResponse)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownLoginFlowGenerateResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of LoginFlowResultResponse that its schema does not
@@ -5215,27 +5284,28 @@ func (a *LoginFlowResultResponse) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownLoginFlowResultResponse is LoginFlowResultResponse without methods: its declared members.
-type knownLoginFlowResultResponse LoginFlowResultResponse
+// knownLoginFlowResultResponseMembers is LoginFlowResultResponse without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownLoginFlowResultResponseMembers LoginFlowResultResponse
 
 // UnmarshalJSON decodes LoginFlowResultResponse, keeping undeclared members in AdditionalProperties.
 func (a *LoginFlowResultResponse) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownLoginFlowResultResponse)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownLoginFlowResultResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *LoginFlowResultResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownLoginFlowResultResponse)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownLoginFlowResultResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes LoginFlowResultResponse with its AdditionalProperties.
 func (a LoginFlowResultResponse) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownLoginFlowResultResponse)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownLoginFlowResultResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a LoginFlowResultResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownLoginFlowResultResponse)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownLoginFlowResultResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of LoginFlowStatusResponse that its schema does not
@@ -5253,27 +5323,28 @@ func (a *LoginFlowStatusResponse) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownLoginFlowStatusResponse is LoginFlowStatusResponse without methods: its declared members.
-type knownLoginFlowStatusResponse LoginFlowStatusResponse
+// knownLoginFlowStatusResponseMembers is LoginFlowStatusResponse without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownLoginFlowStatusResponseMembers LoginFlowStatusResponse
 
 // UnmarshalJSON decodes LoginFlowStatusResponse, keeping undeclared members in AdditionalProperties.
 func (a *LoginFlowStatusResponse) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownLoginFlowStatusResponse)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownLoginFlowStatusResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *LoginFlowStatusResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownLoginFlowStatusResponse)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownLoginFlowStatusResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes LoginFlowStatusResponse with its AdditionalProperties.
 func (a LoginFlowStatusResponse) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownLoginFlowStatusResponse)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownLoginFlowStatusResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a LoginFlowStatusResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownLoginFlowStatusResponse)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownLoginFlowStatusResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of MetadataProperty that its schema does not
@@ -5291,27 +5362,28 @@ func (a *MetadataProperty) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownMetadataProperty is MetadataProperty without methods: its declared members.
-type knownMetadataProperty MetadataProperty
+// knownMetadataPropertyMembers is MetadataProperty without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownMetadataPropertyMembers MetadataProperty
 
 // UnmarshalJSON decodes MetadataProperty, keeping undeclared members in AdditionalProperties.
 func (a *MetadataProperty) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownMetadataProperty)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownMetadataPropertyMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *MetadataProperty) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownMetadataProperty)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownMetadataPropertyMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes MetadataProperty with its AdditionalProperties.
 func (a MetadataProperty) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownMetadataProperty)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownMetadataPropertyMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a MetadataProperty) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownMetadataProperty)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownMetadataPropertyMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of OAuth2PKCEConfiguration that its schema does not
@@ -5329,27 +5401,28 @@ func (a *OAuth2PKCEConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownOAuth2PKCEConfiguration is OAuth2PKCEConfiguration without methods: its declared members.
-type knownOAuth2PKCEConfiguration OAuth2PKCEConfiguration
+// knownOAuth2PKCEConfigurationMembers is OAuth2PKCEConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownOAuth2PKCEConfigurationMembers OAuth2PKCEConfiguration
 
 // UnmarshalJSON decodes OAuth2PKCEConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *OAuth2PKCEConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownOAuth2PKCEConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownOAuth2PKCEConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *OAuth2PKCEConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownOAuth2PKCEConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownOAuth2PKCEConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes OAuth2PKCEConfiguration with its AdditionalProperties.
 func (a OAuth2PKCEConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownOAuth2PKCEConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownOAuth2PKCEConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a OAuth2PKCEConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownOAuth2PKCEConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownOAuth2PKCEConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of OIDCLogoutConfiguration that its schema does not
@@ -5367,27 +5440,28 @@ func (a *OIDCLogoutConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownOIDCLogoutConfiguration is OIDCLogoutConfiguration without methods: its declared members.
-type knownOIDCLogoutConfiguration OIDCLogoutConfiguration
+// knownOIDCLogoutConfigurationMembers is OIDCLogoutConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownOIDCLogoutConfigurationMembers OIDCLogoutConfiguration
 
 // UnmarshalJSON decodes OIDCLogoutConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *OIDCLogoutConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownOIDCLogoutConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownOIDCLogoutConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *OIDCLogoutConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownOIDCLogoutConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownOIDCLogoutConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes OIDCLogoutConfiguration with its AdditionalProperties.
 func (a OIDCLogoutConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownOIDCLogoutConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownOIDCLogoutConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a OIDCLogoutConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownOIDCLogoutConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownOIDCLogoutConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of OIDCMetaData that its schema does not
@@ -5405,27 +5479,28 @@ func (a *OIDCMetaData) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownOIDCMetaData is OIDCMetaData without methods: its declared members.
-type knownOIDCMetaData OIDCMetaData
+// knownOIDCMetaDataMembers is OIDCMetaData without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownOIDCMetaDataMembers OIDCMetaData
 
 // UnmarshalJSON decodes OIDCMetaData, keeping undeclared members in AdditionalProperties.
 func (a *OIDCMetaData) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownOIDCMetaData)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownOIDCMetaDataMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *OIDCMetaData) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownOIDCMetaData)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownOIDCMetaDataMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes OIDCMetaData with its AdditionalProperties.
 func (a OIDCMetaData) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownOIDCMetaData)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownOIDCMetaDataMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a OIDCMetaData) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownOIDCMetaData)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownOIDCMetaDataMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of OpenIDConnectConfiguration that its schema does not
@@ -5443,27 +5518,28 @@ func (a *OpenIDConnectConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownOpenIDConnectConfiguration is OpenIDConnectConfiguration without methods: its declared members.
-type knownOpenIDConnectConfiguration OpenIDConnectConfiguration
+// knownOpenIDConnectConfigurationMembers is OpenIDConnectConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownOpenIDConnectConfigurationMembers OpenIDConnectConfiguration
 
 // UnmarshalJSON decodes OpenIDConnectConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *OpenIDConnectConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownOpenIDConnectConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownOpenIDConnectConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *OpenIDConnectConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownOpenIDConnectConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownOpenIDConnectConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes OpenIDConnectConfiguration with its AdditionalProperties.
 func (a OpenIDConnectConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownOpenIDConnectConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownOpenIDConnectConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a OpenIDConnectConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownOpenIDConnectConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownOpenIDConnectConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of OrgShareConfig that its schema does not
@@ -5481,27 +5557,28 @@ func (a *OrgShareConfig) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownOrgShareConfig is OrgShareConfig without methods: its declared members.
-type knownOrgShareConfig OrgShareConfig
+// knownOrgShareConfigMembers is OrgShareConfig without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownOrgShareConfigMembers OrgShareConfig
 
 // UnmarshalJSON decodes OrgShareConfig, keeping undeclared members in AdditionalProperties.
 func (a *OrgShareConfig) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownOrgShareConfig)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownOrgShareConfigMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *OrgShareConfig) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownOrgShareConfig)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownOrgShareConfigMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes OrgShareConfig with its AdditionalProperties.
 func (a OrgShareConfig) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownOrgShareConfig)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownOrgShareConfigMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a OrgShareConfig) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownOrgShareConfig)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownOrgShareConfigMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of OutboundProvisioningConfiguration that its schema does not
@@ -5519,27 +5596,28 @@ func (a *OutboundProvisioningConfiguration) Set(fieldName string, value interfac
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownOutboundProvisioningConfiguration is OutboundProvisioningConfiguration without methods: its declared members.
-type knownOutboundProvisioningConfiguration OutboundProvisioningConfiguration
+// knownOutboundProvisioningConfigurationMembers is OutboundProvisioningConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownOutboundProvisioningConfigurationMembers OutboundProvisioningConfiguration
 
 // UnmarshalJSON decodes OutboundProvisioningConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *OutboundProvisioningConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownOutboundProvisioningConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownOutboundProvisioningConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *OutboundProvisioningConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownOutboundProvisioningConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownOutboundProvisioningConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes OutboundProvisioningConfiguration with its AdditionalProperties.
 func (a OutboundProvisioningConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownOutboundProvisioningConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownOutboundProvisioningConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a OutboundProvisioningConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownOutboundProvisioningConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownOutboundProvisioningConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of PassiveStsConfiguration that its schema does not
@@ -5557,27 +5635,28 @@ func (a *PassiveStsConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownPassiveStsConfiguration is PassiveStsConfiguration without methods: its declared members.
-type knownPassiveStsConfiguration PassiveStsConfiguration
+// knownPassiveStsConfigurationMembers is PassiveStsConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownPassiveStsConfigurationMembers PassiveStsConfiguration
 
 // UnmarshalJSON decodes PassiveStsConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *PassiveStsConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownPassiveStsConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownPassiveStsConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *PassiveStsConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownPassiveStsConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownPassiveStsConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes PassiveStsConfiguration with its AdditionalProperties.
 func (a PassiveStsConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownPassiveStsConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownPassiveStsConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a PassiveStsConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownPassiveStsConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownPassiveStsConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ProcessSuccessResponse that its schema does not
@@ -5595,27 +5674,28 @@ func (a *ProcessSuccessResponse) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownProcessSuccessResponse is ProcessSuccessResponse without methods: its declared members.
-type knownProcessSuccessResponse ProcessSuccessResponse
+// knownProcessSuccessResponseMembers is ProcessSuccessResponse without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownProcessSuccessResponseMembers ProcessSuccessResponse
 
 // UnmarshalJSON decodes ProcessSuccessResponse, keeping undeclared members in AdditionalProperties.
 func (a *ProcessSuccessResponse) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownProcessSuccessResponse)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownProcessSuccessResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ProcessSuccessResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownProcessSuccessResponse)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownProcessSuccessResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ProcessSuccessResponse with its AdditionalProperties.
 func (a ProcessSuccessResponse) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownProcessSuccessResponse)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownProcessSuccessResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ProcessSuccessResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownProcessSuccessResponse)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownProcessSuccessResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of PropertyModel that its schema does not
@@ -5633,27 +5713,28 @@ func (a *PropertyModel) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownPropertyModel is PropertyModel without methods: its declared members.
-type knownPropertyModel PropertyModel
+// knownPropertyModelMembers is PropertyModel without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownPropertyModelMembers PropertyModel
 
 // UnmarshalJSON decodes PropertyModel, keeping undeclared members in AdditionalProperties.
 func (a *PropertyModel) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownPropertyModel)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownPropertyModelMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *PropertyModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownPropertyModel)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownPropertyModelMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes PropertyModel with its AdditionalProperties.
 func (a PropertyModel) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownPropertyModel)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownPropertyModelMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a PropertyModel) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownPropertyModel)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownPropertyModelMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ProvisioningConfiguration that its schema does not
@@ -5671,27 +5752,28 @@ func (a *ProvisioningConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownProvisioningConfiguration is ProvisioningConfiguration without methods: its declared members.
-type knownProvisioningConfiguration ProvisioningConfiguration
+// knownProvisioningConfigurationMembers is ProvisioningConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownProvisioningConfigurationMembers ProvisioningConfiguration
 
 // UnmarshalJSON decodes ProvisioningConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *ProvisioningConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownProvisioningConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownProvisioningConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ProvisioningConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownProvisioningConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownProvisioningConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ProvisioningConfiguration with its AdditionalProperties.
 func (a ProvisioningConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownProvisioningConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownProvisioningConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ProvisioningConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownProvisioningConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownProvisioningConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of PushAuthorizationRequestConfiguration that its schema does not
@@ -5709,27 +5791,28 @@ func (a *PushAuthorizationRequestConfiguration) Set(fieldName string, value inte
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownPushAuthorizationRequestConfiguration is PushAuthorizationRequestConfiguration without methods: its declared members.
-type knownPushAuthorizationRequestConfiguration PushAuthorizationRequestConfiguration
+// knownPushAuthorizationRequestConfigurationMembers is PushAuthorizationRequestConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownPushAuthorizationRequestConfigurationMembers PushAuthorizationRequestConfiguration
 
 // UnmarshalJSON decodes PushAuthorizationRequestConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *PushAuthorizationRequestConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownPushAuthorizationRequestConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownPushAuthorizationRequestConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *PushAuthorizationRequestConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownPushAuthorizationRequestConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownPushAuthorizationRequestConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes PushAuthorizationRequestConfiguration with its AdditionalProperties.
 func (a PushAuthorizationRequestConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownPushAuthorizationRequestConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownPushAuthorizationRequestConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a PushAuthorizationRequestConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownPushAuthorizationRequestConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownPushAuthorizationRequestConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RefreshTokenConfiguration that its schema does not
@@ -5747,27 +5830,28 @@ func (a *RefreshTokenConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRefreshTokenConfiguration is RefreshTokenConfiguration without methods: its declared members.
-type knownRefreshTokenConfiguration RefreshTokenConfiguration
+// knownRefreshTokenConfigurationMembers is RefreshTokenConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRefreshTokenConfigurationMembers RefreshTokenConfiguration
 
 // UnmarshalJSON decodes RefreshTokenConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *RefreshTokenConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRefreshTokenConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRefreshTokenConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RefreshTokenConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRefreshTokenConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRefreshTokenConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RefreshTokenConfiguration with its AdditionalProperties.
 func (a RefreshTokenConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRefreshTokenConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRefreshTokenConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RefreshTokenConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRefreshTokenConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRefreshTokenConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RequestObjectConfiguration that its schema does not
@@ -5785,27 +5869,28 @@ func (a *RequestObjectConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRequestObjectConfiguration is RequestObjectConfiguration without methods: its declared members.
-type knownRequestObjectConfiguration RequestObjectConfiguration
+// knownRequestObjectConfigurationMembers is RequestObjectConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRequestObjectConfigurationMembers RequestObjectConfiguration
 
 // UnmarshalJSON decodes RequestObjectConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *RequestObjectConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRequestObjectConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRequestObjectConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RequestObjectConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRequestObjectConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRequestObjectConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RequestObjectConfiguration with its AdditionalProperties.
 func (a RequestObjectConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRequestObjectConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRequestObjectConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RequestObjectConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRequestObjectConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRequestObjectConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RequestObjectEncryptionConfiguration that its schema does not
@@ -5823,27 +5908,28 @@ func (a *RequestObjectEncryptionConfiguration) Set(fieldName string, value inter
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRequestObjectEncryptionConfiguration is RequestObjectEncryptionConfiguration without methods: its declared members.
-type knownRequestObjectEncryptionConfiguration RequestObjectEncryptionConfiguration
+// knownRequestObjectEncryptionConfigurationMembers is RequestObjectEncryptionConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRequestObjectEncryptionConfigurationMembers RequestObjectEncryptionConfiguration
 
 // UnmarshalJSON decodes RequestObjectEncryptionConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *RequestObjectEncryptionConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRequestObjectEncryptionConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRequestObjectEncryptionConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RequestObjectEncryptionConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRequestObjectEncryptionConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRequestObjectEncryptionConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RequestObjectEncryptionConfiguration with its AdditionalProperties.
 func (a RequestObjectEncryptionConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRequestObjectEncryptionConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRequestObjectEncryptionConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RequestObjectEncryptionConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRequestObjectEncryptionConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRequestObjectEncryptionConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RequestedClaimConfiguration that its schema does not
@@ -5861,27 +5947,28 @@ func (a *RequestedClaimConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRequestedClaimConfiguration is RequestedClaimConfiguration without methods: its declared members.
-type knownRequestedClaimConfiguration RequestedClaimConfiguration
+// knownRequestedClaimConfigurationMembers is RequestedClaimConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRequestedClaimConfigurationMembers RequestedClaimConfiguration
 
 // UnmarshalJSON decodes RequestedClaimConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *RequestedClaimConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRequestedClaimConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRequestedClaimConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RequestedClaimConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRequestedClaimConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRequestedClaimConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RequestedClaimConfiguration with its AdditionalProperties.
 func (a RequestedClaimConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRequestedClaimConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRequestedClaimConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RequestedClaimConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRequestedClaimConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRequestedClaimConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ResidentApplication that its schema does not
@@ -5899,27 +5986,28 @@ func (a *ResidentApplication) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownResidentApplication is ResidentApplication without methods: its declared members.
-type knownResidentApplication ResidentApplication
+// knownResidentApplicationMembers is ResidentApplication without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownResidentApplicationMembers ResidentApplication
 
 // UnmarshalJSON decodes ResidentApplication, keeping undeclared members in AdditionalProperties.
 func (a *ResidentApplication) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownResidentApplication)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownResidentApplicationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ResidentApplication) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownResidentApplication)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownResidentApplicationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ResidentApplication with its AdditionalProperties.
 func (a ResidentApplication) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownResidentApplication)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownResidentApplicationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ResidentApplication) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownResidentApplication)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownResidentApplicationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of Role that its schema does not
@@ -5937,27 +6025,28 @@ func (a *Role) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRole is Role without methods: its declared members.
-type knownRole Role
+// knownRoleMembers is Role without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleMembers Role
 
 // UnmarshalJSON decodes Role, keeping undeclared members in AdditionalProperties.
 func (a *Role) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRole)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *Role) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRole)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes Role with its AdditionalProperties.
 func (a Role) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRole)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a Role) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRole)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleConfig that its schema does not
@@ -5975,27 +6064,28 @@ func (a *RoleConfig) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleConfig is RoleConfig without methods: its declared members.
-type knownRoleConfig RoleConfig
+// knownRoleConfigMembers is RoleConfig without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleConfigMembers RoleConfig
 
 // UnmarshalJSON decodes RoleConfig, keeping undeclared members in AdditionalProperties.
 func (a *RoleConfig) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleConfig)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleConfigMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleConfig) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleConfig)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleConfigMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleConfig with its AdditionalProperties.
 func (a RoleConfig) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleConfig)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleConfigMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleConfig) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleConfig)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleConfigMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleMapping that its schema does not
@@ -6013,27 +6103,28 @@ func (a *RoleMapping) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleMapping is RoleMapping without methods: its declared members.
-type knownRoleMapping RoleMapping
+// knownRoleMappingMembers is RoleMapping without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleMappingMembers RoleMapping
 
 // UnmarshalJSON decodes RoleMapping, keeping undeclared members in AdditionalProperties.
 func (a *RoleMapping) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleMapping)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleMappingMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleMapping) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleMapping)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleMappingMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleMapping with its AdditionalProperties.
 func (a RoleMapping) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleMapping)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleMappingMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleMapping) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleMapping)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleMappingMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleShareConfig that its schema does not
@@ -6051,27 +6142,28 @@ func (a *RoleShareConfig) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleShareConfig is RoleShareConfig without methods: its declared members.
-type knownRoleShareConfig RoleShareConfig
+// knownRoleShareConfigMembers is RoleShareConfig without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleShareConfigMembers RoleShareConfig
 
 // UnmarshalJSON decodes RoleShareConfig, keeping undeclared members in AdditionalProperties.
 func (a *RoleShareConfig) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleShareConfig)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleShareConfigMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleShareConfig) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleShareConfig)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleShareConfigMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleShareConfig with its AdditionalProperties.
 func (a RoleShareConfig) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleShareConfig)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleShareConfigMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleShareConfig) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleShareConfig)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleShareConfigMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleShareConfig_Audience that its schema does not
@@ -6089,27 +6181,28 @@ func (a *RoleShareConfig_Audience) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleShareConfig_Audience is RoleShareConfig_Audience without methods: its declared members.
-type knownRoleShareConfig_Audience RoleShareConfig_Audience
+// knownRoleShareConfig_AudienceMembers is RoleShareConfig_Audience without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleShareConfig_AudienceMembers RoleShareConfig_Audience
 
 // UnmarshalJSON decodes RoleShareConfig_Audience, keeping undeclared members in AdditionalProperties.
 func (a *RoleShareConfig_Audience) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleShareConfig_Audience)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleShareConfig_AudienceMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleShareConfig_Audience) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleShareConfig_Audience)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleShareConfig_AudienceMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleShareConfig_Audience with its AdditionalProperties.
 func (a RoleShareConfig_Audience) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleShareConfig_Audience)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleShareConfig_AudienceMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleShareConfig_Audience) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleShareConfig_Audience)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleShareConfig_AudienceMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleSharing that its schema does not
@@ -6127,27 +6220,28 @@ func (a *RoleSharing) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleSharing is RoleSharing without methods: its declared members.
-type knownRoleSharing RoleSharing
+// knownRoleSharingMembers is RoleSharing without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleSharingMembers RoleSharing
 
 // UnmarshalJSON decodes RoleSharing, keeping undeclared members in AdditionalProperties.
 func (a *RoleSharing) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleSharing)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleSharingMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleSharing) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleSharing)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleSharingMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleSharing with its AdditionalProperties.
 func (a RoleSharing) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleSharing)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleSharingMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleSharing) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleSharing)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleSharingMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SAML2Configuration that its schema does not
@@ -6165,27 +6259,28 @@ func (a *SAML2Configuration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSAML2Configuration is SAML2Configuration without methods: its declared members.
-type knownSAML2Configuration SAML2Configuration
+// knownSAML2ConfigurationMembers is SAML2Configuration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSAML2ConfigurationMembers SAML2Configuration
 
 // UnmarshalJSON decodes SAML2Configuration, keeping undeclared members in AdditionalProperties.
 func (a *SAML2Configuration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSAML2Configuration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSAML2ConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SAML2Configuration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSAML2Configuration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSAML2ConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SAML2Configuration with its AdditionalProperties.
 func (a SAML2Configuration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSAML2Configuration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSAML2ConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SAML2Configuration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSAML2Configuration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSAML2ConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SAML2ServiceProvider that its schema does not
@@ -6203,27 +6298,28 @@ func (a *SAML2ServiceProvider) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSAML2ServiceProvider is SAML2ServiceProvider without methods: its declared members.
-type knownSAML2ServiceProvider SAML2ServiceProvider
+// knownSAML2ServiceProviderMembers is SAML2ServiceProvider without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSAML2ServiceProviderMembers SAML2ServiceProvider
 
 // UnmarshalJSON decodes SAML2ServiceProvider, keeping undeclared members in AdditionalProperties.
 func (a *SAML2ServiceProvider) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSAML2ServiceProvider)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSAML2ServiceProviderMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SAML2ServiceProvider) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSAML2ServiceProvider)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSAML2ServiceProviderMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SAML2ServiceProvider with its AdditionalProperties.
 func (a SAML2ServiceProvider) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSAML2ServiceProvider)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSAML2ServiceProviderMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SAML2ServiceProvider) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSAML2ServiceProvider)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSAML2ServiceProviderMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SAMLAssertionConfiguration that its schema does not
@@ -6241,27 +6337,28 @@ func (a *SAMLAssertionConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSAMLAssertionConfiguration is SAMLAssertionConfiguration without methods: its declared members.
-type knownSAMLAssertionConfiguration SAMLAssertionConfiguration
+// knownSAMLAssertionConfigurationMembers is SAMLAssertionConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSAMLAssertionConfigurationMembers SAMLAssertionConfiguration
 
 // UnmarshalJSON decodes SAMLAssertionConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *SAMLAssertionConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSAMLAssertionConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSAMLAssertionConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SAMLAssertionConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSAMLAssertionConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSAMLAssertionConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SAMLAssertionConfiguration with its AdditionalProperties.
 func (a SAMLAssertionConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSAMLAssertionConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSAMLAssertionConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SAMLAssertionConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSAMLAssertionConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSAMLAssertionConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SAMLAttributeProfile that its schema does not
@@ -6279,27 +6376,28 @@ func (a *SAMLAttributeProfile) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSAMLAttributeProfile is SAMLAttributeProfile without methods: its declared members.
-type knownSAMLAttributeProfile SAMLAttributeProfile
+// knownSAMLAttributeProfileMembers is SAMLAttributeProfile without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSAMLAttributeProfileMembers SAMLAttributeProfile
 
 // UnmarshalJSON decodes SAMLAttributeProfile, keeping undeclared members in AdditionalProperties.
 func (a *SAMLAttributeProfile) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSAMLAttributeProfile)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSAMLAttributeProfileMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SAMLAttributeProfile) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSAMLAttributeProfile)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSAMLAttributeProfileMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SAMLAttributeProfile with its AdditionalProperties.
 func (a SAMLAttributeProfile) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSAMLAttributeProfile)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSAMLAttributeProfileMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SAMLAttributeProfile) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSAMLAttributeProfile)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSAMLAttributeProfileMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SAMLMetaData that its schema does not
@@ -6317,27 +6415,28 @@ func (a *SAMLMetaData) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSAMLMetaData is SAMLMetaData without methods: its declared members.
-type knownSAMLMetaData SAMLMetaData
+// knownSAMLMetaDataMembers is SAMLMetaData without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSAMLMetaDataMembers SAMLMetaData
 
 // UnmarshalJSON decodes SAMLMetaData, keeping undeclared members in AdditionalProperties.
 func (a *SAMLMetaData) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSAMLMetaData)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSAMLMetaDataMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SAMLMetaData) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSAMLMetaData)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSAMLMetaDataMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SAMLMetaData with its AdditionalProperties.
 func (a SAMLMetaData) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSAMLMetaData)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSAMLMetaDataMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SAMLMetaData) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSAMLMetaData)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSAMLMetaDataMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SAMLRequestValidation that its schema does not
@@ -6355,27 +6454,28 @@ func (a *SAMLRequestValidation) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSAMLRequestValidation is SAMLRequestValidation without methods: its declared members.
-type knownSAMLRequestValidation SAMLRequestValidation
+// knownSAMLRequestValidationMembers is SAMLRequestValidation without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSAMLRequestValidationMembers SAMLRequestValidation
 
 // UnmarshalJSON decodes SAMLRequestValidation, keeping undeclared members in AdditionalProperties.
 func (a *SAMLRequestValidation) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSAMLRequestValidation)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSAMLRequestValidationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SAMLRequestValidation) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSAMLRequestValidation)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSAMLRequestValidationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SAMLRequestValidation with its AdditionalProperties.
 func (a SAMLRequestValidation) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSAMLRequestValidation)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSAMLRequestValidationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SAMLRequestValidation) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSAMLRequestValidation)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSAMLRequestValidationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SAMLResponseSigning that its schema does not
@@ -6393,27 +6493,28 @@ func (a *SAMLResponseSigning) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSAMLResponseSigning is SAMLResponseSigning without methods: its declared members.
-type knownSAMLResponseSigning SAMLResponseSigning
+// knownSAMLResponseSigningMembers is SAMLResponseSigning without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSAMLResponseSigningMembers SAMLResponseSigning
 
 // UnmarshalJSON decodes SAMLResponseSigning, keeping undeclared members in AdditionalProperties.
 func (a *SAMLResponseSigning) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSAMLResponseSigning)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSAMLResponseSigningMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SAMLResponseSigning) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSAMLResponseSigning)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSAMLResponseSigningMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SAMLResponseSigning with its AdditionalProperties.
 func (a SAMLResponseSigning) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSAMLResponseSigning)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSAMLResponseSigningMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SAMLResponseSigning) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSAMLResponseSigning)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSAMLResponseSigningMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ScriptUpdateModel that its schema does not
@@ -6431,27 +6532,28 @@ func (a *ScriptUpdateModel) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownScriptUpdateModel is ScriptUpdateModel without methods: its declared members.
-type knownScriptUpdateModel ScriptUpdateModel
+// knownScriptUpdateModelMembers is ScriptUpdateModel without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownScriptUpdateModelMembers ScriptUpdateModel
 
 // UnmarshalJSON decodes ScriptUpdateModel, keeping undeclared members in AdditionalProperties.
 func (a *ScriptUpdateModel) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownScriptUpdateModel)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownScriptUpdateModelMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ScriptUpdateModel) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownScriptUpdateModel)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownScriptUpdateModelMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ScriptUpdateModel with its AdditionalProperties.
 func (a ScriptUpdateModel) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownScriptUpdateModel)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownScriptUpdateModelMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ScriptUpdateModel) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownScriptUpdateModel)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownScriptUpdateModelMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SharedApplicationResponse that its schema does not
@@ -6469,27 +6571,28 @@ func (a *SharedApplicationResponse) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSharedApplicationResponse is SharedApplicationResponse without methods: its declared members.
-type knownSharedApplicationResponse SharedApplicationResponse
+// knownSharedApplicationResponseMembers is SharedApplicationResponse without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSharedApplicationResponseMembers SharedApplicationResponse
 
 // UnmarshalJSON decodes SharedApplicationResponse, keeping undeclared members in AdditionalProperties.
 func (a *SharedApplicationResponse) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSharedApplicationResponse)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSharedApplicationResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SharedApplicationResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSharedApplicationResponse)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSharedApplicationResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SharedApplicationResponse with its AdditionalProperties.
 func (a SharedApplicationResponse) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSharedApplicationResponse)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSharedApplicationResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SharedApplicationResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSharedApplicationResponse)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSharedApplicationResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SharedApplicationsResponse that its schema does not
@@ -6507,27 +6610,28 @@ func (a *SharedApplicationsResponse) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSharedApplicationsResponse is SharedApplicationsResponse without methods: its declared members.
-type knownSharedApplicationsResponse SharedApplicationsResponse
+// knownSharedApplicationsResponseMembers is SharedApplicationsResponse without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSharedApplicationsResponseMembers SharedApplicationsResponse
 
 // UnmarshalJSON decodes SharedApplicationsResponse, keeping undeclared members in AdditionalProperties.
 func (a *SharedApplicationsResponse) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSharedApplicationsResponse)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSharedApplicationsResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SharedApplicationsResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSharedApplicationsResponse)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSharedApplicationsResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SharedApplicationsResponse with its AdditionalProperties.
 func (a SharedApplicationsResponse) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSharedApplicationsResponse)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSharedApplicationsResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SharedApplicationsResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSharedApplicationsResponse)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSharedApplicationsResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SharedOrganizationsResponse that its schema does not
@@ -6545,27 +6649,28 @@ func (a *SharedOrganizationsResponse) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSharedOrganizationsResponse is SharedOrganizationsResponse without methods: its declared members.
-type knownSharedOrganizationsResponse SharedOrganizationsResponse
+// knownSharedOrganizationsResponseMembers is SharedOrganizationsResponse without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSharedOrganizationsResponseMembers SharedOrganizationsResponse
 
 // UnmarshalJSON decodes SharedOrganizationsResponse, keeping undeclared members in AdditionalProperties.
 func (a *SharedOrganizationsResponse) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSharedOrganizationsResponse)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSharedOrganizationsResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SharedOrganizationsResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSharedOrganizationsResponse)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSharedOrganizationsResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SharedOrganizationsResponse with its AdditionalProperties.
 func (a SharedOrganizationsResponse) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSharedOrganizationsResponse)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSharedOrganizationsResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SharedOrganizationsResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSharedOrganizationsResponse)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSharedOrganizationsResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SharingMode that its schema does not
@@ -6583,27 +6688,28 @@ func (a *SharingMode) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSharingMode is SharingMode without methods: its declared members.
-type knownSharingMode SharingMode
+// knownSharingModeMembers is SharingMode without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSharingModeMembers SharingMode
 
 // UnmarshalJSON decodes SharingMode, keeping undeclared members in AdditionalProperties.
 func (a *SharingMode) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSharingMode)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSharingModeMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SharingMode) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSharingMode)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSharingModeMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SharingMode with its AdditionalProperties.
 func (a SharingMode) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSharingMode)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSharingModeMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SharingMode) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSharingMode)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSharingModeMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SingleLogoutProfile that its schema does not
@@ -6621,27 +6727,28 @@ func (a *SingleLogoutProfile) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSingleLogoutProfile is SingleLogoutProfile without methods: its declared members.
-type knownSingleLogoutProfile SingleLogoutProfile
+// knownSingleLogoutProfileMembers is SingleLogoutProfile without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSingleLogoutProfileMembers SingleLogoutProfile
 
 // UnmarshalJSON decodes SingleLogoutProfile, keeping undeclared members in AdditionalProperties.
 func (a *SingleLogoutProfile) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSingleLogoutProfile)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSingleLogoutProfileMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SingleLogoutProfile) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSingleLogoutProfile)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSingleLogoutProfileMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SingleLogoutProfile with its AdditionalProperties.
 func (a SingleLogoutProfile) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSingleLogoutProfile)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSingleLogoutProfileMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SingleLogoutProfile) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSingleLogoutProfile)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSingleLogoutProfileMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SingleSignOnProfile that its schema does not
@@ -6659,27 +6766,28 @@ func (a *SingleSignOnProfile) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSingleSignOnProfile is SingleSignOnProfile without methods: its declared members.
-type knownSingleSignOnProfile SingleSignOnProfile
+// knownSingleSignOnProfileMembers is SingleSignOnProfile without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSingleSignOnProfileMembers SingleSignOnProfile
 
 // UnmarshalJSON decodes SingleSignOnProfile, keeping undeclared members in AdditionalProperties.
 func (a *SingleSignOnProfile) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSingleSignOnProfile)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSingleSignOnProfileMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SingleSignOnProfile) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSingleSignOnProfile)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSingleSignOnProfileMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SingleSignOnProfile with its AdditionalProperties.
 func (a SingleSignOnProfile) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSingleSignOnProfile)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSingleSignOnProfileMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SingleSignOnProfile) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSingleSignOnProfile)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSingleSignOnProfileMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SubjectConfig that its schema does not
@@ -6697,27 +6805,28 @@ func (a *SubjectConfig) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSubjectConfig is SubjectConfig without methods: its declared members.
-type knownSubjectConfig SubjectConfig
+// knownSubjectConfigMembers is SubjectConfig without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSubjectConfigMembers SubjectConfig
 
 // UnmarshalJSON decodes SubjectConfig, keeping undeclared members in AdditionalProperties.
 func (a *SubjectConfig) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSubjectConfig)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSubjectConfigMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SubjectConfig) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSubjectConfig)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSubjectConfigMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SubjectConfig with its AdditionalProperties.
 func (a SubjectConfig) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSubjectConfig)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSubjectConfigMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SubjectConfig) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSubjectConfig)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSubjectConfigMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SubjectConfiguration that its schema does not
@@ -6735,27 +6844,28 @@ func (a *SubjectConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSubjectConfiguration is SubjectConfiguration without methods: its declared members.
-type knownSubjectConfiguration SubjectConfiguration
+// knownSubjectConfigurationMembers is SubjectConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSubjectConfigurationMembers SubjectConfiguration
 
 // UnmarshalJSON decodes SubjectConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *SubjectConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSubjectConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSubjectConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SubjectConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSubjectConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSubjectConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SubjectConfiguration with its AdditionalProperties.
 func (a SubjectConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSubjectConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSubjectConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SubjectConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSubjectConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSubjectConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SubjectTokenConfiguration that its schema does not
@@ -6773,27 +6883,28 @@ func (a *SubjectTokenConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSubjectTokenConfiguration is SubjectTokenConfiguration without methods: its declared members.
-type knownSubjectTokenConfiguration SubjectTokenConfiguration
+// knownSubjectTokenConfigurationMembers is SubjectTokenConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSubjectTokenConfigurationMembers SubjectTokenConfiguration
 
 // UnmarshalJSON decodes SubjectTokenConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *SubjectTokenConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSubjectTokenConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSubjectTokenConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SubjectTokenConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSubjectTokenConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSubjectTokenConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SubjectTokenConfiguration with its AdditionalProperties.
 func (a SubjectTokenConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSubjectTokenConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSubjectTokenConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SubjectTokenConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSubjectTokenConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSubjectTokenConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of TrustedAppConfiguration that its schema does not
@@ -6811,27 +6922,28 @@ func (a *TrustedAppConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownTrustedAppConfiguration is TrustedAppConfiguration without methods: its declared members.
-type knownTrustedAppConfiguration TrustedAppConfiguration
+// knownTrustedAppConfigurationMembers is TrustedAppConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownTrustedAppConfigurationMembers TrustedAppConfiguration
 
 // UnmarshalJSON decodes TrustedAppConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *TrustedAppConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownTrustedAppConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownTrustedAppConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *TrustedAppConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownTrustedAppConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownTrustedAppConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes TrustedAppConfiguration with its AdditionalProperties.
 func (a TrustedAppConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownTrustedAppConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownTrustedAppConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a TrustedAppConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownTrustedAppConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownTrustedAppConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of WSTrustConfiguration that its schema does not
@@ -6849,27 +6961,28 @@ func (a *WSTrustConfiguration) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownWSTrustConfiguration is WSTrustConfiguration without methods: its declared members.
-type knownWSTrustConfiguration WSTrustConfiguration
+// knownWSTrustConfigurationMembers is WSTrustConfiguration without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownWSTrustConfigurationMembers WSTrustConfiguration
 
 // UnmarshalJSON decodes WSTrustConfiguration, keeping undeclared members in AdditionalProperties.
 func (a *WSTrustConfiguration) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownWSTrustConfiguration)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownWSTrustConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *WSTrustConfiguration) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownWSTrustConfiguration)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownWSTrustConfigurationMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes WSTrustConfiguration with its AdditionalProperties.
 func (a WSTrustConfiguration) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownWSTrustConfiguration)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownWSTrustConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a WSTrustConfiguration) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownWSTrustConfiguration)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownWSTrustConfigurationMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of WSTrustMetaData that its schema does not
@@ -6887,27 +7000,28 @@ func (a *WSTrustMetaData) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownWSTrustMetaData is WSTrustMetaData without methods: its declared members.
-type knownWSTrustMetaData WSTrustMetaData
+// knownWSTrustMetaDataMembers is WSTrustMetaData without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownWSTrustMetaDataMembers WSTrustMetaData
 
 // UnmarshalJSON decodes WSTrustMetaData, keeping undeclared members in AdditionalProperties.
 func (a *WSTrustMetaData) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownWSTrustMetaData)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownWSTrustMetaDataMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *WSTrustMetaData) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownWSTrustMetaData)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownWSTrustMetaDataMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes WSTrustMetaData with its AdditionalProperties.
 func (a WSTrustMetaData) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownWSTrustMetaData)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownWSTrustMetaDataMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a WSTrustMetaData) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownWSTrustMetaData)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownWSTrustMetaDataMembers)(&a), a.AdditionalProperties)
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function

@@ -65,27 +65,28 @@ func (a *ErrorForbidden) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorForbidden is ErrorForbidden without methods: its declared members.
-type knownErrorForbidden ErrorForbidden
+// knownErrorForbiddenMembers is ErrorForbidden without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorForbiddenMembers ErrorForbidden
 
 // UnmarshalJSON decodes ErrorForbidden, keeping undeclared members in AdditionalProperties.
 func (a *ErrorForbidden) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorForbiddenMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorForbidden) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorForbiddenMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorForbidden with its AdditionalProperties.
 func (a ErrorForbidden) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorForbidden)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorForbiddenMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorForbidden) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorForbidden)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorForbiddenMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorUnauthorized that its schema does not
@@ -103,27 +104,28 @@ func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
-type knownErrorUnauthorized ErrorUnauthorized
+// knownErrorUnauthorizedMembers is ErrorUnauthorized without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorUnauthorizedMembers ErrorUnauthorized
 
 // UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
 func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
 func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function

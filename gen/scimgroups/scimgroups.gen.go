@@ -480,27 +480,28 @@ func (a *ErrorForbidden) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorForbidden is ErrorForbidden without methods: its declared members.
-type knownErrorForbidden ErrorForbidden
+// knownErrorForbiddenMembers is ErrorForbidden without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorForbiddenMembers ErrorForbidden
 
 // UnmarshalJSON decodes ErrorForbidden, keeping undeclared members in AdditionalProperties.
 func (a *ErrorForbidden) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorForbiddenMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorForbidden) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorForbiddenMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorForbidden with its AdditionalProperties.
 func (a ErrorForbidden) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorForbidden)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorForbiddenMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorForbidden) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorForbidden)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorForbiddenMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorGroupAlreadyAvailable that its schema does not
@@ -518,27 +519,28 @@ func (a *ErrorGroupAlreadyAvailable) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorGroupAlreadyAvailable is ErrorGroupAlreadyAvailable without methods: its declared members.
-type knownErrorGroupAlreadyAvailable ErrorGroupAlreadyAvailable
+// knownErrorGroupAlreadyAvailableMembers is ErrorGroupAlreadyAvailable without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorGroupAlreadyAvailableMembers ErrorGroupAlreadyAvailable
 
 // UnmarshalJSON decodes ErrorGroupAlreadyAvailable, keeping undeclared members in AdditionalProperties.
 func (a *ErrorGroupAlreadyAvailable) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorGroupAlreadyAvailable)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorGroupAlreadyAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorGroupAlreadyAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorGroupAlreadyAvailable)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorGroupAlreadyAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorGroupAlreadyAvailable with its AdditionalProperties.
 func (a ErrorGroupAlreadyAvailable) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorGroupAlreadyAvailable)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorGroupAlreadyAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorGroupAlreadyAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorGroupAlreadyAvailable)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorGroupAlreadyAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorGroupNotAvailable that its schema does not
@@ -556,27 +558,28 @@ func (a *ErrorGroupNotAvailable) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorGroupNotAvailable is ErrorGroupNotAvailable without methods: its declared members.
-type knownErrorGroupNotAvailable ErrorGroupNotAvailable
+// knownErrorGroupNotAvailableMembers is ErrorGroupNotAvailable without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorGroupNotAvailableMembers ErrorGroupNotAvailable
 
 // UnmarshalJSON decodes ErrorGroupNotAvailable, keeping undeclared members in AdditionalProperties.
 func (a *ErrorGroupNotAvailable) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorGroupNotAvailable)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorGroupNotAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorGroupNotAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorGroupNotAvailable)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorGroupNotAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorGroupNotAvailable with its AdditionalProperties.
 func (a ErrorGroupNotAvailable) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorGroupNotAvailable)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorGroupNotAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorGroupNotAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorGroupNotAvailable)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorGroupNotAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorInvalidInput that its schema does not
@@ -594,27 +597,28 @@ func (a *ErrorInvalidInput) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorInvalidInput is ErrorInvalidInput without methods: its declared members.
-type knownErrorInvalidInput ErrorInvalidInput
+// knownErrorInvalidInputMembers is ErrorInvalidInput without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorInvalidInputMembers ErrorInvalidInput
 
 // UnmarshalJSON decodes ErrorInvalidInput, keeping undeclared members in AdditionalProperties.
 func (a *ErrorInvalidInput) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorInvalidInput)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorInvalidInputMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorInvalidInput) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorInvalidInput)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorInvalidInputMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorInvalidInput with its AdditionalProperties.
 func (a ErrorInvalidInput) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorInvalidInput)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorInvalidInputMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorInvalidInput) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorInvalidInput)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorInvalidInputMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorNoGroupAvailable that its schema does not
@@ -632,27 +636,28 @@ func (a *ErrorNoGroupAvailable) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorNoGroupAvailable is ErrorNoGroupAvailable without methods: its declared members.
-type knownErrorNoGroupAvailable ErrorNoGroupAvailable
+// knownErrorNoGroupAvailableMembers is ErrorNoGroupAvailable without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorNoGroupAvailableMembers ErrorNoGroupAvailable
 
 // UnmarshalJSON decodes ErrorNoGroupAvailable, keeping undeclared members in AdditionalProperties.
 func (a *ErrorNoGroupAvailable) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorNoGroupAvailable)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorNoGroupAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorNoGroupAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorNoGroupAvailable)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorNoGroupAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorNoGroupAvailable with its AdditionalProperties.
 func (a ErrorNoGroupAvailable) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorNoGroupAvailable)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorNoGroupAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorNoGroupAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorNoGroupAvailable)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorNoGroupAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorUnauthorized that its schema does not
@@ -670,27 +675,28 @@ func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
-type knownErrorUnauthorized ErrorUnauthorized
+// knownErrorUnauthorizedMembers is ErrorUnauthorized without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorUnauthorizedMembers ErrorUnauthorized
 
 // UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
 func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
 func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of GroupItemObj that its schema does not
@@ -708,27 +714,28 @@ func (a *GroupItemObj) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownGroupItemObj is GroupItemObj without methods: its declared members.
-type knownGroupItemObj GroupItemObj
+// knownGroupItemObjMembers is GroupItemObj without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownGroupItemObjMembers GroupItemObj
 
 // UnmarshalJSON decodes GroupItemObj, keeping undeclared members in AdditionalProperties.
 func (a *GroupItemObj) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownGroupItemObj)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownGroupItemObjMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *GroupItemObj) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownGroupItemObj)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownGroupItemObjMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes GroupItemObj with its AdditionalProperties.
 func (a GroupItemObj) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownGroupItemObj)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownGroupItemObjMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a GroupItemObj) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownGroupItemObj)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownGroupItemObjMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of GroupPutRequestObject that its schema does not
@@ -746,27 +753,28 @@ func (a *GroupPutRequestObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownGroupPutRequestObject is GroupPutRequestObject without methods: its declared members.
-type knownGroupPutRequestObject GroupPutRequestObject
+// knownGroupPutRequestObjectMembers is GroupPutRequestObject without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownGroupPutRequestObjectMembers GroupPutRequestObject
 
 // UnmarshalJSON decodes GroupPutRequestObject, keeping undeclared members in AdditionalProperties.
 func (a *GroupPutRequestObject) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownGroupPutRequestObject)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownGroupPutRequestObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *GroupPutRequestObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownGroupPutRequestObject)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownGroupPutRequestObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes GroupPutRequestObject with its AdditionalProperties.
 func (a GroupPutRequestObject) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownGroupPutRequestObject)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownGroupPutRequestObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a GroupPutRequestObject) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownGroupPutRequestObject)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownGroupPutRequestObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of GroupPutResponseObject that its schema does not
@@ -784,27 +792,28 @@ func (a *GroupPutResponseObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownGroupPutResponseObject is GroupPutResponseObject without methods: its declared members.
-type knownGroupPutResponseObject GroupPutResponseObject
+// knownGroupPutResponseObjectMembers is GroupPutResponseObject without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownGroupPutResponseObjectMembers GroupPutResponseObject
 
 // UnmarshalJSON decodes GroupPutResponseObject, keeping undeclared members in AdditionalProperties.
 func (a *GroupPutResponseObject) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownGroupPutResponseObject)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownGroupPutResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *GroupPutResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownGroupPutResponseObject)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownGroupPutResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes GroupPutResponseObject with its AdditionalProperties.
 func (a GroupPutResponseObject) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownGroupPutResponseObject)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownGroupPutResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a GroupPutResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownGroupPutResponseObject)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownGroupPutResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of GroupPutResponseObject_Meta that its schema does not
@@ -822,27 +831,28 @@ func (a *GroupPutResponseObject_Meta) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownGroupPutResponseObject_Meta is GroupPutResponseObject_Meta without methods: its declared members.
-type knownGroupPutResponseObject_Meta GroupPutResponseObject_Meta
+// knownGroupPutResponseObject_MetaMembers is GroupPutResponseObject_Meta without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownGroupPutResponseObject_MetaMembers GroupPutResponseObject_Meta
 
 // UnmarshalJSON decodes GroupPutResponseObject_Meta, keeping undeclared members in AdditionalProperties.
 func (a *GroupPutResponseObject_Meta) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownGroupPutResponseObject_Meta)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownGroupPutResponseObject_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *GroupPutResponseObject_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownGroupPutResponseObject_Meta)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownGroupPutResponseObject_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes GroupPutResponseObject_Meta with its AdditionalProperties.
 func (a GroupPutResponseObject_Meta) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownGroupPutResponseObject_Meta)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownGroupPutResponseObject_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a GroupPutResponseObject_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownGroupPutResponseObject_Meta)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownGroupPutResponseObject_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of GroupRequestObject that its schema does not
@@ -860,27 +870,28 @@ func (a *GroupRequestObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownGroupRequestObject is GroupRequestObject without methods: its declared members.
-type knownGroupRequestObject GroupRequestObject
+// knownGroupRequestObjectMembers is GroupRequestObject without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownGroupRequestObjectMembers GroupRequestObject
 
 // UnmarshalJSON decodes GroupRequestObject, keeping undeclared members in AdditionalProperties.
 func (a *GroupRequestObject) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownGroupRequestObject)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownGroupRequestObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *GroupRequestObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownGroupRequestObject)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownGroupRequestObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes GroupRequestObject with its AdditionalProperties.
 func (a GroupRequestObject) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownGroupRequestObject)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownGroupRequestObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a GroupRequestObject) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownGroupRequestObject)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownGroupRequestObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of GroupResponseObject that its schema does not
@@ -898,27 +909,28 @@ func (a *GroupResponseObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownGroupResponseObject is GroupResponseObject without methods: its declared members.
-type knownGroupResponseObject GroupResponseObject
+// knownGroupResponseObjectMembers is GroupResponseObject without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownGroupResponseObjectMembers GroupResponseObject
 
 // UnmarshalJSON decodes GroupResponseObject, keeping undeclared members in AdditionalProperties.
 func (a *GroupResponseObject) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownGroupResponseObject)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownGroupResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *GroupResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownGroupResponseObject)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownGroupResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes GroupResponseObject with its AdditionalProperties.
 func (a GroupResponseObject) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownGroupResponseObject)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownGroupResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a GroupResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownGroupResponseObject)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownGroupResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of GroupResponseObject_Meta that its schema does not
@@ -936,27 +948,28 @@ func (a *GroupResponseObject_Meta) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownGroupResponseObject_Meta is GroupResponseObject_Meta without methods: its declared members.
-type knownGroupResponseObject_Meta GroupResponseObject_Meta
+// knownGroupResponseObject_MetaMembers is GroupResponseObject_Meta without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownGroupResponseObject_MetaMembers GroupResponseObject_Meta
 
 // UnmarshalJSON decodes GroupResponseObject_Meta, keeping undeclared members in AdditionalProperties.
 func (a *GroupResponseObject_Meta) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownGroupResponseObject_Meta)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownGroupResponseObject_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *GroupResponseObject_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownGroupResponseObject_Meta)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownGroupResponseObject_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes GroupResponseObject_Meta with its AdditionalProperties.
 func (a GroupResponseObject_Meta) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownGroupResponseObject_Meta)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownGroupResponseObject_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a GroupResponseObject_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownGroupResponseObject_Meta)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownGroupResponseObject_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of GroupSearchRequestObject that its schema does not
@@ -974,27 +987,28 @@ func (a *GroupSearchRequestObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownGroupSearchRequestObject is GroupSearchRequestObject without methods: its declared members.
-type knownGroupSearchRequestObject GroupSearchRequestObject
+// knownGroupSearchRequestObjectMembers is GroupSearchRequestObject without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownGroupSearchRequestObjectMembers GroupSearchRequestObject
 
 // UnmarshalJSON decodes GroupSearchRequestObject, keeping undeclared members in AdditionalProperties.
 func (a *GroupSearchRequestObject) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownGroupSearchRequestObject)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownGroupSearchRequestObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *GroupSearchRequestObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownGroupSearchRequestObject)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownGroupSearchRequestObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes GroupSearchRequestObject with its AdditionalProperties.
 func (a GroupSearchRequestObject) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownGroupSearchRequestObject)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownGroupSearchRequestObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a GroupSearchRequestObject) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownGroupSearchRequestObject)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownGroupSearchRequestObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of GroupSearchResponseObject that its schema does not
@@ -1012,27 +1026,28 @@ func (a *GroupSearchResponseObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownGroupSearchResponseObject is GroupSearchResponseObject without methods: its declared members.
-type knownGroupSearchResponseObject GroupSearchResponseObject
+// knownGroupSearchResponseObjectMembers is GroupSearchResponseObject without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownGroupSearchResponseObjectMembers GroupSearchResponseObject
 
 // UnmarshalJSON decodes GroupSearchResponseObject, keeping undeclared members in AdditionalProperties.
 func (a *GroupSearchResponseObject) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownGroupSearchResponseObject)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownGroupSearchResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *GroupSearchResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownGroupSearchResponseObject)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownGroupSearchResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes GroupSearchResponseObject with its AdditionalProperties.
 func (a GroupSearchResponseObject) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownGroupSearchResponseObject)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownGroupSearchResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a GroupSearchResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownGroupSearchResponseObject)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownGroupSearchResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of GroupsListResponseObject that its schema does not
@@ -1050,27 +1065,28 @@ func (a *GroupsListResponseObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownGroupsListResponseObject is GroupsListResponseObject without methods: its declared members.
-type knownGroupsListResponseObject GroupsListResponseObject
+// knownGroupsListResponseObjectMembers is GroupsListResponseObject without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownGroupsListResponseObjectMembers GroupsListResponseObject
 
 // UnmarshalJSON decodes GroupsListResponseObject, keeping undeclared members in AdditionalProperties.
 func (a *GroupsListResponseObject) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownGroupsListResponseObject)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownGroupsListResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *GroupsListResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownGroupsListResponseObject)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownGroupsListResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes GroupsListResponseObject with its AdditionalProperties.
 func (a GroupsListResponseObject) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownGroupsListResponseObject)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownGroupsListResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a GroupsListResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownGroupsListResponseObject)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownGroupsListResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of PatchGroupOperationResponseObject that its schema does not
@@ -1088,27 +1104,28 @@ func (a *PatchGroupOperationResponseObject) Set(fieldName string, value interfac
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownPatchGroupOperationResponseObject is PatchGroupOperationResponseObject without methods: its declared members.
-type knownPatchGroupOperationResponseObject PatchGroupOperationResponseObject
+// knownPatchGroupOperationResponseObjectMembers is PatchGroupOperationResponseObject without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownPatchGroupOperationResponseObjectMembers PatchGroupOperationResponseObject
 
 // UnmarshalJSON decodes PatchGroupOperationResponseObject, keeping undeclared members in AdditionalProperties.
 func (a *PatchGroupOperationResponseObject) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownPatchGroupOperationResponseObject)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownPatchGroupOperationResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *PatchGroupOperationResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownPatchGroupOperationResponseObject)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownPatchGroupOperationResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes PatchGroupOperationResponseObject with its AdditionalProperties.
 func (a PatchGroupOperationResponseObject) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownPatchGroupOperationResponseObject)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownPatchGroupOperationResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a PatchGroupOperationResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownPatchGroupOperationResponseObject)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownPatchGroupOperationResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of PatchGroupOperationResponseObject_Meta that its schema does not
@@ -1126,27 +1143,28 @@ func (a *PatchGroupOperationResponseObject_Meta) Set(fieldName string, value int
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownPatchGroupOperationResponseObject_Meta is PatchGroupOperationResponseObject_Meta without methods: its declared members.
-type knownPatchGroupOperationResponseObject_Meta PatchGroupOperationResponseObject_Meta
+// knownPatchGroupOperationResponseObject_MetaMembers is PatchGroupOperationResponseObject_Meta without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownPatchGroupOperationResponseObject_MetaMembers PatchGroupOperationResponseObject_Meta
 
 // UnmarshalJSON decodes PatchGroupOperationResponseObject_Meta, keeping undeclared members in AdditionalProperties.
 func (a *PatchGroupOperationResponseObject_Meta) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownPatchGroupOperationResponseObject_Meta)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownPatchGroupOperationResponseObject_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *PatchGroupOperationResponseObject_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownPatchGroupOperationResponseObject_Meta)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownPatchGroupOperationResponseObject_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes PatchGroupOperationResponseObject_Meta with its AdditionalProperties.
 func (a PatchGroupOperationResponseObject_Meta) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownPatchGroupOperationResponseObject_Meta)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownPatchGroupOperationResponseObject_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a PatchGroupOperationResponseObject_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownPatchGroupOperationResponseObject_Meta)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownPatchGroupOperationResponseObject_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ScimError that its schema does not
@@ -1164,27 +1182,28 @@ func (a *ScimError) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownScimError is ScimError without methods: its declared members.
-type knownScimError ScimError
+// knownScimErrorMembers is ScimError without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownScimErrorMembers ScimError
 
 // UnmarshalJSON decodes ScimError, keeping undeclared members in AdditionalProperties.
 func (a *ScimError) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownScimError)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownScimErrorMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ScimError) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownScimError)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownScimErrorMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ScimError with its AdditionalProperties.
 func (a ScimError) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownScimError)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownScimErrorMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ScimError) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownScimError)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownScimErrorMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of GroupOb that its schema does not
@@ -1202,27 +1221,28 @@ func (a *GroupOb) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownGroupOb is GroupOb without methods: its declared members.
-type knownGroupOb GroupOb
+// knownGroupObMembers is GroupOb without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownGroupObMembers GroupOb
 
 // UnmarshalJSON decodes GroupOb, keeping undeclared members in AdditionalProperties.
 func (a *GroupOb) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownGroupOb)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownGroupObMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *GroupOb) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownGroupOb)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownGroupObMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes GroupOb with its AdditionalProperties.
 func (a GroupOb) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownGroupOb)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownGroupObMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a GroupOb) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownGroupOb)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownGroupObMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of GroupOb_Meta that its schema does not
@@ -1240,27 +1260,28 @@ func (a *GroupOb_Meta) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownGroupOb_Meta is GroupOb_Meta without methods: its declared members.
-type knownGroupOb_Meta GroupOb_Meta
+// knownGroupOb_MetaMembers is GroupOb_Meta without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownGroupOb_MetaMembers GroupOb_Meta
 
 // UnmarshalJSON decodes GroupOb_Meta, keeping undeclared members in AdditionalProperties.
 func (a *GroupOb_Meta) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownGroupOb_Meta)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownGroupOb_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *GroupOb_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownGroupOb_Meta)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownGroupOb_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes GroupOb_Meta with its AdditionalProperties.
 func (a GroupOb_Meta) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownGroupOb_Meta)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownGroupOb_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a GroupOb_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownGroupOb_Meta)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownGroupOb_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function

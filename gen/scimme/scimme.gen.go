@@ -139,27 +139,28 @@ func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
-type knownErrorUnauthorized ErrorUnauthorized
+// knownErrorUnauthorizedMembers is ErrorUnauthorized without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorUnauthorizedMembers ErrorUnauthorized
 
 // UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
 func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
 func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorUserNotAvailable that its schema does not
@@ -177,27 +178,28 @@ func (a *ErrorUserNotAvailable) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorUserNotAvailable is ErrorUserNotAvailable without methods: its declared members.
-type knownErrorUserNotAvailable ErrorUserNotAvailable
+// knownErrorUserNotAvailableMembers is ErrorUserNotAvailable without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorUserNotAvailableMembers ErrorUserNotAvailable
 
 // UnmarshalJSON decodes ErrorUserNotAvailable, keeping undeclared members in AdditionalProperties.
 func (a *ErrorUserNotAvailable) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorUserNotAvailable)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorUserNotAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorUserNotAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorUserNotAvailable)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorUserNotAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorUserNotAvailable with its AdditionalProperties.
 func (a ErrorUserNotAvailable) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorUserNotAvailable)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorUserNotAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorUserNotAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorUserNotAvailable)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorUserNotAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of OperationMeItem that its schema does not
@@ -215,27 +217,28 @@ func (a *OperationMeItem) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownOperationMeItem is OperationMeItem without methods: its declared members.
-type knownOperationMeItem OperationMeItem
+// knownOperationMeItemMembers is OperationMeItem without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownOperationMeItemMembers OperationMeItem
 
 // UnmarshalJSON decodes OperationMeItem, keeping undeclared members in AdditionalProperties.
 func (a *OperationMeItem) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownOperationMeItem)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownOperationMeItemMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *OperationMeItem) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownOperationMeItem)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownOperationMeItemMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes OperationMeItem with its AdditionalProperties.
 func (a OperationMeItem) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownOperationMeItem)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownOperationMeItemMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a OperationMeItem) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownOperationMeItem)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownOperationMeItemMembers)(&a), a.AdditionalProperties)
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function

@@ -103,27 +103,28 @@ func (a *ErrorSchemaNotFound) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorSchemaNotFound is ErrorSchemaNotFound without methods: its declared members.
-type knownErrorSchemaNotFound ErrorSchemaNotFound
+// knownErrorSchemaNotFoundMembers is ErrorSchemaNotFound without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorSchemaNotFoundMembers ErrorSchemaNotFound
 
 // UnmarshalJSON decodes ErrorSchemaNotFound, keeping undeclared members in AdditionalProperties.
 func (a *ErrorSchemaNotFound) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorSchemaNotFound)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorSchemaNotFoundMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorSchemaNotFound) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorSchemaNotFound)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorSchemaNotFoundMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorSchemaNotFound with its AdditionalProperties.
 func (a ErrorSchemaNotFound) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorSchemaNotFound)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorSchemaNotFoundMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorSchemaNotFound) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorSchemaNotFound)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorSchemaNotFoundMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorUnauthorized that its schema does not
@@ -141,27 +142,28 @@ func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
-type knownErrorUnauthorized ErrorUnauthorized
+// knownErrorUnauthorizedMembers is ErrorUnauthorized without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorUnauthorizedMembers ErrorUnauthorized
 
 // UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
 func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
 func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ResourceTypeResponse that its schema does not
@@ -179,27 +181,28 @@ func (a *ResourceTypeResponse) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownResourceTypeResponse is ResourceTypeResponse without methods: its declared members.
-type knownResourceTypeResponse ResourceTypeResponse
+// knownResourceTypeResponseMembers is ResourceTypeResponse without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownResourceTypeResponseMembers ResourceTypeResponse
 
 // UnmarshalJSON decodes ResourceTypeResponse, keeping undeclared members in AdditionalProperties.
 func (a *ResourceTypeResponse) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownResourceTypeResponse)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownResourceTypeResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ResourceTypeResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownResourceTypeResponse)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownResourceTypeResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ResourceTypeResponse with its AdditionalProperties.
 func (a ResourceTypeResponse) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownResourceTypeResponse)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownResourceTypeResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ResourceTypeResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownResourceTypeResponse)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownResourceTypeResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of UserObResourceType that its schema does not
@@ -217,27 +220,28 @@ func (a *UserObResourceType) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownUserObResourceType is UserObResourceType without methods: its declared members.
-type knownUserObResourceType UserObResourceType
+// knownUserObResourceTypeMembers is UserObResourceType without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownUserObResourceTypeMembers UserObResourceType
 
 // UnmarshalJSON decodes UserObResourceType, keeping undeclared members in AdditionalProperties.
 func (a *UserObResourceType) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownUserObResourceType)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownUserObResourceTypeMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *UserObResourceType) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownUserObResourceType)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownUserObResourceTypeMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes UserObResourceType with its AdditionalProperties.
 func (a UserObResourceType) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownUserObResourceType)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownUserObResourceTypeMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a UserObResourceType) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownUserObResourceType)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownUserObResourceTypeMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of UserObResourceType_Meta that its schema does not
@@ -255,27 +259,28 @@ func (a *UserObResourceType_Meta) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownUserObResourceType_Meta is UserObResourceType_Meta without methods: its declared members.
-type knownUserObResourceType_Meta UserObResourceType_Meta
+// knownUserObResourceType_MetaMembers is UserObResourceType_Meta without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownUserObResourceType_MetaMembers UserObResourceType_Meta
 
 // UnmarshalJSON decodes UserObResourceType_Meta, keeping undeclared members in AdditionalProperties.
 func (a *UserObResourceType_Meta) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownUserObResourceType_Meta)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownUserObResourceType_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *UserObResourceType_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownUserObResourceType_Meta)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownUserObResourceType_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes UserObResourceType_Meta with its AdditionalProperties.
 func (a UserObResourceType_Meta) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownUserObResourceType_Meta)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownUserObResourceType_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a UserObResourceType_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownUserObResourceType_Meta)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownUserObResourceType_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of UserObResourceType_SchemaExtensions_Item that its schema does not
@@ -293,27 +298,28 @@ func (a *UserObResourceType_SchemaExtensions_Item) Set(fieldName string, value i
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownUserObResourceType_SchemaExtensions_Item is UserObResourceType_SchemaExtensions_Item without methods: its declared members.
-type knownUserObResourceType_SchemaExtensions_Item UserObResourceType_SchemaExtensions_Item
+// knownUserObResourceType_SchemaExtensions_ItemMembers is UserObResourceType_SchemaExtensions_Item without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownUserObResourceType_SchemaExtensions_ItemMembers UserObResourceType_SchemaExtensions_Item
 
 // UnmarshalJSON decodes UserObResourceType_SchemaExtensions_Item, keeping undeclared members in AdditionalProperties.
 func (a *UserObResourceType_SchemaExtensions_Item) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownUserObResourceType_SchemaExtensions_Item)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownUserObResourceType_SchemaExtensions_ItemMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *UserObResourceType_SchemaExtensions_Item) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownUserObResourceType_SchemaExtensions_Item)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownUserObResourceType_SchemaExtensions_ItemMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes UserObResourceType_SchemaExtensions_Item with its AdditionalProperties.
 func (a UserObResourceType_SchemaExtensions_Item) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownUserObResourceType_SchemaExtensions_Item)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownUserObResourceType_SchemaExtensions_ItemMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a UserObResourceType_SchemaExtensions_Item) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownUserObResourceType_SchemaExtensions_Item)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownUserObResourceType_SchemaExtensions_ItemMembers)(&a), a.AdditionalProperties)
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function

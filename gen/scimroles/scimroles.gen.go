@@ -641,27 +641,28 @@ func (a *ErrorForbidden) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorForbidden is ErrorForbidden without methods: its declared members.
-type knownErrorForbidden ErrorForbidden
+// knownErrorForbiddenMembers is ErrorForbidden without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorForbiddenMembers ErrorForbidden
 
 // UnmarshalJSON decodes ErrorForbidden, keeping undeclared members in AdditionalProperties.
 func (a *ErrorForbidden) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorForbiddenMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorForbidden) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorForbiddenMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorForbidden with its AdditionalProperties.
 func (a ErrorForbidden) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorForbidden)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorForbiddenMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorForbidden) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorForbidden)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorForbiddenMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorInvalidInput that its schema does not
@@ -679,27 +680,28 @@ func (a *ErrorInvalidInput) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorInvalidInput is ErrorInvalidInput without methods: its declared members.
-type knownErrorInvalidInput ErrorInvalidInput
+// knownErrorInvalidInputMembers is ErrorInvalidInput without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorInvalidInputMembers ErrorInvalidInput
 
 // UnmarshalJSON decodes ErrorInvalidInput, keeping undeclared members in AdditionalProperties.
 func (a *ErrorInvalidInput) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorInvalidInput)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorInvalidInputMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorInvalidInput) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorInvalidInput)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorInvalidInputMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorInvalidInput with its AdditionalProperties.
 func (a ErrorInvalidInput) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorInvalidInput)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorInvalidInputMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorInvalidInput) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorInvalidInput)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorInvalidInputMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorNoRoleAvailable that its schema does not
@@ -717,27 +719,28 @@ func (a *ErrorNoRoleAvailable) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorNoRoleAvailable is ErrorNoRoleAvailable without methods: its declared members.
-type knownErrorNoRoleAvailable ErrorNoRoleAvailable
+// knownErrorNoRoleAvailableMembers is ErrorNoRoleAvailable without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorNoRoleAvailableMembers ErrorNoRoleAvailable
 
 // UnmarshalJSON decodes ErrorNoRoleAvailable, keeping undeclared members in AdditionalProperties.
 func (a *ErrorNoRoleAvailable) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorNoRoleAvailable)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorNoRoleAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorNoRoleAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorNoRoleAvailable)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorNoRoleAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorNoRoleAvailable with its AdditionalProperties.
 func (a ErrorNoRoleAvailable) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorNoRoleAvailable)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorNoRoleAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorNoRoleAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorNoRoleAvailable)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorNoRoleAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorNotAcceptable that its schema does not
@@ -755,27 +758,28 @@ func (a *ErrorNotAcceptable) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorNotAcceptable is ErrorNotAcceptable without methods: its declared members.
-type knownErrorNotAcceptable ErrorNotAcceptable
+// knownErrorNotAcceptableMembers is ErrorNotAcceptable without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorNotAcceptableMembers ErrorNotAcceptable
 
 // UnmarshalJSON decodes ErrorNotAcceptable, keeping undeclared members in AdditionalProperties.
 func (a *ErrorNotAcceptable) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorNotAcceptable)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorNotAcceptableMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorNotAcceptable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorNotAcceptable)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorNotAcceptableMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorNotAcceptable with its AdditionalProperties.
 func (a ErrorNotAcceptable) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorNotAcceptable)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorNotAcceptableMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorNotAcceptable) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorNotAcceptable)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorNotAcceptableMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorRoleAlreadyAvailable that its schema does not
@@ -793,27 +797,28 @@ func (a *ErrorRoleAlreadyAvailable) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorRoleAlreadyAvailable is ErrorRoleAlreadyAvailable without methods: its declared members.
-type knownErrorRoleAlreadyAvailable ErrorRoleAlreadyAvailable
+// knownErrorRoleAlreadyAvailableMembers is ErrorRoleAlreadyAvailable without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorRoleAlreadyAvailableMembers ErrorRoleAlreadyAvailable
 
 // UnmarshalJSON decodes ErrorRoleAlreadyAvailable, keeping undeclared members in AdditionalProperties.
 func (a *ErrorRoleAlreadyAvailable) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorRoleAlreadyAvailable)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorRoleAlreadyAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorRoleAlreadyAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorRoleAlreadyAvailable)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorRoleAlreadyAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorRoleAlreadyAvailable with its AdditionalProperties.
 func (a ErrorRoleAlreadyAvailable) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorRoleAlreadyAvailable)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorRoleAlreadyAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorRoleAlreadyAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorRoleAlreadyAvailable)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorRoleAlreadyAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorRoleNotAvailable that its schema does not
@@ -831,27 +836,28 @@ func (a *ErrorRoleNotAvailable) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorRoleNotAvailable is ErrorRoleNotAvailable without methods: its declared members.
-type knownErrorRoleNotAvailable ErrorRoleNotAvailable
+// knownErrorRoleNotAvailableMembers is ErrorRoleNotAvailable without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorRoleNotAvailableMembers ErrorRoleNotAvailable
 
 // UnmarshalJSON decodes ErrorRoleNotAvailable, keeping undeclared members in AdditionalProperties.
 func (a *ErrorRoleNotAvailable) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorRoleNotAvailable)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorRoleNotAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorRoleNotAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorRoleNotAvailable)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorRoleNotAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorRoleNotAvailable with its AdditionalProperties.
 func (a ErrorRoleNotAvailable) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorRoleNotAvailable)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorRoleNotAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorRoleNotAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorRoleNotAvailable)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorRoleNotAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorUnauthorized that its schema does not
@@ -869,27 +875,28 @@ func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
-type knownErrorUnauthorized ErrorUnauthorized
+// knownErrorUnauthorizedMembers is ErrorUnauthorized without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorUnauthorizedMembers ErrorUnauthorized
 
 // UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
 func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
 func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of PatchRoleOperationResponseObjectV2 that its schema does not
@@ -907,27 +914,28 @@ func (a *PatchRoleOperationResponseObjectV2) Set(fieldName string, value interfa
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownPatchRoleOperationResponseObjectV2 is PatchRoleOperationResponseObjectV2 without methods: its declared members.
-type knownPatchRoleOperationResponseObjectV2 PatchRoleOperationResponseObjectV2
+// knownPatchRoleOperationResponseObjectV2Members is PatchRoleOperationResponseObjectV2 without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownPatchRoleOperationResponseObjectV2Members PatchRoleOperationResponseObjectV2
 
 // UnmarshalJSON decodes PatchRoleOperationResponseObjectV2, keeping undeclared members in AdditionalProperties.
 func (a *PatchRoleOperationResponseObjectV2) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownPatchRoleOperationResponseObjectV2)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownPatchRoleOperationResponseObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *PatchRoleOperationResponseObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownPatchRoleOperationResponseObjectV2)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownPatchRoleOperationResponseObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes PatchRoleOperationResponseObjectV2 with its AdditionalProperties.
 func (a PatchRoleOperationResponseObjectV2) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownPatchRoleOperationResponseObjectV2)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownPatchRoleOperationResponseObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a PatchRoleOperationResponseObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownPatchRoleOperationResponseObjectV2)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownPatchRoleOperationResponseObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of PatchRoleOperationResponseObjectV2_Audience that its schema does not
@@ -945,27 +953,28 @@ func (a *PatchRoleOperationResponseObjectV2_Audience) Set(fieldName string, valu
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownPatchRoleOperationResponseObjectV2_Audience is PatchRoleOperationResponseObjectV2_Audience without methods: its declared members.
-type knownPatchRoleOperationResponseObjectV2_Audience PatchRoleOperationResponseObjectV2_Audience
+// knownPatchRoleOperationResponseObjectV2_AudienceMembers is PatchRoleOperationResponseObjectV2_Audience without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownPatchRoleOperationResponseObjectV2_AudienceMembers PatchRoleOperationResponseObjectV2_Audience
 
 // UnmarshalJSON decodes PatchRoleOperationResponseObjectV2_Audience, keeping undeclared members in AdditionalProperties.
 func (a *PatchRoleOperationResponseObjectV2_Audience) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownPatchRoleOperationResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownPatchRoleOperationResponseObjectV2_AudienceMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *PatchRoleOperationResponseObjectV2_Audience) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownPatchRoleOperationResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownPatchRoleOperationResponseObjectV2_AudienceMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes PatchRoleOperationResponseObjectV2_Audience with its AdditionalProperties.
 func (a PatchRoleOperationResponseObjectV2_Audience) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownPatchRoleOperationResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownPatchRoleOperationResponseObjectV2_AudienceMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a PatchRoleOperationResponseObjectV2_Audience) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownPatchRoleOperationResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownPatchRoleOperationResponseObjectV2_AudienceMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of PatchRoleOperationResponseObjectV2_Meta that its schema does not
@@ -983,27 +992,28 @@ func (a *PatchRoleOperationResponseObjectV2_Meta) Set(fieldName string, value in
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownPatchRoleOperationResponseObjectV2_Meta is PatchRoleOperationResponseObjectV2_Meta without methods: its declared members.
-type knownPatchRoleOperationResponseObjectV2_Meta PatchRoleOperationResponseObjectV2_Meta
+// knownPatchRoleOperationResponseObjectV2_MetaMembers is PatchRoleOperationResponseObjectV2_Meta without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownPatchRoleOperationResponseObjectV2_MetaMembers PatchRoleOperationResponseObjectV2_Meta
 
 // UnmarshalJSON decodes PatchRoleOperationResponseObjectV2_Meta, keeping undeclared members in AdditionalProperties.
 func (a *PatchRoleOperationResponseObjectV2_Meta) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownPatchRoleOperationResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownPatchRoleOperationResponseObjectV2_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *PatchRoleOperationResponseObjectV2_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownPatchRoleOperationResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownPatchRoleOperationResponseObjectV2_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes PatchRoleOperationResponseObjectV2_Meta with its AdditionalProperties.
 func (a PatchRoleOperationResponseObjectV2_Meta) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownPatchRoleOperationResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownPatchRoleOperationResponseObjectV2_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a PatchRoleOperationResponseObjectV2_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownPatchRoleOperationResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownPatchRoleOperationResponseObjectV2_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleCreationObjectV2 that its schema does not
@@ -1021,27 +1031,28 @@ func (a *RoleCreationObjectV2) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleCreationObjectV2 is RoleCreationObjectV2 without methods: its declared members.
-type knownRoleCreationObjectV2 RoleCreationObjectV2
+// knownRoleCreationObjectV2Members is RoleCreationObjectV2 without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleCreationObjectV2Members RoleCreationObjectV2
 
 // UnmarshalJSON decodes RoleCreationObjectV2, keeping undeclared members in AdditionalProperties.
 func (a *RoleCreationObjectV2) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleCreationObjectV2)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleCreationObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleCreationObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleCreationObjectV2)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleCreationObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleCreationObjectV2 with its AdditionalProperties.
 func (a RoleCreationObjectV2) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleCreationObjectV2)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleCreationObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleCreationObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleCreationObjectV2)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleCreationObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleCreationObjectV2_Audience that its schema does not
@@ -1059,27 +1070,28 @@ func (a *RoleCreationObjectV2_Audience) Set(fieldName string, value interface{})
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleCreationObjectV2_Audience is RoleCreationObjectV2_Audience without methods: its declared members.
-type knownRoleCreationObjectV2_Audience RoleCreationObjectV2_Audience
+// knownRoleCreationObjectV2_AudienceMembers is RoleCreationObjectV2_Audience without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleCreationObjectV2_AudienceMembers RoleCreationObjectV2_Audience
 
 // UnmarshalJSON decodes RoleCreationObjectV2_Audience, keeping undeclared members in AdditionalProperties.
 func (a *RoleCreationObjectV2_Audience) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleCreationObjectV2_Audience)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleCreationObjectV2_AudienceMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleCreationObjectV2_Audience) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleCreationObjectV2_Audience)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleCreationObjectV2_AudienceMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleCreationObjectV2_Audience with its AdditionalProperties.
 func (a RoleCreationObjectV2_Audience) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleCreationObjectV2_Audience)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleCreationObjectV2_AudienceMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleCreationObjectV2_Audience) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleCreationObjectV2_Audience)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleCreationObjectV2_AudienceMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleGetResponseObjectV2 that its schema does not
@@ -1097,27 +1109,28 @@ func (a *RoleGetResponseObjectV2) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleGetResponseObjectV2 is RoleGetResponseObjectV2 without methods: its declared members.
-type knownRoleGetResponseObjectV2 RoleGetResponseObjectV2
+// knownRoleGetResponseObjectV2Members is RoleGetResponseObjectV2 without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleGetResponseObjectV2Members RoleGetResponseObjectV2
 
 // UnmarshalJSON decodes RoleGetResponseObjectV2, keeping undeclared members in AdditionalProperties.
 func (a *RoleGetResponseObjectV2) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleGetResponseObjectV2)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleGetResponseObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleGetResponseObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleGetResponseObjectV2)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleGetResponseObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleGetResponseObjectV2 with its AdditionalProperties.
 func (a RoleGetResponseObjectV2) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleGetResponseObjectV2)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleGetResponseObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleGetResponseObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleGetResponseObjectV2)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleGetResponseObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleGetResponseObjectV2_AssociatedApplications_Item that its schema does not
@@ -1135,27 +1148,28 @@ func (a *RoleGetResponseObjectV2_AssociatedApplications_Item) Set(fieldName stri
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleGetResponseObjectV2_AssociatedApplications_Item is RoleGetResponseObjectV2_AssociatedApplications_Item without methods: its declared members.
-type knownRoleGetResponseObjectV2_AssociatedApplications_Item RoleGetResponseObjectV2_AssociatedApplications_Item
+// knownRoleGetResponseObjectV2_AssociatedApplications_ItemMembers is RoleGetResponseObjectV2_AssociatedApplications_Item without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleGetResponseObjectV2_AssociatedApplications_ItemMembers RoleGetResponseObjectV2_AssociatedApplications_Item
 
 // UnmarshalJSON decodes RoleGetResponseObjectV2_AssociatedApplications_Item, keeping undeclared members in AdditionalProperties.
 func (a *RoleGetResponseObjectV2_AssociatedApplications_Item) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleGetResponseObjectV2_AssociatedApplications_Item)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleGetResponseObjectV2_AssociatedApplications_ItemMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleGetResponseObjectV2_AssociatedApplications_Item) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleGetResponseObjectV2_AssociatedApplications_Item)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleGetResponseObjectV2_AssociatedApplications_ItemMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleGetResponseObjectV2_AssociatedApplications_Item with its AdditionalProperties.
 func (a RoleGetResponseObjectV2_AssociatedApplications_Item) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleGetResponseObjectV2_AssociatedApplications_Item)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleGetResponseObjectV2_AssociatedApplications_ItemMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleGetResponseObjectV2_AssociatedApplications_Item) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleGetResponseObjectV2_AssociatedApplications_Item)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleGetResponseObjectV2_AssociatedApplications_ItemMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleGetResponseObjectV2_Audience that its schema does not
@@ -1173,27 +1187,28 @@ func (a *RoleGetResponseObjectV2_Audience) Set(fieldName string, value interface
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleGetResponseObjectV2_Audience is RoleGetResponseObjectV2_Audience without methods: its declared members.
-type knownRoleGetResponseObjectV2_Audience RoleGetResponseObjectV2_Audience
+// knownRoleGetResponseObjectV2_AudienceMembers is RoleGetResponseObjectV2_Audience without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleGetResponseObjectV2_AudienceMembers RoleGetResponseObjectV2_Audience
 
 // UnmarshalJSON decodes RoleGetResponseObjectV2_Audience, keeping undeclared members in AdditionalProperties.
 func (a *RoleGetResponseObjectV2_Audience) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleGetResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleGetResponseObjectV2_AudienceMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleGetResponseObjectV2_Audience) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleGetResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleGetResponseObjectV2_AudienceMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleGetResponseObjectV2_Audience with its AdditionalProperties.
 func (a RoleGetResponseObjectV2_Audience) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleGetResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleGetResponseObjectV2_AudienceMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleGetResponseObjectV2_Audience) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleGetResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleGetResponseObjectV2_AudienceMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleGetResponseObjectV2_Meta that its schema does not
@@ -1211,27 +1226,28 @@ func (a *RoleGetResponseObjectV2_Meta) Set(fieldName string, value interface{}) 
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleGetResponseObjectV2_Meta is RoleGetResponseObjectV2_Meta without methods: its declared members.
-type knownRoleGetResponseObjectV2_Meta RoleGetResponseObjectV2_Meta
+// knownRoleGetResponseObjectV2_MetaMembers is RoleGetResponseObjectV2_Meta without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleGetResponseObjectV2_MetaMembers RoleGetResponseObjectV2_Meta
 
 // UnmarshalJSON decodes RoleGetResponseObjectV2_Meta, keeping undeclared members in AdditionalProperties.
 func (a *RoleGetResponseObjectV2_Meta) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleGetResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleGetResponseObjectV2_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleGetResponseObjectV2_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleGetResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleGetResponseObjectV2_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleGetResponseObjectV2_Meta with its AdditionalProperties.
 func (a RoleGetResponseObjectV2_Meta) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleGetResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleGetResponseObjectV2_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleGetResponseObjectV2_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleGetResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleGetResponseObjectV2_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleGetResponseObjectV2_Properties_Item that its schema does not
@@ -1249,27 +1265,28 @@ func (a *RoleGetResponseObjectV2_Properties_Item) Set(fieldName string, value in
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleGetResponseObjectV2_Properties_Item is RoleGetResponseObjectV2_Properties_Item without methods: its declared members.
-type knownRoleGetResponseObjectV2_Properties_Item RoleGetResponseObjectV2_Properties_Item
+// knownRoleGetResponseObjectV2_Properties_ItemMembers is RoleGetResponseObjectV2_Properties_Item without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleGetResponseObjectV2_Properties_ItemMembers RoleGetResponseObjectV2_Properties_Item
 
 // UnmarshalJSON decodes RoleGetResponseObjectV2_Properties_Item, keeping undeclared members in AdditionalProperties.
 func (a *RoleGetResponseObjectV2_Properties_Item) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleGetResponseObjectV2_Properties_Item)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleGetResponseObjectV2_Properties_ItemMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleGetResponseObjectV2_Properties_Item) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleGetResponseObjectV2_Properties_Item)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleGetResponseObjectV2_Properties_ItemMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleGetResponseObjectV2_Properties_Item with its AdditionalProperties.
 func (a RoleGetResponseObjectV2_Properties_Item) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleGetResponseObjectV2_Properties_Item)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleGetResponseObjectV2_Properties_ItemMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleGetResponseObjectV2_Properties_Item) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleGetResponseObjectV2_Properties_Item)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleGetResponseObjectV2_Properties_ItemMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleObV2 that its schema does not
@@ -1287,27 +1304,28 @@ func (a *RoleObV2) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleObV2 is RoleObV2 without methods: its declared members.
-type knownRoleObV2 RoleObV2
+// knownRoleObV2Members is RoleObV2 without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleObV2Members RoleObV2
 
 // UnmarshalJSON decodes RoleObV2, keeping undeclared members in AdditionalProperties.
 func (a *RoleObV2) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleObV2)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleObV2Members)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleObV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleObV2)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleObV2Members)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleObV2 with its AdditionalProperties.
 func (a RoleObV2) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleObV2)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleObV2Members)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleObV2) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleObV2)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleObV2Members)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleObV2_Audience that its schema does not
@@ -1325,27 +1343,28 @@ func (a *RoleObV2_Audience) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleObV2_Audience is RoleObV2_Audience without methods: its declared members.
-type knownRoleObV2_Audience RoleObV2_Audience
+// knownRoleObV2_AudienceMembers is RoleObV2_Audience without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleObV2_AudienceMembers RoleObV2_Audience
 
 // UnmarshalJSON decodes RoleObV2_Audience, keeping undeclared members in AdditionalProperties.
 func (a *RoleObV2_Audience) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleObV2_Audience)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleObV2_AudienceMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleObV2_Audience) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleObV2_Audience)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleObV2_AudienceMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleObV2_Audience with its AdditionalProperties.
 func (a RoleObV2_Audience) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleObV2_Audience)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleObV2_AudienceMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleObV2_Audience) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleObV2_Audience)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleObV2_AudienceMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleObV2_Meta that its schema does not
@@ -1363,27 +1382,28 @@ func (a *RoleObV2_Meta) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleObV2_Meta is RoleObV2_Meta without methods: its declared members.
-type knownRoleObV2_Meta RoleObV2_Meta
+// knownRoleObV2_MetaMembers is RoleObV2_Meta without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleObV2_MetaMembers RoleObV2_Meta
 
 // UnmarshalJSON decodes RoleObV2_Meta, keeping undeclared members in AdditionalProperties.
 func (a *RoleObV2_Meta) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleObV2_Meta)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleObV2_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleObV2_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleObV2_Meta)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleObV2_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleObV2_Meta with its AdditionalProperties.
 func (a RoleObV2_Meta) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleObV2_Meta)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleObV2_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleObV2_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleObV2_Meta)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleObV2_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleObV2_Properties_Item that its schema does not
@@ -1401,27 +1421,28 @@ func (a *RoleObV2_Properties_Item) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleObV2_Properties_Item is RoleObV2_Properties_Item without methods: its declared members.
-type knownRoleObV2_Properties_Item RoleObV2_Properties_Item
+// knownRoleObV2_Properties_ItemMembers is RoleObV2_Properties_Item without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleObV2_Properties_ItemMembers RoleObV2_Properties_Item
 
 // UnmarshalJSON decodes RoleObV2_Properties_Item, keeping undeclared members in AdditionalProperties.
 func (a *RoleObV2_Properties_Item) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleObV2_Properties_Item)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleObV2_Properties_ItemMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleObV2_Properties_Item) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleObV2_Properties_Item)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleObV2_Properties_ItemMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleObV2_Properties_Item with its AdditionalProperties.
 func (a RoleObV2_Properties_Item) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleObV2_Properties_Item)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleObV2_Properties_ItemMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleObV2_Properties_Item) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleObV2_Properties_Item)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleObV2_Properties_ItemMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RolePatchOperationobjV2 that its schema does not
@@ -1439,27 +1460,28 @@ func (a *RolePatchOperationobjV2) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRolePatchOperationobjV2 is RolePatchOperationobjV2 without methods: its declared members.
-type knownRolePatchOperationobjV2 RolePatchOperationobjV2
+// knownRolePatchOperationobjV2Members is RolePatchOperationobjV2 without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRolePatchOperationobjV2Members RolePatchOperationobjV2
 
 // UnmarshalJSON decodes RolePatchOperationobjV2, keeping undeclared members in AdditionalProperties.
 func (a *RolePatchOperationobjV2) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRolePatchOperationobjV2)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRolePatchOperationobjV2Members)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RolePatchOperationobjV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRolePatchOperationobjV2)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRolePatchOperationobjV2Members)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RolePatchOperationobjV2 with its AdditionalProperties.
 func (a RolePatchOperationobjV2) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRolePatchOperationobjV2)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRolePatchOperationobjV2Members)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RolePatchOperationobjV2) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRolePatchOperationobjV2)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRolePatchOperationobjV2Members)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RolePatchOperationobjV2_Value_Item that its schema does not
@@ -1477,27 +1499,28 @@ func (a *RolePatchOperationobjV2_Value_Item) Set(fieldName string, value interfa
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRolePatchOperationobjV2_Value_Item is RolePatchOperationobjV2_Value_Item without methods: its declared members.
-type knownRolePatchOperationobjV2_Value_Item RolePatchOperationobjV2_Value_Item
+// knownRolePatchOperationobjV2_Value_ItemMembers is RolePatchOperationobjV2_Value_Item without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRolePatchOperationobjV2_Value_ItemMembers RolePatchOperationobjV2_Value_Item
 
 // UnmarshalJSON decodes RolePatchOperationobjV2_Value_Item, keeping undeclared members in AdditionalProperties.
 func (a *RolePatchOperationobjV2_Value_Item) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRolePatchOperationobjV2_Value_Item)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRolePatchOperationobjV2_Value_ItemMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RolePatchOperationobjV2_Value_Item) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRolePatchOperationobjV2_Value_Item)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRolePatchOperationobjV2_Value_ItemMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RolePatchOperationobjV2_Value_Item with its AdditionalProperties.
 func (a RolePatchOperationobjV2_Value_Item) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRolePatchOperationobjV2_Value_Item)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRolePatchOperationobjV2_Value_ItemMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RolePatchOperationobjV2_Value_Item) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRolePatchOperationobjV2_Value_Item)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRolePatchOperationobjV2_Value_ItemMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RolePostResponseObjectV2 that its schema does not
@@ -1515,27 +1538,28 @@ func (a *RolePostResponseObjectV2) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRolePostResponseObjectV2 is RolePostResponseObjectV2 without methods: its declared members.
-type knownRolePostResponseObjectV2 RolePostResponseObjectV2
+// knownRolePostResponseObjectV2Members is RolePostResponseObjectV2 without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRolePostResponseObjectV2Members RolePostResponseObjectV2
 
 // UnmarshalJSON decodes RolePostResponseObjectV2, keeping undeclared members in AdditionalProperties.
 func (a *RolePostResponseObjectV2) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRolePostResponseObjectV2)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRolePostResponseObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RolePostResponseObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRolePostResponseObjectV2)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRolePostResponseObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RolePostResponseObjectV2 with its AdditionalProperties.
 func (a RolePostResponseObjectV2) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRolePostResponseObjectV2)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRolePostResponseObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RolePostResponseObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRolePostResponseObjectV2)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRolePostResponseObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RolePostResponseObjectV2_Audience that its schema does not
@@ -1553,27 +1577,28 @@ func (a *RolePostResponseObjectV2_Audience) Set(fieldName string, value interfac
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRolePostResponseObjectV2_Audience is RolePostResponseObjectV2_Audience without methods: its declared members.
-type knownRolePostResponseObjectV2_Audience RolePostResponseObjectV2_Audience
+// knownRolePostResponseObjectV2_AudienceMembers is RolePostResponseObjectV2_Audience without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRolePostResponseObjectV2_AudienceMembers RolePostResponseObjectV2_Audience
 
 // UnmarshalJSON decodes RolePostResponseObjectV2_Audience, keeping undeclared members in AdditionalProperties.
 func (a *RolePostResponseObjectV2_Audience) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRolePostResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRolePostResponseObjectV2_AudienceMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RolePostResponseObjectV2_Audience) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRolePostResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRolePostResponseObjectV2_AudienceMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RolePostResponseObjectV2_Audience with its AdditionalProperties.
 func (a RolePostResponseObjectV2_Audience) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRolePostResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRolePostResponseObjectV2_AudienceMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RolePostResponseObjectV2_Audience) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRolePostResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRolePostResponseObjectV2_AudienceMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RolePostResponseObjectV2_Meta that its schema does not
@@ -1591,27 +1616,28 @@ func (a *RolePostResponseObjectV2_Meta) Set(fieldName string, value interface{})
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRolePostResponseObjectV2_Meta is RolePostResponseObjectV2_Meta without methods: its declared members.
-type knownRolePostResponseObjectV2_Meta RolePostResponseObjectV2_Meta
+// knownRolePostResponseObjectV2_MetaMembers is RolePostResponseObjectV2_Meta without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRolePostResponseObjectV2_MetaMembers RolePostResponseObjectV2_Meta
 
 // UnmarshalJSON decodes RolePostResponseObjectV2_Meta, keeping undeclared members in AdditionalProperties.
 func (a *RolePostResponseObjectV2_Meta) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRolePostResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRolePostResponseObjectV2_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RolePostResponseObjectV2_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRolePostResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRolePostResponseObjectV2_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RolePostResponseObjectV2_Meta with its AdditionalProperties.
 func (a RolePostResponseObjectV2_Meta) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRolePostResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRolePostResponseObjectV2_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RolePostResponseObjectV2_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRolePostResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRolePostResponseObjectV2_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RolePutRequestObjectV2 that its schema does not
@@ -1629,27 +1655,28 @@ func (a *RolePutRequestObjectV2) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRolePutRequestObjectV2 is RolePutRequestObjectV2 without methods: its declared members.
-type knownRolePutRequestObjectV2 RolePutRequestObjectV2
+// knownRolePutRequestObjectV2Members is RolePutRequestObjectV2 without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRolePutRequestObjectV2Members RolePutRequestObjectV2
 
 // UnmarshalJSON decodes RolePutRequestObjectV2, keeping undeclared members in AdditionalProperties.
 func (a *RolePutRequestObjectV2) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRolePutRequestObjectV2)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRolePutRequestObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RolePutRequestObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRolePutRequestObjectV2)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRolePutRequestObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RolePutRequestObjectV2 with its AdditionalProperties.
 func (a RolePutRequestObjectV2) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRolePutRequestObjectV2)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRolePutRequestObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RolePutRequestObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRolePutRequestObjectV2)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRolePutRequestObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RolePutResponseObjectV2 that its schema does not
@@ -1667,27 +1694,28 @@ func (a *RolePutResponseObjectV2) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRolePutResponseObjectV2 is RolePutResponseObjectV2 without methods: its declared members.
-type knownRolePutResponseObjectV2 RolePutResponseObjectV2
+// knownRolePutResponseObjectV2Members is RolePutResponseObjectV2 without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRolePutResponseObjectV2Members RolePutResponseObjectV2
 
 // UnmarshalJSON decodes RolePutResponseObjectV2, keeping undeclared members in AdditionalProperties.
 func (a *RolePutResponseObjectV2) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRolePutResponseObjectV2)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRolePutResponseObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RolePutResponseObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRolePutResponseObjectV2)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRolePutResponseObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RolePutResponseObjectV2 with its AdditionalProperties.
 func (a RolePutResponseObjectV2) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRolePutResponseObjectV2)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRolePutResponseObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RolePutResponseObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRolePutResponseObjectV2)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRolePutResponseObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RolePutResponseObjectV2_Audience that its schema does not
@@ -1705,27 +1733,28 @@ func (a *RolePutResponseObjectV2_Audience) Set(fieldName string, value interface
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRolePutResponseObjectV2_Audience is RolePutResponseObjectV2_Audience without methods: its declared members.
-type knownRolePutResponseObjectV2_Audience RolePutResponseObjectV2_Audience
+// knownRolePutResponseObjectV2_AudienceMembers is RolePutResponseObjectV2_Audience without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRolePutResponseObjectV2_AudienceMembers RolePutResponseObjectV2_Audience
 
 // UnmarshalJSON decodes RolePutResponseObjectV2_Audience, keeping undeclared members in AdditionalProperties.
 func (a *RolePutResponseObjectV2_Audience) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRolePutResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRolePutResponseObjectV2_AudienceMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RolePutResponseObjectV2_Audience) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRolePutResponseObjectV2_Audience)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRolePutResponseObjectV2_AudienceMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RolePutResponseObjectV2_Audience with its AdditionalProperties.
 func (a RolePutResponseObjectV2_Audience) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRolePutResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRolePutResponseObjectV2_AudienceMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RolePutResponseObjectV2_Audience) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRolePutResponseObjectV2_Audience)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRolePutResponseObjectV2_AudienceMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RolePutResponseObjectV2_Meta that its schema does not
@@ -1743,27 +1772,28 @@ func (a *RolePutResponseObjectV2_Meta) Set(fieldName string, value interface{}) 
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRolePutResponseObjectV2_Meta is RolePutResponseObjectV2_Meta without methods: its declared members.
-type knownRolePutResponseObjectV2_Meta RolePutResponseObjectV2_Meta
+// knownRolePutResponseObjectV2_MetaMembers is RolePutResponseObjectV2_Meta without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRolePutResponseObjectV2_MetaMembers RolePutResponseObjectV2_Meta
 
 // UnmarshalJSON decodes RolePutResponseObjectV2_Meta, keeping undeclared members in AdditionalProperties.
 func (a *RolePutResponseObjectV2_Meta) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRolePutResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRolePutResponseObjectV2_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RolePutResponseObjectV2_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRolePutResponseObjectV2_Meta)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRolePutResponseObjectV2_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RolePutResponseObjectV2_Meta with its AdditionalProperties.
 func (a RolePutResponseObjectV2_Meta) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRolePutResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRolePutResponseObjectV2_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RolePutResponseObjectV2_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRolePutResponseObjectV2_Meta)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRolePutResponseObjectV2_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleSearchErrorResponseObject that its schema does not
@@ -1781,27 +1811,28 @@ func (a *RoleSearchErrorResponseObject) Set(fieldName string, value interface{})
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleSearchErrorResponseObject is RoleSearchErrorResponseObject without methods: its declared members.
-type knownRoleSearchErrorResponseObject RoleSearchErrorResponseObject
+// knownRoleSearchErrorResponseObjectMembers is RoleSearchErrorResponseObject without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleSearchErrorResponseObjectMembers RoleSearchErrorResponseObject
 
 // UnmarshalJSON decodes RoleSearchErrorResponseObject, keeping undeclared members in AdditionalProperties.
 func (a *RoleSearchErrorResponseObject) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleSearchErrorResponseObject)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleSearchErrorResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleSearchErrorResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleSearchErrorResponseObject)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleSearchErrorResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleSearchErrorResponseObject with its AdditionalProperties.
 func (a RoleSearchErrorResponseObject) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleSearchErrorResponseObject)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleSearchErrorResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleSearchErrorResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleSearchErrorResponseObject)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleSearchErrorResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleSearchRequestObjectV2 that its schema does not
@@ -1819,27 +1850,28 @@ func (a *RoleSearchRequestObjectV2) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleSearchRequestObjectV2 is RoleSearchRequestObjectV2 without methods: its declared members.
-type knownRoleSearchRequestObjectV2 RoleSearchRequestObjectV2
+// knownRoleSearchRequestObjectV2Members is RoleSearchRequestObjectV2 without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleSearchRequestObjectV2Members RoleSearchRequestObjectV2
 
 // UnmarshalJSON decodes RoleSearchRequestObjectV2, keeping undeclared members in AdditionalProperties.
 func (a *RoleSearchRequestObjectV2) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleSearchRequestObjectV2)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleSearchRequestObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleSearchRequestObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleSearchRequestObjectV2)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleSearchRequestObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleSearchRequestObjectV2 with its AdditionalProperties.
 func (a RoleSearchRequestObjectV2) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleSearchRequestObjectV2)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleSearchRequestObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleSearchRequestObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleSearchRequestObjectV2)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleSearchRequestObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RoleSearchResponseObjectV2 that its schema does not
@@ -1857,27 +1889,28 @@ func (a *RoleSearchResponseObjectV2) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRoleSearchResponseObjectV2 is RoleSearchResponseObjectV2 without methods: its declared members.
-type knownRoleSearchResponseObjectV2 RoleSearchResponseObjectV2
+// knownRoleSearchResponseObjectV2Members is RoleSearchResponseObjectV2 without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRoleSearchResponseObjectV2Members RoleSearchResponseObjectV2
 
 // UnmarshalJSON decodes RoleSearchResponseObjectV2, keeping undeclared members in AdditionalProperties.
 func (a *RoleSearchResponseObjectV2) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRoleSearchResponseObjectV2)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRoleSearchResponseObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RoleSearchResponseObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRoleSearchResponseObjectV2)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRoleSearchResponseObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RoleSearchResponseObjectV2 with its AdditionalProperties.
 func (a RoleSearchResponseObjectV2) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRoleSearchResponseObjectV2)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRoleSearchResponseObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RoleSearchResponseObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRoleSearchResponseObjectV2)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRoleSearchResponseObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of RolesListResponseObjectV2 that its schema does not
@@ -1895,27 +1928,28 @@ func (a *RolesListResponseObjectV2) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownRolesListResponseObjectV2 is RolesListResponseObjectV2 without methods: its declared members.
-type knownRolesListResponseObjectV2 RolesListResponseObjectV2
+// knownRolesListResponseObjectV2Members is RolesListResponseObjectV2 without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownRolesListResponseObjectV2Members RolesListResponseObjectV2
 
 // UnmarshalJSON decodes RolesListResponseObjectV2, keeping undeclared members in AdditionalProperties.
 func (a *RolesListResponseObjectV2) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownRolesListResponseObjectV2)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownRolesListResponseObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *RolesListResponseObjectV2) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownRolesListResponseObjectV2)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownRolesListResponseObjectV2Members)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes RolesListResponseObjectV2 with its AdditionalProperties.
 func (a RolesListResponseObjectV2) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownRolesListResponseObjectV2)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownRolesListResponseObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a RolesListResponseObjectV2) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownRolesListResponseObjectV2)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownRolesListResponseObjectV2Members)(&a), a.AdditionalProperties)
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function

@@ -532,27 +532,28 @@ func (a *ErrorSchemaNotFound) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorSchemaNotFound is ErrorSchemaNotFound without methods: its declared members.
-type knownErrorSchemaNotFound ErrorSchemaNotFound
+// knownErrorSchemaNotFoundMembers is ErrorSchemaNotFound without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorSchemaNotFoundMembers ErrorSchemaNotFound
 
 // UnmarshalJSON decodes ErrorSchemaNotFound, keeping undeclared members in AdditionalProperties.
 func (a *ErrorSchemaNotFound) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorSchemaNotFound)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorSchemaNotFoundMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorSchemaNotFound) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorSchemaNotFound)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorSchemaNotFoundMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorSchemaNotFound with its AdditionalProperties.
 func (a ErrorSchemaNotFound) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorSchemaNotFound)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorSchemaNotFoundMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorSchemaNotFound) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorSchemaNotFound)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorSchemaNotFoundMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorUnauthorized that its schema does not
@@ -570,27 +571,28 @@ func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
-type knownErrorUnauthorized ErrorUnauthorized
+// knownErrorUnauthorizedMembers is ErrorUnauthorized without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorUnauthorizedMembers ErrorUnauthorized
 
 // UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
 func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
 func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SchemaAttribute that its schema does not
@@ -608,27 +610,28 @@ func (a *SchemaAttribute) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSchemaAttribute is SchemaAttribute without methods: its declared members.
-type knownSchemaAttribute SchemaAttribute
+// knownSchemaAttributeMembers is SchemaAttribute without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSchemaAttributeMembers SchemaAttribute
 
 // UnmarshalJSON decodes SchemaAttribute, keeping undeclared members in AdditionalProperties.
 func (a *SchemaAttribute) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSchemaAttribute)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSchemaAttributeMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SchemaAttribute) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSchemaAttribute)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSchemaAttributeMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SchemaAttribute with its AdditionalProperties.
 func (a SchemaAttribute) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSchemaAttribute)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSchemaAttributeMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SchemaAttribute) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSchemaAttribute)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSchemaAttributeMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SchemaAttribute_InputFormat that its schema does not
@@ -646,27 +649,28 @@ func (a *SchemaAttribute_InputFormat) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSchemaAttribute_InputFormat is SchemaAttribute_InputFormat without methods: its declared members.
-type knownSchemaAttribute_InputFormat SchemaAttribute_InputFormat
+// knownSchemaAttribute_InputFormatMembers is SchemaAttribute_InputFormat without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSchemaAttribute_InputFormatMembers SchemaAttribute_InputFormat
 
 // UnmarshalJSON decodes SchemaAttribute_InputFormat, keeping undeclared members in AdditionalProperties.
 func (a *SchemaAttribute_InputFormat) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSchemaAttribute_InputFormat)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSchemaAttribute_InputFormatMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SchemaAttribute_InputFormat) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSchemaAttribute_InputFormat)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSchemaAttribute_InputFormatMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SchemaAttribute_InputFormat with its AdditionalProperties.
 func (a SchemaAttribute_InputFormat) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSchemaAttribute_InputFormat)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSchemaAttribute_InputFormatMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SchemaAttribute_InputFormat) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSchemaAttribute_InputFormat)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSchemaAttribute_InputFormatMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SchemaAttribute_Profiles_Console that its schema does not
@@ -684,27 +688,28 @@ func (a *SchemaAttribute_Profiles_Console) Set(fieldName string, value interface
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSchemaAttribute_Profiles_Console is SchemaAttribute_Profiles_Console without methods: its declared members.
-type knownSchemaAttribute_Profiles_Console SchemaAttribute_Profiles_Console
+// knownSchemaAttribute_Profiles_ConsoleMembers is SchemaAttribute_Profiles_Console without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSchemaAttribute_Profiles_ConsoleMembers SchemaAttribute_Profiles_Console
 
 // UnmarshalJSON decodes SchemaAttribute_Profiles_Console, keeping undeclared members in AdditionalProperties.
 func (a *SchemaAttribute_Profiles_Console) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSchemaAttribute_Profiles_Console)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSchemaAttribute_Profiles_ConsoleMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SchemaAttribute_Profiles_Console) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSchemaAttribute_Profiles_Console)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSchemaAttribute_Profiles_ConsoleMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SchemaAttribute_Profiles_Console with its AdditionalProperties.
 func (a SchemaAttribute_Profiles_Console) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSchemaAttribute_Profiles_Console)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSchemaAttribute_Profiles_ConsoleMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SchemaAttribute_Profiles_Console) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSchemaAttribute_Profiles_Console)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSchemaAttribute_Profiles_ConsoleMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SchemaAttribute_Profiles that its schema does not
@@ -722,27 +727,28 @@ func (a *SchemaAttribute_Profiles) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSchemaAttribute_Profiles is SchemaAttribute_Profiles without methods: its declared members.
-type knownSchemaAttribute_Profiles SchemaAttribute_Profiles
+// knownSchemaAttribute_ProfilesMembers is SchemaAttribute_Profiles without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSchemaAttribute_ProfilesMembers SchemaAttribute_Profiles
 
 // UnmarshalJSON decodes SchemaAttribute_Profiles, keeping undeclared members in AdditionalProperties.
 func (a *SchemaAttribute_Profiles) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSchemaAttribute_Profiles)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSchemaAttribute_ProfilesMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SchemaAttribute_Profiles) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSchemaAttribute_Profiles)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSchemaAttribute_ProfilesMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SchemaAttribute_Profiles with its AdditionalProperties.
 func (a SchemaAttribute_Profiles) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSchemaAttribute_Profiles)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSchemaAttribute_ProfilesMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SchemaAttribute_Profiles) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSchemaAttribute_Profiles)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSchemaAttribute_ProfilesMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SchemaObject that its schema does not
@@ -760,27 +766,28 @@ func (a *SchemaObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSchemaObject is SchemaObject without methods: its declared members.
-type knownSchemaObject SchemaObject
+// knownSchemaObjectMembers is SchemaObject without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSchemaObjectMembers SchemaObject
 
 // UnmarshalJSON decodes SchemaObject, keeping undeclared members in AdditionalProperties.
 func (a *SchemaObject) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSchemaObject)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSchemaObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SchemaObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSchemaObject)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSchemaObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SchemaObject with its AdditionalProperties.
 func (a SchemaObject) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSchemaObject)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSchemaObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SchemaObject) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSchemaObject)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSchemaObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SchemaSubAttribute that its schema does not
@@ -798,27 +805,28 @@ func (a *SchemaSubAttribute) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSchemaSubAttribute is SchemaSubAttribute without methods: its declared members.
-type knownSchemaSubAttribute SchemaSubAttribute
+// knownSchemaSubAttributeMembers is SchemaSubAttribute without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSchemaSubAttributeMembers SchemaSubAttribute
 
 // UnmarshalJSON decodes SchemaSubAttribute, keeping undeclared members in AdditionalProperties.
 func (a *SchemaSubAttribute) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSchemaSubAttribute)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSchemaSubAttributeMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SchemaSubAttribute) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSchemaSubAttribute)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSchemaSubAttributeMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SchemaSubAttribute with its AdditionalProperties.
 func (a SchemaSubAttribute) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSchemaSubAttribute)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSchemaSubAttributeMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SchemaSubAttribute) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSchemaSubAttribute)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSchemaSubAttributeMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SchemaSubAttribute_InputFormat that its schema does not
@@ -836,27 +844,28 @@ func (a *SchemaSubAttribute_InputFormat) Set(fieldName string, value interface{}
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSchemaSubAttribute_InputFormat is SchemaSubAttribute_InputFormat without methods: its declared members.
-type knownSchemaSubAttribute_InputFormat SchemaSubAttribute_InputFormat
+// knownSchemaSubAttribute_InputFormatMembers is SchemaSubAttribute_InputFormat without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSchemaSubAttribute_InputFormatMembers SchemaSubAttribute_InputFormat
 
 // UnmarshalJSON decodes SchemaSubAttribute_InputFormat, keeping undeclared members in AdditionalProperties.
 func (a *SchemaSubAttribute_InputFormat) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSchemaSubAttribute_InputFormat)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSchemaSubAttribute_InputFormatMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SchemaSubAttribute_InputFormat) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSchemaSubAttribute_InputFormat)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSchemaSubAttribute_InputFormatMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SchemaSubAttribute_InputFormat with its AdditionalProperties.
 func (a SchemaSubAttribute_InputFormat) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSchemaSubAttribute_InputFormat)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSchemaSubAttribute_InputFormatMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SchemaSubAttribute_InputFormat) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSchemaSubAttribute_InputFormat)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSchemaSubAttribute_InputFormatMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SchemaSubAttribute_Profiles_Console that its schema does not
@@ -874,27 +883,28 @@ func (a *SchemaSubAttribute_Profiles_Console) Set(fieldName string, value interf
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSchemaSubAttribute_Profiles_Console is SchemaSubAttribute_Profiles_Console without methods: its declared members.
-type knownSchemaSubAttribute_Profiles_Console SchemaSubAttribute_Profiles_Console
+// knownSchemaSubAttribute_Profiles_ConsoleMembers is SchemaSubAttribute_Profiles_Console without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSchemaSubAttribute_Profiles_ConsoleMembers SchemaSubAttribute_Profiles_Console
 
 // UnmarshalJSON decodes SchemaSubAttribute_Profiles_Console, keeping undeclared members in AdditionalProperties.
 func (a *SchemaSubAttribute_Profiles_Console) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSchemaSubAttribute_Profiles_Console)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSchemaSubAttribute_Profiles_ConsoleMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SchemaSubAttribute_Profiles_Console) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSchemaSubAttribute_Profiles_Console)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSchemaSubAttribute_Profiles_ConsoleMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SchemaSubAttribute_Profiles_Console with its AdditionalProperties.
 func (a SchemaSubAttribute_Profiles_Console) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSchemaSubAttribute_Profiles_Console)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSchemaSubAttribute_Profiles_ConsoleMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SchemaSubAttribute_Profiles_Console) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSchemaSubAttribute_Profiles_Console)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSchemaSubAttribute_Profiles_ConsoleMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SchemaSubAttribute_Profiles that its schema does not
@@ -912,27 +922,28 @@ func (a *SchemaSubAttribute_Profiles) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSchemaSubAttribute_Profiles is SchemaSubAttribute_Profiles without methods: its declared members.
-type knownSchemaSubAttribute_Profiles SchemaSubAttribute_Profiles
+// knownSchemaSubAttribute_ProfilesMembers is SchemaSubAttribute_Profiles without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSchemaSubAttribute_ProfilesMembers SchemaSubAttribute_Profiles
 
 // UnmarshalJSON decodes SchemaSubAttribute_Profiles, keeping undeclared members in AdditionalProperties.
 func (a *SchemaSubAttribute_Profiles) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSchemaSubAttribute_Profiles)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSchemaSubAttribute_ProfilesMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SchemaSubAttribute_Profiles) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSchemaSubAttribute_Profiles)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSchemaSubAttribute_ProfilesMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SchemaSubAttribute_Profiles with its AdditionalProperties.
 func (a SchemaSubAttribute_Profiles) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSchemaSubAttribute_Profiles)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSchemaSubAttribute_ProfilesMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SchemaSubAttribute_Profiles) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSchemaSubAttribute_Profiles)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSchemaSubAttribute_ProfilesMembers)(&a), a.AdditionalProperties)
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function

@@ -108,27 +108,28 @@ func (a *ErrorSchemaNotFound) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorSchemaNotFound is ErrorSchemaNotFound without methods: its declared members.
-type knownErrorSchemaNotFound ErrorSchemaNotFound
+// knownErrorSchemaNotFoundMembers is ErrorSchemaNotFound without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorSchemaNotFoundMembers ErrorSchemaNotFound
 
 // UnmarshalJSON decodes ErrorSchemaNotFound, keeping undeclared members in AdditionalProperties.
 func (a *ErrorSchemaNotFound) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorSchemaNotFound)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorSchemaNotFoundMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorSchemaNotFound) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorSchemaNotFound)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorSchemaNotFoundMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorSchemaNotFound with its AdditionalProperties.
 func (a ErrorSchemaNotFound) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorSchemaNotFound)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorSchemaNotFoundMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorSchemaNotFound) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorSchemaNotFound)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorSchemaNotFoundMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorUnauthorized that its schema does not
@@ -146,27 +147,28 @@ func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
-type knownErrorUnauthorized ErrorUnauthorized
+// knownErrorUnauthorizedMembers is ErrorUnauthorized without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorUnauthorizedMembers ErrorUnauthorized
 
 // UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
 func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
 func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SPConfigResponse that its schema does not
@@ -184,27 +186,28 @@ func (a *SPConfigResponse) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSPConfigResponse is SPConfigResponse without methods: its declared members.
-type knownSPConfigResponse SPConfigResponse
+// knownSPConfigResponseMembers is SPConfigResponse without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSPConfigResponseMembers SPConfigResponse
 
 // UnmarshalJSON decodes SPConfigResponse, keeping undeclared members in AdditionalProperties.
 func (a *SPConfigResponse) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSPConfigResponse)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSPConfigResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SPConfigResponse) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSPConfigResponse)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSPConfigResponseMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SPConfigResponse with its AdditionalProperties.
 func (a SPConfigResponse) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSPConfigResponse)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSPConfigResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SPConfigResponse) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSPConfigResponse)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSPConfigResponseMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SPConfigResponse_AuthenticationSchemes_Item that its schema does not
@@ -222,27 +225,28 @@ func (a *SPConfigResponse_AuthenticationSchemes_Item) Set(fieldName string, valu
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSPConfigResponse_AuthenticationSchemes_Item is SPConfigResponse_AuthenticationSchemes_Item without methods: its declared members.
-type knownSPConfigResponse_AuthenticationSchemes_Item SPConfigResponse_AuthenticationSchemes_Item
+// knownSPConfigResponse_AuthenticationSchemes_ItemMembers is SPConfigResponse_AuthenticationSchemes_Item without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSPConfigResponse_AuthenticationSchemes_ItemMembers SPConfigResponse_AuthenticationSchemes_Item
 
 // UnmarshalJSON decodes SPConfigResponse_AuthenticationSchemes_Item, keeping undeclared members in AdditionalProperties.
 func (a *SPConfigResponse_AuthenticationSchemes_Item) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSPConfigResponse_AuthenticationSchemes_Item)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSPConfigResponse_AuthenticationSchemes_ItemMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SPConfigResponse_AuthenticationSchemes_Item) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSPConfigResponse_AuthenticationSchemes_Item)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSPConfigResponse_AuthenticationSchemes_ItemMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SPConfigResponse_AuthenticationSchemes_Item with its AdditionalProperties.
 func (a SPConfigResponse_AuthenticationSchemes_Item) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSPConfigResponse_AuthenticationSchemes_Item)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSPConfigResponse_AuthenticationSchemes_ItemMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SPConfigResponse_AuthenticationSchemes_Item) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSPConfigResponse_AuthenticationSchemes_Item)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSPConfigResponse_AuthenticationSchemes_ItemMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SPConfigResponse_Bulk that its schema does not
@@ -260,27 +264,28 @@ func (a *SPConfigResponse_Bulk) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSPConfigResponse_Bulk is SPConfigResponse_Bulk without methods: its declared members.
-type knownSPConfigResponse_Bulk SPConfigResponse_Bulk
+// knownSPConfigResponse_BulkMembers is SPConfigResponse_Bulk without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSPConfigResponse_BulkMembers SPConfigResponse_Bulk
 
 // UnmarshalJSON decodes SPConfigResponse_Bulk, keeping undeclared members in AdditionalProperties.
 func (a *SPConfigResponse_Bulk) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSPConfigResponse_Bulk)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSPConfigResponse_BulkMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SPConfigResponse_Bulk) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSPConfigResponse_Bulk)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSPConfigResponse_BulkMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SPConfigResponse_Bulk with its AdditionalProperties.
 func (a SPConfigResponse_Bulk) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSPConfigResponse_Bulk)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSPConfigResponse_BulkMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SPConfigResponse_Bulk) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSPConfigResponse_Bulk)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSPConfigResponse_BulkMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of SPConfigResponse_Filter that its schema does not
@@ -298,27 +303,28 @@ func (a *SPConfigResponse_Filter) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSPConfigResponse_Filter is SPConfigResponse_Filter without methods: its declared members.
-type knownSPConfigResponse_Filter SPConfigResponse_Filter
+// knownSPConfigResponse_FilterMembers is SPConfigResponse_Filter without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSPConfigResponse_FilterMembers SPConfigResponse_Filter
 
 // UnmarshalJSON decodes SPConfigResponse_Filter, keeping undeclared members in AdditionalProperties.
 func (a *SPConfigResponse_Filter) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSPConfigResponse_Filter)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSPConfigResponse_FilterMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *SPConfigResponse_Filter) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSPConfigResponse_Filter)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSPConfigResponse_FilterMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes SPConfigResponse_Filter with its AdditionalProperties.
 func (a SPConfigResponse_Filter) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSPConfigResponse_Filter)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSPConfigResponse_FilterMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a SPConfigResponse_Filter) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSPConfigResponse_Filter)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSPConfigResponse_FilterMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of Supported that its schema does not
@@ -336,27 +342,28 @@ func (a *Supported) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownSupported is Supported without methods: its declared members.
-type knownSupported Supported
+// knownSupportedMembers is Supported without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownSupportedMembers Supported
 
 // UnmarshalJSON decodes Supported, keeping undeclared members in AdditionalProperties.
 func (a *Supported) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownSupported)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownSupportedMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *Supported) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownSupported)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownSupportedMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes Supported with its AdditionalProperties.
 func (a Supported) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownSupported)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownSupportedMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a Supported) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownSupported)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownSupportedMembers)(&a), a.AdditionalProperties)
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function

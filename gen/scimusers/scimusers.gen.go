@@ -495,27 +495,28 @@ func (a *Address) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownAddress is Address without methods: its declared members.
-type knownAddress Address
+// knownAddressMembers is Address without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownAddressMembers Address
 
 // UnmarshalJSON decodes Address, keeping undeclared members in AdditionalProperties.
 func (a *Address) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownAddress)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownAddressMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *Address) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownAddress)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownAddressMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes Address with its AdditionalProperties.
 func (a Address) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownAddress)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownAddressMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a Address) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownAddress)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownAddressMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of EnterpriseManager that its schema does not
@@ -533,27 +534,28 @@ func (a *EnterpriseManager) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownEnterpriseManager is EnterpriseManager without methods: its declared members.
-type knownEnterpriseManager EnterpriseManager
+// knownEnterpriseManagerMembers is EnterpriseManager without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownEnterpriseManagerMembers EnterpriseManager
 
 // UnmarshalJSON decodes EnterpriseManager, keeping undeclared members in AdditionalProperties.
 func (a *EnterpriseManager) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownEnterpriseManager)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownEnterpriseManagerMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *EnterpriseManager) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownEnterpriseManager)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownEnterpriseManagerMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes EnterpriseManager with its AdditionalProperties.
 func (a EnterpriseManager) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownEnterpriseManager)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownEnterpriseManagerMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a EnterpriseManager) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownEnterpriseManager)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownEnterpriseManagerMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of EnterpriseUser that its schema does not
@@ -571,27 +573,28 @@ func (a *EnterpriseUser) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownEnterpriseUser is EnterpriseUser without methods: its declared members.
-type knownEnterpriseUser EnterpriseUser
+// knownEnterpriseUserMembers is EnterpriseUser without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownEnterpriseUserMembers EnterpriseUser
 
 // UnmarshalJSON decodes EnterpriseUser, keeping undeclared members in AdditionalProperties.
 func (a *EnterpriseUser) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownEnterpriseUser)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownEnterpriseUserMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *EnterpriseUser) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownEnterpriseUser)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownEnterpriseUserMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes EnterpriseUser with its AdditionalProperties.
 func (a EnterpriseUser) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownEnterpriseUser)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownEnterpriseUserMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a EnterpriseUser) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownEnterpriseUser)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownEnterpriseUserMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorForbidden that its schema does not
@@ -609,27 +612,28 @@ func (a *ErrorForbidden) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorForbidden is ErrorForbidden without methods: its declared members.
-type knownErrorForbidden ErrorForbidden
+// knownErrorForbiddenMembers is ErrorForbidden without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorForbiddenMembers ErrorForbidden
 
 // UnmarshalJSON decodes ErrorForbidden, keeping undeclared members in AdditionalProperties.
 func (a *ErrorForbidden) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorForbiddenMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorForbidden) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorForbidden)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorForbiddenMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorForbidden with its AdditionalProperties.
 func (a ErrorForbidden) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorForbidden)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorForbiddenMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorForbidden) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorForbidden)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorForbiddenMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorInternalServerError that its schema does not
@@ -647,27 +651,28 @@ func (a *ErrorInternalServerError) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorInternalServerError is ErrorInternalServerError without methods: its declared members.
-type knownErrorInternalServerError ErrorInternalServerError
+// knownErrorInternalServerErrorMembers is ErrorInternalServerError without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorInternalServerErrorMembers ErrorInternalServerError
 
 // UnmarshalJSON decodes ErrorInternalServerError, keeping undeclared members in AdditionalProperties.
 func (a *ErrorInternalServerError) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorInternalServerError)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorInternalServerErrorMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorInternalServerError) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorInternalServerError)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorInternalServerErrorMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorInternalServerError with its AdditionalProperties.
 func (a ErrorInternalServerError) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorInternalServerError)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorInternalServerErrorMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorInternalServerError) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorInternalServerError)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorInternalServerErrorMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorInvalidInput that its schema does not
@@ -685,27 +690,28 @@ func (a *ErrorInvalidInput) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorInvalidInput is ErrorInvalidInput without methods: its declared members.
-type knownErrorInvalidInput ErrorInvalidInput
+// knownErrorInvalidInputMembers is ErrorInvalidInput without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorInvalidInputMembers ErrorInvalidInput
 
 // UnmarshalJSON decodes ErrorInvalidInput, keeping undeclared members in AdditionalProperties.
 func (a *ErrorInvalidInput) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorInvalidInput)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorInvalidInputMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorInvalidInput) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorInvalidInput)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorInvalidInputMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorInvalidInput with its AdditionalProperties.
 func (a ErrorInvalidInput) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorInvalidInput)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorInvalidInputMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorInvalidInput) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorInvalidInput)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorInvalidInputMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorUnauthorized that its schema does not
@@ -723,27 +729,28 @@ func (a *ErrorUnauthorized) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorUnauthorized is ErrorUnauthorized without methods: its declared members.
-type knownErrorUnauthorized ErrorUnauthorized
+// knownErrorUnauthorizedMembers is ErrorUnauthorized without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorUnauthorizedMembers ErrorUnauthorized
 
 // UnmarshalJSON decodes ErrorUnauthorized, keeping undeclared members in AdditionalProperties.
 func (a *ErrorUnauthorized) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorUnauthorized) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorized)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorUnauthorizedMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorUnauthorized with its AdditionalProperties.
 func (a ErrorUnauthorized) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorUnauthorized) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorUnauthorized)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorUnauthorizedMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ErrorUserNotAvailable that its schema does not
@@ -761,27 +768,28 @@ func (a *ErrorUserNotAvailable) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownErrorUserNotAvailable is ErrorUserNotAvailable without methods: its declared members.
-type knownErrorUserNotAvailable ErrorUserNotAvailable
+// knownErrorUserNotAvailableMembers is ErrorUserNotAvailable without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownErrorUserNotAvailableMembers ErrorUserNotAvailable
 
 // UnmarshalJSON decodes ErrorUserNotAvailable, keeping undeclared members in AdditionalProperties.
 func (a *ErrorUserNotAvailable) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownErrorUserNotAvailable)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownErrorUserNotAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ErrorUserNotAvailable) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownErrorUserNotAvailable)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownErrorUserNotAvailableMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ErrorUserNotAvailable with its AdditionalProperties.
 func (a ErrorUserNotAvailable) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownErrorUserNotAvailable)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownErrorUserNotAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ErrorUserNotAvailable) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownErrorUserNotAvailable)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownErrorUserNotAvailableMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of Name that its schema does not
@@ -799,27 +807,28 @@ func (a *Name) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownName is Name without methods: its declared members.
-type knownName Name
+// knownNameMembers is Name without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownNameMembers Name
 
 // UnmarshalJSON decodes Name, keeping undeclared members in AdditionalProperties.
 func (a *Name) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownName)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownNameMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *Name) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownName)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownNameMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes Name with its AdditionalProperties.
 func (a Name) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownName)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownNameMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a Name) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownName)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownNameMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of OperationMeItem that its schema does not
@@ -837,27 +846,28 @@ func (a *OperationMeItem) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownOperationMeItem is OperationMeItem without methods: its declared members.
-type knownOperationMeItem OperationMeItem
+// knownOperationMeItemMembers is OperationMeItem without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownOperationMeItemMembers OperationMeItem
 
 // UnmarshalJSON decodes OperationMeItem, keeping undeclared members in AdditionalProperties.
 func (a *OperationMeItem) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownOperationMeItem)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownOperationMeItemMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *OperationMeItem) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownOperationMeItem)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownOperationMeItemMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes OperationMeItem with its AdditionalProperties.
 func (a OperationMeItem) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownOperationMeItem)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownOperationMeItemMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a OperationMeItem) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownOperationMeItem)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownOperationMeItemMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of ScimError that its schema does not
@@ -875,27 +885,28 @@ func (a *ScimError) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownScimError is ScimError without methods: its declared members.
-type knownScimError ScimError
+// knownScimErrorMembers is ScimError without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownScimErrorMembers ScimError
 
 // UnmarshalJSON decodes ScimError, keeping undeclared members in AdditionalProperties.
 func (a *ScimError) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownScimError)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownScimErrorMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *ScimError) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownScimError)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownScimErrorMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes ScimError with its AdditionalProperties.
 func (a ScimError) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownScimError)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownScimErrorMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a ScimError) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownScimError)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownScimErrorMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of UserObject that its schema does not
@@ -913,27 +924,28 @@ func (a *UserObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownUserObject is UserObject without methods: its declared members.
-type knownUserObject UserObject
+// knownUserObjectMembers is UserObject without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownUserObjectMembers UserObject
 
 // UnmarshalJSON decodes UserObject, keeping undeclared members in AdditionalProperties.
 func (a *UserObject) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownUserObject)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownUserObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *UserObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownUserObject)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownUserObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes UserObject with its AdditionalProperties.
 func (a UserObject) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownUserObject)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownUserObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a UserObject) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownUserObject)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownUserObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of UserObjectListResponseObject that its schema does not
@@ -951,27 +963,28 @@ func (a *UserObjectListResponseObject) Set(fieldName string, value interface{}) 
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownUserObjectListResponseObject is UserObjectListResponseObject without methods: its declared members.
-type knownUserObjectListResponseObject UserObjectListResponseObject
+// knownUserObjectListResponseObjectMembers is UserObjectListResponseObject without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownUserObjectListResponseObjectMembers UserObjectListResponseObject
 
 // UnmarshalJSON decodes UserObjectListResponseObject, keeping undeclared members in AdditionalProperties.
 func (a *UserObjectListResponseObject) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownUserObjectListResponseObject)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownUserObjectListResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *UserObjectListResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownUserObjectListResponseObject)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownUserObjectListResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes UserObjectListResponseObject with its AdditionalProperties.
 func (a UserObjectListResponseObject) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownUserObjectListResponseObject)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownUserObjectListResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a UserObjectListResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownUserObjectListResponseObject)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownUserObjectListResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of UserResponseObject that its schema does not
@@ -989,27 +1002,28 @@ func (a *UserResponseObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownUserResponseObject is UserResponseObject without methods: its declared members.
-type knownUserResponseObject UserResponseObject
+// knownUserResponseObjectMembers is UserResponseObject without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownUserResponseObjectMembers UserResponseObject
 
 // UnmarshalJSON decodes UserResponseObject, keeping undeclared members in AdditionalProperties.
 func (a *UserResponseObject) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownUserResponseObject)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownUserResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *UserResponseObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownUserResponseObject)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownUserResponseObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes UserResponseObject with its AdditionalProperties.
 func (a UserResponseObject) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownUserResponseObject)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownUserResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a UserResponseObject) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownUserResponseObject)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownUserResponseObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of UserResponseObject_Meta that its schema does not
@@ -1027,27 +1041,28 @@ func (a *UserResponseObject_Meta) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownUserResponseObject_Meta is UserResponseObject_Meta without methods: its declared members.
-type knownUserResponseObject_Meta UserResponseObject_Meta
+// knownUserResponseObject_MetaMembers is UserResponseObject_Meta without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownUserResponseObject_MetaMembers UserResponseObject_Meta
 
 // UnmarshalJSON decodes UserResponseObject_Meta, keeping undeclared members in AdditionalProperties.
 func (a *UserResponseObject_Meta) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownUserResponseObject_Meta)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownUserResponseObject_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *UserResponseObject_Meta) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownUserResponseObject_Meta)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownUserResponseObject_MetaMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes UserResponseObject_Meta with its AdditionalProperties.
 func (a UserResponseObject_Meta) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownUserResponseObject_Meta)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownUserResponseObject_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a UserResponseObject_Meta) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownUserResponseObject_Meta)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownUserResponseObject_MetaMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of UserSearchRequestObject that its schema does not
@@ -1065,27 +1080,28 @@ func (a *UserSearchRequestObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownUserSearchRequestObject is UserSearchRequestObject without methods: its declared members.
-type knownUserSearchRequestObject UserSearchRequestObject
+// knownUserSearchRequestObjectMembers is UserSearchRequestObject without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownUserSearchRequestObjectMembers UserSearchRequestObject
 
 // UnmarshalJSON decodes UserSearchRequestObject, keeping undeclared members in AdditionalProperties.
 func (a *UserSearchRequestObject) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownUserSearchRequestObject)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownUserSearchRequestObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *UserSearchRequestObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownUserSearchRequestObject)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownUserSearchRequestObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes UserSearchRequestObject with its AdditionalProperties.
 func (a UserSearchRequestObject) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownUserSearchRequestObject)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownUserSearchRequestObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a UserSearchRequestObject) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownUserSearchRequestObject)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownUserSearchRequestObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of UserUpdateObject that its schema does not
@@ -1103,27 +1119,28 @@ func (a *UserUpdateObject) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownUserUpdateObject is UserUpdateObject without methods: its declared members.
-type knownUserUpdateObject UserUpdateObject
+// knownUserUpdateObjectMembers is UserUpdateObject without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownUserUpdateObjectMembers UserUpdateObject
 
 // UnmarshalJSON decodes UserUpdateObject, keeping undeclared members in AdditionalProperties.
 func (a *UserUpdateObject) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownUserUpdateObject)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownUserUpdateObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *UserUpdateObject) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownUserUpdateObject)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownUserUpdateObjectMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes UserUpdateObject with its AdditionalProperties.
 func (a UserUpdateObject) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownUserUpdateObject)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownUserUpdateObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a UserUpdateObject) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownUserUpdateObject)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownUserUpdateObjectMembers)(&a), a.AdditionalProperties)
 }
 
 // Get returns the member fieldName of WSO2UserExtension that its schema does not
@@ -1141,27 +1158,28 @@ func (a *WSO2UserExtension) Set(fieldName string, value interface{}) {
 	a.AdditionalProperties[fieldName] = value
 }
 
-// knownWSO2UserExtension is WSO2UserExtension without methods: its declared members.
-type knownWSO2UserExtension WSO2UserExtension
+// knownWSO2UserExtensionMembers is WSO2UserExtension without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownWSO2UserExtensionMembers WSO2UserExtension
 
 // UnmarshalJSON decodes WSO2UserExtension, keeping undeclared members in AdditionalProperties.
 func (a *WSO2UserExtension) UnmarshalJSON(b []byte) error {
-	return genjson.Unmarshal(b, (*knownWSO2UserExtension)(a), &a.AdditionalProperties)
+	return genjson.Unmarshal(b, (*knownWSO2UserExtensionMembers)(a), &a.AdditionalProperties)
 }
 
 // UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
 func (a *WSO2UserExtension) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	return genjson.UnmarshalFrom(d, (*knownWSO2UserExtension)(a), &a.AdditionalProperties)
+	return genjson.UnmarshalFrom(d, (*knownWSO2UserExtensionMembers)(a), &a.AdditionalProperties)
 }
 
 // MarshalJSON encodes WSO2UserExtension with its AdditionalProperties.
 func (a WSO2UserExtension) MarshalJSON() ([]byte, error) {
-	return genjson.Marshal((*knownWSO2UserExtension)(&a), a.AdditionalProperties)
+	return genjson.Marshal((*knownWSO2UserExtensionMembers)(&a), a.AdditionalProperties)
 }
 
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a WSO2UserExtension) MarshalJSONTo(e *jsontext.Encoder) error {
-	return genjson.MarshalTo(e, (*knownWSO2UserExtension)(&a), a.AdditionalProperties)
+	return genjson.MarshalTo(e, (*knownWSO2UserExtensionMembers)(&a), a.AdditionalProperties)
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
