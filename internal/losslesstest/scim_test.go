@@ -6,6 +6,8 @@ import (
 
 	"github.com/mgmtapi/mgmtapi/gen/applications"
 	"github.com/mgmtapi/mgmtapi/gen/scimgroups"
+	"github.com/mgmtapi/mgmtapi/gen/scimroles"
+	"github.com/mgmtapi/mgmtapi/gen/scimspconfig"
 	"github.com/mgmtapi/mgmtapi/gen/scimusers"
 )
 
@@ -26,6 +28,15 @@ const applicationsList = `{"totalResults":1,"startIndex":1,"count":1,
  "applications":[{"id":"a1","name":"Portal","access":"WRITE","clientId":"abc","owner":{"id":"o1","tags":["x"]}}],
  "links":[{"href":"/applications?offset=10","rel":"next","method":"GET"}],"orgHint":` + big + `}`
 
+const scimRole = `{"schemas":["urn:ietf:params:scim:schemas:extension:2.0:Role"],"id":"r1","displayName":"loginRole",
+ "audience":{"value":"a1","display":"Portal","type":"application","region":{"code":"eu"}},
+ "meta":{"location":"https://example.com/scim2/v2/Roles/r1","version":` + big + `},"riskLevel":"low"}`
+
+const scimSPConfig = `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+ "patch":{"supported":true,"maxPaths":` + big + `},"bulk":{"supported":true,"maxOperations":1000,"maxPayloadSize":1048576,"async":false},
+ "filter":{"supported":true,"maxResults":200},"changePassword":{"supported":false},"sort":{"supported":true},
+ "etag":{"supported":true},"authenticationSchemes":[],"x-tenant":{"plan":"b2b"}}`
+
 func TestSCIMAndApplicationsRoundTrip(t *testing.T) {
 	runRoundTrips(t, []roundTrip{
 		{"scimusers user", scimUser, func(r *http.Response) (any, error) {
@@ -37,6 +48,20 @@ func TestSCIMAndApplicationsRoundTrip(t *testing.T) {
 		}},
 		{"scimgroups group", scimGroup, func(r *http.Response) (any, error) {
 			p, err := scimgroups.ParseGetGroupResponse(r)
+			if err != nil {
+				return nil, err
+			}
+			return p.JSON200, nil
+		}},
+		{"scimroles role", scimRole, func(r *http.Response) (any, error) {
+			p, err := scimroles.ParseGetRoleResponse(r)
+			if err != nil {
+				return nil, err
+			}
+			return p.JSON200, nil
+		}},
+		{"scimspconfig config", scimSPConfig, func(r *http.Response) (any, error) {
+			p, err := scimspconfig.ParseGetServiceProviderConfigResponse(r)
 			if err != nil {
 				return nil, err
 			}
