@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/speakeasy-api/openapi/overlay/loader"
 	"gopkg.in/yaml.v3"
 )
 
@@ -95,15 +94,11 @@ func (p *Pipeline) fixAndReport(a API, upstream []byte) (*fixReport, error) {
 		return nil, err
 	}
 	for _, f := range a.Overlays {
-		path := filepath.Join(p.Dir, f)
-		o, err := loader.LoadOverlay(path)
+		o, err := p.loadOverlay(a, f)
 		if err != nil {
-			return nil, fmt.Errorf("%s: load overlay %s: %w", a.Name, f, err)
+			return nil, err
 		}
-		if err := o.Validate(); err != nil {
-			return nil, fmt.Errorf("%s: overlay %s is not valid: %w", a.Name, f, err)
-		}
-		reasons, err := actionReasons(path)
+		reasons, err := actionReasons(filepath.Join(p.Dir, f))
 		if err != nil {
 			return nil, fmt.Errorf("%s: overlay %s: %w", a.Name, f, err)
 		}

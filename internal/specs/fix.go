@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/speakeasy-api/openapi/overlay"
 	"github.com/speakeasy-api/openapi/overlay/loader"
 	"gopkg.in/yaml.v3"
 )
@@ -33,13 +34,9 @@ func (p *Pipeline) fix(a API, upstream []byte, dedup bool) ([]byte, error) {
 		return nil, err
 	}
 	for _, f := range a.Overlays {
-		path := filepath.Join(p.Dir, f)
-		o, err := loader.LoadOverlay(path)
+		o, err := p.loadOverlay(a, f)
 		if err != nil {
-			return nil, fmt.Errorf("%s: load overlay %s: %w", a.Name, f, err)
-		}
-		if err := o.Validate(); err != nil {
-			return nil, fmt.Errorf("%s: overlay %s is not valid: %w", a.Name, f, err)
+			return nil, err
 		}
 		warnings, err := o.ApplyToStrict(&doc)
 		if err != nil {
@@ -71,4 +68,17 @@ func applySteps(a API, doc *yaml.Node, dedup, late bool) error {
 		}
 	}
 	return nil
+}
+
+// loadOverlay loads and validates the overlay file f of a (a name in
+// specs/, as pipeline.yaml lists it).
+func (p *Pipeline) loadOverlay(a API, f string) (*overlay.Overlay, error) {
+	o, err := loader.LoadOverlay(filepath.Join(p.Dir, f))
+	if err != nil {
+		return nil, fmt.Errorf("%s: load overlay %s: %w", a.Name, f, err)
+	}
+	if err := o.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: overlay %s is not valid: %w", a.Name, f, err)
+	}
+	return o, nil
 }
