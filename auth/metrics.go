@@ -22,10 +22,17 @@ const (
 	// lease waits included. Attributes origin and outcome.
 	MetricFetchDuration = "mgmtapi.auth.token.fetch.duration"
 	// MetricLeaseWaits counts fetches that waited for another replica's
-	// refresh lease.
+	// refresh lease. Attribute "lease.holder" names the replica waited for
+	// (SharedCache.Replica; "unknown" for a lease value this package did
+	// not write).
 	MetricLeaseWaits = "mgmtapi.auth.lease.waits"
 	// MetricLeaseWaitDuration is how long those fetches waited, in seconds.
+	// Attribute "lease.holder" as for MetricLeaseWaits.
 	MetricLeaseWaitDuration = "mgmtapi.auth.lease.wait.duration"
+	// MetricLeaseTakeovers counts leases deleted by a waiting replica
+	// because they outlived the lease bound (a holder that died with a
+	// longer LeaseTTL, a lease without expiry).
+	MetricLeaseTakeovers = "mgmtapi.auth.lease.takeovers"
 	// MetricReplays counts requests replayed after a 401 by Transport.
 	MetricReplays = "mgmtapi.auth.replays"
 	// MetricSharedErrors counts shared-store calls that failed; the Source
@@ -47,6 +54,11 @@ func WithMeterProvider(mp metric.MeterProvider) Option {
 type RefreshEvent struct {
 	// Origin is where the token came from: OriginShared or OriginVendor.
 	Origin Origin
+	// LeaseHolder names the replica (SharedCache.Replica) that held the
+	// refresh lease: the one this fetch waited for, or this replica when
+	// it fetched from the vendor itself. Empty without WithSharedCache
+	// or when the fetch neither waited nor took the lease.
+	LeaseHolder string
 	// Background is true for a refresh while the old token was still
 	// served, false when callers waited.
 	Background bool
@@ -70,6 +82,7 @@ type metrics struct {
 	duration  metric.Float64Histogram
 	waits     metric.Int64Counter
 	waitTime  metric.Float64Histogram
+	takeovers metric.Int64Counter
 	replays   metric.Int64Counter
 	sharedErr metric.Int64Counter
 	process   metric.MeasurementOption // origin=process, outcome=ok
@@ -97,6 +110,9 @@ func newMetrics(mp metric.MeterProvider) (*metrics, error) {
 	if m.waitTime, err = mt.Float64Histogram(MetricLeaseWaitDuration, metric.WithDescription("Time spent waiting for another replica's refresh lease."), metric.WithUnit("s")); err != nil {
 		return nil, err
 	}
+	if m.takeovers, err = mt.Int64Counter(MetricLeaseTakeovers, metric.WithDescription("Refresh leases taken over after they outlived the lease bound."), metric.WithUnit("{lease}")); err != nil {
+		return nil, err
+	}
 	if m.replays, err = mt.Int64Counter(MetricReplays, metric.WithDescription("Requests replayed once after a 401."), metric.WithUnit("{request}")); err != nil {
 		return nil, err
 	}
@@ -119,10 +135,13 @@ func (m *metrics) fetched(origin Origin, err error, took time.Duration) {
 
 func (m *metrics) servedFromProcess() { m.fetches.Add(context.Background(), 1, m.process) }
 
-func (m *metrics) leaseWaited(d time.Duration) {
-	m.waits.Add(context.Background(), 1)
-	m.waitTime.Record(context.Background(), d.Seconds())
+func (m *metrics) leaseWaited(d time.Duration, holder string) {
+	attrs := metric.WithAttributes(attribute.String("lease.holder", holder))
+	m.waits.Add(context.Background(), 1, attrs)
+	m.waitTime.Record(context.Background(), d.Seconds(), attrs)
 }
+
+func (m *metrics) leaseTakenOver() { m.takeovers.Add(context.Background(), 1) }
 
 func (m *metrics) replayed(ctx context.Context) { m.replays.Add(ctx, 1) }
 

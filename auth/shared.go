@@ -1,10 +1,10 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
@@ -13,6 +13,9 @@ import (
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -21,20 +24,26 @@ import (
 
 // SharedStore is a key-value store shared by the replicas of a service, such
 // as Redis (see package redisstore). A Source with [WithSharedCache] uses it
-// only while fetching a token, never per request. Lifetimes are relative to
-// the store's own clock, so replicas with skewed clocks agree on them.
-// Implementations must be safe for concurrent use and should fail fast: an
-// error makes the Source fetch on its own, as if it had no shared cache.
+// only while fetching a token or after a 401, never per request. Lifetimes
+// are relative to the store's own clock, so replicas with skewed clocks agree
+// on them. Implementations must be safe for concurrent use and should fail
+// fast: an error makes the Source fetch on its own, as if it had no shared
+// cache.
 type SharedStore interface {
 	// Get returns the value at key and its remaining time to live. A
-	// missing key is (nil, 0, nil).
+	// missing key is (nil, 0, nil); a key without expiry has ttl 0 (the
+	// Source treats such a token as unusable and such a lease as held by
+	// a replica that died).
 	Get(ctx context.Context, key string) (value []byte, ttl time.Duration, err error)
-	// Set stores value at key for ttl.
+	// Set stores value at key for ttl. The Source no longer calls it: it
+	// publishes a token only into an empty slot (TryLease), so that a slow
+	// replica never overwrites a newer token with an older one.
 	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
 	// DeleteIfEqual deletes key only if it still holds value, atomically.
 	DeleteIfEqual(ctx context.Context, key string, value []byte) (bool, error)
 	// TryLease stores value at key for ttl only if key is absent,
-	// atomically, and reports whether it did.
+	// atomically, and reports whether it did. The Source uses it for the
+	// refresh lease and to publish a token.
 	TryLease(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
 }
 
@@ -46,31 +55,58 @@ type SharedCache struct {
 	// seals new values; every key opens them, so a key can be rotated in
 	// by putting it first and rotated out once no value sealed with it can
 	// be live. A stored value that no key opens is treated as a miss. At
-	// least one key is required: tokens are never stored in clear.
+	// least one key is required: tokens are never stored in clear. The
+	// store key names do not depend on the ring.
 	Keys [][]byte
-	// LeaseTTL bounds how long one replica may hold the right to refresh
-	// before another may take it (default 5 s). A holder that dies leaves
-	// the lease to expire; keep it above a normal token request's latency.
+	// LeaseTTL is the longest one replica may hold the right to refresh
+	// before another may take it over (default and maximum
+	// DefaultLeaseTTL). Once the Source knows its tokens' lifetime it
+	// uses less for short-lived tokens: half the shortest time a token is
+	// served stale (see WithRefreshWindow) minus the expiry margin, at
+	// least MinLeaseTTL, so that a holder that died still leaves the
+	// fleet time to refresh before the token expires (a 20-s token gets
+	// 500 ms). A replica waiting for a lease that outlives this bound
+	// (a holder that died with a longer LeaseTTL, a lease restored without
+	// expiry, a clock step on the store) deletes that lease and takes it
+	// over; keep LeaseTTL above a normal token request's latency.
 	LeaseTTL time.Duration
 	// Namespace prefixes the store keys (default "mgmtapi:auth").
 	Namespace string
+	// Replica names this process in the refresh lease so that operators
+	// can see which replica refreshes: RefreshEvent.LeaseHolder and the
+	// attribute "lease.holder" of MetricLeaseWaits. Default
+	// "<hostname>/<pid>". At most 64 bytes of letters, digits and
+	// "._:/@-". It is stored in clear: never put a secret in it.
+	Replica string
 }
 
+// Bounds of SharedCache.LeaseTTL.
 const (
-	defaultLeaseTTL  = 5 * time.Second
+	// DefaultLeaseTTL is the lease TTL before the token lifetime is known,
+	// and the largest LeaseTTL accepted.
+	DefaultLeaseTTL = 5 * time.Second
+	// MinLeaseTTL is the shortest lease derived from a token lifetime.
+	MinLeaseTTL = 200 * time.Millisecond
+)
+
+const (
 	defaultNamespace = "mgmtapi:auth"
 	leasePoll        = 25 * time.Millisecond
+	maxReplicaLen    = 64
 )
 
 // WithSharedCache makes the Source share its tokens with every other Source
-// of the same identity (token URL, client ID, secret, audience, scopes,
-// resource) through c.Store: when its token needs refreshing it first takes
-// a newer token from the store; otherwise one replica takes a lease and asks
-// the vendor while the others keep serving their current token, or, if they
-// have none, wait for the shared one. The in-process cache stays in front:
-// a fresh token is still served with one atomic load. Invalidate also
-// deletes the shared token if it still is the invalidated one (one store
-// call on the caller's goroutine, bounded by 150 ms). Only New accepts this
+// of the same identity (token URL, client ID, audience, scopes, resource,
+// extra parameters) through c.Store: when its token needs refreshing it
+// first takes a newer token from the store; otherwise one replica takes a
+// lease and asks the vendor while the others keep serving their current
+// token, or, if they have none, wait for the shared one. The in-process
+// cache stays in front: a fresh token is still served with one atomic load.
+// Every invalidation (Transport's 401, Invalidate) also deletes the shared
+// token if it still is the invalidated one (one store call on the caller's
+// goroutine, bounded by 150 ms), and the next fetch never takes the
+// invalidated token back, so a fleet-wide 401 costs one token request and
+// every replica is served again within one fetch. Only New accepts this
 // option.
 func WithSharedCache(c SharedCache) Option {
 	return func(o *options) { o.shared = &c }
@@ -96,11 +132,18 @@ type shared struct {
 	key      string // where the sealed token lives
 	leaseKey string // who is refreshing it
 	aad      []byte
-	leaseTTL time.Duration
+	leaseMax time.Duration
+	replica  string
+	fraction float64 // the Source's refresh window, for the lease TTL
+	jitter   float64
 	m        *metrics
 	// last is the sealed value of the token this Source last took from or
-	// wrote to the store, so that Invalidate can delete exactly that value.
+	// wrote to the store, so that an invalidation can delete exactly that
+	// value.
 	last atomic.Pointer[sealedToken]
+	// life is the full lifetime of the last token fetched (0: none yet),
+	// from which the lease TTL is derived.
+	life atomic.Int64
 }
 
 type sealedToken struct {
@@ -116,19 +159,25 @@ type storedToken struct {
 	Extra       map[string]any `json:"x,omitempty"`
 }
 
-func newShared(c *SharedCache, cfg Config, m *metrics) (*shared, error) {
+func newShared(c *SharedCache, cfg Config, o *options) (*shared, error) {
 	if c.Store == nil {
 		return nil, errors.New("auth: WithSharedCache: Store is nil")
 	}
 	if len(c.Keys) == 0 {
 		return nil, errors.New("auth: WithSharedCache: Keys is empty; tokens are only stored encrypted")
 	}
-	sh := &shared{store: c.Store, leaseTTL: c.LeaseTTL, m: m}
-	if sh.leaseTTL == 0 {
-		sh.leaseTTL = defaultLeaseTTL
+	sh := &shared{store: c.Store, leaseMax: c.LeaseTTL, m: o.m, fraction: o.fraction, jitter: o.jitter}
+	switch {
+	case sh.leaseMax == 0:
+		sh.leaseMax = DefaultLeaseTTL
+	case sh.leaseMax < 0 || sh.leaseMax > DefaultLeaseTTL:
+		return nil, fmt.Errorf("auth: WithSharedCache: LeaseTTL %s must be in (0, %s]", c.LeaseTTL, DefaultLeaseTTL)
 	}
-	if sh.leaseTTL < 0 {
-		return nil, fmt.Errorf("auth: WithSharedCache: LeaseTTL %s is negative", c.LeaseTTL)
+	sh.replica = c.Replica
+	if sh.replica == "" {
+		sh.replica = defaultReplica()
+	} else if !validReplica(sh.replica) {
+		return nil, fmt.Errorf("auth: WithSharedCache: Replica must be 1 to %d bytes of letters, digits and \"._:/@-\"", maxReplicaLen)
 	}
 	for i, k := range c.Keys {
 		block, err := aes.NewCipher(k)
@@ -152,14 +201,15 @@ func newShared(c *SharedCache, cfg Config, m *metrics) (*shared, error) {
 	return sh, nil
 }
 
-// identity names a token identity without revealing the secret: a SHA-256
-// over the length-prefixed token URL, client ID, audience, scopes, resource
-// and extra parameters, and an HMAC of a fixed label keyed by the secret (so
-// a rotated secret is a new identity, and the name alone does not confirm a
-// guessed secret without the HMAC work).
+// identity names a token identity from public configuration only: a
+// SHA-256 over the length-prefixed token URL, client ID, audience, scopes,
+// resource and extra parameters. Neither the client secret nor the key ring
+// goes into it, so the name confirms no guess of the secret and stays the
+// same across key-ring rotation. A new secret for the same client shares
+// the name: a token fetched with the old secret stays valid at the vendor
+// until it expires or is refused, and a refused token is invalidated
+// fleet-wide like any other.
 func identity(cfg Config) string {
-	fp := hmac.New(sha256.New, []byte(cfg.ClientSecret))
-	fp.Write([]byte("mgmtapi auth shared-cache secret fingerprint v1"))
 	h := sha256.New()
 	field := func(s string) {
 		var n [8]byte
@@ -167,7 +217,7 @@ func identity(cfg Config) string {
 		h.Write(n[:])
 		h.Write([]byte(s))
 	}
-	field("v1")
+	field("v2")
 	field(cfg.TokenURL)
 	field(cfg.ClientID)
 	field(cfg.Audience)
@@ -179,7 +229,6 @@ func identity(cfg Config) string {
 	if p, err := json.Marshal(cfg.Params); err == nil { // sorted keys
 		field(string(p))
 	}
-	field(string(fp.Sum(nil)))
 	return hex.EncodeToString(h.Sum(nil)[:20])
 }
 
@@ -241,18 +290,20 @@ type sharedFetch struct {
 	f      fetched
 	full   time.Duration // the token's full lifetime (f.lifetime is what remains)
 	origin Origin
+	holder string // the lease holder waited for, or this replica as holder
 }
 
-// fetch returns a token for a Source that holds held ("" if none): a newer
-// token from the store if there is one, else the vendor's token, fetched by
-// the one replica that wins the lease. Store errors fall back to vendor, as
-// a Source without a shared cache would.
-func (sh *shared) fetch(ctx context.Context, held string, vendor func(context.Context) (fetched, error)) (sharedFetch, error) {
+// fetch returns a token for a Source that must not take refused (the token
+// it holds or last invalidated; "" if none): a newer token from the store
+// if there is one, else the vendor's token, fetched by the one replica that
+// wins the lease. Store errors fall back to vendor, as a Source without a
+// shared cache would.
+func (sh *shared) fetch(ctx context.Context, refused string, vendor func(context.Context) (fetched, error)) (sharedFetch, error) {
 	var owner []byte
-	var waitStart time.Time
+	var w leaseWait
 	defer func() {
-		if !waitStart.IsZero() {
-			sh.m.leaseWaited(time.Since(waitStart))
+		if !w.start.IsZero() {
+			sh.m.leaseWaited(time.Since(w.start), w.name())
 		}
 	}()
 	storeErrs := 0
@@ -271,7 +322,7 @@ func (sh *shared) fetch(ctx context.Context, held string, vendor func(context.Co
 		return sharedFetch{}, nil, false
 	}
 	for {
-		r, ok, err := sh.lookup(ctx, held)
+		r, stale, ok, err := sh.lookup(ctx, refused)
 		if err != nil {
 			if r, err, done := failed(err); done {
 				return r, err
@@ -279,13 +330,14 @@ func (sh *shared) fetch(ctx context.Context, held string, vendor func(context.Co
 			continue
 		}
 		if ok {
+			r.holder = w.name()
 			return r, nil
 		}
 		if owner == nil {
-			owner = make([]byte, 16)
-			_, _ = rand.Read(owner)
+			owner = sh.leaseValue()
 		}
-		won, err := sh.store.TryLease(ctx, sh.leaseKey, owner, sh.leaseTTL)
+		lease := sh.leaseTTL()
+		won, err := sh.store.TryLease(ctx, sh.leaseKey, owner, lease)
 		if err != nil {
 			if r, err, done := failed(err); done {
 				return r, err
@@ -296,20 +348,171 @@ func (sh *shared) fetch(ctx context.Context, held string, vendor func(context.Co
 		if won {
 			// The previous holder may have stored its token and released
 			// the lease between our lookup and TryLease: look again.
-			if r, ok, err := sh.lookup(ctx, held); err == nil && ok {
+			r, stale2, ok, err := sh.lookup(ctx, refused)
+			if err == nil && ok {
 				_, _ = sh.store.DeleteIfEqual(ctx, sh.leaseKey, owner)
 				return r, nil
 			}
-			return sh.refresh(ctx, owner, vendor)
+			if err == nil {
+				stale = stale2
+			}
+			return sh.refresh(ctx, owner, stale, vendor)
 		}
-		// Another replica is refreshing: wait for its token.
-		if waitStart.IsZero() {
-			waitStart = time.Now()
+		// Another replica is refreshing: wait for its token, but not past
+		// the lease bound for one holder.
+		holder, _, err := sh.store.Get(ctx, sh.leaseKey)
+		if err != nil {
+			if r, err, done := failed(err); done {
+				return r, err
+			}
+			continue
+		}
+		switch w.observe(holder, time.Now(), lease+2*leasePoll) {
+		case waitOn:
+		case takeOver:
+			// The lease outlived any lease this replica would take: its
+			// holder died with a longer LeaseTTL, or the key lost its
+			// expiry. Delete exactly that lease and compete for it again.
+			if _, err := sh.store.DeleteIfEqual(ctx, sh.leaseKey, holder); err == nil {
+				sh.m.leaseTakenOver()
+			}
+			continue
+		case goAlone:
+			// Holder after holder gave up: fetch alone rather than wait on.
+			return sh.alone(ctx, vendor)
 		}
 		if err := pause(ctx); err != nil {
 			return sharedFetch{}, err
 		}
 	}
+}
+
+// leaseWait follows one fetch's wait for other replicas' leases.
+type leaseWait struct {
+	start     time.Time // first wait, zero if none
+	holder    []byte    // the lease value seen last
+	since     time.Time // when holder was first seen
+	holders   int       // distinct holders seen
+	takeovers int
+}
+
+type waitStep int
+
+const (
+	waitOn waitStep = iota
+	takeOver
+	goAlone
+)
+
+// Limits of one fetch's wait: after this many takeovers, or this many
+// distinct holders none of which published a token, the fetch goes to the
+// vendor alone.
+const (
+	maxTakeovers   = 2
+	maxLeaseRounds = 4
+)
+
+// observe records that holder holds the lease at now and says what to do.
+func (w *leaseWait) observe(holder []byte, now time.Time, bound time.Duration) waitStep {
+	if w.start.IsZero() {
+		w.start = now
+	}
+	if holder == nil {
+		return waitOn // released or expired meanwhile
+	}
+	if !bytes.Equal(holder, w.holder) {
+		w.holder, w.since = bytes.Clone(holder), now
+		if w.holders++; w.holders > maxLeaseRounds {
+			return goAlone
+		}
+		return waitOn
+	}
+	if now.Sub(w.since) <= bound {
+		return waitOn
+	}
+	if w.takeovers++; w.takeovers > maxTakeovers {
+		return goAlone
+	}
+	w.since = now
+	return takeOver
+}
+
+// name is the replica name of the holder waited for ("" if none).
+func (w *leaseWait) name() string {
+	if w.holder == nil {
+		return ""
+	}
+	return holderName(w.holder)
+}
+
+// leaseTTL is the lease to take now: LeaseTTL, or less for short-lived
+// tokens (see SharedCache.LeaseTTL).
+func (sh *shared) leaseTTL() time.Duration {
+	return leaseFor(time.Duration(sh.life.Load()), sh.leaseMax, sh.fraction, sh.jitter)
+}
+
+// leaseFor derives the lease TTL from a token's full lifetime (0: unknown):
+// half the shortest stale window minus the expiry margin, in [MinLeaseTTL,
+// max]. Without background refresh (fraction 0) callers wait for the fetch
+// anyway, and the lease is max.
+func leaseFor(full, limit time.Duration, fraction, jitter float64) time.Duration {
+	if full <= 0 || fraction == 0 {
+		return limit
+	}
+	stale := time.Duration(float64(full)*fraction*(1-jitter)) - expiryMargin(full)
+	return min(max(stale/2, MinLeaseTTL), limit)
+}
+
+// leaseValue is this fetch's lease value: the replica name, a space and 32
+// random hex digits, so that a lease is deleted only by its taker.
+func (sh *shared) leaseValue() []byte {
+	var n [16]byte
+	_, _ = rand.Read(n[:])
+	return fmt.Appendf(nil, "%s %x", sh.replica, n)
+}
+
+// holderName returns the replica name in a lease value read from the store,
+// or "unknown" if it is not one this package writes: the value is not
+// trusted, and it ends up in metric attributes.
+func holderName(v []byte) string {
+	i := bytes.LastIndexByte(v, ' ')
+	if i < 0 || !validReplica(string(v[:i])) {
+		return "unknown"
+	}
+	return string(v[:i])
+}
+
+func validReplica(s string) bool {
+	if s == "" || len(s) > maxReplicaLen {
+		return false
+	}
+	for i := range len(s) {
+		if !replicaByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func replicaByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._:/@-", c) >= 0
+}
+
+// defaultReplica is "<hostname>/<pid>", with bytes outside the allowed set
+// replaced and the hostname shortened to fit.
+func defaultReplica() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown"
+	}
+	pid := "/" + strconv.Itoa(os.Getpid())
+	b := []byte(host[:min(len(host), maxReplicaLen-len(pid))])
+	for i, c := range b {
+		if !replicaByte(c) {
+			b[i] = '_'
+		}
+	}
+	return string(b) + pid
 }
 
 // maxStoreErrors is how many store calls in a row may fail before a fetch
@@ -328,38 +531,70 @@ func pause(ctx context.Context) error {
 	}
 }
 
-// lookup returns the shared token if it is usable and not held.
-func (sh *shared) lookup(ctx context.Context, held string) (sharedFetch, bool, error) {
+// lookup returns the shared token if it is usable and not refused; when
+// there is a value that is not usable (refused, near its end, without
+// expiry, or not one this ring opens), stale is that value, for the next
+// lease holder to replace.
+func (sh *shared) lookup(ctx context.Context, refused string) (r sharedFetch, stale []byte, ok bool, err error) {
 	raw, ttl, err := sh.store.Get(ctx, sh.key)
 	if err != nil || raw == nil {
-		return sharedFetch{}, false, err
+		return sharedFetch{}, nil, false, err
 	}
-	st, ok := sh.open(raw)
+	st, opened := sh.open(raw)
 	life := time.Duration(st.LifetimeMS) * time.Millisecond
-	if !ok || st.AccessToken == held || ttl <= expiryMargin(life) {
-		return sharedFetch{}, false, nil
+	if !opened || st.AccessToken == refused || ttl <= expiryMargin(life) || ttl > life {
+		return sharedFetch{}, raw, false, nil
 	}
 	tok := (&oauth2.Token{AccessToken: st.AccessToken, TokenType: "Bearer"}).WithExtra(st.Extra)
 	sh.last.Store(&sealedToken{accessToken: st.AccessToken, raw: raw})
-	return sharedFetch{f: fetched{token: tok, lifetime: ttl}, full: life, origin: OriginShared}, true, nil
+	sh.life.Store(int64(life))
+	return sharedFetch{f: fetched{token: tok, lifetime: ttl}, full: life, origin: OriginShared}, nil, true, nil
 }
 
-// refresh asks the vendor as lease holder, stores the token for the fleet
-// and releases the lease.
-func (sh *shared) refresh(ctx context.Context, owner []byte, vendor func(context.Context) (fetched, error)) (sharedFetch, error) {
+// refresh asks the vendor as lease holder, publishes the token for the
+// fleet in place of stale and releases the lease.
+func (sh *shared) refresh(ctx context.Context, owner, stale []byte, vendor func(context.Context) (fetched, error)) (sharedFetch, error) {
 	f, err := vendor(ctx)
-	if err == nil && f.lifetime > 0 {
-		if raw, serr := sh.seal(f.token, f.lifetime); serr == nil {
-			if sh.store.Set(ctx, sh.key, raw, f.lifetime) == nil {
-				sh.last.Store(&sealedToken{accessToken: f.token.AccessToken, raw: raw})
-			}
-		}
+	if err == nil {
+		sh.publish(ctx, f, stale)
 	}
 	_, _ = sh.store.DeleteIfEqual(ctx, sh.leaseKey, owner)
 	if err != nil {
 		return sharedFetch{}, err
 	}
-	return sharedFetch{f: f, full: f.lifetime, origin: OriginVendor}, nil
+	return sharedFetch{f: f, full: f.lifetime, origin: OriginVendor, holder: sh.replica}, nil
+}
+
+// publish stores a token fetched from the vendor, only into an empty slot:
+// stale (the unusable value this replica found) is deleted first if it is
+// still there, but a token another replica published meanwhile is never
+// overwritten, so an older token cannot replace a newer one.
+func (sh *shared) publish(ctx context.Context, f fetched, stale []byte) {
+	sh.life.Store(int64(f.lifetime))
+	if f.lifetime <= 0 {
+		return
+	}
+	raw, err := sh.seal(f.token, f.lifetime)
+	if err != nil {
+		return
+	}
+	if stale != nil {
+		_, _ = sh.store.DeleteIfEqual(ctx, sh.key, stale)
+	}
+	if ok, err := sh.store.TryLease(ctx, sh.key, raw, f.lifetime); err == nil && ok {
+		sh.last.Store(&sealedToken{accessToken: f.token.AccessToken, raw: raw})
+	}
+}
+
+// alone fetches without the lease, after waiting on holders that never
+// published, and offers the token to the fleet.
+func (sh *shared) alone(ctx context.Context, vendor func(context.Context) (fetched, error)) (sharedFetch, error) {
+	f, err := vendor(ctx)
+	if err != nil {
+		return sharedFetch{}, err
+	}
+	sh.publish(ctx, f, nil)
+	return sharedFetch{f: f, full: f.lifetime, origin: OriginVendor, holder: sh.replica}, nil
 }
 
 func (sh *shared) fallback(ctx context.Context, vendor func(context.Context) (fetched, error), storeErr error) (sharedFetch, error) {
@@ -369,6 +604,7 @@ func (sh *shared) fallback(ctx context.Context, vendor func(context.Context) (fe
 	if err != nil {
 		return sharedFetch{}, err
 	}
+	sh.life.Store(int64(f.lifetime))
 	return sharedFetch{f: f, full: f.lifetime, origin: OriginVendor}, nil
 }
 
@@ -395,27 +631,31 @@ func expiryMargin(life time.Duration) time.Duration { return min(life/20, 10*tim
 const sharedInvalidateTimeout = 150 * time.Millisecond
 
 // fetchFleet fetches through the shared cache when there is one, else from
-// the vendor; full is the token's full lifetime.
-func (s *Source) fetchFleet(ctx context.Context) (f fetched, full time.Duration, origin Origin, err error) {
+// the vendor; full is the token's full lifetime, holder the lease holder
+// (see RefreshEvent.LeaseHolder).
+func (s *Source) fetchFleet(ctx context.Context) (f fetched, full time.Duration, origin Origin, holder string, err error) {
 	if s.sh == nil {
 		f, err = s.fetch(ctx)
-		return f, f.lifetime, OriginVendor, err
+		return f, f.lifetime, OriginVendor, "", err
 	}
-	var held string
+	// Never take back the token held (it is due) or the one refused last.
+	s.mu.Lock()
+	refused := s.storm.refused
+	s.mu.Unlock()
 	if e := s.current.Load(); e != nil {
-		held = e.token.AccessToken
+		refused = e.token.AccessToken
 	}
-	r, err := s.sh.fetch(ctx, held, s.fetch)
+	r, err := s.sh.fetch(ctx, refused, s.fetch)
 	if err != nil {
-		return fetched{}, 0, OriginVendor, err
+		return fetched{}, 0, OriginVendor, "", err
 	}
-	return r.f, r.full, r.origin, nil
+	return r.f, r.full, r.origin, r.holder, nil
 }
 
 // observe records a finished fetch in the metrics and the refresh hook.
-func (s *Source) observe(origin Origin, background bool, took, lifetime time.Duration, err error) {
+func (s *Source) observe(origin Origin, holder string, background bool, took, lifetime time.Duration, err error) {
 	s.o.m.fetched(origin, err, took)
 	if h := s.o.refreshHook; h != nil {
-		h(RefreshEvent{Origin: origin, Background: background, Took: took, Lifetime: lifetime, Err: err})
+		h(RefreshEvent{Origin: origin, LeaseHolder: holder, Background: background, Took: took, Lifetime: lifetime, Err: err})
 	}
 }

@@ -11,15 +11,17 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// The store key names the identity without the secret, and every field of
-// the identity changes it.
+// The store key names the identity from public configuration only: every
+// public field changes it; the secret and the key ring do not, so the name
+// confirms no guess of the secret (it used to hold an HMAC keyed by the
+// secret, which a dictionary attack tested offline) and survives a key-ring
+// rotation.
 func TestSharedIdentity(t *testing.T) {
 	base := Config{TokenURL: "https://id.example/token", ClientID: "c1", ClientSecret: testSecret,
 		Audience: "https://api.example/", Scopes: []string{"a", "b"}, Resource: "urn:r"}
 	variants := map[string]func(c *Config){
 		"token url":  func(c *Config) { c.TokenURL += "2" },
 		"client id":  func(c *Config) { c.ClientID = "c2" },
-		"secret":     func(c *Config) { c.ClientSecret += "x" },
 		"audience":   func(c *Config) { c.Audience = "https://other.example/" },
 		"scopes":     func(c *Config) { c.Scopes = []string{"a"} },
 		"scope join": func(c *Config) { c.Scopes = []string{"a b"} },
@@ -42,6 +44,28 @@ func TestSharedIdentity(t *testing.T) {
 			t.Errorf("identity contains the secret (%q)", form)
 		}
 	}
+	for _, secret := range []string{"", "x", testSecret + "x", "password1"} {
+		c := base
+		c.ClientSecret = secret
+		if identity(c) != id {
+			t.Errorf("identity depends on the secret (%q)", secret)
+		}
+	}
+	// The store key names of two Sources with other secrets and other key
+	// rings are the same.
+	mk := func(secret string, key byte) *shared {
+		c := base
+		c.ClientSecret = secret
+		sh, err := newShared(&SharedCache{Store: nopStore{}, Keys: [][]byte{bytes.Repeat([]byte{key}, 32)}}, c, &options{m: mustMetrics(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sh
+	}
+	a, b := mk("first-secret-0123", 1), mk("second-secret-456", 2)
+	if a.key != b.key || a.leaseKey != b.leaseKey {
+		t.Errorf("store keys differ across secrets/key rings: %s %s", a.key, b.key)
+	}
 }
 
 // Values are sealed with the first key, opened by any key of the ring, and
@@ -51,7 +75,7 @@ func TestSharedSealOpen(t *testing.T) {
 	k1, k2, k3 := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 16), bytes.Repeat([]byte{3}, 32)
 	cfg := testConfig("https://id.example/token")
 	mk := func(keys ...[]byte) *shared {
-		sh, err := newShared(&SharedCache{Store: nopStore{}, Keys: keys}, cfg, mustMetrics(t))
+		sh, err := newShared(&SharedCache{Store: nopStore{}, Keys: keys}, cfg, &options{m: mustMetrics(t)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -83,7 +83,7 @@ func New(cfg Config, opts ...Option) (*Source, error) {
 	}
 	s := newSource(o, ep.fetch)
 	if o.shared != nil {
-		if s.sh, err = newShared(o.shared, cfg, o.m); err != nil {
+		if s.sh, err = newShared(o.shared, cfg, &o); err != nil {
 			return nil, err
 		}
 	}
@@ -244,10 +244,10 @@ func (s *Source) run(c *call, background bool) {
 	defer s.wg.Done()
 	ctx, cancel := context.WithTimeout(s.ctx, s.o.timeout)
 	sent := s.o.now()
-	f, full, origin, err := s.fetchFleet(ctx)
+	f, full, origin, holder, err := s.fetchFleet(ctx)
 	cancel()
 	took := s.o.now().Sub(sent)
-	s.observe(origin, background, took, f.lifetime, err)
+	s.observe(origin, holder, background, took, f.lifetime, err)
 
 	s.mu.Lock()
 	var retryIn time.Duration
@@ -340,14 +340,11 @@ func (s *Source) delay(n int) time.Duration {
 // invalidated too, the API refuses fresh tokens and minting more would
 // only flood the token endpoint: the Source keeps the token and ignores
 // invalidations for a backoff ([WithBackoff], doubling while it goes on;
-// see Transport).
-func (s *Source) Invalidate(accessToken string) {
-	// A shared entry is deleted (if it still holds this token) only when the
-	// local invalidation was not suppressed by the 401 backoff.
-	if s.invalidate(accessToken) && s.sh != nil {
-		s.sh.invalidate(accessToken, sharedInvalidateTimeout)
-	}
-}
+// see Transport). With [WithSharedCache] it also deletes the shared token
+// if that still is accessToken, and the next fetch never takes accessToken
+// back from the store. Transport uses the same path after a 401; callers
+// of RequestEditor call Invalidate themselves.
+func (s *Source) Invalidate(accessToken string) { s.invalidate(accessToken) }
 
 // Close stops a running fetch and waits for it to end, so that no goroutine
 // of the Source outlives it (except a wrapped TokenSource's Token call,

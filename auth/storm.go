@@ -18,13 +18,29 @@ type stormState struct {
 	replacing bool      // the next fetched token replaces an invalidated one (s.mu)
 	rejects   int       // fresh tokens refused in a row (s.mu)
 	until     time.Time // invalidations are ignored before this (s.mu)
-	active    atomic.Bool
+	// refused is the token invalidated last, which a shared-cache fetch
+	// must not take back from the store (s.mu).
+	refused string
+	active  atomic.Bool
 }
 
-// invalidate implements Invalidate and reports whether sending the request
-// again with the Source's token is worthwhile: false while backing off after
-// a fresh token was refused.
+// invalidate is the one invalidation path, of Invalidate and Transport. It
+// reports whether sending the request again with the Source's token is
+// worthwhile: false while backing off after a fresh token was refused. The
+// shared token is deleted (if it still is accessToken) only when the local
+// invalidation was not suppressed by that backoff: a refused replacement
+// says the vendor refuses fresh tokens, and replacing it fleet-wide would
+// only mint more.
 func (s *Source) invalidate(accessToken string) bool {
+	retry := s.invalidateLocal(accessToken)
+	if retry && s.sh != nil {
+		s.sh.invalidate(accessToken, sharedInvalidateTimeout)
+	}
+	return retry
+}
+
+// invalidateLocal drops the process's cached token; see invalidate.
+func (s *Source) invalidateLocal(accessToken string) bool {
 	e := s.current.Load()
 	if e == nil || e.token.AccessToken != accessToken {
 		return true // already replaced: the current token is another one
@@ -59,6 +75,7 @@ func (s *Source) invalidate(accessToken string) bool {
 	}
 	if s.current.CompareAndSwap(e, nil) {
 		st.replacing = true
+		st.refused = accessToken
 	}
 	s.mu.Unlock()
 	return true

@@ -131,7 +131,7 @@ return {v, redis.call('PTTL', KEYS[1])}
 `)
 
 // Get implements auth.SharedStore: the value and its remaining TTL, read
-// atomically in one round trip.
+// atomically in one round trip; ttl is 0 for a key without expiry.
 func (s *Store) Get(ctx context.Context, key string) ([]byte, time.Duration, error) {
 	var val []byte
 	var ttl time.Duration
@@ -145,10 +145,13 @@ func (s *Store) Get(ctx context.Context, key string) ([]byte, time.Duration, err
 		}
 		str, ok := res[0].(string)
 		ms, _ := res[1].(int64)
-		if !ok || ms <= 0 {
-			return nil // missing, or without expiry (never written by us)
+		if !ok {
+			return nil // missing
 		}
-		val, ttl = []byte(str), time.Duration(ms)*time.Millisecond
+		// PTTL is -1 for a key without expiry (never written by auth, e.g.
+		// restored from a backup): its value with ttl 0, which auth treats
+		// as unusable (a token) or held by a replica that died (a lease).
+		val, ttl = []byte(str), time.Duration(max(ms, 0))*time.Millisecond
 		return nil
 	})
 	if err != nil {
