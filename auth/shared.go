@@ -373,7 +373,7 @@ func (sh *shared) fetch(ctx context.Context, refused string, vendor func(context
 			// The lease outlived any lease this replica would take: its
 			// holder died with a longer LeaseTTL, or the key lost its
 			// expiry. Delete exactly that lease and compete for it again.
-			if _, err := sh.store.DeleteIfEqual(ctx, sh.leaseKey, holder); err == nil {
+			if deleted, err := sh.store.DeleteIfEqual(ctx, sh.leaseKey, holder); err == nil && deleted {
 				sh.m.leaseTakenOver()
 			}
 			continue

@@ -193,10 +193,13 @@ func TestSharedInvalidateDeleteIfEqual(t *testing.T) {
 func TestSharedLeaseHolderDies(t *testing.T) {
 	r := testenv.RedisTB(t)
 	ts := tokenServer(t, 300*time.Second)
-	const leaseTTL = 300 * time.Millisecond
+	// The dead holder's lease expires before the waiters' lease bound
+	// would let them take it over; the waiters' own lease is long enough
+	// for a token request on a busy machine.
+	const deadLeaseTTL, leaseTTL = time.Second, 2 * time.Second
 	dier := &fleet.Dying{Leased: make(chan struct{})}
 	dier.SharedStore = newReplica(t, r, config(ts), auth.SharedCache{}).store // a store on its own client
-	dead, err := auth.New(config(ts), auth.WithSharedCache(auth.SharedCache{Store: dier, Keys: [][]byte{key1}, LeaseTTL: leaseTTL}),
+	dead, err := auth.New(config(ts), auth.WithSharedCache(auth.SharedCache{Store: dier, Keys: [][]byte{key1}, LeaseTTL: deadLeaseTTL}),
 		auth.WithHTTPClient(&http.Client{Transport: fleet.Hang{}}), auth.WithTimeout(30*time.Second))
 	if err != nil {
 		t.Fatal(err)
@@ -246,6 +249,7 @@ func TestSharedLeaseHolderDies(t *testing.T) {
 	}
 	want := map[string]int64{
 		auth.MetricLeaseWaits + "/":         5,
+		auth.MetricLeaseTakeovers + "/":     0,
 		auth.MetricTokenFetches + "/vendor": 1,
 		auth.MetricTokenFetches + "/shared": 4,
 	}
