@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +134,10 @@ func TestSharedCacheOptionErrors(t *testing.T) {
 		{"no keys", SharedCache{Store: nopStore{}}, "Keys is empty"},
 		{"bad key", SharedCache{Store: nopStore{}, Keys: [][]byte{make([]byte, 32), []byte("short")}}, "Keys[1] is 5 bytes"},
 		{"negative lease", SharedCache{Store: nopStore{}, Keys: [][]byte{make([]byte, 32)}, LeaseTTL: -1}, "LeaseTTL"},
+		{"lease above the bound", SharedCache{Store: nopStore{}, Keys: [][]byte{make([]byte, 32)}, LeaseTTL: DefaultLeaseTTL + 1}, "LeaseTTL"},
+		{"replica with a space", SharedCache{Store: nopStore{}, Keys: [][]byte{make([]byte, 32)}, Replica: "pod a"}, "Replica"},
+		{"replica too long", SharedCache{Store: nopStore{}, Keys: [][]byte{make([]byte, 32)}, Replica: strings.Repeat("a", 65)}, "Replica"},
+		{"replica with a newline", SharedCache{Store: nopStore{}, Keys: [][]byte{make([]byte, 32)}, Replica: "pod\n"}, "Replica"},
 	}
 	for _, tt := range tests {
 		_, err := New(cfg, WithSharedCache(tt.c))
@@ -142,6 +148,67 @@ func TestSharedCacheOptionErrors(t *testing.T) {
 	if _, err := FromTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "x"}),
 		WithSharedCache(SharedCache{Store: nopStore{}, Keys: [][]byte{make([]byte, 32)}})); err == nil {
 		t.Error("FromTokenSource accepted WithSharedCache")
+	}
+}
+
+// The lease TTL fits short-lived tokens: a holder that died leaves the
+// fleet at least half the shortest stale window to refresh in, and waiters
+// take a stuck lease over within it; long-lived tokens get LeaseTTL.
+func TestSharedLeaseTTL(t *testing.T) {
+	const fraction, jitter = defaultRefreshFraction, defaultRefreshJitter
+	tests := []struct {
+		full, limit, want time.Duration
+	}{
+		{0, DefaultLeaseTTL, DefaultLeaseTTL}, // lifetime not known yet
+		{20 * time.Second, DefaultLeaseTTL, 500 * time.Millisecond},
+		{60 * time.Second, DefaultLeaseTTL, 1500 * time.Millisecond},
+		{5 * time.Second, DefaultLeaseTTL, MinLeaseTTL},
+		{300 * time.Second, DefaultLeaseTTL, DefaultLeaseTTL},
+		{24 * time.Hour, DefaultLeaseTTL, DefaultLeaseTTL},
+		{24 * time.Hour, time.Second, time.Second}, // an explicit LeaseTTL caps it
+		{20 * time.Second, 300 * time.Millisecond, 300 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		if got := leaseFor(tt.full, tt.limit, fraction, jitter); got != tt.want {
+			t.Errorf("leaseFor(%s, %s) = %s, want %s", tt.full, tt.limit, got, tt.want)
+		}
+	}
+	if got := leaseFor(20*time.Second, DefaultLeaseTTL, 0, 0); got != DefaultLeaseTTL {
+		t.Errorf("without background refresh: %s, want LeaseTTL", got)
+	}
+	// For every lifetime whose stale window is longer than the floor, the
+	// wait bound of a stuck lease ends inside the shortest stale window.
+	for full := 2 * time.Second; full <= 24*time.Hour; full = full * 3 / 2 {
+		stale := time.Duration(float64(full)*fraction*(1-jitter)) - expiryMargin(full)
+		lease := leaseFor(full, DefaultLeaseTTL, fraction, jitter)
+		if stale >= 2*MinLeaseTTL+4*leasePoll && lease+2*leasePoll > stale {
+			t.Errorf("%s token: lease %s + poll does not fit in the %s stale window", full, lease, stale)
+		}
+	}
+}
+
+// Lease values name their replica; what is read back from the store is
+// not trusted: anything that is not a valid name is "unknown".
+func TestSharedLeaseHolderName(t *testing.T) {
+	sh, err := newShared(&SharedCache{Store: nopStore{}, Keys: [][]byte{make([]byte, 32)}, Replica: "pod-7/api@eu:1"}, testConfig("https://id.example/token"), &options{m: mustMetrics(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, v2 := sh.leaseValue(), sh.leaseValue()
+	if bytes.Equal(v1, v2) {
+		t.Fatal("two leases with the same value")
+	}
+	if got := holderName(v1); got != "pod-7/api@eu:1" {
+		t.Fatalf("holderName(%q) = %q", v1, got)
+	}
+	for _, v := range []string{"", "nospace", " 0123", "a\x00b 0123", "pod\nx 0123", strings.Repeat("a", 65) + " 0123", "\xff 01"} {
+		if got := holderName([]byte(v)); got != "unknown" {
+			t.Errorf("holderName(%q) = %q, want unknown", v, got)
+		}
+	}
+	d := defaultReplica()
+	if !validReplica(d) || !strings.HasSuffix(d, "/"+strconv.Itoa(os.Getpid())) {
+		t.Errorf("default replica %q, want a valid <hostname>/<pid>", d)
 	}
 }
 
