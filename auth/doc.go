@@ -44,9 +44,11 @@
 // a lease and asks the token endpoint, the others keep serving their current
 // token and then take the shared one, with the lifetime the store says is
 // left. Values are sealed with AES-GCM under a key ring and stored under a
-// name derived from the identity and a fingerprint of the secret. A store
-// that fails makes the Source fetch alone. [WithMeterProvider] and
-// [WithRefreshHook] show what happens.
+// name derived from the public part of the identity only (never the
+// secret). A 401 invalidates the token fleet-wide, so the fleet fetches one
+// replacement. A store that fails makes the Source fetch alone.
+// [WithMeterProvider] and [WithRefreshHook] show what happens, including
+// which replica holds the refresh lease.
 //
 // # Secrets
 //
