@@ -611,7 +611,8 @@ func (sh *shared) fallback(ctx context.Context, vendor func(context.Context) (fe
 // invalidate deletes the shared token if it is still accessToken.
 func (sh *shared) invalidate(accessToken string, timeout time.Duration) {
 	last := sh.last.Load()
-	if last == nil || last.accessToken != accessToken {
+	// Only the first of many concurrent 401s for one token calls the store.
+	if last == nil || last.accessToken != accessToken || !sh.last.CompareAndSwap(last, nil) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -619,7 +620,6 @@ func (sh *shared) invalidate(accessToken string, timeout time.Duration) {
 	if _, err := sh.store.DeleteIfEqual(ctx, sh.key, last.raw); err != nil {
 		sh.m.storeError()
 	}
-	sh.last.CompareAndSwap(last, nil)
 }
 
 // margin is the part of a token's lifetime at the end in which it is no
