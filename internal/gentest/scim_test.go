@@ -760,8 +760,8 @@ func TestSCIMPatchInvalidSyntaxDecodes(t *testing.T) {
 // A trimmed WSO2 core schema, the element charon's
 // SchemaResourceManager.buildSchemasResponseBody puts in its JSONArray.
 const wso2CoreUserSchema = `{"id":"urn:ietf:params:scim:schemas:core:2.0:User","name":"User","description":"User Account",
-"attributes":[{"name":"userName","type":"string","multiValued":false,"required":true,"caseExact":false,
-"mutability":"readWrite","returned":"default","uniqueness":"server","x-wso2-claim":"http://wso2.org/claims/username"}]}`
+"attributes":[{"name":"nickName","type":"STRING","multiValued":false,"required":false,"caseExact":false,
+"mutability":"READ_WRITE","returned":"DEFAULT","uniqueness":"NONE","x-wso2-claim":"http://wso2.org/claims/nickname"}]}`
 
 // TestSCIMSchemaByIDDecodes parses GET /Schemas/{id} as WSO2 answers it (a
 // JSON array of the one schema), as RFC 7644 §4 servers answer it (the
@@ -802,11 +802,11 @@ func TestSCIMSchemaByIDDecodes(t *testing.T) {
 				}
 			}
 			attrs := deref(s.Attributes)
-			if deref(s.Id) != "urn:ietf:params:scim:schemas:core:2.0:User" || deref(s.Name) != "User" || len(attrs) != 1 || deref(attrs[0].Name) != "userName" {
+			if deref(s.Id) != "urn:ietf:params:scim:schemas:core:2.0:User" || deref(s.Name) != "User" || len(attrs) != 1 || deref(attrs[0].Name) != "nickName" {
 				t.Errorf("schema = id %q name %q, %d attributes", deref(s.Id), deref(s.Name), len(attrs))
 			}
 			// The WSO2 attribute member the spec does not declare is kept.
-			if b := mustEncode(t, s); !strings.Contains(string(b), `"x-wso2-claim":"http://wso2.org/claims/username"`) {
+			if b := mustEncode(t, s); !strings.Contains(string(b), `"x-wso2-claim":"http://wso2.org/claims/nickname"`) {
 				t.Errorf("re-encoded schema lost x-wso2-claim: %s", b)
 			}
 		})

@@ -25,8 +25,8 @@ const (
 // wso2UserSchema is the element charon's SchemaResourceManager puts in the
 // JSON array it answers GET /Schemas/{id} with (trimmed to one attribute).
 const wso2UserSchema = `{"id":"urn:ietf:params:scim:schemas:core:2.0:User","name":"User","description":"User Account",
-"attributes":[{"name":"userName","type":"string","multiValued":false,"required":true,"caseExact":false,
-"mutability":"readWrite","returned":"default","uniqueness":"server"}]}`
+"attributes":[{"name":"nickName","type":"STRING","multiValued":false,"required":false,"caseExact":false,
+"mutability":"READ_WRITE","returned":"DEFAULT","uniqueness":"NONE"}]}`
 
 // schemasAPI is the front door of scimschemas for the server at base,
 // with tokens from a real oidc-provider. rt, when set, carries the
