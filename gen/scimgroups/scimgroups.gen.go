@@ -2873,6 +2873,8 @@ type PatchGroupResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *PatchGroupOperationResponseObject
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ScimError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -2886,6 +2888,11 @@ type PatchGroupResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PatchGroupResponse) GetJSON200() *PatchGroupOperationResponseObject {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PatchGroupResponse) GetJSON400() *ScimError {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -3526,6 +3533,13 @@ func ParsePatchGroupResponse(rsp *http.Response) (*PatchGroupResponse, error) {
 				return nil, err
 			}
 			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest ScimError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 			var dest ErrorUnauthorized

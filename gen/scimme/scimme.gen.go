@@ -85,6 +85,19 @@ type PatchOperationInput = scim.PatchRequest
 // PatchOperationResponseOutput defines model for PatchOperationResponseOutput.
 type PatchOperationResponseOutput = scimusers.UserResponseObject
 
+// ScimError A SCIM error response (RFC 7644 §3.12).
+type ScimError struct {
+	Detail  *string   `json:"detail,omitempty"`
+	Schemas *[]string `json:"schemas,omitempty"`
+
+	// ScimType Example: invalidSyntax
+	ScimType *string `json:"scimType,omitempty"`
+
+	// Status Example: 400
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
 // UserResponseObject defines model for UserResponseObject.
 type UserResponseObject = scimusers.UserResponseObject
 
@@ -239,6 +252,45 @@ func (a OperationMeItem) MarshalJSON() ([]byte, error) {
 // MarshalJSONTo is MarshalJSON for encoding/json/v2.
 func (a OperationMeItem) MarshalJSONTo(e *jsontext.Encoder) error {
 	return genjson.MarshalTo(e, (*knownOperationMeItemMembers)(&a), a.AdditionalProperties)
+}
+
+// Get returns the member fieldName of ScimError that its schema does not
+// declare, and whether it is present.
+func (a ScimError) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ScimError that its schema does not declare.
+func (a *ScimError) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownScimErrorMembers is ScimError without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownScimErrorMembers ScimError
+
+// UnmarshalJSON decodes ScimError, keeping undeclared members in AdditionalProperties.
+func (a *ScimError) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownScimErrorMembers)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ScimError) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownScimErrorMembers)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ScimError with its AdditionalProperties.
+func (a ScimError) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownScimErrorMembers)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ScimError) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownScimErrorMembers)(&a), a.AdditionalProperties)
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
@@ -891,6 +943,8 @@ type PatchUserMeResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *PatchOperationResponseOutput
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ScimError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -900,6 +954,11 @@ type PatchUserMeResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PatchUserMeResponse) GetJSON200() *PatchOperationResponseOutput {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PatchUserMeResponse) GetJSON400() *ScimError {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -1160,6 +1219,13 @@ func ParsePatchUserMeResponse(rsp *http.Response) (*PatchUserMeResponse, error) 
 				return nil, err
 			}
 			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest ScimError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 			var dest ErrorUnauthorized

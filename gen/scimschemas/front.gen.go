@@ -85,9 +85,12 @@ func (a *API) GetSchemasAll(ctx context.Context) iter.Seq2[SchemaObject, error] 
 }
 
 // GetSchemaById sends GET /Schemas/{id}: Get Schema by ID.
+//
+// The server answers the SchemaObject itself or a JSON array of exactly that one;
+// it returns the SchemaObject either way.
 func (a *API) GetSchemaById(ctx context.Context, id string) (SchemaObject, error) {
 	var fdV SchemaObject
 	fdResp, err := a.raw.GetSchemaById(ctx, id)
-	err = frontdoor.Decode(fdResp, err, &fdV)
+	err = frontdoor.DecodeOne(fdResp, err, &fdV)
 	return fdV, err
 }

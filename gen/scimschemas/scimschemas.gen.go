@@ -394,6 +394,14 @@ type SchemaObject struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
+// SchemaObjectList One schema in a JSON array, as WSO2 answers GET /Schemas/{id}.
+type SchemaObjectList = []SchemaObject
+
+// SchemaObjectOrList A schema, or a JSON array of exactly that one schema (WSO2).
+type SchemaObjectOrList struct {
+	union json.RawMessage
+}
+
 // SchemaSubAttribute defines model for SchemaSubAttribute.
 type SchemaSubAttribute struct {
 	// CaseExact Whether the string sub-attribute is case sensitive.
@@ -516,6 +524,19 @@ type SchemaSubAttributeType string
 //
 // Example: NONE
 type SchemaSubAttributeUniqueness string
+
+// ScimError A SCIM error response (RFC 7644 §3.12).
+type ScimError struct {
+	Detail  *string   `json:"detail,omitempty"`
+	Schemas *[]string `json:"schemas,omitempty"`
+
+	// ScimType Example: invalidSyntax
+	ScimType *string `json:"scimType,omitempty"`
+
+	// Status Example: 400
+	Status               string                 `json:"status"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
 
 // Get returns the member fieldName of ErrorSchemaNotFound that its schema does not
 // declare, and whether it is present.
@@ -946,6 +967,107 @@ func (a SchemaSubAttribute_Profiles) MarshalJSONTo(e *jsontext.Encoder) error {
 	return genjson.MarshalTo(e, (*knownSchemaSubAttribute_ProfilesMembers)(&a), a.AdditionalProperties)
 }
 
+// Get returns the member fieldName of ScimError that its schema does not
+// declare, and whether it is present.
+func (a ScimError) Get(fieldName string) (value interface{}, found bool) {
+	value, found = a.AdditionalProperties[fieldName]
+	return
+}
+
+// Set sets the member fieldName of ScimError that its schema does not declare.
+func (a *ScimError) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// knownScimErrorMembers is ScimError without methods: its declared members
+// (the name ends in Members, never in RequestBody: it is not a body type).
+type knownScimErrorMembers ScimError
+
+// UnmarshalJSON decodes ScimError, keeping undeclared members in AdditionalProperties.
+func (a *ScimError) UnmarshalJSON(b []byte) error {
+	return genjson.Unmarshal(b, (*knownScimErrorMembers)(a), &a.AdditionalProperties)
+}
+
+// UnmarshalJSONFrom is UnmarshalJSON for encoding/json/v2: nested values decode in one pass.
+func (a *ScimError) UnmarshalJSONFrom(d *jsontext.Decoder) error {
+	return genjson.UnmarshalFrom(d, (*knownScimErrorMembers)(a), &a.AdditionalProperties)
+}
+
+// MarshalJSON encodes ScimError with its AdditionalProperties.
+func (a ScimError) MarshalJSON() ([]byte, error) {
+	return genjson.Marshal((*knownScimErrorMembers)(&a), a.AdditionalProperties)
+}
+
+// MarshalJSONTo is MarshalJSON for encoding/json/v2.
+func (a ScimError) MarshalJSONTo(e *jsontext.Encoder) error {
+	return genjson.MarshalTo(e, (*knownScimErrorMembers)(&a), a.AdditionalProperties)
+}
+
+// AsSchemaObject returns the union data inside the SchemaObjectOrList as a SchemaObject
+func (t SchemaObjectOrList) AsSchemaObject() (SchemaObject, error) {
+	var body SchemaObject
+	err := genjson.UnmarshalValue(t.union, &body)
+	return body, err
+}
+
+// FromSchemaObject overwrites any union data inside the SchemaObjectOrList as the provided SchemaObject
+func (t *SchemaObjectOrList) FromSchemaObject(v SchemaObject) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSchemaObject performs a merge with any union data inside the SchemaObjectOrList, using the provided SchemaObject
+func (t *SchemaObjectOrList) MergeSchemaObject(v SchemaObject) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsSchemaObjectList returns the union data inside the SchemaObjectOrList as a SchemaObjectList
+func (t SchemaObjectOrList) AsSchemaObjectList() (SchemaObjectList, error) {
+	var body SchemaObjectList
+	err := genjson.UnmarshalValue(t.union, &body)
+	return body, err
+}
+
+// FromSchemaObjectList overwrites any union data inside the SchemaObjectOrList as the provided SchemaObjectList
+func (t *SchemaObjectOrList) FromSchemaObjectList(v SchemaObjectList) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeSchemaObjectList performs a merge with any union data inside the SchemaObjectOrList, using the provided SchemaObjectList
+func (t *SchemaObjectOrList) MergeSchemaObjectList(v SchemaObjectList) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// MarshalJSON encodes the union data.
+func (t SchemaObjectOrList) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+// UnmarshalJSON keeps a copy of the union data.
+func (t *SchemaObjectOrList) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
@@ -1273,15 +1395,17 @@ type GetSchemaByIdResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	// (also for any other 2xx response with a JSON body that decodes into it)
-	JSON200 *SchemaObject
+	JSON200 *SchemaObjectOrList
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *ErrorSchemaNotFound
+	// JSON501 the response for an HTTP 501 `application/json` response
+	JSON501 *ScimError
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetSchemaByIdResponse) GetJSON200() *SchemaObject {
+func (r GetSchemaByIdResponse) GetJSON200() *SchemaObjectOrList {
 	return r.JSON200
 }
 
@@ -1293,6 +1417,11 @@ func (r GetSchemaByIdResponse) GetJSON401() *ErrorUnauthorized {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r GetSchemaByIdResponse) GetJSON404() *ErrorSchemaNotFound {
 	return r.JSON404
+}
+
+// GetJSON501 returns the response for an HTTP 501 `application/json` response
+func (r GetSchemaByIdResponse) GetJSON501() *ScimError {
+	return r.JSON501
 }
 
 // GetBody returns the raw response body bytes
@@ -1421,7 +1550,7 @@ func ParseGetSchemaByIdResponse(rsp *http.Response) (*GetSchemaByIdResponse, err
 	if err := decodeDeclared(rsp, func() (*GetSchemaByIdResponse, error) {
 		switch {
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-			var dest SchemaObject
+			var dest SchemaObjectOrList
 			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 				return nil, err
 			}
@@ -1440,6 +1569,13 @@ func ParseGetSchemaByIdResponse(rsp *http.Response) (*GetSchemaByIdResponse, err
 				return nil, err
 			}
 			response.JSON404 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
+			var dest ScimError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON501 = &dest
 
 		}
 

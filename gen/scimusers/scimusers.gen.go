@@ -2790,6 +2790,8 @@ type PatchUserResponse struct {
 	// JSON200 the response for an HTTP 200 `application/json` response
 	// (also for any other 2xx response with a JSON body that decodes into it)
 	JSON200 *UserResponseObject
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *ScimError
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *ErrorUnauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
@@ -2803,6 +2805,11 @@ type PatchUserResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PatchUserResponse) GetJSON200() *UserResponseObject {
 	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r PatchUserResponse) GetJSON400() *ScimError {
+	return r.JSON400
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -3447,6 +3454,13 @@ func ParsePatchUserResponse(rsp *http.Response) (*PatchUserResponse, error) {
 				return nil, err
 			}
 			response.JSON200 = &dest
+
+		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+			var dest ScimError
+			if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+				return nil, err
+			}
+			response.JSON400 = &dest
 
 		case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 			var dest ErrorUnauthorized

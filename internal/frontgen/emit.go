@@ -153,6 +153,10 @@ func (g *gen) operation(o op, name string) error {
 		if g.unionPaged(o, c, t) {
 			return g.unionOp(o, c, doc, t)
 		}
+		if one, ok := g.singleOrList(t); ok {
+			g.singleOp(c, doc, one)
+			return nil
+		}
 		ts := g.gp.expr(t)
 		g.p("%s\nfunc (a *API) %s(%s) (%s, error) {\n\tvar fdV %s\n\tfdResp, err := a.raw.%s(%s)\n\terr = frontdoor.Decode(fdResp, err, &fdV)\n\treturn fdV, err\n}\n\n", doc, name, c.declList(), ts, ts, c.method, c.argList(""))
 		if s, ok := g.listShape(t); ok && o.Method == "GET" {

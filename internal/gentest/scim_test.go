@@ -5,9 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/mgmtapi/mgmtapi/gen/scimgroups"
+	"github.com/mgmtapi/mgmtapi/gen/scimme"
+	"github.com/mgmtapi/mgmtapi/gen/scimroles"
+	"github.com/mgmtapi/mgmtapi/gen/scimschemas"
 	"github.com/mgmtapi/mgmtapi/gen/scimusers"
 	"github.com/mgmtapi/mgmtapi/scim"
 )
@@ -681,5 +685,139 @@ func TestSCIMRequests(t *testing.T) {
 			method: http.MethodPatch, path: "/t/acme/scim2/Groups/6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", contentType: "application/json",
 			body: `{"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], "Operations": [{"op": "add", "path": "members", "value": [{"value": "` + userID + `"}]}]}`,
 		},
+	})
+}
+
+// WSO2's error bodies (charon's JSONEncoder.encodeSCIMException: status as
+// a string) for the statuses issue 18 added to the specs: 400 invalidSyntax
+// for a PatchOp charon's JSONDecoder.decodeRequest rejects, 501 for a
+// schema id SchemaResourceManager does not know.
+const (
+	wso2InvalidSyntax = `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"scimType":"invalidSyntax",` +
+		`"detail":"Request is unparsable, syntactically incorrect, or violates schema.","status":"400"}`
+	wso2SchemaNotImplemented = `{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],` +
+		`"detail":"only user, enterprise, system, agent, and custom schema are supported","status":"501"}`
+)
+
+// TestSCIMPatchInvalidSyntaxDecodes parses WSO2's 400 invalidSyntax answer
+// to a PATCH, in both media types WSO2 uses, with every SCIM client that
+// has a PATCH: it decodes into the typed ScimError (JSON400), scimType and
+// status included.
+func TestSCIMPatchInvalidSyntaxDecodes(t *testing.T) {
+	type scimErr struct{ status, scimType, detail string }
+	parsers := []struct {
+		name  string
+		parse func(*http.Response) (*scimErr, error)
+	}{
+		{"scimusers PATCH /Users/{id}", func(r *http.Response) (*scimErr, error) {
+			p, err := scimusers.ParsePatchUserResponse(r)
+			if err != nil || p.JSON400 == nil {
+				return nil, err
+			}
+			return &scimErr{p.JSON400.Status, deref(p.JSON400.ScimType), deref(p.JSON400.Detail)}, nil
+		}},
+		{"scimgroups PATCH /Groups/{id}", func(r *http.Response) (*scimErr, error) {
+			p, err := scimgroups.ParsePatchGroupResponse(r)
+			if err != nil || p.JSON400 == nil {
+				return nil, err
+			}
+			return &scimErr{p.JSON400.Status, deref(p.JSON400.ScimType), deref(p.JSON400.Detail)}, nil
+		}},
+		{"scimroles PATCH /Roles/{id}", func(r *http.Response) (*scimErr, error) {
+			p, err := scimroles.ParsePatchRoleResponse(r)
+			if err != nil || p.JSON400 == nil {
+				return nil, err
+			}
+			return &scimErr{p.JSON400.Status, deref(p.JSON400.ScimType), deref(p.JSON400.Detail)}, nil
+		}},
+		{"scimme PATCH /Me", func(r *http.Response) (*scimErr, error) {
+			p, err := scimme.ParsePatchUserMeResponse(r)
+			if err != nil || p.JSON400 == nil {
+				return nil, err
+			}
+			return &scimErr{p.JSON400.Status, deref(p.JSON400.ScimType), deref(p.JSON400.Detail)}, nil
+		}},
+	}
+	for _, p := range parsers {
+		for _, ct := range []string{"application/scim+json", "application/json"} {
+			t.Run(p.name+"/"+ct, func(t *testing.T) {
+				got, err := p.parse(jsonResponse(http.StatusBadRequest, ct, wso2InvalidSyntax))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got == nil {
+					t.Fatal("the 400 did not decode into the typed ScimError (JSON400 nil)")
+				}
+				want := scimErr{"400", "invalidSyntax", "Request is unparsable, syntactically incorrect, or violates schema."}
+				if *got != want {
+					t.Errorf("JSON400 = %+v, want %+v", *got, want)
+				}
+			})
+		}
+	}
+}
+
+// A trimmed WSO2 core schema, the element charon's
+// SchemaResourceManager.buildSchemasResponseBody puts in its JSONArray.
+const wso2CoreUserSchema = `{"id":"urn:ietf:params:scim:schemas:core:2.0:User","name":"User","description":"User Account",
+"attributes":[{"name":"nickName","type":"STRING","multiValued":false,"required":false,"caseExact":false,
+"mutability":"READ_WRITE","returned":"DEFAULT","uniqueness":"NONE","x-wso2-claim":"http://wso2.org/claims/nickname"}]}`
+
+// TestSCIMSchemaByIDDecodes parses GET /Schemas/{id} as WSO2 answers it (a
+// JSON array of the one schema), as RFC 7644 §4 servers answer it (the
+// schema), and WSO2's 501 for an unknown id: the raw client's JSON200 holds
+// the form that came (SchemaObjectOrList), JSON501 the typed ScimError.
+func TestSCIMSchemaByIDDecodes(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		array      bool
+	}{
+		{"WSO2 one-element array", "[" + wso2CoreUserSchema + "]", true},
+		{"plain object", wso2CoreUserSchema, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := scimschemas.ParseGetSchemaByIdResponse(jsonResponse(http.StatusOK, "application/scim+json", tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.JSON200 == nil {
+				t.Fatalf("JSON200 nil for %s", tc.body)
+			}
+			var s scimschemas.SchemaObject
+			if tc.array {
+				list, err := r.JSON200.AsSchemaObjectList()
+				if err != nil || len(list) != 1 {
+					t.Fatalf("AsSchemaObjectList = %d schemas, %v", len(list), err)
+				}
+				s = list[0]
+				if _, err := r.JSON200.AsSchemaObject(); err == nil {
+					t.Error("the array also decoded as one schema object")
+				}
+			} else {
+				if s, err = r.JSON200.AsSchemaObject(); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := r.JSON200.AsSchemaObjectList(); err == nil {
+					t.Error("the object also decoded as a list")
+				}
+			}
+			attrs := deref(s.Attributes)
+			if deref(s.Id) != "urn:ietf:params:scim:schemas:core:2.0:User" || deref(s.Name) != "User" || len(attrs) != 1 || deref(attrs[0].Name) != "nickName" {
+				t.Errorf("schema = id %q name %q, %d attributes", deref(s.Id), deref(s.Name), len(attrs))
+			}
+			// The WSO2 attribute member the spec does not declare is kept.
+			if b := mustEncode(t, s); !strings.Contains(string(b), `"x-wso2-claim":"http://wso2.org/claims/nickname"`) {
+				t.Errorf("re-encoded schema lost x-wso2-claim: %s", b)
+			}
+		})
+	}
+	t.Run("501 unknown schema", func(t *testing.T) {
+		r, err := scimschemas.ParseGetSchemaByIdResponse(jsonResponse(http.StatusNotImplemented, "application/scim+json", wso2SchemaNotImplemented))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.JSON501 == nil || r.JSON501.Status != "501" || deref(r.JSON501.Detail) == "" {
+			t.Fatalf("JSON501 = %+v, body %s", r.JSON501, r.Body)
+		}
 	})
 }

@@ -1,10 +1,14 @@
 package gentest
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -734,4 +738,216 @@ func TestUmbracoRequests(t *testing.T) {
 		)
 	}
 	runRequestCases(t, cases)
+}
+
+// bodyServer is an httptest server that records the bytes of every request
+// body it receives and answers 201.
+type bodyServer struct {
+	*httptest.Server
+	mu     sync.Mutex
+	bodies [][]byte
+}
+
+func newBodyServer(t *testing.T) *bodyServer {
+	t.Helper()
+	s := &bodyServer{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		s.mu.Lock()
+		s.bodies = append(s.bodies, b)
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusCreated)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// last returns the body of the only request received since the previous
+// call, failing unless exactly one arrived.
+func (s *bodyServer) last(t *testing.T) []byte {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.bodies) != 1 {
+		t.Fatalf("server received %d requests, want 1", len(s.bodies))
+	}
+	b := s.bodies[0]
+	s.bodies = nil
+	return b
+}
+
+// Umbraco's own acceptance-test helper creates a package with every item
+// list a one-element array of its argument and leaves mediaIds out, so an
+// empty package is this body (@umbraco/playwright-testhelpers 18.0.5,
+// PackageApiHelper create/createEmptyPackage; JSON.stringify writes
+// [undefined] as [null]).
+const umbracoEmptyPackage = `{"name":"uSync export","contentLoadChildNodes":false,"mediaLoadChildNodes":false,
+"documentTypes":[null],"mediaTypes":[null],"dataTypes":[null],"templates":[null],"partialViews":[null],
+"stylesheets":[null],"scripts":[null],"languages":[null],"dictionaryItems":[null]}`
+
+// TestUmbracoPackageNullItems sends a package whose lists hold nil items
+// and leaves the other lists unset, with both versions' clients: the bytes
+// on the wire carry null (not "") for each nil item and no member for an
+// unset list (mediaIds included); Umbraco's own [null] body decodes into
+// the request type and encodes back unchanged.
+func TestUmbracoPackageNullItems(t *testing.T) {
+	const want = `{"name":"uSync export","contentLoadChildNodes":false,"mediaLoadChildNodes":false,
+		"documentTypes":[null],"scripts":["site.js",null]}`
+	for _, v := range []struct {
+		name   string
+		send   func(server string) error
+		decode func(t *testing.T, b []byte) []byte
+	}{
+		{"umbraco17", func(server string) error {
+			c, err := umbraco17.NewClient(server)
+			if err != nil {
+				return err
+			}
+			resp, err := c.PostPackageCreated(t.Context(), umbraco17.CreatePackageRequestModel{
+				Name:          "uSync export",
+				DocumentTypes: &[]*string{nil},
+				Scripts:       &[]*string{ptr("site.js"), nil},
+			})
+			if err == nil {
+				resp.Body.Close()
+			}
+			return err
+		}, func(t *testing.T, b []byte) []byte {
+			var m umbraco17.CreatePackageRequestModel
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			if m.DocumentTypes == nil || len(*m.DocumentTypes) != 1 || (*m.DocumentTypes)[0] != nil || m.MediaIds != nil {
+				t.Errorf("decoded documentTypes %v, mediaIds %v; want [nil] and unset", m.DocumentTypes, m.MediaIds)
+			}
+			return mustEncode(t, m)
+		}},
+		{"umbraco18", func(server string) error {
+			c, err := umbraco18.NewClient(server)
+			if err != nil {
+				return err
+			}
+			resp, err := c.PostPackageCreated(t.Context(), umbraco18.CreatePackageRequestModel{
+				Name:          "uSync export",
+				DocumentTypes: &[]*string{nil},
+				Scripts:       &[]*string{ptr("site.js"), nil},
+			})
+			if err == nil {
+				resp.Body.Close()
+			}
+			return err
+		}, func(t *testing.T, b []byte) []byte {
+			var m umbraco18.CreatePackageRequestModel
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			if m.DocumentTypes == nil || len(*m.DocumentTypes) != 1 || (*m.DocumentTypes)[0] != nil || m.MediaIds != nil {
+				t.Errorf("decoded documentTypes %v, mediaIds %v; want [nil] and unset", m.DocumentTypes, m.MediaIds)
+			}
+			return mustEncode(t, m)
+		}},
+	} {
+		t.Run(v.name+"/wire", func(t *testing.T) {
+			s := newBodyServer(t)
+			if err := v.send(s.URL); err != nil {
+				t.Fatal(err)
+			}
+			got := s.last(t)
+			assertSameJSON(t, []byte(want), got)
+			if !bytes.Contains(got, []byte(`"documentTypes":[null]`)) || bytes.Contains(got, []byte(`""`)) {
+				t.Errorf("a nil item did not go out as null: %s", got)
+			}
+		})
+		t.Run(v.name+"/decode Umbraco's own body", func(t *testing.T) {
+			assertSameJSON(t, []byte(umbracoEmptyPackage), v.decode(t, []byte(umbracoEmptyPackage)))
+		})
+	}
+}
+
+// TestUmbracoMemberTypePropertyDefaults creates a member type with two
+// properties, one built as Umbraco's acceptance-test builder builds it
+// (no isSensitive, no visibility) and one that sets both: on the wire the
+// first has neither member (the server keeps its defaults) and the second
+// carries what was set, false included.
+func TestUmbracoMemberTypePropertyDefaults(t *testing.T) {
+	dt := uuid.MustParse("0cc0eba1-9960-42c9-bf9b-60e150b429ae")
+	p1 := uuid.MustParse("5f3c5a4e-0d1b-4a43-9c9e-2b7a1c0f9e01")
+	p2 := uuid.MustParse("5f3c5a4e-0d1b-4a43-9c9e-2b7a1c0f9e02")
+	// Umbraco 18 adds allowedInLibrary (withFields below).
+	const want = `{"alias":"customer","name":"Customer","icon":"icon-user","allowedAsRoot":false,
+		"isElement":false,"variesByCulture":false,"variesBySegment":false,"compositions":[],"containers":[],
+		"properties":[
+		{"id":"5f3c5a4e-0d1b-4a43-9c9e-2b7a1c0f9e01","alias":"nickname","name":"Nickname","sortOrder":0,
+		 "dataType":{"id":"0cc0eba1-9960-42c9-bf9b-60e150b429ae"},"variesByCulture":false,"variesBySegment":false,
+		 "validation":{"mandatory":false},"appearance":{"labelOnTop":false}},
+		{"id":"5f3c5a4e-0d1b-4a43-9c9e-2b7a1c0f9e02","alias":"taxId","name":"Tax id","sortOrder":1,
+		 "dataType":{"id":"0cc0eba1-9960-42c9-bf9b-60e150b429ae"},"variesByCulture":false,"variesBySegment":false,
+		 "validation":{"mandatory":false},"appearance":{"labelOnTop":false},
+		 "isSensitive":true,"visibility":{"memberCanView":true,"memberCanEdit":false}}]}`
+	for _, v := range []struct {
+		name  string
+		extra map[string]any
+		send  func(server string) error
+	}{
+		{"umbraco17", nil, func(server string) error {
+			c, err := umbraco17.NewClient(server)
+			if err != nil {
+				return err
+			}
+			prop := func(id uuid.UUID, alias, name string, order int32) umbraco17.CreateMemberTypePropertyTypeRequestModel {
+				return umbraco17.CreateMemberTypePropertyTypeRequestModel{Id: id, Alias: alias, Name: name, SortOrder: order,
+					DataType: umbraco17.ReferenceByIdModel{Id: dt}}
+			}
+			sensitive := prop(p2, "taxId", "Tax id", 1)
+			sensitive.IsSensitive = ptr(true)
+			sensitive.Visibility = &umbraco17.MemberTypePropertyTypeVisibilityModel{MemberCanView: true}
+			resp, err := c.PostMemberType(t.Context(), umbraco17.CreateMemberTypeRequestModel{
+				Alias: "customer", Name: "Customer", Icon: "icon-user",
+				Compositions: []umbraco17.MemberTypeCompositionModel{}, Containers: []umbraco17.CreateMemberTypePropertyTypeContainerRequestModel{},
+				Properties: []umbraco17.CreateMemberTypePropertyTypeRequestModel{prop(p1, "nickname", "Nickname", 0), sensitive},
+			})
+			if err == nil {
+				resp.Body.Close()
+			}
+			return err
+		}},
+		{"umbraco18", map[string]any{"allowedInLibrary": false}, func(server string) error {
+			c, err := umbraco18.NewClient(server)
+			if err != nil {
+				return err
+			}
+			prop := func(id uuid.UUID, alias, name string, order int32) umbraco18.CreateMemberTypePropertyTypeRequestModel {
+				return umbraco18.CreateMemberTypePropertyTypeRequestModel{Id: id, Alias: alias, Name: name, SortOrder: order,
+					DataType: umbraco18.ReferenceByIdModel{Id: dt}}
+			}
+			sensitive := prop(p2, "taxId", "Tax id", 1)
+			sensitive.IsSensitive = ptr(true)
+			sensitive.Visibility = &umbraco18.MemberTypePropertyTypeVisibilityModel{MemberCanView: true}
+			resp, err := c.PostMemberType(t.Context(), umbraco18.CreateMemberTypeRequestModel{
+				Alias: "customer", Name: "Customer", Icon: "icon-user",
+				Compositions: []umbraco18.MemberTypeCompositionModel{}, Containers: []umbraco18.CreateMemberTypePropertyTypeContainerRequestModel{},
+				Properties: []umbraco18.CreateMemberTypePropertyTypeRequestModel{prop(p1, "nickname", "Nickname", 0), sensitive},
+			})
+			if err == nil {
+				resp.Body.Close()
+			}
+			return err
+		}},
+	} {
+		t.Run(v.name, func(t *testing.T) {
+			s := newBodyServer(t)
+			if err := v.send(s.URL); err != nil {
+				t.Fatal(err)
+			}
+			got := s.last(t)
+			assertSameJSON(t, []byte(withFields(t, want, v.extra)), got)
+			if n := bytes.Count(got, []byte(`"isSensitive"`)); n != 1 {
+				t.Errorf(`"isSensitive" appears %d times on the wire, want 1 (only where it was set): %s`, n, got)
+			}
+		})
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/mgmtapi/mgmtapi/gen/applications"
 	"github.com/mgmtapi/mgmtapi/gen/scimgroups"
 	"github.com/mgmtapi/mgmtapi/gen/scimroles"
+	"github.com/mgmtapi/mgmtapi/gen/scimschemas"
 	"github.com/mgmtapi/mgmtapi/gen/scimspconfig"
 	"github.com/mgmtapi/mgmtapi/gen/scimusers"
 )
@@ -37,6 +38,14 @@ const scimSPConfig = `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Service
  "filter":{"supported":true,"maxResults":200},"changePassword":{"supported":false},"sort":{"supported":true},
  "etag":{"supported":true},"authenticationSchemes":[],"x-tenant":{"plan":"b2b"}}`
 
+// WSO2 answers GET /Schemas/{id} with the schema in a one-element array
+// (specs/scimschemas.overlay.yaml); its attributes carry members the spec
+// does not declare.
+const scimSchema = `{"id":"urn:ietf:params:scim:schemas:core:2.0:User","name":"User","description":"User Account",
+ "attributes":[{"name":"nickName","type":"STRING","multiValued":false,"required":false,"caseExact":false,
+ "mutability":"READ_WRITE","returned":"DEFAULT","uniqueness":"NONE","x-wso2-claim":"http://wso2.org/claims/nickname",
+ "x-wso2-order":` + big + `}],"meta":{"resourceType":"Schema"}}`
+
 func TestSCIMAndApplicationsRoundTrip(t *testing.T) {
 	runRoundTrips(t, []roundTrip{
 		{"scimusers user", scimUser, func(r *http.Response) (any, error) {
@@ -66,6 +75,20 @@ func TestSCIMAndApplicationsRoundTrip(t *testing.T) {
 				return nil, err
 			}
 			return p.JSON200, nil
+		}},
+		{"scimschemas schema by id, WSO2's one-element array", "[" + scimSchema + "]", func(r *http.Response) (any, error) {
+			p, err := scimschemas.ParseGetSchemaByIdResponse(r)
+			if err != nil {
+				return nil, err
+			}
+			return p.JSON200.AsSchemaObjectList()
+		}},
+		{"scimschemas schema by id, plain object", scimSchema, func(r *http.Response) (any, error) {
+			p, err := scimschemas.ParseGetSchemaByIdResponse(r)
+			if err != nil {
+				return nil, err
+			}
+			return p.JSON200.AsSchemaObject()
 		}},
 		{"applications list", applicationsList, func(r *http.Response) (any, error) {
 			p, err := applications.ParseGetAllApplicationsResponse(r)

@@ -329,6 +329,8 @@ func TestLifecycle(t *testing.T) {
 		kim = *u
 	})
 
+	// A PATCH 400 decodes into the typed ScimError (issue 18: the specs
+	// declared no 400 on PATCH).
 	step("a PATCH path filter that matches nothing is 400 noTarget", func(t *testing.T) {
 		p, _ := scim.Patch{}.Remove(scim.ValuePath("emails", scim.Eq("type", "fax"))).Request()
 		r, err := e.users.PatchUserWithResponse(ctx, deref(kim.Id), &scimusers.PatchUserParams{}, p)
@@ -338,6 +340,9 @@ func TestLifecycle(t *testing.T) {
 		e.one(t, http.MethodPatch, "/scim2/Users/"+deref(kim.Id), http.StatusBadRequest)
 		if r.StatusCode() != http.StatusBadRequest || !strings.Contains(string(r.Body), `"noTarget"`) {
 			t.Errorf("status %d body %s", r.StatusCode(), r.Body)
+		}
+		if r.JSON400 == nil || deref(r.JSON400.ScimType) != "noTarget" || r.JSON400.Status != "400" {
+			t.Errorf("400 not decoded into ScimError: JSON400 %+v, body %s", r.JSON400, r.Body)
 		}
 	})
 

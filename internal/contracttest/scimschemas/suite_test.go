@@ -39,7 +39,20 @@ func TestSuite(t *testing.T) {
 			if err != nil {
 				return 0, "", err
 			}
-			if r.JSON200 == nil || r.JSON200.Attributes == nil {
+			if r.JSON200 == nil {
+				return r.StatusCode(), "no schema", nil
+			}
+			// The schema itself, or WSO2's one-element array of it
+			// (specs/scimschemas.overlay.yaml): whichever the mock sent.
+			s, err := r.JSON200.AsSchemaObject()
+			if err != nil {
+				list, lerr := r.JSON200.AsSchemaObjectList()
+				if lerr != nil || len(list) != 1 {
+					return r.StatusCode(), "neither a schema nor a list of one: " + string(r.Body), nil
+				}
+				s = list[0]
+			}
+			if s.Attributes == nil {
 				return r.StatusCode(), "schema without attributes", nil
 			}
 			return r.StatusCode(), "", nil
