@@ -126,8 +126,8 @@ func TestLargeHAR(t *testing.T) {
 	g := &schemaGen{doc: doc}
 	type op struct {
 		id, path, ptr string // ptr: the 200 schema's pointer as the validator sees it
-		schema            map[string]any
-		body              map[string]any
+		schema        map[string]any
+		body          map[string]any
 	}
 	var ops []op
 	paths, _ := doc["paths"].(map[string]any)
