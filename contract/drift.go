@@ -55,9 +55,10 @@ type Finding struct {
 	// operation's responses object (UndeclaredStatus).
 	Schema string
 	// Instance is the JSON pointer into the body of the first exchange
-	// that showed the finding ("" for the whole body).
+	// that showed the finding ("" for the whole body), cut to 1 KiB.
 	Instance string
-	// Member is the member name (UnknownMember, MissingMember).
+	// Member is the member name (UnknownMember, MissingMember), cut to
+	// 256 bytes (a cut name ends in "…").
 	Member string
 	// Declared are the schema's types (TypeMismatch).
 	Declared []string
