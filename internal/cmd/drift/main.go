@@ -118,6 +118,11 @@ func run(ctx context.Context, w io.Writer, api, specPath, harPath, out string) e
 	if len(draft.actions) > 0 {
 		fixed, err := applyDraft(api, spec, draft)
 		if err != nil {
+			// Still print what was found: the report does not depend
+			// on the draft.
+			printReport(w, api, specPath, harPath, res)
+			fmt.Fprintln(w)
+			typedCoverage(draft, res).print(w)
 			return err
 		}
 		if remaining, err = replay(ctx, fixed, h); err != nil {
