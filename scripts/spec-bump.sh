@@ -30,6 +30,8 @@ mkdir -p "$OUT"
 
 # branch names the branch whose head is "latest" for a pinned spec's
 # repository (the lock pins a raw.githubusercontent.com URL at a commit).
+# Not verified against the repositories from here (no internet): a wrong
+# name shows as "fetch failed" in that API's report, the others go on.
 branch() {
 	case "$1" in
 	umbraco-17) echo v17/main ;;
