@@ -70,11 +70,11 @@ latest() {
 	owner=${rest%%/*}; rest=${rest#*/}
 	repo=${rest%%/*}; rest=${rest#*/}
 	rest=${rest#*/} # the path after the commit
-	sha=$(curl -fsSL ${GH_TOKEN:+-H "Authorization: Bearer $GH_TOKEN"} \
+	sha=$(curl -fsSL --max-time 300 ${GH_TOKEN:+-H "Authorization: Bearer $GH_TOKEN"} \
 		"https://api.github.com/repos/$owner/$repo/commits/$br" | jq -r .sha) || return 1
 	[[ $sha =~ ^[0-9a-f]{40}$ ]] || { echo "no commit for $owner/$repo $br" >&2; return 1; }
 	url="https://raw.githubusercontent.com/$owner/$repo/$sha/$rest"
-	curl -fsSL --max-filesize 67108864 -o "$dest" "$url" || return 1
+	curl -fsSL --max-time 300 --max-filesize 67108864 -o "$dest" "$url" || return 1
 	echo "$url"
 }
 
@@ -104,7 +104,7 @@ bump_one() { # API [NEW]
 	fi
 	if [[ $new == http://* || $new == https://* ]]; then
 		local f="$OUT/$api.upstream"
-		curl -fsSL --max-filesize 67108864 -o "$f" "$new" || { echo "fetch failed" >>"$report"; echo "- $api: fetch failed" >>"$OUT/summary.md"; return 0; }
+		curl -fsSL --max-time 300 --max-filesize 67108864 -o "$f" "$new" || { echo "fetch failed" >>"$report"; echo "- $api: fetch failed" >>"$OUT/summary.md"; return 0; }
 		new=$f
 	fi
 	sum=$(sha256sum "$new" | cut -d' ' -f1)
