@@ -34,12 +34,20 @@ bump:
 		$(if $(VERSION),-version "$(VERSION)") $(if $(COMMIT),-commit "$(COMMIT)") $(if $(filter 1,$(V)),-v) $(if $(filter 1,$(NOGO)),-no-go)
 	$(if $(filter 1,$(APPLY)),$(GO) build ./...)
 
-## drift API=<name> HAR=<file> [OUT=<file>]: replay recorded traffic (HAR 1.2) against the fixed spec; per-operation
-## drift report and a draft overlay (default specs/.cache/drift/<api>.overlay.yaml), checked by applying it. See docs/contract.md.
+## drift API=<name> HAR=<file> [OUT=<file>] [COVERAGE=1]: replay recorded traffic (HAR 1.2) against the fixed spec; per-operation
+## drift report, typed coverage and a draft overlay (default specs/.cache/drift/<api>.overlay.yaml), checked by applying it.
+## COVERAGE=1 prints only the typed coverage and fails (exit 3) unless its four counts are 0. See docs/contract.md.
 drift:
-	@test -n "$(API)" -a -n "$(HAR)" || { echo "usage: make drift API=<name> HAR=<file> [OUT=<overlay.yaml>]"; exit 2; }
+	@test -n "$(API)" -a -n "$(HAR)" || { echo "usage: make drift API=<name> HAR=<file> [OUT=<overlay.yaml>] [COVERAGE=1]"; exit 2; }
 	$(SPECS) fix
-	$(GO) run ./internal/cmd/drift -api "$(API)" -har "$(HAR)" $(if $(OUT),-out "$(OUT)")
+	$(GO) run ./internal/cmd/drift -api "$(API)" -har "$(HAR)" $(if $(OUT),-out "$(OUT)") $(if $(filter 1,$(COVERAGE)),-coverage)
+
+.PHONY: spec-bump
+## spec-bump [API=<name>] [NEW=<file-or-url>]: what the weekly workflow (.github/workflows/spec-bump.yml) runs, without
+## the pull request: fetch each API's upstream document at its branch head (or take NEW), make bump where it changed,
+## reports in specs/.cache/bump. Needs the internet unless NEW is a file.
+spec-bump:
+	NOPR=1 scripts/spec-bump.sh $(API) $(NEW)
 
 ## test: every test, race detector on (the README's test command; .ci/run calls it).
 ## vet runs with -race so the packages it compiles are the ones go test -race reuses:

@@ -55,9 +55,10 @@ type Finding struct {
 	// operation's responses object (UndeclaredStatus).
 	Schema string
 	// Instance is the JSON pointer into the body of the first exchange
-	// that showed the finding ("" for the whole body).
+	// that showed the finding ("" for the whole body), cut to 1 KiB.
 	Instance string
-	// Member is the member name (UnknownMember, MissingMember).
+	// Member is the member name (UnknownMember, MissingMember), cut to
+	// 256 bytes (a cut name ends in "…").
 	Member string
 	// Declared are the schema's types (TypeMismatch).
 	Declared []string
@@ -81,19 +82,53 @@ type Finding struct {
 	Count int
 }
 
-// maxFindings bounds the distinct findings a Drift keeps; later ones are
-// counted in Dropped.
-const maxFindings = 10000
+// The bounds of a [Drift]: what it keeps cannot grow with the traffic,
+// whatever a server or a client sends. Each is documented on [Drift].
+const (
+	maxFindings        = 10000   // distinct findings
+	maxEnumFindings    = 256     // enum-value findings per schema
+	maxMemberFindings  = 256     // unknown-member findings per schema
+	maxStatusFindings  = 32      // undeclared-status findings per operation
+	maxOperations      = 10000   // operations counted in Exchanges
+	maxNoOperation     = 1000    // distinct calls to no operation
+	maxDriftShapeNodes = 1 << 18 // inferred schema nodes over all findings
+	maxNameLen         = 256     // bytes of a member name
+	maxPointerLen      = 1024    // bytes of an Instance pointer or a call's path
+	maxMediaTypeLen    = 128     // bytes of a media type
+	maxMethodLen       = 32      // bytes of a method of a call to no operation
+	truncatedMark      = "…"     // ends every cut string
+)
 
 // Drift collects what observed traffic shows that the document does not
 // declare, per operation. Pass it to [Observe]. The zero value is ready to
 // use; it is safe for concurrent use and meant for one document.
+//
+// What it keeps is bounded, so that it can observe a long or hostile
+// stream of traffic: at most 10000 distinct findings, of which at most 256
+// enum-value and 256 unknown-member findings per schema and 32
+// undeclared-status findings per operation; exchanges counted for at most
+// 10000 operations; at most 1000 distinct calls to no operation. Strings
+// taken from the traffic are cut (ending in "…"): member names to 256
+// bytes, enum values to 1 KiB, instance pointers and paths to 1 KiB, media
+// types to 128 bytes, methods to 32 bytes. An inferred schema
+// ([Finding.Observed]) holds no values, at most 32 levels, 256 members per
+// object and 4096 nodes, and all of a Drift's inferred schemas together at
+// most 262144 nodes. What a bound keeps out is counted in [Drift.Dropped].
 type Drift struct {
-	mu        sync.Mutex
-	oas31     bool
-	entries   map[findingKey]*entry
-	exchanges map[string]int
-	dropped   int
+	mu         sync.Mutex
+	oas31      bool
+	entries    map[findingKey]*entry
+	exchanges  map[string]int
+	noOp       map[string]int
+	perSchema  map[perKey]int // enum-value and unknown-member findings per schema, undeclared statuses per operation
+	shapeNodes int            // nodes of every inferred schema
+	dropped    int
+}
+
+// perKey counts findings of one kind per schema (or per operation).
+type perKey struct {
+	kind  DriftKind
+	where string
 }
 
 type findingKey struct {
@@ -108,6 +143,7 @@ type findingKey struct {
 type entry struct {
 	f     Finding
 	shape *shape
+	nodes int // nodes shape may still add
 	like  string
 }
 
@@ -117,7 +153,9 @@ type entry struct {
 // responses returned whatever they hold, like [ReportOnly] (which may be
 // given too, to receive the validator's violations). JSON bodies the
 // document does not describe (undeclared statuses or content) are read, up
-// to [WithMaxBodySize], to infer their schema.
+// to [WithMaxBodySize], to infer their schema. What d keeps is bounded
+// whatever the traffic (see [Drift]). Calls that match no operation are
+// counted in d too ([Drift.NoOperation]).
 func Observe(d *Drift) Option {
 	return func(c *config) { c.drift = d }
 }
@@ -134,12 +172,38 @@ func (d *Drift) Exchanges() map[string]int {
 	return out
 }
 
-// Dropped is how many distinct findings were not kept because Drift already
-// held its maximum (10000).
+// Dropped is how many observations were not kept because a bound was
+// reached (see [Drift]): findings, calls to no operation, operations, and
+// members or items of inferred schemas.
 func (d *Drift) Dropped() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.dropped
+}
+
+// NoOperation returns how many calls matched no operation of the document,
+// by "METHOD path" (the request's path, cut to 1 KiB).
+func (d *Drift) NoOperation() map[string]int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return maps.Clone(d.noOp)
+}
+
+// noOperation counts one call that matched no operation.
+func (d *Drift) noOperation(method, path string) {
+	k := cut(method, maxMethodLen) + " " + cut(path, maxPointerLen)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.noOp[k]; !ok {
+		if len(d.noOp) >= maxNoOperation {
+			d.dropped++
+			return
+		}
+		if d.noOp == nil {
+			d.noOp = map[string]int{}
+		}
+	}
+	d.noOp[k]++
 }
 
 // Findings returns the findings recorded so far, sorted by operation,
@@ -188,11 +252,17 @@ func (d *Drift) bind(oas31 bool) {
 // count counts one observed response of st's operation.
 func (d *Drift) count(st site) {
 	d.mu.Lock()
-	if d.exchanges == nil {
-		d.exchanges = map[string]int{}
+	defer d.mu.Unlock()
+	if _, ok := d.exchanges[st.Operation]; !ok {
+		if len(d.exchanges) >= maxOperations {
+			d.dropped++
+			return
+		}
+		if d.exchanges == nil {
+			d.exchanges = map[string]int{}
+		}
 	}
 	d.exchanges[st.Operation]++
-	d.mu.Unlock()
 }
 
 // observeBody walks a JSON body against its declared schema at loc.
@@ -275,6 +345,8 @@ func fitsDeclared(v any, st site, op *openapi3.Operation, opLoc string) string {
 
 // add merges r into d; d.mu is held.
 func (d *Drift) add(st site, r raw) {
+	st.MediaType = cut(st.MediaType, maxMediaTypeLen)
+	r.member = cut(r.member, maxNameLen)
 	k := findingKey{
 		kind: r.kind, op: st.Operation, method: st.Method, path: st.Path,
 		where: st.Where, status: st.Status, mediaType: st.MediaType,
@@ -289,13 +361,33 @@ func (d *Drift) add(st site, r raw) {
 			d.dropped++
 			return
 		}
+		var pk perKey
+		limit := 0
+		switch r.kind {
+		case EnumValue:
+			pk, limit = perKey{r.kind, r.schema}, maxEnumFindings
+		case UnknownMember:
+			pk, limit = perKey{r.kind, r.schema}, maxMemberFindings
+		case UndeclaredStatus:
+			pk, limit = perKey{r.kind, st.Operation}, maxStatusFindings
+		}
+		if limit > 0 {
+			if d.perSchema[pk] >= limit {
+				d.dropped++
+				return
+			}
+			if d.perSchema == nil {
+				d.perSchema = map[perKey]int{}
+			}
+			d.perSchema[pk]++
+		}
 		if d.entries == nil {
 			d.entries = map[findingKey]*entry{}
 		}
 		e = &entry{like: r.like, f: Finding{
 			Kind: r.kind, Operation: st.Operation, Method: st.Method, Path: st.Path,
 			Where: st.Where, Status: st.Status, MediaType: st.MediaType,
-			Schema: r.schema, Instance: r.instance, Member: r.member,
+			Schema: r.schema, Instance: cut(r.instance, maxPointerLen), Member: r.member,
 			Declared: r.declared, Value: r.value,
 		}}
 		d.entries[k] = e
@@ -307,9 +399,24 @@ func (d *Drift) add(st site, r raw) {
 	if r.hasSample && r.kind != EnumValue && r.kind != MissingMember {
 		if e.shape == nil {
 			e.shape = &shape{}
+			e.nodes = maxShapeNodes
 		}
-		e.shape.add(r.sample, 0)
+		g := growth{left: &e.nodes, total: &d.shapeNodes}
+		e.shape.add(r.sample, 0, &g)
+		d.dropped += g.cut
 	}
+}
+
+// cut shortens s to at most n bytes, on a rune boundary, ending in "…".
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	end := n - len(truncatedMark)
+	for end > 0 && s[end]&0xC0 == 0x80 {
+		end--
+	}
+	return s[:end] + truncatedMark
 }
 
 // decodeJSON decodes one JSON value, numbers as json.Number.

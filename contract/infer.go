@@ -6,11 +6,31 @@ import (
 )
 
 const (
-	// maxShapeDepth and maxShapeProps bound an inferred schema, whatever
-	// the traffic.
+	// maxShapeDepth, maxShapeProps and maxShapeNodes bound an inferred
+	// schema, whatever the traffic (see Drift for the other bounds).
 	maxShapeDepth = 32
 	maxShapeProps = 256
+	maxShapeNodes = 4096
 )
+
+// growth is what one inferred schema, and all of a Drift's together, may
+// still add; cut counts what was left out.
+type growth struct {
+	left  *int // nodes this schema may still add
+	total *int // nodes of every schema of the Drift so far
+	cut   int
+}
+
+// node tells whether one more node may be added, and counts it.
+func (g *growth) node() bool {
+	if *g.left <= 0 || *g.total >= maxDriftShapeNodes {
+		g.cut++
+		return false
+	}
+	*g.left--
+	*g.total++
+	return true
+}
 
 // shape accumulates the JSON values seen at one place into a schema: their
 // types, object members and array items, never the values themselves.
@@ -22,7 +42,7 @@ type shape struct {
 	strings  bool
 }
 
-func (sh *shape) add(v any, depth int) {
+func (sh *shape) add(v any, depth int, g *growth) {
 	if sh.types == nil {
 		sh.types = map[string]bool{}
 	}
@@ -39,9 +59,14 @@ func (sh *shape) add(v any, depth int) {
 		}
 	case map[string]any:
 		for name, m := range v {
+			name = cut(name, maxNameLen)
 			p := sh.props[name]
 			if p == nil {
 				if len(sh.props) >= maxShapeProps {
+					g.cut++
+					continue
+				}
+				if !g.node() {
 					continue
 				}
 				if sh.props == nil {
@@ -50,14 +75,17 @@ func (sh *shape) add(v any, depth int) {
 				p = &shape{}
 				sh.props[name] = p
 			}
-			p.add(m, depth+1)
+			p.add(m, depth+1, g)
 		}
 	case []any:
 		if sh.items == nil {
+			if !g.node() {
+				return
+			}
 			sh.items = &shape{}
 		}
 		for _, e := range v {
-			sh.items.add(e, depth+1)
+			sh.items.add(e, depth+1, g)
 		}
 	}
 }

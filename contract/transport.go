@@ -179,6 +179,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			msg += fmt.Sprintf(" (base paths tried: %s)", strings.Join(raws, ", "))
 		}
 		x.add(InRequest, 0, msg)
+		if d := t.cfg.drift; d != nil {
+			d.noOperation(req.Method, req.URL.Path)
+		}
 	} else {
 		x.m = m
 		x.op = operationName(m)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,10 +18,46 @@ import (
 	"github.com/mgmtapi/mgmtapi/internal/specs"
 )
 
-// draft is a draft overlay: its actions and their YAML.
+// draft is a draft overlay: its actions and their YAML, and the changes
+// that could not be drafted.
 type draft struct {
 	actions []*action
 	yaml    []byte
+	// changes are the fixes, in order, each with its actions (none when
+	// it could not be drafted, see notDrafted).
+	changes []*change
+	byKey   map[string]*change
+	doc     any // the spec, decoded
+}
+
+// changeKey is the key of the change f calls for, and the pointer of the
+// node it changes. Findings point at the schema the validator used, which
+// may be an alias ({"$ref": ...} and nothing else, as
+// merge-identical-schemas writes them); the fix belongs to the schema the
+// alias names, so the key does too. err says why the alias cannot be
+// followed (schema is then f.Schema).
+func changeKey(doc any, f contract.Finding) (key, schema string, err error) {
+	schema, err = resolvePointer(doc, f.Schema)
+	if err != nil {
+		schema = f.Schema
+	}
+	key = string(f.Kind) + "|" + schema
+	switch f.Kind {
+	case contract.UnknownMember, contract.MissingMember:
+		key += "|" + f.Member
+	case contract.UndeclaredStatus:
+		key += "|" + strconv.Itoa(f.Status) + "|" + f.MediaType
+	case contract.UndeclaredBody:
+		key += "|" + f.MediaType
+	}
+	return key, schema, err
+}
+
+// leftOut tells whether f calls for a change d could not draft.
+func (d *draft) leftOut(f contract.Finding) bool {
+	key, _, _ := changeKey(d.doc, f)
+	c := d.byKey[key]
+	return c != nil && c.notDrafted != ""
 }
 
 // action is one Overlay 1.0 action with the comment that says which
@@ -47,6 +84,10 @@ type change struct {
 	first     contract.Finding
 	count     int
 	ops       map[string]bool
+	// acts are the draft's actions for this change; notDrafted says why
+	// there are none, when an action could not be written or applied.
+	acts       []*action
+	notDrafted string
 }
 
 // draftOverlay turns findings into a draft overlay on spec.
@@ -63,19 +104,14 @@ func draftOverlay(api string, spec []byte, findings []contract.Finding) (*draft,
 	var order []string
 	changes := map[string]*change{}
 	for _, f := range findings {
-		key := string(f.Kind) + "|" + f.Schema
-		switch f.Kind {
-		case contract.UnknownMember, contract.MissingMember:
-			key += "|" + f.Member
-		case contract.UndeclaredStatus:
-			key += "|" + strconv.Itoa(f.Status) + "|" + f.MediaType
-		case contract.UndeclaredBody:
-			key += "|" + f.MediaType
-		}
+		key, schema, rerr := changeKey(doc, f)
 		c := changes[key]
 		if c == nil {
-			c = &change{kind: f.Kind, schema: f.Schema, member: f.Member, status: f.Status,
+			c = &change{kind: f.Kind, schema: schema, member: f.Member, status: f.Status,
 				mediaType: f.MediaType, declared: f.Declared, fits: f.Fits, first: f, ops: map[string]bool{}}
+			if rerr != nil {
+				c.notDrafted = rerr.Error()
+			}
 			changes[key] = c
 			order = append(order, key)
 		}
@@ -89,20 +125,99 @@ func draftOverlay(api string, spec []byte, findings []contract.Finding) (*draft,
 			c.values = append(c.values, f.Value)
 		}
 	}
-	d := &draft{}
+	d := &draft{doc: doc, byKey: changes}
 	for _, key := range order {
-		acts, err := changes[key].actions(doc, oas31)
-		if err != nil {
-			return nil, err
+		c := changes[key]
+		d.changes = append(d.changes, c)
+		if c.notDrafted != "" {
+			continue
 		}
-		d.actions = append(d.actions, acts...)
+		acts, err := c.actions(doc, oas31)
+		if err != nil {
+			c.notDrafted = err.Error()
+			continue
+		}
+		c.acts = acts
+	}
+	if err := d.render(api); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// render (re)writes d's actions and YAML from its changes.
+func (d *draft) render(api string) error {
+	d.actions = nil
+	for _, c := range d.changes {
+		if c.notDrafted == "" {
+			d.actions = append(d.actions, c.acts...)
+		}
 	}
 	y, err := renderOverlay(api, d.actions)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	d.yaml = y
-	return d, nil
+	return nil
+}
+
+// notDrafted lists the changes that have no action.
+func (d *draft) notDrafted() []*change {
+	var out []*change
+	for _, c := range d.changes {
+		if c.notDrafted != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// maxRefHops bounds how many $ref a pointer is followed through, so that a
+// cycle of aliases cannot loop.
+const maxRefHops = 64
+
+// resolvePointer returns the JSON pointer of the node ptr designates in doc
+// once every local $ref met on the way, and at the end, is followed: an
+// alias schema ({"$ref": "#/components/schemas/X"}) has no members of its
+// own, so a fix to it belongs to X (or to what X names in turn).
+func resolvePointer(doc any, ptr string) (string, error) {
+	return resolveHops(doc, ptr, 0)
+}
+
+func resolveHops(doc any, ptr string, hops int) (string, error) {
+	if hops > maxRefHops {
+		return "", fmt.Errorf("%s: more than %d $ref hops (a cycle of aliases?)", ptr, maxRefHops)
+	}
+	toks := tokens(ptr)
+	cur := doc
+	for i := 0; ; i++ {
+		m, isMap := cur.(map[string]any)
+		ref, _ := m["$ref"].(string)
+		if isMap && strings.HasPrefix(ref, "#/") && (i == len(toks) || m[toks[i]] == nil) {
+			target, err := url.PathUnescape(ref[1:])
+			if err != nil {
+				return "", fmt.Errorf("%s: $ref %q is not a JSON pointer", ptr, ref)
+			}
+			rest := ""
+			for _, t := range toks[i:] {
+				rest += "/" + escapePointer(t)
+			}
+			return resolveHops(doc, target+rest, hops+1)
+		}
+		if i == len(toks) {
+			return ptr, nil
+		}
+		next, ok := lookup(cur, "/"+escapePointer(toks[i]))
+		if !ok {
+			return "", fmt.Errorf("%s is not in the spec (no member %q)", ptr, toks[i])
+		}
+		cur = next
+	}
+}
+
+// escapePointer escapes one JSON pointer token (RFC 6901).
+func escapePointer(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
 // evidence is the comment of c's actions: what was seen, where, how often.
@@ -160,7 +275,11 @@ func (c *change) actions(doc any, oas31 bool) ([]*action, error) {
 		for _, v := range c.values {
 			vs = append(vs, compact(v))
 		}
-		err = add(c.schema+"/enum", c.values, false, c.evidence("enum lacks "+strings.Join(vs, ", ")))
+		what := "enum lacks " + strings.Join(vs, ", ")
+		if note := caseVariants(obj["enum"], c.values); note != "" {
+			what += " (" + note + ")"
+		}
+		err = add(c.schema+"/enum", c.values, false, c.evidence(what))
 	case contract.MissingMember:
 		what := fmt.Sprintf("required member %q was missing", c.member)
 		req, _ := obj["required"].([]any)
@@ -182,6 +301,27 @@ func (c *change) actions(doc any, oas31 bool) ([]*action, error) {
 			c.evidence(fmt.Sprintf("%s body where the response declares none%s", c.mediaType, c.fitsNote())))
 	}
 	return acts, err
+}
+
+// caseVariants says which values differ from a declared enum value only in
+// case ("" when none does): the generated constants of such values may
+// clash, and the server may compare without case.
+func caseVariants(enum any, values []any) string {
+	declared, _ := enum.([]any)
+	var notes []string
+	for _, v := range values {
+		s, ok := v.(string)
+		if !ok {
+			continue
+		}
+		for _, e := range declared {
+			if es, ok := e.(string); ok && es != s && strings.EqualFold(es, s) {
+				notes = append(notes, fmt.Sprintf("%q differs from the declared %q only in case", s, es))
+				break
+			}
+		}
+	}
+	return strings.Join(notes, "; ")
 }
 
 // typeActions widen the schema's type to what was seen: a type list in

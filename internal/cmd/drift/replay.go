@@ -21,6 +21,11 @@ type result struct {
 	Violations map[string]int
 	// Skipped are entries that could not be replayed, with the reason.
 	Skipped []string
+	// NoOperation are the calls that matched no operation, by "METHOD
+	// path", with counts.
+	NoOperation map[string]int
+	// Dropped counts what the Drift did not keep (see contract.Drift).
+	Dropped int
 }
 
 // replay sends every entry of h through the contract transport in Observe
@@ -63,6 +68,8 @@ func replaySpec(ctx context.Context, s *contract.Spec, h *har) *result {
 	}
 	res.Findings = d.Findings()
 	res.Exchanges = d.Exchanges()
+	res.NoOperation = d.NoOperation()
+	res.Dropped = d.Dropped()
 	return res
 }
 

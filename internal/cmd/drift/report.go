@@ -47,6 +47,9 @@ func printReport(w io.Writer, api, specPath, harPath string, r *result) {
 	for _, s := range r.Skipped {
 		fmt.Fprintf(w, "skipped %s\n", s)
 	}
+	if r.Dropped > 0 {
+		fmt.Fprintf(w, "%d observations were not kept: the traffic reached a bound of contract.Drift (see its documentation)\n", r.Dropped)
+	}
 }
 
 // findingLine describes f on one line, without the values of the traffic
