@@ -32,7 +32,8 @@ type evidenceEntry struct {
 
 // TestEvidenceDecodesTyped decodes every response of the evidence HAR through
 // the generated Parse function of its operation and requires that nothing
-// reaches the user only as AdditionalProperties, at any depth, that every
+// reaches the user only as AdditionalProperties, at any depth (through a
+// union, in at least one of its variants), that every
 // enum value decoded is Valid(), and that a body lands in the typed field of
 // the status the server sent (JSON<status>), not only in Body.
 func TestEvidenceDecodesTyped(t *testing.T) {
@@ -119,6 +120,10 @@ func walk(v reflect.Value, path string, problems *[]string) {
 	if v.Kind() != reflect.Struct {
 		return
 	}
+	if _, ok := v.Type().FieldByName("union"); ok {
+		walkUnion(v, path, problems)
+		return
+	}
 	t := v.Type()
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -136,4 +141,35 @@ func walk(v reflect.Value, path string, problems *[]string) {
 		}
 		walk(fv, path+"."+f.Name, problems)
 	}
+}
+
+// walkUnion checks a oneOf/anyOf value through its As<Variant> methods: at
+// least one variant must decode and hold every member typed; otherwise the
+// problems of the first variant that decodes are reported.
+func walkUnion(v reflect.Value, path string, problems *[]string) {
+	var first []string
+	decoded := false
+	for i := range v.NumMethod() {
+		m := v.Type().Method(i)
+		if !strings.HasPrefix(m.Name, "As") || m.Type.NumIn() != 1 || m.Type.NumOut() != 2 {
+			continue
+		}
+		out := v.Method(i).Call(nil)
+		if !out[1].IsNil() {
+			continue
+		}
+		var p []string
+		walk(out[0], path+"<"+strings.TrimPrefix(m.Name, "As")+">", &p)
+		if len(p) == 0 {
+			return
+		}
+		if !decoded {
+			first, decoded = p, true
+		}
+	}
+	if !decoded {
+		*problems = append(*problems, fmt.Sprintf("%s (%s): no variant decodes", path, v.Type()))
+		return
+	}
+	*problems = append(*problems, first...)
 }
