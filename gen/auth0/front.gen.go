@@ -609,6 +609,40 @@ func (a *API) PatchSuspiciousIpThrottling(ctx context.Context, body PatchSuspici
 	return fdV, err
 }
 
+// GetTokens sends GET /blacklists/tokens: Get blacklisted tokens.
+func (a *API) GetTokens(ctx context.Context, params *GetTokensParams) ([]BlacklistedToken, error) {
+	var fdV []BlacklistedToken
+	fdResp, err := a.raw.GetTokens(ctx, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
+}
+
+// GetTokensAll iterates over every element of GET /blacklists/tokens, request by request.
+//
+// Paging: single response.
+func (a *API) GetTokensAll(ctx context.Context, params *GetTokensParams) iter.Seq2[BlacklistedToken, error] {
+	return func(yield func(BlacklistedToken, error) bool) {
+		fdV, err := a.GetTokens(ctx, params)
+		if err != nil {
+			var fdZero BlacklistedToken
+			yield(fdZero, err)
+			return
+		}
+		var fdItems []BlacklistedToken
+		fdItems = fdV
+		for _, fdIt := range fdItems {
+			if !yield(fdIt, nil) {
+				return
+			}
+		}
+	}
+}
+
+// PostTokens sends POST /blacklists/tokens: Blacklist a token.
+func (a *API) PostTokens(ctx context.Context, body PostTokensJSONRequestBody) error {
+	return frontdoor.NoContent(a.raw.PostTokens(ctx, body))
+}
+
 // GetBranding sends GET /branding: Get branding settings.
 func (a *API) GetBranding(ctx context.Context) (GetBrandingResponseContent, error) {
 	var fdV GetBrandingResponseContent
@@ -2427,6 +2461,14 @@ func (a *API) PostRedeliverByEventId(ctx context.Context, id string, eventId str
 	return frontdoor.NoContent(a.raw.PostRedeliverByEventId(ctx, id, eventId))
 }
 
+// GetEventStreamStats sends GET /event-streams/{id}/stats: Get an event stream's delivery statistics.
+func (a *API) GetEventStreamStats(ctx context.Context, id string, params *GetEventStreamStatsParams) (EventStreamStats, error) {
+	var fdV EventStreamStats
+	fdResp, err := a.raw.GetEventStreamStats(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
+}
+
 // PostTestEvent sends POST /event-streams/{id}/test: Send a test event to an event stream.
 func (a *API) PostTestEvent(ctx context.Context, id string, body PostTestEventJSONRequestBody) (CreateEventStreamTestEventResponseContent, error) {
 	var fdV CreateEventStreamTestEventResponseContent
@@ -3753,6 +3795,38 @@ func (a *API) PutFactorSmsTemplates(ctx context.Context, body PutFactorSmsTempla
 	return fdV, err
 }
 
+// GetFactorWebauthnPlatformSettings sends GET /guardian/factors/webauthn-platform/settings: Get WebAuthn platform (device biometrics) settings.
+func (a *API) GetFactorWebauthnPlatformSettings(ctx context.Context) (GuardianFactorWebAuthnSettings, error) {
+	var fdV GuardianFactorWebAuthnSettings
+	fdResp, err := a.raw.GetFactorWebauthnPlatformSettings(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
+}
+
+// PutFactorWebauthnPlatformSettings sends PUT /guardian/factors/webauthn-platform/settings: Update WebAuthn platform (device biometrics) settings.
+func (a *API) PutFactorWebauthnPlatformSettings(ctx context.Context, body PutFactorWebauthnPlatformSettingsJSONRequestBody) (GuardianFactorWebAuthnSettings, error) {
+	var fdV GuardianFactorWebAuthnSettings
+	fdResp, err := a.raw.PutFactorWebauthnPlatformSettings(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
+}
+
+// GetFactorWebauthnRoamingSettings sends GET /guardian/factors/webauthn-roaming/settings: Get WebAuthn roaming (security key) settings.
+func (a *API) GetFactorWebauthnRoamingSettings(ctx context.Context) (GuardianFactorWebAuthnSettings, error) {
+	var fdV GuardianFactorWebAuthnSettings
+	fdResp, err := a.raw.GetFactorWebauthnRoamingSettings(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
+}
+
+// PutFactorWebauthnRoamingSettings sends PUT /guardian/factors/webauthn-roaming/settings: Update WebAuthn roaming (security key) settings.
+func (a *API) PutFactorWebauthnRoamingSettings(ctx context.Context, body PutFactorWebauthnRoamingSettingsJSONRequestBody) (GuardianFactorWebAuthnSettings, error) {
+	var fdV GuardianFactorWebAuthnSettings
+	fdResp, err := a.raw.PutFactorWebauthnRoamingSettings(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
+}
+
 // PutFactorsByName sends PUT /guardian/factors/{name}: Update multi-factor authentication type.
 func (a *API) PutFactorsByName(ctx context.Context, name GuardianFactorNameEnum, body PutFactorsByNameJSONRequestBody) (SetGuardianFactorResponseContent, error) {
 	var fdV SetGuardianFactorResponseContent
@@ -4410,8 +4484,11 @@ func (a *API) PutNetworkAclsById(ctx context.Context, id string, body PutNetwork
 }
 
 // DeleteNetworkAclsById sends DELETE /network-acls/{id}: Delete Access Control List.
-func (a *API) DeleteNetworkAclsById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteNetworkAclsById(ctx, id))
+func (a *API) DeleteNetworkAclsById(ctx context.Context, id string) (DeleteNetworkAclsById200JSONResponseBody, error) {
+	var fdV DeleteNetworkAclsById200JSONResponseBody
+	fdResp, err := a.raw.DeleteNetworkAclsById(ctx, id)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // PatchNetworkAclsById sends PATCH /network-acls/{id}: Partial Update for an Access Control List.
@@ -5429,6 +5506,22 @@ func (a *API) PatchPrompts(ctx context.Context, body PatchPromptsJSONRequestBody
 	return fdV, err
 }
 
+// GetMfaPushCustomApp sends GET /prompts/mfa-push: Get the custom app of MFA push notifications.
+func (a *API) GetMfaPushCustomApp(ctx context.Context) (MfaPushCustomApp, error) {
+	var fdV MfaPushCustomApp
+	fdResp, err := a.raw.GetMfaPushCustomApp(ctx)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
+}
+
+// PatchMfaPushCustomApp sends PATCH /prompts/mfa-push: Update the custom app of MFA push notifications.
+func (a *API) PatchMfaPushCustomApp(ctx context.Context, body PatchMfaPushCustomAppJSONRequestBody) (MfaPushCustomApp, error) {
+	var fdV MfaPushCustomApp
+	fdResp, err := a.raw.PatchMfaPushCustomApp(ctx, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
+}
+
 // GetAllRendering sends GET /prompts/rendering: Get render setting configurations for all screens.
 //
 // It returns the plain list: paging metadata is not requested (see the
@@ -5516,8 +5609,11 @@ func (a *API) GetCustomTextByLanguage(ctx context.Context, prompt PromptGroupNam
 }
 
 // PutCustomTextByLanguage sends PUT /prompts/{prompt}/custom-text/{language}: Set custom text for a specific prompt.
-func (a *API) PutCustomTextByLanguage(ctx context.Context, prompt PromptGroupNameEnum, language PromptLanguageEnum, body PutCustomTextByLanguageJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutCustomTextByLanguage(ctx, prompt, language, body))
+func (a *API) PutCustomTextByLanguage(ctx context.Context, prompt PromptGroupNameEnum, language PromptLanguageEnum, body PutCustomTextByLanguageJSONRequestBody) (LogDetails, error) {
+	var fdV LogDetails
+	fdResp, err := a.raw.PutCustomTextByLanguage(ctx, prompt, language, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetPartials sends GET /prompts/{prompt}/partials: Get partials for a prompt.
@@ -5529,8 +5625,11 @@ func (a *API) GetPartials(ctx context.Context, prompt PartialGroupsEnum) (GetPar
 }
 
 // PutPartials sends PUT /prompts/{prompt}/partials: Set partials for a prompt.
-func (a *API) PutPartials(ctx context.Context, prompt PartialGroupsEnum, body PutPartialsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutPartials(ctx, prompt, body))
+func (a *API) PutPartials(ctx context.Context, prompt PartialGroupsEnum, body PutPartialsJSONRequestBody) (LogDetails, error) {
+	var fdV LogDetails
+	fdResp, err := a.raw.PutPartials(ctx, prompt, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetRendering sends GET /prompts/{prompt}/screen/{screen}/rendering: Get render settings for a screen.
@@ -6633,8 +6732,11 @@ func (a *API) DeleteTokenExchangeProfilesById(ctx context.Context, id string) er
 }
 
 // PatchTokenExchangeProfilesById sends PATCH /token-exchange-profiles/{id}: Update an existing token exchange profile.
-func (a *API) PatchTokenExchangeProfilesById(ctx context.Context, id string, body PatchTokenExchangeProfilesByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PatchTokenExchangeProfilesById(ctx, id, body))
+func (a *API) PatchTokenExchangeProfilesById(ctx context.Context, id string, body PatchTokenExchangeProfilesByIdJSONRequestBody) (GetTokenExchangeProfileResponseContent, error) {
+	var fdV GetTokenExchangeProfileResponseContent
+	fdResp, err := a.raw.PatchTokenExchangeProfilesById(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
 }
 
 // GetUserAttributeProfiles sends GET /user-attribute-profiles: Get User Attribute Profiles.
@@ -7839,7 +7941,7 @@ func (a *API) GetRefreshTokensForUserAll(ctx context.Context, userId string, par
 			if fdV.Tokens != nil {
 				fdItems = *fdV.Tokens
 			}
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.Total), Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {

@@ -3,6 +3,7 @@ package wiretest
 import (
 	"bytes"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -68,6 +69,44 @@ func TestAuth0UndeclaredStatuses(t *testing.T) {
 				}
 				return r.JSON202.DeletedAt.UTC().Format(time.RFC3339), r.Body, nil
 			}, "2024-01-02T03:04:05Z"},
+		// Issue 18: 2xx bodies the document leaves out (go-auth0 v1.45.0
+		// recordings of a live tenant).
+		{"DELETE /network-acls/{id} answers 200 with a body, declares 204", 200,
+			`{"code":204,"object":""}`,
+			func() (string, []byte, error) {
+				r, err := c.DeleteNetworkAclsByIdWithResponse(ctx, "acl_1")
+				if err != nil || r.JSON200 == nil || r.JSON200.Code == nil {
+					return "", bodyOf(r, err), err
+				}
+				return strconv.Itoa(*r.JSON200.Code), r.Body, nil
+			}, "204"},
+		{"PUT /prompts/{prompt}/partials answers 200 with the saved partials", 200,
+			`{"login":{"form-content-start":"<div>Hi</div>"}}`,
+			func() (string, []byte, error) {
+				r, err := c.PutPartialsWithResponse(ctx, "login", auth0.PutPartialsJSONRequestBody{})
+				if err != nil || r.JSON200 == nil || (*r.JSON200)["login"] == nil {
+					return "", bodyOf(r, err), err
+				}
+				return "login", r.Body, nil
+			}, "login"},
+		{"PUT /prompts/{prompt}/custom-text/{language} answers 200 with the saved text", 200,
+			`{"login":{"title":"Welcome"}}`,
+			func() (string, []byte, error) {
+				r, err := c.PutCustomTextByLanguageWithResponse(ctx, "login", "en", auth0.PutCustomTextByLanguageJSONRequestBody{})
+				if err != nil || r.JSON200 == nil || (*r.JSON200)["login"] == nil {
+					return "", bodyOf(r, err), err
+				}
+				return "login", r.Body, nil
+			}, "login"},
+		{"PATCH /token-exchange-profiles/{id} answers 200 with the profile, declares none", 200,
+			`{"id":"tep_1","name":"ping","type":"custom_authentication","subject_token_type":"https://acme.example.com/t","action_id":"act_1"}`,
+			func() (string, []byte, error) {
+				r, err := c.PatchTokenExchangeProfilesByIdWithResponse(ctx, "tep_1", auth0.PatchTokenExchangeProfilesByIdJSONRequestBody{})
+				if err != nil || r.JSON200 == nil || r.JSON200.Id == nil {
+					return "", bodyOf(r, err), err
+				}
+				return *r.JSON200.Id, r.Body, nil
+			}, "tep_1"},
 	} {
 		srv.set(tc.status, "application/json; charset=utf-8", []byte(tc.body))
 		id, body, err := tc.call()
