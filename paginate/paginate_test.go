@@ -219,7 +219,7 @@ func TestIterators(t *testing.T) {
 		{name: "server caps take: short pages mid-way follow the total", adapter: "SkipTake", srv: config{n: 12, capSize: 5}, size: 10,
 			want: want{items: 12, reqs: []string{"skip=0&take=10", "skip=5&take=10", "skip=10&take=10"}}},
 		{name: "error on page 3 stops", adapter: "SkipTake", srv: config{n: 50, failOn: 3}, size: 10,
-			want: want{items: 20, reqs: []string{"skip=0&take=10", "skip=10&take=10", "skip=20&take=10"}, err: "paginate: page 3: status 500"}},
+			want: want{items: 20, reqs: []string{"skip=0&take=10", "skip=10&take=10", "skip=20&take=10"}, err: "page 3: status 500"}},
 		{name: "consumer break stops fetching", adapter: "SkipTake", srv: config{n: 50}, size: 10, breakAt: 15,
 			want: want{items: 15, reqs: []string{"skip=0&take=10", "skip=10&take=10"}}},
 		{name: "break on a page boundary fetches nothing more", adapter: "SkipTake", srv: config{n: 50}, size: 10, breakAt: 10,
@@ -245,7 +245,7 @@ func TestIterators(t *testing.T) {
 		{name: "no totals: exact multiple needs one empty page", adapter: "PagePerPage", srv: config{n: 6, noTotal: true}, size: 3, noTotal: true,
 			want: want{items: 6, reqs: []string{"page=0&per_page=3&include_totals=false", "page=1&per_page=3&include_totals=false", "page=2&per_page=3&include_totals=false"}}},
 		{name: "error on page 3", adapter: "PagePerPage", srv: config{n: 20, failOn: 3}, size: 3,
-			want: want{items: 6, reqs: []string{"page=0&per_page=3&include_totals=true", "page=1&per_page=3&include_totals=true", "page=2&per_page=3&include_totals=true"}, err: "paginate: page 3: status 500"}},
+			want: want{items: 6, reqs: []string{"page=0&per_page=3&include_totals=true", "page=1&per_page=3&include_totals=true", "page=2&per_page=3&include_totals=true"}, err: "page 3: status 500"}},
 		{name: "lying total", adapter: "PagePerPage", srv: config{n: 3, claim: intp(100)}, size: 3,
 			want: want{items: 3, reqs: []string{"page=0&per_page=3&include_totals=true", "page=1&per_page=3&include_totals=true"}, err: "no progress"}},
 
@@ -426,7 +426,7 @@ func TestErrorKeepsCause(t *testing.T) {
 		return nil, 0, cause
 	}))
 	var got *causeErr
-	if !errors.As(err, &got) || got.code != 429 || err.Error() != "paginate: page 1: cause 429" {
+	if !errors.As(err, &got) || got.code != 429 || err.Error() != "paginate: SkipTake: page 1: cause 429" {
 		t.Errorf("err = %v", err)
 	}
 }
