@@ -8,6 +8,7 @@ import (
 	"iter"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,6 +43,14 @@ type config struct {
 	growTotal bool
 	// nextOf overrides checkpoint next values: from -> next.
 	nextOf map[string]string
+	// reverseEven reverses the items of every even-numbered request.
+	reverseEven bool
+	// slide serves, for request k, the page-size window from item k-1
+	// over the first page size + 1 items, wrapping around.
+	slide bool
+	// alternate serves the first page on odd-numbered requests and the
+	// second on even ones, whatever the offset.
+	alternate bool
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -79,9 +88,21 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.ignoreOffset {
 		start = 0
 	}
+	if s.alternate {
+		start = size * ((num - 1) % 2)
+	}
 	items := []string{}
 	for i := max(start, 0); i < min(start+size, s.n); i++ {
 		items = append(items, "u"+strconv.Itoa(i))
+	}
+	if s.slide {
+		items = items[:0]
+		for i := range size {
+			items = append(items, "u"+strconv.Itoa((num-1+i)%(size+1)))
+		}
+	}
+	if s.reverseEven && num%2 == 0 {
+		slices.Reverse(items)
 	}
 	total := s.n
 	if s.claim != nil {
