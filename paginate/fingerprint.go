@@ -96,7 +96,8 @@ func (h *hasher) value(v reflect.Value, depth int) uint64 {
 			return 17
 		}
 		var sum uint64
-		for it := v.MapRange(); it.Next(); {
+		var it reflect.MapIter
+		for it.Reset(v); it.Next(); {
 			sum += mix(h.value(it.Key(), depth+1), h.value(it.Value(), depth+1))
 		}
 		return mix(mix(18, uint64(v.Len())), sum)
