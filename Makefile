@@ -62,7 +62,7 @@ test: fix
 ## fuzz: every fuzz target for FUZZTIME (5 s) in turn, from its committed seeds in testdata/fuzz (about a minute).
 FUZZTIME ?= 5s
 FUZZ_TARGETS = ./auth:FuzzParseResponse ./retry:FuzzRetryAfter ./retry:FuzzRateLimitReset ./apierror:FuzzCheck \
-	./paginate:FuzzCheckpoint ./paginate:FuzzOffsets ./internal/redact:FuzzSecrets ./internal/redact:FuzzURL \
+	./paginate:FuzzCheckpoint ./paginate:FuzzOffsets ./paginate:FuzzWalk ./internal/redact:FuzzSecrets ./internal/redact:FuzzURL \
 	./internal/wiretest:FuzzPathParameter ./datetime:FuzzParse ./internal/cmd/drift:FuzzReplay \
 	./scim:FuzzFilterRoundTrip ./scim:FuzzPatchPathRoundTrip
 .PHONY: fuzz

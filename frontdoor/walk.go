@@ -41,77 +41,48 @@ type Lister struct {
 }
 
 // Cursor is the position of the page to fetch; only the fields of the
-// Lister's scheme are set.
-type Cursor struct {
-	Skip       int    // SkipTake: items before the page
-	Page       int    // PagePerPage: 0-based page number
-	StartIndex int    // SCIM: 1-based index of the page's first item
-	From       string // Checkpoint: "" for the first page
-	Size       int    // items asked for
-}
+// Lister's scheme are set. It is paginate's, whose engine walks the list.
+type Cursor = paginate.Cursor
 
-// Got describes a fetched page: how many items it held, the list's total
-// (-1 when not given) and the next checkpoint.
-type Got struct {
-	N     int
-	Total int
-	Next  string
-}
+// Got describes a fetched page: its items (a slice, hashed by content to
+// recognise pages already seen), the list's total (-1 when not given) and
+// the next checkpoint. It is paginate's, whose engine walks the list.
+type Got = paginate.Got
 
 // Walk fetches the pages of a list one after the other until the list
-// ends, calling emit after each page; emit returns false to stop (the
-// caller's loop ended). It returns the first error: the fetch's, the
-// context's, [ErrPageLimit] when page-based listing cannot reach further,
-// or [paginate.ErrNoProgress] when the server claims more but sends
-// nothing new.
+// ends, calling emit after each page that brings a new item; emit returns
+// false to stop (the caller's loop ended). It is a thin adapter over
+// [paginate.Walk], the module's one paging engine, and has its
+// guarantees: every walk ends. It returns the first error, naming the
+// operation and the page: the fetch's, the context's, [ErrPageLimit] when
+// page-based listing cannot reach further, [paginate.ErrCycle] when the
+// server repeats a checkpoint or a page (in any order) already fetched, or
+// [paginate.ErrNoProgress] when it claims more but sends nothing new.
 //
 // Walk is not generic so that the generated iterators, one per list
 // operation, cost the compiler a closure each and no instantiation.
 func Walk(ctx context.Context, l Lister, fetch func(ctx context.Context, c Cursor) (Got, error), emit func() bool) error {
-	if l.Size <= 0 {
-		return fmt.Errorf("frontdoor: %s: page size must be positive, got %d", l.Op, l.Size)
-	}
-	seen := 0
-	c := Cursor{Size: l.Size, StartIndex: 1}
-	for n := 1; ; n++ {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("frontdoor: %s: page %d: %w", l.Op, n, err)
-		}
-		if l.Paging == PagePerPage && l.Limit > 0 && (c.Page+1)*l.Size > l.Limit {
-			return fmt.Errorf("%w: %s lists only its first %d results by page, and this operation offers no checkpoint paging; narrow the request (a filter or search query) so that it matches fewer results", ErrPageLimit, l.Op, l.Limit)
-		}
-		g, err := fetch(ctx, c)
-		if err != nil {
-			return fmt.Errorf("frontdoor: %s: page %d: %w", l.Op, n, err)
-		}
-		if g.N > 0 && !emit() {
-			return nil
-		}
-		seen += g.N
-		var more bool
-		switch l.Paging {
-		case Checkpoint:
-			if g.Next != "" && g.N > 0 && g.Next == c.From {
-				return fmt.Errorf("frontdoor: %s: page %d: %w", l.Op, n, paginate.ErrNoProgress)
-			}
-			more = g.Next != "" && g.N > 0
-			c.From = g.Next
-		case SCIM:
-			more = g.N > 0 && (g.Total < 0 && g.N >= l.Size || g.Total >= 0 && seen < g.Total)
-		default:
-			more = g.N >= l.Size
-			if g.Total >= 0 {
-				more = seen < g.Total
-				if more && g.N == 0 {
-					return fmt.Errorf("frontdoor: %s: page %d: %w: total is %d but the page at offset %d is empty", l.Op, n, paginate.ErrNoProgress, g.Total, seen)
+	pl := paginate.List{Op: l.Op, Size: l.Size}
+	switch l.Paging {
+	case PagePerPage:
+		pl.Scheme = paginate.ByPage
+		if l.Limit > 0 {
+			inner := fetch
+			fetch = func(ctx context.Context, c Cursor) (Got, error) {
+				if (c.Page+1)*c.Size > l.Limit {
+					return Got{}, fmt.Errorf("%w: %s lists only its first %d results by page, and this operation offers no checkpoint paging; narrow the request (a filter or search query) so that it matches fewer results", ErrPageLimit, l.Op, l.Limit)
 				}
+				return inner(ctx, c)
 			}
 		}
-		if !more {
-			return nil
-		}
-		c.Skip, c.Page, c.StartIndex = seen, c.Page+1, seen+1
+	case Checkpoint:
+		pl.Scheme = paginate.ByCheckpoint
+	case SCIM:
+		pl.Scheme, pl.EmptyEnds = paginate.ByStartIndex, true
+	default:
+		pl.Scheme = paginate.BySkip
 	}
+	return paginate.Walk(ctx, pl, fetch, emit)
 }
 
 // Decode finishes a front-door call whose success body is JSON: a

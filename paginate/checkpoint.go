@@ -13,16 +13,14 @@ import (
 // items and the next checkpoint, "" when there is none.
 //
 // Iteration ends when next is empty or a page is empty. A next equal to the
-// checkpoint just used yields [ErrNoProgress].
+// checkpoint just used yields [ErrNoProgress]; one fetched before (A→B→A)
+// yields [ErrCycle].
 func Checkpoint[T any](ctx context.Context, take int, fetch func(ctx context.Context, from string, take int) (items []T, next string, err error)) iter.Seq2[T, error] {
 	if take <= 0 {
 		return fail[T](fmt.Errorf("paginate: Checkpoint: take must be positive, got %d", take))
 	}
-	return Pages(ctx, "", func(ctx context.Context, from string) (Page[T, string], error) {
-		items, next, err := fetch(ctx, from, take)
-		if err != nil {
-			return Page[T, string]{}, err
-		}
-		return Page[T, string]{Items: items, Next: next, More: next != "" && len(items) > 0}, nil
+	return All(ctx, List{Op: "paginate: Checkpoint", Scheme: ByCheckpoint, Size: take}, func(ctx context.Context, c Cursor) ([]T, Got, error) {
+		items, next, err := fetch(ctx, c.From, c.Size)
+		return items, Got{Next: next}, err
 	})
 }

@@ -19,8 +19,8 @@ func SkipTake[T any](ctx context.Context, take int, fetch func(ctx context.Conte
 	if take <= 0 {
 		return fail[T](fmt.Errorf("paginate: SkipTake: take must be positive, got %d", take))
 	}
-	return offsets(ctx, take, func(ctx context.Context, pos position) ([]T, int, error) {
-		return fetch(ctx, pos.seen, take)
+	return offsets(ctx, List{Op: "paginate: SkipTake", Scheme: BySkip, Size: take}, func(ctx context.Context, c Cursor) ([]T, int, error) {
+		return fetch(ctx, c.Skip, c.Size)
 	})
 }
 
@@ -38,8 +38,8 @@ func PagePerPage[T any](ctx context.Context, perPage int, fetch func(ctx context
 	if perPage <= 0 {
 		return fail[T](fmt.Errorf("paginate: PagePerPage: perPage must be positive, got %d", perPage))
 	}
-	return offsets(ctx, perPage, func(ctx context.Context, pos position) ([]T, int, error) {
-		return fetch(ctx, pos.page, perPage)
+	return offsets(ctx, List{Op: "paginate: PagePerPage", Scheme: ByPage, Size: perPage}, func(ctx context.Context, c Cursor) ([]T, int, error) {
+		return fetch(ctx, c.Page, c.Size)
 	})
 }
 
@@ -56,34 +56,15 @@ func SCIM[T any](ctx context.Context, count int, fetch func(ctx context.Context,
 	if count <= 0 {
 		return fail[T](fmt.Errorf("paginate: SCIM: count must be positive, got %d", count))
 	}
-	return offsets(ctx, count, func(ctx context.Context, pos position) ([]T, int, error) {
-		return fetch(ctx, pos.seen+1, count)
+	return offsets(ctx, List{Op: "paginate: SCIM", Scheme: ByStartIndex, Size: count}, func(ctx context.Context, c Cursor) ([]T, int, error) {
+		return fetch(ctx, c.StartIndex, c.Size)
 	})
 }
 
-// position locates a page of an offset-paged list.
-type position struct {
-	page int // 0-based page number
-	seen int // items read before this page
-}
-
-// offsets adapts offset paging to [Pages]: the cursor advances by the items
-// actually received, and the reported total (or a short page, when total is
-// negative) decides whether another page exists.
-func offsets[T any](ctx context.Context, size int, fetch func(ctx context.Context, pos position) ([]T, int, error)) iter.Seq2[T, error] {
-	return Pages(ctx, position{}, func(ctx context.Context, pos position) (Page[T, position], error) {
-		items, total, err := fetch(ctx, pos)
-		if err != nil {
-			return Page[T, position]{}, err
-		}
-		next := position{page: pos.page + 1, seen: pos.seen + len(items)}
-		more := len(items) >= size
-		if total >= 0 {
-			more = next.seen < total
-			if more && len(items) == 0 {
-				return Page[T, position]{}, fmt.Errorf("%w: total is %d but the page at offset %d is empty", ErrNoProgress, total, pos.seen)
-			}
-		}
-		return Page[T, position]{Items: items, Next: next, More: more && len(items) > 0}, nil
+// offsets adapts an offset-paged fetch (items and total) to [All].
+func offsets[T any](ctx context.Context, l List, fetch func(ctx context.Context, c Cursor) ([]T, int, error)) iter.Seq2[T, error] {
+	return All(ctx, l, func(ctx context.Context, c Cursor) ([]T, Got, error) {
+		items, total, err := fetch(ctx, c)
+		return items, Got{Total: total}, err
 	})
 }

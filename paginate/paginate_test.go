@@ -8,6 +8,7 @@ import (
 	"iter"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,6 +43,14 @@ type config struct {
 	growTotal bool
 	// nextOf overrides checkpoint next values: from -> next.
 	nextOf map[string]string
+	// reverseEven reverses the items of every even-numbered request.
+	reverseEven bool
+	// slide serves, for request k, the page-size window from item k-1
+	// over the first page size + 1 items, wrapping around.
+	slide bool
+	// alternate serves the first page on odd-numbered requests and the
+	// second on even ones, whatever the offset.
+	alternate bool
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -79,9 +88,21 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.ignoreOffset {
 		start = 0
 	}
+	if s.alternate {
+		start = size * ((num - 1) % 2)
+	}
 	items := []string{}
 	for i := max(start, 0); i < min(start+size, s.n); i++ {
 		items = append(items, "u"+strconv.Itoa(i))
+	}
+	if s.slide {
+		items = items[:0]
+		for i := range size {
+			items = append(items, "u"+strconv.Itoa((num-1+i)%(size+1)))
+		}
+	}
+	if s.reverseEven && num%2 == 0 {
+		slices.Reverse(items)
 	}
 	total := s.n
 	if s.claim != nil {
@@ -219,7 +240,7 @@ func TestIterators(t *testing.T) {
 		{name: "server caps take: short pages mid-way follow the total", adapter: "SkipTake", srv: config{n: 12, capSize: 5}, size: 10,
 			want: want{items: 12, reqs: []string{"skip=0&take=10", "skip=5&take=10", "skip=10&take=10"}}},
 		{name: "error on page 3 stops", adapter: "SkipTake", srv: config{n: 50, failOn: 3}, size: 10,
-			want: want{items: 20, reqs: []string{"skip=0&take=10", "skip=10&take=10", "skip=20&take=10"}, err: "paginate: page 3: status 500"}},
+			want: want{items: 20, reqs: []string{"skip=0&take=10", "skip=10&take=10", "skip=20&take=10"}, err: "page 3: status 500"}},
 		{name: "consumer break stops fetching", adapter: "SkipTake", srv: config{n: 50}, size: 10, breakAt: 15,
 			want: want{items: 15, reqs: []string{"skip=0&take=10", "skip=10&take=10"}}},
 		{name: "break on a page boundary fetches nothing more", adapter: "SkipTake", srv: config{n: 50}, size: 10, breakAt: 10,
@@ -245,7 +266,7 @@ func TestIterators(t *testing.T) {
 		{name: "no totals: exact multiple needs one empty page", adapter: "PagePerPage", srv: config{n: 6, noTotal: true}, size: 3, noTotal: true,
 			want: want{items: 6, reqs: []string{"page=0&per_page=3&include_totals=false", "page=1&per_page=3&include_totals=false", "page=2&per_page=3&include_totals=false"}}},
 		{name: "error on page 3", adapter: "PagePerPage", srv: config{n: 20, failOn: 3}, size: 3,
-			want: want{items: 6, reqs: []string{"page=0&per_page=3&include_totals=true", "page=1&per_page=3&include_totals=true", "page=2&per_page=3&include_totals=true"}, err: "paginate: page 3: status 500"}},
+			want: want{items: 6, reqs: []string{"page=0&per_page=3&include_totals=true", "page=1&per_page=3&include_totals=true", "page=2&per_page=3&include_totals=true"}, err: "page 3: status 500"}},
 		{name: "lying total", adapter: "PagePerPage", srv: config{n: 3, claim: intp(100)}, size: 3,
 			want: want{items: 3, reqs: []string{"page=0&per_page=3&include_totals=true", "page=1&per_page=3&include_totals=true"}, err: "no progress"}},
 
@@ -426,7 +447,7 @@ func TestErrorKeepsCause(t *testing.T) {
 		return nil, 0, cause
 	}))
 	var got *causeErr
-	if !errors.As(err, &got) || got.code != 429 || err.Error() != "paginate: page 1: cause 429" {
+	if !errors.As(err, &got) || got.code != 429 || err.Error() != "paginate: SkipTake: page 1: cause 429" {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -3,9 +3,12 @@ package scim_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/mgmtapi/mgmtapi/paginate"
 	"github.com/mgmtapi/mgmtapi/scim"
 )
 
@@ -69,5 +72,57 @@ func TestListErrors(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("yielded %d times, want 1", n)
+	}
+}
+
+// TestListEndsOnHostileServers: a server that ignores startIndex and
+// answers the same resources in another order with an inflated
+// totalResults, or slides its window over a few resources, ends the list
+// with a typed error after a bounded number of requests, never yielding a
+// page twice.
+func TestListEndsOnHostileServers(t *testing.T) {
+	tests := []struct {
+		name      string
+		page      func(call int) []int
+		wantCalls int
+		wantItems int
+		wantErr   error
+		notErr    error
+	}{
+		{"reordered repeat", func(call int) []int {
+			if call%2 == 0 {
+				return []int{3, 2, 1}
+			}
+			return []int{1, 2, 3}
+		}, 2, 3, paginate.ErrCycle, nil},
+		{"pages A, B, A", func(call int) []int {
+			if call%2 == 0 {
+				return []int{4, 5, 6}
+			}
+			return []int{1, 2, 3}
+		}, 3, 6, paginate.ErrCycle, nil},
+		{"sliding window over 6 resources", func(call int) []int {
+			var out []int
+			for i := range 5 {
+				out = append(out, (call-1+i)%6)
+			}
+			return out
+		}, 5, 10, paginate.ErrNoProgress, paginate.ErrCycle},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls := 0
+			got, err := paginate.Collect(scim.List(context.Background(), 3, func(_ context.Context, start, count int) ([]int, int, error) {
+				calls++
+				if calls > 50 {
+					return nil, 0, errors.New("runaway: the list did not end")
+				}
+				return tt.page(calls), 1000, nil
+			}))
+			if calls != tt.wantCalls || len(got) != tt.wantItems || !errors.Is(err, tt.wantErr) || (tt.notErr != nil && errors.Is(err, tt.notErr)) ||
+				!strings.Contains(fmt.Sprint(err), "scim: List") {
+				t.Errorf("%d calls, %d items, error %v; want %d calls, %d items, %v naming scim: List", calls, len(got), err, tt.wantCalls, tt.wantItems, tt.wantErr)
+			}
+		})
 	}
 }

@@ -87,7 +87,7 @@ func (a *API) GetAllApplicationsAll(ctx context.Context, params *GetAllApplicati
 			if fdV.Applications != nil {
 				fdItems = *fdV.Applications
 			}
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.TotalResults)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.CountPtr(fdV.TotalResults)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -321,7 +321,7 @@ func (a *API) GetAllApplicationTemplatesAll(ctx context.Context, params *GetAllA
 			if fdV.Templates != nil {
 				fdItems = *fdV.Templates
 			}
-			return frontdoor.Got{N: len(fdItems), Total: -1}, err
+			return frontdoor.Got{Items: fdItems, Total: -1}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {

@@ -86,7 +86,7 @@ func (a *API) GetActionsAll(ctx context.Context, params *GetActionsParams) iter.
 			if fdV.Actions != nil {
 				fdItems = *fdV.Actions
 			}
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -142,7 +142,7 @@ func (a *API) GetActionVersionsAll(ctx context.Context, actionId string, params 
 			if fdV.Versions != nil {
 				fdItems = *fdV.Versions
 			}
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -251,7 +251,7 @@ func (a *API) GetActionModulesAll(ctx context.Context, params *GetActionModulesP
 			if fdV.Modules != nil {
 				fdItems = *fdV.Modules
 			}
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -328,7 +328,7 @@ func (a *API) GetActionModuleActionsAll(ctx context.Context, id string, params *
 			if fdV.Actions != nil {
 				fdItems = *fdV.Actions
 			}
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -384,7 +384,7 @@ func (a *API) GetActionModuleVersionsAll(ctx context.Context, id string, params 
 			if fdV.Versions != nil {
 				fdItems = *fdV.Versions
 			}
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -479,7 +479,7 @@ func (a *API) GetBindingsAll(ctx context.Context, triggerId ActionTriggerTypeEnu
 			if fdV.Bindings != nil {
 				fdItems = *fdV.Bindings
 			}
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -942,7 +942,7 @@ func (a *API) GetClientGrantsAll(ctx context.Context, params *GetClientGrantsPar
 			fdQ.Take = new(fdC.Size)
 			fdPg, err := a.GetClientGrantsCheckpoint(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1071,7 +1071,7 @@ func (a *API) GetClientGrantOrganizationsAll(ctx context.Context, id string, par
 			fdQ.Take = new(fdC.Size)
 			fdPg, err := a.GetClientGrantOrganizationsCheckpoint(ctx, id, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1171,7 +1171,7 @@ func (a *API) GetClientsAll(ctx context.Context, params *GetClientsParams) iter.
 			fdQ.Take = new(fdC.Size)
 			fdPg, err := a.GetClientsCheckpoint(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1323,7 +1323,7 @@ func (a *API) GetClientConnectionsAll(ctx context.Context, id string, params *Ge
 			fdV, err := a.GetClientConnections(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Connections
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1382,7 +1382,7 @@ func (a *API) GetConnectionProfilesAll(ctx context.Context, params *GetConnectio
 			if fdV.ConnectionProfiles != nil {
 				fdItems = *fdV.ConnectionProfiles
 			}
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1550,7 +1550,7 @@ func (a *API) GetConnectionsAll(ctx context.Context, params *GetConnectionsParam
 			fdQ.Take = new(fdC.Size)
 			fdPg, err := a.GetConnectionsCheckpoint(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1607,7 +1607,7 @@ func (a *API) GetConnectionsDirectoryProvisioningsAll(ctx context.Context, param
 			fdV, err := a.GetConnectionsDirectoryProvisionings(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.DirectoryProvisionings
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1656,7 +1656,7 @@ func (a *API) GetConnectionsScimConfigurationsAll(ctx context.Context, params *G
 			fdV, err := a.GetConnectionsScimConfigurations(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.ScimConfigurations
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1729,7 +1729,7 @@ func (a *API) GetConnectionClientsAll(ctx context.Context, id string, params *Ge
 			fdV, err := a.GetConnectionClients(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Clients
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1851,7 +1851,7 @@ func (a *API) GetSynchronizedGroupsAll(ctx context.Context, id string, params *G
 			fdV, err := a.GetSynchronizedGroups(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Groups
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2088,7 +2088,7 @@ func (a *API) GetCustomDomainsAll(ctx context.Context, params *GetCustomDomainsP
 			fdQ.Take = new(fdC.Size)
 			fdPg, err := a.GetCustomDomainsCheckpoint(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2219,7 +2219,7 @@ func (a *API) GetDeviceCredentialsAll(ctx context.Context, params *GetDeviceCred
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetDeviceCredentialsWithTotals(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2344,7 +2344,7 @@ func (a *API) GetEventStreamsAll(ctx context.Context, params *GetEventStreamsPar
 			if fdV.EventStreams != nil {
 				fdItems = *fdV.EventStreams
 			}
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2424,7 +2424,7 @@ func (a *API) GetEventDeliveriesAll(ctx context.Context, id string, params *GetE
 			if fdV.Deliveries != nil {
 				fdItems = *fdV.Deliveries
 			}
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2517,7 +2517,7 @@ func (a *API) GetExperimentsAll(ctx context.Context, params *GetExperimentsParam
 			fdV, err := a.GetExperiments(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Experiments
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2611,7 +2611,7 @@ func (a *API) GetFeatureFlagsAll(ctx context.Context, params *GetFeatureFlagsPar
 			fdV, err := a.GetFeatureFlags(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.FeatureFlags
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2755,7 +2755,7 @@ func (a *API) GetSegmentsAll(ctx context.Context, params *GetSegmentsParams) ite
 			fdV, err := a.GetSegments(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Segments
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2854,7 +2854,7 @@ func (a *API) GetFlowsAll(ctx context.Context, params *GetFlowsParams) iter.Seq2
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetFlowsWithTotals(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2932,7 +2932,7 @@ func (a *API) GetFlowsVaultConnectionsAll(ctx context.Context, params *GetFlowsV
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetFlowsVaultConnectionsWithTotals(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3061,7 +3061,7 @@ func (a *API) GetFlowsExecutionsAll(ctx context.Context, flowId string, params *
 			fdQ.Take = new(fdC.Size)
 			fdPg, err := a.GetFlowsExecutionsCheckpoint(ctx, flowId, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3165,7 +3165,7 @@ func (a *API) GetFormsAll(ctx context.Context, params *GetFormsParams) iter.Seq2
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetFormsWithTotals(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3264,7 +3264,7 @@ func (a *API) GetGrantsAll(ctx context.Context, params *GetGrantsParams) iter.Se
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetGrantsWithTotals(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3353,7 +3353,7 @@ func (a *API) GetGroupsAll(ctx context.Context, params *GetGroupsParams) iter.Se
 			fdQ.Take = new(fdC.Size)
 			fdPg, err := a.GetGroupsCheckpoint(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3415,7 +3415,7 @@ func (a *API) GetGroupMembersAll(ctx context.Context, id string, params *GetGrou
 			fdV, err := a.GetGroupMembers(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Members
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3464,7 +3464,7 @@ func (a *API) GetGroupRolesAll(ctx context.Context, id string, params *GetGroupR
 			fdV, err := a.GetGroupRoles(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Roles
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3926,7 +3926,7 @@ func (a *API) GetHooksAll(ctx context.Context, params *GetHooksParams) iter.Seq2
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetHooksWithTotals(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4139,7 +4139,7 @@ func (a *API) GetEncryptionKeysAll(ctx context.Context, params *GetEncryptionKey
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetEncryptionKeysWithTotals(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4365,7 +4365,7 @@ func (a *API) GetLogsAll(ctx context.Context, params *GetLogsParams) iter.Seq2[L
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetLogsWithTotals(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4443,7 +4443,7 @@ func (a *API) GetNetworkAclsAll(ctx context.Context, params *GetNetworkAclsParam
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetNetworkAclsWithTotals(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4583,7 +4583,7 @@ func (a *API) GetOrganizationsAll(ctx context.Context, params *GetOrganizationsP
 			fdQ.Take = new(fdC.Size)
 			fdPg, err := a.GetOrganizationsCheckpoint(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4690,7 +4690,7 @@ func (a *API) GetOrganizationClientGrantsAll(ctx context.Context, id string, par
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetOrganizationClientGrantsWithTotals(ctx, id, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4773,7 +4773,7 @@ func (a *API) GetOrganizationConnectionsAll(ctx context.Context, id string, para
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetOrganizationConnectionsWithTotals(ctx, id, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4851,7 +4851,7 @@ func (a *API) GetDiscoveryDomainsAll(ctx context.Context, id string, params *Get
 			fdV, err := a.GetDiscoveryDomains(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Domains
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4958,7 +4958,7 @@ func (a *API) GetEnabledConnectionsAll(ctx context.Context, id string, params *G
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetEnabledConnectionsWithTotals(ctx, id, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5057,7 +5057,7 @@ func (a *API) GetInvitationsAll(ctx context.Context, id string, params *GetInvit
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetInvitationsWithTotals(ctx, id, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5178,7 +5178,7 @@ func (a *API) GetOrganizationMembersAll(ctx context.Context, id string, params *
 			fdQ.Take = new(fdC.Size)
 			fdPg, err := a.GetOrganizationMembersCheckpoint(ctx, id, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5237,7 +5237,7 @@ func (a *API) GetOrganizationMemberEffectiveRolesAll(ctx context.Context, id str
 			fdV, err := a.GetOrganizationMemberEffectiveRoles(ctx, id, userId, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Roles
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5286,7 +5286,7 @@ func (a *API) GetOrganizationMemberRoleSourceGroupsAll(ctx context.Context, id s
 			fdV, err := a.GetOrganizationMemberRoleSourceGroups(ctx, id, userId, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Groups
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5356,7 +5356,7 @@ func (a *API) GetOrganizationMemberRolesAll(ctx context.Context, id string, user
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetOrganizationMemberRolesWithTotals(ctx, id, userId, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5415,7 +5415,7 @@ func (a *API) GetOrganizationGroupsAll(ctx context.Context, organizationId strin
 			fdV, err := a.GetOrganizationGroups(ctx, organizationId, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Groups
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5464,7 +5464,7 @@ func (a *API) GetOrganizationGroupRolesAll(ctx context.Context, organizationId s
 			fdV, err := a.GetOrganizationGroupRoles(ctx, organizationId, groupId, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Roles
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5576,7 +5576,7 @@ func (a *API) GetAllRenderingAll(ctx context.Context, params *GetAllRenderingPar
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetAllRenderingWithTotals(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5683,7 +5683,7 @@ func (a *API) GetRateLimitPoliciesAll(ctx context.Context, params *GetRateLimitP
 			if fdV.RateLimitPolicies != nil {
 				fdItems = *fdV.RateLimitPolicies
 			}
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5763,7 +5763,7 @@ func (a *API) GetRefreshTokensAll(ctx context.Context, params *GetRefreshTokensP
 			if fdV.RefreshTokens != nil {
 				fdItems = *fdV.RefreshTokens
 			}
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5859,7 +5859,7 @@ func (a *API) GetResourceServersAll(ctx context.Context, params *GetResourceServ
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetResourceServersWithTotals(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5990,7 +5990,7 @@ func (a *API) GetRolesAll(ctx context.Context, params *GetRolesParams) iter.Seq2
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetRolesWithTotals(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6068,7 +6068,7 @@ func (a *API) GetRoleGroupsAll(ctx context.Context, id string, params *GetRoleGr
 			fdV, err := a.GetRoleGroups(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Groups
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6148,7 +6148,7 @@ func (a *API) GetRolePermissionAll(ctx context.Context, id string, params *GetRo
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetRolePermissionWithTotals(ctx, id, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6258,7 +6258,7 @@ func (a *API) GetRoleUserAll(ctx context.Context, id string, params *GetRoleUser
 			fdQ.Take = new(fdC.Size)
 			fdPg, err := a.GetRoleUserCheckpoint(ctx, id, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6333,7 +6333,7 @@ func (a *API) GetRulesAll(ctx context.Context, params *GetRulesParams) iter.Seq2
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetRulesWithTotals(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6474,7 +6474,7 @@ func (a *API) GetSelfServiceProfilesAll(ctx context.Context, params *GetSelfServ
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetSelfServiceProfilesWithTotals(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6694,7 +6694,7 @@ func (a *API) GetTokenExchangeProfilesAll(ctx context.Context, params *GetTokenE
 			if fdV.TokenExchangeProfiles != nil {
 				fdItems = *fdV.TokenExchangeProfiles
 			}
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6774,7 +6774,7 @@ func (a *API) GetUserAttributeProfilesAll(ctx context.Context, params *GetUserAt
 			if fdV.UserAttributeProfiles != nil {
 				fdItems = *fdV.UserAttributeProfiles
 			}
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6984,7 +6984,7 @@ func (a *API) GetUsersAll(ctx context.Context, params *GetUsersParams) iter.Seq2
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetUsersWithTotals(ctx, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7112,7 +7112,7 @@ func (a *API) GetAuthenticationMethodsAll(ctx context.Context, id string, params
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetAuthenticationMethodsWithTotals(ctx, id, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7208,7 +7208,7 @@ func (a *API) GetConnectedAccountsAll(ctx context.Context, id string, params *Ge
 			fdV, err := a.GetConnectedAccounts(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.ConnectedAccounts
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7257,7 +7257,7 @@ func (a *API) GetUserEffectivePermissionsAll(ctx context.Context, id string, par
 			fdV, err := a.GetUserEffectivePermissions(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Permissions
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7306,7 +7306,7 @@ func (a *API) GetUserEffectivePermissionRoleSourcesAll(ctx context.Context, id s
 			fdV, err := a.GetUserEffectivePermissionRoleSources(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Roles
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7355,7 +7355,7 @@ func (a *API) GetUserEffectiveRolesAll(ctx context.Context, id string, params *G
 			fdV, err := a.GetUserEffectiveRoles(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Roles
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7404,7 +7404,7 @@ func (a *API) GetUserRoleSourceGroupsAll(ctx context.Context, id string, params 
 			fdV, err := a.GetUserRoleSourceGroups(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Groups
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7546,7 +7546,7 @@ func (a *API) GetUserGroupsAll(ctx context.Context, id string, params *GetUserGr
 			fdQ.Take = new(fdC.Size)
 			fdPg, err := a.GetUserGroupsCheckpoint(ctx, id, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7632,7 +7632,7 @@ func (a *API) GetLogsByUserAll(ctx context.Context, id string, params *GetLogsBy
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetLogsByUserWithTotals(ctx, id, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7712,7 +7712,7 @@ func (a *API) GetUserOrganizationsAll(ctx context.Context, id string, params *Ge
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetUserOrganizationsWithTotals(ctx, id, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7782,7 +7782,7 @@ func (a *API) GetPermissionsAll(ctx context.Context, id string, params *GetPermi
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetPermissionsWithTotals(ctx, id, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7880,7 +7880,7 @@ func (a *API) GetUserRolesAll(ctx context.Context, id string, params *GetUserRol
 			fdQ.PerPage = new(fdC.Size)
 			fdPg, err := a.GetUserRolesWithTotals(ctx, id, &fdQ)
 			fdItems = fdPg.Items
-			return frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err
+			return frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7941,7 +7941,7 @@ func (a *API) GetRefreshTokensForUserAll(ctx context.Context, userId string, par
 			if fdV.Tokens != nil {
 				fdItems = *fdV.Tokens
 			}
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.Total), Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.CountPtr(fdV.Total), Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7997,7 +7997,7 @@ func (a *API) GetSessionsForUserAll(ctx context.Context, userId string, params *
 			if fdV.Sessions != nil {
 				fdItems = *fdV.Sessions
 			}
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8053,7 +8053,7 @@ func (a *API) GetVcTemplatesAll(ctx context.Context, params *GetVcTemplatesParam
 			if fdV.Templates != nil {
 				fdItems = *fdV.Templates
 			}
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {

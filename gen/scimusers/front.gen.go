@@ -87,7 +87,7 @@ func (a *API) ListUsersAll(ctx context.Context, params *ListUsersParams) iter.Se
 			if fdV.Resources != nil {
 				fdItems = *fdV.Resources
 			}
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.CountPtr(fdV.TotalResults)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.CountPtr(fdV.TotalResults)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {

@@ -89,7 +89,7 @@ func (a *API) GetCollectionDocumentByIdAll(ctx context.Context, id openapi_types
 			fdV, err := a.GetCollectionDocumentById(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -135,7 +135,7 @@ func (a *API) GetCollectionMediaAll(ctx context.Context, params *GetCollectionMe
 			fdV, err := a.GetCollectionMedia(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -181,7 +181,7 @@ func (a *API) GetCultureAll(ctx context.Context, params *GetCultureParams) iter.
 			fdV, err := a.GetCulture(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -366,7 +366,7 @@ func (a *API) GetDataTypeByIdReferencedByAll(ctx context.Context, id openapi_typ
 			fdV, err := a.GetDataTypeByIdReferencedBy(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -420,7 +420,7 @@ func (a *API) GetDictionaryAll(ctx context.Context, params *GetDictionaryParams)
 			fdV, err := a.GetDictionary(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -581,7 +581,7 @@ func (a *API) GetDocumentBlueprintByIdAuditLogAll(ctx context.Context, id openap
 			fdV, err := a.GetDocumentBlueprintByIdAuditLog(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -648,7 +648,7 @@ func (a *API) GetDocumentTypeAllowedAtRootAll(ctx context.Context, params *GetDo
 			fdV, err := a.GetDocumentTypeAllowedAtRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -791,7 +791,7 @@ func (a *API) GetDocumentTypeByIdAllowedChildrenAll(ctx context.Context, id open
 			fdV, err := a.GetDocumentTypeByIdAllowedChildren(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -866,7 +866,7 @@ func (a *API) GetDocumentTypeByIdBlueprintAll(ctx context.Context, id openapi_ty
 			fdV, err := a.GetDocumentTypeByIdBlueprint(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -983,7 +983,7 @@ func (a *API) GetDocumentVersionAll(ctx context.Context, params *GetDocumentVers
 			fdV, err := a.GetDocumentVersion(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1047,7 +1047,7 @@ func (a *API) GetDocumentAreReferencedAll(ctx context.Context, params *GetDocume
 			fdV, err := a.GetDocumentAreReferenced(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1158,7 +1158,7 @@ func (a *API) GetDocumentByIdAuditLogAll(ctx context.Context, id openapi_types.U
 			fdV, err := a.GetDocumentByIdAuditLog(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1204,7 +1204,7 @@ func (a *API) GetDocumentByIdAvailableSegmentOptionsAll(ctx context.Context, id 
 			fdV, err := a.GetDocumentByIdAvailableSegmentOptions(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1383,7 +1383,7 @@ func (a *API) GetDocumentByIdReferencedByAll(ctx context.Context, id openapi_typ
 			fdV, err := a.GetDocumentByIdReferencedBy(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1429,7 +1429,7 @@ func (a *API) GetDocumentByIdReferencedDescendantsAll(ctx context.Context, id op
 			fdV, err := a.GetDocumentByIdReferencedDescendants(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1517,7 +1517,7 @@ func (a *API) GetFilterDataTypeAll(ctx context.Context, params *GetFilterDataTyp
 			fdV, err := a.GetFilterDataType(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1563,7 +1563,7 @@ func (a *API) GetFilterMemberAll(ctx context.Context, params *GetFilterMemberPar
 			fdV, err := a.GetFilterMember(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1609,7 +1609,7 @@ func (a *API) GetFilterUserAll(ctx context.Context, params *GetFilterUserParams)
 			fdV, err := a.GetFilterUser(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1655,7 +1655,7 @@ func (a *API) GetFilterUserGroupAll(ctx context.Context, params *GetFilterUserGr
 			fdV, err := a.GetFilterUserGroup(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1701,7 +1701,7 @@ func (a *API) GetHealthCheckGroupAll(ctx context.Context, params *GetHealthCheck
 			fdV, err := a.GetHealthCheckGroup(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1771,7 +1771,7 @@ func (a *API) GetHelpAll(ctx context.Context, params *GetHelpParams) iter.Seq2[H
 			fdV, err := a.GetHelp(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1854,7 +1854,7 @@ func (a *API) GetIndexerAll(ctx context.Context, params *GetIndexerParams) iter.
 			fdV, err := a.GetIndexer(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1989,7 +1989,7 @@ func (a *API) GetItemDataTypeSearchAll(ctx context.Context, params *GetItemDataT
 			fdV, err := a.GetItemDataTypeSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2180,7 +2180,7 @@ func (a *API) GetItemDocumentTypeSearchAll(ctx context.Context, params *GetItemD
 			fdV, err := a.GetItemDocumentTypeSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2255,7 +2255,7 @@ func (a *API) GetItemDocumentSearchAll(ctx context.Context, params *GetItemDocum
 			fdV, err := a.GetItemDocumentSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2396,7 +2396,7 @@ func (a *API) GetItemMediaTypeAllowedAll(ctx context.Context, params *GetItemMed
 			fdV, err := a.GetItemMediaTypeAllowed(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2471,7 +2471,7 @@ func (a *API) GetItemMediaTypeFoldersAll(ctx context.Context, params *GetItemMed
 			fdV, err := a.GetItemMediaTypeFolders(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2517,7 +2517,7 @@ func (a *API) GetItemMediaTypeSearchAll(ctx context.Context, params *GetItemMedi
 			fdV, err := a.GetItemMediaTypeSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2592,7 +2592,7 @@ func (a *API) GetItemMediaSearchAll(ctx context.Context, params *GetItemMediaSea
 			fdV, err := a.GetItemMediaSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2754,7 +2754,7 @@ func (a *API) GetItemMemberTypeSearchAll(ctx context.Context, params *GetItemMem
 			fdV, err := a.GetItemMemberTypeSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2829,7 +2829,7 @@ func (a *API) GetItemMemberSearchAll(ctx context.Context, params *GetItemMemberS
 			fdV, err := a.GetItemMemberSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3078,7 +3078,7 @@ func (a *API) GetItemTemplateSearchAll(ctx context.Context, params *GetItemTempl
 			fdV, err := a.GetItemTemplateSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3211,7 +3211,7 @@ func (a *API) GetLanguageAll(ctx context.Context, params *GetLanguageParams) ite
 			fdV, err := a.GetLanguage(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3283,7 +3283,7 @@ func (a *API) GetLogViewerLevelAll(ctx context.Context, params *GetLogViewerLeve
 			fdV, err := a.GetLogViewerLevel(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3337,7 +3337,7 @@ func (a *API) GetLogViewerLogAll(ctx context.Context, params *GetLogViewerLogPar
 			fdV, err := a.GetLogViewerLog(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3383,7 +3383,7 @@ func (a *API) GetLogViewerMessageTemplateAll(ctx context.Context, params *GetLog
 			fdV, err := a.GetLogViewerMessageTemplate(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3429,7 +3429,7 @@ func (a *API) GetLogViewerSavedSearchAll(ctx context.Context, params *GetLogView
 			fdV, err := a.GetLogViewerSavedSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3604,7 +3604,7 @@ func (a *API) GetMediaTypeAllowedAtRootAll(ctx context.Context, params *GetMedia
 			fdV, err := a.GetMediaTypeAllowedAtRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3768,7 +3768,7 @@ func (a *API) GetMediaTypeByIdAllowedChildrenAll(ctx context.Context, id openapi
 			fdV, err := a.GetMediaTypeByIdAllowedChildren(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3906,7 +3906,7 @@ func (a *API) GetMediaAreReferencedAll(ctx context.Context, params *GetMediaAreR
 			fdV, err := a.GetMediaAreReferenced(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4017,7 +4017,7 @@ func (a *API) GetMediaByIdAuditLogAll(ctx context.Context, id openapi_types.UUID
 			fdV, err := a.GetMediaByIdAuditLog(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4073,7 +4073,7 @@ func (a *API) GetMediaByIdReferencedByAll(ctx context.Context, id openapi_types.
 			fdV, err := a.GetMediaByIdReferencedBy(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4119,7 +4119,7 @@ func (a *API) GetMediaByIdReferencedDescendantsAll(ctx context.Context, id opena
 			fdV, err := a.GetMediaByIdReferencedDescendants(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4178,7 +4178,7 @@ func (a *API) GetMemberGroupAll(ctx context.Context, params *GetMemberGroupParam
 			fdV, err := a.GetMemberGroup(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4258,7 +4258,7 @@ func (a *API) GetMemberTypeAllowedAtRootAll(ctx context.Context, params *GetMemb
 			fdV, err := a.GetMemberTypeAllowedAtRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4485,7 +4485,7 @@ func (a *API) GetMemberAreReferencedAll(ctx context.Context, params *GetMemberAr
 			fdV, err := a.GetMemberAreReferenced(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4562,7 +4562,7 @@ func (a *API) GetMemberByIdReferencedByAll(ctx context.Context, id openapi_types
 			fdV, err := a.GetMemberByIdReferencedBy(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4608,7 +4608,7 @@ func (a *API) GetMemberByIdReferencedDescendantsAll(ctx context.Context, id open
 			fdV, err := a.GetMemberByIdReferencedDescendants(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4709,7 +4709,7 @@ func (a *API) GetObjectTypesAll(ctx context.Context, params *GetObjectTypesParam
 			fdV, err := a.GetObjectTypes(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4771,7 +4771,7 @@ func (a *API) GetPackageCreatedAll(ctx context.Context, params *GetPackageCreate
 			fdV, err := a.GetPackageCreated(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4851,7 +4851,7 @@ func (a *API) GetPackageMigrationStatusAll(ctx context.Context, params *GetPacka
 			fdV, err := a.GetPackageMigrationStatus(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4931,7 +4931,7 @@ func (a *API) GetPartialViewSnippetAll(ctx context.Context, params *GetPartialVi
 			fdV, err := a.GetPartialViewSnippet(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5065,7 +5065,7 @@ func (a *API) GetRecycleBinDocumentChildrenAll(ctx context.Context, params *GetR
 			fdV, err := a.GetRecycleBinDocumentChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5111,7 +5111,7 @@ func (a *API) GetRecycleBinDocumentReferencedByAll(ctx context.Context, params *
 			fdV, err := a.GetRecycleBinDocumentReferencedBy(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5157,7 +5157,7 @@ func (a *API) GetRecycleBinDocumentRootAll(ctx context.Context, params *GetRecyc
 			fdV, err := a.GetRecycleBinDocumentRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5255,7 +5255,7 @@ func (a *API) GetRecycleBinMediaChildrenAll(ctx context.Context, params *GetRecy
 			fdV, err := a.GetRecycleBinMediaChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5301,7 +5301,7 @@ func (a *API) GetRecycleBinMediaReferencedByAll(ctx context.Context, params *Get
 			fdV, err := a.GetRecycleBinMediaReferencedBy(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5347,7 +5347,7 @@ func (a *API) GetRecycleBinMediaRootAll(ctx context.Context, params *GetRecycleB
 			fdV, err := a.GetRecycleBinMediaRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5440,7 +5440,7 @@ func (a *API) GetRedirectManagementAll(ctx context.Context, params *GetRedirectM
 			fdV, err := a.GetRedirectManagement(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5499,7 +5499,7 @@ func (a *API) GetRedirectManagementByIdAll(ctx context.Context, id openapi_types
 			fdV, err := a.GetRedirectManagementById(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5550,7 +5550,7 @@ func (a *API) GetRelationTypeAll(ctx context.Context, params *GetRelationTypePar
 			fdV, err := a.GetRelationType(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5604,7 +5604,7 @@ func (a *API) GetRelationByRelationTypeIdAll(ctx context.Context, id openapi_typ
 			fdV, err := a.GetRelationByRelationTypeId(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5705,7 +5705,7 @@ func (a *API) GetSearcherAll(ctx context.Context, params *GetSearcherParams) ite
 			fdV, err := a.GetSearcher(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5751,7 +5751,7 @@ func (a *API) GetSearcherBySearcherNameQueryAll(ctx context.Context, searcherNam
 			fdV, err := a.GetSearcherBySearcherNameQuery(ctx, searcherName, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5823,7 +5823,7 @@ func (a *API) GetSegmentAll(ctx context.Context, params *GetSegmentParams) iter.
 			fdV, err := a.GetSegment(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5985,7 +5985,7 @@ func (a *API) GetTagAll(ctx context.Context, params *GetTagParams) iter.Seq2[Tag
 			fdV, err := a.GetTag(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6031,7 +6031,7 @@ func (a *API) GetTelemetryAll(ctx context.Context, params *GetTelemetryParams) i
 			fdV, err := a.GetTelemetry(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6198,7 +6198,7 @@ func (a *API) GetTreeDataTypeChildrenAll(ctx context.Context, params *GetTreeDat
 			fdV, err := a.GetTreeDataTypeChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6244,7 +6244,7 @@ func (a *API) GetTreeDataTypeRootAll(ctx context.Context, params *GetTreeDataTyp
 			fdV, err := a.GetTreeDataTypeRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6290,7 +6290,7 @@ func (a *API) GetTreeDataTypeSearchAll(ctx context.Context, params *GetTreeDataT
 			fdV, err := a.GetTreeDataTypeSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6394,7 +6394,7 @@ func (a *API) GetTreeDictionaryChildrenAll(ctx context.Context, params *GetTreeD
 			fdV, err := a.GetTreeDictionaryChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6440,7 +6440,7 @@ func (a *API) GetTreeDictionaryRootAll(ctx context.Context, params *GetTreeDicti
 			fdV, err := a.GetTreeDictionaryRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6515,7 +6515,7 @@ func (a *API) GetTreeDocumentBlueprintChildrenAll(ctx context.Context, params *G
 			fdV, err := a.GetTreeDocumentBlueprintChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6561,7 +6561,7 @@ func (a *API) GetTreeDocumentBlueprintRootAll(ctx context.Context, params *GetTr
 			fdV, err := a.GetTreeDocumentBlueprintRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6665,7 +6665,7 @@ func (a *API) GetTreeDocumentTypeChildrenAll(ctx context.Context, params *GetTre
 			fdV, err := a.GetTreeDocumentTypeChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6711,7 +6711,7 @@ func (a *API) GetTreeDocumentTypeRootAll(ctx context.Context, params *GetTreeDoc
 			fdV, err := a.GetTreeDocumentTypeRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6757,7 +6757,7 @@ func (a *API) GetTreeDocumentTypeSearchAll(ctx context.Context, params *GetTreeD
 			fdV, err := a.GetTreeDocumentTypeSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6861,7 +6861,7 @@ func (a *API) GetTreeDocumentChildrenAll(ctx context.Context, params *GetTreeDoc
 			fdV, err := a.GetTreeDocumentChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6907,7 +6907,7 @@ func (a *API) GetTreeDocumentRootAll(ctx context.Context, params *GetTreeDocumen
 			fdV, err := a.GetTreeDocumentRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7011,7 +7011,7 @@ func (a *API) GetTreeMediaTypeChildrenAll(ctx context.Context, params *GetTreeMe
 			fdV, err := a.GetTreeMediaTypeChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7057,7 +7057,7 @@ func (a *API) GetTreeMediaTypeRootAll(ctx context.Context, params *GetTreeMediaT
 			fdV, err := a.GetTreeMediaTypeRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7161,7 +7161,7 @@ func (a *API) GetTreeMediaChildrenAll(ctx context.Context, params *GetTreeMediaC
 			fdV, err := a.GetTreeMediaChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7207,7 +7207,7 @@ func (a *API) GetTreeMediaRootAll(ctx context.Context, params *GetTreeMediaRootP
 			fdV, err := a.GetTreeMediaRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7282,7 +7282,7 @@ func (a *API) GetTreeMemberGroupRootAll(ctx context.Context, params *GetTreeMemb
 			fdV, err := a.GetTreeMemberGroupRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7357,7 +7357,7 @@ func (a *API) GetTreeMemberTypeChildrenAll(ctx context.Context, params *GetTreeM
 			fdV, err := a.GetTreeMemberTypeChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7403,7 +7403,7 @@ func (a *API) GetTreeMemberTypeRootAll(ctx context.Context, params *GetTreeMembe
 			fdV, err := a.GetTreeMemberTypeRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7507,7 +7507,7 @@ func (a *API) GetTreePartialViewChildrenAll(ctx context.Context, params *GetTree
 			fdV, err := a.GetTreePartialViewChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7553,7 +7553,7 @@ func (a *API) GetTreePartialViewRootAll(ctx context.Context, params *GetTreePart
 			fdV, err := a.GetTreePartialViewRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7657,7 +7657,7 @@ func (a *API) GetTreeScriptChildrenAll(ctx context.Context, params *GetTreeScrip
 			fdV, err := a.GetTreeScriptChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7703,7 +7703,7 @@ func (a *API) GetTreeScriptRootAll(ctx context.Context, params *GetTreeScriptRoo
 			fdV, err := a.GetTreeScriptRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7807,7 +7807,7 @@ func (a *API) GetTreeStaticFileChildrenAll(ctx context.Context, params *GetTreeS
 			fdV, err := a.GetTreeStaticFileChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7853,7 +7853,7 @@ func (a *API) GetTreeStaticFileRootAll(ctx context.Context, params *GetTreeStati
 			fdV, err := a.GetTreeStaticFileRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7928,7 +7928,7 @@ func (a *API) GetTreeStylesheetChildrenAll(ctx context.Context, params *GetTreeS
 			fdV, err := a.GetTreeStylesheetChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7974,7 +7974,7 @@ func (a *API) GetTreeStylesheetRootAll(ctx context.Context, params *GetTreeStyle
 			fdV, err := a.GetTreeStylesheetRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8078,7 +8078,7 @@ func (a *API) GetTreeTemplateChildrenAll(ctx context.Context, params *GetTreeTem
 			fdV, err := a.GetTreeTemplateChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8124,7 +8124,7 @@ func (a *API) GetTreeTemplateRootAll(ctx context.Context, params *GetTreeTemplat
 			fdV, err := a.GetTreeTemplateRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8212,7 +8212,7 @@ func (a *API) GetUserAll(ctx context.Context, params *GetUserParams) iter.Seq2[U
 			fdV, err := a.GetUser(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8271,7 +8271,7 @@ func (a *API) GetUserDataAll(ctx context.Context, params *GetUserDataParams) ite
 			fdV, err := a.GetUserData(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8343,7 +8343,7 @@ func (a *API) GetUserGroupAll(ctx context.Context, params *GetUserGroupParams) i
 			fdV, err := a.GetUserGroup(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8808,7 +8808,7 @@ func (a *API) GetWebhookAll(ctx context.Context, params *GetWebhookParams) iter.
 			fdV, err := a.GetWebhook(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8862,7 +8862,7 @@ func (a *API) GetWebhookEventsAll(ctx context.Context, params *GetWebhookEventsP
 			fdV, err := a.GetWebhookEvents(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8908,7 +8908,7 @@ func (a *API) GetWebhookLogsAll(ctx context.Context, params *GetWebhookLogsParam
 			fdV, err := a.GetWebhookLogs(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8972,7 +8972,7 @@ func (a *API) GetWebhookByIdLogsAll(ctx context.Context, id openapi_types.UUID, 
 			fdV, err := a.GetWebhookByIdLogs(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {

@@ -89,7 +89,7 @@ func (a *API) GetCollectionDocumentByIdAll(ctx context.Context, id openapi_types
 			fdV, err := a.GetCollectionDocumentById(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -135,7 +135,7 @@ func (a *API) GetCollectionMediaAll(ctx context.Context, params *GetCollectionMe
 			fdV, err := a.GetCollectionMedia(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -181,7 +181,7 @@ func (a *API) GetCultureAll(ctx context.Context, params *GetCultureParams) iter.
 			fdV, err := a.GetCulture(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -366,7 +366,7 @@ func (a *API) GetDataTypeByIdReferencedByAll(ctx context.Context, id openapi_typ
 			fdV, err := a.GetDataTypeByIdReferencedBy(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -420,7 +420,7 @@ func (a *API) GetDictionaryAll(ctx context.Context, params *GetDictionaryParams)
 			fdV, err := a.GetDictionary(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -580,7 +580,7 @@ func (a *API) GetDocumentBlueprintByIdAuditLogAll(ctx context.Context, id openap
 			fdV, err := a.GetDocumentBlueprintByIdAuditLog(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -647,7 +647,7 @@ func (a *API) GetDocumentTypeAllowedAtRootAll(ctx context.Context, params *GetDo
 			fdV, err := a.GetDocumentTypeAllowedAtRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -693,7 +693,7 @@ func (a *API) GetDocumentTypeAllowedInLibraryAll(ctx context.Context, params *Ge
 			fdV, err := a.GetDocumentTypeAllowedInLibrary(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -836,7 +836,7 @@ func (a *API) GetDocumentTypeByIdAllowedChildrenAll(ctx context.Context, id open
 			fdV, err := a.GetDocumentTypeByIdAllowedChildren(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -911,7 +911,7 @@ func (a *API) GetDocumentTypeByIdBlueprintAll(ctx context.Context, id openapi_ty
 			fdV, err := a.GetDocumentTypeByIdBlueprint(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1027,7 +1027,7 @@ func (a *API) GetDocumentVersionAll(ctx context.Context, params *GetDocumentVers
 			fdV, err := a.GetDocumentVersion(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1091,7 +1091,7 @@ func (a *API) GetDocumentAreReferencedAll(ctx context.Context, params *GetDocume
 			fdV, err := a.GetDocumentAreReferenced(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1202,7 +1202,7 @@ func (a *API) GetDocumentByIdAuditLogAll(ctx context.Context, id openapi_types.U
 			fdV, err := a.GetDocumentByIdAuditLog(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1248,7 +1248,7 @@ func (a *API) GetDocumentByIdAvailableSegmentOptionsAll(ctx context.Context, id 
 			fdV, err := a.GetDocumentByIdAvailableSegmentOptions(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1427,7 +1427,7 @@ func (a *API) GetDocumentByIdReferencedByAll(ctx context.Context, id openapi_typ
 			fdV, err := a.GetDocumentByIdReferencedBy(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1473,7 +1473,7 @@ func (a *API) GetDocumentByIdReferencedDescendantsAll(ctx context.Context, id op
 			fdV, err := a.GetDocumentByIdReferencedDescendants(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1569,7 +1569,7 @@ func (a *API) GetElementVersionAll(ctx context.Context, params *GetElementVersio
 			fdV, err := a.GetElementVersion(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1633,7 +1633,7 @@ func (a *API) GetElementAreReferencedAll(ctx context.Context, params *GetElement
 			fdV, err := a.GetElementAreReferenced(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1723,7 +1723,7 @@ func (a *API) GetElementFolderByIdReferencedDescendantsAll(ctx context.Context, 
 			fdV, err := a.GetElementFolderByIdReferencedDescendants(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1792,7 +1792,7 @@ func (a *API) GetElementByIdAuditLogAll(ctx context.Context, id openapi_types.UU
 			fdV, err := a.GetElementByIdAuditLog(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1861,7 +1861,7 @@ func (a *API) GetElementByIdReferencedByAll(ctx context.Context, id openapi_type
 			fdV, err := a.GetElementByIdReferencedBy(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1917,7 +1917,7 @@ func (a *API) GetFilterDataTypeAll(ctx context.Context, params *GetFilterDataTyp
 			fdV, err := a.GetFilterDataType(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -1963,7 +1963,7 @@ func (a *API) GetFilterMemberAll(ctx context.Context, params *GetFilterMemberPar
 			fdV, err := a.GetFilterMember(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2009,7 +2009,7 @@ func (a *API) GetFilterUserAll(ctx context.Context, params *GetFilterUserParams)
 			fdV, err := a.GetFilterUser(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2055,7 +2055,7 @@ func (a *API) GetFilterUserGroupAll(ctx context.Context, params *GetFilterUserGr
 			fdV, err := a.GetFilterUserGroup(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2101,7 +2101,7 @@ func (a *API) GetHealthCheckGroupAll(ctx context.Context, params *GetHealthCheck
 			fdV, err := a.GetHealthCheckGroup(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2171,7 +2171,7 @@ func (a *API) GetHelpAll(ctx context.Context, params *GetHelpParams) iter.Seq2[H
 			fdV, err := a.GetHelp(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2254,7 +2254,7 @@ func (a *API) GetIndexerAll(ctx context.Context, params *GetIndexerParams) iter.
 			fdV, err := a.GetIndexer(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2389,7 +2389,7 @@ func (a *API) GetItemDataTypeSearchAll(ctx context.Context, params *GetItemDataT
 			fdV, err := a.GetItemDataTypeSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2580,7 +2580,7 @@ func (a *API) GetItemDocumentTypeSearchAll(ctx context.Context, params *GetItemD
 			fdV, err := a.GetItemDocumentTypeSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2655,7 +2655,7 @@ func (a *API) GetItemDocumentSearchAll(ctx context.Context, params *GetItemDocum
 			fdV, err := a.GetItemDocumentSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2788,7 +2788,7 @@ func (a *API) GetItemElementSearchAll(ctx context.Context, params *GetItemElemen
 			fdV, err := a.GetItemElementSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -2929,7 +2929,7 @@ func (a *API) GetItemMediaTypeAllowedAll(ctx context.Context, params *GetItemMed
 			fdV, err := a.GetItemMediaTypeAllowed(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3004,7 +3004,7 @@ func (a *API) GetItemMediaTypeFoldersAll(ctx context.Context, params *GetItemMed
 			fdV, err := a.GetItemMediaTypeFolders(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3050,7 +3050,7 @@ func (a *API) GetItemMediaTypeSearchAll(ctx context.Context, params *GetItemMedi
 			fdV, err := a.GetItemMediaTypeSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3125,7 +3125,7 @@ func (a *API) GetItemMediaSearchAll(ctx context.Context, params *GetItemMediaSea
 			fdV, err := a.GetItemMediaSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3287,7 +3287,7 @@ func (a *API) GetItemMemberTypeSearchAll(ctx context.Context, params *GetItemMem
 			fdV, err := a.GetItemMemberTypeSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3362,7 +3362,7 @@ func (a *API) GetItemMemberSearchAll(ctx context.Context, params *GetItemMemberS
 			fdV, err := a.GetItemMemberSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3611,7 +3611,7 @@ func (a *API) GetItemTemplateSearchAll(ctx context.Context, params *GetItemTempl
 			fdV, err := a.GetItemTemplateSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3744,7 +3744,7 @@ func (a *API) GetLanguageAll(ctx context.Context, params *GetLanguageParams) ite
 			fdV, err := a.GetLanguage(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3816,7 +3816,7 @@ func (a *API) GetLogViewerLevelAll(ctx context.Context, params *GetLogViewerLeve
 			fdV, err := a.GetLogViewerLevel(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3870,7 +3870,7 @@ func (a *API) GetLogViewerLogAll(ctx context.Context, params *GetLogViewerLogPar
 			fdV, err := a.GetLogViewerLog(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3916,7 +3916,7 @@ func (a *API) GetLogViewerMessageTemplateAll(ctx context.Context, params *GetLog
 			fdV, err := a.GetLogViewerMessageTemplate(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -3962,7 +3962,7 @@ func (a *API) GetLogViewerSavedSearchAll(ctx context.Context, params *GetLogView
 			fdV, err := a.GetLogViewerSavedSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4137,7 +4137,7 @@ func (a *API) GetMediaTypeAllowedAtRootAll(ctx context.Context, params *GetMedia
 			fdV, err := a.GetMediaTypeAllowedAtRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4301,7 +4301,7 @@ func (a *API) GetMediaTypeByIdAllowedChildrenAll(ctx context.Context, id openapi
 			fdV, err := a.GetMediaTypeByIdAllowedChildren(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4438,7 +4438,7 @@ func (a *API) GetMediaAreReferencedAll(ctx context.Context, params *GetMediaAreR
 			fdV, err := a.GetMediaAreReferenced(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4549,7 +4549,7 @@ func (a *API) GetMediaByIdAuditLogAll(ctx context.Context, id openapi_types.UUID
 			fdV, err := a.GetMediaByIdAuditLog(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4605,7 +4605,7 @@ func (a *API) GetMediaByIdReferencedByAll(ctx context.Context, id openapi_types.
 			fdV, err := a.GetMediaByIdReferencedBy(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4651,7 +4651,7 @@ func (a *API) GetMediaByIdReferencedDescendantsAll(ctx context.Context, id opena
 			fdV, err := a.GetMediaByIdReferencedDescendants(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4710,7 +4710,7 @@ func (a *API) GetMemberGroupAll(ctx context.Context, params *GetMemberGroupParam
 			fdV, err := a.GetMemberGroup(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -4790,7 +4790,7 @@ func (a *API) GetMemberTypeAllowedAtRootAll(ctx context.Context, params *GetMemb
 			fdV, err := a.GetMemberTypeAllowedAtRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5016,7 +5016,7 @@ func (a *API) GetMemberAreReferencedAll(ctx context.Context, params *GetMemberAr
 			fdV, err := a.GetMemberAreReferenced(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5085,7 +5085,7 @@ func (a *API) GetMemberByIdReferencedByAll(ctx context.Context, id openapi_types
 			fdV, err := a.GetMemberByIdReferencedBy(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5131,7 +5131,7 @@ func (a *API) GetMemberByIdReferencedDescendantsAll(ctx context.Context, id open
 			fdV, err := a.GetMemberByIdReferencedDescendants(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5232,7 +5232,7 @@ func (a *API) GetObjectTypesAll(ctx context.Context, params *GetObjectTypesParam
 			fdV, err := a.GetObjectTypes(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5294,7 +5294,7 @@ func (a *API) GetPackageCreatedAll(ctx context.Context, params *GetPackageCreate
 			fdV, err := a.GetPackageCreated(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5373,7 +5373,7 @@ func (a *API) GetPackageMigrationStatusAll(ctx context.Context, params *GetPacka
 			fdV, err := a.GetPackageMigrationStatus(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5453,7 +5453,7 @@ func (a *API) GetPartialViewSnippetAll(ctx context.Context, params *GetPartialVi
 			fdV, err := a.GetPartialViewSnippet(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5582,7 +5582,7 @@ func (a *API) GetRecycleBinDocumentChildrenAll(ctx context.Context, params *GetR
 			fdV, err := a.GetRecycleBinDocumentChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5628,7 +5628,7 @@ func (a *API) GetRecycleBinDocumentReferencedByAll(ctx context.Context, params *
 			fdV, err := a.GetRecycleBinDocumentReferencedBy(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5674,7 +5674,7 @@ func (a *API) GetRecycleBinDocumentRootAll(ctx context.Context, params *GetRecyc
 			fdV, err := a.GetRecycleBinDocumentRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5772,7 +5772,7 @@ func (a *API) GetRecycleBinElementChildrenAll(ctx context.Context, params *GetRe
 			fdV, err := a.GetRecycleBinElementChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5836,7 +5836,7 @@ func (a *API) GetRecycleBinElementReferencedByAll(ctx context.Context, params *G
 			fdV, err := a.GetRecycleBinElementReferencedBy(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5882,7 +5882,7 @@ func (a *API) GetRecycleBinElementRootAll(ctx context.Context, params *GetRecycl
 			fdV, err := a.GetRecycleBinElementRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -5980,7 +5980,7 @@ func (a *API) GetRecycleBinMediaChildrenAll(ctx context.Context, params *GetRecy
 			fdV, err := a.GetRecycleBinMediaChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6026,7 +6026,7 @@ func (a *API) GetRecycleBinMediaReferencedByAll(ctx context.Context, params *Get
 			fdV, err := a.GetRecycleBinMediaReferencedBy(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6072,7 +6072,7 @@ func (a *API) GetRecycleBinMediaRootAll(ctx context.Context, params *GetRecycleB
 			fdV, err := a.GetRecycleBinMediaRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6165,7 +6165,7 @@ func (a *API) GetRedirectManagementAll(ctx context.Context, params *GetRedirectM
 			fdV, err := a.GetRedirectManagement(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6224,7 +6224,7 @@ func (a *API) GetRedirectManagementByIdAll(ctx context.Context, id openapi_types
 			fdV, err := a.GetRedirectManagementById(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6275,7 +6275,7 @@ func (a *API) GetRelationTypeAll(ctx context.Context, params *GetRelationTypePar
 			fdV, err := a.GetRelationType(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6329,7 +6329,7 @@ func (a *API) GetRelationByRelationTypeIdAll(ctx context.Context, id openapi_typ
 			fdV, err := a.GetRelationByRelationTypeId(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6430,7 +6430,7 @@ func (a *API) GetSearcherAll(ctx context.Context, params *GetSearcherParams) ite
 			fdV, err := a.GetSearcher(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6476,7 +6476,7 @@ func (a *API) GetSearcherBySearcherNameQueryAll(ctx context.Context, searcherNam
 			fdV, err := a.GetSearcherBySearcherNameQuery(ctx, searcherName, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6548,7 +6548,7 @@ func (a *API) GetSegmentAll(ctx context.Context, params *GetSegmentParams) iter.
 			fdV, err := a.GetSegment(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6710,7 +6710,7 @@ func (a *API) GetTagAll(ctx context.Context, params *GetTagParams) iter.Seq2[Tag
 			fdV, err := a.GetTag(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6756,7 +6756,7 @@ func (a *API) GetTelemetryAll(ctx context.Context, params *GetTelemetryParams) i
 			fdV, err := a.GetTelemetry(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6923,7 +6923,7 @@ func (a *API) GetTreeDataTypeChildrenAll(ctx context.Context, params *GetTreeDat
 			fdV, err := a.GetTreeDataTypeChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -6969,7 +6969,7 @@ func (a *API) GetTreeDataTypeRootAll(ctx context.Context, params *GetTreeDataTyp
 			fdV, err := a.GetTreeDataTypeRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7015,7 +7015,7 @@ func (a *API) GetTreeDataTypeSearchAll(ctx context.Context, params *GetTreeDataT
 			fdV, err := a.GetTreeDataTypeSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7119,7 +7119,7 @@ func (a *API) GetTreeDictionaryChildrenAll(ctx context.Context, params *GetTreeD
 			fdV, err := a.GetTreeDictionaryChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7165,7 +7165,7 @@ func (a *API) GetTreeDictionaryRootAll(ctx context.Context, params *GetTreeDicti
 			fdV, err := a.GetTreeDictionaryRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7240,7 +7240,7 @@ func (a *API) GetTreeDocumentBlueprintChildrenAll(ctx context.Context, params *G
 			fdV, err := a.GetTreeDocumentBlueprintChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7286,7 +7286,7 @@ func (a *API) GetTreeDocumentBlueprintRootAll(ctx context.Context, params *GetTr
 			fdV, err := a.GetTreeDocumentBlueprintRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7390,7 +7390,7 @@ func (a *API) GetTreeDocumentTypeChildrenAll(ctx context.Context, params *GetTre
 			fdV, err := a.GetTreeDocumentTypeChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7436,7 +7436,7 @@ func (a *API) GetTreeDocumentTypeRootAll(ctx context.Context, params *GetTreeDoc
 			fdV, err := a.GetTreeDocumentTypeRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7482,7 +7482,7 @@ func (a *API) GetTreeDocumentTypeSearchAll(ctx context.Context, params *GetTreeD
 			fdV, err := a.GetTreeDocumentTypeSearch(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7586,7 +7586,7 @@ func (a *API) GetTreeDocumentChildrenAll(ctx context.Context, params *GetTreeDoc
 			fdV, err := a.GetTreeDocumentChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7632,7 +7632,7 @@ func (a *API) GetTreeDocumentRootAll(ctx context.Context, params *GetTreeDocumen
 			fdV, err := a.GetTreeDocumentRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7736,7 +7736,7 @@ func (a *API) GetTreeElementChildrenAll(ctx context.Context, params *GetTreeElem
 			fdV, err := a.GetTreeElementChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7782,7 +7782,7 @@ func (a *API) GetTreeElementRootAll(ctx context.Context, params *GetTreeElementR
 			fdV, err := a.GetTreeElementRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7886,7 +7886,7 @@ func (a *API) GetTreeMediaTypeChildrenAll(ctx context.Context, params *GetTreeMe
 			fdV, err := a.GetTreeMediaTypeChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -7932,7 +7932,7 @@ func (a *API) GetTreeMediaTypeRootAll(ctx context.Context, params *GetTreeMediaT
 			fdV, err := a.GetTreeMediaTypeRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8036,7 +8036,7 @@ func (a *API) GetTreeMediaChildrenAll(ctx context.Context, params *GetTreeMediaC
 			fdV, err := a.GetTreeMediaChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8082,7 +8082,7 @@ func (a *API) GetTreeMediaRootAll(ctx context.Context, params *GetTreeMediaRootP
 			fdV, err := a.GetTreeMediaRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8157,7 +8157,7 @@ func (a *API) GetTreeMemberGroupRootAll(ctx context.Context, params *GetTreeMemb
 			fdV, err := a.GetTreeMemberGroupRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8232,7 +8232,7 @@ func (a *API) GetTreeMemberTypeChildrenAll(ctx context.Context, params *GetTreeM
 			fdV, err := a.GetTreeMemberTypeChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8278,7 +8278,7 @@ func (a *API) GetTreeMemberTypeRootAll(ctx context.Context, params *GetTreeMembe
 			fdV, err := a.GetTreeMemberTypeRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8382,7 +8382,7 @@ func (a *API) GetTreePartialViewChildrenAll(ctx context.Context, params *GetTree
 			fdV, err := a.GetTreePartialViewChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8428,7 +8428,7 @@ func (a *API) GetTreePartialViewRootAll(ctx context.Context, params *GetTreePart
 			fdV, err := a.GetTreePartialViewRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8532,7 +8532,7 @@ func (a *API) GetTreeScriptChildrenAll(ctx context.Context, params *GetTreeScrip
 			fdV, err := a.GetTreeScriptChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8578,7 +8578,7 @@ func (a *API) GetTreeScriptRootAll(ctx context.Context, params *GetTreeScriptRoo
 			fdV, err := a.GetTreeScriptRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8682,7 +8682,7 @@ func (a *API) GetTreeStaticFileChildrenAll(ctx context.Context, params *GetTreeS
 			fdV, err := a.GetTreeStaticFileChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8728,7 +8728,7 @@ func (a *API) GetTreeStaticFileRootAll(ctx context.Context, params *GetTreeStati
 			fdV, err := a.GetTreeStaticFileRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8803,7 +8803,7 @@ func (a *API) GetTreeStylesheetChildrenAll(ctx context.Context, params *GetTreeS
 			fdV, err := a.GetTreeStylesheetChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8849,7 +8849,7 @@ func (a *API) GetTreeStylesheetRootAll(ctx context.Context, params *GetTreeStyle
 			fdV, err := a.GetTreeStylesheetRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8953,7 +8953,7 @@ func (a *API) GetTreeTemplateChildrenAll(ctx context.Context, params *GetTreeTem
 			fdV, err := a.GetTreeTemplateChildren(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -8999,7 +8999,7 @@ func (a *API) GetTreeTemplateRootAll(ctx context.Context, params *GetTreeTemplat
 			fdV, err := a.GetTreeTemplateRoot(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -9087,7 +9087,7 @@ func (a *API) GetUserAll(ctx context.Context, params *GetUserParams) iter.Seq2[U
 			fdV, err := a.GetUser(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -9146,7 +9146,7 @@ func (a *API) GetUserDataAll(ctx context.Context, params *GetUserDataParams) ite
 			fdV, err := a.GetUserData(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -9218,7 +9218,7 @@ func (a *API) GetUserGroupAll(ctx context.Context, params *GetUserGroupParams) i
 			fdV, err := a.GetUserGroup(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -9712,7 +9712,7 @@ func (a *API) GetWebhookAll(ctx context.Context, params *GetWebhookParams) iter.
 			fdV, err := a.GetWebhook(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -9766,7 +9766,7 @@ func (a *API) GetWebhookEventsAll(ctx context.Context, params *GetWebhookEventsP
 			fdV, err := a.GetWebhookEvents(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -9812,7 +9812,7 @@ func (a *API) GetWebhookLogsAll(ctx context.Context, params *GetWebhookLogsParam
 			fdV, err := a.GetWebhookLogs(ctx, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
@@ -9876,7 +9876,7 @@ func (a *API) GetWebhookByIdLogsAll(ctx context.Context, id openapi_types.UUID, 
 			fdV, err := a.GetWebhookByIdLogs(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Items
-			return frontdoor.Got{N: len(fdItems), Total: frontdoor.Count(fdV.Total)}, err
+			return frontdoor.Got{Items: fdItems, Total: frontdoor.Count(fdV.Total)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {

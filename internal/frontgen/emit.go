@@ -356,6 +356,11 @@ func (g *gen) iterator(o op, c call, s shape, fetch string, pageFetch bool) erro
 	if kind != KindSingle && (fa == nil || fb == nil) {
 		kind = KindSingle
 	}
+	g.iters = append(g.iters, Iterator{Method: name, Op: o.Method + " " + o.Path, Kind: kind,
+		Items: jsonName(s.items), Total: jsonName(s.total), Next: jsonName(s.next), Size: g.pre.PageSize})
+	if s.total != nil {
+		_, g.iters[len(g.iters)-1].TotalOptional = deref(s.total.Type)
+	}
 	g.p("// %s iterates over every element of %s %s, request by request.\n//\n// Paging: %s.\n", name, o.Method, o.Path, kind)
 	g.p("func (a *API) %s(%s) iter.Seq2[%s, error] {\n", name, c.declList(), el)
 	if kind == KindSingle {
@@ -384,13 +389,13 @@ func (g *gen) iterator(o op, c call, s shape, fetch string, pageFetch bool) erro
 	}
 	g.p("\t\t\t%s\n", g.set("fdQ", fb, "fdC.Size"))
 	if pageFetch {
-		g.p("\t\t\tfdPg, err := %s(%s)\n\t\t\tfdItems = fdPg.Items\n\t\t\treturn frontdoor.Got{N: len(fdItems), Total: fdPg.Total, Next: fdPg.Next}, err\n", fetch, c.argList("&fdQ"))
+		g.p("\t\t\tfdPg, err := %s(%s)\n\t\t\tfdItems = fdPg.Items\n\t\t\treturn frontdoor.Got{Items: fdItems, Total: fdPg.Total, Next: fdPg.Next}, err\n", fetch, c.argList("&fdQ"))
 	} else {
 		next := ""
 		if kind == KindCheckpoint {
 			next = ", Next: " + g.nextOf(s, "fdV")
 		}
-		g.p("\t\t\tfdV, err := %s(%s)\n\t\t\tfdItems = nil\n\t\t\t%s\n\t\t\treturn frontdoor.Got{N: len(fdItems), Total: %s%s}, err\n", fetch, c.argList("&fdQ"), g.items(s, "fdV"), g.totalOf(s, "fdV"), next)
+		g.p("\t\t\tfdV, err := %s(%s)\n\t\t\tfdItems = nil\n\t\t\t%s\n\t\t\treturn frontdoor.Got{Items: fdItems, Total: %s%s}, err\n", fetch, c.argList("&fdQ"), g.items(s, "fdV"), g.totalOf(s, "fdV"), next)
 	}
 	g.p("\t\t}, func() bool {\n\t\t\tfor _, fdIt := range fdItems {\n\t\t\t\tif !yield(fdIt, nil) {\n\t\t\t\t\treturn false\n\t\t\t\t}\n\t\t\t}\n\t\t\treturn true\n\t\t})\n")
 	g.p("\t\tif err != nil {\n\t\t\tvar fdZero %s\n\t\t\tyield(fdZero, err)\n\t\t}\n\t}\n}\n\n", el)

@@ -71,8 +71,59 @@ const (
 	KindSingle     = "single response"
 )
 
+// Iterator describes one generated …All iterator: what a server must
+// answer for it to page. Tests use it to drive every iterator against
+// hostile servers (internal/fronttest).
+type Iterator struct {
+	// Method is the API method, e.g. "GetUsersAll".
+	Method string
+	// Op is "METHOD /path".
+	Op string
+	// Kind is the paging kind (KindSkipTake, ...).
+	Kind string
+	// Items is the JSON member holding the page's elements, "" when the
+	// response is the array itself.
+	Items string
+	// Total and Next are the JSON members of the total and of the next
+	// checkpoint, "" when the iterator reads none.
+	Total, Next string
+	// TotalOptional reports a total the response may omit (a pointer):
+	// absent, the list's size is unknown; a required total that is absent
+	// reads as 0.
+	TotalOptional bool
+	// Size is the page size the iterator asks for when the caller sets
+	// none.
+	Size int
+}
+
+// Iterators describes the iterators Generate writes for package pkg.
+func Iterators(pkg string, pre Preset, specJSON, goSrc []byte) ([]Iterator, error) {
+	g, err := generate(pkg, pre, specJSON, goSrc)
+	if err != nil {
+		return nil, err
+	}
+	return g.iters, nil
+}
+
 // Generate returns the source of front.gen.go for package pkg.
 func Generate(pkg string, pre Preset, specJSON, goSrc []byte) ([]byte, error) {
+	g, err := generate(pkg, pre, specJSON, goSrc)
+	if err != nil {
+		return nil, err
+	}
+	src, err := g.imports(g.b.Bytes())
+	if err != nil {
+		return nil, err
+	}
+	out, err := format.Source(src)
+	if err != nil {
+		return nil, fmt.Errorf("frontgen: %s: formatting: %w\n%s", pkg, err, src)
+	}
+	return out, nil
+}
+
+// generate writes the front door's body into a gen.
+func generate(pkg string, pre Preset, specJSON, goSrc []byte) (*gen, error) {
 	var s spec
 	if err := json.Unmarshal(specJSON, &s); err != nil {
 		return nil, fmt.Errorf("frontgen: %s: spec: %w", pkg, err)
@@ -108,16 +159,7 @@ func Generate(pkg string, pre Preset, specJSON, goSrc []byte) ([]byte, error) {
 			return nil, fmt.Errorf("frontgen: %s: %s %s: %w", pkg, o.Method, o.Path, err)
 		}
 	}
-	src := g.b.Bytes()
-	src, err = g.imports(src)
-	if err != nil {
-		return nil, err
-	}
-	out, err := format.Source(src)
-	if err != nil {
-		return nil, fmt.Errorf("frontgen: %s: formatting: %w\n%s", pkg, err, src)
-	}
-	return out, nil
+	return g, nil
 }
 
 type gen struct {
@@ -126,6 +168,7 @@ type gen struct {
 	gp    *goPkg
 	b     bytes.Buffer
 	taken map[string]bool // method names in use on API
+	iters []Iterator      // the iterators written
 }
 
 func (g *gen) p(format string, args ...any) { fmt.Fprintf(&g.b, format, args...) }

@@ -95,6 +95,16 @@ func jsonFields(st *ast.StructType) map[string]*ast.Field {
 	return out
 }
 
+// jsonName returns the JSON name of a struct field, "" for none.
+func jsonName(f *ast.Field) string {
+	if f == nil || f.Tag == nil {
+		return ""
+	}
+	tag, _ := strconv.Unquote(f.Tag.Value)
+	name, _, _ := strings.Cut(reflect.StructTag(tag).Get("json"), ",")
+	return name
+}
+
 // expr renders a type expression as Go source.
 func (p *goPkg) expr(e ast.Expr) string {
 	var b bytes.Buffer
