@@ -1,6 +1,7 @@
 package frontdoor
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -112,4 +113,46 @@ func TestCheckErrorsHideURLParts(t *testing.T) {
 	if got := shown(strings.Repeat("é", 80)); !strings.HasSuffix(got, "…") || len(got) > 104 || !utf8.ValidString(got) {
 		t.Errorf("shown of a long value = %q", got)
 	}
+}
+
+// FuzzCredentialChecks: whatever a check accepts builds the URL it reads as:
+// an organisation stays one segment under /t/, a domain is the whole host of
+// https://<domain>/api/v2, and a base URL has no segment a server may read
+// as another place.
+func FuzzCredentialChecks(f *testing.F) {
+	for _, s := range []string{"acme", "carbon.super", ".", "..", "%2e%2e", "..;", "a/b", "tenant.eu.auth0.com",
+		"tenant.auth0.com:8443", "[::1]:8443", "u:p@host", "https://cms.example.com/a/%2e%2E/b", "http://127.0.0.1:8080/x",
+		"https://h/t/..;x/y", "https://h/a%2Fb", "host.", "a..b", "ex%41mple.com"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if CheckAsgardeoOrg(s) == nil {
+			u, err := url.Parse("https://api.asgardeo.io/t/" + url.PathEscape(s) + "/scim2")
+			if err != nil || u.Path != "/t/"+s+"/scim2" {
+				t.Fatalf("org %q accepted, but its URL is %v (%v)", s, u, err)
+			}
+			for seg := range strings.SplitSeq(u.EscapedPath(), "/") {
+				if !cleanSegment(seg) {
+					t.Fatalf("org %q accepted, but its URL has the segment %q", s, seg)
+				}
+			}
+		}
+		if CheckAuth0Domain(s) == nil {
+			u, err := url.Parse("https://" + s + "/api/v2")
+			if err != nil || u.User != nil || !strings.EqualFold(u.Host, s) || u.Path != "/api/v2" || u.RawQuery != "" || u.Fragment != "" {
+				t.Fatalf("domain %q accepted, but https://<domain>/api/v2 parses as %#v (%v)", s, u, err)
+			}
+		}
+		if CheckBaseURL(s) == nil {
+			u, err := url.Parse(s)
+			if err != nil || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+				t.Fatalf("base URL %q accepted, but parses as %#v (%v)", s, u, err)
+			}
+			for seg := range strings.SplitSeq(u.EscapedPath(), "/") {
+				if !cleanSegment(seg) {
+					t.Fatalf("base URL %q accepted with the segment %q", s, seg)
+				}
+			}
+		}
+	})
 }
