@@ -39,8 +39,15 @@ func newEndpoint(cfg Config, u *url.URL, o options) (*endpoint, error) {
 	e.client = &http.Client{
 		Transport: base,
 		// Never follow a redirect: it would re-send the credentials to
-		// wherever the Location points.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		// wherever the Location points. One to another origin is refused
+		// with the *RedirectError of the rule every surface uses
+		// (origin.go); one within the origin ends in the 3xx error of fetch.
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if err := CheckRedirect(req, via); err != nil {
+				return err
+			}
+			return http.ErrUseLastResponse
+		},
 	}
 
 	params := map[string][]string{"grant_type": {"client_credentials"}}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 
 	"github.com/mgmtapi/mgmtapi/internal/redact"
 )
@@ -15,6 +16,12 @@ import (
 // atomic operations and no allocation per request (one 4 KiB allocation per
 // 256 requests gives each request its own header value slice). It does not
 // replay requests on 401; use Transport for that.
+//
+// An editor runs once per call, before the client follows redirects, so it
+// cannot keep the token on its origin: net/http drops Authorization on a
+// redirect to another host name, but keeps it for another port, a switch to
+// plain http and subdomains. Give the client CheckRedirect (refuses any
+// redirect off the origin), or use Transport, which checks every hop.
 func (s *Source) RequestEditor() func(ctx context.Context, req *http.Request) error {
 	return func(ctx context.Context, req *http.Request) error {
 		e, err := s.get(ctx)
@@ -36,6 +43,12 @@ func (s *Source) RequestEditor() func(ctx context.Context, req *http.Request) er
 // token. It never replays more than once. When the new token is refused as
 // well, the Source backs off (see Invalidate): until the backoff ends, 401
 // answers are returned as they are, without fetching tokens or replaying.
+//
+// The token goes only to the origin (scheme, host and port) of the request
+// the caller made: a redirect the client follows to another origin is sent
+// without the token (and without any Authorization header copied onto it),
+// whatever the client's redirect policy. TransportFor also keeps the token
+// off requests the caller makes to other origins.
 func (s *Source) Transport(base http.RoundTripper) http.RoundTripper {
 	if base == nil {
 		base = http.DefaultTransport
@@ -43,12 +56,42 @@ func (s *Source) Transport(base http.RoundTripper) http.RoundTripper {
 	return &transport{s: s, base: base}
 }
 
+// TransportFor is Transport bound to the origin (scheme, host and port) of
+// server, the API's base URL: only requests to that origin carry the token;
+// any other request, a redirect or not, is sent without it. The front doors
+// use it with their base URL.
+func (s *Source) TransportFor(server string, base http.RoundTripper) (http.RoundTripper, error) {
+	origin, err := parseOrigin(server)
+	if err != nil {
+		return nil, err
+	}
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return &transport{s: s, base: base, origin: origin}, nil
+}
+
 type transport struct {
 	s    *Source
 	base http.RoundTripper
+	// origin is where the token may go; nil means the origin of the
+	// request that started each redirect chain.
+	origin *url.URL
+}
+
+// mayAuthenticate reports whether req goes to the origin the token is for.
+func (t *transport) mayAuthenticate(req *http.Request) bool {
+	want := t.origin
+	if want == nil {
+		want = chainStart(req)
+	}
+	return sameOrigin(want, req.URL)
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !t.mayAuthenticate(req) {
+		return t.base.RoundTrip(withoutAuth(req))
+	}
 	e, err := t.s.get(req.Context())
 	if err != nil {
 		if req.Body != nil {
@@ -99,6 +142,20 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	return resp2, err
+}
+
+// withoutAuth returns req, or for a redirect that carries an Authorization
+// header (net/http copies the first request's headers onto redirects within
+// a host name and its subdomains) a shallow copy without it.
+func withoutAuth(req *http.Request) *http.Request {
+	if req.Response == nil || req.Header.Get("Authorization") == "" {
+		return req
+	}
+	r := new(http.Request)
+	*r = *req
+	r.Header = req.Header.Clone()
+	r.Header.Del("Authorization")
+	return r
 }
 
 // withAuth returns a shallow copy of req with its own header map carrying

@@ -8,8 +8,9 @@ import (
 )
 
 // Conn is what a front door sends requests through: the API's base URL and
-// an *http.Client that authenticates every request (auth) and retries
-// transient failures (retry).
+// an *http.Client that authenticates every request to the API's origin
+// (auth), retries transient failures (retry) and refuses redirects to
+// another origin (auth.CheckRedirect).
 type Conn struct {
 	// Server is the API's base URL.
 	Server string
@@ -65,7 +66,17 @@ func Dial(cfg auth.Config, server string, opts ...Option) (*Conn, error) {
 			base = o.httpClient.Transport
 		}
 	}
-	rt := c.source.Transport(base)
+	// The token goes only to the API's origin (auth.TransportFor), and the
+	// client refuses to follow a redirect elsewhere with a clear error,
+	// unless the caller's client brings its own redirect policy.
+	rt, err := c.source.TransportFor(server, base)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	if hc.CheckRedirect == nil {
+		hc.CheckRedirect = auth.CheckRedirect
+	}
 	if !o.noRetry {
 		r := retry.Transport{}
 		if o.retry != nil {

@@ -26,6 +26,9 @@ type options struct {
 // WithHTTPClient sets the client whose Transport sends requests (token and
 // API requests alike) and whose Timeout bounds each call. Auth and retries
 // are layered on top of its Transport; the client itself is not modified.
+// Its CheckRedirect, if set, replaces auth.CheckRedirect (which refuses
+// redirects to another origin); the token is still sent only to the API's
+// origin.
 func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
 
 // WithLogger sends the retry and token-refresh records of the client to l.

@@ -1,10 +1,13 @@
 package scim
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -50,8 +53,12 @@ type Bulker struct {
 	Requests int
 	// Per is the pacing interval; 0 means DefaultBulkPer.
 	Per time.Duration
-	// FailOnErrors is sent with every request (RFC 7644 §3.7.3); 0 means
-	// the server processes every operation.
+	// FailOnErrors stops the job after this many failed operations
+	// (RFC 7644 §3.7.3's failOnErrors, held across the requests of a split
+	// job): each request carries the number of failures still allowed, and
+	// once they are used up Run sends no further request and returns
+	// ErrBulkStopped. An operation the response has no result for counts
+	// as failed. 0 means every operation is sent.
 	FailOnErrors int
 	// Clock defaults to the system clock.
 	Clock Clock
@@ -71,6 +78,10 @@ type BulkResult struct {
 
 // OK reports whether the operation succeeded (a 2xx status).
 func (r BulkResult) OK() bool { return r.Err == nil }
+
+// ErrBulkStopped is returned (wrapped) by Run when FailOnErrors operations
+// failed before the last request: the operations after them were not sent.
+var ErrBulkStopped = errors.New("scim: bulk job stopped after FailOnErrors failed operations")
 
 // ErrNoBulkResult marks an operation the bulk response had no result for.
 var ErrNoBulkResult = errors.New("scim: the bulk response has no result for this operation")
@@ -115,7 +126,7 @@ func (b *Bulker) limits() (maxOps, requests int, per time.Duration, clock Clock,
 	if clock == nil {
 		clock = systemClock{}
 	}
-	if maxOps < 0 || requests < 0 || per < 0 {
+	if maxOps < 0 || requests < 0 || per < 0 || b.FailOnErrors < 0 {
 		return 0, 0, 0, nil, errors.New("scim: Bulker limits must not be negative")
 	}
 	if b.Send == nil {
@@ -124,10 +135,11 @@ func (b *Bulker) limits() (maxOps, requests int, per time.Duration, clock Clock,
 	return maxOps, requests, per, clock, nil
 }
 
-// Run sends ops in order and returns one result per operation, in the
+// Run sends ops in order and returns one result per operation sent, in the
 // order of ops. A request that fails (Send's error) stops the run: its
 // operations carry the error, later ones are not sent and not in the
-// results, and Run returns the error.
+// results, and Run returns the error. So does reaching FailOnErrors failed
+// operations before the last request (ErrBulkStopped).
 func (b *Bulker) Run(ctx context.Context, ops []BulkOperation) ([]BulkResult, error) {
 	maxOps, requests, per, clock, err := b.limits()
 	if err != nil {
@@ -138,7 +150,12 @@ func (b *Bulker) Run(ctx context.Context, ops []BulkOperation) ([]BulkResult, er
 	}
 	results := make([]BulkResult, 0, len(ops))
 	var sent []time.Time
+	failed := 0
 	for start := 0; start < len(ops); start += maxOps {
+		if b.FailOnErrors > 0 && failed >= b.FailOnErrors {
+			return results, fmt.Errorf("scim: bulk: %d operations failed (FailOnErrors %d); operations %d-%d were not sent: %w",
+				failed, b.FailOnErrors, start+1, len(ops), ErrBulkStopped)
+		}
 		chunk := ops[start:min(start+maxOps, len(ops))]
 		if len(sent) >= requests {
 			wait := sent[len(sent)-requests].Add(per).Sub(clock.Now())
@@ -152,14 +169,23 @@ func (b *Bulker) Run(ctx context.Context, ops []BulkOperation) ([]BulkResult, er
 			return results, fmt.Errorf("scim: bulk: %w", err)
 		}
 		sent = append(sent, clock.Now())
-		resp, err := b.Send(ctx, BulkRequest{Schemas: []string{BulkRequestSchema}, FailOnErrors: b.FailOnErrors, Operations: chunk})
+		failOn := 0 // the failures this request may still have
+		if b.FailOnErrors > 0 {
+			failOn = b.FailOnErrors - failed
+		}
+		resp, err := b.Send(ctx, BulkRequest{Schemas: []string{BulkRequestSchema}, FailOnErrors: failOn, Operations: chunk})
 		if err != nil {
 			for _, op := range chunk {
 				results = append(results, BulkResult{Operation: op, Err: err})
 			}
 			return results, fmt.Errorf("scim: bulk request %d (operations %d-%d): %w", len(sent), start+1, start+len(chunk), err)
 		}
-		results = append(results, match(chunk, resp.Operations)...)
+		for _, r := range match(chunk, resp.Operations) {
+			if r.Err != nil {
+				failed++
+			}
+			results = append(results, r)
+		}
 	}
 	return results, nil
 }
@@ -231,13 +257,21 @@ func checkBulkOps(ops []BulkOperation, maxOps int) error {
 			chunkOf[op.BulkID] = i / maxOps
 		}
 	}
+	// The distinct lengths of the bulkIds, shortest first: a reference is
+	// looked up as each prefix of that length after "bulkId:".
+	var lengths []int
+	for id := range chunkOf {
+		lengths = append(lengths, len(id))
+	}
+	slices.Sort(lengths)
+	lengths = slices.Compact(lengths)
 	for i, op := range ops {
-		refs, err := bulkRefs(op)
+		texts, err := refTexts(op)
 		if err != nil {
 			return fmt.Errorf("scim: bulk operation %d: %w", i+1, err)
 		}
-		for _, ref := range refs {
-			if c, ok := chunkOf[ref]; ok && c != i/maxOps {
+		for _, text := range texts {
+			if ref, ok := crossRef(text, chunkOf, lengths, i/maxOps); ok {
 				return fmt.Errorf("scim: bulk operation %d refers to bulkId %q, which the split of %d operations per request puts in another request", i+1, ref, maxOps)
 			}
 		}
@@ -245,29 +279,56 @@ func checkBulkOps(ops []BulkOperation, maxOps int) error {
 	return nil
 }
 
-// bulkRefs lists the bulkIds an operation refers to ("bulkId:<id>" in its
-// path or data, RFC 7644 §3.7.2).
-func bulkRefs(op BulkOperation) ([]string, error) {
-	text := op.Path
-	if op.Data != nil {
-		b, err := json.Marshal(op.Data)
+// refTexts returns the texts of op in which a server looks for "bulkId:<id>"
+// references (RFC 7644 §3.7.2): its path and every string of its data,
+// keys and values, as the server decodes them (JSON escapes undone).
+func refTexts(op BulkOperation) ([]string, error) {
+	texts := []string{op.Path}
+	if op.Data == nil {
+		return texts, nil
+	}
+	b, err := json.Marshal(op.Data)
+	if err != nil {
+		return nil, fmt.Errorf("data does not encode: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return texts, nil
+		}
 		if err != nil {
 			return nil, fmt.Errorf("data does not encode: %w", err)
 		}
-		text += " " + string(b)
+		if s, ok := tok.(string); ok && strings.Contains(s, bulkIDPrefix) {
+			texts = append(texts, s)
+		}
 	}
-	var refs []string
+}
+
+// bulkIDPrefix starts a reference to another operation's bulkId.
+const bulkIDPrefix = "bulkId:"
+
+// crossRef finds in text a reference to a bulkId that chunkOf places in
+// another request than chunk. The id after "bulkId:" may hold any
+// character, so every known id that the text continues with counts
+// (lengths lists the distinct id lengths, ascending): a server that
+// replaces references textually would resolve each of them.
+func crossRef(text string, chunkOf map[string]int, lengths []int, chunk int) (string, bool) {
 	for rest := text; ; {
-		i := strings.Index(rest, "bulkId:")
+		i := strings.Index(rest, bulkIDPrefix)
 		if i < 0 {
-			return refs, nil
+			return "", false
 		}
-		rest = rest[i+len("bulkId:"):]
-		end := strings.IndexAny(rest, `"/ \`)
-		if end < 0 {
-			end = len(rest)
+		rest = rest[i+len(bulkIDPrefix):]
+		for _, n := range lengths {
+			if n > len(rest) {
+				break
+			}
+			if c, ok := chunkOf[rest[:n]]; ok && c != chunk {
+				return rest[:n], true
+			}
 		}
-		refs = append(refs, rest[:end])
-		rest = rest[end:]
 	}
 }

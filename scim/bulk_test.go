@@ -250,3 +250,124 @@ func TestBulkStatus(t *testing.T) {
 		t.Errorf("request encodes as %s", b)
 	}
 }
+
+// failingServer is a Send that fails the operations whose path ends in
+// "/missing" (404) and honours failOnErrors as RFC 7644 §3.7.3 says: after
+// that many errors it processes no further operation of the request.
+type failingServer struct {
+	reqs []scim.BulkRequest
+}
+
+func (f *failingServer) send(_ context.Context, req scim.BulkRequest) (scim.BulkResponse, error) {
+	f.reqs = append(f.reqs, req)
+	var resp scim.BulkResponse
+	errs := 0
+	for _, op := range req.Operations {
+		if req.FailOnErrors > 0 && errs >= req.FailOnErrors {
+			break
+		}
+		status := scim.BulkStatus(201)
+		if strings.HasSuffix(op.Path, "/missing") {
+			status, errs = 404, errs+1
+		}
+		resp.Operations = append(resp.Operations, scim.BulkOperationResponse{Method: op.Method, BulkID: op.BulkID, Status: status})
+	}
+	return resp, nil
+}
+
+// FailOnErrors holds for the whole job, not per request: one failure in
+// the first request and one in the second use up FailOnErrors 2, so the
+// second request carries failOnErrors 1 and the third is never sent.
+func TestBulkerFailOnErrorsAcrossRequests(t *testing.T) {
+	ops := []scim.BulkOperation{
+		{Method: "POST", Path: "/Users", BulkID: "ann", Data: map[string]any{"userName": "ann"}},
+		{Method: "DELETE", Path: "/Users/missing"},
+		{Method: "DELETE", Path: "/Users/missing"},
+		{Method: "POST", Path: "/Users", BulkID: "bob", Data: map[string]any{"userName": "bob"}},
+		{Method: "POST", Path: "/Users", BulkID: "cid", Data: map[string]any{"userName": "cid"}},
+		{Method: "POST", Path: "/Users", BulkID: "dan", Data: map[string]any{"userName": "dan"}},
+	}
+	srv := &failingServer{}
+	_, clock := newRecorder()
+	results, err := (&scim.Bulker{Send: srv.send, Clock: clock, MaxOperations: 2, FailOnErrors: 2}).Run(context.Background(), ops)
+	if !errors.Is(err, scim.ErrBulkStopped) || !strings.Contains(err.Error(), "operations 5-6 were not sent") {
+		t.Fatalf("err = %v, want ErrBulkStopped naming operations 5-6", err)
+	}
+	var sent []int
+	for _, r := range srv.reqs {
+		sent = append(sent, r.FailOnErrors)
+	}
+	if !slices.Equal(sent, []int{2, 1}) {
+		t.Errorf("requests carried failOnErrors %v, want [2 1] and no third request", sent)
+	}
+	if len(results) != 4 || !results[0].OK() || results[1].OK() || results[2].OK() || !errors.Is(results[3].Err, scim.ErrNoBulkResult) {
+		t.Errorf("results %+v", results)
+	}
+
+	// Below the limit every request is sent, each with what is left.
+	srv = &failingServer{}
+	results, err = (&scim.Bulker{Send: srv.send, Clock: clock, MaxOperations: 2, FailOnErrors: 3}).Run(context.Background(), ops)
+	if err != nil || len(results) != 6 || len(srv.reqs) != 3 || srv.reqs[2].FailOnErrors != 1 {
+		t.Errorf("FailOnErrors 3: err %v, %d results, %d requests", err, len(results), len(srv.reqs))
+	}
+	// The limit reached by the last request ends the job normally.
+	srv = &failingServer{}
+	if _, err := (&scim.Bulker{Send: srv.send, Clock: clock, MaxOperations: 2, FailOnErrors: 2}).Run(context.Background(), ops[:4]); err != nil {
+		t.Errorf("limit reached in the last request: %v", err)
+	}
+	if _, err := (&scim.Bulker{Send: srv.send, FailOnErrors: -1}).Run(context.Background(), ops); err == nil {
+		t.Error("negative FailOnErrors accepted")
+	}
+}
+
+// A reference to a bulkId in another request is found whatever characters
+// the id holds: JSON escapes (", \, <, >, &, control), /, spaces, unicode,
+// in the path or anywhere in the data; one within the same request is not
+// refused.
+func TestBulkerFindsEveryReference(t *testing.T) {
+	send := func(context.Context, scim.BulkRequest) (scim.BulkResponse, error) {
+		t.Error("nothing may be sent")
+		return scim.BulkResponse{}, nil
+	}
+	ids := []string{`a"b`, `back\slash`, `x/y`, `sp ace`, `k<m>&n`, "tab\tid", "ünï-☃", `end}`, `q'`, `a,b`, "u0"}
+	for _, id := range ids {
+		for _, where := range []string{"data", "nested data", "path", "key"} {
+			ref := scim.BulkOperation{Method: "PATCH", Path: "/Groups/g"}
+			switch where {
+			case "data":
+				ref.Data = map[string]any{"value": "bulkId:" + id}
+			case "nested data":
+				ref.Data = map[string]any{"Operations": []any{map[string]any{"op": "add", "value": []any{map[string]any{"value": "bulkId:" + id, "$ref": "x"}}}}}
+			case "path":
+				ref.Path = "/Users/bulkId:" + id
+			case "key":
+				ref.Data = map[string]any{"bulkId:" + id: true}
+			}
+			ops := []scim.BulkOperation{
+				{Method: "POST", Path: "/Users", BulkID: id, Data: map[string]any{"userName": "x"}},
+				{Method: "DELETE", Path: "/Users/1"},
+				ref,
+			}
+			_, err := (&scim.Bulker{Send: send, MaxOperations: 2}).Run(context.Background(), ops)
+			if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("refers to bulkId %q", id)) {
+				t.Errorf("id %q in %s: err = %v", id, where, err)
+			}
+			// In one request the same job is accepted.
+			rec, clock := newRecorder()
+			if _, err := (&scim.Bulker{Send: rec.send, Clock: clock, MaxOperations: 3}).Run(context.Background(), ops); err != nil {
+				t.Errorf("id %q in %s, one request: %v", id, where, err)
+			}
+		}
+	}
+	// An id that merely starts like another one's reference is no
+	// reference to a later request's id it does not name.
+	rec, clock := newRecorder()
+	ops := []scim.BulkOperation{
+		{Method: "POST", Path: "/Users", BulkID: "kim", Data: map[string]any{"userName": "kim"}},
+		{Method: "PATCH", Path: "/Groups/g", Data: map[string]any{"value": "bulkId:kim"}},
+		{Method: "POST", Path: "/Users", BulkID: "kimberly", Data: map[string]any{"userName": "kimberly"}},
+	}
+	if _, err := (&scim.Bulker{Send: rec.send, Clock: clock, MaxOperations: 2}).Run(context.Background(), ops); err != nil {
+		t.Errorf("a reference to kim in kim's request: %v", err)
+	}
+}
