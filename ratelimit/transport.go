@@ -22,7 +22,7 @@ package ratelimit
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
+	"math"
 	"net/http"
 	"sync"
 	"time"
@@ -44,7 +44,9 @@ type SharedBudget interface {
 	// longer pause is already set.
 	Pause(ctx context.Context, key string, d time.Duration) error
 	// Seed starts a budget that has no state (first use, or the store
-	// lost it) as if spent of its burst slots had just been used.
+	// lost it) as if spent slots (0 to MaxSeedSlots; more than burst
+	// books the schedule ahead of now) had just been used. It leaves a
+	// budget that has state alone.
 	Seed(ctx context.Context, key string, rate float64, burst, spent int) error
 }
 
@@ -56,6 +58,9 @@ const (
 	// pauseAfter429 is the pause after a 429 without any hint.
 	pauseAfter429 = time.Second
 )
+
+// MaxSeedSlots bounds the spent argument of SharedBudget.Seed.
+const MaxSeedSlots = 1 << 20
 
 // ErrOverBudget is returned when a request would have to wait longer than
 // MaxWait, or past its context's deadline, for its slot.
@@ -138,12 +143,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	now := time.Now()
 	t.mu.Lock()
 	observe(&t.obs, resp.Header, now)
-	var pause time.Duration
-	if resp.StatusCode == http.StatusTooManyRequests {
-		pause = retryAfter(resp.Header, now, pauseAfter429)
-	} else if t.obs.At.Equal(now) && t.obs.Remaining == 0 && t.obs.Reset.After(now) {
-		pause = t.obs.Reset.Sub(now)
-	}
+	pause := responsePause(resp.StatusCode, resp.Header, t.obs, now)
 	if pause > 0 && now.Add(pause).After(t.pauseUntil) {
 		t.pauseUntil = now.Add(pause)
 	}
@@ -200,6 +200,9 @@ func (t *Transport) sharedTimeout() time.Duration {
 }
 
 // wait blocks until the request may go and returns how long that took.
+// Every round of its loop either sleeps (at least minPauseRound while
+// paused), returns, or falls back from the shared budget to local pacing,
+// whose answer ends the loop: it cannot spin.
 func (t *Transport) wait(ctx context.Context, key string) (time.Duration, error) {
 	start := time.Now()
 	deadline := start.Add(t.maxWait())
@@ -213,8 +216,7 @@ func (t *Transport) wait(ctx context.Context, key string) (time.Duration, error)
 		t.mu.Unlock()
 		if now.Before(pauseUntil) {
 			// Spread the resumption over a tenth of the pause.
-			d := pauseUntil.Sub(now) + rand.N(pauseUntil.Sub(now)/10+1)
-			if err := sleep(ctx, d, deadline); err != nil {
+			if err := sleep(ctx, max(jittered(pauseUntil.Sub(now)), minPauseRound), deadline); err != nil {
 				return time.Since(start), err
 			}
 			continue
@@ -230,13 +232,14 @@ func (t *Transport) wait(ctx context.Context, key string) (time.Duration, error)
 						return time.Since(start), ErrOverBudget
 					}
 					// Fleet paused: wait it out, then book.
-					if err := sleep(ctx, d+rand.N(d/10+1), deadline); err != nil {
+					if err := sleep(ctx, max(jittered(d), minPauseRound), deadline); err != nil {
 						return time.Since(start), err
 					}
 					continue
 				}
 				return time.Since(start), sleep(ctx, d, deadline.Add(time.Nanosecond))
 			}
+			t.m.fellBack(ctx, err)
 		}
 		d, ok := t.reserveLocal(now, deadline.Sub(now))
 		if !ok {
@@ -246,27 +249,77 @@ func (t *Transport) wait(ctx context.Context, key string) (time.Duration, error)
 	}
 }
 
+// minPauseRound is the shortest sleep of a paused round of wait, so that a
+// pause about to end cannot turn into a loop of calls to Shared.
+const minPauseRound = time.Millisecond
+
+// ErrSharedReply is the error a Transport records (MetricSharedFallback,
+// reason "invalid") when its SharedBudget answers something that makes no
+// sense: a negative wait, a booked slot beyond the maxWait asked for, or
+// neither a slot nor a wait. The request is then paced locally, as after
+// any other failure of the shared budget.
+var ErrSharedReply = errors.New("ratelimit: invalid answer from the shared budget")
+
+// checkReserve validates an answer of SharedBudget.Reserve called with
+// maxWait.
+func checkReserve(d time.Duration, booked bool, maxWait time.Duration) error {
+	if d < 0 || (booked && d > maxWait) || (!booked && d == 0) {
+		return ErrSharedReply
+	}
+	return nil
+}
+
 // reserveShared books a slot in the shared budget, seeding it first after
-// an outage.
+// an outage. An error, or an answer checkReserve refuses, means "pace
+// locally".
 func (t *Transport) reserveShared(ctx context.Context, key string, maxWait time.Duration) (time.Duration, bool, error) {
 	sctx, cancel := context.WithTimeout(ctx, t.sharedTimeout())
 	defer cancel()
+	maxWait = max(maxWait, 0)
 	t.mu.Lock()
-	down, obs := t.sharedDown, t.obs
+	down := t.sharedDown
+	spent := 0
+	if down {
+		spent = t.spentLocally(time.Now())
+	}
 	t.mu.Unlock()
-	if down && obs.Remaining >= 0 {
+	if down {
 		// Back after an outage: the store may have lost the schedule;
-		// start it where the vendor's budget is.
-		burst := t.burst()
-		left := int(float64(obs.Remaining) * t.rate() / max(float64(obs.Limit), t.rate()))
-		if err := t.Shared.Seed(sctx, key, t.rate(), burst, burst-min(left, burst)); err != nil {
+		// start it where this replica's local schedule and the vendor's
+		// budget are.
+		if err := t.Shared.Seed(sctx, key, t.rate(), t.burst(), spent); err != nil {
 			t.markShared(false)
 			return 0, false, err
 		}
 	}
-	d, ok, err := t.Shared.Reserve(sctx, key, t.rate(), t.burst(), max(maxWait, 0))
+	d, ok, err := t.Shared.Reserve(sctx, key, t.rate(), t.burst(), maxWait)
+	if err == nil {
+		err = checkReserve(d, ok, maxWait)
+	}
 	t.markShared(err == nil)
 	return d, ok, err
+}
+
+// spentLocally is the Seed argument after an outage, in slots of the
+// shared schedule: the slots this replica booked locally that are still
+// ahead of now (requests waiting to go), scaled to the fleet on the
+// assumption that every replica paced itself alike, plus the part of the
+// burst the vendor's last x-ratelimit-remaining says is used up. Without
+// the first part, the fleet's locally booked requests and the fresh shared
+// schedule's burst would go out together. t.mu must be held.
+func (t *Transport) spentLocally(now time.Time) int {
+	rate, burst := t.rate(), t.burst()
+	spent := 0
+	if ahead := t.nextLocal.Sub(now); ahead > 0 {
+		// ahead × rate slots of the fleet's schedule, capped at what
+		// Seed accepts.
+		spent = int(min(math.Ceil(ahead.Seconds()*rate), float64(MaxSeedSlots)))
+	}
+	if o := t.obs; o.Remaining >= 0 {
+		left := int(float64(o.Remaining) * rate / max(float64(o.Limit), rate))
+		spent += burst - min(left, burst)
+	}
+	return min(spent, MaxSeedSlots)
 }
 
 func (t *Transport) markShared(ok bool) {
