@@ -56,7 +56,7 @@ FUZZTIME ?= 5s
 FUZZ_TARGETS = ./auth:FuzzParseResponse ./retry:FuzzRetryAfter ./retry:FuzzRateLimitReset ./apierror:FuzzCheck \
 	./paginate:FuzzCheckpoint ./paginate:FuzzOffsets ./internal/redact:FuzzSecrets ./internal/redact:FuzzURL \
 	./internal/wiretest:FuzzPathParameter ./datetime:FuzzParse ./internal/cmd/drift:FuzzReplay \
-	./scim:FuzzFilterRoundTrip ./scim:FuzzPatchPathRoundTrip
+	./scim:FuzzFilterRoundTrip ./scim:FuzzPatchPathRoundTrip ./ratelimit:FuzzObserveHeaders ./redisstore:FuzzBudgetReply
 .PHONY: fuzz
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
