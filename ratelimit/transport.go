@@ -12,11 +12,20 @@
 // the last x-ratelimit-remaining, so the fleet does not burst into a spent
 // vendor budget.
 //
-// Put it under retry and above auth, so that every attempt is paced and a
-// replay after a 401 is paced too:
+// Put it under auth, and both under retry, so that every attempt is paced,
+// auth's replay after a 401 included (auth sends the replay through the
+// transport it wraps):
 //
-//	hc := &http.Client{Transport: &retry.Transport{Base: &ratelimit.Transport{
-//		Base: src.Transport(nil), Limit: 50, Shared: store}}}
+//	hc := &http.Client{Transport: &retry.Transport{Base: src.Transport(
+//		&ratelimit.Transport{Limit: 50, Shared: store})}}
+//
+// Above auth it paces each request once, and a replay after a 401 goes out
+// without a slot.
+//
+// Every wait taken from a header or from the shared budget is checked and
+// capped: a pause at MaxPause, a reset that reads as milliseconds or as
+// seconds from now is taken as such, and a shared answer that makes no sense
+// (ErrSharedReply) makes the request pace locally, as an outage does.
 package ratelimit
 
 import (
