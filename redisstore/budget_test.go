@@ -344,8 +344,10 @@ func TestBudgetOutageAndSeededRecovery(t *testing.T) {
 	var limited atomic.Bool
 	var hits atomic.Int64
 	v := vendor(t, "3", &limited, &hits) // 3 of 50 left: none of our share
-	st := redisstore.New(newClient(t, r.Addr), redisstore.WithCooldown(20*time.Millisecond))
-	a := &ratelimit.Transport{Limit: 10, Burst: 5, Shared: st, Key: "api"}
+	// Generous call timeouts: the first calls after the restart dial and
+	// load the scripts again, which a loaded machine may take long for.
+	st := redisstore.New(newClient(t, r.Addr), redisstore.WithCooldown(20*time.Millisecond), redisstore.WithCallTimeout(5*time.Second))
+	a := &ratelimit.Transport{Limit: 10, Burst: 5, Shared: st, Key: "api", SharedTimeout: 5 * time.Second}
 	hc := &http.Client{Transport: a}
 	get := func() {
 		t.Helper()
