@@ -178,3 +178,50 @@ func sumWith(rm metricdata.ResourceMetrics, name, key, value string) int64 {
 	}
 	return n
 }
+
+// flaky is a SharedBudget that fails its first Reserve (an outage) and
+// then books every slot at once, as an empty, freshly seeded budget does.
+type flaky struct{ calls atomic.Int64 }
+
+func (f *flaky) Reserve(context.Context, string, float64, int, time.Duration) (time.Duration, bool, error) {
+	if f.calls.Add(1) == 1 {
+		return 0, false, errors.New("connection refused")
+	}
+	return 0, true, nil
+}
+func (f *flaky) Pause(context.Context, string, time.Duration) error    { return nil }
+func (f *flaky) Seed(context.Context, string, float64, int, int) error { return nil }
+
+// For RecoveryGrace after the shared budget comes back, a replica keeps to
+// its local share too: the other replicas, still pacing locally until
+// their own breakers let them probe, must not see it book the whole
+// shared rate on top of their shares. Here one replica of ten at 1 req/s
+// has a local slot every 10 s: the request right after the recovery would
+// have to wait for it, beyond MaxWait, although the shared budget has a
+// slot at once. After the grace it books from the shared budget alone.
+func TestRecoveryGraceKeepsLocalShare(t *testing.T) {
+	var hits atomic.Int64
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer s.Close()
+	tr := &Transport{Limit: 1, Share: 1, Burst: 1, Replicas: 10, Shared: &flaky{}, MaxWait: 5 * time.Second}
+	hc := &http.Client{Transport: tr}
+	resp, err := hc.Get(s.URL) // the outage: paced locally, next local slot in 10 s
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if _, err := hc.Get(s.URL); !errors.Is(err, ErrOverBudget) {
+		t.Fatalf("request right after the recovery: %v, want ErrOverBudget (its local slot is 10 s away)", err)
+	}
+	tr.mu.Lock()
+	tr.recoveredAt = tr.recoveredAt.Add(-RecoveryGrace) // as if the grace had passed
+	tr.mu.Unlock()
+	resp, err = hc.Get(s.URL)
+	if err != nil {
+		t.Fatalf("request after the grace: %v", err)
+	}
+	resp.Body.Close()
+	if n := hits.Load(); n != 2 {
+		t.Fatalf("vendor got %d requests, want 2", n)
+	}
+}

@@ -110,11 +110,12 @@ type Transport struct {
 	once sync.Once
 	m    *metrics
 
-	mu         sync.Mutex
-	obs        Observation
-	pauseUntil time.Time // local pause after a 429 or remaining 0
-	nextLocal  time.Time // local GCRA schedule
-	sharedDown bool      // the last Shared call failed
+	mu          sync.Mutex
+	obs         Observation
+	pauseUntil  time.Time // local pause after a 429 or remaining 0
+	nextLocal   time.Time // local GCRA schedule
+	sharedDown  bool      // the last Shared call failed
+	recoveredAt time.Time // when Shared answered again after failing
 }
 
 // Observed returns what the vendor last said about the budget.
@@ -246,6 +247,15 @@ func (t *Transport) wait(ctx context.Context, key string) (time.Duration, error)
 					}
 					continue
 				}
+				if t.recovering(now) {
+					// Other replicas may still pace locally: keep to
+					// this replica's local share as well.
+					dl, ok := t.reserveLocal(now, deadline.Sub(now))
+					if !ok {
+						return time.Since(start), ErrOverBudget
+					}
+					d = max(d, dl)
+				}
 				return time.Since(start), sleep(ctx, d, deadline.Add(time.Nanosecond))
 			}
 			t.m.fellBack(ctx, err)
@@ -306,7 +316,28 @@ func (t *Transport) reserveShared(ctx context.Context, key string, maxWait time.
 		err = checkReserve(d, ok, maxWait)
 	}
 	t.markShared(err == nil)
+	if down && err == nil {
+		t.mu.Lock()
+		t.recoveredAt = time.Now()
+		t.mu.Unlock()
+	}
 	return d, ok, err
+}
+
+// RecoveryGrace is how long a replica keeps to its local share (Limit ×
+// Share / Replicas) as well as to the shared schedule after the shared
+// budget came back. The other replicas notice the recovery one by one
+// (redisstore's breaker lets each probe after a jittered cool-down of up
+// to 0.5 s) and pace locally until then; a replica that booked the full
+// shared rate meanwhile would add its bookings to theirs.
+const RecoveryGrace = time.Second
+
+// recovering reports whether the shared budget came back less than
+// RecoveryGrace ago.
+func (t *Transport) recovering(now time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return !t.recoveredAt.IsZero() && now.Sub(t.recoveredAt) < RecoveryGrace
 }
 
 // spentLocally is the Seed argument after an outage, in slots of the
