@@ -8,9 +8,11 @@
 // whole fleet (GCRA), and a 429 pauses every replica; without one, or while
 // the shared budget is unreachable, each replica paces itself at
 // Limit × Share / Replicas and from the vendor's x-ratelimit-* and
-// Retry-After headers. When the shared budget comes back it is seeded from
-// the last x-ratelimit-remaining, so the fleet does not burst into a spent
-// vendor budget.
+// Retry-After headers. When the shared budget comes back it is seeded with
+// the requests this replica booked locally that have not gone yet and with
+// the last x-ratelimit-remaining, and for RecoveryGrace the replica keeps to
+// its local share as well, so the fleet does not burst into a spent vendor
+// budget.
 //
 // Put it under auth, and both under retry, so that every attempt is paced,
 // auth's replay after a 401 included (auth sends the replay through the
@@ -93,7 +95,11 @@ type Transport struct {
 	Burst int
 	// Replicas is the fleet size assumed while the shared budget is
 	// unreachable (each replica then takes Limit × Share / Replicas);
-	// zero means 1.
+	// zero means 1. For an autoscaled fleet, set the autoscaler's
+	// maximum: the fleet then stays under the limit during an outage at
+	// any size, at the cost of pacing below it when smaller. The count is
+	// not learned from the shared budget because it is needed exactly
+	// when that budget cannot be reached; see docs/fleet.md.
 	Replicas int
 	// Shared is the fleet-wide budget; nil paces this process alone.
 	Shared SharedBudget

@@ -14,6 +14,7 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
+	"github.com/mgmtapi/mgmtapi/auth"
 	"github.com/mgmtapi/mgmtapi/internal/testenv"
 	"github.com/mgmtapi/mgmtapi/ratelimit"
 	"github.com/mgmtapi/mgmtapi/redisstore"
@@ -375,5 +376,48 @@ func TestBudgetOutageAndSeededRecovery(t *testing.T) {
 	}
 	if n := hits.Load(); n != 3 {
 		t.Fatalf("vendor got %d requests, want 3", n)
+	}
+}
+
+// With ratelimit.Transport under auth's Transport, as the package
+// documentation sets it up, auth's replay after a 401 books its own slot:
+// two bookings 10 s apart in the shared schedule for one request.
+func TestBudgetPacesReplayAfter401(t *testing.T) {
+	r := testenv.RedisTB(t)
+	rdb := newClient(t, r.Addr)
+	ts := tokenServer(t, 300*time.Second)
+	src, err := auth.New(config(ts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { src.Close() })
+	var hits atomic.Int64
+	v := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 1 {
+			w.WriteHeader(http.StatusUnauthorized) // the first token is refused
+		}
+	}))
+	t.Cleanup(v.Close)
+	st := redisstore.New(newClient(t, r.Addr), redisstore.WithCallTimeout(5*time.Second))
+	// One slot per 10 s, two at once.
+	rl := &ratelimit.Transport{Limit: 0.1, Share: 1, Burst: 2, Shared: st, Key: "api", SharedTimeout: 5 * time.Second}
+	hc := &http.Client{Transport: src.Transport(rl)}
+	mustToken(t, src) // the token fetch is no part of what is measured
+	start := time.Now()
+	resp, err := hc.Get(v.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || hits.Load() != 2 {
+		t.Fatalf("status %d after %d vendor requests, want 200 after a replay", resp.StatusCode, hits.Load())
+	}
+	tat, err := rdb.Get(context.Background(), "mgmtapi:budget:api:tat").Int64()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each booking moves the schedule 10 s on from the first.
+	if ahead := time.UnixMicro(tat).Sub(start); ahead < 20*time.Second || ahead >= 30*time.Second {
+		t.Fatalf("schedule %v ahead of the request, want 20 s to 30 s (two bookings)", ahead)
 	}
 }
