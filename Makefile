@@ -64,7 +64,8 @@ FUZZTIME ?= 5s
 FUZZ_TARGETS = ./auth:FuzzParseResponse ./retry:FuzzRetryAfter ./retry:FuzzRateLimitReset ./apierror:FuzzCheck \
 	./paginate:FuzzCheckpoint ./paginate:FuzzOffsets ./paginate:FuzzWalk ./internal/redact:FuzzSecrets ./internal/redact:FuzzURL \
 	./internal/wiretest:FuzzPathParameter ./datetime:FuzzParse ./internal/cmd/drift:FuzzReplay \
-	./scim:FuzzFilterRoundTrip ./scim:FuzzPatchPathRoundTrip ./frontdoor:FuzzCredentialChecks
+	./scim:FuzzFilterRoundTrip ./scim:FuzzPatchPathRoundTrip ./frontdoor:FuzzCredentialChecks \
+	./ratelimit:FuzzObserveHeaders ./redisstore:FuzzBudgetReply
 .PHONY: fuzz
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

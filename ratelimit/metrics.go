@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -18,6 +19,10 @@ const (
 	MetricBudgetWait = "mgmtapi.ratelimit.wait.duration"
 	// MetricLimited counts 429 answers.
 	MetricLimited = "mgmtapi.ratelimit.limited"
+	// MetricSharedFallback counts requests paced locally because the
+	// shared budget failed; attribute reason is "invalid" when it
+	// answered nonsense (ErrSharedReply), else "error".
+	MetricSharedFallback = "mgmtapi.ratelimit.shared.fallback"
 	// MetricRetries counts retries of retry.Transport (see RetryHook),
 	// with attribute status (0 after a network error).
 	MetricRetries = "mgmtapi.retry.retries"
@@ -26,8 +31,9 @@ const (
 const meterName = "github.com/mgmtapi/mgmtapi/ratelimit"
 
 type metrics struct {
-	wait    metric.Float64Histogram
-	limited metric.Int64Counter
+	wait     metric.Float64Histogram
+	limited  metric.Int64Counter
+	fallback metric.Int64Counter
 }
 
 func newMetrics(mp metric.MeterProvider) *metrics {
@@ -43,6 +49,9 @@ func newMetrics(mp metric.MeterProvider) *metrics {
 	if m.limited, err = mt.Int64Counter(MetricLimited, metric.WithDescription("429 Too Many Requests answers."), metric.WithUnit("{response}")); err != nil {
 		m.limited, _ = noop.Meter{}.Int64Counter(MetricLimited)
 	}
+	if m.fallback, err = mt.Int64Counter(MetricSharedFallback, metric.WithDescription("Requests paced locally because the shared budget failed."), metric.WithUnit("{request}")); err != nil {
+		m.fallback, _ = noop.Meter{}.Int64Counter(MetricSharedFallback)
+	}
 	return m
 }
 
@@ -52,6 +61,14 @@ func (m *metrics) waited(ctx context.Context, d time.Duration, err error) {
 		outcome = "error"
 	}
 	m.wait.Record(context.WithoutCancel(ctx), d.Seconds(), metric.WithAttributes(attribute.String("outcome", outcome)))
+}
+
+func (m *metrics) fellBack(ctx context.Context, err error) {
+	reason := "error"
+	if errors.Is(err, ErrSharedReply) {
+		reason = "invalid"
+	}
+	m.fallback.Add(context.WithoutCancel(ctx), 1, metric.WithAttributes(attribute.String("reason", reason)))
 }
 
 func (m *metrics) limited429(ctx context.Context) { m.limited.Add(context.WithoutCancel(ctx), 1) }

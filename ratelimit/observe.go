@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,7 +18,11 @@ type Observation struct {
 	// Limit, Remaining are x-ratelimit-limit and x-ratelimit-remaining, or
 	// -1 when the vendor did not send them.
 	Limit, Remaining int
-	// Reset is x-ratelimit-reset (Unix seconds), or zero.
+	// Reset is when x-ratelimit-reset says the budget refills, or zero.
+	// The header holds Unix seconds (Auth0); a value too large for that
+	// (after the year 5138) is read as Unix milliseconds, and one too
+	// small to be a current time (before 2001) as seconds from now, as in
+	// the IETF RateLimit headers (see resetAt).
 	Reset time.Time
 	// ClientQuota is auth0-client-quota-limit, the M2M token quota of the
 	// client (buckets per_hour, per_day), or nil. Auth0 sends it on token
@@ -54,13 +59,13 @@ func observe(o *Observation, h http.Header, now time.Time) bool {
 	o.At = now
 	o.Limit, o.Remaining, o.Reset = -1, -1, time.Time{}
 	if okL {
-		o.Limit = lim
+		o.Limit = int(min(lim, maxCount))
 	}
 	if okR {
-		o.Remaining = rem
+		o.Remaining = int(min(rem, maxCount))
 	}
-	if okT && reset > 0 {
-		o.Reset = time.Unix(int64(reset), 0)
+	if okT {
+		o.Reset, _ = resetAt(reset, now)
 	}
 	if cq != nil {
 		o.ClientQuota = cq
@@ -71,17 +76,29 @@ func observe(o *Observation, h http.Header, now time.Time) bool {
 	return true
 }
 
-func headerInt(h http.Header, k string) (int, bool) {
+// headerInt reads header k as a non-negative decimal integer: ASCII digits
+// only (no sign, no spaces inside), at most 64 of them. Values beyond
+// maxHeaderInt saturate there, so a huge number is a huge value, not an
+// absent one; every use caps it further.
+func headerInt(h http.Header, k string) (int64, bool) {
 	v := strings.TrimSpace(h.Get(k))
-	if v == "" || len(v) > 18 {
+	if v == "" || len(v) > 64 {
 		return 0, false
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		return 0, false
+	var n int64
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = min(n*10+int64(c-'0'), maxHeaderInt)
 	}
 	return n, true
 }
+
+// maxHeaderInt is where headerInt saturates: far beyond any real limit,
+// count or time, and small enough that n*10+9 cannot overflow.
+const maxHeaderInt = 1 << 58
 
 // parseQuota parses "b=per_hour;q=100;r=99;t=3540,b=per_day;...". Malformed
 // buckets are skipped; at most 8 are kept.
@@ -113,7 +130,7 @@ func parseQuota(v string) []Quota {
 			case "r":
 				q.Remaining = n
 			case "t":
-				q.ResetAfter = time.Duration(n) * time.Second
+				q.ResetAfter = time.Duration(min(n, maxQuotaReset)) * time.Second
 			}
 		}
 		if ok && q.Bucket != "" && len(q.Bucket) <= 32 && len(out) < 8 {
@@ -123,21 +140,90 @@ func parseQuota(v string) []Quota {
 	return out
 }
 
-// retryAfter returns the wait a 429 asks for: Retry-After (seconds or an
-// HTTP date), else x-ratelimit-reset, else fallback.
-func retryAfter(h http.Header, now time.Time, fallback time.Duration) time.Duration {
+// maxCount caps x-ratelimit-limit and -remaining: no vendor budget holds a
+// billion requests, and the cap keeps arithmetic on them far from overflow.
+const maxCount = 1_000_000_000
+
+// maxQuotaReset caps a token quota bucket's reset, in seconds: a year is
+// longer than any Auth0 bucket (per_hour, per_day), and the cap keeps the
+// Duration from overflowing.
+const maxQuotaReset = 366 * 24 * 3600
+
+// MaxPause is the longest a Transport holds requests back on a vendor's or
+// the shared budget's word: a Retry-After, an x-ratelimit-reset, or a
+// fleet-wide pause. A longer hint is taken as MaxPause; after it the next
+// request asks the vendor again, which costs one request per MaxPause at
+// most. It bounds every wait derived from a header or from Redis, so a
+// corrupt or misread value (a reset in milliseconds, a year-3000 date)
+// cannot stop a fleet for longer.
+const MaxPause = time.Minute
+
+// Thresholds of resetAt, in Unix seconds.
+const (
+	resetMillisFrom = 100_000_000_000 // 5138-11-16: larger values are milliseconds
+	resetEpochFrom  = 1_000_000_000   // 2001-09-09: smaller values are seconds from now
+)
+
+// resetAt interprets x-ratelimit-reset value n received at now: Unix seconds
+// (Auth0, GitHub), Unix milliseconds when n is too large to be seconds, and
+// seconds from now when n is too small to be a current Unix time (the IETF
+// RateLimit headers' delta-seconds). It reports false for 0. The result is
+// at most MaxPause after now; a time already past is returned as is.
+func resetAt(n int64, now time.Time) (time.Time, bool) {
+	switch {
+	case n <= 0:
+		return time.Time{}, false
+	case n < resetEpochFrom:
+		return now.Add(capPause(time.Duration(min(n, int64(MaxPause/time.Second)+1)) * time.Second)), true
+	case n >= resetMillisFrom:
+		ms := n - now.UnixMilli()
+		return now.Add(capPause(time.Duration(min(max(ms, -1), int64(MaxPause/time.Millisecond)+1)) * time.Millisecond)), true
+	}
+	if n-now.Unix() > int64(MaxPause/time.Second) {
+		return now.Add(MaxPause), true
+	}
+	return time.Unix(n, 0), true
+}
+
+// capPause clamps a wait taken from a header or the shared budget to
+// [0, MaxPause]. Every such wait goes through it.
+func capPause(d time.Duration) time.Duration { return min(max(d, 0), MaxPause) }
+
+// jittered returns d, capped by capPause, plus a random part of up to a
+// tenth of it, so that replicas held back by one pause do not all resume
+// in the same instant. It never overflows and never passes rand.N a
+// non-positive bound.
+func jittered(d time.Duration) time.Duration {
+	d = capPause(d)
+	return d + rand.N(d/10+1)
+}
+
+// responsePause is how long a response asks this replica to hold back:
+// after a 429, Retry-After (seconds or an HTTP date), else
+// x-ratelimit-reset, else pauseAfter429; after another answer whose
+// observation o says nothing is left (x-ratelimit-remaining 0), until
+// o.Reset. Zero means no pause; the result is at most MaxPause.
+func responsePause(status int, h http.Header, o Observation, now time.Time) time.Duration {
+	if status != http.StatusTooManyRequests {
+		if o.At.Equal(now) && o.Remaining == 0 && o.Reset.After(now) {
+			return capPause(o.Reset.Sub(now))
+		}
+		return 0
+	}
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
-			return time.Duration(min(secs, 3600)) * time.Second
+		if secs, ok := headerInt(h, "Retry-After"); ok {
+			return capPause(time.Duration(min(secs, int64(MaxPause/time.Second)+1)) * time.Second)
 		}
-		if at, err := http.ParseTime(v); err == nil {
-			return min(max(at.Sub(now), 0), time.Hour)
-		}
-	}
-	if reset, ok := headerInt(h, "X-Ratelimit-Reset"); ok && reset > 0 {
-		if d := time.Unix(int64(reset), 0).Sub(now); d > 0 {
-			return min(d, time.Hour)
+		if len(v) <= 64 {
+			if at, err := http.ParseTime(v); err == nil {
+				return capPause(at.Sub(now))
+			}
 		}
 	}
-	return fallback
+	if reset, ok := headerInt(h, "X-Ratelimit-Reset"); ok {
+		if at, ok := resetAt(reset, now); ok && at.After(now) {
+			return capPause(at.Sub(now))
+		}
+	}
+	return pauseAfter429
 }

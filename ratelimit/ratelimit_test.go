@@ -43,7 +43,8 @@ func TestParseQuota(t *testing.T) {
 	}
 }
 
-func TestRetryAfter(t *testing.T) {
+// The pause a 429 asks for, from each header form, capped at MaxPause.
+func TestResponsePause429(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	tests := []struct {
 		name string
@@ -53,8 +54,15 @@ func TestRetryAfter(t *testing.T) {
 		{"seconds", map[string]string{"Retry-After": "3"}, 3 * time.Second},
 		{"date", map[string]string{"Retry-After": now.Add(5 * time.Second).UTC().Format(http.TimeFormat)}, 5 * time.Second},
 		{"reset", map[string]string{"X-Ratelimit-Reset": strconv.FormatInt(now.Unix()+7, 10)}, 7 * time.Second},
-		{"capped", map[string]string{"Retry-After": "99999999"}, time.Hour},
+		{"reset in milliseconds", map[string]string{"X-Ratelimit-Reset": strconv.FormatInt(now.UnixMilli()+7500, 10)}, 7500 * time.Millisecond},
+		{"reset as seconds from now", map[string]string{"X-Ratelimit-Reset": "9"}, 9 * time.Second},
+		{"reset in the year 3000", map[string]string{"X-Ratelimit-Reset": "32503680000"}, MaxPause},
+		{"reset past", map[string]string{"X-Ratelimit-Reset": strconv.FormatInt(now.Unix()-7, 10)}, time.Second},
+		{"capped", map[string]string{"Retry-After": "99999999"}, MaxPause},
+		{"beyond int64", map[string]string{"Retry-After": "99999999999999999999999"}, MaxPause},
+		{"date far ahead", map[string]string{"Retry-After": "Fri, 31 Dec 9999 23:59:59 GMT"}, MaxPause},
 		{"garbage", map[string]string{"Retry-After": "soon"}, time.Second},
+		{"negative", map[string]string{"Retry-After": "-5"}, time.Second},
 		{"none", nil, time.Second},
 	}
 	for _, tt := range tests {
@@ -62,7 +70,7 @@ func TestRetryAfter(t *testing.T) {
 		for k, v := range tt.h {
 			h.Set(k, v)
 		}
-		if got := retryAfter(h, now, time.Second); got != tt.want {
+		if got := responsePause(http.StatusTooManyRequests, h, Observation{}, now); got != tt.want {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 		}
 	}

@@ -8,21 +8,32 @@
 // whole fleet (GCRA), and a 429 pauses every replica; without one, or while
 // the shared budget is unreachable, each replica paces itself at
 // Limit × Share / Replicas and from the vendor's x-ratelimit-* and
-// Retry-After headers. When the shared budget comes back it is seeded from
-// the last x-ratelimit-remaining, so the fleet does not burst into a spent
-// vendor budget.
+// Retry-After headers. When the shared budget comes back it is seeded with
+// the requests this replica booked locally that have not gone yet and with
+// the last x-ratelimit-remaining, and for RecoveryGrace the replica keeps to
+// its local share as well, so the fleet does not burst into a spent vendor
+// budget.
 //
-// Put it under retry and above auth, so that every attempt is paced and a
-// replay after a 401 is paced too:
+// Put it under auth, and both under retry, so that every attempt is paced,
+// auth's replay after a 401 included (auth sends the replay through the
+// transport it wraps):
 //
-//	hc := &http.Client{Transport: &retry.Transport{Base: &ratelimit.Transport{
-//		Base: src.Transport(nil), Limit: 50, Shared: store}}}
+//	hc := &http.Client{Transport: &retry.Transport{Base: src.Transport(
+//		&ratelimit.Transport{Limit: 50, Shared: store})}}
+//
+// Above auth it paces each request once, and a replay after a 401 goes out
+// without a slot.
+//
+// Every wait taken from a header or from the shared budget is checked and
+// capped: a pause at MaxPause, a reset that reads as milliseconds or as
+// seconds from now is taken as such, and a shared answer that makes no sense
+// (ErrSharedReply) makes the request pace locally, as an outage does.
 package ratelimit
 
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
+	"math"
 	"net/http"
 	"sync"
 	"time"
@@ -44,7 +55,9 @@ type SharedBudget interface {
 	// longer pause is already set.
 	Pause(ctx context.Context, key string, d time.Duration) error
 	// Seed starts a budget that has no state (first use, or the store
-	// lost it) as if spent of its burst slots had just been used.
+	// lost it) as if spent slots (0 to MaxSeedSlots; more than burst
+	// books the schedule ahead of now) had just been used. It leaves a
+	// budget that has state alone.
 	Seed(ctx context.Context, key string, rate float64, burst, spent int) error
 }
 
@@ -56,6 +69,9 @@ const (
 	// pauseAfter429 is the pause after a 429 without any hint.
 	pauseAfter429 = time.Second
 )
+
+// MaxSeedSlots bounds the spent argument of SharedBudget.Seed.
+const MaxSeedSlots = 1 << 20
 
 // ErrOverBudget is returned when a request would have to wait longer than
 // MaxWait, or past its context's deadline, for its slot.
@@ -79,7 +95,11 @@ type Transport struct {
 	Burst int
 	// Replicas is the fleet size assumed while the shared budget is
 	// unreachable (each replica then takes Limit × Share / Replicas);
-	// zero means 1.
+	// zero means 1. For an autoscaled fleet, set the autoscaler's
+	// maximum: the fleet then stays under the limit during an outage at
+	// any size, at the cost of pacing below it when smaller. The count is
+	// not learned from the shared budget because it is needed exactly
+	// when that budget cannot be reached; see docs/fleet.md.
 	Replicas int
 	// Shared is the fleet-wide budget; nil paces this process alone.
 	Shared SharedBudget
@@ -96,11 +116,12 @@ type Transport struct {
 	once sync.Once
 	m    *metrics
 
-	mu         sync.Mutex
-	obs        Observation
-	pauseUntil time.Time // local pause after a 429 or remaining 0
-	nextLocal  time.Time // local GCRA schedule
-	sharedDown bool      // the last Shared call failed
+	mu          sync.Mutex
+	obs         Observation
+	pauseUntil  time.Time // local pause after a 429 or remaining 0
+	nextLocal   time.Time // local GCRA schedule
+	sharedDown  bool      // the last Shared call failed
+	recoveredAt time.Time // when Shared answered again after failing
 }
 
 // Observed returns what the vendor last said about the budget.
@@ -138,12 +159,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	now := time.Now()
 	t.mu.Lock()
 	observe(&t.obs, resp.Header, now)
-	var pause time.Duration
-	if resp.StatusCode == http.StatusTooManyRequests {
-		pause = retryAfter(resp.Header, now, pauseAfter429)
-	} else if t.obs.At.Equal(now) && t.obs.Remaining == 0 && t.obs.Reset.After(now) {
-		pause = t.obs.Reset.Sub(now)
-	}
+	pause := responsePause(resp.StatusCode, resp.Header, t.obs, now)
 	if pause > 0 && now.Add(pause).After(t.pauseUntil) {
 		t.pauseUntil = now.Add(pause)
 	}
@@ -200,6 +216,9 @@ func (t *Transport) sharedTimeout() time.Duration {
 }
 
 // wait blocks until the request may go and returns how long that took.
+// Every round of its loop either sleeps (at least minPauseRound while
+// paused), returns, or falls back from the shared budget to local pacing,
+// whose answer ends the loop: it cannot spin.
 func (t *Transport) wait(ctx context.Context, key string) (time.Duration, error) {
 	start := time.Now()
 	deadline := start.Add(t.maxWait())
@@ -213,8 +232,7 @@ func (t *Transport) wait(ctx context.Context, key string) (time.Duration, error)
 		t.mu.Unlock()
 		if now.Before(pauseUntil) {
 			// Spread the resumption over a tenth of the pause.
-			d := pauseUntil.Sub(now) + rand.N(pauseUntil.Sub(now)/10+1)
-			if err := sleep(ctx, d, deadline); err != nil {
+			if err := sleep(ctx, max(jittered(pauseUntil.Sub(now)), minPauseRound), deadline); err != nil {
 				return time.Since(start), err
 			}
 			continue
@@ -230,13 +248,23 @@ func (t *Transport) wait(ctx context.Context, key string) (time.Duration, error)
 						return time.Since(start), ErrOverBudget
 					}
 					// Fleet paused: wait it out, then book.
-					if err := sleep(ctx, d+rand.N(d/10+1), deadline); err != nil {
+					if err := sleep(ctx, max(jittered(d), minPauseRound), deadline); err != nil {
 						return time.Since(start), err
 					}
 					continue
 				}
+				if t.recovering(now) {
+					// Other replicas may still pace locally: keep to
+					// this replica's local share as well.
+					dl, ok := t.reserveLocal(now, deadline.Sub(now))
+					if !ok {
+						return time.Since(start), ErrOverBudget
+					}
+					d = max(d, dl)
+				}
 				return time.Since(start), sleep(ctx, d, deadline.Add(time.Nanosecond))
 			}
+			t.m.fellBack(ctx, err)
 		}
 		d, ok := t.reserveLocal(now, deadline.Sub(now))
 		if !ok {
@@ -246,27 +274,98 @@ func (t *Transport) wait(ctx context.Context, key string) (time.Duration, error)
 	}
 }
 
+// minPauseRound is the shortest sleep of a paused round of wait, so that a
+// pause about to end cannot turn into a loop of calls to Shared.
+const minPauseRound = time.Millisecond
+
+// ErrSharedReply is the error a Transport records (MetricSharedFallback,
+// reason "invalid") when its SharedBudget answers something that makes no
+// sense: a negative wait, a booked slot beyond the maxWait asked for, or
+// neither a slot nor a wait. The request is then paced locally, as after
+// any other failure of the shared budget.
+var ErrSharedReply = errors.New("ratelimit: invalid answer from the shared budget")
+
+// checkReserve validates an answer of SharedBudget.Reserve called with
+// maxWait.
+func checkReserve(d time.Duration, booked bool, maxWait time.Duration) error {
+	if d < 0 || (booked && d > maxWait) || (!booked && d == 0) {
+		return ErrSharedReply
+	}
+	return nil
+}
+
 // reserveShared books a slot in the shared budget, seeding it first after
-// an outage.
+// an outage. An error, or an answer checkReserve refuses, means "pace
+// locally".
 func (t *Transport) reserveShared(ctx context.Context, key string, maxWait time.Duration) (time.Duration, bool, error) {
 	sctx, cancel := context.WithTimeout(ctx, t.sharedTimeout())
 	defer cancel()
+	maxWait = max(maxWait, 0)
 	t.mu.Lock()
-	down, obs := t.sharedDown, t.obs
+	down := t.sharedDown
+	spent := 0
+	if down {
+		spent = t.spentLocally(time.Now())
+	}
 	t.mu.Unlock()
-	if down && obs.Remaining >= 0 {
+	if down {
 		// Back after an outage: the store may have lost the schedule;
-		// start it where the vendor's budget is.
-		burst := t.burst()
-		left := int(float64(obs.Remaining) * t.rate() / max(float64(obs.Limit), t.rate()))
-		if err := t.Shared.Seed(sctx, key, t.rate(), burst, burst-min(left, burst)); err != nil {
+		// start it where this replica's local schedule and the vendor's
+		// budget are.
+		if err := t.Shared.Seed(sctx, key, t.rate(), t.burst(), spent); err != nil {
 			t.markShared(false)
 			return 0, false, err
 		}
 	}
-	d, ok, err := t.Shared.Reserve(sctx, key, t.rate(), t.burst(), max(maxWait, 0))
+	d, ok, err := t.Shared.Reserve(sctx, key, t.rate(), t.burst(), maxWait)
+	if err == nil {
+		err = checkReserve(d, ok, maxWait)
+	}
 	t.markShared(err == nil)
+	if down && err == nil {
+		t.mu.Lock()
+		t.recoveredAt = time.Now()
+		t.mu.Unlock()
+	}
 	return d, ok, err
+}
+
+// RecoveryGrace is how long a replica keeps to its local share (Limit ×
+// Share / Replicas) as well as to the shared schedule after the shared
+// budget came back. The other replicas notice the recovery one by one
+// (redisstore's breaker lets each probe after a jittered cool-down of up
+// to 0.5 s) and pace locally until then; a replica that booked the full
+// shared rate meanwhile would add its bookings to theirs.
+const RecoveryGrace = time.Second
+
+// recovering reports whether the shared budget came back less than
+// RecoveryGrace ago.
+func (t *Transport) recovering(now time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return !t.recoveredAt.IsZero() && now.Sub(t.recoveredAt) < RecoveryGrace
+}
+
+// spentLocally is the Seed argument after an outage, in slots of the
+// shared schedule: the slots this replica booked locally that are still
+// ahead of now (requests waiting to go), scaled to the fleet on the
+// assumption that every replica paced itself alike, plus the part of the
+// burst the vendor's last x-ratelimit-remaining says is used up. Without
+// the first part, the fleet's locally booked requests and the fresh shared
+// schedule's burst would go out together. t.mu must be held.
+func (t *Transport) spentLocally(now time.Time) int {
+	rate, burst := t.rate(), t.burst()
+	spent := 0
+	if ahead := t.nextLocal.Sub(now); ahead > 0 {
+		// ahead × rate slots of the fleet's schedule, capped at what
+		// Seed accepts.
+		spent = int(min(math.Ceil(ahead.Seconds()*rate), float64(MaxSeedSlots)))
+	}
+	if o := t.obs; o.Remaining >= 0 {
+		left := int(float64(o.Remaining) * rate / max(float64(o.Limit), rate))
+		spent += burst - min(left, burst)
+	}
+	return min(spent, MaxSeedSlots)
 }
 
 func (t *Transport) markShared(ok bool) {

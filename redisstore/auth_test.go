@@ -230,8 +230,8 @@ func TestSharedLeaseHolderDies(t *testing.T) {
 	if n := tokenRequests(t, ts); n != 1 {
 		t.Fatalf("token endpoint saw %d requests, want 1 (the dead holder's never left it)", n)
 	}
-	// What operators see: five waits for the dead lease, one token from
-	// the vendor and four from the shared cache.
+	// What operators see: waits for the dead lease, one token from the
+	// vendor and four from the shared cache.
 	var rm metricdata.ResourceMetrics
 	if err := reader.Collect(context.Background(), &rm); err != nil {
 		t.Fatal(err)
@@ -247,8 +247,12 @@ func TestSharedLeaseHolderDies(t *testing.T) {
 			}
 		}
 	}
+	// Each replica waits for the lease unless it started after the new
+	// token was shared, which depends on scheduling: 1 to 5 waits.
+	if w := got[auth.MetricLeaseWaits+"/"]; w < 1 || w > 5 {
+		t.Errorf("%s = %d, want 1 to 5 (all: %v)", auth.MetricLeaseWaits, w, got)
+	}
 	want := map[string]int64{
-		auth.MetricLeaseWaits + "/":         5,
 		auth.MetricLeaseTakeovers + "/":     0,
 		auth.MetricTokenFetches + "/vendor": 1,
 		auth.MetricTokenFetches + "/shared": 4,

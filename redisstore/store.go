@@ -16,7 +16,7 @@
 //	rdb := redisstore.NewClient("redis:6379")
 //	st := redisstore.New(rdb)
 //	src, _ := auth.New(cfg, auth.WithSharedCache(auth.SharedCache{Store: st, Keys: [][]byte{key}}))
-//	hc := &http.Client{Transport: &ratelimit.Transport{Base: src.Transport(nil), Limit: 50, Shared: st}}
+//	hc := &http.Client{Transport: &retry.Transport{Base: src.Transport(&ratelimit.Transport{Limit: 50, Shared: st})}}
 package redisstore
 
 import (

@@ -88,7 +88,10 @@ type Scenario struct {
 	LeaseHolderDies bool
 	// LeaseTTL is the shared cache's lease TTL (0: auth's default).
 	LeaseTTL time.Duration
-	// CallTimeout bounds each Redis call (0: redisstore's default).
+	// CallTimeout bounds each Redis call (0: redisstore's default), the
+	// go-redis client's dial, read, write and pool timeouts, and the
+	// ratelimit.Transport's SharedTimeout. Tests set it long, so that a
+	// loaded machine does not turn slow calls into fallbacks.
 	CallTimeout time.Duration
 }
 
@@ -176,7 +179,7 @@ func (e *Env) Run(ctx context.Context, sc Scenario) (Result, error) {
 		var opts []auth.Option
 		var rt http.RoundTripper
 		if sc.Shared {
-			reps[i].rdb = redisstore.NewClient(e.Redis.Addr)
+			reps[i].rdb = newRedisClient(e.Redis.Addr, sc.CallTimeout)
 			// A replica is a long-running process: its connection is up
 			// before the measured part starts.
 			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -192,8 +195,9 @@ func (e *Env) Run(ctx context.Context, sc Scenario) (Result, error) {
 				return Result{}, err
 			}
 			reps[i].src = src
-			rt = &ratelimit.Transport{Base: src.Transport(nil), Limit: float64(e.Limit), Share: sc.Share,
-				Burst: max(e.Limit/20, 1), Replicas: sc.Replicas, Shared: st, Key: ns}
+			// Under auth, so that a replay after a 401 books a slot too.
+			rt = src.Transport(&ratelimit.Transport{Limit: float64(e.Limit), Share: sc.Share,
+				Burst: max(e.Limit/20, 1), Replicas: sc.Replicas, Shared: st, Key: ns, SharedTimeout: sc.CallTimeout})
 		} else {
 			src, err := auth.New(cfg)
 			if err != nil {
@@ -266,6 +270,20 @@ func (e *Env) Run(ctx context.Context, sc Scenario) (Result, error) {
 		return true
 	})
 	return res, nil
+}
+
+// newRedisClient is redisstore.NewClient, with every timeout raised to
+// callTimeout when that is longer: go-redis applies its read timeout even
+// under a longer context deadline.
+func newRedisClient(addr string, callTimeout time.Duration) *redis.Client {
+	rdb := redisstore.NewClient(addr)
+	if callTimeout > redisstore.IOTimeout {
+		o := rdb.Options()
+		o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout = callTimeout, callTimeout, callTimeout, callTimeout
+		_ = rdb.Close()
+		rdb = redis.NewClient(o)
+	}
+	return rdb
 }
 
 func (e *Env) call(ctx context.Context, hc *http.Client) bool {

@@ -55,10 +55,17 @@ func (v *Vendor) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}
-	now := time.Now()
+	// The clock is read under the lock, so that the bucket never refills
+	// backwards: a handler descheduled between reading the time and taking
+	// the lock would otherwise subtract the time of those that overtook it,
+	// and answer 429 on a busy machine although the requests kept to the
+	// limit.
 	v.mu.Lock()
-	v.tokens = math.Min(v.burst, v.tokens+now.Sub(v.last).Seconds()*v.limit)
-	v.last = now
+	now := time.Now()
+	if now.After(v.last) {
+		v.tokens = math.Min(v.burst, v.tokens+now.Sub(v.last).Seconds()*v.limit)
+		v.last = now
+	}
 	allowed := v.tokens >= 1
 	if allowed {
 		v.tokens--
