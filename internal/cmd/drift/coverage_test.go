@@ -24,6 +24,7 @@ const evidenceDir = "../../../testdata/evidence"
 // TestEvidenceCoverage fails on a file in evidenceDir that is not listed
 // and on a listed file that is missing.
 var evidence = []string{
+	"auth0.har",
 	"scimgroups.har",
 	"scimme.har",
 	"scimroles.har",
