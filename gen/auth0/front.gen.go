@@ -4719,6 +4719,84 @@ func (a *API) DeleteClientGrantsByGrantId(ctx context.Context, id string, grantI
 	return frontdoor.NoContent(a.raw.DeleteClientGrantsByGrantId(ctx, id, grantId))
 }
 
+// GetOrganizationClients sends GET /organizations/{id}/clients: List organization client associations.
+func (a *API) GetOrganizationClients(ctx context.Context, id string, params *GetOrganizationClientsParams) (ListOrganizationClientsResponseContent, error) {
+	var fdV ListOrganizationClientsResponseContent
+	fdResp, err := a.raw.GetOrganizationClients(ctx, id, params)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
+}
+
+// GetOrganizationClientsAll iterates over every element of GET /organizations/{id}/clients, request by request.
+//
+// Paging: checkpoint from/take.
+func (a *API) GetOrganizationClientsAll(ctx context.Context, id string, params *GetOrganizationClientsParams) iter.Seq2[OrganizationClient, error] {
+	var fdP GetOrganizationClientsParams
+	if params != nil {
+		fdP = *params
+	}
+	fdSize := frontdoor.CountPtr(fdP.Take)
+	if fdSize <= 0 {
+		fdSize = 50
+	}
+	fdL := frontdoor.Lister{Op: "GET /organizations/{id}/clients", Paging: frontdoor.Checkpoint, Size: fdSize}
+	return func(yield func(OrganizationClient, error) bool) {
+		var fdItems []OrganizationClient
+		err := frontdoor.Walk(ctx, fdL, func(ctx context.Context, fdC frontdoor.Cursor) (frontdoor.Got, error) {
+			fdQ := fdP
+			fdQ.From = nil
+			if fdC.From != "" {
+				fdQ.From = new(fdC.From)
+			}
+			fdQ.Take = new(fdC.Size)
+			fdV, err := a.GetOrganizationClients(ctx, id, &fdQ)
+			fdItems = nil
+			fdItems = fdV.Clients
+			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+		}, func() bool {
+			for _, fdIt := range fdItems {
+				if !yield(fdIt, nil) {
+					return false
+				}
+			}
+			return true
+		})
+		if err != nil {
+			var fdZero OrganizationClient
+			yield(fdZero, err)
+		}
+	}
+}
+
+// PostOrganizationClients sends POST /organizations/{id}/clients: Associate clients with an organization.
+func (a *API) PostOrganizationClients(ctx context.Context, id string, body PostOrganizationClientsJSONRequestBody) ([]OrganizationClient, error) {
+	var fdV []OrganizationClient
+	fdResp, err := a.raw.PostOrganizationClients(ctx, id, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
+}
+
+// DeleteOrganizationClients sends DELETE /organizations/{id}/clients: Remove client associations from an organization.
+func (a *API) DeleteOrganizationClients(ctx context.Context, id string, body DeleteOrganizationClientsJSONRequestBody) error {
+	return frontdoor.NoContent(a.raw.DeleteOrganizationClients(ctx, id, body))
+}
+
+// GetOrganizationClient sends GET /organizations/{id}/clients/{client_id}: Get an organization client association.
+func (a *API) GetOrganizationClient(ctx context.Context, id string, clientId string) (OrganizationClient, error) {
+	var fdV OrganizationClient
+	fdResp, err := a.raw.GetOrganizationClient(ctx, id, clientId)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
+}
+
+// PatchOrganizationClient sends PATCH /organizations/{id}/clients/{client_id}: Update an organization client association.
+func (a *API) PatchOrganizationClient(ctx context.Context, id string, clientId string, body PatchOrganizationClientJSONRequestBody) (OrganizationClient, error) {
+	var fdV OrganizationClient
+	fdResp, err := a.raw.PatchOrganizationClient(ctx, id, clientId, body)
+	err = frontdoor.Decode(fdResp, err, &fdV)
+	return fdV, err
+}
+
 // GetOrganizationConnections sends GET /organizations/{id}/connections: Get connections associated with an organization.
 //
 // It returns the plain list: paging metadata is not requested (see the

@@ -107,13 +107,19 @@ func (e SchemaAttributeType) Valid() bool {
 
 // Defines values for SchemaAttributeUniqueness.
 const (
-	SchemaAttributeUniquenessNONE SchemaAttributeUniqueness = "NONE"
+	SchemaAttributeUniquenessGLOBAL SchemaAttributeUniqueness = "GLOBAL"
+	SchemaAttributeUniquenessNONE   SchemaAttributeUniqueness = "NONE"
+	SchemaAttributeUniquenessSERVER SchemaAttributeUniqueness = "SERVER"
 )
 
 // Valid indicates whether the value is a known member of the SchemaAttributeUniqueness enum.
 func (e SchemaAttributeUniqueness) Valid() bool {
 	switch e {
+	case SchemaAttributeUniquenessGLOBAL:
+		return true
 	case SchemaAttributeUniquenessNONE:
+		return true
+	case SchemaAttributeUniquenessSERVER:
 		return true
 	default:
 		return false
@@ -209,13 +215,19 @@ func (e SchemaSubAttributeType) Valid() bool {
 
 // Defines values for SchemaSubAttributeUniqueness.
 const (
-	SchemaSubAttributeUniquenessNONE SchemaSubAttributeUniqueness = "NONE"
+	SchemaSubAttributeUniquenessGLOBAL SchemaSubAttributeUniqueness = "GLOBAL"
+	SchemaSubAttributeUniquenessNONE   SchemaSubAttributeUniqueness = "NONE"
+	SchemaSubAttributeUniquenessSERVER SchemaSubAttributeUniqueness = "SERVER"
 )
 
 // Valid indicates whether the value is a known member of the SchemaSubAttributeUniqueness enum.
 func (e SchemaSubAttributeUniqueness) Valid() bool {
 	switch e {
+	case SchemaSubAttributeUniquenessGLOBAL:
+		return true
 	case SchemaSubAttributeUniquenessNONE:
+		return true
+	case SchemaSubAttributeUniquenessSERVER:
 		return true
 	default:
 		return false

@@ -821,3 +821,64 @@ func TestSCIMSchemaByIDDecodes(t *testing.T) {
 		}
 	})
 }
+
+// TestSCIMSchemaUniquenessDecodes parses GET /Schemas/{id} with each
+// uniqueness RFC 7643 §7 defines, in WSO2's upper case (charon's
+// SCIMDefinitions.Uniqueness: NONE, SERVER, GLOBAL; userName is SERVER), on an
+// attribute and on a sub-attribute: each decodes to its constant and is
+// Valid(). A value outside the three is not Valid(), so the check can fail.
+func TestSCIMSchemaUniquenessDecodes(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		valid bool
+	}{
+		{"NONE", true},
+		{"SERVER", true},
+		{"GLOBAL", true},
+		{"SOMETIMES", false},
+	} {
+		t.Run(tc.value, func(t *testing.T) {
+			body := `[{"id":"urn:ietf:params:scim:schemas:core:2.0:User","name":"User","attributes":[` +
+				`{"name":"userName","type":"STRING","uniqueness":"` + tc.value + `"},` +
+				`{"name":"name","type":"COMPLEX","subAttributes":[{"name":"givenName","type":"STRING","uniqueness":"` + tc.value + `"}]}]}]`
+			r, err := scimschemas.ParseGetSchemaByIdResponse(jsonResponse(http.StatusOK, "application/scim+json", body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.JSON200 == nil {
+				t.Fatalf("JSON200 nil for %s", body)
+			}
+			list, err := r.JSON200.AsSchemaObjectList()
+			if err != nil || len(list) != 1 {
+				t.Fatalf("AsSchemaObjectList = %d schemas, %v", len(list), err)
+			}
+			attrs := deref(list[0].Attributes)
+			if len(attrs) != 2 {
+				t.Fatalf("%d attributes, want 2", len(attrs))
+			}
+			a := deref(attrs[0].Uniqueness)
+			if string(a) != tc.value || a.Valid() != tc.valid {
+				t.Errorf("attribute uniqueness = %q, Valid() = %v; want %q, %v", a, a.Valid(), tc.value, tc.valid)
+			}
+			subs := deref(attrs[1].SubAttributes)
+			if len(subs) != 1 {
+				t.Fatalf("%d sub-attributes, want 1", len(subs))
+			}
+			s := deref(subs[0].Uniqueness)
+			if string(s) != tc.value || s.Valid() != tc.valid {
+				t.Errorf("sub-attribute uniqueness = %q, Valid() = %v; want %q, %v", s, s.Valid(), tc.value, tc.valid)
+			}
+		})
+	}
+	// The generated constants are the wire values.
+	for _, c := range []struct{ got, want string }{
+		{string(scimschemas.SchemaAttributeUniquenessSERVER), "SERVER"},
+		{string(scimschemas.SchemaAttributeUniquenessGLOBAL), "GLOBAL"},
+		{string(scimschemas.SchemaSubAttributeUniquenessSERVER), "SERVER"},
+		{string(scimschemas.SchemaSubAttributeUniquenessGLOBAL), "GLOBAL"},
+	} {
+		if c.got != c.want {
+			t.Errorf("constant %q, want %q", c.got, c.want)
+		}
+	}
+}

@@ -9,7 +9,7 @@ import (
 	"github.com/mgmtapi/mgmtapi/internal/contracttest"
 )
 
-// parsers are the 461 Parse<Operation>Response functions of gen/auth0.
+// parsers are the 466 Parse<Operation>Response functions of gen/auth0.
 var parsers = map[string]contracttest.Parser{
 	"CreateExperiment":               func(r *http.Response) (any, error) { return auth0.ParseCreateExperimentResponse(r) },
 	"CreateFeatureFlag":              func(r *http.Response) (any, error) { return auth0.ParseCreateFeatureFlagResponse(r) },
@@ -66,6 +66,7 @@ var parsers = map[string]contracttest.Parser{
 	"DeleteMembers":                      func(r *http.Response) (any, error) { return auth0.ParseDeleteMembersResponse(r) },
 	"DeleteMultifactorByProvider":        func(r *http.Response) (any, error) { return auth0.ParseDeleteMultifactorByProviderResponse(r) },
 	"DeleteNetworkAclsById":              func(r *http.Response) (any, error) { return auth0.ParseDeleteNetworkAclsByIdResponse(r) },
+	"DeleteOrganizationClients":          func(r *http.Response) (any, error) { return auth0.ParseDeleteOrganizationClientsResponse(r) },
 	"DeleteOrganizationConnection":       func(r *http.Response) (any, error) { return auth0.ParseDeleteOrganizationConnectionResponse(r) },
 	"DeleteOrganizationGroupRoles":       func(r *http.Response) (any, error) { return auth0.ParseDeleteOrganizationGroupRolesResponse(r) },
 	"DeleteOrganizationMemberRoles":      func(r *http.Response) (any, error) { return auth0.ParseDeleteOrganizationMemberRolesResponse(r) },
@@ -218,7 +219,9 @@ var parsers = map[string]contracttest.Parser{
 	"GetNetworkAcls":                      func(r *http.Response) (any, error) { return auth0.ParseGetNetworkAclsResponse(r) },
 	"GetNetworkAclsById":                  func(r *http.Response) (any, error) { return auth0.ParseGetNetworkAclsByIdResponse(r) },
 	"GetNewDevice":                        func(r *http.Response) (any, error) { return auth0.ParseGetNewDeviceResponse(r) },
+	"GetOrganizationClient":               func(r *http.Response) (any, error) { return auth0.ParseGetOrganizationClientResponse(r) },
 	"GetOrganizationClientGrants":         func(r *http.Response) (any, error) { return auth0.ParseGetOrganizationClientGrantsResponse(r) },
+	"GetOrganizationClients":              func(r *http.Response) (any, error) { return auth0.ParseGetOrganizationClientsResponse(r) },
 	"GetOrganizationConnection":           func(r *http.Response) (any, error) { return auth0.ParseGetOrganizationConnectionResponse(r) },
 	"GetOrganizationConnections":          func(r *http.Response) (any, error) { return auth0.ParseGetOrganizationConnectionsResponse(r) },
 	"GetOrganizationGroupRoles":           func(r *http.Response) (any, error) { return auth0.ParseGetOrganizationGroupRolesResponse(r) },
@@ -347,6 +350,7 @@ var parsers = map[string]contracttest.Parser{
 	"PatchMfaPushCustomApp":             func(r *http.Response) (any, error) { return auth0.ParsePatchMfaPushCustomAppResponse(r) },
 	"PatchNetworkAclsById":              func(r *http.Response) (any, error) { return auth0.ParsePatchNetworkAclsByIdResponse(r) },
 	"PatchNewDevice":                    func(r *http.Response) (any, error) { return auth0.ParsePatchNewDeviceResponse(r) },
+	"PatchOrganizationClient":           func(r *http.Response) (any, error) { return auth0.ParsePatchOrganizationClientResponse(r) },
 	"PatchOrganizationConnection":       func(r *http.Response) (any, error) { return auth0.ParsePatchOrganizationConnectionResponse(r) },
 	"PatchOrganizationsById":            func(r *http.Response) (any, error) { return auth0.ParsePatchOrganizationsByIdResponse(r) },
 	"PatchPhoneProviderProtection":      func(r *http.Response) (any, error) { return auth0.ParsePatchPhoneProviderProtectionResponse(r) },
@@ -410,6 +414,7 @@ var parsers = map[string]contracttest.Parser{
 	"PostLogStreams":                    func(r *http.Response) (any, error) { return auth0.ParsePostLogStreamsResponse(r) },
 	"PostMembers":                       func(r *http.Response) (any, error) { return auth0.ParsePostMembersResponse(r) },
 	"PostNetworkAcls":                   func(r *http.Response) (any, error) { return auth0.ParsePostNetworkAclsResponse(r) },
+	"PostOrganizationClients":           func(r *http.Response) (any, error) { return auth0.ParsePostOrganizationClientsResponse(r) },
 	"PostOrganizationConnection":        func(r *http.Response) (any, error) { return auth0.ParsePostOrganizationConnectionResponse(r) },
 	"PostOrganizationGroupRoles":        func(r *http.Response) (any, error) { return auth0.ParsePostOrganizationGroupRolesResponse(r) },
 	"PostOrganizationMemberRoles":       func(r *http.Response) (any, error) { return auth0.ParsePostOrganizationMemberRolesResponse(r) },
