@@ -4752,7 +4752,7 @@ func (a *API) GetOrganizationClientsAll(ctx context.Context, id string, params *
 			fdV, err := a.GetOrganizationClients(ctx, id, &fdQ)
 			fdItems = nil
 			fdItems = fdV.Clients
-			return frontdoor.Got{N: len(fdItems), Total: -1, Next: frontdoor.Str(fdV.Next)}, err
+			return frontdoor.Got{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
 		}, func() bool {
 			for _, fdIt := range fdItems {
 				if !yield(fdIt, nil) {
