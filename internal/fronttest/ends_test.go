@@ -18,18 +18,6 @@ import (
 	"testing"
 
 	"github.com/mgmtapi/mgmtapi/frontdoor"
-	"github.com/mgmtapi/mgmtapi/gen/applications"
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
-	"github.com/mgmtapi/mgmtapi/gen/scimbulk"
-	"github.com/mgmtapi/mgmtapi/gen/scimgroups"
-	"github.com/mgmtapi/mgmtapi/gen/scimme"
-	"github.com/mgmtapi/mgmtapi/gen/scimresourcetypes"
-	"github.com/mgmtapi/mgmtapi/gen/scimroles"
-	"github.com/mgmtapi/mgmtapi/gen/scimschemas"
-	"github.com/mgmtapi/mgmtapi/gen/scimspconfig"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
-	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
-	"github.com/mgmtapi/mgmtapi/gen/umbraco18"
 	"github.com/mgmtapi/mgmtapi/internal/frontgen"
 	"github.com/mgmtapi/mgmtapi/internal/testenv"
 	"github.com/mgmtapi/mgmtapi/paginate"
@@ -37,24 +25,6 @@ import (
 
 // newAPI is a front door's constructor, its result as any.
 type newAPI func(site, id, secret string, opts ...frontdoor.Option) (any, error)
-
-// frontDoors lists every generated package's constructor.
-var frontDoors = map[string]newAPI{
-	"applications": func(s, i, k string, o ...frontdoor.Option) (any, error) { return applications.NewAPI(s, i, k, o...) },
-	"auth0":        func(s, i, k string, o ...frontdoor.Option) (any, error) { return auth0.NewAPI(s, i, k, o...) },
-	"scimbulk":     func(s, i, k string, o ...frontdoor.Option) (any, error) { return scimbulk.NewAPI(s, i, k, o...) },
-	"scimgroups":   func(s, i, k string, o ...frontdoor.Option) (any, error) { return scimgroups.NewAPI(s, i, k, o...) },
-	"scimme":       func(s, i, k string, o ...frontdoor.Option) (any, error) { return scimme.NewAPI(s, i, k, o...) },
-	"scimresourcetypes": func(s, i, k string, o ...frontdoor.Option) (any, error) {
-		return scimresourcetypes.NewAPI(s, i, k, o...)
-	},
-	"scimroles":    func(s, i, k string, o ...frontdoor.Option) (any, error) { return scimroles.NewAPI(s, i, k, o...) },
-	"scimschemas":  func(s, i, k string, o ...frontdoor.Option) (any, error) { return scimschemas.NewAPI(s, i, k, o...) },
-	"scimspconfig": func(s, i, k string, o ...frontdoor.Option) (any, error) { return scimspconfig.NewAPI(s, i, k, o...) },
-	"scimusers":    func(s, i, k string, o ...frontdoor.Option) (any, error) { return scimusers.NewAPI(s, i, k, o...) },
-	"umbraco17":    func(s, i, k string, o ...frontdoor.Option) (any, error) { return umbraco17.NewAPI(s, i, k, o...) },
-	"umbraco18":    func(s, i, k string, o ...frontdoor.Option) (any, error) { return umbraco18.NewAPI(s, i, k, o...) },
-}
 
 // hostile is a server fault that would keep a naive iterator fetching
 // forever. page answers request k (1-based) of one iteration with the
@@ -267,6 +237,10 @@ func TestEveryIteratorEnds(t *testing.T) {
 		TTL: ttl, Scopes: []string{"internal_user_mgt_list"},
 	})
 
+	frontDoors := map[string]newAPI{}
+	for _, g := range generatedPackages() {
+		frontDoors[g.name] = g.newAPI
+	}
 	apis := make([]string, 0, len(frontDoors))
 	for api := range frontDoors {
 		apis = append(apis, api)

@@ -45,6 +45,8 @@ var asgardeoScopes = []string{"internal_user_mgt_list", "internal_application_mg
 // the two set-ups of the README (RequestEditor, Transport).
 type generated struct {
 	name string
+	// newAPI is the package's NewAPI (site, client id, secret, options).
+	newAPI newAPI
 	// front builds the front door for an API at base with opts.
 	front func(base string, opts ...frontdoor.Option) (any, error)
 	// raw builds the bare *Client at base with a request editor or an
@@ -62,22 +64,22 @@ func generatedPackages() []generated {
 		}
 	}
 	return []generated{
-		{"applications", asg("/api/server/v1", anyAPI(applications.NewAPI)), rawEntry(applications.NewClient, applications.WithRequestEditorFn, applications.WithHTTPClient)},
-		{"auth0", func(base string, opts ...frontdoor.Option) (any, error) {
+		{"applications", anyAPI(applications.NewAPI), asg("/api/server/v1", anyAPI(applications.NewAPI)), rawEntry(applications.NewClient, applications.WithRequestEditorFn, applications.WithHTTPClient)},
+		{"auth0", anyAPI(auth0.NewAPI), func(base string, opts ...frontdoor.Option) (any, error) {
 			return auth0.NewAPI(domain, redirAuth0ID, secret, append([]frontdoor.Option{frontdoor.WithBaseURL(base + "/api/v2")}, opts...)...)
 		}, rawEntry(auth0.NewClient, auth0.WithRequestEditorFn, auth0.WithHTTPClient)},
-		{"scimbulk", asg("/scim2", anyAPI(scimbulk.NewAPI)), rawEntry(scimbulk.NewClient, scimbulk.WithRequestEditorFn, scimbulk.WithHTTPClient)},
-		{"scimgroups", asg("/scim2", anyAPI(scimgroups.NewAPI)), rawEntry(scimgroups.NewClient, scimgroups.WithRequestEditorFn, scimgroups.WithHTTPClient)},
-		{"scimme", asg("/scim2", anyAPI(scimme.NewAPI)), rawEntry(scimme.NewClient, scimme.WithRequestEditorFn, scimme.WithHTTPClient)},
-		{"scimresourcetypes", asg("/scim2", anyAPI(scimresourcetypes.NewAPI)), rawEntry(scimresourcetypes.NewClient, scimresourcetypes.WithRequestEditorFn, scimresourcetypes.WithHTTPClient)},
-		{"scimroles", asg("/scim2/v2", anyAPI(scimroles.NewAPI)), rawEntry(scimroles.NewClient, scimroles.WithRequestEditorFn, scimroles.WithHTTPClient)},
-		{"scimschemas", asg("/scim2", anyAPI(scimschemas.NewAPI)), rawEntry(scimschemas.NewClient, scimschemas.WithRequestEditorFn, scimschemas.WithHTTPClient)},
-		{"scimspconfig", asg("/scim2", anyAPI(scimspconfig.NewAPI)), rawEntry(scimspconfig.NewClient, scimspconfig.WithRequestEditorFn, scimspconfig.WithHTTPClient)},
-		{"scimusers", asg("/scim2", anyAPI(scimusers.NewAPI)), rawEntry(scimusers.NewClient, scimusers.WithRequestEditorFn, scimusers.WithHTTPClient)},
-		{"umbraco17", func(base string, opts ...frontdoor.Option) (any, error) {
+		{"scimbulk", anyAPI(scimbulk.NewAPI), asg("/scim2", anyAPI(scimbulk.NewAPI)), rawEntry(scimbulk.NewClient, scimbulk.WithRequestEditorFn, scimbulk.WithHTTPClient)},
+		{"scimgroups", anyAPI(scimgroups.NewAPI), asg("/scim2", anyAPI(scimgroups.NewAPI)), rawEntry(scimgroups.NewClient, scimgroups.WithRequestEditorFn, scimgroups.WithHTTPClient)},
+		{"scimme", anyAPI(scimme.NewAPI), asg("/scim2", anyAPI(scimme.NewAPI)), rawEntry(scimme.NewClient, scimme.WithRequestEditorFn, scimme.WithHTTPClient)},
+		{"scimresourcetypes", anyAPI(scimresourcetypes.NewAPI), asg("/scim2", anyAPI(scimresourcetypes.NewAPI)), rawEntry(scimresourcetypes.NewClient, scimresourcetypes.WithRequestEditorFn, scimresourcetypes.WithHTTPClient)},
+		{"scimroles", anyAPI(scimroles.NewAPI), asg("/scim2/v2", anyAPI(scimroles.NewAPI)), rawEntry(scimroles.NewClient, scimroles.WithRequestEditorFn, scimroles.WithHTTPClient)},
+		{"scimschemas", anyAPI(scimschemas.NewAPI), asg("/scim2", anyAPI(scimschemas.NewAPI)), rawEntry(scimschemas.NewClient, scimschemas.WithRequestEditorFn, scimschemas.WithHTTPClient)},
+		{"scimspconfig", anyAPI(scimspconfig.NewAPI), asg("/scim2", anyAPI(scimspconfig.NewAPI)), rawEntry(scimspconfig.NewClient, scimspconfig.WithRequestEditorFn, scimspconfig.WithHTTPClient)},
+		{"scimusers", anyAPI(scimusers.NewAPI), asg("/scim2", anyAPI(scimusers.NewAPI)), rawEntry(scimusers.NewClient, scimusers.WithRequestEditorFn, scimusers.WithHTTPClient)},
+		{"umbraco17", anyAPI(umbraco17.NewAPI), func(base string, opts ...frontdoor.Option) (any, error) {
 			return umbraco17.NewAPI(base, umbracoID, secret, opts...)
 		}, rawEntry(umbraco17.NewClient, umbraco17.WithRequestEditorFn, umbraco17.WithHTTPClient)},
-		{"umbraco18", func(base string, opts ...frontdoor.Option) (any, error) {
+		{"umbraco18", anyAPI(umbraco18.NewAPI), func(base string, opts ...frontdoor.Option) (any, error) {
 			return umbraco18.NewAPI(base, umbracoID, secret, opts...)
 		}, rawEntry(umbraco18.NewClient, umbraco18.WithRequestEditorFn, umbraco18.WithHTTPClient)},
 	}
