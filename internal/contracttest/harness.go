@@ -235,7 +235,7 @@ func Start(api string, prismArgs ...string) (*Env, error) {
 		e.Close()
 		return nil, err
 	}
-	if err := waitAnswers(e.Prism.URL, 30*time.Second); err != nil {
+	if err := waitAnswers(e.Prism.URL, 3*time.Minute); err != nil { // a hang bound: a loaded CI machine is slow
 		e.Close()
 		return nil, err
 	}

@@ -20,10 +20,6 @@ type Prism struct {
 	proc *process
 }
 
-// prismStartTimeout bounds how long StartPrism waits for Prism to answer;
-// large specs take a few seconds to load.
-const prismStartTimeout = 60 * time.Second
-
 // StartPrism installs the npm packages if needed and starts
 // "prism mock --errors -h 127.0.0.1 -p <free port> <specPath> <extraArgs...>".
 // It returns once the port accepts connections.
@@ -70,7 +66,7 @@ func startPrism(dir, spec string, extraArgs []string) (*Prism, error) {
 		return nil, fmt.Errorf("testenv: start prism: %w", err)
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	deadline := time.Now().Add(prismStartTimeout)
+	deadline := time.Now().Add(startTimeout)
 	for {
 		if proc.exited() {
 			return nil, fmt.Errorf("testenv: prism exited before serving %s:\n%s", spec, out.String())
@@ -82,7 +78,7 @@ func startPrism(dir, spec string, extraArgs []string) (*Prism, error) {
 		}
 		if time.Now().After(deadline) {
 			proc.stop()
-			return nil, fmt.Errorf("testenv: prism not serving %s after %s:\n%s", spec, prismStartTimeout, out.String())
+			return nil, fmt.Errorf("testenv: prism not serving %s after %s:\n%s", spec, startTimeout, out.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -9,6 +9,12 @@ import (
 	"time"
 )
 
+// startTimeout bounds how long a Start function waits for its server to be
+// ready. It is a bound on a hang, not a timing the tests assert: on a
+// loaded 2-core machine (CI with other builds running) node can take most
+// of a minute to load oidc-provider or a large spec into Prism.
+const startTimeout = 3 * time.Minute
+
 // process is a child started in its own process group, so that Close can
 // stop it and anything it spawned.
 type process struct {

@@ -63,7 +63,7 @@ func (r *Redis) start() error {
 	if err != nil {
 		return fmt.Errorf("testenv: start redis-server: %w", err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(startTimeout)
 	for {
 		if err := ping(r.Addr); err == nil {
 			break

@@ -167,9 +167,9 @@ func StartSCIMServer(bin string, opts SCIMServerOptions) (*SCIMServer, error) {
 			return nil, fmt.Errorf("testenv: scimserver did not start:\n%s", out.String())
 		}
 		return &SCIMServer{Origin: origin, BaseURL: origin + "/scim2", token: redacted(token), proc: proc}, nil
-	case <-time.After(30 * time.Second):
+	case <-time.After(startTimeout):
 		proc.stop()
-		return nil, fmt.Errorf("testenv: scimserver not listening after 30s:\n%s", out.String())
+		return nil, fmt.Errorf("testenv: scimserver not listening after %s:\n%s", startTimeout, out.String())
 	}
 }
 

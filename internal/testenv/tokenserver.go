@@ -201,9 +201,9 @@ func StartTokenServer(opts TokenServerOptions) (*TokenServer, error) {
 		s := &TokenServer{URL: fmt.Sprintf("http://127.0.0.1:%d", r.Port), proc: proc}
 		s.TokenURL = s.URL + cfg.TokenPath
 		return s, nil
-	case <-time.After(60 * time.Second):
+	case <-time.After(startTimeout):
 		proc.stop()
-		return nil, fmt.Errorf("testenv: token server not ready after 60s:\n%s", out.String())
+		return nil, fmt.Errorf("testenv: token server not ready after %s:\n%s", startTimeout, out.String())
 	}
 }
 
