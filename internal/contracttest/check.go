@@ -24,9 +24,18 @@ type checked struct {
 	problems []string
 }
 
+// transport is what the checked clients send through: the Env's own
+// transport once Start made one.
+func (e *Env) transport() http.RoundTripper {
+	if e.http == nil {
+		return http.DefaultTransport
+	}
+	return e.http
+}
+
 func (e *Env) newChecked() *checked {
 	c := &checked{env: e}
-	c.next = e.contract.Transport(http.DefaultTransport, contract.ReportOnly(func(err *contract.Error) {
+	c.next = e.contract.Transport(e.transport(), contract.ReportOnly(func(err *contract.Error) {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		for _, v := range err.Violations {

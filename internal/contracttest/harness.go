@@ -195,6 +195,12 @@ type Env struct {
 
 	contract *contract.Spec
 	oas31    bool
+	// http sends the suites' requests to Prism and the token server: one
+	// connection per request. Node closes an idle keep-alive socket after
+	// 5 s; on a loaded machine a reused socket met that close and a DELETE
+	// (which net/http does not retry) failed with "connection reset by
+	// peer". The reset is a race of the test set-up, not of the API.
+	http *http.Transport
 
 	mu       sync.Mutex
 	coverage []string
@@ -218,7 +224,7 @@ func Start(api string, prismArgs ...string) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{API: api, SpecPath: snap}
+	e := &Env{API: api, SpecPath: snap, http: &http.Transport{DisableKeepAlives: true}}
 	spec = snap
 	var wg sync.WaitGroup
 	var tsErr, prismErr, docErr, conErr error
@@ -240,7 +246,7 @@ func Start(api string, prismArgs ...string) (*Env, error) {
 		return nil, err
 	}
 	e.oas31 = strings.HasPrefix(e.Doc.OpenAPI, "3.1")
-	e.Source, err = auth.New(e.Tokens.Config)
+	e.Source, err = auth.New(e.Tokens.Config, auth.WithHTTPClient(&http.Client{Transport: e.http}))
 	if err != nil {
 		e.Close()
 		return nil, err
@@ -305,6 +311,9 @@ func (e *Env) Close() error {
 	}
 	if e.Tokens != nil && e.Tokens.TokenServer != nil {
 		errs = append(errs, e.Tokens.Close())
+	}
+	if e.http != nil {
+		e.http.CloseIdleConnections()
 	}
 	if e.SpecPath != "" && strings.HasPrefix(e.SpecPath, os.TempDir()) {
 		errs = append(errs, os.RemoveAll(filepath.Dir(e.SpecPath)))
