@@ -15,6 +15,11 @@ import (
 // of a minute to load oidc-provider or a large spec into Prism.
 const startTimeout = 3 * time.Minute
 
+// startAttempts is how many times a server whose start hangs is killed and
+// started again within startTimeout (the token server; see
+// StartTokenServer).
+const startAttempts = 3
+
 // process is a child started in its own process group, so that Close can
 // stop it and anything it spawned.
 type process struct {
