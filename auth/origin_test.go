@@ -4,8 +4,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,47 +15,11 @@ import (
 )
 
 // recorder is a server on another origin than the API that records the
-// raw text of every request it receives: method, target, every header and
-// the body.
-type recorder struct {
-	*httptest.Server
-	mu   sync.Mutex
-	seen []string
-}
+// raw text of every request it receives.
+type recorder struct{ *testenv.Recorder }
 
-// newRecorder starts a recorder on addr ("127.0.0.2:0" is another host than
-// httptest's 127.0.0.1; "127.0.0.1:0" the same host on another port).
 func newRecorder(t testing.TB, addr string) *recorder {
-	t.Helper()
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatalf("listen on %s: %v", addr, err)
-	}
-	r := &recorder{}
-	r.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		body, _ := io.ReadAll(io.LimitReader(req.Body, 1<<20))
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s %s\n", req.Method, req.URL.RequestURI())
-		for k, vs := range req.Header {
-			fmt.Fprintf(&b, "%s: %s\n", k, strings.Join(vs, ", "))
-		}
-		b.Write(body)
-		r.mu.Lock()
-		r.seen = append(r.seen, b.String())
-		r.mu.Unlock()
-		w.WriteHeader(http.StatusNotFound)
-	}))
-	r.Server.Listener.Close()
-	r.Server.Listener = l
-	r.Start()
-	t.Cleanup(r.Close)
-	return r
-}
-
-func (r *recorder) requests() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.seen...)
+	return &recorder{testenv.StartRecorder(t, addr)}
 }
 
 // checkNoCredentials fails if any request the recorder got, from the
@@ -65,7 +27,7 @@ func (r *recorder) requests() []string {
 // clear, percent-encoded or base64 (Basic).
 func (r *recorder) checkNoCredentials(t testing.TB, since int, secrets ...string) {
 	t.Helper()
-	for _, req := range r.requests()[since:] {
+	for _, req := range r.Requests()[since:] {
 		low := strings.ToLower(req)
 		if strings.Contains(low, "\nauthorization:") || strings.Contains(low, "bearer") || strings.Contains(low, "basic ") {
 			t.Errorf("the other origin received credentials:\n%s", req)
@@ -173,7 +135,7 @@ func TestTokenStaysOnOrigin(t *testing.T) {
 			}
 			for _, status := range statuses {
 				t.Run(fmt.Sprintf("%s/%s/%d", su.name, tg.name, status), func(t *testing.T) {
-					before := len(tg.rec.requests())
+					before := len(tg.rec.Requests())
 					api := redirectingAPI(t, status, tg.rec.URL)
 					src := mustNew(t, testConfig(te.URL))
 					hc, edit := su.client(t, src, api.URL)
@@ -190,7 +152,7 @@ func TestTokenStaysOnOrigin(t *testing.T) {
 					if authed := api.authenticated(); authed != 1 {
 						t.Fatalf("the API saw %d authenticated requests, want 1", authed)
 					}
-					after := len(tg.rec.requests())
+					after := len(tg.rec.Requests())
 					var re *RedirectError
 					if su.refuses {
 						if !errors.As(err, &re) {
@@ -250,7 +212,7 @@ func TestTransportRedirectChain(t *testing.T) {
 	if len(seen) != 2 || seen[0] != "/a Bearer tok-1" || seen[1] != "/b Bearer tok-1" {
 		t.Errorf("the API saw %q, want the token on /a and /b", seen)
 	}
-	if n := len(other.requests()); n != 1 {
+	if n := len(other.Requests()); n != 1 {
 		t.Errorf("the other host got %d requests, want 1", n)
 	}
 	other.checkNoCredentials(t, 0, "tok-1")
@@ -271,7 +233,7 @@ func TestTransportForOtherOrigin(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if n := len(other.requests()); n != 1 {
+	if n := len(other.Requests()); n != 1 {
 		t.Fatalf("the other host got %d requests, want 1", n)
 	}
 	other.checkNoCredentials(t, 0, "tok-")
@@ -334,7 +296,7 @@ func TestTokenRequestStaysOnOrigin(t *testing.T) {
 			for _, style := range []AuthStyle{AuthBasic, AuthBody} {
 				for _, enc := range []Encoding{EncodingForm, EncodingJSON} {
 					t.Run(fmt.Sprintf("%s/%d/%s/%s", rec.Listener.Addr(), status, style, enc), func(t *testing.T) {
-						before := len(rec.requests())
+						before := len(rec.Requests())
 						front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 							http.Redirect(w, r, rec.URL+"/oauth2/token?x=1", status)
 						}))
@@ -353,7 +315,7 @@ func TestTokenRequestStaysOnOrigin(t *testing.T) {
 						if strings.Contains(err.Error(), testSecret) || strings.Contains(err.Error(), url.QueryEscape(testSecret)) {
 							t.Errorf("error %q holds the secret", err)
 						}
-						if n := len(rec.requests()) - before; n != 0 {
+						if n := len(rec.Requests()) - before; n != 0 {
 							t.Errorf("the other origin got %d token requests", n)
 						}
 						rec.checkNoCredentials(t, before, testSecret, "client-1:")

@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -104,50 +102,6 @@ func rawEntry[O, C, E, D any](newClient func(string, ...O) (C, error), withEdito
 	}
 }
 
-// redirRecorder is a server on another origin that records the raw text of
-// each request: method, target, headers, body.
-type redirRecorder struct {
-	*httptest.Server
-	mu   sync.Mutex
-	seen []string
-}
-
-func newRedirRecorder(t *testing.T, addr string) *redirRecorder {
-	t.Helper()
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatalf("listen on %s: %v", addr, err)
-	}
-	r := &redirRecorder{}
-	r.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		body, _ := io.ReadAll(io.LimitReader(req.Body, 1<<20))
-		var b strings.Builder
-		fmt.Fprintf(&b, "%s %s\n", req.Method, req.URL.RequestURI())
-		for k, vs := range req.Header {
-			fmt.Fprintf(&b, "%s: %s\n", k, strings.Join(vs, ", "))
-		}
-		b.Write(body)
-		r.mu.Lock()
-		r.seen = append(r.seen, b.String())
-		r.mu.Unlock()
-		w.WriteHeader(http.StatusNotFound)
-	}))
-	r.Server.Listener.Close()
-	r.Server.Listener = l
-	r.Start()
-	t.Cleanup(r.Close)
-	return r
-}
-
-// take returns and forgets what the recorder received.
-func (r *redirRecorder) take() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	s := r.seen
-	r.seen = nil
-	return s
-}
-
 // redirAPI answers every request with a redirect, alternating 302 and 307
 // and the two targets, and counts the requests that carried a bearer token.
 type redirAPI struct {
@@ -184,8 +138,8 @@ func TestRedirectsKeepCredentials(t *testing.T) {
 			{ID: redirAsgardeoID, Secret: secret, AuthMethod: testenv.AuthBasic},
 		},
 	})
-	otherHost := newRedirRecorder(t, "127.0.0.2:0")
-	otherPort := newRedirRecorder(t, "127.0.0.1:0")
+	otherHost := testenv.StartRecorder(t, "127.0.0.2:0")
+	otherPort := testenv.StartRecorder(t, "127.0.0.1:0")
 	api := &redirAPI{targets: []string{otherHost.URL, otherPort.URL}}
 	api.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		api.mu.Lock()
@@ -202,7 +156,7 @@ func TestRedirectsKeepCredentials(t *testing.T) {
 
 	checkRecorders := func(t *testing.T, wantSeen int) {
 		t.Helper()
-		seen := append(otherHost.take(), otherPort.take()...)
+		seen := append(otherHost.Take(), otherPort.Take()...)
 		if wantSeen >= 0 && len(seen) != wantSeen {
 			t.Errorf("the other origins got %d requests, want %d", len(seen), wantSeen)
 		}
