@@ -29,6 +29,15 @@ func URL(u *url.URL) string {
 	c.ForceQuery = false
 	c.RawQuery = query(u.RawQuery)
 	c.Opaque = opaque(u.Opaque)
+	if c.Opaque == "" && c.Host == "" && strings.HasPrefix(c.EscapedPath(), "//") {
+		// With no host left, a path such as "//bob:pw@h" would print as an
+		// authority (url.Parse("//@//bob:pw@h") has an empty user info and
+		// that path). A leading "/." keeps it a path when read back.
+		c.Path = "/." + c.Path
+		if c.RawPath != "" {
+			c.RawPath = "/." + c.RawPath
+		}
+	}
 	return c.String()
 }
 
@@ -41,7 +50,12 @@ func opaque(o string) string {
 		auth = auth[:i]
 	}
 	if i := strings.LastIndexByte(auth, '@'); i >= 0 {
-		return o[i+1:]
+		o = o[i+1:]
+		if strings.HasPrefix(o, "//") {
+			// "a:@//u:p@h" leaves "//u:p@h", which would print as an
+			// authority; a leading "." keeps it opaque when read back.
+			o = "." + o
+		}
 	}
 	return o
 }
