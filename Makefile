@@ -3,7 +3,7 @@
 SPECS_MIRROR ?= $(wildcard ../shared/specs)
 export SPECS_MIRROR
 GO ?= go
-SPECS = $(GO) run ./internal/cmd/specs
+SPECS = $(GO) run ./internal/build/cmd/specs
 
 .PHONY: generate specs fix check-gen bump drift test build-cost contract demo
 
@@ -40,7 +40,7 @@ bump:
 drift:
 	@test -n "$(API)" -a -n "$(HAR)" || { echo "usage: make drift API=<name> HAR=<file> [OUT=<overlay.yaml>] [COVERAGE=1]"; exit 2; }
 	$(SPECS) fix
-	$(GO) run ./internal/cmd/drift -api "$(API)" -har "$(HAR)" $(if $(OUT),-out "$(OUT)") $(if $(filter 1,$(COVERAGE)),-coverage)
+	$(GO) run ./internal/build/cmd/drift -api "$(API)" -har "$(HAR)" $(if $(OUT),-out "$(OUT)") $(if $(filter 1,$(COVERAGE)),-coverage)
 
 .PHONY: spec-bump
 ## spec-bump [API=<name>] [NEW=<file-or-url>]: what the weekly workflow (.github/workflows/spec-bump.yml) runs, without
@@ -55,15 +55,15 @@ spec-bump:
 ## The contract suites run verbose, last, so their per-API coverage lines show in the output.
 test: fix
 	$(GO) vet -race ./...
-	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /internal/contracttest)
-	$(GO) test -race -count=1 -v ./internal/contracttest/...
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /internal/tests/contracttest)
+	$(GO) test -race -count=1 -v ./internal/tests/contracttest/...
 	$(MAKE) fuzz
 
 ## fuzz: every fuzz target for FUZZTIME (5 s) in turn, from its committed seeds in testdata/fuzz (about a minute).
 FUZZTIME ?= 5s
 FUZZ_TARGETS = ./auth:FuzzParseResponse ./retry:FuzzRetryAfter ./retry:FuzzRateLimitReset ./apierror:FuzzCheck \
-	./paginate:FuzzCheckpoint ./paginate:FuzzOffsets ./paginate:FuzzWalk ./internal/redact:FuzzSecrets ./internal/redact:FuzzURL \
-	./internal/wiretest:FuzzPathParameter ./datetime:FuzzParse ./internal/cmd/drift:FuzzReplay \
+	./paginate:FuzzCheckpoint ./paginate:FuzzOffsets ./paginate:FuzzWalk ./internal/runtime/redact:FuzzSecrets ./internal/runtime/redact:FuzzURL \
+	./internal/tests/wiretest:FuzzPathParameter ./datetime:FuzzParse ./internal/build/cmd/drift:FuzzReplay \
 	./scim:FuzzFilterRoundTrip ./scim:FuzzPatchPathRoundTrip ./frontdoor:FuzzCredentialChecks \
 	./ratelimit:FuzzObserveHeaders ./redisstore:FuzzBudgetReply
 .PHONY: fuzz
@@ -75,7 +75,7 @@ fuzz:
 
 ## build-cost: measure build time and memory of gen/ against raw oapi-codegen output into docs/build-cost.md.
 build-cost: specs
-	$(GO) run ./internal/cmd/buildcost -out docs/build-cost.md
+	$(GO) run ./internal/build/cmd/buildcost -out docs/build-cost.md
 
 .PHONY: bench-decode
 ## bench-decode: decode a 100-user Auth0 page, mgmtapi vs go-auth0 v1's model, one table (bench/, a separate module; see docs/benchmarks.md "Decoding").
@@ -90,11 +90,11 @@ bench-auth:
 .PHONY: bench-fleet
 ## bench-fleet: N replicas per-process vs Redis-shared (token + budget), Redis killed, lease holder dead; writes docs/fleet.md (~2 min; needs redis-server).
 bench-fleet:
-	$(GO) run ./internal/cmd/benchfleet -out docs/fleet.md
+	$(GO) run ./internal/tests/benchfleet -out docs/fleet.md
 
-## contract: the Prism contract suites of every API (internal/contracttest), verbose so the per-API coverage lines show.
+## contract: the Prism contract suites of every API (internal/tests/contracttest), verbose so the per-API coverage lines show.
 contract: fix
-	$(GO) test -race -count=1 -v ./internal/contracttest/...
+	$(GO) test -race -count=1 -v ./internal/tests/contracttest/...
 
 ## demo: the documentation's sample (examples/demo), offline against a local token server and Prism unless the vendor variables are set.
 demo: fix

@@ -10,4 +10,4 @@
 // or "make generate", which also builds every package.
 package mgmtapi
 
-//go:generate go run ./internal/cmd/specs generate
+//go:generate go run ./internal/build/cmd/specs generate

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"reflect"
 
-	"github.com/mgmtapi/mgmtapi/internal/redact"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/redact"
 )
 
 // Check returns nil if resp has a 2xx status, and an [*Error] describing it

@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/mgmtapi/mgmtapi/internal/redact"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/redact"
 )
 
 // queryValues returns the request's query values in the forms a server may

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mgmtapi/mgmtapi/internal/redact"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/redact"
 )
 
 // AuthStyle says how the client authenticates to the token endpoint

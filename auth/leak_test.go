@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mgmtapi/mgmtapi/internal/redact/redacttest"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/redact/redacttest"
 )
 
 // leakSecret has every character class an encoder treats differently.

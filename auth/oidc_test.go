@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mgmtapi/mgmtapi/internal/testenv"
+	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
 )
 
 // These tests run against a real OAuth server: node oidc-provider, started by
-// internal/testenv on 127.0.0.1 and stopped by PID.
+// internal/tests/testenv on 127.0.0.1 and stopped by PID.
 
 const (
 	basicID, basicSecret = "asgardeo-app", "basic-Secret/+=&%-0123456789"

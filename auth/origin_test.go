@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/internal/testenv"
+	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
 )
 
 // recorder is a server on another origin than the API that records the

@@ -12,7 +12,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/mgmtapi/mgmtapi/internal/redact"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/redact"
 )
 
 // maxResponse bounds how much of a token response is read.

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mgmtapi/mgmtapi/internal/redact/redacttest"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/redact/redacttest"
 )
 
 func scrubTest(s string) string { return strings.ReplaceAll(s, testSecret, redacted) }

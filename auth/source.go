@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/mgmtapi/mgmtapi/internal/redact"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/redact"
 )
 
 // ErrClosed is returned by a Source after Close when it has no usable token.

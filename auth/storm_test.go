@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"github.com/mgmtapi/mgmtapi/internal/testenv"
+	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
 )
 
 // do sends a GET through hc and returns the status.

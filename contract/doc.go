@@ -47,7 +47,7 @@
 // [Drift], per operation, what the traffic shows that the document does not
 // declare: statuses, bodies, object members, enum values, types and missing
 // required members, each with the place in the document a fix belongs to and
-// a schema inferred from what was seen. internal/cmd/drift (make drift)
+// a schema inferred from what was seen. internal/build/cmd/drift (make drift)
 // replays recorded traffic this way and drafts an overlay from the findings.
 //
 // format: uuid is checked (any 8-4-4-4-12 hexadecimal string, no version

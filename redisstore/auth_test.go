@@ -14,8 +14,8 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
 	"github.com/mgmtapi/mgmtapi/auth"
-	"github.com/mgmtapi/mgmtapi/internal/fleet"
-	"github.com/mgmtapi/mgmtapi/internal/testenv"
+	"github.com/mgmtapi/mgmtapi/internal/tests/fleet"
+	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
 	"github.com/mgmtapi/mgmtapi/redisstore"
 )
 

@@ -10,12 +10,12 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/mgmtapi/mgmtapi/auth"
-	"github.com/mgmtapi/mgmtapi/internal/testenv"
+	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
 	"github.com/mgmtapi/mgmtapi/redisstore"
 )
 
 // These tests run against a real redis-server and a real token endpoint
-// (node oidc-provider), both started by internal/testenv on 127.0.0.1 and
+// (node oidc-provider), both started by internal/tests/testenv on 127.0.0.1 and
 // stopped by PID. A missing redis-server fails them.
 
 const clientID, clientSecret = "fleet-app", "fleet-Secret/+=&%-0123456789"

@@ -47,7 +47,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/mgmtapi/mgmtapi/internal/redact"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/redact"
 )
 
 // Defaults used when the corresponding [Transport] field is zero.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/internal/testenv"
+	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
 )
 
 // These tests send what the builders produce through the parser of the

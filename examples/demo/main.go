@@ -34,8 +34,8 @@ import (
 	"github.com/mgmtapi/mgmtapi/gen/auth0"
 	"github.com/mgmtapi/mgmtapi/gen/scimusers"
 	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
-	"github.com/mgmtapi/mgmtapi/internal/contracttest"
-	"github.com/mgmtapi/mgmtapi/internal/testenv"
+	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
+	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
 	"github.com/mgmtapi/mgmtapi/retry"
 )
 

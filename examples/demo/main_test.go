@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/internal/contracttest"
+	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 
 func byName(t *testing.T, name string) vendor {

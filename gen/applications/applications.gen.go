@@ -18,7 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/go-json-experiment/json/jsontext"
-	"github.com/mgmtapi/mgmtapi/internal/genjson"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/genjson"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )

@@ -15,7 +15,7 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
-	"github.com/mgmtapi/mgmtapi/internal/genjson"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/genjson"
 	"github.com/mgmtapi/mgmtapi/scim"
 	"github.com/oapi-codegen/runtime"
 )

@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
-	"github.com/mgmtapi/mgmtapi/internal/genjson"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/genjson"
 )
 
 // ErrorSchemaNotFound defines model for ErrorSchemaNotFound.

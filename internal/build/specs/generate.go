@@ -1,0 +1,210 @@
+package specs
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"text/template"
+
+	"github.com/mgmtapi/mgmtapi/internal/build/frontgen"
+)
+
+// Layout says where the pipeline reads and writes, relative to the module root.
+type Layout struct {
+	// Root is the module root (where go.mod is).
+	Root string
+	// Mirror is SPECS_MIRROR: a directory with the pinned documents; empty
+	// means download them from their upstream URLs.
+	Mirror string
+}
+
+// SpecsDir is specs/.
+func (l Layout) SpecsDir() string { return filepath.Join(l.Root, "specs") }
+
+// CacheDir is the gitignored cache of upstream and fixed documents.
+func (l Layout) CacheDir() string { return filepath.Join(l.Root, "specs", ".cache") }
+
+// FixedPath is where the fixed document of api is written.
+func (l Layout) FixedPath(api string) string {
+	return filepath.Join(l.CacheDir(), "fixed", api+".json")
+}
+
+// Syncer returns the syncer for this layout.
+func (l Layout) Syncer() *Syncer {
+	return &Syncer{Mirror: l.Mirror, CacheDir: filepath.Join(l.CacheDir(), "upstream")}
+}
+
+// FixAll syncs the pinned documents of the named APIs (all when names is
+// empty) and writes their fixed documents to the cache.
+func (p *Pipeline) FixAll(ctx context.Context, l Layout, names []string) ([]API, error) {
+	apis, err := p.selectAPIs(names)
+	if err != nil {
+		return nil, err
+	}
+	s := l.Syncer()
+	for _, a := range apis {
+		pin, _ := p.Lock.Pin(a.Spec)
+		up, err := s.Verified(ctx, pin) // the hashed bytes, not a re-read of the cache
+		if err != nil {
+			return nil, err
+		}
+		fixed, err := p.Fix(a, up)
+		if err != nil {
+			return nil, err
+		}
+		if err := writeAtomic(l.FixedPath(a.Name), fixed); err != nil {
+			return nil, err
+		}
+	}
+	return apis, nil
+}
+
+func (p *Pipeline) selectAPIs(names []string) ([]API, error) {
+	if len(names) == 0 {
+		return p.APIs, nil
+	}
+	var out []API
+	for _, n := range names {
+		a, ok := p.API(n)
+		if !ok {
+			return nil, fmt.Errorf("unknown api %q (have %s)", n, strings.Join(p.Names(), ", "))
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// Generate runs oapi-codegen (the version pinned as a tool in go.mod) on the
+// fixed document of a, applies the API's rewrites (rewrite.go) to its output
+// and writes the package to outDir/<package>: the generated client, the
+// companion file the rewrites call (companion.go) and a generated doc.go
+// naming the pinned source.
+func (p *Pipeline) Generate(ctx context.Context, l Layout, a API, outDir string) error {
+	return p.generateFrom(ctx, l, a, l.FixedPath(a.Name), outDir)
+}
+
+// generateFrom is Generate from the fixed document at fixedPath (make bump
+// generates from a candidate document that is not in the cache).
+func (p *Pipeline) generateFrom(ctx context.Context, l Layout, a API, fixedPath, outDir string) error {
+	cmd := exec.CommandContext(ctx, "go", "tool", "oapi-codegen",
+		"-config", filepath.Join(p.Dir, a.Codegen), fixedPath)
+	cmd.Dir = l.Root
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s: oapi-codegen: %v\n%s", a.Name, err, stderr.String())
+	}
+	clause := []byte("\npackage " + a.Package + "\n")
+	if !bytes.Contains(stdout.Bytes(), clause) {
+		return fmt.Errorf("%s: %s must set package: %s", a.Name, a.Codegen, a.Package)
+	}
+	// Detach oapi-codegen's generic package comment from the package clause
+	// so that the generated doc.go is the package documentation.
+	code := bytes.Replace(stdout.Bytes(), clause, append([]byte("\n"), clause...), 1)
+	code, client, _, err := RewriteSource(code, a.Rewrites)
+	if err != nil {
+		return fmt.Errorf("%s: %w", a.Name, err)
+	}
+	wire, err := companion(a.Package, client)
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(outDir, a.Package)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := writeAtomic(filepath.Join(dir, a.Package+".gen.go"), code); err != nil {
+		return err
+	}
+	if err := writeAtomic(filepath.Join(dir, CompanionFile), wire); err != nil {
+		return err
+	}
+	if err := writeFront(a, fixedPath, dir, code); err != nil {
+		return err
+	}
+	doc, err := p.packageDoc(a)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(dir, "doc.go"), doc)
+}
+
+// writeFront writes the front door (front.gen.go: New, one method per
+// operation, iterators) generated from the fixed spec at fixedPath (the one
+// the client was generated from) and the client code.
+func writeFront(a API, fixedPath, dir string, code []byte) error {
+	pre, ok := frontgen.PresetFor(a.Name)
+	if !ok {
+		return nil
+	}
+	spec, err := os.ReadFile(fixedPath)
+	if err != nil {
+		return err
+	}
+	front, err := frontgen.Generate(a.Package, pre, spec, code)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(dir, "front.gen.go"), front)
+}
+
+var docTemplate = template.Must(template.New("doc").Parse(`// Code generated by internal/build/cmd/specs from specs/pipeline.yaml. DO NOT EDIT.
+
+// Package {{.API.Package}} is a typed client for the {{.API.Title}}.
+//
+// It is generated by oapi-codegen from the upstream OpenAPI document pinned in
+// specs/lock.json as "{{.Pin.Name}}":
+//
+//	version {{.Pin.Version}}, upstream commit {{.Pin.Commit}}
+//	{{.Pin.URL}}
+//	sha256 {{.Pin.SHA256}}
+//
+// after the project's fixes ({{if .API.Steps}}steps: {{range $i, $s := .API.Steps}}{{if $i}}, {{end}}{{$s}}{{end}}{{end}}{{if and .API.Steps .API.Overlays}}; {{end}}{{if .API.Overlays}}overlays: {{range $i, $o := .API.Overlays}}{{if $i}}, {{end}}specs/{{$o}}{{end}}{{end}}), configured in specs/{{.API.Codegen}}.
+// Regenerate with "make generate" (or "go generate ./..." at the module root);
+// never edit the generated files by hand.
+//
+// Authenticate requests with package auth:
+//
+//	c, err := {{.API.Package}}.NewClientWithResponses(baseURL, {{.API.Package}}.WithRequestEditorFn(src.RequestEditor()))
+package {{.API.Package}}
+`))
+
+func (p *Pipeline) packageDoc(a API) ([]byte, error) {
+	pin, _ := p.Lock.Pin(a.Spec)
+	var b bytes.Buffer
+	err := docTemplate.Execute(&b, struct {
+		API API
+		Pin Pin
+	}{a, pin})
+	return b.Bytes(), err
+}
+
+// GenerateAll fixes and generates the named APIs (all when names is empty)
+// into outDir, two at a time: oapi-codegen is single-threaded and the
+// machines this runs on have two cores.
+func (p *Pipeline) GenerateAll(ctx context.Context, l Layout, names []string, outDir string) error {
+	apis, err := p.FixAll(ctx, l, names)
+	if err != nil {
+		return err
+	}
+	errs := make([]error, len(apis))
+	sem := make(chan struct{}, 2)
+	done := make(chan struct{})
+	for i, a := range apis {
+		go func() {
+			sem <- struct{}{}
+			errs[i] = p.Generate(ctx, l, a, outDir)
+			<-sem
+			done <- struct{}{}
+		}()
+	}
+	for range apis {
+		<-done
+	}
+	return errors.Join(errs...)
+}
