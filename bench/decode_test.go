@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/auth0/go-auth0/management"
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 )
 
 func response(body []byte) *http.Response {

@@ -192,7 +192,9 @@ func (g *gen) imports(body []byte) ([]byte, error) {
 	}
 	known := map[string]string{
 		"context": "context", "iter": "iter", "http": "net/http",
-		"auth": "github.com/mgmtapi/mgmtapi/auth", "frontdoor": "github.com/mgmtapi/mgmtapi/frontdoor",
+		"frontdoor": "github.com/mgmtapi/mgmtapi/internal/runtime/frontdoor", "mgmtapi": "github.com/mgmtapi/mgmtapi",
+		"strings": "strings", "auth0": "github.com/mgmtapi/mgmtapi/auth0", "umbraco": "github.com/mgmtapi/mgmtapi/umbraco",
+		"asgardeo": "github.com/mgmtapi/mgmtapi/asgardeo",
 		"apierror": "github.com/mgmtapi/mgmtapi/apierror", "url": "net/url",
 		"scim": "github.com/mgmtapi/mgmtapi/scim",
 	}

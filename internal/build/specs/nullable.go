@@ -9,7 +9,7 @@ import (
 
 // nullableRequestMembers gives each primitive member that a request body
 // schema declares nullable (OpenAPI 3.1 type [T, "null"]) the Go type
-// frontdoor.Nullable[T], so that a caller can send null (to clear it) as
+// mgmtapi.Nullable[T], so that a caller can send null (to clear it) as
 // well as omit it or send a value. Only schemas that no response or other
 // schema uses are changed: responses keep their plain pointers.
 func nullableRequestMembers(doc *yaml.Node) int {
@@ -65,8 +65,8 @@ func nullableRequestMembers(doc *yaml.Node) int {
 		for i := 1; props != nil && i < len(props.Content); i += 2 {
 			p := props.Content[i]
 			if t := nullableGoType(p); t != "" {
-				set(p, "x-go-type", str("frontdoor.Nullable["+t+"]"))
-				set(p, "x-go-type-import", mapping(str("path"), str("github.com/mgmtapi/mgmtapi/frontdoor")))
+				set(p, "x-go-type", str("mgmtapi.Nullable["+t+"]"))
+				set(p, "x-go-type-import", mapping(str("path"), str("github.com/mgmtapi/mgmtapi")))
 				count++
 			}
 		}

@@ -17,8 +17,16 @@ type API struct {
 	Spec string `yaml:"spec"`
 	// Title describes the API in the generated package doc.
 	Title string `yaml:"title"`
-	// Package is the directory under gen/ and the Go package name.
+	// Package is the Go package name of an API generated as one package.
 	Package string `yaml:"package"`
+	// Dir is where the API's code goes, relative to the module root (e.g.
+	// "asgardeo/users"; for a split API the parent of its tag packages,
+	// e.g. "auth0" or "umbraco/v17").
+	Dir string `yaml:"dir"`
+	// Split generates one package per tag plus a model package for the
+	// schemas several tags share (split.go), so that a program compiles
+	// only the tags it imports.
+	Split bool `yaml:"split"`
 	// Steps names the normalisation steps applied, in order, before the
 	// overlays (see Steps).
 	Steps []string `yaml:"steps"`

@@ -68,7 +68,7 @@ func Steps() []Step {
 		},
 		{
 			Name:  "nullable-request-members",
-			Why:   "request members typed [T, null] generate *T, which cannot send null to clear a value (Auth0 PATCH /users/{id} name, email, ...); type them frontdoor.Nullable[T] (absent, null or a value), in request-only schemas",
+			Why:   "request members typed [T, null] generate *T, which cannot send null to clear a value (Auth0 PATCH /users/{id} name, email, ...); type them mgmtapi.Nullable[T] (absent, null or a value), in request-only schemas",
 			Apply: nullableRequestMembers,
 		},
 		{

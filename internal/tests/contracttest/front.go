@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/frontdoor"
+	"github.com/mgmtapi/mgmtapi/option"
 )
 
 // Wire records what a test's client put on the wire.
@@ -66,14 +66,14 @@ func (r recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 // (NewAPI) at Prism, authenticated by the Env's Source, every request
 // checked as by Client and recorded in the returned Wire. header is added
 // to every request (e.g. Prism's "Prefer: code=404").
-func (e *Env) FrontDoor(t testing.TB, header http.Header) ([]frontdoor.Option, *Wire) {
+func (e *Env) FrontDoor(t testing.TB, header http.Header) ([]option.Option, *Wire) {
 	t.Helper()
 	w := &Wire{}
 	hc := &http.Client{Transport: recorder{w: w, header: header, next: e.Client(t).Transport}}
-	return []frontdoor.Option{
-		frontdoor.WithSource(e.Source),
-		frontdoor.WithBaseURL(e.Prism.URL),
-		frontdoor.WithHTTPClient(hc),
-		frontdoor.WithoutRetry(),
+	return []option.Option{
+		option.WithSource(e.Source),
+		option.WithBaseURL(e.Prism.URL),
+		option.WithHTTPClient(hc),
+		option.WithoutRetry(),
 	}, w
 }

@@ -6,8 +6,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/frontdoor"
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	"github.com/mgmtapi/mgmtapi"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 )
 
 // Auth0's organization-client associations (specs/auth0.overlay.yaml, issue
@@ -88,7 +88,7 @@ func TestAuth0OrganizationClientsWrite(t *testing.T) {
 	if err != nil {
 		t.Fatalf("PostOrganizationClients: %v", err)
 	}
-	if len(created) != 1 || created[0].ClientId != "cl_1" || created[0].Client == nil || frontdoor.Val(created[0].Client.Name) != "Portal" {
+	if len(created) != 1 || created[0].ClientId != "cl_1" || created[0].Client == nil || mgmtapi.Val(created[0].Client.Name) != "Portal" {
 		t.Errorf("PostOrganizationClients = %+v", created)
 	}
 	if err := c.DeleteOrganizationClients(ctx, "org_1", auth0.DeleteOrganizationClientsJSONRequestBody{Clients: []string{"cl_2"}}); err != nil {

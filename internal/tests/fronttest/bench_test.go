@@ -9,9 +9,9 @@ import (
 
 	"github.com/mgmtapi/mgmtapi/apierror"
 	"github.com/mgmtapi/mgmtapi/auth"
-	"github.com/mgmtapi/mgmtapi/frontdoor"
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
+	"github.com/mgmtapi/mgmtapi/option"
 	"github.com/mgmtapi/mgmtapi/retry"
 )
 
@@ -97,7 +97,7 @@ func BenchmarkGetUsers(b *testing.B) {
 		}
 	})
 	b.Run("frontdoor-noretry", func(b *testing.B) {
-		c, err := auth0.NewAPI(domain, "unused", "unused", frontdoor.WithSource(src), frontdoor.WithHTTPClient(&http.Client{Transport: rt}), frontdoor.WithoutRetry())
+		c, err := auth0.NewAPI(domain, "unused", "unused", option.WithSource(src), option.WithHTTPClient(&http.Client{Transport: rt}), option.WithoutRetry())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -127,7 +127,7 @@ func BenchmarkGetUsers(b *testing.B) {
 		}
 	})
 	b.Run("frontdoor", func(b *testing.B) {
-		c, err := auth0.NewAPI(domain, "unused", "unused", frontdoor.WithSource(src), frontdoor.WithHTTPClient(&http.Client{Transport: rt}))
+		c, err := auth0.NewAPI(domain, "unused", "unused", option.WithSource(src), option.WithHTTPClient(&http.Client{Transport: rt}))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -5,11 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/frontdoor"
-	"github.com/mgmtapi/mgmtapi/gen/applications"
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
-	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
+	applications "github.com/mgmtapi/mgmtapi/internal/tests/apis/applications"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
+	umbraco17 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco17"
+	"github.com/mgmtapi/mgmtapi/option"
 )
 
 // Known credential mistakes fail in NewAPI, before any request, with an
@@ -17,7 +17,7 @@ import (
 func TestCredentialMistakes(t *testing.T) {
 	w := newWire(t, func(rw http.ResponseWriter, r *http.Request) { rw.WriteHeader(500) })
 	const sec = "s3cr3t-value-never-shown-0123456789"
-	tok := frontdoor.WithTokenURL(w.URL + "/token")
+	tok := option.WithTokenURL(w.URL + "/token")
 	tests := []struct {
 		name string
 		new  func() error
@@ -52,7 +52,7 @@ func TestCredentialMistakes(t *testing.T) {
 			return err
 		}, "give only its name"},
 		{"asgardeo base URL over plain http", func() error {
-			_, err := applications.NewAPI("acme", "id", sec, tok, frontdoor.WithBaseURL("http://is.example.com/t/acme/api/server/v1"))
+			_, err := applications.NewAPI("acme", "id", sec, tok, option.WithBaseURL("http://is.example.com/t/acme/api/server/v1"))
 			return err
 		}, "plain http"},
 	}

@@ -17,14 +17,14 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/frontdoor"
 	"github.com/mgmtapi/mgmtapi/internal/build/frontgen"
 	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
+	"github.com/mgmtapi/mgmtapi/option"
 	"github.com/mgmtapi/mgmtapi/paginate"
 )
 
 // newAPI is a front door's constructor, its result as any.
-type newAPI func(site, id, secret string, opts ...frontdoor.Option) (any, error)
+type newAPI func(site, id, secret string, opts ...option.Option) (any, error)
 
 // hostile is a server fault that would keep a naive iterator fetching
 // forever. page answers request k (1-based) of one iteration with the
@@ -269,13 +269,13 @@ func TestEveryIteratorEnds(t *testing.T) {
 		base := ""
 		switch pre.Vendor {
 		case "umbraco":
-			c, err = frontDoors[api](hs.URL, umbracoID, secret, frontdoor.WithTokenURL(umbracoTS.TokenURL), frontdoor.WithoutRetry())
+			c, err = frontDoors[api](hs.URL, umbracoID, secret, option.WithTokenURL(umbracoTS.TokenURL), option.WithoutRetry())
 		case "auth0":
-			c, err = frontDoors[api](domain, "fronttest-auth0", secret, frontdoor.WithBaseURL(hs.URL), frontdoor.WithTokenURL(auth0TS.TokenURL), frontdoor.WithoutRetry())
+			c, err = frontDoors[api](domain, "fronttest-auth0", secret, option.WithBaseURL(hs.URL), option.WithTokenURL(auth0TS.TokenURL), option.WithoutRetry())
 		default:
 			base = "/t/" + org + pre.ServerPath
-			c, err = frontDoors[api](org, "fronttest-asgardeo", secret, frontdoor.WithBaseURL(hs.URL+base), frontdoor.WithTokenURL(asgardeoTS.TokenURL),
-				frontdoor.WithScopes("internal_user_mgt_list"), frontdoor.WithoutRetry())
+			c, err = frontDoors[api](org, "fronttest-asgardeo", secret, option.WithBaseURL(hs.URL+base), option.WithTokenURL(asgardeoTS.TokenURL),
+				option.WithScopes("internal_user_mgt_list"), option.WithoutRetry())
 		}
 		if err != nil {
 			t.Fatalf("%s: %v", api, err)

@@ -8,13 +8,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mgmtapi/mgmtapi"
 	"github.com/mgmtapi/mgmtapi/apierror"
-	"github.com/mgmtapi/mgmtapi/frontdoor"
-	"github.com/mgmtapi/mgmtapi/gen/applications"
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
-	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/frontdoor"
+	applications "github.com/mgmtapi/mgmtapi/internal/tests/apis/applications"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
+	umbraco17 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco17"
 	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
+	"github.com/mgmtapi/mgmtapi/option"
 )
 
 const (
@@ -29,7 +31,7 @@ const (
 func umbracoAPI(t *testing.T, w *wire) *umbraco17.API {
 	t.Helper()
 	ts := tokens(t, umbracoPath, umbracoID, secret, testenv.AuthPost, testenv.TokenServerOptions{TTL: ttl})
-	c, err := umbraco17.NewAPI(w.URL, umbracoID, secret, frontdoor.WithTokenURL(ts.TokenURL), frontdoor.WithoutRetry())
+	c, err := umbraco17.NewAPI(w.URL, umbracoID, secret, option.WithTokenURL(ts.TokenURL), option.WithoutRetry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +44,7 @@ func auth0API(t *testing.T, w *wire) *auth0.API {
 	ts := tokens(t, "/oauth/token", "fronttest-auth0", secret, testenv.AuthPost, testenv.TokenServerOptions{
 		TTL: ttl, MapAudience: true, Resources: map[string]testenv.Resource{"https://" + domain + "/api/v2/": {TTL: ttl}},
 	})
-	c, err := auth0.NewAPI(domain, "fronttest-auth0", secret, frontdoor.WithBaseURL(w.URL), frontdoor.WithTokenURL(ts.TokenURL), frontdoor.WithoutRetry())
+	c, err := auth0.NewAPI(domain, "fronttest-auth0", secret, option.WithBaseURL(w.URL), option.WithTokenURL(ts.TokenURL), option.WithoutRetry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,13 +52,13 @@ func auth0API(t *testing.T, w *wire) *auth0.API {
 	return c
 }
 
-func asgardeoOpts(t *testing.T, w *wire, path string) []frontdoor.Option {
+func asgardeoOpts(t *testing.T, w *wire, path string) []option.Option {
 	t.Helper()
 	ts := tokens(t, "/t/"+org+"/oauth2/token", "fronttest-asgardeo", secret, testenv.AuthBasic, testenv.TokenServerOptions{
 		TTL: ttl, Scopes: []string{"internal_user_mgt_list", "internal_application_mgt_view"},
 	})
-	return []frontdoor.Option{frontdoor.WithBaseURL(w.URL + path), frontdoor.WithTokenURL(ts.TokenURL),
-		frontdoor.WithScopes("internal_user_mgt_list", "internal_application_mgt_view"), frontdoor.WithoutRetry()}
+	return []option.Option{option.WithBaseURL(w.URL + path), option.WithTokenURL(ts.TokenURL),
+		option.WithScopes("internal_user_mgt_list", "internal_application_mgt_view"), option.WithoutRetry()}
 }
 
 // Umbraco skip/take: five users two at a time are three requests, none
@@ -145,8 +147,8 @@ func TestAuth0PageLimit(t *testing.T) {
 			last = err
 			break
 		}
-		if want := fmt.Sprintf("auth0|%d", n); frontdoor.Val(u.UserId) != want {
-			t.Fatalf("user %d is %q, want %q", n, frontdoor.Val(u.UserId), want)
+		if want := fmt.Sprintf("auth0|%d", n); mgmtapi.Val(u.UserId) != want {
+			t.Fatalf("user %d is %q, want %q", n, mgmtapi.Val(u.UserId), want)
 		}
 		n++
 	}
@@ -193,7 +195,7 @@ func TestAuth0Checkpoint(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got = append(got, frontdoor.Val(app.ClientId))
+		got = append(got, mgmtapi.Val(app.ClientId))
 	}
 	equal(t, "clients", got, []string{"c1", "c2", "c3", "c4", "c5"})
 	equal(t, "requests", w.requests(), []string{
@@ -219,14 +221,14 @@ func TestAuth0UnionShapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 1 || frontdoor.Val(list[0].Email) != "a@example.com" {
+	if len(list) != 1 || mgmtapi.Val(list[0].Email) != "a@example.com" {
 		t.Errorf("list %+v", list)
 	}
 	page, err := c.GetUsersWithTotals(t.Context(), &auth0.GetUsersParams{PerPage: new(50)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page.Total != 41 || len(page.Items) != 1 || frontdoor.Val(page.Items[0].AppMetadata)["plan"] != "pro" {
+	if page.Total != 41 || len(page.Items) != 1 || mgmtapi.Val(page.Items[0].AppMetadata)["plan"] != "pro" {
 		t.Errorf("page %+v", page)
 	}
 	equal(t, "requests", w.requests(), []string{"GET /users", "GET /users?per_page=50&include_totals=true"})
@@ -270,7 +272,7 @@ func TestSCIMStopsOnEmptyPage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got = append(got, frontdoor.Val(u.UserName))
+		got = append(got, mgmtapi.Val(u.UserName))
 	}
 	equal(t, "users", got, users)
 	equal(t, "requests", w.requests(), []string{
@@ -303,7 +305,7 @@ func TestApplicationsOffsetLimit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got = append(got, frontdoor.Val(a.Name))
+		got = append(got, mgmtapi.Val(a.Name))
 	}
 	equal(t, "apps", got, apps)
 	equal(t, "requests", w.requests(), []string{

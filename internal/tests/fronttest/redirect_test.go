@@ -15,20 +15,20 @@ import (
 	"testing"
 
 	"github.com/mgmtapi/mgmtapi/auth"
-	"github.com/mgmtapi/mgmtapi/frontdoor"
-	"github.com/mgmtapi/mgmtapi/gen/applications"
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
-	"github.com/mgmtapi/mgmtapi/gen/scimbulk"
-	"github.com/mgmtapi/mgmtapi/gen/scimgroups"
-	"github.com/mgmtapi/mgmtapi/gen/scimme"
-	"github.com/mgmtapi/mgmtapi/gen/scimresourcetypes"
-	"github.com/mgmtapi/mgmtapi/gen/scimroles"
-	"github.com/mgmtapi/mgmtapi/gen/scimschemas"
-	"github.com/mgmtapi/mgmtapi/gen/scimspconfig"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
-	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
-	"github.com/mgmtapi/mgmtapi/gen/umbraco18"
+	applications "github.com/mgmtapi/mgmtapi/internal/tests/apis/applications"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
+	scimbulk "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimbulk"
+	scimgroups "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimgroups"
+	scimme "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimme"
+	scimresourcetypes "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimresourcetypes"
+	scimroles "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimroles"
+	scimschemas "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimschemas"
+	scimspconfig "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimspconfig"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
+	umbraco17 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco17"
+	umbraco18 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco18"
 	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
+	"github.com/mgmtapi/mgmtapi/option"
 )
 
 // Client ids of the one token server of TestRedirectsKeepCredentials.
@@ -46,7 +46,7 @@ type generated struct {
 	// newAPI is the package's NewAPI (site, client id, secret, options).
 	newAPI newAPI
 	// front builds the front door for an API at base with opts.
-	front func(base string, opts ...frontdoor.Option) (any, error)
+	front func(base string, opts ...option.Option) (any, error)
 	// raw builds the bare *Client at base with a request editor or an
 	// HTTP client (either may be nil).
 	raw func(base string, edit func(context.Context, *http.Request) error, hc *http.Client) (any, error)
@@ -55,16 +55,16 @@ type generated struct {
 // generatedPackages lists every package of gen/ (TestRedirectsKeepCredentials
 // checks the list against the directory).
 func generatedPackages() []generated {
-	asg := func(path string, newAPI func(string, string, string, ...frontdoor.Option) (any, error)) func(string, ...frontdoor.Option) (any, error) {
-		return func(base string, opts ...frontdoor.Option) (any, error) {
-			return newAPI(org, redirAsgardeoID, secret, append([]frontdoor.Option{frontdoor.WithBaseURL(base + "/t/" + org + path),
-				frontdoor.WithScopes(asgardeoScopes...)}, opts...)...)
+	asg := func(path string, newAPI func(string, string, string, ...option.Option) (any, error)) func(string, ...option.Option) (any, error) {
+		return func(base string, opts ...option.Option) (any, error) {
+			return newAPI(org, redirAsgardeoID, secret, append([]option.Option{option.WithBaseURL(base + "/t/" + org + path),
+				option.WithScopes(asgardeoScopes...)}, opts...)...)
 		}
 	}
 	return []generated{
 		{"applications", anyAPI(applications.NewAPI), asg("/api/server/v1", anyAPI(applications.NewAPI)), rawEntry(applications.NewClient, applications.WithRequestEditorFn, applications.WithHTTPClient)},
-		{"auth0", anyAPI(auth0.NewAPI), func(base string, opts ...frontdoor.Option) (any, error) {
-			return auth0.NewAPI(domain, redirAuth0ID, secret, append([]frontdoor.Option{frontdoor.WithBaseURL(base + "/api/v2")}, opts...)...)
+		{"auth0", anyAPI(auth0.NewAPI), func(base string, opts ...option.Option) (any, error) {
+			return auth0.NewAPI(domain, redirAuth0ID, secret, append([]option.Option{option.WithBaseURL(base + "/api/v2")}, opts...)...)
 		}, rawEntry(auth0.NewClient, auth0.WithRequestEditorFn, auth0.WithHTTPClient)},
 		{"scimbulk", anyAPI(scimbulk.NewAPI), asg("/scim2", anyAPI(scimbulk.NewAPI)), rawEntry(scimbulk.NewClient, scimbulk.WithRequestEditorFn, scimbulk.WithHTTPClient)},
 		{"scimgroups", anyAPI(scimgroups.NewAPI), asg("/scim2", anyAPI(scimgroups.NewAPI)), rawEntry(scimgroups.NewClient, scimgroups.WithRequestEditorFn, scimgroups.WithHTTPClient)},
@@ -74,17 +74,17 @@ func generatedPackages() []generated {
 		{"scimschemas", anyAPI(scimschemas.NewAPI), asg("/scim2", anyAPI(scimschemas.NewAPI)), rawEntry(scimschemas.NewClient, scimschemas.WithRequestEditorFn, scimschemas.WithHTTPClient)},
 		{"scimspconfig", anyAPI(scimspconfig.NewAPI), asg("/scim2", anyAPI(scimspconfig.NewAPI)), rawEntry(scimspconfig.NewClient, scimspconfig.WithRequestEditorFn, scimspconfig.WithHTTPClient)},
 		{"scimusers", anyAPI(scimusers.NewAPI), asg("/scim2", anyAPI(scimusers.NewAPI)), rawEntry(scimusers.NewClient, scimusers.WithRequestEditorFn, scimusers.WithHTTPClient)},
-		{"umbraco17", anyAPI(umbraco17.NewAPI), func(base string, opts ...frontdoor.Option) (any, error) {
+		{"umbraco17", anyAPI(umbraco17.NewAPI), func(base string, opts ...option.Option) (any, error) {
 			return umbraco17.NewAPI(base, umbracoID, secret, opts...)
 		}, rawEntry(umbraco17.NewClient, umbraco17.WithRequestEditorFn, umbraco17.WithHTTPClient)},
-		{"umbraco18", anyAPI(umbraco18.NewAPI), func(base string, opts ...frontdoor.Option) (any, error) {
+		{"umbraco18", anyAPI(umbraco18.NewAPI), func(base string, opts ...option.Option) (any, error) {
 			return umbraco18.NewAPI(base, umbracoID, secret, opts...)
 		}, rawEntry(umbraco18.NewClient, umbraco18.WithRequestEditorFn, umbraco18.WithHTTPClient)},
 	}
 }
 
-func anyAPI[A any](newAPI func(string, string, string, ...frontdoor.Option) (A, error)) func(string, string, string, ...frontdoor.Option) (any, error) {
-	return func(o, id, sec string, opts ...frontdoor.Option) (any, error) { return newAPI(o, id, sec, opts...) }
+func anyAPI[A any](newAPI func(string, string, string, ...option.Option) (A, error)) func(string, string, string, ...option.Option) (any, error) {
+	return func(o, id, sec string, opts ...option.Option) (any, error) { return newAPI(o, id, sec, opts...) }
 }
 
 // rawEntry builds a package's bare client (O is its ClientOption, E its
@@ -206,7 +206,7 @@ func TestRedirectsKeepCredentials(t *testing.T) {
 
 	for _, g := range generatedPackages() {
 		t.Run(g.name+"/front door", func(t *testing.T) {
-			c, err := g.front(api.URL, frontdoor.WithTokenURL(ts.TokenURL))
+			c, err := g.front(api.URL, option.WithTokenURL(ts.TokenURL))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -215,7 +215,7 @@ func TestRedirectsKeepCredentials(t *testing.T) {
 			checkRecorders(t, 0)
 		})
 		t.Run(g.name+"/front door, caller's redirect policy", func(t *testing.T) {
-			c, err := g.front(api.URL, frontdoor.WithTokenURL(ts.TokenURL), frontdoor.WithHTTPClient(follow))
+			c, err := g.front(api.URL, option.WithTokenURL(ts.TokenURL), option.WithHTTPClient(follow))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/gen/applications"
+	applications "github.com/mgmtapi/mgmtapi/internal/tests/apis/applications"
 )
 
 // GET /api/server/v1/applications: a page of application list items with

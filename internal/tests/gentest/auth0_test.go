@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 )
 
 // GET /api/v2/users/{id}: a database user linked with a GitHub identity
@@ -326,7 +326,7 @@ func TestAuth0UserList(t *testing.T) {
 
 func TestAuth0Requests(t *testing.T) {
 	const server = "https://kim-dev.eu.auth0.com/api/v2/"
-	v3 := auth0.V3
+	v3 := auth0.SearchEngineVersionsEnumV3
 	runRequestCases(t, []requestCase{
 		{
 			name: "users page with totals",

@@ -8,11 +8,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimgroups"
-	"github.com/mgmtapi/mgmtapi/gen/scimme"
-	"github.com/mgmtapi/mgmtapi/gen/scimroles"
-	"github.com/mgmtapi/mgmtapi/gen/scimschemas"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
+	scimgroups "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimgroups"
+	scimme "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimme"
+	scimroles "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimroles"
+	scimschemas "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimschemas"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
 	"github.com/mgmtapi/mgmtapi/scim"
 )
 

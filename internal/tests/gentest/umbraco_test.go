@@ -14,8 +14,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/mgmtapi/mgmtapi/datetime"
-	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
-	"github.com/mgmtapi/mgmtapi/gen/umbraco18"
+	umbraco17 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco17"
+	umbraco18 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco18"
 )
 
 // Umbraco 17 and 18 name their Go types differently (18's polymorphic

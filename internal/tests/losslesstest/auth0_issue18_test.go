@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 )
 
 // TestAuth0Issue18Named decodes the examples issue 18 names into the typed

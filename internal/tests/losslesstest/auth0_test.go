@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 )
 
 const auth0UsersPage = `{"start":0,"limit":2,"length":2,"total":2,"page_extra":{"cursor":` + big + `},

@@ -4,12 +4,12 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/gen/applications"
-	"github.com/mgmtapi/mgmtapi/gen/scimgroups"
-	"github.com/mgmtapi/mgmtapi/gen/scimroles"
-	"github.com/mgmtapi/mgmtapi/gen/scimschemas"
-	"github.com/mgmtapi/mgmtapi/gen/scimspconfig"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
+	applications "github.com/mgmtapi/mgmtapi/internal/tests/apis/applications"
+	scimgroups "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimgroups"
+	scimroles "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimroles"
+	scimschemas "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimschemas"
+	scimspconfig "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimspconfig"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
 )
 
 // Multi-valued attributes (emails, members) decode into the hand-written

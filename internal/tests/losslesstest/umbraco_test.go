@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
-	"github.com/mgmtapi/mgmtapi/gen/umbraco18"
+	umbraco17 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco17"
+	umbraco18 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco18"
 )
 
 // A webhook log page: "date" is a C# DateTime without an offset.

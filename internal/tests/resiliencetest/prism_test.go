@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/mgmtapi/mgmtapi/apierror"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 	"github.com/mgmtapi/mgmtapi/paginate"
 	"github.com/mgmtapi/mgmtapi/retry"

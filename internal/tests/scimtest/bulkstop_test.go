@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimbulk"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
+	scimbulk "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimbulk"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
 	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
 	"github.com/mgmtapi/mgmtapi/scim"
 )

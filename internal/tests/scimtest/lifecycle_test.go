@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimgroups"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
+	scimgroups "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimgroups"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
 	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
 	"github.com/mgmtapi/mgmtapi/scim"
 )

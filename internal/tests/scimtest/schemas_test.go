@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/mgmtapi/mgmtapi/apierror"
-	"github.com/mgmtapi/mgmtapi/frontdoor"
-	"github.com/mgmtapi/mgmtapi/gen/scimschemas"
+	scimschemas "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimschemas"
 	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
+	"github.com/mgmtapi/mgmtapi/option"
 )
 
 const (
@@ -37,9 +37,9 @@ func schemasAPI(t *testing.T, base string, rt http.RoundTripper) *scimschemas.AP
 		TokenPath: "/t/acme/oauth2/token", TTL: 300 * time.Second,
 		Clients: []testenv.Client{{ID: schemasClient, Secret: schemasSecret, AuthMethod: testenv.AuthBasic}},
 	})
-	opts := []frontdoor.Option{frontdoor.WithBaseURL(base), frontdoor.WithTokenURL(ts.TokenURL), frontdoor.WithoutRetry()}
+	opts := []option.Option{option.WithBaseURL(base), option.WithTokenURL(ts.TokenURL), option.WithoutRetry()}
 	if rt != nil {
-		opts = append(opts, frontdoor.WithHTTPClient(&http.Client{Transport: rt}))
+		opts = append(opts, option.WithHTTPClient(&http.Client{Transport: rt}))
 	}
 	c, err := scimschemas.NewAPI("acme", schemasClient, schemasSecret, opts...)
 	if err != nil {

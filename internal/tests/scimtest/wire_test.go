@@ -6,8 +6,8 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimgroups"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
+	scimgroups "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimgroups"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
 	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
 	"github.com/mgmtapi/mgmtapi/scim"
 )

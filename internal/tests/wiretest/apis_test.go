@@ -11,18 +11,18 @@ import (
 
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 
-	"github.com/mgmtapi/mgmtapi/gen/applications"
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
-	"github.com/mgmtapi/mgmtapi/gen/scimbulk"
-	"github.com/mgmtapi/mgmtapi/gen/scimgroups"
-	"github.com/mgmtapi/mgmtapi/gen/scimme"
-	"github.com/mgmtapi/mgmtapi/gen/scimresourcetypes"
-	"github.com/mgmtapi/mgmtapi/gen/scimroles"
-	"github.com/mgmtapi/mgmtapi/gen/scimschemas"
-	"github.com/mgmtapi/mgmtapi/gen/scimspconfig"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
-	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
-	"github.com/mgmtapi/mgmtapi/gen/umbraco18"
+	applications "github.com/mgmtapi/mgmtapi/internal/tests/apis/applications"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
+	scimbulk "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimbulk"
+	scimgroups "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimgroups"
+	scimme "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimme"
+	scimresourcetypes "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimresourcetypes"
+	scimroles "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimroles"
+	scimschemas "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimschemas"
+	scimspconfig "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimspconfig"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
+	umbraco17 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco17"
+	umbraco18 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco18"
 )
 
 // api is one generated package, reached through reflection so that one test

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 )
 
 // TestAuth0UndeclaredStatuses replays the statuses real Auth0 tenants answer

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/mgmtapi/mgmtapi/apierror"
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 )
 
 // endless is a body that never ends: n counts the bytes read from it.

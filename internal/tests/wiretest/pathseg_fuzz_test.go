@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
 )
 
 // FuzzPathParameter: for any id, a generated request builder either refuses

@@ -13,10 +13,10 @@ import (
 	"testing"
 
 	"github.com/mgmtapi/mgmtapi/apierror"
-	"github.com/mgmtapi/mgmtapi/gen/applications"
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
-	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
+	applications "github.com/mgmtapi/mgmtapi/internal/tests/apis/applications"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
+	umbraco17 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco17"
 )
 
 // scripted answers every request with the status, content type and body

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

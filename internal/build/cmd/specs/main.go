@@ -40,7 +40,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	l := specs.Layout{Root: ".", Mirror: os.Getenv("SPECS_MIRROR")}
 	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
-	out := fs.String("out", "gen", "generate: output directory")
+	out := fs.String("out", ".", "generate: output root (packages go to the dir of each API in specs/pipeline.yaml)")
 	api := fs.String("api", "", "diff: the API whose pinned spec is compared")
 	newSpec := fs.String("new", "", "diff, bump: the new spec, a file or an http(s) URL")
 	apply := fs.Bool("apply", false, "bump: rewrite the lock entry and regenerate")

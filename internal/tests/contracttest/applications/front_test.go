@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/mgmtapi/mgmtapi/apierror"
-	"github.com/mgmtapi/mgmtapi/frontdoor"
-	"github.com/mgmtapi/mgmtapi/gen/applications"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/frontdoor"
+	applications "github.com/mgmtapi/mgmtapi/internal/tests/apis/applications"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

@@ -5,7 +5,7 @@ package applications_test
 import (
 	"net/http"
 
-	"github.com/mgmtapi/mgmtapi/gen/applications"
+	applications "github.com/mgmtapi/mgmtapi/internal/tests/apis/applications"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

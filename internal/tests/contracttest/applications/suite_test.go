@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/gen/applications"
+	applications "github.com/mgmtapi/mgmtapi/internal/tests/apis/applications"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

@@ -6,9 +6,9 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/mgmtapi/mgmtapi"
 	"github.com/mgmtapi/mgmtapi/apierror"
-	"github.com/mgmtapi/mgmtapi/frontdoor"
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 )
 
 // TestFrontDoor calls Prism through the front door (auth0.NewAPI): what
@@ -41,8 +41,8 @@ func TestFrontDoor(t *testing.T) {
 	}
 	u, err := c.PatchUsersById(ctx, "auth0|64b7f0c2e1d3a4b5c6d7e8f9", nil, auth0.PatchUsersByIdJSONRequestBody{
 		AppMetadata: &auth0.AppMetadata{"plan": "pro"},
-		Nickname:    frontdoor.Null[string](), // clear it
-		Name:        frontdoor.Set("Jane Q. Doe"),
+		Nickname:    mgmtapi.Null[string](), // clear it
+		Name:        mgmtapi.Set("Jane Q. Doe"),
 	})
 	if err != nil {
 		t.Fatalf("PatchUsersById: %v", err)

@@ -5,7 +5,7 @@ package auth0_test
 import (
 	"net/http"
 
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/frontdoor"
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	"github.com/mgmtapi/mgmtapi"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 
@@ -80,7 +80,7 @@ func TestSuite(t *testing.T) {
 		{Name: "PATCH users/{id}", Call: func(ctx context.Context, c *auth0.ClientWithResponses) (int, string, error) {
 			r, err := c.PatchUsersByIdWithResponse(ctx, "auth0|64b7f0c2e1d3a4b5c6d7e8f9", &auth0.PatchUsersByIdParams{}, auth0.PatchUsersByIdJSONRequestBody{
 				Blocked: ptr(true),
-				Name:    frontdoor.Set("Jane Q. Doe"),
+				Name:    mgmtapi.Set("Jane Q. Doe"),
 			})
 			if err != nil {
 				return 0, "", err

@@ -5,7 +5,7 @@ package scimbulk_test
 import (
 	"net/http"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimbulk"
+	scimbulk "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimbulk"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

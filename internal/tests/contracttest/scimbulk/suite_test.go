@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimbulk"
+	scimbulk "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimbulk"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 	"github.com/mgmtapi/mgmtapi/scim"
 )

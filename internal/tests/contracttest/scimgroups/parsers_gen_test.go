@@ -5,7 +5,7 @@ package scimgroups_test
 import (
 	"net/http"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimgroups"
+	scimgroups "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimgroups"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

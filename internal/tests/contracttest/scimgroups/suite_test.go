@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimgroups"
+	scimgroups "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimgroups"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 	"github.com/mgmtapi/mgmtapi/scim"
 )

@@ -5,7 +5,7 @@ package scimme_test
 import (
 	"net/http"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimme"
+	scimme "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimme"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimme"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
+	scimme "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimme"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 	"github.com/mgmtapi/mgmtapi/scim"
 )

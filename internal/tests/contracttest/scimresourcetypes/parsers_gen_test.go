@@ -5,7 +5,7 @@ package scimresourcetypes_test
 import (
 	"net/http"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimresourcetypes"
+	scimresourcetypes "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimresourcetypes"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

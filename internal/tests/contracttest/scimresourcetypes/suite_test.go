@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimresourcetypes"
+	scimresourcetypes "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimresourcetypes"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 	"github.com/mgmtapi/mgmtapi/scim"
 )

@@ -5,7 +5,7 @@ package scimroles_test
 import (
 	"net/http"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimroles"
+	scimroles "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimroles"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

@@ -5,7 +5,7 @@ package scimschemas_test
 import (
 	"net/http"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimschemas"
+	scimschemas "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimschemas"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimschemas"
+	scimschemas "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimschemas"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

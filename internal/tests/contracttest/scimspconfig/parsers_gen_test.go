@@ -5,7 +5,7 @@ package scimspconfig_test
 import (
 	"net/http"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimspconfig"
+	scimspconfig "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimspconfig"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimspconfig"
+	scimspconfig "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimspconfig"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

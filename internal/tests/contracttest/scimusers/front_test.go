@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/mgmtapi/mgmtapi/apierror"
-	"github.com/mgmtapi/mgmtapi/frontdoor"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/frontdoor"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

@@ -5,7 +5,7 @@ package scimusers_test
 import (
 	"net/http"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 	"github.com/mgmtapi/mgmtapi/scim"
 )

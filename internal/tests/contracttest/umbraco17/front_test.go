@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/mgmtapi/mgmtapi/apierror"
-	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
+	umbraco17 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco17"
 )
 
 // TestFrontDoor calls Prism through the front door (umbraco17.NewAPI): the

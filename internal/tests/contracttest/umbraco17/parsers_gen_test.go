@@ -5,7 +5,7 @@ package umbraco17_test
 import (
 	"net/http"
 
-	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
+	umbraco17 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco17"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

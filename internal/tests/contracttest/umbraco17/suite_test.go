@@ -7,7 +7,7 @@ import (
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
-	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
+	umbraco17 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco17"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

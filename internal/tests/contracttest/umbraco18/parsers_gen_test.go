@@ -5,7 +5,7 @@ package umbraco18_test
 import (
 	"net/http"
 
-	"github.com/mgmtapi/mgmtapi/gen/umbraco18"
+	umbraco18 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco18"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 

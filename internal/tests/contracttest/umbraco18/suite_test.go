@@ -7,7 +7,7 @@ import (
 
 	openapi_types "github.com/oapi-codegen/runtime/types"
 
-	"github.com/mgmtapi/mgmtapi/gen/umbraco18"
+	umbraco18 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco18"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 )
 
