@@ -59,6 +59,14 @@ func BenchmarkCachedPath(b *testing.B) {
 			t.SetAuthHeader(r)
 		}
 	})
+	b.Run("x-oauth2/ReuseTokenSource.Token", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := reuse.Token(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("mgmtapi/Transport", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
