@@ -3,7 +3,9 @@
 // against the same local token endpoint and prints one Markdown table:
 //
 //   - the cached path: ns/op and allocs/op to put a cached token on a request
-//     (testing.Benchmark);
+//     (testing.Benchmark), alone and with 4 parallel callers per CPU; x/oauth2
+//     rows with SetAuthHeader do what the request editor does, the others
+//     only return the token;
 //   - with a slow endpoint (default 200 ms) and few-second tokens, 100
 //     concurrent callers looping over several refresh cycles: how long a
 //     caller waits for a token (p50, p99, p99.9, max), how many waits exceed
@@ -346,6 +348,13 @@ func cachedPath() []cachedResult {
 				_, _ = reuse.Token()
 			}
 		}},
+		{"x/oauth2 ReuseTokenSource.Token + SetAuthHeader (sets the header)", func(b *testing.B) {
+			r := req.Clone(ctx)
+			for b.Loop() {
+				t, _ := reuse.Token()
+				t.SetAuthHeader(r)
+			}
+		}},
 		{"mgmtapi auth.Source.Transport + canned base", func(b *testing.B) {
 			for b.Loop() {
 				_, _ = ourRT.RoundTrip(req)
@@ -370,6 +379,32 @@ func cachedPath() []cachedResult {
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					_, _ = reuse.Token()
+				}
+			})
+		}},
+		{"x/oauth2 ReuseTokenSource.Token + SetAuthHeader, 4× parallel callers", func(b *testing.B) {
+			b.SetParallelism(4)
+			b.RunParallel(func(pb *testing.PB) {
+				r := req.Clone(ctx)
+				for pb.Next() {
+					t, _ := reuse.Token()
+					t.SetAuthHeader(r)
+				}
+			})
+		}},
+		{"mgmtapi auth.Source.Transport + canned base, 4× parallel callers", func(b *testing.B) {
+			b.SetParallelism(4)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					_, _ = ourRT.RoundTrip(req)
+				}
+			})
+		}},
+		{"x/oauth2 oauth2.Transport + canned base, 4× parallel callers", func(b *testing.B) {
+			b.SetParallelism(4)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					_, _ = theirRT.RoundTrip(req)
 				}
 			})
 		}},
