@@ -2,18 +2,39 @@ package auth
 
 import (
 	"net/http"
+	"runtime"
 	"testing"
-	"unsafe"
 )
 
-// A slab fits the 4096-byte size class with less than one slot to spare: a
-// byte more and every slab would take the 4864-byte class, a slot less and
-// each 4 KiB would serve fewer requests.
+// A slab takes the 4096-byte size class, and a slab with one more slot would
+// take the next one (4864 bytes): headerSlots is as many slots as 4 KiB
+// holds.
 func TestHeaderSlabFillsSizeClass(t *testing.T) {
-	size, slot := unsafe.Sizeof(headerSlab{}), unsafe.Sizeof("")
-	if size > 4096 || size+slot <= 4096 {
-		t.Fatalf("headerSlab is %d bytes (%d slots of %d), want at most 4096 with no room for another slot", size, headerSlots, slot)
+	if got := allocBytes(func() any { return new(headerSlab) }); got > 4096 {
+		t.Errorf("a header slab takes %d bytes, want the 4096-byte class", got)
 	}
+	type bigger struct {
+		headerSlab
+		one string
+	}
+	if got := allocBytes(func() any { return new(bigger) }); got <= 4096 {
+		t.Errorf("a slab with one more slot takes %d bytes: headerSlots could be larger", got)
+	}
+}
+
+// allocBytes is the heap bytes one call of alloc takes, averaged over 64
+// calls (the size class, give or take another goroutine's allocation).
+func allocBytes(alloc func() any) uint64 {
+	const n = 64
+	keep := make([]any, n)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for i := range keep {
+		keep[i] = alloc()
+	}
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(keep)
+	return (after.TotalAlloc - before.TotalAlloc - 64) / n // 64: slack for a stray allocation
 }
 
 // Slabs are not tied to a token: after the token changes, new requests get
