@@ -98,6 +98,14 @@ func BenchmarkCachedPath(b *testing.B) {
 			}
 		})
 	})
+	b.Run("x-oauth2/ReuseTokenSource.Token-parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				_, _ = reuse.Token()
+			}
+		})
+	})
 	if n := te.requests.Load(); n != 2 {
 		b.Fatalf("%d token requests, want 2", n)
 	}
