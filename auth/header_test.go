@@ -1,8 +1,10 @@
 package auth
 
 import (
+	"context"
 	"net/http"
 	"runtime"
+	"sync"
 	"testing"
 )
 
@@ -74,3 +76,57 @@ func TestHeaderValuesAcrossTokenChange(t *testing.T) {
 		}
 	}
 }
+
+// TestTransportParallelOwnValues: Transport gives every request it sends its
+// own Authorization value too, with callers on every P sending at once.
+func TestTransportParallelOwnValues(t *testing.T) {
+	te := newTokenEndpoint(t, 3600, nil)
+	src := mustNew(t, testConfig(te.URL))
+	callers := 4 * runtime.GOMAXPROCS(0)
+	const perCaller = 500
+	got := make([][][]string, callers) // one slice per caller, kept so no slab is reused
+	var mu sync.Mutex
+	base := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		i, _ := r.Context().Value(callerKey{}).(int)
+		v := r.Header["Authorization"]
+		mu.Lock()
+		got[i] = append(got[i], v)
+		mu.Unlock()
+		return &http.Response{StatusCode: 200, Body: http.NoBody, Request: r}, nil
+	})
+	rt := src.Transport(base)
+	start := make(chan struct{})
+	var done sync.WaitGroup
+	for i := range callers {
+		done.Go(func() {
+			ctx := context.WithValue(context.Background(), callerKey{}, i)
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://api.invalid/v1/users", nil)
+			<-start
+			for range perCaller {
+				if _, err := rt.RoundTrip(req); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	close(start)
+	done.Wait()
+	seen := make(map[*string]bool, callers*perCaller)
+	for _, vs := range got {
+		if len(vs) != perCaller {
+			t.Fatalf("a caller sent %d requests, want %d", len(vs), perCaller)
+		}
+		for _, v := range vs {
+			if len(v) != 1 || cap(v) != 1 || v[0] != "Bearer tok-1" {
+				t.Fatalf("a request carried %d values (cap %d), or another token", len(v), cap(v))
+			}
+			if seen[&v[0]] {
+				t.Fatal("two requests share one Authorization value")
+			}
+			seen[&v[0]] = true
+		}
+	}
+}
+
+type callerKey struct{}
