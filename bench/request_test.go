@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"sync/atomic"
@@ -138,10 +139,10 @@ func benchRequest(b *testing.B, build func(testing.TB, http.RoundTripper) func(c
 	if _, err := do(ctx); err != nil { // fetch the token before timing
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
+	loop(b, func() error {
 		if n, err := do(ctx); err != nil || n != users {
-			b.Fatal(n, err)
+			return fmt.Errorf("%d users, want %d: %v", n, users, err)
 		}
-	}
+		return nil
+	})
 }
