@@ -59,6 +59,14 @@ func BenchmarkCachedPath(b *testing.B) {
 			t.SetAuthHeader(r)
 		}
 	})
+	b.Run("x-oauth2/ReuseTokenSource.Token", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := reuse.Token(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("mgmtapi/Transport", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -87,6 +95,14 @@ func BenchmarkCachedPath(b *testing.B) {
 			for pb.Next() {
 				t, _ := reuse.Token()
 				t.SetAuthHeader(r)
+			}
+		})
+	})
+	b.Run("x-oauth2/ReuseTokenSource.Token-parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				_, _ = reuse.Token()
 			}
 		})
 	})

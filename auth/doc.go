@@ -10,7 +10,8 @@
 // # Cache behaviour
 //
 // A token is fresh for most of its lifetime and is then returned with a single
-// atomic load. In the last part of its lifetime (the stale window, 10–20 % of
+// atomic load and one monotonic clock read, writing nothing that parallel
+// callers share. In the last part of its lifetime (the stale window, 10–20 % of
 // the lifetime by default, jittered per token so that replicas do not refresh
 // in lockstep, see [WithRefreshWindow]) the first caller starts one
 // background refresh and every caller keeps getting the current token, so no

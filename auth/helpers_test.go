@@ -41,7 +41,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 }
 
 // withClock and withRand make timing deterministic in tests.
-func withClock(c *fakeClock) Option { return func(o *options) { o.now = c.Now } }
+func withClock(c *fakeClock) Option { return func(o *options) { o.testNow = c.Now } }
 func withRand(v float64) Option     { return func(o *options) { o.rand = func() float64 { return v } } }
 
 // tokenEndpoint is an httptest token endpoint that issues numbered tokens.

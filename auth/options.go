@@ -44,7 +44,7 @@ type options struct {
 	minBackoff    time.Duration
 	maxBackoff    time.Duration
 	allowInsecure bool
-	now           func() time.Time // tests replace the clock
+	testNow       func() time.Time // tests replace the clock; nil is the system clock
 	rand          func() float64   // tests replace the jitter source
 
 	// Fleet options (shared.go, metrics.go).
@@ -102,6 +102,26 @@ func AllowInsecureHTTP() Option {
 	return func(o *options) { o.allowInsecure = true }
 }
 
+// now is the time on the Source's clock.
+func (o *options) now() time.Time {
+	if o.testNow != nil {
+		return o.testNow()
+	}
+	return time.Now()
+}
+
+// before reports whether the Source's clock has not reached t. For a t with
+// a monotonic reading (every cache time taken from the system clock) it
+// reads only the monotonic clock (time.Until), not the wall clock as well:
+// the cached path runs it on every request, and a clock read costs more
+// there than the rest of the path.
+func (o *options) before(t time.Time) bool {
+	if o.testNow != nil {
+		return o.testNow().Before(t)
+	}
+	return time.Until(t) > 0
+}
+
 func buildOptions(opts []Option) (options, error) {
 	o := options{
 		timeout:    DefaultTimeout,
@@ -110,7 +130,6 @@ func buildOptions(opts []Option) (options, error) {
 		jitter:     defaultRefreshJitter,
 		minBackoff: defaultMinBackoff,
 		maxBackoff: defaultMaxBackoff,
-		now:        time.Now,
 	}
 	for _, opt := range opts {
 		if opt != nil {

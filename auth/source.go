@@ -27,7 +27,8 @@ type Source struct {
 	logURL  string
 	o       options
 	current atomic.Pointer[entry]
-	sh      *shared // WithSharedCache, or nil
+	sh      *shared     // WithSharedCache, or nil
+	headers headerSlabs // per-request Authorization values (header.go)
 
 	mu       sync.Mutex
 	inflight *call      // the fetch in progress, or nil
@@ -45,10 +46,9 @@ type Source struct {
 type entry struct {
 	token  oauth2.Token
 	header string // "Bearer <token>"
-	// slab hands out header as http.Header values, one slot per request
-	// (see header.go).
-	slab      atomic.Pointer[headerSlab]
-	refreshAt time.Time // start of the stale window
+	// refreshAt is the start of the stale window; with the system clock it
+	// carries a monotonic reading, so get compares it with one clock read.
+	refreshAt time.Time
 	expireAt  time.Time // not served from the cache from here on
 	// replacement marks a token fetched because the previous one was
 	// invalidated, until the API accepts or refuses it (see storm.go).
@@ -168,11 +168,10 @@ func (s *Source) Token(ctx context.Context) (*oauth2.Token, error) {
 // get is the hot path: one atomic load and a clock read while the token is
 // fresh.
 func (s *Source) get(ctx context.Context) (*entry, error) {
-	now := s.o.now()
-	if e := s.current.Load(); e != nil && now.Before(e.refreshAt) {
+	if e := s.current.Load(); e != nil && s.o.before(e.refreshAt) {
 		return e, nil
 	}
-	return s.slow(ctx, now)
+	return s.slow(ctx, s.o.now())
 }
 
 func (s *Source) slow(ctx context.Context, now time.Time) (*entry, error) {
@@ -304,7 +303,6 @@ func (s *Source) newEntryFull(f fetched, sent time.Time, full time.Duration) *en
 		expireAt:  sent.Add(life - margin),
 		refreshAt: sent.Add(life - max(window, margin)),
 	}
-	e.slab.Store(newHeaderSlab(e.header))
 	e.nextTry.Store(e.refreshAt.UnixNano())
 	e.token.Expiry = sent.Add(life)
 	e.token.ExpiresIn = int64(life / time.Second)

@@ -147,11 +147,11 @@ func iterators(t *testing.T, path string) (all map[string]string, methods []stri
 func TestEveryListOperationHasAnIterator(t *testing.T) {
 	for _, api := range apis() {
 		t.Run(api, func(t *testing.T) {
-			doc, err := os.ReadFile(filepath.Join("..", "..", "specs", ".cache", "fixed", api+".json"))
+			doc, err := os.ReadFile(filepath.Join("..", "..", "..", "specs", ".cache", "fixed", api+".json"))
 			if err != nil {
 				t.Fatalf("%v (run make fix first)", err)
 			}
-			all, methods := iterators(t, filepath.Join("..", "..", "gen", api, "front.gen.go"))
+			all, methods := iterators(t, filepath.Join("..", "..", "..", "gen", api, "front.gen.go"))
 			byKey := map[string]string{}
 			for _, m := range methods {
 				byKey[normalize(m)] = m

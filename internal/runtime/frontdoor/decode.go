@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mgmtapi/mgmtapi/apierror"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/genjson"
 )
 
 // MaxBody bounds the success body a front-door method reads: a larger body
@@ -63,7 +64,7 @@ func Body(resp *http.Response, err error) ([]byte, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	body, err := readBody(resp)
 	if err != nil {
 		return nil, fmt.Errorf("%s: reading the %d response: %w", where(resp), resp.StatusCode, err)
 	}
@@ -71,6 +72,90 @@ func Body(resp *http.Response, err error) ([]byte, error) {
 		return nil, fmt.Errorf("%s: the %d response body exceeds %d bytes", where(resp), resp.StatusCode, MaxBody)
 	}
 	return body, nil
+}
+
+// readBody reads at most MaxBody+1 bytes of resp.Body into a buffer sized by
+// the Content-Length the server announced (when within MaxBody), so a page
+// is read into one allocation instead of io.ReadAll's doublings (which cost
+// about twice the body in garbage). A wrong Content-Length only costs a
+// larger buffer or a few growths; what is read is bounded either way.
+func readBody(resp *http.Response) ([]byte, error) {
+	r := io.LimitReader(resp.Body, MaxBody+1)
+	n := resp.ContentLength
+	if n <= 0 || n > MaxBody {
+		return io.ReadAll(r)
+	}
+	// One byte more than announced, so the read that meets the end fits.
+	buf := make([]byte, n+1)
+	m, err := io.ReadFull(r, buf)
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF: // the body ended: at most n bytes
+		return buf[:m], nil
+	case err != nil:
+		return nil, err
+	}
+	// Longer than announced: read the rest (still within the limit).
+	rest, err := io.ReadAll(r)
+	return append(buf, rest...), err
+}
+
+// Decode finishes a front-door call whose success body is JSON: a
+// transport error is returned as is, a non-2xx status as an
+// [*apierror.Error], and a 2xx body is decoded into v (an empty body
+// leaves v unchanged); a body over [MaxBody] bytes is an error.
+//
+// The body is decoded as it is read, in one pass, by the generated types'
+// JSON runtime (internal/runtime/genjson), never held whole: encoding/json
+// would need it in memory, scan it once to validate it and then scan each
+// value again to find its end before the generated UnmarshalJSON methods
+// decode it.
+func Decode(resp *http.Response, err error, v any) error {
+	if err != nil {
+		return err
+	}
+	if err := apierror.Check(resp, nil); err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	r := &countingReader{r: resp.Body, left: MaxBody + 1}
+	err = genjson.UnmarshalRead(r, v)
+	switch {
+	case r.left <= 0:
+		return fmt.Errorf("%s: the %d response body exceeds %d bytes", where(resp), resp.StatusCode, MaxBody)
+	case r.err != nil && r.err != io.EOF:
+		return fmt.Errorf("%s: reading the %d response: %w", where(resp), resp.StatusCode, r.err)
+	case r.read == 0:
+		return nil // no body: v stays as it is
+	case err != nil:
+		return fmt.Errorf("%s: decoding the %d response: %w", where(resp), resp.StatusCode, err)
+	}
+	return nil
+}
+
+// countingReader reads at most left bytes of r, counting what it read and
+// keeping the first error of r (io.EOF included).
+type countingReader struct {
+	r    io.Reader
+	left int64
+	read int64
+	err  error
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	if c.left <= 0 {
+		return 0, io.EOF
+	}
+	p = p[:min(int64(len(p)), c.left)]
+	n, err := c.r.Read(p)
+	c.read += int64(n)
+	c.left -= int64(n)
+	if err != nil {
+		c.err = err
+	}
+	return n, err
 }
 
 // where names the request of resp without query values.

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+
+	"github.com/mgmtapi/mgmtapi/internal/runtime/genjson"
 )
 
 // DecodeOne is Decode for an answer that is one JSON value or a JSON array
@@ -27,7 +29,7 @@ func DecodeOne(resp *http.Response, err error, v any) error {
 		}
 		body = items[0]
 	}
-	if err := json.Unmarshal(body, v); err != nil {
+	if err := genjson.UnmarshalValue(body, v); err != nil {
 		return fmt.Errorf("%s: decoding the %d response: %w", where(resp), resp.StatusCode, err)
 	}
 	return nil

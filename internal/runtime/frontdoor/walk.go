@@ -2,9 +2,7 @@ package frontdoor
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 
 	"github.com/mgmtapi/mgmtapi/paginate"
 )
@@ -83,19 +81,4 @@ func Walk(ctx context.Context, l Lister, fetch func(ctx context.Context, c Curso
 		pl.Scheme = paginate.BySkip
 	}
 	return paginate.Walk(ctx, pl, fetch, emit)
-}
-
-// Decode finishes a front-door call whose success body is JSON: a
-// transport error is returned as is, a non-2xx status as an
-// [*apierror.Error], and a 2xx body is decoded into v (an empty body
-// leaves v unchanged).
-func Decode(resp *http.Response, err error, v any) error {
-	body, err := Body(resp, err)
-	if err != nil || len(body) == 0 {
-		return err
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return fmt.Errorf("%s: decoding the %d response: %w", where(resp), resp.StatusCode, err)
-	}
-	return nil
 }

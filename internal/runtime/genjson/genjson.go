@@ -18,6 +18,7 @@ package genjson
 import (
 	stdjson "encoding/json"
 	"errors"
+	"io"
 	"strconv"
 
 	"github.com/go-json-experiment/json"
@@ -109,4 +110,12 @@ func MarshalTo[K, V any](enc *jsontext.Encoder, known *K, extra map[string]V) er
 // the As* methods of generated unions call it.
 func UnmarshalValue(b []byte, v any) error {
 	return json.Unmarshal(b, v, options)
+}
+
+// UnmarshalRead decodes the one JSON value r holds (until EOF; trailing
+// data is an error) into v with the generated types' semantics, reading
+// r through a pooled buffer instead of holding the whole input: the
+// front doors decode response bodies with it.
+func UnmarshalRead(r io.Reader, v any) error {
+	return json.UnmarshalRead(r, v, options)
 }

@@ -252,11 +252,11 @@ func TestEveryIteratorEnds(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: no preset", api)
 		}
-		spec, err := os.ReadFile(filepath.Join("..", "..", "specs", ".cache", "fixed", api+".json"))
+		spec, err := os.ReadFile(filepath.Join("..", "..", "..", "specs", ".cache", "fixed", api+".json"))
 		if err != nil {
 			t.Fatalf("%v (run make fix first)", err)
 		}
-		src, err := os.ReadFile(filepath.Join("..", "..", "gen", api, api+".gen.go"))
+		src, err := os.ReadFile(filepath.Join("..", "..", "..", "gen", api, api+".gen.go"))
 		if err != nil {
 			t.Fatal(err)
 		}

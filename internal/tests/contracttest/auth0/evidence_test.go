@@ -17,7 +17,7 @@ import (
 // statuses, bodies and enum values live Auth0 tenants send and the pinned
 // document lacked, and calls to the operations it lacked. Each entry's
 // comment starts with the Go name of its operation.
-var evidenceHAR = filepath.Join("..", "..", "..", "testdata", "evidence", "auth0.har")
+var evidenceHAR = filepath.Join("..", "..", "..", "..", "testdata", "evidence", "auth0.har")
 
 // evidenceEntry is the part of a HAR entry the decode test reads.
 type evidenceEntry struct {
