@@ -50,6 +50,7 @@ func TestLinesOfCode(t *testing.T) {
 		{"quickstart/auth0/main.go", 15},
 		{"quickstart/asgardeo/main.go", 15},
 		{"auth0-task/main.go", 20},
+		{"asgardeo-provisioning/main.go", 40}, // issue 19: one connection for every Asgardeo API
 	}
 	for _, tt := range tests {
 		n := linesOfCode(t, tt.path)

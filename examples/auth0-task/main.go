@@ -11,25 +11,27 @@ import (
 	"log"
 	"os"
 
-	"github.com/mgmtapi/mgmtapi/frontdoor"
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	"github.com/mgmtapi/mgmtapi"
+	"github.com/mgmtapi/mgmtapi/auth0"
+	"github.com/mgmtapi/mgmtapi/auth0/clients"
+	"github.com/mgmtapi/mgmtapi/auth0/users"
 )
 
 func main() {
 	ctx := context.Background()
-	c, err := auth0.NewAPI(os.Getenv("AUTH0_DOMAIN"), os.Getenv("AUTH0_CLIENT_ID"), os.Getenv("AUTH0_CLIENT_SECRET"))
+	conn, err := auth0.Connect(os.Getenv("AUTH0_DOMAIN"), os.Getenv("AUTH0_CLIENT_ID"), os.Getenv("AUTH0_CLIENT_SECRET"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer c.Close()
-	clients, err1 := c.GetClients(ctx, nil)
-	users, err2 := c.GetUsersWithTotals(ctx, &auth0.GetUsersParams{PerPage: new(100)})
+	defer conn.Close()
+	apps, err1 := clients.New(conn).GetClients(ctx, nil)
+	page, err2 := users.New(conn).GetUsersWithTotals(ctx, &users.GetUsersParams{PerPage: new(100)})
 	if err := errors.Join(err1, err2); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%d clients, %d users\n", len(clients), users.Total)
-	if len(users.Items) > 0 {
-		u := users.Items[0]
-		fmt.Println(frontdoor.Val(u.Email), frontdoor.Val(u.AppMetadata)["plan"])
+	fmt.Printf("%d clients, %d users\n", len(apps), page.Total)
+	if len(page.Items) > 0 {
+		u := page.Items[0]
+		fmt.Println(mgmtapi.Val(u.Email), mgmtapi.Val(u.AppMetadata)["plan"])
 	}
 }

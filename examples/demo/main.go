@@ -31,9 +31,9 @@ import (
 
 	"github.com/mgmtapi/mgmtapi/apierror"
 	"github.com/mgmtapi/mgmtapi/auth"
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
-	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
+	"github.com/mgmtapi/mgmtapi/asgardeo/users"
+	"github.com/mgmtapi/mgmtapi/auth0/clients"
+	"github.com/mgmtapi/mgmtapi/umbraco/v17/user"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
 	"github.com/mgmtapi/mgmtapi/retry"
@@ -162,7 +162,7 @@ func run(ctx context.Context, v vendor, getenv func(string) string, out io.Write
 }
 
 func umbracoCall(ctx context.Context, hc *http.Client, server string) (string, error) {
-	c, err := umbraco17.NewClientWithResponses(server, umbraco17.WithHTTPClient(hc))
+	c, err := user.NewClientWithResponses(server, user.WithHTTPClient(hc))
 	if err != nil {
 		return "", err
 	}
@@ -177,18 +177,18 @@ func umbracoCall(ctx context.Context, hc *http.Client, server string) (string, e
 }
 
 func auth0Call(ctx context.Context, hc *http.Client, server string) (string, error) {
-	c, err := auth0.NewClientWithResponses(server, auth0.WithHTTPClient(hc))
+	c, err := clients.NewClientWithResponses(server, clients.WithHTTPClient(hc))
 	if err != nil {
 		return "", err
 	}
-	res, err := apierror.Checked(c.GetClientsWithResponse(ctx, &auth0.GetClientsParams{}))
+	res, err := apierror.Checked(c.GetClientsWithResponse(ctx, &clients.GetClientsParams{}))
 	if err != nil {
 		return "", err
 	}
 	if res.JSON200 == nil {
 		return "", fmt.Errorf("GET clients: %d without a body", res.StatusCode())
 	}
-	var apps []auth0.Application
+	var apps []clients.Application
 	if list, err := res.JSON200.AsGetClients200JSONResponseBody0(); err == nil {
 		apps = list
 	} else if page, err := res.JSON200.AsListClientsOffsetPaginatedResponseContent(); err == nil && page.Clients != nil {
@@ -202,12 +202,12 @@ func auth0Call(ctx context.Context, hc *http.Client, server string) (string, err
 }
 
 func asgardeoCall(ctx context.Context, hc *http.Client, server string) (string, error) {
-	c, err := scimusers.NewClientWithResponses(server, scimusers.WithHTTPClient(hc))
+	c, err := users.NewClientWithResponses(server, users.WithHTTPClient(hc))
 	if err != nil {
 		return "", err
 	}
 	count := int32(10)
-	res, err := apierror.Checked(c.ListUsersWithResponse(ctx, &scimusers.ListUsersParams{Count: &count}))
+	res, err := apierror.Checked(c.ListUsersWithResponse(ctx, &users.ListUsersParams{Count: &count}))
 	if err != nil {
 		return "", err
 	}

@@ -10,22 +10,25 @@ import (
 	"log"
 	"os"
 
-	"github.com/mgmtapi/mgmtapi/frontdoor"
-	"github.com/mgmtapi/mgmtapi/gen/scimusers"
+	"github.com/mgmtapi/mgmtapi"
+	"github.com/mgmtapi/mgmtapi/asgardeo"
+	"github.com/mgmtapi/mgmtapi/asgardeo/users"
+	"github.com/mgmtapi/mgmtapi/option"
 )
 
 func main() {
-	c, err := scimusers.NewAPI(os.Getenv("ASGARDEO_ORG"), os.Getenv("ASGARDEO_CLIENT_ID"), os.Getenv("ASGARDEO_CLIENT_SECRET"), frontdoor.WithScopes("internal_user_mgt_list"))
+	conn, err := asgardeo.Connect(os.Getenv("ASGARDEO_ORG"), os.Getenv("ASGARDEO_CLIENT_ID"), os.Getenv("ASGARDEO_CLIENT_SECRET"),
+		option.WithScopes("internal_user_mgt_list"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer c.Close()
+	defer conn.Close()
 	// To filter, build the filter (quoted and escaped, RFC 7644 §3.4.2.2) and pass it:
-	// f, err := scim.Sw("userName", prefix).Build(); c.ListUsersAll(ctx, &scimusers.ListUsersParams{Filter: &f})
-	for u, err := range c.ListUsersAll(context.Background(), nil) {
+	// f, err := scim.Sw("userName", prefix).Build(); users.New(conn).ListUsersAll(ctx, &users.ListUsersParams{Filter: &f})
+	for u, err := range users.New(conn).ListUsersAll(context.Background(), nil) {
 		if err != nil {
 			log.Fatal(err) // *apierror.Error with the SCIM status, scimType and detail
 		}
-		fmt.Println(frontdoor.Val(u.UserName))
+		fmt.Println(mgmtapi.Val(u.UserName))
 	}
 }

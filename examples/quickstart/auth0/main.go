@@ -10,20 +10,21 @@ import (
 	"log"
 	"os"
 
-	"github.com/mgmtapi/mgmtapi/frontdoor"
-	"github.com/mgmtapi/mgmtapi/gen/auth0"
+	"github.com/mgmtapi/mgmtapi"
+	"github.com/mgmtapi/mgmtapi/auth0"
+	"github.com/mgmtapi/mgmtapi/auth0/clients"
 )
 
 func main() {
-	c, err := auth0.NewAPI(os.Getenv("AUTH0_DOMAIN"), os.Getenv("AUTH0_CLIENT_ID"), os.Getenv("AUTH0_CLIENT_SECRET"))
+	conn, err := auth0.Connect(os.Getenv("AUTH0_DOMAIN"), os.Getenv("AUTH0_CLIENT_ID"), os.Getenv("AUTH0_CLIENT_SECRET"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer c.Close()
-	for app, err := range c.GetClientsAll(context.Background(), nil) {
+	defer conn.Close()
+	for app, err := range clients.New(conn).GetClientsAll(context.Background(), nil) {
 		if err != nil {
 			log.Fatal(err) // *apierror.Error with Auth0's statusCode, error, message, errorCode
 		}
-		fmt.Println(frontdoor.Val(app.ClientId), frontdoor.Val(app.Name))
+		fmt.Println(mgmtapi.Val(app.ClientId), mgmtapi.Val(app.Name))
 	}
 }

@@ -9,16 +9,17 @@ import (
 	"log"
 	"os"
 
-	"github.com/mgmtapi/mgmtapi/gen/umbraco17"
+	"github.com/mgmtapi/mgmtapi/umbraco"
+	"github.com/mgmtapi/mgmtapi/umbraco/v17/user"
 )
 
 func main() {
-	c, err := umbraco17.NewAPI(os.Getenv("UMBRACO_URL"), os.Getenv("UMBRACO_CLIENT_ID"), os.Getenv("UMBRACO_CLIENT_SECRET"))
+	conn, err := umbraco.Connect(os.Getenv("UMBRACO_URL"), os.Getenv("UMBRACO_CLIENT_ID"), os.Getenv("UMBRACO_CLIENT_SECRET"))
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer c.Close()
-	me, err := c.GetUserCurrent(context.Background())
+	defer conn.Close()
+	me, err := user.New(conn).GetUserCurrent(context.Background())
 	if err != nil {
 		log.Fatal(err) // *apierror.Error with the problem details on 4xx/5xx
 	}

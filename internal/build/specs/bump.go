@@ -126,7 +126,7 @@ func (p *Pipeline) Bump(ctx context.Context, l Layout, b Bump, w io.Writer) (*Bu
 	if err := p.applyBump(ctx, l, res.New, newUp); err != nil {
 		return res, err
 	}
-	fmt.Fprintf(w, "wrote specs/lock.json and regenerated; commit specs/ and gen/ together\n")
+	fmt.Fprintf(w, "wrote specs/lock.json and regenerated; commit specs/ and the generated packages together\n")
 	return res, nil
 }
 
@@ -226,7 +226,7 @@ func (p *Pipeline) applyBump(ctx context.Context, l Layout, n Pin, doc []byte) e
 	if err != nil {
 		return err
 	}
-	return np.GenerateAll(ctx, l, names, filepath.Join(l.Root, "gen"))
+	return np.GenerateAll(ctx, l, names, l.Root)
 }
 
 // marshalJSON is json.MarshalIndent without HTML escaping, so URLs keep

@@ -41,7 +41,7 @@ func mirror(t *testing.T) string {
 }
 
 // sandbox copies what Bump reads and writes (go.mod, go.sum, the tools
-// modfile, specs/ and gen/<pkgs>) into a temporary module root, so that a
+// modfile, specs/ and the given generated dirs) into a temporary module root, so that a
 // bump, APPLY included, never touches the worktree.
 func sandbox(t *testing.T, pkgs ...string) (*Pipeline, Layout) {
 	t.Helper()
@@ -70,7 +70,7 @@ func sandbox(t *testing.T, pkgs ...string) (*Pipeline, Layout) {
 		}
 	}
 	for _, p := range pkgs {
-		if err := copyTree(filepath.Join("../../../gen", p), filepath.Join(root, "gen", p)); err != nil {
+		if err := copyTree(filepath.Join("../../..", p), filepath.Join(root, p)); err != nil {
 			t.Fatal(err)
 		}
 		deps, err := moduleDeps(t.Context(), "../../..", "github.com/mgmtapi/mgmtapi", p)
@@ -244,7 +244,7 @@ func at(n *yaml.Node, keys ...string) *yaml.Node {
 // reports; with APPLY the lock entry is rewritten and gen/ regenerated.
 func TestBumpDeliberateEdits(t *testing.T) {
 	t.Parallel()
-	p, l := sandbox(t, "scimgroups")
+	p, l := sandbox(t, "asgardeo/groups")
 	pin, _ := p.Lock.Pin("scim2-groups")
 	up, err := os.ReadFile(filepath.Join(l.Mirror, pin.File))
 	if err != nil {
@@ -280,9 +280,9 @@ func TestBumpDeliberateEdits(t *testing.T) {
 		goMsg            string // fragment of the apidiff message
 		goCompatible     bool
 	}{
-		{"removed property", "response-optional-property-removed", "itemsPerPage", "scimgroups.GroupSearchResponseObject.ItemsPerPage: removed", false},
-		{"narrowed enum", "request-property-enum-value-removed", "replace", "scimgroups.Replace: removed", false},
-		{"new required parameter", "new-required-request-parameter", "tenantScope", "scimgroups.ListGroupsParams.TenantScope: added", true},
+		{"removed property", "response-optional-property-removed", "itemsPerPage", "groups.GroupSearchResponseObject.ItemsPerPage: removed", false},
+		{"narrowed enum", "request-property-enum-value-removed", "replace", "groups.Replace: removed", false},
+		{"new required parameter", "new-required-request-parameter", "tenantScope", "groups.ListGroupsParams.TenantScope: added", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -318,17 +318,17 @@ func TestBumpDeliberateEdits(t *testing.T) {
 	if orig, _ := p.Lock.Pin("auth0"); other != orig {
 		t.Error("another lock entry changed")
 	}
-	doc, _ := os.ReadFile(filepath.Join(l.Root, "gen/scimgroups/doc.go"))
-	code, _ := os.ReadFile(filepath.Join(l.Root, "gen/scimgroups/scimgroups.gen.go"))
+	doc, _ := os.ReadFile(filepath.Join(l.Root, "asgardeo/groups/doc.go"))
+	code, _ := os.ReadFile(filepath.Join(l.Root, "asgardeo/groups/groups.gen.go"))
 	if !bytes.Contains(doc, []byte(digest(edited))) || bytes.Contains(code, []byte(`Replace GroupItemObjOp = "replace"`)) || !bytes.Contains(code, []byte("TenantScope string")) {
-		t.Error("gen/scimgroups was not regenerated from the new document")
+		t.Error("asgardeo/groups was not regenerated from the new document")
 	}
 }
 
 // APPLY refuses while fixes are stale, and when the lock entry lacks facts.
 func TestBumpApplyRefuses(t *testing.T) {
 	t.Parallel()
-	p, l := sandbox(t, "scimgroups")
+	p, l := sandbox(t, "asgardeo/groups")
 	lockBefore, _ := os.ReadFile(filepath.Join(l.SpecsDir(), "lock.json"))
 	pin, _ := p.Lock.Pin("scim2-groups")
 	up, _ := os.ReadFile(filepath.Join(l.Mirror, pin.File))

@@ -12,7 +12,7 @@ import (
 )
 
 // Check regenerates every API into a temporary tree and reports, on w, each
-// file under gen/ that differs from, is missing in, or is extra to what the
+// generated file (every API's dir, the shims) that differs from, is missing in, or is extra to what the
 // pinned specs and fixes produce. It fails when there is any.
 func (p *Pipeline) Check(ctx context.Context, l Layout, w io.Writer) error {
 	tmp, err := os.MkdirTemp("", "mgmtapi-check-gen-")
@@ -23,23 +23,41 @@ func (p *Pipeline) Check(ctx context.Context, l Layout, w io.Writer) error {
 	if err := p.GenerateAll(ctx, l, nil, tmp); err != nil {
 		return err
 	}
-	diffs, err := compareTrees(filepath.Join(l.Root, "gen"), tmp)
-	if err != nil {
-		return err
+	var diffs []string
+	for _, dir := range p.generatedRoots() {
+		d, err := compareTrees(filepath.Join(l.Root, dir), filepath.Join(tmp, dir), dir)
+		if err != nil {
+			return err
+		}
+		diffs = append(diffs, d...)
 	}
 	if len(diffs) == 0 {
-		fmt.Fprintln(w, "gen/ matches the pinned specs and fixes")
+		fmt.Fprintln(w, "the generated packages match the pinned specs and fixes")
 		return nil
 	}
 	for _, d := range diffs {
 		fmt.Fprintln(w, d)
 	}
-	return fmt.Errorf("gen/ is out of date in %d file(s): run make generate and commit the result", len(diffs))
+	return fmt.Errorf("%d generated file(s) out of date: run make generate and commit the result", len(diffs))
 }
 
-// compareTrees lists files that differ between the committed tree and the
-// freshly generated one, as "changed gen/x", "missing gen/x", "extra gen/x".
-func compareTrees(committed, fresh string) ([]string, error) {
+// generatedRoots are the directories the pipeline writes into: each API's
+// dir and the test suites' shims. Only generated files in them are compared
+// (hand-written ones, such as the vendor packages, are not the pipeline's).
+func (p *Pipeline) generatedRoots() []string {
+	roots := []string{ShimDir}
+	for _, a := range p.APIs {
+		roots = append(roots, a.Dir)
+	}
+	return roots
+}
+
+// compareTrees lists the generated files under committed that differ from,
+// are missing in, or are extra to the fresh tree, as "changed dir/x",
+// "missing dir/x", "extra dir/x". For an API generated as one package, only
+// that directory's own files count (its parent's other packages are other
+// APIs').
+func compareTrees(committed, fresh, dir string) ([]string, error) {
 	a, err := readTree(committed)
 	if err != nil {
 		return nil, err
@@ -53,14 +71,14 @@ func compareTrees(committed, fresh string) ([]string, error) {
 		got, ok := a[name]
 		switch {
 		case !ok:
-			out = append(out, "missing gen/"+name)
+			out = append(out, "missing "+dir+"/"+name)
 		case !bytes.Equal(got, want):
-			out = append(out, "changed gen/"+name)
+			out = append(out, "changed "+dir+"/"+name)
 		}
 	}
-	for name := range a {
-		if _, ok := b[name]; !ok {
-			out = append(out, "extra   gen/"+name)
+	for name, got := range a {
+		if _, ok := b[name]; !ok && IsGenerated(got) {
+			out = append(out, "extra   "+dir+"/"+name)
 		}
 	}
 	sort.Strings(out)

@@ -1,6 +1,10 @@
 package specs
 
 import (
+	"sync"
+
+	"github.com/mgmtapi/mgmtapi/internal/build/frontgen"
+
 	"fmt"
 	"os"
 	"path/filepath"
@@ -46,6 +50,11 @@ type Pipeline struct {
 	Dir  string
 	APIs []API `yaml:"apis"`
 	Lock *Lock `yaml:"-"`
+
+	// iters collects, while generating, the iterators frontgen wrote per
+	// API, for the test suites' shims.
+	mu    sync.Mutex
+	iters map[string][]frontgen.Iterator
 }
 
 // LoadPipeline reads specs/pipeline.yaml and specs/lock.json from dir and

@@ -56,12 +56,17 @@ func (p *Pipeline) goReport(ctx context.Context, l Layout, a API, newFixed []byt
 			}
 		}
 	}
-	if err := copyTree(filepath.Join(root, "gen", a.Package), filepath.Join(oldMod, "gen", a.Package)); err != nil {
-		return nil, fmt.Errorf("copy gen/%s: %w", a.Package, err)
+	// Both sides start from the committed tree of the API (the new side
+	// keeps its hand-written vendor package; its generated packages are
+	// replaced below).
+	for _, dir := range []string{oldMod, newMod} {
+		if err := copyTree(filepath.Join(root, a.Dir), filepath.Join(dir, a.Dir)); err != nil {
+			return nil, fmt.Errorf("copy %s: %w", a.Dir, err)
+		}
 	}
 	// The generated code may import packages of this module (package scim):
 	// both copies get them, unchanged, so apidiff sees no change there.
-	deps, err := moduleDeps(ctx, root, modPath, a.Package)
+	deps, err := moduleDeps(ctx, root, modPath, filepath.ToSlash(a.Dir))
 	if err != nil {
 		return nil, err
 	}
@@ -76,21 +81,21 @@ func (p *Pipeline) goReport(ctx context.Context, l Layout, a API, newFixed []byt
 	if err := os.WriteFile(fixedPath, newFixed, 0o600); err != nil {
 		return nil, err
 	}
-	if err := p.generateFrom(ctx, l, a, fixedPath, filepath.Join(newMod, "gen")); err != nil {
+	if err := p.generateFrom(ctx, l, a, fixedPath, newMod); err != nil {
 		return nil, err
 	}
 	exports := map[string]string{}
 	for side, dir := range map[string]string{"old": oldMod, "new": newMod} {
 		exports[side] = filepath.Join(tmp, side+".export")
 		if _, err := goTool(ctx, root, dir, "apidiff", "-m", "-w", exports[side], modPath); err != nil {
-			return nil, fmt.Errorf("gen/%s (%s): %w", a.Package, side, err)
+			return nil, fmt.Errorf("%s (%s): %w", a.Dir, side, err)
 		}
 	}
 	out, err := goTool(ctx, root, oldMod, "apidiff", "-m", exports["old"], exports["new"])
 	if err != nil {
 		return nil, err
 	}
-	return &GoReport{Package: a.Package, Changes: parseAPIDiff(string(out))}, nil
+	return &GoReport{Package: filepath.ToSlash(a.Dir), Changes: parseAPIDiff(string(out))}, nil
 }
 
 // parseAPIDiff reads apidiff's text report: "Incompatible changes:" and
@@ -131,7 +136,7 @@ func (r *GoReport) Write(w io.Writer, verbose bool) {
 			inc = append(inc, c.Message)
 		}
 	}
-	fmt.Fprintf(w, "Go API impact (apidiff, gen/%s/...): %d incompatible, %d compatible\n", r.Package, len(inc), len(comp))
+	fmt.Fprintf(w, "Go API impact (apidiff, %s/...): %d incompatible, %d compatible\n", r.Package, len(inc), len(comp))
 	if len(inc) > 0 {
 		fmt.Fprintf(w, "incompatible (%d):\n", len(inc))
 		for _, m := range inc {
@@ -166,8 +171,8 @@ func modulePath(root string) (string, error) {
 
 // moduleDeps lists, relative to the module root, the directories of this
 // module's packages that gen/<pkg>/... imports, directly or not.
-func moduleDeps(ctx context.Context, root, modPath, pkg string) ([]string, error) {
-	cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-f", "{{if .Module}}{{if .Module.Main}}{{.ImportPath}}{{end}}{{end}}", "./gen/"+pkg+"/...")
+func moduleDeps(ctx context.Context, root, modPath, dir string) ([]string, error) {
+	cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-f", "{{if .Module}}{{if .Module.Main}}{{.ImportPath}}{{end}}{{end}}", "./"+dir+"/...")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOWORK=off")
 	out, err := cmd.Output()
@@ -176,12 +181,12 @@ func moduleDeps(ctx context.Context, root, modPath, pkg string) ([]string, error
 		if errors.As(err, &ee) {
 			err = fmt.Errorf("%v\n%s", err, ee.Stderr)
 		}
-		return nil, fmt.Errorf("go list -deps ./gen/%s/...: %w", pkg, err)
+		return nil, fmt.Errorf("go list -deps ./%s/...: %w", dir, err)
 	}
 	var dirs []string
 	for line := range strings.Lines(string(out)) {
 		rel, ok := strings.CutPrefix(strings.TrimSpace(line), modPath+"/")
-		if ok && rel != "gen/"+pkg && !strings.HasPrefix(rel, "gen/"+pkg+"/") {
+		if ok && rel != dir && !strings.HasPrefix(rel, dir+"/") {
 			dirs = append(dirs, filepath.FromSlash(rel))
 		}
 	}

@@ -5,6 +5,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	applications "github.com/mgmtapi/mgmtapi/internal/tests/apis/applications"
+	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
+	scimbulk "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimbulk"
+	scimgroups "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimgroups"
+	scimme "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimme"
+	scimresourcetypes "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimresourcetypes"
+	scimroles "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimroles"
+	scimschemas "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimschemas"
+	scimspconfig "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimspconfig"
+	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
+	umbraco17 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco17"
+	umbraco18 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco18"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -252,17 +264,9 @@ func TestEveryIteratorEnds(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: no preset", api)
 		}
-		spec, err := os.ReadFile(filepath.Join("..", "..", "..", "specs", ".cache", "fixed", api+".json"))
-		if err != nil {
-			t.Fatalf("%v (run make fix first)", err)
-		}
-		src, err := os.ReadFile(filepath.Join("..", "..", "..", "gen", api, api+".gen.go"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		iters, err := frontgen.Iterators(api, pre, spec, src)
-		if err != nil {
-			t.Fatal(err)
+		iters := iteratorsOf[api]
+		if len(iters) == 0 {
+			t.Fatalf("%s: no iterators", api)
 		}
 
 		var c any
@@ -274,7 +278,7 @@ func TestEveryIteratorEnds(t *testing.T) {
 			c, err = frontDoors[api](domain, "fronttest-auth0", secret, option.WithBaseURL(hs.URL), option.WithTokenURL(auth0TS.TokenURL), option.WithoutRetry())
 		default:
 			base = "/t/" + org + pre.ServerPath
-			c, err = frontDoors[api](org, "fronttest-asgardeo", secret, option.WithBaseURL(hs.URL+base), option.WithTokenURL(asgardeoTS.TokenURL),
+			c, err = frontDoors[api](org, "fronttest-asgardeo", secret, option.WithBaseURL(hs.URL+"/t/"+org), option.WithTokenURL(asgardeoTS.TokenURL),
 				option.WithScopes("internal_user_mgt_list"), option.WithoutRetry())
 		}
 		if err != nil {
@@ -412,4 +416,13 @@ func distinctItems(mt reflect.Type, n int) ([]json.RawMessage, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("no JSON gives distinct items of %v", el)
+}
+
+// iteratorsOf are the iterators frontgen wrote for each API, recorded at
+// generation time in the API's shim (every tag package of a split API).
+var iteratorsOf = map[string][]frontgen.Iterator{
+	"applications": applications.Iterators, "auth0": auth0.Iterators, "scimbulk": scimbulk.Iterators,
+	"scimgroups": scimgroups.Iterators, "scimme": scimme.Iterators, "scimresourcetypes": scimresourcetypes.Iterators,
+	"scimroles": scimroles.Iterators, "scimschemas": scimschemas.Iterators, "scimspconfig": scimspconfig.Iterators,
+	"scimusers": scimusers.Iterators, "umbraco17": umbraco17.Iterators, "umbraco18": umbraco18.Iterators,
 }
