@@ -158,7 +158,7 @@ func CheckAsgardeoOrg(org string) error {
 	case strings.TrimSpace(org) == "":
 		return errors.New(`asgardeo: the organisation is empty: give its name, the <org> in https://console.asgardeo.io/t/<org>`)
 	case strings.Contains(org, "://"), strings.ContainsAny(org, "/\\?#@: "):
-		return fmt.Errorf(`asgardeo: the organisation %q looks like a URL: give only its name, the <org> in https://api.asgardeo.io/t/<org> (for a self-hosted WSO2 Identity Server use frontdoor.WithBaseURL and frontdoor.WithTokenURL)`, shown(org))
+		return fmt.Errorf(`asgardeo: the organisation %q looks like a URL: give only its name, the <org> in https://api.asgardeo.io/t/<org> (for a self-hosted WSO2 Identity Server use option.WithBaseURL and option.WithTokenURL)`, shown(org))
 	case org == "." || org == "..":
 		return fmt.Errorf(`asgardeo: the organisation %q is a dot segment, not a name: give the <org> in https://console.asgardeo.io/t/<org>`, org)
 	}

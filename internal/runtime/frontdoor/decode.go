@@ -1,7 +1,8 @@
 package frontdoor
 
 import (
-	"errors"
+	"github.com/mgmtapi/mgmtapi"
+
 	"fmt"
 	"io"
 	"net/http"
@@ -168,7 +169,5 @@ func where(resp *http.Response) string {
 	return resp.Request.Method + " " + u.String()
 }
 
-// ErrPageLimit is returned by page-based iterators when the API stops
-// serving pages (Auth0 serves the first 1,000 results of a page-based list)
-// before the list ends.
-var ErrPageLimit = errors.New("frontdoor: the API serves no more pages of this list")
+// ErrPageLimit is mgmtapi.ErrPageLimit, for the runtime's own code.
+var ErrPageLimit = mgmtapi.ErrPageLimit

@@ -152,7 +152,7 @@ func TestAuth0PageLimit(t *testing.T) {
 		}
 		n++
 	}
-	if !errors.Is(last, frontdoor.ErrPageLimit) {
+	if !errors.Is(last, mgmtapi.ErrPageLimit) {
 		t.Fatalf("error %v, want ErrPageLimit", last)
 	}
 	if n != 800 {

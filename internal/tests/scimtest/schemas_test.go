@@ -78,7 +78,7 @@ func TestSchemaByIDFrontDoor(t *testing.T) {
 		}
 	}))
 	t.Cleanup(wso2.Close)
-	api := schemasAPI(t, wso2.URL+"/t/acme/scim2", nil)
+	api := schemasAPI(t, wso2.URL+"/t/acme", nil) // the organisation root: the API adds /scim2
 
 	check := func(t *testing.T, s scimschemas.SchemaObject) {
 		t.Helper()

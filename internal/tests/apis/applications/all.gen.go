@@ -559,7 +559,7 @@ type HttpRequestDoer interface {
 type clientConfig struct {
 	doer    HttpRequestDoer
 	editors []RequestEditorFn
-	limit   int64
+	limit   *int64
 	server  string
 }
 
@@ -583,7 +583,7 @@ func WithBaseURL(u string) ClientOption {
 
 // WithMaxResponseBody sets the response body limit of every package's raw client.
 func WithMaxResponseBody(n int64) ClientOption {
-	return func(c *clientConfig) error { c.limit = n; return nil }
+	return func(c *clientConfig) error { c.limit = &n; return nil }
 }
 
 // Client embeds every package's raw Client.
@@ -636,8 +636,8 @@ func p_applicationsOptions(c clientConfig) []p_applications.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_applications.WithRequestEditorFn(p_applications.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_applications.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_applications.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }

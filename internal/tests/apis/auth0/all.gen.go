@@ -6248,7 +6248,7 @@ type HttpRequestDoer interface {
 type clientConfig struct {
 	doer    HttpRequestDoer
 	editors []RequestEditorFn
-	limit   int64
+	limit   *int64
 	server  string
 }
 
@@ -6272,7 +6272,7 @@ func WithBaseURL(u string) ClientOption {
 
 // WithMaxResponseBody sets the response body limit of every package's raw client.
 func WithMaxResponseBody(n int64) ClientOption {
-	return func(c *clientConfig) error { c.limit = n; return nil }
+	return func(c *clientConfig) error { c.limit = &n; return nil }
 }
 
 // Client embeds every package's raw Client.
@@ -6717,8 +6717,8 @@ func p_actionsOptions(c clientConfig) []p_actions.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_actions.WithRequestEditorFn(p_actions.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_actions.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_actions.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6731,8 +6731,8 @@ func p_anomalyOptions(c clientConfig) []p_anomaly.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_anomaly.WithRequestEditorFn(p_anomaly.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_anomaly.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_anomaly.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6745,8 +6745,8 @@ func p_attackprotectionOptions(c clientConfig) []p_attackprotection.ClientOption
 	for _, e := range c.editors {
 		o = append(o, p_attackprotection.WithRequestEditorFn(p_attackprotection.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_attackprotection.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_attackprotection.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6759,8 +6759,8 @@ func p_blacklistsOptions(c clientConfig) []p_blacklists.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_blacklists.WithRequestEditorFn(p_blacklists.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_blacklists.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_blacklists.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6773,8 +6773,8 @@ func p_brandingOptions(c clientConfig) []p_branding.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_branding.WithRequestEditorFn(p_branding.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_branding.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_branding.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6787,8 +6787,8 @@ func p_clientgrantsOptions(c clientConfig) []p_clientgrants.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_clientgrants.WithRequestEditorFn(p_clientgrants.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_clientgrants.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_clientgrants.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6801,8 +6801,8 @@ func p_clientsOptions(c clientConfig) []p_clients.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_clients.WithRequestEditorFn(p_clients.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_clients.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_clients.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6815,8 +6815,8 @@ func p_connectionprofilesOptions(c clientConfig) []p_connectionprofiles.ClientOp
 	for _, e := range c.editors {
 		o = append(o, p_connectionprofiles.WithRequestEditorFn(p_connectionprofiles.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_connectionprofiles.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_connectionprofiles.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6829,8 +6829,8 @@ func p_connectionsOptions(c clientConfig) []p_connections.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_connections.WithRequestEditorFn(p_connections.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_connections.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_connections.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6843,8 +6843,8 @@ func p_connectionsdirectoryprovisioningsOptions(c clientConfig) []p_connectionsd
 	for _, e := range c.editors {
 		o = append(o, p_connectionsdirectoryprovisionings.WithRequestEditorFn(p_connectionsdirectoryprovisionings.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_connectionsdirectoryprovisionings.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_connectionsdirectoryprovisionings.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6857,8 +6857,8 @@ func p_connectionsscimconfigurationsOptions(c clientConfig) []p_connectionsscimc
 	for _, e := range c.editors {
 		o = append(o, p_connectionsscimconfigurations.WithRequestEditorFn(p_connectionsscimconfigurations.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_connectionsscimconfigurations.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_connectionsscimconfigurations.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6871,8 +6871,8 @@ func p_customdomainsOptions(c clientConfig) []p_customdomains.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_customdomains.WithRequestEditorFn(p_customdomains.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_customdomains.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_customdomains.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6885,8 +6885,8 @@ func p_devicecredentialsOptions(c clientConfig) []p_devicecredentials.ClientOpti
 	for _, e := range c.editors {
 		o = append(o, p_devicecredentials.WithRequestEditorFn(p_devicecredentials.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_devicecredentials.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_devicecredentials.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6899,8 +6899,8 @@ func p_emailsOptions(c clientConfig) []p_emails.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_emails.WithRequestEditorFn(p_emails.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_emails.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_emails.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6913,8 +6913,8 @@ func p_emailtemplatesOptions(c clientConfig) []p_emailtemplates.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_emailtemplates.WithRequestEditorFn(p_emailtemplates.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_emailtemplates.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_emailtemplates.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6927,8 +6927,8 @@ func p_eventsOptions(c clientConfig) []p_events.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_events.WithRequestEditorFn(p_events.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_events.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_events.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6941,8 +6941,8 @@ func p_eventstreamsOptions(c clientConfig) []p_eventstreams.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_eventstreams.WithRequestEditorFn(p_eventstreams.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_eventstreams.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_eventstreams.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6955,8 +6955,8 @@ func p_experimentationOptions(c clientConfig) []p_experimentation.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_experimentation.WithRequestEditorFn(p_experimentation.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_experimentation.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_experimentation.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6969,8 +6969,8 @@ func p_flowsOptions(c clientConfig) []p_flows.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_flows.WithRequestEditorFn(p_flows.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_flows.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_flows.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6983,8 +6983,8 @@ func p_formsOptions(c clientConfig) []p_forms.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_forms.WithRequestEditorFn(p_forms.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_forms.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_forms.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -6997,8 +6997,8 @@ func p_grantsOptions(c clientConfig) []p_grants.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_grants.WithRequestEditorFn(p_grants.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_grants.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_grants.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7011,8 +7011,8 @@ func p_groupsOptions(c clientConfig) []p_groups.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_groups.WithRequestEditorFn(p_groups.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_groups.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_groups.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7025,8 +7025,8 @@ func p_guardianOptions(c clientConfig) []p_guardian.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_guardian.WithRequestEditorFn(p_guardian.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_guardian.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_guardian.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7039,8 +7039,8 @@ func p_hooksOptions(c clientConfig) []p_hooks.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_hooks.WithRequestEditorFn(p_hooks.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_hooks.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_hooks.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7053,8 +7053,8 @@ func p_jobsOptions(c clientConfig) []p_jobs.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_jobs.WithRequestEditorFn(p_jobs.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_jobs.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_jobs.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7067,8 +7067,8 @@ func p_keysOptions(c clientConfig) []p_keys.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_keys.WithRequestEditorFn(p_keys.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_keys.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_keys.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7081,8 +7081,8 @@ func p_logsOptions(c clientConfig) []p_logs.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_logs.WithRequestEditorFn(p_logs.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_logs.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_logs.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7095,8 +7095,8 @@ func p_logstreamsOptions(c clientConfig) []p_logstreams.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_logstreams.WithRequestEditorFn(p_logstreams.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_logstreams.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_logstreams.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7109,8 +7109,8 @@ func p_networkaclsOptions(c clientConfig) []p_networkacls.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_networkacls.WithRequestEditorFn(p_networkacls.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_networkacls.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_networkacls.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7123,8 +7123,8 @@ func p_organizationsOptions(c clientConfig) []p_organizations.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_organizations.WithRequestEditorFn(p_organizations.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_organizations.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_organizations.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7137,8 +7137,8 @@ func p_promptsOptions(c clientConfig) []p_prompts.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_prompts.WithRequestEditorFn(p_prompts.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_prompts.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_prompts.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7151,8 +7151,8 @@ func p_ratelimitpoliciesOptions(c clientConfig) []p_ratelimitpolicies.ClientOpti
 	for _, e := range c.editors {
 		o = append(o, p_ratelimitpolicies.WithRequestEditorFn(p_ratelimitpolicies.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_ratelimitpolicies.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_ratelimitpolicies.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7165,8 +7165,8 @@ func p_refreshtokensOptions(c clientConfig) []p_refreshtokens.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_refreshtokens.WithRequestEditorFn(p_refreshtokens.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_refreshtokens.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_refreshtokens.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7179,8 +7179,8 @@ func p_resourceserversOptions(c clientConfig) []p_resourceservers.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_resourceservers.WithRequestEditorFn(p_resourceservers.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_resourceservers.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_resourceservers.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7193,8 +7193,8 @@ func p_riskassessmentsOptions(c clientConfig) []p_riskassessments.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_riskassessments.WithRequestEditorFn(p_riskassessments.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_riskassessments.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_riskassessments.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7207,8 +7207,8 @@ func p_rolesOptions(c clientConfig) []p_roles.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_roles.WithRequestEditorFn(p_roles.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_roles.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_roles.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7221,8 +7221,8 @@ func p_rulesOptions(c clientConfig) []p_rules.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_rules.WithRequestEditorFn(p_rules.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_rules.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_rules.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7235,8 +7235,8 @@ func p_rulesconfigsOptions(c clientConfig) []p_rulesconfigs.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_rulesconfigs.WithRequestEditorFn(p_rulesconfigs.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_rulesconfigs.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_rulesconfigs.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7249,8 +7249,8 @@ func p_selfserviceprofilesOptions(c clientConfig) []p_selfserviceprofiles.Client
 	for _, e := range c.editors {
 		o = append(o, p_selfserviceprofiles.WithRequestEditorFn(p_selfserviceprofiles.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_selfserviceprofiles.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_selfserviceprofiles.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7263,8 +7263,8 @@ func p_sessionsOptions(c clientConfig) []p_sessions.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_sessions.WithRequestEditorFn(p_sessions.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_sessions.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_sessions.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7277,8 +7277,8 @@ func p_statsOptions(c clientConfig) []p_stats.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_stats.WithRequestEditorFn(p_stats.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_stats.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_stats.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7291,8 +7291,8 @@ func p_supplementalsignalsOptions(c clientConfig) []p_supplementalsignals.Client
 	for _, e := range c.editors {
 		o = append(o, p_supplementalsignals.WithRequestEditorFn(p_supplementalsignals.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_supplementalsignals.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_supplementalsignals.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7305,8 +7305,8 @@ func p_tenantsOptions(c clientConfig) []p_tenants.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_tenants.WithRequestEditorFn(p_tenants.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_tenants.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_tenants.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7319,8 +7319,8 @@ func p_ticketsOptions(c clientConfig) []p_tickets.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_tickets.WithRequestEditorFn(p_tickets.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_tickets.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_tickets.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7333,8 +7333,8 @@ func p_tokenexchangeprofilesOptions(c clientConfig) []p_tokenexchangeprofiles.Cl
 	for _, e := range c.editors {
 		o = append(o, p_tokenexchangeprofiles.WithRequestEditorFn(p_tokenexchangeprofiles.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_tokenexchangeprofiles.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_tokenexchangeprofiles.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7347,8 +7347,8 @@ func p_userattributeprofilesOptions(c clientConfig) []p_userattributeprofiles.Cl
 	for _, e := range c.editors {
 		o = append(o, p_userattributeprofiles.WithRequestEditorFn(p_userattributeprofiles.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_userattributeprofiles.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_userattributeprofiles.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7361,8 +7361,8 @@ func p_userblocksOptions(c clientConfig) []p_userblocks.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_userblocks.WithRequestEditorFn(p_userblocks.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_userblocks.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_userblocks.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7375,8 +7375,8 @@ func p_usersOptions(c clientConfig) []p_users.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_users.WithRequestEditorFn(p_users.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_users.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_users.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7389,8 +7389,8 @@ func p_usersbyemailOptions(c clientConfig) []p_usersbyemail.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_usersbyemail.WithRequestEditorFn(p_usersbyemail.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_usersbyemail.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_usersbyemail.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -7403,8 +7403,8 @@ func p_verifiablecredentialsOptions(c clientConfig) []p_verifiablecredentials.Cl
 	for _, e := range c.editors {
 		o = append(o, p_verifiablecredentials.WithRequestEditorFn(p_verifiablecredentials.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_verifiablecredentials.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_verifiablecredentials.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }

@@ -110,7 +110,7 @@ type HttpRequestDoer interface {
 type clientConfig struct {
 	doer    HttpRequestDoer
 	editors []RequestEditorFn
-	limit   int64
+	limit   *int64
 	server  string
 }
 
@@ -134,7 +134,7 @@ func WithBaseURL(u string) ClientOption {
 
 // WithMaxResponseBody sets the response body limit of every package's raw client.
 func WithMaxResponseBody(n int64) ClientOption {
-	return func(c *clientConfig) error { c.limit = n; return nil }
+	return func(c *clientConfig) error { c.limit = &n; return nil }
 }
 
 // Client embeds every package's raw Client.
@@ -187,8 +187,8 @@ func p_meOptions(c clientConfig) []p_me.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_me.WithRequestEditorFn(p_me.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_me.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_me.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }

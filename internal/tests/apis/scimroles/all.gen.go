@@ -172,7 +172,7 @@ type HttpRequestDoer interface {
 type clientConfig struct {
 	doer    HttpRequestDoer
 	editors []RequestEditorFn
-	limit   int64
+	limit   *int64
 	server  string
 }
 
@@ -196,7 +196,7 @@ func WithBaseURL(u string) ClientOption {
 
 // WithMaxResponseBody sets the response body limit of every package's raw client.
 func WithMaxResponseBody(n int64) ClientOption {
-	return func(c *clientConfig) error { c.limit = n; return nil }
+	return func(c *clientConfig) error { c.limit = &n; return nil }
 }
 
 // Client embeds every package's raw Client.
@@ -249,8 +249,8 @@ func p_rolesOptions(c clientConfig) []p_roles.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_roles.WithRequestEditorFn(p_roles.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_roles.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_roles.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }

@@ -92,7 +92,7 @@ type HttpRequestDoer interface {
 type clientConfig struct {
 	doer    HttpRequestDoer
 	editors []RequestEditorFn
-	limit   int64
+	limit   *int64
 	server  string
 }
 
@@ -116,7 +116,7 @@ func WithBaseURL(u string) ClientOption {
 
 // WithMaxResponseBody sets the response body limit of every package's raw client.
 func WithMaxResponseBody(n int64) ClientOption {
-	return func(c *clientConfig) error { c.limit = n; return nil }
+	return func(c *clientConfig) error { c.limit = &n; return nil }
 }
 
 // Client embeds every package's raw Client.
@@ -169,8 +169,8 @@ func p_spconfigOptions(c clientConfig) []p_spconfig.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_spconfig.WithRequestEditorFn(p_spconfig.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_spconfig.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_spconfig.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }

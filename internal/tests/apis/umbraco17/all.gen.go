@@ -3585,7 +3585,7 @@ type HttpRequestDoer interface {
 type clientConfig struct {
 	doer    HttpRequestDoer
 	editors []RequestEditorFn
-	limit   int64
+	limit   *int64
 	server  string
 }
 
@@ -3609,7 +3609,7 @@ func WithBaseURL(u string) ClientOption {
 
 // WithMaxResponseBody sets the response body limit of every package's raw client.
 func WithMaxResponseBody(n int64) ClientOption {
-	return func(c *clientConfig) error { c.limit = n; return nil }
+	return func(c *clientConfig) error { c.limit = &n; return nil }
 }
 
 // Client embeds every package's raw Client.
@@ -4062,8 +4062,8 @@ func p_cultureOptions(c clientConfig) []p_culture.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_culture.WithRequestEditorFn(p_culture.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_culture.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_culture.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4076,8 +4076,8 @@ func p_datatypeOptions(c clientConfig) []p_datatype.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_datatype.WithRequestEditorFn(p_datatype.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_datatype.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_datatype.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4090,8 +4090,8 @@ func p_dictionaryOptions(c clientConfig) []p_dictionary.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_dictionary.WithRequestEditorFn(p_dictionary.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_dictionary.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_dictionary.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4104,8 +4104,8 @@ func p_documentOptions(c clientConfig) []p_document.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_document.WithRequestEditorFn(p_document.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_document.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_document.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4118,8 +4118,8 @@ func p_documentblueprintOptions(c clientConfig) []p_documentblueprint.ClientOpti
 	for _, e := range c.editors {
 		o = append(o, p_documentblueprint.WithRequestEditorFn(p_documentblueprint.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_documentblueprint.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_documentblueprint.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4132,8 +4132,8 @@ func p_documenttypeOptions(c clientConfig) []p_documenttype.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_documenttype.WithRequestEditorFn(p_documenttype.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_documenttype.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_documenttype.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4146,8 +4146,8 @@ func p_documentversionOptions(c clientConfig) []p_documentversion.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_documentversion.WithRequestEditorFn(p_documentversion.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_documentversion.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_documentversion.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4160,8 +4160,8 @@ func p_dynamicrootOptions(c clientConfig) []p_dynamicroot.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_dynamicroot.WithRequestEditorFn(p_dynamicroot.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_dynamicroot.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_dynamicroot.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4174,8 +4174,8 @@ func p_healthcheckOptions(c clientConfig) []p_healthcheck.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_healthcheck.WithRequestEditorFn(p_healthcheck.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_healthcheck.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_healthcheck.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4188,8 +4188,8 @@ func p_helpOptions(c clientConfig) []p_help.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_help.WithRequestEditorFn(p_help.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_help.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_help.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4202,8 +4202,8 @@ func p_imagingOptions(c clientConfig) []p_imaging.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_imaging.WithRequestEditorFn(p_imaging.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_imaging.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_imaging.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4216,8 +4216,8 @@ func p_importsOptions(c clientConfig) []p_imports.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_imports.WithRequestEditorFn(p_imports.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_imports.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_imports.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4230,8 +4230,8 @@ func p_indexerOptions(c clientConfig) []p_indexer.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_indexer.WithRequestEditorFn(p_indexer.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_indexer.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_indexer.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4244,8 +4244,8 @@ func p_installOptions(c clientConfig) []p_install.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_install.WithRequestEditorFn(p_install.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_install.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_install.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4258,8 +4258,8 @@ func p_languageOptions(c clientConfig) []p_language.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_language.WithRequestEditorFn(p_language.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_language.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_language.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4272,8 +4272,8 @@ func p_logviewerOptions(c clientConfig) []p_logviewer.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_logviewer.WithRequestEditorFn(p_logviewer.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_logviewer.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_logviewer.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4286,8 +4286,8 @@ func p_manifestOptions(c clientConfig) []p_manifest.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_manifest.WithRequestEditorFn(p_manifest.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_manifest.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_manifest.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4300,8 +4300,8 @@ func p_mediaOptions(c clientConfig) []p_media.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_media.WithRequestEditorFn(p_media.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_media.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_media.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4314,8 +4314,8 @@ func p_mediatypeOptions(c clientConfig) []p_mediatype.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_mediatype.WithRequestEditorFn(p_mediatype.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_mediatype.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_mediatype.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4328,8 +4328,8 @@ func p_memberOptions(c clientConfig) []p_member.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_member.WithRequestEditorFn(p_member.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_member.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_member.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4342,8 +4342,8 @@ func p_membergroupOptions(c clientConfig) []p_membergroup.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_membergroup.WithRequestEditorFn(p_membergroup.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_membergroup.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_membergroup.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4356,8 +4356,8 @@ func p_membertypeOptions(c clientConfig) []p_membertype.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_membertype.WithRequestEditorFn(p_membertype.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_membertype.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_membertype.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4370,8 +4370,8 @@ func p_modelsbuilderOptions(c clientConfig) []p_modelsbuilder.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_modelsbuilder.WithRequestEditorFn(p_modelsbuilder.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_modelsbuilder.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_modelsbuilder.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4384,8 +4384,8 @@ func p_newsdashboardOptions(c clientConfig) []p_newsdashboard.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_newsdashboard.WithRequestEditorFn(p_newsdashboard.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_newsdashboard.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_newsdashboard.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4398,8 +4398,8 @@ func p_objecttypesOptions(c clientConfig) []p_objecttypes.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_objecttypes.WithRequestEditorFn(p_objecttypes.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_objecttypes.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_objecttypes.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4412,8 +4412,8 @@ func p_oembedOptions(c clientConfig) []p_oembed.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_oembed.WithRequestEditorFn(p_oembed.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_oembed.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_oembed.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4426,8 +4426,8 @@ func p_packagesOptions(c clientConfig) []p_packages.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_packages.WithRequestEditorFn(p_packages.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_packages.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_packages.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4440,8 +4440,8 @@ func p_partialviewOptions(c clientConfig) []p_partialview.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_partialview.WithRequestEditorFn(p_partialview.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_partialview.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_partialview.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4454,8 +4454,8 @@ func p_previewOptions(c clientConfig) []p_preview.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_preview.WithRequestEditorFn(p_preview.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_preview.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_preview.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4468,8 +4468,8 @@ func p_profilingOptions(c clientConfig) []p_profiling.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_profiling.WithRequestEditorFn(p_profiling.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_profiling.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_profiling.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4482,8 +4482,8 @@ func p_propertytypeOptions(c clientConfig) []p_propertytype.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_propertytype.WithRequestEditorFn(p_propertytype.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_propertytype.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_propertytype.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4496,8 +4496,8 @@ func p_publishedcacheOptions(c clientConfig) []p_publishedcache.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_publishedcache.WithRequestEditorFn(p_publishedcache.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_publishedcache.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_publishedcache.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4510,8 +4510,8 @@ func p_redirectmanagementOptions(c clientConfig) []p_redirectmanagement.ClientOp
 	for _, e := range c.editors {
 		o = append(o, p_redirectmanagement.WithRequestEditorFn(p_redirectmanagement.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_redirectmanagement.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_redirectmanagement.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4524,8 +4524,8 @@ func p_relationOptions(c clientConfig) []p_relation.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_relation.WithRequestEditorFn(p_relation.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_relation.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_relation.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4538,8 +4538,8 @@ func p_relationtypeOptions(c clientConfig) []p_relationtype.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_relationtype.WithRequestEditorFn(p_relationtype.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_relationtype.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_relationtype.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4552,8 +4552,8 @@ func p_scriptOptions(c clientConfig) []p_script.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_script.WithRequestEditorFn(p_script.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_script.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_script.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4566,8 +4566,8 @@ func p_searcherOptions(c clientConfig) []p_searcher.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_searcher.WithRequestEditorFn(p_searcher.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_searcher.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_searcher.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4580,8 +4580,8 @@ func p_securityOptions(c clientConfig) []p_security.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_security.WithRequestEditorFn(p_security.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_security.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_security.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4594,8 +4594,8 @@ func p_segmentOptions(c clientConfig) []p_segment.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_segment.WithRequestEditorFn(p_segment.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_segment.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_segment.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4608,8 +4608,8 @@ func p_serverOptions(c clientConfig) []p_server.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_server.WithRequestEditorFn(p_server.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_server.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_server.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4622,8 +4622,8 @@ func p_staticfileOptions(c clientConfig) []p_staticfile.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_staticfile.WithRequestEditorFn(p_staticfile.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_staticfile.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_staticfile.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4636,8 +4636,8 @@ func p_stylesheetOptions(c clientConfig) []p_stylesheet.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_stylesheet.WithRequestEditorFn(p_stylesheet.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_stylesheet.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_stylesheet.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4650,8 +4650,8 @@ func p_tagOptions(c clientConfig) []p_tag.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_tag.WithRequestEditorFn(p_tag.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_tag.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_tag.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4664,8 +4664,8 @@ func p_telemetryOptions(c clientConfig) []p_telemetry.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_telemetry.WithRequestEditorFn(p_telemetry.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_telemetry.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_telemetry.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4678,8 +4678,8 @@ func p_templateOptions(c clientConfig) []p_template.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_template.WithRequestEditorFn(p_template.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_template.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_template.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4692,8 +4692,8 @@ func p_temporaryfileOptions(c clientConfig) []p_temporaryfile.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_temporaryfile.WithRequestEditorFn(p_temporaryfile.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_temporaryfile.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_temporaryfile.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4706,8 +4706,8 @@ func p_upgradeOptions(c clientConfig) []p_upgrade.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_upgrade.WithRequestEditorFn(p_upgrade.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_upgrade.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_upgrade.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4720,8 +4720,8 @@ func p_userOptions(c clientConfig) []p_user.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_user.WithRequestEditorFn(p_user.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_user.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_user.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4734,8 +4734,8 @@ func p_userdataOptions(c clientConfig) []p_userdata.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_userdata.WithRequestEditorFn(p_userdata.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_userdata.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_userdata.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4748,8 +4748,8 @@ func p_usergroupOptions(c clientConfig) []p_usergroup.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_usergroup.WithRequestEditorFn(p_usergroup.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_usergroup.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_usergroup.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }
@@ -4762,8 +4762,8 @@ func p_webhookOptions(c clientConfig) []p_webhook.ClientOption {
 	for _, e := range c.editors {
 		o = append(o, p_webhook.WithRequestEditorFn(p_webhook.RequestEditorFn(e)))
 	}
-	if c.limit != 0 {
-		o = append(o, p_webhook.WithMaxResponseBody(c.limit))
+	if c.limit != nil {
+		o = append(o, p_webhook.WithMaxResponseBody(*c.limit))
 	}
 	return o
 }

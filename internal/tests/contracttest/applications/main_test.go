@@ -1,7 +1,7 @@
 // Package applications_test runs the contract suites of gen/applications against Prism.
 package applications_test
 
-//go:generate go run ../genparsers -gen ../../../gen/applications -out parsers_gen_test.go
+//go:generate go run ../genparsers -api applications -gen ../../../../asgardeo/applications -out parsers_gen_test.go
 
 import (
 	"os"

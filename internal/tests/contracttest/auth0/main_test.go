@@ -1,7 +1,7 @@
 // Package auth0_test runs the contract suites of gen/auth0 against Prism.
 package auth0_test
 
-//go:generate go run ../genparsers -gen ../../../gen/auth0 -out parsers_gen_test.go
+//go:generate go run ../genparsers -api auth0 -gen ../../../../auth0/* -out parsers_gen_test.go
 
 import (
 	"os"

@@ -1,7 +1,7 @@
 // Package scimbulk_test runs the contract suites of gen/scimbulk against Prism.
 package scimbulk_test
 
-//go:generate go run ../genparsers -gen ../../../gen/scimbulk -out parsers_gen_test.go
+//go:generate go run ../genparsers -api scimbulk -gen ../../../../asgardeo/bulk -out parsers_gen_test.go
 
 import (
 	"os"

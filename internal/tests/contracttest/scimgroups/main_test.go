@@ -1,7 +1,7 @@
 // Package scimgroups_test runs the contract suites of gen/scimgroups against Prism.
 package scimgroups_test
 
-//go:generate go run ../genparsers -gen ../../../gen/scimgroups -out parsers_gen_test.go
+//go:generate go run ../genparsers -api scimgroups -gen ../../../../asgardeo/groups -out parsers_gen_test.go
 
 import (
 	"os"

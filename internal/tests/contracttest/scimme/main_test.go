@@ -1,7 +1,7 @@
 // Package scimme_test runs the contract suites of gen/scimme against Prism.
 package scimme_test
 
-//go:generate go run ../genparsers -gen ../../../gen/scimme -out parsers_gen_test.go
+//go:generate go run ../genparsers -api scimme -gen ../../../../asgardeo/me -out parsers_gen_test.go
 
 import (
 	"os"

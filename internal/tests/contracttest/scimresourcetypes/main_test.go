@@ -1,7 +1,7 @@
 // Package scimresourcetypes_test runs the contract suites of gen/scimresourcetypes against Prism.
 package scimresourcetypes_test
 
-//go:generate go run ../genparsers -gen ../../../gen/scimresourcetypes -out parsers_gen_test.go
+//go:generate go run ../genparsers -api scimresourcetypes -gen ../../../../asgardeo/resourcetypes -out parsers_gen_test.go
 
 import (
 	"os"

@@ -1,7 +1,7 @@
 // Package scimroles_test runs the contract suites of gen/scimroles against Prism.
 package scimroles_test
 
-//go:generate go run ../genparsers -gen ../../../gen/scimroles -out parsers_gen_test.go
+//go:generate go run ../genparsers -api scimroles -gen ../../../../asgardeo/roles -out parsers_gen_test.go
 
 import (
 	"os"

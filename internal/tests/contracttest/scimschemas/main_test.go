@@ -1,7 +1,7 @@
 // Package scimschemas_test runs the contract suites of gen/scimschemas against Prism.
 package scimschemas_test
 
-//go:generate go run ../genparsers -gen ../../../gen/scimschemas -out parsers_gen_test.go
+//go:generate go run ../genparsers -api scimschemas -gen ../../../../asgardeo/schemas -out parsers_gen_test.go
 
 import (
 	"os"

@@ -1,7 +1,7 @@
 // Package scimspconfig_test runs the contract suites of gen/scimspconfig against Prism.
 package scimspconfig_test
 
-//go:generate go run ../genparsers -gen ../../../gen/scimspconfig -out parsers_gen_test.go
+//go:generate go run ../genparsers -api scimspconfig -gen ../../../../asgardeo/spconfig -out parsers_gen_test.go
 
 import (
 	"os"

@@ -1,7 +1,7 @@
 // Package scimusers_test runs the contract suites of gen/scimusers against Prism.
 package scimusers_test
 
-//go:generate go run ../genparsers -gen ../../../gen/scimusers -out parsers_gen_test.go
+//go:generate go run ../genparsers -api scimusers -gen ../../../../asgardeo/users -out parsers_gen_test.go
 
 import (
 	"os"

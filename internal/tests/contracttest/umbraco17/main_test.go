@@ -1,7 +1,7 @@
 // Package umbraco17_test runs the contract suites of gen/umbraco17 against Prism.
 package umbraco17_test
 
-//go:generate go run ../genparsers -gen ../../../gen/umbraco17 -out parsers_gen_test.go
+//go:generate go run ../genparsers -api umbraco17 -gen ../../../../umbraco/v17/* -out parsers_gen_test.go
 
 import (
 	"os"

@@ -1,7 +1,7 @@
 // Package umbraco18_test runs the contract suites of gen/umbraco18 against Prism.
 package umbraco18_test
 
-//go:generate go run ../genparsers -gen ../../../gen/umbraco18 -out parsers_gen_test.go
+//go:generate go run ../genparsers -api umbraco18 -gen ../../../../umbraco/v18/* -out parsers_gen_test.go
 
 import (
 	"os"
