@@ -169,3 +169,15 @@ func TestExistingPatterns(t *testing.T) {
 		t.Errorf("existingPatterns = %q, want %q", got, want)
 	}
 }
+
+func TestSpread(t *testing.T) {
+	r := results{samples: map[string][]sample{
+		"a": {{CPU: 100 * time.Second, PeakKB: 1000}, {CPU: 110 * time.Second, PeakKB: 1000}},
+		"b": {{CPU: 50 * time.Second, PeakKB: 400}, {CPU: 50 * time.Second, PeakKB: 500}},
+		"c": {{CPU: time.Second, PeakKB: 1}}, // one run: no spread
+	}}
+	c, m := spread(r)
+	if c < 0.0999 || c > 0.1001 || m < 0.2499 || m > 0.2501 {
+		t.Errorf("spread = %v, %v; want 0.10, 0.25", c, m)
+	}
+}

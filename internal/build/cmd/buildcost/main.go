@@ -164,13 +164,18 @@ func run(ctx context.Context, o options) (err error) {
 			fmt.Fprintf(os.Stderr, "run %d/%d %-18s cpu %6.1f s  peak %5d MB  wall %6.1f s\n",
 				r+1, o.runs, c.key, s.CPU.Seconds(), s.PeakKB/1024, s.Wall.Seconds())
 		}
+		// Write after every round, so an interrupted long run still leaves
+		// the medians of the rounds it finished (the report says how many).
+		env.elapsed, env.rounds = time.Since(start), r+1
+		res := results{samples: map[string][]sample{}, gen: gens}
+		for _, c := range cells {
+			res.samples[c.key] = c.samples
+		}
+		if err := os.WriteFile(o.out, []byte(report(env, o, res)), 0o644); err != nil {
+			return err
+		}
 	}
-	env.elapsed = time.Since(start)
-	res := results{samples: map[string][]sample{}, gen: gens}
-	for _, c := range cells {
-		res.samples[c.key] = c.samples
-	}
-	return os.WriteFile(o.out, []byte(report(env, o, res)), 0o644)
+	return nil
 }
 
 // genInfo describes the generated code of one tree.
@@ -257,7 +262,7 @@ func baseTree(ctx context.Context, root, rev string) (string, func() error, erro
 // machineInfo is what the report says about where and what was measured.
 type machineInfo struct {
 	date, goVersion, head, base string
-	cpus                        int
+	cpus, rounds                int
 	elapsed                     time.Duration
 }
 
