@@ -1,212 +1,290 @@
-// Command buildcost measures what each generated package costs to compile,
-// next to raw oapi-codegen output of the same pinned spec without the
-// project's fixes, in one run, and writes a Markdown table.
+// Command buildcost measures what users compile, side by side in one run,
+// and writes docs/build-cost.md:
+//
+//  1. the README's Auth0 task (examples/auth0-task) next to the same task on
+//     go-auth0 v1 and a "floor" program making the same calls by hand with
+//     net/http, encoding/json and x/oauth2;
+//  2. each quick start (examples/quickstart/...) next to its floor program;
+//  3. all of the generated packages (-gen patterns), in this tree and in a
+//     git worktree of the -base revision.
+//
+// Every cell is a cold build: `go build` with an empty GOCACHE of its own,
+// the shared module cache and no network. Each cell is built -runs times,
+// the cells taken in turn round by round so they share the machine's load,
+// and the medians of CPU seconds (user+sys of go and its descendants), peak
+// memory (the largest single process of the build) and wall time are
+// reported, each next to the target of issue 19.
 //
 //	go run ./internal/build/cmd/buildcost -out docs/build-cost.md
+//	go run ./internal/build/cmd/buildcost -only quickstart -quickstarts asgardeo -runs 1 -out /tmp/bc.md
 //
-// For every API it copies gen/<package> and generates the raw package (see
-// specs.FixBaseline) into a
-// scratch tree inside the module (internal/build/cmd/buildcost/work, gitignored),
-// adds a file with a fresh nonce so the Go build cache cannot answer, and
-// times `go build` of that one package (its dependencies are warm) and reads
-// the peak RSS of the build from the kernel's rusage. Raw output that does
-// not compile is measured up to the compiler's failure and marked as such.
+// The comparison programs live in testdata/programs, a module of their own
+// so go-auth0 v1 stays out of mgmtapi's go.mod. Cold builds are slow (a
+// full run is tens of CPU minutes); CI does not run this.
 package main
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"syscall"
 	"time"
-
-	"github.com/mgmtapi/mgmtapi/internal/build/specs"
 )
 
-type measure struct {
-	lines   int
-	seconds float64
-	peakMB  float64
-	failed  int // compile errors reported; 0 when it builds
+// programsDir holds the go-auth0 v1 and floor programs, relative to the
+// module root.
+const programsDir = "internal/build/cmd/buildcost/testdata/programs"
+
+// defaultGen covers gen/ before and after the per-tag split; patterns whose
+// directory does not exist in a tree are dropped for that tree.
+const defaultGen = "./gen/... ./auth0/... ./umbraco/... ./asgardeo/..."
+
+// options are the command's flags.
+type options struct {
+	out         string
+	runs        int
+	only        map[string]bool // sections to measure: task, quickstart, gen
+	quickstarts []string
+	gen         []string
+	base        string
 }
 
 func main() {
-	out := flag.String("out", "docs/build-cost.md", "Markdown file to write")
-	runs := flag.Int("runs", 1, "builds per package and variant; the fastest is kept")
+	var o options
+	var only, qs, gen string
+	flag.StringVar(&o.out, "out", "docs/build-cost.md", "Markdown file to write")
+	flag.IntVar(&o.runs, "runs", 2, "cold builds per cell; the medians are reported")
+	flag.StringVar(&only, "only", "task,quickstart,gen", "comma-separated sections to measure (task, quickstart, gen), for a quick subset")
+	flag.StringVar(&qs, "quickstarts", "umbraco,auth0,asgardeo", "comma-separated quick starts (examples/quickstart/<name>, floor in testdata/programs/floor/<name>)")
+	flag.StringVar(&gen, "gen", defaultGen, "space-separated package patterns that make up the generated code")
+	flag.StringVar(&o.base, "base", "a9d1de3", `git revision whose generated code is the "before" (issue 19's baseline); empty skips it`)
 	flag.Parse()
-	if err := run(context.Background(), *out, *runs); err != nil {
+	o.only = map[string]bool{}
+	for s := range strings.SplitSeq(only, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			o.only[s] = true
+		}
+	}
+	for s := range strings.SplitSeq(qs, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			o.quickstarts = append(o.quickstarts, s)
+		}
+	}
+	o.gen = strings.Fields(gen)
+	if o.runs < 1 {
+		fmt.Fprintln(os.Stderr, "buildcost: -runs must be at least 1")
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, o)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "buildcost:", err)
 		os.Exit(1)
 	}
 }
 
-const workDir = "internal/build/cmd/buildcost/work"
+// cell is one thing built cold, -runs times.
+type cell struct {
+	key     string // what the report looks it up by
+	dir     string // where go runs
+	args    []string
+	samples []sample
+}
 
-func run(ctx context.Context, out string, runs int) error {
-	l := specs.Layout{Root: ".", Mirror: os.Getenv("SPECS_MIRROR")}
-	p, err := specs.LoadPipeline(l.SpecsDir())
+func run(ctx context.Context, o options) (err error) {
+	root, err := filepath.Abs(".")
 	if err != nil {
 		return err
 	}
-	if err := l.Syncer().Sync(ctx, p.Lock.Specs); err != nil {
-		return err
+	programs := filepath.Join(root, programsDir)
+	env := machine(ctx, root, o)
+	var cells []*cell
+	program := func(key, dir, pkg string) {
+		cells = append(cells, &cell{key: key, dir: dir, args: []string{"-o", os.DevNull, pkg}})
 	}
-	defer os.RemoveAll(workDir)
-	// Warm the dependencies once so every measurement is the package alone.
-	if err := gobuild(ctx, "./gen/scimusers").err; err != nil {
-		return err
+	if o.only["task"] {
+		program("task/mgmtapi", root, "./examples/auth0-task")
+		program("task/goauth0v1", programs, "./goauth0v1/task")
+		program("task/floor", programs, "./floor/task")
 	}
-	var rows []string
-	for _, a := range p.APIs {
-		raw, fixed, err := measureAPI(ctx, l, p, a, runs)
-		if err != nil {
-			return fmt.Errorf("%s: %w", a.Name, err)
-		}
-		rows = append(rows, row(a.Package, raw, fixed))
-		fmt.Println(rows[len(rows)-1])
-	}
-	return os.WriteFile(out, []byte(report(rows, runs)), 0o644)
-}
-
-func measureAPI(ctx context.Context, l specs.Layout, p *specs.Pipeline, a specs.API, runs int) (raw, fixed measure, err error) {
-	pin, _ := p.Lock.Pin(a.Spec)
-	rawDir := filepath.Join(workDir, "raw", a.Package)
-	fixedDir := filepath.Join(workDir, "fixed", a.Package)
-	for _, d := range []string{rawDir, fixedDir} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return raw, fixed, err
+	if o.only["quickstart"] {
+		for _, q := range o.quickstarts {
+			program("qs/"+q, root, "./examples/quickstart/"+q)
+			program("qs/"+q+"/floor", programs, "./floor/"+q)
 		}
 	}
-	// Raw: the pinned upstream document with only the fixes it needs to
-	// compile (specs.FixBaseline), and oapi-codegen's default models+client
-	// options.
-	up, err := os.ReadFile(l.Syncer().Path(pin))
-	if err != nil {
-		return raw, fixed, err
-	}
-	baseline, err := p.FixBaseline(a, up)
-	if err != nil {
-		return raw, fixed, err
-	}
-	baselinePath := filepath.Join(workDir, a.Name+".baseline.json")
-	if err := os.WriteFile(baselinePath, baseline, 0o644); err != nil {
-		return raw, fixed, err
-	}
-	cfg := filepath.Join(workDir, a.Package+".raw.yaml")
-	if err := os.WriteFile(cfg, []byte("package: "+a.Package+"\ngenerate:\n  models: true\n  client: true\n"), 0o644); err != nil {
-		return raw, fixed, err
-	}
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, "go", "tool", "oapi-codegen", "-config", cfg, baselinePath)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return raw, fixed, fmt.Errorf("raw oapi-codegen: %v: %s", err, stderr.String())
-	}
-	if err := os.WriteFile(filepath.Join(rawDir, a.Package+".gen.go"), stdout.Bytes(), 0o644); err != nil {
-		return raw, fixed, err
-	}
-	committed, err := os.ReadFile(filepath.Join("gen", a.Package, a.Package+".gen.go"))
-	if err != nil {
-		return raw, fixed, err
-	}
-	if err := os.WriteFile(filepath.Join(fixedDir, a.Package+".gen.go"), committed, 0o644); err != nil {
-		return raw, fixed, err
-	}
-	// The rewritten client calls the helpers of its companion file.
-	companion, err := os.ReadFile(filepath.Join("gen", a.Package, specs.CompanionFile))
-	if err != nil {
-		return raw, fixed, err
-	}
-	if err := os.WriteFile(filepath.Join(fixedDir, specs.CompanionFile), companion, 0o644); err != nil {
-		return raw, fixed, err
-	}
-	raw.lines, fixed.lines = bytes.Count(stdout.Bytes(), []byte("\n")), bytes.Count(committed, []byte("\n"))+bytes.Count(companion, []byte("\n"))
-	raw.seconds, fixed.seconds = 1e9, 1e9
-	for i := 0; i < runs; i++ {
-		// Alternate raw and fixed so both see the same machine load.
-		for _, v := range []struct {
-			dir string
-			m   *measure
-		}{{rawDir, &raw}, {fixedDir, &fixed}} {
-			nonce := fmt.Sprintf("package %s\n\n// nonce %d: defeats the build cache\n", a.Package, time.Now().UnixNano())
-			if err := os.WriteFile(filepath.Join(v.dir, "zz_nonce.go"), []byte(nonce), 0o644); err != nil {
-				return raw, fixed, err
+	gens := map[string]genInfo{}
+	if o.only["gen"] {
+		trees := []struct{ key, dir string }{{"gen/head", root}}
+		if o.base != "" {
+			dir, remove, err := baseTree(ctx, root, o.base)
+			if err != nil {
+				return err
 			}
-			r := gobuild(ctx, "./"+filepath.ToSlash(v.dir))
-			if r.seconds < v.m.seconds {
-				v.m.seconds, v.m.peakMB, v.m.failed = r.seconds, r.peakMB, r.failed
+			defer func() { err = errors.Join(err, remove()) }()
+			trees = append(trees, struct{ key, dir string }{"gen/base", dir})
+		}
+		for _, t := range trees {
+			pats := existingPatterns(t.dir, o.gen)
+			if len(pats) == 0 {
+				return fmt.Errorf("none of %q exists in %s", o.gen, t.dir)
 			}
-			if r.err != nil && r.failed == 0 {
-				return raw, fixed, r.err
+			info, err := listGen(ctx, t.dir, pats)
+			if err != nil {
+				return err
 			}
+			gens[t.key] = info
+			cells = append(cells, &cell{key: t.key, dir: t.dir, args: pats})
 		}
 	}
-	return raw, fixed, nil
-}
-
-type buildResult struct {
-	seconds, peakMB float64
-	failed          int
-	err             error
-}
-
-func gobuild(ctx context.Context, pkg string) buildResult {
-	var stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", os.DevNull, pkg)
-	cmd.Stderr = &stderr
+	if len(cells) == 0 {
+		return errors.New("nothing to measure: -only names none of task, quickstart, gen")
+	}
+	// Fetch any missing module once, outside the measurements (they run
+	// with GOPROXY=off).
+	for _, c := range cells {
+		if err := golist(ctx, c.dir, c.args[len(c.args)-1:]); err != nil {
+			return err
+		}
+	}
 	start := time.Now()
-	err := cmd.Run()
-	r := buildResult{seconds: time.Since(start).Seconds()}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.peakMB = float64(ru.Maxrss) / 1024 // Linux reports KiB
-	}
-	if err != nil {
-		r.err = fmt.Errorf("go build %s: %v\n%s", pkg, err, stderr.String())
-		for _, line := range strings.Split(stderr.String(), "\n") {
-			if strings.Contains(line, ".go:") {
-				r.failed++
+	for r := range o.runs {
+		for _, c := range cells {
+			s, err := coldBuild(ctx, c.dir, c.args)
+			if err != nil {
+				return err
 			}
+			c.samples = append(c.samples, s)
+			fmt.Fprintf(os.Stderr, "run %d/%d %-18s cpu %6.1f s  peak %5d MB  wall %6.1f s\n",
+				r+1, o.runs, c.key, s.CPU.Seconds(), s.PeakKB/1024, s.Wall.Seconds())
+		}
+		// Write after every round, so an interrupted long run still leaves
+		// the medians of the rounds it finished (the report says how many).
+		env.elapsed, env.rounds = time.Since(start), r+1
+		res := results{samples: map[string][]sample{}, gen: gens}
+		for _, c := range cells {
+			res.samples[c.key] = c.samples
+		}
+		if err := os.WriteFile(o.out, []byte(report(env, o, res)), 0o644); err != nil {
+			return err
 		}
 	}
-	return r
+	return nil
 }
 
-func row(pkg string, raw, fixed measure) string {
-	status := "builds"
-	if raw.failed > 0 {
-		status = fmt.Sprintf("does not compile (%d+ errors)", raw.failed)
-	}
-	return fmt.Sprintf("| gen/%s | %d | %.1f s | %.0f MB | %d | %.1f s | %.0f MB | %s | %.0f%% | %.0f%% |",
-		pkg, fixed.lines, fixed.seconds, fixed.peakMB,
-		raw.lines, raw.seconds, raw.peakMB, status,
-		100*fixed.seconds/raw.seconds, 100*fixed.peakMB/raw.peakMB)
+// genInfo describes the generated code of one tree.
+type genInfo struct {
+	patterns []string
+	packages int
+	lines    int
 }
 
-func report(rows []string, runs int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "# Build cost of the generated packages\n\n")
-	fmt.Fprintf(&b, "Produced by `make build-cost` (`go run ./internal/build/cmd/buildcost`) on %s, %s/%s, %d CPUs, %s; fastest of %d run(s) per cell.\n", time.Now().UTC().Format("2006-01-02"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), runs)
-	b.WriteString("Each cell is `go build` of that one package with its dependencies already in the build cache; peak memory is the build's max RSS (the compiler).\n")
-	var dedup, other []string
-	for _, st := range specs.Steps() {
-		if st.Dedup {
-			dedup = append(dedup, "`"+st.Name+"`")
-		} else {
-			other = append(other, "`"+st.Name+"`")
+// existingPatterns keeps the patterns whose directory exists under dir.
+func existingPatterns(dir string, pats []string) []string {
+	var keep []string
+	for _, p := range pats {
+		d := strings.TrimSuffix(strings.TrimSuffix(p, "..."), "/")
+		if st, err := os.Stat(filepath.Join(dir, d)); err == nil && st.IsDir() {
+			keep = append(keep, p)
 		}
 	}
-	fmt.Fprintf(&b, "*Raw* is oapi-codegen v2.8.2 with default models+client options on the pinned upstream document plus only the fixes that are not de-duplication (the overlays and %s, see specs.FixBaseline): without them the output does not compile for Umbraco 17 and 18 (`Type redeclared` from `$type`/`type`) nor Auth0 (`Client` redeclared, duplicate union methods), so truly raw output cannot be timed. The fixed side adds the de-duplication steps %s and our oapi-codegen options.\n\n", strings.Join(other, ", "), strings.Join(dedup, ", "))
-	b.WriteString("| package | lines | build | peak mem | raw lines | raw build | raw peak mem | raw status | time vs raw | mem vs raw |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|\n")
-	for _, r := range rows {
-		b.WriteString(r + "\n")
+	return keep
+}
+
+// listGen counts the packages and non-test Go lines the patterns match.
+func listGen(ctx context.Context, dir string, pats []string) (genInfo, error) {
+	cmd := exec.CommandContext(ctx, "go", append([]string{"list", "-f", `{{.Dir}}{{range .GoFiles}} {{.}}{{end}}`}, pats...)...)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return genInfo{}, fmt.Errorf("go list %v in %s: %w", pats, dir, err)
 	}
-	b.WriteString("\nTarget (issue 2): every package whose fixes remove duplication builds in at most 60% of raw time and memory.\n")
-	return b.String()
+	info := genInfo{patterns: pats}
+	for line := range strings.Lines(string(out)) {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		info.packages++
+		for _, name := range f[1:] {
+			b, err := os.ReadFile(filepath.Join(f[0], name))
+			if err != nil {
+				return genInfo{}, err
+			}
+			info.lines += strings.Count(string(b), "\n")
+		}
+	}
+	return info, nil
+}
+
+// golist resolves the packages (downloading missing modules) without
+// building them.
+func golist(ctx context.Context, dir string, pkgs []string) error {
+	cmd := exec.CommandContext(ctx, "go", append([]string{"list", "-deps"}, pkgs...)...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go list -deps %v in %s: %v\n%s", pkgs, dir, err, out)
+	}
+	return nil
+}
+
+// baseTree checks rev out into a temporary git worktree and returns its
+// directory and how to remove it.
+func baseTree(ctx context.Context, root, rev string) (string, func() error, error) {
+	tmp, err := os.MkdirTemp("", "buildcost-base-")
+	if err != nil {
+		return "", nil, err
+	}
+	dir := filepath.Join(tmp, "tree")
+	if out, err := exec.CommandContext(ctx, "git", "-C", root, "worktree", "add", "--detach", dir, rev).CombinedOutput(); err != nil {
+		os.RemoveAll(tmp)
+		return "", nil, fmt.Errorf("git worktree add %s: %v\n%s", rev, err, out)
+	}
+	remove := func() error {
+		// Not ctx: the worktree goes even after an interrupt.
+		out, err := exec.Command("git", "-C", root, "worktree", "remove", "--force", dir).CombinedOutput()
+		os.RemoveAll(tmp)
+		if err != nil {
+			return fmt.Errorf("git worktree remove %s: %v\n%s", dir, err, out)
+		}
+		return nil
+	}
+	return dir, remove, nil
+}
+
+// machineInfo is what the report says about where and what was measured.
+type machineInfo struct {
+	date, goVersion, head, base string
+	cpus, rounds                int
+	elapsed                     time.Duration
+}
+
+func machine(ctx context.Context, root string, o options) machineInfo {
+	m := machineInfo{date: time.Now().UTC().Format("2006-01-02 15:04 UTC"), cpus: nproc()}
+	m.goVersion = cmdOut(ctx, root, "go", "env", "GOVERSION")
+	m.head = cmdOut(ctx, root, "git", "rev-parse", "--short", "HEAD")
+	if cmdOut(ctx, root, "git", "status", "--porcelain", "--untracked-files=no") != "" {
+		m.head += " with uncommitted changes"
+	}
+	if o.base != "" {
+		m.base = cmdOut(ctx, root, "git", "rev-parse", "--short", o.base+"^{commit}")
+	}
+	return m
+}
+
+func cmdOut(ctx context.Context, dir, name string, args ...string) string {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(out))
 }
