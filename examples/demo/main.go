@@ -30,13 +30,13 @@ import (
 	"time"
 
 	"github.com/mgmtapi/mgmtapi/apierror"
-	"github.com/mgmtapi/mgmtapi/auth"
 	"github.com/mgmtapi/mgmtapi/asgardeo/users"
+	"github.com/mgmtapi/mgmtapi/auth"
 	"github.com/mgmtapi/mgmtapi/auth0/clients"
-	"github.com/mgmtapi/mgmtapi/umbraco/v17/user"
 	"github.com/mgmtapi/mgmtapi/internal/tests/contracttest"
 	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
 	"github.com/mgmtapi/mgmtapi/retry"
+	"github.com/mgmtapi/mgmtapi/umbraco/v17/user"
 )
 
 // vendor is one demo: its environment variables, the fixed spec served

@@ -23,4 +23,3 @@ func Str(p *string) string {
 	}
 	return *p
 }
-

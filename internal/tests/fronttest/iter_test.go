@@ -10,7 +10,6 @@ import (
 
 	"github.com/mgmtapi/mgmtapi"
 	"github.com/mgmtapi/mgmtapi/apierror"
-	"github.com/mgmtapi/mgmtapi/internal/runtime/frontdoor"
 	applications "github.com/mgmtapi/mgmtapi/internal/tests/apis/applications"
 	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
