@@ -185,7 +185,12 @@ func moduleDeps(ctx context.Context, root, modPath, dir string) ([]string, error
 	}
 	var dirs []string
 	for line := range strings.Lines(string(out)) {
-		rel, ok := strings.CutPrefix(strings.TrimSpace(line), modPath+"/")
+		line = strings.TrimSpace(line)
+		if line == modPath { // the module's root package (mgmtapi.Page, Nullable, ...)
+			dirs = append(dirs, ".")
+			continue
+		}
+		rel, ok := strings.CutPrefix(line, modPath+"/")
 		if ok && rel != dir && !strings.HasPrefix(rel, dir+"/") {
 			dirs = append(dirs, filepath.FromSlash(rel))
 		}
