@@ -52,7 +52,7 @@ func TestCredentialMistakes(t *testing.T) {
 			return err
 		}, "give only its name"},
 		{"asgardeo base URL over plain http", func() error {
-			_, err := applications.NewAPI("acme", "id", sec, tok, option.WithBaseURL("http://is.example.com/t/acme/api/server/v1"))
+			_, err := applications.NewAPI("acme", "id", sec, tok, option.WithBaseURL("http://is.example.com/t/acme"))
 			return err
 		}, "plain http"},
 	}

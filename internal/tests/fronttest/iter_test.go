@@ -261,7 +261,7 @@ func TestSCIMStopsOnEmptyPage(t *testing.T) {
 		writeJSON(rw, 200, map[string]any{"schemas": []string{"urn:ietf:params:scim:api:messages:2.0:ListResponse"},
 			"totalResults": 10, "startIndex": start, "itemsPerPage": len(res), "Resources": res})
 	})
-	c, err := scimusers.NewAPI(org, "fronttest-asgardeo", secret, asgardeoOpts(t, w, "/t/"+org+"/scim2")...)
+	c, err := scimusers.NewAPI(org, "fronttest-asgardeo", secret, asgardeoOpts(t, w, "/t/"+org)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +294,7 @@ func TestApplicationsOffsetLimit(t *testing.T) {
 		}
 		writeJSON(rw, 200, map[string]any{"totalResults": len(apps), "startIndex": off + 1, "count": len(list), "applications": list})
 	})
-	c, err := applications.NewAPI(org, "fronttest-asgardeo", secret, asgardeoOpts(t, w, "/t/"+org+"/api/server/v1")...)
+	c, err := applications.NewAPI(org, "fronttest-asgardeo", secret, asgardeoOpts(t, w, "/t/"+org)...)
 	if err != nil {
 		t.Fatal(err)
 	}
