@@ -161,22 +161,7 @@ func Externalize(files map[string][]byte, modelSrc []byte, modelPath string) (ma
 		if used {
 			astutil.AddNamedImport(fset, f, "model", modelPath)
 		}
-		for _, imp := range slices.Clone(f.Imports) {
-			path, _ := strconv.Unquote(imp.Path.Value)
-			if path == modelPath {
-				continue
-			}
-			local := ""
-			if imp.Name != nil {
-				local = imp.Name.Name
-			}
-			if local == "_" {
-				continue
-			}
-			if !usesImport(f, local, path) {
-				astutil.DeleteNamedImport(fset, f, local, path)
-			}
-		}
+		pruneImports(fset, f)
 		var b bytes.Buffer
 		if err := (&printer.Config{Mode: printer.UseSpaces | printer.TabIndent, Tabwidth: 8}).Fprint(&b, fset, f); err != nil {
 			return nil, err
@@ -188,6 +173,20 @@ func Externalize(files map[string][]byte, modelSrc []byte, modelPath string) (ma
 		out[name] = src
 	}
 	return out, nil
+}
+
+// pruneImports deletes the imports f no longer uses (blank imports stay).
+func pruneImports(fset *token.FileSet, f *ast.File) {
+	for _, imp := range slices.Clone(f.Imports) {
+		path, _ := strconv.Unquote(imp.Path.Value)
+		local := ""
+		if imp.Name != nil {
+			local = imp.Name.Name
+		}
+		if local != "_" && !usesImport(f, local, path) {
+			astutil.DeleteNamedImport(fset, f, local, path)
+		}
+	}
 }
 
 // span is a source range [from, to].

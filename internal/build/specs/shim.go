@@ -12,11 +12,9 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/mgmtapi/mgmtapi/internal/build/frontgen"
-	"golang.org/x/tools/go/ast/astutil"
 )
 
 // ShimDir is where the test suites' view of each API is written, relative
@@ -323,16 +321,7 @@ func dropUnusedShimImports(src []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, imp := range slices.Clone(f.Imports) {
-		p, _ := strconv.Unquote(imp.Path.Value)
-		local := ""
-		if imp.Name != nil {
-			local = imp.Name.Name
-		}
-		if !usesImport(f, local, p) {
-			astutil.DeleteNamedImport(fset, f, local, p)
-		}
-	}
+	pruneImports(fset, f)
 	var b bytes.Buffer
 	if err := format.Node(&b, fset, f); err != nil {
 		return nil, err
