@@ -63,7 +63,7 @@ test: fix
 FUZZTIME ?= 5s
 FUZZ_TARGETS = ./auth:FuzzParseResponse ./retry:FuzzRetryAfter ./retry:FuzzRateLimitReset ./apierror:FuzzCheck \
 	./paginate:FuzzCheckpoint ./paginate:FuzzOffsets ./paginate:FuzzWalk ./internal/runtime/redact:FuzzSecrets ./internal/runtime/redact:FuzzURL \
-	./internal/tests/wiretest:FuzzPathParameter ./datetime:FuzzParse ./internal/build/cmd/drift:FuzzReplay \
+	./internal/tests/pathsegfuzz:FuzzPathParameter ./datetime:FuzzParse ./internal/build/cmd/drift:FuzzReplay \
 	./scim:FuzzFilterRoundTrip ./scim:FuzzPatchPathRoundTrip ./internal/runtime/frontdoor:FuzzCredentialChecks \
 	./ratelimit:FuzzObserveHeaders ./redisstore:FuzzBudgetReply
 .PHONY: fuzz
