@@ -9617,10 +9617,7 @@ func NewGetAllApplicationsRequest(server string, params *GetAllApplicationsParam
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -9638,25 +9635,13 @@ func NewGetAllApplicationsRequest(server string, params *GetAllApplicationsParam
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("limit", *params.Limit))
 
 		}
 
 		if params.Offset != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("offset", *params.Offset))
 
 		}
 
@@ -9710,13 +9695,7 @@ func NewGetAllApplicationsRequest(server string, params *GetAllApplicationsParam
 
 		if params.ExcludeSystemPortals != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "excludeSystemPortals", *params.ExcludeSystemPortals, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("excludeSystemPortals", *params.ExcludeSystemPortals))
 
 		}
 
@@ -9754,10 +9733,7 @@ func NewCreateApplicationRequestWithBody(server string, params *CreateApplicatio
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -9810,10 +9786,7 @@ func NewImportApplicationRequestWithBody(server string, contentType string, body
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/import")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/import"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -9839,10 +9812,7 @@ func NewImportApplicationForUpdateRequestWithBody(server string, contentType str
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/import")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/import"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -9879,10 +9849,7 @@ func NewGenerateLoginFlowRequestWithBody(server string, contentType string, body
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/loginflow/generate")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/loginflow/generate"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -9984,10 +9951,7 @@ func NewGetAdaptiveAuthTemplatesRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/meta/adaptive-auth-templates")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/meta/adaptive-auth-templates"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -10011,10 +9975,7 @@ func NewGetGroupsRequest(server string, params *GetGroupsParams) (*http.Request,
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/meta/groups")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/meta/groups"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -10077,10 +10038,7 @@ func NewGetInboundProtocolsRequest(server string, params *GetInboundProtocolsPar
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/meta/inbound-protocols")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/meta/inbound-protocols"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -10098,13 +10056,7 @@ func NewGetInboundProtocolsRequest(server string, params *GetInboundProtocolsPar
 
 		if params.CustomOnly != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "customOnly", *params.CustomOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("customOnly", *params.CustomOnly))
 
 		}
 
@@ -10131,10 +10083,7 @@ func NewGetOIDCMetadataRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/meta/inbound-protocols/oidc")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/meta/inbound-protocols/oidc"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -10158,10 +10107,7 @@ func NewGetSAMLMetadataRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/meta/inbound-protocols/saml")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/meta/inbound-protocols/saml"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -10185,10 +10131,7 @@ func NewGetWSTrustMetadataRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/meta/inbound-protocols/ws-trust")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/meta/inbound-protocols/ws-trust"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -10250,10 +10193,7 @@ func NewGetResidentApplicationRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/resident")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/resident"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -10288,10 +10228,7 @@ func NewUpdateResidentApplicationRequestWithBody(server string, contentType stri
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/resident")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/resident"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -10328,10 +10265,7 @@ func NewPatchApplicationSharingRequestWithBody(server string, contentType string
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/share")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/share"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -10368,10 +10302,7 @@ func NewShareApplicationWithSelectedRequestWithBody(server string, contentType s
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/share")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/share"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -10408,10 +10339,7 @@ func NewShareApplicationWithAllRequestWithBody(server string, contentType string
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/share-with-all")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/share-with-all"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -10437,10 +10365,7 @@ func NewGetAllApplicationTemplatesRequest(server string, params *GetAllApplicati
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/templates")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/templates"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -10458,25 +10383,13 @@ func NewGetAllApplicationTemplatesRequest(server string, params *GetAllApplicati
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("limit", *params.Limit))
 
 		}
 
 		if params.Offset != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("offset", *params.Offset))
 
 		}
 
@@ -10526,10 +10439,7 @@ func NewCreateApplicationTemplateRequestWithBody(server string, contentType stri
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/templates")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/templates"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -10693,10 +10603,7 @@ func NewUnshareApplicationFromSelectedRequestWithBody(server string, contentType
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/unshare")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/unshare"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -10733,10 +10640,7 @@ func NewUnshareApplicationFromAllRequestWithBody(server string, contentType stri
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/applications/unshare-with-all")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./applications/unshare-with-all"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -11210,13 +11114,7 @@ func NewExportApplicationRequest(server string, applicationId string, params *Ex
 
 		if params.ExportSecrets != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "exportSecrets", *params.ExportSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("exportSecrets", *params.ExportSecrets))
 
 		}
 
@@ -11275,13 +11173,7 @@ func NewExportApplicationAsFileRequest(server string, applicationId string, para
 
 		if params.ExportSecrets != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "exportSecrets", *params.ExportSecrets, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("exportSecrets", *params.ExportSecrets))
 
 		}
 
@@ -12411,25 +12303,13 @@ func NewShareOrgApplicationGetRequest(server string, applicationId string, param
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("limit", *params.Limit))
 
 		}
 
 		if params.Recursive != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "recursive", *params.Recursive, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("recursive", *params.Recursive))
 
 		}
 

@@ -1755,10 +1755,7 @@ func NewListGroupsRequest(server string, params *ListGroupsParams) (*http.Reques
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/Groups")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./Groups"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1812,25 +1809,13 @@ func NewListGroupsRequest(server string, params *ListGroupsParams) (*http.Reques
 
 		if params.StartIndex != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startIndex", *params.StartIndex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("startIndex", *params.StartIndex))
 
 		}
 
 		if params.Count != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "count", *params.Count, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("count", *params.Count))
 
 		}
 
@@ -1904,10 +1889,7 @@ func NewCreateGroupRequestWithBody(server string, params *CreateGroupParams, con
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/Groups")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./Groups"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1983,10 +1965,7 @@ func NewSearchGroupsRequestWithBody(server string, contentType string, body io.R
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/Groups/.search")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./Groups/.search"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -2431,10 +2431,7 @@ func NewListRolesRequest(server string, params *ListRolesParams) (*http.Request,
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/Roles")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./Roles"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2464,25 +2461,13 @@ func NewListRolesRequest(server string, params *ListRolesParams) (*http.Request,
 
 		if params.StartIndex != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startIndex", *params.StartIndex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("startIndex", *params.StartIndex))
 
 		}
 
 		if params.Count != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "count", *params.Count, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("count", *params.Count))
 
 		}
 
@@ -2544,10 +2529,7 @@ func NewCreateRoleRequestWithBody(server string, contentType string, body io.Rea
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/Roles")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./Roles"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2584,10 +2566,7 @@ func NewSearchRolesRequestWithBody(server string, contentType string, body io.Re
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/Roles/.search")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./Roles/.search"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -1223,10 +1223,7 @@ func NewGetSchemasRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/Schemas")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./Schemas"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -1661,10 +1661,7 @@ func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request,
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/Users")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./Users"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1718,25 +1715,13 @@ func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request,
 
 		if params.StartIndex != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "startIndex", *params.StartIndex, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("startIndex", *params.StartIndex))
 
 		}
 
 		if params.Count != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "count", *params.Count, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("count", *params.Count))
 
 		}
 
@@ -1810,10 +1795,7 @@ func NewCreateUserRequestWithBody(server string, params *CreateUserParams, conte
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/Users")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./Users"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1889,10 +1871,7 @@ func NewSearchUsersRequestWithBody(server string, contentType string, body io.Re
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/Users/.search")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./Users/.search"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -57,16 +57,25 @@ func TestRewriteSource(t *testing.T) {
 			`pathParam1, err = runtime.StyleParamWithOptions("simple", false, "part"`, "if err := checkPathSegment(\"GetPart\", \"part\", pathParam1); err != nil {",
 			"serverURL, err := url.Parse(server)",
 		}},
+		// page and include_totals; q (a string) and "odd name" (escaped) stay with the runtime.
+		{"direct-scalar-query-params", 2, []string{
+			`rawQueryFragments = append(rawQueryFragments, queryInteger("page", *params.Page))`,
+			`rawQueryFragments = append(rawQueryFragments, queryBoolean("include_totals", *params.IncludeTotals))`,
+			`runtime.StyleParamWithOptions("form", true, "q", *params.Q`,
+			`runtime.StyleParamWithOptions("form", true, "odd name", *params.OddName`,
+		}},
+		{"constant-operation-paths", 3, []string{`operationPath := "./things"`, `operationPath := "./things"`, `operationPath := "./things"`}},
 		{"alias-request-bodies", 1, []string{"type CreateThingJSONRequestBody = CreateThingJSONBody\n"}},
-		{"limit-response-bodies", 4, []string{"return ParseDeleteThingsResponse(c.limitBody(rsp))", "return ParseCreateThingResponse(c.limitBody(rsp))", "return ParseGetPartResponse(c.limitBody(rsp))"}},
-		{"bounded-body-reads", 3, []string{"func ParseDeleteThingsResponse", "bodyBytes, err := readResponseBody(rsp)", "func ParseCreateThingResponse", "bodyBytes, err := readResponseBody(rsp)", "func ParseGetPartResponse", "bodyBytes, err := readResponseBody(rsp)"}},
-		{"decode-errors-only-for-2xx", 2, []string{
+		{"limit-response-bodies", 5, []string{"return ParseDeleteThingsResponse(c.limitBody(rsp))", "return ParseCreateThingResponse(c.limitBody(rsp))", "return ParseGetPartResponse(c.limitBody(rsp))"}},
+		{"bounded-body-reads", 4, []string{"func ParseDeleteThingsResponse", "bodyBytes, err := readResponseBody(rsp)", "func ParseCreateThingResponse", "bodyBytes, err := readResponseBody(rsp)", "func ParseGetPartResponse", "bodyBytes, err := readResponseBody(rsp)"}},
+		{"decode-errors-only-for-2xx", 3, []string{
 			"func ParseCreateThingResponse", "if err := decodeDeclared(rsp, func() (*CreateThingResponse, error) {\nswitch {", "return response, nil\n}); err != nil {\nreturn nil, err\n}",
 			"func ParseGetPartResponse", "if err := decodeDeclared(rsp, func() (*GetPartResponse, error) {\nswitch {",
 		}},
-		// Only GetPart declares exactly one JSON 2xx body (CreateThing has
-		// 201 and 202); the field is filled before the headers are bound.
-		{"fill-undeclared-2xx", 1, []string{
+		// GetPart and ListThings declare exactly one JSON 2xx body
+		// (CreateThing has 201 and 202); the field is filled before the
+		// headers are bound.
+		{"fill-undeclared-2xx", 2, []string{
 			"type GetPartResponse struct", "// (also for any other 2xx response with a JSON body that decodes into it)\nJSON200 *Thing",
 			"func ParseGetPartResponse", "}); err != nil {\nreturn nil, err\n}\nfillUndeclared2xx(rsp, bodyBytes, &response.JSON200)", "var headers GetPartResponse200Headers",
 		}},
@@ -88,8 +97,8 @@ func TestRewriteSource(t *testing.T) {
 	if n := strings.Count(code, "io.ReadAll"); n != 0 {
 		t.Errorf("%d unbounded reads remain", n)
 	}
-	if n := strings.Count(code, "fillUndeclared2xx("); n != 1 {
-		t.Errorf("fillUndeclared2xx called %d times, want 1", n)
+	if n := strings.Count(code, "fillUndeclared2xx("); n != 2 {
+		t.Errorf("fillUndeclared2xx called %d times, want 2", n)
 	}
 }
 
@@ -159,19 +168,76 @@ func TestRewrittenClientBuilds(t *testing.T) {
 		"go.sum":           sum,
 		"rewritten.gen.go": out,
 		CompanionFile:      wire,
+		"scalar_test.go":   []byte(scalarQueryTest),
 	}
 	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command("go", "vet", ".")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go vet of the rewritten client: %v\n%s", err, b)
+	for _, args := range [][]string{{"vet", "."}, {"test", "-count=1", "."}} {
+		cmd := exec.Command("go", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go %s of the rewritten client: %v\n%s", args[0], err, b)
+		}
 	}
 }
+
+// scalarQueryTest runs in the rewritten client's package
+// (TestRewrittenClientBuilds): the companion's fragments must be the
+// runtime's, byte for byte, for the edge values of every integer width and
+// both booleans, so direct-scalar-query-params changes no byte on the wire.
+const scalarQueryTest = `package rewritten
+
+import (
+	"math"
+	"testing"
+
+	"github.com/oapi-codegen/runtime"
+)
+
+func runtimeFragment(t *testing.T, typ string, v any) string {
+	t.Helper()
+	s, err := runtime.StyleParamWithOptions("form", true, "per_page", v, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: typ})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+type enumInt int32
+
+type flag bool
+
+func TestScalarQueryFragments(t *testing.T) {
+	for _, v := range []int64{0, 1, -1, 9, 10, 99, 100, math.MaxInt32, math.MinInt32, math.MaxInt64, math.MinInt64} {
+		if got, want := queryInteger("per_page", v), runtimeFragment(t, "integer", v); got != want {
+			t.Errorf("int64 %d: %q, runtime %q", v, got, want)
+		}
+		if v >= math.MinInt32 && v <= math.MaxInt32 {
+			if got, want := queryInteger("per_page", int32(v)), runtimeFragment(t, "integer", int32(v)); got != want {
+				t.Errorf("int32 %d: %q, runtime %q", v, got, want)
+			}
+			if got, want := queryInteger("per_page", enumInt(v)), runtimeFragment(t, "integer", enumInt(v)); got != want {
+				t.Errorf("named int32 %d: %q, runtime %q", v, got, want)
+			}
+		}
+		if got, want := queryInteger("per_page", int(v)), runtimeFragment(t, "integer", int(v)); got != want {
+			t.Errorf("int %d: %q, runtime %q", v, got, want)
+		}
+	}
+	for _, v := range []bool{true, false} {
+		if got, want := queryBoolean("per_page", v), runtimeFragment(t, "boolean", v); got != want {
+			t.Errorf("bool %v: %q, runtime %q", v, got, want)
+		}
+		if got, want := queryBoolean("per_page", flag(v)), runtimeFragment(t, "boolean", flag(v)); got != want {
+			t.Errorf("named bool %v: %q, runtime %q", v, got, want)
+		}
+	}
+}
+`
 
 func TestLoadPipelineRejectsUnknownRewrite(t *testing.T) {
 	p, _ := fixture(t, "[unwrap-single-oneof]", okOverlay)
