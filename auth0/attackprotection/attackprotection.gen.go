@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
+
 	"io"
 	"net/http"
 	"net/url"
@@ -2068,10 +2068,7 @@ func NewGetBotDetectionRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/attack-protection/bot-detection")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./attack-protection/bot-detection"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2106,10 +2103,7 @@ func NewPatchBotDetectionRequestWithBody(server string, contentType string, body
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/attack-protection/bot-detection")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./attack-protection/bot-detection"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2135,10 +2129,7 @@ func NewGetBreachedPasswordDetectionRequest(server string) (*http.Request, error
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/attack-protection/breached-password-detection")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./attack-protection/breached-password-detection"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2173,10 +2164,7 @@ func NewPatchBreachedPasswordDetectionRequestWithBody(server string, contentType
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/attack-protection/breached-password-detection")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./attack-protection/breached-password-detection"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2202,10 +2190,7 @@ func NewGetBruteForceProtectionRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/attack-protection/brute-force-protection")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./attack-protection/brute-force-protection"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2240,10 +2225,7 @@ func NewPatchBruteForceProtectionRequestWithBody(server string, contentType stri
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/attack-protection/brute-force-protection")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./attack-protection/brute-force-protection"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2269,10 +2251,7 @@ func NewGetCaptchaRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/attack-protection/captcha")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./attack-protection/captcha"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2307,10 +2286,7 @@ func NewPatchCaptchaRequestWithBody(server string, contentType string, body io.R
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/attack-protection/captcha")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./attack-protection/captcha"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2336,10 +2312,7 @@ func NewGetPhoneProviderProtectionRequest(server string) (*http.Request, error) 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/attack-protection/phone-provider-protection")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./attack-protection/phone-provider-protection"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2374,10 +2347,7 @@ func NewPatchPhoneProviderProtectionRequestWithBody(server string, contentType s
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/attack-protection/phone-provider-protection")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./attack-protection/phone-provider-protection"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2403,10 +2373,7 @@ func NewGetSuspiciousIpThrottlingRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/attack-protection/suspicious-ip-throttling")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./attack-protection/suspicious-ip-throttling"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2441,10 +2408,7 @@ func NewPatchSuspiciousIpThrottlingRequestWithBody(server string, contentType st
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/attack-protection/suspicious-ip-throttling")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./attack-protection/suspicious-ip-throttling"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

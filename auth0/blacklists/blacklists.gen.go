@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
+
 	"io"
 	"net/http"
 	"net/url"
@@ -244,10 +244,7 @@ func NewGetTokensRequest(server string, params *GetTokensParams) (*http.Request,
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/blacklists/tokens")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./blacklists/tokens"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -309,10 +306,7 @@ func NewPostTokensRequestWithBody(server string, contentType string, body io.Rea
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/blacklists/tokens")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./blacklists/tokens"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -3636,10 +3636,7 @@ func NewGetBrandingRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/branding")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./branding"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3674,10 +3671,7 @@ func NewPatchBrandingRequestWithBody(server string, contentType string, body io.
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/branding")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./branding"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3703,10 +3697,7 @@ func NewGetBrandingPhoneProvidersRequest(server string, params *GetBrandingPhone
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/branding/phone/providers")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./branding/phone/providers"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3724,13 +3715,7 @@ func NewGetBrandingPhoneProvidersRequest(server string, params *GetBrandingPhone
 
 		if params.Disabled != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "disabled", *params.Disabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("disabled", *params.Disabled))
 
 		}
 
@@ -3768,10 +3753,7 @@ func NewCreatePhoneProviderRequestWithBody(server string, contentType string, bo
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/branding/phone/providers")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./branding/phone/providers"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3975,10 +3957,7 @@ func NewGetPhoneTemplatesRequest(server string, params *GetPhoneTemplatesParams)
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/branding/phone/templates")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./branding/phone/templates"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3996,13 +3975,7 @@ func NewGetPhoneTemplatesRequest(server string, params *GetPhoneTemplatesParams)
 
 		if params.Disabled != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "disabled", *params.Disabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("disabled", *params.Disabled))
 
 		}
 
@@ -4040,10 +4013,7 @@ func NewCreatePhoneTemplateRequestWithBody(server string, contentType string, bo
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/branding/phone/templates")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./branding/phone/templates"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4313,10 +4283,7 @@ func NewDeleteUniversalLoginRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/branding/templates/universal-login")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./branding/templates/universal-login"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4340,10 +4307,7 @@ func NewGetUniversalLoginRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/branding/templates/universal-login")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./branding/templates/universal-login"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4378,10 +4342,7 @@ func NewPutUniversalLoginRequestWithBody(server string, contentType string, body
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/branding/templates/universal-login")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./branding/templates/universal-login"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4418,10 +4379,7 @@ func NewPostBrandingThemeRequestWithBody(server string, contentType string, body
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/branding/themes")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./branding/themes"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4447,10 +4405,7 @@ func NewGetDefaultBrandingThemeRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/branding/themes/default")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./branding/themes/default"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

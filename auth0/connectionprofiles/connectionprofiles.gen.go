@@ -906,10 +906,7 @@ func NewGetConnectionProfilesRequest(server string, params *GetConnectionProfile
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/connection-profiles")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./connection-profiles"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -939,13 +936,7 @@ func NewGetConnectionProfilesRequest(server string, params *GetConnectionProfile
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -983,10 +974,7 @@ func NewPostConnectionProfilesRequestWithBody(server string, contentType string,
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/connection-profiles")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./connection-profiles"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1012,10 +1000,7 @@ func NewGetConnectionProfileTemplatesRequest(server string) (*http.Request, erro
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/connection-profiles/templates")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./connection-profiles/templates"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

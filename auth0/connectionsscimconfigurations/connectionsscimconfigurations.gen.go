@@ -7,7 +7,6 @@ package connectionsscimconfigurations
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -188,10 +187,7 @@ func NewGetConnectionsScimConfigurationsRequest(server string, params *GetConnec
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/connections-scim-configurations")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./connections-scim-configurations"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -221,13 +217,7 @@ func NewGetConnectionsScimConfigurationsRequest(server string, params *GetConnec
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 

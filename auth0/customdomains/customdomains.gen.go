@@ -1657,10 +1657,7 @@ func NewGetCustomDomainsRequest(server string, params *GetCustomDomainsParams) (
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/custom-domains")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./custom-domains"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1678,13 +1675,7 @@ func NewGetCustomDomainsRequest(server string, params *GetCustomDomainsParams) (
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -1726,13 +1717,7 @@ func NewGetCustomDomainsRequest(server string, params *GetCustomDomainsParams) (
 
 		if params.IncludeFields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_fields", *params.IncludeFields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("include_fields", *params.IncludeFields))
 
 		}
 
@@ -1782,10 +1767,7 @@ func NewPostCustomDomainsRequestWithBody(server string, contentType string, body
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/custom-domains")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./custom-domains"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1811,10 +1793,7 @@ func NewGetDefaultRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/custom-domains/default")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./custom-domains/default"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1849,10 +1828,7 @@ func NewPatchDefaultRequestWithBody(server string, contentType string, body io.R
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/custom-domains/default")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./custom-domains/default"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
+
 	"io"
 	"net/http"
 	"net/url"
@@ -1072,10 +1072,7 @@ func NewDeleteProviderRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/emails/provider")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./emails/provider"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1099,10 +1096,7 @@ func NewGetProviderRequest(server string, params *GetProviderParams) (*http.Requ
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/emails/provider")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./emails/provider"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1132,13 +1126,7 @@ func NewGetProviderRequest(server string, params *GetProviderParams) (*http.Requ
 
 		if params.IncludeFields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_fields", *params.IncludeFields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("include_fields", *params.IncludeFields))
 
 		}
 
@@ -1176,10 +1164,7 @@ func NewPatchProviderRequestWithBody(server string, contentType string, body io.
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/emails/provider")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./emails/provider"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1216,10 +1201,7 @@ func NewPostProviderRequestWithBody(server string, contentType string, body io.R
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/emails/provider")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./emails/provider"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -530,10 +530,7 @@ func NewPostEmailTemplatesRequestWithBody(server string, contentType string, bod
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/email-templates")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./email-templates"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -7155,10 +7154,7 @@ func NewSubscribeEventsRequest(server string, params *SubscribeEventsParams) (*h
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/events")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./events"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -2093,10 +2093,7 @@ func NewGetEventStreamsRequest(server string, params *GetEventStreamsParams) (*h
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/event-streams")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./event-streams"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2126,13 +2123,7 @@ func NewGetEventStreamsRequest(server string, params *GetEventStreamsParams) (*h
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -2170,10 +2161,7 @@ func NewPostEventStreamsRequestWithBody(server string, contentType string, body 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/event-streams")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./event-streams"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2418,13 +2406,7 @@ func NewGetEventDeliveriesRequest(server string, id string, params *GetEventDeli
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 

@@ -2864,10 +2864,7 @@ func NewGetExperimentsRequest(server string, params *GetExperimentsParams) (*htt
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/experimentation/experiments")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./experimentation/experiments"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2897,13 +2894,7 @@ func NewGetExperimentsRequest(server string, params *GetExperimentsParams) (*htt
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -2977,10 +2968,7 @@ func NewCreateExperimentRequestWithBody(server string, contentType string, body 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/experimentation/experiments")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./experimentation/experiments"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3222,10 +3210,7 @@ func NewGetFeatureFlagsRequest(server string, params *GetFeatureFlagsParams) (*h
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/experimentation/feature-flags")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./experimentation/feature-flags"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3255,13 +3240,7 @@ func NewGetFeatureFlagsRequest(server string, params *GetFeatureFlagsParams) (*h
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -3323,10 +3302,7 @@ func NewCreateFeatureFlagRequestWithBody(server string, contentType string, body
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/experimentation/feature-flags")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./experimentation/feature-flags"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3779,10 +3755,7 @@ func NewGetSegmentsRequest(server string, params *GetSegmentsParams) (*http.Requ
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/experimentation/segments")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./experimentation/segments"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3812,13 +3785,7 @@ func NewGetSegmentsRequest(server string, params *GetSegmentsParams) (*http.Requ
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -3868,10 +3835,7 @@ func NewCreateSegmentRequestWithBody(server string, contentType string, body io.
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/experimentation/segments")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./experimentation/segments"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

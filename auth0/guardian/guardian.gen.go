@@ -3201,10 +3201,7 @@ func NewPostTicketRequestWithBody(server string, params *PostTicketParams, conte
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/enrollments/ticket")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/enrollments/ticket"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3321,10 +3318,7 @@ func NewGetFactorsRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3348,10 +3342,7 @@ func NewGetFactorDuoSettingsRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/duo/settings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/duo/settings"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3386,10 +3377,7 @@ func NewPatchFactorDuoSettingsRequestWithBody(server string, contentType string,
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/duo/settings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/duo/settings"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3426,10 +3414,7 @@ func NewPutFactorDuoSettingsRequestWithBody(server string, contentType string, b
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/duo/settings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/duo/settings"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3455,10 +3440,7 @@ func NewGetMessageTypesRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/phone/message-types")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/phone/message-types"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3493,10 +3475,7 @@ func NewPutMessageTypesRequestWithBody(server string, contentType string, body i
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/phone/message-types")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/phone/message-types"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3522,10 +3501,7 @@ func NewGetPhoneTwilioFactorProviderRequest(server string) (*http.Request, error
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/phone/providers/twilio")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/phone/providers/twilio"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3560,10 +3536,7 @@ func NewPutTwilioRequestWithBody(server string, contentType string, body io.Read
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/phone/providers/twilio")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/phone/providers/twilio"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3589,10 +3562,7 @@ func NewGetGuardianPhoneProvidersRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/phone/selected-provider")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/phone/selected-provider"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3627,10 +3597,7 @@ func NewPutPhoneProvidersRequestWithBody(server string, contentType string, body
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/phone/selected-provider")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/phone/selected-provider"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3656,10 +3623,7 @@ func NewGetFactorPhoneTemplatesRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/phone/templates")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/phone/templates"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3694,10 +3658,7 @@ func NewPutFactorPhoneTemplatesRequestWithBody(server string, contentType string
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/phone/templates")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/phone/templates"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3723,10 +3684,7 @@ func NewGetApnsRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/push-notification/providers/apns")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/push-notification/providers/apns"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3761,10 +3719,7 @@ func NewPatchApnsRequestWithBody(server string, contentType string, body io.Read
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/push-notification/providers/apns")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/push-notification/providers/apns"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3801,10 +3756,7 @@ func NewPutApnsRequestWithBody(server string, contentType string, body io.Reader
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/push-notification/providers/apns")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/push-notification/providers/apns"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3841,10 +3793,7 @@ func NewPatchFcmRequestWithBody(server string, contentType string, body io.Reade
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/push-notification/providers/fcm")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/push-notification/providers/fcm"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3881,10 +3830,7 @@ func NewPutFcmRequestWithBody(server string, contentType string, body io.Reader)
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/push-notification/providers/fcm")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/push-notification/providers/fcm"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3921,10 +3867,7 @@ func NewPatchFcmv1RequestWithBody(server string, contentType string, body io.Rea
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/push-notification/providers/fcmv1")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/push-notification/providers/fcmv1"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3961,10 +3904,7 @@ func NewPutFcmv1RequestWithBody(server string, contentType string, body io.Reade
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/push-notification/providers/fcmv1")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/push-notification/providers/fcmv1"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3990,10 +3930,7 @@ func NewGetSnsRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/push-notification/providers/sns")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/push-notification/providers/sns"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4028,10 +3965,7 @@ func NewPatchSnsRequestWithBody(server string, contentType string, body io.Reade
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/push-notification/providers/sns")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/push-notification/providers/sns"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4068,10 +4002,7 @@ func NewPutSnsRequestWithBody(server string, contentType string, body io.Reader)
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/push-notification/providers/sns")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/push-notification/providers/sns"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4097,10 +4028,7 @@ func NewGetPnProvidersRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/push-notification/selected-provider")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/push-notification/selected-provider"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4135,10 +4063,7 @@ func NewPutPnProvidersRequestWithBody(server string, contentType string, body io
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/push-notification/selected-provider")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/push-notification/selected-provider"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4164,10 +4089,7 @@ func NewGetSmsTwilioFactorProviderRequest(server string) (*http.Request, error) 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/sms/providers/twilio")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/sms/providers/twilio"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4202,10 +4124,7 @@ func NewPutSmsTwilioFactorProviderRequestWithBody(server string, contentType str
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/sms/providers/twilio")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/sms/providers/twilio"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4231,10 +4150,7 @@ func NewGetSmsProvidersRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/sms/selected-provider")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/sms/selected-provider"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4269,10 +4185,7 @@ func NewPutSmsProvidersRequestWithBody(server string, contentType string, body i
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/sms/selected-provider")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/sms/selected-provider"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4298,10 +4211,7 @@ func NewGetFactorSmsTemplatesRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/sms/templates")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/sms/templates"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4336,10 +4246,7 @@ func NewPutFactorSmsTemplatesRequestWithBody(server string, contentType string, 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/sms/templates")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/sms/templates"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4365,10 +4272,7 @@ func NewGetFactorWebauthnPlatformSettingsRequest(server string) (*http.Request, 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/webauthn-platform/settings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/webauthn-platform/settings"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4403,10 +4307,7 @@ func NewPutFactorWebauthnPlatformSettingsRequestWithBody(server string, contentT
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/webauthn-platform/settings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/webauthn-platform/settings"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4432,10 +4333,7 @@ func NewGetFactorWebauthnRoamingSettingsRequest(server string) (*http.Request, e
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/webauthn-roaming/settings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/webauthn-roaming/settings"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4470,10 +4368,7 @@ func NewPutFactorWebauthnRoamingSettingsRequestWithBody(server string, contentTy
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/factors/webauthn-roaming/settings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/factors/webauthn-roaming/settings"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4550,10 +4445,7 @@ func NewGetPoliciesRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/policies")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/policies"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4588,10 +4480,7 @@ func NewPutPoliciesRequestWithBody(server string, contentType string, body io.Re
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/guardian/policies")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./guardian/policies"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

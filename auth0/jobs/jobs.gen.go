@@ -1194,10 +1194,7 @@ func NewPostUsersExportsRequestWithBody(server string, contentType string, body 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/jobs/users-exports")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./jobs/users-exports"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1223,10 +1220,7 @@ func NewPostUsersImportsRequestWithBody(server string, contentType string, body 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/jobs/users-imports")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./jobs/users-imports"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1263,10 +1257,7 @@ func NewPostVerificationEmailRequestWithBody(server string, params *PostVerifica
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/jobs/verification-email")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./jobs/verification-email"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

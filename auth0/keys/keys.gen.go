@@ -1496,10 +1496,7 @@ func NewDeleteCustomSigningKeysRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/keys/custom-signing")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./keys/custom-signing"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1523,10 +1520,7 @@ func NewGetCustomSigningKeysRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/keys/custom-signing")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./keys/custom-signing"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1561,10 +1555,7 @@ func NewPutCustomSigningKeysRequestWithBody(server string, contentType string, b
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/keys/custom-signing")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./keys/custom-signing"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1590,10 +1581,7 @@ func NewGetEncryptionKeysRequest(server string, params *GetEncryptionKeysParams)
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/keys/encryption")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./keys/encryption"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1611,37 +1599,19 @@ func NewGetEncryptionKeysRequest(server string, params *GetEncryptionKeysParams)
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("page", *params.Page))
 
 		}
 
 		if params.PerPage != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("per_page", *params.PerPage))
 
 		}
 
 		if params.IncludeTotals != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_totals", *params.IncludeTotals, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("include_totals", *params.IncludeTotals))
 
 		}
 
@@ -1679,10 +1649,7 @@ func NewPostEncryptionRequestWithBody(server string, contentType string, body io
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/keys/encryption")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./keys/encryption"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1708,10 +1675,7 @@ func NewPostEncryptionRekeyRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/keys/encryption/rekey")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./keys/encryption/rekey"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1900,10 +1864,7 @@ func NewGetSigningKeysRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/keys/signing")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./keys/signing"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1927,10 +1888,7 @@ func NewPostSigningKeysRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/keys/signing/rotate")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./keys/signing/rotate"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

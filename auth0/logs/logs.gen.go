@@ -237,10 +237,7 @@ func NewGetLogsRequest(server string, params *GetLogsParams) (*http.Request, err
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/logs")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./logs"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -258,25 +255,13 @@ func NewGetLogsRequest(server string, params *GetLogsParams) (*http.Request, err
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("page", *params.Page))
 
 		}
 
 		if params.PerPage != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("per_page", *params.PerPage))
 
 		}
 
@@ -306,25 +291,13 @@ func NewGetLogsRequest(server string, params *GetLogsParams) (*http.Request, err
 
 		if params.IncludeFields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_fields", *params.IncludeFields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("include_fields", *params.IncludeFields))
 
 		}
 
 		if params.IncludeTotals != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_totals", *params.IncludeTotals, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("include_totals", *params.IncludeTotals))
 
 		}
 
@@ -342,13 +315,7 @@ func NewGetLogsRequest(server string, params *GetLogsParams) (*http.Request, err
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 

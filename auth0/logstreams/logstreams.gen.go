@@ -4140,10 +4140,7 @@ func NewGetLogStreamsRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/log-streams")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./log-streams"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4178,10 +4175,7 @@ func NewPostLogStreamsRequestWithBody(server string, contentType string, body io
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/log-streams")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./log-streams"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

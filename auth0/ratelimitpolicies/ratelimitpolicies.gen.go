@@ -723,10 +723,7 @@ func NewGetRateLimitPoliciesRequest(server string, params *GetRateLimitPoliciesP
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/rate-limit-policies")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./rate-limit-policies"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -780,13 +777,7 @@ func NewGetRateLimitPoliciesRequest(server string, params *GetRateLimitPoliciesP
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -836,10 +827,7 @@ func NewPostRateLimitPoliciesRequestWithBody(server string, contentType string, 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/rate-limit-policies")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./rate-limit-policies"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -472,10 +472,7 @@ func NewGetRefreshTokensRequest(server string, params *GetRefreshTokensParams) (
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/refresh-tokens")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./refresh-tokens"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -525,13 +522,7 @@ func NewGetRefreshTokensRequest(server string, params *GetRefreshTokensParams) (
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -549,13 +540,7 @@ func NewGetRefreshTokensRequest(server string, params *GetRefreshTokensParams) (
 
 		if params.IncludeFields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_fields", *params.IncludeFields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("include_fields", *params.IncludeFields))
 
 		}
 
@@ -593,10 +578,7 @@ func NewRevokeRefreshTokensRequestWithBody(server string, contentType string, bo
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/refresh-tokens/revoke")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./refresh-tokens/revoke"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

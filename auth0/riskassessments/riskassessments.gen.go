@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
+
 	"io"
 	"net/http"
 	"net/url"
@@ -333,10 +333,7 @@ func NewGetRiskAssessmentsSettingsRequest(server string) (*http.Request, error) 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/risk-assessments/settings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./risk-assessments/settings"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -371,10 +368,7 @@ func NewPatchRiskAssessmentsSettingsRequestWithBody(server string, contentType s
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/risk-assessments/settings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./risk-assessments/settings"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -400,10 +394,7 @@ func NewGetNewDeviceRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/risk-assessments/settings/new-device")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./risk-assessments/settings/new-device"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -438,10 +429,7 @@ func NewPatchNewDeviceRequestWithBody(server string, contentType string, body io
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/risk-assessments/settings/new-device")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./risk-assessments/settings/new-device"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

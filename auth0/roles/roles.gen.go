@@ -1312,10 +1312,7 @@ func NewGetRolesRequest(server string, params *GetRolesParams) (*http.Request, e
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/roles")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./roles"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1333,37 +1330,19 @@ func NewGetRolesRequest(server string, params *GetRolesParams) (*http.Request, e
 
 		if params.PerPage != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("per_page", *params.PerPage))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("page", *params.Page))
 
 		}
 
 		if params.IncludeTotals != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_totals", *params.IncludeTotals, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("include_totals", *params.IncludeTotals))
 
 		}
 
@@ -1413,10 +1392,7 @@ func NewPostRolesRequestWithBody(server string, contentType string, body io.Read
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/roles")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./roles"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1664,13 +1640,7 @@ func NewGetRoleGroupsRequest(server string, id string, params *GetRoleGroupsPara
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -1831,37 +1801,19 @@ func NewGetRolePermissionRequest(server string, id string, params *GetRolePermis
 
 		if params.PerPage != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("per_page", *params.PerPage))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("page", *params.Page))
 
 		}
 
 		if params.IncludeTotals != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_totals", *params.IncludeTotals, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("include_totals", *params.IncludeTotals))
 
 		}
 
@@ -1971,37 +1923,19 @@ func NewGetRoleUserRequest(server string, id string, params *GetRoleUserParams) 
 
 		if params.PerPage != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("per_page", *params.PerPage))
 
 		}
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("page", *params.Page))
 
 		}
 
 		if params.IncludeTotals != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_totals", *params.IncludeTotals, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("include_totals", *params.IncludeTotals))
 
 		}
 
@@ -2019,13 +1953,7 @@ func NewGetRoleUserRequest(server string, id string, params *GetRoleUserParams) 
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 

@@ -632,10 +632,7 @@ func NewGetRulesRequest(server string, params *GetRulesParams) (*http.Request, e
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/rules")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./rules"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -653,49 +650,25 @@ func NewGetRulesRequest(server string, params *GetRulesParams) (*http.Request, e
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("page", *params.Page))
 
 		}
 
 		if params.PerPage != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "per_page", *params.PerPage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("per_page", *params.PerPage))
 
 		}
 
 		if params.IncludeTotals != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_totals", *params.IncludeTotals, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("include_totals", *params.IncludeTotals))
 
 		}
 
 		if params.Enabled != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "enabled", *params.Enabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("enabled", *params.Enabled))
 
 		}
 
@@ -713,13 +686,7 @@ func NewGetRulesRequest(server string, params *GetRulesParams) (*http.Request, e
 
 		if params.IncludeFields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_fields", *params.IncludeFields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("include_fields", *params.IncludeFields))
 
 		}
 
@@ -757,10 +724,7 @@ func NewPostRulesRequestWithBody(server string, contentType string, body io.Read
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/rules")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./rules"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -868,13 +832,7 @@ func NewGetRulesByIdRequest(server string, id string, params *GetRulesByIdParams
 
 		if params.IncludeFields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_fields", *params.IncludeFields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("include_fields", *params.IncludeFields))
 
 		}
 

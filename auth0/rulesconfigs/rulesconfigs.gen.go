@@ -358,10 +358,7 @@ func NewGetRulesConfigsRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/rules-configs")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./rules-configs"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -7,7 +7,6 @@ package stats
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -429,10 +428,7 @@ func NewGetActiveUsersRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/stats/active-users")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./stats/active-users"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -456,10 +452,7 @@ func NewGetDailyRequest(server string, params *GetDailyParams) (*http.Request, e
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/stats/daily")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./stats/daily"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
+
 	"io"
 	"net/http"
 	"net/url"
@@ -283,10 +283,7 @@ func NewGetSupplementalSignalsRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/supplemental-signals")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./supplemental-signals"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -321,10 +318,7 @@ func NewPatchSupplementalSignalsRequestWithBody(server string, contentType strin
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/supplemental-signals")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./supplemental-signals"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
+
 	"io"
 	"net/http"
 	"net/url"
@@ -1923,10 +1923,7 @@ func NewTenantSettingsRouteRequest(server string, params *TenantSettingsRoutePar
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/tenants/settings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./tenants/settings"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1956,13 +1953,7 @@ func NewTenantSettingsRouteRequest(server string, params *TenantSettingsRoutePar
 
 		if params.IncludeFields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_fields", *params.IncludeFields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("include_fields", *params.IncludeFields))
 
 		}
 
@@ -2000,10 +1991,7 @@ func NewPatchSettingsRequestWithBody(server string, contentType string, body io.
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/tenants/settings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./tenants/settings"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

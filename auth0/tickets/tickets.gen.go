@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
+
 	"io"
 	"net/http"
 	"net/url"
@@ -555,10 +555,7 @@ func NewPostEmailVerificationRequestWithBody(server string, params *PostEmailVer
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/tickets/email-verification")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./tickets/email-verification"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -610,10 +607,7 @@ func NewPostPasswordChangeRequestWithBody(server string, params *PostPasswordCha
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/tickets/password-change")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./tickets/password-change"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

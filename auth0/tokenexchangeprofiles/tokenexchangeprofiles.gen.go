@@ -587,10 +587,7 @@ func NewGetTokenExchangeProfilesRequest(server string, params *GetTokenExchangeP
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/token-exchange-profiles")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./token-exchange-profiles"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -620,13 +617,7 @@ func NewGetTokenExchangeProfilesRequest(server string, params *GetTokenExchangeP
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -664,10 +655,7 @@ func NewPostTokenExchangeProfilesRequestWithBody(server string, contentType stri
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/token-exchange-profiles")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./token-exchange-profiles"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

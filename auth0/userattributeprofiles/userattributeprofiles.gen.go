@@ -1160,10 +1160,7 @@ func NewGetUserAttributeProfilesRequest(server string, params *GetUserAttributeP
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/user-attribute-profiles")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./user-attribute-profiles"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1193,13 +1190,7 @@ func NewGetUserAttributeProfilesRequest(server string, params *GetUserAttributeP
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -1237,10 +1228,7 @@ func NewPostUserAttributeProfilesRequestWithBody(server string, contentType stri
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/user-attribute-profiles")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./user-attribute-profiles"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1266,10 +1254,7 @@ func NewGetUserAttributeProfileTemplatesRequest(server string) (*http.Request, e
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/user-attribute-profiles/templates")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./user-attribute-profiles/templates"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -337,10 +337,7 @@ func NewDeleteUserBlocksRequest(server string, params *DeleteUserBlocksParams) (
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/user-blocks")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./user-blocks"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -387,10 +384,7 @@ func NewGetUserBlocksRequest(server string, params *GetUserBlocksParams) (*http.
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/user-blocks")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./user-blocks"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -416,13 +410,7 @@ func NewGetUserBlocksRequest(server string, params *GetUserBlocksParams) (*http.
 
 		if params.ConsiderBruteForceEnablement != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "consider_brute_force_enablement", *params.ConsiderBruteForceEnablement, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("consider_brute_force_enablement", *params.ConsiderBruteForceEnablement))
 
 		}
 
@@ -519,13 +507,7 @@ func NewGetUserBlocksByIdRequest(server string, id string, params *GetUserBlocks
 
 		if params.ConsiderBruteForceEnablement != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "consider_brute_force_enablement", *params.ConsiderBruteForceEnablement, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("consider_brute_force_enablement", *params.ConsiderBruteForceEnablement))
 
 		}
 

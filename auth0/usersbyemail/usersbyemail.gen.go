@@ -7,7 +7,6 @@ package usersbyemail
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -148,10 +147,7 @@ func NewGetUsersByEmailRequest(server string, params *GetUsersByEmailParams) (*h
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/users-by-email")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./users-by-email"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -181,13 +177,7 @@ func NewGetUsersByEmailRequest(server string, params *GetUsersByEmailParams) (*h
 
 		if params.IncludeFields != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_fields", *params.IncludeFields, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("include_fields", *params.IncludeFields))
 
 		}
 

@@ -725,10 +725,7 @@ func NewGetVcTemplatesRequest(server string, params *GetVcTemplatesParams) (*htt
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/verifiable-credentials/verification/templates")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./verifiable-credentials/verification/templates"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -758,13 +755,7 @@ func NewGetVcTemplatesRequest(server string, params *GetVcTemplatesParams) (*htt
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -802,10 +793,7 @@ func NewPostVcTemplatesRequestWithBody(server string, contentType string, body i
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/verifiable-credentials/verification/templates")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./verifiable-credentials/verification/templates"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

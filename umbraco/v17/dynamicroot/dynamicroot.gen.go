@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
+
 	"io"
 	"net/http"
 	"net/url"
@@ -479,10 +479,7 @@ func NewPostDynamicRootQueryRequestWithBody(server string, contentType string, b
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/dynamic-root/query")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/dynamic-root/query"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -508,10 +505,7 @@ func NewGetDynamicRootStepsRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/dynamic-root/steps")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/dynamic-root/steps"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

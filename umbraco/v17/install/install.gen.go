@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
+
 	"io"
 	"net/http"
 	"net/url"
@@ -593,10 +593,7 @@ func NewGetInstallSettingsRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/install/settings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/install/settings"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -631,10 +628,7 @@ func NewPostInstallSetupRequestWithBody(server string, contentType string, body 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/install/setup")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/install/setup"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -671,10 +665,7 @@ func NewPostInstallValidateDatabaseRequestWithBody(server string, contentType st
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/install/validate-database")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/install/validate-database"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -7,7 +7,6 @@ package manifest
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -224,10 +223,7 @@ func NewGetManifestManifestRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/manifest/manifest")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/manifest/manifest"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -251,10 +247,7 @@ func NewGetManifestManifestPrivateRequest(server string) (*http.Request, error) 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/manifest/manifest/private")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/manifest/manifest/private"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -278,10 +271,7 @@ func NewGetManifestManifestPublicRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/manifest/manifest/public")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/manifest/manifest/public"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

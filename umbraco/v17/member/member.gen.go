@@ -1137,10 +1137,7 @@ func NewGetFilterMemberRequest(server string, params *GetFilterMemberParams) (*h
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/filter/member")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/filter/member"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1182,25 +1179,13 @@ func NewGetFilterMemberRequest(server string, params *GetFilterMemberParams) (*h
 
 		if params.IsApproved != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "isApproved", *params.IsApproved, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("isApproved", *params.IsApproved))
 
 		}
 
 		if params.IsLockedOut != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "isLockedOut", *params.IsLockedOut, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("isLockedOut", *params.IsLockedOut))
 
 		}
 
@@ -1242,25 +1227,13 @@ func NewGetFilterMemberRequest(server string, params *GetFilterMemberParams) (*h
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -1287,10 +1260,7 @@ func NewGetItemMemberRequest(server string, params *GetItemMemberParams) (*http.
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/item/member")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/item/member"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1341,10 +1311,7 @@ func NewGetItemMemberAncestorsRequest(server string, params *GetItemMemberAncest
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/item/member/ancestors")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/item/member/ancestors"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1395,10 +1362,7 @@ func NewGetItemMemberSearchRequest(server string, params *GetItemMemberSearchPar
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/item/member/search")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/item/member/search"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1428,25 +1392,13 @@ func NewGetItemMemberSearchRequest(server string, params *GetItemMemberSearchPar
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -1496,10 +1448,7 @@ func NewPostMemberRequestWithBody(server string, contentType string, body io.Rea
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/member")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/member"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1525,10 +1474,7 @@ func NewGetMemberAreReferencedRequest(server string, params *GetMemberAreReferen
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/member/are-referenced")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/member/are-referenced"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1558,25 +1504,13 @@ func NewGetMemberAreReferencedRequest(server string, params *GetMemberAreReferen
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -1603,10 +1537,7 @@ func NewGetMemberConfigurationRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/member/configuration")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/member/configuration"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1641,10 +1572,7 @@ func NewPostMemberValidateRequestWithBody(server string, contentType string, bod
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/member/validate")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/member/validate"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1829,25 +1757,13 @@ func NewGetMemberByIdReferencedByRequest(server string, id openapi_types.UUID, p
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -1906,25 +1822,13 @@ func NewGetMemberByIdReferencedDescendantsRequest(server string, id openapi_type
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 

@@ -7,7 +7,6 @@ package objecttypes
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -16,7 +15,6 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/mgmtapi/mgmtapi/internal/runtime/genjson"
 	model "github.com/mgmtapi/mgmtapi/umbraco/v17/model"
-	"github.com/oapi-codegen/runtime"
 )
 
 // PagedObjectTypeResponseModel defines model for PagedObjectTypeResponseModel.
@@ -182,10 +180,7 @@ func NewGetObjectTypesRequest(server string, params *GetObjectTypesParams) (*htt
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/object-types")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/object-types"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -203,25 +198,13 @@ func NewGetObjectTypesRequest(server string, params *GetObjectTypesParams) (*htt
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 

@@ -7,7 +7,6 @@ package publishedcache
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -222,10 +221,7 @@ func NewPostPublishedCacheRebuildRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/published-cache/rebuild")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/published-cache/rebuild"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -249,10 +245,7 @@ func NewGetPublishedCacheRebuildStatusRequest(server string) (*http.Request, err
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/published-cache/rebuild/status")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/published-cache/rebuild/status"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -276,10 +269,7 @@ func NewPostPublishedCacheReloadRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/published-cache/reload")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/published-cache/reload"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/mgmtapi/mgmtapi/apierror"
@@ -46,6 +47,21 @@ func checkPathSegment(op, name, value string) error {
 		return fmt.Errorf("security: %s: path parameter %s is %q, which is not a path segment; the request was not sent", op, name, value)
 	}
 	return nil
+}
+
+// queryInteger is the query fragment name=v of an integer parameter, as the
+// runtime's form style writes it (decimal, no escaping needed).
+func queryInteger[T ~int | ~int8 | ~int16 | ~int32 | ~int64](name string, v T) string {
+	return name + "=" + strconv.FormatInt(int64(v), 10)
+}
+
+// queryBoolean is the query fragment name=true or name=false of a boolean
+// parameter.
+func queryBoolean[T ~bool](name string, v T) string {
+	if v {
+		return name + "=true"
+	}
+	return name + "=false"
 }
 
 // limitBody makes Parse...Response read at most the limit set with

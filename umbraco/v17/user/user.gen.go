@@ -3396,10 +3396,7 @@ func NewGetFilterUserRequest(server string, params *GetFilterUserParams) (*http.
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/filter/user")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/filter/user"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3417,25 +3414,13 @@ func NewGetFilterUserRequest(server string, params *GetFilterUserParams) (*http.
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -3522,10 +3507,7 @@ func NewGetItemUserRequest(server string, params *GetItemUserParams) (*http.Requ
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/item/user")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/item/user"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3587,10 +3569,7 @@ func NewDeleteUserRequestWithBody(server string, contentType string, body io.Rea
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3616,10 +3595,7 @@ func NewGetUserRequest(server string, params *GetUserParams) (*http.Request, err
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3637,25 +3613,13 @@ func NewGetUserRequest(server string, params *GetUserParams) (*http.Request, err
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -3693,10 +3657,7 @@ func NewPostUserRequestWithBody(server string, contentType string, body io.Reade
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3811,10 +3772,7 @@ func NewGetUserConfigurationRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/configuration")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/configuration"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3838,10 +3796,7 @@ func NewGetUserCurrentRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3865,10 +3820,7 @@ func NewGetUserCurrent2faRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/2fa")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/2fa"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4046,10 +3998,7 @@ func NewDeleteUserCurrentAvatarRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/avatar")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/avatar"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4084,10 +4033,7 @@ func NewPostUserCurrentAvatarRequestWithBody(server string, contentType string, 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/avatar")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/avatar"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4124,10 +4070,7 @@ func NewPostUserCurrentChangePasswordRequestWithBody(server string, contentType 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/change-password")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/change-password"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4153,10 +4096,7 @@ func NewGetUserCurrentConfigurationRequest(server string) (*http.Request, error)
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/configuration")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/configuration"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4180,10 +4120,7 @@ func NewGetUserCurrentLoginProvidersRequest(server string) (*http.Request, error
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/login-providers")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/login-providers"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4207,10 +4144,7 @@ func NewGetUserCurrentPermissionsRequest(server string, params *GetUserCurrentPe
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/permissions")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/permissions"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4261,10 +4195,7 @@ func NewGetUserCurrentPermissionsDocumentRequest(server string, params *GetUserC
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/permissions/document")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/permissions/document"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4315,10 +4246,7 @@ func NewGetUserCurrentPermissionsMediaRequest(server string, params *GetUserCurr
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/permissions/media")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/permissions/media"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4380,10 +4308,7 @@ func NewPutUserCurrentProfileRequestWithBody(server string, contentType string, 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/profile")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/profile"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4420,10 +4345,7 @@ func NewPostUserDisableRequestWithBody(server string, contentType string, body i
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/disable")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/disable"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4460,10 +4382,7 @@ func NewPostUserEnableRequestWithBody(server string, contentType string, body io
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/enable")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/enable"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4500,10 +4419,7 @@ func NewPostUserInviteRequestWithBody(server string, contentType string, body io
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/invite")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/invite"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4540,10 +4456,7 @@ func NewPostUserInviteCreatePasswordRequestWithBody(server string, contentType s
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/invite/create-password")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/invite/create-password"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4580,10 +4493,7 @@ func NewPostUserInviteResendRequestWithBody(server string, contentType string, b
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/invite/resend")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/invite/resend"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4620,10 +4530,7 @@ func NewPostUserInviteVerifyRequestWithBody(server string, contentType string, b
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/invite/verify")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/invite/verify"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4660,10 +4567,7 @@ func NewPostUserSetUserGroupsRequestWithBody(server string, contentType string, 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/set-user-groups")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/set-user-groups"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4700,10 +4604,7 @@ func NewPostUserUnlockRequestWithBody(server string, contentType string, body io
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/unlock")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/unlock"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -7,7 +7,6 @@ package culture
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 	"github.com/mgmtapi/mgmtapi/internal/runtime/genjson"
-	"github.com/oapi-codegen/runtime"
 )
 
 // CultureReponseModel defines model for CultureReponseModel.
@@ -230,10 +228,7 @@ func NewGetCultureRequest(server string, params *GetCultureParams) (*http.Reques
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/culture")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/culture"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -251,25 +246,13 @@ func NewGetCultureRequest(server string, params *GetCultureParams) (*http.Reques
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 

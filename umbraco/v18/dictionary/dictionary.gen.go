@@ -993,10 +993,7 @@ func NewGetDictionaryRequest(server string, params *GetDictionaryParams) (*http.
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/dictionary")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/dictionary"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1026,25 +1023,13 @@ func NewGetDictionaryRequest(server string, params *GetDictionaryParams) (*http.
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -1082,10 +1067,7 @@ func NewPostDictionaryRequestWithBody(server string, contentType string, body io
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/dictionary")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/dictionary"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1122,10 +1104,7 @@ func NewPostDictionaryImportRequestWithBody(server string, contentType string, b
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/dictionary/import")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/dictionary/import"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1310,13 +1289,7 @@ func NewGetDictionaryByIdExportRequest(server string, id openapi_types.UUID, par
 
 		if params.IncludeChildren != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "includeChildren", *params.IncludeChildren, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("includeChildren", *params.IncludeChildren))
 
 		}
 
@@ -1394,10 +1367,7 @@ func NewGetItemDictionaryRequest(server string, params *GetItemDictionaryParams)
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/item/dictionary")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/item/dictionary"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1448,10 +1418,7 @@ func NewGetTreeDictionaryAncestorsRequest(server string, params *GetTreeDictiona
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/tree/dictionary/ancestors")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/tree/dictionary/ancestors"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1502,10 +1469,7 @@ func NewGetTreeDictionaryChildrenRequest(server string, params *GetTreeDictionar
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/tree/dictionary/children")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/tree/dictionary/children"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1535,25 +1499,13 @@ func NewGetTreeDictionaryChildrenRequest(server string, params *GetTreeDictionar
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -1580,10 +1532,7 @@ func NewGetTreeDictionaryRootRequest(server string, params *GetTreeDictionaryRoo
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/tree/dictionary/root")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/tree/dictionary/root"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -1601,25 +1550,13 @@ func NewGetTreeDictionaryRootRequest(server string, params *GetTreeDictionaryRoo
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 

@@ -7,7 +7,6 @@ package imaging
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -171,10 +170,7 @@ func NewGetImagingResizeUrlsRequest(server string, params *GetImagingResizeUrlsP
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/imaging/resize/urls")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/imaging/resize/urls"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -204,25 +200,13 @@ func NewGetImagingResizeUrlsRequest(server string, params *GetImagingResizeUrlsP
 
 		if params.Height != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "height", *params.Height, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("height", *params.Height))
 
 		}
 
 		if params.Width != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "width", *params.Width, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("width", *params.Width))
 
 		}
 

@@ -7,7 +7,6 @@ package imports
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -183,10 +182,7 @@ func NewGetImportAnalyzeRequest(server string, params *GetImportAnalyzeParams) (
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/import/analyze")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/import/analyze"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
+
 	"io"
 	"net/http"
 	"net/url"
@@ -597,10 +597,7 @@ func NewGetInstallSettingsRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/install/settings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/install/settings"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -635,10 +632,7 @@ func NewPostInstallSetupRequestWithBody(server string, contentType string, body 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/install/setup")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/install/setup"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -675,10 +669,7 @@ func NewPostInstallValidateDatabaseRequestWithBody(server string, contentType st
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/install/validate-database")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/install/validate-database"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -2398,10 +2398,7 @@ func NewGetItemMemberTypeRequest(server string, params *GetItemMemberTypeParams)
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/item/member-type")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/item/member-type"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2452,10 +2449,7 @@ func NewGetItemMemberTypeAncestorsRequest(server string, params *GetItemMemberTy
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/item/member-type/ancestors")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/item/member-type/ancestors"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2506,10 +2500,7 @@ func NewGetItemMemberTypeSearchRequest(server string, params *GetItemMemberTypeS
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/item/member-type/search")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/item/member-type/search"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2539,25 +2530,13 @@ func NewGetItemMemberTypeSearchRequest(server string, params *GetItemMemberTypeS
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -2595,10 +2574,7 @@ func NewPostMemberTypeRequestWithBody(server string, contentType string, body io
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/member-type")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/member-type"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2624,10 +2600,7 @@ func NewGetMemberTypeAllowedAtRootRequest(server string, params *GetMemberTypeAl
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/member-type/allowed-at-root")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/member-type/allowed-at-root"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2645,25 +2618,13 @@ func NewGetMemberTypeAllowedAtRootRequest(server string, params *GetMemberTypeAl
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -2701,10 +2662,7 @@ func NewPostMemberTypeAvailableCompositionsRequestWithBody(server string, conten
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/member-type/available-compositions")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/member-type/available-compositions"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2730,10 +2688,7 @@ func NewGetMemberTypeBatchRequest(server string, params *GetMemberTypeBatchParam
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/member-type/batch")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/member-type/batch"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2784,10 +2739,7 @@ func NewGetMemberTypeConfigurationRequest(server string) (*http.Request, error) 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/member-type/configuration")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/member-type/configuration"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2822,10 +2774,7 @@ func NewPostMemberTypeFolderRequestWithBody(server string, contentType string, b
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/member-type/folder")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/member-type/folder"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -2989,10 +2938,7 @@ func NewPostMemberTypeImportRequestWithBody(server string, contentType string, b
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/member-type/import")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/member-type/import"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3412,10 +3358,7 @@ func NewGetTreeMemberTypeAncestorsRequest(server string, params *GetTreeMemberTy
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/tree/member-type/ancestors")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/tree/member-type/ancestors"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3466,10 +3409,7 @@ func NewGetTreeMemberTypeChildrenRequest(server string, params *GetTreeMemberTyp
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/tree/member-type/children")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/tree/member-type/children"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3499,37 +3439,19 @@ func NewGetTreeMemberTypeChildrenRequest(server string, params *GetTreeMemberTyp
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
 		if params.FoldersOnly != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "foldersOnly", *params.FoldersOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("foldersOnly", *params.FoldersOnly))
 
 		}
 
@@ -3556,10 +3478,7 @@ func NewGetTreeMemberTypeRootRequest(server string, params *GetTreeMemberTypeRoo
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/tree/member-type/root")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/tree/member-type/root"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3577,37 +3496,19 @@ func NewGetTreeMemberTypeRootRequest(server string, params *GetTreeMemberTypeRoo
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
 		if params.FoldersOnly != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "foldersOnly", *params.FoldersOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("foldersOnly", *params.FoldersOnly))
 
 		}
 
@@ -3634,10 +3535,7 @@ func NewGetTreeMemberTypeSiblingsRequest(server string, params *GetTreeMemberTyp
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/tree/member-type/siblings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/tree/member-type/siblings"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3667,37 +3565,19 @@ func NewGetTreeMemberTypeSiblingsRequest(server string, params *GetTreeMemberTyp
 
 		if params.Before != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "before", *params.Before, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("before", *params.Before))
 
 		}
 
 		if params.After != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "after", *params.After, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("after", *params.After))
 
 		}
 
 		if params.FoldersOnly != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "foldersOnly", *params.FoldersOnly, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryBoolean("foldersOnly", *params.FoldersOnly))
 
 		}
 

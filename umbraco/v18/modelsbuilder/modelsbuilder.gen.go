@@ -7,7 +7,6 @@ package modelsbuilder
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -299,10 +298,7 @@ func NewPostModelsBuilderBuildRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/models-builder/build")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/models-builder/build"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -326,10 +322,7 @@ func NewGetModelsBuilderDashboardRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/models-builder/dashboard")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/models-builder/dashboard"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -353,10 +346,7 @@ func NewGetModelsBuilderStatusRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/models-builder/status")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/models-builder/status"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -7,7 +7,6 @@ package newsdashboard
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -224,10 +223,7 @@ func NewGetNewsDashboardRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/news-dashboard")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/news-dashboard"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -7,7 +7,6 @@ package oembed
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -181,10 +180,7 @@ func NewGetOembedQueryRequest(server string, params *GetOembedQueryParams) (*htt
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/oembed/query")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/oembed/query"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -214,25 +210,13 @@ func NewGetOembedQueryRequest(server string, params *GetOembedQueryParams) (*htt
 
 		if params.MaxWidth != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "maxWidth", *params.MaxWidth, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("maxWidth", *params.MaxWidth))
 
 		}
 
 		if params.MaxHeight != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "maxHeight", *params.MaxHeight, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("maxHeight", *params.MaxHeight))
 
 		}
 

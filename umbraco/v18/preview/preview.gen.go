@@ -6,7 +6,6 @@ package preview
 
 import (
 	"context"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -126,10 +125,7 @@ func NewDeletePreviewRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/preview")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/preview"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
+
 	"io"
 	"net/http"
 	"net/url"
@@ -279,10 +279,7 @@ func NewGetProfilingStatusRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/profiling/status")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/profiling/status"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -317,10 +314,7 @@ func NewPutProfilingStatusRequestWithBody(server string, contentType string, bod
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/profiling/status")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/profiling/status"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

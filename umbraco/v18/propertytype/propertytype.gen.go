@@ -7,7 +7,6 @@ package propertytype
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -135,10 +134,7 @@ func NewGetPropertyTypeIsUsedRequest(server string, params *GetPropertyTypeIsUse
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/property-type/is-used")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/property-type/is-used"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
+
 	"io"
 	"net/http"
 	"net/url"
@@ -539,10 +539,7 @@ func NewGetSecurityConfigurationRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/security/configuration")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/security/configuration"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -577,10 +574,7 @@ func NewPostSecurityForgotPasswordRequestWithBody(server string, contentType str
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/security/forgot-password")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/security/forgot-password"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -617,10 +611,7 @@ func NewPostSecurityForgotPasswordResetRequestWithBody(server string, contentTyp
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/security/forgot-password/reset")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/security/forgot-password/reset"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -657,10 +648,7 @@ func NewPostSecurityForgotPasswordVerifyRequestWithBody(server string, contentTy
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/security/forgot-password/verify")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/security/forgot-password/verify"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -7,7 +7,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -613,10 +612,7 @@ func NewGetServerConfigurationRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/server/configuration")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/server/configuration"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -640,10 +636,7 @@ func NewGetServerInformationRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/server/information")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/server/information"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -667,10 +660,7 @@ func NewGetServerStatusRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/server/status")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/server/status"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -694,10 +684,7 @@ func NewGetServerTroubleshootingRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/server/troubleshooting")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/server/troubleshooting"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -721,10 +708,7 @@ func NewGetServerUpgradeCheckRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/server/upgrade-check")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/server/upgrade-check"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

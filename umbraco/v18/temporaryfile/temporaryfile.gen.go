@@ -352,10 +352,7 @@ func NewPostTemporaryFileRequestWithBody(server string, contentType string, body
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/temporary-file")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/temporary-file"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -381,10 +378,7 @@ func NewGetTemporaryFileConfigurationRequest(server string) (*http.Request, erro
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/temporary-file/configuration")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/temporary-file/configuration"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -7,7 +7,6 @@ package upgrade
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 
 	"net/http"
 	"net/url"
@@ -203,10 +202,7 @@ func NewPostUpgradeAuthorizeRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/upgrade/authorize")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/upgrade/authorize"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -230,10 +226,7 @@ func NewGetUpgradeSettingsRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/upgrade/settings")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/upgrade/settings"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

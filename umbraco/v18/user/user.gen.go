@@ -3485,10 +3485,7 @@ func NewGetFilterUserRequest(server string, params *GetFilterUserParams) (*http.
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/filter/user")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/filter/user"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3506,25 +3503,13 @@ func NewGetFilterUserRequest(server string, params *GetFilterUserParams) (*http.
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -3611,10 +3596,7 @@ func NewGetItemUserRequest(server string, params *GetItemUserParams) (*http.Requ
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/item/user")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/item/user"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3676,10 +3658,7 @@ func NewDeleteUserRequestWithBody(server string, contentType string, body io.Rea
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3705,10 +3684,7 @@ func NewGetUserRequest(server string, params *GetUserParams) (*http.Request, err
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3726,25 +3702,13 @@ func NewGetUserRequest(server string, params *GetUserParams) (*http.Request, err
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -3782,10 +3746,7 @@ func NewPostUserRequestWithBody(server string, contentType string, body io.Reade
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3900,10 +3861,7 @@ func NewGetUserConfigurationRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/configuration")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/configuration"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3927,10 +3885,7 @@ func NewGetUserCurrentRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -3954,10 +3909,7 @@ func NewGetUserCurrent2faRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/2fa")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/2fa"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4135,10 +4087,7 @@ func NewDeleteUserCurrentAvatarRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/avatar")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/avatar"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4173,10 +4122,7 @@ func NewPostUserCurrentAvatarRequestWithBody(server string, contentType string, 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/avatar")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/avatar"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4213,10 +4159,7 @@ func NewPostUserCurrentChangePasswordRequestWithBody(server string, contentType 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/change-password")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/change-password"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4242,10 +4185,7 @@ func NewGetUserCurrentConfigurationRequest(server string) (*http.Request, error)
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/configuration")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/configuration"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4269,10 +4209,7 @@ func NewGetUserCurrentLoginProvidersRequest(server string) (*http.Request, error
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/login-providers")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/login-providers"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4296,10 +4233,7 @@ func NewGetUserCurrentPermissionsRequest(server string, params *GetUserCurrentPe
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/permissions")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/permissions"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4350,10 +4284,7 @@ func NewGetUserCurrentPermissionsDocumentRequest(server string, params *GetUserC
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/permissions/document")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/permissions/document"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4404,10 +4335,7 @@ func NewGetUserCurrentPermissionsElementRequest(server string, params *GetUserCu
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/permissions/element")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/permissions/element"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4458,10 +4386,7 @@ func NewGetUserCurrentPermissionsMediaRequest(server string, params *GetUserCurr
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/permissions/media")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/permissions/media"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4523,10 +4448,7 @@ func NewPutUserCurrentProfileRequestWithBody(server string, contentType string, 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/current/profile")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/current/profile"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4563,10 +4485,7 @@ func NewPostUserDisableRequestWithBody(server string, contentType string, body i
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/disable")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/disable"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4603,10 +4522,7 @@ func NewPostUserEnableRequestWithBody(server string, contentType string, body io
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/enable")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/enable"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4643,10 +4559,7 @@ func NewPostUserInviteRequestWithBody(server string, contentType string, body io
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/invite")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/invite"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4683,10 +4596,7 @@ func NewPostUserInviteCreatePasswordRequestWithBody(server string, contentType s
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/invite/create-password")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/invite/create-password"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4723,10 +4633,7 @@ func NewPostUserInviteResendRequestWithBody(server string, contentType string, b
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/invite/resend")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/invite/resend"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4763,10 +4670,7 @@ func NewPostUserInviteVerifyRequestWithBody(server string, contentType string, b
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/invite/verify")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/invite/verify"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4803,10 +4707,7 @@ func NewPostUserSetUserGroupsRequestWithBody(server string, contentType string, 
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/set-user-groups")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/set-user-groups"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -4843,10 +4744,7 @@ func NewPostUserUnlockRequestWithBody(server string, contentType string, body io
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user/unlock")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user/unlock"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {

@@ -572,10 +572,7 @@ func NewGetUserDataRequest(server string, params *GetUserDataParams) (*http.Requ
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user-data")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user-data"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -617,25 +614,13 @@ func NewGetUserDataRequest(server string, params *GetUserDataParams) (*http.Requ
 
 		if params.Skip != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "skip", *params.Skip, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("skip", *params.Skip))
 
 		}
 
 		if params.Take != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "take", *params.Take, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int32"}); err != nil {
-				return nil, err
-			} else {
-				for _, qp := range strings.Split(queryFrag, "&") {
-					rawQueryFragments = append(rawQueryFragments, qp)
-				}
-			}
+			rawQueryFragments = append(rawQueryFragments, queryInteger("take", *params.Take))
 
 		}
 
@@ -673,10 +658,7 @@ func NewPostUserDataRequestWithBody(server string, contentType string, body io.R
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user-data")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user-data"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
@@ -713,10 +695,7 @@ func NewPutUserDataRequestWithBody(server string, contentType string, body io.Re
 		return nil, err
 	}
 
-	operationPath := fmt.Sprintf("/umbraco/management/api/v1/user-data")
-	if operationPath[0] == '/' {
-		operationPath = "." + operationPath
-	}
+	operationPath := "./umbraco/management/api/v1/user-data"
 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
