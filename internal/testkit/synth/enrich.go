@@ -61,7 +61,7 @@ func (sm Sampler) enrichObject(s *openapi3.Schema, obj map[string]any, depth int
 			return
 		}
 		for name, p := range x.Properties {
-			if _, dup := props[name]; !dup && p != nil && p.Value != nil && !p.Value.ReadOnly {
+			if _, dup := props[name]; !dup && p != nil && p.Value != nil && !sm.leftOut(p.Value) {
 				props[name] = p
 			}
 		}

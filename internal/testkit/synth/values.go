@@ -54,12 +54,20 @@ var patternCandidates = []string{
 type Sampler struct {
 	// OAS31 selects JSON Schema 2020-12 semantics (OpenAPI 3.1 documents).
 	OAS31 bool
+	// Response builds and checks values the way a response body is
+	// validated: readOnly members are kept, writeOnly ones left out (a
+	// request is the other way round).
+	Response bool
 }
 
 // Validate checks v against s the way a request is validated.
 func (sm Sampler) Validate(s *openapi3.Schema, v any) error {
+	visit := openapi3.VisitAsRequest()
+	if sm.Response {
+		visit = openapi3.VisitAsResponse()
+	}
 	opts := []openapi3.SchemaValidationOption{
-		openapi3.VisitAsRequest(), openapi3.MultiErrors(), openapi3.EnableFormatValidation(),
+		visit, openapi3.MultiErrors(), openapi3.EnableFormatValidation(),
 		openapi3.SetSchemaRegexCompiler(compileECMAScript),
 	}
 	if sm.OAS31 {
@@ -245,7 +253,7 @@ func (sm Sampler) buildObject(s *openapi3.Schema, depth int) map[string]any {
 	sort.Strings(req)
 	for _, name := range req {
 		p := s.Properties[name]
-		if p != nil && p.Value != nil && p.Value.ReadOnly {
+		if p != nil && p.Value != nil && sm.leftOut(p.Value) {
 			continue
 		}
 		if p == nil || p.Value == nil {
@@ -262,7 +270,7 @@ func (sm Sampler) buildObject(s *openapi3.Schema, depth int) map[string]any {
 				break
 			}
 			p := s.Properties[name]
-			if _, done := obj[name]; done || p == nil || p.Value == nil || p.Value.ReadOnly {
+			if _, done := obj[name]; done || p == nil || p.Value == nil || sm.leftOut(p.Value) {
 				continue
 			}
 			v := sm.Build(p.Value, depth+1)
@@ -405,4 +413,13 @@ func literalPattern(p string) (string, bool) {
 		}
 	}
 	return b.String(), b.Len() > 0
+}
+
+// leftOut tells whether a member of schema p is left out of the values
+// built: readOnly ones in requests, writeOnly ones in responses.
+func (sm Sampler) leftOut(p *openapi3.Schema) bool {
+	if sm.Response {
+		return p.WriteOnly
+	}
+	return p.ReadOnly
 }
