@@ -31,6 +31,7 @@ import (
 
 	"github.com/mgmtapi/mgmtapi/internal/testkit"
 	"github.com/mgmtapi/mgmtapi/internal/testkit/specdata"
+	"github.com/mgmtapi/mgmtapi/internal/testkit/store"
 	"github.com/mgmtapi/mgmtapi/option"
 )
 
@@ -83,7 +84,7 @@ func vendor() testkit.Vendor {
 	return testkit.Vendor{
 		Name:      "auth0test",
 		TokenPath: tokenPath,
-		APIs:      []testkit.API{{Spec: spec, Base: "/api/v2", Store: newStore}},
+		APIs:      []testkit.API{{Spec: spec, Base: "/api/v2", Store: func() store.Store { return store.NewAuth0() }}},
 		Error: func(_ string, status int, msg string) (string, []byte) {
 			b, _ := json.Marshal(map[string]any{
 				"statusCode": status, "error": http.StatusText(status), "message": msg,
@@ -168,7 +169,3 @@ func Decode[T any](r *Request) (T, error) { return testkit.Decode[T](r) }
 func Error(status int, message string) error {
 	return &testkit.StatusError{Status: status, Message: message}
 }
-
-// newStore is the built-in store of users and clients; nil until package
-// internal/testkit/store is merged (see the report of issue 17).
-var newStore func() testkit.Store

@@ -12,6 +12,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
 
+	"github.com/mgmtapi/mgmtapi/internal/testkit/store"
 	"github.com/mgmtapi/mgmtapi/internal/testkit/synth"
 )
 
@@ -36,7 +37,7 @@ func (s *Server) answer(a *liveAPI, k opKey, req *Request, route *routers.Route)
 	}
 	if a.store != nil {
 		path := strings.TrimPrefix(req.Path, a.Base)
-		resp, ok := a.store.Serve(StoreRequest{
+		resp, ok := a.store.Serve(store.Request{
 			Method: req.Method, Path: path, Query: req.Query, Header: req.Header, Body: req.Body,
 			Base: s.URL() + a.Base,
 		})

@@ -16,6 +16,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/mgmtapi/mgmtapi/contract"
+	"github.com/mgmtapi/mgmtapi/internal/testkit/store"
 	"github.com/mgmtapi/mgmtapi/internal/testkit/synth"
 )
 
@@ -54,7 +55,7 @@ type Server struct {
 type liveAPI struct {
 	API
 	spec  *contract.Spec
-	store Store
+	store store.Store
 	synth synth.Sampler
 }
 
@@ -359,3 +360,21 @@ func firstLine(s string) string {
 	return s
 }
 
+
+// Document is one API of a server as its tests see it.
+type Document struct {
+	// Base is the API's base path below the server root.
+	Base string
+	// Doc is the loaded validation document (must not be modified).
+	Doc *openapi3.T
+}
+
+// Documents lists the server's APIs with their documents, for the kits' own
+// tests (internal/testkit/kittest).
+func (s *Server) Documents() []Document {
+	out := make([]Document, len(s.apis))
+	for i, a := range s.apis {
+		out[i] = Document{Base: a.Base, Doc: a.spec.Document()}
+	}
+	return out
+}

@@ -2,8 +2,9 @@ package testkit
 
 import (
 	"net/http"
-	"net/url"
 	"time"
+
+	"github.com/mgmtapi/mgmtapi/internal/testkit/store"
 )
 
 // Vendor describes what a kit's server does differently per vendor.
@@ -35,37 +36,5 @@ type API struct {
 	Base string
 	// Store, when not nil, makes a fresh stateful store for a new server
 	// (unless the user turned stores off).
-	Store func() Store
+	Store func() store.Store
 }
-
-// StoreRequest is a request as a [Store] sees it. It has the fields of
-// internal/testkit/store.Request, so one converts to the other.
-type StoreRequest struct {
-	// Method and Path: the path below the API base, escaped ("/Users/abc").
-	Method, Path string
-	Query        url.Values
-	Header       http.Header
-	Body         []byte
-	// Base is the absolute base URL of the API as the client sees it.
-	Base string
-}
-
-// StoreResponse is a store's answer (fields of store.Response).
-type StoreResponse struct {
-	Status int
-	Header http.Header
-	Body   []byte
-}
-
-// Store keeps the state of some operations of an API (SCIM Users and
-// Groups, Auth0 users and clients): ok is false for a request that is not
-// one of its operations, which the kit then answers otherwise.
-type Store interface {
-	Serve(r StoreRequest) (resp StoreResponse, ok bool)
-}
-
-// StoreFunc adapts a function to [Store].
-type StoreFunc func(r StoreRequest) (StoreResponse, bool)
-
-// Serve calls f.
-func (f StoreFunc) Serve(r StoreRequest) (StoreResponse, bool) { return f(r) }

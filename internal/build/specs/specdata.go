@@ -46,7 +46,8 @@ var dataKeys = map[string]bool{
 // reduceForValidation derives the validation document from a fixed
 // document: every documentation member (proseKeys, x- extensions) is dropped
 // from every object, except where the member is a name (a property called
-// "description" stays), components.examples goes, info keeps only its
+// "description" stays; a response keeps an empty one, which OpenAPI
+// requires), components.examples goes, info keeps only its
 // version (and a fixed title, which OpenAPI requires), and the result is
 // minified with sorted keys. Numbers are kept as written.
 func reduceForValidation(fixed []byte) ([]byte, error) {
@@ -83,6 +84,9 @@ func reduceObject(m map[string]any) map[string]any {
 				red := make(map[string]any, len(names))
 				for name, x := range names {
 					red[name] = reduceValue(x)
+					if resp, ok := red[name].(map[string]any); ok && k == "responses" && resp["$ref"] == nil {
+						resp["description"] = "" // OpenAPI requires it in a response
+					}
 				}
 				out[k] = red
 			} else {
@@ -130,7 +134,8 @@ func (p *Pipeline) writeSpecData(l Layout, a API, outDir string) error {
 // validation and value synthesis never read: description, summary, title,
 // example(s), externalDocs, tags, contact, license, deprecated and x-
 // extensions of every object (names such as a property called "description"
-// stay), and components.examples; info keeps its version. Minified JSON with
+// stay; a response keeps an empty description, which OpenAPI requires), and
+// components.examples; info keeps its version. Minified JSON with
 // sorted keys, %d bytes (the fixed document has %d).
 
 package specdata

@@ -178,6 +178,12 @@ func (sm Sampler) Build(s *openapi3.Schema, depth int) any {
 			if n, ok := sm.Valid(s, v); ok {
 				return n
 			}
+			// A minimal value may match several branches of a oneOf:
+			// the branch's optional members (a type enum...) tell them
+			// apart.
+			if n, ok := sm.Valid(s, sm.Enrich(alt.Value, v, depth+1)); ok {
+				return n
+			}
 		}
 		return sm.Build(alts[0].Value, depth+1)
 	}
@@ -369,6 +375,9 @@ func (sm Sampler) buildString(s *openapi3.Schema) string {
 		if m.MatchString(c) {
 			return c
 		}
+	}
+	if c, ok := fromPattern(s.Pattern, s.MinLength); ok && m.MatchString(c) {
+		return c
 	}
 	return fit(base)
 }

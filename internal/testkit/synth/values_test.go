@@ -60,3 +60,13 @@ func jsonString(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+func TestFromPattern(t *testing.T) {
+	for _, p := range []string{"^exp_[A-HJ-NP-Za-km-z1-9]+$", "^grp_[1-9a-km-zA-HJ-NP-Z]{14,22}$", "^[a-zA-Z0-9]{32}$", `^(ab|cd)\d{3}-x?$`} {
+		got := Sampler{}.buildString(&openapi3.Schema{Type: &openapi3.Types{"string"}, Pattern: p})
+		m, err := compileECMAScript(p)
+		if err != nil || !m.MatchString(got) {
+			t.Errorf("pattern %s: built %q, which does not match", p, got)
+		}
+	}
+}
