@@ -360,7 +360,6 @@ func firstLine(s string) string {
 	return s
 }
 
-
 // Document is one API of a server as its tests see it.
 type Document struct {
 	// Base is the API's base path below the server root.
