@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -175,10 +176,11 @@ func (s *Server) resolve(op string) opKey {
 			for m, o := range item.Operations() {
 				id := operationID(m, path, o)
 				switch {
-				case byRoute && strings.EqualFold(m, method) && path == strings.TrimSpace(tmpl),
+				case byRoute && strings.EqualFold(m, method) && templateShape(path) == templateShape(tmpl),
 					!byRoute && o.OperationID == op:
 					found = append(found, opKey{i, id})
-				case strings.EqualFold(o.OperationID, op) || (byRoute && strings.EqualFold(path, strings.TrimSpace(tmpl))):
+				case !byRoute && foldName(o.OperationID) == foldName(op),
+					byRoute && foldName(templateShape(path)) == foldName(templateShape(tmpl)):
 					near = append(near, fmt.Sprintf("%s %s (%s)", m, path, o.OperationID))
 				}
 			}
@@ -206,14 +208,46 @@ func (s *Server) exampleOp(byRoute bool) string {
 	paths := doc.Paths.InMatchingOrder()
 	sort.Strings(paths)
 	for _, p := range paths {
-		for m, o := range doc.Paths.Value(p).Operations() {
+		ops := doc.Paths.Value(p).Operations()
+		for _, m := range sortedNames(ops) {
 			if byRoute {
 				return m + " " + p
 			}
-			return o.OperationID
+			return ops[m].OperationID
 		}
 	}
 	return ""
+}
+
+// foldName keeps the lower-cased letters and digits of s, so that
+// "getUsersById" meets "get_users_by_id".
+func foldName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// templateShape replaces the parameter names of a path template with "{}",
+// so that "/users/{user_id}" meets "/users/{id}".
+func templateShape(t string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range strings.TrimSpace(t) {
+		switch {
+		case r == '{':
+			in = true
+			b.WriteString("{}")
+		case r == '}':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // operationID is the operation's id, or "METHOD /template" when it has none.
