@@ -16,7 +16,7 @@
 // a token the server issued is answered 401. A valid request is answered, in
 // this order, by a [Fault] queued with [Server.Fail], a typed handler
 // ([Handle]), the built-in SCIM store of Users and Groups (unless
-// [WithoutStores]), a recorded response ([WithRecorded]), or a value
+// [WithoutStores]), a recorded response ([WithRecorded], [WithHAR]), or a value
 // synthesized from the operation's response schema. Answers are validated
 // too: a handler that returns a value the document does not allow fails the
 // test.
@@ -94,6 +94,15 @@ func WithoutStores() Option { return func(c *config) { c.kit.NoStores = true } }
 // operation's first declared success status. Files are read per request; a
 // typed handler and the store come first.
 func WithRecorded(dir string) Option { return func(c *config) { c.kit.Recorded = dir } }
+
+// WithHAR answers each operation with the response of the first exchange
+// of the HAR 1.2 file at path (a browser's or a proxy's recording) whose
+// request routes to it, wherever it was recorded: an entry for
+// "https://api.asgardeo.io/t/myorg/scim2/Users/abc" serves the operation of that path
+// (status, headers and body as recorded; connection headers and cookies
+// dropped). A typed handler, the stores and WithRecorded come first; an
+// unreadable file, or one with no entry for any operation, fails the test.
+func WithHAR(path string) Option { return func(c *config) { c.kit.HAR = path } }
 
 // New starts a fake organisation on a loopback port; t.Cleanup closes it.
 func New(t testing.TB, opts ...Option) *Server {

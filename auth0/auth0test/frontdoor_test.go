@@ -279,3 +279,20 @@ func TestUnknownOperationIsFatal(t *testing.T) {
 		t.Fatalf("fatals: %q", ft.fatals)
 	}
 }
+
+func TestHARResponse(t *testing.T) {
+	har := filepath.Join(t.TempDir(), "tenant.har")
+	const doc = `{"log":{"version":"1.2","entries":[
+	  {"request":{"method":"GET","url":"https://tenant.eu.auth0.com/api/v2/users/auth0%7C1"},
+	   "response":{"status":200,"headers":[{"name":"Content-Type","value":"application/json"},{"name":"Set-Cookie","value":"s=1"}],
+	     "content":{"mimeType":"application/json","text":"{\"user_id\":\"auth0|1\",\"nickname\":\"from the HAR\"}"}}},
+	  {"request":{"method":"GET","url":"https://tenant.eu.auth0.com/nowhere"},"response":{"status":200,"content":{}}}]}}`
+	if err := os.WriteFile(har, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := auth0test.New(t, auth0test.WithHAR(har), auth0test.WithoutStores())
+	got, err := connect(t, srv).GetUsersById(t.Context(), "auth0|other", nil)
+	if err != nil || *got.Nickname != "from the HAR" {
+		t.Fatalf("got %+v, %v; want the recorded user", got, err)
+	}
+}

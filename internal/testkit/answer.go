@@ -26,8 +26,8 @@ type answer struct {
 }
 
 // answer builds the answer to req (routed to route of API a), trying in
-// order a typed handler, the store, a recorded response and a synthesized
-// value. why is not empty when no answer could be built.
+// order a typed handler, the store, a recorded response (directory, then
+// HAR) and a synthesized value. why is not empty when no answer could be built.
 func (s *Server) answer(a *liveAPI, k opKey, req *Request, route *routers.Route) (answer, string) {
 	s.mu.Lock()
 	h := s.handlers[k]
@@ -50,6 +50,10 @@ func (s *Server) answer(a *liveAPI, k opKey, req *Request, route *routers.Route)
 	}
 	if ans, ok, why := s.recorded(k, route); ok || why != "" {
 		return ans, why
+	}
+	if ans, ok := s.har[k]; ok {
+		ans.header = ans.header.Clone()
+		return ans, ""
 	}
 	return s.synthesize(a, route)
 }

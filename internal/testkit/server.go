@@ -32,6 +32,8 @@ type Config struct {
 	NoStores bool
 	// Recorded is a directory of recorded responses (see recorded.go).
 	Recorded string
+	// HAR is a HAR 1.2 file of recorded exchanges (see har.go).
+	HAR string
 }
 
 // Server is one running kit server. Its methods are safe for concurrent use.
@@ -50,6 +52,8 @@ type Server struct {
 	handlers map[opKey]func(*Request) (any, error)
 	faults   map[opKey][]*faultState
 	requests []*Request
+	// har holds the recorded answer of each operation in Config.HAR.
+	har map[opKey]answer
 }
 
 // liveAPI is an API of a running server.
@@ -91,6 +95,13 @@ func New(t testing.TB, v Vendor, cfg Config) *Server {
 		s.apis = append(s.apis, la)
 	}
 	sort.SliceStable(s.apis, func(i, j int) bool { return len(s.apis[i].Base) > len(s.apis[j].Base) })
+	if cfg.HAR != "" {
+		har, err := s.loadHAR(cfg.HAR)
+		if err != nil {
+			t.Fatalf("%s: recorded exchanges: %v", v.Name, err)
+		}
+		s.har = har
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("%s: listen on loopback: %v", v.Name, err)
@@ -113,8 +124,10 @@ func (s *Server) URL() string { return s.http.URL }
 // Host is the server's host and port, "127.0.0.1:<port>".
 func (s *Server) Host() string { return strings.TrimPrefix(s.http.URL, "http://") }
 
-// ClientID and ClientSecret are the credentials the token endpoint accepts.
-func (s *Server) ClientID() string     { return s.id }
+// ClientID is the client id the token endpoint accepts.
+func (s *Server) ClientID() string { return s.id }
+
+// ClientSecret is the client secret the token endpoint accepts.
 func (s *Server) ClientSecret() string { return s.secret }
 
 // TokenURL is the token endpoint's URL.

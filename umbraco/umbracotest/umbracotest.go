@@ -14,8 +14,8 @@
 // request without a token the server issued is answered 401. A valid
 // request is answered, in this order, by a [Fault] queued with
 // [Server.Fail], a typed handler ([Handle]), a recorded response
-// ([WithRecorded]), or a value synthesized from the operation's response
-// schema. Answers are validated too: a handler that returns a value the
+// ([WithRecorded], [WithHAR]), or a value synthesized from the operation's
+// response schema. Answers are validated too: a handler that returns a value the
 // document does not allow fails the test.
 //
 // The first server of a version in a test binary loads its document (about
@@ -70,6 +70,15 @@ func WithVersion(v int) Option { return func(c *config) { c.version = v } }
 // the operation's first declared success status. Files are read per
 // request; a typed handler comes first.
 func WithRecorded(dir string) Option { return func(c *config) { c.kit.Recorded = dir } }
+
+// WithHAR answers each operation with the response of the first exchange
+// of the HAR 1.2 file at path (a browser's or a proxy's recording) whose
+// request routes to it, wherever it was recorded: an entry for
+// "https://example.com/umbraco/management/api/v1/server/status" serves the operation of that path
+// (status, headers and body as recorded; connection headers and cookies
+// dropped). A typed handler, the stores and WithRecorded come first; an
+// unreadable file, or one with no entry for any operation, fails the test.
+func WithHAR(path string) Option { return func(c *config) { c.kit.HAR = path } }
 
 // New starts a fake site on a loopback port; t.Cleanup closes it. A version
 // other than 17 or 18 fails the test.
