@@ -74,8 +74,8 @@ func (r *Received) Operation() string { return r.x.op }
 // modified.
 func (r *Received) Route() *routers.Route { return r.x.m.route }
 
-// PathParams are the path parameters of the request, by name, as they
-// appear in the path (escaped).
+// PathParams are the path parameters of the request, by name, decoded
+// (routing matches the decoded path).
 func (r *Received) PathParams() map[string]string { return r.x.m.params }
 
 // CheckResponse validates the answer a server gives to the request: its

@@ -19,7 +19,7 @@ type Request struct {
 	// Template is the operation's path template below the API's base, e.g.
 	// "/users/{id}".
 	Template string
-	// PathParams are the path parameters by name.
+	// PathParams are the path parameters by name, decoded ("auth0|1").
 	PathParams map[string]string
 	// Query is the parsed query string.
 	Query url.Values
