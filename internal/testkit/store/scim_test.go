@@ -94,7 +94,7 @@ func seedUsers(t *testing.T, a *api) map[string]string {
 	for _, u := range []map[string]any{
 		user("alice@example.com", map[string]any{"name": map[string]any{"givenName": "Alice", "familyName": "Smith"}, "active": true,
 			"emails": []any{map[string]any{"value": "alice@work.com", "type": "work"}, map[string]any{"value": "alice@home.org", "type": "home"}},
-			"title": "Engineer", "externalId": "EXT-1",
+			"title":  "Engineer", "externalId": "EXT-1",
 			"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": map[string]any{"employeeNumber": "701"}}),
 		user("bob@example.com", map[string]any{"name": map[string]any{"givenName": "Bob", "familyName": "Jones"}, "active": false,
 			"emails": []any{map[string]any{"value": "bob@work.com", "type": "work"}}}),
