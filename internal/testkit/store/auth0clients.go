@@ -21,6 +21,8 @@ import (
 //     with include_totals, and {clients, next} with the checkpoint
 //     parameters from/take (the three forms of the 200 response in the
 //     fixed spec; ListClientsOffsetPaginatedResponseContent has no length).
+//     The last checkpoint page omits next ("Omitted when there are no
+//     further results", the node-auth0 SDK's checkpoint response types).
 //   - 404 {"statusCode":404,"error":"Not Found","message":"The client does
 //     not exist","errorCode":"inexistent_client"}.
 
