@@ -31,7 +31,7 @@ func TestAuth0UserLifecycle(t *testing.T) {
 	a := auth0API(t, s)
 	conn := "Username-Password-Authentication"
 	created := a.do("POST", "/users", map[string]any{"connection": conn, "email": "ann@example.com", "password": "Secret-1!",
-		"app_metadata": map[string]any{"plan": "free", "tier": 1}, "user_metadata": map[string]any{"lang": "en"}}).want(t, 201).obj(t)
+		"app_metadata": map[string]any{"plan": "free", "tier": 1, "keep": "yes"}, "user_metadata": map[string]any{"lang": "en"}}).want(t, 201).obj(t)
 	id := created["user_id"].(string)
 	if id != "auth0|000000000000000000000001" {
 		t.Fatalf("user_id %q", id)
@@ -63,6 +63,12 @@ func TestAuth0UserLifecycle(t *testing.T) {
 		"user_metadata": map[string]any{}}).want(t, 200).obj(t)
 	if p["given_name"] != "Ann" || get(p, "app_metadata", "plan") != "pro" || get(p, "app_metadata", "tier") != nil || get(p, "app_metadata", "roles", 0) != "a" || p["user_metadata"] != nil {
 		t.Fatalf("patched: %v", p)
+	}
+	if _, ok := p["app_metadata"].(map[string]any)["tier"]; ok || get(p, "app_metadata", "keep") != "yes" {
+		t.Fatalf("app_metadata not merged one level with null removing: %v", p["app_metadata"])
+	}
+	if _, ok := p["user_metadata"]; ok {
+		t.Fatalf("an empty user_metadata did not remove it: %v", p)
 	}
 	if p["created_at"] != created["created_at"] || p["user_id"] != id {
 		t.Fatalf("patch changed identity fields: %v", p)

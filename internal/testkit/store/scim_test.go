@@ -263,6 +263,10 @@ func TestSCIMAttributes(t *testing.T) {
 	if m["emails"] != nil || get(m, "name", "familyName") != nil || get(m, "name", "givenName") != "Alice" || m["id"] != id {
 		t.Fatalf("excludedAttributes: %v", m)
 	}
+	m = a.do("GET", "/Users/"+id+q("attributes", "emails.value,emails.type"), nil).want(t, 200).obj(t)
+	if get(m, "emails", 1, "value") != "alice@home.org" || get(m, "emails", 1, "type") != "home" || len(get(m, "emails", 0).(map[string]any)) != 2 || m["userName"] != nil {
+		t.Fatalf("multi-valued sub-attributes: %v", m)
+	}
 	l := a.do("GET", "/Users"+q("attributes", "title"), nil).want(t, 200).obj(t)
 	if get(l, "Resources", 0, "userName") != nil || get(l, "Resources", 0, "title") != "Engineer" {
 		t.Fatalf("list attributes: %v", l)

@@ -350,9 +350,10 @@ func project(view map[string]any, attrs, excluded []string) map[string]any {
 	always := []string{"id", "schemas", "meta"}
 	if len(attrs) > 0 {
 		out := map[string]any{}
+		whole := map[string]bool{}
 		for _, k := range always {
 			if v, ok := view[k]; ok {
-				out[k] = v
+				out[k], whole[k] = v, true
 			}
 		}
 		for _, a := range attrs {
@@ -362,10 +363,10 @@ func project(view map[string]any, attrs, excluded []string) map[string]any {
 				continue
 			}
 			if !hasSub {
-				out[k] = view[k]
+				out[k], whole[k] = view[k], true
 				continue
 			}
-			if _, whole := out[k]; whole && !isPartial(out[k], view[k]) {
+			if whole[k] {
 				continue
 			}
 			switch v := view[k].(type) {
@@ -378,6 +379,29 @@ func project(view map[string]any, attrs, excluded []string) map[string]any {
 					part[sk] = v[sk]
 				}
 				out[k] = part
+			case []any:
+				// A sub-attribute of a multi-valued attribute
+				// (emails.value): that sub-attribute of each value.
+				prev, _ := out[k].([]any)
+				els := make([]any, len(v))
+				for i, el := range v {
+					em, ok := el.(map[string]any)
+					if !ok {
+						els[i] = el
+						continue
+					}
+					part := map[string]any{}
+					if i < len(prev) {
+						if pm, ok := prev[i].(map[string]any); ok {
+							part = pm
+						}
+					}
+					if sk, ok := keyCI(em, sub); ok {
+						part[sk] = em[sk]
+					}
+					els[i] = part
+				}
+				out[k] = els
 			default:
 				out[k] = v
 			}
@@ -405,14 +429,6 @@ func project(view map[string]any, attrs, excluded []string) map[string]any {
 		}
 	}
 	return out
-}
-
-// isPartial reports whether got is a projection being built (a different
-// map from the full value).
-func isPartial(got, full any) bool {
-	g, ok1 := got.(map[string]any)
-	f, ok2 := full.(map[string]any)
-	return ok1 && ok2 && len(g) < len(f)
 }
 
 // splitAttr splits "name.sub" (or "urn:...:name.sub") at its last dot after
