@@ -44,11 +44,11 @@ func TestAuth0UserLifecycle(t *testing.T) {
 		created["updated_at"] == nil || created["email_verified"] != false || created["nickname"] != "ann" || created["name"] != "ann@example.com" {
 		t.Fatalf("created user: %v", created)
 	}
-	dup := serveReply(s, Request{Method: "POST", Path: "/users", Body: []byte(`{"connection":"` + conn + `","email":"ANN@example.com"}`)})
+	dup := a.send(Request{Method: "POST", Path: "/users", Body: []byte(`{"connection":"` + conn + `","email":"ANN@example.com"}`)}, false)
 	wantAuth0Error(t, dup, 409, "The user already exists.", "auth0_idp_error")
 	// Another connection may hold the same email.
 	other := a.do("POST", "/users", map[string]any{"connection": "other-db", "email": "ann@example.com"}).want(t, 201).obj(t)
-	wantAuth0Error(t, serveReply(s, Request{Method: "POST", Path: "/users", Body: []byte(`{"email":"x@y.z"}`)}), 400, "connection", "invalid_body")
+	wantAuth0Error(t, a.send(Request{Method: "POST", Path: "/users", Body: []byte(`{"email":"x@y.z"}`)}, false), 400, "connection", "invalid_body")
 
 	if got := a.do("GET", "/users/"+url.PathEscape(id), nil).want(t, 200).obj(t); got["email"] != "ann@example.com" {
 		t.Fatalf("get: %v", got)
@@ -56,7 +56,7 @@ func TestAuth0UserLifecycle(t *testing.T) {
 	if got := a.do("GET", "/users/"+url.PathEscape(id)+q("fields", "email,user_id"), nil).want(t, 200).obj(t); len(got) != 2 || got["email"] == nil {
 		t.Fatalf("fields: %v", got)
 	}
-	wantAuth0Error(t, serveReply(s, Request{Method: "GET", Path: "/users/auth0%7Cnope"}), 404, "The user does not exist.", "inexistent_user")
+	wantAuth0Error(t, a.send(Request{Method: "GET", Path: "/users/auth0%7Cnope"}, false), 404, "The user does not exist.", "inexistent_user")
 
 	// PATCH: top level replaced, metadata merged one level, null removes.
 	p := a.do("PATCH", "/users/"+url.PathEscape(id), map[string]any{"given_name": "Ann", "app_metadata": map[string]any{"plan": "pro", "tier": nil, "roles": []string{"a"}},
@@ -78,13 +78,13 @@ func TestAuth0UserLifecycle(t *testing.T) {
 		t.Fatalf("null did not remove given_name: %v", p)
 	}
 	a.do("POST", "/users", map[string]any{"connection": conn, "email": "bea@example.com"}).want(t, 201)
-	wantAuth0Error(t, serveReply(s, Request{Method: "PATCH", Path: "/users/" + url.PathEscape(id), Body: []byte(`{"email":"bea@example.com"}`)}),
+	wantAuth0Error(t, a.send(Request{Method: "PATCH", Path: "/users/" + url.PathEscape(id), Body: []byte(`{"email":"bea@example.com"}`)}, false),
 		400, "already exists", "auth0_idp_error")
-	wantAuth0Error(t, serveReply(s, Request{Method: "PATCH", Path: "/users/nope", Body: []byte(`{}`)}), 404, "does not exist", "inexistent_user")
+	wantAuth0Error(t, a.send(Request{Method: "PATCH", Path: "/users/nope", Body: []byte(`{}`)}, false), 404, "does not exist", "inexistent_user")
 
 	a.do("DELETE", "/users/"+url.PathEscape(id), nil).want(t, 204)
 	a.do("DELETE", "/users/"+url.PathEscape(id), nil).want(t, 204)
-	wantAuth0Error(t, serveReply(s, Request{Method: "GET", Path: "/users/" + url.PathEscape(id)}), 404, "does not exist", "inexistent_user")
+	wantAuth0Error(t, a.send(Request{Method: "GET", Path: "/users/" + url.PathEscape(id)}, false), 404, "does not exist", "inexistent_user")
 	if l := a.do("GET", "/users", nil).want(t, 200).json(t).([]any); len(l) != 2 || get(l, 0, "user_id") != other["user_id"] {
 		t.Fatalf("list after delete: %v", l)
 	}
@@ -158,7 +158,7 @@ func TestAuth0ListUsers(t *testing.T) {
 		{"include_totals": {"maybe"}},
 	} {
 		t.Run(bad.Encode(), func(t *testing.T) {
-			wantAuth0Error(t, serveReply(s, Request{Method: "GET", Path: "/users", Query: bad}), 400, "", "invalid_query_string")
+			wantAuth0Error(t, a.send(Request{Method: "GET", Path: "/users", Query: bad}, false), 400, "", "invalid_query_string")
 		})
 	}
 }
@@ -183,7 +183,7 @@ func TestAuth0Clients(t *testing.T) {
 	if again["client_id"] != id || again["client_secret"] != m2m["client_secret"] {
 		t.Fatal("client ids or secrets are not deterministic")
 	}
-	wantAuth0Error(t, serveReply(s, Request{Method: "POST", Path: "/clients", Body: []byte(`{"app_type":"spa"}`)}), 400, "name", "invalid_body")
+	wantAuth0Error(t, a.send(Request{Method: "POST", Path: "/clients", Body: []byte(`{"app_type":"spa"}`)}, false), 400, "name", "invalid_body")
 
 	for i := range 3 {
 		a.do("POST", "/clients", map[string]any{"name": fmt.Sprintf("c%d", i)}).want(t, 201)
@@ -226,7 +226,7 @@ func TestAuth0Clients(t *testing.T) {
 	if !slices.Equal(names, []string{"sync job", "web", "c0", "c1", "c2"}) {
 		t.Fatalf("checkpoint walk: %v", names)
 	}
-	wantAuth0Error(t, serveReply(s, Request{Method: "GET", Path: "/clients", Query: url.Values{"take": {"101"}}}), 400, "take", "invalid_query_string")
+	wantAuth0Error(t, a.send(Request{Method: "GET", Path: "/clients", Query: url.Values{"take": {"101"}}}, false), 400, "take", "invalid_query_string")
 
 	p := a.do("PATCH", "/clients/"+id, map[string]any{"description": "nightly", "callbacks": []string{"https://x/cb"}}).want(t, 200).obj(t)
 	if p["description"] != "nightly" || p["name"] != "sync job" || p["client_id"] != id {
@@ -235,9 +235,9 @@ func TestAuth0Clients(t *testing.T) {
 	if g := a.do("GET", "/clients/"+id+q("fields", "name,description"), nil).want(t, 200).obj(t); len(g) != 2 || g["description"] != "nightly" {
 		t.Fatalf("get with fields: %v", g)
 	}
-	wantAuth0Error(t, serveReply(s, Request{Method: "GET", Path: "/clients/nope"}), 404, "The client does not exist", "inexistent_client")
+	wantAuth0Error(t, a.send(Request{Method: "GET", Path: "/clients/nope"}, false), 404, "The client does not exist", "inexistent_client")
 	a.do("DELETE", "/clients/"+id, nil).want(t, 204)
-	wantAuth0Error(t, serveReply(s, Request{Method: "PATCH", Path: "/clients/" + id, Body: []byte(`{}`)}), 404, "does not exist", "inexistent_client")
+	wantAuth0Error(t, a.send(Request{Method: "PATCH", Path: "/clients/" + id, Body: []byte(`{}`)}, false), 404, "does not exist", "inexistent_client")
 }
 
 func TestAuth0NotServed(t *testing.T) {

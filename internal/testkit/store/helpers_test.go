@@ -80,12 +80,70 @@ type api struct {
 	client *http.Client
 	root   string // scheme, host and base path
 	ct     string // request content type
+	// lenient sends requests the spec rejects (the kit would stop them;
+	// the store must still answer well) and records the violations.
+	lenient *http.Client
+	mu      sync.Mutex
+	found   []contract.Violation
 }
 
 func newAPI(t *testing.T, specName string, st Store, host, base, ct string) *api {
 	spec := loadSpec(t, specName)
-	return &api{t: t, root: "https://" + host + base, ct: ct,
+	a := &api{t: t, root: "https://" + host + base, ct: ct,
 		client: &http.Client{Transport: spec.Transport(storeTransport{store: st, base: base})}}
+	a.lenient = &http.Client{Transport: spec.Transport(storeTransport{store: st, base: base}, contract.ReportOnly(func(e *contract.Error) {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		a.found = append(a.found, e.Violations...)
+	}))}
+	return a
+}
+
+// send sends r (a path below the base) whatever the spec says of the
+// request, and fails the test if the response breaks the spec. A status
+// the operation does not declare is allowed only when undeclared is set
+// (the body cannot be checked then; the caller checks it).
+func (a *api) send(r Request, undeclared bool) reply {
+	a.t.Helper()
+	u := a.root + r.Path
+	if len(r.Query) > 0 {
+		u += "?" + r.Query.Encode()
+	}
+	req, err := http.NewRequest(r.Method, u, bytes.NewReader(r.Body))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	for k, v := range r.Header {
+		req.Header[k] = v
+	}
+	req.Header.Set("Authorization", "Bearer test-token")
+	if len(r.Body) > 0 {
+		req.Header.Set("Content-Type", a.ct)
+	}
+	a.mu.Lock()
+	a.found = nil
+	a.mu.Unlock()
+	resp, err := a.lenient.Do(req)
+	if err != nil {
+		a.t.Fatalf("%s %s: %v", r.Method, r.Path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, v := range a.found {
+		if v.Where != contract.InResponse {
+			continue
+		}
+		if undeclared && strings.HasSuffix(v.Message, "status is not supported") {
+			continue
+		}
+		a.t.Fatalf("%s %s: the store's answer breaks the spec: %s", r.Method, r.Path, v)
+	}
+	return reply{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
 func scimAPI(t *testing.T, st *SCIM, spec string) *api {

@@ -79,11 +79,12 @@ func TestSCIMPatchUser(t *testing.T) {
 // this goes to the store directly (the kit would stop it first).
 func TestSCIMPatchCapitalisedOp(t *testing.T) {
 	s := NewSCIM()
-	s.Serve(Request{Method: "POST", Path: "/Users", Body: []byte(`{"userName":"a"}`)})
-	r, _ := s.Serve(Request{Method: "PATCH", Path: "/Users/00000000-0000-4000-8000-000000000001",
-		Body: []byte(`{"Operations":[{"op":"Replace","path":"title","value":"X"}]}`)})
-	if r.Status != 200 || !strings.Contains(string(r.Body), `"title":"X"`) {
-		t.Fatalf("%d %s", r.Status, r.Body)
+	a := scimAPI(t, s, "scimusers")
+	a.do("POST", "/Users", user("a", nil)).want(t, 201)
+	r := a.send(Request{Method: "PATCH", Path: "/Users/00000000-0000-4000-8000-000000000001",
+		Body: []byte(`{"Operations":[{"op":"Replace","path":"title","value":"X"}]}`)}, false).want(t, 200)
+	if !strings.Contains(string(r.body), `"title":"X"`) {
+		t.Fatalf("%s", r.body)
 	}
 }
 
@@ -132,11 +133,10 @@ func TestSCIMPatchErrors(t *testing.T) {
 			} else {
 				raw, _ = json.Marshal(tc.body)
 			}
-			// Through Serve: some of these bodies are not valid PatchOp
-			// requests, which the contract transport (like the kit) would
-			// stop before the store.
-			r, _ := s.Serve(Request{Method: "PATCH", Path: "/Users/" + id, Body: raw})
-			wantSCIMError(t, reply{status: r.Status, header: r.Header, body: r.Body}, 400, tc.scimType)
+			// Sent leniently: some of these bodies are not valid PatchOp
+			// requests, which the kit would stop before the store; the
+			// answer must still match the spec.
+			wantSCIMError(t, a.send(Request{Method: "PATCH", Path: "/Users/" + id, Body: raw}, false), 400, tc.scimType)
 			// All or nothing: the user is unchanged.
 			after := a.do("GET", "/Users/"+id, nil).want(t, 200).obj(t)
 			if !reflect.DeepEqual(after, u) {
