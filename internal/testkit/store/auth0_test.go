@@ -194,6 +194,12 @@ func TestAuth0Clients(t *testing.T) {
 	if l := a.do("GET", "/clients"+q("app_type", "spa,native"), nil).want(t, 200).json(t).([]any); len(l) != 1 || get(l, 0, "name") != "web" {
 		t.Fatalf("app_type filter: %v", l)
 	}
+	if l := a.do("GET", "/clients"+q("is_global", "false", "is_first_party", "true"), nil).want(t, 200).json(t).([]any); len(l) != 5 {
+		t.Fatalf("is_global=false&is_first_party=true: %d clients", len(l))
+	}
+	if l := a.do("GET", "/clients"+q("is_global", "true"), nil).want(t, 200).json(t).([]any); len(l) != 0 {
+		t.Fatalf("is_global=true: %d clients", len(l))
+	}
 	tot := a.do("GET", "/clients"+q("include_totals", "true", "page", "1", "per_page", "2"), nil).want(t, 200).obj(t)
 	if tot["start"] != float64(2) || tot["limit"] != float64(2) || tot["total"] != float64(5) || get(tot, "clients", 0, "name") != "c0" || len(tot["clients"].([]any)) != 2 {
 		t.Fatalf("include_totals: %v", tot)

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // Auth0 application (client) behaviour:
@@ -139,19 +138,17 @@ func (a *Auth0) listClients(r Request) (Response, *auth0Error) {
 	for _, id := range a.clientList {
 		c := a.clients[id]
 		ok := true
-		for _, f := range []string{"is_global", "is_first_party"} {
-			if q.Get(f) == "" {
+		// is_global filters on the member global, is_first_party on
+		// is_first_party.
+		for _, f := range [...][2]string{{"is_global", "global"}, {"is_first_party", "is_first_party"}} {
+			if q.Get(f[0]) == "" {
 				continue
 			}
-			want, aerr := boolQuery(q, f, false)
+			want, aerr := boolQuery(q, f[0], false)
 			if aerr != nil {
 				return Response{}, aerr
 			}
-			member := strings.TrimPrefix(f, "is_")
-			if f == "is_first_party" {
-				member = f
-			}
-			got, _ := c[member].(bool)
+			got, _ := c[f[1]].(bool)
 			ok = ok && got == want
 		}
 		if len(types) > 0 {

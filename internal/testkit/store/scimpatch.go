@@ -163,7 +163,7 @@ func (s *SCIM) applyPath(kind *scimKind, attrs map[string]any, verb, path string
 	if p.ValueExpression != nil {
 		return applyFiltered(container, verb, name, p, value, kind.schema)
 	}
-	cur, exists := getCI(container, name)
+	cur, _ := getCI(container, name)
 	switch verb {
 	case "remove":
 		if list, ok := cur.([]any); ok && hasValue {
@@ -185,7 +185,6 @@ func (s *SCIM) applyPath(kind *scimKind, attrs map[string]any, verb, path string
 			}
 			setCI(container, name, value)
 		default:
-			_ = exists
 			setCI(container, name, value)
 		}
 	case "replace":
