@@ -279,6 +279,17 @@ func TestAuth0Bounds(t *testing.T) {
 			t.Fatalf("client %d: %d, want %d: %s", i, r.Status, want, r.Body)
 		}
 	}
+	s = NewAuth0()
+	s.bytes.max = 300
+	r, _ = s.Serve(Request{Method: "POST", Path: "/clients", Body: []byte(`{"name":"c"}`)})
+	if r.Status != 201 {
+		t.Fatalf("first client: %d %s", r.Status, r.Body)
+	}
+	id := r.Body[strings.Index(string(r.Body), `"client_id":"`)+13:][:32]
+	r, _ = s.Serve(Request{Method: "PATCH", Path: "/clients/" + string(id), Body: []byte(`{"description":"` + strings.Repeat("d", 200) + `"}`)})
+	if r.Status != 413 || !strings.Contains(string(r.Body), "maximum of 300 bytes") {
+		t.Fatalf("growing client: %d %s", r.Status, r.Body)
+	}
 	for _, body := range []string{``, `[]`, `{"connection":5}`, `{"connection":"db","email":7}`, `{} {}`} {
 		r, _ := NewAuth0().Serve(Request{Method: "POST", Path: "/users", Body: []byte(body)})
 		if r.Status != 400 {

@@ -74,6 +74,11 @@ func (a *Auth0) createClient(r Request) (Response, *auth0Error) {
 			c["client_secret"] = base64.RawURLEncoding.EncodeToString(secretSum[:48])
 		}
 	}
+	size, aerr := a.fit("clients/"+id, c)
+	if aerr != nil {
+		return Response{}, aerr
+	}
+	a.bytes.set("clients/"+id, size)
 	a.clients[id] = c
 	a.clientRank[id] = n
 	a.clientList = append(a.clientList, id)
@@ -109,6 +114,11 @@ func (a *Auth0) updateClient(id string, r Request) (Response, *auth0Error) {
 	delete(body, "client_id")
 	next := cloneMap(c)
 	mergeTop(next, body)
+	size, aerr := a.fit("clients/"+id, next)
+	if aerr != nil {
+		return Response{}, aerr
+	}
+	a.bytes.set("clients/"+id, size)
 	a.clients[id] = next
 	return jsonResponse(http.StatusOK, auth0MediaType, next), nil
 }
@@ -118,6 +128,7 @@ func (a *Auth0) updateClient(id string, r Request) (Response, *auth0Error) {
 func (a *Auth0) deleteClient(id string) (Response, *auth0Error) {
 	if _, ok := a.clients[id]; ok {
 		delete(a.clients, id)
+		a.bytes.drop("clients/" + id)
 		delete(a.clientRank, id)
 		a.clientList = slices.DeleteFunc(a.clientList, func(x string) bool { return x == id })
 	}

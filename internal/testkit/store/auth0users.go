@@ -127,6 +127,11 @@ func (a *Auth0) createUser(r Request) (Response, *auth0Error) {
 			u["nickname"], _, _ = strings.Cut(email, "@")
 		}
 	}
+	size, aerr := a.fit("users/"+id, u)
+	if aerr != nil {
+		return Response{}, aerr
+	}
+	a.bytes.set("users/"+id, size)
 	a.users[id] = u
 	a.userOrder = append(a.userOrder, id)
 	return jsonResponse(http.StatusCreated, auth0MediaType, u), nil
@@ -193,6 +198,11 @@ func (a *Auth0) updateUser(id string, r Request) (Response, *auth0Error) {
 		}
 	}
 	next["updated_at"] = timestamp(a.now())
+	size, aerr := a.fit("users/"+id, next)
+	if aerr != nil {
+		return Response{}, aerr
+	}
+	a.bytes.set("users/"+id, size)
 	a.users[id] = next
 	return jsonResponse(http.StatusOK, auth0MediaType, next), nil
 }
@@ -202,6 +212,7 @@ func (a *Auth0) updateUser(id string, r Request) (Response, *auth0Error) {
 func (a *Auth0) deleteUser(id string) (Response, *auth0Error) {
 	if _, ok := a.users[id]; ok {
 		delete(a.users, id)
+		a.bytes.drop("users/" + id)
 		a.userOrder = slices.DeleteFunc(a.userOrder, func(x string) bool { return x == id })
 	}
 	return Response{Status: http.StatusNoContent, Header: http.Header{}}, nil

@@ -314,6 +314,33 @@ func TestSCIMBounds(t *testing.T) {
 			t.Fatalf("user %d: %d, want %d: %s", i, r.Status, want, r.Body)
 		}
 	}
+	// Bytes: a resource grown by PATCH past MaxBodySize, and a store past
+	// its total, are refused; deleting frees the space.
+	s = NewSCIM()
+	s.Serve(Request{Method: "POST", Path: "/Users", Body: []byte(`{"userName":"grow"}`)})
+	chunk := strings.Repeat("x", MaxBodySize/3)
+	var last Response
+	for i := range 4 {
+		last, _ = s.Serve(Request{Method: "PATCH", Path: "/Users/00000000-0000-4000-8000-000000000001",
+			Body: fmt.Appendf(nil, `{"Operations":[{"op":"add","path":"emails","value":[{"value":"%d%s"}]}]}`, i, chunk)})
+	}
+	if last.Status != 413 || !strings.Contains(string(last.Body), "larger than the test store keeps") {
+		t.Fatalf("growing PATCH: %d %.200s", last.Status, last.Body)
+	}
+	if n := s.bytes.used; n > MaxBodySize || n < 2*MaxBodySize/3 {
+		t.Fatalf("accounted %d bytes for one user of about two chunks", n)
+	}
+	s = NewSCIM()
+	s.bytes.max = 100
+	r, _ = s.Serve(Request{Method: "POST", Path: "/Users", Body: []byte(`{"userName":"a","title":"` + strings.Repeat("t", 40) + `"}`)})
+	r2, _ := s.Serve(Request{Method: "POST", Path: "/Users", Body: []byte(`{"userName":"b","title":"` + strings.Repeat("t", 40) + `"}`)})
+	if r.Status != 201 || r2.Status != 413 || !strings.Contains(string(r2.Body), "maximum of 100 bytes") {
+		t.Fatalf("total cap: %d, then %d %s", r.Status, r2.Status, r2.Body)
+	}
+	s.Serve(Request{Method: "DELETE", Path: "/Users/00000000-0000-4000-8000-000000000001"})
+	if r2, _ = s.Serve(Request{Method: "POST", Path: "/Users", Body: []byte(`{"userName":"b"}`)}); r2.Status != 201 || s.bytes.used == 0 {
+		t.Fatalf("after a delete: %d %s (used %d)", r2.Status, r2.Body, s.bytes.used)
+	}
 	for _, body := range []string{``, `[]`, `{"userName":"a"} {}`, `{"userName":5}`, `{"userName":"z","schemas":"x"}`} {
 		r, _ := NewSCIM().Serve(Request{Method: "POST", Path: "/Users", Body: []byte(body)})
 		if r.Status != 400 {

@@ -40,9 +40,14 @@ func (s *SCIM) create(kind *scimKind, r Request) (Response, *scimError) {
 	if serr := s.prepare(kind, attrs, ""); serr != nil {
 		return Response{}, serr
 	}
+	size, serr := s.fit(kind, "", attrs)
+	if serr != nil {
+		return Response{}, serr
+	}
 	now := s.now()
 	res := &scimRes{id: s.newID(), attrs: attrs, created: now}
 	s.touch(res)
+	s.bytes.set(kind.endpoint+"/"+res.id, size)
 	kind.byID[res.id] = res
 	kind.order = append(kind.order, res.id)
 	return s.one(http.StatusCreated, kind, res, r, splitList(r.Query.Get("attributes")), splitList(r.Query.Get("excludedAttributes"))), nil
@@ -60,6 +65,11 @@ func (s *SCIM) replace(kind *scimKind, id string, r Request) (Response, *scimErr
 	if serr := s.prepare(kind, attrs, id); serr != nil {
 		return Response{}, serr
 	}
+	size, serr := s.fit(kind, id, attrs)
+	if serr != nil {
+		return Response{}, serr
+	}
+	s.bytes.set(kind.endpoint+"/"+id, size)
 	res.attrs = attrs
 	s.touch(res)
 	return s.one(http.StatusOK, kind, res, r, splitList(r.Query.Get("attributes")), splitList(r.Query.Get("excludedAttributes"))), nil
@@ -70,6 +80,7 @@ func (s *SCIM) delete(kind *scimKind, id string, r Request) (Response, *scimErro
 		return Response{}, serr
 	}
 	delete(kind.byID, id)
+	s.bytes.drop(kind.endpoint + "/" + id)
 	kind.order = slices.DeleteFunc(kind.order, func(x string) bool { return x == id })
 	if kind == s.users {
 		// A deleted user leaves every group it was a member of.

@@ -53,6 +53,11 @@ func (s *SCIM) patch(kind *scimKind, id string, r Request) (Response, *scimError
 	if serr := s.prepare(kind, attrs, id); serr != nil {
 		return Response{}, serr
 	}
+	size, serr := s.fit(kind, id, attrs)
+	if serr != nil {
+		return Response{}, serr
+	}
+	s.bytes.set(kind.endpoint+"/"+id, size)
 	res.attrs = attrs
 	s.touch(res)
 	return s.one(http.StatusOK, kind, res, r, splitList(r.Query.Get("attributes")), splitList(r.Query.Get("excludedAttributes"))), nil
