@@ -26,6 +26,7 @@ type Auth0 struct {
 	clients    map[string]map[string]any // by client_id
 	clientRank map[string]int            // client_id -> creation number, for checkpoint paging
 	clientList []string
+	bytes      budget
 }
 
 // NewAuth0 returns an empty Auth0 store. User ids ("auth0|" and 24 hex
@@ -38,6 +39,7 @@ func NewAuth0() *Auth0 {
 		users:      map[string]map[string]any{},
 		clients:    map[string]map[string]any{},
 		clientRank: map[string]int{},
+		bytes:      newBudget(),
 	}
 }
 
@@ -118,6 +120,15 @@ func (a *Auth0) Serve(r Request) (Response, bool) {
 		return aerr.response(), true
 	}
 	return resp, true
+}
+
+// fit checks that v may be stored under key within the byte caps.
+func (a *Auth0) fit(key string, v any) (int, *auth0Error) {
+	n, err := a.bytes.fit(key, v)
+	if err != nil {
+		return 0, &auth0Error{status: http.StatusRequestEntityTooLarge, message: "The request was refused: " + err.Error() + "."}
+	}
+	return n, nil
 }
 
 // timestamp formats times as Auth0 does ("2024-01-02T03:04:05.678Z").

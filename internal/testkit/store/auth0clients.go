@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 )
 
 // Auth0 application (client) behaviour:
@@ -21,6 +20,8 @@ import (
 //     with include_totals, and {clients, next} with the checkpoint
 //     parameters from/take (the three forms of the 200 response in the
 //     fixed spec; ListClientsOffsetPaginatedResponseContent has no length).
+//     The last checkpoint page omits next ("Omitted when there are no
+//     further results", the node-auth0 SDK's checkpoint response types).
 //   - 404 {"statusCode":404,"error":"Not Found","message":"The client does
 //     not exist","errorCode":"inexistent_client"}.
 
@@ -73,6 +74,11 @@ func (a *Auth0) createClient(r Request) (Response, *auth0Error) {
 			c["client_secret"] = base64.RawURLEncoding.EncodeToString(secretSum[:48])
 		}
 	}
+	size, aerr := a.fit("clients/"+id, c)
+	if aerr != nil {
+		return Response{}, aerr
+	}
+	a.bytes.set("clients/"+id, size)
 	a.clients[id] = c
 	a.clientRank[id] = n
 	a.clientList = append(a.clientList, id)
@@ -108,6 +114,11 @@ func (a *Auth0) updateClient(id string, r Request) (Response, *auth0Error) {
 	delete(body, "client_id")
 	next := cloneMap(c)
 	mergeTop(next, body)
+	size, aerr := a.fit("clients/"+id, next)
+	if aerr != nil {
+		return Response{}, aerr
+	}
+	a.bytes.set("clients/"+id, size)
 	a.clients[id] = next
 	return jsonResponse(http.StatusOK, auth0MediaType, next), nil
 }
@@ -117,6 +128,7 @@ func (a *Auth0) updateClient(id string, r Request) (Response, *auth0Error) {
 func (a *Auth0) deleteClient(id string) (Response, *auth0Error) {
 	if _, ok := a.clients[id]; ok {
 		delete(a.clients, id)
+		a.bytes.drop("clients/" + id)
 		delete(a.clientRank, id)
 		a.clientList = slices.DeleteFunc(a.clientList, func(x string) bool { return x == id })
 	}
@@ -137,19 +149,17 @@ func (a *Auth0) listClients(r Request) (Response, *auth0Error) {
 	for _, id := range a.clientList {
 		c := a.clients[id]
 		ok := true
-		for _, f := range []string{"is_global", "is_first_party"} {
-			if q.Get(f) == "" {
+		// is_global filters on the member global, is_first_party on
+		// is_first_party.
+		for _, f := range [...][2]string{{"is_global", "global"}, {"is_first_party", "is_first_party"}} {
+			if q.Get(f[0]) == "" {
 				continue
 			}
-			want, aerr := boolQuery(q, f, false)
+			want, aerr := boolQuery(q, f[0], false)
 			if aerr != nil {
 				return Response{}, aerr
 			}
-			member := strings.TrimPrefix(f, "is_")
-			if f == "is_first_party" {
-				member = f
-			}
-			got, _ := c[member].(bool)
+			got, _ := c[f[1]].(bool)
 			ok = ok && got == want
 		}
 		if len(types) > 0 {

@@ -22,8 +22,10 @@ import (
 //   - name defaults to the email and nickname to its local part (Auth0's
 //     normalized user profile,
 //     https://auth0.com/docs/manage-users/user-accounts/user-profiles/user-profile-structure).
-//   - GET /users pages through at most the first 1000 users
-//     (https://auth0.com/docs/manage-users/user-search/view-search-results-by-page#limitation).
+//   - GET /users pages through at most the first 1000 users, with Auth0's
+//     "Requesting page N exceeds the allowed maximum of 1000 records."
+//     (https://auth0.com/docs/manage-users/user-search/view-search-results-by-page#limitation;
+//     the message as quoted in auth0/auth0-python issue 277).
 
 // writeOnlyUser reports request members Auth0 acts on but never returns.
 func writeOnlyUser(k string) bool {
@@ -125,6 +127,11 @@ func (a *Auth0) createUser(r Request) (Response, *auth0Error) {
 			u["nickname"], _, _ = strings.Cut(email, "@")
 		}
 	}
+	size, aerr := a.fit("users/"+id, u)
+	if aerr != nil {
+		return Response{}, aerr
+	}
+	a.bytes.set("users/"+id, size)
 	a.users[id] = u
 	a.userOrder = append(a.userOrder, id)
 	return jsonResponse(http.StatusCreated, auth0MediaType, u), nil
@@ -191,6 +198,11 @@ func (a *Auth0) updateUser(id string, r Request) (Response, *auth0Error) {
 		}
 	}
 	next["updated_at"] = timestamp(a.now())
+	size, aerr := a.fit("users/"+id, next)
+	if aerr != nil {
+		return Response{}, aerr
+	}
+	a.bytes.set("users/"+id, size)
 	a.users[id] = next
 	return jsonResponse(http.StatusOK, auth0MediaType, next), nil
 }
@@ -200,6 +212,7 @@ func (a *Auth0) updateUser(id string, r Request) (Response, *auth0Error) {
 func (a *Auth0) deleteUser(id string) (Response, *auth0Error) {
 	if _, ok := a.users[id]; ok {
 		delete(a.users, id)
+		a.bytes.drop("users/" + id)
 		a.userOrder = slices.DeleteFunc(a.userOrder, func(x string) bool { return x == id })
 	}
 	return Response{Status: http.StatusNoContent, Header: http.Header{}}, nil
@@ -215,7 +228,7 @@ func (a *Auth0) listUsers(r Request) (Response, *auth0Error) {
 		return Response{}, aerr
 	}
 	if page > maxUserWindow || (page+1)*perPage > maxUserWindow {
-		return Response{}, invalidQuery("You can only page through the first %d records.", maxUserWindow)
+		return Response{}, invalidQuery("Requesting page %d exceeds the allowed maximum of %d records.", page, maxUserWindow)
 	}
 	totals, aerr := boolQuery(q, "include_totals", false)
 	if aerr != nil {

@@ -93,13 +93,29 @@ func getCI(m map[string]any, name string) (any, bool) {
 }
 
 // setCI sets the member of m named name, keeping the spelling of an existing
-// member.
+// member; a new member of a SCIM core attribute gets the schema's spelling.
 func setCI(m map[string]any, name string, v any) {
 	if k, ok := keyCI(m, name); ok {
 		m[k] = v
 		return
 	}
-	m[name] = v
+	m[canonical(name)] = v
+}
+
+// canonical is the RFC 7643 spelling (§4.1, §4.2, §2.4, §3.1) of a core
+// attribute or sub-attribute name, or name itself.
+func canonical(name string) string {
+	for _, c := range [...]string{"userName", "displayName", "nickName", "profileUrl", "userType",
+		"preferredLanguage", "phoneNumbers", "x509Certificates", "externalId", "familyName", "givenName",
+		"middleName", "honorificPrefix", "honorificSuffix", "streetAddress", "postalCode",
+		"title", "locale", "timezone", "active", "emails", "ims", "photos", "addresses", "entitlements",
+		"roles", "members", "schemas", "value", "display", "type", "primary", "formatted", "locality",
+		"region", "country", "name"} {
+		if strings.EqualFold(c, name) {
+			return c
+		}
+	}
+	return name
 }
 
 // deleteCI removes the member of m named name, ignoring case.

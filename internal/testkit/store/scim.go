@@ -35,6 +35,7 @@ type SCIM struct {
 	ver    int // last version handed out
 	users  *scimKind
 	groups *scimKind
+	bytes  budget
 }
 
 // scimKind is the state of one resource type.
@@ -60,8 +61,9 @@ type scimRes struct {
 // (UUID-shaped, from a counter), so the same requests give the same ids.
 func NewSCIM() *SCIM {
 	return &SCIM{
-		now: func() time.Time { return time.Now().UTC() },
-		max: MaxResources,
+		now:   func() time.Time { return time.Now().UTC() },
+		max:   MaxResources,
+		bytes: newBudget(),
 		users: &scimKind{endpoint: "Users", resourceType: "User", schema: userSchema, unique: "userName",
 			byID: map[string]*scimRes{}},
 		groups: &scimKind{endpoint: "Groups", resourceType: "Group", schema: groupSchema, unique: "displayName",
@@ -188,6 +190,16 @@ func etagListHas(list, tag string) bool {
 func (s *SCIM) newID() string {
 	s.seq++
 	return fmt.Sprintf("00000000-0000-4000-8000-%012x", s.seq)
+}
+
+// fit checks that attrs may be stored as the resource id of kind ("" for a
+// new one) within the byte caps.
+func (s *SCIM) fit(kind *scimKind, id string, attrs map[string]any) (int, *scimError) {
+	n, err := s.bytes.fit(kind.endpoint+"/"+id, attrs)
+	if err != nil {
+		return 0, &scimError{status: http.StatusRequestEntityTooLarge, detail: "The request was refused: " + err.Error() + "."}
+	}
+	return n, nil
 }
 
 func (s *SCIM) touch(res *scimRes) {

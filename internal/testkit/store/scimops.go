@@ -40,9 +40,14 @@ func (s *SCIM) create(kind *scimKind, r Request) (Response, *scimError) {
 	if serr := s.prepare(kind, attrs, ""); serr != nil {
 		return Response{}, serr
 	}
+	size, serr := s.fit(kind, "", attrs)
+	if serr != nil {
+		return Response{}, serr
+	}
 	now := s.now()
 	res := &scimRes{id: s.newID(), attrs: attrs, created: now}
 	s.touch(res)
+	s.bytes.set(kind.endpoint+"/"+res.id, size)
 	kind.byID[res.id] = res
 	kind.order = append(kind.order, res.id)
 	return s.one(http.StatusCreated, kind, res, r, splitList(r.Query.Get("attributes")), splitList(r.Query.Get("excludedAttributes"))), nil
@@ -60,6 +65,11 @@ func (s *SCIM) replace(kind *scimKind, id string, r Request) (Response, *scimErr
 	if serr := s.prepare(kind, attrs, id); serr != nil {
 		return Response{}, serr
 	}
+	size, serr := s.fit(kind, id, attrs)
+	if serr != nil {
+		return Response{}, serr
+	}
+	s.bytes.set(kind.endpoint+"/"+id, size)
 	res.attrs = attrs
 	s.touch(res)
 	return s.one(http.StatusOK, kind, res, r, splitList(r.Query.Get("attributes")), splitList(r.Query.Get("excludedAttributes"))), nil
@@ -70,6 +80,7 @@ func (s *SCIM) delete(kind *scimKind, id string, r Request) (Response, *scimErro
 		return Response{}, serr
 	}
 	delete(kind.byID, id)
+	s.bytes.drop(kind.endpoint + "/" + id)
 	kind.order = slices.DeleteFunc(kind.order, func(x string) bool { return x == id })
 	if kind == s.users {
 		// A deleted user leaves every group it was a member of.
@@ -350,9 +361,10 @@ func project(view map[string]any, attrs, excluded []string) map[string]any {
 	always := []string{"id", "schemas", "meta"}
 	if len(attrs) > 0 {
 		out := map[string]any{}
+		whole := map[string]bool{}
 		for _, k := range always {
 			if v, ok := view[k]; ok {
-				out[k] = v
+				out[k], whole[k] = v, true
 			}
 		}
 		for _, a := range attrs {
@@ -362,10 +374,10 @@ func project(view map[string]any, attrs, excluded []string) map[string]any {
 				continue
 			}
 			if !hasSub {
-				out[k] = view[k]
+				out[k], whole[k] = view[k], true
 				continue
 			}
-			if _, whole := out[k]; whole && !isPartial(out[k], view[k]) {
+			if whole[k] {
 				continue
 			}
 			switch v := view[k].(type) {
@@ -378,6 +390,29 @@ func project(view map[string]any, attrs, excluded []string) map[string]any {
 					part[sk] = v[sk]
 				}
 				out[k] = part
+			case []any:
+				// A sub-attribute of a multi-valued attribute
+				// (emails.value): that sub-attribute of each value.
+				prev, _ := out[k].([]any)
+				els := make([]any, len(v))
+				for i, el := range v {
+					em, ok := el.(map[string]any)
+					if !ok {
+						els[i] = el
+						continue
+					}
+					part := map[string]any{}
+					if i < len(prev) {
+						if pm, ok := prev[i].(map[string]any); ok {
+							part = pm
+						}
+					}
+					if sk, ok := keyCI(em, sub); ok {
+						part[sk] = em[sk]
+					}
+					els[i] = part
+				}
+				out[k] = els
 			default:
 				out[k] = v
 			}
@@ -405,14 +440,6 @@ func project(view map[string]any, attrs, excluded []string) map[string]any {
 		}
 	}
 	return out
-}
-
-// isPartial reports whether got is a projection being built (a different
-// map from the full value).
-func isPartial(got, full any) bool {
-	g, ok1 := got.(map[string]any)
-	f, ok2 := full.(map[string]any)
-	return ok1 && ok2 && len(g) < len(f)
 }
 
 // splitAttr splits "name.sub" (or "urn:...:name.sub") at its last dot after

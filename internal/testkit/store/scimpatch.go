@@ -53,6 +53,11 @@ func (s *SCIM) patch(kind *scimKind, id string, r Request) (Response, *scimError
 	if serr := s.prepare(kind, attrs, id); serr != nil {
 		return Response{}, serr
 	}
+	size, serr := s.fit(kind, id, attrs)
+	if serr != nil {
+		return Response{}, serr
+	}
+	s.bytes.set(kind.endpoint+"/"+id, size)
 	res.attrs = attrs
 	s.touch(res)
 	return s.one(http.StatusOK, kind, res, r, splitList(r.Query.Get("attributes")), splitList(r.Query.Get("excludedAttributes"))), nil
@@ -163,7 +168,7 @@ func (s *SCIM) applyPath(kind *scimKind, attrs map[string]any, verb, path string
 	if p.ValueExpression != nil {
 		return applyFiltered(container, verb, name, p, value, kind.schema)
 	}
-	cur, exists := getCI(container, name)
+	cur, _ := getCI(container, name)
 	switch verb {
 	case "remove":
 		if list, ok := cur.([]any); ok && hasValue {
@@ -185,7 +190,6 @@ func (s *SCIM) applyPath(kind *scimKind, attrs map[string]any, verb, path string
 			}
 			setCI(container, name, value)
 		default:
-			_ = exists
 			setCI(container, name, value)
 		}
 	case "replace":

@@ -56,6 +56,8 @@ const (
 	// one more is answered with a clear 400.
 	MaxResources = 10_000
 	// MaxBodySize caps a request body; a bigger one is answered with 413.
+	// Auth0 documents the same limit ("All endpoints accept a maximum
+	// payload size of 1 megabyte", https://auth0.com/docs/api/management/v2).
 	MaxBodySize = 1 << 20
 )
 
