@@ -15,10 +15,8 @@ func TestEveryOperation(t *testing.T) {
 	start := time.Now()
 	srv := New(t, WithoutStores())
 	t.Logf("first New (document load): %v", time.Since(start))
-	// 7 Users + 7 Groups + 7 Roles + 1 Bulk + 3 Me + 2 Schemas + 1
-	// ResourceTypes + 1 ServiceProviderConfig + 65 Applications.
-	if n := kittest.EveryOperation(t, srv.k); n != 94 {
-		t.Errorf("exercised %d operations, the documents have 94", n)
+	if n, total := kittest.EveryOperation(t, srv.k); n != total || len(srv.k.Documents()) != 9 || total < 90 {
+		t.Errorf("exercised %d of the %d operations of %d documents (9 APIs, over 90 operations)", n, total, len(srv.k.Documents()))
 	}
 }
 

@@ -15,9 +15,8 @@ func TestEveryOperation(t *testing.T) {
 	start := time.Now()
 	srv := New(t, WithoutStores())
 	t.Logf("first New (document load): %v", time.Since(start))
-	n := kittest.EveryOperation(t, srv.k)
-	if n != 466 {
-		t.Errorf("exercised %d operations, the Management API document has 466", n)
+	if n, total := kittest.EveryOperation(t, srv.k); n != total || total < 400 {
+		t.Errorf("exercised %d of the document's %d operations (the Management API has over 400)", n, total)
 	}
 }
 

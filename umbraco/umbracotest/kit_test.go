@@ -14,13 +14,13 @@ import (
 // Management API versions and expects a schema-valid success answer for
 // each (the server fails the test on any answer that does not match).
 func TestEveryOperation(t *testing.T) {
-	for _, v := range []struct{ version, ops int }{{17, 458}, {18, 503}} {
+	for _, v := range []struct{ version, ops int }{{17, 400}, {18, 400}} {
 		t.Run(fmt.Sprintf("v%d", v.version), func(t *testing.T) {
 			start := time.Now()
 			srv := New(t, WithVersion(v.version))
 			t.Logf("first New (document load): %v", time.Since(start))
-			if n := kittest.EveryOperation(t, srv.k); n != v.ops {
-				t.Errorf("exercised %d operations, the document has %d", n, v.ops)
+			if n, total := kittest.EveryOperation(t, srv.k); n != total || total < v.ops {
+				t.Errorf("exercised %d of the document's %d operations (Umbraco %d has over %d)", n, total, v.version, v.ops)
 			}
 		})
 	}

@@ -45,3 +45,16 @@ func TestReduceForValidation(t *testing.T) {
 		t.Fatal("backquote not spliced")
 	}
 }
+
+// TestCheckComparesSpecData: check-gen compares the validation documents,
+// so a stale one fails it.
+func TestCheckComparesSpecData(t *testing.T) {
+	p := &Pipeline{}
+	roots := p.generatedRoots()
+	for _, r := range roots {
+		if r == SpecDataDir {
+			return
+		}
+	}
+	t.Fatalf("generatedRoots %v lack %s", roots, SpecDataDir)
+}
