@@ -296,3 +296,28 @@ func TestHARResponse(t *testing.T) {
 		t.Fatalf("got %+v, %v; want the recorded user", got, err)
 	}
 }
+
+// TestStoreAnswerOutsideTheDocumentIsLogged: the store answers the last
+// page of a checkpoint listing of clients as Auth0 does ({"clients":[...]}
+// without "next"), which matches two branches of the document's oneOf; that
+// is the document's gap, so the user's test does not fail.
+func TestStoreAnswerOutsideTheDocumentIsLogged(t *testing.T) {
+	ft := &fakeTB{TB: t}
+	srv := auth0test.New(ft)
+	conn, err := auth0.Connect(srv.Domain(), srv.ClientID(), srv.ClientSecret(), srv.Options()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	resp, err := conn.HTTPClient().Get(srv.URL() + "/clients?take=5&from=")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("answered %d", resp.StatusCode)
+	}
+	if msgs := ft.got(); len(msgs) != 0 {
+		t.Fatalf("the store's faithful answer failed the test: %q", msgs)
+	}
+}
