@@ -42,10 +42,10 @@ func (p *Pipeline) Check(ctx context.Context, l Layout, w io.Writer) error {
 }
 
 // generatedRoots are the directories the pipeline writes into: each API's
-// dir and the test suites' shims. Only generated files in them are compared
+// dir, the test suites' shims and the test kits' validation documents. Only generated files in them are compared
 // (hand-written ones, such as the vendor packages, are not the pipeline's).
 func (p *Pipeline) generatedRoots() []string {
-	roots := []string{ShimDir}
+	roots := []string{ShimDir, SpecDataDir}
 	for _, a := range p.APIs {
 		roots = append(roots, a.Dir)
 	}

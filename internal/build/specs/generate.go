@@ -474,6 +474,9 @@ func (p *Pipeline) GenerateAll(ctx context.Context, l Layout, names []string, ou
 		if err := p.writeShim(a, outDir, mod); err != nil {
 			return err
 		}
+		if err := p.writeSpecData(l, a, outDir); err != nil {
+			return err
+		}
 	}
 	return nil
 }

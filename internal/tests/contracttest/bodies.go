@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mgmtapi/mgmtapi/internal/testkit/synth"
 )
 
 // JSONBody is a schema-valid JSON request body of one operation, for tests
@@ -42,16 +44,16 @@ func JSONBodies(api string) ([]JSONBody, error) {
 		}
 		json := false
 		for mt := range o.op.RequestBody.Value.Content {
-			json = json || jsonMedia(mt)
+			json = json || synth.IsJSONMediaType(mt)
 		}
 		if !json {
 			continue
 		}
-		pl := plan{Operation: o}
-		e.planBody(&pl, o.op.RequestBody.Value)
-		b := JSONBody{Operation: o, ContentType: pl.contentType, JSON: pl.body, Skip: pl.skip}
-		if b.Skip == "" && pl.noBody != "" {
-			b.Skip = pl.noBody
+		var pl synth.Request
+		e.sampler().PlanBody(&pl, o.op.RequestBody.Value)
+		b := JSONBody{Operation: o, ContentType: pl.ContentType, JSON: pl.Body, Skip: pl.Skip}
+		if b.Skip == "" && pl.NoBody != "" {
+			b.Skip = pl.NoBody
 		}
 		if b.Skip == "" {
 			b.JSON, err = e.enrichBody(o.op.RequestBody.Value.Content[b.ContentType], b.JSON)
@@ -73,5 +75,5 @@ func (e *Env) enrichBody(media *openapi3.MediaType, body []byte) ([]byte, error)
 	if err := json.Unmarshal(body, &v); err != nil {
 		return nil, err
 	}
-	return json.Marshal(e.sampler().enrich(media.Schema.Value, v, 0))
+	return json.Marshal(e.sampler().Enrich(media.Schema.Value, v, 0))
 }

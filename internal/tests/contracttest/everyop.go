@@ -6,10 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"net/url"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,6 +15,8 @@ import (
 	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/mgmtapi/mgmtapi/internal/testkit/synth"
 )
 
 // Parser decodes a response with one of the generated client's
@@ -188,273 +187,17 @@ func normalizeName(s string) string {
 	return b.String()
 }
 
-func (e *Env) sampler() sampler { return sampler{oas31: e.oas31} }
+func (e *Env) sampler() synth.Sampler { return synth.Sampler{OAS31: e.oas31} }
 
-// parameters merges the path item's and the operation's parameters.
-func (e *Env) parameters(o Operation) []*openapi3.Parameter {
-	type key struct{ in, name string }
-	seen := map[key]int{}
-	var out []*openapi3.Parameter
-	add := func(ps openapi3.Parameters) {
-		for _, ref := range ps {
-			if ref == nil || ref.Value == nil {
-				continue
-			}
-			p := ref.Value
-			k := key{p.In, p.Name}
-			if i, ok := seen[k]; ok {
-				out[i] = p
-				continue
-			}
-			seen[k] = len(out)
-			out = append(out, p)
-		}
-	}
-	add(e.Doc.Paths.Value(o.Path).Parameters)
-	add(o.op.Parameters)
-	return out
-}
-
-// paramValue derives a value for p: its example when valid, else one from
-// its schema.
-func (e *Env) paramValue(p *openapi3.Parameter) (any, string) {
-	if p.Schema == nil || p.Schema.Value == nil {
-		return nil, fmt.Sprintf("%s parameter %q has no schema", p.In, p.Name)
-	}
-	sm := e.sampler()
-	cands := []any{p.Example}
-	for _, name := range sortedKeys(p.Examples) {
-		if ex := p.Examples[name]; ex != nil && ex.Value != nil {
-			cands = append(cands, ex.Value.Value)
-		}
-	}
-	for _, c := range cands {
-		if v, ok := sm.valid(p.Schema.Value, c); ok {
-			return v, ""
-		}
-	}
-	if v, ok := sm.sample(p.Schema); ok {
-		return v, ""
-	}
-	return nil, fmt.Sprintf("no valid value for %s parameter %q", p.In, p.Name)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// scalar formats a primitive parameter value; ok is false for objects.
-func scalar(v any) (string, bool) {
-	switch x := v.(type) {
-	case string:
-		return x, true
-	case bool:
-		return strconv.FormatBool(x), true
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64), true
-	case nil:
-		return "", true
-	}
-	return "", false
-}
-
-// plan derives the request for o.
+// plan derives the request for o (synth.Sampler.Plan) at Prism.
 func (e *Env) plan(o Operation) plan {
-	pl := plan{Operation: o, header: http.Header{}}
-	path := o.Path
-	query := url.Values{}
-	for _, p := range e.parameters(o) {
-		if !p.Required && p.In != openapi3.ParameterInPath {
-			continue
-		}
-		if p.In == openapi3.ParameterInHeader && strings.EqualFold(p.Name, "Authorization") {
-			continue
-		}
-		v, why := e.paramValue(p)
-		if why != "" {
-			pl.skip = why
-			return pl
-		}
-		var vals []string
-		switch x := v.(type) {
-		case []any:
-			for _, item := range x {
-				s, ok := scalar(item)
-				if !ok {
-					pl.skip = fmt.Sprintf("%s parameter %q is an array of objects", p.In, p.Name)
-					return pl
-				}
-				vals = append(vals, s)
-			}
-		default:
-			s, ok := scalar(x)
-			if !ok {
-				pl.skip = fmt.Sprintf("%s parameter %q is an object", p.In, p.Name)
-				return pl
-			}
-			vals = []string{s}
-		}
-		switch p.In {
-		case openapi3.ParameterInPath:
-			path = strings.ReplaceAll(path, "{"+p.Name+"}", url.PathEscape(strings.Join(vals, ",")))
-		case openapi3.ParameterInQuery:
-			if p.Explode != nil && !*p.Explode {
-				query.Set(p.Name, strings.Join(vals, ","))
-			} else {
-				query[p.Name] = vals
-			}
-		case openapi3.ParameterInHeader:
-			pl.header.Set(p.Name, strings.Join(vals, ","))
-		case openapi3.ParameterInCookie:
-			pl.header.Add("Cookie", (&http.Cookie{Name: p.Name, Value: strings.Join(vals, ",")}).String())
-		}
-	}
-	pl.url = e.Prism.URL + path
-	if len(query) > 0 {
-		pl.url += "?" + query.Encode()
-	}
-	if o.op.RequestBody != nil && o.op.RequestBody.Value != nil {
-		e.planBody(&pl, o.op.RequestBody.Value)
+	r := e.sampler().Plan(e.Doc, o.Path, o.op)
+	pl := plan{Operation: o, header: r.Header, body: r.Body, contentType: r.ContentType, noBody: r.NoBody, skip: r.Skip}
+	pl.url = e.Prism.URL + r.Path
+	if len(r.Query) > 0 {
+		pl.url += "?" + r.Query.Encode()
 	}
 	return pl
-}
-
-// jsonMedia reports whether a media type carries JSON.
-func jsonMedia(mt string) bool {
-	mt = strings.ToLower(mt)
-	return mt == "application/json" || strings.HasSuffix(mt, "+json") || strings.HasPrefix(mt, "application/json;") || mt == "text/json"
-}
-
-// planBody picks a JSON media type and a valid body from the spec's
-// examples or from the schema. An optional body that cannot be derived is
-// left out.
-func (e *Env) planBody(pl *plan, rb *openapi3.RequestBody) {
-	var mt string
-	for _, name := range sortedKeys(rb.Content) {
-		if jsonMedia(name) && (mt == "" || name == "application/json") {
-			mt = name
-		}
-	}
-	if mt == "" {
-		if media := rb.Content.Get("multipart/form-data"); media != nil {
-			e.planMultipart(pl, media)
-			return
-		}
-		if rb.Required {
-			pl.skip = "required body of media type " + strings.Join(sortedKeys(rb.Content), ", ") + ", not JSON"
-		} else {
-			pl.noBody = "body of media type " + strings.Join(sortedKeys(rb.Content), ", ") + ", not JSON"
-		}
-		return
-	}
-	media := rb.Content[mt]
-	if media.Schema == nil || media.Schema.Value == nil {
-		pl.skip = "request body without schema"
-		return
-	}
-	sm := e.sampler()
-	cands := []any{media.Example}
-	for _, name := range sortedKeys(media.Examples) {
-		if ex := media.Examples[name]; ex != nil && ex.Value != nil {
-			cands = append(cands, ex.Value.Value)
-		}
-	}
-	var body any
-	found := false
-	for _, c := range cands {
-		if v, ok := sm.valid(media.Schema.Value, c); ok {
-			body, found = v, true
-			break
-		}
-	}
-	if !found {
-		body, found = sm.sample(media.Schema)
-	}
-	if !found {
-		err := sm.validate(media.Schema.Value, mustNormalize(sm.build(media.Schema.Value, 0)))
-		why := "no valid example, and the body synthesized from the schema is invalid: " + firstLine(fmt.Sprint(err))
-		if rb.Required {
-			pl.skip = "required body: " + why
-		} else {
-			pl.noBody = why
-		}
-		return
-	}
-	b, err := json.Marshal(body)
-	if err != nil {
-		pl.skip = "body does not encode: " + err.Error()
-		return
-	}
-	pl.body, pl.contentType = b, mt
-}
-
-// planMultipart builds a multipart/form-data body with every property of
-// the schema: binary ones as a small file part, the others as fields.
-func (e *Env) planMultipart(pl *plan, media *openapi3.MediaType) {
-	if media.Schema == nil || media.Schema.Value == nil || typeOf(media.Schema.Value) != "object" {
-		pl.skip = "multipart body without an object schema"
-		return
-	}
-	s := media.Schema.Value
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	sm := e.sampler()
-	for _, name := range sortedKeys(s.Properties) {
-		p := s.Properties[name]
-		if p == nil || p.Value == nil || p.Value.ReadOnly {
-			continue
-		}
-		if p.Value.Format == "binary" || p.Value.Extensions["contentMediaType"] != nil {
-			fw, err := w.CreateFormFile(name, "contract-test.txt")
-			if err == nil {
-				_, err = fw.Write([]byte("mgmtapi contract test file\n"))
-			}
-			if err != nil {
-				pl.skip = "multipart body: " + err.Error()
-				return
-			}
-			continue
-		}
-		v, ok := sm.sample(p)
-		str, isScalar := scalar(v)
-		if !ok || !isScalar {
-			if slices.Contains(s.Required, name) {
-				pl.skip = fmt.Sprintf("multipart field %q has no scalar value", name)
-				return
-			}
-			continue
-		}
-		if err := w.WriteField(name, str); err != nil {
-			pl.skip = "multipart body: " + err.Error()
-			return
-		}
-	}
-	if err := w.Close(); err != nil {
-		pl.skip = "multipart body: " + err.Error()
-		return
-	}
-	pl.body, pl.contentType = buf.Bytes(), w.FormDataContentType()
-}
-
-func mustNormalize(v any) any {
-	n, err := normalize(v)
-	if err != nil {
-		return v
-	}
-	return n
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
 }
 
 // exercise sends the planned request and returns what went wrong, or "".

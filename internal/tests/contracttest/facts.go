@@ -3,6 +3,8 @@ package contracttest
 import (
 	"strconv"
 	"strings"
+
+	"github.com/mgmtapi/mgmtapi/internal/testkit/synth"
 )
 
 // Facts counts what a fixed document declares, so that a test that finds
@@ -42,7 +44,7 @@ func SpecFacts(api string) (Facts, error) {
 				continue
 			}
 			for mt := range r.Value.Content {
-				if jsonMedia(mt) {
+				if synth.IsJSONMediaType(mt) {
 					n++
 					break
 				}

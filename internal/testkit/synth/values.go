@@ -1,4 +1,4 @@
-package contracttest
+package synth
 
 import (
 	"encoding/json"
@@ -50,18 +50,27 @@ var patternCandidates = []string{
 	"abcdefghijklmnop", "ABCDEF", "/x", FixedUUID,
 }
 
-// sampler builds values for schemas and checks them with kin-openapi.
-type sampler struct {
-	oas31 bool
+// Sampler builds values for schemas and checks them with kin-openapi.
+type Sampler struct {
+	// OAS31 selects JSON Schema 2020-12 semantics (OpenAPI 3.1 documents).
+	OAS31 bool
+	// Response builds and checks values the way a response body is
+	// validated: readOnly members are kept, writeOnly ones left out (a
+	// request is the other way round).
+	Response bool
 }
 
-// validate checks v against s the way a request is validated.
-func (sm sampler) validate(s *openapi3.Schema, v any) error {
+// Validate checks v against s the way a request is validated.
+func (sm Sampler) Validate(s *openapi3.Schema, v any) error {
+	visit := openapi3.VisitAsRequest()
+	if sm.Response {
+		visit = openapi3.VisitAsResponse()
+	}
 	opts := []openapi3.SchemaValidationOption{
-		openapi3.VisitAsRequest(), openapi3.MultiErrors(), openapi3.EnableFormatValidation(),
+		visit, openapi3.MultiErrors(), openapi3.EnableFormatValidation(),
 		openapi3.SetSchemaRegexCompiler(compileECMAScript),
 	}
-	if sm.oas31 {
+	if sm.OAS31 {
 		opts = append(opts, openapi3.EnableJSONSchema2020())
 	}
 	return s.VisitJSON(v, opts...)
@@ -86,8 +95,8 @@ func compileECMAScript(expr string) (openapi3.RegexMatcher, error) {
 	return ecmaMatcher{re}, nil
 }
 
-// normalize turns v into what encoding/json would decode it to.
-func normalize(v any) (any, error) {
+// Normalize turns v into what encoding/json would decode it to.
+func Normalize(v any) (any, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
@@ -97,16 +106,16 @@ func normalize(v any) (any, error) {
 	return out, err
 }
 
-// valid returns v in JSON form when it satisfies s.
-func (sm sampler) valid(s *openapi3.Schema, v any) (any, bool) {
+// Valid returns v in JSON form when it satisfies s.
+func (sm Sampler) Valid(s *openapi3.Schema, v any) (any, bool) {
 	if v == nil {
 		return nil, false
 	}
-	n, err := normalize(v)
+	n, err := Normalize(v)
 	if err != nil {
 		return nil, false
 	}
-	if sm.validate(s, n) != nil {
+	if sm.Validate(s, n) != nil {
 		return nil, false
 	}
 	return n, true
@@ -114,31 +123,32 @@ func (sm sampler) valid(s *openapi3.Schema, v any) (any, bool) {
 
 // exampleOf returns the first example the schema itself carries that
 // satisfies it.
-func (sm sampler) exampleOf(s *openapi3.Schema) (any, bool) {
+func (sm Sampler) exampleOf(s *openapi3.Schema) (any, bool) {
 	cands := []any{s.Example}
 	cands = append(cands, s.Examples...)
 	cands = append(cands, s.Default)
 	for _, c := range cands {
-		if v, ok := sm.valid(s, c); ok {
+		if v, ok := sm.Valid(s, c); ok {
 			return v, true
 		}
 	}
 	return nil, false
 }
 
-// sample synthesizes a value for s: an example or default when valid,
+// Sample synthesizes a value for s: an example or default when valid,
 // else a minimal value built from the schema (required properties only),
 // checked against s. ok is false when no valid value was found.
-func (sm sampler) sample(ref *openapi3.SchemaRef) (any, bool) {
+func (sm Sampler) Sample(ref *openapi3.SchemaRef) (any, bool) {
 	if ref == nil || ref.Value == nil {
 		return "x", true
 	}
-	v := sm.build(ref.Value, 0)
-	return sm.valid(ref.Value, v)
+	v := sm.Build(ref.Value, 0)
+	return sm.Valid(ref.Value, v)
 }
 
-// build makes a candidate value for s without checking it.
-func (sm sampler) build(s *openapi3.Schema, depth int) any {
+// Build makes a candidate value for s without checking it; depth is the
+// nesting level (0 for a top-level call), bounded so recursive schemas end.
+func (sm Sampler) Build(s *openapi3.Schema, depth int) any {
 	if depth > maxDepth {
 		return nil
 	}
@@ -161,15 +171,21 @@ func (sm sampler) build(s *openapi3.Schema, depth int) any {
 			if alt.Value == nil {
 				continue
 			}
-			v := sm.build(alt.Value, depth+1)
+			v := sm.Build(alt.Value, depth+1)
 			if obj, ok := v.(map[string]any); ok && s.Discriminator != nil {
 				setDiscriminator(s.Discriminator, alt, obj)
 			}
-			if n, ok := sm.valid(s, v); ok {
+			if n, ok := sm.Valid(s, v); ok {
+				return n
+			}
+			// A minimal value may match several branches of a oneOf:
+			// the branch's optional members (a type enum...) tell them
+			// apart.
+			if n, ok := sm.Valid(s, sm.Enrich(alt.Value, v, depth+1)); ok {
 				return n
 			}
 		}
-		return sm.build(alts[0].Value, depth+1)
+		return sm.Build(alts[0].Value, depth+1)
 	}
 	switch typeOf(s) {
 	case "string":
@@ -186,7 +202,7 @@ func (sm sampler) build(s *openapi3.Schema, depth int) any {
 		for i := 0; i < n; i++ {
 			var item any = "x"
 			if s.Items != nil && s.Items.Value != nil {
-				item = sm.build(s.Items.Value, depth+1)
+				item = sm.Build(s.Items.Value, depth+1)
 			}
 			if i > 0 && s.UniqueItems {
 				if str, ok := item.(string); ok {
@@ -208,14 +224,14 @@ func (sm sampler) build(s *openapi3.Schema, depth int) any {
 	return "x"
 }
 
-func (sm sampler) buildAllOf(s *openapi3.Schema, depth int) any {
+func (sm Sampler) buildAllOf(s *openapi3.Schema, depth int) any {
 	merged := map[string]any{}
 	var other any
 	for _, part := range s.AllOf {
 		if part.Value == nil {
 			continue
 		}
-		switch v := sm.build(part.Value, depth+1).(type) {
+		switch v := sm.Build(part.Value, depth+1).(type) {
 		case map[string]any:
 			for k, x := range v {
 				merged[k] = x
@@ -237,20 +253,20 @@ func (sm sampler) buildAllOf(s *openapi3.Schema, depth int) any {
 	return merged
 }
 
-func (sm sampler) buildObject(s *openapi3.Schema, depth int) map[string]any {
+func (sm Sampler) buildObject(s *openapi3.Schema, depth int) map[string]any {
 	obj := map[string]any{}
 	req := append([]string(nil), s.Required...)
 	sort.Strings(req)
 	for _, name := range req {
 		p := s.Properties[name]
-		if p != nil && p.Value != nil && p.Value.ReadOnly {
+		if p != nil && p.Value != nil && sm.leftOut(p.Value) {
 			continue
 		}
 		if p == nil || p.Value == nil {
 			obj[name] = "x"
 			continue
 		}
-		obj[name] = sm.build(p.Value, depth+1)
+		obj[name] = sm.Build(p.Value, depth+1)
 	}
 	// minProperties: add optional properties (those whose value is valid
 	// on its own first), then, for maps, made-up keys.
@@ -260,18 +276,18 @@ func (sm sampler) buildObject(s *openapi3.Schema, depth int) map[string]any {
 				break
 			}
 			p := s.Properties[name]
-			if _, done := obj[name]; done || p == nil || p.Value == nil || p.Value.ReadOnly {
+			if _, done := obj[name]; done || p == nil || p.Value == nil || sm.leftOut(p.Value) {
 				continue
 			}
-			v := sm.build(p.Value, depth+1)
-			if _, ok := sm.valid(p.Value, v); ok || !pass {
+			v := sm.Build(p.Value, depth+1)
+			if _, ok := sm.Valid(p.Value, v); ok || !pass {
 				obj[name] = v
 			}
 		}
 	}
 	if ap := s.AdditionalProperties.Schema; ap != nil && ap.Value != nil && len(s.Properties) == 0 {
 		for i := 0; uint64(len(obj)) < s.MinProps; i++ {
-			obj[fmt.Sprintf("key%d", i)] = sm.build(ap.Value, depth+1)
+			obj[fmt.Sprintf("key%d", i)] = sm.Build(ap.Value, depth+1)
 		}
 	}
 	if s.Discriminator != nil && s.Discriminator.PropertyName != "" {
@@ -329,7 +345,7 @@ func typeOf(s *openapi3.Schema) string {
 	return ""
 }
 
-func (sm sampler) buildString(s *openapi3.Schema) string {
+func (sm Sampler) buildString(s *openapi3.Schema) string {
 	base := "x"
 	if f, ok := stringFormats[s.Format]; ok {
 		base = f
@@ -359,6 +375,9 @@ func (sm sampler) buildString(s *openapi3.Schema) string {
 		if m.MatchString(c) {
 			return c
 		}
+	}
+	if c, ok := fromPattern(s.Pattern, s.MinLength); ok && m.MatchString(c) {
+		return c
 	}
 	return fit(base)
 }
@@ -403,4 +422,13 @@ func literalPattern(p string) (string, bool) {
 		}
 	}
 	return b.String(), b.Len() > 0
+}
+
+// leftOut tells whether a member of schema p is left out of the values
+// built: readOnly ones in requests, writeOnly ones in responses.
+func (sm Sampler) leftOut(p *openapi3.Schema) bool {
+	if sm.Response {
+		return p.WriteOnly
+	}
+	return p.ReadOnly
 }

@@ -1,4 +1,4 @@
-package contracttest
+package synth
 
 import (
 	"github.com/getkin/kin-openapi/openapi3"
@@ -7,13 +7,14 @@ import (
 // maxEnrichDepth bounds how deep enrich adds optional members.
 const maxEnrichDepth = 5
 
-// enrich returns v (a valid value of s) with as many optional members and
+// Enrich returns v (a valid value of s) with as many optional members and
 // array items added as keep it valid against s, so that a test sending it
 // exercises more than the required minimum: every optional object member,
 // in sorted order, is added (built like sample builds a value, then
 // enriched itself) and kept only if the object stays valid; an empty array
-// gets one item. The result is valid against s whenever v is.
-func (sm sampler) enrich(s *openapi3.Schema, v any, depth int) any {
+// gets one item. The result is valid against s whenever v is. depth is 0 for
+// a top-level call.
+func (sm Sampler) Enrich(s *openapi3.Schema, v any, depth int) any {
 	if s == nil || depth > maxEnrichDepth {
 		return v
 	}
@@ -22,7 +23,7 @@ func (sm sampler) enrich(s *openapi3.Schema, v any, depth int) any {
 			if alt.Value == nil {
 				continue
 			}
-			if n, ok := sm.valid(s, sm.enrich(alt.Value, v, depth+1)); ok {
+			if n, ok := sm.Valid(s, sm.Enrich(alt.Value, v, depth+1)); ok {
 				return n
 			}
 		}
@@ -38,12 +39,12 @@ func (sm sampler) enrich(s *openapi3.Schema, v any, depth int) any {
 		}
 		out := append([]any(nil), x...)
 		if len(out) == 0 {
-			out = append(out, sm.build(items.Value, depth+1))
+			out = append(out, sm.Build(items.Value, depth+1))
 		}
 		for i := range out {
-			out[i] = sm.enrich(items.Value, out[i], depth+1)
+			out[i] = sm.Enrich(items.Value, out[i], depth+1)
 		}
-		if n, ok := sm.valid(s, out); ok {
+		if n, ok := sm.Valid(s, out); ok {
 			return n
 		}
 	}
@@ -52,7 +53,7 @@ func (sm sampler) enrich(s *openapi3.Schema, v any, depth int) any {
 
 // enrichObject adds the optional members of s (and of its allOf parts) to
 // obj, one at a time, keeping each that leaves obj valid against s.
-func (sm sampler) enrichObject(s *openapi3.Schema, obj map[string]any, depth int) any {
+func (sm Sampler) enrichObject(s *openapi3.Schema, obj map[string]any, depth int) any {
 	props := map[string]*openapi3.SchemaRef{}
 	var collect func(*openapi3.Schema, int)
 	collect = func(x *openapi3.Schema, d int) {
@@ -60,7 +61,7 @@ func (sm sampler) enrichObject(s *openapi3.Schema, obj map[string]any, depth int
 			return
 		}
 		for name, p := range x.Properties {
-			if _, dup := props[name]; !dup && p != nil && p.Value != nil && !p.Value.ReadOnly {
+			if _, dup := props[name]; !dup && p != nil && p.Value != nil && !sm.leftOut(p.Value) {
 				props[name] = p
 			}
 		}
@@ -78,9 +79,9 @@ func (sm sampler) enrichObject(s *openapi3.Schema, obj map[string]any, depth int
 		p := props[name].Value
 		old, had := fast[name]
 		if !had {
-			old = sm.build(p, depth+1)
+			old = sm.Build(p, depth+1)
 		}
-		if n, ok := sm.valid(p, sm.enrich(p, old, depth+1)); ok {
+		if n, ok := sm.Valid(p, sm.Enrich(p, old, depth+1)); ok {
 			fast[name] = n
 		} else if had {
 			fast[name] = old
@@ -90,14 +91,14 @@ func (sm sampler) enrichObject(s *openapi3.Schema, obj map[string]any, depth int
 		// A map: one made-up member, when the schema allows it.
 		var member any = "x"
 		if ap := s.AdditionalProperties.Schema; ap != nil && ap.Value != nil {
-			member = sm.enrich(ap.Value, sm.build(ap.Value, depth+1), depth+1)
+			member = sm.Enrich(ap.Value, sm.Build(ap.Value, depth+1), depth+1)
 		}
 		fast["key0"] = member
-		if _, ok := sm.valid(s, fast); !ok {
+		if _, ok := sm.Valid(s, fast); !ok {
 			delete(fast, "key0")
 		}
 	}
-	if n, ok := sm.valid(s, fast); ok {
+	if n, ok := sm.Valid(s, fast); ok {
 		return n
 	}
 	// Members that constrain each other: add them one at a time.
@@ -110,12 +111,12 @@ func (sm sampler) enrichObject(s *openapi3.Schema, obj map[string]any, depth int
 		old, had := out[name]
 		var cand any
 		if had {
-			cand = sm.enrich(p, old, depth+1)
+			cand = sm.Enrich(p, old, depth+1)
 		} else {
-			cand = sm.enrich(p, sm.build(p, depth+1), depth+1)
+			cand = sm.Enrich(p, sm.Build(p, depth+1), depth+1)
 		}
 		out[name] = cand
-		if _, ok := sm.valid(s, out); ok {
+		if _, ok := sm.Valid(s, out); ok {
 			continue
 		}
 		if had {
@@ -124,7 +125,7 @@ func (sm sampler) enrichObject(s *openapi3.Schema, obj map[string]any, depth int
 			delete(out, name)
 		}
 	}
-	if n, ok := sm.valid(s, out); ok {
+	if n, ok := sm.Valid(s, out); ok {
 		return n
 	}
 	return obj
