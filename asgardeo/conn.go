@@ -15,6 +15,7 @@ package asgardeo
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/mgmtapi/mgmtapi/auth"
 	"github.com/mgmtapi/mgmtapi/internal/runtime/frontdoor"
@@ -30,13 +31,20 @@ type Conn struct{ c *frontdoor.Conn }
 // the <org> in https://api.asgardeo.io/t/<org>), authenticated as the
 // application whose credentials are given (HTTP Basic). Give the scopes of
 // the APIs you call with option.WithScopes; for a self-hosted WSO2 Identity
-// Server add option.WithBaseURL (the tenant root, https://host/t/<tenant>)
-// and option.WithTokenURL. An organisation given as a URL fails here.
+// Server add option.WithBaseURL (the tenant root, https://host/t/<tenant>):
+// the token then comes from <root>/oauth2/token, the tenant's token
+// endpoint, unless option.WithTokenURL says otherwise (the credentials never
+// go to api.asgardeo.io for a connection to another server). An
+// organisation given as a URL fails here.
 func Connect(org, clientID, clientSecret string, opts ...option.Option) (*Conn, error) {
 	if err := frontdoor.CheckAsgardeoOrg(org); err != nil {
 		return nil, err
 	}
-	c, err := frontdoor.Dial(auth.Asgardeo(org, clientID, clientSecret), "https://api.asgardeo.io/t/"+url.PathEscape(org), frontdoor.Apply(opts))
+	s := frontdoor.Apply(opts)
+	if s.BaseURL != "" && s.TokenURL == "" {
+		s.TokenURL = strings.TrimSuffix(s.BaseURL, "/") + "/oauth2/token"
+	}
+	c, err := frontdoor.Dial(auth.Asgardeo(org, clientID, clientSecret), "https://api.asgardeo.io/t/"+url.PathEscape(org), s)
 	if err != nil {
 		return nil, err
 	}

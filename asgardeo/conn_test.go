@@ -5,6 +5,7 @@ import (
 
 	"github.com/mgmtapi/mgmtapi/asgardeo"
 	"github.com/mgmtapi/mgmtapi/asgardeo/applications"
+	"github.com/mgmtapi/mgmtapi/asgardeo/asgardeotest"
 	"github.com/mgmtapi/mgmtapi/asgardeo/bulk"
 	"github.com/mgmtapi/mgmtapi/asgardeo/groups"
 	"github.com/mgmtapi/mgmtapi/asgardeo/me"
@@ -71,5 +72,23 @@ func TestEveryAPIUnderTheOrganisationRoot(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// With only option.WithBaseURL, the token comes from that server's tenant
+// token endpoint (<root>/oauth2/token), not from api.asgardeo.io: the
+// fake organisation issues it and answers the call.
+func TestBaseURLAloneTakesTheTenantTokenEndpoint(t *testing.T) {
+	srv := asgardeotest.New(t, asgardeotest.WithOrg("acme"))
+	conn, err := asgardeo.Connect("acme", srv.ClientID(), srv.ClientSecret(), option.WithBaseURL(srv.URL()+"/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := users.New(conn).ListUsers(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.TokensIssued(); n != 1 {
+		t.Errorf("the organisation's token endpoint issued %d tokens, want 1", n)
 	}
 }

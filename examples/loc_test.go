@@ -49,7 +49,7 @@ func TestLinesOfCode(t *testing.T) {
 		{"quickstart/umbraco/main.go", 15},
 		{"quickstart/auth0/main.go", 15},
 		{"quickstart/asgardeo/main.go", 15},
-		{"auth0-task/main.go", 20},
+		{"auth0-task/main.go", 25},            // main + report, the task on a connection, which main_test.go drives with auth0test
 		{"asgardeo-provisioning/main.go", 40}, // issue 19: one connection for every Asgardeo API
 	}
 	for _, tt := range tests {

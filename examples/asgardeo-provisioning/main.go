@@ -9,7 +9,8 @@
 // Set ASGARDEO_ORG, ASGARDEO_CLIENT_ID and ASGARDEO_CLIENT_SECRET (an M2M
 // application with the user, group and bulk scopes), PROVISION_USER (a
 // userName), PROVISION_GROUP (a group id) and optionally PROVISION_LEAVERS
-// (comma-separated user ids).
+// (comma-separated user ids) and ASGARDEO_BASE_URL (a self-hosted WSO2
+// Identity Server's tenant root; main_test.go gives the fake organisation's).
 package main
 
 import (
@@ -30,13 +31,13 @@ import (
 
 func main() {
 	ctx, userName := context.Background(), os.Getenv("PROVISION_USER")
-	conn := must(asgardeo.Connect(os.Getenv("ASGARDEO_ORG"), os.Getenv("ASGARDEO_CLIENT_ID"), os.Getenv("ASGARDEO_CLIENT_SECRET"), option.WithScopes(
-		"internal_user_mgt_list", "internal_user_mgt_create", "internal_user_mgt_update", "internal_group_mgt_update", "internal_bulk_resource_create")))
+	conn := must(asgardeo.Connect(os.Getenv("ASGARDEO_ORG"), os.Getenv("ASGARDEO_CLIENT_ID"), os.Getenv("ASGARDEO_CLIENT_SECRET"),
+		option.WithBaseURL(os.Getenv("ASGARDEO_BASE_URL")), option.WithScopes("internal_user_mgt_list", "internal_user_mgt_create",
+			"internal_user_mgt_update", "internal_group_mgt_update", "internal_bulk_resource_create")))
 	defer conn.Close()
 	// 1. Find the user: the filter's value is quoted and escaped, whatever it holds.
-	filter := must(scim.Eq("userName", userName).Build())
 	var id string
-	for u, err := range users.New(conn).ListUsersAll(ctx, &users.ListUsersParams{Filter: &filter}) {
+	for u, err := range users.New(conn).ListUsersAll(ctx, &users.ListUsersParams{Filter: new(must(scim.Eq("userName", userName).Build()))}) {
 		check(err)
 		id = mgmtapi.Val(u.Id)
 	}

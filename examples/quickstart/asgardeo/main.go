@@ -1,7 +1,9 @@
 // Command asgardeo is the README's Asgardeo quick start: a token by HTTP
 // Basic with a scope, then every user (GET /scim2/Users, SCIM-paged). Set
 // ASGARDEO_ORG (the organisation's name), ASGARDEO_CLIENT_ID and
-// ASGARDEO_CLIENT_SECRET (an M2M application with internal_user_mgt_list).
+// ASGARDEO_CLIENT_SECRET (an M2M application with internal_user_mgt_list);
+// ASGARDEO_BASE_URL only for a self-hosted WSO2 Identity Server (its tenant
+// root) or a test (main_test.go gives the fake organisation's).
 package main
 
 import (
@@ -18,7 +20,7 @@ import (
 
 func main() {
 	conn, err := asgardeo.Connect(os.Getenv("ASGARDEO_ORG"), os.Getenv("ASGARDEO_CLIENT_ID"), os.Getenv("ASGARDEO_CLIENT_SECRET"),
-		option.WithScopes("internal_user_mgt_list"))
+		option.WithScopes("internal_user_mgt_list"), option.WithBaseURL(os.Getenv("ASGARDEO_BASE_URL")))
 	if err != nil {
 		log.Fatal(err)
 	}
