@@ -65,7 +65,7 @@ FUZZ_TARGETS = ./auth:FuzzParseResponse ./retry:FuzzRetryAfter ./retry:FuzzRateL
 	./paginate:FuzzCheckpoint ./paginate:FuzzOffsets ./paginate:FuzzWalk ./internal/runtime/redact:FuzzSecrets ./internal/runtime/redact:FuzzURL \
 	./internal/tests/pathsegfuzz:FuzzPathParameter ./datetime:FuzzParse ./internal/build/cmd/drift:FuzzReplay \
 	./scim:FuzzFilterRoundTrip ./scim:FuzzPatchPathRoundTrip ./internal/runtime/frontdoor:FuzzCredentialChecks \
-	./ratelimit:FuzzObserveHeaders ./redisstore:FuzzBudgetReply
+	./ratelimit:FuzzObserveHeaders ./redisstore:FuzzBudgetReply ./internal/testkit/store:FuzzSCIMServe ./internal/testkit/store:FuzzAuth0Serve
 .PHONY: fuzz
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
