@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -77,6 +78,13 @@ type Telemetry struct {
 	host   string
 	port   int // 0 when the scheme's default
 	kind   trace.SpanStartOption
+
+	// starts holds each operation's span start options (kind and the
+	// attributes known at start, for samplers), built once per connection
+	// and operation: a no-op provider then costs a call no allocation
+	// beyond its own.
+	mu     sync.RWMutex
+	starts map[Op][]trace.SpanStartOption
 }
 
 // newTelemetry builds the Telemetry of a connection to server from the
@@ -97,6 +105,7 @@ func newTelemetry(o Settings, server string) *Telemetry {
 		tracer: tp.Tracer(ScopeName),
 		prop:   o.Propagator,
 		kind:   trace.WithSpanKind(trace.SpanKindClient),
+		starts: map[Op][]trace.SpanStartOption{},
 	}
 	t.hist, _ = mp.Meter(ScopeName).Float64Histogram(MetricRequestDuration,
 		metric.WithUnit("s"),
@@ -153,14 +162,7 @@ func (t *Telemetry) Start(ctx context.Context, op Op) (context.Context, *Call) {
 	if t == nil {
 		return ctx, nil
 	}
-	method, template, _ := strings.Cut(op.Name, " ")
-	attrs := make([]attribute.KeyValue, 0, 6)
-	attrs = append(attrs, attrMethod.String(method), attrTemplate.String(template), attrAddress.String(t.host))
-	if t.port != 0 {
-		attrs = append(attrs, attrPort.Int(t.port))
-	}
-	attrs = append(attrs, AttrOperationID.String(op.ID), AttrAPI.String(op.API))
-	ctx, span := t.tracer.Start(ctx, op.Name, t.kind, trace.WithAttributes(attrs...))
+	ctx, span := t.tracer.Start(ctx, op.Name, t.startOptions(op)...)
 	metered := t.hist != nil && t.hist.Enabled(ctx)
 	if !span.IsRecording() && !metered {
 		return ctx, nil
@@ -168,6 +170,37 @@ func (t *Telemetry) Start(ctx context.Context, op Op) (context.Context, *Call) {
 	c := &Call{t: t, op: op, span: span, start: time.Now(), metered: metered}
 	c.ctx = context.WithValue(ctx, callKey{}, c)
 	return c.ctx, c
+}
+
+// startOptions returns the span start options of op.
+func (t *Telemetry) startOptions(op Op) []trace.SpanStartOption {
+	t.mu.RLock()
+	opts, ok := t.starts[op]
+	t.mu.RUnlock()
+	if ok {
+		return opts
+	}
+	opts = []trace.SpanStartOption{t.kind, trace.WithAttributes(t.attributes(op, make([]attribute.KeyValue, 0, 6))...)}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.starts) < maxOps {
+		t.starts[op] = opts
+	}
+	return opts
+}
+
+// maxOps bounds the start options a connection keeps (the largest API has
+// about 500 operations).
+const maxOps = 4096
+
+// attributes appends the attributes of op known before it is sent.
+func (t *Telemetry) attributes(op Op, attrs []attribute.KeyValue) []attribute.KeyValue {
+	method, template, _ := strings.Cut(op.Name, " ")
+	attrs = append(attrs, attrMethod.String(method), attrTemplate.String(template), attrAddress.String(t.host))
+	if t.port != 0 {
+		attrs = append(attrs, attrPort.Int(t.port))
+	}
+	return append(attrs, AttrOperationID.String(op.ID), AttrAPI.String(op.API))
 }
 
 // End finishes the call with its outcome err: the span gets the status
@@ -203,13 +236,7 @@ func (c *Call) End(err error) {
 	}
 	c.span.End()
 	if c.metered {
-		method, template, _ := strings.Cut(c.op.Name, " ")
-		attrs := make([]attribute.KeyValue, 0, 8)
-		attrs = append(attrs, attrMethod.String(method), attrTemplate.String(template), attrAddress.String(c.t.host))
-		if c.t.port != 0 {
-			attrs = append(attrs, attrPort.Int(c.t.port))
-		}
-		attrs = append(attrs, AttrOperationID.String(c.op.ID), AttrAPI.String(c.op.API))
+		attrs := c.t.attributes(c.op, make([]attribute.KeyValue, 0, 8))
 		if status > 0 {
 			attrs = append(attrs, attrStatus.Int(status))
 		}

@@ -9,8 +9,9 @@ import (
 	"time"
 
 	"github.com/mgmtapi/mgmtapi/auth"
+	vendor "github.com/mgmtapi/mgmtapi/auth0"
+	"github.com/mgmtapi/mgmtapi/auth0/users"
 	"github.com/mgmtapi/mgmtapi/internal/runtime/frontdoor"
-	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 	"github.com/mgmtapi/mgmtapi/option"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
@@ -34,7 +35,7 @@ func (c canned) RoundTrip(req *http.Request) (*http.Response, error) {
 var userBody = []byte(`{"user_id":"auth0|1","email":"ada@example.com","name":"Ada","app_metadata":{"plan":"pro"}}`)
 
 // BenchmarkTelemetry compares, side by side in one run, the cost of one
-// front-door call (Auth0 GET /users/{id}, decoded) on the connection's full
+// front-door call (auth0/users GET /users/{id}, decoded) on the connection's full
 // stack (retry, auth with a cached token) over a canned transport:
 //
 //   - main-path: what the generated method did before telemetry (the raw
@@ -53,16 +54,16 @@ func BenchmarkTelemetry(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer src.Close()
-	connect := func(b *testing.B, opts ...option.Option) *auth0.API {
-		c, err := auth0.NewAPI(domain, "bench", "bench-secret-0123456789", append([]option.Option{option.WithSource(src),
+	connect := func(b *testing.B, opts ...option.Option) *users.API {
+		c, err := vendor.Connect(domain, "bench", "bench-secret-0123456789", append([]option.Option{option.WithSource(src),
 			option.WithHTTPClient(&http.Client{Transport: canned{body: userBody}})}, opts...)...)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { c.Close() })
-		return c
+		return users.New(c)
 	}
-	call := func(b *testing.B, c *auth0.API) {
+	call := func(b *testing.B, c *users.API) {
 		b.ReportAllocs()
 		for b.Loop() {
 			u, err := c.GetUsersById(context.Background(), "auth0|1", nil)
@@ -75,7 +76,7 @@ func BenchmarkTelemetry(b *testing.B) {
 		c := connect(b, option.WithoutTelemetry())
 		b.ReportAllocs()
 		for b.Loop() {
-			var u auth0.GetUserResponseContent
+			var u users.GetUserResponseContent
 			resp, err := c.Client().GetUsersById(context.Background(), "auth0|1", nil)
 			if err = frontdoor.Decode(resp, err, &u); err != nil || u.UserId == nil {
 				b.Fatal(err)
