@@ -134,3 +134,30 @@ func TestNoSecretsRecorded(t *testing.T) {
 	n := checkNoSecrets(t, rec, append(w.tokens(), secret, password, q, "oteltest-private@example.com")...)
 	t.Logf("%d recorded strings checked against every encoding of %d secrets", n, len(w.tokens())+4)
 }
+
+// TestResendCountsWhatWasSent: a redirect the client follows within the
+// origin is a resend too (semantic conventions); http.request.resend_count
+// is the number of requests the server received minus one.
+func TestResendCountsWhatWasSent(t *testing.T) {
+	ts := startTokens(t)
+	w := newWire(t, func(rw http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/old") {
+			http.Redirect(rw, r, "/users/new", http.StatusFound)
+			return
+		}
+		writeJSON(rw, 200, map[string]any{"user_id": "auth0|1"})
+	})
+	rec := newRecorder(t)
+	c := auth0On(t, ts, w, rec.options()...)
+	if _, err := c.GetUsersById(t.Context(), "old", nil); err != nil {
+		t.Fatal(err)
+	}
+	spans := rec.spans()
+	if len(spans) != 1 {
+		t.Fatalf("%d spans", len(spans))
+	}
+	got := attrs(spans[0].Attributes)
+	if n := len(w.requests()); n != 2 || got["http.request.resend_count"] != "1" || got["http.response.status_code"] != "200" {
+		t.Errorf("server received %d requests; span attributes %v, want resend_count 1 and status 200", n, got)
+	}
+}
