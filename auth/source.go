@@ -205,6 +205,7 @@ func (s *Source) slow(ctx context.Context, now time.Time) (*entry, error) {
 		return e, nil
 	}
 	c := s.inflight
+	joined := c != nil
 	if c == nil {
 		if s.ctx.Err() != nil {
 			s.mu.Unlock()
@@ -219,13 +220,16 @@ func (s *Source) slow(ctx context.Context, now time.Time) (*entry, error) {
 	}
 	s.mu.Unlock()
 
+	waitStart := s.o.now()
 	select {
 	case <-c.done:
+		spanEvent(ctx, waitStart, s.o.now(), joined, c.err)
 		if c.err != nil {
 			return nil, c.err
 		}
 		return c.e, nil
 	case <-ctx.Done():
+		spanEvent(ctx, waitStart, s.o.now(), joined, ctx.Err())
 		return nil, ctx.Err()
 	}
 }

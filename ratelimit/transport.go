@@ -142,6 +142,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	waited, err := t.wait(ctx, t.key(req))
 	t.m.waited(ctx, waited, err)
+	spanEvent(ctx, waited, err)
 	if err != nil {
 		if req.Body != nil {
 			req.Body.Close()
@@ -262,7 +263,8 @@ func (t *Transport) wait(ctx context.Context, key string) (time.Duration, error)
 					}
 					d = max(d, dl)
 				}
-				return time.Since(start), sleep(ctx, d, deadline.Add(time.Nanosecond))
+				err := sleep(ctx, d, deadline.Add(time.Nanosecond))
+				return time.Since(start), err // after the sleep: the wait includes it
 			}
 			t.m.fellBack(ctx, err)
 		}
@@ -270,7 +272,8 @@ func (t *Transport) wait(ctx context.Context, key string) (time.Duration, error)
 		if !ok {
 			return time.Since(start), ErrOverBudget
 		}
-		return time.Since(start), sleep(ctx, d, deadline.Add(time.Nanosecond))
+		err := sleep(ctx, d, deadline.Add(time.Nanosecond))
+		return time.Since(start), err
 	}
 }
 

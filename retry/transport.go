@@ -172,6 +172,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			ev.Err = safeErr{msg: redact.String(err.Error(), req.URL), err: err}
 		}
 		t.notify(ctx, ev)
+		spanEvent(ctx, ev)
 		if serr := t.doSleep(ctx, wait); serr != nil {
 			if next.Body != nil {
 				next.Body.Close()

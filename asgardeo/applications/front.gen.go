@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Asgardeo organisation (see asgardeo.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *asgardeo.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/api/server/v1/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,9 +39,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetAllApplications sends GET /applications: List applications.
 func (a *API) GetAllApplications(ctx context.Context, params *GetAllApplicationsParams) (ApplicationListResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getAllApplications", Name: "GET /applications"})
 	var fdV ApplicationListResponse
 	fdResp, err := a.raw.GetAllApplications(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -86,7 +92,10 @@ func (a *API) GetAllApplicationsAll(ctx context.Context, params *GetAllApplicati
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) CreateApplication(ctx context.Context, params *CreateApplicationParams, body CreateApplicationJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.CreateApplication(ctx, params, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "createApplication", Name: "POST /applications"})
+	fdID, err := frontdoor.Created(a.raw.CreateApplication(ctx, params, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // ImportApplicationForUpdate sends PUT /applications/import: Update application from an exported XML, YAML, or JSON file.
@@ -94,7 +103,10 @@ func (a *API) CreateApplication(ctx context.Context, params *CreateApplicationPa
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) ImportApplicationForUpdate(ctx context.Context, contentType string, body io.Reader) (string, error) {
-	return frontdoor.Created(a.raw.ImportApplicationForUpdateWithBody(ctx, contentType, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "importApplicationForUpdate", Name: "PUT /applications/import"})
+	fdID, err := frontdoor.Created(a.raw.ImportApplicationForUpdateWithBody(ctx, contentType, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // ImportApplication sends POST /applications/import: Create application from an exported XML, YAML, or JSON file.
@@ -102,46 +114,59 @@ func (a *API) ImportApplicationForUpdate(ctx context.Context, contentType string
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) ImportApplication(ctx context.Context, contentType string, body io.Reader) (string, error) {
-	return frontdoor.Created(a.raw.ImportApplicationWithBody(ctx, contentType, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "importApplication", Name: "POST /applications/import"})
+	fdID, err := frontdoor.Created(a.raw.ImportApplicationWithBody(ctx, contentType, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GenerateLoginFlow sends POST /applications/loginflow/generate: Initiate login flow generation.
 func (a *API) GenerateLoginFlow(ctx context.Context, body GenerateLoginFlowJSONRequestBody) (LoginFlowGenerateResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "generateLoginFlow", Name: "POST /applications/loginflow/generate"})
 	var fdV LoginFlowGenerateResponse
 	fdResp, err := a.raw.GenerateLoginFlow(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetLoginFlowGenerationResult sends GET /applications/loginflow/result/{operation_id}: Get the final login flow result.
 func (a *API) GetLoginFlowGenerationResult(ctx context.Context, operationId string) (LoginFlowResultResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getLoginFlowGenerationResult", Name: "GET /applications/loginflow/result/{operation_id}"})
 	var fdV LoginFlowResultResponse
 	fdResp, err := a.raw.GetLoginFlowGenerationResult(ctx, operationId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetLoginFlowGenerationStatus sends GET /applications/loginflow/status/{operation_id}: Get the status of the login flow generation process.
 func (a *API) GetLoginFlowGenerationStatus(ctx context.Context, operationId string) (LoginFlowStatusResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getLoginFlowGenerationStatus", Name: "GET /applications/loginflow/status/{operation_id}"})
 	var fdV LoginFlowStatusResponse
 	fdResp, err := a.raw.GetLoginFlowGenerationStatus(ctx, operationId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetAdaptiveAuthTemplates sends GET /applications/meta/adaptive-auth-templates: Retrieve adaptive authentication sample templates.
 func (a *API) GetAdaptiveAuthTemplates(ctx context.Context) (AdaptiveAuthTemplates, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getAdaptiveAuthTemplates", Name: "GET /applications/meta/adaptive-auth-templates"})
 	var fdV AdaptiveAuthTemplates
 	fdResp, err := a.raw.GetAdaptiveAuthTemplates(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetGroups sends GET /applications/meta/groups: Retrieve the list of groups available for the application.
 func (a *API) GetGroups(ctx context.Context, params *GetGroupsParams) ([]GroupBasicInfo, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getGroups", Name: "GET /applications/meta/groups"})
 	var fdV []GroupBasicInfo
 	fdResp, err := a.raw.GetGroups(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -168,9 +193,11 @@ func (a *API) GetGroupsAll(ctx context.Context, params *GetGroupsParams) iter.Se
 
 // GetInboundProtocols sends GET /applications/meta/inbound-protocols: Retrieve the list of inbound authentication protocols available.
 func (a *API) GetInboundProtocols(ctx context.Context, params *GetInboundProtocolsParams) ([]AuthProtocolMetadata, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getInboundProtocols", Name: "GET /applications/meta/inbound-protocols"})
 	var fdV []AuthProtocolMetadata
 	fdResp, err := a.raw.GetInboundProtocols(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -197,41 +224,51 @@ func (a *API) GetInboundProtocolsAll(ctx context.Context, params *GetInboundProt
 
 // GetOIDCMetadata sends GET /applications/meta/inbound-protocols/oidc: Retrieve all the metadata related to the authentication protocol OAuth / OIDC.
 func (a *API) GetOIDCMetadata(ctx context.Context) (OIDCMetaData, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getOIDCMetadata", Name: "GET /applications/meta/inbound-protocols/oidc"})
 	var fdV OIDCMetaData
 	fdResp, err := a.raw.GetOIDCMetadata(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetSAMLMetadata sends GET /applications/meta/inbound-protocols/saml: Retrieve all the metadata related to the auth protocol SAML.
 func (a *API) GetSAMLMetadata(ctx context.Context) (SAMLMetaData, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getSAMLMetadata", Name: "GET /applications/meta/inbound-protocols/saml"})
 	var fdV SAMLMetaData
 	fdResp, err := a.raw.GetSAMLMetadata(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetWSTrustMetadata sends GET /applications/meta/inbound-protocols/ws-trust: Retrieve all the metadata related to the auth protocol WS Trust.
 func (a *API) GetWSTrustMetadata(ctx context.Context) (WSTrustMetaData, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getWSTrustMetadata", Name: "GET /applications/meta/inbound-protocols/ws-trust"})
 	var fdV WSTrustMetaData
 	fdResp, err := a.raw.GetWSTrustMetadata(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetCustomProtocolMetadata sends GET /applications/meta/inbound-protocols/{inboundProtocolId}: Retrieve all the metadata related to the custom auth protocol identified by the inboundProtocolId.
 func (a *API) GetCustomProtocolMetadata(ctx context.Context, inboundProtocolId string) (CustomInboundProtocolMetaData, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getCustomProtocolMetadata", Name: "GET /applications/meta/inbound-protocols/{inboundProtocolId}"})
 	var fdV CustomInboundProtocolMetaData
 	fdResp, err := a.raw.GetCustomProtocolMetadata(ctx, inboundProtocolId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetResidentApplication sends GET /applications/resident: Get resident application.
 func (a *API) GetResidentApplication(ctx context.Context) (ResidentApplication, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getResidentApplication", Name: "GET /applications/resident"})
 	var fdV ResidentApplication
 	fdResp, err := a.raw.GetResidentApplication(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -240,38 +277,49 @@ func (a *API) GetResidentApplication(ctx context.Context) (ResidentApplication, 
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) UpdateResidentApplication(ctx context.Context, body UpdateResidentApplicationJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.UpdateResidentApplication(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "updateResidentApplication", Name: "PUT /applications/resident"})
+	fdID, err := frontdoor.Created(a.raw.UpdateResidentApplication(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // ShareApplicationWithSelected sends POST /applications/share: Share a single application with specific organizations.
 func (a *API) ShareApplicationWithSelected(ctx context.Context, body ShareApplicationWithSelectedJSONRequestBody) (ProcessSuccessResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "shareApplicationWithSelected", Name: "POST /applications/share"})
 	var fdV ProcessSuccessResponse
 	fdResp, err := a.raw.ShareApplicationWithSelected(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchApplicationSharing sends PATCH /applications/share: Perform incremental sharing operations on an already shared application.
 func (a *API) PatchApplicationSharing(ctx context.Context, body PatchApplicationSharingJSONRequestBody) (ProcessSuccessResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "patchApplicationSharing", Name: "PATCH /applications/share"})
 	var fdV ProcessSuccessResponse
 	fdResp, err := a.raw.PatchApplicationSharing(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // ShareApplicationWithAll sends POST /applications/share-with-all: Share a single application with all organizations.
 func (a *API) ShareApplicationWithAll(ctx context.Context, body ShareApplicationWithAllJSONRequestBody) (ProcessSuccessResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "shareApplicationWithAll", Name: "POST /applications/share-with-all"})
 	var fdV ProcessSuccessResponse
 	fdResp, err := a.raw.ShareApplicationWithAll(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetAllApplicationTemplates sends GET /applications/templates: List application templates.
 func (a *API) GetAllApplicationTemplates(ctx context.Context, params *GetAllApplicationTemplatesParams) (ApplicationTemplatesList, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getAllApplicationTemplates", Name: "GET /applications/templates"})
 	var fdV ApplicationTemplatesList
 	fdResp, err := a.raw.GetAllApplicationTemplates(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -320,71 +368,99 @@ func (a *API) GetAllApplicationTemplatesAll(ctx context.Context, params *GetAllA
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) CreateApplicationTemplate(ctx context.Context, body CreateApplicationTemplateJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.CreateApplicationTemplate(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "createApplicationTemplate", Name: "POST /applications/templates"})
+	fdID, err := frontdoor.Created(a.raw.CreateApplicationTemplate(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetApplicationTemplate sends GET /applications/templates/{template-id}: Retrieve application template by ID.
 func (a *API) GetApplicationTemplate(ctx context.Context, templateId TemplateIdPathParam) (ApplicationTemplateModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getApplicationTemplate", Name: "GET /applications/templates/{template-id}"})
 	var fdV ApplicationTemplateModel
 	fdResp, err := a.raw.GetApplicationTemplate(ctx, templateId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // UpdateApplicationTemplate sends PUT /applications/templates/{template-id}: Update the application template by the template ID.
 func (a *API) UpdateApplicationTemplate(ctx context.Context, templateId TemplateIdPathParam, body UpdateApplicationTemplateJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.UpdateApplicationTemplate(ctx, templateId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "updateApplicationTemplate", Name: "PUT /applications/templates/{template-id}"})
+	err := frontdoor.NoContent(a.raw.UpdateApplicationTemplate(ctx, templateId, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteApplicationTemplate sends DELETE /applications/templates/{template-id}: Delete application template by template ID.
 func (a *API) DeleteApplicationTemplate(ctx context.Context, templateId TemplateIdPathParam) error {
-	return frontdoor.NoContent(a.raw.DeleteApplicationTemplate(ctx, templateId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "deleteApplicationTemplate", Name: "DELETE /applications/templates/{template-id}"})
+	err := frontdoor.NoContent(a.raw.DeleteApplicationTemplate(ctx, templateId))
+	fdCall.End(err)
+	return err
 }
 
 // UnshareApplicationFromSelected sends POST /applications/unshare: Unshare an application from specific orgs.
 func (a *API) UnshareApplicationFromSelected(ctx context.Context, body UnshareApplicationFromSelectedJSONRequestBody) (ProcessSuccessResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "unshareApplicationFromSelected", Name: "POST /applications/unshare"})
 	var fdV ProcessSuccessResponse
 	fdResp, err := a.raw.UnshareApplicationFromSelected(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // UnshareApplicationFromAll sends POST /applications/unshare-with-all: Unshare an application from all organizations.
 func (a *API) UnshareApplicationFromAll(ctx context.Context, body UnshareApplicationFromAllJSONRequestBody) (ProcessSuccessResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "unshareApplicationFromAll", Name: "POST /applications/unshare-with-all"})
 	var fdV ProcessSuccessResponse
 	fdResp, err := a.raw.UnshareApplicationFromAll(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetApplication sends GET /applications/{applicationId}: Retrieve application by ID.
 func (a *API) GetApplication(ctx context.Context, applicationId string) (ApplicationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getApplication", Name: "GET /applications/{applicationId}"})
 	var fdV ApplicationResponseModel
 	fdResp, err := a.raw.GetApplication(ctx, applicationId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteApplication sends DELETE /applications/{applicationId}: Delete application by ID.
 func (a *API) DeleteApplication(ctx context.Context, applicationId string) error {
-	return frontdoor.NoContent(a.raw.DeleteApplication(ctx, applicationId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "deleteApplication", Name: "DELETE /applications/{applicationId}"})
+	err := frontdoor.NoContent(a.raw.DeleteApplication(ctx, applicationId))
+	fdCall.End(err)
+	return err
 }
 
 // PatchApplication sends PATCH /applications/{applicationId}: Partially update application by ID.
 func (a *API) PatchApplication(ctx context.Context, applicationId string, body PatchApplicationJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PatchApplication(ctx, applicationId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "patchApplication", Name: "PATCH /applications/{applicationId}"})
+	err := frontdoor.NoContent(a.raw.PatchApplication(ctx, applicationId, body))
+	fdCall.End(err)
+	return err
 }
 
 // UpdateAuthenticationScript sends PUT /applications/{applicationId}/authenticationSequence/script: Update authentication script of the application.
 func (a *API) UpdateAuthenticationScript(ctx context.Context, applicationId string, body UpdateAuthenticationScriptJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.UpdateAuthenticationScript(ctx, applicationId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "updateAuthenticationScript", Name: "PUT /applications/{applicationId}/authenticationSequence/script"})
+	err := frontdoor.NoContent(a.raw.UpdateAuthenticationScript(ctx, applicationId, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetConfiguredAuthenticators sends GET /applications/{applicationId}/authenticators: Get configured authenticators.
 func (a *API) GetConfiguredAuthenticators(ctx context.Context, applicationId string) ([]ConfiguredAuthenticatorsModal, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getConfiguredAuthenticators", Name: "GET /applications/{applicationId}/authenticators"})
 	var fdV []ConfiguredAuthenticatorsModal
 	fdResp, err := a.raw.GetConfiguredAuthenticators(ctx, applicationId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -411,9 +487,11 @@ func (a *API) GetConfiguredAuthenticatorsAll(ctx context.Context, applicationId 
 
 // GetAuthorizedAPIs sends GET /applications/{applicationId}/authorized-apis: Get authorized APIs of the application.
 func (a *API) GetAuthorizedAPIs(ctx context.Context, applicationId string) ([]AuthorizedAPIResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getAuthorizedAPIs", Name: "GET /applications/{applicationId}/authorized-apis"})
 	var fdV []AuthorizedAPIResponse
 	fdResp, err := a.raw.GetAuthorizedAPIs(ctx, applicationId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -440,39 +518,55 @@ func (a *API) GetAuthorizedAPIsAll(ctx context.Context, applicationId string) it
 
 // AddAuthorizedAPI sends POST /applications/{applicationId}/authorized-apis: Authorized an API to the application.
 func (a *API) AddAuthorizedAPI(ctx context.Context, applicationId string, body AddAuthorizedAPIJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.AddAuthorizedAPI(ctx, applicationId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "addAuthorizedAPI", Name: "POST /applications/{applicationId}/authorized-apis"})
+	err := frontdoor.NoContent(a.raw.AddAuthorizedAPI(ctx, applicationId, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteAuthorizedAPI sends DELETE /applications/{applicationId}/authorized-apis/{apiId}: Remove API authorization from the application.
 func (a *API) DeleteAuthorizedAPI(ctx context.Context, applicationId string, apiId string) error {
-	return frontdoor.NoContent(a.raw.DeleteAuthorizedAPI(ctx, applicationId, apiId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "deleteAuthorizedAPI", Name: "DELETE /applications/{applicationId}/authorized-apis/{apiId}"})
+	err := frontdoor.NoContent(a.raw.DeleteAuthorizedAPI(ctx, applicationId, apiId))
+	fdCall.End(err)
+	return err
 }
 
 // PatchAuthorizedAPI sends PATCH /applications/{applicationId}/authorized-apis/{apiId}: Update authorized API scopes.
 func (a *API) PatchAuthorizedAPI(ctx context.Context, applicationId string, apiId string, body PatchAuthorizedAPIJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PatchAuthorizedAPI(ctx, applicationId, apiId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "patchAuthorizedAPI", Name: "PATCH /applications/{applicationId}/authorized-apis/{apiId}"})
+	err := frontdoor.NoContent(a.raw.PatchAuthorizedAPI(ctx, applicationId, apiId, body))
+	fdCall.End(err)
+	return err
 }
 
 // ExportApplication sends GET /applications/{applicationId}/export: Export application as an XML file.
 //
 // It returns the response body as sent (at most frontdoor.MaxBody bytes).
 func (a *API) ExportApplication(ctx context.Context, applicationId string, params *ExportApplicationParams) ([]byte, error) {
-	return frontdoor.Body(a.raw.ExportApplication(ctx, applicationId, params))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "exportApplication", Name: "GET /applications/{applicationId}/export"})
+	fdB, err := frontdoor.Body(a.raw.ExportApplication(ctx, applicationId, params))
+	fdCall.End(err)
+	return fdB, err
 }
 
 // ExportApplicationAsFile sends GET /applications/{applicationId}/exportFile: Export application in XML, YAML, or JSON file formats.
 func (a *API) ExportApplicationAsFile(ctx context.Context, applicationId string, params *ExportApplicationAsFileParams) (string, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "exportApplicationAsFile", Name: "GET /applications/{applicationId}/exportFile"})
 	var fdV string
 	fdResp, err := a.raw.ExportApplicationAsFile(ctx, applicationId, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetInboundAuthenticationConfigurations sends GET /applications/{applicationId}/inbound-protocols/: Retrieve inbound protocol configurations.
 func (a *API) GetInboundAuthenticationConfigurations(ctx context.Context, applicationId string) (InboundProtocolsListResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getInboundAuthenticationConfigurations", Name: "GET /applications/{applicationId}/inbound-protocols/"})
 	var fdV InboundProtocolsListResponse
 	fdResp, err := a.raw.GetInboundAuthenticationConfigurations(ctx, applicationId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -499,9 +593,11 @@ func (a *API) GetInboundAuthenticationConfigurationsAll(ctx context.Context, app
 
 // GetInboundOAuthConfiguration sends GET /applications/{applicationId}/inbound-protocols/oidc: Retrieve OIDC authentication protocol parameters.
 func (a *API) GetInboundOAuthConfiguration(ctx context.Context, applicationId string) (OpenIDConnectConfiguration, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getInboundOAuthConfiguration", Name: "GET /applications/{applicationId}/inbound-protocols/oidc"})
 	var fdV OpenIDConnectConfiguration
 	fdResp, err := a.raw.GetInboundOAuthConfiguration(ctx, applicationId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -510,32 +606,45 @@ func (a *API) GetInboundOAuthConfiguration(ctx context.Context, applicationId st
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) UpdateInboundOAuthConfiguration(ctx context.Context, applicationId string, body UpdateInboundOAuthConfigurationJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.UpdateInboundOAuthConfiguration(ctx, applicationId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "updateInboundOAuthConfiguration", Name: "PUT /applications/{applicationId}/inbound-protocols/oidc"})
+	fdID, err := frontdoor.Created(a.raw.UpdateInboundOAuthConfiguration(ctx, applicationId, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // DeleteInboundOAuthConfiguration sends DELETE /applications/{applicationId}/inbound-protocols/oidc: Delete OIDC authentication protocol parameters.
 func (a *API) DeleteInboundOAuthConfiguration(ctx context.Context, applicationId string) error {
-	return frontdoor.NoContent(a.raw.DeleteInboundOAuthConfiguration(ctx, applicationId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "deleteInboundOAuthConfiguration", Name: "DELETE /applications/{applicationId}/inbound-protocols/oidc"})
+	err := frontdoor.NoContent(a.raw.DeleteInboundOAuthConfiguration(ctx, applicationId))
+	fdCall.End(err)
+	return err
 }
 
 // RegenerateOAuthClientSecret sends POST /applications/{applicationId}/inbound-protocols/oidc/regenerate-secret: Regenerate the OAuth2/OIDC client secret.
 func (a *API) RegenerateOAuthClientSecret(ctx context.Context, applicationId string) (OpenIDConnectConfiguration, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "regenerateOAuthClientSecret", Name: "POST /applications/{applicationId}/inbound-protocols/oidc/regenerate-secret"})
 	var fdV OpenIDConnectConfiguration
 	fdResp, err := a.raw.RegenerateOAuthClientSecret(ctx, applicationId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // RevokeOAuthClient sends POST /applications/{applicationId}/inbound-protocols/oidc/revoke: Revoke the OAuth2/OIDC client of application.
 func (a *API) RevokeOAuthClient(ctx context.Context, applicationId string) error {
-	return frontdoor.NoContent(a.raw.RevokeOAuthClient(ctx, applicationId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "revokeOAuthClient", Name: "POST /applications/{applicationId}/inbound-protocols/oidc/revoke"})
+	err := frontdoor.NoContent(a.raw.RevokeOAuthClient(ctx, applicationId))
+	fdCall.End(err)
+	return err
 }
 
 // GetOAuthClientSecrets sends GET /applications/{applicationId}/inbound-protocols/oidc/secrets: List client secrets of the application.
 func (a *API) GetOAuthClientSecrets(ctx context.Context, applicationId string) (ClientSecretList, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getOAuthClientSecrets", Name: "GET /applications/{applicationId}/inbound-protocols/oidc/secrets"})
 	var fdV ClientSecretList
 	fdResp, err := a.raw.GetOAuthClientSecrets(ctx, applicationId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -564,30 +673,39 @@ func (a *API) GetOAuthClientSecretsAll(ctx context.Context, applicationId string
 
 // CreateOAuthClientSecret sends POST /applications/{applicationId}/inbound-protocols/oidc/secrets: Create a new OAuth2/OIDC client secret.
 func (a *API) CreateOAuthClientSecret(ctx context.Context, applicationId string, body CreateOAuthClientSecretJSONRequestBody) (ClientSecretResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "createOAuthClientSecret", Name: "POST /applications/{applicationId}/inbound-protocols/oidc/secrets"})
 	var fdV ClientSecretResponse
 	fdResp, err := a.raw.CreateOAuthClientSecret(ctx, applicationId, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetOAuthClientSecret sends GET /applications/{applicationId}/inbound-protocols/oidc/secrets/{secretId}: Get a specific client secret's metadata.
 func (a *API) GetOAuthClientSecret(ctx context.Context, applicationId string, secretId string) (ClientSecretResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getOAuthClientSecret", Name: "GET /applications/{applicationId}/inbound-protocols/oidc/secrets/{secretId}"})
 	var fdV ClientSecretResponse
 	fdResp, err := a.raw.GetOAuthClientSecret(ctx, applicationId, secretId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteOAuthClientSecret sends DELETE /applications/{applicationId}/inbound-protocols/oidc/secrets/{secretId}: Delete a specific OAuth2/OIDC client secret.
 func (a *API) DeleteOAuthClientSecret(ctx context.Context, applicationId string, secretId string) error {
-	return frontdoor.NoContent(a.raw.DeleteOAuthClientSecret(ctx, applicationId, secretId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "deleteOAuthClientSecret", Name: "DELETE /applications/{applicationId}/inbound-protocols/oidc/secrets/{secretId}"})
+	err := frontdoor.NoContent(a.raw.DeleteOAuthClientSecret(ctx, applicationId, secretId))
+	fdCall.End(err)
+	return err
 }
 
 // GetPassiveStsConfiguration sends GET /applications/{applicationId}/inbound-protocols/passive-sts: Retrieve Passive STS authentication protocol parameters.
 func (a *API) GetPassiveStsConfiguration(ctx context.Context, applicationId string) (PassiveStsConfiguration, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getPassiveStsConfiguration", Name: "GET /applications/{applicationId}/inbound-protocols/passive-sts"})
 	var fdV PassiveStsConfiguration
 	fdResp, err := a.raw.GetPassiveStsConfiguration(ctx, applicationId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -596,19 +714,27 @@ func (a *API) GetPassiveStsConfiguration(ctx context.Context, applicationId stri
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) UpdatePassiveStsConfiguration(ctx context.Context, applicationId string, body UpdatePassiveStsConfigurationJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.UpdatePassiveStsConfiguration(ctx, applicationId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "updatePassiveStsConfiguration", Name: "PUT /applications/{applicationId}/inbound-protocols/passive-sts"})
+	fdID, err := frontdoor.Created(a.raw.UpdatePassiveStsConfiguration(ctx, applicationId, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // DeletePassiveStsConfiguration sends DELETE /applications/{applicationId}/inbound-protocols/passive-sts: Delete Passive STS authentication protocol parameters.
 func (a *API) DeletePassiveStsConfiguration(ctx context.Context, applicationId string) error {
-	return frontdoor.NoContent(a.raw.DeletePassiveStsConfiguration(ctx, applicationId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "deletePassiveStsConfiguration", Name: "DELETE /applications/{applicationId}/inbound-protocols/passive-sts"})
+	err := frontdoor.NoContent(a.raw.DeletePassiveStsConfiguration(ctx, applicationId))
+	fdCall.End(err)
+	return err
 }
 
 // GetInboundSAMLConfiguration sends GET /applications/{applicationId}/inbound-protocols/saml: Retrieve SAML2 authentication protocol parameters.
 func (a *API) GetInboundSAMLConfiguration(ctx context.Context, applicationId string) (SAML2ServiceProvider, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getInboundSAMLConfiguration", Name: "GET /applications/{applicationId}/inbound-protocols/saml"})
 	var fdV SAML2ServiceProvider
 	fdResp, err := a.raw.GetInboundSAMLConfiguration(ctx, applicationId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -617,19 +743,27 @@ func (a *API) GetInboundSAMLConfiguration(ctx context.Context, applicationId str
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) UpdateInboundSAMLConfiguration(ctx context.Context, applicationId string, body UpdateInboundSAMLConfigurationJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.UpdateInboundSAMLConfiguration(ctx, applicationId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "updateInboundSAMLConfiguration", Name: "PUT /applications/{applicationId}/inbound-protocols/saml"})
+	fdID, err := frontdoor.Created(a.raw.UpdateInboundSAMLConfiguration(ctx, applicationId, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // DeleteInboundSAMLConfiguration sends DELETE /applications/{applicationId}/inbound-protocols/saml: Delete SAML2 authentication protocol parameters.
 func (a *API) DeleteInboundSAMLConfiguration(ctx context.Context, applicationId string) error {
-	return frontdoor.NoContent(a.raw.DeleteInboundSAMLConfiguration(ctx, applicationId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "deleteInboundSAMLConfiguration", Name: "DELETE /applications/{applicationId}/inbound-protocols/saml"})
+	err := frontdoor.NoContent(a.raw.DeleteInboundSAMLConfiguration(ctx, applicationId))
+	fdCall.End(err)
+	return err
 }
 
 // GetWSTrustConfiguration sends GET /applications/{applicationId}/inbound-protocols/ws-trust: Retrieve WS Trust authentication protocol parameters.
 func (a *API) GetWSTrustConfiguration(ctx context.Context, applicationId string) (WSTrustConfiguration, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getWSTrustConfiguration", Name: "GET /applications/{applicationId}/inbound-protocols/ws-trust"})
 	var fdV WSTrustConfiguration
 	fdResp, err := a.raw.GetWSTrustConfiguration(ctx, applicationId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -638,19 +772,27 @@ func (a *API) GetWSTrustConfiguration(ctx context.Context, applicationId string)
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) UpdateWSTrustConfiguration(ctx context.Context, applicationId string, body UpdateWSTrustConfigurationJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.UpdateWSTrustConfiguration(ctx, applicationId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "updateWSTrustConfiguration", Name: "PUT /applications/{applicationId}/inbound-protocols/ws-trust"})
+	fdID, err := frontdoor.Created(a.raw.UpdateWSTrustConfiguration(ctx, applicationId, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // DeleteWSTrustConfiguration sends DELETE /applications/{applicationId}/inbound-protocols/ws-trust: Delete WS Trust authentication protocol parameters.
 func (a *API) DeleteWSTrustConfiguration(ctx context.Context, applicationId string) error {
-	return frontdoor.NoContent(a.raw.DeleteWSTrustConfiguration(ctx, applicationId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "deleteWSTrustConfiguration", Name: "DELETE /applications/{applicationId}/inbound-protocols/ws-trust"})
+	err := frontdoor.NoContent(a.raw.DeleteWSTrustConfiguration(ctx, applicationId))
+	fdCall.End(err)
+	return err
 }
 
 // GetCustomInboundConfiguration sends GET /applications/{applicationId}/inbound-protocols/{inboundProtocolId}: Retrieve custom inbound authentication protocol parameters.
 func (a *API) GetCustomInboundConfiguration(ctx context.Context, applicationId string, inboundProtocolId string) (CustomInboundProtocolConfiguration, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "getCustomInboundConfiguration", Name: "GET /applications/{applicationId}/inbound-protocols/{inboundProtocolId}"})
 	var fdV CustomInboundProtocolConfiguration
 	fdResp, err := a.raw.GetCustomInboundConfiguration(ctx, applicationId, inboundProtocolId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -659,42 +801,61 @@ func (a *API) GetCustomInboundConfiguration(ctx context.Context, applicationId s
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) UpdateCustomInboundConfiguration(ctx context.Context, applicationId string, inboundProtocolId string, body UpdateCustomInboundConfigurationJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.UpdateCustomInboundConfiguration(ctx, applicationId, inboundProtocolId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "updateCustomInboundConfiguration", Name: "PUT /applications/{applicationId}/inbound-protocols/{inboundProtocolId}"})
+	fdID, err := frontdoor.Created(a.raw.UpdateCustomInboundConfiguration(ctx, applicationId, inboundProtocolId, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // DeleteCustomInboundConfiguration sends DELETE /applications/{applicationId}/inbound-protocols/{inboundProtocolId}: Delete custom inbound authentication protocol parameters.
 func (a *API) DeleteCustomInboundConfiguration(ctx context.Context, applicationId string, inboundProtocolId string) error {
-	return frontdoor.NoContent(a.raw.DeleteCustomInboundConfiguration(ctx, applicationId, inboundProtocolId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "deleteCustomInboundConfiguration", Name: "DELETE /applications/{applicationId}/inbound-protocols/{inboundProtocolId}"})
+	err := frontdoor.NoContent(a.raw.DeleteCustomInboundConfiguration(ctx, applicationId, inboundProtocolId))
+	fdCall.End(err)
+	return err
 }
 
 // ChangeApplicationOwner sends PUT /applications/{applicationId}/owner: Change application owner.
 func (a *API) ChangeApplicationOwner(ctx context.Context, applicationId string, body ChangeApplicationOwnerJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.ChangeApplicationOwner(ctx, applicationId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "changeApplicationOwner", Name: "PUT /applications/{applicationId}/owner"})
+	err := frontdoor.NoContent(a.raw.ChangeApplicationOwner(ctx, applicationId, body))
+	fdCall.End(err)
+	return err
 }
 
 // ShareOrgApplicationGet sends GET /applications/{applicationId}/share: List of organizations that the application is shared to.
 func (a *API) ShareOrgApplicationGet(ctx context.Context, applicationId string, params *ShareOrgApplicationGetParams) (SharedOrganizationsResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "shareOrgApplicationGet", Name: "GET /applications/{applicationId}/share"})
 	var fdV SharedOrganizationsResponse
 	fdResp, err := a.raw.ShareOrgApplicationGet(ctx, applicationId, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // ShareOrgApplication sends POST /applications/{applicationId}/share: Share the application from the root organization to the given organization(s).
 func (a *API) ShareOrgApplication(ctx context.Context, applicationId string, body ShareOrgApplicationJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.ShareOrgApplication(ctx, applicationId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "shareOrgApplication", Name: "POST /applications/{applicationId}/share"})
+	err := frontdoor.NoContent(a.raw.ShareOrgApplication(ctx, applicationId, body))
+	fdCall.End(err)
+	return err
 }
 
 // ShareOrgApplicationDelete sends DELETE /applications/{applicationId}/share/{shared-organization-id}: Stop sharing an application to a organization.
 func (a *API) ShareOrgApplicationDelete(ctx context.Context, applicationId string, sharedOrganizationId string) error {
-	return frontdoor.NoContent(a.raw.ShareOrgApplicationDelete(ctx, applicationId, sharedOrganizationId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "shareOrgApplicationDelete", Name: "DELETE /applications/{applicationId}/share/{shared-organization-id}"})
+	err := frontdoor.NoContent(a.raw.ShareOrgApplicationDelete(ctx, applicationId, sharedOrganizationId))
+	fdCall.End(err)
+	return err
 }
 
 // SharedApplicationsGet sends GET /applications/{applicationId}/shared-apps: List of shared applications along with its organization.
 func (a *API) SharedApplicationsGet(ctx context.Context, applicationId string) (SharedApplicationsResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "sharedApplicationsGet", Name: "GET /applications/{applicationId}/shared-apps"})
 	var fdV SharedApplicationsResponse
 	fdResp, err := a.raw.SharedApplicationsGet(ctx, applicationId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -723,5 +884,8 @@ func (a *API) SharedApplicationsGetAll(ctx context.Context, applicationId string
 
 // SharedApplicationsAllDelete sends DELETE /applications/{applicationId}/shared-apps: Stop sharing an application with all organizations.
 func (a *API) SharedApplicationsAllDelete(ctx context.Context, applicationId string) error {
-	return frontdoor.NoContent(a.raw.SharedApplicationsAllDelete(ctx, applicationId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "applications", ID: "sharedApplicationsAllDelete", Name: "DELETE /applications/{applicationId}/shared-apps"})
+	err := frontdoor.NoContent(a.raw.SharedApplicationsAllDelete(ctx, applicationId))
+	fdCall.End(err)
+	return err
 }

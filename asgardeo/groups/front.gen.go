@@ -18,16 +18,20 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Asgardeo organisation (see asgardeo.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *asgardeo.Conn) *API {
 	return &API{raw: &Client{
 		Server:         strings.TrimSuffix(c.BaseURL(), "/") + "/scim2/",
 		Client:         c.HTTPClient(),
 		RequestEditors: []RequestEditorFn{scim.SetMediaType},
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -36,9 +40,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // ListGroups sends GET /Groups: Filter Groups.
 func (a *API) ListGroups(ctx context.Context, params *ListGroupsParams) (GroupsListResponseObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimgroups", ID: "listGroups", Name: "GET /Groups"})
 	var fdV GroupsListResponseObject
 	fdResp, err := a.raw.ListGroups(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -84,45 +90,58 @@ func (a *API) ListGroupsAll(ctx context.Context, params *ListGroupsParams) iter.
 
 // CreateGroup sends POST /Groups: Create Group.
 func (a *API) CreateGroup(ctx context.Context, params *CreateGroupParams, body CreateGroupJSONRequestBody) (GroupResponseObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimgroups", ID: "createGroup", Name: "POST /Groups"})
 	var fdV GroupResponseObject
 	fdResp, err := a.raw.CreateGroup(ctx, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // SearchGroups sends POST /Groups/.search: Search Groups.
 func (a *API) SearchGroups(ctx context.Context, body SearchGroupsJSONRequestBody) (GroupSearchResponseObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimgroups", ID: "searchGroups", Name: "POST /Groups/.search"})
 	var fdV GroupSearchResponseObject
 	fdResp, err := a.raw.SearchGroups(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetGroup sends GET /Groups/{id}: Get Group by ID.
 func (a *API) GetGroup(ctx context.Context, id string, params *GetGroupParams) (GroupResponseObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimgroups", ID: "getGroup", Name: "GET /Groups/{id}"})
 	var fdV GroupResponseObject
 	fdResp, err := a.raw.GetGroup(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // UpdateGroup sends PUT /Groups/{id}: Update Group - PUT.
 func (a *API) UpdateGroup(ctx context.Context, id string, params *UpdateGroupParams, body UpdateGroupJSONRequestBody) (GroupPutResponseObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimgroups", ID: "updateGroup", Name: "PUT /Groups/{id}"})
 	var fdV GroupPutResponseObject
 	fdResp, err := a.raw.UpdateGroup(ctx, id, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteGroup sends DELETE /Groups/{id}: Delete Group.
 func (a *API) DeleteGroup(ctx context.Context, id string, params *DeleteGroupParams) error {
-	return frontdoor.NoContent(a.raw.DeleteGroup(ctx, id, params))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimgroups", ID: "deleteGroup", Name: "DELETE /Groups/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteGroup(ctx, id, params))
+	fdCall.End(err)
+	return err
 }
 
 // PatchGroup sends PATCH /Groups/{id}: Update Group - PATCH.
 func (a *API) PatchGroup(ctx context.Context, id string, params *PatchGroupParams, body PatchGroupJSONRequestBody) (PatchGroupOperationResponseObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimgroups", ID: "patchGroup", Name: "PATCH /Groups/{id}"})
 	var fdV PatchGroupOperationResponseObject
 	fdResp, err := a.raw.PatchGroup(ctx, id, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

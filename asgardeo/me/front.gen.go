@@ -17,16 +17,20 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Asgardeo organisation (see asgardeo.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *asgardeo.Conn) *API {
 	return &API{raw: &Client{
 		Server:         strings.TrimSuffix(c.BaseURL(), "/") + "/scim2/",
 		Client:         c.HTTPClient(),
 		RequestEditors: []RequestEditorFn{scim.SetMediaType},
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,24 +39,30 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetMe sends GET /Me: Get Me.
 func (a *API) GetMe(ctx context.Context, params *GetMeParams) (UserResponseObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimme", ID: "getMe", Name: "GET /Me"})
 	var fdV UserResponseObject
 	fdResp, err := a.raw.GetMe(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // UpdateUserMe sends PUT /Me: Update Me.
 func (a *API) UpdateUserMe(ctx context.Context, params *UpdateUserMeParams, body UpdateUserMeJSONRequestBody) (UserResponseObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimme", ID: "updateUserMe", Name: "PUT /Me"})
 	var fdV UserResponseObject
 	fdResp, err := a.raw.UpdateUserMe(ctx, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchUserMe sends PATCH /Me: Update Me - PATCH.
 func (a *API) PatchUserMe(ctx context.Context, params *PatchUserMeParams, body PatchUserMeJSONRequestBody) (PatchOperationResponseOutput, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimme", ID: "patchUserMe", Name: "PATCH /Me"})
 	var fdV PatchOperationResponseOutput
 	fdResp, err := a.raw.PatchUserMe(ctx, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -17,16 +17,20 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Asgardeo organisation (see asgardeo.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *asgardeo.Conn) *API {
 	return &API{raw: &Client{
 		Server:         strings.TrimSuffix(c.BaseURL(), "/") + "/scim2/",
 		Client:         c.HTTPClient(),
 		RequestEditors: []RequestEditorFn{scim.SetMediaType},
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,8 +39,10 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetResourceType sends GET /ResourceTypes: Get Resource Types.
 func (a *API) GetResourceType(ctx context.Context) (ResourceTypeResponse, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimresourcetypes", ID: "getResourceType", Name: "GET /ResourceTypes"})
 	var fdV ResourceTypeResponse
 	fdResp, err := a.raw.GetResourceType(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

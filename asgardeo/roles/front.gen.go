@@ -18,16 +18,20 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Asgardeo organisation (see asgardeo.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *asgardeo.Conn) *API {
 	return &API{raw: &Client{
 		Server:         strings.TrimSuffix(c.BaseURL(), "/") + "/scim2/v2/",
 		Client:         c.HTTPClient(),
 		RequestEditors: []RequestEditorFn{scim.SetMediaType},
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -36,9 +40,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // ListRoles sends GET /Roles: Filter Roles.
 func (a *API) ListRoles(ctx context.Context, params *ListRolesParams) (RolesListResponseObjectV2, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimroles", ID: "listRoles", Name: "GET /Roles"})
 	var fdV RolesListResponseObjectV2
 	fdResp, err := a.raw.ListRoles(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -84,45 +90,58 @@ func (a *API) ListRolesAll(ctx context.Context, params *ListRolesParams) iter.Se
 
 // CreateRole sends POST /Roles: Create Role.
 func (a *API) CreateRole(ctx context.Context, body CreateRoleJSONRequestBody) (RolePostResponseObjectV2, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimroles", ID: "createRole", Name: "POST /Roles"})
 	var fdV RolePostResponseObjectV2
 	fdResp, err := a.raw.CreateRole(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // SearchRoles sends POST /Roles/.search: Search Roles.
 func (a *API) SearchRoles(ctx context.Context, body SearchRolesJSONRequestBody) (RoleSearchResponseObjectV2, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimroles", ID: "searchRoles", Name: "POST /Roles/.search"})
 	var fdV RoleSearchResponseObjectV2
 	fdResp, err := a.raw.SearchRoles(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetRole sends GET /Roles/{id}: Get Role by ID.
 func (a *API) GetRole(ctx context.Context, id string, params *GetRoleParams) (RoleGetResponseObjectV2, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimroles", ID: "getRole", Name: "GET /Roles/{id}"})
 	var fdV RoleGetResponseObjectV2
 	fdResp, err := a.raw.GetRole(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // UpdateRole sends PUT /Roles/{id}: Update Role - PUT.
 func (a *API) UpdateRole(ctx context.Context, id string, body UpdateRoleJSONRequestBody) (RolePutResponseObjectV2, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimroles", ID: "updateRole", Name: "PUT /Roles/{id}"})
 	var fdV RolePutResponseObjectV2
 	fdResp, err := a.raw.UpdateRole(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteRole sends DELETE /Roles/{id}: Delete Role.
 func (a *API) DeleteRole(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteRole(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimroles", ID: "deleteRole", Name: "DELETE /Roles/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteRole(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchRole sends PATCH /Roles/{id}: Update Role - PATCH.
 func (a *API) PatchRole(ctx context.Context, id string, body PatchRoleJSONRequestBody) (PatchRoleOperationResponseObjectV2, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimroles", ID: "patchRole", Name: "PATCH /Roles/{id}"})
 	var fdV PatchRoleOperationResponseObjectV2
 	fdResp, err := a.raw.PatchRole(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

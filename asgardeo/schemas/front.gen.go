@@ -18,16 +18,20 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Asgardeo organisation (see asgardeo.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *asgardeo.Conn) *API {
 	return &API{raw: &Client{
 		Server:         strings.TrimSuffix(c.BaseURL(), "/") + "/scim2/",
 		Client:         c.HTTPClient(),
 		RequestEditors: []RequestEditorFn{scim.SetMediaType},
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -36,9 +40,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetSchemas sends GET /Schemas: Get All Schemas.
 func (a *API) GetSchemas(ctx context.Context) ([]SchemaObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimschemas", ID: "getSchemas", Name: "GET /Schemas"})
 	var fdV []SchemaObject
 	fdResp, err := a.raw.GetSchemas(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -68,8 +74,10 @@ func (a *API) GetSchemasAll(ctx context.Context) iter.Seq2[SchemaObject, error] 
 // The server answers the SchemaObject itself or a JSON array of exactly that one;
 // it returns the SchemaObject either way.
 func (a *API) GetSchemaById(ctx context.Context, id string) (SchemaObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimschemas", ID: "getSchemaById", Name: "GET /Schemas/{id}"})
 	var fdV SchemaObject
 	fdResp, err := a.raw.GetSchemaById(ctx, id)
 	err = frontdoor.DecodeOne(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

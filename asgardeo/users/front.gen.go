@@ -18,16 +18,20 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Asgardeo organisation (see asgardeo.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *asgardeo.Conn) *API {
 	return &API{raw: &Client{
 		Server:         strings.TrimSuffix(c.BaseURL(), "/") + "/scim2/",
 		Client:         c.HTTPClient(),
 		RequestEditors: []RequestEditorFn{scim.SetMediaType},
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -36,9 +40,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // ListUsers sends GET /Users: Filter Users.
 func (a *API) ListUsers(ctx context.Context, params *ListUsersParams) (UserObjectListResponseObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimusers", ID: "listUsers", Name: "GET /Users"})
 	var fdV UserObjectListResponseObject
 	fdResp, err := a.raw.ListUsers(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -84,45 +90,58 @@ func (a *API) ListUsersAll(ctx context.Context, params *ListUsersParams) iter.Se
 
 // CreateUser sends POST /Users: Create User.
 func (a *API) CreateUser(ctx context.Context, params *CreateUserParams, body CreateUserJSONRequestBody) (UserResponseObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimusers", ID: "createUser", Name: "POST /Users"})
 	var fdV UserResponseObject
 	fdResp, err := a.raw.CreateUser(ctx, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // SearchUsers sends POST /Users/.search: Search Users.
 func (a *API) SearchUsers(ctx context.Context, body SearchUsersJSONRequestBody) (UserObjectListResponseObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimusers", ID: "searchUsers", Name: "POST /Users/.search"})
 	var fdV UserObjectListResponseObject
 	fdResp, err := a.raw.SearchUsers(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetUser sends GET /Users/{id}: Get User by ID.
 func (a *API) GetUser(ctx context.Context, id string, params *GetUserParams) (UserResponseObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimusers", ID: "getUser", Name: "GET /Users/{id}"})
 	var fdV UserResponseObject
 	fdResp, err := a.raw.GetUser(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // UpdateUser sends PUT /Users/{id}: Update User - PUT.
 func (a *API) UpdateUser(ctx context.Context, id string, params *UpdateUserParams, body UpdateUserJSONRequestBody) (UserResponseObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimusers", ID: "updateUser", Name: "PUT /Users/{id}"})
 	var fdV UserResponseObject
 	fdResp, err := a.raw.UpdateUser(ctx, id, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteUser sends DELETE /Users/{id}: Delete User by ID.
 func (a *API) DeleteUser(ctx context.Context, id string, params *DeleteUserParams) error {
-	return frontdoor.NoContent(a.raw.DeleteUser(ctx, id, params))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimusers", ID: "deleteUser", Name: "DELETE /Users/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteUser(ctx, id, params))
+	fdCall.End(err)
+	return err
 }
 
 // PatchUser sends PATCH /Users/{id}: Update User - PATCH.
 func (a *API) PatchUser(ctx context.Context, id string, params *PatchUserParams, body PatchUserJSONRequestBody) (UserResponseObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "scimusers", ID: "patchUser", Name: "PATCH /Users/{id}"})
 	var fdV UserResponseObject
 	fdResp, err := a.raw.PatchUser(ctx, id, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetActions sends GET /actions/actions: Get actions.
 func (a *API) GetActions(ctx context.Context, params *GetActionsParams) (ListActionsPaginatedResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_actions", Name: "GET /actions/actions"})
 	var fdV ListActionsPaginatedResponseContent
 	fdResp, err := a.raw.GetActions(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -82,17 +88,21 @@ func (a *API) GetActionsAll(ctx context.Context, params *GetActionsParams) iter.
 
 // PostAction sends POST /actions/actions: Create an action.
 func (a *API) PostAction(ctx context.Context, body PostActionJSONRequestBody) (CreateActionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_action", Name: "POST /actions/actions"})
 	var fdV CreateActionResponseContent
 	fdResp, err := a.raw.PostAction(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetActionVersions sends GET /actions/actions/{actionId}/versions: Get an action's versions.
 func (a *API) GetActionVersions(ctx context.Context, actionId string, params *GetActionVersionsParams) (ListActionVersionsPaginatedResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_action_versions", Name: "GET /actions/actions/{actionId}/versions"})
 	var fdV ListActionVersionsPaginatedResponseContent
 	fdResp, err := a.raw.GetActionVersions(ctx, actionId, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -138,70 +148,89 @@ func (a *API) GetActionVersionsAll(ctx context.Context, actionId string, params 
 
 // GetActionVersion sends GET /actions/actions/{actionId}/versions/{id}: Get a specific version of an action.
 func (a *API) GetActionVersion(ctx context.Context, actionId string, id string) (GetActionVersionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_action_version", Name: "GET /actions/actions/{actionId}/versions/{id}"})
 	var fdV GetActionVersionResponseContent
 	fdResp, err := a.raw.GetActionVersion(ctx, actionId, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostDeployDraftVersion sends POST /actions/actions/{actionId}/versions/{id}/deploy: Roll back to a previous action version.
 func (a *API) PostDeployDraftVersion(ctx context.Context, actionId string, id string, body PostDeployDraftVersionJSONRequestBody) (DeployActionVersionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_deploy_draft_version", Name: "POST /actions/actions/{actionId}/versions/{id}/deploy"})
 	var fdV DeployActionVersionResponseContent
 	fdResp, err := a.raw.PostDeployDraftVersion(ctx, actionId, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetAction sends GET /actions/actions/{id}: Get an action.
 func (a *API) GetAction(ctx context.Context, id string) (GetActionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_action", Name: "GET /actions/actions/{id}"})
 	var fdV GetActionResponseContent
 	fdResp, err := a.raw.GetAction(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteAction sends DELETE /actions/actions/{id}: Delete an action.
 func (a *API) DeleteAction(ctx context.Context, id string, params *DeleteActionParams) error {
-	return frontdoor.NoContent(a.raw.DeleteAction(ctx, id, params))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_action", Name: "DELETE /actions/actions/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteAction(ctx, id, params))
+	fdCall.End(err)
+	return err
 }
 
 // PatchAction sends PATCH /actions/actions/{id}: Update an action.
 func (a *API) PatchAction(ctx context.Context, id string, body PatchActionJSONRequestBody) (UpdateActionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_action", Name: "PATCH /actions/actions/{id}"})
 	var fdV UpdateActionResponseContent
 	fdResp, err := a.raw.PatchAction(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostDeployAction sends POST /actions/actions/{id}/deploy: Deploy an action.
 func (a *API) PostDeployAction(ctx context.Context, id string) (DeployActionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_deploy_action", Name: "POST /actions/actions/{id}/deploy"})
 	var fdV DeployActionResponseContent
 	fdResp, err := a.raw.PostDeployAction(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostTestAction sends POST /actions/actions/{id}/test: Test an Action.
 func (a *API) PostTestAction(ctx context.Context, id string, body PostTestActionJSONRequestBody) (TestActionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_test_action", Name: "POST /actions/actions/{id}/test"})
 	var fdV TestActionResponseContent
 	fdResp, err := a.raw.PostTestAction(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetExecution sends GET /actions/executions/{id}: Get an execution.
 func (a *API) GetExecution(ctx context.Context, id string) (GetActionExecutionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_execution", Name: "GET /actions/executions/{id}"})
 	var fdV GetActionExecutionResponseContent
 	fdResp, err := a.raw.GetExecution(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetActionModules sends GET /actions/modules: List Actions Modules.
 func (a *API) GetActionModules(ctx context.Context, params *GetActionModulesParams) (GetActionModulesResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_action_modules", Name: "GET /actions/modules"})
 	var fdV GetActionModulesResponseContent
 	fdResp, err := a.raw.GetActionModules(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -247,38 +276,49 @@ func (a *API) GetActionModulesAll(ctx context.Context, params *GetActionModulesP
 
 // PostActionModule sends POST /actions/modules: Create a new Actions Module.
 func (a *API) PostActionModule(ctx context.Context, body PostActionModuleJSONRequestBody) (CreateActionModuleResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_action_module", Name: "POST /actions/modules"})
 	var fdV CreateActionModuleResponseContent
 	fdResp, err := a.raw.PostActionModule(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetActionModule sends GET /actions/modules/{id}: Get a specific Actions Module by ID.
 func (a *API) GetActionModule(ctx context.Context, id string) (GetActionModuleResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_action_module", Name: "GET /actions/modules/{id}"})
 	var fdV GetActionModuleResponseContent
 	fdResp, err := a.raw.GetActionModule(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteActionModule sends DELETE /actions/modules/{id}: Delete a specific Actions Module by ID.
 func (a *API) DeleteActionModule(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteActionModule(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_action_module", Name: "DELETE /actions/modules/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteActionModule(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchActionModule sends PATCH /actions/modules/{id}: Update a specific Actions Module.
 func (a *API) PatchActionModule(ctx context.Context, id string, body PatchActionModuleJSONRequestBody) (UpdateActionModuleResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_action_module", Name: "PATCH /actions/modules/{id}"})
 	var fdV UpdateActionModuleResponseContent
 	fdResp, err := a.raw.PatchActionModule(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetActionModuleActions sends GET /actions/modules/{id}/actions: List all actions using an Actions Module.
 func (a *API) GetActionModuleActions(ctx context.Context, id string, params *GetActionModuleActionsParams) (GetActionModuleActionsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_action_module_actions", Name: "GET /actions/modules/{id}/actions"})
 	var fdV GetActionModuleActionsResponseContent
 	fdResp, err := a.raw.GetActionModuleActions(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -324,17 +364,21 @@ func (a *API) GetActionModuleActionsAll(ctx context.Context, id string, params *
 
 // PostActionModuleRollback sends POST /actions/modules/{id}/rollback: Rollback an Actions Module to a previous version.
 func (a *API) PostActionModuleRollback(ctx context.Context, id string, body PostActionModuleRollbackJSONRequestBody) (RollbackActionModuleResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_action_module_rollback", Name: "POST /actions/modules/{id}/rollback"})
 	var fdV RollbackActionModuleResponseContent
 	fdResp, err := a.raw.PostActionModuleRollback(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetActionModuleVersions sends GET /actions/modules/{id}/versions: List all versions of an Actions Module.
 func (a *API) GetActionModuleVersions(ctx context.Context, id string, params *GetActionModuleVersionsParams) (GetActionModuleVersionsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_action_module_versions", Name: "GET /actions/modules/{id}/versions"})
 	var fdV GetActionModuleVersionsResponseContent
 	fdResp, err := a.raw.GetActionModuleVersions(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -380,25 +424,31 @@ func (a *API) GetActionModuleVersionsAll(ctx context.Context, id string, params 
 
 // PostActionModuleVersion sends POST /actions/modules/{id}/versions: Create a new version of an Actions Module.
 func (a *API) PostActionModuleVersion(ctx context.Context, id string) (CreateActionModuleVersionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_action_module_version", Name: "POST /actions/modules/{id}/versions"})
 	var fdV CreateActionModuleVersionResponseContent
 	fdResp, err := a.raw.PostActionModuleVersion(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetActionModuleVersion sends GET /actions/modules/{id}/versions/{versionId}: Get a specific version of an Actions Module.
 func (a *API) GetActionModuleVersion(ctx context.Context, id string, versionId string) (GetActionModuleVersionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_action_module_version", Name: "GET /actions/modules/{id}/versions/{versionId}"})
 	var fdV GetActionModuleVersionResponseContent
 	fdResp, err := a.raw.GetActionModuleVersion(ctx, id, versionId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetTriggers sends GET /actions/triggers: Get triggers.
 func (a *API) GetTriggers(ctx context.Context) (ListActionTriggersResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_triggers", Name: "GET /actions/triggers"})
 	var fdV ListActionTriggersResponseContent
 	fdResp, err := a.raw.GetTriggers(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -427,9 +477,11 @@ func (a *API) GetTriggersAll(ctx context.Context) iter.Seq2[ActionTrigger, error
 
 // GetBindings sends GET /actions/triggers/{triggerId}/bindings: Get trigger bindings.
 func (a *API) GetBindings(ctx context.Context, triggerId ActionTriggerTypeEnum, params *GetBindingsParams) (ListActionBindingsPaginatedResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_bindings", Name: "GET /actions/triggers/{triggerId}/bindings"})
 	var fdV ListActionBindingsPaginatedResponseContent
 	fdResp, err := a.raw.GetBindings(ctx, triggerId, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -475,8 +527,10 @@ func (a *API) GetBindingsAll(ctx context.Context, triggerId ActionTriggerTypeEnu
 
 // PatchBindings sends PATCH /actions/triggers/{triggerId}/bindings: Update trigger bindings.
 func (a *API) PatchBindings(ctx context.Context, triggerId ActionTriggerTypeEnum, body PatchBindingsJSONRequestBody) (UpdateActionBindingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_bindings", Name: "PATCH /actions/triggers/{triggerId}/bindings"})
 	var fdV UpdateActionBindingsResponseContent
 	fdResp, err := a.raw.PatchBindings(ctx, triggerId, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,10 +37,16 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetIpsById sends GET /anomaly/blocks/ips/{id}: Check if an IP address is blocked.
 func (a *API) GetIpsById(ctx context.Context, id AnomalyIPFormat) error {
-	return frontdoor.NoContent(a.raw.GetIpsById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_ips_by_id", Name: "GET /anomaly/blocks/ips/{id}"})
+	err := frontdoor.NoContent(a.raw.GetIpsById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteIpsById sends DELETE /anomaly/blocks/ips/{id}: Remove the blocked IP address.
 func (a *API) DeleteIpsById(ctx context.Context, id AnomalyIPFormat) error {
-	return frontdoor.NoContent(a.raw.DeleteIpsById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_ips_by_id", Name: "DELETE /anomaly/blocks/ips/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteIpsById(ctx, id))
+	fdCall.End(err)
+	return err
 }

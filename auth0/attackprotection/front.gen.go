@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,96 +37,120 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetBotDetection sends GET /attack-protection/bot-detection: Get Bot Detection settings.
 func (a *API) GetBotDetection(ctx context.Context) (GetBotDetectionSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_bot-detection", Name: "GET /attack-protection/bot-detection"})
 	var fdV GetBotDetectionSettingsResponseContent
 	fdResp, err := a.raw.GetBotDetection(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchBotDetection sends PATCH /attack-protection/bot-detection: Update Bot Detection settings.
 func (a *API) PatchBotDetection(ctx context.Context, body PatchBotDetectionJSONRequestBody) (UpdateBotDetectionSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_bot-detection", Name: "PATCH /attack-protection/bot-detection"})
 	var fdV UpdateBotDetectionSettingsResponseContent
 	fdResp, err := a.raw.PatchBotDetection(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetBreachedPasswordDetection sends GET /attack-protection/breached-password-detection: Get Breached Password Detection settings.
 func (a *API) GetBreachedPasswordDetection(ctx context.Context) (GetBreachedPasswordDetectionSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_breached-password-detection", Name: "GET /attack-protection/breached-password-detection"})
 	var fdV GetBreachedPasswordDetectionSettingsResponseContent
 	fdResp, err := a.raw.GetBreachedPasswordDetection(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchBreachedPasswordDetection sends PATCH /attack-protection/breached-password-detection: Update Breached Password Detection settings.
 func (a *API) PatchBreachedPasswordDetection(ctx context.Context, body PatchBreachedPasswordDetectionJSONRequestBody) (UpdateBreachedPasswordDetectionSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_breached-password-detection", Name: "PATCH /attack-protection/breached-password-detection"})
 	var fdV UpdateBreachedPasswordDetectionSettingsResponseContent
 	fdResp, err := a.raw.PatchBreachedPasswordDetection(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetBruteForceProtection sends GET /attack-protection/brute-force-protection: Get Brute-force settings.
 func (a *API) GetBruteForceProtection(ctx context.Context) (GetBruteForceSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_brute-force-protection", Name: "GET /attack-protection/brute-force-protection"})
 	var fdV GetBruteForceSettingsResponseContent
 	fdResp, err := a.raw.GetBruteForceProtection(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchBruteForceProtection sends PATCH /attack-protection/brute-force-protection: Update Brute-force settings.
 func (a *API) PatchBruteForceProtection(ctx context.Context, body PatchBruteForceProtectionJSONRequestBody) (UpdateBruteForceSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_brute-force-protection", Name: "PATCH /attack-protection/brute-force-protection"})
 	var fdV UpdateBruteForceSettingsResponseContent
 	fdResp, err := a.raw.PatchBruteForceProtection(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetCaptcha sends GET /attack-protection/captcha: Get the CAPTCHA configuration for a tenant.
 func (a *API) GetCaptcha(ctx context.Context) (GetAttackProtectionCaptchaResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_captcha", Name: "GET /attack-protection/captcha"})
 	var fdV GetAttackProtectionCaptchaResponseContent
 	fdResp, err := a.raw.GetCaptcha(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchCaptcha sends PATCH /attack-protection/captcha: Partial Update for CAPTCHA Configuration.
 func (a *API) PatchCaptcha(ctx context.Context, body PatchCaptchaJSONRequestBody) (UpdateAttackProtectionCaptchaResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_captcha", Name: "PATCH /attack-protection/captcha"})
 	var fdV UpdateAttackProtectionCaptchaResponseContent
 	fdResp, err := a.raw.PatchCaptcha(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetPhoneProviderProtection sends GET /attack-protection/phone-provider-protection: Get Phone Provider Protection settings.
 func (a *API) GetPhoneProviderProtection(ctx context.Context) (GetPhoneProviderProtectionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_phone-provider-protection", Name: "GET /attack-protection/phone-provider-protection"})
 	var fdV GetPhoneProviderProtectionResponseContent
 	fdResp, err := a.raw.GetPhoneProviderProtection(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchPhoneProviderProtection sends PATCH /attack-protection/phone-provider-protection: Update Phone Provider Protection settings.
 func (a *API) PatchPhoneProviderProtection(ctx context.Context, body PatchPhoneProviderProtectionJSONRequestBody) (PatchPhoneProviderProtectionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_phone-provider-protection", Name: "PATCH /attack-protection/phone-provider-protection"})
 	var fdV PatchPhoneProviderProtectionResponseContent
 	fdResp, err := a.raw.PatchPhoneProviderProtection(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetSuspiciousIpThrottling sends GET /attack-protection/suspicious-ip-throttling: Get Suspicious IP Throttling settings.
 func (a *API) GetSuspiciousIpThrottling(ctx context.Context) (GetSuspiciousIPThrottlingSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_suspicious-ip-throttling", Name: "GET /attack-protection/suspicious-ip-throttling"})
 	var fdV GetSuspiciousIPThrottlingSettingsResponseContent
 	fdResp, err := a.raw.GetSuspiciousIpThrottling(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchSuspiciousIpThrottling sends PATCH /attack-protection/suspicious-ip-throttling: Update Suspicious IP Throttling settings.
 func (a *API) PatchSuspiciousIpThrottling(ctx context.Context, body PatchSuspiciousIpThrottlingJSONRequestBody) (UpdateSuspiciousIPThrottlingSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_suspicious-ip-throttling", Name: "PATCH /attack-protection/suspicious-ip-throttling"})
 	var fdV UpdateSuspiciousIPThrottlingSettingsResponseContent
 	fdResp, err := a.raw.PatchSuspiciousIpThrottling(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetTokens sends GET /blacklists/tokens: Get blacklisted tokens.
 func (a *API) GetTokens(ctx context.Context, params *GetTokensParams) ([]BlacklistedToken, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_tokens", Name: "GET /blacklists/tokens"})
 	var fdV []BlacklistedToken
 	fdResp, err := a.raw.GetTokens(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -63,5 +69,8 @@ func (a *API) GetTokensAll(ctx context.Context, params *GetTokensParams) iter.Se
 
 // PostTokens sends POST /blacklists/tokens: Blacklist a token.
 func (a *API) PostTokens(ctx context.Context, body PostTokensJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostTokens(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_tokens", Name: "POST /blacklists/tokens"})
+	err := frontdoor.NoContent(a.raw.PostTokens(ctx, body))
+	fdCall.End(err)
+	return err
 }

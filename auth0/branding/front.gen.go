@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,25 +38,31 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetBranding sends GET /branding: Get branding settings.
 func (a *API) GetBranding(ctx context.Context) (GetBrandingResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_branding", Name: "GET /branding"})
 	var fdV GetBrandingResponseContent
 	fdResp, err := a.raw.GetBranding(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchBranding sends PATCH /branding: Update branding settings.
 func (a *API) PatchBranding(ctx context.Context, body PatchBrandingJSONRequestBody) (UpdateBrandingResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_branding", Name: "PATCH /branding"})
 	var fdV UpdateBrandingResponseContent
 	fdResp, err := a.raw.PatchBranding(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetBrandingPhoneProviders sends GET /branding/phone/providers: Get a list of phone providers.
 func (a *API) GetBrandingPhoneProviders(ctx context.Context, params *GetBrandingPhoneProvidersParams) (ListBrandingPhoneProvidersResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_branding_phone_providers", Name: "GET /branding/phone/providers"})
 	var fdV ListBrandingPhoneProvidersResponseContent
 	fdResp, err := a.raw.GetBrandingPhoneProviders(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -81,46 +91,59 @@ func (a *API) GetBrandingPhoneProvidersAll(ctx context.Context, params *GetBrand
 
 // CreatePhoneProvider sends POST /branding/phone/providers: Configure the phone provider.
 func (a *API) CreatePhoneProvider(ctx context.Context, body CreatePhoneProviderJSONRequestBody) (CreateBrandingPhoneProviderResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "create_phone_provider", Name: "POST /branding/phone/providers"})
 	var fdV CreateBrandingPhoneProviderResponseContent
 	fdResp, err := a.raw.CreatePhoneProvider(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetPhoneProvider sends GET /branding/phone/providers/{id}: Get a phone provider.
 func (a *API) GetPhoneProvider(ctx context.Context, id string) (GetBrandingPhoneProviderResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_phone_provider", Name: "GET /branding/phone/providers/{id}"})
 	var fdV GetBrandingPhoneProviderResponseContent
 	fdResp, err := a.raw.GetPhoneProvider(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeletePhoneProvider sends DELETE /branding/phone/providers/{id}: Deletes a Phone Provider.
 func (a *API) DeletePhoneProvider(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeletePhoneProvider(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_phone_provider", Name: "DELETE /branding/phone/providers/{id}"})
+	err := frontdoor.NoContent(a.raw.DeletePhoneProvider(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // UpdatePhoneProvider sends PATCH /branding/phone/providers/{id}: Update the phone provider.
 func (a *API) UpdatePhoneProvider(ctx context.Context, id string, body UpdatePhoneProviderJSONRequestBody) (UpdateBrandingPhoneProviderResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "update_phone_provider", Name: "PATCH /branding/phone/providers/{id}"})
 	var fdV UpdateBrandingPhoneProviderResponseContent
 	fdResp, err := a.raw.UpdatePhoneProvider(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // TryPhoneProvider sends POST /branding/phone/providers/{id}/try: Send a test phone notification for the configured provider.
 func (a *API) TryPhoneProvider(ctx context.Context, id string, body TryPhoneProviderJSONRequestBody) (CreatePhoneProviderSendTestResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "try_phone_provider", Name: "POST /branding/phone/providers/{id}/try"})
 	var fdV CreatePhoneProviderSendTestResponseContent
 	fdResp, err := a.raw.TryPhoneProvider(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetPhoneTemplates sends GET /branding/phone/templates: Get a list of phone notification templates.
 func (a *API) GetPhoneTemplates(ctx context.Context, params *GetPhoneTemplatesParams) (ListPhoneTemplatesResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_phone_templates", Name: "GET /branding/phone/templates"})
 	var fdV ListPhoneTemplatesResponseContent
 	fdResp, err := a.raw.GetPhoneTemplates(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -149,100 +172,132 @@ func (a *API) GetPhoneTemplatesAll(ctx context.Context, params *GetPhoneTemplate
 
 // CreatePhoneTemplate sends POST /branding/phone/templates: Create a phone notification template.
 func (a *API) CreatePhoneTemplate(ctx context.Context, body CreatePhoneTemplateJSONRequestBody) (CreatePhoneTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "create_phone_template", Name: "POST /branding/phone/templates"})
 	var fdV CreatePhoneTemplateResponseContent
 	fdResp, err := a.raw.CreatePhoneTemplate(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetPhoneTemplate sends GET /branding/phone/templates/{id}: Get a phone notification template.
 func (a *API) GetPhoneTemplate(ctx context.Context, id string) (GetPhoneTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_phone_template", Name: "GET /branding/phone/templates/{id}"})
 	var fdV GetPhoneTemplateResponseContent
 	fdResp, err := a.raw.GetPhoneTemplate(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeletePhoneTemplate sends DELETE /branding/phone/templates/{id}: Delete a phone notification template.
 func (a *API) DeletePhoneTemplate(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeletePhoneTemplate(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_phone_template", Name: "DELETE /branding/phone/templates/{id}"})
+	err := frontdoor.NoContent(a.raw.DeletePhoneTemplate(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // UpdatePhoneTemplate sends PATCH /branding/phone/templates/{id}: Update a phone notification template.
 func (a *API) UpdatePhoneTemplate(ctx context.Context, id string, body UpdatePhoneTemplateJSONRequestBody) (UpdatePhoneTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "update_phone_template", Name: "PATCH /branding/phone/templates/{id}"})
 	var fdV UpdatePhoneTemplateResponseContent
 	fdResp, err := a.raw.UpdatePhoneTemplate(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // ResetPhoneTemplate sends PATCH /branding/phone/templates/{id}/reset: Resets a phone notification template values.
 func (a *API) ResetPhoneTemplate(ctx context.Context, id string, body ResetPhoneTemplateJSONRequestBody) (ResetPhoneTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "reset_phone_template", Name: "PATCH /branding/phone/templates/{id}/reset"})
 	var fdV ResetPhoneTemplateResponseContent
 	fdResp, err := a.raw.ResetPhoneTemplate(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // TryPhoneTemplate sends POST /branding/phone/templates/{id}/try: Send a test phone notification for the configured template.
 func (a *API) TryPhoneTemplate(ctx context.Context, id string, params *TryPhoneTemplateParams, body TryPhoneTemplateJSONRequestBody) (CreatePhoneTemplateTestNotificationResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "try_phone_template", Name: "POST /branding/phone/templates/{id}/try"})
 	var fdV CreatePhoneTemplateTestNotificationResponseContent
 	fdResp, err := a.raw.TryPhoneTemplate(ctx, id, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetUniversalLogin sends GET /branding/templates/universal-login: Get template for New Universal Login Experience.
 func (a *API) GetUniversalLogin(ctx context.Context) (GetUniversalLoginTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_universal-login", Name: "GET /branding/templates/universal-login"})
 	var fdV GetUniversalLoginTemplateResponseContent
 	fdResp, err := a.raw.GetUniversalLogin(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutUniversalLogin sends PUT /branding/templates/universal-login: Set template for New Universal Login Experience.
 func (a *API) PutUniversalLogin(ctx context.Context, body PutUniversalLoginJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutUniversalLogin(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_universal-login", Name: "PUT /branding/templates/universal-login"})
+	err := frontdoor.NoContent(a.raw.PutUniversalLogin(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteUniversalLogin sends DELETE /branding/templates/universal-login: Delete template for New Universal Login Experience.
 func (a *API) DeleteUniversalLogin(ctx context.Context) error {
-	return frontdoor.NoContent(a.raw.DeleteUniversalLogin(ctx))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_universal-login", Name: "DELETE /branding/templates/universal-login"})
+	err := frontdoor.NoContent(a.raw.DeleteUniversalLogin(ctx))
+	fdCall.End(err)
+	return err
 }
 
 // PostBrandingTheme sends POST /branding/themes: Create branding theme.
 func (a *API) PostBrandingTheme(ctx context.Context, body PostBrandingThemeJSONRequestBody) (CreateBrandingThemeResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_branding_theme", Name: "POST /branding/themes"})
 	var fdV CreateBrandingThemeResponseContent
 	fdResp, err := a.raw.PostBrandingTheme(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetDefaultBrandingTheme sends GET /branding/themes/default: Get default branding theme.
 func (a *API) GetDefaultBrandingTheme(ctx context.Context) (GetBrandingDefaultThemeResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_default_branding_theme", Name: "GET /branding/themes/default"})
 	var fdV GetBrandingDefaultThemeResponseContent
 	fdResp, err := a.raw.GetDefaultBrandingTheme(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetBrandingTheme sends GET /branding/themes/{themeId}: Get branding theme.
 func (a *API) GetBrandingTheme(ctx context.Context, themeId string) (GetBrandingThemeResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_branding_theme", Name: "GET /branding/themes/{themeId}"})
 	var fdV GetBrandingThemeResponseContent
 	fdResp, err := a.raw.GetBrandingTheme(ctx, themeId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteBrandingTheme sends DELETE /branding/themes/{themeId}: Delete branding theme.
 func (a *API) DeleteBrandingTheme(ctx context.Context, themeId string) error {
-	return frontdoor.NoContent(a.raw.DeleteBrandingTheme(ctx, themeId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_branding_theme", Name: "DELETE /branding/themes/{themeId}"})
+	err := frontdoor.NoContent(a.raw.DeleteBrandingTheme(ctx, themeId))
+	fdCall.End(err)
+	return err
 }
 
 // PatchBrandingTheme sends PATCH /branding/themes/{themeId}: Update branding theme.
 func (a *API) PatchBrandingTheme(ctx context.Context, themeId string, body PatchBrandingThemeJSONRequestBody) (UpdateBrandingThemeResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_branding_theme", Name: "PATCH /branding/themes/{themeId}"})
 	var fdV UpdateBrandingThemeResponseContent
 	fdResp, err := a.raw.PatchBrandingTheme(ctx, themeId, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -39,6 +43,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetClientGrants(ctx context.Context, params *GetClientGrantsParams) (ListClientGrantResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_client-grants", Name: "GET /client-grants"})
 	var fdP GetClientGrantsParams
 	if params != nil {
 		fdP = *params
@@ -49,11 +54,13 @@ func (a *API) GetClientGrants(ctx context.Context, params *GetClientGrantsParams
 	var fdV ListClientGrantResponseContent0
 	fdResp, err := a.raw.GetClientGrants(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetClientGrantsWithTotals sends GET /client-grants with include_totals: one page with the total.
 func (a *API) GetClientGrantsWithTotals(ctx context.Context, params *GetClientGrantsParams) (mgmtapi.Page[ClientGrantResponseContent], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_client-grants", Name: "GET /client-grants"})
 	var fdP GetClientGrantsParams
 	if params != nil {
 		fdP = *params
@@ -64,6 +71,7 @@ func (a *API) GetClientGrantsWithTotals(ctx context.Context, params *GetClientGr
 	var fdV ListClientGrantOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetClientGrants(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []ClientGrantResponseContent
 	if fdV.ClientGrants != nil {
 		fdItems = *fdV.ClientGrants
@@ -74,6 +82,7 @@ func (a *API) GetClientGrantsWithTotals(ctx context.Context, params *GetClientGr
 // GetClientGrantsCheckpoint sends GET /client-grants with checkpoint paging (from, take; take defaults to
 // 50): one page and the checkpoint of the next ("" at the end).
 func (a *API) GetClientGrantsCheckpoint(ctx context.Context, params *GetClientGrantsParams) (mgmtapi.Page[ClientGrantResponseContent], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_client-grants", Name: "GET /client-grants"})
 	var fdP GetClientGrantsParams
 	if params != nil {
 		fdP = *params
@@ -87,6 +96,7 @@ func (a *API) GetClientGrantsCheckpoint(ctx context.Context, params *GetClientGr
 	var fdV ListClientGrantPaginatedResponseContent
 	fdResp, err := a.raw.GetClientGrants(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []ClientGrantResponseContent
 	if fdV.ClientGrants != nil {
 		fdItems = *fdV.ClientGrants
@@ -136,30 +146,39 @@ func (a *API) GetClientGrantsAll(ctx context.Context, params *GetClientGrantsPar
 
 // PostClientGrants sends POST /client-grants: Create client grant.
 func (a *API) PostClientGrants(ctx context.Context, body PostClientGrantsJSONRequestBody) (CreateClientGrantResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_client-grants", Name: "POST /client-grants"})
 	var fdV CreateClientGrantResponseContent
 	fdResp, err := a.raw.PostClientGrants(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetClientGrant sends GET /client-grants/{id}: Get client grant.
 func (a *API) GetClientGrant(ctx context.Context, id string) (GetClientGrantResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_client-grant", Name: "GET /client-grants/{id}"})
 	var fdV GetClientGrantResponseContent
 	fdResp, err := a.raw.GetClientGrant(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteClientGrantsById sends DELETE /client-grants/{id}: Delete client grant.
 func (a *API) DeleteClientGrantsById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteClientGrantsById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_client-grants_by_id", Name: "DELETE /client-grants/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteClientGrantsById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchClientGrantsById sends PATCH /client-grants/{id}: Update client grant.
 func (a *API) PatchClientGrantsById(ctx context.Context, id string, body PatchClientGrantsByIdJSONRequestBody) (UpdateClientGrantResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_client-grants_by_id", Name: "PATCH /client-grants/{id}"})
 	var fdV UpdateClientGrantResponseContent
 	fdResp, err := a.raw.PatchClientGrantsById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -168,6 +187,7 @@ func (a *API) PatchClientGrantsById(ctx context.Context, id string, body PatchCl
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetClientGrantOrganizations(ctx context.Context, id string, params *GetClientGrantOrganizationsParams) (model.ListOrganizationsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_client-grant-organizations", Name: "GET /client-grants/{id}/organizations"})
 	var fdP GetClientGrantOrganizationsParams
 	if params != nil {
 		fdP = *params
@@ -178,11 +198,13 @@ func (a *API) GetClientGrantOrganizations(ctx context.Context, id string, params
 	var fdV model.ListOrganizationsResponseContent0
 	fdResp, err := a.raw.GetClientGrantOrganizations(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetClientGrantOrganizationsWithTotals sends GET /client-grants/{id}/organizations with include_totals: one page with the total.
 func (a *API) GetClientGrantOrganizationsWithTotals(ctx context.Context, id string, params *GetClientGrantOrganizationsParams) (mgmtapi.Page[model.Organization], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_client-grant-organizations", Name: "GET /client-grants/{id}/organizations"})
 	var fdP GetClientGrantOrganizationsParams
 	if params != nil {
 		fdP = *params
@@ -193,6 +215,7 @@ func (a *API) GetClientGrantOrganizationsWithTotals(ctx context.Context, id stri
 	var fdV model.ListOrganizationsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetClientGrantOrganizations(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []model.Organization
 	if fdV.Organizations != nil {
 		fdItems = *fdV.Organizations
@@ -203,6 +226,7 @@ func (a *API) GetClientGrantOrganizationsWithTotals(ctx context.Context, id stri
 // GetClientGrantOrganizationsCheckpoint sends GET /client-grants/{id}/organizations with checkpoint paging (from, take; take defaults to
 // 50): one page and the checkpoint of the next ("" at the end).
 func (a *API) GetClientGrantOrganizationsCheckpoint(ctx context.Context, id string, params *GetClientGrantOrganizationsParams) (mgmtapi.Page[model.Organization], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_client-grant-organizations", Name: "GET /client-grants/{id}/organizations"})
 	var fdP GetClientGrantOrganizationsParams
 	if params != nil {
 		fdP = *params
@@ -216,6 +240,7 @@ func (a *API) GetClientGrantOrganizationsCheckpoint(ctx context.Context, id stri
 	var fdV model.ListOrganizationsPaginatedResponseContent
 	fdResp, err := a.raw.GetClientGrantOrganizations(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []model.Organization
 	if fdV.Organizations != nil {
 		fdItems = *fdV.Organizations

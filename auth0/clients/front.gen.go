@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -39,6 +43,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetClients(ctx context.Context, params *GetClientsParams) (GetClients200JSONResponseBody0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_clients", Name: "GET /clients"})
 	var fdP GetClientsParams
 	if params != nil {
 		fdP = *params
@@ -49,11 +54,13 @@ func (a *API) GetClients(ctx context.Context, params *GetClientsParams) (GetClie
 	var fdV GetClients200JSONResponseBody0
 	fdResp, err := a.raw.GetClients(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetClientsWithTotals sends GET /clients with include_totals: one page with the total.
 func (a *API) GetClientsWithTotals(ctx context.Context, params *GetClientsParams) (mgmtapi.Page[Application], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_clients", Name: "GET /clients"})
 	var fdP GetClientsParams
 	if params != nil {
 		fdP = *params
@@ -64,6 +71,7 @@ func (a *API) GetClientsWithTotals(ctx context.Context, params *GetClientsParams
 	var fdV ListClientsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetClients(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []Application
 	if fdV.Clients != nil {
 		fdItems = *fdV.Clients
@@ -74,6 +82,7 @@ func (a *API) GetClientsWithTotals(ctx context.Context, params *GetClientsParams
 // GetClientsCheckpoint sends GET /clients with checkpoint paging (from, take; take defaults to
 // 50): one page and the checkpoint of the next ("" at the end).
 func (a *API) GetClientsCheckpoint(ctx context.Context, params *GetClientsParams) (mgmtapi.Page[Application], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_clients", Name: "GET /clients"})
 	var fdP GetClientsParams
 	if params != nil {
 		fdP = *params
@@ -87,6 +96,7 @@ func (a *API) GetClientsCheckpoint(ctx context.Context, params *GetClientsParams
 	var fdV ListClientsPaginatedResponseContent
 	fdResp, err := a.raw.GetClients(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []Application
 	if fdV.Clients != nil {
 		fdItems = *fdV.Clients
@@ -136,33 +146,41 @@ func (a *API) GetClientsAll(ctx context.Context, params *GetClientsParams) iter.
 
 // PostClients sends POST /clients: Create a client.
 func (a *API) PostClients(ctx context.Context, body PostClientsJSONRequestBody) (CreateClientResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_clients", Name: "POST /clients"})
 	var fdV CreateClientResponseContent
 	fdResp, err := a.raw.PostClients(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostClientsCimdPreview sends POST /clients/cimd/preview: Preview and validate Client ID Metadata Document.
 func (a *API) PostClientsCimdPreview(ctx context.Context, body PostClientsCimdPreviewJSONRequestBody) (PreviewCimdMetadataResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_clients_cimd_preview", Name: "POST /clients/cimd/preview"})
 	var fdV PreviewCimdMetadataResponseContent
 	fdResp, err := a.raw.PostClientsCimdPreview(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostClientsCimdRegister sends POST /clients/cimd/register: Register or update a CIMD client via metadata URI.
 func (a *API) PostClientsCimdRegister(ctx context.Context, body PostClientsCimdRegisterJSONRequestBody) (RegisterCimdClientResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_clients_cimd_register", Name: "POST /clients/cimd/register"})
 	var fdV RegisterCimdClientResponseContent
 	fdResp, err := a.raw.PostClientsCimdRegister(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetCredentials sends GET /clients/{client_id}/credentials: Get client credentials.
 func (a *API) GetCredentials(ctx context.Context, clientId string) ([]ClientCredential, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_credentials", Name: "GET /clients/{client_id}/credentials"})
 	var fdV []ClientCredential
 	fdResp, err := a.raw.GetCredentials(ctx, clientId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -189,59 +207,77 @@ func (a *API) GetCredentialsAll(ctx context.Context, clientId string) iter.Seq2[
 
 // PostCredentials sends POST /clients/{client_id}/credentials: Create a client credential.
 func (a *API) PostCredentials(ctx context.Context, clientId string, body PostCredentialsJSONRequestBody) (PostClientCredentialResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_credentials", Name: "POST /clients/{client_id}/credentials"})
 	var fdV PostClientCredentialResponseContent
 	fdResp, err := a.raw.PostCredentials(ctx, clientId, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetCredentialsByCredentialId sends GET /clients/{client_id}/credentials/{credential_id}: Get client credential details.
 func (a *API) GetCredentialsByCredentialId(ctx context.Context, clientId string, credentialId string) (GetClientCredentialResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_credentials_by_credential_id", Name: "GET /clients/{client_id}/credentials/{credential_id}"})
 	var fdV GetClientCredentialResponseContent
 	fdResp, err := a.raw.GetCredentialsByCredentialId(ctx, clientId, credentialId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteCredentialsByCredentialId sends DELETE /clients/{client_id}/credentials/{credential_id}: Delete a client credential.
 func (a *API) DeleteCredentialsByCredentialId(ctx context.Context, clientId string, credentialId string) error {
-	return frontdoor.NoContent(a.raw.DeleteCredentialsByCredentialId(ctx, clientId, credentialId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_credentials_by_credential_id", Name: "DELETE /clients/{client_id}/credentials/{credential_id}"})
+	err := frontdoor.NoContent(a.raw.DeleteCredentialsByCredentialId(ctx, clientId, credentialId))
+	fdCall.End(err)
+	return err
 }
 
 // PatchCredentialsByCredentialId sends PATCH /clients/{client_id}/credentials/{credential_id}: Update a client credential.
 func (a *API) PatchCredentialsByCredentialId(ctx context.Context, clientId string, credentialId string, body PatchCredentialsByCredentialIdJSONRequestBody) (PatchClientCredentialResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_credentials_by_credential_id", Name: "PATCH /clients/{client_id}/credentials/{credential_id}"})
 	var fdV PatchClientCredentialResponseContent
 	fdResp, err := a.raw.PatchCredentialsByCredentialId(ctx, clientId, credentialId, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetClientsById sends GET /clients/{id}: Get client by ID.
 func (a *API) GetClientsById(ctx context.Context, id string, params *GetClientsByIdParams) (GetClientResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_clients_by_id", Name: "GET /clients/{id}"})
 	var fdV GetClientResponseContent
 	fdResp, err := a.raw.GetClientsById(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteClientsById sends DELETE /clients/{id}: Delete a client.
 func (a *API) DeleteClientsById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteClientsById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_clients_by_id", Name: "DELETE /clients/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteClientsById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchClientsById sends PATCH /clients/{id}: Update a client.
 func (a *API) PatchClientsById(ctx context.Context, id string, body PatchClientsByIdJSONRequestBody) (UpdateClientResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_clients_by_id", Name: "PATCH /clients/{id}"})
 	var fdV UpdateClientResponseContent
 	fdResp, err := a.raw.PatchClientsById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetClientConnections sends GET /clients/{id}/connections: Get enabled connections for a client.
 func (a *API) GetClientConnections(ctx context.Context, id string, params *GetClientConnectionsParams) (ListClientConnectionsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_client_connections", Name: "GET /clients/{id}/connections"})
 	var fdV ListClientConnectionsResponseContent
 	fdResp, err := a.raw.GetClientConnections(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -288,8 +324,10 @@ func (a *API) GetClientConnectionsAll(ctx context.Context, id string, params *Ge
 
 // PostRotateSecret sends POST /clients/{id}/rotate-secret: Rotate a client secret.
 func (a *API) PostRotateSecret(ctx context.Context, id string) (RotateClientSecretResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_rotate-secret", Name: "POST /clients/{id}/rotate-secret"})
 	var fdV RotateClientSecretResponseContent
 	fdResp, err := a.raw.PostRotateSecret(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

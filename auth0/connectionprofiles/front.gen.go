@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetConnectionProfiles sends GET /connection-profiles: Get Connection Profiles.
 func (a *API) GetConnectionProfiles(ctx context.Context, params *GetConnectionProfilesParams) (ListConnectionProfilesPaginatedResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_connection-profiles", Name: "GET /connection-profiles"})
 	var fdV ListConnectionProfilesPaginatedResponseContent
 	fdResp, err := a.raw.GetConnectionProfiles(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -85,17 +91,21 @@ func (a *API) GetConnectionProfilesAll(ctx context.Context, params *GetConnectio
 
 // PostConnectionProfiles sends POST /connection-profiles: Create a connection profile.
 func (a *API) PostConnectionProfiles(ctx context.Context, body PostConnectionProfilesJSONRequestBody) (CreateConnectionProfileResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_connection-profiles", Name: "POST /connection-profiles"})
 	var fdV CreateConnectionProfileResponseContent
 	fdResp, err := a.raw.PostConnectionProfiles(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetConnectionProfileTemplates sends GET /connection-profiles/templates: Get Connection Profile Templates.
 func (a *API) GetConnectionProfileTemplates(ctx context.Context) (ListConnectionProfileTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_connection_profile_templates", Name: "GET /connection-profiles/templates"})
 	var fdV ListConnectionProfileTemplateResponseContent
 	fdResp, err := a.raw.GetConnectionProfileTemplates(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -124,29 +134,38 @@ func (a *API) GetConnectionProfileTemplatesAll(ctx context.Context) iter.Seq2[Co
 
 // GetConnectionProfileTemplate sends GET /connection-profiles/templates/{id}: Get Connection Profile Template.
 func (a *API) GetConnectionProfileTemplate(ctx context.Context, id string) (GetConnectionProfileTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_connection_profile_template", Name: "GET /connection-profiles/templates/{id}"})
 	var fdV GetConnectionProfileTemplateResponseContent
 	fdResp, err := a.raw.GetConnectionProfileTemplate(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetConnectionProfilesById sends GET /connection-profiles/{id}: Get Connection Profile.
 func (a *API) GetConnectionProfilesById(ctx context.Context, id string) (GetConnectionProfileResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_connection-profiles_by_id", Name: "GET /connection-profiles/{id}"})
 	var fdV GetConnectionProfileResponseContent
 	fdResp, err := a.raw.GetConnectionProfilesById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteConnectionProfilesById sends DELETE /connection-profiles/{id}: Delete Connection Profile.
 func (a *API) DeleteConnectionProfilesById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteConnectionProfilesById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_connection-profiles_by_id", Name: "DELETE /connection-profiles/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteConnectionProfilesById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchConnectionProfilesById sends PATCH /connection-profiles/{id}: Modify a Connection Profile.
 func (a *API) PatchConnectionProfilesById(ctx context.Context, id string, body PatchConnectionProfilesByIdJSONRequestBody) (UpdateConnectionProfileResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_connection-profiles_by_id", Name: "PATCH /connection-profiles/{id}"})
 	var fdV UpdateConnectionProfileResponseContent
 	fdResp, err := a.raw.PatchConnectionProfilesById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -39,6 +43,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetConnections(ctx context.Context, params *GetConnectionsParams) (ListConnectionsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_connections", Name: "GET /connections"})
 	var fdP GetConnectionsParams
 	if params != nil {
 		fdP = *params
@@ -49,11 +54,13 @@ func (a *API) GetConnections(ctx context.Context, params *GetConnectionsParams) 
 	var fdV ListConnectionsResponseContent0
 	fdResp, err := a.raw.GetConnections(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetConnectionsWithTotals sends GET /connections with include_totals: one page with the total.
 func (a *API) GetConnectionsWithTotals(ctx context.Context, params *GetConnectionsParams) (mgmtapi.Page[model.ConnectionForList], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_connections", Name: "GET /connections"})
 	var fdP GetConnectionsParams
 	if params != nil {
 		fdP = *params
@@ -64,6 +71,7 @@ func (a *API) GetConnectionsWithTotals(ctx context.Context, params *GetConnectio
 	var fdV ListConnectionsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetConnections(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []model.ConnectionForList
 	if fdV.Connections != nil {
 		fdItems = *fdV.Connections
@@ -74,6 +82,7 @@ func (a *API) GetConnectionsWithTotals(ctx context.Context, params *GetConnectio
 // GetConnectionsCheckpoint sends GET /connections with checkpoint paging (from, take; take defaults to
 // 50): one page and the checkpoint of the next ("" at the end).
 func (a *API) GetConnectionsCheckpoint(ctx context.Context, params *GetConnectionsParams) (mgmtapi.Page[model.ConnectionForList], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_connections", Name: "GET /connections"})
 	var fdP GetConnectionsParams
 	if params != nil {
 		fdP = *params
@@ -87,6 +96,7 @@ func (a *API) GetConnectionsCheckpoint(ctx context.Context, params *GetConnectio
 	var fdV ListConnectionsCheckpointPaginatedResponseContent
 	fdResp, err := a.raw.GetConnections(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []model.ConnectionForList
 	if fdV.Connections != nil {
 		fdItems = *fdV.Connections
@@ -136,41 +146,51 @@ func (a *API) GetConnectionsAll(ctx context.Context, params *GetConnectionsParam
 
 // PostConnections sends POST /connections: Create a connection.
 func (a *API) PostConnections(ctx context.Context, body PostConnectionsJSONRequestBody) (CreateConnectionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_connections", Name: "POST /connections"})
 	var fdV CreateConnectionResponseContent
 	fdResp, err := a.raw.PostConnections(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetConnectionsById sends GET /connections/{id}: Get a connection.
 func (a *API) GetConnectionsById(ctx context.Context, id string, params *GetConnectionsByIdParams) (GetConnectionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_connections_by_id", Name: "GET /connections/{id}"})
 	var fdV GetConnectionResponseContent
 	fdResp, err := a.raw.GetConnectionsById(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteConnectionsById sends DELETE /connections/{id}: Delete a connection.
 func (a *API) DeleteConnectionsById(ctx context.Context, id string) (DeleteConnectionsById202JSONResponseBody, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_connections_by_id", Name: "DELETE /connections/{id}"})
 	var fdV DeleteConnectionsById202JSONResponseBody
 	fdResp, err := a.raw.DeleteConnectionsById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchConnectionsById sends PATCH /connections/{id}: Update a connection.
 func (a *API) PatchConnectionsById(ctx context.Context, id string, body PatchConnectionsByIdJSONRequestBody) (UpdateConnectionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_connections_by_id", Name: "PATCH /connections/{id}"})
 	var fdV UpdateConnectionResponseContent
 	fdResp, err := a.raw.PatchConnectionsById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetConnectionClients sends GET /connections/{id}/clients: Get enabled clients for a connection.
 func (a *API) GetConnectionClients(ctx context.Context, id string, params *GetConnectionClientsParams) (GetConnectionEnabledClientsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_connection_clients", Name: "GET /connections/{id}/clients"})
 	var fdV GetConnectionEnabledClientsResponseContent
 	fdResp, err := a.raw.GetConnectionClients(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -217,43 +237,57 @@ func (a *API) GetConnectionClientsAll(ctx context.Context, id string, params *Ge
 
 // PatchClients sends PATCH /connections/{id}/clients: Update enabled clients for a connection.
 func (a *API) PatchClients(ctx context.Context, id string, body PatchClientsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PatchClients(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_clients", Name: "PATCH /connections/{id}/clients"})
+	err := frontdoor.NoContent(a.raw.PatchClients(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetDirectoryProvisioning sends GET /connections/{id}/directory-provisioning: Get a directory provisioning configuration.
 func (a *API) GetDirectoryProvisioning(ctx context.Context, id string) (GetDirectoryProvisioningResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_directory-provisioning", Name: "GET /connections/{id}/directory-provisioning"})
 	var fdV GetDirectoryProvisioningResponseContent
 	fdResp, err := a.raw.GetDirectoryProvisioning(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostDirectoryProvisioning sends POST /connections/{id}/directory-provisioning: Create a directory provisioning configuration.
 func (a *API) PostDirectoryProvisioning(ctx context.Context, id string, body PostDirectoryProvisioningJSONRequestBody) (CreateDirectoryProvisioningResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_directory-provisioning", Name: "POST /connections/{id}/directory-provisioning"})
 	var fdV CreateDirectoryProvisioningResponseContent
 	fdResp, err := a.raw.PostDirectoryProvisioning(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteDirectoryProvisioning sends DELETE /connections/{id}/directory-provisioning: Delete a directory provisioning configuration.
 func (a *API) DeleteDirectoryProvisioning(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteDirectoryProvisioning(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_directory-provisioning", Name: "DELETE /connections/{id}/directory-provisioning"})
+	err := frontdoor.NoContent(a.raw.DeleteDirectoryProvisioning(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchDirectoryProvisioning sends PATCH /connections/{id}/directory-provisioning: Patch a directory provisioning configuration.
 func (a *API) PatchDirectoryProvisioning(ctx context.Context, id string, body PatchDirectoryProvisioningJSONRequestBody) (UpdateDirectoryProvisioningResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_directory-provisioning", Name: "PATCH /connections/{id}/directory-provisioning"})
 	var fdV UpdateDirectoryProvisioningResponseContent
 	fdResp, err := a.raw.PatchDirectoryProvisioning(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetDirectoryProvisioningDefaultMapping sends GET /connections/{id}/directory-provisioning/default-mapping: Get a connection's default directory provisioning attribute mapping.
 func (a *API) GetDirectoryProvisioningDefaultMapping(ctx context.Context, id string) (GetDirectoryProvisioningDefaultMappingResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_directory_provisioning_default_mapping", Name: "GET /connections/{id}/directory-provisioning/default-mapping"})
 	var fdV GetDirectoryProvisioningDefaultMappingResponseContent
 	fdResp, err := a.raw.GetDirectoryProvisioningDefaultMapping(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -282,17 +316,21 @@ func (a *API) GetDirectoryProvisioningDefaultMappingAll(ctx context.Context, id 
 
 // PostSynchronizations sends POST /connections/{id}/directory-provisioning/synchronizations: Request an on-demand synchronization of the directory.
 func (a *API) PostSynchronizations(ctx context.Context, id string) (CreateDirectorySynchronizationResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_synchronizations", Name: "POST /connections/{id}/directory-provisioning/synchronizations"})
 	var fdV CreateDirectorySynchronizationResponseContent
 	fdResp, err := a.raw.PostSynchronizations(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetSynchronizedGroups sends GET /connections/{id}/directory-provisioning/synchronized-groups: Get synchronized groups for a directory provisioning configuration.
 func (a *API) GetSynchronizedGroups(ctx context.Context, id string, params *GetSynchronizedGroupsParams) (ListSynchronizedGroupsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_synchronized-groups", Name: "GET /connections/{id}/directory-provisioning/synchronized-groups"})
 	var fdV ListSynchronizedGroupsResponseContent
 	fdResp, err := a.raw.GetSynchronizedGroups(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -339,14 +377,19 @@ func (a *API) GetSynchronizedGroupsAll(ctx context.Context, id string, params *G
 
 // PutSynchronizedGroups sends PUT /connections/{id}/directory-provisioning/synchronized-groups: Create or replace synchronized group selections for a directory provisioning configuration.
 func (a *API) PutSynchronizedGroups(ctx context.Context, id string, body PutSynchronizedGroupsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutSynchronizedGroups(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_synchronized-groups", Name: "PUT /connections/{id}/directory-provisioning/synchronized-groups"})
+	err := frontdoor.NoContent(a.raw.PutSynchronizedGroups(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetKeys sends GET /connections/{id}/keys: Get connection keys.
 func (a *API) GetKeys(ctx context.Context, id string) ([]ConnectionKey, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_keys", Name: "GET /connections/{id}/keys"})
 	var fdV []ConnectionKey
 	fdResp, err := a.raw.GetKeys(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -373,54 +416,69 @@ func (a *API) GetKeysAll(ctx context.Context, id string) iter.Seq2[ConnectionKey
 
 // PostKeys sends POST /connections/{id}/keys: Create connection keys.
 func (a *API) PostKeys(ctx context.Context, id string, body PostKeysJSONRequestBody) (PostConnectionsKeysResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_keys", Name: "POST /connections/{id}/keys"})
 	var fdV PostConnectionsKeysResponseContent
 	fdResp, err := a.raw.PostKeys(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostRotate sends POST /connections/{id}/keys/rotate: Rotate connection keys.
 func (a *API) PostRotate(ctx context.Context, id string, body PostRotateJSONRequestBody) (RotateConnectionsKeysResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_rotate", Name: "POST /connections/{id}/keys/rotate"})
 	var fdV RotateConnectionsKeysResponseContent
 	fdResp, err := a.raw.PostRotate(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetScimConfiguration sends GET /connections/{id}/scim-configuration: Get a connection's SCIM configuration.
 func (a *API) GetScimConfiguration(ctx context.Context, id string) (GetScimConfigurationResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_scim-configuration", Name: "GET /connections/{id}/scim-configuration"})
 	var fdV GetScimConfigurationResponseContent
 	fdResp, err := a.raw.GetScimConfiguration(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostScimConfiguration sends POST /connections/{id}/scim-configuration: Create a SCIM configuration.
 func (a *API) PostScimConfiguration(ctx context.Context, id string, body PostScimConfigurationJSONRequestBody) (CreateScimConfigurationResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_scim-configuration", Name: "POST /connections/{id}/scim-configuration"})
 	var fdV CreateScimConfigurationResponseContent
 	fdResp, err := a.raw.PostScimConfiguration(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteScimConfiguration sends DELETE /connections/{id}/scim-configuration: Delete a connection's SCIM configuration.
 func (a *API) DeleteScimConfiguration(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteScimConfiguration(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_scim-configuration", Name: "DELETE /connections/{id}/scim-configuration"})
+	err := frontdoor.NoContent(a.raw.DeleteScimConfiguration(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchScimConfiguration sends PATCH /connections/{id}/scim-configuration: Patch a connection's SCIM configuration.
 func (a *API) PatchScimConfiguration(ctx context.Context, id string, body PatchScimConfigurationJSONRequestBody) (UpdateScimConfigurationResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_scim-configuration", Name: "PATCH /connections/{id}/scim-configuration"})
 	var fdV UpdateScimConfigurationResponseContent
 	fdResp, err := a.raw.PatchScimConfiguration(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetDefaultMapping sends GET /connections/{id}/scim-configuration/default-mapping: Get a connection's default SCIM mapping.
 func (a *API) GetDefaultMapping(ctx context.Context, id string) (GetScimConfigurationDefaultMappingResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_default-mapping", Name: "GET /connections/{id}/scim-configuration/default-mapping"})
 	var fdV GetScimConfigurationDefaultMappingResponseContent
 	fdResp, err := a.raw.GetDefaultMapping(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -449,9 +507,11 @@ func (a *API) GetDefaultMappingAll(ctx context.Context, id string) iter.Seq2[mod
 
 // GetScimTokens sends GET /connections/{id}/scim-configuration/tokens: Get a connection's SCIM tokens.
 func (a *API) GetScimTokens(ctx context.Context, id string) (GetScimTokensResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_scim_tokens", Name: "GET /connections/{id}/scim-configuration/tokens"})
 	var fdV GetScimTokensResponseContent
 	fdResp, err := a.raw.GetScimTokens(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -478,23 +538,34 @@ func (a *API) GetScimTokensAll(ctx context.Context, id string) iter.Seq2[ScimTok
 
 // PostScimToken sends POST /connections/{id}/scim-configuration/tokens: Create a SCIM Token.
 func (a *API) PostScimToken(ctx context.Context, id string, body PostScimTokenJSONRequestBody) (CreateScimTokenResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_scim_token", Name: "POST /connections/{id}/scim-configuration/tokens"})
 	var fdV CreateScimTokenResponseContent
 	fdResp, err := a.raw.PostScimToken(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteTokensByTokenId sends DELETE /connections/{id}/scim-configuration/tokens/{tokenId}: Delete a connection's SCIM token.
 func (a *API) DeleteTokensByTokenId(ctx context.Context, id string, tokenId string) error {
-	return frontdoor.NoContent(a.raw.DeleteTokensByTokenId(ctx, id, tokenId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_tokens_by_tokenId", Name: "DELETE /connections/{id}/scim-configuration/tokens/{tokenId}"})
+	err := frontdoor.NoContent(a.raw.DeleteTokensByTokenId(ctx, id, tokenId))
+	fdCall.End(err)
+	return err
 }
 
 // GetStatus sends GET /connections/{id}/status: Check connection status.
 func (a *API) GetStatus(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.GetStatus(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_status", Name: "GET /connections/{id}/status"})
+	err := frontdoor.NoContent(a.raw.GetStatus(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteUsersByEmail sends DELETE /connections/{id}/users: Delete a connection user.
 func (a *API) DeleteUsersByEmail(ctx context.Context, id string, params *DeleteUsersByEmailParams) error {
-	return frontdoor.NoContent(a.raw.DeleteUsersByEmail(ctx, id, params))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_users_by_email", Name: "DELETE /connections/{id}/users"})
+	err := frontdoor.NoContent(a.raw.DeleteUsersByEmail(ctx, id, params))
+	fdCall.End(err)
+	return err
 }

@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -38,6 +42,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetCustomDomains(ctx context.Context, params *GetCustomDomainsParams) (ListCustomDomainsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_custom-domains", Name: "GET /custom-domains"})
 	var fdP GetCustomDomainsParams
 	if params != nil {
 		fdP = *params
@@ -47,12 +52,14 @@ func (a *API) GetCustomDomains(ctx context.Context, params *GetCustomDomainsPara
 	var fdV ListCustomDomainsResponseContent0
 	fdResp, err := a.raw.GetCustomDomains(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetCustomDomainsCheckpoint sends GET /custom-domains with checkpoint paging (from, take; take defaults to
 // 50): one page and the checkpoint of the next ("" at the end).
 func (a *API) GetCustomDomainsCheckpoint(ctx context.Context, params *GetCustomDomainsParams) (mgmtapi.Page[CustomDomain], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_custom-domains", Name: "GET /custom-domains"})
 	var fdP GetCustomDomainsParams
 	if params != nil {
 		fdP = *params
@@ -63,6 +70,7 @@ func (a *API) GetCustomDomainsCheckpoint(ctx context.Context, params *GetCustomD
 	var fdV ListCustomDomainsPaginatedResponseContent
 	fdResp, err := a.raw.GetCustomDomains(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []CustomDomain
 	fdItems = fdV.CustomDomains
 	return mgmtapi.Page[CustomDomain]{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
@@ -110,61 +118,78 @@ func (a *API) GetCustomDomainsAll(ctx context.Context, params *GetCustomDomainsP
 
 // PostCustomDomains sends POST /custom-domains: Configure a new custom domain.
 func (a *API) PostCustomDomains(ctx context.Context, body PostCustomDomainsJSONRequestBody) (CreateCustomDomainResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_custom-domains", Name: "POST /custom-domains"})
 	var fdV CreateCustomDomainResponseContent
 	fdResp, err := a.raw.PostCustomDomains(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetDefault sends GET /custom-domains/default: Get the default domain.
 func (a *API) GetDefault(ctx context.Context) (GetDefaultDomainResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_default", Name: "GET /custom-domains/default"})
 	var fdV GetDefaultDomainResponseContent
 	fdResp, err := a.raw.GetDefault(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchDefault sends PATCH /custom-domains/default: Update the default custom domain for the tenant.
 func (a *API) PatchDefault(ctx context.Context, body PatchDefaultJSONRequestBody) (UpdateDefaultDomainResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_default", Name: "PATCH /custom-domains/default"})
 	var fdV UpdateDefaultDomainResponseContent
 	fdResp, err := a.raw.PatchDefault(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetCustomDomainsById sends GET /custom-domains/{id}: Get custom domain configuration.
 func (a *API) GetCustomDomainsById(ctx context.Context, id string) (GetCustomDomainResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_custom-domains_by_id", Name: "GET /custom-domains/{id}"})
 	var fdV GetCustomDomainResponseContent
 	fdResp, err := a.raw.GetCustomDomainsById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteCustomDomainsById sends DELETE /custom-domains/{id}: Delete custom domain configuration.
 func (a *API) DeleteCustomDomainsById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteCustomDomainsById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_custom-domains_by_id", Name: "DELETE /custom-domains/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteCustomDomainsById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchCustomDomainsById sends PATCH /custom-domains/{id}: Update custom domain configuration.
 func (a *API) PatchCustomDomainsById(ctx context.Context, id string, body PatchCustomDomainsByIdJSONRequestBody) (UpdateCustomDomainResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_custom-domains_by_id", Name: "PATCH /custom-domains/{id}"})
 	var fdV UpdateCustomDomainResponseContent
 	fdResp, err := a.raw.PatchCustomDomainsById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostTestDomain sends POST /custom-domains/{id}/test: Test a custom domain.
 func (a *API) PostTestDomain(ctx context.Context, id string) (TestCustomDomainResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_test_domain", Name: "POST /custom-domains/{id}/test"})
 	var fdV TestCustomDomainResponseContent
 	fdResp, err := a.raw.PostTestDomain(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostVerify sends POST /custom-domains/{id}/verify: Verify a custom domain.
 func (a *API) PostVerify(ctx context.Context, id string) (VerifyCustomDomainResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_verify", Name: "POST /custom-domains/{id}/verify"})
 	var fdV VerifyCustomDomainResponseContent
 	fdResp, err := a.raw.PostVerify(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

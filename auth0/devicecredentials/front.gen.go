@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -38,6 +42,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetDeviceCredentials(ctx context.Context, params *GetDeviceCredentialsParams) (ListDeviceCredentialsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_device-credentials", Name: "GET /device-credentials"})
 	var fdP GetDeviceCredentialsParams
 	if params != nil {
 		fdP = *params
@@ -46,11 +51,13 @@ func (a *API) GetDeviceCredentials(ctx context.Context, params *GetDeviceCredent
 	var fdV ListDeviceCredentialsResponseContent0
 	fdResp, err := a.raw.GetDeviceCredentials(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetDeviceCredentialsWithTotals sends GET /device-credentials with include_totals: one page with the total.
 func (a *API) GetDeviceCredentialsWithTotals(ctx context.Context, params *GetDeviceCredentialsParams) (mgmtapi.Page[DeviceCredential], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_device-credentials", Name: "GET /device-credentials"})
 	var fdP GetDeviceCredentialsParams
 	if params != nil {
 		fdP = *params
@@ -59,6 +66,7 @@ func (a *API) GetDeviceCredentialsWithTotals(ctx context.Context, params *GetDev
 	var fdV ListDeviceCredentialsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetDeviceCredentials(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []DeviceCredential
 	if fdV.DeviceCredentials != nil {
 		fdItems = *fdV.DeviceCredentials
@@ -105,13 +113,18 @@ func (a *API) GetDeviceCredentialsAll(ctx context.Context, params *GetDeviceCred
 
 // PostDeviceCredentials sends POST /device-credentials: Create a device public key credential.
 func (a *API) PostDeviceCredentials(ctx context.Context, body PostDeviceCredentialsJSONRequestBody) (CreatePublicKeyDeviceCredentialResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_device-credentials", Name: "POST /device-credentials"})
 	var fdV CreatePublicKeyDeviceCredentialResponseContent
 	fdResp, err := a.raw.PostDeviceCredentials(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteDeviceCredentialsById sends DELETE /device-credentials/{id}: Delete a device credential.
 func (a *API) DeleteDeviceCredentialsById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteDeviceCredentialsById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_device-credentials_by_id", Name: "DELETE /device-credentials/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteDeviceCredentialsById(ctx, id))
+	fdCall.End(err)
+	return err
 }

@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,29 +37,38 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetProvider sends GET /emails/provider: Get email provider.
 func (a *API) GetProvider(ctx context.Context, params *GetProviderParams) (GetEmailProviderResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_provider", Name: "GET /emails/provider"})
 	var fdV GetEmailProviderResponseContent
 	fdResp, err := a.raw.GetProvider(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostProvider sends POST /emails/provider: Configure email provider.
 func (a *API) PostProvider(ctx context.Context, body PostProviderJSONRequestBody) (CreateEmailProviderResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_provider", Name: "POST /emails/provider"})
 	var fdV CreateEmailProviderResponseContent
 	fdResp, err := a.raw.PostProvider(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteProvider sends DELETE /emails/provider: Delete email provider.
 func (a *API) DeleteProvider(ctx context.Context) error {
-	return frontdoor.NoContent(a.raw.DeleteProvider(ctx))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_provider", Name: "DELETE /emails/provider"})
+	err := frontdoor.NoContent(a.raw.DeleteProvider(ctx))
+	fdCall.End(err)
+	return err
 }
 
 // PatchProvider sends PATCH /emails/provider: Update email provider.
 func (a *API) PatchProvider(ctx context.Context, body PatchProviderJSONRequestBody) (UpdateEmailProviderResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_provider", Name: "PATCH /emails/provider"})
 	var fdV UpdateEmailProviderResponseContent
 	fdResp, err := a.raw.PatchProvider(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

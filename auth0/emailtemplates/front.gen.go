@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,32 +37,40 @@ func (a *API) Client() *Client { return a.raw }
 
 // PostEmailTemplates sends POST /email-templates: Create an email template.
 func (a *API) PostEmailTemplates(ctx context.Context, body PostEmailTemplatesJSONRequestBody) (CreateEmailTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_email-templates", Name: "POST /email-templates"})
 	var fdV CreateEmailTemplateResponseContent
 	fdResp, err := a.raw.PostEmailTemplates(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetEmailTemplatesByTemplateName sends GET /email-templates/{templateName}: Get an email template.
 func (a *API) GetEmailTemplatesByTemplateName(ctx context.Context, templateName EmailTemplateNameEnum) (GetEmailTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_email-templates_by_templateName", Name: "GET /email-templates/{templateName}"})
 	var fdV GetEmailTemplateResponseContent
 	fdResp, err := a.raw.GetEmailTemplatesByTemplateName(ctx, templateName)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutEmailTemplatesByTemplateName sends PUT /email-templates/{templateName}: Update an email template.
 func (a *API) PutEmailTemplatesByTemplateName(ctx context.Context, templateName EmailTemplateNameEnum, body PutEmailTemplatesByTemplateNameJSONRequestBody) (SetEmailTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_email-templates_by_templateName", Name: "PUT /email-templates/{templateName}"})
 	var fdV SetEmailTemplateResponseContent
 	fdResp, err := a.raw.PutEmailTemplatesByTemplateName(ctx, templateName, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchEmailTemplatesByTemplateName sends PATCH /email-templates/{templateName}: Patch an email template.
 func (a *API) PatchEmailTemplatesByTemplateName(ctx context.Context, templateName EmailTemplateNameEnum, body PatchEmailTemplatesByTemplateNameJSONRequestBody) (UpdateEmailTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_email-templates_by_templateName", Name: "PATCH /email-templates/{templateName}"})
 	var fdV UpdateEmailTemplateResponseContent
 	fdResp, err := a.raw.PatchEmailTemplatesByTemplateName(ctx, templateName, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

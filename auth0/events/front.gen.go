@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,5 +39,8 @@ func (a *API) Client() *Client { return a.raw }
 //
 // It returns the response body as sent (at most frontdoor.MaxBody bytes).
 func (a *API) SubscribeEvents(ctx context.Context, params *SubscribeEventsParams) ([]byte, error) {
-	return frontdoor.Body(a.raw.SubscribeEvents(ctx, params))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "subscribe_events", Name: "GET /events"})
+	fdB, err := frontdoor.Body(a.raw.SubscribeEvents(ctx, params))
+	fdCall.End(err)
+	return fdB, err
 }

@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetEventStreams sends GET /event-streams: Get event streams.
 func (a *API) GetEventStreams(ctx context.Context, params *GetEventStreamsParams) (ListEventStreamsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_event-streams", Name: "GET /event-streams"})
 	var fdV ListEventStreamsResponseContent
 	fdResp, err := a.raw.GetEventStreams(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -85,38 +91,49 @@ func (a *API) GetEventStreamsAll(ctx context.Context, params *GetEventStreamsPar
 
 // PostEventStreams sends POST /event-streams: Create an event stream.
 func (a *API) PostEventStreams(ctx context.Context, body PostEventStreamsJSONRequestBody) (CreateEventStreamResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_event-streams", Name: "POST /event-streams"})
 	var fdV CreateEventStreamResponseContent
 	fdResp, err := a.raw.PostEventStreams(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetEventStreamsById sends GET /event-streams/{id}: Get an event stream by ID.
 func (a *API) GetEventStreamsById(ctx context.Context, id string) (GetEventStreamResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_event-streams_by_id", Name: "GET /event-streams/{id}"})
 	var fdV GetEventStreamResponseContent
 	fdResp, err := a.raw.GetEventStreamsById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteEventStreamsById sends DELETE /event-streams/{id}: Delete an event stream.
 func (a *API) DeleteEventStreamsById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteEventStreamsById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_event-streams_by_id", Name: "DELETE /event-streams/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteEventStreamsById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchEventStreamsById sends PATCH /event-streams/{id}: Update an event stream.
 func (a *API) PatchEventStreamsById(ctx context.Context, id string, body PatchEventStreamsByIdJSONRequestBody) (UpdateEventStreamResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_event-streams_by_id", Name: "PATCH /event-streams/{id}"})
 	var fdV UpdateEventStreamResponseContent
 	fdResp, err := a.raw.PatchEventStreamsById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetEventDeliveries sends GET /event-streams/{id}/deliveries: Get this event stream's delivery history.
 func (a *API) GetEventDeliveries(ctx context.Context, id string, params *GetEventDeliveriesParams) (GetEventDeliveries200JSONResponseBody, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_event_deliveries", Name: "GET /event-streams/{id}/deliveries"})
 	var fdV GetEventDeliveries200JSONResponseBody
 	fdResp, err := a.raw.GetEventDeliveries(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -165,37 +182,48 @@ func (a *API) GetEventDeliveriesAll(ctx context.Context, id string, params *GetE
 
 // GetDeliveriesByEventId sends GET /event-streams/{id}/deliveries/{event_id}: Get a specific event's delivery history.
 func (a *API) GetDeliveriesByEventId(ctx context.Context, id string, eventId string) (GetEventStreamDeliveryHistoryResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_deliveries_by_event_id", Name: "GET /event-streams/{id}/deliveries/{event_id}"})
 	var fdV GetEventStreamDeliveryHistoryResponseContent
 	fdResp, err := a.raw.GetDeliveriesByEventId(ctx, id, eventId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostRedeliver sends POST /event-streams/{id}/redeliver: Redeliver failed events.
 func (a *API) PostRedeliver(ctx context.Context, id string, body PostRedeliverJSONRequestBody) (CreateEventStreamRedeliveryResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_redeliver", Name: "POST /event-streams/{id}/redeliver"})
 	var fdV CreateEventStreamRedeliveryResponseContent
 	fdResp, err := a.raw.PostRedeliver(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostRedeliverByEventId sends POST /event-streams/{id}/redeliver/{event_id}: Redeliver a single failed event by ID.
 func (a *API) PostRedeliverByEventId(ctx context.Context, id string, eventId string) error {
-	return frontdoor.NoContent(a.raw.PostRedeliverByEventId(ctx, id, eventId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_redeliver_by_event_id", Name: "POST /event-streams/{id}/redeliver/{event_id}"})
+	err := frontdoor.NoContent(a.raw.PostRedeliverByEventId(ctx, id, eventId))
+	fdCall.End(err)
+	return err
 }
 
 // GetEventStreamStats sends GET /event-streams/{id}/stats: Get an event stream's delivery statistics.
 func (a *API) GetEventStreamStats(ctx context.Context, id string, params *GetEventStreamStatsParams) (EventStreamStats, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_event_stream_stats", Name: "GET /event-streams/{id}/stats"})
 	var fdV EventStreamStats
 	fdResp, err := a.raw.GetEventStreamStats(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostTestEvent sends POST /event-streams/{id}/test: Send a test event to an event stream.
 func (a *API) PostTestEvent(ctx context.Context, id string, body PostTestEventJSONRequestBody) (CreateEventStreamTestEventResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_test_event", Name: "POST /event-streams/{id}/test"})
 	var fdV CreateEventStreamTestEventResponseContent
 	fdResp, err := a.raw.PostTestEvent(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

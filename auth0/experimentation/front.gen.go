@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetExperiments sends GET /experimentation/experiments: List experiments for the tenant.
 func (a *API) GetExperiments(ctx context.Context, params *GetExperimentsParams) (ListExperimentsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_experiments", Name: "GET /experimentation/experiments"})
 	var fdV ListExperimentsResponseContent
 	fdResp, err := a.raw.GetExperiments(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -83,54 +89,69 @@ func (a *API) GetExperimentsAll(ctx context.Context, params *GetExperimentsParam
 
 // CreateExperiment sends POST /experimentation/experiments: Create an experiment for the Experiment Center.
 func (a *API) CreateExperiment(ctx context.Context, body CreateExperimentJSONRequestBody) (CreateExperimentResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "create_experiment", Name: "POST /experimentation/experiments"})
 	var fdV CreateExperimentResponseContent
 	fdResp, err := a.raw.CreateExperiment(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetExperiment sends GET /experimentation/experiments/{id}: Get an experiment by ID.
 func (a *API) GetExperiment(ctx context.Context, id string) (GetExperimentResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_experiment", Name: "GET /experimentation/experiments/{id}"})
 	var fdV GetExperimentResponseContent
 	fdResp, err := a.raw.GetExperiment(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteExperiment sends DELETE /experimentation/experiments/{id}: Delete an experiment.
 func (a *API) DeleteExperiment(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteExperiment(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_experiment", Name: "DELETE /experimentation/experiments/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteExperiment(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // UpdateExperiment sends PATCH /experimentation/experiments/{id}: Update an experiment.
 func (a *API) UpdateExperiment(ctx context.Context, id string, body UpdateExperimentJSONRequestBody) (UpdateExperimentResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "update_experiment", Name: "PATCH /experimentation/experiments/{id}"})
 	var fdV UpdateExperimentResponseContent
 	fdResp, err := a.raw.UpdateExperiment(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // UpdateExperimentStatus sends POST /experimentation/experiments/{id}/status: Transition an experiment to a new status.
 func (a *API) UpdateExperimentStatus(ctx context.Context, id string, body UpdateExperimentStatusJSONRequestBody) (UpdateExperimentStatusResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "update_experiment_status", Name: "POST /experimentation/experiments/{id}/status"})
 	var fdV UpdateExperimentStatusResponseContent
 	fdResp, err := a.raw.UpdateExperimentStatus(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // ValidateExperiment sends POST /experimentation/experiments/{id}/validate: Validate an experiment.
 func (a *API) ValidateExperiment(ctx context.Context, id string) (ValidateExperimentResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "validate_experiment", Name: "POST /experimentation/experiments/{id}/validate"})
 	var fdV ValidateExperimentResponseContent
 	fdResp, err := a.raw.ValidateExperiment(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetFeatureFlags sends GET /experimentation/feature-flags: List feature flags for the tenant.
 func (a *API) GetFeatureFlags(ctx context.Context, params *GetFeatureFlagsParams) (ListFeatureFlagsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_feature_flags", Name: "GET /experimentation/feature-flags"})
 	var fdV ListFeatureFlagsResponseContent
 	fdResp, err := a.raw.GetFeatureFlags(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -177,46 +198,59 @@ func (a *API) GetFeatureFlagsAll(ctx context.Context, params *GetFeatureFlagsPar
 
 // CreateFeatureFlag sends POST /experimentation/feature-flags: Create a feature flag for the Experiment Center.
 func (a *API) CreateFeatureFlag(ctx context.Context, body CreateFeatureFlagJSONRequestBody) (CreateFeatureFlagResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "create_feature_flag", Name: "POST /experimentation/feature-flags"})
 	var fdV CreateFeatureFlagResponseContent
 	fdResp, err := a.raw.CreateFeatureFlag(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetFeatureFlag sends GET /experimentation/feature-flags/{id}: Get a feature flag by ID.
 func (a *API) GetFeatureFlag(ctx context.Context, id string) (GetFeatureFlagResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_feature_flag", Name: "GET /experimentation/feature-flags/{id}"})
 	var fdV GetFeatureFlagResponseContent
 	fdResp, err := a.raw.GetFeatureFlag(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteFeatureFlag sends DELETE /experimentation/feature-flags/{id}: Delete a feature flag.
 func (a *API) DeleteFeatureFlag(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteFeatureFlag(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_feature_flag", Name: "DELETE /experimentation/feature-flags/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteFeatureFlag(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // UpdateFeatureFlag sends PATCH /experimentation/feature-flags/{id}: Update a feature flag.
 func (a *API) UpdateFeatureFlag(ctx context.Context, id string, body UpdateFeatureFlagJSONRequestBody) (UpdateFeatureFlagResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "update_feature_flag", Name: "PATCH /experimentation/feature-flags/{id}"})
 	var fdV UpdateFeatureFlagResponseContent
 	fdResp, err := a.raw.UpdateFeatureFlag(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // UpdateFeatureFlagStatus sends POST /experimentation/feature-flags/{id}/status: Transition a feature flag to a new status.
 func (a *API) UpdateFeatureFlagStatus(ctx context.Context, id string, body UpdateFeatureFlagStatusJSONRequestBody) (UpdateFeatureFlagStatusResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "update_feature_flag_status", Name: "POST /experimentation/feature-flags/{id}/status"})
 	var fdV UpdateFeatureFlagStatusResponseContent
 	fdResp, err := a.raw.UpdateFeatureFlagStatus(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetVariations sends GET /experimentation/feature-flags/{id}/variations: List all variations for a feature flag.
 func (a *API) GetVariations(ctx context.Context, id string) (ListVariationsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_variations", Name: "GET /experimentation/feature-flags/{id}/variations"})
 	var fdV ListVariationsResponseContent
 	fdResp, err := a.raw.GetVariations(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -243,38 +277,49 @@ func (a *API) GetVariationsAll(ctx context.Context, id string) iter.Seq2[Variati
 
 // CreateVariation sends POST /experimentation/feature-flags/{id}/variations: Create a variation for a feature flag.
 func (a *API) CreateVariation(ctx context.Context, id string, body CreateVariationJSONRequestBody) (CreateVariationResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "create_variation", Name: "POST /experimentation/feature-flags/{id}/variations"})
 	var fdV CreateVariationResponseContent
 	fdResp, err := a.raw.CreateVariation(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetVariation sends GET /experimentation/feature-flags/{id}/variations/{vid}: Get a variation by ID.
 func (a *API) GetVariation(ctx context.Context, id string, vid string) (GetVariationResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_variation", Name: "GET /experimentation/feature-flags/{id}/variations/{vid}"})
 	var fdV GetVariationResponseContent
 	fdResp, err := a.raw.GetVariation(ctx, id, vid)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteVariation sends DELETE /experimentation/feature-flags/{id}/variations/{vid}: Delete a variation.
 func (a *API) DeleteVariation(ctx context.Context, id string, vid string) error {
-	return frontdoor.NoContent(a.raw.DeleteVariation(ctx, id, vid))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_variation", Name: "DELETE /experimentation/feature-flags/{id}/variations/{vid}"})
+	err := frontdoor.NoContent(a.raw.DeleteVariation(ctx, id, vid))
+	fdCall.End(err)
+	return err
 }
 
 // UpdateVariation sends PATCH /experimentation/feature-flags/{id}/variations/{vid}: Update a variation.
 func (a *API) UpdateVariation(ctx context.Context, id string, vid string, body UpdateVariationJSONRequestBody) (UpdateVariationResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "update_variation", Name: "PATCH /experimentation/feature-flags/{id}/variations/{vid}"})
 	var fdV UpdateVariationResponseContent
 	fdResp, err := a.raw.UpdateVariation(ctx, id, vid, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetSegments sends GET /experimentation/segments: List segments for the tenant.
 func (a *API) GetSegments(ctx context.Context, params *GetSegmentsParams) (ListSegmentsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_segments", Name: "GET /experimentation/segments"})
 	var fdV ListSegmentsResponseContent
 	fdResp, err := a.raw.GetSegments(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -321,29 +366,38 @@ func (a *API) GetSegmentsAll(ctx context.Context, params *GetSegmentsParams) ite
 
 // CreateSegment sends POST /experimentation/segments: Create a segment for the Experiment Center.
 func (a *API) CreateSegment(ctx context.Context, body CreateSegmentJSONRequestBody) (CreateSegmentResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "create_segment", Name: "POST /experimentation/segments"})
 	var fdV CreateSegmentResponseContent
 	fdResp, err := a.raw.CreateSegment(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetSegment sends GET /experimentation/segments/{id}: Get a segment by ID.
 func (a *API) GetSegment(ctx context.Context, id string) (GetSegmentResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_segment", Name: "GET /experimentation/segments/{id}"})
 	var fdV GetSegmentResponseContent
 	fdResp, err := a.raw.GetSegment(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteSegment sends DELETE /experimentation/segments/{id}: Delete a segment.
 func (a *API) DeleteSegment(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteSegment(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_segment", Name: "DELETE /experimentation/segments/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteSegment(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // UpdateSegment sends PATCH /experimentation/segments/{id}: Update a segment.
 func (a *API) UpdateSegment(ctx context.Context, id string, body UpdateSegmentJSONRequestBody) (UpdateSegmentResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "update_segment", Name: "PATCH /experimentation/segments/{id}"})
 	var fdV UpdateSegmentResponseContent
 	fdResp, err := a.raw.UpdateSegment(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

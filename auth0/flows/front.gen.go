@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -38,6 +42,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetFlows(ctx context.Context, params *GetFlowsParams) (ListFlowsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_flows", Name: "GET /flows"})
 	var fdP GetFlowsParams
 	if params != nil {
 		fdP = *params
@@ -46,11 +51,13 @@ func (a *API) GetFlows(ctx context.Context, params *GetFlowsParams) (ListFlowsRe
 	var fdV ListFlowsResponseContent0
 	fdResp, err := a.raw.GetFlows(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetFlowsWithTotals sends GET /flows with include_totals: one page with the total.
 func (a *API) GetFlowsWithTotals(ctx context.Context, params *GetFlowsParams) (mgmtapi.Page[FlowSummary], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_flows", Name: "GET /flows"})
 	var fdP GetFlowsParams
 	if params != nil {
 		fdP = *params
@@ -59,6 +66,7 @@ func (a *API) GetFlowsWithTotals(ctx context.Context, params *GetFlowsParams) (m
 	var fdV ListFlowsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetFlows(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []FlowSummary
 	if fdV.Flows != nil {
 		fdItems = *fdV.Flows
@@ -105,9 +113,11 @@ func (a *API) GetFlowsAll(ctx context.Context, params *GetFlowsParams) iter.Seq2
 
 // PostFlows sends POST /flows: Create a flow.
 func (a *API) PostFlows(ctx context.Context, body PostFlowsJSONRequestBody) (CreateFlowResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_flows", Name: "POST /flows"})
 	var fdV CreateFlowResponseContent
 	fdResp, err := a.raw.PostFlows(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -116,6 +126,7 @@ func (a *API) PostFlows(ctx context.Context, body PostFlowsJSONRequestBody) (Cre
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetFlowsVaultConnections(ctx context.Context, params *GetFlowsVaultConnectionsParams) (ListFlowsVaultConnectionsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_flows_vault_connections", Name: "GET /flows/vault/connections"})
 	var fdP GetFlowsVaultConnectionsParams
 	if params != nil {
 		fdP = *params
@@ -124,11 +135,13 @@ func (a *API) GetFlowsVaultConnections(ctx context.Context, params *GetFlowsVaul
 	var fdV ListFlowsVaultConnectionsResponseContent0
 	fdResp, err := a.raw.GetFlowsVaultConnections(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetFlowsVaultConnectionsWithTotals sends GET /flows/vault/connections with include_totals: one page with the total.
 func (a *API) GetFlowsVaultConnectionsWithTotals(ctx context.Context, params *GetFlowsVaultConnectionsParams) (mgmtapi.Page[FlowsVaultConnectionSummary], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_flows_vault_connections", Name: "GET /flows/vault/connections"})
 	var fdP GetFlowsVaultConnectionsParams
 	if params != nil {
 		fdP = *params
@@ -137,6 +150,7 @@ func (a *API) GetFlowsVaultConnectionsWithTotals(ctx context.Context, params *Ge
 	var fdV ListFlowsVaultConnectionsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetFlowsVaultConnections(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []FlowsVaultConnectionSummary
 	if fdV.Connections != nil {
 		fdItems = *fdV.Connections
@@ -183,30 +197,39 @@ func (a *API) GetFlowsVaultConnectionsAll(ctx context.Context, params *GetFlowsV
 
 // PostFlowsVaultConnections sends POST /flows/vault/connections: Create a Flows Vault connection.
 func (a *API) PostFlowsVaultConnections(ctx context.Context, body PostFlowsVaultConnectionsJSONRequestBody) (CreateFlowsVaultConnectionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_flows_vault_connections", Name: "POST /flows/vault/connections"})
 	var fdV CreateFlowsVaultConnectionResponseContent
 	fdResp, err := a.raw.PostFlowsVaultConnections(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetFlowsVaultConnectionsById sends GET /flows/vault/connections/{id}: Get a Flows Vault connection.
 func (a *API) GetFlowsVaultConnectionsById(ctx context.Context, id string) (GetFlowsVaultConnectionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_flows_vault_connections_by_id", Name: "GET /flows/vault/connections/{id}"})
 	var fdV GetFlowsVaultConnectionResponseContent
 	fdResp, err := a.raw.GetFlowsVaultConnectionsById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteFlowsVaultConnectionsById sends DELETE /flows/vault/connections/{id}: Delete a Flows Vault connection.
 func (a *API) DeleteFlowsVaultConnectionsById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteFlowsVaultConnectionsById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_flows_vault_connections_by_id", Name: "DELETE /flows/vault/connections/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteFlowsVaultConnectionsById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchFlowsVaultConnectionsById sends PATCH /flows/vault/connections/{id}: Update a Flows Vault connection.
 func (a *API) PatchFlowsVaultConnectionsById(ctx context.Context, id string, body PatchFlowsVaultConnectionsByIdJSONRequestBody) (UpdateFlowsVaultConnectionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_flows_vault_connections_by_id", Name: "PATCH /flows/vault/connections/{id}"})
 	var fdV UpdateFlowsVaultConnectionResponseContent
 	fdResp, err := a.raw.PatchFlowsVaultConnectionsById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -215,6 +238,7 @@ func (a *API) PatchFlowsVaultConnectionsById(ctx context.Context, id string, bod
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetFlowsExecutions(ctx context.Context, flowId string, params *GetFlowsExecutionsParams) (ListFlowExecutionsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_flows_executions", Name: "GET /flows/{flow_id}/executions"})
 	var fdP GetFlowsExecutionsParams
 	if params != nil {
 		fdP = *params
@@ -225,11 +249,13 @@ func (a *API) GetFlowsExecutions(ctx context.Context, flowId string, params *Get
 	var fdV ListFlowExecutionsResponseContent
 	fdResp, err := a.raw.GetFlowsExecutions(ctx, flowId, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetFlowsExecutionsWithTotals sends GET /flows/{flow_id}/executions with include_totals: one page with the total.
 func (a *API) GetFlowsExecutionsWithTotals(ctx context.Context, flowId string, params *GetFlowsExecutionsParams) (mgmtapi.Page[FlowExecutionSummary], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_flows_executions", Name: "GET /flows/{flow_id}/executions"})
 	var fdP GetFlowsExecutionsParams
 	if params != nil {
 		fdP = *params
@@ -240,6 +266,7 @@ func (a *API) GetFlowsExecutionsWithTotals(ctx context.Context, flowId string, p
 	var fdV ListFlowExecutionsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetFlowsExecutions(ctx, flowId, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []FlowExecutionSummary
 	if fdV.Executions != nil {
 		fdItems = *fdV.Executions
@@ -250,6 +277,7 @@ func (a *API) GetFlowsExecutionsWithTotals(ctx context.Context, flowId string, p
 // GetFlowsExecutionsCheckpoint sends GET /flows/{flow_id}/executions with checkpoint paging (from, take; take defaults to
 // 50): one page and the checkpoint of the next ("" at the end).
 func (a *API) GetFlowsExecutionsCheckpoint(ctx context.Context, flowId string, params *GetFlowsExecutionsParams) (mgmtapi.Page[FlowExecutionSummary], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_flows_executions", Name: "GET /flows/{flow_id}/executions"})
 	var fdP GetFlowsExecutionsParams
 	if params != nil {
 		fdP = *params
@@ -263,6 +291,7 @@ func (a *API) GetFlowsExecutionsCheckpoint(ctx context.Context, flowId string, p
 	var fdV ListFlowExecutionsPaginatedResponseContent
 	fdResp, err := a.raw.GetFlowsExecutions(ctx, flowId, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []FlowExecutionSummary
 	if fdV.Executions != nil {
 		fdItems = *fdV.Executions
@@ -312,34 +341,46 @@ func (a *API) GetFlowsExecutionsAll(ctx context.Context, flowId string, params *
 
 // GetFlowsExecutionsByExecutionId sends GET /flows/{flow_id}/executions/{execution_id}: Get a flow execution.
 func (a *API) GetFlowsExecutionsByExecutionId(ctx context.Context, flowId string, executionId string, params *GetFlowsExecutionsByExecutionIdParams) (GetFlowExecutionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_flows_executions_by_execution_id", Name: "GET /flows/{flow_id}/executions/{execution_id}"})
 	var fdV GetFlowExecutionResponseContent
 	fdResp, err := a.raw.GetFlowsExecutionsByExecutionId(ctx, flowId, executionId, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteFlowsExecutionsByExecutionId sends DELETE /flows/{flow_id}/executions/{execution_id}: Delete a flow execution.
 func (a *API) DeleteFlowsExecutionsByExecutionId(ctx context.Context, flowId string, executionId string) error {
-	return frontdoor.NoContent(a.raw.DeleteFlowsExecutionsByExecutionId(ctx, flowId, executionId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_flows_executions_by_execution_id", Name: "DELETE /flows/{flow_id}/executions/{execution_id}"})
+	err := frontdoor.NoContent(a.raw.DeleteFlowsExecutionsByExecutionId(ctx, flowId, executionId))
+	fdCall.End(err)
+	return err
 }
 
 // GetFlowsById sends GET /flows/{id}: Get a flow.
 func (a *API) GetFlowsById(ctx context.Context, id string, params *GetFlowsByIdParams) (GetFlowResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_flows_by_id", Name: "GET /flows/{id}"})
 	var fdV GetFlowResponseContent
 	fdResp, err := a.raw.GetFlowsById(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteFlowsById sends DELETE /flows/{id}: Delete a flow.
 func (a *API) DeleteFlowsById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteFlowsById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_flows_by_id", Name: "DELETE /flows/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteFlowsById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchFlowsById sends PATCH /flows/{id}: Update a flow.
 func (a *API) PatchFlowsById(ctx context.Context, id string, body PatchFlowsByIdJSONRequestBody) (UpdateFlowResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_flows_by_id", Name: "PATCH /flows/{id}"})
 	var fdV UpdateFlowResponseContent
 	fdResp, err := a.raw.PatchFlowsById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -38,6 +42,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetForms(ctx context.Context, params *GetFormsParams) (ListFormsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_forms", Name: "GET /forms"})
 	var fdP GetFormsParams
 	if params != nil {
 		fdP = *params
@@ -46,11 +51,13 @@ func (a *API) GetForms(ctx context.Context, params *GetFormsParams) (ListFormsRe
 	var fdV ListFormsResponseContent0
 	fdResp, err := a.raw.GetForms(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetFormsWithTotals sends GET /forms with include_totals: one page with the total.
 func (a *API) GetFormsWithTotals(ctx context.Context, params *GetFormsParams) (mgmtapi.Page[FormSummary], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_forms", Name: "GET /forms"})
 	var fdP GetFormsParams
 	if params != nil {
 		fdP = *params
@@ -59,6 +66,7 @@ func (a *API) GetFormsWithTotals(ctx context.Context, params *GetFormsParams) (m
 	var fdV ListFormsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetForms(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []FormSummary
 	if fdV.Forms != nil {
 		fdItems = *fdV.Forms
@@ -105,29 +113,38 @@ func (a *API) GetFormsAll(ctx context.Context, params *GetFormsParams) iter.Seq2
 
 // CreateForm sends POST /forms: Create a form.
 func (a *API) CreateForm(ctx context.Context, body CreateFormJSONRequestBody) (CreateFormResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "create_form", Name: "POST /forms"})
 	var fdV CreateFormResponseContent
 	fdResp, err := a.raw.CreateForm(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetForm sends GET /forms/{id}: Get a form.
 func (a *API) GetForm(ctx context.Context, id string, params *GetFormParams) (GetFormResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_form", Name: "GET /forms/{id}"})
 	var fdV GetFormResponseContent
 	fdResp, err := a.raw.GetForm(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteForm sends DELETE /forms/{id}: Delete a form.
 func (a *API) DeleteForm(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteForm(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_form", Name: "DELETE /forms/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteForm(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchForm sends PATCH /forms/{id}: Update a form.
 func (a *API) PatchForm(ctx context.Context, id string, body PatchFormJSONRequestBody) (UpdateFormResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_form", Name: "PATCH /forms/{id}"})
 	var fdV UpdateFormResponseContent
 	fdResp, err := a.raw.PatchForm(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -38,6 +42,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetGrants(ctx context.Context, params *GetGrantsParams) (ListUserGrantsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_grants", Name: "GET /grants"})
 	var fdP GetGrantsParams
 	if params != nil {
 		fdP = *params
@@ -46,11 +51,13 @@ func (a *API) GetGrants(ctx context.Context, params *GetGrantsParams) (ListUserG
 	var fdV ListUserGrantsResponseContent0
 	fdResp, err := a.raw.GetGrants(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetGrantsWithTotals sends GET /grants with include_totals: one page with the total.
 func (a *API) GetGrantsWithTotals(ctx context.Context, params *GetGrantsParams) (mgmtapi.Page[UserGrant], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_grants", Name: "GET /grants"})
 	var fdP GetGrantsParams
 	if params != nil {
 		fdP = *params
@@ -59,6 +66,7 @@ func (a *API) GetGrantsWithTotals(ctx context.Context, params *GetGrantsParams) 
 	var fdV ListUserGrantsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetGrants(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []UserGrant
 	if fdV.Grants != nil {
 		fdItems = *fdV.Grants
@@ -105,10 +113,16 @@ func (a *API) GetGrantsAll(ctx context.Context, params *GetGrantsParams) iter.Se
 
 // DeleteGrantsByUserId sends DELETE /grants: Delete a grant by user_id.
 func (a *API) DeleteGrantsByUserId(ctx context.Context, params *DeleteGrantsByUserIdParams) error {
-	return frontdoor.NoContent(a.raw.DeleteGrantsByUserId(ctx, params))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_grants_by_user_id", Name: "DELETE /grants"})
+	err := frontdoor.NoContent(a.raw.DeleteGrantsByUserId(ctx, params))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteGrantsById sends DELETE /grants/{id}: Delete a grant by id.
 func (a *API) DeleteGrantsById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteGrantsById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_grants_by_id", Name: "DELETE /grants/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteGrantsById(ctx, id))
+	fdCall.End(err)
+	return err
 }

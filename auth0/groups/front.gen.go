@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -39,6 +43,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetGroups(ctx context.Context, params *GetGroupsParams) (ListGroupsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_groups", Name: "GET /groups"})
 	var fdP GetGroupsParams
 	if params != nil {
 		fdP = *params
@@ -49,12 +54,14 @@ func (a *API) GetGroups(ctx context.Context, params *GetGroupsParams) (ListGroup
 	var fdV ListGroupsResponseContent0
 	fdResp, err := a.raw.GetGroups(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetGroupsCheckpoint sends GET /groups with checkpoint paging (from, take; take defaults to
 // 50): one page and the checkpoint of the next ("" at the end).
 func (a *API) GetGroupsCheckpoint(ctx context.Context, params *GetGroupsParams) (mgmtapi.Page[model.Group], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_groups", Name: "GET /groups"})
 	var fdP GetGroupsParams
 	if params != nil {
 		fdP = *params
@@ -68,6 +75,7 @@ func (a *API) GetGroupsCheckpoint(ctx context.Context, params *GetGroupsParams) 
 	var fdV ListGroupsPaginatedResponseContent
 	fdResp, err := a.raw.GetGroups(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []model.Group
 	fdItems = fdV.Groups
 	return mgmtapi.Page[model.Group]{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
@@ -115,22 +123,29 @@ func (a *API) GetGroupsAll(ctx context.Context, params *GetGroupsParams) iter.Se
 
 // GetGroup sends GET /groups/{id}: Get a Group.
 func (a *API) GetGroup(ctx context.Context, id string) (GetGroupResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_group", Name: "GET /groups/{id}"})
 	var fdV GetGroupResponseContent
 	fdResp, err := a.raw.GetGroup(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteGroup sends DELETE /groups/{id}: Delete a Group.
 func (a *API) DeleteGroup(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteGroup(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_group", Name: "DELETE /groups/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteGroup(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetGroupMembers sends GET /groups/{id}/members: Get Group Members.
 func (a *API) GetGroupMembers(ctx context.Context, id string, params *GetGroupMembersParams) (GetGroupMembersResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_group_members", Name: "GET /groups/{id}/members"})
 	var fdV GetGroupMembersResponseContent
 	fdResp, err := a.raw.GetGroupMembers(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -177,9 +192,11 @@ func (a *API) GetGroupMembersAll(ctx context.Context, id string, params *GetGrou
 
 // GetGroupRoles sends GET /groups/{id}/roles: Get a group's roles.
 func (a *API) GetGroupRoles(ctx context.Context, id string, params *GetGroupRolesParams) (model.ListGroupRolesResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_group_roles", Name: "GET /groups/{id}/roles"})
 	var fdV model.ListGroupRolesResponseContent
 	fdResp, err := a.raw.GetGroupRoles(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -226,10 +243,16 @@ func (a *API) GetGroupRolesAll(ctx context.Context, id string, params *GetGroupR
 
 // PostGroupRoles sends POST /groups/{id}/roles: Assign roles to a group.
 func (a *API) PostGroupRoles(ctx context.Context, id string, body PostGroupRolesJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostGroupRoles(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_group_roles", Name: "POST /groups/{id}/roles"})
+	err := frontdoor.NoContent(a.raw.PostGroupRoles(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteGroupRoles sends DELETE /groups/{id}/roles: Remove roles from a group.
 func (a *API) DeleteGroupRoles(ctx context.Context, id string, body DeleteGroupRolesJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.DeleteGroupRoles(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_group_roles", Name: "DELETE /groups/{id}/roles"})
+	err := frontdoor.NoContent(a.raw.DeleteGroupRoles(ctx, id, body))
+	fdCall.End(err)
+	return err
 }

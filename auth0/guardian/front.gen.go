@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,30 +38,39 @@ func (a *API) Client() *Client { return a.raw }
 
 // PostTicket sends POST /guardian/enrollments/ticket: Create a multi-factor authentication enrollment ticket.
 func (a *API) PostTicket(ctx context.Context, params *PostTicketParams, body PostTicketJSONRequestBody) (CreateGuardianEnrollmentTicketResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_ticket", Name: "POST /guardian/enrollments/ticket"})
 	var fdV CreateGuardianEnrollmentTicketResponseContent
 	fdResp, err := a.raw.PostTicket(ctx, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetEnrollmentsById sends GET /guardian/enrollments/{id}: Get a multi-factor authentication enrollment.
 func (a *API) GetEnrollmentsById(ctx context.Context, id string) (GetGuardianEnrollmentResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_enrollments_by_id", Name: "GET /guardian/enrollments/{id}"})
 	var fdV GetGuardianEnrollmentResponseContent
 	fdResp, err := a.raw.GetEnrollmentsById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteEnrollmentsById sends DELETE /guardian/enrollments/{id}: Delete a multi-factor authentication enrollment.
 func (a *API) DeleteEnrollmentsById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteEnrollmentsById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_enrollments_by_id", Name: "DELETE /guardian/enrollments/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteEnrollmentsById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetFactors sends GET /guardian/factors: Get Factors and multi-factor authentication details.
 func (a *API) GetFactors(ctx context.Context) ([]GuardianFactor, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_factors", Name: "GET /guardian/factors"})
 	var fdV []GuardianFactor
 	fdResp, err := a.raw.GetFactors(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -84,33 +97,41 @@ func (a *API) GetFactorsAll(ctx context.Context) iter.Seq2[GuardianFactor, error
 
 // GetFactorDuoSettings sends GET /guardian/factors/duo/settings: Get DUO Configuration.
 func (a *API) GetFactorDuoSettings(ctx context.Context) (GetGuardianFactorDuoSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_factor_duo_settings", Name: "GET /guardian/factors/duo/settings"})
 	var fdV GetGuardianFactorDuoSettingsResponseContent
 	fdResp, err := a.raw.GetFactorDuoSettings(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutFactorDuoSettings sends PUT /guardian/factors/duo/settings: Set the DUO Configuration.
 func (a *API) PutFactorDuoSettings(ctx context.Context, body PutFactorDuoSettingsJSONRequestBody) (SetGuardianFactorDuoSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_factor_duo_settings", Name: "PUT /guardian/factors/duo/settings"})
 	var fdV SetGuardianFactorDuoSettingsResponseContent
 	fdResp, err := a.raw.PutFactorDuoSettings(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchFactorDuoSettings sends PATCH /guardian/factors/duo/settings: Update the DUO Configuration.
 func (a *API) PatchFactorDuoSettings(ctx context.Context, body PatchFactorDuoSettingsJSONRequestBody) (UpdateGuardianFactorDuoSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_factor_duo_settings", Name: "PATCH /guardian/factors/duo/settings"})
 	var fdV UpdateGuardianFactorDuoSettingsResponseContent
 	fdResp, err := a.raw.PatchFactorDuoSettings(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetMessageTypes sends GET /guardian/factors/phone/message-types: Get Enabled Phone Factors.
 func (a *API) GetMessageTypes(ctx context.Context) (GetGuardianFactorPhoneMessageTypesResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_message-types", Name: "GET /guardian/factors/phone/message-types"})
 	var fdV GetGuardianFactorPhoneMessageTypesResponseContent
 	fdResp, err := a.raw.GetMessageTypes(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -139,249 +160,311 @@ func (a *API) GetMessageTypesAll(ctx context.Context) iter.Seq2[GuardianFactorPh
 
 // PutMessageTypes sends PUT /guardian/factors/phone/message-types: Update the Enabled Phone Factors.
 func (a *API) PutMessageTypes(ctx context.Context, body PutMessageTypesJSONRequestBody) (SetGuardianFactorPhoneMessageTypesResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_message-types", Name: "PUT /guardian/factors/phone/message-types"})
 	var fdV SetGuardianFactorPhoneMessageTypesResponseContent
 	fdResp, err := a.raw.PutMessageTypes(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetPhoneTwilioFactorProvider sends GET /guardian/factors/phone/providers/twilio: Get Twilio configuration.
 func (a *API) GetPhoneTwilioFactorProvider(ctx context.Context) (GetGuardianFactorsProviderPhoneTwilioResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_phone_twilio_factor_provider", Name: "GET /guardian/factors/phone/providers/twilio"})
 	var fdV GetGuardianFactorsProviderPhoneTwilioResponseContent
 	fdResp, err := a.raw.GetPhoneTwilioFactorProvider(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutTwilio sends PUT /guardian/factors/phone/providers/twilio: Update Twilio configuration.
 func (a *API) PutTwilio(ctx context.Context, body PutTwilioJSONRequestBody) (SetGuardianFactorsProviderPhoneTwilioResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_twilio", Name: "PUT /guardian/factors/phone/providers/twilio"})
 	var fdV SetGuardianFactorsProviderPhoneTwilioResponseContent
 	fdResp, err := a.raw.PutTwilio(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetGuardianPhoneProviders sends GET /guardian/factors/phone/selected-provider: Get phone provider configuration.
 func (a *API) GetGuardianPhoneProviders(ctx context.Context) (GetGuardianFactorsProviderPhoneResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_guardian_phone_providers", Name: "GET /guardian/factors/phone/selected-provider"})
 	var fdV GetGuardianFactorsProviderPhoneResponseContent
 	fdResp, err := a.raw.GetGuardianPhoneProviders(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutPhoneProviders sends PUT /guardian/factors/phone/selected-provider: Update phone provider configuration.
 func (a *API) PutPhoneProviders(ctx context.Context, body PutPhoneProvidersJSONRequestBody) (SetGuardianFactorsProviderPhoneResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_phone_providers", Name: "PUT /guardian/factors/phone/selected-provider"})
 	var fdV SetGuardianFactorsProviderPhoneResponseContent
 	fdResp, err := a.raw.PutPhoneProviders(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetFactorPhoneTemplates sends GET /guardian/factors/phone/templates: Get Enrollment and Verification Phone Templates.
 func (a *API) GetFactorPhoneTemplates(ctx context.Context) (GetGuardianFactorPhoneTemplatesResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_factor_phone_templates", Name: "GET /guardian/factors/phone/templates"})
 	var fdV GetGuardianFactorPhoneTemplatesResponseContent
 	fdResp, err := a.raw.GetFactorPhoneTemplates(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutFactorPhoneTemplates sends PUT /guardian/factors/phone/templates: Update Enrollment and Verification Phone Templates.
 func (a *API) PutFactorPhoneTemplates(ctx context.Context, body PutFactorPhoneTemplatesJSONRequestBody) (SetGuardianFactorPhoneTemplatesResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_factor_phone_templates", Name: "PUT /guardian/factors/phone/templates"})
 	var fdV SetGuardianFactorPhoneTemplatesResponseContent
 	fdResp, err := a.raw.PutFactorPhoneTemplates(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetApns sends GET /guardian/factors/push-notification/providers/apns: Get APNS push notification configuration.
 func (a *API) GetApns(ctx context.Context) (GetGuardianFactorsProviderApnsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_apns", Name: "GET /guardian/factors/push-notification/providers/apns"})
 	var fdV GetGuardianFactorsProviderApnsResponseContent
 	fdResp, err := a.raw.GetApns(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutApns sends PUT /guardian/factors/push-notification/providers/apns: Update APNS configuration.
 func (a *API) PutApns(ctx context.Context, body PutApnsJSONRequestBody) (SetGuardianFactorsProviderPushNotificationApnsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_apns", Name: "PUT /guardian/factors/push-notification/providers/apns"})
 	var fdV SetGuardianFactorsProviderPushNotificationApnsResponseContent
 	fdResp, err := a.raw.PutApns(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchApns sends PATCH /guardian/factors/push-notification/providers/apns: Update APNs provider configuration.
 func (a *API) PatchApns(ctx context.Context, body PatchApnsJSONRequestBody) (UpdateGuardianFactorsProviderPushNotificationApnsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_apns", Name: "PATCH /guardian/factors/push-notification/providers/apns"})
 	var fdV UpdateGuardianFactorsProviderPushNotificationApnsResponseContent
 	fdResp, err := a.raw.PatchApns(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutFcm sends PUT /guardian/factors/push-notification/providers/fcm: Overwrite FCM configuration.
 func (a *API) PutFcm(ctx context.Context, body PutFcmJSONRequestBody) (SetGuardianFactorsProviderPushNotificationFcmResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_fcm", Name: "PUT /guardian/factors/push-notification/providers/fcm"})
 	var fdV SetGuardianFactorsProviderPushNotificationFcmResponseContent
 	fdResp, err := a.raw.PutFcm(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchFcm sends PATCH /guardian/factors/push-notification/providers/fcm: Updates FCM configuration.
 func (a *API) PatchFcm(ctx context.Context, body PatchFcmJSONRequestBody) (UpdateGuardianFactorsProviderPushNotificationFcmResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_fcm", Name: "PATCH /guardian/factors/push-notification/providers/fcm"})
 	var fdV UpdateGuardianFactorsProviderPushNotificationFcmResponseContent
 	fdResp, err := a.raw.PatchFcm(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutFcmv1 sends PUT /guardian/factors/push-notification/providers/fcmv1: Overwrite FCMV1 configuration.
 func (a *API) PutFcmv1(ctx context.Context, body PutFcmv1JSONRequestBody) (SetGuardianFactorsProviderPushNotificationFcmv1ResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_fcmv1", Name: "PUT /guardian/factors/push-notification/providers/fcmv1"})
 	var fdV SetGuardianFactorsProviderPushNotificationFcmv1ResponseContent
 	fdResp, err := a.raw.PutFcmv1(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchFcmv1 sends PATCH /guardian/factors/push-notification/providers/fcmv1: Updates FCMV1 configuration.
 func (a *API) PatchFcmv1(ctx context.Context, body PatchFcmv1JSONRequestBody) (UpdateGuardianFactorsProviderPushNotificationFcmv1ResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_fcmv1", Name: "PATCH /guardian/factors/push-notification/providers/fcmv1"})
 	var fdV UpdateGuardianFactorsProviderPushNotificationFcmv1ResponseContent
 	fdResp, err := a.raw.PatchFcmv1(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetSns sends GET /guardian/factors/push-notification/providers/sns: Get AWS SNS configuration.
 func (a *API) GetSns(ctx context.Context) (GetGuardianFactorsProviderSnsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_sns", Name: "GET /guardian/factors/push-notification/providers/sns"})
 	var fdV GetGuardianFactorsProviderSnsResponseContent
 	fdResp, err := a.raw.GetSns(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutSns sends PUT /guardian/factors/push-notification/providers/sns: Configure AWS SNS configuration.
 func (a *API) PutSns(ctx context.Context, body PutSnsJSONRequestBody) (SetGuardianFactorsProviderPushNotificationSnsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_sns", Name: "PUT /guardian/factors/push-notification/providers/sns"})
 	var fdV SetGuardianFactorsProviderPushNotificationSnsResponseContent
 	fdResp, err := a.raw.PutSns(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchSns sends PATCH /guardian/factors/push-notification/providers/sns: Update AWS SNS configuration.
 func (a *API) PatchSns(ctx context.Context, body PatchSnsJSONRequestBody) (UpdateGuardianFactorsProviderPushNotificationSnsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_sns", Name: "PATCH /guardian/factors/push-notification/providers/sns"})
 	var fdV UpdateGuardianFactorsProviderPushNotificationSnsResponseContent
 	fdResp, err := a.raw.PatchSns(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetPnProviders sends GET /guardian/factors/push-notification/selected-provider: Get push notification provider.
 func (a *API) GetPnProviders(ctx context.Context) (GetGuardianFactorsProviderPushNotificationResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_pn_providers", Name: "GET /guardian/factors/push-notification/selected-provider"})
 	var fdV GetGuardianFactorsProviderPushNotificationResponseContent
 	fdResp, err := a.raw.GetPnProviders(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutPnProviders sends PUT /guardian/factors/push-notification/selected-provider: Update Push Notification configuration.
 func (a *API) PutPnProviders(ctx context.Context, body PutPnProvidersJSONRequestBody) (SetGuardianFactorsProviderPushNotificationResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_pn_providers", Name: "PUT /guardian/factors/push-notification/selected-provider"})
 	var fdV SetGuardianFactorsProviderPushNotificationResponseContent
 	fdResp, err := a.raw.PutPnProviders(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetSmsTwilioFactorProvider sends GET /guardian/factors/sms/providers/twilio: Get Twilio SMS configuration.
 func (a *API) GetSmsTwilioFactorProvider(ctx context.Context) (GetGuardianFactorsProviderSmsTwilioResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_sms_twilio_factor_provider", Name: "GET /guardian/factors/sms/providers/twilio"})
 	var fdV GetGuardianFactorsProviderSmsTwilioResponseContent
 	fdResp, err := a.raw.GetSmsTwilioFactorProvider(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutSmsTwilioFactorProvider sends PUT /guardian/factors/sms/providers/twilio: Update Twilio SMS configuration.
 func (a *API) PutSmsTwilioFactorProvider(ctx context.Context, body PutSmsTwilioFactorProviderJSONRequestBody) (SetGuardianFactorsProviderSmsTwilioResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_sms_twilio_factor_provider", Name: "PUT /guardian/factors/sms/providers/twilio"})
 	var fdV SetGuardianFactorsProviderSmsTwilioResponseContent
 	fdResp, err := a.raw.PutSmsTwilioFactorProvider(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetSmsProviders sends GET /guardian/factors/sms/selected-provider: Get SMS configuration.
 func (a *API) GetSmsProviders(ctx context.Context) (GetGuardianFactorsProviderSmsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_sms_providers", Name: "GET /guardian/factors/sms/selected-provider"})
 	var fdV GetGuardianFactorsProviderSmsResponseContent
 	fdResp, err := a.raw.GetSmsProviders(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutSmsProviders sends PUT /guardian/factors/sms/selected-provider: Update SMS configuration.
 func (a *API) PutSmsProviders(ctx context.Context, body PutSmsProvidersJSONRequestBody) (SetGuardianFactorsProviderSmsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_sms_providers", Name: "PUT /guardian/factors/sms/selected-provider"})
 	var fdV SetGuardianFactorsProviderSmsResponseContent
 	fdResp, err := a.raw.PutSmsProviders(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetFactorSmsTemplates sends GET /guardian/factors/sms/templates: Get SMS enrollment and verification templates.
 func (a *API) GetFactorSmsTemplates(ctx context.Context) (GetGuardianFactorSmsTemplatesResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_factor_sms_templates", Name: "GET /guardian/factors/sms/templates"})
 	var fdV GetGuardianFactorSmsTemplatesResponseContent
 	fdResp, err := a.raw.GetFactorSmsTemplates(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutFactorSmsTemplates sends PUT /guardian/factors/sms/templates: Update SMS enrollment and verification templates.
 func (a *API) PutFactorSmsTemplates(ctx context.Context, body PutFactorSmsTemplatesJSONRequestBody) (SetGuardianFactorSmsTemplatesResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_factor_sms_templates", Name: "PUT /guardian/factors/sms/templates"})
 	var fdV SetGuardianFactorSmsTemplatesResponseContent
 	fdResp, err := a.raw.PutFactorSmsTemplates(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetFactorWebauthnPlatformSettings sends GET /guardian/factors/webauthn-platform/settings: Get WebAuthn platform (device biometrics) settings.
 func (a *API) GetFactorWebauthnPlatformSettings(ctx context.Context) (GuardianFactorWebAuthnSettings, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_factor_webauthn_platform_settings", Name: "GET /guardian/factors/webauthn-platform/settings"})
 	var fdV GuardianFactorWebAuthnSettings
 	fdResp, err := a.raw.GetFactorWebauthnPlatformSettings(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutFactorWebauthnPlatformSettings sends PUT /guardian/factors/webauthn-platform/settings: Update WebAuthn platform (device biometrics) settings.
 func (a *API) PutFactorWebauthnPlatformSettings(ctx context.Context, body PutFactorWebauthnPlatformSettingsJSONRequestBody) (GuardianFactorWebAuthnSettings, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_factor_webauthn_platform_settings", Name: "PUT /guardian/factors/webauthn-platform/settings"})
 	var fdV GuardianFactorWebAuthnSettings
 	fdResp, err := a.raw.PutFactorWebauthnPlatformSettings(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetFactorWebauthnRoamingSettings sends GET /guardian/factors/webauthn-roaming/settings: Get WebAuthn roaming (security key) settings.
 func (a *API) GetFactorWebauthnRoamingSettings(ctx context.Context) (GuardianFactorWebAuthnSettings, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_factor_webauthn_roaming_settings", Name: "GET /guardian/factors/webauthn-roaming/settings"})
 	var fdV GuardianFactorWebAuthnSettings
 	fdResp, err := a.raw.GetFactorWebauthnRoamingSettings(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutFactorWebauthnRoamingSettings sends PUT /guardian/factors/webauthn-roaming/settings: Update WebAuthn roaming (security key) settings.
 func (a *API) PutFactorWebauthnRoamingSettings(ctx context.Context, body PutFactorWebauthnRoamingSettingsJSONRequestBody) (GuardianFactorWebAuthnSettings, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_factor_webauthn_roaming_settings", Name: "PUT /guardian/factors/webauthn-roaming/settings"})
 	var fdV GuardianFactorWebAuthnSettings
 	fdResp, err := a.raw.PutFactorWebauthnRoamingSettings(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutFactorsByName sends PUT /guardian/factors/{name}: Update multi-factor authentication type.
 func (a *API) PutFactorsByName(ctx context.Context, name GuardianFactorNameEnum, body PutFactorsByNameJSONRequestBody) (SetGuardianFactorResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_factors_by_name", Name: "PUT /guardian/factors/{name}"})
 	var fdV SetGuardianFactorResponseContent
 	fdResp, err := a.raw.PutFactorsByName(ctx, name, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetPolicies sends GET /guardian/policies: Get multi-factor authentication policies.
 func (a *API) GetPolicies(ctx context.Context) (ListGuardianPoliciesResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_policies", Name: "GET /guardian/policies"})
 	var fdV ListGuardianPoliciesResponseContent
 	fdResp, err := a.raw.GetPolicies(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -408,8 +491,10 @@ func (a *API) GetPoliciesAll(ctx context.Context) iter.Seq2[MFAPolicyEnum, error
 
 // PutPolicies sends PUT /guardian/policies: Update multi-factor authentication policies.
 func (a *API) PutPolicies(ctx context.Context, body PutPoliciesJSONRequestBody) (SetGuardianPoliciesResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_policies", Name: "PUT /guardian/policies"})
 	var fdV SetGuardianPoliciesResponseContent
 	fdResp, err := a.raw.PutPolicies(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

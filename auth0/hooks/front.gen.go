@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -38,6 +42,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetHooks(ctx context.Context, params *GetHooksParams) (ListHooksResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_hooks", Name: "GET /hooks"})
 	var fdP GetHooksParams
 	if params != nil {
 		fdP = *params
@@ -46,11 +51,13 @@ func (a *API) GetHooks(ctx context.Context, params *GetHooksParams) (ListHooksRe
 	var fdV ListHooksResponseContent0
 	fdResp, err := a.raw.GetHooks(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetHooksWithTotals sends GET /hooks with include_totals: one page with the total.
 func (a *API) GetHooksWithTotals(ctx context.Context, params *GetHooksParams) (mgmtapi.Page[Hook], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_hooks", Name: "GET /hooks"})
 	var fdP GetHooksParams
 	if params != nil {
 		fdP = *params
@@ -59,6 +66,7 @@ func (a *API) GetHooksWithTotals(ctx context.Context, params *GetHooksParams) (m
 	var fdV ListHooksOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetHooks(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []Hook
 	if fdV.Hooks != nil {
 		fdItems = *fdV.Hooks
@@ -105,52 +113,72 @@ func (a *API) GetHooksAll(ctx context.Context, params *GetHooksParams) iter.Seq2
 
 // PostHooks sends POST /hooks: Create a hook.
 func (a *API) PostHooks(ctx context.Context, body PostHooksJSONRequestBody) (CreateHookResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_hooks", Name: "POST /hooks"})
 	var fdV CreateHookResponseContent
 	fdResp, err := a.raw.PostHooks(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetHooksById sends GET /hooks/{id}: Get a hook.
 func (a *API) GetHooksById(ctx context.Context, id string, params *GetHooksByIdParams) (GetHookResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_hooks_by_id", Name: "GET /hooks/{id}"})
 	var fdV GetHookResponseContent
 	fdResp, err := a.raw.GetHooksById(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteHooksById sends DELETE /hooks/{id}: Delete a hook.
 func (a *API) DeleteHooksById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteHooksById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_hooks_by_id", Name: "DELETE /hooks/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteHooksById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchHooksById sends PATCH /hooks/{id}: Update a hook.
 func (a *API) PatchHooksById(ctx context.Context, id string, body PatchHooksByIdJSONRequestBody) (UpdateHookResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_hooks_by_id", Name: "PATCH /hooks/{id}"})
 	var fdV UpdateHookResponseContent
 	fdResp, err := a.raw.PatchHooksById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetSecrets sends GET /hooks/{id}/secrets: Get hook secrets.
 func (a *API) GetSecrets(ctx context.Context, id string) (GetHookSecretResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_secrets", Name: "GET /hooks/{id}/secrets"})
 	var fdV GetHookSecretResponseContent
 	fdResp, err := a.raw.GetSecrets(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostSecrets sends POST /hooks/{id}/secrets: Add hook secrets.
 func (a *API) PostSecrets(ctx context.Context, id string, body PostSecretsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostSecrets(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_secrets", Name: "POST /hooks/{id}/secrets"})
+	err := frontdoor.NoContent(a.raw.PostSecrets(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteSecrets sends DELETE /hooks/{id}/secrets: Delete hook secrets.
 func (a *API) DeleteSecrets(ctx context.Context, id string, body DeleteSecretsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.DeleteSecrets(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_secrets", Name: "DELETE /hooks/{id}/secrets"})
+	err := frontdoor.NoContent(a.raw.DeleteSecrets(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // PatchSecrets sends PATCH /hooks/{id}/secrets: Update hook secrets.
 func (a *API) PatchSecrets(ctx context.Context, id string, body PatchSecretsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PatchSecrets(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_secrets", Name: "PATCH /hooks/{id}/secrets"})
+	err := frontdoor.NoContent(a.raw.PatchSecrets(ctx, id, body))
+	fdCall.End(err)
+	return err
 }

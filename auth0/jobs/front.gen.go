@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,33 +39,41 @@ func (a *API) Client() *Client { return a.raw }
 
 // PostUsersExports sends POST /jobs/users-exports: Create export users job.
 func (a *API) PostUsersExports(ctx context.Context, body PostUsersExportsJSONRequestBody) (CreateExportUsersResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_users-exports", Name: "POST /jobs/users-exports"})
 	var fdV CreateExportUsersResponseContent
 	fdResp, err := a.raw.PostUsersExports(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostUsersImports sends POST /jobs/users-imports: Create import users job.
 func (a *API) PostUsersImports(ctx context.Context, contentType string, body io.Reader) (CreateImportUsersResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_users-imports", Name: "POST /jobs/users-imports"})
 	var fdV CreateImportUsersResponseContent
 	fdResp, err := a.raw.PostUsersImportsWithBody(ctx, contentType, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostVerificationEmail sends POST /jobs/verification-email: Send an email address verification email.
 func (a *API) PostVerificationEmail(ctx context.Context, params *PostVerificationEmailParams, body PostVerificationEmailJSONRequestBody) (CreateVerificationEmailResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_verification-email", Name: "POST /jobs/verification-email"})
 	var fdV CreateVerificationEmailResponseContent
 	fdResp, err := a.raw.PostVerificationEmail(ctx, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetJobsById sends GET /jobs/{id}: Get a job.
 func (a *API) GetJobsById(ctx context.Context, id string) (GetJobResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_jobs_by_id", Name: "GET /jobs/{id}"})
 	var fdV GetJobResponseContent
 	fdResp, err := a.raw.GetJobsById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -70,12 +82,15 @@ func (a *API) GetJobsById(ctx context.Context, id string) (GetJobResponseContent
 // Its success responses differ in type: the parsed response holds the one
 // that came.
 func (a *API) GetErrors(ctx context.Context, id string) (*GetErrorsResponse, error) {
-	resp, err := a.raw.GetErrors(ctx, id)
-	if err != nil {
-		return nil, err
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_errors", Name: "GET /jobs/{id}/errors"})
+	var fdV *GetErrorsResponse
+	fdResp, err := a.raw.GetErrors(ctx, id)
+	if err == nil {
+		err = apierror.Check(fdResp, nil)
 	}
-	if err := apierror.Check(resp, nil); err != nil {
-		return nil, err
+	if err == nil {
+		fdV, err = ParseGetErrorsResponse(fdResp)
 	}
-	return ParseGetErrorsResponse(resp)
+	fdCall.End(err)
+	return fdV, err
 }

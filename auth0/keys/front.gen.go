@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,9 +39,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetCustomSigningKeys sends GET /keys/custom-signing: Get custom signing keys.
 func (a *API) GetCustomSigningKeys(ctx context.Context) (GetCustomSigningKeysResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_custom_signing_keys", Name: "GET /keys/custom-signing"})
 	var fdV GetCustomSigningKeysResponseContent
 	fdResp, err := a.raw.GetCustomSigningKeys(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -66,15 +72,20 @@ func (a *API) GetCustomSigningKeysAll(ctx context.Context) iter.Seq2[CustomSigni
 
 // PutCustomSigningKeys sends PUT /keys/custom-signing: Create or replace custom signing keys.
 func (a *API) PutCustomSigningKeys(ctx context.Context, body PutCustomSigningKeysJSONRequestBody) (SetCustomSigningKeysResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_custom_signing_keys", Name: "PUT /keys/custom-signing"})
 	var fdV SetCustomSigningKeysResponseContent
 	fdResp, err := a.raw.PutCustomSigningKeys(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteCustomSigningKeys sends DELETE /keys/custom-signing: Delete custom signing keys.
 func (a *API) DeleteCustomSigningKeys(ctx context.Context) error {
-	return frontdoor.NoContent(a.raw.DeleteCustomSigningKeys(ctx))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_custom_signing_keys", Name: "DELETE /keys/custom-signing"})
+	err := frontdoor.NoContent(a.raw.DeleteCustomSigningKeys(ctx))
+	fdCall.End(err)
+	return err
 }
 
 // GetEncryptionKeys sends GET /keys/encryption: Get all encryption keys.
@@ -82,6 +93,7 @@ func (a *API) DeleteCustomSigningKeys(ctx context.Context) error {
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetEncryptionKeys(ctx context.Context, params *GetEncryptionKeysParams) (ListEncryptionKeysResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_encryption_keys", Name: "GET /keys/encryption"})
 	var fdP GetEncryptionKeysParams
 	if params != nil {
 		fdP = *params
@@ -90,11 +102,13 @@ func (a *API) GetEncryptionKeys(ctx context.Context, params *GetEncryptionKeysPa
 	var fdV ListEncryptionKeysResponseContent0
 	fdResp, err := a.raw.GetEncryptionKeys(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetEncryptionKeysWithTotals sends GET /keys/encryption with include_totals: one page with the total.
 func (a *API) GetEncryptionKeysWithTotals(ctx context.Context, params *GetEncryptionKeysParams) (mgmtapi.Page[EncryptionKey], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_encryption_keys", Name: "GET /keys/encryption"})
 	var fdP GetEncryptionKeysParams
 	if params != nil {
 		fdP = *params
@@ -103,6 +117,7 @@ func (a *API) GetEncryptionKeysWithTotals(ctx context.Context, params *GetEncryp
 	var fdV ListEncryptionKeyOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetEncryptionKeys(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []EncryptionKey
 	if fdV.Keys != nil {
 		fdItems = *fdV.Keys
@@ -149,51 +164,67 @@ func (a *API) GetEncryptionKeysAll(ctx context.Context, params *GetEncryptionKey
 
 // PostEncryption sends POST /keys/encryption: Create the new encryption key.
 func (a *API) PostEncryption(ctx context.Context, body PostEncryptionJSONRequestBody) (CreateEncryptionKeyResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_encryption", Name: "POST /keys/encryption"})
 	var fdV CreateEncryptionKeyResponseContent
 	fdResp, err := a.raw.PostEncryption(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostEncryptionRekey sends POST /keys/encryption/rekey: Rekey the key hierarchy.
 func (a *API) PostEncryptionRekey(ctx context.Context) error {
-	return frontdoor.NoContent(a.raw.PostEncryptionRekey(ctx))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_encryption_rekey", Name: "POST /keys/encryption/rekey"})
+	err := frontdoor.NoContent(a.raw.PostEncryptionRekey(ctx))
+	fdCall.End(err)
+	return err
 }
 
 // GetEncryptionKey sends GET /keys/encryption/{kid}: Get the encryption key by its key id.
 func (a *API) GetEncryptionKey(ctx context.Context, kid string) (GetEncryptionKeyResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_encryption_key", Name: "GET /keys/encryption/{kid}"})
 	var fdV GetEncryptionKeyResponseContent
 	fdResp, err := a.raw.GetEncryptionKey(ctx, kid)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostEncryptionKey sends POST /keys/encryption/{kid}: Import the encryption key.
 func (a *API) PostEncryptionKey(ctx context.Context, kid string, body PostEncryptionKeyJSONRequestBody) (ImportEncryptionKeyResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_encryption_key", Name: "POST /keys/encryption/{kid}"})
 	var fdV ImportEncryptionKeyResponseContent
 	fdResp, err := a.raw.PostEncryptionKey(ctx, kid, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteEncryptionKey sends DELETE /keys/encryption/{kid}: Delete the encryption key by its key id.
 func (a *API) DeleteEncryptionKey(ctx context.Context, kid string) error {
-	return frontdoor.NoContent(a.raw.DeleteEncryptionKey(ctx, kid))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_encryption_key", Name: "DELETE /keys/encryption/{kid}"})
+	err := frontdoor.NoContent(a.raw.DeleteEncryptionKey(ctx, kid))
+	fdCall.End(err)
+	return err
 }
 
 // PostEncryptionWrappingKey sends POST /keys/encryption/{kid}/wrapping-key: Create the public wrapping key.
 func (a *API) PostEncryptionWrappingKey(ctx context.Context, kid string) (CreateEncryptionKeyPublicWrappingResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_encryption_wrapping_key", Name: "POST /keys/encryption/{kid}/wrapping-key"})
 	var fdV CreateEncryptionKeyPublicWrappingResponseContent
 	fdResp, err := a.raw.PostEncryptionWrappingKey(ctx, kid)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetSigningKeys sends GET /keys/signing: Get all Application Signing Keys.
 func (a *API) GetSigningKeys(ctx context.Context) ([]SigningKeys, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_signing_keys", Name: "GET /keys/signing"})
 	var fdV []SigningKeys
 	fdResp, err := a.raw.GetSigningKeys(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -220,24 +251,30 @@ func (a *API) GetSigningKeysAll(ctx context.Context) iter.Seq2[SigningKeys, erro
 
 // PostSigningKeys sends POST /keys/signing/rotate: Rotate the Application Signing Key.
 func (a *API) PostSigningKeys(ctx context.Context) (RotateSigningKeysResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_signing_keys", Name: "POST /keys/signing/rotate"})
 	var fdV RotateSigningKeysResponseContent
 	fdResp, err := a.raw.PostSigningKeys(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetSigningKey sends GET /keys/signing/{kid}: Get an Application Signing Key by its key id.
 func (a *API) GetSigningKey(ctx context.Context, kid string) (GetSigningKeysResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_signing_key", Name: "GET /keys/signing/{kid}"})
 	var fdV GetSigningKeysResponseContent
 	fdResp, err := a.raw.GetSigningKey(ctx, kid)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutSigningKeys sends PUT /keys/signing/{kid}/revoke: Revoke an Application Signing Key by its key id.
 func (a *API) PutSigningKeys(ctx context.Context, kid string) (RevokedSigningKeysResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_signing_keys", Name: "PUT /keys/signing/{kid}/revoke"})
 	var fdV RevokedSigningKeysResponseContent
 	fdResp, err := a.raw.PutSigningKeys(ctx, kid)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -39,6 +43,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetLogs(ctx context.Context, params *GetLogsParams) (model.ListLogResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_logs", Name: "GET /logs"})
 	var fdP GetLogsParams
 	if params != nil {
 		fdP = *params
@@ -48,11 +53,13 @@ func (a *API) GetLogs(ctx context.Context, params *GetLogsParams) (model.ListLog
 	var fdV model.ListLogResponseContent0
 	fdResp, err := a.raw.GetLogs(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetLogsWithTotals sends GET /logs with include_totals: one page with the total.
 func (a *API) GetLogsWithTotals(ctx context.Context, params *GetLogsParams) (mgmtapi.Page[model.Log], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_logs", Name: "GET /logs"})
 	var fdP GetLogsParams
 	if params != nil {
 		fdP = *params
@@ -63,6 +70,7 @@ func (a *API) GetLogsWithTotals(ctx context.Context, params *GetLogsParams) (mgm
 	var fdV model.ListLogOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetLogs(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []model.Log
 	if fdV.Logs != nil {
 		fdItems = *fdV.Logs
@@ -109,8 +117,10 @@ func (a *API) GetLogsAll(ctx context.Context, params *GetLogsParams) iter.Seq2[m
 
 // GetLogsById sends GET /logs/{id}: Get a log event by id.
 func (a *API) GetLogsById(ctx context.Context, id string) (GetLogResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_logs_by_id", Name: "GET /logs/{id}"})
 	var fdV GetLogResponseContent
 	fdResp, err := a.raw.GetLogsById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetLogStreams sends GET /log-streams: Get log streams.
 func (a *API) GetLogStreams(ctx context.Context) ([]LogStreamResponseSchema, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_log-streams", Name: "GET /log-streams"})
 	var fdV []LogStreamResponseSchema
 	fdResp, err := a.raw.GetLogStreams(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -63,29 +69,38 @@ func (a *API) GetLogStreamsAll(ctx context.Context) iter.Seq2[LogStreamResponseS
 
 // PostLogStreams sends POST /log-streams: Create a log stream.
 func (a *API) PostLogStreams(ctx context.Context, body PostLogStreamsJSONRequestBody) (CreateLogStreamResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_log-streams", Name: "POST /log-streams"})
 	var fdV CreateLogStreamResponseContent
 	fdResp, err := a.raw.PostLogStreams(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetLogStreamsById sends GET /log-streams/{id}: Get log stream by ID.
 func (a *API) GetLogStreamsById(ctx context.Context, id string) (GetLogStreamResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_log-streams_by_id", Name: "GET /log-streams/{id}"})
 	var fdV GetLogStreamResponseContent
 	fdResp, err := a.raw.GetLogStreamsById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteLogStreamsById sends DELETE /log-streams/{id}: Delete log stream.
 func (a *API) DeleteLogStreamsById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteLogStreamsById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_log-streams_by_id", Name: "DELETE /log-streams/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteLogStreamsById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchLogStreamsById sends PATCH /log-streams/{id}: Update a log stream.
 func (a *API) PatchLogStreamsById(ctx context.Context, id string, body PatchLogStreamsByIdJSONRequestBody) (UpdateLogStreamResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_log-streams_by_id", Name: "PATCH /log-streams/{id}"})
 	var fdV UpdateLogStreamResponseContent
 	fdResp, err := a.raw.PatchLogStreamsById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -38,6 +42,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetNetworkAcls(ctx context.Context, params *GetNetworkAclsParams) (ListNetworkAclsResponseContent1, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_network-acls", Name: "GET /network-acls"})
 	var fdP GetNetworkAclsParams
 	if params != nil {
 		fdP = *params
@@ -46,11 +51,13 @@ func (a *API) GetNetworkAcls(ctx context.Context, params *GetNetworkAclsParams) 
 	var fdV ListNetworkAclsResponseContent1
 	fdResp, err := a.raw.GetNetworkAcls(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetNetworkAclsWithTotals sends GET /network-acls with include_totals: one page with the total.
 func (a *API) GetNetworkAclsWithTotals(ctx context.Context, params *GetNetworkAclsParams) (mgmtapi.Page[NetworkAclsResponseContent], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_network-acls", Name: "GET /network-acls"})
 	var fdP GetNetworkAclsParams
 	if params != nil {
 		fdP = *params
@@ -59,6 +66,7 @@ func (a *API) GetNetworkAclsWithTotals(ctx context.Context, params *GetNetworkAc
 	var fdV ListNetworkAclsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetNetworkAcls(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []NetworkAclsResponseContent
 	if fdV.NetworkAcls != nil {
 		fdItems = *fdV.NetworkAcls
@@ -105,40 +113,50 @@ func (a *API) GetNetworkAclsAll(ctx context.Context, params *GetNetworkAclsParam
 
 // PostNetworkAcls sends POST /network-acls: Create Access Control List.
 func (a *API) PostNetworkAcls(ctx context.Context, body PostNetworkAclsJSONRequestBody) (GetNetworkAclsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_network-acls", Name: "POST /network-acls"})
 	var fdV GetNetworkAclsResponseContent
 	fdResp, err := a.raw.PostNetworkAcls(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetNetworkAclsById sends GET /network-acls/{id}: Get a specific access control list entry for a tenant.
 func (a *API) GetNetworkAclsById(ctx context.Context, id string) (GetNetworkAclsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_network-acls_by_id", Name: "GET /network-acls/{id}"})
 	var fdV GetNetworkAclsResponseContent
 	fdResp, err := a.raw.GetNetworkAclsById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutNetworkAclsById sends PUT /network-acls/{id}: Update Access Control List.
 func (a *API) PutNetworkAclsById(ctx context.Context, id string, body PutNetworkAclsByIdJSONRequestBody) (SetNetworkAclsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_network-acls_by_id", Name: "PUT /network-acls/{id}"})
 	var fdV SetNetworkAclsResponseContent
 	fdResp, err := a.raw.PutNetworkAclsById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteNetworkAclsById sends DELETE /network-acls/{id}: Delete Access Control List.
 func (a *API) DeleteNetworkAclsById(ctx context.Context, id string) (DeleteNetworkAclsById200JSONResponseBody, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_network-acls_by_id", Name: "DELETE /network-acls/{id}"})
 	var fdV DeleteNetworkAclsById200JSONResponseBody
 	fdResp, err := a.raw.DeleteNetworkAclsById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchNetworkAclsById sends PATCH /network-acls/{id}: Partial Update for an Access Control List.
 func (a *API) PatchNetworkAclsById(ctx context.Context, id string, body PatchNetworkAclsByIdJSONRequestBody) (UpdateNetworkAclResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_network-acls_by_id", Name: "PATCH /network-acls/{id}"})
 	var fdV UpdateNetworkAclResponseContent
 	fdResp, err := a.raw.PatchNetworkAclsById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

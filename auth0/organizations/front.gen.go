@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -39,6 +43,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetOrganizations(ctx context.Context, params *GetOrganizationsParams) (model.ListOrganizationsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organizations", Name: "GET /organizations"})
 	var fdP GetOrganizationsParams
 	if params != nil {
 		fdP = *params
@@ -49,11 +54,13 @@ func (a *API) GetOrganizations(ctx context.Context, params *GetOrganizationsPara
 	var fdV model.ListOrganizationsResponseContent0
 	fdResp, err := a.raw.GetOrganizations(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetOrganizationsWithTotals sends GET /organizations with include_totals: one page with the total.
 func (a *API) GetOrganizationsWithTotals(ctx context.Context, params *GetOrganizationsParams) (mgmtapi.Page[model.Organization], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organizations", Name: "GET /organizations"})
 	var fdP GetOrganizationsParams
 	if params != nil {
 		fdP = *params
@@ -64,6 +71,7 @@ func (a *API) GetOrganizationsWithTotals(ctx context.Context, params *GetOrganiz
 	var fdV model.ListOrganizationsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetOrganizations(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []model.Organization
 	if fdV.Organizations != nil {
 		fdItems = *fdV.Organizations
@@ -74,6 +82,7 @@ func (a *API) GetOrganizationsWithTotals(ctx context.Context, params *GetOrganiz
 // GetOrganizationsCheckpoint sends GET /organizations with checkpoint paging (from, take; take defaults to
 // 50): one page and the checkpoint of the next ("" at the end).
 func (a *API) GetOrganizationsCheckpoint(ctx context.Context, params *GetOrganizationsParams) (mgmtapi.Page[model.Organization], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organizations", Name: "GET /organizations"})
 	var fdP GetOrganizationsParams
 	if params != nil {
 		fdP = *params
@@ -87,6 +96,7 @@ func (a *API) GetOrganizationsCheckpoint(ctx context.Context, params *GetOrganiz
 	var fdV model.ListOrganizationsPaginatedResponseContent
 	fdResp, err := a.raw.GetOrganizations(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []model.Organization
 	if fdV.Organizations != nil {
 		fdItems = *fdV.Organizations
@@ -136,38 +146,49 @@ func (a *API) GetOrganizationsAll(ctx context.Context, params *GetOrganizationsP
 
 // PostOrganizations sends POST /organizations: Create an Organization.
 func (a *API) PostOrganizations(ctx context.Context, body PostOrganizationsJSONRequestBody) (CreateOrganizationResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_organizations", Name: "POST /organizations"})
 	var fdV CreateOrganizationResponseContent
 	fdResp, err := a.raw.PostOrganizations(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetNameByName sends GET /organizations/name/{name}: Get organization by name.
 func (a *API) GetNameByName(ctx context.Context, name string) (GetOrganizationByNameResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_name_by_name", Name: "GET /organizations/name/{name}"})
 	var fdV GetOrganizationByNameResponseContent
 	fdResp, err := a.raw.GetNameByName(ctx, name)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetOrganizationsById sends GET /organizations/{id}: Get organization.
 func (a *API) GetOrganizationsById(ctx context.Context, id string) (GetOrganizationResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organizations_by_id", Name: "GET /organizations/{id}"})
 	var fdV GetOrganizationResponseContent
 	fdResp, err := a.raw.GetOrganizationsById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteOrganizationsById sends DELETE /organizations/{id}: Delete organization.
 func (a *API) DeleteOrganizationsById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteOrganizationsById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_organizations_by_id", Name: "DELETE /organizations/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteOrganizationsById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchOrganizationsById sends PATCH /organizations/{id}: Modify an Organization.
 func (a *API) PatchOrganizationsById(ctx context.Context, id string, body PatchOrganizationsByIdJSONRequestBody) (UpdateOrganizationResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_organizations_by_id", Name: "PATCH /organizations/{id}"})
 	var fdV UpdateOrganizationResponseContent
 	fdResp, err := a.raw.PatchOrganizationsById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -176,6 +197,7 @@ func (a *API) PatchOrganizationsById(ctx context.Context, id string, body PatchO
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetOrganizationClientGrants(ctx context.Context, id string, params *GetOrganizationClientGrantsParams) (ListOrganizationClientGrantsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization-client-grants", Name: "GET /organizations/{id}/client-grants"})
 	var fdP GetOrganizationClientGrantsParams
 	if params != nil {
 		fdP = *params
@@ -184,11 +206,13 @@ func (a *API) GetOrganizationClientGrants(ctx context.Context, id string, params
 	var fdV ListOrganizationClientGrantsResponseContent0
 	fdResp, err := a.raw.GetOrganizationClientGrants(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetOrganizationClientGrantsWithTotals sends GET /organizations/{id}/client-grants with include_totals: one page with the total.
 func (a *API) GetOrganizationClientGrantsWithTotals(ctx context.Context, id string, params *GetOrganizationClientGrantsParams) (mgmtapi.Page[OrganizationClientGrant], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization-client-grants", Name: "GET /organizations/{id}/client-grants"})
 	var fdP GetOrganizationClientGrantsParams
 	if params != nil {
 		fdP = *params
@@ -197,6 +221,7 @@ func (a *API) GetOrganizationClientGrantsWithTotals(ctx context.Context, id stri
 	var fdV ListOrganizationClientGrantsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetOrganizationClientGrants(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []OrganizationClientGrant
 	if fdV.ClientGrants != nil {
 		fdItems = *fdV.ClientGrants
@@ -243,22 +268,29 @@ func (a *API) GetOrganizationClientGrantsAll(ctx context.Context, id string, par
 
 // CreateOrganizationClientGrants sends POST /organizations/{id}/client-grants: Associate a client grant with an organization.
 func (a *API) CreateOrganizationClientGrants(ctx context.Context, id string, body CreateOrganizationClientGrantsJSONRequestBody) (AssociateOrganizationClientGrantResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "create_organization-client-grants", Name: "POST /organizations/{id}/client-grants"})
 	var fdV AssociateOrganizationClientGrantResponseContent
 	fdResp, err := a.raw.CreateOrganizationClientGrants(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteClientGrantsByGrantId sends DELETE /organizations/{id}/client-grants/{grant_id}: Remove a client grant from an organization.
 func (a *API) DeleteClientGrantsByGrantId(ctx context.Context, id string, grantId string) error {
-	return frontdoor.NoContent(a.raw.DeleteClientGrantsByGrantId(ctx, id, grantId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_client-grants_by_grant_id", Name: "DELETE /organizations/{id}/client-grants/{grant_id}"})
+	err := frontdoor.NoContent(a.raw.DeleteClientGrantsByGrantId(ctx, id, grantId))
+	fdCall.End(err)
+	return err
 }
 
 // GetOrganizationClients sends GET /organizations/{id}/clients: List organization client associations.
 func (a *API) GetOrganizationClients(ctx context.Context, id string, params *GetOrganizationClientsParams) (ListOrganizationClientsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization_clients", Name: "GET /organizations/{id}/clients"})
 	var fdV ListOrganizationClientsResponseContent
 	fdResp, err := a.raw.GetOrganizationClients(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -305,30 +337,39 @@ func (a *API) GetOrganizationClientsAll(ctx context.Context, id string, params *
 
 // PostOrganizationClients sends POST /organizations/{id}/clients: Associate clients with an organization.
 func (a *API) PostOrganizationClients(ctx context.Context, id string, body PostOrganizationClientsJSONRequestBody) ([]OrganizationClient, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_organization_clients", Name: "POST /organizations/{id}/clients"})
 	var fdV []OrganizationClient
 	fdResp, err := a.raw.PostOrganizationClients(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteOrganizationClients sends DELETE /organizations/{id}/clients: Remove client associations from an organization.
 func (a *API) DeleteOrganizationClients(ctx context.Context, id string, body DeleteOrganizationClientsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.DeleteOrganizationClients(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_organization_clients", Name: "DELETE /organizations/{id}/clients"})
+	err := frontdoor.NoContent(a.raw.DeleteOrganizationClients(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetOrganizationClient sends GET /organizations/{id}/clients/{client_id}: Get an organization client association.
 func (a *API) GetOrganizationClient(ctx context.Context, id string, clientId string) (OrganizationClient, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization_client", Name: "GET /organizations/{id}/clients/{client_id}"})
 	var fdV OrganizationClient
 	fdResp, err := a.raw.GetOrganizationClient(ctx, id, clientId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchOrganizationClient sends PATCH /organizations/{id}/clients/{client_id}: Update an organization client association.
 func (a *API) PatchOrganizationClient(ctx context.Context, id string, clientId string, body PatchOrganizationClientJSONRequestBody) (OrganizationClient, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_organization_client", Name: "PATCH /organizations/{id}/clients/{client_id}"})
 	var fdV OrganizationClient
 	fdResp, err := a.raw.PatchOrganizationClient(ctx, id, clientId, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -337,6 +378,7 @@ func (a *API) PatchOrganizationClient(ctx context.Context, id string, clientId s
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetOrganizationConnections(ctx context.Context, id string, params *GetOrganizationConnectionsParams) (ListOrganizationAllConnectionsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization_connections", Name: "GET /organizations/{id}/connections"})
 	var fdP GetOrganizationConnectionsParams
 	if params != nil {
 		fdP = *params
@@ -345,11 +387,13 @@ func (a *API) GetOrganizationConnections(ctx context.Context, id string, params 
 	var fdV ListOrganizationAllConnectionsResponseContent0
 	fdResp, err := a.raw.GetOrganizationConnections(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetOrganizationConnectionsWithTotals sends GET /organizations/{id}/connections with include_totals: one page with the total.
 func (a *API) GetOrganizationConnectionsWithTotals(ctx context.Context, id string, params *GetOrganizationConnectionsParams) (mgmtapi.Page[OrganizationAllConnectionPost], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization_connections", Name: "GET /organizations/{id}/connections"})
 	var fdP GetOrganizationConnectionsParams
 	if params != nil {
 		fdP = *params
@@ -358,6 +402,7 @@ func (a *API) GetOrganizationConnectionsWithTotals(ctx context.Context, id strin
 	var fdV ListOrganizationAllConnectionsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetOrganizationConnections(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []OrganizationAllConnectionPost
 	if fdV.Connections != nil {
 		fdItems = *fdV.Connections
@@ -404,38 +449,49 @@ func (a *API) GetOrganizationConnectionsAll(ctx context.Context, id string, para
 
 // PostOrganizationConnection sends POST /organizations/{id}/connections: Adds a connection to an organization.
 func (a *API) PostOrganizationConnection(ctx context.Context, id string, body PostOrganizationConnectionJSONRequestBody) (CreateOrganizationAllConnectionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_organization_connection", Name: "POST /organizations/{id}/connections"})
 	var fdV CreateOrganizationAllConnectionResponseContent
 	fdResp, err := a.raw.PostOrganizationConnection(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetOrganizationConnection sends GET /organizations/{id}/connections/{connection_id}: Get a specific connection associated with an organization.
 func (a *API) GetOrganizationConnection(ctx context.Context, id string, connectionId string) (GetOrganizationAllConnectionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization_connection", Name: "GET /organizations/{id}/connections/{connection_id}"})
 	var fdV GetOrganizationAllConnectionResponseContent
 	fdResp, err := a.raw.GetOrganizationConnection(ctx, id, connectionId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteOrganizationConnection sends DELETE /organizations/{id}/connections/{connection_id}: Delete a connection from an organization.
 func (a *API) DeleteOrganizationConnection(ctx context.Context, id string, connectionId string) error {
-	return frontdoor.NoContent(a.raw.DeleteOrganizationConnection(ctx, id, connectionId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_organization_connection", Name: "DELETE /organizations/{id}/connections/{connection_id}"})
+	err := frontdoor.NoContent(a.raw.DeleteOrganizationConnection(ctx, id, connectionId))
+	fdCall.End(err)
+	return err
 }
 
 // PatchOrganizationConnection sends PATCH /organizations/{id}/connections/{connection_id}: Update a connection for an organization.
 func (a *API) PatchOrganizationConnection(ctx context.Context, id string, connectionId string, body PatchOrganizationConnectionJSONRequestBody) (UpdateOrganizationAllConnectionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_organization_connection", Name: "PATCH /organizations/{id}/connections/{connection_id}"})
 	var fdV UpdateOrganizationAllConnectionResponseContent
 	fdResp, err := a.raw.PatchOrganizationConnection(ctx, id, connectionId, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetDiscoveryDomains sends GET /organizations/{id}/discovery-domains: Retrieve all organization discovery domains.
 func (a *API) GetDiscoveryDomains(ctx context.Context, id string, params *GetDiscoveryDomainsParams) (ListOrganizationDiscoveryDomainsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_discovery-domains", Name: "GET /organizations/{id}/discovery-domains"})
 	var fdV ListOrganizationDiscoveryDomainsResponseContent
 	fdResp, err := a.raw.GetDiscoveryDomains(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -482,38 +538,49 @@ func (a *API) GetDiscoveryDomainsAll(ctx context.Context, id string, params *Get
 
 // PostDiscoveryDomains sends POST /organizations/{id}/discovery-domains: Create an organization discovery domain.
 func (a *API) PostDiscoveryDomains(ctx context.Context, id string, body PostDiscoveryDomainsJSONRequestBody) (CreateOrganizationDiscoveryDomainResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_discovery-domains", Name: "POST /organizations/{id}/discovery-domains"})
 	var fdV CreateOrganizationDiscoveryDomainResponseContent
 	fdResp, err := a.raw.PostDiscoveryDomains(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetNameByDiscoveryDomain sends GET /organizations/{id}/discovery-domains/name/{discovery_domain}: Retrieve an organization discovery domain by domain name.
 func (a *API) GetNameByDiscoveryDomain(ctx context.Context, id string, discoveryDomain string) (GetOrganizationDiscoveryDomainByNameResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_name_by_discovery_domain", Name: "GET /organizations/{id}/discovery-domains/name/{discovery_domain}"})
 	var fdV GetOrganizationDiscoveryDomainByNameResponseContent
 	fdResp, err := a.raw.GetNameByDiscoveryDomain(ctx, id, discoveryDomain)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetDiscoveryDomainsByDiscoveryDomainId sends GET /organizations/{id}/discovery-domains/{discovery_domain_id}: Retrieve an organization discovery domain by ID.
 func (a *API) GetDiscoveryDomainsByDiscoveryDomainId(ctx context.Context, id string, discoveryDomainId string) (GetOrganizationDiscoveryDomainResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_discovery-domains_by_discovery_domain_id", Name: "GET /organizations/{id}/discovery-domains/{discovery_domain_id}"})
 	var fdV GetOrganizationDiscoveryDomainResponseContent
 	fdResp, err := a.raw.GetDiscoveryDomainsByDiscoveryDomainId(ctx, id, discoveryDomainId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteDiscoveryDomainsByDiscoveryDomainId sends DELETE /organizations/{id}/discovery-domains/{discovery_domain_id}: Delete an organization discovery domain.
 func (a *API) DeleteDiscoveryDomainsByDiscoveryDomainId(ctx context.Context, id string, discoveryDomainId string) error {
-	return frontdoor.NoContent(a.raw.DeleteDiscoveryDomainsByDiscoveryDomainId(ctx, id, discoveryDomainId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_discovery-domains_by_discovery_domain_id", Name: "DELETE /organizations/{id}/discovery-domains/{discovery_domain_id}"})
+	err := frontdoor.NoContent(a.raw.DeleteDiscoveryDomainsByDiscoveryDomainId(ctx, id, discoveryDomainId))
+	fdCall.End(err)
+	return err
 }
 
 // PatchDiscoveryDomainsByDiscoveryDomainId sends PATCH /organizations/{id}/discovery-domains/{discovery_domain_id}: Update an organization discovery domain.
 func (a *API) PatchDiscoveryDomainsByDiscoveryDomainId(ctx context.Context, id string, discoveryDomainId string, body PatchDiscoveryDomainsByDiscoveryDomainIdJSONRequestBody) (UpdateOrganizationDiscoveryDomainResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_discovery-domains_by_discovery_domain_id", Name: "PATCH /organizations/{id}/discovery-domains/{discovery_domain_id}"})
 	var fdV UpdateOrganizationDiscoveryDomainResponseContent
 	fdResp, err := a.raw.PatchDiscoveryDomainsByDiscoveryDomainId(ctx, id, discoveryDomainId, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -522,6 +589,7 @@ func (a *API) PatchDiscoveryDomainsByDiscoveryDomainId(ctx context.Context, id s
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetEnabledConnections(ctx context.Context, id string, params *GetEnabledConnectionsParams) (ListOrganizationConnectionsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_enabled_connections", Name: "GET /organizations/{id}/enabled_connections"})
 	var fdP GetEnabledConnectionsParams
 	if params != nil {
 		fdP = *params
@@ -530,11 +598,13 @@ func (a *API) GetEnabledConnections(ctx context.Context, id string, params *GetE
 	var fdV ListOrganizationConnectionsResponseContent0
 	fdResp, err := a.raw.GetEnabledConnections(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetEnabledConnectionsWithTotals sends GET /organizations/{id}/enabled_connections with include_totals: one page with the total.
 func (a *API) GetEnabledConnectionsWithTotals(ctx context.Context, id string, params *GetEnabledConnectionsParams) (mgmtapi.Page[OrganizationConnection], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_enabled_connections", Name: "GET /organizations/{id}/enabled_connections"})
 	var fdP GetEnabledConnectionsParams
 	if params != nil {
 		fdP = *params
@@ -543,6 +613,7 @@ func (a *API) GetEnabledConnectionsWithTotals(ctx context.Context, id string, pa
 	var fdV ListOrganizationConnectionsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetEnabledConnections(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []OrganizationConnection
 	if fdV.EnabledConnections != nil {
 		fdItems = *fdV.EnabledConnections
@@ -589,30 +660,39 @@ func (a *API) GetEnabledConnectionsAll(ctx context.Context, id string, params *G
 
 // PostEnabledConnections sends POST /organizations/{id}/enabled_connections: Add connections to an organization.
 func (a *API) PostEnabledConnections(ctx context.Context, id string, body PostEnabledConnectionsJSONRequestBody) (AddOrganizationConnectionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_enabled_connections", Name: "POST /organizations/{id}/enabled_connections"})
 	var fdV AddOrganizationConnectionResponseContent
 	fdResp, err := a.raw.PostEnabledConnections(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetEnabledConnectionsByConnectionId sends GET /organizations/{id}/enabled_connections/{connectionId}: Get an enabled connection for an organization.
 func (a *API) GetEnabledConnectionsByConnectionId(ctx context.Context, id string, connectionId string) (GetOrganizationConnectionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_enabled_connections_by_connectionId", Name: "GET /organizations/{id}/enabled_connections/{connectionId}"})
 	var fdV GetOrganizationConnectionResponseContent
 	fdResp, err := a.raw.GetEnabledConnectionsByConnectionId(ctx, id, connectionId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteEnabledConnectionsByConnectionId sends DELETE /organizations/{id}/enabled_connections/{connectionId}: Delete connections from an organization.
 func (a *API) DeleteEnabledConnectionsByConnectionId(ctx context.Context, id string, connectionId string) error {
-	return frontdoor.NoContent(a.raw.DeleteEnabledConnectionsByConnectionId(ctx, id, connectionId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_enabled_connections_by_connectionId", Name: "DELETE /organizations/{id}/enabled_connections/{connectionId}"})
+	err := frontdoor.NoContent(a.raw.DeleteEnabledConnectionsByConnectionId(ctx, id, connectionId))
+	fdCall.End(err)
+	return err
 }
 
 // PatchEnabledConnectionsByConnectionId sends PATCH /organizations/{id}/enabled_connections/{connectionId}: Update the Connection of an Organization.
 func (a *API) PatchEnabledConnectionsByConnectionId(ctx context.Context, id string, connectionId string, body PatchEnabledConnectionsByConnectionIdJSONRequestBody) (UpdateOrganizationConnectionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_enabled_connections_by_connectionId", Name: "PATCH /organizations/{id}/enabled_connections/{connectionId}"})
 	var fdV UpdateOrganizationConnectionResponseContent
 	fdResp, err := a.raw.PatchEnabledConnectionsByConnectionId(ctx, id, connectionId, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -621,6 +701,7 @@ func (a *API) PatchEnabledConnectionsByConnectionId(ctx context.Context, id stri
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetInvitations(ctx context.Context, id string, params *GetInvitationsParams) (ListOrganizationInvitationsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_invitations", Name: "GET /organizations/{id}/invitations"})
 	var fdP GetInvitationsParams
 	if params != nil {
 		fdP = *params
@@ -629,11 +710,13 @@ func (a *API) GetInvitations(ctx context.Context, id string, params *GetInvitati
 	var fdV ListOrganizationInvitationsResponseContent0
 	fdResp, err := a.raw.GetInvitations(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetInvitationsWithTotals sends GET /organizations/{id}/invitations with include_totals: one page with the total.
 func (a *API) GetInvitationsWithTotals(ctx context.Context, id string, params *GetInvitationsParams) (mgmtapi.Page[OrganizationInvitation], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_invitations", Name: "GET /organizations/{id}/invitations"})
 	var fdP GetInvitationsParams
 	if params != nil {
 		fdP = *params
@@ -642,6 +725,7 @@ func (a *API) GetInvitationsWithTotals(ctx context.Context, id string, params *G
 	var fdV ListOrganizationInvitationsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetInvitations(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []OrganizationInvitation
 	if fdV.Invitations != nil {
 		fdItems = *fdV.Invitations
@@ -688,23 +772,30 @@ func (a *API) GetInvitationsAll(ctx context.Context, id string, params *GetInvit
 
 // PostInvitations sends POST /organizations/{id}/invitations: Create invitations to an organization.
 func (a *API) PostInvitations(ctx context.Context, id string, params *PostInvitationsParams, body PostInvitationsJSONRequestBody) (CreateOrganizationInvitationResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_invitations", Name: "POST /organizations/{id}/invitations"})
 	var fdV CreateOrganizationInvitationResponseContent
 	fdResp, err := a.raw.PostInvitations(ctx, id, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetInvitationsByInvitationId sends GET /organizations/{id}/invitations/{invitation_id}: Get a specific invitation to an Organization.
 func (a *API) GetInvitationsByInvitationId(ctx context.Context, id string, invitationId string, params *GetInvitationsByInvitationIdParams) (GetOrganizationInvitationResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_invitations_by_invitation_id", Name: "GET /organizations/{id}/invitations/{invitation_id}"})
 	var fdV GetOrganizationInvitationResponseContent
 	fdResp, err := a.raw.GetInvitationsByInvitationId(ctx, id, invitationId, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteInvitationsByInvitationId sends DELETE /organizations/{id}/invitations/{invitation_id}: Delete an invitation to an Organization.
 func (a *API) DeleteInvitationsByInvitationId(ctx context.Context, id string, invitationId string) error {
-	return frontdoor.NoContent(a.raw.DeleteInvitationsByInvitationId(ctx, id, invitationId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_invitations_by_invitation_id", Name: "DELETE /organizations/{id}/invitations/{invitation_id}"})
+	err := frontdoor.NoContent(a.raw.DeleteInvitationsByInvitationId(ctx, id, invitationId))
+	fdCall.End(err)
+	return err
 }
 
 // GetOrganizationMembers sends GET /organizations/{id}/members: Get members who belong to an organization.
@@ -712,6 +803,7 @@ func (a *API) DeleteInvitationsByInvitationId(ctx context.Context, id string, in
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetOrganizationMembers(ctx context.Context, id string, params *GetOrganizationMembersParams) (ListOrganizationMembersResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization_members", Name: "GET /organizations/{id}/members"})
 	var fdP GetOrganizationMembersParams
 	if params != nil {
 		fdP = *params
@@ -722,11 +814,13 @@ func (a *API) GetOrganizationMembers(ctx context.Context, id string, params *Get
 	var fdV ListOrganizationMembersResponseContent0
 	fdResp, err := a.raw.GetOrganizationMembers(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetOrganizationMembersWithTotals sends GET /organizations/{id}/members with include_totals: one page with the total.
 func (a *API) GetOrganizationMembersWithTotals(ctx context.Context, id string, params *GetOrganizationMembersParams) (mgmtapi.Page[OrganizationMember], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization_members", Name: "GET /organizations/{id}/members"})
 	var fdP GetOrganizationMembersParams
 	if params != nil {
 		fdP = *params
@@ -737,6 +831,7 @@ func (a *API) GetOrganizationMembersWithTotals(ctx context.Context, id string, p
 	var fdV ListOrganizationMembersOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetOrganizationMembers(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []OrganizationMember
 	if fdV.Members != nil {
 		fdItems = *fdV.Members
@@ -747,6 +842,7 @@ func (a *API) GetOrganizationMembersWithTotals(ctx context.Context, id string, p
 // GetOrganizationMembersCheckpoint sends GET /organizations/{id}/members with checkpoint paging (from, take; take defaults to
 // 50): one page and the checkpoint of the next ("" at the end).
 func (a *API) GetOrganizationMembersCheckpoint(ctx context.Context, id string, params *GetOrganizationMembersParams) (mgmtapi.Page[OrganizationMember], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization_members", Name: "GET /organizations/{id}/members"})
 	var fdP GetOrganizationMembersParams
 	if params != nil {
 		fdP = *params
@@ -760,6 +856,7 @@ func (a *API) GetOrganizationMembersCheckpoint(ctx context.Context, id string, p
 	var fdV ListOrganizationMembersPaginatedResponseContent
 	fdResp, err := a.raw.GetOrganizationMembers(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []OrganizationMember
 	if fdV.Members != nil {
 		fdItems = *fdV.Members
@@ -809,19 +906,27 @@ func (a *API) GetOrganizationMembersAll(ctx context.Context, id string, params *
 
 // PostMembers sends POST /organizations/{id}/members: Add members to an organization.
 func (a *API) PostMembers(ctx context.Context, id string, body PostMembersJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostMembers(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_members", Name: "POST /organizations/{id}/members"})
+	err := frontdoor.NoContent(a.raw.PostMembers(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteMembers sends DELETE /organizations/{id}/members: Delete members from an organization.
 func (a *API) DeleteMembers(ctx context.Context, id string, body DeleteMembersJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.DeleteMembers(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_members", Name: "DELETE /organizations/{id}/members"})
+	err := frontdoor.NoContent(a.raw.DeleteMembers(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetOrganizationMemberEffectiveRoles sends GET /organizations/{id}/members/{user_id}/effective-roles: List organization member effective roles.
 func (a *API) GetOrganizationMemberEffectiveRoles(ctx context.Context, id string, userId string, params *GetOrganizationMemberEffectiveRolesParams) (ListOrganizationMemberEffectiveRolesResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization_member_effective_roles", Name: "GET /organizations/{id}/members/{user_id}/effective-roles"})
 	var fdV ListOrganizationMemberEffectiveRolesResponseContent
 	fdResp, err := a.raw.GetOrganizationMemberEffectiveRoles(ctx, id, userId, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -868,9 +973,11 @@ func (a *API) GetOrganizationMemberEffectiveRolesAll(ctx context.Context, id str
 
 // GetOrganizationMemberRoleSourceGroups sends GET /organizations/{id}/members/{user_id}/effective-roles/sources/groups: List organization member role group sources.
 func (a *API) GetOrganizationMemberRoleSourceGroups(ctx context.Context, id string, userId string, params *GetOrganizationMemberRoleSourceGroupsParams) (ListOrganizationMemberRoleSourceGroupsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization_member_role_source_groups", Name: "GET /organizations/{id}/members/{user_id}/effective-roles/sources/groups"})
 	var fdV ListOrganizationMemberRoleSourceGroupsResponseContent
 	fdResp, err := a.raw.GetOrganizationMemberRoleSourceGroups(ctx, id, userId, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -920,6 +1027,7 @@ func (a *API) GetOrganizationMemberRoleSourceGroupsAll(ctx context.Context, id s
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetOrganizationMemberRoles(ctx context.Context, id string, userId string, params *GetOrganizationMemberRolesParams) (model.ListRolesResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization_member_roles", Name: "GET /organizations/{id}/members/{user_id}/roles"})
 	var fdP GetOrganizationMemberRolesParams
 	if params != nil {
 		fdP = *params
@@ -928,11 +1036,13 @@ func (a *API) GetOrganizationMemberRoles(ctx context.Context, id string, userId 
 	var fdV model.ListRolesResponseContent0
 	fdResp, err := a.raw.GetOrganizationMemberRoles(ctx, id, userId, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetOrganizationMemberRolesWithTotals sends GET /organizations/{id}/members/{user_id}/roles with include_totals: one page with the total.
 func (a *API) GetOrganizationMemberRolesWithTotals(ctx context.Context, id string, userId string, params *GetOrganizationMemberRolesParams) (mgmtapi.Page[model.Role], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization_member_roles", Name: "GET /organizations/{id}/members/{user_id}/roles"})
 	var fdP GetOrganizationMemberRolesParams
 	if params != nil {
 		fdP = *params
@@ -941,6 +1051,7 @@ func (a *API) GetOrganizationMemberRolesWithTotals(ctx context.Context, id strin
 	var fdV model.ListRolesOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetOrganizationMemberRoles(ctx, id, userId, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []model.Role
 	if fdV.Roles != nil {
 		fdItems = *fdV.Roles
@@ -987,19 +1098,27 @@ func (a *API) GetOrganizationMemberRolesAll(ctx context.Context, id string, user
 
 // PostOrganizationMemberRoles sends POST /organizations/{id}/members/{user_id}/roles: Assign user roles to an Organization member.
 func (a *API) PostOrganizationMemberRoles(ctx context.Context, id string, userId string, body PostOrganizationMemberRolesJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostOrganizationMemberRoles(ctx, id, userId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_organization_member_roles", Name: "POST /organizations/{id}/members/{user_id}/roles"})
+	err := frontdoor.NoContent(a.raw.PostOrganizationMemberRoles(ctx, id, userId, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteOrganizationMemberRoles sends DELETE /organizations/{id}/members/{user_id}/roles: Delete user roles from an Organization member.
 func (a *API) DeleteOrganizationMemberRoles(ctx context.Context, id string, userId string, body DeleteOrganizationMemberRolesJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.DeleteOrganizationMemberRoles(ctx, id, userId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_organization_member_roles", Name: "DELETE /organizations/{id}/members/{user_id}/roles"})
+	err := frontdoor.NoContent(a.raw.DeleteOrganizationMemberRoles(ctx, id, userId, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetOrganizationGroups sends GET /organizations/{organization_id}/groups: Lists the groups that are assigned to the organization.
 func (a *API) GetOrganizationGroups(ctx context.Context, organizationId string, params *GetOrganizationGroupsParams) (ListOrganizationGroupsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization_groups", Name: "GET /organizations/{organization_id}/groups"})
 	var fdV ListOrganizationGroupsResponseContent
 	fdResp, err := a.raw.GetOrganizationGroups(ctx, organizationId, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -1046,9 +1165,11 @@ func (a *API) GetOrganizationGroupsAll(ctx context.Context, organizationId strin
 
 // GetOrganizationGroupRoles sends GET /organizations/{organization_id}/groups/{group_id}/roles: Lists the roles assigned to a group in the context of an organization.
 func (a *API) GetOrganizationGroupRoles(ctx context.Context, organizationId string, groupId string, params *GetOrganizationGroupRolesParams) (ListOrganizationGroupRolesResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_organization_group_roles", Name: "GET /organizations/{organization_id}/groups/{group_id}/roles"})
 	var fdV ListOrganizationGroupRolesResponseContent
 	fdResp, err := a.raw.GetOrganizationGroupRoles(ctx, organizationId, groupId, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -1095,10 +1216,16 @@ func (a *API) GetOrganizationGroupRolesAll(ctx context.Context, organizationId s
 
 // PostOrganizationGroupRoles sends POST /organizations/{organization_id}/groups/{group_id}/roles: Assigns roles to a group in an organization context.
 func (a *API) PostOrganizationGroupRoles(ctx context.Context, organizationId string, groupId string, body PostOrganizationGroupRolesJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostOrganizationGroupRoles(ctx, organizationId, groupId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_organization_group_roles", Name: "POST /organizations/{organization_id}/groups/{group_id}/roles"})
+	err := frontdoor.NoContent(a.raw.PostOrganizationGroupRoles(ctx, organizationId, groupId, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteOrganizationGroupRoles sends DELETE /organizations/{organization_id}/groups/{group_id}/roles: Removes roles assigned to a group in an organization context.
 func (a *API) DeleteOrganizationGroupRoles(ctx context.Context, organizationId string, groupId string, body DeleteOrganizationGroupRolesJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.DeleteOrganizationGroupRoles(ctx, organizationId, groupId, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_organization_group_roles", Name: "DELETE /organizations/{organization_id}/groups/{group_id}/roles"})
+	err := frontdoor.NoContent(a.raw.DeleteOrganizationGroupRoles(ctx, organizationId, groupId, body))
+	fdCall.End(err)
+	return err
 }

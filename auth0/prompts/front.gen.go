@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -36,33 +40,41 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetPrompts sends GET /prompts: Get prompt settings.
 func (a *API) GetPrompts(ctx context.Context) (GetSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_prompts", Name: "GET /prompts"})
 	var fdV GetSettingsResponseContent
 	fdResp, err := a.raw.GetPrompts(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchPrompts sends PATCH /prompts: Update prompt settings.
 func (a *API) PatchPrompts(ctx context.Context, body PatchPromptsJSONRequestBody) (UpdateSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_prompts", Name: "PATCH /prompts"})
 	var fdV UpdateSettingsResponseContent
 	fdResp, err := a.raw.PatchPrompts(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetMfaPushCustomApp sends GET /prompts/mfa-push: Get the custom app of MFA push notifications.
 func (a *API) GetMfaPushCustomApp(ctx context.Context) (MfaPushCustomApp, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_mfa_push_custom_app", Name: "GET /prompts/mfa-push"})
 	var fdV MfaPushCustomApp
 	fdResp, err := a.raw.GetMfaPushCustomApp(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchMfaPushCustomApp sends PATCH /prompts/mfa-push: Update the custom app of MFA push notifications.
 func (a *API) PatchMfaPushCustomApp(ctx context.Context, body PatchMfaPushCustomAppJSONRequestBody) (MfaPushCustomApp, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_mfa_push_custom_app", Name: "PATCH /prompts/mfa-push"})
 	var fdV MfaPushCustomApp
 	fdResp, err := a.raw.PatchMfaPushCustomApp(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -71,6 +83,7 @@ func (a *API) PatchMfaPushCustomApp(ctx context.Context, body PatchMfaPushCustom
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetAllRendering(ctx context.Context, params *GetAllRenderingParams) (ListAculsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_all_rendering", Name: "GET /prompts/rendering"})
 	var fdP GetAllRenderingParams
 	if params != nil {
 		fdP = *params
@@ -79,11 +92,13 @@ func (a *API) GetAllRendering(ctx context.Context, params *GetAllRenderingParams
 	var fdV ListAculsResponseContent0
 	fdResp, err := a.raw.GetAllRendering(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetAllRenderingWithTotals sends GET /prompts/rendering with include_totals: one page with the total.
 func (a *API) GetAllRenderingWithTotals(ctx context.Context, params *GetAllRenderingParams) (mgmtapi.Page[ListAculsResponseContentItem], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_all_rendering", Name: "GET /prompts/rendering"})
 	var fdP GetAllRenderingParams
 	if params != nil {
 		fdP = *params
@@ -92,6 +107,7 @@ func (a *API) GetAllRenderingWithTotals(ctx context.Context, params *GetAllRende
 	var fdV ListAculsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetAllRendering(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []ListAculsResponseContentItem
 	if fdV.Configs != nil {
 		fdItems = *fdV.Configs
@@ -138,56 +154,70 @@ func (a *API) GetAllRenderingAll(ctx context.Context, params *GetAllRenderingPar
 
 // PatchBulkRendering sends PATCH /prompts/rendering: Update render settings for multiple screens.
 func (a *API) PatchBulkRendering(ctx context.Context, body PatchBulkRenderingJSONRequestBody) (BulkUpdateAculResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_bulk_rendering", Name: "PATCH /prompts/rendering"})
 	var fdV BulkUpdateAculResponseContent
 	fdResp, err := a.raw.PatchBulkRendering(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetCustomTextByLanguage sends GET /prompts/{prompt}/custom-text/{language}: Get custom text for a prompt.
 func (a *API) GetCustomTextByLanguage(ctx context.Context, prompt PromptGroupNameEnum, language PromptLanguageEnum) (GetCustomTextsByLanguageResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_custom-text_by_language", Name: "GET /prompts/{prompt}/custom-text/{language}"})
 	var fdV GetCustomTextsByLanguageResponseContent
 	fdResp, err := a.raw.GetCustomTextByLanguage(ctx, prompt, language)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutCustomTextByLanguage sends PUT /prompts/{prompt}/custom-text/{language}: Set custom text for a specific prompt.
 func (a *API) PutCustomTextByLanguage(ctx context.Context, prompt PromptGroupNameEnum, language PromptLanguageEnum, body PutCustomTextByLanguageJSONRequestBody) (model.LogDetails, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_custom-text_by_language", Name: "PUT /prompts/{prompt}/custom-text/{language}"})
 	var fdV model.LogDetails
 	fdResp, err := a.raw.PutCustomTextByLanguage(ctx, prompt, language, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetPartials sends GET /prompts/{prompt}/partials: Get partials for a prompt.
 func (a *API) GetPartials(ctx context.Context, prompt PartialGroupsEnum) (GetPartialsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_partials", Name: "GET /prompts/{prompt}/partials"})
 	var fdV GetPartialsResponseContent
 	fdResp, err := a.raw.GetPartials(ctx, prompt)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutPartials sends PUT /prompts/{prompt}/partials: Set partials for a prompt.
 func (a *API) PutPartials(ctx context.Context, prompt PartialGroupsEnum, body PutPartialsJSONRequestBody) (model.LogDetails, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_partials", Name: "PUT /prompts/{prompt}/partials"})
 	var fdV model.LogDetails
 	fdResp, err := a.raw.PutPartials(ctx, prompt, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetRendering sends GET /prompts/{prompt}/screen/{screen}/rendering: Get render settings for a screen.
 func (a *API) GetRendering(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum) (GetAculResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_rendering", Name: "GET /prompts/{prompt}/screen/{screen}/rendering"})
 	var fdV GetAculResponseContent
 	fdResp, err := a.raw.GetRendering(ctx, prompt, screen)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchRendering sends PATCH /prompts/{prompt}/screen/{screen}/rendering: Update render settings for a screen.
 func (a *API) PatchRendering(ctx context.Context, prompt PromptGroupNameEnum, screen ScreenGroupNameEnum, body PatchRenderingJSONRequestBody) (UpdateAculResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_rendering", Name: "PATCH /prompts/{prompt}/screen/{screen}/rendering"})
 	var fdV UpdateAculResponseContent
 	fdResp, err := a.raw.PatchRendering(ctx, prompt, screen, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

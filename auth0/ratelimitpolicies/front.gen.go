@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetRateLimitPolicies sends GET /rate-limit-policies: Get rate limit policies.
 func (a *API) GetRateLimitPolicies(ctx context.Context, params *GetRateLimitPoliciesParams) (ListRateLimitPoliciesPaginatedResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_rate-limit-policies", Name: "GET /rate-limit-policies"})
 	var fdV ListRateLimitPoliciesPaginatedResponseContent
 	fdResp, err := a.raw.GetRateLimitPolicies(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -85,29 +91,38 @@ func (a *API) GetRateLimitPoliciesAll(ctx context.Context, params *GetRateLimitP
 
 // PostRateLimitPolicies sends POST /rate-limit-policies: Create a rate limit policy.
 func (a *API) PostRateLimitPolicies(ctx context.Context, body PostRateLimitPoliciesJSONRequestBody) (CreateRateLimitPolicyResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_rate-limit-policies", Name: "POST /rate-limit-policies"})
 	var fdV CreateRateLimitPolicyResponseContent
 	fdResp, err := a.raw.PostRateLimitPolicies(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetRateLimitPoliciesById sends GET /rate-limit-policies/{id}: Get a rate limit policy.
 func (a *API) GetRateLimitPoliciesById(ctx context.Context, id string) (GetRateLimitPolicyResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_rate-limit-policies_by_id", Name: "GET /rate-limit-policies/{id}"})
 	var fdV GetRateLimitPolicyResponseContent
 	fdResp, err := a.raw.GetRateLimitPoliciesById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteRateLimitPoliciesById sends DELETE /rate-limit-policies/{id}: Delete a rate limit policy.
 func (a *API) DeleteRateLimitPoliciesById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteRateLimitPoliciesById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_rate-limit-policies_by_id", Name: "DELETE /rate-limit-policies/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteRateLimitPoliciesById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchRateLimitPoliciesById sends PATCH /rate-limit-policies/{id}: Update a rate limit policy.
 func (a *API) PatchRateLimitPoliciesById(ctx context.Context, id string, body PatchRateLimitPoliciesByIdJSONRequestBody) (UpdateRateLimitPolicyResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_rate-limit-policies_by_id", Name: "PATCH /rate-limit-policies/{id}"})
 	var fdV UpdateRateLimitPolicyResponseContent
 	fdResp, err := a.raw.PatchRateLimitPoliciesById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

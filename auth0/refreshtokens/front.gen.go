@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,9 +39,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetRefreshTokens sends GET /refresh-tokens: Get refresh tokens.
 func (a *API) GetRefreshTokens(ctx context.Context, params *GetRefreshTokensParams) (GetRefreshTokensPaginatedResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_refresh_tokens", Name: "GET /refresh-tokens"})
 	var fdV GetRefreshTokensPaginatedResponseContent
 	fdResp, err := a.raw.GetRefreshTokens(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -86,26 +92,36 @@ func (a *API) GetRefreshTokensAll(ctx context.Context, params *GetRefreshTokensP
 
 // RevokeRefreshTokens sends POST /refresh-tokens/revoke: Revoke refresh tokens.
 func (a *API) RevokeRefreshTokens(ctx context.Context, body RevokeRefreshTokensJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.RevokeRefreshTokens(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "revoke_refresh_tokens", Name: "POST /refresh-tokens/revoke"})
+	err := frontdoor.NoContent(a.raw.RevokeRefreshTokens(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetRefreshToken sends GET /refresh-tokens/{id}: Get a refresh token.
 func (a *API) GetRefreshToken(ctx context.Context, id string) (GetRefreshTokenResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_refresh_token", Name: "GET /refresh-tokens/{id}"})
 	var fdV GetRefreshTokenResponseContent
 	fdResp, err := a.raw.GetRefreshToken(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteRefreshToken sends DELETE /refresh-tokens/{id}: Delete a refresh token.
 func (a *API) DeleteRefreshToken(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteRefreshToken(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_refresh_token", Name: "DELETE /refresh-tokens/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteRefreshToken(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchRefreshTokensById sends PATCH /refresh-tokens/{id}: Update a refresh token.
 func (a *API) PatchRefreshTokensById(ctx context.Context, id string, body PatchRefreshTokensByIdJSONRequestBody) (UpdateRefreshTokenResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_refresh-tokens_by_id", Name: "PATCH /refresh-tokens/{id}"})
 	var fdV UpdateRefreshTokenResponseContent
 	fdResp, err := a.raw.PatchRefreshTokensById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

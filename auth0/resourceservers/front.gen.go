@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -38,6 +42,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetResourceServers(ctx context.Context, params *GetResourceServersParams) (ListResourceServerResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_resource-servers", Name: "GET /resource-servers"})
 	var fdP GetResourceServersParams
 	if params != nil {
 		fdP = *params
@@ -46,11 +51,13 @@ func (a *API) GetResourceServers(ctx context.Context, params *GetResourceServers
 	var fdV ListResourceServerResponseContent0
 	fdResp, err := a.raw.GetResourceServers(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetResourceServersWithTotals sends GET /resource-servers with include_totals: one page with the total.
 func (a *API) GetResourceServersWithTotals(ctx context.Context, params *GetResourceServersParams) (mgmtapi.Page[ResourceServer], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_resource-servers", Name: "GET /resource-servers"})
 	var fdP GetResourceServersParams
 	if params != nil {
 		fdP = *params
@@ -59,6 +66,7 @@ func (a *API) GetResourceServersWithTotals(ctx context.Context, params *GetResou
 	var fdV ListResourceServerOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetResourceServers(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []ResourceServer
 	if fdV.ResourceServers != nil {
 		fdItems = *fdV.ResourceServers
@@ -105,29 +113,38 @@ func (a *API) GetResourceServersAll(ctx context.Context, params *GetResourceServ
 
 // PostResourceServers sends POST /resource-servers: Create a resource server.
 func (a *API) PostResourceServers(ctx context.Context, body PostResourceServersJSONRequestBody) (CreateResourceServerResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_resource-servers", Name: "POST /resource-servers"})
 	var fdV CreateResourceServerResponseContent
 	fdResp, err := a.raw.PostResourceServers(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetResourceServersById sends GET /resource-servers/{id}: Get a resource server.
 func (a *API) GetResourceServersById(ctx context.Context, id string, params *GetResourceServersByIdParams) (GetResourceServerResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_resource-servers_by_id", Name: "GET /resource-servers/{id}"})
 	var fdV GetResourceServerResponseContent
 	fdResp, err := a.raw.GetResourceServersById(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteResourceServersById sends DELETE /resource-servers/{id}: Delete a resource server.
 func (a *API) DeleteResourceServersById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteResourceServersById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_resource-servers_by_id", Name: "DELETE /resource-servers/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteResourceServersById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchResourceServersById sends PATCH /resource-servers/{id}: Update a resource server.
 func (a *API) PatchResourceServersById(ctx context.Context, id string, body PatchResourceServersByIdJSONRequestBody) (UpdateResourceServerResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_resource-servers_by_id", Name: "PATCH /resource-servers/{id}"})
 	var fdV UpdateResourceServerResponseContent
 	fdResp, err := a.raw.PatchResourceServersById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

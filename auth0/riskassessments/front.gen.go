@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,32 +37,40 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetRiskAssessmentsSettings sends GET /risk-assessments/settings: Get risk assessment settings.
 func (a *API) GetRiskAssessmentsSettings(ctx context.Context) (GetRiskAssessmentsSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_risk_assessments_settings", Name: "GET /risk-assessments/settings"})
 	var fdV GetRiskAssessmentsSettingsResponseContent
 	fdResp, err := a.raw.GetRiskAssessmentsSettings(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchRiskAssessmentsSettings sends PATCH /risk-assessments/settings: Update risk assessment settings.
 func (a *API) PatchRiskAssessmentsSettings(ctx context.Context, body PatchRiskAssessmentsSettingsJSONRequestBody) (UpdateRiskAssessmentsSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_risk_assessments_settings", Name: "PATCH /risk-assessments/settings"})
 	var fdV UpdateRiskAssessmentsSettingsResponseContent
 	fdResp, err := a.raw.PatchRiskAssessmentsSettings(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetNewDevice sends GET /risk-assessments/settings/new-device: Get new device assessor.
 func (a *API) GetNewDevice(ctx context.Context) (GetRiskAssessmentsSettingsNewDeviceResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_new-device", Name: "GET /risk-assessments/settings/new-device"})
 	var fdV GetRiskAssessmentsSettingsNewDeviceResponseContent
 	fdResp, err := a.raw.GetNewDevice(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchNewDevice sends PATCH /risk-assessments/settings/new-device: Update new device assessor.
 func (a *API) PatchNewDevice(ctx context.Context, body PatchNewDeviceJSONRequestBody) (UpdateRiskAssessmentsSettingsNewDeviceResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_new-device", Name: "PATCH /risk-assessments/settings/new-device"})
 	var fdV UpdateRiskAssessmentsSettingsNewDeviceResponseContent
 	fdResp, err := a.raw.PatchNewDevice(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -39,6 +43,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetRoles(ctx context.Context, params *GetRolesParams) (model.ListRolesResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_roles", Name: "GET /roles"})
 	var fdP GetRolesParams
 	if params != nil {
 		fdP = *params
@@ -47,11 +52,13 @@ func (a *API) GetRoles(ctx context.Context, params *GetRolesParams) (model.ListR
 	var fdV model.ListRolesResponseContent0
 	fdResp, err := a.raw.GetRoles(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetRolesWithTotals sends GET /roles with include_totals: one page with the total.
 func (a *API) GetRolesWithTotals(ctx context.Context, params *GetRolesParams) (mgmtapi.Page[model.Role], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_roles", Name: "GET /roles"})
 	var fdP GetRolesParams
 	if params != nil {
 		fdP = *params
@@ -60,6 +67,7 @@ func (a *API) GetRolesWithTotals(ctx context.Context, params *GetRolesParams) (m
 	var fdV model.ListRolesOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetRoles(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []model.Role
 	if fdV.Roles != nil {
 		fdItems = *fdV.Roles
@@ -106,38 +114,49 @@ func (a *API) GetRolesAll(ctx context.Context, params *GetRolesParams) iter.Seq2
 
 // PostRoles sends POST /roles: Create a role.
 func (a *API) PostRoles(ctx context.Context, body PostRolesJSONRequestBody) (CreateRoleResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_roles", Name: "POST /roles"})
 	var fdV CreateRoleResponseContent
 	fdResp, err := a.raw.PostRoles(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetRolesById sends GET /roles/{id}: Get a role.
 func (a *API) GetRolesById(ctx context.Context, id string) (GetRoleResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_roles_by_id", Name: "GET /roles/{id}"})
 	var fdV GetRoleResponseContent
 	fdResp, err := a.raw.GetRolesById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteRolesById sends DELETE /roles/{id}: Delete a role.
 func (a *API) DeleteRolesById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteRolesById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_roles_by_id", Name: "DELETE /roles/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteRolesById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchRolesById sends PATCH /roles/{id}: Update a role.
 func (a *API) PatchRolesById(ctx context.Context, id string, body PatchRolesByIdJSONRequestBody) (UpdateRoleResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_roles_by_id", Name: "PATCH /roles/{id}"})
 	var fdV UpdateRoleResponseContent
 	fdResp, err := a.raw.PatchRolesById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetRoleGroups sends GET /roles/{id}/groups: Get a role's groups.
 func (a *API) GetRoleGroups(ctx context.Context, id string, params *GetRoleGroupsParams) (model.ListRoleGroupsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_role_groups", Name: "GET /roles/{id}/groups"})
 	var fdV model.ListRoleGroupsResponseContent
 	fdResp, err := a.raw.GetRoleGroups(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -184,12 +203,18 @@ func (a *API) GetRoleGroupsAll(ctx context.Context, id string, params *GetRoleGr
 
 // PostRoleGroups sends POST /roles/{id}/groups: Assign groups to a role.
 func (a *API) PostRoleGroups(ctx context.Context, id string, body PostRoleGroupsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostRoleGroups(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_role_groups", Name: "POST /roles/{id}/groups"})
+	err := frontdoor.NoContent(a.raw.PostRoleGroups(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteRoleGroups sends DELETE /roles/{id}/groups: Remove groups from a role.
 func (a *API) DeleteRoleGroups(ctx context.Context, id string, body DeleteRoleGroupsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.DeleteRoleGroups(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_role_groups", Name: "DELETE /roles/{id}/groups"})
+	err := frontdoor.NoContent(a.raw.DeleteRoleGroups(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetRolePermission sends GET /roles/{id}/permissions: Get permissions granted by role.
@@ -197,6 +222,7 @@ func (a *API) DeleteRoleGroups(ctx context.Context, id string, body DeleteRoleGr
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetRolePermission(ctx context.Context, id string, params *GetRolePermissionParams) (ListRolePermissionsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_role_permission", Name: "GET /roles/{id}/permissions"})
 	var fdP GetRolePermissionParams
 	if params != nil {
 		fdP = *params
@@ -205,11 +231,13 @@ func (a *API) GetRolePermission(ctx context.Context, id string, params *GetRoleP
 	var fdV ListRolePermissionsResponseContent0
 	fdResp, err := a.raw.GetRolePermission(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetRolePermissionWithTotals sends GET /roles/{id}/permissions with include_totals: one page with the total.
 func (a *API) GetRolePermissionWithTotals(ctx context.Context, id string, params *GetRolePermissionParams) (mgmtapi.Page[PermissionsResponsePayload], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_role_permission", Name: "GET /roles/{id}/permissions"})
 	var fdP GetRolePermissionParams
 	if params != nil {
 		fdP = *params
@@ -218,6 +246,7 @@ func (a *API) GetRolePermissionWithTotals(ctx context.Context, id string, params
 	var fdV ListRolePermissionsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetRolePermission(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []PermissionsResponsePayload
 	if fdV.Permissions != nil {
 		fdItems = *fdV.Permissions
@@ -264,12 +293,18 @@ func (a *API) GetRolePermissionAll(ctx context.Context, id string, params *GetRo
 
 // PostRolePermissionAssignment sends POST /roles/{id}/permissions: Associate permissions with a role.
 func (a *API) PostRolePermissionAssignment(ctx context.Context, id string, body PostRolePermissionAssignmentJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostRolePermissionAssignment(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_role_permission_assignment", Name: "POST /roles/{id}/permissions"})
+	err := frontdoor.NoContent(a.raw.PostRolePermissionAssignment(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteRolePermissionAssignment sends DELETE /roles/{id}/permissions: Remove permissions from a role.
 func (a *API) DeleteRolePermissionAssignment(ctx context.Context, id string, body DeleteRolePermissionAssignmentJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.DeleteRolePermissionAssignment(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_role_permission_assignment", Name: "DELETE /roles/{id}/permissions"})
+	err := frontdoor.NoContent(a.raw.DeleteRolePermissionAssignment(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetRoleUser sends GET /roles/{id}/users: Get a role's users.
@@ -277,6 +312,7 @@ func (a *API) DeleteRolePermissionAssignment(ctx context.Context, id string, bod
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetRoleUser(ctx context.Context, id string, params *GetRoleUserParams) (ListRoleUsersResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_role_user", Name: "GET /roles/{id}/users"})
 	var fdP GetRoleUserParams
 	if params != nil {
 		fdP = *params
@@ -287,11 +323,13 @@ func (a *API) GetRoleUser(ctx context.Context, id string, params *GetRoleUserPar
 	var fdV ListRoleUsersResponseContent0
 	fdResp, err := a.raw.GetRoleUser(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetRoleUserWithTotals sends GET /roles/{id}/users with include_totals: one page with the total.
 func (a *API) GetRoleUserWithTotals(ctx context.Context, id string, params *GetRoleUserParams) (mgmtapi.Page[RoleUser], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_role_user", Name: "GET /roles/{id}/users"})
 	var fdP GetRoleUserParams
 	if params != nil {
 		fdP = *params
@@ -302,6 +340,7 @@ func (a *API) GetRoleUserWithTotals(ctx context.Context, id string, params *GetR
 	var fdV ListRoleUsersOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetRoleUser(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []RoleUser
 	if fdV.Users != nil {
 		fdItems = *fdV.Users
@@ -312,6 +351,7 @@ func (a *API) GetRoleUserWithTotals(ctx context.Context, id string, params *GetR
 // GetRoleUserCheckpoint sends GET /roles/{id}/users with checkpoint paging (from, take; take defaults to
 // 50): one page and the checkpoint of the next ("" at the end).
 func (a *API) GetRoleUserCheckpoint(ctx context.Context, id string, params *GetRoleUserParams) (mgmtapi.Page[RoleUser], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_role_user", Name: "GET /roles/{id}/users"})
 	var fdP GetRoleUserParams
 	if params != nil {
 		fdP = *params
@@ -325,6 +365,7 @@ func (a *API) GetRoleUserCheckpoint(ctx context.Context, id string, params *GetR
 	var fdV ListRoleUsersPaginatedResponseContent
 	fdResp, err := a.raw.GetRoleUser(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []RoleUser
 	if fdV.Users != nil {
 		fdItems = *fdV.Users
@@ -374,5 +415,8 @@ func (a *API) GetRoleUserAll(ctx context.Context, id string, params *GetRoleUser
 
 // PostRoleUsers sends POST /roles/{id}/users: Assign users to a role.
 func (a *API) PostRoleUsers(ctx context.Context, id string, body PostRoleUsersJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostRoleUsers(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_role_users", Name: "POST /roles/{id}/users"})
+	err := frontdoor.NoContent(a.raw.PostRoleUsers(ctx, id, body))
+	fdCall.End(err)
+	return err
 }

@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -38,6 +42,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetRules(ctx context.Context, params *GetRulesParams) (ListRulesResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_rules", Name: "GET /rules"})
 	var fdP GetRulesParams
 	if params != nil {
 		fdP = *params
@@ -46,11 +51,13 @@ func (a *API) GetRules(ctx context.Context, params *GetRulesParams) (ListRulesRe
 	var fdV ListRulesResponseContent0
 	fdResp, err := a.raw.GetRules(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetRulesWithTotals sends GET /rules with include_totals: one page with the total.
 func (a *API) GetRulesWithTotals(ctx context.Context, params *GetRulesParams) (mgmtapi.Page[Rule], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_rules", Name: "GET /rules"})
 	var fdP GetRulesParams
 	if params != nil {
 		fdP = *params
@@ -59,6 +66,7 @@ func (a *API) GetRulesWithTotals(ctx context.Context, params *GetRulesParams) (m
 	var fdV ListRulesOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetRules(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []Rule
 	if fdV.Rules != nil {
 		fdItems = *fdV.Rules
@@ -105,29 +113,38 @@ func (a *API) GetRulesAll(ctx context.Context, params *GetRulesParams) iter.Seq2
 
 // PostRules sends POST /rules: Create a rule.
 func (a *API) PostRules(ctx context.Context, body PostRulesJSONRequestBody) (CreateRuleResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_rules", Name: "POST /rules"})
 	var fdV CreateRuleResponseContent
 	fdResp, err := a.raw.PostRules(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetRulesById sends GET /rules/{id}: Get a rule.
 func (a *API) GetRulesById(ctx context.Context, id string, params *GetRulesByIdParams) (GetRuleResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_rules_by_id", Name: "GET /rules/{id}"})
 	var fdV GetRuleResponseContent
 	fdResp, err := a.raw.GetRulesById(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteRulesById sends DELETE /rules/{id}: Delete a rule.
 func (a *API) DeleteRulesById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteRulesById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_rules_by_id", Name: "DELETE /rules/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteRulesById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchRulesById sends PATCH /rules/{id}: Update a rule.
 func (a *API) PatchRulesById(ctx context.Context, id string, body PatchRulesByIdJSONRequestBody) (UpdateRuleResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_rules_by_id", Name: "PATCH /rules/{id}"})
 	var fdV UpdateRuleResponseContent
 	fdResp, err := a.raw.PatchRulesById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetRulesConfigs sends GET /rules-configs: Retrieve config variable keys for rules (get_rules-configs).
 func (a *API) GetRulesConfigs(ctx context.Context) ([]RulesConfig, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_rules-configs", Name: "GET /rules-configs"})
 	var fdV []RulesConfig
 	fdResp, err := a.raw.GetRulesConfigs(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -63,13 +69,18 @@ func (a *API) GetRulesConfigsAll(ctx context.Context) iter.Seq2[RulesConfig, err
 
 // PutRulesConfigsByKey sends PUT /rules-configs/{key}: Set rules config for a given key.
 func (a *API) PutRulesConfigsByKey(ctx context.Context, key string, body PutRulesConfigsByKeyJSONRequestBody) (SetRulesConfigResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_rules-configs_by_key", Name: "PUT /rules-configs/{key}"})
 	var fdV SetRulesConfigResponseContent
 	fdResp, err := a.raw.PutRulesConfigsByKey(ctx, key, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteRulesConfigsByKey sends DELETE /rules-configs/{key}: Delete rules config for a given key.
 func (a *API) DeleteRulesConfigsByKey(ctx context.Context, key string) error {
-	return frontdoor.NoContent(a.raw.DeleteRulesConfigsByKey(ctx, key))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_rules-configs_by_key", Name: "DELETE /rules-configs/{key}"})
+	err := frontdoor.NoContent(a.raw.DeleteRulesConfigsByKey(ctx, key))
+	fdCall.End(err)
+	return err
 }

@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -38,6 +42,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetSelfServiceProfiles(ctx context.Context, params *GetSelfServiceProfilesParams) (ListSelfServiceProfilesResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_self-service-profiles", Name: "GET /self-service-profiles"})
 	var fdP GetSelfServiceProfilesParams
 	if params != nil {
 		fdP = *params
@@ -46,11 +51,13 @@ func (a *API) GetSelfServiceProfiles(ctx context.Context, params *GetSelfService
 	var fdV ListSelfServiceProfilesResponseContent0
 	fdResp, err := a.raw.GetSelfServiceProfiles(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetSelfServiceProfilesWithTotals sends GET /self-service-profiles with include_totals: one page with the total.
 func (a *API) GetSelfServiceProfilesWithTotals(ctx context.Context, params *GetSelfServiceProfilesParams) (mgmtapi.Page[SelfServiceProfile], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_self-service-profiles", Name: "GET /self-service-profiles"})
 	var fdP GetSelfServiceProfilesParams
 	if params != nil {
 		fdP = *params
@@ -59,6 +66,7 @@ func (a *API) GetSelfServiceProfilesWithTotals(ctx context.Context, params *GetS
 	var fdV ListSelfServiceProfilesPaginatedResponseContent
 	fdResp, err := a.raw.GetSelfServiceProfiles(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []SelfServiceProfile
 	if fdV.SelfServiceProfiles != nil {
 		fdItems = *fdV.SelfServiceProfiles
@@ -105,58 +113,76 @@ func (a *API) GetSelfServiceProfilesAll(ctx context.Context, params *GetSelfServ
 
 // PostSelfServiceProfiles sends POST /self-service-profiles: Create a self-service profile.
 func (a *API) PostSelfServiceProfiles(ctx context.Context, body PostSelfServiceProfilesJSONRequestBody) (CreateSelfServiceProfileResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_self-service-profiles", Name: "POST /self-service-profiles"})
 	var fdV CreateSelfServiceProfileResponseContent
 	fdResp, err := a.raw.PostSelfServiceProfiles(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetSelfServiceProfilesById sends GET /self-service-profiles/{id}: Get a self-service profile by Id.
 func (a *API) GetSelfServiceProfilesById(ctx context.Context, id string) (GetSelfServiceProfileResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_self-service-profiles_by_id", Name: "GET /self-service-profiles/{id}"})
 	var fdV GetSelfServiceProfileResponseContent
 	fdResp, err := a.raw.GetSelfServiceProfilesById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteSelfServiceProfilesById sends DELETE /self-service-profiles/{id}: Delete a self-service profile by Id.
 func (a *API) DeleteSelfServiceProfilesById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteSelfServiceProfilesById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_self-service-profiles_by_id", Name: "DELETE /self-service-profiles/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteSelfServiceProfilesById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchSelfServiceProfilesById sends PATCH /self-service-profiles/{id}: Update a self-service profile.
 func (a *API) PatchSelfServiceProfilesById(ctx context.Context, id string, body PatchSelfServiceProfilesByIdJSONRequestBody) (UpdateSelfServiceProfileResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_self-service-profiles_by_id", Name: "PATCH /self-service-profiles/{id}"})
 	var fdV UpdateSelfServiceProfileResponseContent
 	fdResp, err := a.raw.PatchSelfServiceProfilesById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetSelfServiceProfileCustomText sends GET /self-service-profiles/{id}/custom-text/{language}/{page}: Get custom text for a self-service profile.
 func (a *API) GetSelfServiceProfileCustomText(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguageEnum, page SelfServiceProfileCustomTextPageEnum) (ListSelfServiceProfileCustomTextResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_self_service_profile_custom_text", Name: "GET /self-service-profiles/{id}/custom-text/{language}/{page}"})
 	var fdV ListSelfServiceProfileCustomTextResponseContent
 	fdResp, err := a.raw.GetSelfServiceProfileCustomText(ctx, id, language, page)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutSelfServiceProfileCustomText sends PUT /self-service-profiles/{id}/custom-text/{language}/{page}: Set custom text for a self-service profile.
 func (a *API) PutSelfServiceProfileCustomText(ctx context.Context, id string, language SelfServiceProfileCustomTextLanguageEnum, page SelfServiceProfileCustomTextPageEnum, body PutSelfServiceProfileCustomTextJSONRequestBody) (SetSelfServiceProfileCustomTextResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_self_service_profile_custom_text", Name: "PUT /self-service-profiles/{id}/custom-text/{language}/{page}"})
 	var fdV SetSelfServiceProfileCustomTextResponseContent
 	fdResp, err := a.raw.PutSelfServiceProfileCustomText(ctx, id, language, page, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostSsoTicket sends POST /self-service-profiles/{id}/sso-ticket: Create an access ticket to initiate the Self-Service Enterprise Configuration flow.
 func (a *API) PostSsoTicket(ctx context.Context, id string, params *PostSsoTicketParams, body PostSsoTicketJSONRequestBody) (CreateSelfServiceProfileSsoTicketResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_sso-ticket", Name: "POST /self-service-profiles/{id}/sso-ticket"})
 	var fdV CreateSelfServiceProfileSsoTicketResponseContent
 	fdResp, err := a.raw.PostSsoTicket(ctx, id, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostRevoke sends POST /self-service-profiles/{profileId}/sso-ticket/{id}/revoke: Revoke a Self-Service Enterprise Configuration access ticket.
 func (a *API) PostRevoke(ctx context.Context, profileId string, id string) error {
-	return frontdoor.NoContent(a.raw.PostRevoke(ctx, profileId, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_revoke", Name: "POST /self-service-profiles/{profileId}/sso-ticket/{id}/revoke"})
+	err := frontdoor.NoContent(a.raw.PostRevoke(ctx, profileId, id))
+	fdCall.End(err)
+	return err
 }

@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,26 +37,36 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetSession sends GET /sessions/{id}: Get session.
 func (a *API) GetSession(ctx context.Context, id string) (GetSessionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_session", Name: "GET /sessions/{id}"})
 	var fdV GetSessionResponseContent
 	fdResp, err := a.raw.GetSession(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteSession sends DELETE /sessions/{id}: Delete session.
 func (a *API) DeleteSession(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteSession(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_session", Name: "DELETE /sessions/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteSession(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchSessionsById sends PATCH /sessions/{id}: Update session.
 func (a *API) PatchSessionsById(ctx context.Context, id string, body PatchSessionsByIdJSONRequestBody) (UpdateSessionResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_sessions_by_id", Name: "PATCH /sessions/{id}"})
 	var fdV UpdateSessionResponseContent
 	fdResp, err := a.raw.PatchSessionsById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // RevokeSession sends POST /sessions/{id}/revoke: Revokes a session.
 func (a *API) RevokeSession(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.RevokeSession(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "revoke_session", Name: "POST /sessions/{id}/revoke"})
+	err := frontdoor.NoContent(a.raw.RevokeSession(ctx, id))
+	fdCall.End(err)
+	return err
 }

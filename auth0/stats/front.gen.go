@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,17 +38,21 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetActiveUsers sends GET /stats/active-users: Get active users count.
 func (a *API) GetActiveUsers(ctx context.Context) (GetActiveUsersCountStatsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_active-users", Name: "GET /stats/active-users"})
 	var fdV GetActiveUsersCountStatsResponseContent
 	fdResp, err := a.raw.GetActiveUsers(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetDaily sends GET /stats/daily: Get daily stats.
 func (a *API) GetDaily(ctx context.Context, params *GetDailyParams) ([]DailyStats, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_daily", Name: "GET /stats/daily"})
 	var fdV []DailyStats
 	fdResp, err := a.raw.GetDaily(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

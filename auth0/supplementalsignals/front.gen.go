@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,16 +37,20 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetSupplementalSignals sends GET /supplemental-signals: Get the supplemental signals configuration for a tenant.
 func (a *API) GetSupplementalSignals(ctx context.Context) (GetSupplementalSignalsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_supplemental-signals", Name: "GET /supplemental-signals"})
 	var fdV GetSupplementalSignalsResponseContent
 	fdResp, err := a.raw.GetSupplementalSignals(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchSupplementalSignals sends PATCH /supplemental-signals: Update the supplemental signals configuration for a tenant.
 func (a *API) PatchSupplementalSignals(ctx context.Context, body PatchSupplementalSignalsJSONRequestBody) (PatchSupplementalSignalsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_supplemental-signals", Name: "PATCH /supplemental-signals"})
 	var fdV PatchSupplementalSignalsResponseContent
 	fdResp, err := a.raw.PatchSupplementalSignals(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,16 +37,20 @@ func (a *API) Client() *Client { return a.raw }
 
 // TenantSettingsRoute sends GET /tenants/settings: Get tenant settings.
 func (a *API) TenantSettingsRoute(ctx context.Context, params *TenantSettingsRouteParams) (GetTenantSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "tenant_settings_route", Name: "GET /tenants/settings"})
 	var fdV GetTenantSettingsResponseContent
 	fdResp, err := a.raw.TenantSettingsRoute(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PatchSettings sends PATCH /tenants/settings: Update tenant settings.
 func (a *API) PatchSettings(ctx context.Context, body PatchSettingsJSONRequestBody) (UpdateTenantSettingsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_settings", Name: "PATCH /tenants/settings"})
 	var fdV UpdateTenantSettingsResponseContent
 	fdResp, err := a.raw.PatchSettings(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

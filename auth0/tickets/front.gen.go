@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,16 +37,20 @@ func (a *API) Client() *Client { return a.raw }
 
 // PostEmailVerification sends POST /tickets/email-verification: Create an email verification ticket.
 func (a *API) PostEmailVerification(ctx context.Context, params *PostEmailVerificationParams, body PostEmailVerificationJSONRequestBody) (VerifyEmailTicketResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_email-verification", Name: "POST /tickets/email-verification"})
 	var fdV VerifyEmailTicketResponseContent
 	fdResp, err := a.raw.PostEmailVerification(ctx, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostPasswordChange sends POST /tickets/password-change: Create a password change ticket.
 func (a *API) PostPasswordChange(ctx context.Context, params *PostPasswordChangeParams, body PostPasswordChangeJSONRequestBody) (ChangePasswordTicketResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_password-change", Name: "POST /tickets/password-change"})
 	var fdV ChangePasswordTicketResponseContent
 	fdResp, err := a.raw.PostPasswordChange(ctx, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetTokenExchangeProfiles sends GET /token-exchange-profiles: Get token exchange profiles.
 func (a *API) GetTokenExchangeProfiles(ctx context.Context, params *GetTokenExchangeProfilesParams) (ListTokenExchangeProfileResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_token-exchange-profiles", Name: "GET /token-exchange-profiles"})
 	var fdV ListTokenExchangeProfileResponseContent
 	fdResp, err := a.raw.GetTokenExchangeProfiles(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -85,29 +91,38 @@ func (a *API) GetTokenExchangeProfilesAll(ctx context.Context, params *GetTokenE
 
 // PostTokenExchangeProfiles sends POST /token-exchange-profiles: Create a token exchange profile.
 func (a *API) PostTokenExchangeProfiles(ctx context.Context, body PostTokenExchangeProfilesJSONRequestBody) (CreateTokenExchangeProfileResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_token-exchange-profiles", Name: "POST /token-exchange-profiles"})
 	var fdV CreateTokenExchangeProfileResponseContent
 	fdResp, err := a.raw.PostTokenExchangeProfiles(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetTokenExchangeProfilesById sends GET /token-exchange-profiles/{id}: Get a token exchange profile.
 func (a *API) GetTokenExchangeProfilesById(ctx context.Context, id string) (GetTokenExchangeProfileResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_token-exchange-profiles_by_id", Name: "GET /token-exchange-profiles/{id}"})
 	var fdV GetTokenExchangeProfileResponseContent
 	fdResp, err := a.raw.GetTokenExchangeProfilesById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteTokenExchangeProfilesById sends DELETE /token-exchange-profiles/{id}: Delete a token exchange profile.
 func (a *API) DeleteTokenExchangeProfilesById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteTokenExchangeProfilesById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_token-exchange-profiles_by_id", Name: "DELETE /token-exchange-profiles/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteTokenExchangeProfilesById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchTokenExchangeProfilesById sends PATCH /token-exchange-profiles/{id}: Update an existing token exchange profile.
 func (a *API) PatchTokenExchangeProfilesById(ctx context.Context, id string, body PatchTokenExchangeProfilesByIdJSONRequestBody) (GetTokenExchangeProfileResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_token-exchange-profiles_by_id", Name: "PATCH /token-exchange-profiles/{id}"})
 	var fdV GetTokenExchangeProfileResponseContent
 	fdResp, err := a.raw.PatchTokenExchangeProfilesById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetUserAttributeProfiles sends GET /user-attribute-profiles: Get User Attribute Profiles.
 func (a *API) GetUserAttributeProfiles(ctx context.Context, params *GetUserAttributeProfilesParams) (ListUserAttributeProfilesPaginatedResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user-attribute-profiles", Name: "GET /user-attribute-profiles"})
 	var fdV ListUserAttributeProfilesPaginatedResponseContent
 	fdResp, err := a.raw.GetUserAttributeProfiles(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -85,17 +91,21 @@ func (a *API) GetUserAttributeProfilesAll(ctx context.Context, params *GetUserAt
 
 // PostUserAttributeProfiles sends POST /user-attribute-profiles: Post User Attribute Profile.
 func (a *API) PostUserAttributeProfiles(ctx context.Context, body PostUserAttributeProfilesJSONRequestBody) (CreateUserAttributeProfileResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_user-attribute-profiles", Name: "POST /user-attribute-profiles"})
 	var fdV CreateUserAttributeProfileResponseContent
 	fdResp, err := a.raw.PostUserAttributeProfiles(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetUserAttributeProfileTemplates sends GET /user-attribute-profiles/templates: Get User Attribute Profile Templates.
 func (a *API) GetUserAttributeProfileTemplates(ctx context.Context) (ListUserAttributeProfileTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user_attribute_profile_templates", Name: "GET /user-attribute-profiles/templates"})
 	var fdV ListUserAttributeProfileTemplateResponseContent
 	fdResp, err := a.raw.GetUserAttributeProfileTemplates(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -124,29 +134,38 @@ func (a *API) GetUserAttributeProfileTemplatesAll(ctx context.Context) iter.Seq2
 
 // GetUserAttributeProfileTemplate sends GET /user-attribute-profiles/templates/{id}: Get User Attribute Profile Template.
 func (a *API) GetUserAttributeProfileTemplate(ctx context.Context, id string) (GetUserAttributeProfileTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user_attribute_profile_template", Name: "GET /user-attribute-profiles/templates/{id}"})
 	var fdV GetUserAttributeProfileTemplateResponseContent
 	fdResp, err := a.raw.GetUserAttributeProfileTemplate(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetUserAttributeProfilesById sends GET /user-attribute-profiles/{id}: Get User Attribute Profile.
 func (a *API) GetUserAttributeProfilesById(ctx context.Context, id string) (GetUserAttributeProfileResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user-attribute-profiles_by_id", Name: "GET /user-attribute-profiles/{id}"})
 	var fdV GetUserAttributeProfileResponseContent
 	fdResp, err := a.raw.GetUserAttributeProfilesById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteUserAttributeProfilesById sends DELETE /user-attribute-profiles/{id}: Delete User Attribute Profile.
 func (a *API) DeleteUserAttributeProfilesById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteUserAttributeProfilesById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_user-attribute-profiles_by_id", Name: "DELETE /user-attribute-profiles/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteUserAttributeProfilesById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchUserAttributeProfilesById sends PATCH /user-attribute-profiles/{id}: Modify a user attribute profile.
 func (a *API) PatchUserAttributeProfilesById(ctx context.Context, id string, body PatchUserAttributeProfilesByIdJSONRequestBody) (UpdateUserAttributeProfileResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_user-attribute-profiles_by_id", Name: "PATCH /user-attribute-profiles/{id}"})
 	var fdV UpdateUserAttributeProfileResponseContent
 	fdResp, err := a.raw.PatchUserAttributeProfilesById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetUserBlocks sends GET /user-blocks: Get blocks by identifier.
 func (a *API) GetUserBlocks(ctx context.Context, params *GetUserBlocksParams) (ListUserBlocksByIdentifierResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user-blocks", Name: "GET /user-blocks"})
 	var fdV ListUserBlocksByIdentifierResponseContent
 	fdResp, err := a.raw.GetUserBlocks(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -65,14 +71,19 @@ func (a *API) GetUserBlocksAll(ctx context.Context, params *GetUserBlocksParams)
 
 // DeleteUserBlocks sends DELETE /user-blocks: Unblock by identifier.
 func (a *API) DeleteUserBlocks(ctx context.Context, params *DeleteUserBlocksParams) error {
-	return frontdoor.NoContent(a.raw.DeleteUserBlocks(ctx, params))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_user-blocks", Name: "DELETE /user-blocks"})
+	err := frontdoor.NoContent(a.raw.DeleteUserBlocks(ctx, params))
+	fdCall.End(err)
+	return err
 }
 
 // GetUserBlocksById sends GET /user-blocks/{id}: Get a user's blocks.
 func (a *API) GetUserBlocksById(ctx context.Context, id string, params *GetUserBlocksByIdParams) (ListUserBlocksResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user-blocks_by_id", Name: "GET /user-blocks/{id}"})
 	var fdV ListUserBlocksResponseContent
 	fdResp, err := a.raw.GetUserBlocksById(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -101,5 +112,8 @@ func (a *API) GetUserBlocksByIdAll(ctx context.Context, id string, params *GetUs
 
 // DeleteUserBlocksById sends DELETE /user-blocks/{id}: Unblock a user.
 func (a *API) DeleteUserBlocksById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteUserBlocksById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_user-blocks_by_id", Name: "DELETE /user-blocks/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteUserBlocksById(ctx, id))
+	fdCall.End(err)
+	return err
 }

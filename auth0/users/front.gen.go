@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -39,6 +43,7 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetUsers(ctx context.Context, params *GetUsersParams) (ListUsersResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_users", Name: "GET /users"})
 	var fdP GetUsersParams
 	if params != nil {
 		fdP = *params
@@ -47,11 +52,13 @@ func (a *API) GetUsers(ctx context.Context, params *GetUsersParams) (ListUsersRe
 	var fdV ListUsersResponseContent0
 	fdResp, err := a.raw.GetUsers(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetUsersWithTotals sends GET /users with include_totals: one page with the total.
 func (a *API) GetUsersWithTotals(ctx context.Context, params *GetUsersParams) (mgmtapi.Page[model.UserResponseSchema], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_users", Name: "GET /users"})
 	var fdP GetUsersParams
 	if params != nil {
 		fdP = *params
@@ -60,6 +67,7 @@ func (a *API) GetUsersWithTotals(ctx context.Context, params *GetUsersParams) (m
 	var fdV ListUsersOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetUsers(ctx, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []model.UserResponseSchema
 	if fdV.Users != nil {
 		fdItems = *fdV.Users
@@ -106,30 +114,39 @@ func (a *API) GetUsersAll(ctx context.Context, params *GetUsersParams) iter.Seq2
 
 // PostUsers sends POST /users: Create a User.
 func (a *API) PostUsers(ctx context.Context, params *PostUsersParams, body PostUsersJSONRequestBody) (CreateUserResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_users", Name: "POST /users"})
 	var fdV CreateUserResponseContent
 	fdResp, err := a.raw.PostUsers(ctx, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetUsersById sends GET /users/{id}: Get a User.
 func (a *API) GetUsersById(ctx context.Context, id string, params *GetUsersByIdParams) (GetUserResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_users_by_id", Name: "GET /users/{id}"})
 	var fdV GetUserResponseContent
 	fdResp, err := a.raw.GetUsersById(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteUsersById sends DELETE /users/{id}: Delete a User.
 func (a *API) DeleteUsersById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteUsersById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_users_by_id", Name: "DELETE /users/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteUsersById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchUsersById sends PATCH /users/{id}: Update a User.
 func (a *API) PatchUsersById(ctx context.Context, id string, params *PatchUsersByIdParams, body PatchUsersByIdJSONRequestBody) (UpdateUserResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_users_by_id", Name: "PATCH /users/{id}"})
 	var fdV UpdateUserResponseContent
 	fdResp, err := a.raw.PatchUsersById(ctx, id, params, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -138,6 +155,7 @@ func (a *API) PatchUsersById(ctx context.Context, id string, params *PatchUsersB
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetAuthenticationMethods(ctx context.Context, id string, params *GetAuthenticationMethodsParams) (ListUserAuthenticationMethodsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_authentication-methods", Name: "GET /users/{id}/authentication-methods"})
 	var fdP GetAuthenticationMethodsParams
 	if params != nil {
 		fdP = *params
@@ -146,11 +164,13 @@ func (a *API) GetAuthenticationMethods(ctx context.Context, id string, params *G
 	var fdV ListUserAuthenticationMethodsResponseContent0
 	fdResp, err := a.raw.GetAuthenticationMethods(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetAuthenticationMethodsWithTotals sends GET /users/{id}/authentication-methods with include_totals: one page with the total.
 func (a *API) GetAuthenticationMethodsWithTotals(ctx context.Context, id string, params *GetAuthenticationMethodsParams) (mgmtapi.Page[UserAuthenticationMethod], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_authentication-methods", Name: "GET /users/{id}/authentication-methods"})
 	var fdP GetAuthenticationMethodsParams
 	if params != nil {
 		fdP = *params
@@ -159,6 +179,7 @@ func (a *API) GetAuthenticationMethodsWithTotals(ctx context.Context, id string,
 	var fdV ListUserAuthenticationMethodsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetAuthenticationMethods(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []UserAuthenticationMethod
 	if fdV.Authenticators != nil {
 		fdItems = *fdV.Authenticators
@@ -205,56 +226,75 @@ func (a *API) GetAuthenticationMethodsAll(ctx context.Context, id string, params
 
 // PutAuthenticationMethods sends PUT /users/{id}/authentication-methods: Update all authentication methods by replacing them with the given ones.
 func (a *API) PutAuthenticationMethods(ctx context.Context, id string, body PutAuthenticationMethodsJSONRequestBody) ([]SetUserAuthenticationMethodResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "put_authentication-methods", Name: "PUT /users/{id}/authentication-methods"})
 	var fdV []SetUserAuthenticationMethodResponseContent
 	fdResp, err := a.raw.PutAuthenticationMethods(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostAuthenticationMethods sends POST /users/{id}/authentication-methods: Creates an authentication method for a given user.
 func (a *API) PostAuthenticationMethods(ctx context.Context, id string, body PostAuthenticationMethodsJSONRequestBody) (CreateUserAuthenticationMethodResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_authentication-methods", Name: "POST /users/{id}/authentication-methods"})
 	var fdV CreateUserAuthenticationMethodResponseContent
 	fdResp, err := a.raw.PostAuthenticationMethods(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteAuthenticationMethods sends DELETE /users/{id}/authentication-methods: Delete all authentication methods for the given user.
 func (a *API) DeleteAuthenticationMethods(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteAuthenticationMethods(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_authentication-methods", Name: "DELETE /users/{id}/authentication-methods"})
+	err := frontdoor.NoContent(a.raw.DeleteAuthenticationMethods(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetAuthenticationMethodsByAuthenticationMethodId sends GET /users/{id}/authentication-methods/{authentication_method_id}: Get an authentication method by ID.
 func (a *API) GetAuthenticationMethodsByAuthenticationMethodId(ctx context.Context, id string, authenticationMethodId string) (GetUserAuthenticationMethodResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_authentication-methods_by_authentication_method_id", Name: "GET /users/{id}/authentication-methods/{authentication_method_id}"})
 	var fdV GetUserAuthenticationMethodResponseContent
 	fdResp, err := a.raw.GetAuthenticationMethodsByAuthenticationMethodId(ctx, id, authenticationMethodId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteAuthenticationMethodsByAuthenticationMethodId sends DELETE /users/{id}/authentication-methods/{authentication_method_id}: Delete an authentication method by ID.
 func (a *API) DeleteAuthenticationMethodsByAuthenticationMethodId(ctx context.Context, id string, authenticationMethodId string) error {
-	return frontdoor.NoContent(a.raw.DeleteAuthenticationMethodsByAuthenticationMethodId(ctx, id, authenticationMethodId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_authentication-methods_by_authentication_method_id", Name: "DELETE /users/{id}/authentication-methods/{authentication_method_id}"})
+	err := frontdoor.NoContent(a.raw.DeleteAuthenticationMethodsByAuthenticationMethodId(ctx, id, authenticationMethodId))
+	fdCall.End(err)
+	return err
 }
 
 // PatchAuthenticationMethodsByAuthenticationMethodId sends PATCH /users/{id}/authentication-methods/{authentication_method_id}: Update an authentication method.
 func (a *API) PatchAuthenticationMethodsByAuthenticationMethodId(ctx context.Context, id string, authenticationMethodId string, body PatchAuthenticationMethodsByAuthenticationMethodIdJSONRequestBody) (UpdateUserAuthenticationMethodResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_authentication-methods_by_authentication_method_id", Name: "PATCH /users/{id}/authentication-methods/{authentication_method_id}"})
 	var fdV UpdateUserAuthenticationMethodResponseContent
 	fdResp, err := a.raw.PatchAuthenticationMethodsByAuthenticationMethodId(ctx, id, authenticationMethodId, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteAuthenticators sends DELETE /users/{id}/authenticators: Delete All Authenticators.
 func (a *API) DeleteAuthenticators(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteAuthenticators(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_authenticators", Name: "DELETE /users/{id}/authenticators"})
+	err := frontdoor.NoContent(a.raw.DeleteAuthenticators(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetConnectedAccounts sends GET /users/{id}/connected-accounts: Get a User's Connected Accounts.
 func (a *API) GetConnectedAccounts(ctx context.Context, id string, params *GetConnectedAccountsParams) (ListUserConnectedAccountsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_connected-accounts", Name: "GET /users/{id}/connected-accounts"})
 	var fdV ListUserConnectedAccountsResponseContent
 	fdResp, err := a.raw.GetConnectedAccounts(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -301,9 +341,11 @@ func (a *API) GetConnectedAccountsAll(ctx context.Context, id string, params *Ge
 
 // GetUserEffectivePermissions sends GET /users/{id}/effective-permissions: Lists the permissions assigned to a user directly or through roles or groups.
 func (a *API) GetUserEffectivePermissions(ctx context.Context, id string, params *GetUserEffectivePermissionsParams) (ListUserEffectivePermissionsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user_effective_permissions", Name: "GET /users/{id}/effective-permissions"})
 	var fdV ListUserEffectivePermissionsResponseContent
 	fdResp, err := a.raw.GetUserEffectivePermissions(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -350,9 +392,11 @@ func (a *API) GetUserEffectivePermissionsAll(ctx context.Context, id string, par
 
 // GetUserEffectivePermissionRoleSources sends GET /users/{id}/effective-permissions/sources/effective-roles: Lists the roles which grant the user a given permission (whether directly or through groups).
 func (a *API) GetUserEffectivePermissionRoleSources(ctx context.Context, id string, params *GetUserEffectivePermissionRoleSourcesParams) (ListUserEffectivePermissionRoleSourcesResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user_effective_permission_role_sources", Name: "GET /users/{id}/effective-permissions/sources/effective-roles"})
 	var fdV ListUserEffectivePermissionRoleSourcesResponseContent
 	fdResp, err := a.raw.GetUserEffectivePermissionRoleSources(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -399,9 +443,11 @@ func (a *API) GetUserEffectivePermissionRoleSourcesAll(ctx context.Context, id s
 
 // GetUserEffectiveRoles sends GET /users/{id}/effective-roles: Lists the roles for a user with sources: directly assigned or through group membership.
 func (a *API) GetUserEffectiveRoles(ctx context.Context, id string, params *GetUserEffectiveRolesParams) (model.ListUserEffectiveRolesResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user_effective_roles", Name: "GET /users/{id}/effective-roles"})
 	var fdV model.ListUserEffectiveRolesResponseContent
 	fdResp, err := a.raw.GetUserEffectiveRoles(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -448,9 +494,11 @@ func (a *API) GetUserEffectiveRolesAll(ctx context.Context, id string, params *G
 
 // GetUserRoleSourceGroups sends GET /users/{id}/effective-roles/sources/groups: Get a user's role source groups.
 func (a *API) GetUserRoleSourceGroups(ctx context.Context, id string, params *GetUserRoleSourceGroupsParams) (ListUserRoleSourceGroupsResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user_role_source_groups", Name: "GET /users/{id}/effective-roles/sources/groups"})
 	var fdV ListUserRoleSourceGroupsResponseContent
 	fdResp, err := a.raw.GetUserRoleSourceGroups(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -497,9 +545,11 @@ func (a *API) GetUserRoleSourceGroupsAll(ctx context.Context, id string, params 
 
 // GetEnrollments sends GET /users/{id}/enrollments: Get the First Confirmed Multi-factor Authentication (MFA) Enrollment.
 func (a *API) GetEnrollments(ctx context.Context, id string) ([]UsersEnrollment, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_enrollments", Name: "GET /users/{id}/enrollments"})
 	var fdV []UsersEnrollment
 	fdResp, err := a.raw.GetEnrollments(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -526,9 +576,11 @@ func (a *API) GetEnrollmentsAll(ctx context.Context, id string) iter.Seq2[UsersE
 
 // GetFederatedConnectionsTokensets sends GET /users/{id}/federated-connections-tokensets: Get tokensets for a user.
 func (a *API) GetFederatedConnectionsTokensets(ctx context.Context, id string) ([]FederatedConnectionTokenSet, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_federated-connections-tokensets", Name: "GET /users/{id}/federated-connections-tokensets"})
 	var fdV []FederatedConnectionTokenSet
 	fdResp, err := a.raw.GetFederatedConnectionsTokensets(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -555,7 +607,10 @@ func (a *API) GetFederatedConnectionsTokensetsAll(ctx context.Context, id string
 
 // DeleteFederatedConnectionsTokensetsByTokensetId sends DELETE /users/{id}/federated-connections-tokensets/{tokenset_id}: Deletes a tokenset for federated connections by id.
 func (a *API) DeleteFederatedConnectionsTokensetsByTokensetId(ctx context.Context, id string, tokensetId string) error {
-	return frontdoor.NoContent(a.raw.DeleteFederatedConnectionsTokensetsByTokensetId(ctx, id, tokensetId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_federated-connections-tokensets_by_tokenset_id", Name: "DELETE /users/{id}/federated-connections-tokensets/{tokenset_id}"})
+	err := frontdoor.NoContent(a.raw.DeleteFederatedConnectionsTokensetsByTokensetId(ctx, id, tokensetId))
+	fdCall.End(err)
+	return err
 }
 
 // GetUserGroups sends GET /users/{id}/groups: Get user's groups.
@@ -563,6 +618,7 @@ func (a *API) DeleteFederatedConnectionsTokensetsByTokensetId(ctx context.Contex
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetUserGroups(ctx context.Context, id string, params *GetUserGroupsParams) (GetUserGroupsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user_groups", Name: "GET /users/{id}/groups"})
 	var fdP GetUserGroupsParams
 	if params != nil {
 		fdP = *params
@@ -573,12 +629,14 @@ func (a *API) GetUserGroups(ctx context.Context, id string, params *GetUserGroup
 	var fdV GetUserGroupsResponseContent0
 	fdResp, err := a.raw.GetUserGroups(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetUserGroupsCheckpoint sends GET /users/{id}/groups with checkpoint paging (from, take; take defaults to
 // 50): one page and the checkpoint of the next ("" at the end).
 func (a *API) GetUserGroupsCheckpoint(ctx context.Context, id string, params *GetUserGroupsParams) (mgmtapi.Page[UserGroupsResponseSchema], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user_groups", Name: "GET /users/{id}/groups"})
 	var fdP GetUserGroupsParams
 	if params != nil {
 		fdP = *params
@@ -592,6 +650,7 @@ func (a *API) GetUserGroupsCheckpoint(ctx context.Context, id string, params *Ge
 	var fdV GetUserGroupsPaginatedResponseContent
 	fdResp, err := a.raw.GetUserGroups(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []UserGroupsResponseSchema
 	fdItems = fdV.Groups
 	return mgmtapi.Page[UserGroupsResponseSchema]{Items: fdItems, Total: -1, Next: frontdoor.Str(fdV.Next)}, err
@@ -639,17 +698,21 @@ func (a *API) GetUserGroupsAll(ctx context.Context, id string, params *GetUserGr
 
 // PostIdentities sends POST /users/{id}/identities: Link a User Account.
 func (a *API) PostIdentities(ctx context.Context, id string, body PostIdentitiesJSONRequestBody) ([]UserIdentity, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_identities", Name: "POST /users/{id}/identities"})
 	var fdV []UserIdentity
 	fdResp, err := a.raw.PostIdentities(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteUserIdentityByUserId sends DELETE /users/{id}/identities/{provider}/{user_id}: Unlink a User Identity.
 func (a *API) DeleteUserIdentityByUserId(ctx context.Context, id string, provider model.UserIdentityProviderEnum, userId string) (DeleteUserIdentityResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_user_identity_by_user_id", Name: "DELETE /users/{id}/identities/{provider}/{user_id}"})
 	var fdV DeleteUserIdentityResponseContent
 	fdResp, err := a.raw.DeleteUserIdentityByUserId(ctx, id, provider, userId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -658,6 +721,7 @@ func (a *API) DeleteUserIdentityByUserId(ctx context.Context, id string, provide
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetLogsByUser(ctx context.Context, id string, params *GetLogsByUserParams) (model.ListLogResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_logs_by_user", Name: "GET /users/{id}/logs"})
 	var fdP GetLogsByUserParams
 	if params != nil {
 		fdP = *params
@@ -666,11 +730,13 @@ func (a *API) GetLogsByUser(ctx context.Context, id string, params *GetLogsByUse
 	var fdV model.ListLogResponseContent0
 	fdResp, err := a.raw.GetLogsByUser(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetLogsByUserWithTotals sends GET /users/{id}/logs with include_totals: one page with the total.
 func (a *API) GetLogsByUserWithTotals(ctx context.Context, id string, params *GetLogsByUserParams) (mgmtapi.Page[model.Log], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_logs_by_user", Name: "GET /users/{id}/logs"})
 	var fdP GetLogsByUserParams
 	if params != nil {
 		fdP = *params
@@ -679,6 +745,7 @@ func (a *API) GetLogsByUserWithTotals(ctx context.Context, id string, params *Ge
 	var fdV model.ListLogOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetLogsByUser(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []model.Log
 	if fdV.Logs != nil {
 		fdItems = *fdV.Logs
@@ -725,12 +792,18 @@ func (a *API) GetLogsByUserAll(ctx context.Context, id string, params *GetLogsBy
 
 // PostInvalidateRememberBrowser sends POST /users/{id}/multifactor/actions/invalidate-remember-browser: Invalidate All Remembered Browsers for Multi-factor Authentication (MFA).
 func (a *API) PostInvalidateRememberBrowser(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.PostInvalidateRememberBrowser(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_invalidate-remember-browser", Name: "POST /users/{id}/multifactor/actions/invalidate-remember-browser"})
+	err := frontdoor.NoContent(a.raw.PostInvalidateRememberBrowser(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteMultifactorByProvider sends DELETE /users/{id}/multifactor/{provider}: Delete a User's Multi-factor Provider.
 func (a *API) DeleteMultifactorByProvider(ctx context.Context, id string, provider UserMultifactorProviderEnum) error {
-	return frontdoor.NoContent(a.raw.DeleteMultifactorByProvider(ctx, id, provider))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_multifactor_by_provider", Name: "DELETE /users/{id}/multifactor/{provider}"})
+	err := frontdoor.NoContent(a.raw.DeleteMultifactorByProvider(ctx, id, provider))
+	fdCall.End(err)
+	return err
 }
 
 // GetUserOrganizations sends GET /users/{id}/organizations: List user's organizations.
@@ -738,6 +811,7 @@ func (a *API) DeleteMultifactorByProvider(ctx context.Context, id string, provid
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetUserOrganizations(ctx context.Context, id string, params *GetUserOrganizationsParams) (ListUserOrganizationsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user_organizations", Name: "GET /users/{id}/organizations"})
 	var fdP GetUserOrganizationsParams
 	if params != nil {
 		fdP = *params
@@ -746,11 +820,13 @@ func (a *API) GetUserOrganizations(ctx context.Context, id string, params *GetUs
 	var fdV ListUserOrganizationsResponseContent0
 	fdResp, err := a.raw.GetUserOrganizations(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetUserOrganizationsWithTotals sends GET /users/{id}/organizations with include_totals: one page with the total.
 func (a *API) GetUserOrganizationsWithTotals(ctx context.Context, id string, params *GetUserOrganizationsParams) (mgmtapi.Page[model.Organization], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user_organizations", Name: "GET /users/{id}/organizations"})
 	var fdP GetUserOrganizationsParams
 	if params != nil {
 		fdP = *params
@@ -759,6 +835,7 @@ func (a *API) GetUserOrganizationsWithTotals(ctx context.Context, id string, par
 	var fdV ListUserOrganizationsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetUserOrganizations(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []model.Organization
 	if fdV.Organizations != nil {
 		fdItems = *fdV.Organizations
@@ -808,6 +885,7 @@ func (a *API) GetUserOrganizationsAll(ctx context.Context, id string, params *Ge
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetPermissions(ctx context.Context, id string, params *GetPermissionsParams) (ListUserPermissionsResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_permissions", Name: "GET /users/{id}/permissions"})
 	var fdP GetPermissionsParams
 	if params != nil {
 		fdP = *params
@@ -816,11 +894,13 @@ func (a *API) GetPermissions(ctx context.Context, id string, params *GetPermissi
 	var fdV ListUserPermissionsResponseContent0
 	fdResp, err := a.raw.GetPermissions(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetPermissionsWithTotals sends GET /users/{id}/permissions with include_totals: one page with the total.
 func (a *API) GetPermissionsWithTotals(ctx context.Context, id string, params *GetPermissionsParams) (mgmtapi.Page[UserPermissionSchema], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_permissions", Name: "GET /users/{id}/permissions"})
 	var fdP GetPermissionsParams
 	if params != nil {
 		fdP = *params
@@ -829,6 +909,7 @@ func (a *API) GetPermissionsWithTotals(ctx context.Context, id string, params *G
 	var fdV ListUserPermissionsOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetPermissions(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []UserPermissionSchema
 	if fdV.Permissions != nil {
 		fdItems = *fdV.Permissions
@@ -875,30 +956,44 @@ func (a *API) GetPermissionsAll(ctx context.Context, id string, params *GetPermi
 
 // PostPermissions sends POST /users/{id}/permissions: Assign Permissions to a User.
 func (a *API) PostPermissions(ctx context.Context, id string, body PostPermissionsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostPermissions(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_permissions", Name: "POST /users/{id}/permissions"})
+	err := frontdoor.NoContent(a.raw.PostPermissions(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeletePermissions sends DELETE /users/{id}/permissions: Remove Permissions from a User.
 func (a *API) DeletePermissions(ctx context.Context, id string, body DeletePermissionsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.DeletePermissions(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_permissions", Name: "DELETE /users/{id}/permissions"})
+	err := frontdoor.NoContent(a.raw.DeletePermissions(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // PostRecoveryCodeRegeneration sends POST /users/{id}/recovery-code-regeneration: Generate New Multi-factor Authentication (MFA) Recovery Code.
 func (a *API) PostRecoveryCodeRegeneration(ctx context.Context, id string) (RegenerateUsersRecoveryCodeResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_recovery-code-regeneration", Name: "POST /users/{id}/recovery-code-regeneration"})
 	var fdV RegenerateUsersRecoveryCodeResponseContent
 	fdResp, err := a.raw.PostRecoveryCodeRegeneration(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // UserRevokeAccess sends POST /users/{id}/revoke-access: Revokes selected resources from a user.
 func (a *API) UserRevokeAccess(ctx context.Context, id string, body UserRevokeAccessJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.UserRevokeAccess(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "user_revoke_access", Name: "POST /users/{id}/revoke-access"})
+	err := frontdoor.NoContent(a.raw.UserRevokeAccess(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // PostClearAssessors sends POST /users/{id}/risk-assessments/clear: Clear risk assessment assessors for a specific user.
 func (a *API) PostClearAssessors(ctx context.Context, id string, body PostClearAssessorsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostClearAssessors(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_clear_assessors", Name: "POST /users/{id}/risk-assessments/clear"})
+	err := frontdoor.NoContent(a.raw.PostClearAssessors(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetUserRoles sends GET /users/{id}/roles: Get a user's roles.
@@ -906,6 +1001,7 @@ func (a *API) PostClearAssessors(ctx context.Context, id string, body PostClearA
 // It returns the plain list: paging metadata is not requested (see the
 // other methods of this operation).
 func (a *API) GetUserRoles(ctx context.Context, id string, params *GetUserRolesParams) (model.ListRolesResponseContent0, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user_roles", Name: "GET /users/{id}/roles"})
 	var fdP GetUserRolesParams
 	if params != nil {
 		fdP = *params
@@ -914,11 +1010,13 @@ func (a *API) GetUserRoles(ctx context.Context, id string, params *GetUserRolesP
 	var fdV model.ListRolesResponseContent0
 	fdResp, err := a.raw.GetUserRoles(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetUserRolesWithTotals sends GET /users/{id}/roles with include_totals: one page with the total.
 func (a *API) GetUserRolesWithTotals(ctx context.Context, id string, params *GetUserRolesParams) (mgmtapi.Page[model.Role], error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_user_roles", Name: "GET /users/{id}/roles"})
 	var fdP GetUserRolesParams
 	if params != nil {
 		fdP = *params
@@ -927,6 +1025,7 @@ func (a *API) GetUserRolesWithTotals(ctx context.Context, id string, params *Get
 	var fdV model.ListRolesOffsetPaginatedResponseContent
 	fdResp, err := a.raw.GetUserRoles(ctx, id, &fdP)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	var fdItems []model.Role
 	if fdV.Roles != nil {
 		fdItems = *fdV.Roles
@@ -973,19 +1072,27 @@ func (a *API) GetUserRolesAll(ctx context.Context, id string, params *GetUserRol
 
 // PostUserRoles sends POST /users/{id}/roles: Assign roles to a user.
 func (a *API) PostUserRoles(ctx context.Context, id string, body PostUserRolesJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostUserRoles(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_user_roles", Name: "POST /users/{id}/roles"})
+	err := frontdoor.NoContent(a.raw.PostUserRoles(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteUserRoles sends DELETE /users/{id}/roles: Removes roles from a user.
 func (a *API) DeleteUserRoles(ctx context.Context, id string, body DeleteUserRolesJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.DeleteUserRoles(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_user_roles", Name: "DELETE /users/{id}/roles"})
+	err := frontdoor.NoContent(a.raw.DeleteUserRoles(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetRefreshTokensForUser sends GET /users/{user_id}/refresh-tokens: Get refresh tokens for a user.
 func (a *API) GetRefreshTokensForUser(ctx context.Context, userId string, params *GetRefreshTokensForUserParams) (ListRefreshTokensPaginatedResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_refresh_tokens_for_user", Name: "GET /users/{user_id}/refresh-tokens"})
 	var fdV ListRefreshTokensPaginatedResponseContent
 	fdResp, err := a.raw.GetRefreshTokensForUser(ctx, userId, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -1034,14 +1141,19 @@ func (a *API) GetRefreshTokensForUserAll(ctx context.Context, userId string, par
 
 // DeleteRefreshTokensForUser sends DELETE /users/{user_id}/refresh-tokens: Delete refresh tokens for a user.
 func (a *API) DeleteRefreshTokensForUser(ctx context.Context, userId string) error {
-	return frontdoor.NoContent(a.raw.DeleteRefreshTokensForUser(ctx, userId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_refresh_tokens_for_user", Name: "DELETE /users/{user_id}/refresh-tokens"})
+	err := frontdoor.NoContent(a.raw.DeleteRefreshTokensForUser(ctx, userId))
+	fdCall.End(err)
+	return err
 }
 
 // GetSessionsForUser sends GET /users/{user_id}/sessions: Get sessions for user.
 func (a *API) GetSessionsForUser(ctx context.Context, userId string, params *GetSessionsForUserParams) (ListUserSessionsPaginatedResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_sessions_for_user", Name: "GET /users/{user_id}/sessions"})
 	var fdV ListUserSessionsPaginatedResponseContent
 	fdResp, err := a.raw.GetSessionsForUser(ctx, userId, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -1090,5 +1202,8 @@ func (a *API) GetSessionsForUserAll(ctx context.Context, userId string, params *
 
 // DeleteSessionsForUser sends DELETE /users/{user_id}/sessions: Delete sessions for user.
 func (a *API) DeleteSessionsForUser(ctx context.Context, userId string) error {
-	return frontdoor.NoContent(a.raw.DeleteSessionsForUser(ctx, userId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_sessions_for_user", Name: "DELETE /users/{user_id}/sessions"})
+	err := frontdoor.NoContent(a.raw.DeleteSessionsForUser(ctx, userId))
+	fdCall.End(err)
+	return err
 }

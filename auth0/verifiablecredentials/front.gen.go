@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Auth0 tenant (see auth0.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *auth0.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetVcTemplates sends GET /verifiable-credentials/verification/templates: List verifiable credential templates for a tenant.
 func (a *API) GetVcTemplates(ctx context.Context, params *GetVcTemplatesParams) (ListVerifiableCredentialTemplatesPaginatedResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_vc_templates", Name: "GET /verifiable-credentials/verification/templates"})
 	var fdV ListVerifiableCredentialTemplatesPaginatedResponseContent
 	fdResp, err := a.raw.GetVcTemplates(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -85,29 +91,38 @@ func (a *API) GetVcTemplatesAll(ctx context.Context, params *GetVcTemplatesParam
 
 // PostVcTemplates sends POST /verifiable-credentials/verification/templates: Create a verifiable credential template.
 func (a *API) PostVcTemplates(ctx context.Context, body PostVcTemplatesJSONRequestBody) (CreateVerifiableCredentialTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "post_vc_templates", Name: "POST /verifiable-credentials/verification/templates"})
 	var fdV CreateVerifiableCredentialTemplateResponseContent
 	fdResp, err := a.raw.PostVcTemplates(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetVcTemplatesById sends GET /verifiable-credentials/verification/templates/{id}: Get a verifiable credential template by ID.
 func (a *API) GetVcTemplatesById(ctx context.Context, id string) (GetVerifiableCredentialTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "get_vc_templates_by_id", Name: "GET /verifiable-credentials/verification/templates/{id}"})
 	var fdV GetVerifiableCredentialTemplateResponseContent
 	fdResp, err := a.raw.GetVcTemplatesById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteVcTemplatesById sends DELETE /verifiable-credentials/verification/templates/{id}: Delete a verifiable credential template by ID.
 func (a *API) DeleteVcTemplatesById(ctx context.Context, id string) error {
-	return frontdoor.NoContent(a.raw.DeleteVcTemplatesById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "delete_vc_templates_by_id", Name: "DELETE /verifiable-credentials/verification/templates/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteVcTemplatesById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PatchVcTemplatesById sends PATCH /verifiable-credentials/verification/templates/{id}: Update a verifiable credential template by ID.
 func (a *API) PatchVcTemplatesById(ctx context.Context, id string, body PatchVcTemplatesByIdJSONRequestBody) (UpdateVerifiableCredentialTemplateResponseContent, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "auth0", ID: "patch_vc_templates_by_id", Name: "PATCH /verifiable-credentials/verification/templates/{id}"})
 	var fdV UpdateVerifiableCredentialTemplateResponseContent
 	fdResp, err := a.raw.PatchVcTemplatesById(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

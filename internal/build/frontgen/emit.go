@@ -23,15 +23,19 @@ func (g *gen) header() {
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the %[1]s (see %[2]s.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *%[2]s.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + %[3]q,
 		Client: c.HTTPClient(),%[4]s
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -100,28 +104,35 @@ func (g *gen) operation(o op, name string) error {
 			return g.unionOp(o, c, doc, t)
 		}
 		if one, ok := g.singleOrList(t); ok {
-			g.singleOp(c, doc, one)
+			g.singleOp(o, c, doc, one)
 			return nil
 		}
 		ts := g.gp.expr(t)
-		g.p("%s\nfunc (a *API) %s(%s) (%s, error) {\n\tvar fdV %s\n\tfdResp, err := a.raw.%s(%s)\n\terr = frontdoor.Decode(fdResp, err, &fdV)\n\treturn fdV, err\n}\n\n", doc, name, c.declList(), ts, ts, c.method, c.argList(""))
+		g.p("%s\nfunc (a *API) %s(%s) (%s, error) {\n%s\tvar fdV %s\n\tfdResp, err := a.raw.%s(%s)\n\terr = frontdoor.Decode(fdResp, err, &fdV)\n\tfdCall.End(err)\n\treturn fdV, err\n}\n\n", doc, name, c.declList(), ts, g.start(o), ts, c.method, c.argList(""))
 		if s, ok := g.listShape(t); ok && o.Method == "GET" {
 			return g.iterator(o, c, s, "a."+name, false)
 		}
 	case len(jsonTypes) > 1:
-		g.p("%s\n//\n// Its success responses differ in type: the parsed response holds the one\n// that came.\nfunc (a *API) %s(%s) (*%sResponse, error) {\n\tresp, err := a.raw.%s(%s)\n\tif err != nil {\n\t\treturn nil, err\n\t}\n\tif err := apierror.Check(resp, nil); err != nil {\n\t\treturn nil, err\n\t}\n\treturn Parse%sResponse(resp)\n}\n\n",
-			doc, name, c.declList(), name, c.method, c.argList(""), name)
+		g.p("%s\n//\n// Its success responses differ in type: the parsed response holds the one\n// that came.\nfunc (a *API) %s(%s) (*%sResponse, error) {\n%s\tvar fdV *%sResponse\n\tfdResp, err := a.raw.%s(%s)\n\tif err == nil {\n\t\terr = apierror.Check(fdResp, nil)\n\t}\n\tif err == nil {\n\t\tfdV, err = Parse%sResponse(fdResp)\n\t}\n\tfdCall.End(err)\n\treturn fdV, err\n}\n\n",
+			doc, name, c.declList(), name, g.start(o), name, c.method, c.argList(""), name)
 	case o.header(headerGenerated) || o.header("Location"):
-		g.p("%s\n//\n// It returns the id of the new resource (the Umb-Generated-Resource header,\n// else the last segment of Location).\nfunc (a *API) %s(%s) (string, error) {\n\treturn frontdoor.Created(a.raw.%s(%s))\n}\n\n", doc, name, c.declList(), c.method, c.argList(""))
+		g.p("%s\n//\n// It returns the id of the new resource (the Umb-Generated-Resource header,\n// else the last segment of Location).\nfunc (a *API) %s(%s) (string, error) {\n%s\tfdID, err := frontdoor.Created(a.raw.%s(%s))\n\tfdCall.End(err)\n\treturn fdID, err\n}\n\n", doc, name, c.declList(), g.start(o), c.method, c.argList(""))
 	case o.rawBody():
-		g.p("%s\n//\n// It returns the response body as sent (at most frontdoor.MaxBody bytes).\nfunc (a *API) %s(%s) ([]byte, error) {\n\treturn frontdoor.Body(a.raw.%s(%s))\n}\n\n", doc, name, c.declList(), c.method, c.argList(""))
+		g.p("%s\n//\n// It returns the response body as sent (at most frontdoor.MaxBody bytes).\nfunc (a *API) %s(%s) ([]byte, error) {\n%s\tfdB, err := frontdoor.Body(a.raw.%s(%s))\n\tfdCall.End(err)\n\treturn fdB, err\n}\n\n", doc, name, c.declList(), g.start(o), c.method, c.argList(""))
 	default:
-		g.p("%s\nfunc (a *API) %s(%s) error {\n\treturn frontdoor.NoContent(a.raw.%s(%s))\n}\n\n", doc, name, c.declList(), c.method, c.argList(""))
+		g.p("%s\nfunc (a *API) %s(%s) error {\n%s\terr := frontdoor.NoContent(a.raw.%s(%s))\n\tfdCall.End(err)\n\treturn err\n}\n\n", doc, name, c.declList(), g.start(o), c.method, c.argList(""))
 	}
 	return nil
 }
 
 const headerGenerated = "Umb-Generated-Resource"
+
+// start renders the first statement of a front-door method: the call's
+// span and clock (frontdoor.Telemetry.Start); the method ends the call with
+// fdCall.End(err) once its outcome is known.
+func (g *gen) start(o op) string {
+	return fmt.Sprintf("\tctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: %q, ID: %q, Name: %q})\n", g.pre.API, o.OperationID, o.Method+" "+o.Path)
+}
 
 var jsonField = regexp.MustCompile(`^JSON2\d\d$`)
 
@@ -407,13 +418,13 @@ func (g *gen) unionOp(o op, c call, doc string, t ast.Expr) error {
 	start := func() { g.p("\tvar fdP %s\n\tif %s != nil {\n\t\tfdP = *%s\n\t}\n", c.ptype, c.params, c.params) }
 	lt := g.gp.expr(list.typ)
 	g.p("%s\n//\n// It returns the plain list: paging metadata is not requested (see the\n// other methods of this operation).\n", doc)
-	g.p("func (a *API) %s(%s) (%s, error) {\n", c.name, c.declList(), lt)
+	g.p("func (a *API) %s(%s) (%s, error) {\n%s", c.name, c.declList(), lt, g.start(o))
 	start()
 	clear("include_totals", "from")
 	if checkpoint != nil {
 		clear("take")
 	}
-	g.p("\tvar fdV %s\n\tfdResp, err := a.raw.%s(%s)\n\terr = frontdoor.Decode(fdResp, err, &fdV)\n\treturn fdV, err\n}\n\n", lt, c.method, c.argList("&fdP"))
+	g.p("\tvar fdV %s\n\tfdResp, err := a.raw.%s(%s)\n\terr = frontdoor.Decode(fdResp, err, &fdV)\n\tfdCall.End(err)\n\treturn fdV, err\n}\n\n", lt, c.method, c.argList("&fdP"))
 	el := g.gp.expr(list.s.elem)
 	page := "mgmtapi.Page[" + el + "]"
 	if offset != nil && f("include_totals") != nil {
@@ -423,7 +434,7 @@ func (g *gen) unionOp(o op, c call, doc string, t ast.Expr) error {
 		}
 		mt := g.gp.expr(offset.typ)
 		g.p("// %s sends %s %s with include_totals: one page with the total.\n", name, o.Method, o.Path)
-		g.p("func (a *API) %s(%s) (%s, error) {\n", name, c.declList(), page)
+		g.p("func (a *API) %s(%s) (%s, error) {\n%s", name, c.declList(), page, g.start(o))
 		start()
 		clear("from", "take")
 		it := f("include_totals")
@@ -432,7 +443,7 @@ func (g *gen) unionOp(o op, c call, doc string, t ast.Expr) error {
 		} else {
 			g.p("\tfdP.%s = true\n", it.Names[0].Name)
 		}
-		g.p("\tvar fdV %s\n\tfdResp, err := a.raw.%s(%s)\n\terr = frontdoor.Decode(fdResp, err, &fdV)\n", mt, c.method, c.argList("&fdP"))
+		g.p("\tvar fdV %s\n\tfdResp, err := a.raw.%s(%s)\n\terr = frontdoor.Decode(fdResp, err, &fdV)\n\tfdCall.End(err)\n", mt, c.method, c.argList("&fdP"))
 		g.p("\tvar fdItems []%s\n\t%s\n\treturn %s{Items: fdItems, Total: %s}, err\n}\n\n", el, g.items(offset.s, "fdV"), page, g.totalOf(offset.s, "fdV"))
 	} else {
 		offset = nil
@@ -444,11 +455,11 @@ func (g *gen) unionOp(o op, c call, doc string, t ast.Expr) error {
 		}
 		mt := g.gp.expr(checkpoint.typ)
 		g.p("// %s sends %s %s with checkpoint paging (from, take; take defaults to\n// %d): one page and the checkpoint of the next (\"\" at the end).\n", name, o.Method, o.Path, g.pre.PageSize)
-		g.p("func (a *API) %s(%s) (%s, error) {\n", name, c.declList(), page)
+		g.p("func (a *API) %s(%s) (%s, error) {\n%s", name, c.declList(), page, g.start(o))
 		start()
 		clear("include_totals", "page", "per_page")
 		g.p("\tif fdP.%s == nil {\n\t\t%s\n\t}\n", f("take").Names[0].Name, g.set("fdP", f("take"), fmt.Sprint(g.pre.PageSize)))
-		g.p("\tvar fdV %s\n\tfdResp, err := a.raw.%s(%s)\n\terr = frontdoor.Decode(fdResp, err, &fdV)\n", mt, c.method, c.argList("&fdP"))
+		g.p("\tvar fdV %s\n\tfdResp, err := a.raw.%s(%s)\n\terr = frontdoor.Decode(fdResp, err, &fdV)\n\tfdCall.End(err)\n", mt, c.method, c.argList("&fdP"))
 		g.p("\tvar fdItems []%s\n\t%s\n\treturn %s{Items: fdItems, Total: -1, Next: %s}, err\n}\n\n", el, g.items(checkpoint.s, "fdV"), page, g.nextOf(checkpoint.s, "fdV"))
 	} else {
 		checkpoint = nil

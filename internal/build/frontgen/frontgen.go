@@ -36,10 +36,19 @@ type Preset struct {
 	// SCIM makes the client send SCIM's media type (scim.SetMediaType):
 	// Accept and Content-Type application/scim+json, as RFC 7644 asks.
 	SCIM bool
+	// API is the pipeline API name, recorded with every call as the
+	// mgmtapi.api attribute (frontdoor.AttrAPI).
+	API string
 }
 
 // PresetFor returns the preset of the pipeline API name.
 func PresetFor(api string) (Preset, bool) {
+	pre, ok := presetFor(api)
+	pre.API = api
+	return pre, ok
+}
+
+func presetFor(api string) (Preset, bool) {
 	switch api {
 	case "umbraco17", "umbraco18":
 		return Preset{Vendor: "umbraco", PageSize: 100}, true

@@ -28,8 +28,8 @@ func (g *gen) singleOrList(t ast.Expr) (ast.Expr, bool) {
 
 // singleOp writes the method of an operation whose answer is a value or a
 // list of exactly one value (singleOrList): it returns the value.
-func (g *gen) singleOp(c call, doc string, one ast.Expr) {
+func (g *gen) singleOp(o op, c call, doc string, one ast.Expr) {
 	ts := g.gp.expr(one)
 	g.p("%s\n//\n// The server answers the %s itself or a JSON array of exactly that one;\n// it returns the %s either way.\n", doc, ts, ts)
-	g.p("func (a *API) %s(%s) (%s, error) {\n\tvar fdV %s\n\tfdResp, err := a.raw.%s(%s)\n\terr = frontdoor.DecodeOne(fdResp, err, &fdV)\n\treturn fdV, err\n}\n\n", c.name, c.declList(), ts, ts, c.method, c.argList(""))
+	g.p("func (a *API) %s(%s) (%s, error) {\n%s\tvar fdV %s\n\tfdResp, err := a.raw.%s(%s)\n\terr = frontdoor.DecodeOne(fdResp, err, &fdV)\n\tfdCall.End(err)\n\treturn fdV, err\n}\n\n", c.name, c.declList(), ts, g.start(o), ts, c.method, c.argList(""))
 }

@@ -43,6 +43,9 @@ func Dial(cfg auth.Config, server string, o Settings) (*Conn, error) {
 		if o.HTTPClient != nil {
 			aopts = append(aopts, auth.WithHTTPClient(o.HTTPClient))
 		}
+		if o.MeterProvider != nil && !o.NoTelemetry {
+			aopts = append(aopts, auth.WithMeterProvider(o.MeterProvider))
+		}
 		if o.Logger != nil {
 			aopts = append(aopts, auth.WithLogger(o.Logger))
 		}
@@ -59,6 +62,13 @@ func Dial(cfg auth.Config, server string, o Settings) (*Conn, error) {
 		if o.HTTPClient.Transport != nil {
 			base = o.HTTPClient.Transport
 		}
+	}
+	// With telemetry on, the innermost layer counts the requests of each
+	// front-door call (retries, auth's 401 replay and redirects included)
+	// and the outermost carries the Telemetry for the generated New.
+	tel := newTelemetry(o, server)
+	if tel != nil {
+		base = &wireTransport{base: base, prop: o.Propagator}
 	}
 	// The token goes only to the API's origin (auth.TransportFor), and the
 	// client refuses to follow a redirect elsewhere with a clear error,
@@ -81,6 +91,9 @@ func Dial(cfg auth.Config, server string, o Settings) (*Conn, error) {
 			r.Logger = o.Logger
 		}
 		rt = &r
+	}
+	if tel != nil {
+		rt = &telemetryTransport{rt: rt, t: tel}
 	}
 	hc.Transport = rt
 	c.HTTP = hc

@@ -6,6 +6,9 @@ import (
 
 	"github.com/mgmtapi/mgmtapi/auth"
 	"github.com/mgmtapi/mgmtapi/retry"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Settings are what the options of package option set; a vendor's Connect
@@ -20,6 +23,14 @@ type Settings struct {
 	TokenURL   string
 	Scopes     []string
 	AuthOpts   []auth.Option
+
+	// Telemetry (telemetry.go): nil providers mean the global ones;
+	// NoTelemetry turns spans and the duration metric off; Propagator,
+	// when set, injects the trace context into every request sent.
+	TracerProvider trace.TracerProvider
+	MeterProvider  metric.MeterProvider
+	Propagator     propagation.TextMapPropagator
+	NoTelemetry    bool
 }
 
 // Apply returns the settings opts make (nil options are skipped).

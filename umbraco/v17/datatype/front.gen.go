@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -39,14 +43,19 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDataType(ctx context.Context, body PostDataTypeJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDataType(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDataType", Name: "POST /umbraco/management/api/v1/data-type"})
+	fdID, err := frontdoor.Created(a.raw.PostDataType(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetDataTypeBatch sends GET /umbraco/management/api/v1/data-type/batch: Gets multiple data types.
 func (a *API) GetDataTypeBatch(ctx context.Context, params *GetDataTypeBatchParams) (BatchResponseModelDataTypeResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDataTypeBatch", Name: "GET /umbraco/management/api/v1/data-type/batch"})
 	var fdV BatchResponseModelDataTypeResponseModel
 	fdResp, err := a.raw.GetDataTypeBatch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -73,9 +82,11 @@ func (a *API) GetDataTypeBatchAll(ctx context.Context, params *GetDataTypeBatchP
 
 // GetDataTypeConfiguration sends GET /umbraco/management/api/v1/data-type/configuration: Gets the data type configuration.
 func (a *API) GetDataTypeConfiguration(ctx context.Context) (DatatypeConfigurationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDataTypeConfiguration", Name: "GET /umbraco/management/api/v1/data-type/configuration"})
 	var fdV DatatypeConfigurationResponseModel
 	fdResp, err := a.raw.GetDataTypeConfiguration(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -84,32 +95,45 @@ func (a *API) GetDataTypeConfiguration(ctx context.Context) (DatatypeConfigurati
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDataTypeFolder(ctx context.Context, body PostDataTypeFolderJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDataTypeFolder(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDataTypeFolder", Name: "POST /umbraco/management/api/v1/data-type/folder"})
+	fdID, err := frontdoor.Created(a.raw.PostDataTypeFolder(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetDataTypeFolderById sends GET /umbraco/management/api/v1/data-type/folder/{id}: Gets a data type folder.
 func (a *API) GetDataTypeFolderById(ctx context.Context, id openapi_types.UUID) (model.FolderResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDataTypeFolderById", Name: "GET /umbraco/management/api/v1/data-type/folder/{id}"})
 	var fdV model.FolderResponseModel
 	fdResp, err := a.raw.GetDataTypeFolderById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutDataTypeFolderById sends PUT /umbraco/management/api/v1/data-type/folder/{id}: Updates a data type folder.
 func (a *API) PutDataTypeFolderById(ctx context.Context, id openapi_types.UUID, body PutDataTypeFolderByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDataTypeFolderById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDataTypeFolderById", Name: "PUT /umbraco/management/api/v1/data-type/folder/{id}"})
+	err := frontdoor.NoContent(a.raw.PutDataTypeFolderById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteDataTypeFolderById sends DELETE /umbraco/management/api/v1/data-type/folder/{id}: Deletes a data type folder.
 func (a *API) DeleteDataTypeFolderById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteDataTypeFolderById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteDataTypeFolderById", Name: "DELETE /umbraco/management/api/v1/data-type/folder/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteDataTypeFolderById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetDataTypeSchemasBatch sends GET /umbraco/management/api/v1/data-type/schemas/batch.
 func (a *API) GetDataTypeSchemasBatch(ctx context.Context, params *GetDataTypeSchemasBatchParams) (FetchResponseModelDataTypeSchemaItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDataTypeSchemasBatch", Name: "GET /umbraco/management/api/v1/data-type/schemas/batch"})
 	var fdV FetchResponseModelDataTypeSchemaItemResponseModel
 	fdResp, err := a.raw.GetDataTypeSchemasBatch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -136,20 +160,28 @@ func (a *API) GetDataTypeSchemasBatchAll(ctx context.Context, params *GetDataTyp
 
 // GetDataTypeById sends GET /umbraco/management/api/v1/data-type/{id}: Gets a data type.
 func (a *API) GetDataTypeById(ctx context.Context, id openapi_types.UUID) (DataTypeResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDataTypeById", Name: "GET /umbraco/management/api/v1/data-type/{id}"})
 	var fdV DataTypeResponseModel
 	fdResp, err := a.raw.GetDataTypeById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutDataTypeById sends PUT /umbraco/management/api/v1/data-type/{id}: Updates a data type.
 func (a *API) PutDataTypeById(ctx context.Context, id openapi_types.UUID, body PutDataTypeByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDataTypeById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDataTypeById", Name: "PUT /umbraco/management/api/v1/data-type/{id}"})
+	err := frontdoor.NoContent(a.raw.PutDataTypeById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteDataTypeById sends DELETE /umbraco/management/api/v1/data-type/{id}: Deletes a data type.
 func (a *API) DeleteDataTypeById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteDataTypeById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteDataTypeById", Name: "DELETE /umbraco/management/api/v1/data-type/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteDataTypeById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PostDataTypeByIdCopy sends POST /umbraco/management/api/v1/data-type/{id}/copy: Copies a data type.
@@ -157,27 +189,37 @@ func (a *API) DeleteDataTypeById(ctx context.Context, id openapi_types.UUID) err
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDataTypeByIdCopy(ctx context.Context, id openapi_types.UUID, body PostDataTypeByIdCopyJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDataTypeByIdCopy(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDataTypeByIdCopy", Name: "POST /umbraco/management/api/v1/data-type/{id}/copy"})
+	fdID, err := frontdoor.Created(a.raw.PostDataTypeByIdCopy(ctx, id, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetDataTypeByIdIsUsed sends GET /umbraco/management/api/v1/data-type/{id}/is-used: Checks if a data type is used.
 func (a *API) GetDataTypeByIdIsUsed(ctx context.Context, id openapi_types.UUID) (bool, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDataTypeByIdIsUsed", Name: "GET /umbraco/management/api/v1/data-type/{id}/is-used"})
 	var fdV bool
 	fdResp, err := a.raw.GetDataTypeByIdIsUsed(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutDataTypeByIdMove sends PUT /umbraco/management/api/v1/data-type/{id}/move: Moves a data type.
 func (a *API) PutDataTypeByIdMove(ctx context.Context, id openapi_types.UUID, body PutDataTypeByIdMoveJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDataTypeByIdMove(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDataTypeByIdMove", Name: "PUT /umbraco/management/api/v1/data-type/{id}/move"})
+	err := frontdoor.NoContent(a.raw.PutDataTypeByIdMove(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetDataTypeByIdReferencedBy sends GET /umbraco/management/api/v1/data-type/{id}/referenced-by: Gets a paged collection of entities that are referenced by a data type.
 func (a *API) GetDataTypeByIdReferencedBy(ctx context.Context, id openapi_types.UUID, params *GetDataTypeByIdReferencedByParams) (model.PagedIReferenceResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDataTypeByIdReferencedBy", Name: "GET /umbraco/management/api/v1/data-type/{id}/referenced-by"})
 	var fdV model.PagedIReferenceResponseModel
 	fdResp, err := a.raw.GetDataTypeByIdReferencedBy(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -221,17 +263,21 @@ func (a *API) GetDataTypeByIdReferencedByAll(ctx context.Context, id openapi_typ
 
 // GetDataTypeByIdSchema sends GET /umbraco/management/api/v1/data-type/{id}/schema.
 func (a *API) GetDataTypeByIdSchema(ctx context.Context, id openapi_types.UUID) (DataTypeSchemaResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDataTypeByIdSchema", Name: "GET /umbraco/management/api/v1/data-type/{id}/schema"})
 	var fdV DataTypeSchemaResponseModel
 	fdResp, err := a.raw.GetDataTypeByIdSchema(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetFilterDataType sends GET /umbraco/management/api/v1/filter/data-type: Gets a filtered collection of data types.
 func (a *API) GetFilterDataType(ctx context.Context, params *GetFilterDataTypeParams) (PagedDataTypeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetFilterDataType", Name: "GET /umbraco/management/api/v1/filter/data-type"})
 	var fdV PagedDataTypeItemResponseModel
 	fdResp, err := a.raw.GetFilterDataType(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -275,9 +321,11 @@ func (a *API) GetFilterDataTypeAll(ctx context.Context, params *GetFilterDataTyp
 
 // GetItemDataType sends GET /umbraco/management/api/v1/item/data-type: Gets a collection of data type items.
 func (a *API) GetItemDataType(ctx context.Context, params *GetItemDataTypeParams) ([]DataTypeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemDataType", Name: "GET /umbraco/management/api/v1/item/data-type"})
 	var fdV []DataTypeItemResponseModel
 	fdResp, err := a.raw.GetItemDataType(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -304,9 +352,11 @@ func (a *API) GetItemDataTypeAll(ctx context.Context, params *GetItemDataTypePar
 
 // GetItemDataTypeAncestors sends GET /umbraco/management/api/v1/item/data-type/ancestors: Gets ancestors for a collection of data type items.
 func (a *API) GetItemDataTypeAncestors(ctx context.Context, params *GetItemDataTypeAncestorsParams) ([]model.ItemAncestorsResponseModelNamedItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemDataTypeAncestors", Name: "GET /umbraco/management/api/v1/item/data-type/ancestors"})
 	var fdV []model.ItemAncestorsResponseModelNamedItemResponseModel
 	fdResp, err := a.raw.GetItemDataTypeAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -333,9 +383,11 @@ func (a *API) GetItemDataTypeAncestorsAll(ctx context.Context, params *GetItemDa
 
 // GetItemDataTypeSearch sends GET /umbraco/management/api/v1/item/data-type/search: Searches data type items.
 func (a *API) GetItemDataTypeSearch(ctx context.Context, params *GetItemDataTypeSearchParams) (PagedModelDataTypeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemDataTypeSearch", Name: "GET /umbraco/management/api/v1/item/data-type/search"})
 	var fdV PagedModelDataTypeItemResponseModel
 	fdResp, err := a.raw.GetItemDataTypeSearch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -379,9 +431,11 @@ func (a *API) GetItemDataTypeSearchAll(ctx context.Context, params *GetItemDataT
 
 // GetTreeDataTypeAncestors sends GET /umbraco/management/api/v1/tree/data-type/ancestors: Gets a collection of ancestor data type folders.
 func (a *API) GetTreeDataTypeAncestors(ctx context.Context, params *GetTreeDataTypeAncestorsParams) ([]DataTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDataTypeAncestors", Name: "GET /umbraco/management/api/v1/tree/data-type/ancestors"})
 	var fdV []DataTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDataTypeAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -408,9 +462,11 @@ func (a *API) GetTreeDataTypeAncestorsAll(ctx context.Context, params *GetTreeDa
 
 // GetTreeDataTypeChildren sends GET /umbraco/management/api/v1/tree/data-type/children: Gets a collection of data type tree child items.
 func (a *API) GetTreeDataTypeChildren(ctx context.Context, params *GetTreeDataTypeChildrenParams) (PagedDataTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDataTypeChildren", Name: "GET /umbraco/management/api/v1/tree/data-type/children"})
 	var fdV PagedDataTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDataTypeChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -454,9 +510,11 @@ func (a *API) GetTreeDataTypeChildrenAll(ctx context.Context, params *GetTreeDat
 
 // GetTreeDataTypeRoot sends GET /umbraco/management/api/v1/tree/data-type/root: Gets a collection of data type items from the root of the tree.
 func (a *API) GetTreeDataTypeRoot(ctx context.Context, params *GetTreeDataTypeRootParams) (PagedDataTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDataTypeRoot", Name: "GET /umbraco/management/api/v1/tree/data-type/root"})
 	var fdV PagedDataTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDataTypeRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -500,9 +558,11 @@ func (a *API) GetTreeDataTypeRootAll(ctx context.Context, params *GetTreeDataTyp
 
 // GetTreeDataTypeSearch sends GET /umbraco/management/api/v1/tree/data-type/search.
 func (a *API) GetTreeDataTypeSearch(ctx context.Context, params *GetTreeDataTypeSearchParams) (PagedDataTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDataTypeSearch", Name: "GET /umbraco/management/api/v1/tree/data-type/search"})
 	var fdV PagedDataTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDataTypeSearch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -546,9 +606,11 @@ func (a *API) GetTreeDataTypeSearchAll(ctx context.Context, params *GetTreeDataT
 
 // GetTreeDataTypeSiblings sends GET /umbraco/management/api/v1/tree/data-type/siblings: Gets a collection of data type tree sibling items.
 func (a *API) GetTreeDataTypeSiblings(ctx context.Context, params *GetTreeDataTypeSiblingsParams) (SubsetDataTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDataTypeSiblings", Name: "GET /umbraco/management/api/v1/tree/data-type/siblings"})
 	var fdV SubsetDataTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDataTypeSiblings(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -36,9 +40,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetDictionary sends GET /umbraco/management/api/v1/dictionary: Gets a paginated collection of dictionary items.
 func (a *API) GetDictionary(ctx context.Context, params *GetDictionaryParams) (PagedDictionaryOverviewResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDictionary", Name: "GET /umbraco/management/api/v1/dictionary"})
 	var fdV PagedDictionaryOverviewResponseModel
 	fdResp, err := a.raw.GetDictionary(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -85,7 +91,10 @@ func (a *API) GetDictionaryAll(ctx context.Context, params *GetDictionaryParams)
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDictionary(ctx context.Context, body PostDictionaryJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDictionary(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDictionary", Name: "POST /umbraco/management/api/v1/dictionary"})
+	fdID, err := frontdoor.Created(a.raw.PostDictionary(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // PostDictionaryImport sends POST /umbraco/management/api/v1/dictionary/import: Imports a dictionary.
@@ -93,45 +102,63 @@ func (a *API) PostDictionary(ctx context.Context, body PostDictionaryJSONRequest
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDictionaryImport(ctx context.Context, body PostDictionaryImportJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDictionaryImport(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDictionaryImport", Name: "POST /umbraco/management/api/v1/dictionary/import"})
+	fdID, err := frontdoor.Created(a.raw.PostDictionaryImport(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetDictionaryById sends GET /umbraco/management/api/v1/dictionary/{id}: Gets a dictionary.
 func (a *API) GetDictionaryById(ctx context.Context, id openapi_types.UUID) (DictionaryItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDictionaryById", Name: "GET /umbraco/management/api/v1/dictionary/{id}"})
 	var fdV DictionaryItemResponseModel
 	fdResp, err := a.raw.GetDictionaryById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutDictionaryById sends PUT /umbraco/management/api/v1/dictionary/{id}: Updates a dictionary.
 func (a *API) PutDictionaryById(ctx context.Context, id openapi_types.UUID, body PutDictionaryByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDictionaryById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDictionaryById", Name: "PUT /umbraco/management/api/v1/dictionary/{id}"})
+	err := frontdoor.NoContent(a.raw.PutDictionaryById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteDictionaryById sends DELETE /umbraco/management/api/v1/dictionary/{id}: Deletes a dictionary.
 func (a *API) DeleteDictionaryById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteDictionaryById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteDictionaryById", Name: "DELETE /umbraco/management/api/v1/dictionary/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteDictionaryById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetDictionaryByIdExport sends GET /umbraco/management/api/v1/dictionary/{id}/export: Exports a dictionary.
 func (a *API) GetDictionaryByIdExport(ctx context.Context, id openapi_types.UUID, params *GetDictionaryByIdExportParams) (GetDictionaryByIdExport200JSONResponseBody, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDictionaryByIdExport", Name: "GET /umbraco/management/api/v1/dictionary/{id}/export"})
 	var fdV GetDictionaryByIdExport200JSONResponseBody
 	fdResp, err := a.raw.GetDictionaryByIdExport(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutDictionaryByIdMove sends PUT /umbraco/management/api/v1/dictionary/{id}/move: Moves a dictionary.
 func (a *API) PutDictionaryByIdMove(ctx context.Context, id openapi_types.UUID, body PutDictionaryByIdMoveJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDictionaryByIdMove(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDictionaryByIdMove", Name: "PUT /umbraco/management/api/v1/dictionary/{id}/move"})
+	err := frontdoor.NoContent(a.raw.PutDictionaryByIdMove(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetItemDictionary sends GET /umbraco/management/api/v1/item/dictionary: Gets a collection of dictionary items.
 func (a *API) GetItemDictionary(ctx context.Context, params *GetItemDictionaryParams) ([]DictionaryItemItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemDictionary", Name: "GET /umbraco/management/api/v1/item/dictionary"})
 	var fdV []DictionaryItemItemResponseModel
 	fdResp, err := a.raw.GetItemDictionary(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -158,9 +185,11 @@ func (a *API) GetItemDictionaryAll(ctx context.Context, params *GetItemDictionar
 
 // GetTreeDictionaryAncestors sends GET /umbraco/management/api/v1/tree/dictionary/ancestors: Gets a collection of ancestor dictionary items.
 func (a *API) GetTreeDictionaryAncestors(ctx context.Context, params *GetTreeDictionaryAncestorsParams) ([]model.NamedEntityTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDictionaryAncestors", Name: "GET /umbraco/management/api/v1/tree/dictionary/ancestors"})
 	var fdV []model.NamedEntityTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDictionaryAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -187,9 +216,11 @@ func (a *API) GetTreeDictionaryAncestorsAll(ctx context.Context, params *GetTree
 
 // GetTreeDictionaryChildren sends GET /umbraco/management/api/v1/tree/dictionary/children: Gets a collection of dictionary tree child items.
 func (a *API) GetTreeDictionaryChildren(ctx context.Context, params *GetTreeDictionaryChildrenParams) (model.PagedNamedEntityTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDictionaryChildren", Name: "GET /umbraco/management/api/v1/tree/dictionary/children"})
 	var fdV model.PagedNamedEntityTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDictionaryChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -233,9 +264,11 @@ func (a *API) GetTreeDictionaryChildrenAll(ctx context.Context, params *GetTreeD
 
 // GetTreeDictionaryRoot sends GET /umbraco/management/api/v1/tree/dictionary/root: Gets a collection of dictionary items from the root of the tree.
 func (a *API) GetTreeDictionaryRoot(ctx context.Context, params *GetTreeDictionaryRootParams) (model.PagedNamedEntityTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDictionaryRoot", Name: "GET /umbraco/management/api/v1/tree/dictionary/root"})
 	var fdV model.PagedNamedEntityTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDictionaryRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

@@ -20,15 +20,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -37,14 +41,19 @@ func (a *API) Client() *Client { return a.raw }
 
 // PutUmbracoManagementApiV11DocumentByIdValidate11 sends PUT /umbraco/management/api/v1.1/document/{id}/validate: Validates updating a document.
 func (a *API) PutUmbracoManagementApiV11DocumentByIdValidate11(ctx context.Context, id openapi_types.UUID, body PutUmbracoManagementApiV11DocumentByIdValidate11JSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutUmbracoManagementApiV11DocumentByIdValidate11(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutUmbracoManagementApiV1.1DocumentByIdValidate1.1", Name: "PUT /umbraco/management/api/v1.1/document/{id}/validate"})
+	err := frontdoor.NoContent(a.raw.PutUmbracoManagementApiV11DocumentByIdValidate11(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetCollectionDocumentById sends GET /umbraco/management/api/v1/collection/document/{id}: Gets a document collection.
 func (a *API) GetCollectionDocumentById(ctx context.Context, id openapi_types.UUID, params *GetCollectionDocumentByIdParams) (PagedDocumentCollectionResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetCollectionDocumentById", Name: "GET /umbraco/management/api/v1/collection/document/{id}"})
 	var fdV PagedDocumentCollectionResponseModel
 	fdResp, err := a.raw.GetCollectionDocumentById(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -91,14 +100,19 @@ func (a *API) GetCollectionDocumentByIdAll(ctx context.Context, id openapi_types
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDocument(ctx context.Context, body PostDocumentJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDocument(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDocument", Name: "POST /umbraco/management/api/v1/document"})
+	fdID, err := frontdoor.Created(a.raw.PostDocument(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetDocumentAreReferenced sends GET /umbraco/management/api/v1/document/are-referenced: Gets a collection of items that reference documents.
 func (a *API) GetDocumentAreReferenced(ctx context.Context, params *GetDocumentAreReferencedParams) (model.PagedReferenceByIdModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentAreReferenced", Name: "GET /umbraco/management/api/v1/document/are-referenced"})
 	var fdV model.PagedReferenceByIdModel
 	fdResp, err := a.raw.GetDocumentAreReferenced(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -142,22 +156,29 @@ func (a *API) GetDocumentAreReferencedAll(ctx context.Context, params *GetDocume
 
 // GetDocumentConfiguration sends GET /umbraco/management/api/v1/document/configuration: Gets the document configuration.
 func (a *API) GetDocumentConfiguration(ctx context.Context) (DocumentConfigurationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentConfiguration", Name: "GET /umbraco/management/api/v1/document/configuration"})
 	var fdV DocumentConfigurationResponseModel
 	fdResp, err := a.raw.GetDocumentConfiguration(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutDocumentSort sends PUT /umbraco/management/api/v1/document/sort: Sorts documents.
 func (a *API) PutDocumentSort(ctx context.Context, body PutDocumentSortJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDocumentSort(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDocumentSort", Name: "PUT /umbraco/management/api/v1/document/sort"})
+	err := frontdoor.NoContent(a.raw.PutDocumentSort(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetDocumentUrls sends GET /umbraco/management/api/v1/document/urls: Gets URLs for a document.
 func (a *API) GetDocumentUrls(ctx context.Context, params *GetDocumentUrlsParams) ([]DocumentUrlInfoResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentUrls", Name: "GET /umbraco/management/api/v1/document/urls"})
 	var fdV []DocumentUrlInfoResponseModel
 	fdResp, err := a.raw.GetDocumentUrls(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -184,32 +205,45 @@ func (a *API) GetDocumentUrlsAll(ctx context.Context, params *GetDocumentUrlsPar
 
 // PostDocumentValidate sends POST /umbraco/management/api/v1/document/validate: Validates creating a document.
 func (a *API) PostDocumentValidate(ctx context.Context, body PostDocumentValidateJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostDocumentValidate(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDocumentValidate", Name: "POST /umbraco/management/api/v1/document/validate"})
+	err := frontdoor.NoContent(a.raw.PostDocumentValidate(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetDocumentById sends GET /umbraco/management/api/v1/document/{id}: Gets a document.
 func (a *API) GetDocumentById(ctx context.Context, id openapi_types.UUID) (DocumentResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentById", Name: "GET /umbraco/management/api/v1/document/{id}"})
 	var fdV DocumentResponseModel
 	fdResp, err := a.raw.GetDocumentById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutDocumentById sends PUT /umbraco/management/api/v1/document/{id}: Updates a document.
 func (a *API) PutDocumentById(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDocumentById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDocumentById", Name: "PUT /umbraco/management/api/v1/document/{id}"})
+	err := frontdoor.NoContent(a.raw.PutDocumentById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteDocumentById sends DELETE /umbraco/management/api/v1/document/{id}: Deletes a document.
 func (a *API) DeleteDocumentById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteDocumentById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteDocumentById", Name: "DELETE /umbraco/management/api/v1/document/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteDocumentById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetDocumentByIdAuditLog sends GET /umbraco/management/api/v1/document/{id}/audit-log: Gets the audit log for a document.
 func (a *API) GetDocumentByIdAuditLog(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdAuditLogParams) (model.PagedAuditLogResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentByIdAuditLog", Name: "GET /umbraco/management/api/v1/document/{id}/audit-log"})
 	var fdV model.PagedAuditLogResponseModel
 	fdResp, err := a.raw.GetDocumentByIdAuditLog(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -253,9 +287,11 @@ func (a *API) GetDocumentByIdAuditLogAll(ctx context.Context, id openapi_types.U
 
 // GetDocumentByIdAvailableSegmentOptions sends GET /umbraco/management/api/v1/document/{id}/available-segment-options: Gets available segments.
 func (a *API) GetDocumentByIdAvailableSegmentOptions(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdAvailableSegmentOptionsParams) (model.PagedSegmentResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentByIdAvailableSegmentOptions", Name: "GET /umbraco/management/api/v1/document/{id}/available-segment-options"})
 	var fdV model.PagedSegmentResponseModel
 	fdResp, err := a.raw.GetDocumentByIdAvailableSegmentOptions(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -302,37 +338,53 @@ func (a *API) GetDocumentByIdAvailableSegmentOptionsAll(ctx context.Context, id 
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDocumentByIdCopy(ctx context.Context, id openapi_types.UUID, body PostDocumentByIdCopyJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDocumentByIdCopy(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDocumentByIdCopy", Name: "POST /umbraco/management/api/v1/document/{id}/copy"})
+	fdID, err := frontdoor.Created(a.raw.PostDocumentByIdCopy(ctx, id, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetDocumentByIdDomains sends GET /umbraco/management/api/v1/document/{id}/domains: Gets domains for a document.
 func (a *API) GetDocumentByIdDomains(ctx context.Context, id openapi_types.UUID) (DomainsResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentByIdDomains", Name: "GET /umbraco/management/api/v1/document/{id}/domains"})
 	var fdV DomainsResponseModel
 	fdResp, err := a.raw.GetDocumentByIdDomains(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutDocumentByIdDomains sends PUT /umbraco/management/api/v1/document/{id}/domains: Updates the domains for a document.
 func (a *API) PutDocumentByIdDomains(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdDomainsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDocumentByIdDomains(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDocumentByIdDomains", Name: "PUT /umbraco/management/api/v1/document/{id}/domains"})
+	err := frontdoor.NoContent(a.raw.PutDocumentByIdDomains(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // PutDocumentByIdMove sends PUT /umbraco/management/api/v1/document/{id}/move: Moves a document.
 func (a *API) PutDocumentByIdMove(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdMoveJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDocumentByIdMove(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDocumentByIdMove", Name: "PUT /umbraco/management/api/v1/document/{id}/move"})
+	err := frontdoor.NoContent(a.raw.PutDocumentByIdMove(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // PutDocumentByIdMoveToRecycleBin sends PUT /umbraco/management/api/v1/document/{id}/move-to-recycle-bin: Moves a document to the recycle bin.
 func (a *API) PutDocumentByIdMoveToRecycleBin(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.PutDocumentByIdMoveToRecycleBin(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDocumentByIdMoveToRecycleBin", Name: "PUT /umbraco/management/api/v1/document/{id}/move-to-recycle-bin"})
+	err := frontdoor.NoContent(a.raw.PutDocumentByIdMoveToRecycleBin(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetDocumentByIdNotifications sends GET /umbraco/management/api/v1/document/{id}/notifications: Gets notifications for a document.
 func (a *API) GetDocumentByIdNotifications(ctx context.Context, id openapi_types.UUID) ([]DocumentNotificationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentByIdNotifications", Name: "GET /umbraco/management/api/v1/document/{id}/notifications"})
 	var fdV []DocumentNotificationResponseModel
 	fdResp, err := a.raw.GetDocumentByIdNotifications(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -359,33 +411,46 @@ func (a *API) GetDocumentByIdNotificationsAll(ctx context.Context, id openapi_ty
 
 // PutDocumentByIdNotifications sends PUT /umbraco/management/api/v1/document/{id}/notifications: Updates notification subscriptions for a document.
 func (a *API) PutDocumentByIdNotifications(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdNotificationsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDocumentByIdNotifications(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDocumentByIdNotifications", Name: "PUT /umbraco/management/api/v1/document/{id}/notifications"})
+	err := frontdoor.NoContent(a.raw.PutDocumentByIdNotifications(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // PatchDocumentByIdPatch sends PATCH /umbraco/management/api/v1/document/{id}/patch: Make partial updates to a document. For more information, see the documentation at https://docs.umbraco.com/umbraco-cms/reference/management-api/patching/docume….
 func (a *API) PatchDocumentByIdPatch(ctx context.Context, id openapi_types.UUID, contentType string, body io.Reader) error {
-	return frontdoor.NoContent(a.raw.PatchDocumentByIdPatchWithBody(ctx, id, contentType, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PatchDocumentByIdPatch", Name: "PATCH /umbraco/management/api/v1/document/{id}/patch"})
+	err := frontdoor.NoContent(a.raw.PatchDocumentByIdPatchWithBody(ctx, id, contentType, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetDocumentByIdPreviewUrl sends GET /umbraco/management/api/v1/document/{id}/preview-url: Gets the preview URL for a document.
 func (a *API) GetDocumentByIdPreviewUrl(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdPreviewUrlParams) (DocumentUrlInfoModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentByIdPreviewUrl", Name: "GET /umbraco/management/api/v1/document/{id}/preview-url"})
 	var fdV DocumentUrlInfoModel
 	fdResp, err := a.raw.GetDocumentByIdPreviewUrl(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetDocumentByIdPublicAccess sends GET /umbraco/management/api/v1/document/{id}/public-access: Gets public access rules for a document.
 func (a *API) GetDocumentByIdPublicAccess(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdPublicAccessParams) (PublicAccessResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentByIdPublicAccess", Name: "GET /umbraco/management/api/v1/document/{id}/public-access"})
 	var fdV PublicAccessResponseModel
 	fdResp, err := a.raw.GetDocumentByIdPublicAccess(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutDocumentByIdPublicAccess sends PUT /umbraco/management/api/v1/document/{id}/public-access: Updates public access protection for a document.
 func (a *API) PutDocumentByIdPublicAccess(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdPublicAccessJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDocumentByIdPublicAccess(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDocumentByIdPublicAccess", Name: "PUT /umbraco/management/api/v1/document/{id}/public-access"})
+	err := frontdoor.NoContent(a.raw.PutDocumentByIdPublicAccess(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // PostDocumentByIdPublicAccess sends POST /umbraco/management/api/v1/document/{id}/public-access: Creates public access rules for a document.
@@ -393,48 +458,65 @@ func (a *API) PutDocumentByIdPublicAccess(ctx context.Context, id openapi_types.
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDocumentByIdPublicAccess(ctx context.Context, id openapi_types.UUID, body PostDocumentByIdPublicAccessJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDocumentByIdPublicAccess(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDocumentByIdPublicAccess", Name: "POST /umbraco/management/api/v1/document/{id}/public-access"})
+	fdID, err := frontdoor.Created(a.raw.PostDocumentByIdPublicAccess(ctx, id, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // DeleteDocumentByIdPublicAccess sends DELETE /umbraco/management/api/v1/document/{id}/public-access: Removes public access settings for a document.
 func (a *API) DeleteDocumentByIdPublicAccess(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteDocumentByIdPublicAccess(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteDocumentByIdPublicAccess", Name: "DELETE /umbraco/management/api/v1/document/{id}/public-access"})
+	err := frontdoor.NoContent(a.raw.DeleteDocumentByIdPublicAccess(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PutDocumentByIdPublish sends PUT /umbraco/management/api/v1/document/{id}/publish: Publishes a document.
 func (a *API) PutDocumentByIdPublish(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdPublishJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDocumentByIdPublish(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDocumentByIdPublish", Name: "PUT /umbraco/management/api/v1/document/{id}/publish"})
+	err := frontdoor.NoContent(a.raw.PutDocumentByIdPublish(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // PutDocumentByIdPublishWithDescendants sends PUT /umbraco/management/api/v1/document/{id}/publish-with-descendants: Publishes a document with its descendants.
 func (a *API) PutDocumentByIdPublishWithDescendants(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdPublishWithDescendantsJSONRequestBody) (PublishWithDescendantsResultModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDocumentByIdPublishWithDescendants", Name: "PUT /umbraco/management/api/v1/document/{id}/publish-with-descendants"})
 	var fdV PublishWithDescendantsResultModel
 	fdResp, err := a.raw.PutDocumentByIdPublishWithDescendants(ctx, id, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetDocumentByIdPublishWithDescendantsResultByTaskId sends GET /umbraco/management/api/v1/document/{id}/publish-with-descendants/result/{taskId}: Gets the result of publishing a document with descendants.
 func (a *API) GetDocumentByIdPublishWithDescendantsResultByTaskId(ctx context.Context, id openapi_types.UUID, taskId openapi_types.UUID) (PublishWithDescendantsResultModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentByIdPublishWithDescendantsResultByTaskId", Name: "GET /umbraco/management/api/v1/document/{id}/publish-with-descendants/result/{taskId}"})
 	var fdV PublishWithDescendantsResultModel
 	fdResp, err := a.raw.GetDocumentByIdPublishWithDescendantsResultByTaskId(ctx, id, taskId)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetDocumentByIdPublished sends GET /umbraco/management/api/v1/document/{id}/published: Gets a document.
 func (a *API) GetDocumentByIdPublished(ctx context.Context, id openapi_types.UUID) (PublishedDocumentResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentByIdPublished", Name: "GET /umbraco/management/api/v1/document/{id}/published"})
 	var fdV PublishedDocumentResponseModel
 	fdResp, err := a.raw.GetDocumentByIdPublished(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetDocumentByIdReferencedBy sends GET /umbraco/management/api/v1/document/{id}/referenced-by: Gets a collection of items that reference documents.
 func (a *API) GetDocumentByIdReferencedBy(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdReferencedByParams) (model.PagedIReferenceResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentByIdReferencedBy", Name: "GET /umbraco/management/api/v1/document/{id}/referenced-by"})
 	var fdV model.PagedIReferenceResponseModel
 	fdResp, err := a.raw.GetDocumentByIdReferencedBy(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -478,9 +560,11 @@ func (a *API) GetDocumentByIdReferencedByAll(ctx context.Context, id openapi_typ
 
 // GetDocumentByIdReferencedDescendants sends GET /umbraco/management/api/v1/document/{id}/referenced-descendants: Gets document descendants that are referenced.
 func (a *API) GetDocumentByIdReferencedDescendants(ctx context.Context, id openapi_types.UUID, params *GetDocumentByIdReferencedDescendantsParams) (model.PagedReferenceByIdModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentByIdReferencedDescendants", Name: "GET /umbraco/management/api/v1/document/{id}/referenced-descendants"})
 	var fdV model.PagedReferenceByIdModel
 	fdResp, err := a.raw.GetDocumentByIdReferencedDescendants(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -524,14 +608,19 @@ func (a *API) GetDocumentByIdReferencedDescendantsAll(ctx context.Context, id op
 
 // PutDocumentByIdUnpublish sends PUT /umbraco/management/api/v1/document/{id}/unpublish: Unpublishes a document.
 func (a *API) PutDocumentByIdUnpublish(ctx context.Context, id openapi_types.UUID, body PutDocumentByIdUnpublishJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDocumentByIdUnpublish(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDocumentByIdUnpublish", Name: "PUT /umbraco/management/api/v1/document/{id}/unpublish"})
+	err := frontdoor.NoContent(a.raw.PutDocumentByIdUnpublish(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetItemDocument sends GET /umbraco/management/api/v1/item/document: Gets a collection of document items.
 func (a *API) GetItemDocument(ctx context.Context, params *GetItemDocumentParams) ([]DocumentItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemDocument", Name: "GET /umbraco/management/api/v1/item/document"})
 	var fdV []DocumentItemResponseModel
 	fdResp, err := a.raw.GetItemDocument(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -558,9 +647,11 @@ func (a *API) GetItemDocumentAll(ctx context.Context, params *GetItemDocumentPar
 
 // GetItemDocumentAncestors sends GET /umbraco/management/api/v1/item/document/ancestors: Gets ancestors for a collection of document items.
 func (a *API) GetItemDocumentAncestors(ctx context.Context, params *GetItemDocumentAncestorsParams) ([]ItemAncestorsResponseModelDocumentItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemDocumentAncestors", Name: "GET /umbraco/management/api/v1/item/document/ancestors"})
 	var fdV []ItemAncestorsResponseModelDocumentItemResponseModel
 	fdResp, err := a.raw.GetItemDocumentAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -587,9 +678,11 @@ func (a *API) GetItemDocumentAncestorsAll(ctx context.Context, params *GetItemDo
 
 // GetItemDocumentSearch sends GET /umbraco/management/api/v1/item/document/search: Searches document items.
 func (a *API) GetItemDocumentSearch(ctx context.Context, params *GetItemDocumentSearchParams) (PagedModelDocumentItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemDocumentSearch", Name: "GET /umbraco/management/api/v1/item/document/search"})
 	var fdV PagedModelDocumentItemResponseModel
 	fdResp, err := a.raw.GetItemDocumentSearch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -633,14 +726,19 @@ func (a *API) GetItemDocumentSearchAll(ctx context.Context, params *GetItemDocum
 
 // DeleteRecycleBinDocument sends DELETE /umbraco/management/api/v1/recycle-bin/document: Empties the document recycle bin.
 func (a *API) DeleteRecycleBinDocument(ctx context.Context) error {
-	return frontdoor.NoContent(a.raw.DeleteRecycleBinDocument(ctx))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteRecycleBinDocument", Name: "DELETE /umbraco/management/api/v1/recycle-bin/document"})
+	err := frontdoor.NoContent(a.raw.DeleteRecycleBinDocument(ctx))
+	fdCall.End(err)
+	return err
 }
 
 // GetRecycleBinDocumentChildren sends GET /umbraco/management/api/v1/recycle-bin/document/children: Gets a collection of documents in the recycle bin.
 func (a *API) GetRecycleBinDocumentChildren(ctx context.Context, params *GetRecycleBinDocumentChildrenParams) (PagedDocumentRecycleBinItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetRecycleBinDocumentChildren", Name: "GET /umbraco/management/api/v1/recycle-bin/document/children"})
 	var fdV PagedDocumentRecycleBinItemResponseModel
 	fdResp, err := a.raw.GetRecycleBinDocumentChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -684,9 +782,11 @@ func (a *API) GetRecycleBinDocumentChildrenAll(ctx context.Context, params *GetR
 
 // GetRecycleBinDocumentReferencedBy sends GET /umbraco/management/api/v1/recycle-bin/document/referenced-by: Gets items referencing a document in the recycle bin.
 func (a *API) GetRecycleBinDocumentReferencedBy(ctx context.Context, params *GetRecycleBinDocumentReferencedByParams) (model.PagedIReferenceResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetRecycleBinDocumentReferencedBy", Name: "GET /umbraco/management/api/v1/recycle-bin/document/referenced-by"})
 	var fdV model.PagedIReferenceResponseModel
 	fdResp, err := a.raw.GetRecycleBinDocumentReferencedBy(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -730,9 +830,11 @@ func (a *API) GetRecycleBinDocumentReferencedByAll(ctx context.Context, params *
 
 // GetRecycleBinDocumentRoot sends GET /umbraco/management/api/v1/recycle-bin/document/root: Gets documents at the root of the recycle bin.
 func (a *API) GetRecycleBinDocumentRoot(ctx context.Context, params *GetRecycleBinDocumentRootParams) (PagedDocumentRecycleBinItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetRecycleBinDocumentRoot", Name: "GET /umbraco/management/api/v1/recycle-bin/document/root"})
 	var fdV PagedDocumentRecycleBinItemResponseModel
 	fdResp, err := a.raw.GetRecycleBinDocumentRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -776,9 +878,11 @@ func (a *API) GetRecycleBinDocumentRootAll(ctx context.Context, params *GetRecyc
 
 // GetRecycleBinDocumentSiblings sends GET /umbraco/management/api/v1/recycle-bin/document/siblings: Gets sibling documents in the recycle bin.
 func (a *API) GetRecycleBinDocumentSiblings(ctx context.Context, params *GetRecycleBinDocumentSiblingsParams) (SubsetDocumentRecycleBinItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetRecycleBinDocumentSiblings", Name: "GET /umbraco/management/api/v1/recycle-bin/document/siblings"})
 	var fdV SubsetDocumentRecycleBinItemResponseModel
 	fdResp, err := a.raw.GetRecycleBinDocumentSiblings(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -805,27 +909,37 @@ func (a *API) GetRecycleBinDocumentSiblingsAll(ctx context.Context, params *GetR
 
 // DeleteRecycleBinDocumentById sends DELETE /umbraco/management/api/v1/recycle-bin/document/{id}: Deletes a document.
 func (a *API) DeleteRecycleBinDocumentById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteRecycleBinDocumentById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteRecycleBinDocumentById", Name: "DELETE /umbraco/management/api/v1/recycle-bin/document/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteRecycleBinDocumentById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetRecycleBinDocumentByIdOriginalParent sends GET /umbraco/management/api/v1/recycle-bin/document/{id}/original-parent: Gets the original parent of a document in the recycle bin.
 func (a *API) GetRecycleBinDocumentByIdOriginalParent(ctx context.Context, id openapi_types.UUID) (model.ReferenceByIdModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetRecycleBinDocumentByIdOriginalParent", Name: "GET /umbraco/management/api/v1/recycle-bin/document/{id}/original-parent"})
 	var fdV model.ReferenceByIdModel
 	fdResp, err := a.raw.GetRecycleBinDocumentByIdOriginalParent(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutRecycleBinDocumentByIdRestore sends PUT /umbraco/management/api/v1/recycle-bin/document/{id}/restore: Restores a document from the recycle bin.
 func (a *API) PutRecycleBinDocumentByIdRestore(ctx context.Context, id openapi_types.UUID, body PutRecycleBinDocumentByIdRestoreJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutRecycleBinDocumentByIdRestore(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutRecycleBinDocumentByIdRestore", Name: "PUT /umbraco/management/api/v1/recycle-bin/document/{id}/restore"})
+	err := frontdoor.NoContent(a.raw.PutRecycleBinDocumentByIdRestore(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetTreeDocumentAncestors sends GET /umbraco/management/api/v1/tree/document/ancestors: Gets a collection of ancestor document items.
 func (a *API) GetTreeDocumentAncestors(ctx context.Context, params *GetTreeDocumentAncestorsParams) ([]DocumentTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDocumentAncestors", Name: "GET /umbraco/management/api/v1/tree/document/ancestors"})
 	var fdV []DocumentTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDocumentAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -852,9 +966,11 @@ func (a *API) GetTreeDocumentAncestorsAll(ctx context.Context, params *GetTreeDo
 
 // GetTreeDocumentChildren sends GET /umbraco/management/api/v1/tree/document/children: Gets a collection of document tree child items.
 func (a *API) GetTreeDocumentChildren(ctx context.Context, params *GetTreeDocumentChildrenParams) (PagedDocumentTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDocumentChildren", Name: "GET /umbraco/management/api/v1/tree/document/children"})
 	var fdV PagedDocumentTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDocumentChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -898,9 +1014,11 @@ func (a *API) GetTreeDocumentChildrenAll(ctx context.Context, params *GetTreeDoc
 
 // GetTreeDocumentRoot sends GET /umbraco/management/api/v1/tree/document/root: Gets a collection of document items from the root of the tree.
 func (a *API) GetTreeDocumentRoot(ctx context.Context, params *GetTreeDocumentRootParams) (PagedDocumentTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDocumentRoot", Name: "GET /umbraco/management/api/v1/tree/document/root"})
 	var fdV PagedDocumentTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDocumentRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -944,9 +1062,11 @@ func (a *API) GetTreeDocumentRootAll(ctx context.Context, params *GetTreeDocumen
 
 // GetTreeDocumentSiblings sends GET /umbraco/management/api/v1/tree/document/siblings: Gets a collection of document tree sibling items.
 func (a *API) GetTreeDocumentSiblings(ctx context.Context, params *GetTreeDocumentSiblingsParams) (SubsetDocumentTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDocumentSiblings", Name: "GET /umbraco/management/api/v1/tree/document/siblings"})
 	var fdV SubsetDocumentTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDocumentSiblings(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

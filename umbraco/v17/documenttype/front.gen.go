@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -39,14 +43,19 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDocumentType(ctx context.Context, body PostDocumentTypeJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDocumentType(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDocumentType", Name: "POST /umbraco/management/api/v1/document-type"})
+	fdID, err := frontdoor.Created(a.raw.PostDocumentType(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetDocumentTypeAllowedAtRoot sends GET /umbraco/management/api/v1/document-type/allowed-at-root: Gets document types allowed at root.
 func (a *API) GetDocumentTypeAllowedAtRoot(ctx context.Context, params *GetDocumentTypeAllowedAtRootParams) (PagedAllowedDocumentTypeModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentTypeAllowedAtRoot", Name: "GET /umbraco/management/api/v1/document-type/allowed-at-root"})
 	var fdV PagedAllowedDocumentTypeModel
 	fdResp, err := a.raw.GetDocumentTypeAllowedAtRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -90,17 +99,21 @@ func (a *API) GetDocumentTypeAllowedAtRootAll(ctx context.Context, params *GetDo
 
 // PostDocumentTypeAvailableCompositions sends POST /umbraco/management/api/v1/document-type/available-compositions: Gets available compositions.
 func (a *API) PostDocumentTypeAvailableCompositions(ctx context.Context, body PostDocumentTypeAvailableCompositionsJSONRequestBody) ([]AvailableDocumentTypeCompositionResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDocumentTypeAvailableCompositions", Name: "POST /umbraco/management/api/v1/document-type/available-compositions"})
 	var fdV []AvailableDocumentTypeCompositionResponseModel
 	fdResp, err := a.raw.PostDocumentTypeAvailableCompositions(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetDocumentTypeBatch sends GET /umbraco/management/api/v1/document-type/batch: Gets multiple document types.
 func (a *API) GetDocumentTypeBatch(ctx context.Context, params *GetDocumentTypeBatchParams) (BatchResponseModelDocumentTypeResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentTypeBatch", Name: "GET /umbraco/management/api/v1/document-type/batch"})
 	var fdV BatchResponseModelDocumentTypeResponseModel
 	fdResp, err := a.raw.GetDocumentTypeBatch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -127,9 +140,11 @@ func (a *API) GetDocumentTypeBatchAll(ctx context.Context, params *GetDocumentTy
 
 // GetDocumentTypeConfiguration sends GET /umbraco/management/api/v1/document-type/configuration: Gets the document type configuration.
 func (a *API) GetDocumentTypeConfiguration(ctx context.Context) (DocumentTypeConfigurationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentTypeConfiguration", Name: "GET /umbraco/management/api/v1/document-type/configuration"})
 	var fdV DocumentTypeConfigurationResponseModel
 	fdResp, err := a.raw.GetDocumentTypeConfiguration(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -138,25 +153,36 @@ func (a *API) GetDocumentTypeConfiguration(ctx context.Context) (DocumentTypeCon
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDocumentTypeFolder(ctx context.Context, body PostDocumentTypeFolderJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDocumentTypeFolder(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDocumentTypeFolder", Name: "POST /umbraco/management/api/v1/document-type/folder"})
+	fdID, err := frontdoor.Created(a.raw.PostDocumentTypeFolder(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetDocumentTypeFolderById sends GET /umbraco/management/api/v1/document-type/folder/{id}: Gets a document type folder.
 func (a *API) GetDocumentTypeFolderById(ctx context.Context, id openapi_types.UUID) (model.FolderResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentTypeFolderById", Name: "GET /umbraco/management/api/v1/document-type/folder/{id}"})
 	var fdV model.FolderResponseModel
 	fdResp, err := a.raw.GetDocumentTypeFolderById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutDocumentTypeFolderById sends PUT /umbraco/management/api/v1/document-type/folder/{id}: Updates a document type folder.
 func (a *API) PutDocumentTypeFolderById(ctx context.Context, id openapi_types.UUID, body PutDocumentTypeFolderByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDocumentTypeFolderById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDocumentTypeFolderById", Name: "PUT /umbraco/management/api/v1/document-type/folder/{id}"})
+	err := frontdoor.NoContent(a.raw.PutDocumentTypeFolderById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteDocumentTypeFolderById sends DELETE /umbraco/management/api/v1/document-type/folder/{id}: Deletes a document type folder.
 func (a *API) DeleteDocumentTypeFolderById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteDocumentTypeFolderById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteDocumentTypeFolderById", Name: "DELETE /umbraco/management/api/v1/document-type/folder/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteDocumentTypeFolderById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PostDocumentTypeImport sends POST /umbraco/management/api/v1/document-type/import: Imports a document type.
@@ -164,32 +190,45 @@ func (a *API) DeleteDocumentTypeFolderById(ctx context.Context, id openapi_types
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDocumentTypeImport(ctx context.Context, body PostDocumentTypeImportJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDocumentTypeImport(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDocumentTypeImport", Name: "POST /umbraco/management/api/v1/document-type/import"})
+	fdID, err := frontdoor.Created(a.raw.PostDocumentTypeImport(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetDocumentTypeById sends GET /umbraco/management/api/v1/document-type/{id}: Gets a document type.
 func (a *API) GetDocumentTypeById(ctx context.Context, id openapi_types.UUID) (DocumentTypeResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentTypeById", Name: "GET /umbraco/management/api/v1/document-type/{id}"})
 	var fdV DocumentTypeResponseModel
 	fdResp, err := a.raw.GetDocumentTypeById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutDocumentTypeById sends PUT /umbraco/management/api/v1/document-type/{id}: Updates a document type.
 func (a *API) PutDocumentTypeById(ctx context.Context, id openapi_types.UUID, body PutDocumentTypeByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDocumentTypeById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDocumentTypeById", Name: "PUT /umbraco/management/api/v1/document-type/{id}"})
+	err := frontdoor.NoContent(a.raw.PutDocumentTypeById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteDocumentTypeById sends DELETE /umbraco/management/api/v1/document-type/{id}: Deletes a document type.
 func (a *API) DeleteDocumentTypeById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteDocumentTypeById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteDocumentTypeById", Name: "DELETE /umbraco/management/api/v1/document-type/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteDocumentTypeById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetDocumentTypeByIdAllowedChildren sends GET /umbraco/management/api/v1/document-type/{id}/allowed-children: Gets allowed child document types.
 func (a *API) GetDocumentTypeByIdAllowedChildren(ctx context.Context, id openapi_types.UUID, params *GetDocumentTypeByIdAllowedChildrenParams) (PagedAllowedDocumentTypeModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentTypeByIdAllowedChildren", Name: "GET /umbraco/management/api/v1/document-type/{id}/allowed-children"})
 	var fdV PagedAllowedDocumentTypeModel
 	fdResp, err := a.raw.GetDocumentTypeByIdAllowedChildren(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -233,9 +272,11 @@ func (a *API) GetDocumentTypeByIdAllowedChildrenAll(ctx context.Context, id open
 
 // GetDocumentTypeByIdAllowedParents sends GET /umbraco/management/api/v1/document-type/{id}/allowed-parents: Gets allowed parent document types.
 func (a *API) GetDocumentTypeByIdAllowedParents(ctx context.Context, id openapi_types.UUID) (DocumentTypeAllowedParentsResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentTypeByIdAllowedParents", Name: "GET /umbraco/management/api/v1/document-type/{id}/allowed-parents"})
 	var fdV DocumentTypeAllowedParentsResponseModel
 	fdResp, err := a.raw.GetDocumentTypeByIdAllowedParents(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -262,9 +303,11 @@ func (a *API) GetDocumentTypeByIdAllowedParentsAll(ctx context.Context, id opena
 
 // GetDocumentTypeByIdBlueprint sends GET /umbraco/management/api/v1/document-type/{id}/blueprint: Gets document blueprints for a document type.
 func (a *API) GetDocumentTypeByIdBlueprint(ctx context.Context, id openapi_types.UUID, params *GetDocumentTypeByIdBlueprintParams) (PagedDocumentTypeBlueprintItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentTypeByIdBlueprint", Name: "GET /umbraco/management/api/v1/document-type/{id}/blueprint"})
 	var fdV PagedDocumentTypeBlueprintItemResponseModel
 	fdResp, err := a.raw.GetDocumentTypeByIdBlueprint(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -308,9 +351,11 @@ func (a *API) GetDocumentTypeByIdBlueprintAll(ctx context.Context, id openapi_ty
 
 // GetDocumentTypeByIdCompositionReferences sends GET /umbraco/management/api/v1/document-type/{id}/composition-references: Gets composition references.
 func (a *API) GetDocumentTypeByIdCompositionReferences(ctx context.Context, id openapi_types.UUID) ([]DocumentTypeCompositionResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentTypeByIdCompositionReferences", Name: "GET /umbraco/management/api/v1/document-type/{id}/composition-references"})
 	var fdV []DocumentTypeCompositionResponseModel
 	fdResp, err := a.raw.GetDocumentTypeByIdCompositionReferences(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -340,32 +385,45 @@ func (a *API) GetDocumentTypeByIdCompositionReferencesAll(ctx context.Context, i
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDocumentTypeByIdCopy(ctx context.Context, id openapi_types.UUID, body PostDocumentTypeByIdCopyJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDocumentTypeByIdCopy(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDocumentTypeByIdCopy", Name: "POST /umbraco/management/api/v1/document-type/{id}/copy"})
+	fdID, err := frontdoor.Created(a.raw.PostDocumentTypeByIdCopy(ctx, id, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetDocumentTypeByIdExport sends GET /umbraco/management/api/v1/document-type/{id}/export: Exports a document type.
 func (a *API) GetDocumentTypeByIdExport(ctx context.Context, id openapi_types.UUID) (GetDocumentTypeByIdExport200JSONResponseBody, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentTypeByIdExport", Name: "GET /umbraco/management/api/v1/document-type/{id}/export"})
 	var fdV GetDocumentTypeByIdExport200JSONResponseBody
 	fdResp, err := a.raw.GetDocumentTypeByIdExport(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutDocumentTypeByIdImport sends PUT /umbraco/management/api/v1/document-type/{id}/import: Imports a document type.
 func (a *API) PutDocumentTypeByIdImport(ctx context.Context, id openapi_types.UUID, body PutDocumentTypeByIdImportJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDocumentTypeByIdImport(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDocumentTypeByIdImport", Name: "PUT /umbraco/management/api/v1/document-type/{id}/import"})
+	err := frontdoor.NoContent(a.raw.PutDocumentTypeByIdImport(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // PutDocumentTypeByIdMove sends PUT /umbraco/management/api/v1/document-type/{id}/move: Moves a document type.
 func (a *API) PutDocumentTypeByIdMove(ctx context.Context, id openapi_types.UUID, body PutDocumentTypeByIdMoveJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDocumentTypeByIdMove(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDocumentTypeByIdMove", Name: "PUT /umbraco/management/api/v1/document-type/{id}/move"})
+	err := frontdoor.NoContent(a.raw.PutDocumentTypeByIdMove(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetDocumentTypeByIdSchema sends GET /umbraco/management/api/v1/document-type/{id}/schema.
 func (a *API) GetDocumentTypeByIdSchema(ctx context.Context, id openapi_types.UUID) (map[string]*model.JsonNode, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentTypeByIdSchema", Name: "GET /umbraco/management/api/v1/document-type/{id}/schema"})
 	var fdV map[string]*model.JsonNode
 	fdResp, err := a.raw.GetDocumentTypeByIdSchema(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -374,14 +432,19 @@ func (a *API) GetDocumentTypeByIdSchema(ctx context.Context, id openapi_types.UU
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDocumentTypeByIdTemplate(ctx context.Context, id openapi_types.UUID, body PostDocumentTypeByIdTemplateJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDocumentTypeByIdTemplate(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDocumentTypeByIdTemplate", Name: "POST /umbraco/management/api/v1/document-type/{id}/template"})
+	fdID, err := frontdoor.Created(a.raw.PostDocumentTypeByIdTemplate(ctx, id, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetItemDocumentType sends GET /umbraco/management/api/v1/item/document-type: Gets a collection of document type items.
 func (a *API) GetItemDocumentType(ctx context.Context, params *GetItemDocumentTypeParams) ([]DocumentTypeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemDocumentType", Name: "GET /umbraco/management/api/v1/item/document-type"})
 	var fdV []DocumentTypeItemResponseModel
 	fdResp, err := a.raw.GetItemDocumentType(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -408,9 +471,11 @@ func (a *API) GetItemDocumentTypeAll(ctx context.Context, params *GetItemDocumen
 
 // GetItemDocumentTypeAncestors sends GET /umbraco/management/api/v1/item/document-type/ancestors: Gets ancestors for a collection of document type items.
 func (a *API) GetItemDocumentTypeAncestors(ctx context.Context, params *GetItemDocumentTypeAncestorsParams) ([]model.ItemAncestorsResponseModelNamedItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemDocumentTypeAncestors", Name: "GET /umbraco/management/api/v1/item/document-type/ancestors"})
 	var fdV []model.ItemAncestorsResponseModelNamedItemResponseModel
 	fdResp, err := a.raw.GetItemDocumentTypeAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -437,9 +502,11 @@ func (a *API) GetItemDocumentTypeAncestorsAll(ctx context.Context, params *GetIt
 
 // GetItemDocumentTypeSearch sends GET /umbraco/management/api/v1/item/document-type/search: Searches document type items.
 func (a *API) GetItemDocumentTypeSearch(ctx context.Context, params *GetItemDocumentTypeSearchParams) (PagedModelDocumentTypeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemDocumentTypeSearch", Name: "GET /umbraco/management/api/v1/item/document-type/search"})
 	var fdV PagedModelDocumentTypeItemResponseModel
 	fdResp, err := a.raw.GetItemDocumentTypeSearch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -483,9 +550,11 @@ func (a *API) GetItemDocumentTypeSearchAll(ctx context.Context, params *GetItemD
 
 // GetTreeDocumentTypeAncestors sends GET /umbraco/management/api/v1/tree/document-type/ancestors: Gets a collection of ancestor document type items.
 func (a *API) GetTreeDocumentTypeAncestors(ctx context.Context, params *GetTreeDocumentTypeAncestorsParams) ([]DocumentTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDocumentTypeAncestors", Name: "GET /umbraco/management/api/v1/tree/document-type/ancestors"})
 	var fdV []DocumentTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDocumentTypeAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -512,9 +581,11 @@ func (a *API) GetTreeDocumentTypeAncestorsAll(ctx context.Context, params *GetTr
 
 // GetTreeDocumentTypeChildren sends GET /umbraco/management/api/v1/tree/document-type/children: Gets a collection of document type tree child items.
 func (a *API) GetTreeDocumentTypeChildren(ctx context.Context, params *GetTreeDocumentTypeChildrenParams) (PagedDocumentTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDocumentTypeChildren", Name: "GET /umbraco/management/api/v1/tree/document-type/children"})
 	var fdV PagedDocumentTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDocumentTypeChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -558,9 +629,11 @@ func (a *API) GetTreeDocumentTypeChildrenAll(ctx context.Context, params *GetTre
 
 // GetTreeDocumentTypeRoot sends GET /umbraco/management/api/v1/tree/document-type/root: Gets a collection of document type items from the root of the tree.
 func (a *API) GetTreeDocumentTypeRoot(ctx context.Context, params *GetTreeDocumentTypeRootParams) (PagedDocumentTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDocumentTypeRoot", Name: "GET /umbraco/management/api/v1/tree/document-type/root"})
 	var fdV PagedDocumentTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDocumentTypeRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -604,9 +677,11 @@ func (a *API) GetTreeDocumentTypeRootAll(ctx context.Context, params *GetTreeDoc
 
 // GetTreeDocumentTypeSearch sends GET /umbraco/management/api/v1/tree/document-type/search.
 func (a *API) GetTreeDocumentTypeSearch(ctx context.Context, params *GetTreeDocumentTypeSearchParams) (PagedDocumentTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDocumentTypeSearch", Name: "GET /umbraco/management/api/v1/tree/document-type/search"})
 	var fdV PagedDocumentTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDocumentTypeSearch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -650,9 +725,11 @@ func (a *API) GetTreeDocumentTypeSearchAll(ctx context.Context, params *GetTreeD
 
 // GetTreeDocumentTypeSiblings sends GET /umbraco/management/api/v1/tree/document-type/siblings: Gets a collection of document type tree sibling items.
 func (a *API) GetTreeDocumentTypeSiblings(ctx context.Context, params *GetTreeDocumentTypeSiblingsParams) (SubsetDocumentTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeDocumentTypeSiblings", Name: "GET /umbraco/management/api/v1/tree/document-type/siblings"})
 	var fdV SubsetDocumentTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDocumentTypeSiblings(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,9 +39,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetDocumentVersion sends GET /umbraco/management/api/v1/document-version: Gets a paginated collection of versions for a specific document.
 func (a *API) GetDocumentVersion(ctx context.Context, params *GetDocumentVersionParams) (PagedDocumentVersionItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentVersion", Name: "GET /umbraco/management/api/v1/document-version"})
 	var fdV PagedDocumentVersionItemResponseModel
 	fdResp, err := a.raw.GetDocumentVersion(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -81,18 +87,26 @@ func (a *API) GetDocumentVersionAll(ctx context.Context, params *GetDocumentVers
 
 // GetDocumentVersionById sends GET /umbraco/management/api/v1/document-version/{id}: Gets a specific document version.
 func (a *API) GetDocumentVersionById(ctx context.Context, id openapi_types.UUID) (DocumentVersionResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDocumentVersionById", Name: "GET /umbraco/management/api/v1/document-version/{id}"})
 	var fdV DocumentVersionResponseModel
 	fdResp, err := a.raw.GetDocumentVersionById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutDocumentVersionByIdPreventCleanup sends PUT /umbraco/management/api/v1/document-version/{id}/prevent-cleanup: Sets the prevent clean up status for a document version.
 func (a *API) PutDocumentVersionByIdPreventCleanup(ctx context.Context, id openapi_types.UUID, params *PutDocumentVersionByIdPreventCleanupParams) error {
-	return frontdoor.NoContent(a.raw.PutDocumentVersionByIdPreventCleanup(ctx, id, params))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutDocumentVersionByIdPreventCleanup", Name: "PUT /umbraco/management/api/v1/document-version/{id}/prevent-cleanup"})
+	err := frontdoor.NoContent(a.raw.PutDocumentVersionByIdPreventCleanup(ctx, id, params))
+	fdCall.End(err)
+	return err
 }
 
 // PostDocumentVersionByIdRollback sends POST /umbraco/management/api/v1/document-version/{id}/rollback: Rolls back a document to a specific version.
 func (a *API) PostDocumentVersionByIdRollback(ctx context.Context, id openapi_types.UUID, params *PostDocumentVersionByIdRollbackParams) error {
-	return frontdoor.NoContent(a.raw.PostDocumentVersionByIdRollback(ctx, id, params))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDocumentVersionByIdRollback", Name: "POST /umbraco/management/api/v1/document-version/{id}/rollback"})
+	err := frontdoor.NoContent(a.raw.PostDocumentVersionByIdRollback(ctx, id, params))
+	fdCall.End(err)
+	return err
 }

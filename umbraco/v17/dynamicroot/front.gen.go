@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,17 +38,21 @@ func (a *API) Client() *Client { return a.raw }
 
 // PostDynamicRootQuery sends POST /umbraco/management/api/v1/dynamic-root/query: Gets dynamic roots.
 func (a *API) PostDynamicRootQuery(ctx context.Context, body PostDynamicRootQueryJSONRequestBody) (DynamicRootResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostDynamicRootQuery", Name: "POST /umbraco/management/api/v1/dynamic-root/query"})
 	var fdV DynamicRootResponseModel
 	fdResp, err := a.raw.PostDynamicRootQuery(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetDynamicRootSteps sends GET /umbraco/management/api/v1/dynamic-root/steps: Gets dynamic root query steps.
 func (a *API) GetDynamicRootSteps(ctx context.Context) ([]string, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetDynamicRootSteps", Name: "GET /umbraco/management/api/v1/dynamic-root/steps"})
 	var fdV []string
 	fdResp, err := a.raw.GetDynamicRootSteps(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetHealthCheckGroup sends GET /umbraco/management/api/v1/health-check-group: Gets a collection of health check groups.
 func (a *API) GetHealthCheckGroup(ctx context.Context, params *GetHealthCheckGroupParams) (PagedHealthCheckGroupResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetHealthCheckGroup", Name: "GET /umbraco/management/api/v1/health-check-group"})
 	var fdV PagedHealthCheckGroupResponseModel
 	fdResp, err := a.raw.GetHealthCheckGroup(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -80,24 +86,30 @@ func (a *API) GetHealthCheckGroupAll(ctx context.Context, params *GetHealthCheck
 
 // GetHealthCheckGroupByName sends GET /umbraco/management/api/v1/health-check-group/{name}: Gets a health check group by name.
 func (a *API) GetHealthCheckGroupByName(ctx context.Context, name string) (HealthCheckGroupPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetHealthCheckGroupByName", Name: "GET /umbraco/management/api/v1/health-check-group/{name}"})
 	var fdV HealthCheckGroupPresentationModel
 	fdResp, err := a.raw.GetHealthCheckGroupByName(ctx, name)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostHealthCheckGroupByNameCheck sends POST /umbraco/management/api/v1/health-check-group/{name}/check: Executes all health checks in a group.
 func (a *API) PostHealthCheckGroupByNameCheck(ctx context.Context, name string) (HealthCheckGroupWithResultResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostHealthCheckGroupByNameCheck", Name: "POST /umbraco/management/api/v1/health-check-group/{name}/check"})
 	var fdV HealthCheckGroupWithResultResponseModel
 	fdResp, err := a.raw.PostHealthCheckGroupByNameCheck(ctx, name)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostHealthCheckExecuteAction sends POST /umbraco/management/api/v1/health-check/execute-action: Executes a health check action.
 func (a *API) PostHealthCheckExecuteAction(ctx context.Context, body PostHealthCheckExecuteActionJSONRequestBody) (HealthCheckResultResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostHealthCheckExecuteAction", Name: "POST /umbraco/management/api/v1/health-check/execute-action"})
 	var fdV HealthCheckResultResponseModel
 	fdResp, err := a.raw.PostHealthCheckExecuteAction(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

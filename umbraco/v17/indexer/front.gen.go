@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetIndexer sends GET /umbraco/management/api/v1/indexer: Gets a collection of indexers.
 func (a *API) GetIndexer(ctx context.Context, params *GetIndexerParams) (PagedIndexResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetIndexer", Name: "GET /umbraco/management/api/v1/indexer"})
 	var fdV PagedIndexResponseModel
 	fdResp, err := a.raw.GetIndexer(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -80,13 +86,18 @@ func (a *API) GetIndexerAll(ctx context.Context, params *GetIndexerParams) iter.
 
 // GetIndexerByIndexName sends GET /umbraco/management/api/v1/indexer/{indexName}: Gets indexer details.
 func (a *API) GetIndexerByIndexName(ctx context.Context, indexName string) (IndexResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetIndexerByIndexName", Name: "GET /umbraco/management/api/v1/indexer/{indexName}"})
 	var fdV IndexResponseModel
 	fdResp, err := a.raw.GetIndexerByIndexName(ctx, indexName)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostIndexerByIndexNameRebuild sends POST /umbraco/management/api/v1/indexer/{indexName}/rebuild: Rebuilds an indexer.
 func (a *API) PostIndexerByIndexNameRebuild(ctx context.Context, indexName string) error {
-	return frontdoor.NoContent(a.raw.PostIndexerByIndexNameRebuild(ctx, indexName))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostIndexerByIndexNameRebuild", Name: "POST /umbraco/management/api/v1/indexer/{indexName}/rebuild"})
+	err := frontdoor.NoContent(a.raw.PostIndexerByIndexNameRebuild(ctx, indexName))
+	fdCall.End(err)
+	return err
 }

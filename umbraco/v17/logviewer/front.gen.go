@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetLogViewerLevel sends GET /umbraco/management/api/v1/log-viewer/level: Gets a collection of log sink levels.
 func (a *API) GetLogViewerLevel(ctx context.Context, params *GetLogViewerLevelParams) (PagedLoggerResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetLogViewerLevel", Name: "GET /umbraco/management/api/v1/log-viewer/level"})
 	var fdV PagedLoggerResponseModel
 	fdResp, err := a.raw.GetLogViewerLevel(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -80,17 +86,21 @@ func (a *API) GetLogViewerLevelAll(ctx context.Context, params *GetLogViewerLeve
 
 // GetLogViewerLevelCount sends GET /umbraco/management/api/v1/log-viewer/level-count: Gets log level counts.
 func (a *API) GetLogViewerLevelCount(ctx context.Context, params *GetLogViewerLevelCountParams) (LogLevelCountsReponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetLogViewerLevelCount", Name: "GET /umbraco/management/api/v1/log-viewer/level-count"})
 	var fdV LogLevelCountsReponseModel
 	fdResp, err := a.raw.GetLogViewerLevelCount(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetLogViewerLog sends GET /umbraco/management/api/v1/log-viewer/log: Gets a paginated collection of log entries.
 func (a *API) GetLogViewerLog(ctx context.Context, params *GetLogViewerLogParams) (PagedLogMessageResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetLogViewerLog", Name: "GET /umbraco/management/api/v1/log-viewer/log"})
 	var fdV PagedLogMessageResponseModel
 	fdResp, err := a.raw.GetLogViewerLog(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -134,9 +144,11 @@ func (a *API) GetLogViewerLogAll(ctx context.Context, params *GetLogViewerLogPar
 
 // GetLogViewerMessageTemplate sends GET /umbraco/management/api/v1/log-viewer/message-template: Gets a collection of log message templates.
 func (a *API) GetLogViewerMessageTemplate(ctx context.Context, params *GetLogViewerMessageTemplateParams) (PagedLogTemplateResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetLogViewerMessageTemplate", Name: "GET /umbraco/management/api/v1/log-viewer/message-template"})
 	var fdV PagedLogTemplateResponseModel
 	fdResp, err := a.raw.GetLogViewerMessageTemplate(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -180,9 +192,11 @@ func (a *API) GetLogViewerMessageTemplateAll(ctx context.Context, params *GetLog
 
 // GetLogViewerSavedSearch sends GET /umbraco/management/api/v1/log-viewer/saved-search: Gets a collection of saved log searches.
 func (a *API) GetLogViewerSavedSearch(ctx context.Context, params *GetLogViewerSavedSearchParams) (PagedSavedLogSearchResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetLogViewerSavedSearch", Name: "GET /umbraco/management/api/v1/log-viewer/saved-search"})
 	var fdV PagedSavedLogSearchResponseModel
 	fdResp, err := a.raw.GetLogViewerSavedSearch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -229,23 +243,34 @@ func (a *API) GetLogViewerSavedSearchAll(ctx context.Context, params *GetLogView
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostLogViewerSavedSearch(ctx context.Context, body PostLogViewerSavedSearchJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostLogViewerSavedSearch(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostLogViewerSavedSearch", Name: "POST /umbraco/management/api/v1/log-viewer/saved-search"})
+	fdID, err := frontdoor.Created(a.raw.PostLogViewerSavedSearch(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetLogViewerSavedSearchByName sends GET /umbraco/management/api/v1/log-viewer/saved-search/{name}: Gets a saved log search by name.
 func (a *API) GetLogViewerSavedSearchByName(ctx context.Context, name string) (SavedLogSearchResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetLogViewerSavedSearchByName", Name: "GET /umbraco/management/api/v1/log-viewer/saved-search/{name}"})
 	var fdV SavedLogSearchResponseModel
 	fdResp, err := a.raw.GetLogViewerSavedSearchByName(ctx, name)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteLogViewerSavedSearchByName sends DELETE /umbraco/management/api/v1/log-viewer/saved-search/{name}: Deletes a saved log search.
 func (a *API) DeleteLogViewerSavedSearchByName(ctx context.Context, name string) error {
-	return frontdoor.NoContent(a.raw.DeleteLogViewerSavedSearchByName(ctx, name))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteLogViewerSavedSearchByName", Name: "DELETE /umbraco/management/api/v1/log-viewer/saved-search/{name}"})
+	err := frontdoor.NoContent(a.raw.DeleteLogViewerSavedSearchByName(ctx, name))
+	fdCall.End(err)
+	return err
 }
 
 // GetLogViewerValidateLogsSize sends GET /umbraco/management/api/v1/log-viewer/validate-logs-size: Validates if logs can be viewed.
 func (a *API) GetLogViewerValidateLogsSize(ctx context.Context, params *GetLogViewerValidateLogsSizeParams) error {
-	return frontdoor.NoContent(a.raw.GetLogViewerValidateLogsSize(ctx, params))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetLogViewerValidateLogsSize", Name: "GET /umbraco/management/api/v1/log-viewer/validate-logs-size"})
+	err := frontdoor.NoContent(a.raw.GetLogViewerValidateLogsSize(ctx, params))
+	fdCall.End(err)
+	return err
 }

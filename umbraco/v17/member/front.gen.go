@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -36,9 +40,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetFilterMember sends GET /umbraco/management/api/v1/filter/member: Gets a filtered collection of members.
 func (a *API) GetFilterMember(ctx context.Context, params *GetFilterMemberParams) (PagedMemberResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetFilterMember", Name: "GET /umbraco/management/api/v1/filter/member"})
 	var fdV PagedMemberResponseModel
 	fdResp, err := a.raw.GetFilterMember(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -82,9 +88,11 @@ func (a *API) GetFilterMemberAll(ctx context.Context, params *GetFilterMemberPar
 
 // GetItemMember sends GET /umbraco/management/api/v1/item/member: Gets a collection of member items.
 func (a *API) GetItemMember(ctx context.Context, params *GetItemMemberParams) ([]model.MemberItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemMember", Name: "GET /umbraco/management/api/v1/item/member"})
 	var fdV []model.MemberItemResponseModel
 	fdResp, err := a.raw.GetItemMember(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -111,9 +119,11 @@ func (a *API) GetItemMemberAll(ctx context.Context, params *GetItemMemberParams)
 
 // GetItemMemberAncestors sends GET /umbraco/management/api/v1/item/member/ancestors: Gets ancestors for a collection of member items.
 func (a *API) GetItemMemberAncestors(ctx context.Context, params *GetItemMemberAncestorsParams) ([]ItemAncestorsResponseModelMemberItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemMemberAncestors", Name: "GET /umbraco/management/api/v1/item/member/ancestors"})
 	var fdV []ItemAncestorsResponseModelMemberItemResponseModel
 	fdResp, err := a.raw.GetItemMemberAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -140,9 +150,11 @@ func (a *API) GetItemMemberAncestorsAll(ctx context.Context, params *GetItemMemb
 
 // GetItemMemberSearch sends GET /umbraco/management/api/v1/item/member/search: Searches member items.
 func (a *API) GetItemMemberSearch(ctx context.Context, params *GetItemMemberSearchParams) (PagedModelMemberItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemMemberSearch", Name: "GET /umbraco/management/api/v1/item/member/search"})
 	var fdV PagedModelMemberItemResponseModel
 	fdResp, err := a.raw.GetItemMemberSearch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -189,14 +201,19 @@ func (a *API) GetItemMemberSearchAll(ctx context.Context, params *GetItemMemberS
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostMember(ctx context.Context, body PostMemberJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostMember(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostMember", Name: "POST /umbraco/management/api/v1/member"})
+	fdID, err := frontdoor.Created(a.raw.PostMember(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetMemberAreReferenced sends GET /umbraco/management/api/v1/member/are-referenced: Gets a collection of items that reference members.
 func (a *API) GetMemberAreReferenced(ctx context.Context, params *GetMemberAreReferencedParams) (model.PagedReferenceByIdModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetMemberAreReferenced", Name: "GET /umbraco/management/api/v1/member/are-referenced"})
 	var fdV model.PagedReferenceByIdModel
 	fdResp, err := a.raw.GetMemberAreReferenced(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -240,40 +257,55 @@ func (a *API) GetMemberAreReferencedAll(ctx context.Context, params *GetMemberAr
 
 // GetMemberConfiguration sends GET /umbraco/management/api/v1/member/configuration: Gets the member configuration.
 func (a *API) GetMemberConfiguration(ctx context.Context) (MemberConfigurationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetMemberConfiguration", Name: "GET /umbraco/management/api/v1/member/configuration"})
 	var fdV MemberConfigurationResponseModel
 	fdResp, err := a.raw.GetMemberConfiguration(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostMemberValidate sends POST /umbraco/management/api/v1/member/validate: Validates creating a member.
 func (a *API) PostMemberValidate(ctx context.Context, body PostMemberValidateJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostMemberValidate(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostMemberValidate", Name: "POST /umbraco/management/api/v1/member/validate"})
+	err := frontdoor.NoContent(a.raw.PostMemberValidate(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetMemberById sends GET /umbraco/management/api/v1/member/{id}: Gets a member.
 func (a *API) GetMemberById(ctx context.Context, id openapi_types.UUID) (MemberResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetMemberById", Name: "GET /umbraco/management/api/v1/member/{id}"})
 	var fdV MemberResponseModel
 	fdResp, err := a.raw.GetMemberById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutMemberById sends PUT /umbraco/management/api/v1/member/{id}: Updates a member.
 func (a *API) PutMemberById(ctx context.Context, id openapi_types.UUID, body PutMemberByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutMemberById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutMemberById", Name: "PUT /umbraco/management/api/v1/member/{id}"})
+	err := frontdoor.NoContent(a.raw.PutMemberById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteMemberById sends DELETE /umbraco/management/api/v1/member/{id}: Deletes a member.
 func (a *API) DeleteMemberById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteMemberById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteMemberById", Name: "DELETE /umbraco/management/api/v1/member/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteMemberById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetMemberByIdReferencedBy sends GET /umbraco/management/api/v1/member/{id}/referenced-by: Gets a collection of items that reference members.
 func (a *API) GetMemberByIdReferencedBy(ctx context.Context, id openapi_types.UUID, params *GetMemberByIdReferencedByParams) (model.PagedIReferenceResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetMemberByIdReferencedBy", Name: "GET /umbraco/management/api/v1/member/{id}/referenced-by"})
 	var fdV model.PagedIReferenceResponseModel
 	fdResp, err := a.raw.GetMemberByIdReferencedBy(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -317,9 +349,11 @@ func (a *API) GetMemberByIdReferencedByAll(ctx context.Context, id openapi_types
 
 // GetMemberByIdReferencedDescendants sends GET /umbraco/management/api/v1/member/{id}/referenced-descendants: Gets a paginated collection of referenced descendant members.
 func (a *API) GetMemberByIdReferencedDescendants(ctx context.Context, id openapi_types.UUID, params *GetMemberByIdReferencedDescendantsParams) (model.PagedReferenceByIdModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetMemberByIdReferencedDescendants", Name: "GET /umbraco/management/api/v1/member/{id}/referenced-descendants"})
 	var fdV model.PagedReferenceByIdModel
 	fdResp, err := a.raw.GetMemberByIdReferencedDescendants(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -363,5 +397,8 @@ func (a *API) GetMemberByIdReferencedDescendantsAll(ctx context.Context, id open
 
 // PutMemberByIdValidate sends PUT /umbraco/management/api/v1/member/{id}/validate: Validates updating a member.
 func (a *API) PutMemberByIdValidate(ctx context.Context, id openapi_types.UUID, body PutMemberByIdValidateJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutMemberByIdValidate(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutMemberByIdValidate", Name: "PUT /umbraco/management/api/v1/member/{id}/validate"})
+	err := frontdoor.NoContent(a.raw.PutMemberByIdValidate(ctx, id, body))
+	fdCall.End(err)
+	return err
 }

@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -36,9 +40,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetItemMemberGroup sends GET /umbraco/management/api/v1/item/member-group: Gets a collection of member group items.
 func (a *API) GetItemMemberGroup(ctx context.Context, params *GetItemMemberGroupParams) ([]model.MemberGroupItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemMemberGroup", Name: "GET /umbraco/management/api/v1/item/member-group"})
 	var fdV []model.MemberGroupItemResponseModel
 	fdResp, err := a.raw.GetItemMemberGroup(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -65,9 +71,11 @@ func (a *API) GetItemMemberGroupAll(ctx context.Context, params *GetItemMemberGr
 
 // GetMemberGroup sends GET /umbraco/management/api/v1/member-group: Gets a paginated collection of member groups.
 func (a *API) GetMemberGroup(ctx context.Context, params *GetMemberGroupParams) (PagedMemberGroupResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetMemberGroup", Name: "GET /umbraco/management/api/v1/member-group"})
 	var fdV PagedMemberGroupResponseModel
 	fdResp, err := a.raw.GetMemberGroup(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -114,32 +122,45 @@ func (a *API) GetMemberGroupAll(ctx context.Context, params *GetMemberGroupParam
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostMemberGroup(ctx context.Context, body PostMemberGroupJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostMemberGroup(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostMemberGroup", Name: "POST /umbraco/management/api/v1/member-group"})
+	fdID, err := frontdoor.Created(a.raw.PostMemberGroup(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetMemberGroupById sends GET /umbraco/management/api/v1/member-group/{id}: Gets a member group.
 func (a *API) GetMemberGroupById(ctx context.Context, id openapi_types.UUID) (MemberGroupResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetMemberGroupById", Name: "GET /umbraco/management/api/v1/member-group/{id}"})
 	var fdV MemberGroupResponseModel
 	fdResp, err := a.raw.GetMemberGroupById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutMemberGroupById sends PUT /umbraco/management/api/v1/member-group/{id}: Updates a member group.
 func (a *API) PutMemberGroupById(ctx context.Context, id openapi_types.UUID, body PutMemberGroupByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutMemberGroupById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutMemberGroupById", Name: "PUT /umbraco/management/api/v1/member-group/{id}"})
+	err := frontdoor.NoContent(a.raw.PutMemberGroupById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteMemberGroupById sends DELETE /umbraco/management/api/v1/member-group/{id}: Deletes a member group.
 func (a *API) DeleteMemberGroupById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteMemberGroupById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteMemberGroupById", Name: "DELETE /umbraco/management/api/v1/member-group/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteMemberGroupById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetTreeMemberGroupRoot sends GET /umbraco/management/api/v1/tree/member-group/root: Gets a collection of member group items from the root of the tree.
 func (a *API) GetTreeMemberGroupRoot(ctx context.Context, params *GetTreeMemberGroupRootParams) (model.PagedNamedEntityTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeMemberGroupRoot", Name: "GET /umbraco/management/api/v1/tree/member-group/root"})
 	var fdV model.PagedNamedEntityTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeMemberGroupRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

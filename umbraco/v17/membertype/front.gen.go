@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -36,9 +40,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetItemMemberType sends GET /umbraco/management/api/v1/item/member-type: Gets a collection of member type items.
 func (a *API) GetItemMemberType(ctx context.Context, params *GetItemMemberTypeParams) ([]MemberTypeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemMemberType", Name: "GET /umbraco/management/api/v1/item/member-type"})
 	var fdV []MemberTypeItemResponseModel
 	fdResp, err := a.raw.GetItemMemberType(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -65,9 +71,11 @@ func (a *API) GetItemMemberTypeAll(ctx context.Context, params *GetItemMemberTyp
 
 // GetItemMemberTypeAncestors sends GET /umbraco/management/api/v1/item/member-type/ancestors: Gets ancestors for a collection of member type items.
 func (a *API) GetItemMemberTypeAncestors(ctx context.Context, params *GetItemMemberTypeAncestorsParams) ([]model.ItemAncestorsResponseModelNamedItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemMemberTypeAncestors", Name: "GET /umbraco/management/api/v1/item/member-type/ancestors"})
 	var fdV []model.ItemAncestorsResponseModelNamedItemResponseModel
 	fdResp, err := a.raw.GetItemMemberTypeAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -94,9 +102,11 @@ func (a *API) GetItemMemberTypeAncestorsAll(ctx context.Context, params *GetItem
 
 // GetItemMemberTypeSearch sends GET /umbraco/management/api/v1/item/member-type/search: Searches member type items.
 func (a *API) GetItemMemberTypeSearch(ctx context.Context, params *GetItemMemberTypeSearchParams) (PagedModelMemberTypeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemMemberTypeSearch", Name: "GET /umbraco/management/api/v1/item/member-type/search"})
 	var fdV PagedModelMemberTypeItemResponseModel
 	fdResp, err := a.raw.GetItemMemberTypeSearch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -143,14 +153,19 @@ func (a *API) GetItemMemberTypeSearchAll(ctx context.Context, params *GetItemMem
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostMemberType(ctx context.Context, body PostMemberTypeJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostMemberType(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostMemberType", Name: "POST /umbraco/management/api/v1/member-type"})
+	fdID, err := frontdoor.Created(a.raw.PostMemberType(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetMemberTypeAllowedAtRoot sends GET /umbraco/management/api/v1/member-type/allowed-at-root: Gets member types allowed at root.
 func (a *API) GetMemberTypeAllowedAtRoot(ctx context.Context, params *GetMemberTypeAllowedAtRootParams) (PagedAllowedMemberTypeModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetMemberTypeAllowedAtRoot", Name: "GET /umbraco/management/api/v1/member-type/allowed-at-root"})
 	var fdV PagedAllowedMemberTypeModel
 	fdResp, err := a.raw.GetMemberTypeAllowedAtRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -194,17 +209,21 @@ func (a *API) GetMemberTypeAllowedAtRootAll(ctx context.Context, params *GetMemb
 
 // PostMemberTypeAvailableCompositions sends POST /umbraco/management/api/v1/member-type/available-compositions: Gets available compositions.
 func (a *API) PostMemberTypeAvailableCompositions(ctx context.Context, body PostMemberTypeAvailableCompositionsJSONRequestBody) ([]AvailableMemberTypeCompositionResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostMemberTypeAvailableCompositions", Name: "POST /umbraco/management/api/v1/member-type/available-compositions"})
 	var fdV []AvailableMemberTypeCompositionResponseModel
 	fdResp, err := a.raw.PostMemberTypeAvailableCompositions(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetMemberTypeBatch sends GET /umbraco/management/api/v1/member-type/batch: Gets multiple member types.
 func (a *API) GetMemberTypeBatch(ctx context.Context, params *GetMemberTypeBatchParams) (BatchResponseModelMemberTypeResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetMemberTypeBatch", Name: "GET /umbraco/management/api/v1/member-type/batch"})
 	var fdV BatchResponseModelMemberTypeResponseModel
 	fdResp, err := a.raw.GetMemberTypeBatch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -231,9 +250,11 @@ func (a *API) GetMemberTypeBatchAll(ctx context.Context, params *GetMemberTypeBa
 
 // GetMemberTypeConfiguration sends GET /umbraco/management/api/v1/member-type/configuration: Gets the member type configuration.
 func (a *API) GetMemberTypeConfiguration(ctx context.Context) (MemberTypeConfigurationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetMemberTypeConfiguration", Name: "GET /umbraco/management/api/v1/member-type/configuration"})
 	var fdV MemberTypeConfigurationResponseModel
 	fdResp, err := a.raw.GetMemberTypeConfiguration(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -263,25 +284,36 @@ func (a *API) GetMemberTypeConfigurationAll(ctx context.Context) iter.Seq2[strin
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostMemberTypeFolder(ctx context.Context, body PostMemberTypeFolderJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostMemberTypeFolder(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostMemberTypeFolder", Name: "POST /umbraco/management/api/v1/member-type/folder"})
+	fdID, err := frontdoor.Created(a.raw.PostMemberTypeFolder(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetMemberTypeFolderById sends GET /umbraco/management/api/v1/member-type/folder/{id}: Gets a member type folder.
 func (a *API) GetMemberTypeFolderById(ctx context.Context, id openapi_types.UUID) (model.FolderResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetMemberTypeFolderById", Name: "GET /umbraco/management/api/v1/member-type/folder/{id}"})
 	var fdV model.FolderResponseModel
 	fdResp, err := a.raw.GetMemberTypeFolderById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutMemberTypeFolderById sends PUT /umbraco/management/api/v1/member-type/folder/{id}: Updates a member type folder.
 func (a *API) PutMemberTypeFolderById(ctx context.Context, id openapi_types.UUID, body PutMemberTypeFolderByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutMemberTypeFolderById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutMemberTypeFolderById", Name: "PUT /umbraco/management/api/v1/member-type/folder/{id}"})
+	err := frontdoor.NoContent(a.raw.PutMemberTypeFolderById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteMemberTypeFolderById sends DELETE /umbraco/management/api/v1/member-type/folder/{id}: Deletes a member type folder.
 func (a *API) DeleteMemberTypeFolderById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteMemberTypeFolderById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteMemberTypeFolderById", Name: "DELETE /umbraco/management/api/v1/member-type/folder/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteMemberTypeFolderById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PostMemberTypeImport sends POST /umbraco/management/api/v1/member-type/import: Imports a member type.
@@ -289,32 +321,45 @@ func (a *API) DeleteMemberTypeFolderById(ctx context.Context, id openapi_types.U
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostMemberTypeImport(ctx context.Context, body PostMemberTypeImportJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostMemberTypeImport(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostMemberTypeImport", Name: "POST /umbraco/management/api/v1/member-type/import"})
+	fdID, err := frontdoor.Created(a.raw.PostMemberTypeImport(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetMemberTypeById sends GET /umbraco/management/api/v1/member-type/{id}: Gets a member type.
 func (a *API) GetMemberTypeById(ctx context.Context, id openapi_types.UUID) (MemberTypeResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetMemberTypeById", Name: "GET /umbraco/management/api/v1/member-type/{id}"})
 	var fdV MemberTypeResponseModel
 	fdResp, err := a.raw.GetMemberTypeById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutMemberTypeById sends PUT /umbraco/management/api/v1/member-type/{id}: Updates a member type.
 func (a *API) PutMemberTypeById(ctx context.Context, id openapi_types.UUID, body PutMemberTypeByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutMemberTypeById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutMemberTypeById", Name: "PUT /umbraco/management/api/v1/member-type/{id}"})
+	err := frontdoor.NoContent(a.raw.PutMemberTypeById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteMemberTypeById sends DELETE /umbraco/management/api/v1/member-type/{id}: Deletes a member type.
 func (a *API) DeleteMemberTypeById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteMemberTypeById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteMemberTypeById", Name: "DELETE /umbraco/management/api/v1/member-type/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteMemberTypeById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetMemberTypeByIdCompositionReferences sends GET /umbraco/management/api/v1/member-type/{id}/composition-references: Gets composition references.
 func (a *API) GetMemberTypeByIdCompositionReferences(ctx context.Context, id openapi_types.UUID) ([]MemberTypeCompositionResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetMemberTypeByIdCompositionReferences", Name: "GET /umbraco/management/api/v1/member-type/{id}/composition-references"})
 	var fdV []MemberTypeCompositionResponseModel
 	fdResp, err := a.raw.GetMemberTypeByIdCompositionReferences(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -344,40 +389,55 @@ func (a *API) GetMemberTypeByIdCompositionReferencesAll(ctx context.Context, id 
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostMemberTypeByIdCopy(ctx context.Context, id openapi_types.UUID, body PostMemberTypeByIdCopyJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostMemberTypeByIdCopy(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostMemberTypeByIdCopy", Name: "POST /umbraco/management/api/v1/member-type/{id}/copy"})
+	fdID, err := frontdoor.Created(a.raw.PostMemberTypeByIdCopy(ctx, id, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetMemberTypeByIdExport sends GET /umbraco/management/api/v1/member-type/{id}/export: Exports a member type.
 func (a *API) GetMemberTypeByIdExport(ctx context.Context, id openapi_types.UUID) (GetMemberTypeByIdExport200JSONResponseBody, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetMemberTypeByIdExport", Name: "GET /umbraco/management/api/v1/member-type/{id}/export"})
 	var fdV GetMemberTypeByIdExport200JSONResponseBody
 	fdResp, err := a.raw.GetMemberTypeByIdExport(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutMemberTypeByIdImport sends PUT /umbraco/management/api/v1/member-type/{id}/import: Imports a member type.
 func (a *API) PutMemberTypeByIdImport(ctx context.Context, id openapi_types.UUID, body PutMemberTypeByIdImportJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutMemberTypeByIdImport(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutMemberTypeByIdImport", Name: "PUT /umbraco/management/api/v1/member-type/{id}/import"})
+	err := frontdoor.NoContent(a.raw.PutMemberTypeByIdImport(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // PutMemberTypeByIdMove sends PUT /umbraco/management/api/v1/member-type/{id}/move: Moves a member type.
 func (a *API) PutMemberTypeByIdMove(ctx context.Context, id openapi_types.UUID, body PutMemberTypeByIdMoveJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutMemberTypeByIdMove(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutMemberTypeByIdMove", Name: "PUT /umbraco/management/api/v1/member-type/{id}/move"})
+	err := frontdoor.NoContent(a.raw.PutMemberTypeByIdMove(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetMemberTypeByIdSchema sends GET /umbraco/management/api/v1/member-type/{id}/schema.
 func (a *API) GetMemberTypeByIdSchema(ctx context.Context, id openapi_types.UUID) (map[string]*model.JsonNode, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetMemberTypeByIdSchema", Name: "GET /umbraco/management/api/v1/member-type/{id}/schema"})
 	var fdV map[string]*model.JsonNode
 	fdResp, err := a.raw.GetMemberTypeByIdSchema(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetTreeMemberTypeAncestors sends GET /umbraco/management/api/v1/tree/member-type/ancestors: Gets a collection of ancestor member type items.
 func (a *API) GetTreeMemberTypeAncestors(ctx context.Context, params *GetTreeMemberTypeAncestorsParams) ([]MemberTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeMemberTypeAncestors", Name: "GET /umbraco/management/api/v1/tree/member-type/ancestors"})
 	var fdV []MemberTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeMemberTypeAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -404,9 +464,11 @@ func (a *API) GetTreeMemberTypeAncestorsAll(ctx context.Context, params *GetTree
 
 // GetTreeMemberTypeChildren sends GET /umbraco/management/api/v1/tree/member-type/children: Gets a collection of member type tree child items.
 func (a *API) GetTreeMemberTypeChildren(ctx context.Context, params *GetTreeMemberTypeChildrenParams) (PagedMemberTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeMemberTypeChildren", Name: "GET /umbraco/management/api/v1/tree/member-type/children"})
 	var fdV PagedMemberTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeMemberTypeChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -450,9 +512,11 @@ func (a *API) GetTreeMemberTypeChildrenAll(ctx context.Context, params *GetTreeM
 
 // GetTreeMemberTypeRoot sends GET /umbraco/management/api/v1/tree/member-type/root: Gets a collection of member type items from the root of the tree.
 func (a *API) GetTreeMemberTypeRoot(ctx context.Context, params *GetTreeMemberTypeRootParams) (PagedMemberTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeMemberTypeRoot", Name: "GET /umbraco/management/api/v1/tree/member-type/root"})
 	var fdV PagedMemberTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeMemberTypeRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -496,9 +560,11 @@ func (a *API) GetTreeMemberTypeRootAll(ctx context.Context, params *GetTreeMembe
 
 // GetTreeMemberTypeSiblings sends GET /umbraco/management/api/v1/tree/member-type/siblings: Gets sibling member types in the tree.
 func (a *API) GetTreeMemberTypeSiblings(ctx context.Context, params *GetTreeMemberTypeSiblingsParams) (SubsetMemberTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeMemberTypeSiblings", Name: "GET /umbraco/management/api/v1/tree/member-type/siblings"})
 	var fdV SubsetMemberTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeMemberTypeSiblings(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

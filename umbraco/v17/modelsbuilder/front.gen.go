@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,21 +37,28 @@ func (a *API) Client() *Client { return a.raw }
 
 // PostModelsBuilderBuild sends POST /umbraco/management/api/v1/models-builder/build: Builds models.
 func (a *API) PostModelsBuilderBuild(ctx context.Context) error {
-	return frontdoor.NoContent(a.raw.PostModelsBuilderBuild(ctx))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostModelsBuilderBuild", Name: "POST /umbraco/management/api/v1/models-builder/build"})
+	err := frontdoor.NoContent(a.raw.PostModelsBuilderBuild(ctx))
+	fdCall.End(err)
+	return err
 }
 
 // GetModelsBuilderDashboard sends GET /umbraco/management/api/v1/models-builder/dashboard: Gets models builder dashboard data.
 func (a *API) GetModelsBuilderDashboard(ctx context.Context) (ModelsBuilderResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetModelsBuilderDashboard", Name: "GET /umbraco/management/api/v1/models-builder/dashboard"})
 	var fdV ModelsBuilderResponseModel
 	fdResp, err := a.raw.GetModelsBuilderDashboard(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetModelsBuilderStatus sends GET /umbraco/management/api/v1/models-builder/status: Gets models builder status.
 func (a *API) GetModelsBuilderStatus(ctx context.Context) (OutOfDateStatusResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetModelsBuilderStatus", Name: "GET /umbraco/management/api/v1/models-builder/status"})
 	var fdV OutOfDateStatusResponseModel
 	fdResp, err := a.raw.GetModelsBuilderStatus(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,9 +39,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetItemPartialView sends GET /umbraco/management/api/v1/item/partial-view: Gets a collection of partial view items.
 func (a *API) GetItemPartialView(ctx context.Context, params *GetItemPartialViewParams) ([]PartialViewItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemPartialView", Name: "GET /umbraco/management/api/v1/item/partial-view"})
 	var fdV []PartialViewItemResponseModel
 	fdResp, err := a.raw.GetItemPartialView(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -67,7 +73,10 @@ func (a *API) GetItemPartialViewAll(ctx context.Context, params *GetItemPartialV
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostPartialView(ctx context.Context, body PostPartialViewJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostPartialView(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostPartialView", Name: "POST /umbraco/management/api/v1/partial-view"})
+	fdID, err := frontdoor.Created(a.raw.PostPartialView(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // PostPartialViewFolder sends POST /umbraco/management/api/v1/partial-view/folder: Creates a partial view folder.
@@ -75,27 +84,37 @@ func (a *API) PostPartialView(ctx context.Context, body PostPartialViewJSONReque
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostPartialViewFolder(ctx context.Context, body PostPartialViewFolderJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostPartialViewFolder(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostPartialViewFolder", Name: "POST /umbraco/management/api/v1/partial-view/folder"})
+	fdID, err := frontdoor.Created(a.raw.PostPartialViewFolder(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetPartialViewFolderByPath sends GET /umbraco/management/api/v1/partial-view/folder/{path}: Gets a partial view folder by path.
 func (a *API) GetPartialViewFolderByPath(ctx context.Context, path string) (PartialViewFolderResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetPartialViewFolderByPath", Name: "GET /umbraco/management/api/v1/partial-view/folder/{path}"})
 	var fdV PartialViewFolderResponseModel
 	fdResp, err := a.raw.GetPartialViewFolderByPath(ctx, path)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeletePartialViewFolderByPath sends DELETE /umbraco/management/api/v1/partial-view/folder/{path}: Deletes a partial view folder.
 func (a *API) DeletePartialViewFolderByPath(ctx context.Context, path string) error {
-	return frontdoor.NoContent(a.raw.DeletePartialViewFolderByPath(ctx, path))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeletePartialViewFolderByPath", Name: "DELETE /umbraco/management/api/v1/partial-view/folder/{path}"})
+	err := frontdoor.NoContent(a.raw.DeletePartialViewFolderByPath(ctx, path))
+	fdCall.End(err)
+	return err
 }
 
 // GetPartialViewSnippet sends GET /umbraco/management/api/v1/partial-view/snippet: Gets a paginated collection of partial view snippets.
 func (a *API) GetPartialViewSnippet(ctx context.Context, params *GetPartialViewSnippetParams) (PagedPartialViewSnippetItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetPartialViewSnippet", Name: "GET /umbraco/management/api/v1/partial-view/snippet"})
 	var fdV PagedPartialViewSnippetItemResponseModel
 	fdResp, err := a.raw.GetPartialViewSnippet(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -139,28 +158,38 @@ func (a *API) GetPartialViewSnippetAll(ctx context.Context, params *GetPartialVi
 
 // GetPartialViewSnippetById sends GET /umbraco/management/api/v1/partial-view/snippet/{id}: Gets a partial view snippet.
 func (a *API) GetPartialViewSnippetById(ctx context.Context, id string) (PartialViewSnippetResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetPartialViewSnippetById", Name: "GET /umbraco/management/api/v1/partial-view/snippet/{id}"})
 	var fdV PartialViewSnippetResponseModel
 	fdResp, err := a.raw.GetPartialViewSnippetById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetPartialViewByPath sends GET /umbraco/management/api/v1/partial-view/{path}: Gets a partial view by path.
 func (a *API) GetPartialViewByPath(ctx context.Context, path string) (PartialViewResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetPartialViewByPath", Name: "GET /umbraco/management/api/v1/partial-view/{path}"})
 	var fdV PartialViewResponseModel
 	fdResp, err := a.raw.GetPartialViewByPath(ctx, path)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutPartialViewByPath sends PUT /umbraco/management/api/v1/partial-view/{path}: Updates a partial view.
 func (a *API) PutPartialViewByPath(ctx context.Context, path string, body PutPartialViewByPathJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutPartialViewByPath(ctx, path, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutPartialViewByPath", Name: "PUT /umbraco/management/api/v1/partial-view/{path}"})
+	err := frontdoor.NoContent(a.raw.PutPartialViewByPath(ctx, path, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeletePartialViewByPath sends DELETE /umbraco/management/api/v1/partial-view/{path}: Deletes a partial view.
 func (a *API) DeletePartialViewByPath(ctx context.Context, path string) error {
-	return frontdoor.NoContent(a.raw.DeletePartialViewByPath(ctx, path))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeletePartialViewByPath", Name: "DELETE /umbraco/management/api/v1/partial-view/{path}"})
+	err := frontdoor.NoContent(a.raw.DeletePartialViewByPath(ctx, path))
+	fdCall.End(err)
+	return err
 }
 
 // PutPartialViewByPathRename sends PUT /umbraco/management/api/v1/partial-view/{path}/rename: Renames a partial view.
@@ -168,14 +197,19 @@ func (a *API) DeletePartialViewByPath(ctx context.Context, path string) error {
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PutPartialViewByPathRename(ctx context.Context, path string, body PutPartialViewByPathRenameJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PutPartialViewByPathRename(ctx, path, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutPartialViewByPathRename", Name: "PUT /umbraco/management/api/v1/partial-view/{path}/rename"})
+	fdID, err := frontdoor.Created(a.raw.PutPartialViewByPathRename(ctx, path, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetTreePartialViewAncestors sends GET /umbraco/management/api/v1/tree/partial-view/ancestors: Gets a collection of ancestor partial view items.
 func (a *API) GetTreePartialViewAncestors(ctx context.Context, params *GetTreePartialViewAncestorsParams) ([]model.FileSystemTreeItemPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreePartialViewAncestors", Name: "GET /umbraco/management/api/v1/tree/partial-view/ancestors"})
 	var fdV []model.FileSystemTreeItemPresentationModel
 	fdResp, err := a.raw.GetTreePartialViewAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -202,9 +236,11 @@ func (a *API) GetTreePartialViewAncestorsAll(ctx context.Context, params *GetTre
 
 // GetTreePartialViewChildren sends GET /umbraco/management/api/v1/tree/partial-view/children: Gets a collection of partial view tree child items.
 func (a *API) GetTreePartialViewChildren(ctx context.Context, params *GetTreePartialViewChildrenParams) (model.PagedFileSystemTreeItemPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreePartialViewChildren", Name: "GET /umbraco/management/api/v1/tree/partial-view/children"})
 	var fdV model.PagedFileSystemTreeItemPresentationModel
 	fdResp, err := a.raw.GetTreePartialViewChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -248,9 +284,11 @@ func (a *API) GetTreePartialViewChildrenAll(ctx context.Context, params *GetTree
 
 // GetTreePartialViewRoot sends GET /umbraco/management/api/v1/tree/partial-view/root: Gets a collection of partial view items from the root of the tree.
 func (a *API) GetTreePartialViewRoot(ctx context.Context, params *GetTreePartialViewRootParams) (model.PagedFileSystemTreeItemPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreePartialViewRoot", Name: "GET /umbraco/management/api/v1/tree/partial-view/root"})
 	var fdV model.PagedFileSystemTreeItemPresentationModel
 	fdResp, err := a.raw.GetTreePartialViewRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -294,9 +332,11 @@ func (a *API) GetTreePartialViewRootAll(ctx context.Context, params *GetTreePart
 
 // GetTreePartialViewSiblings sends GET /umbraco/management/api/v1/tree/partial-view/siblings: Gets a collection of partial view tree sibling items.
 func (a *API) GetTreePartialViewSiblings(ctx context.Context, params *GetTreePartialViewSiblingsParams) (model.SubsetFileSystemTreeItemPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreePartialViewSiblings", Name: "GET /umbraco/management/api/v1/tree/partial-view/siblings"})
 	var fdV model.SubsetFileSystemTreeItemPresentationModel
 	fdResp, err := a.raw.GetTreePartialViewSiblings(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

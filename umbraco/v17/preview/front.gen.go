@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,10 +37,16 @@ func (a *API) Client() *Client { return a.raw }
 
 // PostPreview sends POST /umbraco/management/api/v1/preview: Enters preview mode.
 func (a *API) PostPreview(ctx context.Context) error {
-	return frontdoor.NoContent(a.raw.PostPreview(ctx))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostPreview", Name: "POST /umbraco/management/api/v1/preview"})
+	err := frontdoor.NoContent(a.raw.PostPreview(ctx))
+	fdCall.End(err)
+	return err
 }
 
 // DeletePreview sends DELETE /umbraco/management/api/v1/preview: Exits preview mode.
 func (a *API) DeletePreview(ctx context.Context) error {
-	return frontdoor.NoContent(a.raw.DeletePreview(ctx))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeletePreview", Name: "DELETE /umbraco/management/api/v1/preview"})
+	err := frontdoor.NoContent(a.raw.DeletePreview(ctx))
+	fdCall.End(err)
+	return err
 }

@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,13 +37,18 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetProfilingStatus sends GET /umbraco/management/api/v1/profiling/status: Gets profiling status.
 func (a *API) GetProfilingStatus(ctx context.Context) (ProfilingStatusResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetProfilingStatus", Name: "GET /umbraco/management/api/v1/profiling/status"})
 	var fdV ProfilingStatusResponseModel
 	fdResp, err := a.raw.GetProfilingStatus(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutProfilingStatus sends PUT /umbraco/management/api/v1/profiling/status: Updates the web profiling status.
 func (a *API) PutProfilingStatus(ctx context.Context, body PutProfilingStatusJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutProfilingStatus(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutProfilingStatus", Name: "PUT /umbraco/management/api/v1/profiling/status"})
+	err := frontdoor.NoContent(a.raw.PutProfilingStatus(ctx, body))
+	fdCall.End(err)
+	return err
 }

@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,18 +37,26 @@ func (a *API) Client() *Client { return a.raw }
 
 // PostPublishedCacheRebuild sends POST /umbraco/management/api/v1/published-cache/rebuild: Rebuilds the published content cache.
 func (a *API) PostPublishedCacheRebuild(ctx context.Context) error {
-	return frontdoor.NoContent(a.raw.PostPublishedCacheRebuild(ctx))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostPublishedCacheRebuild", Name: "POST /umbraco/management/api/v1/published-cache/rebuild"})
+	err := frontdoor.NoContent(a.raw.PostPublishedCacheRebuild(ctx))
+	fdCall.End(err)
+	return err
 }
 
 // GetPublishedCacheRebuildStatus sends GET /umbraco/management/api/v1/published-cache/rebuild/status: Gets the rebuild cache status.
 func (a *API) GetPublishedCacheRebuildStatus(ctx context.Context) (RebuildStatusModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetPublishedCacheRebuildStatus", Name: "GET /umbraco/management/api/v1/published-cache/rebuild/status"})
 	var fdV RebuildStatusModel
 	fdResp, err := a.raw.GetPublishedCacheRebuildStatus(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostPublishedCacheReload sends POST /umbraco/management/api/v1/published-cache/reload: Reloads the published content cache.
 func (a *API) PostPublishedCacheReload(ctx context.Context) error {
-	return frontdoor.NoContent(a.raw.PostPublishedCacheReload(ctx))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostPublishedCacheReload", Name: "POST /umbraco/management/api/v1/published-cache/reload"})
+	err := frontdoor.NoContent(a.raw.PostPublishedCacheReload(ctx))
+	fdCall.End(err)
+	return err
 }

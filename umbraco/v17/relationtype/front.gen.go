@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,9 +39,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetItemRelationType sends GET /umbraco/management/api/v1/item/relation-type: Gets a collection of relation type items.
 func (a *API) GetItemRelationType(ctx context.Context, params *GetItemRelationTypeParams) ([]RelationTypeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemRelationType", Name: "GET /umbraco/management/api/v1/item/relation-type"})
 	var fdV []RelationTypeItemResponseModel
 	fdResp, err := a.raw.GetItemRelationType(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -64,9 +70,11 @@ func (a *API) GetItemRelationTypeAll(ctx context.Context, params *GetItemRelatio
 
 // GetRelationType sends GET /umbraco/management/api/v1/relation-type: Gets a paginated collection of relation types.
 func (a *API) GetRelationType(ctx context.Context, params *GetRelationTypeParams) (PagedRelationTypeResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetRelationType", Name: "GET /umbraco/management/api/v1/relation-type"})
 	var fdV PagedRelationTypeResponseModel
 	fdResp, err := a.raw.GetRelationType(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -110,8 +118,10 @@ func (a *API) GetRelationTypeAll(ctx context.Context, params *GetRelationTypePar
 
 // GetRelationTypeById sends GET /umbraco/management/api/v1/relation-type/{id}: Gets a relation type.
 func (a *API) GetRelationTypeById(ctx context.Context, id openapi_types.UUID) (RelationTypeResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetRelationTypeById", Name: "GET /umbraco/management/api/v1/relation-type/{id}"})
 	var fdV RelationTypeResponseModel
 	fdResp, err := a.raw.GetRelationTypeById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

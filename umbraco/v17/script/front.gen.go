@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,9 +39,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetItemScript sends GET /umbraco/management/api/v1/item/script: Gets a collection of script items.
 func (a *API) GetItemScript(ctx context.Context, params *GetItemScriptParams) ([]ScriptItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemScript", Name: "GET /umbraco/management/api/v1/item/script"})
 	var fdV []ScriptItemResponseModel
 	fdResp, err := a.raw.GetItemScript(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -67,7 +73,10 @@ func (a *API) GetItemScriptAll(ctx context.Context, params *GetItemScriptParams)
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostScript(ctx context.Context, body PostScriptJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostScript(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostScript", Name: "POST /umbraco/management/api/v1/script"})
+	fdID, err := frontdoor.Created(a.raw.PostScript(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // PostScriptFolder sends POST /umbraco/management/api/v1/script/folder: Creates a script folder.
@@ -75,38 +84,54 @@ func (a *API) PostScript(ctx context.Context, body PostScriptJSONRequestBody) (s
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostScriptFolder(ctx context.Context, body PostScriptFolderJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostScriptFolder(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostScriptFolder", Name: "POST /umbraco/management/api/v1/script/folder"})
+	fdID, err := frontdoor.Created(a.raw.PostScriptFolder(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetScriptFolderByPath sends GET /umbraco/management/api/v1/script/folder/{path}: Gets a script folder by path.
 func (a *API) GetScriptFolderByPath(ctx context.Context, path string) (ScriptFolderResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetScriptFolderByPath", Name: "GET /umbraco/management/api/v1/script/folder/{path}"})
 	var fdV ScriptFolderResponseModel
 	fdResp, err := a.raw.GetScriptFolderByPath(ctx, path)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteScriptFolderByPath sends DELETE /umbraco/management/api/v1/script/folder/{path}: Deletes a script folder.
 func (a *API) DeleteScriptFolderByPath(ctx context.Context, path string) error {
-	return frontdoor.NoContent(a.raw.DeleteScriptFolderByPath(ctx, path))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteScriptFolderByPath", Name: "DELETE /umbraco/management/api/v1/script/folder/{path}"})
+	err := frontdoor.NoContent(a.raw.DeleteScriptFolderByPath(ctx, path))
+	fdCall.End(err)
+	return err
 }
 
 // GetScriptByPath sends GET /umbraco/management/api/v1/script/{path}: Gets a script by path.
 func (a *API) GetScriptByPath(ctx context.Context, path string) (ScriptResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetScriptByPath", Name: "GET /umbraco/management/api/v1/script/{path}"})
 	var fdV ScriptResponseModel
 	fdResp, err := a.raw.GetScriptByPath(ctx, path)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutScriptByPath sends PUT /umbraco/management/api/v1/script/{path}: Updates a script.
 func (a *API) PutScriptByPath(ctx context.Context, path string, body PutScriptByPathJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutScriptByPath(ctx, path, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutScriptByPath", Name: "PUT /umbraco/management/api/v1/script/{path}"})
+	err := frontdoor.NoContent(a.raw.PutScriptByPath(ctx, path, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteScriptByPath sends DELETE /umbraco/management/api/v1/script/{path}: Deletes a script.
 func (a *API) DeleteScriptByPath(ctx context.Context, path string) error {
-	return frontdoor.NoContent(a.raw.DeleteScriptByPath(ctx, path))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteScriptByPath", Name: "DELETE /umbraco/management/api/v1/script/{path}"})
+	err := frontdoor.NoContent(a.raw.DeleteScriptByPath(ctx, path))
+	fdCall.End(err)
+	return err
 }
 
 // PutScriptByPathRename sends PUT /umbraco/management/api/v1/script/{path}/rename: Renames a script.
@@ -114,14 +139,19 @@ func (a *API) DeleteScriptByPath(ctx context.Context, path string) error {
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PutScriptByPathRename(ctx context.Context, path string, body PutScriptByPathRenameJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PutScriptByPathRename(ctx, path, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutScriptByPathRename", Name: "PUT /umbraco/management/api/v1/script/{path}/rename"})
+	fdID, err := frontdoor.Created(a.raw.PutScriptByPathRename(ctx, path, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetTreeScriptAncestors sends GET /umbraco/management/api/v1/tree/script/ancestors: Gets a collection of ancestor script items.
 func (a *API) GetTreeScriptAncestors(ctx context.Context, params *GetTreeScriptAncestorsParams) ([]model.FileSystemTreeItemPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeScriptAncestors", Name: "GET /umbraco/management/api/v1/tree/script/ancestors"})
 	var fdV []model.FileSystemTreeItemPresentationModel
 	fdResp, err := a.raw.GetTreeScriptAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -148,9 +178,11 @@ func (a *API) GetTreeScriptAncestorsAll(ctx context.Context, params *GetTreeScri
 
 // GetTreeScriptChildren sends GET /umbraco/management/api/v1/tree/script/children: Gets a collection of script tree child items.
 func (a *API) GetTreeScriptChildren(ctx context.Context, params *GetTreeScriptChildrenParams) (model.PagedFileSystemTreeItemPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeScriptChildren", Name: "GET /umbraco/management/api/v1/tree/script/children"})
 	var fdV model.PagedFileSystemTreeItemPresentationModel
 	fdResp, err := a.raw.GetTreeScriptChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -194,9 +226,11 @@ func (a *API) GetTreeScriptChildrenAll(ctx context.Context, params *GetTreeScrip
 
 // GetTreeScriptRoot sends GET /umbraco/management/api/v1/tree/script/root: Gets a collection of script items from the root of the tree.
 func (a *API) GetTreeScriptRoot(ctx context.Context, params *GetTreeScriptRootParams) (model.PagedFileSystemTreeItemPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeScriptRoot", Name: "GET /umbraco/management/api/v1/tree/script/root"})
 	var fdV model.PagedFileSystemTreeItemPresentationModel
 	fdResp, err := a.raw.GetTreeScriptRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -240,9 +274,11 @@ func (a *API) GetTreeScriptRootAll(ctx context.Context, params *GetTreeScriptRoo
 
 // GetTreeScriptSiblings sends GET /umbraco/management/api/v1/tree/script/siblings: Gets a collection of script tree sibling items.
 func (a *API) GetTreeScriptSiblings(ctx context.Context, params *GetTreeScriptSiblingsParams) (model.SubsetFileSystemTreeItemPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeScriptSiblings", Name: "GET /umbraco/management/api/v1/tree/script/siblings"})
 	var fdV model.SubsetFileSystemTreeItemPresentationModel
 	fdResp, err := a.raw.GetTreeScriptSiblings(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -36,9 +40,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetItemTemplate sends GET /umbraco/management/api/v1/item/template: Gets a collection of template items.
 func (a *API) GetItemTemplate(ctx context.Context, params *GetItemTemplateParams) ([]TemplateItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemTemplate", Name: "GET /umbraco/management/api/v1/item/template"})
 	var fdV []TemplateItemResponseModel
 	fdResp, err := a.raw.GetItemTemplate(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -65,9 +71,11 @@ func (a *API) GetItemTemplateAll(ctx context.Context, params *GetItemTemplatePar
 
 // GetItemTemplateAncestors sends GET /umbraco/management/api/v1/item/template/ancestors: Gets ancestors for a collection of template items.
 func (a *API) GetItemTemplateAncestors(ctx context.Context, params *GetItemTemplateAncestorsParams) ([]ItemAncestorsResponseModelTemplateItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemTemplateAncestors", Name: "GET /umbraco/management/api/v1/item/template/ancestors"})
 	var fdV []ItemAncestorsResponseModelTemplateItemResponseModel
 	fdResp, err := a.raw.GetItemTemplateAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -94,9 +102,11 @@ func (a *API) GetItemTemplateAncestorsAll(ctx context.Context, params *GetItemTe
 
 // GetItemTemplateSearch sends GET /umbraco/management/api/v1/item/template/search: Searches template items.
 func (a *API) GetItemTemplateSearch(ctx context.Context, params *GetItemTemplateSearchParams) (PagedModelTemplateItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetItemTemplateSearch", Name: "GET /umbraco/management/api/v1/item/template/search"})
 	var fdV PagedModelTemplateItemResponseModel
 	fdResp, err := a.raw.GetItemTemplateSearch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -143,56 +153,75 @@ func (a *API) GetItemTemplateSearchAll(ctx context.Context, params *GetItemTempl
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostTemplate(ctx context.Context, body PostTemplateJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostTemplate(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostTemplate", Name: "POST /umbraco/management/api/v1/template"})
+	fdID, err := frontdoor.Created(a.raw.PostTemplate(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetTemplateConfiguration sends GET /umbraco/management/api/v1/template/configuration: Gets the template configuration.
 func (a *API) GetTemplateConfiguration(ctx context.Context) (TemplateConfigurationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTemplateConfiguration", Name: "GET /umbraco/management/api/v1/template/configuration"})
 	var fdV TemplateConfigurationResponseModel
 	fdResp, err := a.raw.GetTemplateConfiguration(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostTemplateQueryExecute sends POST /umbraco/management/api/v1/template/query/execute: Executes a template query.
 func (a *API) PostTemplateQueryExecute(ctx context.Context, body PostTemplateQueryExecuteJSONRequestBody) (TemplateQueryResultResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostTemplateQueryExecute", Name: "POST /umbraco/management/api/v1/template/query/execute"})
 	var fdV TemplateQueryResultResponseModel
 	fdResp, err := a.raw.PostTemplateQueryExecute(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetTemplateQuerySettings sends GET /umbraco/management/api/v1/template/query/settings: Gets template query settings.
 func (a *API) GetTemplateQuerySettings(ctx context.Context) (TemplateQuerySettingsResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTemplateQuerySettings", Name: "GET /umbraco/management/api/v1/template/query/settings"})
 	var fdV TemplateQuerySettingsResponseModel
 	fdResp, err := a.raw.GetTemplateQuerySettings(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetTemplateById sends GET /umbraco/management/api/v1/template/{id}: Gets a template.
 func (a *API) GetTemplateById(ctx context.Context, id openapi_types.UUID) (TemplateResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTemplateById", Name: "GET /umbraco/management/api/v1/template/{id}"})
 	var fdV TemplateResponseModel
 	fdResp, err := a.raw.GetTemplateById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutTemplateById sends PUT /umbraco/management/api/v1/template/{id}: Updates a template.
 func (a *API) PutTemplateById(ctx context.Context, id openapi_types.UUID, body PutTemplateByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutTemplateById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutTemplateById", Name: "PUT /umbraco/management/api/v1/template/{id}"})
+	err := frontdoor.NoContent(a.raw.PutTemplateById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteTemplateById sends DELETE /umbraco/management/api/v1/template/{id}: Deletes a template.
 func (a *API) DeleteTemplateById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteTemplateById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteTemplateById", Name: "DELETE /umbraco/management/api/v1/template/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteTemplateById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetTreeTemplateAncestors sends GET /umbraco/management/api/v1/tree/template/ancestors: Gets a collection of ancestor template items.
 func (a *API) GetTreeTemplateAncestors(ctx context.Context, params *GetTreeTemplateAncestorsParams) ([]model.NamedEntityTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeTemplateAncestors", Name: "GET /umbraco/management/api/v1/tree/template/ancestors"})
 	var fdV []model.NamedEntityTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeTemplateAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -219,9 +248,11 @@ func (a *API) GetTreeTemplateAncestorsAll(ctx context.Context, params *GetTreeTe
 
 // GetTreeTemplateChildren sends GET /umbraco/management/api/v1/tree/template/children: Gets a collection of template tree child items.
 func (a *API) GetTreeTemplateChildren(ctx context.Context, params *GetTreeTemplateChildrenParams) (model.PagedNamedEntityTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeTemplateChildren", Name: "GET /umbraco/management/api/v1/tree/template/children"})
 	var fdV model.PagedNamedEntityTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeTemplateChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -265,9 +296,11 @@ func (a *API) GetTreeTemplateChildrenAll(ctx context.Context, params *GetTreeTem
 
 // GetTreeTemplateRoot sends GET /umbraco/management/api/v1/tree/template/root: Gets a collection of template items from the root of the tree.
 func (a *API) GetTreeTemplateRoot(ctx context.Context, params *GetTreeTemplateRootParams) (model.PagedNamedEntityTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeTemplateRoot", Name: "GET /umbraco/management/api/v1/tree/template/root"})
 	var fdV model.PagedNamedEntityTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeTemplateRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -311,9 +344,11 @@ func (a *API) GetTreeTemplateRootAll(ctx context.Context, params *GetTreeTemplat
 
 // GetTreeTemplateSiblings sends GET /umbraco/management/api/v1/tree/template/siblings: Gets a collection of template tree sibling items.
 func (a *API) GetTreeTemplateSiblings(ctx context.Context, params *GetTreeTemplateSiblingsParams) (SubsetNamedEntityTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetTreeTemplateSiblings", Name: "GET /umbraco/management/api/v1/tree/template/siblings"})
 	var fdV SubsetNamedEntityTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeTemplateSiblings(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

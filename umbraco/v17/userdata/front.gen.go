@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,9 +39,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetUserData sends GET /umbraco/management/api/v1/user-data: Gets user data.
 func (a *API) GetUserData(ctx context.Context, params *GetUserDataParams) (PagedUserDataResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetUserData", Name: "GET /umbraco/management/api/v1/user-data"})
 	var fdV PagedUserDataResponseModel
 	fdResp, err := a.raw.GetUserData(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -81,7 +87,10 @@ func (a *API) GetUserDataAll(ctx context.Context, params *GetUserDataParams) ite
 
 // PutUserData sends PUT /umbraco/management/api/v1/user-data: Updates user data.
 func (a *API) PutUserData(ctx context.Context, body PutUserDataJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutUserData(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PutUserData", Name: "PUT /umbraco/management/api/v1/user-data"})
+	err := frontdoor.NoContent(a.raw.PutUserData(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // PostUserData sends POST /umbraco/management/api/v1/user-data: Creates user data.
@@ -89,18 +98,26 @@ func (a *API) PutUserData(ctx context.Context, body PutUserDataJSONRequestBody) 
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostUserData(ctx context.Context, body PostUserDataJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostUserData(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "PostUserData", Name: "POST /umbraco/management/api/v1/user-data"})
+	fdID, err := frontdoor.Created(a.raw.PostUserData(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetUserDataById sends GET /umbraco/management/api/v1/user-data/{id}: Gets user data.
 func (a *API) GetUserDataById(ctx context.Context, id openapi_types.UUID) (UserDataModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "GetUserDataById", Name: "GET /umbraco/management/api/v1/user-data/{id}"})
 	var fdV UserDataModel
 	fdResp, err := a.raw.GetUserDataById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteUserDataById sends DELETE /umbraco/management/api/v1/user-data/{id}: Deletes user data.
 func (a *API) DeleteUserDataById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteUserDataById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco17", ID: "DeleteUserDataById", Name: "DELETE /umbraco/management/api/v1/user-data/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteUserDataById(ctx, id))
+	fdCall.End(err)
+	return err
 }

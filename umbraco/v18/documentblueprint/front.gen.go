@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -39,7 +43,10 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDocumentBlueprint(ctx context.Context, body PostDocumentBlueprintJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDocumentBlueprint(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostDocumentBlueprint", Name: "POST /umbraco/management/api/v1/document-blueprint"})
+	fdID, err := frontdoor.Created(a.raw.PostDocumentBlueprint(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // PostDocumentBlueprintFolder sends POST /umbraco/management/api/v1/document-blueprint/folder: Creates a document blueprint folder.
@@ -47,25 +54,36 @@ func (a *API) PostDocumentBlueprint(ctx context.Context, body PostDocumentBluepr
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDocumentBlueprintFolder(ctx context.Context, body PostDocumentBlueprintFolderJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDocumentBlueprintFolder(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostDocumentBlueprintFolder", Name: "POST /umbraco/management/api/v1/document-blueprint/folder"})
+	fdID, err := frontdoor.Created(a.raw.PostDocumentBlueprintFolder(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetDocumentBlueprintFolderById sends GET /umbraco/management/api/v1/document-blueprint/folder/{id}: Gets a document blueprint folder.
 func (a *API) GetDocumentBlueprintFolderById(ctx context.Context, id openapi_types.UUID) (model.FolderResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetDocumentBlueprintFolderById", Name: "GET /umbraco/management/api/v1/document-blueprint/folder/{id}"})
 	var fdV model.FolderResponseModel
 	fdResp, err := a.raw.GetDocumentBlueprintFolderById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutDocumentBlueprintFolderById sends PUT /umbraco/management/api/v1/document-blueprint/folder/{id}: Updates a document blueprint folder.
 func (a *API) PutDocumentBlueprintFolderById(ctx context.Context, id openapi_types.UUID, body PutDocumentBlueprintFolderByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDocumentBlueprintFolderById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutDocumentBlueprintFolderById", Name: "PUT /umbraco/management/api/v1/document-blueprint/folder/{id}"})
+	err := frontdoor.NoContent(a.raw.PutDocumentBlueprintFolderById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteDocumentBlueprintFolderById sends DELETE /umbraco/management/api/v1/document-blueprint/folder/{id}: Deletes a document blueprint folder.
 func (a *API) DeleteDocumentBlueprintFolderById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteDocumentBlueprintFolderById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteDocumentBlueprintFolderById", Name: "DELETE /umbraco/management/api/v1/document-blueprint/folder/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteDocumentBlueprintFolderById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PostDocumentBlueprintFromDocument sends POST /umbraco/management/api/v1/document-blueprint/from-document: Creates a document blueprint from an existing document.
@@ -73,32 +91,45 @@ func (a *API) DeleteDocumentBlueprintFolderById(ctx context.Context, id openapi_
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostDocumentBlueprintFromDocument(ctx context.Context, body PostDocumentBlueprintFromDocumentJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostDocumentBlueprintFromDocument(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostDocumentBlueprintFromDocument", Name: "POST /umbraco/management/api/v1/document-blueprint/from-document"})
+	fdID, err := frontdoor.Created(a.raw.PostDocumentBlueprintFromDocument(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetDocumentBlueprintById sends GET /umbraco/management/api/v1/document-blueprint/{id}: Gets a document blueprint.
 func (a *API) GetDocumentBlueprintById(ctx context.Context, id openapi_types.UUID) (DocumentBlueprintResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetDocumentBlueprintById", Name: "GET /umbraco/management/api/v1/document-blueprint/{id}"})
 	var fdV DocumentBlueprintResponseModel
 	fdResp, err := a.raw.GetDocumentBlueprintById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutDocumentBlueprintById sends PUT /umbraco/management/api/v1/document-blueprint/{id}: Updates a document blueprint.
 func (a *API) PutDocumentBlueprintById(ctx context.Context, id openapi_types.UUID, body PutDocumentBlueprintByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDocumentBlueprintById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutDocumentBlueprintById", Name: "PUT /umbraco/management/api/v1/document-blueprint/{id}"})
+	err := frontdoor.NoContent(a.raw.PutDocumentBlueprintById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteDocumentBlueprintById sends DELETE /umbraco/management/api/v1/document-blueprint/{id}: Deletes a document blueprint.
 func (a *API) DeleteDocumentBlueprintById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteDocumentBlueprintById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteDocumentBlueprintById", Name: "DELETE /umbraco/management/api/v1/document-blueprint/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteDocumentBlueprintById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetDocumentBlueprintByIdAuditLog sends GET /umbraco/management/api/v1/document-blueprint/{id}/audit-log: Gets the audit log for a document blueprint.
 func (a *API) GetDocumentBlueprintByIdAuditLog(ctx context.Context, id openapi_types.UUID, params *GetDocumentBlueprintByIdAuditLogParams) (model.PagedAuditLogResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetDocumentBlueprintByIdAuditLog", Name: "GET /umbraco/management/api/v1/document-blueprint/{id}/audit-log"})
 	var fdV model.PagedAuditLogResponseModel
 	fdResp, err := a.raw.GetDocumentBlueprintByIdAuditLog(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -142,22 +173,29 @@ func (a *API) GetDocumentBlueprintByIdAuditLogAll(ctx context.Context, id openap
 
 // PutDocumentBlueprintByIdMove sends PUT /umbraco/management/api/v1/document-blueprint/{id}/move: Moves a document blueprint.
 func (a *API) PutDocumentBlueprintByIdMove(ctx context.Context, id openapi_types.UUID, body PutDocumentBlueprintByIdMoveJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutDocumentBlueprintByIdMove(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutDocumentBlueprintByIdMove", Name: "PUT /umbraco/management/api/v1/document-blueprint/{id}/move"})
+	err := frontdoor.NoContent(a.raw.PutDocumentBlueprintByIdMove(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetDocumentBlueprintByIdScaffold sends GET /umbraco/management/api/v1/document-blueprint/{id}/scaffold: Scaffolds a document blueprint.
 func (a *API) GetDocumentBlueprintByIdScaffold(ctx context.Context, id openapi_types.UUID) (DocumentBlueprintResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetDocumentBlueprintByIdScaffold", Name: "GET /umbraco/management/api/v1/document-blueprint/{id}/scaffold"})
 	var fdV DocumentBlueprintResponseModel
 	fdResp, err := a.raw.GetDocumentBlueprintByIdScaffold(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetItemDocumentBlueprint sends GET /umbraco/management/api/v1/item/document-blueprint: Gets a collection of document blueprint items.
 func (a *API) GetItemDocumentBlueprint(ctx context.Context, params *GetItemDocumentBlueprintParams) ([]DocumentBlueprintItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemDocumentBlueprint", Name: "GET /umbraco/management/api/v1/item/document-blueprint"})
 	var fdV []DocumentBlueprintItemResponseModel
 	fdResp, err := a.raw.GetItemDocumentBlueprint(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -184,9 +222,11 @@ func (a *API) GetItemDocumentBlueprintAll(ctx context.Context, params *GetItemDo
 
 // GetTreeDocumentBlueprintAncestors sends GET /umbraco/management/api/v1/tree/document-blueprint/ancestors: Gets a collection of ancestor document blueprint items.
 func (a *API) GetTreeDocumentBlueprintAncestors(ctx context.Context, params *GetTreeDocumentBlueprintAncestorsParams) ([]DocumentBlueprintTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeDocumentBlueprintAncestors", Name: "GET /umbraco/management/api/v1/tree/document-blueprint/ancestors"})
 	var fdV []DocumentBlueprintTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDocumentBlueprintAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -213,9 +253,11 @@ func (a *API) GetTreeDocumentBlueprintAncestorsAll(ctx context.Context, params *
 
 // GetTreeDocumentBlueprintChildren sends GET /umbraco/management/api/v1/tree/document-blueprint/children: Gets a collection of document blueprint tree child items.
 func (a *API) GetTreeDocumentBlueprintChildren(ctx context.Context, params *GetTreeDocumentBlueprintChildrenParams) (PagedDocumentBlueprintTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeDocumentBlueprintChildren", Name: "GET /umbraco/management/api/v1/tree/document-blueprint/children"})
 	var fdV PagedDocumentBlueprintTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDocumentBlueprintChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -259,9 +301,11 @@ func (a *API) GetTreeDocumentBlueprintChildrenAll(ctx context.Context, params *G
 
 // GetTreeDocumentBlueprintRoot sends GET /umbraco/management/api/v1/tree/document-blueprint/root: Gets a collection of document blueprint items from the root of the tree.
 func (a *API) GetTreeDocumentBlueprintRoot(ctx context.Context, params *GetTreeDocumentBlueprintRootParams) (PagedDocumentBlueprintTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeDocumentBlueprintRoot", Name: "GET /umbraco/management/api/v1/tree/document-blueprint/root"})
 	var fdV PagedDocumentBlueprintTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDocumentBlueprintRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -305,9 +349,11 @@ func (a *API) GetTreeDocumentBlueprintRootAll(ctx context.Context, params *GetTr
 
 // GetTreeDocumentBlueprintSiblings sends GET /umbraco/management/api/v1/tree/document-blueprint/siblings: Gets a collection of document blueprint tree sibling items.
 func (a *API) GetTreeDocumentBlueprintSiblings(ctx context.Context, params *GetTreeDocumentBlueprintSiblingsParams) (SubsetDocumentBlueprintTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeDocumentBlueprintSiblings", Name: "GET /umbraco/management/api/v1/tree/document-blueprint/siblings"})
 	var fdV SubsetDocumentBlueprintTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeDocumentBlueprintSiblings(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

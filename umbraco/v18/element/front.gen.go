@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -39,14 +43,19 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostElement(ctx context.Context, body PostElementJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostElement(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostElement", Name: "POST /umbraco/management/api/v1/element"})
+	fdID, err := frontdoor.Created(a.raw.PostElement(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetElementAreReferenced sends GET /umbraco/management/api/v1/element/are-referenced: Gets a collection of items that reference elements.
 func (a *API) GetElementAreReferenced(ctx context.Context, params *GetElementAreReferencedParams) (model.PagedReferenceByIdModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetElementAreReferenced", Name: "GET /umbraco/management/api/v1/element/are-referenced"})
 	var fdV model.PagedReferenceByIdModel
 	fdResp, err := a.raw.GetElementAreReferenced(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -90,9 +99,11 @@ func (a *API) GetElementAreReferencedAll(ctx context.Context, params *GetElement
 
 // GetElementConfiguration sends GET /umbraco/management/api/v1/element/configuration: Gets the element configuration.
 func (a *API) GetElementConfiguration(ctx context.Context) (ElementConfigurationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetElementConfiguration", Name: "GET /umbraco/management/api/v1/element/configuration"})
 	var fdV ElementConfigurationResponseModel
 	fdResp, err := a.raw.GetElementConfiguration(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -101,42 +112,61 @@ func (a *API) GetElementConfiguration(ctx context.Context) (ElementConfiguration
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostElementFolder(ctx context.Context, body PostElementFolderJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostElementFolder(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostElementFolder", Name: "POST /umbraco/management/api/v1/element/folder"})
+	fdID, err := frontdoor.Created(a.raw.PostElementFolder(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetElementFolderById sends GET /umbraco/management/api/v1/element/folder/{id}: Gets an element folder.
 func (a *API) GetElementFolderById(ctx context.Context, id openapi_types.UUID) (model.FolderResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetElementFolderById", Name: "GET /umbraco/management/api/v1/element/folder/{id}"})
 	var fdV model.FolderResponseModel
 	fdResp, err := a.raw.GetElementFolderById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutElementFolderById sends PUT /umbraco/management/api/v1/element/folder/{id}: Updates an element folder.
 func (a *API) PutElementFolderById(ctx context.Context, id openapi_types.UUID, body PutElementFolderByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutElementFolderById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutElementFolderById", Name: "PUT /umbraco/management/api/v1/element/folder/{id}"})
+	err := frontdoor.NoContent(a.raw.PutElementFolderById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteElementFolderById sends DELETE /umbraco/management/api/v1/element/folder/{id}: Deletes an element folder.
 func (a *API) DeleteElementFolderById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteElementFolderById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteElementFolderById", Name: "DELETE /umbraco/management/api/v1/element/folder/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteElementFolderById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PutElementFolderByIdMove sends PUT /umbraco/management/api/v1/element/folder/{id}/move: Moves an element folder.
 func (a *API) PutElementFolderByIdMove(ctx context.Context, id openapi_types.UUID, body PutElementFolderByIdMoveJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutElementFolderByIdMove(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutElementFolderByIdMove", Name: "PUT /umbraco/management/api/v1/element/folder/{id}/move"})
+	err := frontdoor.NoContent(a.raw.PutElementFolderByIdMove(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // PutElementFolderByIdMoveToRecycleBin sends PUT /umbraco/management/api/v1/element/folder/{id}/move-to-recycle-bin: Moves an element folder to the recycle bin.
 func (a *API) PutElementFolderByIdMoveToRecycleBin(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.PutElementFolderByIdMoveToRecycleBin(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutElementFolderByIdMoveToRecycleBin", Name: "PUT /umbraco/management/api/v1/element/folder/{id}/move-to-recycle-bin"})
+	err := frontdoor.NoContent(a.raw.PutElementFolderByIdMoveToRecycleBin(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetElementFolderByIdReferencedDescendants sends GET /umbraco/management/api/v1/element/folder/{id}/referenced-descendants: Gets element folder descendants that are referenced.
 func (a *API) GetElementFolderByIdReferencedDescendants(ctx context.Context, id openapi_types.UUID, params *GetElementFolderByIdReferencedDescendantsParams) (model.PagedReferenceByIdModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetElementFolderByIdReferencedDescendants", Name: "GET /umbraco/management/api/v1/element/folder/{id}/referenced-descendants"})
 	var fdV model.PagedReferenceByIdModel
 	fdResp, err := a.raw.GetElementFolderByIdReferencedDescendants(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -180,32 +210,45 @@ func (a *API) GetElementFolderByIdReferencedDescendantsAll(ctx context.Context, 
 
 // PostElementValidate sends POST /umbraco/management/api/v1/element/validate: Validates creating an element.
 func (a *API) PostElementValidate(ctx context.Context, body PostElementValidateJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostElementValidate(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostElementValidate", Name: "POST /umbraco/management/api/v1/element/validate"})
+	err := frontdoor.NoContent(a.raw.PostElementValidate(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetElementById sends GET /umbraco/management/api/v1/element/{id}: Gets an element.
 func (a *API) GetElementById(ctx context.Context, id openapi_types.UUID) (ElementResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetElementById", Name: "GET /umbraco/management/api/v1/element/{id}"})
 	var fdV ElementResponseModel
 	fdResp, err := a.raw.GetElementById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutElementById sends PUT /umbraco/management/api/v1/element/{id}: Updates an element.
 func (a *API) PutElementById(ctx context.Context, id openapi_types.UUID, body PutElementByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutElementById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutElementById", Name: "PUT /umbraco/management/api/v1/element/{id}"})
+	err := frontdoor.NoContent(a.raw.PutElementById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteElementById sends DELETE /umbraco/management/api/v1/element/{id}: Deletes an element.
 func (a *API) DeleteElementById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteElementById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteElementById", Name: "DELETE /umbraco/management/api/v1/element/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteElementById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetElementByIdAuditLog sends GET /umbraco/management/api/v1/element/{id}/audit-log: Gets the audit log for an element.
 func (a *API) GetElementByIdAuditLog(ctx context.Context, id openapi_types.UUID, params *GetElementByIdAuditLogParams) (model.PagedAuditLogResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetElementByIdAuditLog", Name: "GET /umbraco/management/api/v1/element/{id}/audit-log"})
 	var fdV model.PagedAuditLogResponseModel
 	fdResp, err := a.raw.GetElementByIdAuditLog(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -252,29 +295,43 @@ func (a *API) GetElementByIdAuditLogAll(ctx context.Context, id openapi_types.UU
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostElementByIdCopy(ctx context.Context, id openapi_types.UUID, body PostElementByIdCopyJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostElementByIdCopy(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostElementByIdCopy", Name: "POST /umbraco/management/api/v1/element/{id}/copy"})
+	fdID, err := frontdoor.Created(a.raw.PostElementByIdCopy(ctx, id, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // PutElementByIdMove sends PUT /umbraco/management/api/v1/element/{id}/move: Moves an element.
 func (a *API) PutElementByIdMove(ctx context.Context, id openapi_types.UUID, body PutElementByIdMoveJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutElementByIdMove(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutElementByIdMove", Name: "PUT /umbraco/management/api/v1/element/{id}/move"})
+	err := frontdoor.NoContent(a.raw.PutElementByIdMove(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // PutElementByIdMoveToRecycleBin sends PUT /umbraco/management/api/v1/element/{id}/move-to-recycle-bin: Moves an element to the recycle bin.
 func (a *API) PutElementByIdMoveToRecycleBin(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.PutElementByIdMoveToRecycleBin(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutElementByIdMoveToRecycleBin", Name: "PUT /umbraco/management/api/v1/element/{id}/move-to-recycle-bin"})
+	err := frontdoor.NoContent(a.raw.PutElementByIdMoveToRecycleBin(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PutElementByIdPublish sends PUT /umbraco/management/api/v1/element/{id}/publish: Publishes an element.
 func (a *API) PutElementByIdPublish(ctx context.Context, id openapi_types.UUID, body PutElementByIdPublishJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutElementByIdPublish(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutElementByIdPublish", Name: "PUT /umbraco/management/api/v1/element/{id}/publish"})
+	err := frontdoor.NoContent(a.raw.PutElementByIdPublish(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetElementByIdReferencedBy sends GET /umbraco/management/api/v1/element/{id}/referenced-by: Gets items referencing an element.
 func (a *API) GetElementByIdReferencedBy(ctx context.Context, id openapi_types.UUID, params *GetElementByIdReferencedByParams) (model.PagedIReferenceResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetElementByIdReferencedBy", Name: "GET /umbraco/management/api/v1/element/{id}/referenced-by"})
 	var fdV model.PagedIReferenceResponseModel
 	fdResp, err := a.raw.GetElementByIdReferencedBy(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -318,19 +375,27 @@ func (a *API) GetElementByIdReferencedByAll(ctx context.Context, id openapi_type
 
 // PutElementByIdUnpublish sends PUT /umbraco/management/api/v1/element/{id}/unpublish: Unpublishes an element.
 func (a *API) PutElementByIdUnpublish(ctx context.Context, id openapi_types.UUID, body PutElementByIdUnpublishJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutElementByIdUnpublish(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutElementByIdUnpublish", Name: "PUT /umbraco/management/api/v1/element/{id}/unpublish"})
+	err := frontdoor.NoContent(a.raw.PutElementByIdUnpublish(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // PutElementByIdValidate sends PUT /umbraco/management/api/v1/element/{id}/validate: Validates updating an element.
 func (a *API) PutElementByIdValidate(ctx context.Context, id openapi_types.UUID, body PutElementByIdValidateJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutElementByIdValidate(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutElementByIdValidate", Name: "PUT /umbraco/management/api/v1/element/{id}/validate"})
+	err := frontdoor.NoContent(a.raw.PutElementByIdValidate(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetItemElement sends GET /umbraco/management/api/v1/item/element: Gets a collection of element items.
 func (a *API) GetItemElement(ctx context.Context, params *GetItemElementParams) ([]ElementItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemElement", Name: "GET /umbraco/management/api/v1/item/element"})
 	var fdV []ElementItemResponseModel
 	fdResp, err := a.raw.GetItemElement(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -357,9 +422,11 @@ func (a *API) GetItemElementAll(ctx context.Context, params *GetItemElementParam
 
 // GetItemElementAncestors sends GET /umbraco/management/api/v1/item/element/ancestors: Gets ancestors for a collection of element items.
 func (a *API) GetItemElementAncestors(ctx context.Context, params *GetItemElementAncestorsParams) ([]model.ItemAncestorsResponseModelNamedItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemElementAncestors", Name: "GET /umbraco/management/api/v1/item/element/ancestors"})
 	var fdV []model.ItemAncestorsResponseModelNamedItemResponseModel
 	fdResp, err := a.raw.GetItemElementAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -386,9 +453,11 @@ func (a *API) GetItemElementAncestorsAll(ctx context.Context, params *GetItemEle
 
 // GetItemElementFolder sends GET /umbraco/management/api/v1/item/element/folder: Gets a collection of element folder items.
 func (a *API) GetItemElementFolder(ctx context.Context, params *GetItemElementFolderParams) ([]FolderItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemElementFolder", Name: "GET /umbraco/management/api/v1/item/element/folder"})
 	var fdV []FolderItemResponseModel
 	fdResp, err := a.raw.GetItemElementFolder(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -415,9 +484,11 @@ func (a *API) GetItemElementFolderAll(ctx context.Context, params *GetItemElemen
 
 // GetItemElementSearch sends GET /umbraco/management/api/v1/item/element/search: Searches element items.
 func (a *API) GetItemElementSearch(ctx context.Context, params *GetItemElementSearchParams) (PagedModelElementItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemElementSearch", Name: "GET /umbraco/management/api/v1/item/element/search"})
 	var fdV PagedModelElementItemResponseModel
 	fdResp, err := a.raw.GetItemElementSearch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -461,14 +532,19 @@ func (a *API) GetItemElementSearchAll(ctx context.Context, params *GetItemElemen
 
 // DeleteRecycleBinElement sends DELETE /umbraco/management/api/v1/recycle-bin/element: Empties the element recycle bin.
 func (a *API) DeleteRecycleBinElement(ctx context.Context) error {
-	return frontdoor.NoContent(a.raw.DeleteRecycleBinElement(ctx))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteRecycleBinElement", Name: "DELETE /umbraco/management/api/v1/recycle-bin/element"})
+	err := frontdoor.NoContent(a.raw.DeleteRecycleBinElement(ctx))
+	fdCall.End(err)
+	return err
 }
 
 // GetRecycleBinElementChildren sends GET /umbraco/management/api/v1/recycle-bin/element/children: Gets a collection of elements in the recycle bin.
 func (a *API) GetRecycleBinElementChildren(ctx context.Context, params *GetRecycleBinElementChildrenParams) (PagedElementRecycleBinItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetRecycleBinElementChildren", Name: "GET /umbraco/management/api/v1/recycle-bin/element/children"})
 	var fdV PagedElementRecycleBinItemResponseModel
 	fdResp, err := a.raw.GetRecycleBinElementChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -512,27 +588,37 @@ func (a *API) GetRecycleBinElementChildrenAll(ctx context.Context, params *GetRe
 
 // DeleteRecycleBinElementFolderById sends DELETE /umbraco/management/api/v1/recycle-bin/element/folder/{id}: Deletes an element folder from the recycle bin.
 func (a *API) DeleteRecycleBinElementFolderById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteRecycleBinElementFolderById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteRecycleBinElementFolderById", Name: "DELETE /umbraco/management/api/v1/recycle-bin/element/folder/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteRecycleBinElementFolderById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetRecycleBinElementFolderByIdOriginalParent sends GET /umbraco/management/api/v1/recycle-bin/element/folder/{id}/original-parent: Gets the original parent of an element folder in the recycle bin.
 func (a *API) GetRecycleBinElementFolderByIdOriginalParent(ctx context.Context, id openapi_types.UUID) (model.ReferenceByIdModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetRecycleBinElementFolderByIdOriginalParent", Name: "GET /umbraco/management/api/v1/recycle-bin/element/folder/{id}/original-parent"})
 	var fdV model.ReferenceByIdModel
 	fdResp, err := a.raw.GetRecycleBinElementFolderByIdOriginalParent(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutRecycleBinElementFolderByIdRestore sends PUT /umbraco/management/api/v1/recycle-bin/element/folder/{id}/restore: Restores an element folder from the recycle bin.
 func (a *API) PutRecycleBinElementFolderByIdRestore(ctx context.Context, id openapi_types.UUID, body PutRecycleBinElementFolderByIdRestoreJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutRecycleBinElementFolderByIdRestore(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutRecycleBinElementFolderByIdRestore", Name: "PUT /umbraco/management/api/v1/recycle-bin/element/folder/{id}/restore"})
+	err := frontdoor.NoContent(a.raw.PutRecycleBinElementFolderByIdRestore(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetRecycleBinElementReferencedBy sends GET /umbraco/management/api/v1/recycle-bin/element/referenced-by: Gets items referencing an element in the recycle bin.
 func (a *API) GetRecycleBinElementReferencedBy(ctx context.Context, params *GetRecycleBinElementReferencedByParams) (model.PagedIReferenceResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetRecycleBinElementReferencedBy", Name: "GET /umbraco/management/api/v1/recycle-bin/element/referenced-by"})
 	var fdV model.PagedIReferenceResponseModel
 	fdResp, err := a.raw.GetRecycleBinElementReferencedBy(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -576,9 +662,11 @@ func (a *API) GetRecycleBinElementReferencedByAll(ctx context.Context, params *G
 
 // GetRecycleBinElementRoot sends GET /umbraco/management/api/v1/recycle-bin/element/root: Gets elements at the root of the recycle bin.
 func (a *API) GetRecycleBinElementRoot(ctx context.Context, params *GetRecycleBinElementRootParams) (PagedElementRecycleBinItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetRecycleBinElementRoot", Name: "GET /umbraco/management/api/v1/recycle-bin/element/root"})
 	var fdV PagedElementRecycleBinItemResponseModel
 	fdResp, err := a.raw.GetRecycleBinElementRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -622,9 +710,11 @@ func (a *API) GetRecycleBinElementRootAll(ctx context.Context, params *GetRecycl
 
 // GetRecycleBinElementSiblings sends GET /umbraco/management/api/v1/recycle-bin/element/siblings: Gets sibling elements in the recycle bin.
 func (a *API) GetRecycleBinElementSiblings(ctx context.Context, params *GetRecycleBinElementSiblingsParams) (SubsetElementRecycleBinItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetRecycleBinElementSiblings", Name: "GET /umbraco/management/api/v1/recycle-bin/element/siblings"})
 	var fdV SubsetElementRecycleBinItemResponseModel
 	fdResp, err := a.raw.GetRecycleBinElementSiblings(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -651,27 +741,37 @@ func (a *API) GetRecycleBinElementSiblingsAll(ctx context.Context, params *GetRe
 
 // DeleteRecycleBinElementById sends DELETE /umbraco/management/api/v1/recycle-bin/element/{id}: Deletes an element from the recycle bin.
 func (a *API) DeleteRecycleBinElementById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteRecycleBinElementById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteRecycleBinElementById", Name: "DELETE /umbraco/management/api/v1/recycle-bin/element/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteRecycleBinElementById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetRecycleBinElementByIdOriginalParent sends GET /umbraco/management/api/v1/recycle-bin/element/{id}/original-parent: Gets the original parent of an element in the recycle bin.
 func (a *API) GetRecycleBinElementByIdOriginalParent(ctx context.Context, id openapi_types.UUID) (model.ReferenceByIdModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetRecycleBinElementByIdOriginalParent", Name: "GET /umbraco/management/api/v1/recycle-bin/element/{id}/original-parent"})
 	var fdV model.ReferenceByIdModel
 	fdResp, err := a.raw.GetRecycleBinElementByIdOriginalParent(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutRecycleBinElementByIdRestore sends PUT /umbraco/management/api/v1/recycle-bin/element/{id}/restore: Restores an element from the recycle bin.
 func (a *API) PutRecycleBinElementByIdRestore(ctx context.Context, id openapi_types.UUID, body PutRecycleBinElementByIdRestoreJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutRecycleBinElementByIdRestore(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutRecycleBinElementByIdRestore", Name: "PUT /umbraco/management/api/v1/recycle-bin/element/{id}/restore"})
+	err := frontdoor.NoContent(a.raw.PutRecycleBinElementByIdRestore(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetTreeElementAncestors sends GET /umbraco/management/api/v1/tree/element/ancestors: Gets a collection of ancestor element items.
 func (a *API) GetTreeElementAncestors(ctx context.Context, params *GetTreeElementAncestorsParams) ([]ElementTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeElementAncestors", Name: "GET /umbraco/management/api/v1/tree/element/ancestors"})
 	var fdV []ElementTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeElementAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -698,9 +798,11 @@ func (a *API) GetTreeElementAncestorsAll(ctx context.Context, params *GetTreeEle
 
 // GetTreeElementChildren sends GET /umbraco/management/api/v1/tree/element/children: Gets a collection of element tree child items.
 func (a *API) GetTreeElementChildren(ctx context.Context, params *GetTreeElementChildrenParams) (PagedElementTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeElementChildren", Name: "GET /umbraco/management/api/v1/tree/element/children"})
 	var fdV PagedElementTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeElementChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -744,9 +846,11 @@ func (a *API) GetTreeElementChildrenAll(ctx context.Context, params *GetTreeElem
 
 // GetTreeElementRoot sends GET /umbraco/management/api/v1/tree/element/root: Gets a collection of element items from the root of the tree.
 func (a *API) GetTreeElementRoot(ctx context.Context, params *GetTreeElementRootParams) (PagedElementTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeElementRoot", Name: "GET /umbraco/management/api/v1/tree/element/root"})
 	var fdV PagedElementTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeElementRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -790,9 +894,11 @@ func (a *API) GetTreeElementRootAll(ctx context.Context, params *GetTreeElementR
 
 // GetTreeElementSiblings sends GET /umbraco/management/api/v1/tree/element/siblings: Gets a collection of element tree sibling items.
 func (a *API) GetTreeElementSiblings(ctx context.Context, params *GetTreeElementSiblingsParams) (SubsetElementTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeElementSiblings", Name: "GET /umbraco/management/api/v1/tree/element/siblings"})
 	var fdV SubsetElementTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeElementSiblings(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

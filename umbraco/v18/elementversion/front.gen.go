@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,9 +39,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetElementVersion sends GET /umbraco/management/api/v1/element-version: Gets a paginated collection of versions for a specific element.
 func (a *API) GetElementVersion(ctx context.Context, params *GetElementVersionParams) (PagedElementVersionItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetElementVersion", Name: "GET /umbraco/management/api/v1/element-version"})
 	var fdV PagedElementVersionItemResponseModel
 	fdResp, err := a.raw.GetElementVersion(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -81,18 +87,26 @@ func (a *API) GetElementVersionAll(ctx context.Context, params *GetElementVersio
 
 // GetElementVersionById sends GET /umbraco/management/api/v1/element-version/{id}: Gets a specific element version.
 func (a *API) GetElementVersionById(ctx context.Context, id openapi_types.UUID) (ElementVersionResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetElementVersionById", Name: "GET /umbraco/management/api/v1/element-version/{id}"})
 	var fdV ElementVersionResponseModel
 	fdResp, err := a.raw.GetElementVersionById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutElementVersionByIdPreventCleanup sends PUT /umbraco/management/api/v1/element-version/{id}/prevent-cleanup: Sets the prevent clean up status for an element version.
 func (a *API) PutElementVersionByIdPreventCleanup(ctx context.Context, id openapi_types.UUID, params *PutElementVersionByIdPreventCleanupParams) error {
-	return frontdoor.NoContent(a.raw.PutElementVersionByIdPreventCleanup(ctx, id, params))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutElementVersionByIdPreventCleanup", Name: "PUT /umbraco/management/api/v1/element-version/{id}/prevent-cleanup"})
+	err := frontdoor.NoContent(a.raw.PutElementVersionByIdPreventCleanup(ctx, id, params))
+	fdCall.End(err)
+	return err
 }
 
 // PostElementVersionByIdRollback sends POST /umbraco/management/api/v1/element-version/{id}/rollback: Rolls back an element to a specific version.
 func (a *API) PostElementVersionByIdRollback(ctx context.Context, id openapi_types.UUID, params *PostElementVersionByIdRollbackParams) error {
-	return frontdoor.NoContent(a.raw.PostElementVersionByIdRollback(ctx, id, params))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostElementVersionByIdRollback", Name: "POST /umbraco/management/api/v1/element-version/{id}/rollback"})
+	err := frontdoor.NoContent(a.raw.PostElementVersionByIdRollback(ctx, id, params))
+	fdCall.End(err)
+	return err
 }

@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,8 +37,10 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetImportAnalyze sends GET /umbraco/management/api/v1/import/analyze: Analyzes an import file.
 func (a *API) GetImportAnalyze(ctx context.Context, params *GetImportAnalyzeParams) (EntityImportAnalysisResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetImportAnalyze", Name: "GET /umbraco/management/api/v1/import/analyze"})
 	var fdV EntityImportAnalysisResponseModel
 	fdResp, err := a.raw.GetImportAnalyze(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

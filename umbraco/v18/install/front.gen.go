@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,18 +37,26 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetInstallSettings sends GET /umbraco/management/api/v1/install/settings: Gets install settings.
 func (a *API) GetInstallSettings(ctx context.Context) (InstallSettingsResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetInstallSettings", Name: "GET /umbraco/management/api/v1/install/settings"})
 	var fdV InstallSettingsResponseModel
 	fdResp, err := a.raw.GetInstallSettings(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostInstallSetup sends POST /umbraco/management/api/v1/install/setup: Performs installation setup.
 func (a *API) PostInstallSetup(ctx context.Context, body PostInstallSetupJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostInstallSetup(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostInstallSetup", Name: "POST /umbraco/management/api/v1/install/setup"})
+	err := frontdoor.NoContent(a.raw.PostInstallSetup(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // PostInstallValidateDatabase sends POST /umbraco/management/api/v1/install/validate-database: Validates database connection.
 func (a *API) PostInstallValidateDatabase(ctx context.Context, body PostInstallValidateDatabaseJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostInstallValidateDatabase(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostInstallValidateDatabase", Name: "POST /umbraco/management/api/v1/install/validate-database"})
+	err := frontdoor.NoContent(a.raw.PostInstallValidateDatabase(ctx, body))
+	fdCall.End(err)
+	return err
 }

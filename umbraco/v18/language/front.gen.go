@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetItemLanguage sends GET /umbraco/management/api/v1/item/language: Gets a collection of language items.
 func (a *API) GetItemLanguage(ctx context.Context, params *GetItemLanguageParams) ([]LanguageItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemLanguage", Name: "GET /umbraco/management/api/v1/item/language"})
 	var fdV []LanguageItemResponseModel
 	fdResp, err := a.raw.GetItemLanguage(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -63,17 +69,21 @@ func (a *API) GetItemLanguageAll(ctx context.Context, params *GetItemLanguagePar
 
 // GetItemLanguageDefault sends GET /umbraco/management/api/v1/item/language/default: Gets the default language.
 func (a *API) GetItemLanguageDefault(ctx context.Context) (LanguageItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemLanguageDefault", Name: "GET /umbraco/management/api/v1/item/language/default"})
 	var fdV LanguageItemResponseModel
 	fdResp, err := a.raw.GetItemLanguageDefault(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetLanguage sends GET /umbraco/management/api/v1/language: Gets a paginated collection of languages.
 func (a *API) GetLanguage(ctx context.Context, params *GetLanguageParams) (PagedLanguageResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetLanguage", Name: "GET /umbraco/management/api/v1/language"})
 	var fdV PagedLanguageResponseModel
 	fdResp, err := a.raw.GetLanguage(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -120,23 +130,34 @@ func (a *API) GetLanguageAll(ctx context.Context, params *GetLanguageParams) ite
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostLanguage(ctx context.Context, body PostLanguageJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostLanguage(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostLanguage", Name: "POST /umbraco/management/api/v1/language"})
+	fdID, err := frontdoor.Created(a.raw.PostLanguage(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetLanguageByIsoCode sends GET /umbraco/management/api/v1/language/{isoCode}: Gets a language by ISO code.
 func (a *API) GetLanguageByIsoCode(ctx context.Context, isoCode string) (LanguageResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetLanguageByIsoCode", Name: "GET /umbraco/management/api/v1/language/{isoCode}"})
 	var fdV LanguageResponseModel
 	fdResp, err := a.raw.GetLanguageByIsoCode(ctx, isoCode)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutLanguageByIsoCode sends PUT /umbraco/management/api/v1/language/{isoCode}: Updates a language.
 func (a *API) PutLanguageByIsoCode(ctx context.Context, isoCode string, body PutLanguageByIsoCodeJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutLanguageByIsoCode(ctx, isoCode, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutLanguageByIsoCode", Name: "PUT /umbraco/management/api/v1/language/{isoCode}"})
+	err := frontdoor.NoContent(a.raw.PutLanguageByIsoCode(ctx, isoCode, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteLanguageByIsoCode sends DELETE /umbraco/management/api/v1/language/{isoCode}: Deletes a language.
 func (a *API) DeleteLanguageByIsoCode(ctx context.Context, isoCode string) error {
-	return frontdoor.NoContent(a.raw.DeleteLanguageByIsoCode(ctx, isoCode))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteLanguageByIsoCode", Name: "DELETE /umbraco/management/api/v1/language/{isoCode}"})
+	err := frontdoor.NoContent(a.raw.DeleteLanguageByIsoCode(ctx, isoCode))
+	fdCall.End(err)
+	return err
 }

@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetManifestManifest sends GET /umbraco/management/api/v1/manifest/manifest: Gets all manifests.
 func (a *API) GetManifestManifest(ctx context.Context) ([]ManifestResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetManifestManifest", Name: "GET /umbraco/management/api/v1/manifest/manifest"})
 	var fdV []ManifestResponseModel
 	fdResp, err := a.raw.GetManifestManifest(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -63,9 +69,11 @@ func (a *API) GetManifestManifestAll(ctx context.Context) iter.Seq2[ManifestResp
 
 // GetManifestManifestPrivate sends GET /umbraco/management/api/v1/manifest/manifest/private: Gets private manifests.
 func (a *API) GetManifestManifestPrivate(ctx context.Context) ([]ManifestResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetManifestManifestPrivate", Name: "GET /umbraco/management/api/v1/manifest/manifest/private"})
 	var fdV []ManifestResponseModel
 	fdResp, err := a.raw.GetManifestManifestPrivate(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -92,9 +100,11 @@ func (a *API) GetManifestManifestPrivateAll(ctx context.Context) iter.Seq2[Manif
 
 // GetManifestManifestPublic sends GET /umbraco/management/api/v1/manifest/manifest/public: Gets public manifests.
 func (a *API) GetManifestManifestPublic(ctx context.Context) ([]ManifestResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetManifestManifestPublic", Name: "GET /umbraco/management/api/v1/manifest/manifest/public"})
 	var fdV []ManifestResponseModel
 	fdResp, err := a.raw.GetManifestManifestPublic(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

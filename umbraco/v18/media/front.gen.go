@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -36,9 +40,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetCollectionMedia sends GET /umbraco/management/api/v1/collection/media: Gets a collection of media items.
 func (a *API) GetCollectionMedia(ctx context.Context, params *GetCollectionMediaParams) (PagedMediaCollectionResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetCollectionMedia", Name: "GET /umbraco/management/api/v1/collection/media"})
 	var fdV PagedMediaCollectionResponseModel
 	fdResp, err := a.raw.GetCollectionMedia(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -82,9 +88,11 @@ func (a *API) GetCollectionMediaAll(ctx context.Context, params *GetCollectionMe
 
 // GetItemMedia sends GET /umbraco/management/api/v1/item/media: Gets a collection of media items.
 func (a *API) GetItemMedia(ctx context.Context, params *GetItemMediaParams) ([]MediaItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemMedia", Name: "GET /umbraco/management/api/v1/item/media"})
 	var fdV []MediaItemResponseModel
 	fdResp, err := a.raw.GetItemMedia(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -111,9 +119,11 @@ func (a *API) GetItemMediaAll(ctx context.Context, params *GetItemMediaParams) i
 
 // GetItemMediaAncestors sends GET /umbraco/management/api/v1/item/media/ancestors: Gets ancestors for a collection of media items.
 func (a *API) GetItemMediaAncestors(ctx context.Context, params *GetItemMediaAncestorsParams) ([]ItemAncestorsResponseModelMediaItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemMediaAncestors", Name: "GET /umbraco/management/api/v1/item/media/ancestors"})
 	var fdV []ItemAncestorsResponseModelMediaItemResponseModel
 	fdResp, err := a.raw.GetItemMediaAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -140,9 +150,11 @@ func (a *API) GetItemMediaAncestorsAll(ctx context.Context, params *GetItemMedia
 
 // GetItemMediaSearch sends GET /umbraco/management/api/v1/item/media/search: Searches media items.
 func (a *API) GetItemMediaSearch(ctx context.Context, params *GetItemMediaSearchParams) (PagedModelMediaItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemMediaSearch", Name: "GET /umbraco/management/api/v1/item/media/search"})
 	var fdV PagedModelMediaItemResponseModel
 	fdResp, err := a.raw.GetItemMediaSearch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -189,14 +201,19 @@ func (a *API) GetItemMediaSearchAll(ctx context.Context, params *GetItemMediaSea
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostMedia(ctx context.Context, body PostMediaJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostMedia(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostMedia", Name: "POST /umbraco/management/api/v1/media"})
+	fdID, err := frontdoor.Created(a.raw.PostMedia(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetMediaAreReferenced sends GET /umbraco/management/api/v1/media/are-referenced: Gets a collection of referenced media items.
 func (a *API) GetMediaAreReferenced(ctx context.Context, params *GetMediaAreReferencedParams) (model.PagedReferenceByIdModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaAreReferenced", Name: "GET /umbraco/management/api/v1/media/are-referenced"})
 	var fdV model.PagedReferenceByIdModel
 	fdResp, err := a.raw.GetMediaAreReferenced(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -240,22 +257,29 @@ func (a *API) GetMediaAreReferencedAll(ctx context.Context, params *GetMediaAreR
 
 // GetMediaConfiguration sends GET /umbraco/management/api/v1/media/configuration: Gets the media configuration.
 func (a *API) GetMediaConfiguration(ctx context.Context) (MediaConfigurationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaConfiguration", Name: "GET /umbraco/management/api/v1/media/configuration"})
 	var fdV MediaConfigurationResponseModel
 	fdResp, err := a.raw.GetMediaConfiguration(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutMediaSort sends PUT /umbraco/management/api/v1/media/sort: Sorts media items.
 func (a *API) PutMediaSort(ctx context.Context, body PutMediaSortJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutMediaSort(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutMediaSort", Name: "PUT /umbraco/management/api/v1/media/sort"})
+	err := frontdoor.NoContent(a.raw.PutMediaSort(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetMediaUrls sends GET /umbraco/management/api/v1/media/urls: Gets URLs for media items.
 func (a *API) GetMediaUrls(ctx context.Context, params *GetMediaUrlsParams) ([]model.MediaUrlInfoResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaUrls", Name: "GET /umbraco/management/api/v1/media/urls"})
 	var fdV []model.MediaUrlInfoResponseModel
 	fdResp, err := a.raw.GetMediaUrls(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -282,32 +306,45 @@ func (a *API) GetMediaUrlsAll(ctx context.Context, params *GetMediaUrlsParams) i
 
 // PostMediaValidate sends POST /umbraco/management/api/v1/media/validate: Validates creating a media item.
 func (a *API) PostMediaValidate(ctx context.Context, body PostMediaValidateJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostMediaValidate(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostMediaValidate", Name: "POST /umbraco/management/api/v1/media/validate"})
+	err := frontdoor.NoContent(a.raw.PostMediaValidate(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetMediaById sends GET /umbraco/management/api/v1/media/{id}: Gets a media item.
 func (a *API) GetMediaById(ctx context.Context, id openapi_types.UUID) (MediaResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaById", Name: "GET /umbraco/management/api/v1/media/{id}"})
 	var fdV MediaResponseModel
 	fdResp, err := a.raw.GetMediaById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutMediaById sends PUT /umbraco/management/api/v1/media/{id}: Updates a media item.
 func (a *API) PutMediaById(ctx context.Context, id openapi_types.UUID, body PutMediaByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutMediaById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutMediaById", Name: "PUT /umbraco/management/api/v1/media/{id}"})
+	err := frontdoor.NoContent(a.raw.PutMediaById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteMediaById sends DELETE /umbraco/management/api/v1/media/{id}: Deletes a media item.
 func (a *API) DeleteMediaById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteMediaById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteMediaById", Name: "DELETE /umbraco/management/api/v1/media/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteMediaById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetMediaByIdAuditLog sends GET /umbraco/management/api/v1/media/{id}/audit-log: Gets the audit log for a media item.
 func (a *API) GetMediaByIdAuditLog(ctx context.Context, id openapi_types.UUID, params *GetMediaByIdAuditLogParams) (model.PagedAuditLogResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaByIdAuditLog", Name: "GET /umbraco/management/api/v1/media/{id}/audit-log"})
 	var fdV model.PagedAuditLogResponseModel
 	fdResp, err := a.raw.GetMediaByIdAuditLog(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -351,19 +388,27 @@ func (a *API) GetMediaByIdAuditLogAll(ctx context.Context, id openapi_types.UUID
 
 // PutMediaByIdMove sends PUT /umbraco/management/api/v1/media/{id}/move: Moves a media item.
 func (a *API) PutMediaByIdMove(ctx context.Context, id openapi_types.UUID, body PutMediaByIdMoveJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutMediaByIdMove(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutMediaByIdMove", Name: "PUT /umbraco/management/api/v1/media/{id}/move"})
+	err := frontdoor.NoContent(a.raw.PutMediaByIdMove(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // PutMediaByIdMoveToRecycleBin sends PUT /umbraco/management/api/v1/media/{id}/move-to-recycle-bin: Moves a media item to the recycle bin.
 func (a *API) PutMediaByIdMoveToRecycleBin(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.PutMediaByIdMoveToRecycleBin(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutMediaByIdMoveToRecycleBin", Name: "PUT /umbraco/management/api/v1/media/{id}/move-to-recycle-bin"})
+	err := frontdoor.NoContent(a.raw.PutMediaByIdMoveToRecycleBin(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetMediaByIdReferencedBy sends GET /umbraco/management/api/v1/media/{id}/referenced-by: Gets a collection of items that reference a media item.
 func (a *API) GetMediaByIdReferencedBy(ctx context.Context, id openapi_types.UUID, params *GetMediaByIdReferencedByParams) (model.PagedIReferenceResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaByIdReferencedBy", Name: "GET /umbraco/management/api/v1/media/{id}/referenced-by"})
 	var fdV model.PagedIReferenceResponseModel
 	fdResp, err := a.raw.GetMediaByIdReferencedBy(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -407,9 +452,11 @@ func (a *API) GetMediaByIdReferencedByAll(ctx context.Context, id openapi_types.
 
 // GetMediaByIdReferencedDescendants sends GET /umbraco/management/api/v1/media/{id}/referenced-descendants: Gets media descendants that are referenced.
 func (a *API) GetMediaByIdReferencedDescendants(ctx context.Context, id openapi_types.UUID, params *GetMediaByIdReferencedDescendantsParams) (model.PagedReferenceByIdModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaByIdReferencedDescendants", Name: "GET /umbraco/management/api/v1/media/{id}/referenced-descendants"})
 	var fdV model.PagedReferenceByIdModel
 	fdResp, err := a.raw.GetMediaByIdReferencedDescendants(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -453,19 +500,27 @@ func (a *API) GetMediaByIdReferencedDescendantsAll(ctx context.Context, id opena
 
 // PutMediaByIdValidate sends PUT /umbraco/management/api/v1/media/{id}/validate: Validates updating a media item.
 func (a *API) PutMediaByIdValidate(ctx context.Context, id openapi_types.UUID, body PutMediaByIdValidateJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutMediaByIdValidate(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutMediaByIdValidate", Name: "PUT /umbraco/management/api/v1/media/{id}/validate"})
+	err := frontdoor.NoContent(a.raw.PutMediaByIdValidate(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteRecycleBinMedia sends DELETE /umbraco/management/api/v1/recycle-bin/media: Empties the media recycle bin.
 func (a *API) DeleteRecycleBinMedia(ctx context.Context) error {
-	return frontdoor.NoContent(a.raw.DeleteRecycleBinMedia(ctx))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteRecycleBinMedia", Name: "DELETE /umbraco/management/api/v1/recycle-bin/media"})
+	err := frontdoor.NoContent(a.raw.DeleteRecycleBinMedia(ctx))
+	fdCall.End(err)
+	return err
 }
 
 // GetRecycleBinMediaChildren sends GET /umbraco/management/api/v1/recycle-bin/media/children: Gets a collection of media items in the recycle bin.
 func (a *API) GetRecycleBinMediaChildren(ctx context.Context, params *GetRecycleBinMediaChildrenParams) (PagedMediaRecycleBinItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetRecycleBinMediaChildren", Name: "GET /umbraco/management/api/v1/recycle-bin/media/children"})
 	var fdV PagedMediaRecycleBinItemResponseModel
 	fdResp, err := a.raw.GetRecycleBinMediaChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -509,9 +564,11 @@ func (a *API) GetRecycleBinMediaChildrenAll(ctx context.Context, params *GetRecy
 
 // GetRecycleBinMediaReferencedBy sends GET /umbraco/management/api/v1/recycle-bin/media/referenced-by: Gets items referencing media in the recycle bin.
 func (a *API) GetRecycleBinMediaReferencedBy(ctx context.Context, params *GetRecycleBinMediaReferencedByParams) (model.PagedIReferenceResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetRecycleBinMediaReferencedBy", Name: "GET /umbraco/management/api/v1/recycle-bin/media/referenced-by"})
 	var fdV model.PagedIReferenceResponseModel
 	fdResp, err := a.raw.GetRecycleBinMediaReferencedBy(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -555,9 +612,11 @@ func (a *API) GetRecycleBinMediaReferencedByAll(ctx context.Context, params *Get
 
 // GetRecycleBinMediaRoot sends GET /umbraco/management/api/v1/recycle-bin/media/root: Gets media at the root of the recycle bin.
 func (a *API) GetRecycleBinMediaRoot(ctx context.Context, params *GetRecycleBinMediaRootParams) (PagedMediaRecycleBinItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetRecycleBinMediaRoot", Name: "GET /umbraco/management/api/v1/recycle-bin/media/root"})
 	var fdV PagedMediaRecycleBinItemResponseModel
 	fdResp, err := a.raw.GetRecycleBinMediaRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -601,9 +660,11 @@ func (a *API) GetRecycleBinMediaRootAll(ctx context.Context, params *GetRecycleB
 
 // GetRecycleBinMediaSiblings sends GET /umbraco/management/api/v1/recycle-bin/media/siblings: Gets sibling media in the recycle bin.
 func (a *API) GetRecycleBinMediaSiblings(ctx context.Context, params *GetRecycleBinMediaSiblingsParams) (SubsetMediaRecycleBinItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetRecycleBinMediaSiblings", Name: "GET /umbraco/management/api/v1/recycle-bin/media/siblings"})
 	var fdV SubsetMediaRecycleBinItemResponseModel
 	fdResp, err := a.raw.GetRecycleBinMediaSiblings(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -630,27 +691,37 @@ func (a *API) GetRecycleBinMediaSiblingsAll(ctx context.Context, params *GetRecy
 
 // DeleteRecycleBinMediaById sends DELETE /umbraco/management/api/v1/recycle-bin/media/{id}: Deletes a media item from the recycle bin.
 func (a *API) DeleteRecycleBinMediaById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteRecycleBinMediaById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteRecycleBinMediaById", Name: "DELETE /umbraco/management/api/v1/recycle-bin/media/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteRecycleBinMediaById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetRecycleBinMediaByIdOriginalParent sends GET /umbraco/management/api/v1/recycle-bin/media/{id}/original-parent: Gets the original parent of a media item in the recycle bin.
 func (a *API) GetRecycleBinMediaByIdOriginalParent(ctx context.Context, id openapi_types.UUID) (model.ReferenceByIdModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetRecycleBinMediaByIdOriginalParent", Name: "GET /umbraco/management/api/v1/recycle-bin/media/{id}/original-parent"})
 	var fdV model.ReferenceByIdModel
 	fdResp, err := a.raw.GetRecycleBinMediaByIdOriginalParent(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutRecycleBinMediaByIdRestore sends PUT /umbraco/management/api/v1/recycle-bin/media/{id}/restore: Restores a media item from the recycle bin.
 func (a *API) PutRecycleBinMediaByIdRestore(ctx context.Context, id openapi_types.UUID, body PutRecycleBinMediaByIdRestoreJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutRecycleBinMediaByIdRestore(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutRecycleBinMediaByIdRestore", Name: "PUT /umbraco/management/api/v1/recycle-bin/media/{id}/restore"})
+	err := frontdoor.NoContent(a.raw.PutRecycleBinMediaByIdRestore(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetTreeMediaAncestors sends GET /umbraco/management/api/v1/tree/media/ancestors: Gets a collection of ancestor media items.
 func (a *API) GetTreeMediaAncestors(ctx context.Context, params *GetTreeMediaAncestorsParams) ([]MediaTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeMediaAncestors", Name: "GET /umbraco/management/api/v1/tree/media/ancestors"})
 	var fdV []MediaTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeMediaAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -677,9 +748,11 @@ func (a *API) GetTreeMediaAncestorsAll(ctx context.Context, params *GetTreeMedia
 
 // GetTreeMediaChildren sends GET /umbraco/management/api/v1/tree/media/children: Gets a collection of media tree child items.
 func (a *API) GetTreeMediaChildren(ctx context.Context, params *GetTreeMediaChildrenParams) (PagedMediaTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeMediaChildren", Name: "GET /umbraco/management/api/v1/tree/media/children"})
 	var fdV PagedMediaTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeMediaChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -723,9 +796,11 @@ func (a *API) GetTreeMediaChildrenAll(ctx context.Context, params *GetTreeMediaC
 
 // GetTreeMediaRoot sends GET /umbraco/management/api/v1/tree/media/root: Gets a collection of media items from the root of the tree.
 func (a *API) GetTreeMediaRoot(ctx context.Context, params *GetTreeMediaRootParams) (PagedMediaTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeMediaRoot", Name: "GET /umbraco/management/api/v1/tree/media/root"})
 	var fdV PagedMediaTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeMediaRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -769,9 +844,11 @@ func (a *API) GetTreeMediaRootAll(ctx context.Context, params *GetTreeMediaRootP
 
 // GetTreeMediaSiblings sends GET /umbraco/management/api/v1/tree/media/siblings: Gets a collection of media tree sibling items.
 func (a *API) GetTreeMediaSiblings(ctx context.Context, params *GetTreeMediaSiblingsParams) (SubsetMediaTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeMediaSiblings", Name: "GET /umbraco/management/api/v1/tree/media/siblings"})
 	var fdV SubsetMediaTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeMediaSiblings(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

@@ -19,15 +19,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -36,9 +40,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetItemMediaType sends GET /umbraco/management/api/v1/item/media-type: Gets a collection of media type items.
 func (a *API) GetItemMediaType(ctx context.Context, params *GetItemMediaTypeParams) ([]MediaTypeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemMediaType", Name: "GET /umbraco/management/api/v1/item/media-type"})
 	var fdV []MediaTypeItemResponseModel
 	fdResp, err := a.raw.GetItemMediaType(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -65,9 +71,11 @@ func (a *API) GetItemMediaTypeAll(ctx context.Context, params *GetItemMediaTypeP
 
 // GetItemMediaTypeAllowed sends GET /umbraco/management/api/v1/item/media-type/allowed: Gets a collection of media type items.
 func (a *API) GetItemMediaTypeAllowed(ctx context.Context, params *GetItemMediaTypeAllowedParams) (PagedModelAllowedMediaTypeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemMediaTypeAllowed", Name: "GET /umbraco/management/api/v1/item/media-type/allowed"})
 	var fdV PagedModelAllowedMediaTypeItemResponseModel
 	fdResp, err := a.raw.GetItemMediaTypeAllowed(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -111,9 +119,11 @@ func (a *API) GetItemMediaTypeAllowedAll(ctx context.Context, params *GetItemMed
 
 // GetItemMediaTypeAncestors sends GET /umbraco/management/api/v1/item/media-type/ancestors: Gets ancestors for a collection of media type items.
 func (a *API) GetItemMediaTypeAncestors(ctx context.Context, params *GetItemMediaTypeAncestorsParams) ([]model.ItemAncestorsResponseModelNamedItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemMediaTypeAncestors", Name: "GET /umbraco/management/api/v1/item/media-type/ancestors"})
 	var fdV []model.ItemAncestorsResponseModelNamedItemResponseModel
 	fdResp, err := a.raw.GetItemMediaTypeAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -140,9 +150,11 @@ func (a *API) GetItemMediaTypeAncestorsAll(ctx context.Context, params *GetItemM
 
 // GetItemMediaTypeFolders sends GET /umbraco/management/api/v1/item/media-type/folders: Gets a collection of media type folder items.
 func (a *API) GetItemMediaTypeFolders(ctx context.Context, params *GetItemMediaTypeFoldersParams) (PagedModelMediaTypeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemMediaTypeFolders", Name: "GET /umbraco/management/api/v1/item/media-type/folders"})
 	var fdV PagedModelMediaTypeItemResponseModel
 	fdResp, err := a.raw.GetItemMediaTypeFolders(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -186,9 +198,11 @@ func (a *API) GetItemMediaTypeFoldersAll(ctx context.Context, params *GetItemMed
 
 // GetItemMediaTypeSearch sends GET /umbraco/management/api/v1/item/media-type/search: Searches media type items.
 func (a *API) GetItemMediaTypeSearch(ctx context.Context, params *GetItemMediaTypeSearchParams) (PagedModelMediaTypeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemMediaTypeSearch", Name: "GET /umbraco/management/api/v1/item/media-type/search"})
 	var fdV PagedModelMediaTypeItemResponseModel
 	fdResp, err := a.raw.GetItemMediaTypeSearch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -235,14 +249,19 @@ func (a *API) GetItemMediaTypeSearchAll(ctx context.Context, params *GetItemMedi
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostMediaType(ctx context.Context, body PostMediaTypeJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostMediaType(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostMediaType", Name: "POST /umbraco/management/api/v1/media-type"})
+	fdID, err := frontdoor.Created(a.raw.PostMediaType(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetMediaTypeAllowedAtRoot sends GET /umbraco/management/api/v1/media-type/allowed-at-root: Gets media types allowed at root.
 func (a *API) GetMediaTypeAllowedAtRoot(ctx context.Context, params *GetMediaTypeAllowedAtRootParams) (PagedAllowedMediaTypeModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaTypeAllowedAtRoot", Name: "GET /umbraco/management/api/v1/media-type/allowed-at-root"})
 	var fdV PagedAllowedMediaTypeModel
 	fdResp, err := a.raw.GetMediaTypeAllowedAtRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -286,17 +305,21 @@ func (a *API) GetMediaTypeAllowedAtRootAll(ctx context.Context, params *GetMedia
 
 // PostMediaTypeAvailableCompositions sends POST /umbraco/management/api/v1/media-type/available-compositions: Gets available compositions.
 func (a *API) PostMediaTypeAvailableCompositions(ctx context.Context, body PostMediaTypeAvailableCompositionsJSONRequestBody) ([]AvailableMediaTypeCompositionResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostMediaTypeAvailableCompositions", Name: "POST /umbraco/management/api/v1/media-type/available-compositions"})
 	var fdV []AvailableMediaTypeCompositionResponseModel
 	fdResp, err := a.raw.PostMediaTypeAvailableCompositions(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetMediaTypeBatch sends GET /umbraco/management/api/v1/media-type/batch: Gets multiple media types.
 func (a *API) GetMediaTypeBatch(ctx context.Context, params *GetMediaTypeBatchParams) (BatchResponseModelMediaTypeResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaTypeBatch", Name: "GET /umbraco/management/api/v1/media-type/batch"})
 	var fdV BatchResponseModelMediaTypeResponseModel
 	fdResp, err := a.raw.GetMediaTypeBatch(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -323,9 +346,11 @@ func (a *API) GetMediaTypeBatchAll(ctx context.Context, params *GetMediaTypeBatc
 
 // GetMediaTypeConfiguration sends GET /umbraco/management/api/v1/media-type/configuration: Gets the media type configuration.
 func (a *API) GetMediaTypeConfiguration(ctx context.Context) (MediaTypeConfigurationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaTypeConfiguration", Name: "GET /umbraco/management/api/v1/media-type/configuration"})
 	var fdV MediaTypeConfigurationResponseModel
 	fdResp, err := a.raw.GetMediaTypeConfiguration(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -355,25 +380,36 @@ func (a *API) GetMediaTypeConfigurationAll(ctx context.Context) iter.Seq2[string
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostMediaTypeFolder(ctx context.Context, body PostMediaTypeFolderJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostMediaTypeFolder(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostMediaTypeFolder", Name: "POST /umbraco/management/api/v1/media-type/folder"})
+	fdID, err := frontdoor.Created(a.raw.PostMediaTypeFolder(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetMediaTypeFolderById sends GET /umbraco/management/api/v1/media-type/folder/{id}: Gets a media type folder.
 func (a *API) GetMediaTypeFolderById(ctx context.Context, id openapi_types.UUID) (model.FolderResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaTypeFolderById", Name: "GET /umbraco/management/api/v1/media-type/folder/{id}"})
 	var fdV model.FolderResponseModel
 	fdResp, err := a.raw.GetMediaTypeFolderById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutMediaTypeFolderById sends PUT /umbraco/management/api/v1/media-type/folder/{id}: Updates a media type folder.
 func (a *API) PutMediaTypeFolderById(ctx context.Context, id openapi_types.UUID, body PutMediaTypeFolderByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutMediaTypeFolderById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutMediaTypeFolderById", Name: "PUT /umbraco/management/api/v1/media-type/folder/{id}"})
+	err := frontdoor.NoContent(a.raw.PutMediaTypeFolderById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteMediaTypeFolderById sends DELETE /umbraco/management/api/v1/media-type/folder/{id}: Deletes a media type folder.
 func (a *API) DeleteMediaTypeFolderById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteMediaTypeFolderById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteMediaTypeFolderById", Name: "DELETE /umbraco/management/api/v1/media-type/folder/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteMediaTypeFolderById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PostMediaTypeImport sends POST /umbraco/management/api/v1/media-type/import: Imports a media type.
@@ -381,32 +417,45 @@ func (a *API) DeleteMediaTypeFolderById(ctx context.Context, id openapi_types.UU
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostMediaTypeImport(ctx context.Context, body PostMediaTypeImportJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostMediaTypeImport(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostMediaTypeImport", Name: "POST /umbraco/management/api/v1/media-type/import"})
+	fdID, err := frontdoor.Created(a.raw.PostMediaTypeImport(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetMediaTypeById sends GET /umbraco/management/api/v1/media-type/{id}: Gets a media type.
 func (a *API) GetMediaTypeById(ctx context.Context, id openapi_types.UUID) (MediaTypeResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaTypeById", Name: "GET /umbraco/management/api/v1/media-type/{id}"})
 	var fdV MediaTypeResponseModel
 	fdResp, err := a.raw.GetMediaTypeById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutMediaTypeById sends PUT /umbraco/management/api/v1/media-type/{id}: Updates a media type.
 func (a *API) PutMediaTypeById(ctx context.Context, id openapi_types.UUID, body PutMediaTypeByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutMediaTypeById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutMediaTypeById", Name: "PUT /umbraco/management/api/v1/media-type/{id}"})
+	err := frontdoor.NoContent(a.raw.PutMediaTypeById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteMediaTypeById sends DELETE /umbraco/management/api/v1/media-type/{id}: Deletes a media type.
 func (a *API) DeleteMediaTypeById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteMediaTypeById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteMediaTypeById", Name: "DELETE /umbraco/management/api/v1/media-type/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteMediaTypeById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetMediaTypeByIdAllowedChildren sends GET /umbraco/management/api/v1/media-type/{id}/allowed-children: Gets allowed child media types.
 func (a *API) GetMediaTypeByIdAllowedChildren(ctx context.Context, id openapi_types.UUID, params *GetMediaTypeByIdAllowedChildrenParams) (PagedAllowedMediaTypeModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaTypeByIdAllowedChildren", Name: "GET /umbraco/management/api/v1/media-type/{id}/allowed-children"})
 	var fdV PagedAllowedMediaTypeModel
 	fdResp, err := a.raw.GetMediaTypeByIdAllowedChildren(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -450,9 +499,11 @@ func (a *API) GetMediaTypeByIdAllowedChildrenAll(ctx context.Context, id openapi
 
 // GetMediaTypeByIdAllowedParents sends GET /umbraco/management/api/v1/media-type/{id}/allowed-parents: Gets allowed parent media types.
 func (a *API) GetMediaTypeByIdAllowedParents(ctx context.Context, id openapi_types.UUID) (MediaTypeAllowedParentsResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaTypeByIdAllowedParents", Name: "GET /umbraco/management/api/v1/media-type/{id}/allowed-parents"})
 	var fdV MediaTypeAllowedParentsResponseModel
 	fdResp, err := a.raw.GetMediaTypeByIdAllowedParents(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -479,9 +530,11 @@ func (a *API) GetMediaTypeByIdAllowedParentsAll(ctx context.Context, id openapi_
 
 // GetMediaTypeByIdCompositionReferences sends GET /umbraco/management/api/v1/media-type/{id}/composition-references: Gets composition references.
 func (a *API) GetMediaTypeByIdCompositionReferences(ctx context.Context, id openapi_types.UUID) ([]MediaTypeCompositionResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaTypeByIdCompositionReferences", Name: "GET /umbraco/management/api/v1/media-type/{id}/composition-references"})
 	var fdV []MediaTypeCompositionResponseModel
 	fdResp, err := a.raw.GetMediaTypeByIdCompositionReferences(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -511,39 +564,55 @@ func (a *API) GetMediaTypeByIdCompositionReferencesAll(ctx context.Context, id o
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostMediaTypeByIdCopy(ctx context.Context, id openapi_types.UUID, body PostMediaTypeByIdCopyJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostMediaTypeByIdCopy(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostMediaTypeByIdCopy", Name: "POST /umbraco/management/api/v1/media-type/{id}/copy"})
+	fdID, err := frontdoor.Created(a.raw.PostMediaTypeByIdCopy(ctx, id, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetMediaTypeByIdExport sends GET /umbraco/management/api/v1/media-type/{id}/export: Exports a media type.
 //
 // It returns the response body as sent (at most frontdoor.MaxBody bytes).
 func (a *API) GetMediaTypeByIdExport(ctx context.Context, id openapi_types.UUID) ([]byte, error) {
-	return frontdoor.Body(a.raw.GetMediaTypeByIdExport(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaTypeByIdExport", Name: "GET /umbraco/management/api/v1/media-type/{id}/export"})
+	fdB, err := frontdoor.Body(a.raw.GetMediaTypeByIdExport(ctx, id))
+	fdCall.End(err)
+	return fdB, err
 }
 
 // PutMediaTypeByIdImport sends PUT /umbraco/management/api/v1/media-type/{id}/import: Imports a media type.
 func (a *API) PutMediaTypeByIdImport(ctx context.Context, id openapi_types.UUID, body PutMediaTypeByIdImportJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutMediaTypeByIdImport(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutMediaTypeByIdImport", Name: "PUT /umbraco/management/api/v1/media-type/{id}/import"})
+	err := frontdoor.NoContent(a.raw.PutMediaTypeByIdImport(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // PutMediaTypeByIdMove sends PUT /umbraco/management/api/v1/media-type/{id}/move: Moves a media type.
 func (a *API) PutMediaTypeByIdMove(ctx context.Context, id openapi_types.UUID, body PutMediaTypeByIdMoveJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutMediaTypeByIdMove(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutMediaTypeByIdMove", Name: "PUT /umbraco/management/api/v1/media-type/{id}/move"})
+	err := frontdoor.NoContent(a.raw.PutMediaTypeByIdMove(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetMediaTypeByIdSchema sends GET /umbraco/management/api/v1/media-type/{id}/schema.
 func (a *API) GetMediaTypeByIdSchema(ctx context.Context, id openapi_types.UUID) (model.JsonObject, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetMediaTypeByIdSchema", Name: "GET /umbraco/management/api/v1/media-type/{id}/schema"})
 	var fdV model.JsonObject
 	fdResp, err := a.raw.GetMediaTypeByIdSchema(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetTreeMediaTypeAncestors sends GET /umbraco/management/api/v1/tree/media-type/ancestors: Gets a collection of ancestor media type items.
 func (a *API) GetTreeMediaTypeAncestors(ctx context.Context, params *GetTreeMediaTypeAncestorsParams) ([]MediaTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeMediaTypeAncestors", Name: "GET /umbraco/management/api/v1/tree/media-type/ancestors"})
 	var fdV []MediaTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeMediaTypeAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -570,9 +639,11 @@ func (a *API) GetTreeMediaTypeAncestorsAll(ctx context.Context, params *GetTreeM
 
 // GetTreeMediaTypeChildren sends GET /umbraco/management/api/v1/tree/media-type/children: Gets a collection of media type tree child items.
 func (a *API) GetTreeMediaTypeChildren(ctx context.Context, params *GetTreeMediaTypeChildrenParams) (PagedMediaTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeMediaTypeChildren", Name: "GET /umbraco/management/api/v1/tree/media-type/children"})
 	var fdV PagedMediaTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeMediaTypeChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -616,9 +687,11 @@ func (a *API) GetTreeMediaTypeChildrenAll(ctx context.Context, params *GetTreeMe
 
 // GetTreeMediaTypeRoot sends GET /umbraco/management/api/v1/tree/media-type/root: Gets a collection of media type items from the root of the tree.
 func (a *API) GetTreeMediaTypeRoot(ctx context.Context, params *GetTreeMediaTypeRootParams) (PagedMediaTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeMediaTypeRoot", Name: "GET /umbraco/management/api/v1/tree/media-type/root"})
 	var fdV PagedMediaTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeMediaTypeRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -662,9 +735,11 @@ func (a *API) GetTreeMediaTypeRootAll(ctx context.Context, params *GetTreeMediaT
 
 // GetTreeMediaTypeSiblings sends GET /umbraco/management/api/v1/tree/media-type/siblings: Gets a collection of media type tree sibling items.
 func (a *API) GetTreeMediaTypeSiblings(ctx context.Context, params *GetTreeMediaTypeSiblingsParams) (SubsetMediaTypeTreeItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeMediaTypeSiblings", Name: "GET /umbraco/management/api/v1/tree/media-type/siblings"})
 	var fdV SubsetMediaTypeTreeItemResponseModel
 	fdResp, err := a.raw.GetTreeMediaTypeSiblings(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,17 +39,21 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetPackageConfiguration sends GET /umbraco/management/api/v1/package/configuration: Gets the package configuration.
 func (a *API) GetPackageConfiguration(ctx context.Context) (PackageConfigurationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetPackageConfiguration", Name: "GET /umbraco/management/api/v1/package/configuration"})
 	var fdV PackageConfigurationResponseModel
 	fdResp, err := a.raw.GetPackageConfiguration(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetPackageCreated sends GET /umbraco/management/api/v1/package/created: Gets a paginated collection of created packages.
 func (a *API) GetPackageCreated(ctx context.Context, params *GetPackageCreatedParams) (PagedPackageDefinitionResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetPackageCreated", Name: "GET /umbraco/management/api/v1/package/created"})
 	var fdV PagedPackageDefinitionResponseModel
 	fdResp, err := a.raw.GetPackageCreated(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -92,39 +100,55 @@ func (a *API) GetPackageCreatedAll(ctx context.Context, params *GetPackageCreate
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostPackageCreated(ctx context.Context, body PostPackageCreatedJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostPackageCreated(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostPackageCreated", Name: "POST /umbraco/management/api/v1/package/created"})
+	fdID, err := frontdoor.Created(a.raw.PostPackageCreated(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetPackageCreatedById sends GET /umbraco/management/api/v1/package/created/{id}: Gets a package.
 func (a *API) GetPackageCreatedById(ctx context.Context, id openapi_types.UUID) (PackageDefinitionResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetPackageCreatedById", Name: "GET /umbraco/management/api/v1/package/created/{id}"})
 	var fdV PackageDefinitionResponseModel
 	fdResp, err := a.raw.GetPackageCreatedById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutPackageCreatedById sends PUT /umbraco/management/api/v1/package/created/{id}: Updates a package.
 func (a *API) PutPackageCreatedById(ctx context.Context, id openapi_types.UUID, body PutPackageCreatedByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutPackageCreatedById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutPackageCreatedById", Name: "PUT /umbraco/management/api/v1/package/created/{id}"})
+	err := frontdoor.NoContent(a.raw.PutPackageCreatedById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeletePackageCreatedById sends DELETE /umbraco/management/api/v1/package/created/{id}: Deletes a package.
 func (a *API) DeletePackageCreatedById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeletePackageCreatedById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeletePackageCreatedById", Name: "DELETE /umbraco/management/api/v1/package/created/{id}"})
+	err := frontdoor.NoContent(a.raw.DeletePackageCreatedById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetPackageCreatedByIdDownload sends GET /umbraco/management/api/v1/package/created/{id}/download: Downloads a created package.
 //
 // It returns the response body as sent (at most frontdoor.MaxBody bytes).
 func (a *API) GetPackageCreatedByIdDownload(ctx context.Context, id openapi_types.UUID) ([]byte, error) {
-	return frontdoor.Body(a.raw.GetPackageCreatedByIdDownload(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetPackageCreatedByIdDownload", Name: "GET /umbraco/management/api/v1/package/created/{id}/download"})
+	fdB, err := frontdoor.Body(a.raw.GetPackageCreatedByIdDownload(ctx, id))
+	fdCall.End(err)
+	return fdB, err
 }
 
 // GetPackageMigrationStatus sends GET /umbraco/management/api/v1/package/migration-status: Gets all package migration statuses.
 func (a *API) GetPackageMigrationStatus(ctx context.Context, params *GetPackageMigrationStatusParams) (PagedPackageMigrationStatusResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetPackageMigrationStatus", Name: "GET /umbraco/management/api/v1/package/migration-status"})
 	var fdV PagedPackageMigrationStatusResponseModel
 	fdResp, err := a.raw.GetPackageMigrationStatus(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -168,5 +192,8 @@ func (a *API) GetPackageMigrationStatusAll(ctx context.Context, params *GetPacka
 
 // PostPackageByNameRunMigration sends POST /umbraco/management/api/v1/package/{name}/run-migration: Runs pending package migrations.
 func (a *API) PostPackageByNameRunMigration(ctx context.Context, name string) error {
-	return frontdoor.NoContent(a.raw.PostPackageByNameRunMigration(ctx, name))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostPackageByNameRunMigration", Name: "POST /umbraco/management/api/v1/package/{name}/run-migration"})
+	err := frontdoor.NoContent(a.raw.PostPackageByNameRunMigration(ctx, name))
+	fdCall.End(err)
+	return err
 }

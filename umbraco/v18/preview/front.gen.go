@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,5 +37,8 @@ func (a *API) Client() *Client { return a.raw }
 
 // DeletePreview sends DELETE /umbraco/management/api/v1/preview: Exits preview mode.
 func (a *API) DeletePreview(ctx context.Context) error {
-	return frontdoor.NoContent(a.raw.DeletePreview(ctx))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeletePreview", Name: "DELETE /umbraco/management/api/v1/preview"})
+	err := frontdoor.NoContent(a.raw.DeletePreview(ctx))
+	fdCall.End(err)
+	return err
 }

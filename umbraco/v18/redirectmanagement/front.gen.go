@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,9 +39,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetRedirectManagement sends GET /umbraco/management/api/v1/redirect-management: Gets a paginated collection of redirect URLs.
 func (a *API) GetRedirectManagement(ctx context.Context, params *GetRedirectManagementParams) (PagedRedirectUrlResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetRedirectManagement", Name: "GET /umbraco/management/api/v1/redirect-management"})
 	var fdV PagedRedirectUrlResponseModel
 	fdResp, err := a.raw.GetRedirectManagement(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -81,22 +87,29 @@ func (a *API) GetRedirectManagementAll(ctx context.Context, params *GetRedirectM
 
 // GetRedirectManagementStatus sends GET /umbraco/management/api/v1/redirect-management/status: Gets the current redirect URL management status.
 func (a *API) GetRedirectManagementStatus(ctx context.Context) (RedirectUrlStatusResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetRedirectManagementStatus", Name: "GET /umbraco/management/api/v1/redirect-management/status"})
 	var fdV RedirectUrlStatusResponseModel
 	fdResp, err := a.raw.GetRedirectManagementStatus(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostRedirectManagementStatus sends POST /umbraco/management/api/v1/redirect-management/status: Sets the redirect URL tracking status.
 func (a *API) PostRedirectManagementStatus(ctx context.Context, params *PostRedirectManagementStatusParams) error {
-	return frontdoor.NoContent(a.raw.PostRedirectManagementStatus(ctx, params))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostRedirectManagementStatus", Name: "POST /umbraco/management/api/v1/redirect-management/status"})
+	err := frontdoor.NoContent(a.raw.PostRedirectManagementStatus(ctx, params))
+	fdCall.End(err)
+	return err
 }
 
 // GetRedirectManagementById sends GET /umbraco/management/api/v1/redirect-management/{id}: Gets a redirect URL.
 func (a *API) GetRedirectManagementById(ctx context.Context, id openapi_types.UUID, params *GetRedirectManagementByIdParams) (PagedRedirectUrlResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetRedirectManagementById", Name: "GET /umbraco/management/api/v1/redirect-management/{id}"})
 	var fdV PagedRedirectUrlResponseModel
 	fdResp, err := a.raw.GetRedirectManagementById(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -140,5 +153,8 @@ func (a *API) GetRedirectManagementByIdAll(ctx context.Context, id openapi_types
 
 // DeleteRedirectManagementById sends DELETE /umbraco/management/api/v1/redirect-management/{id}: Deletes a redirect URL.
 func (a *API) DeleteRedirectManagementById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteRedirectManagementById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteRedirectManagementById", Name: "DELETE /umbraco/management/api/v1/redirect-management/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteRedirectManagementById(ctx, id))
+	fdCall.End(err)
+	return err
 }

@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetSearcher sends GET /umbraco/management/api/v1/searcher: Gets a collection of searchers.
 func (a *API) GetSearcher(ctx context.Context, params *GetSearcherParams) (PagedSearcherResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetSearcher", Name: "GET /umbraco/management/api/v1/searcher"})
 	var fdV PagedSearcherResponseModel
 	fdResp, err := a.raw.GetSearcher(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -80,9 +86,11 @@ func (a *API) GetSearcherAll(ctx context.Context, params *GetSearcherParams) ite
 
 // GetSearcherBySearcherNameQuery sends GET /umbraco/management/api/v1/searcher/{searcherName}/query: Queries a searcher.
 func (a *API) GetSearcherBySearcherNameQuery(ctx context.Context, searcherName string, params *GetSearcherBySearcherNameQueryParams) (PagedSearchResultResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetSearcherBySearcherNameQuery", Name: "GET /umbraco/management/api/v1/searcher/{searcherName}/query"})
 	var fdV PagedSearchResultResponseModel
 	fdResp, err := a.raw.GetSearcherBySearcherNameQuery(ctx, searcherName, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,26 +37,36 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetSecurityConfiguration sends GET /umbraco/management/api/v1/security/configuration: Gets the security configuration.
 func (a *API) GetSecurityConfiguration(ctx context.Context) (SecurityConfigurationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetSecurityConfiguration", Name: "GET /umbraco/management/api/v1/security/configuration"})
 	var fdV SecurityConfigurationResponseModel
 	fdResp, err := a.raw.GetSecurityConfiguration(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostSecurityForgotPassword sends POST /umbraco/management/api/v1/security/forgot-password: Requests a password reset.
 func (a *API) PostSecurityForgotPassword(ctx context.Context, body PostSecurityForgotPasswordJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostSecurityForgotPassword(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostSecurityForgotPassword", Name: "POST /umbraco/management/api/v1/security/forgot-password"})
+	err := frontdoor.NoContent(a.raw.PostSecurityForgotPassword(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // PostSecurityForgotPasswordReset sends POST /umbraco/management/api/v1/security/forgot-password/reset: Initiates password reset.
 func (a *API) PostSecurityForgotPasswordReset(ctx context.Context, body PostSecurityForgotPasswordResetJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostSecurityForgotPasswordReset(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostSecurityForgotPasswordReset", Name: "POST /umbraco/management/api/v1/security/forgot-password/reset"})
+	err := frontdoor.NoContent(a.raw.PostSecurityForgotPasswordReset(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // PostSecurityForgotPasswordVerify sends POST /umbraco/management/api/v1/security/forgot-password/verify: Verifies a password reset token.
 func (a *API) PostSecurityForgotPasswordVerify(ctx context.Context, body PostSecurityForgotPasswordVerifyJSONRequestBody) (VerifyResetPasswordResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostSecurityForgotPasswordVerify", Name: "POST /umbraco/management/api/v1/security/forgot-password/verify"})
 	var fdV VerifyResetPasswordResponseModel
 	fdResp, err := a.raw.PostSecurityForgotPasswordVerify(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,33 +38,41 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetServerConfiguration sends GET /umbraco/management/api/v1/server/configuration: Gets the server configuration.
 func (a *API) GetServerConfiguration(ctx context.Context) (ServerConfigurationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetServerConfiguration", Name: "GET /umbraco/management/api/v1/server/configuration"})
 	var fdV ServerConfigurationResponseModel
 	fdResp, err := a.raw.GetServerConfiguration(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetServerInformation sends GET /umbraco/management/api/v1/server/information: Gets server information.
 func (a *API) GetServerInformation(ctx context.Context) (ServerInformationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetServerInformation", Name: "GET /umbraco/management/api/v1/server/information"})
 	var fdV ServerInformationResponseModel
 	fdResp, err := a.raw.GetServerInformation(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetServerStatus sends GET /umbraco/management/api/v1/server/status: Gets server status.
 func (a *API) GetServerStatus(ctx context.Context) (ServerStatusResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetServerStatus", Name: "GET /umbraco/management/api/v1/server/status"})
 	var fdV ServerStatusResponseModel
 	fdResp, err := a.raw.GetServerStatus(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetServerTroubleshooting sends GET /umbraco/management/api/v1/server/troubleshooting: Gets server troubleshooting information.
 func (a *API) GetServerTroubleshooting(ctx context.Context) (ServerTroubleshootingResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetServerTroubleshooting", Name: "GET /umbraco/management/api/v1/server/troubleshooting"})
 	var fdV ServerTroubleshootingResponseModel
 	fdResp, err := a.raw.GetServerTroubleshooting(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -87,8 +99,10 @@ func (a *API) GetServerTroubleshootingAll(ctx context.Context) iter.Seq2[ServerC
 
 // GetServerUpgradeCheck sends GET /umbraco/management/api/v1/server/upgrade-check: Checks for available upgrades.
 func (a *API) GetServerUpgradeCheck(ctx context.Context) (UpgradeCheckResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetServerUpgradeCheck", Name: "GET /umbraco/management/api/v1/server/upgrade-check"})
 	var fdV UpgradeCheckResponseModel
 	fdResp, err := a.raw.GetServerUpgradeCheck(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,9 +39,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetItemStaticFile sends GET /umbraco/management/api/v1/item/static-file: Gets a collection of static file items.
 func (a *API) GetItemStaticFile(ctx context.Context, params *GetItemStaticFileParams) ([]StaticFileItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemStaticFile", Name: "GET /umbraco/management/api/v1/item/static-file"})
 	var fdV []StaticFileItemResponseModel
 	fdResp, err := a.raw.GetItemStaticFile(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -64,9 +70,11 @@ func (a *API) GetItemStaticFileAll(ctx context.Context, params *GetItemStaticFil
 
 // GetTreeStaticFileAncestors sends GET /umbraco/management/api/v1/tree/static-file/ancestors: Gets a collection of ancestor static file items.
 func (a *API) GetTreeStaticFileAncestors(ctx context.Context, params *GetTreeStaticFileAncestorsParams) ([]model.FileSystemTreeItemPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeStaticFileAncestors", Name: "GET /umbraco/management/api/v1/tree/static-file/ancestors"})
 	var fdV []model.FileSystemTreeItemPresentationModel
 	fdResp, err := a.raw.GetTreeStaticFileAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -93,9 +101,11 @@ func (a *API) GetTreeStaticFileAncestorsAll(ctx context.Context, params *GetTree
 
 // GetTreeStaticFileChildren sends GET /umbraco/management/api/v1/tree/static-file/children: Gets a collection of static file tree child items.
 func (a *API) GetTreeStaticFileChildren(ctx context.Context, params *GetTreeStaticFileChildrenParams) (model.PagedFileSystemTreeItemPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeStaticFileChildren", Name: "GET /umbraco/management/api/v1/tree/static-file/children"})
 	var fdV model.PagedFileSystemTreeItemPresentationModel
 	fdResp, err := a.raw.GetTreeStaticFileChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -139,9 +149,11 @@ func (a *API) GetTreeStaticFileChildrenAll(ctx context.Context, params *GetTreeS
 
 // GetTreeStaticFileRoot sends GET /umbraco/management/api/v1/tree/static-file/root: Gets a collection of static file items from the root of the tree.
 func (a *API) GetTreeStaticFileRoot(ctx context.Context, params *GetTreeStaticFileRootParams) (model.PagedFileSystemTreeItemPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeStaticFileRoot", Name: "GET /umbraco/management/api/v1/tree/static-file/root"})
 	var fdV model.PagedFileSystemTreeItemPresentationModel
 	fdResp, err := a.raw.GetTreeStaticFileRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

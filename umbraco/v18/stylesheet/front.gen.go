@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,9 +39,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetItemStylesheet sends GET /umbraco/management/api/v1/item/stylesheet: Gets a collection of stylesheet items.
 func (a *API) GetItemStylesheet(ctx context.Context, params *GetItemStylesheetParams) ([]StylesheetItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemStylesheet", Name: "GET /umbraco/management/api/v1/item/stylesheet"})
 	var fdV []StylesheetItemResponseModel
 	fdResp, err := a.raw.GetItemStylesheet(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -67,7 +73,10 @@ func (a *API) GetItemStylesheetAll(ctx context.Context, params *GetItemStyleshee
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostStylesheet(ctx context.Context, body PostStylesheetJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostStylesheet(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostStylesheet", Name: "POST /umbraco/management/api/v1/stylesheet"})
+	fdID, err := frontdoor.Created(a.raw.PostStylesheet(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // PostStylesheetFolder sends POST /umbraco/management/api/v1/stylesheet/folder: Creates a stylesheet folder.
@@ -75,38 +84,54 @@ func (a *API) PostStylesheet(ctx context.Context, body PostStylesheetJSONRequest
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostStylesheetFolder(ctx context.Context, body PostStylesheetFolderJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostStylesheetFolder(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostStylesheetFolder", Name: "POST /umbraco/management/api/v1/stylesheet/folder"})
+	fdID, err := frontdoor.Created(a.raw.PostStylesheetFolder(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetStylesheetFolderByPath sends GET /umbraco/management/api/v1/stylesheet/folder/{path}: Gets a stylesheet folder by path.
 func (a *API) GetStylesheetFolderByPath(ctx context.Context, path string) (StylesheetFolderResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetStylesheetFolderByPath", Name: "GET /umbraco/management/api/v1/stylesheet/folder/{path}"})
 	var fdV StylesheetFolderResponseModel
 	fdResp, err := a.raw.GetStylesheetFolderByPath(ctx, path)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteStylesheetFolderByPath sends DELETE /umbraco/management/api/v1/stylesheet/folder/{path}: Deletes a stylesheet folder.
 func (a *API) DeleteStylesheetFolderByPath(ctx context.Context, path string) error {
-	return frontdoor.NoContent(a.raw.DeleteStylesheetFolderByPath(ctx, path))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteStylesheetFolderByPath", Name: "DELETE /umbraco/management/api/v1/stylesheet/folder/{path}"})
+	err := frontdoor.NoContent(a.raw.DeleteStylesheetFolderByPath(ctx, path))
+	fdCall.End(err)
+	return err
 }
 
 // GetStylesheetByPath sends GET /umbraco/management/api/v1/stylesheet/{path}: Gets a stylesheet by path.
 func (a *API) GetStylesheetByPath(ctx context.Context, path string) (StylesheetResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetStylesheetByPath", Name: "GET /umbraco/management/api/v1/stylesheet/{path}"})
 	var fdV StylesheetResponseModel
 	fdResp, err := a.raw.GetStylesheetByPath(ctx, path)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutStylesheetByPath sends PUT /umbraco/management/api/v1/stylesheet/{path}: Updates a stylesheet.
 func (a *API) PutStylesheetByPath(ctx context.Context, path string, body PutStylesheetByPathJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutStylesheetByPath(ctx, path, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutStylesheetByPath", Name: "PUT /umbraco/management/api/v1/stylesheet/{path}"})
+	err := frontdoor.NoContent(a.raw.PutStylesheetByPath(ctx, path, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteStylesheetByPath sends DELETE /umbraco/management/api/v1/stylesheet/{path}: Deletes a stylesheet.
 func (a *API) DeleteStylesheetByPath(ctx context.Context, path string) error {
-	return frontdoor.NoContent(a.raw.DeleteStylesheetByPath(ctx, path))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteStylesheetByPath", Name: "DELETE /umbraco/management/api/v1/stylesheet/{path}"})
+	err := frontdoor.NoContent(a.raw.DeleteStylesheetByPath(ctx, path))
+	fdCall.End(err)
+	return err
 }
 
 // PutStylesheetByPathRename sends PUT /umbraco/management/api/v1/stylesheet/{path}/rename: Renames a stylesheet.
@@ -114,14 +139,19 @@ func (a *API) DeleteStylesheetByPath(ctx context.Context, path string) error {
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PutStylesheetByPathRename(ctx context.Context, path string, body PutStylesheetByPathRenameJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PutStylesheetByPathRename(ctx, path, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutStylesheetByPathRename", Name: "PUT /umbraco/management/api/v1/stylesheet/{path}/rename"})
+	fdID, err := frontdoor.Created(a.raw.PutStylesheetByPathRename(ctx, path, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetTreeStylesheetAncestors sends GET /umbraco/management/api/v1/tree/stylesheet/ancestors: Gets a collection of ancestor stylesheet items.
 func (a *API) GetTreeStylesheetAncestors(ctx context.Context, params *GetTreeStylesheetAncestorsParams) ([]model.FileSystemTreeItemPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeStylesheetAncestors", Name: "GET /umbraco/management/api/v1/tree/stylesheet/ancestors"})
 	var fdV []model.FileSystemTreeItemPresentationModel
 	fdResp, err := a.raw.GetTreeStylesheetAncestors(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -148,9 +178,11 @@ func (a *API) GetTreeStylesheetAncestorsAll(ctx context.Context, params *GetTree
 
 // GetTreeStylesheetChildren sends GET /umbraco/management/api/v1/tree/stylesheet/children: Gets a collection of stylesheet tree child items.
 func (a *API) GetTreeStylesheetChildren(ctx context.Context, params *GetTreeStylesheetChildrenParams) (model.PagedFileSystemTreeItemPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeStylesheetChildren", Name: "GET /umbraco/management/api/v1/tree/stylesheet/children"})
 	var fdV model.PagedFileSystemTreeItemPresentationModel
 	fdResp, err := a.raw.GetTreeStylesheetChildren(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -194,9 +226,11 @@ func (a *API) GetTreeStylesheetChildrenAll(ctx context.Context, params *GetTreeS
 
 // GetTreeStylesheetRoot sends GET /umbraco/management/api/v1/tree/stylesheet/root: Gets a collection of stylesheet items from the root of the tree.
 func (a *API) GetTreeStylesheetRoot(ctx context.Context, params *GetTreeStylesheetRootParams) (model.PagedFileSystemTreeItemPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeStylesheetRoot", Name: "GET /umbraco/management/api/v1/tree/stylesheet/root"})
 	var fdV model.PagedFileSystemTreeItemPresentationModel
 	fdResp, err := a.raw.GetTreeStylesheetRoot(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -240,9 +274,11 @@ func (a *API) GetTreeStylesheetRootAll(ctx context.Context, params *GetTreeStyle
 
 // GetTreeStylesheetSiblings sends GET /umbraco/management/api/v1/tree/stylesheet/siblings: Gets a collection of stylesheet tree sibling items.
 func (a *API) GetTreeStylesheetSiblings(ctx context.Context, params *GetTreeStylesheetSiblingsParams) (model.SubsetFileSystemTreeItemPresentationModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTreeStylesheetSiblings", Name: "GET /umbraco/management/api/v1/tree/stylesheet/siblings"})
 	var fdV model.SubsetFileSystemTreeItemPresentationModel
 	fdResp, err := a.raw.GetTreeStylesheetSiblings(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

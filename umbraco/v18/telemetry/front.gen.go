@@ -17,15 +17,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -34,9 +38,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetTelemetry sends GET /umbraco/management/api/v1/telemetry: Gets telemetry data.
 func (a *API) GetTelemetry(ctx context.Context, params *GetTelemetryParams) (PagedTelemetryResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTelemetry", Name: "GET /umbraco/management/api/v1/telemetry"})
 	var fdV PagedTelemetryResponseModel
 	fdResp, err := a.raw.GetTelemetry(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -80,13 +86,18 @@ func (a *API) GetTelemetryAll(ctx context.Context, params *GetTelemetryParams) i
 
 // GetTelemetryLevel sends GET /umbraco/management/api/v1/telemetry/level: Gets telemetry information.
 func (a *API) GetTelemetryLevel(ctx context.Context) (TelemetryResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTelemetryLevel", Name: "GET /umbraco/management/api/v1/telemetry/level"})
 	var fdV TelemetryResponseModel
 	fdResp, err := a.raw.GetTelemetryLevel(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostTelemetryLevel sends POST /umbraco/management/api/v1/telemetry/level: Sets telemetry consent level.
 func (a *API) PostTelemetryLevel(ctx context.Context, body PostTelemetryLevelJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostTelemetryLevel(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostTelemetryLevel", Name: "POST /umbraco/management/api/v1/telemetry/level"})
+	err := frontdoor.NoContent(a.raw.PostTelemetryLevel(ctx, body))
+	fdCall.End(err)
+	return err
 }

@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -38,26 +42,36 @@ func (a *API) Client() *Client { return a.raw }
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostTemporaryFile(ctx context.Context, contentType string, body io.Reader) (string, error) {
-	return frontdoor.Created(a.raw.PostTemporaryFileWithBody(ctx, contentType, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostTemporaryFile", Name: "POST /umbraco/management/api/v1/temporary-file"})
+	fdID, err := frontdoor.Created(a.raw.PostTemporaryFileWithBody(ctx, contentType, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetTemporaryFileConfiguration sends GET /umbraco/management/api/v1/temporary-file/configuration: Gets the temporary file configuration.
 func (a *API) GetTemporaryFileConfiguration(ctx context.Context) (TemporaryFileConfigurationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTemporaryFileConfiguration", Name: "GET /umbraco/management/api/v1/temporary-file/configuration"})
 	var fdV TemporaryFileConfigurationResponseModel
 	fdResp, err := a.raw.GetTemporaryFileConfiguration(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetTemporaryFileById sends GET /umbraco/management/api/v1/temporary-file/{id}: Gets a temporary file.
 func (a *API) GetTemporaryFileById(ctx context.Context, id openapi_types.UUID) (TemporaryFileResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetTemporaryFileById", Name: "GET /umbraco/management/api/v1/temporary-file/{id}"})
 	var fdV TemporaryFileResponseModel
 	fdResp, err := a.raw.GetTemporaryFileById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteTemporaryFileById sends DELETE /umbraco/management/api/v1/temporary-file/{id}: Deletes a temporary file.
 func (a *API) DeleteTemporaryFileById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteTemporaryFileById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteTemporaryFileById", Name: "DELETE /umbraco/management/api/v1/temporary-file/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteTemporaryFileById(ctx, id))
+	fdCall.End(err)
+	return err
 }

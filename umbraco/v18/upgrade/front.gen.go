@@ -16,15 +16,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -33,13 +37,18 @@ func (a *API) Client() *Client { return a.raw }
 
 // PostUpgradeAuthorize sends POST /umbraco/management/api/v1/upgrade/authorize: Authorizes the upgrade.
 func (a *API) PostUpgradeAuthorize(ctx context.Context) error {
-	return frontdoor.NoContent(a.raw.PostUpgradeAuthorize(ctx))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUpgradeAuthorize", Name: "POST /umbraco/management/api/v1/upgrade/authorize"})
+	err := frontdoor.NoContent(a.raw.PostUpgradeAuthorize(ctx))
+	fdCall.End(err)
+	return err
 }
 
 // GetUpgradeSettings sends GET /umbraco/management/api/v1/upgrade/settings: Gets upgrade settings.
 func (a *API) GetUpgradeSettings(ctx context.Context) (UpgradeSettingsResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUpgradeSettings", Name: "GET /umbraco/management/api/v1/upgrade/settings"})
 	var fdV UpgradeSettingsResponseModel
 	fdResp, err := a.raw.GetUpgradeSettings(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

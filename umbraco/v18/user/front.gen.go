@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,9 +39,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetFilterUser sends GET /umbraco/management/api/v1/filter/user: Gets a filtered collection of users.
 func (a *API) GetFilterUser(ctx context.Context, params *GetFilterUserParams) (PagedUserResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetFilterUser", Name: "GET /umbraco/management/api/v1/filter/user"})
 	var fdV PagedUserResponseModel
 	fdResp, err := a.raw.GetFilterUser(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -81,9 +87,11 @@ func (a *API) GetFilterUserAll(ctx context.Context, params *GetFilterUserParams)
 
 // GetItemUser sends GET /umbraco/management/api/v1/item/user: Gets a collection of user items.
 func (a *API) GetItemUser(ctx context.Context, params *GetItemUserParams) ([]UserItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemUser", Name: "GET /umbraco/management/api/v1/item/user"})
 	var fdV []UserItemResponseModel
 	fdResp, err := a.raw.GetItemUser(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -110,9 +118,11 @@ func (a *API) GetItemUserAll(ctx context.Context, params *GetItemUserParams) ite
 
 // GetUser sends GET /umbraco/management/api/v1/user: Gets a paginated collection of users.
 func (a *API) GetUser(ctx context.Context, params *GetUserParams) (PagedUserResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUser", Name: "GET /umbraco/management/api/v1/user"})
 	var fdV PagedUserResponseModel
 	fdResp, err := a.raw.GetUser(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -159,45 +169,63 @@ func (a *API) GetUserAll(ctx context.Context, params *GetUserParams) iter.Seq2[U
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostUser(ctx context.Context, body PostUserJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostUser(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUser", Name: "POST /umbraco/management/api/v1/user"})
+	fdID, err := frontdoor.Created(a.raw.PostUser(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // DeleteUser sends DELETE /umbraco/management/api/v1/user: Deletes multiple users.
 func (a *API) DeleteUser(ctx context.Context, body DeleteUserJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.DeleteUser(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteUser", Name: "DELETE /umbraco/management/api/v1/user"})
+	err := frontdoor.NoContent(a.raw.DeleteUser(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // PostUserAvatarById sends POST /umbraco/management/api/v1/user/avatar/{id}: Sets a user's avatar.
 func (a *API) PostUserAvatarById(ctx context.Context, id openapi_types.UUID, body PostUserAvatarByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostUserAvatarById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserAvatarById", Name: "POST /umbraco/management/api/v1/user/avatar/{id}"})
+	err := frontdoor.NoContent(a.raw.PostUserAvatarById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteUserAvatarById sends DELETE /umbraco/management/api/v1/user/avatar/{id}: Clears a user's avatar.
 func (a *API) DeleteUserAvatarById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteUserAvatarById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteUserAvatarById", Name: "DELETE /umbraco/management/api/v1/user/avatar/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteUserAvatarById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetUserConfiguration sends GET /umbraco/management/api/v1/user/configuration: Gets the user configuration.
 func (a *API) GetUserConfiguration(ctx context.Context) (UserConfigurationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserConfiguration", Name: "GET /umbraco/management/api/v1/user/configuration"})
 	var fdV UserConfigurationResponseModel
 	fdResp, err := a.raw.GetUserConfiguration(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetUserCurrent sends GET /umbraco/management/api/v1/user/current: Gets the current user.
 func (a *API) GetUserCurrent(ctx context.Context) (CurrentUserResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserCurrent", Name: "GET /umbraco/management/api/v1/user/current"})
 	var fdV CurrentUserResponseModel
 	fdResp, err := a.raw.GetUserCurrent(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetUserCurrent2fa sends GET /umbraco/management/api/v1/user/current/2fa: Lists two-factor providers for the current user.
 func (a *API) GetUserCurrent2fa(ctx context.Context) ([]UserTwoFactorProviderModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserCurrent2fa", Name: "GET /umbraco/management/api/v1/user/current/2fa"})
 	var fdV []UserTwoFactorProviderModel
 	fdResp, err := a.raw.GetUserCurrent2fa(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -224,53 +252,73 @@ func (a *API) GetUserCurrent2faAll(ctx context.Context) iter.Seq2[UserTwoFactorP
 
 // GetUserCurrent2faByProviderName sends GET /umbraco/management/api/v1/user/current/2fa/{providerName}: Gets two-factor setup information.
 func (a *API) GetUserCurrent2faByProviderName(ctx context.Context, providerName string) (ISetupTwoFactorModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserCurrent2faByProviderName", Name: "GET /umbraco/management/api/v1/user/current/2fa/{providerName}"})
 	var fdV ISetupTwoFactorModel
 	fdResp, err := a.raw.GetUserCurrent2faByProviderName(ctx, providerName)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostUserCurrent2faByProviderName sends POST /umbraco/management/api/v1/user/current/2fa/{providerName}: Enables two-factor authentication for the current user.
 func (a *API) PostUserCurrent2faByProviderName(ctx context.Context, providerName string, body PostUserCurrent2faByProviderNameJSONRequestBody) (ISetupTwoFactorModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserCurrent2faByProviderName", Name: "POST /umbraco/management/api/v1/user/current/2fa/{providerName}"})
 	var fdV ISetupTwoFactorModel
 	fdResp, err := a.raw.PostUserCurrent2faByProviderName(ctx, providerName, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // DeleteUserCurrent2faByProviderName sends DELETE /umbraco/management/api/v1/user/current/2fa/{providerName}: Disables two-factor authentication for the current user.
 func (a *API) DeleteUserCurrent2faByProviderName(ctx context.Context, providerName string, params *DeleteUserCurrent2faByProviderNameParams) error {
-	return frontdoor.NoContent(a.raw.DeleteUserCurrent2faByProviderName(ctx, providerName, params))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteUserCurrent2faByProviderName", Name: "DELETE /umbraco/management/api/v1/user/current/2fa/{providerName}"})
+	err := frontdoor.NoContent(a.raw.DeleteUserCurrent2faByProviderName(ctx, providerName, params))
+	fdCall.End(err)
+	return err
 }
 
 // PostUserCurrentAvatar sends POST /umbraco/management/api/v1/user/current/avatar: Sets the current user's avatar.
 func (a *API) PostUserCurrentAvatar(ctx context.Context, body PostUserCurrentAvatarJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostUserCurrentAvatar(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserCurrentAvatar", Name: "POST /umbraco/management/api/v1/user/current/avatar"})
+	err := frontdoor.NoContent(a.raw.PostUserCurrentAvatar(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteUserCurrentAvatar sends DELETE /umbraco/management/api/v1/user/current/avatar: Clears the current user's avatar.
 func (a *API) DeleteUserCurrentAvatar(ctx context.Context) error {
-	return frontdoor.NoContent(a.raw.DeleteUserCurrentAvatar(ctx))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteUserCurrentAvatar", Name: "DELETE /umbraco/management/api/v1/user/current/avatar"})
+	err := frontdoor.NoContent(a.raw.DeleteUserCurrentAvatar(ctx))
+	fdCall.End(err)
+	return err
 }
 
 // PostUserCurrentChangePassword sends POST /umbraco/management/api/v1/user/current/change-password: Changes the current user's password.
 func (a *API) PostUserCurrentChangePassword(ctx context.Context, body PostUserCurrentChangePasswordJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostUserCurrentChangePassword(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserCurrentChangePassword", Name: "POST /umbraco/management/api/v1/user/current/change-password"})
+	err := frontdoor.NoContent(a.raw.PostUserCurrentChangePassword(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetUserCurrentConfiguration sends GET /umbraco/management/api/v1/user/current/configuration: Gets the current user's configuration.
 func (a *API) GetUserCurrentConfiguration(ctx context.Context) (CurrentUserConfigurationResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserCurrentConfiguration", Name: "GET /umbraco/management/api/v1/user/current/configuration"})
 	var fdV CurrentUserConfigurationResponseModel
 	fdResp, err := a.raw.GetUserCurrentConfiguration(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // GetUserCurrentLoginProviders sends GET /umbraco/management/api/v1/user/current/login-providers: Lists external login providers.
 func (a *API) GetUserCurrentLoginProviders(ctx context.Context) ([]UserExternalLoginProviderModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserCurrentLoginProviders", Name: "GET /umbraco/management/api/v1/user/current/login-providers"})
 	var fdV []UserExternalLoginProviderModel
 	fdResp, err := a.raw.GetUserCurrentLoginProviders(ctx)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -297,9 +345,11 @@ func (a *API) GetUserCurrentLoginProvidersAll(ctx context.Context) iter.Seq2[Use
 
 // GetUserCurrentPermissions sends GET /umbraco/management/api/v1/user/current/permissions: Gets permissions for the current user.
 func (a *API) GetUserCurrentPermissions(ctx context.Context, params *GetUserCurrentPermissionsParams) (UserPermissionsResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserCurrentPermissions", Name: "GET /umbraco/management/api/v1/user/current/permissions"})
 	var fdV UserPermissionsResponseModel
 	fdResp, err := a.raw.GetUserCurrentPermissions(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -326,9 +376,11 @@ func (a *API) GetUserCurrentPermissionsAll(ctx context.Context, params *GetUserC
 
 // GetUserCurrentPermissionsDocument sends GET /umbraco/management/api/v1/user/current/permissions/document: Gets document permissions for the current user.
 func (a *API) GetUserCurrentPermissionsDocument(ctx context.Context, params *GetUserCurrentPermissionsDocumentParams) (UserPermissionsResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserCurrentPermissionsDocument", Name: "GET /umbraco/management/api/v1/user/current/permissions/document"})
 	var fdV UserPermissionsResponseModel
 	fdResp, err := a.raw.GetUserCurrentPermissionsDocument(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -355,9 +407,11 @@ func (a *API) GetUserCurrentPermissionsDocumentAll(ctx context.Context, params *
 
 // GetUserCurrentPermissionsElement sends GET /umbraco/management/api/v1/user/current/permissions/element.
 func (a *API) GetUserCurrentPermissionsElement(ctx context.Context, params *GetUserCurrentPermissionsElementParams) ([]UserPermissionsResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserCurrentPermissionsElement", Name: "GET /umbraco/management/api/v1/user/current/permissions/element"})
 	var fdV []UserPermissionsResponseModel
 	fdResp, err := a.raw.GetUserCurrentPermissionsElement(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -384,9 +438,11 @@ func (a *API) GetUserCurrentPermissionsElementAll(ctx context.Context, params *G
 
 // GetUserCurrentPermissionsMedia sends GET /umbraco/management/api/v1/user/current/permissions/media: Gets media permissions for the current user.
 func (a *API) GetUserCurrentPermissionsMedia(ctx context.Context, params *GetUserCurrentPermissionsMediaParams) (UserPermissionsResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserCurrentPermissionsMedia", Name: "GET /umbraco/management/api/v1/user/current/permissions/media"})
 	var fdV UserPermissionsResponseModel
 	fdResp, err := a.raw.GetUserCurrentPermissionsMedia(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -413,17 +469,26 @@ func (a *API) GetUserCurrentPermissionsMediaAll(ctx context.Context, params *Get
 
 // PutUserCurrentProfile sends PUT /umbraco/management/api/v1/user/current/profile: Updates current user profile.
 func (a *API) PutUserCurrentProfile(ctx context.Context, body PutUserCurrentProfileJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutUserCurrentProfile(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutUserCurrentProfile", Name: "PUT /umbraco/management/api/v1/user/current/profile"})
+	err := frontdoor.NoContent(a.raw.PutUserCurrentProfile(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // PostUserDisable sends POST /umbraco/management/api/v1/user/disable: Disables users.
 func (a *API) PostUserDisable(ctx context.Context, body PostUserDisableJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostUserDisable(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserDisable", Name: "POST /umbraco/management/api/v1/user/disable"})
+	err := frontdoor.NoContent(a.raw.PostUserDisable(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // PostUserEnable sends POST /umbraco/management/api/v1/user/enable: Enables users.
 func (a *API) PostUserEnable(ctx context.Context, body PostUserEnableJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostUserEnable(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserEnable", Name: "POST /umbraco/management/api/v1/user/enable"})
+	err := frontdoor.NoContent(a.raw.PostUserEnable(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // PostUserInvite sends POST /umbraco/management/api/v1/user/invite: Invites new users.
@@ -431,60 +496,87 @@ func (a *API) PostUserEnable(ctx context.Context, body PostUserEnableJSONRequest
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostUserInvite(ctx context.Context, body PostUserInviteJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostUserInvite(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserInvite", Name: "POST /umbraco/management/api/v1/user/invite"})
+	fdID, err := frontdoor.Created(a.raw.PostUserInvite(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // PostUserInviteCreatePassword sends POST /umbraco/management/api/v1/user/invite/create-password: Creates an initial password for a user.
 func (a *API) PostUserInviteCreatePassword(ctx context.Context, body PostUserInviteCreatePasswordJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostUserInviteCreatePassword(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserInviteCreatePassword", Name: "POST /umbraco/management/api/v1/user/invite/create-password"})
+	err := frontdoor.NoContent(a.raw.PostUserInviteCreatePassword(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // PostUserInviteResend sends POST /umbraco/management/api/v1/user/invite/resend: Resends a user invitation.
 func (a *API) PostUserInviteResend(ctx context.Context, body PostUserInviteResendJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostUserInviteResend(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserInviteResend", Name: "POST /umbraco/management/api/v1/user/invite/resend"})
+	err := frontdoor.NoContent(a.raw.PostUserInviteResend(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // PostUserInviteVerify sends POST /umbraco/management/api/v1/user/invite/verify: Verifies a user invitation.
 func (a *API) PostUserInviteVerify(ctx context.Context, body PostUserInviteVerifyJSONRequestBody) (VerifyInviteUserResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserInviteVerify", Name: "POST /umbraco/management/api/v1/user/invite/verify"})
 	var fdV VerifyInviteUserResponseModel
 	fdResp, err := a.raw.PostUserInviteVerify(ctx, body)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostUserSetUserGroups sends POST /umbraco/management/api/v1/user/set-user-groups: Updates user group assignments.
 func (a *API) PostUserSetUserGroups(ctx context.Context, body PostUserSetUserGroupsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostUserSetUserGroups(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserSetUserGroups", Name: "POST /umbraco/management/api/v1/user/set-user-groups"})
+	err := frontdoor.NoContent(a.raw.PostUserSetUserGroups(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // PostUserUnlock sends POST /umbraco/management/api/v1/user/unlock: Unlocks users.
 func (a *API) PostUserUnlock(ctx context.Context, body PostUserUnlockJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostUserUnlock(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserUnlock", Name: "POST /umbraco/management/api/v1/user/unlock"})
+	err := frontdoor.NoContent(a.raw.PostUserUnlock(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetUserById sends GET /umbraco/management/api/v1/user/{id}: Gets a user.
 func (a *API) GetUserById(ctx context.Context, id openapi_types.UUID) (UserResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserById", Name: "GET /umbraco/management/api/v1/user/{id}"})
 	var fdV UserResponseModel
 	fdResp, err := a.raw.GetUserById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutUserById sends PUT /umbraco/management/api/v1/user/{id}: Updates a user.
 func (a *API) PutUserById(ctx context.Context, id openapi_types.UUID, body PutUserByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutUserById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutUserById", Name: "PUT /umbraco/management/api/v1/user/{id}"})
+	err := frontdoor.NoContent(a.raw.PutUserById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteUserById sends DELETE /umbraco/management/api/v1/user/{id}: Deletes a user.
 func (a *API) DeleteUserById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteUserById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteUserById", Name: "DELETE /umbraco/management/api/v1/user/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteUserById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetUserById2fa sends GET /umbraco/management/api/v1/user/{id}/2fa: Lists two-factor providers for a user.
 func (a *API) GetUserById2fa(ctx context.Context, id openapi_types.UUID) ([]UserTwoFactorProviderModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserById2fa", Name: "GET /umbraco/management/api/v1/user/{id}/2fa"})
 	var fdV []UserTwoFactorProviderModel
 	fdResp, err := a.raw.GetUserById2fa(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -511,27 +603,37 @@ func (a *API) GetUserById2faAll(ctx context.Context, id openapi_types.UUID) iter
 
 // DeleteUserById2faByProviderName sends DELETE /umbraco/management/api/v1/user/{id}/2fa/{providerName}: Disables two-factor authentication for a user.
 func (a *API) DeleteUserById2faByProviderName(ctx context.Context, id openapi_types.UUID, providerName string) error {
-	return frontdoor.NoContent(a.raw.DeleteUserById2faByProviderName(ctx, id, providerName))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteUserById2faByProviderName", Name: "DELETE /umbraco/management/api/v1/user/{id}/2fa/{providerName}"})
+	err := frontdoor.NoContent(a.raw.DeleteUserById2faByProviderName(ctx, id, providerName))
+	fdCall.End(err)
+	return err
 }
 
 // GetUserByIdCalculateStartNodes sends GET /umbraco/management/api/v1/user/{id}/calculate-start-nodes: Calculates start nodes for users.
 func (a *API) GetUserByIdCalculateStartNodes(ctx context.Context, id openapi_types.UUID) (CalculatedUserStartNodesResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserByIdCalculateStartNodes", Name: "GET /umbraco/management/api/v1/user/{id}/calculate-start-nodes"})
 	var fdV CalculatedUserStartNodesResponseModel
 	fdResp, err := a.raw.GetUserByIdCalculateStartNodes(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PostUserByIdChangePassword sends POST /umbraco/management/api/v1/user/{id}/change-password: Changes a user's password.
 func (a *API) PostUserByIdChangePassword(ctx context.Context, id openapi_types.UUID, body PostUserByIdChangePasswordJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostUserByIdChangePassword(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserByIdChangePassword", Name: "POST /umbraco/management/api/v1/user/{id}/change-password"})
+	err := frontdoor.NoContent(a.raw.PostUserByIdChangePassword(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetUserByIdClientCredentials sends GET /umbraco/management/api/v1/user/{id}/client-credentials: Gets all client credentials for a user.
 func (a *API) GetUserByIdClientCredentials(ctx context.Context, id openapi_types.UUID) ([]string, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserByIdClientCredentials", Name: "GET /umbraco/management/api/v1/user/{id}/client-credentials"})
 	var fdV []string
 	fdResp, err := a.raw.GetUserByIdClientCredentials(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -558,18 +660,26 @@ func (a *API) GetUserByIdClientCredentialsAll(ctx context.Context, id openapi_ty
 
 // PostUserByIdClientCredentials sends POST /umbraco/management/api/v1/user/{id}/client-credentials: Creates client credentials for a user.
 func (a *API) PostUserByIdClientCredentials(ctx context.Context, id openapi_types.UUID, body PostUserByIdClientCredentialsJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostUserByIdClientCredentials(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserByIdClientCredentials", Name: "POST /umbraco/management/api/v1/user/{id}/client-credentials"})
+	err := frontdoor.NoContent(a.raw.PostUserByIdClientCredentials(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteUserByIdClientCredentialsByClientId sends DELETE /umbraco/management/api/v1/user/{id}/client-credentials/{clientId}: Deletes client credentials for a user.
 func (a *API) DeleteUserByIdClientCredentialsByClientId(ctx context.Context, id openapi_types.UUID, clientId string) error {
-	return frontdoor.NoContent(a.raw.DeleteUserByIdClientCredentialsByClientId(ctx, id, clientId))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteUserByIdClientCredentialsByClientId", Name: "DELETE /umbraco/management/api/v1/user/{id}/client-credentials/{clientId}"})
+	err := frontdoor.NoContent(a.raw.DeleteUserByIdClientCredentialsByClientId(ctx, id, clientId))
+	fdCall.End(err)
+	return err
 }
 
 // PostUserByIdResetPassword sends POST /umbraco/management/api/v1/user/{id}/reset-password: Resets a user's password.
 func (a *API) PostUserByIdResetPassword(ctx context.Context, id openapi_types.UUID) (ResetPasswordUserResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserByIdResetPassword", Name: "POST /umbraco/management/api/v1/user/{id}/reset-password"})
 	var fdV ResetPasswordUserResponseModel
 	fdResp, err := a.raw.PostUserByIdResetPassword(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }

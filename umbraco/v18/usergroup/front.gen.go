@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,9 +39,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetFilterUserGroup sends GET /umbraco/management/api/v1/filter/user-group: Gets a filtered collection of user groups.
 func (a *API) GetFilterUserGroup(ctx context.Context, params *GetFilterUserGroupParams) (PagedUserGroupResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetFilterUserGroup", Name: "GET /umbraco/management/api/v1/filter/user-group"})
 	var fdV PagedUserGroupResponseModel
 	fdResp, err := a.raw.GetFilterUserGroup(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -81,9 +87,11 @@ func (a *API) GetFilterUserGroupAll(ctx context.Context, params *GetFilterUserGr
 
 // GetItemUserGroup sends GET /umbraco/management/api/v1/item/user-group: Gets a collection of user group items.
 func (a *API) GetItemUserGroup(ctx context.Context, params *GetItemUserGroupParams) ([]UserGroupItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemUserGroup", Name: "GET /umbraco/management/api/v1/item/user-group"})
 	var fdV []UserGroupItemResponseModel
 	fdResp, err := a.raw.GetItemUserGroup(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -110,9 +118,11 @@ func (a *API) GetItemUserGroupAll(ctx context.Context, params *GetItemUserGroupP
 
 // GetUserGroup sends GET /umbraco/management/api/v1/user-group: Gets a paginated collection of user groups.
 func (a *API) GetUserGroup(ctx context.Context, params *GetUserGroupParams) (PagedUserGroupResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserGroup", Name: "GET /umbraco/management/api/v1/user-group"})
 	var fdV PagedUserGroupResponseModel
 	fdResp, err := a.raw.GetUserGroup(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -159,38 +169,58 @@ func (a *API) GetUserGroupAll(ctx context.Context, params *GetUserGroupParams) i
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostUserGroup(ctx context.Context, body PostUserGroupJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostUserGroup(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserGroup", Name: "POST /umbraco/management/api/v1/user-group"})
+	fdID, err := frontdoor.Created(a.raw.PostUserGroup(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // DeleteUserGroup sends DELETE /umbraco/management/api/v1/user-group: Deletes multiple user groups.
 func (a *API) DeleteUserGroup(ctx context.Context, body DeleteUserGroupJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.DeleteUserGroup(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteUserGroup", Name: "DELETE /umbraco/management/api/v1/user-group"})
+	err := frontdoor.NoContent(a.raw.DeleteUserGroup(ctx, body))
+	fdCall.End(err)
+	return err
 }
 
 // GetUserGroupById sends GET /umbraco/management/api/v1/user-group/{id}: Gets a user group.
 func (a *API) GetUserGroupById(ctx context.Context, id openapi_types.UUID) (UserGroupResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetUserGroupById", Name: "GET /umbraco/management/api/v1/user-group/{id}"})
 	var fdV UserGroupResponseModel
 	fdResp, err := a.raw.GetUserGroupById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutUserGroupById sends PUT /umbraco/management/api/v1/user-group/{id}: Updates a user group.
 func (a *API) PutUserGroupById(ctx context.Context, id openapi_types.UUID, body PutUserGroupByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutUserGroupById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutUserGroupById", Name: "PUT /umbraco/management/api/v1/user-group/{id}"})
+	err := frontdoor.NoContent(a.raw.PutUserGroupById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteUserGroupById sends DELETE /umbraco/management/api/v1/user-group/{id}: Deletes a user group.
 func (a *API) DeleteUserGroupById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteUserGroupById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteUserGroupById", Name: "DELETE /umbraco/management/api/v1/user-group/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteUserGroupById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // PostUserGroupByIdUsers sends POST /umbraco/management/api/v1/user-group/{id}/users: Adds users to a user group.
 func (a *API) PostUserGroupByIdUsers(ctx context.Context, id openapi_types.UUID, body PostUserGroupByIdUsersJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PostUserGroupByIdUsers(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostUserGroupByIdUsers", Name: "POST /umbraco/management/api/v1/user-group/{id}/users"})
+	err := frontdoor.NoContent(a.raw.PostUserGroupByIdUsers(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteUserGroupByIdUsers sends DELETE /umbraco/management/api/v1/user-group/{id}/users: Removes users from a user group.
 func (a *API) DeleteUserGroupByIdUsers(ctx context.Context, id openapi_types.UUID, body DeleteUserGroupByIdUsersJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.DeleteUserGroupByIdUsers(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteUserGroupByIdUsers", Name: "DELETE /umbraco/management/api/v1/user-group/{id}/users"})
+	err := frontdoor.NoContent(a.raw.DeleteUserGroupByIdUsers(ctx, id, body))
+	fdCall.End(err)
+	return err
 }

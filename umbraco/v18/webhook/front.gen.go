@@ -18,15 +18,19 @@ import (
 // operation. Build it with New; it is safe for concurrent use.
 type API struct {
 	raw *Client
+	tel *frontdoor.Telemetry
 }
 
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
+//
+// Each call is one OpenTelemetry client span and one duration measurement,
+// as the connection's options say (option.WithTracerProvider).
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
 		Client: c.HTTPClient(),
-	}}
+	}, tel: frontdoor.TelemetryOf(c.HTTPClient())}
 }
 
 // Client is the generated client underneath, for what the front door does
@@ -35,9 +39,11 @@ func (a *API) Client() *Client { return a.raw }
 
 // GetItemWebhook sends GET /umbraco/management/api/v1/item/webhook: Gets a collection of webhook items.
 func (a *API) GetItemWebhook(ctx context.Context, params *GetItemWebhookParams) ([]WebhookItemResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetItemWebhook", Name: "GET /umbraco/management/api/v1/item/webhook"})
 	var fdV []WebhookItemResponseModel
 	fdResp, err := a.raw.GetItemWebhook(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -64,9 +70,11 @@ func (a *API) GetItemWebhookAll(ctx context.Context, params *GetItemWebhookParam
 
 // GetWebhook sends GET /umbraco/management/api/v1/webhook: Gets a paginated collection of webhooks.
 func (a *API) GetWebhook(ctx context.Context, params *GetWebhookParams) (PagedWebhookResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetWebhook", Name: "GET /umbraco/management/api/v1/webhook"})
 	var fdV PagedWebhookResponseModel
 	fdResp, err := a.raw.GetWebhook(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -113,14 +121,19 @@ func (a *API) GetWebhookAll(ctx context.Context, params *GetWebhookParams) iter.
 // It returns the id of the new resource (the Umb-Generated-Resource header,
 // else the last segment of Location).
 func (a *API) PostWebhook(ctx context.Context, body PostWebhookJSONRequestBody) (string, error) {
-	return frontdoor.Created(a.raw.PostWebhook(ctx, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PostWebhook", Name: "POST /umbraco/management/api/v1/webhook"})
+	fdID, err := frontdoor.Created(a.raw.PostWebhook(ctx, body))
+	fdCall.End(err)
+	return fdID, err
 }
 
 // GetWebhookEvents sends GET /umbraco/management/api/v1/webhook/events: Gets a paginated collection of webhook events.
 func (a *API) GetWebhookEvents(ctx context.Context, params *GetWebhookEventsParams) (PagedWebhookEventModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetWebhookEvents", Name: "GET /umbraco/management/api/v1/webhook/events"})
 	var fdV PagedWebhookEventModel
 	fdResp, err := a.raw.GetWebhookEvents(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -164,9 +177,11 @@ func (a *API) GetWebhookEventsAll(ctx context.Context, params *GetWebhookEventsP
 
 // GetWebhookLogs sends GET /umbraco/management/api/v1/webhook/logs: Gets a paginated collection of webhook logs.
 func (a *API) GetWebhookLogs(ctx context.Context, params *GetWebhookLogsParams) (PagedWebhookLogResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetWebhookLogs", Name: "GET /umbraco/management/api/v1/webhook/logs"})
 	var fdV PagedWebhookLogResponseModel
 	fdResp, err := a.raw.GetWebhookLogs(ctx, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
@@ -210,27 +225,37 @@ func (a *API) GetWebhookLogsAll(ctx context.Context, params *GetWebhookLogsParam
 
 // GetWebhookById sends GET /umbraco/management/api/v1/webhook/{id}: Gets a webhook.
 func (a *API) GetWebhookById(ctx context.Context, id openapi_types.UUID) (WebhookResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetWebhookById", Name: "GET /umbraco/management/api/v1/webhook/{id}"})
 	var fdV WebhookResponseModel
 	fdResp, err := a.raw.GetWebhookById(ctx, id)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 
 // PutWebhookById sends PUT /umbraco/management/api/v1/webhook/{id}: Updates a webhook.
 func (a *API) PutWebhookById(ctx context.Context, id openapi_types.UUID, body PutWebhookByIdJSONRequestBody) error {
-	return frontdoor.NoContent(a.raw.PutWebhookById(ctx, id, body))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "PutWebhookById", Name: "PUT /umbraco/management/api/v1/webhook/{id}"})
+	err := frontdoor.NoContent(a.raw.PutWebhookById(ctx, id, body))
+	fdCall.End(err)
+	return err
 }
 
 // DeleteWebhookById sends DELETE /umbraco/management/api/v1/webhook/{id}: Deletes a webhook.
 func (a *API) DeleteWebhookById(ctx context.Context, id openapi_types.UUID) error {
-	return frontdoor.NoContent(a.raw.DeleteWebhookById(ctx, id))
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "DeleteWebhookById", Name: "DELETE /umbraco/management/api/v1/webhook/{id}"})
+	err := frontdoor.NoContent(a.raw.DeleteWebhookById(ctx, id))
+	fdCall.End(err)
+	return err
 }
 
 // GetWebhookByIdLogs sends GET /umbraco/management/api/v1/webhook/{id}/logs: Gets a paginated collection of webhook logs for a specific webhook.
 func (a *API) GetWebhookByIdLogs(ctx context.Context, id openapi_types.UUID, params *GetWebhookByIdLogsParams) (PagedWebhookLogResponseModel, error) {
+	ctx, fdCall := a.tel.Start(ctx, frontdoor.Op{API: "umbraco18", ID: "GetWebhookByIdLogs", Name: "GET /umbraco/management/api/v1/webhook/{id}/logs"})
 	var fdV PagedWebhookLogResponseModel
 	fdResp, err := a.raw.GetWebhookByIdLogs(ctx, id, params)
 	err = frontdoor.Decode(fdResp, err, &fdV)
+	fdCall.End(err)
 	return fdV, err
 }
 

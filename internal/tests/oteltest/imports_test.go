@@ -1,0 +1,72 @@
+package oteltest
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// apiOnly are the OpenTelemetry packages the library may import itself:
+// the API, never an SDK or exporter.
+var apiOnly = map[string]bool{
+	"go.opentelemetry.io/otel":             true,
+	"go.opentelemetry.io/otel/attribute":   true,
+	"go.opentelemetry.io/otel/codes":       true,
+	"go.opentelemetry.io/otel/metric":      true,
+	"go.opentelemetry.io/otel/metric/noop": true,
+	"go.opentelemetry.io/otel/propagation": true,
+	"go.opentelemetry.io/otel/trace":       true,
+}
+
+// TestAPIOnlyImportGraph lists (go list -deps) the import graph of every
+// package of the module but the test and build tooling (internal/tests,
+// internal/build): the public packages, the runtime, the examples; it fails on any OpenTelemetry SDK,
+// exporter or contrib package in it, and on a direct OpenTelemetry import
+// of the module's own packages outside the API packages.
+func TestAPIOnlyImportGraph(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list over the module")
+	}
+	all, err := exec.Command("go", "list", "github.com/mgmtapi/mgmtapi/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	var roots []string
+	for line := range strings.Lines(string(all)) {
+		pkg := strings.TrimSpace(line)
+		if !strings.Contains(pkg, "/internal/tests/") && !strings.Contains(pkg, "/internal/build/") {
+			roots = append(roots, pkg)
+		}
+	}
+	out, err := exec.Command("go", append([]string{"list", "-deps", "-f", "{{.ImportPath}}|{{.Module}}|{{join .Imports \",\"}}"}, roots...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps: %v\n%s", err, out)
+	}
+	ours, checked := 0, 0
+	for line := range strings.Lines(string(out)) {
+		parts := strings.SplitN(strings.TrimSpace(line), "|", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		pkg, imports := parts[0], strings.Split(parts[2], ",")
+		checked++
+		for _, bad := range []string{"go.opentelemetry.io/otel/sdk", "go.opentelemetry.io/otel/exporters", "go.opentelemetry.io/contrib"} {
+			if pkg == bad || strings.HasPrefix(pkg, bad+"/") {
+				t.Errorf("%s is in the import graph of the module's packages", pkg)
+			}
+		}
+		if !strings.HasPrefix(pkg, "github.com/mgmtapi/mgmtapi") || strings.Contains(pkg, "/internal/tests/") || strings.Contains(pkg, "/internal/build/") {
+			continue
+		}
+		ours++
+		for _, im := range imports {
+			if strings.HasPrefix(im, "go.opentelemetry.io/") && !apiOnly[im] {
+				t.Errorf("%s imports %s, not an OpenTelemetry API package", pkg, im)
+			}
+		}
+	}
+	t.Logf("%d packages in the graph, %d of the library's own checked", checked, ours)
+	if ours < 100 {
+		t.Errorf("only %d of the library's packages listed", ours)
+	}
+}
