@@ -44,7 +44,9 @@ func (p *Pipeline) writeShim(a API, outDir, mod string) error {
 			return err
 		}
 		for _, e := range ents {
-			if e.IsDir() {
+			// Tag and model packages only: a hand-written package beside them
+			// (the test kit, auth0/auth0test) has no generated file.
+			if e.IsDir() && hasGenerated(filepath.Join(base, e.Name())) {
 				pkgs = append(pkgs, filepath.Join(a.Dir, e.Name()))
 			}
 		}
@@ -327,4 +329,10 @@ func dropUnusedShimImports(src []byte) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// hasGenerated reports whether dir holds a generated Go file (*.gen.go).
+func hasGenerated(dir string) bool {
+	m, _ := filepath.Glob(filepath.Join(dir, "*.gen.go"))
+	return len(m) > 0
 }
