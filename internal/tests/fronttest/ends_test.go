@@ -1,10 +1,19 @@
 package fronttest
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/mgmtapi/mgmtapi/internal/build/frontgen"
 	applications "github.com/mgmtapi/mgmtapi/internal/tests/apis/applications"
 	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 	scimbulk "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimbulk"
@@ -17,17 +26,7 @@ import (
 	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
 	umbraco17 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco17"
 	umbraco18 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco18"
-	"net/http"
-	"net/http/httptest"
-	"reflect"
-	"regexp"
-	"slices"
-	"strconv"
-	"strings"
-	"sync"
-	"testing"
-
-	"github.com/mgmtapi/mgmtapi/internal/build/frontgen"
+	"github.com/mgmtapi/mgmtapi/internal/tests/itertest"
 	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
 	"github.com/mgmtapi/mgmtapi/option"
 	"github.com/mgmtapi/mgmtapi/paginate"
@@ -305,7 +304,7 @@ func TestEveryIteratorEnds(t *testing.T) {
 				t.Errorf("%s: no method %s", api, it.Method)
 				continue
 			}
-			items, err := distinctItems(m.Type(), 3*it.Size+1)
+			items, err := itertest.DistinctItems(m.Type(), 3*it.Size+1)
 			if err != nil {
 				t.Errorf("%s.%s: %v", api, it.Method, err)
 				continue
@@ -314,7 +313,7 @@ func TestEveryIteratorEnds(t *testing.T) {
 			class := classOf(it)
 			for _, h := range hostiles {
 				srv.reset(it, h, path, items)
-				got, err := drain(t.Context(), m)
+				got, err := itertest.Drain(t.Context(), m, 10*maxRequests*100)
 				reqs, bad := srv.requests()
 				want := outcome{requests: 1, items: 1}
 				if class != "single" {
@@ -352,69 +351,6 @@ func classOf(it frontgen.Iterator) string {
 		return "checkpoint"
 	}
 	return "offset"
-}
-
-// drain calls the iterator method m with made-up arguments (a context, "p1"
-// for string path parameters, zero values else, nil parameters) and ranges
-// over what it returns, counting items until the first error.
-func drain(ctx context.Context, m reflect.Value) (items int, err error) {
-	mt := m.Type()
-	args := make([]reflect.Value, mt.NumIn())
-	args[0] = reflect.ValueOf(ctx)
-	for i := 1; i < mt.NumIn(); i++ {
-		v := reflect.New(mt.In(i)).Elem()
-		if v.Kind() == reflect.String {
-			v.SetString("p" + strconv.Itoa(i))
-		}
-		args[i] = v
-	}
-	seq := m.Call(args)[0]
-	yield := reflect.MakeFunc(seq.Type().In(0), func(in []reflect.Value) []reflect.Value {
-		if e := in[1]; !e.IsNil() {
-			err = e.Interface().(error)
-			return []reflect.Value{reflect.ValueOf(false)}
-		}
-		items++
-		return []reflect.Value{reflect.ValueOf(items < 10*maxRequests*100)}
-	})
-	seq.Call([]reflect.Value{yield})
-	return items, err
-}
-
-// distinctItems returns n JSON items that decode, as the element type of
-// iterator method type mt, to n different values: an object with an
-// undeclared member (kept by the lossless types), else strings, else
-// numbers, else objects whose first string member differs.
-func distinctItems(mt reflect.Type, n int) ([]json.RawMessage, error) {
-	el := mt.Out(0).In(0).In(0)
-	candidates := []func(i int) string{
-		func(i int) string { return fmt.Sprintf(`{"mgmtapiTestItem":%d}`, i) },
-		func(i int) string { return fmt.Sprintf(`"item-%d"`, i) },
-		func(i int) string { return strconv.Itoa(i) },
-	}
-	if el.Kind() == reflect.Struct {
-		for i := range el.NumField() {
-			f := el.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if f.Type.Kind() == reflect.String && name != "" && name != "-" {
-				candidates = append(candidates, func(i int) string { return fmt.Sprintf(`{%q:"item-%d"}`, name, i) })
-				break
-			}
-		}
-	}
-	for _, enc := range candidates {
-		a, b := reflect.New(el), reflect.New(el)
-		if json.Unmarshal([]byte(enc(0)), a.Interface()) != nil || json.Unmarshal([]byte(enc(1)), b.Interface()) != nil ||
-			reflect.DeepEqual(a.Interface(), b.Interface()) {
-			continue
-		}
-		out := make([]json.RawMessage, n)
-		for i := range out {
-			out[i] = json.RawMessage(enc(i))
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("no JSON gives distinct items of %v", el)
 }
 
 // iteratorsOf are the iterators frontgen wrote for each API, recorded at

@@ -25,6 +25,7 @@ import (
 	scimusers "github.com/mgmtapi/mgmtapi/internal/tests/apis/scimusers"
 	umbraco17 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco17"
 	umbraco18 "github.com/mgmtapi/mgmtapi/internal/tests/apis/umbraco18"
+	"github.com/mgmtapi/mgmtapi/internal/tests/itertest"
 	"github.com/mgmtapi/mgmtapi/option"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -87,21 +88,6 @@ var (
 	errorType = reflect.TypeFor[error]()
 )
 
-// args makes up arguments for method type mt: the context, "p<i>" for
-// strings, zero values else (nil parameters and bodies).
-func args(ctx context.Context, mt reflect.Type) []reflect.Value {
-	in := make([]reflect.Value, mt.NumIn())
-	in[0] = reflect.ValueOf(ctx)
-	for i := 1; i < mt.NumIn(); i++ {
-		v := reflect.New(mt.In(i)).Elem()
-		if v.Kind() == reflect.String {
-			v.SetString("p" + strconv.Itoa(i))
-		}
-		in[i] = v
-	}
-	return in
-}
-
 // TestEveryOperationOneSpan calls every front-door method (not the
 // iterators) of every API against a server that answers 404, and checks
 // that each call is exactly one client span, named after the template the
@@ -131,7 +117,7 @@ func TestEveryOperationOneSpan(t *testing.T) {
 			methods++
 			rec.exp.Reset()
 			w.reset()
-			out := cv.Method(i).Call(args(t.Context(), mt))
+			out := cv.Method(i).Call(itertest.Args(t.Context(), mt))
 			err, _ := out[len(out)-1].Interface().(error)
 			spans := rec.spans()
 			reqs := w.requests()
@@ -249,7 +235,7 @@ func TestEveryIteratorSpanPerPage(t *testing.T) {
 				t.Errorf("%s: no method %s", a.name, it.Method)
 				continue
 			}
-			items, err := distinctItems(m.Type(), it.Size+1)
+			items, err := itertest.DistinctItems(m.Type(), it.Size+1)
 			if err != nil {
 				t.Errorf("%s.%s: %v", a.name, it.Method, err)
 				continue
@@ -259,7 +245,7 @@ func TestEveryIteratorSpanPerPage(t *testing.T) {
 			p.mu.Unlock()
 			rec.exp.Reset()
 			w.reset()
-			n, err := drain(t.Context(), m)
+			n, err := itertest.Drain(t.Context(), m, 1<<20)
 			reqs := w.requests()
 			wantReqs := 2
 			if it.Kind == frontgen.KindSingle {
@@ -282,54 +268,4 @@ func TestEveryIteratorSpanPerPage(t *testing.T) {
 	if total < 400 {
 		t.Errorf("only %d iterators found", total)
 	}
-}
-
-// drain ranges over the iterator method m called with made-up arguments,
-// counting items until the first error.
-func drain(ctx context.Context, m reflect.Value) (items int, err error) {
-	seq := m.Call(args(ctx, m.Type()))[0]
-	yield := reflect.MakeFunc(seq.Type().In(0), func(in []reflect.Value) []reflect.Value {
-		if e := in[1]; !e.IsNil() {
-			err = e.Interface().(error)
-			return []reflect.Value{reflect.ValueOf(false)}
-		}
-		items++
-		return []reflect.Value{reflect.ValueOf(true)}
-	})
-	seq.Call([]reflect.Value{yield})
-	return items, err
-}
-
-// distinctItems returns n JSON items that decode to n different values of
-// the iterator's element type.
-func distinctItems(mt reflect.Type, n int) ([]json.RawMessage, error) {
-	el := mt.Out(0).In(0).In(0)
-	forms := []func(i int) string{
-		func(i int) string { return fmt.Sprintf(`{"oteltestItem":%d}`, i) },
-		func(i int) string { return fmt.Sprintf(`"item-%d"`, i) },
-		func(i int) string { return strconv.Itoa(i) },
-	}
-	if el.Kind() == reflect.Struct {
-		for i := range el.NumField() {
-			f := el.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if f.Type.Kind() == reflect.String && name != "" && name != "-" {
-				forms = append(forms, func(i int) string { return fmt.Sprintf(`{%q:"item-%d"}`, name, i) })
-				break
-			}
-		}
-	}
-	for _, form := range forms {
-		a, b := reflect.New(el), reflect.New(el)
-		if json.Unmarshal([]byte(form(0)), a.Interface()) != nil || json.Unmarshal([]byte(form(1)), b.Interface()) != nil ||
-			reflect.DeepEqual(a.Interface(), b.Interface()) {
-			continue
-		}
-		out := make([]json.RawMessage, n)
-		for i := range out {
-			out[i] = json.RawMessage(form(i))
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("no JSON gives distinct items of %v", el)
 }
