@@ -3,10 +3,8 @@ package contract
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
-	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
@@ -41,15 +39,7 @@ func (s *Spec) CheckRequest(req *http.Request, opts ...Option) (*Received, error
 	x := &roundTrip{t: t, req: req, redact: newRedactor(req)}
 	m, ok := s.route(req, t.cfg.bases)
 	if !ok {
-		msg := fmt.Sprintf("no operation for %s %s", req.Method, req.URL.Path)
-		if len(t.cfg.bases) > 0 {
-			raws := make([]string, len(t.cfg.bases))
-			for i, b := range t.cfg.bases {
-				raws[i] = b.raw
-			}
-			msg += fmt.Sprintf(" (base paths tried: %s)", strings.Join(raws, ", "))
-		}
-		x.add(InRequest, 0, msg)
+		x.add(InRequest, 0, noOperation(req, t.cfg.bases))
 		return nil, &Error{Violations: x.violations}
 	}
 	x.m, x.op = m, operationName(m)

@@ -170,15 +170,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	m, ok := t.spec.route(req, t.cfg.bases)
 	out := req.Clone(ctx)
 	if !ok {
-		msg := fmt.Sprintf("no operation for %s %s", req.Method, req.URL.Path)
-		if len(t.cfg.bases) > 0 {
-			raws := make([]string, len(t.cfg.bases))
-			for i, b := range t.cfg.bases {
-				raws[i] = b.raw
-			}
-			msg += fmt.Sprintf(" (base paths tried: %s)", strings.Join(raws, ", "))
-		}
-		x.add(InRequest, 0, msg)
+		x.add(InRequest, 0, noOperation(req, t.cfg.bases))
 		if d := t.cfg.drift; d != nil {
 			d.noOperation(req.Method, req.URL.Path)
 		}
@@ -614,4 +606,18 @@ func requireAuthorization(req *http.Request, scheme, name string) error {
 		}
 	}
 	return fmt.Errorf("missing %s credentials in the Authorization header (security scheme %q)", scheme, name)
+}
+
+// noOperation is the violation of a request that routes to no operation,
+// with the base paths that were tried.
+func noOperation(req *http.Request, bases []basePath) string {
+	msg := fmt.Sprintf("no operation for %s %s", req.Method, req.URL.Path)
+	if len(bases) > 0 {
+		raws := make([]string, len(bases))
+		for i, b := range bases {
+			raws[i] = b.raw
+		}
+		msg += fmt.Sprintf(" (base paths tried: %s)", strings.Join(raws, ", "))
+	}
+	return msg
 }
