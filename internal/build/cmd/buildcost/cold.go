@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"syscall"
 	"time"
@@ -62,13 +63,18 @@ func median(ss []sample) sample {
 
 // coldBuild runs `go build args...` in dir with an empty build cache of its
 // own (removed afterwards), the shared module cache and no network, and
-// returns its cost.
-func coldBuild(ctx context.Context, dir string, args []string) (sample, error) {
+// returns its cost. With groups, it also returns where the CPU went (see
+// parts.go); otherwise the parts are nil.
+func coldBuild(ctx context.Context, dir string, args []string, groups *classifier) (sample, map[string]time.Duration, error) {
 	cache, err := os.MkdirTemp("", "buildcost-gocache-")
 	if err != nil {
-		return sample{}, err
+		return sample{}, nil, err
 	}
 	defer os.RemoveAll(cache)
+	graph := filepath.Join(cache, "actiongraph.json")
+	if groups != nil {
+		args = append([]string{"-debug-actiongraph=" + graph}, args...)
+	}
 	cmd := exec.CommandContext(ctx, "go", append([]string{"build"}, args...)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOCACHE="+cache, "GOPROXY=off", "GOWORK=off", "GOTOOLCHAIN=local")
@@ -82,7 +88,12 @@ func coldBuild(ctx context.Context, dir string, args []string) (sample, error) {
 		if len(msg) > 4000 {
 			msg = msg[:4000]
 		}
-		return sample{}, fmt.Errorf("go build %v in %s: %v\n%s", args, dir, err, msg)
+		return sample{}, nil, fmt.Errorf("go build %v in %s: %v\n%s", args, dir, err, msg)
 	}
-	return fromProcess(cmd.ProcessState, wall), nil
+	s := fromProcess(cmd.ProcessState, wall)
+	if groups == nil {
+		return s, nil, nil
+	}
+	parts, err := groups.parts(graph, s.CPU)
+	return s, parts, err
 }

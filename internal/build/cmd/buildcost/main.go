@@ -13,7 +13,9 @@
 // the cells taken in turn round by round so they share the machine's load,
 // and the medians of CPU seconds (user+sys of go and its descendants), peak
 // memory (the largest single process of the build) and wall time are
-// reported, each next to the target of issue 19.
+// reported, each next to the target of issue 19. For the programs it also
+// reports where the CPU went, per module and per kind of mgmtapi package,
+// from the go command's action graph (parts.go).
 //
 //	go run ./internal/build/cmd/buildcost -out docs/build-cost.md
 //	go run ./internal/build/cmd/buildcost -only quickstart -quickstarts asgardeo -runs 1 -out /tmp/bc.md
@@ -95,6 +97,8 @@ type cell struct {
 	dir     string // where go runs
 	args    []string
 	samples []sample
+	groups  *classifier                // programs only: how to split their CPU
+	parts   []map[string]time.Duration // per run, when groups is set
 }
 
 func run(ctx context.Context, o options) (err error) {
@@ -152,24 +156,35 @@ func run(ctx context.Context, o options) (err error) {
 		if err := golist(ctx, c.dir, c.args[len(c.args)-1:]); err != nil {
 			return err
 		}
+		if strings.HasPrefix(c.key, "task/") || strings.HasPrefix(c.key, "qs/") {
+			g, err := listGroups(ctx, c.dir, c.args[len(c.args)-1])
+			if err != nil {
+				return err
+			}
+			c.groups = &g
+		}
 	}
 	start := time.Now()
 	for r := range o.runs {
 		for _, c := range cells {
-			s, err := coldBuild(ctx, c.dir, c.args)
+			s, parts, err := coldBuild(ctx, c.dir, c.args, c.groups)
 			if err != nil {
 				return err
 			}
 			c.samples = append(c.samples, s)
+			if parts != nil {
+				c.parts = append(c.parts, parts)
+			}
 			fmt.Fprintf(os.Stderr, "run %d/%d %-18s cpu %6.1f s  peak %5d MB  wall %6.1f s\n",
 				r+1, o.runs, c.key, s.CPU.Seconds(), s.PeakKB/1024, s.Wall.Seconds())
 		}
 		// Write after every round, so an interrupted long run still leaves
 		// the medians of the rounds it finished (the report says how many).
 		env.elapsed, env.rounds = time.Since(start), r+1
-		res := results{samples: map[string][]sample{}, gen: gens}
+		res := results{samples: map[string][]sample{}, parts: map[string][]map[string]time.Duration{}, gen: gens}
 		for _, c := range cells {
 			res.samples[c.key] = c.samples
+			res.parts[c.key] = c.parts
 		}
 		if err := os.WriteFile(o.out, []byte(report(env, o, res)), 0o644); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 )
 
 // Targets of issue 19.
@@ -15,6 +16,7 @@ const (
 // results are the samples per cell key, and what the gen cells covered.
 type results struct {
 	samples map[string][]sample
+	parts   map[string][]map[string]time.Duration // per run, programs only (parts.go)
 	gen     map[string]genInfo
 }
 
@@ -154,11 +156,27 @@ func report(env machineInfo, o options, r results) string {
 		b.WriteString("## The README's Auth0 task\n\n")
 		b.WriteString("List the applications, list users with totals, print the counts and the first user's email and `app_metadata.plan`: on mgmtapi, on go-auth0 v1.10.0 and by hand. The go-auth0 v1 and floor programs live in their own module ([testdata/programs](../" + programsDir + ")) so go-auth0 stays out of mgmtapi's go.mod. Target (issue 19): the mgmtapi program costs at most go-auth0 v1's CPU time and peak memory.\n\n")
 		b.WriteString(taskTable(r) + "\n")
+		if len(r.parts["task/mgmtapi"]) > 0 {
+			b.WriteString("### Where the task's build CPU goes\n\n")
+			b.WriteString(partsIntro)
+			b.WriteString(partsTable(r, []string{"task/mgmtapi", "task/goauth0v1", "task/floor"}, []string{"mgmtapi", "go-auth0 v1", "floor"}) + "\n")
+		}
 	}
 	if len(o.quickstarts) > 0 && r.has("qs/"+o.quickstarts[0]) {
 		b.WriteString("## Quick starts against their floor\n\n")
 		fmt.Fprintf(&b, "Each floor program makes the quick start's calls (same token request, endpoints, paging and printed fields) by hand with net/http, encoding/json and golang.org/x/oauth2/clientcredentials. Target (issue 19): each quick start at most %.2f× its floor in CPU and peak memory.\n\n", quickstartLimit)
 		b.WriteString(quickstartTable(r, o.quickstarts) + "\n")
+		var keys, labels []string
+		for _, q := range o.quickstarts {
+			if len(r.parts["qs/"+q]) > 0 {
+				keys, labels = append(keys, "qs/"+q, "qs/"+q+"/floor"), append(labels, q, q+" floor")
+			}
+		}
+		if len(keys) > 0 {
+			b.WriteString("### Where the quick starts' build CPU goes\n\n")
+			b.WriteString(partsIntro)
+			b.WriteString(partsTable(r, keys, labels) + "\n")
+		}
 	}
 	if r.has("gen/head") {
 		b.WriteString("## All of the generated code\n\n")
@@ -203,3 +221,6 @@ func spread(r results) (cpu, mem float64) {
 	}
 	return cpu, mem
 }
+
+// partsIntro says how the parts tables are made.
+const partsIntro = "The same cold builds, split by the go command's action graph (`go build -debug-actiongraph`: each compile, asm, cgo and link process's own user+sys time), each package counted in its group: its module, from `go list -deps`, or one of the named groups; the go command's own CPU is the rest of the total. Medians per part over the runs, so the column sums can differ a little from the medians above. A dependency in one column and not another is what that program pays for it.\n\n"
