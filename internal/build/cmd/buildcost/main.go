@@ -34,6 +34,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -144,7 +145,7 @@ func run(ctx context.Context, o options) (err error) {
 				return err
 			}
 			gens[t.key] = info
-			cells = append(cells, &cell{key: t.key, dir: t.dir, args: pats})
+			cells = append(cells, &cell{key: t.key, dir: t.dir, args: info.imports})
 		}
 	}
 	if len(cells) == 0 {
@@ -196,6 +197,7 @@ func run(ctx context.Context, o options) (err error) {
 // genInfo describes the generated code of one tree.
 type genInfo struct {
 	patterns []string
+	imports  []string // the generated packages the patterns match: what is built
 	packages int
 	lines    int
 }
@@ -212,9 +214,12 @@ func existingPatterns(dir string, pats []string) []string {
 	return keep
 }
 
-// listGen counts the packages and non-test Go lines the patterns match.
+// listGen finds the generated packages the patterns match (those with a
+// *.gen.go file: the hand-written connection packages and test kits under
+// the same directories are not generated code) and counts their non-test Go
+// lines.
 func listGen(ctx context.Context, dir string, pats []string) (genInfo, error) {
-	cmd := exec.CommandContext(ctx, "go", append([]string{"list", "-f", `{{.Dir}}{{range .GoFiles}} {{.}}{{end}}`}, pats...)...)
+	cmd := exec.CommandContext(ctx, "go", append([]string{"list", "-f", `{{.ImportPath}} {{.Dir}}{{range .GoFiles}} {{.}}{{end}}`}, pats...)...)
 	cmd.Dir = dir
 	out, err := cmd.Output()
 	if err != nil {
@@ -223,17 +228,21 @@ func listGen(ctx context.Context, dir string, pats []string) (genInfo, error) {
 	info := genInfo{patterns: pats}
 	for line := range strings.Lines(string(out)) {
 		f := strings.Fields(line)
-		if len(f) == 0 {
+		if len(f) < 3 || !slices.ContainsFunc(f[2:], func(n string) bool { return strings.HasSuffix(n, ".gen.go") }) {
 			continue
 		}
 		info.packages++
-		for _, name := range f[1:] {
-			b, err := os.ReadFile(filepath.Join(f[0], name))
+		info.imports = append(info.imports, f[0])
+		for _, name := range f[2:] {
+			b, err := os.ReadFile(filepath.Join(f[1], name))
 			if err != nil {
 				return genInfo{}, err
 			}
 			info.lines += strings.Count(string(b), "\n")
 		}
+	}
+	if len(info.imports) == 0 {
+		return genInfo{}, fmt.Errorf("no generated package (*.gen.go) in %v in %s", pats, dir)
 	}
 	return info, nil
 }
