@@ -185,21 +185,12 @@ func TestSpread(t *testing.T) {
 // TestListGenKeepsGeneratedPackages: a hand-written package under the same
 // pattern (a connection package, a test kit) is not generated code.
 func TestListGenKeepsGeneratedPackages(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
+	dir := writeModule(t, map[string]string{
 		"go.mod":                 "module example.invalid/m\n\ngo 1.26\n",
 		"api/users/users.gen.go": "// Code generated. DO NOT EDIT.\n\npackage users\n\n// A is a.\nconst A = 1\n",
 		"api/users/doc.go":       "// Package users is generated.\npackage users\n",
 		"api/apitest/kit.go":     "// Package apitest is hand-written.\npackage apitest\n",
-	}
-	for name, body := range files {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	info, err := listGen(t.Context(), dir, []string{"./api/..."})
 	if err != nil {
 		t.Fatal(err)
@@ -210,4 +201,20 @@ func TestListGenKeepsGeneratedPackages(t *testing.T) {
 	if _, err := listGen(t.Context(), dir, []string{"./api/apitest"}); err == nil {
 		t.Error("no generated package gave no error")
 	}
+}
+
+// writeModule writes files (path: content) into a new temporary directory
+// and returns it.
+func writeModule(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }

@@ -91,20 +91,11 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // cache compiles exactly those two and links, and their CPU lands in their
 // groups.
 func TestPartsOfARealBuild(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
+	dir := writeModule(t, map[string]string{
 		"go.mod":      "module example.invalid/parts\n\ngo 1.26\n",
 		"lib/lib.go":  "package lib\n\n// N is a value.\nfunc N() int { return " + itoa(time.Now().UnixNano()) + " }\n",
 		"cmd/main.go": "package main\n\nimport \"example.invalid/parts/lib\"\n\nfunc main() { println(lib.N()) }\n",
-	}
-	for name, body := range files {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	ctx := context.Background()
 	c, err := listGroups(ctx, dir, "./cmd")
 	if err != nil {
