@@ -54,6 +54,7 @@ spec-bump:
 ## the large gen/ packages compile once.
 ## The contract suites run verbose, last, so their per-API coverage lines show in the output.
 test: fix
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
 	$(GO) vet -race ./...
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /internal/tests/contracttest)
 	$(GO) test -race -count=1 -v ./internal/tests/contracttest/...

@@ -29,8 +29,8 @@ func TestOnboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	srv.Fail("POST /users", auth0test.Fault{Status: http.StatusUnauthorized, Times: 1}) // token revoked
-	if err := onboard(t.Context(), conn, "ada@example.com"); err != nil { // your code
+	srv.Fail("POST /users", auth0test.Fault{Status: http.StatusUnauthorized, Times: 1}) // token revoked; onboard is your code
+	if err := onboard(t.Context(), conn, "ada@example.com"); err != nil {
 		t.Fatal(err)
 	}
 	page, err := users.New(conn).GetUsersWithTotals(t.Context(), nil)
