@@ -34,7 +34,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 )
@@ -98,6 +97,7 @@ type cell struct {
 	dir     string // where go runs
 	args    []string
 	samples []sample
+	program bool                       // a program (task, quick start), not the generated code
 	groups  *classifier                // programs only: how to split their CPU
 	parts   []map[string]time.Duration // per run, when groups is set
 }
@@ -111,7 +111,7 @@ func run(ctx context.Context, o options) (err error) {
 	env := machine(ctx, root, o)
 	var cells []*cell
 	program := func(key, dir, pkg string) {
-		cells = append(cells, &cell{key: key, dir: dir, args: []string{"-o", os.DevNull, pkg}})
+		cells = append(cells, &cell{key: key, dir: dir, args: []string{"-o", os.DevNull, pkg}, program: true})
 	}
 	if o.only["task"] {
 		program("task/mgmtapi", root, "./examples/auth0-task")
@@ -157,7 +157,7 @@ func run(ctx context.Context, o options) (err error) {
 		if err := golist(ctx, c.dir, c.args[len(c.args)-1:]); err != nil {
 			return err
 		}
-		if strings.HasPrefix(c.key, "task/") || strings.HasPrefix(c.key, "qs/") {
+		if c.program {
 			g, err := listGroups(ctx, c.dir, c.args[len(c.args)-1])
 			if err != nil {
 				return err
@@ -228,7 +228,7 @@ func listGen(ctx context.Context, dir string, pats []string) (genInfo, error) {
 	info := genInfo{patterns: pats}
 	for line := range strings.Lines(string(out)) {
 		f := strings.Fields(line)
-		if len(f) < 3 || !slices.ContainsFunc(f[2:], func(n string) bool { return strings.HasSuffix(n, ".gen.go") }) {
+		if len(f) < 3 || !generated(f[2:]) {
 			continue
 		}
 		info.packages++

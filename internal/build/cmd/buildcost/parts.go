@@ -74,7 +74,7 @@ func parseGroups(out string) classifier {
 			c.main = path
 		case mod == "github.com/mgmtapi/mgmtapi":
 			c.group[path] = partRuntime
-			if slices.ContainsFunc(files, func(n string) bool { return strings.HasSuffix(n, ".gen.go") }) {
+			if generated(files) {
 				c.group[path] = partGenerated
 			}
 		case mod != "":
@@ -200,6 +200,12 @@ func partsTable(r results, keys, labels []string) string {
 	}
 	rows = append(rows, row)
 	return table(append([]string{"part (CPU seconds, median)"}, labels...), rows)
+}
+
+// generated reports whether a package with these Go files is generated
+// code: it has a *.gen.go file (its doc.go and the like are hand-written).
+func generated(files []string) bool {
+	return slices.ContainsFunc(files, func(n string) bool { return strings.HasSuffix(n, ".gen.go") })
 }
 
 // groupLabel puts module paths in code font.
