@@ -5,40 +5,35 @@ import (
 	"errors"
 	"time"
 
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/trace"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/waits"
 )
 
-// SpanEvent is the name of the event a Source adds to the recording span
-// of the caller's context (the front-door call's span,
-// trace.SpanFromContext) when the caller had to wait for a token fetch: no
-// usable token was cached. It is timestamped when the wait began; a cache
-// hit, fresh or stale, adds nothing. Its attributes: mgmtapi.wait.seconds
-// (how long the caller waited, bounded by the fetch timeout or the
-// caller's context), mgmtapi.auth.joined (true when the caller joined a
-// fetch another caller had started) and, when no token came, error.type:
-// "canceled", "timeout" or "token". It never holds the token, the
-// credentials or the token endpoint's answer.
+// SpanEvent is the name of the event added to a front-door call's span
+// (with package otelmgmt's telemetry on) when the call had to wait for a
+// token fetch: no usable token was cached. It is timestamped when the wait
+// began; a cache hit, fresh or stale, adds nothing. Its attributes:
+// mgmtapi.wait.seconds (how long the caller waited, bounded by the fetch
+// timeout or the caller's context), mgmtapi.auth.joined (true when the
+// caller joined a fetch another caller had started) and, when no token
+// came, error.type: "canceled", "timeout" or "token". It never holds the
+// token, the credentials or the token endpoint's answer.
 const SpanEvent = "mgmtapi.auth.token.wait"
 
-// spanEvent adds SpanEvent to the span of ctx, if it records.
+// spanEvent reports the wait to the call recorder of ctx, if any.
 func spanEvent(ctx context.Context, start, end time.Time, joined bool, err error) {
-	span := trace.SpanFromContext(ctx)
-	if !span.IsRecording() {
+	r := waits.FromContext(ctx)
+	if r == nil {
 		return
 	}
-	attrs := []attribute.KeyValue{
-		attribute.Float64("mgmtapi.wait.seconds", max(end.Sub(start), 0).Seconds()),
-		attribute.Bool("mgmtapi.auth.joined", joined),
-	}
+	errType := ""
 	switch {
 	case err == nil:
 	case errors.Is(err, context.Canceled):
-		attrs = append(attrs, attribute.String("error.type", "canceled"))
+		errType = "canceled"
 	case errors.Is(err, context.DeadlineExceeded):
-		attrs = append(attrs, attribute.String("error.type", "timeout"))
+		errType = "timeout"
 	default:
-		attrs = append(attrs, attribute.String("error.type", "token"))
+		errType = "token"
 	}
-	span.AddEvent(SpanEvent, trace.WithTimestamp(start), trace.WithAttributes(attrs...))
+	r.TokenWait(start, end, joined, errType)
 }

@@ -1,8 +1,8 @@
 // Package option holds the knobs of every vendor's connection
 // (auth0.Connect, umbraco.Connect, asgardeo.Connect): the HTTP client, the
 // logger, the retry policy, a shared token source, the base and token URLs
-// of a self-hosted server or a local mock, and OpenTelemetry (spans and the
-// duration metric of every call; on by default with the global providers).
+// of a self-hosted server or a local mock. OpenTelemetry is package
+// otelmgmt's option (otelmgmt.Enable), off unless given.
 package option
 
 import (
@@ -12,9 +12,6 @@ import (
 	"github.com/mgmtapi/mgmtapi/auth"
 	"github.com/mgmtapi/mgmtapi/internal/runtime/frontdoor"
 	"github.com/mgmtapi/mgmtapi/retry"
-	"go.opentelemetry.io/otel/metric"
-	"go.opentelemetry.io/otel/propagation"
-	"go.opentelemetry.io/otel/trace"
 )
 
 // An Option changes how a vendor's Connect builds its connection.
@@ -66,37 +63,3 @@ func WithScopes(scopes ...string) Option {
 func WithAuthOptions(opts ...auth.Option) Option {
 	return func(s *frontdoor.Settings) { s.AuthOpts = append(s.AuthOpts, opts...) }
 }
-
-// WithTracerProvider makes each front-door call one client span of a tracer
-// from tp (HTTP semantic conventions: named "{method} {url.template}", with
-// the status, error.type and http.request.resend_count, and the
-// mgmtapi.operation.id and mgmtapi.api attributes); retry pauses, rate-limit
-// waits and token fetches are events on it. Nil, the default, means
-// otel.GetTracerProvider().
-func WithTracerProvider(tp trace.TracerProvider) Option {
-	return func(s *frontdoor.Settings) { s.TracerProvider = tp }
-}
-
-// WithMeterProvider records the duration of each front-door call
-// (http.client.request.duration, seconds) with a meter from mp, and the
-// token metrics of package auth (auth.WithMeterProvider) unless
-// WithAuthOptions or WithSource says otherwise. Nil, the default, means
-// otel.GetMeterProvider() for the duration, and no token metrics.
-func WithMeterProvider(mp metric.MeterProvider) Option {
-	return func(s *frontdoor.Settings) { s.MeterProvider = mp }
-}
-
-// WithTracePropagation injects the trace context of each call into every
-// request sent to the vendor (e.g. propagation.TraceContext{} adds
-// traceparent). By default nothing is injected: the vendor learns nothing
-// of the caller's traces.
-func WithTracePropagation(p propagation.TextMapPropagator) Option {
-	return func(s *frontdoor.Settings) { s.Propagator = p }
-}
-
-// WithoutTelemetry turns tracing and the duration metric off: the
-// connection then costs per call exactly what it did before telemetry
-// existed (no span is started, no layer is added). A no-op provider given
-// to WithTracerProvider and WithMeterProvider is cheaper still than a real
-// one, but not free.
-func WithoutTelemetry() Option { return func(s *frontdoor.Settings) { s.NoTelemetry = true } }

@@ -5,34 +5,32 @@ import (
 	"errors"
 	"time"
 
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/trace"
+	"github.com/mgmtapi/mgmtapi/internal/runtime/waits"
 )
 
-// SpanEvent is the name of the event a Transport adds to the recording
-// span of the request's context (the front-door call's span,
-// trace.SpanFromContext) for each request's wait for its slot, timestamped
-// when the wait began. Its attributes: mgmtapi.wait.seconds (how long it
-// waited, at most MaxWait or the context's deadline) and, when the request
-// got no slot, error.type: "over_budget" (ErrOverBudget), "canceled" or
-// "timeout".
+// SpanEvent is the name of the event added to a front-door call's span
+// (with package otelmgmt's telemetry on) for each request's wait for its
+// slot, timestamped when the wait began. Its attributes:
+// mgmtapi.wait.seconds (how long it waited, at most MaxWait or the
+// context's deadline) and, when the request got no slot, error.type:
+// "over_budget" (ErrOverBudget), "canceled" or "timeout".
 const SpanEvent = "mgmtapi.ratelimit.wait"
 
-// spanEvent adds SpanEvent to the span of ctx, if it records.
+// spanEvent reports the wait to the call recorder of ctx, if any.
 func spanEvent(ctx context.Context, waited time.Duration, err error) {
-	span := trace.SpanFromContext(ctx)
-	if !span.IsRecording() {
+	r := waits.FromContext(ctx)
+	if r == nil {
 		return
 	}
-	attrs := []attribute.KeyValue{attribute.Float64("mgmtapi.wait.seconds", waited.Seconds())}
+	errType := ""
 	switch {
 	case err == nil:
 	case errors.Is(err, ErrOverBudget):
-		attrs = append(attrs, attribute.String("error.type", "over_budget"))
+		errType = "over_budget"
 	case errors.Is(err, context.Canceled):
-		attrs = append(attrs, attribute.String("error.type", "canceled"))
+		errType = "canceled"
 	default:
-		attrs = append(attrs, attribute.String("error.type", "timeout"))
+		errType = "timeout"
 	}
-	span.AddEvent(SpanEvent, trace.WithTimestamp(time.Now().Add(-waited)), trace.WithAttributes(attrs...))
+	r.RateWait(time.Now().Add(-waited), waited, errType)
 }

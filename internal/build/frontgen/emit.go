@@ -29,8 +29,8 @@ type API struct {
 // New returns the client of this package's operations over the connection
 // c to the %[1]s (see %[2]s.Connect). Closing c ends it too.
 //
-// Each call is one OpenTelemetry client span and one duration measurement,
-// as the connection's options say (option.WithTracerProvider).
+// With the connection's telemetry on (otelmgmt.Enable), each call is one
+// OpenTelemetry client span and one duration measurement.
 func New(c *%[2]s.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + %[3]q,

@@ -37,7 +37,7 @@ type Preset struct {
 	// Accept and Content-Type application/scim+json, as RFC 7644 asks.
 	SCIM bool
 	// API is the pipeline API name, recorded with every call as the
-	// mgmtapi.api attribute (frontdoor.AttrAPI).
+	// mgmtapi.api attribute (otelmgmt.AttrAPI).
 	API string
 }
 

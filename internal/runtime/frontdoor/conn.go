@@ -43,7 +43,7 @@ func Dial(cfg auth.Config, server string, o Settings) (*Conn, error) {
 		if o.HTTPClient != nil {
 			aopts = append(aopts, auth.WithHTTPClient(o.HTTPClient))
 		}
-		if o.MeterProvider != nil && !o.NoTelemetry {
+		if o.MeterProvider != nil {
 			aopts = append(aopts, auth.WithMeterProvider(o.MeterProvider))
 		}
 		if o.Logger != nil {
@@ -68,7 +68,11 @@ func Dial(cfg auth.Config, server string, o Settings) (*Conn, error) {
 	// and the outermost carries the Telemetry for the generated New.
 	tel := newTelemetry(o, server)
 	if tel != nil {
-		base = &wireTransport{base: base, prop: o.Propagator}
+		w := &wireTransport{base: base}
+		if o.Inject {
+			w.inject = tel.obs
+		}
+		base = w
 	}
 	// The token goes only to the API's origin (auth.TransportFor), and the
 	// client refuses to follow a redirect elsewhere with a clear error,

@@ -25,14 +25,15 @@
 // [ErrPageLimit] where the API stops serving pages (Auth0 page/per_page past
 // 1,000 results).
 //
-// Each generated method is one OpenTelemetry call ([Telemetry.Start],
-// [Call.End]): a client span and an http.client.request.duration
-// measurement. [Dial] adds two layers when telemetry is on: the outermost
-// carries the [Telemetry] for the generated New ([TelemetryOf]), the
-// innermost, above the caller's base transport, counts the requests of each
-// call (http.request.resend_count) and injects the trace context when
-// option.WithTracePropagation asks for it. option.WithoutTelemetry leaves
-// the stack as it was without telemetry and Start returns a nil *Call.
+// Each generated method is one recorded call ([Telemetry.Start],
+// [Call.End]) when the connection has an [Observer] (package otelmgmt's
+// option: a client span and an http.client.request.duration measurement).
+// [Dial] adds two layers then: the outermost carries the [Telemetry] for
+// the generated New ([TelemetryOf]), the innermost, above the caller's base
+// transport, counts the requests of each call (http.request.resend_count)
+// and injects the trace context when otelmgmt.WithPropagator asks for it.
+// Without an Observer, the default, the stack has neither layer, Start
+// returns a nil *Call, and this package imports no tracing API.
 //
 // Known credential mistakes (an Umbraco client id without the API-user
 // prefix, an Auth0 domain with a scheme or path, an Asgardeo organisation

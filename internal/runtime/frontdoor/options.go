@@ -7,8 +7,6 @@ import (
 	"github.com/mgmtapi/mgmtapi/auth"
 	"github.com/mgmtapi/mgmtapi/retry"
 	"go.opentelemetry.io/otel/metric"
-	"go.opentelemetry.io/otel/propagation"
-	"go.opentelemetry.io/otel/trace"
 )
 
 // Settings are what the options of package option set; a vendor's Connect
@@ -24,13 +22,14 @@ type Settings struct {
 	Scopes     []string
 	AuthOpts   []auth.Option
 
-	// Telemetry (telemetry.go): nil providers mean the global ones;
-	// NoTelemetry turns spans and the duration metric off; Propagator,
-	// when set, injects the trace context into every request sent.
-	TracerProvider trace.TracerProvider
-	MeterProvider  metric.MeterProvider
-	Propagator     propagation.TextMapPropagator
-	NoTelemetry    bool
+	// Telemetry (telemetry.go), set by package otelmgmt: Observer, when
+	// set, builds the Observer of a connection to a server (its base
+	// URL); Inject makes the innermost layer call its Inject on every
+	// request sent; MeterProvider, when set, also records auth's token
+	// metrics (auth.WithMeterProvider) of a Source Dial builds.
+	Observer      func(server string) Observer
+	Inject        bool
+	MeterProvider metric.MeterProvider
 }
 
 // Apply returns the settings opts make (nil options are skipped).

@@ -13,6 +13,7 @@ import (
 	"github.com/mgmtapi/mgmtapi/auth0/users"
 	"github.com/mgmtapi/mgmtapi/internal/runtime/frontdoor"
 	"github.com/mgmtapi/mgmtapi/option"
+	"github.com/mgmtapi/mgmtapi/otelmgmt"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 	"golang.org/x/oauth2"
@@ -41,11 +42,11 @@ var userBody = []byte(`{"user_id":"auth0|1","email":"ada@example.com","name":"Ad
 //   - main-path: what the generated method did before telemetry (the raw
 //     client call and frontdoor.Decode) on a connection without telemetry,
 //     which is the stack main builds;
-//   - off: the front-door method with option.WithoutTelemetry;
-//   - noop: the front-door method with the API's no-op tracer and meter
-//     providers;
-//   - global-unset: the default (the global providers, never set by the
-//     program: OpenTelemetry's delegating no-ops);
+//   - off: the front-door method without otelmgmt.Enable (the default);
+//   - noop: the front-door method with otelmgmt.Enable and the API's no-op
+//     tracer and meter providers;
+//   - global-unset: otelmgmt.Enable() alone (the global providers, never
+//     set by the program: OpenTelemetry's delegating no-ops);
 //   - sdk: the SDK's tracer provider with the in-memory exporter and a
 //     meter provider with a manual reader.
 func BenchmarkTelemetry(b *testing.B) {
@@ -73,7 +74,7 @@ func BenchmarkTelemetry(b *testing.B) {
 		}
 	}
 	b.Run("main-path", func(b *testing.B) {
-		c := connect(b, option.WithoutTelemetry())
+		c := connect(b)
 		b.ReportAllocs()
 		for b.Loop() {
 			var u users.GetUserResponseContent
@@ -83,11 +84,11 @@ func BenchmarkTelemetry(b *testing.B) {
 			}
 		}
 	})
-	b.Run("off", func(b *testing.B) { call(b, connect(b, option.WithoutTelemetry())) })
+	b.Run("off", func(b *testing.B) { call(b, connect(b)) })
 	b.Run("noop", func(b *testing.B) {
-		call(b, connect(b, option.WithTracerProvider(tracenoop.NewTracerProvider()), option.WithMeterProvider(metricnoop.NewMeterProvider())))
+		call(b, connect(b, otelmgmt.Enable(otelmgmt.WithTracerProvider(tracenoop.NewTracerProvider()), otelmgmt.WithMeterProvider(metricnoop.NewMeterProvider()))))
 	})
-	b.Run("global-unset", func(b *testing.B) { call(b, connect(b)) })
+	b.Run("global-unset", func(b *testing.B) { call(b, connect(b, otelmgmt.Enable())) })
 	b.Run("sdk", func(b *testing.B) {
 		rec := newRecorder(b)
 		c := connect(b, rec.options()...)

@@ -13,6 +13,7 @@ import (
 	"github.com/mgmtapi/mgmtapi/internal/runtime/redact/redacttest"
 	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
 	"github.com/mgmtapi/mgmtapi/option"
+	"github.com/mgmtapi/mgmtapi/otelmgmt"
 	"go.opentelemetry.io/otel/attribute"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -70,9 +71,10 @@ func newRecorder(t testing.TB) *recorder {
 	return r
 }
 
-// options are the connection options that record into r.
-func (r *recorder) options() []option.Option {
-	return []option.Option{option.WithTracerProvider(r.tp), option.WithMeterProvider(r.mp)}
+// options are the connection options that record into r (telemetry on,
+// with more otelmgmt options when given).
+func (r *recorder) options(more ...otelmgmt.Option) []option.Option {
+	return []option.Option{otelmgmt.Enable(append([]otelmgmt.Option{otelmgmt.WithTracerProvider(r.tp), otelmgmt.WithMeterProvider(r.mp)}, more...)...)}
 }
 
 func (r *recorder) spans() tracetest.SpanStubs { return r.exp.GetSpans() }

@@ -70,3 +70,74 @@ func TestAPIOnlyImportGraph(t *testing.T) {
 		t.Errorf("only %d of the library's packages listed", ours)
 	}
 }
+
+// traceOnly are the modules and packages a program compiles only when it
+// traces: the OpenTelemetry trace API, the global providers and what they
+// bring (go-logr, auto/sdk, the log API, semconv).
+var traceOnly = []string{
+	"go.opentelemetry.io/otel/trace",
+	"go.opentelemetry.io/otel/propagation",
+	"go.opentelemetry.io/otel/internal/global",
+	"go.opentelemetry.io/otel/semconv",
+	"go.opentelemetry.io/otel/log",
+	"go.opentelemetry.io/auto",
+	"github.com/go-logr",
+}
+
+// TestTracingIsOptIn lists the import graph of every package of the module
+// but otelmgmt and the test and build tooling (the vendor and API
+// packages, option, the runtime, the test kits, the examples) and fails on
+// the OpenTelemetry root package or anything of traceOnly in it: only a
+// program that imports otelmgmt pays for tracing. It also checks that
+// otelmgmt's graph does hold them, so the test cannot pass by listing
+// nothing.
+func TestTracingIsOptIn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("go list over the module")
+	}
+	all, err := exec.Command("go", "list", "github.com/mgmtapi/mgmtapi/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	var roots []string
+	for line := range strings.Lines(string(all)) {
+		pkg := strings.TrimSpace(line)
+		if pkg != "github.com/mgmtapi/mgmtapi/otelmgmt" && !strings.Contains(pkg, "/internal/tests/") && !strings.Contains(pkg, "/internal/build/") {
+			roots = append(roots, pkg)
+		}
+	}
+	traced := func(pkg string) bool {
+		if pkg == "go.opentelemetry.io/otel" {
+			return true
+		}
+		for _, p := range traceOnly {
+			if pkg == p || strings.HasPrefix(pkg, p+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	deps := func(roots ...string) []string {
+		out, err := exec.Command("go", append([]string{"list", "-deps"}, roots...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list -deps: %v\n%s", err, out)
+		}
+		return strings.Fields(string(out))
+	}
+	listed := deps(roots...)
+	for _, pkg := range listed {
+		if traced(pkg) {
+			t.Errorf("%s is in the import graph of a program that does not import otelmgmt", pkg)
+		}
+	}
+	n := 0
+	for _, pkg := range deps("github.com/mgmtapi/mgmtapi/otelmgmt") {
+		if traced(pkg) {
+			n++
+		}
+	}
+	t.Logf("%d roots, %d packages in their graph; otelmgmt brings %d tracing packages", len(roots), len(listed), n)
+	if len(roots) < 100 || n < 5 {
+		t.Errorf("listed %d roots and %d tracing packages of otelmgmt: the check saw too little", len(roots), n)
+	}
+}

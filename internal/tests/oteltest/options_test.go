@@ -9,7 +9,11 @@ import (
 	"github.com/mgmtapi/mgmtapi/internal/runtime/frontdoor"
 	auth0 "github.com/mgmtapi/mgmtapi/internal/tests/apis/auth0"
 	"github.com/mgmtapi/mgmtapi/option"
+	"github.com/mgmtapi/mgmtapi/otelmgmt"
+	"go.opentelemetry.io/otel"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/propagation"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
 )
 
 // auth0On connects the Auth0 front doors to w with opts.
@@ -24,7 +28,7 @@ func auth0On(t *testing.T, ts tokenServers, w *wire, opts ...option.Option) *aut
 }
 
 // TestTracePropagation: by default no trace context reaches the vendor,
-// even inside a caller's span; with WithTracePropagation every request
+// even inside a caller's span; with otelmgmt.WithPropagator every request
 // carries the call span's traceparent (a retried one too).
 func TestTracePropagation(t *testing.T) {
 	ts := startTokens(t)
@@ -40,16 +44,16 @@ func TestTracePropagation(t *testing.T) {
 	})
 	for _, tc := range []struct {
 		name string
-		opts []option.Option
+		opts []otelmgmt.Option
 		want bool
 	}{
 		{"default", nil, false},
-		{"WithTracePropagation", []option.Option{option.WithTracePropagation(propagation.TraceContext{})}, true},
+		{"WithPropagator", []otelmgmt.Option{otelmgmt.WithPropagator(propagation.TraceContext{})}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w.reset()
 			rec := newRecorder(t)
-			c := auth0On(t, ts, w, append(rec.options(), tc.opts...)...)
+			c := auth0On(t, ts, w, rec.options(tc.opts...)...)
 			ctx, parent := rec.tp.Tracer("caller").Start(t.Context(), "caller")
 			_, err := c.GetUsersById(ctx, "auth0|1", nil)
 			parent.End()
@@ -71,7 +75,7 @@ func TestTracePropagation(t *testing.T) {
 			for i, tp := range tps {
 				switch {
 				case !tc.want && tp != "":
-					t.Errorf("request %d carried traceparent %q without WithTracePropagation", i, tp)
+					t.Errorf("request %d carried traceparent %q without WithPropagator", i, tp)
 				case tc.want && !strings.Contains(tp, call):
 					t.Errorf("request %d carried traceparent %q, want the call span %s", i, tp, call)
 				}
@@ -80,30 +84,50 @@ func TestTracePropagation(t *testing.T) {
 	}
 }
 
-// TestWithoutTelemetry: no span, no measurement, and the connection's
-// client is the stack without telemetry layers (TelemetryOf finds none),
-// even with providers given.
-func TestWithoutTelemetry(t *testing.T) {
+// TestTelemetryIsOptIn: without otelmgmt.Enable a connection records
+// nothing, even with global providers that record, and its client is the
+// stack without telemetry layers (TelemetryOf finds none); with Enable()
+// and no provider named, the same call is recorded by the global ones.
+func TestTelemetryIsOptIn(t *testing.T) {
 	ts := startTokens(t)
 	w := newWire(t, func(rw http.ResponseWriter, r *http.Request) {
 		writeJSON(rw, 200, map[string]any{"user_id": "auth0|1"})
 	})
 	rec := newRecorder(t)
-	c := auth0On(t, ts, w, append(rec.options(), option.WithoutTelemetry())...)
+	otel.SetTracerProvider(rec.tp)
+	otel.SetMeterProvider(rec.mp)
+	t.Cleanup(func() {
+		otel.SetTracerProvider(tracenoop.NewTracerProvider())
+		otel.SetMeterProvider(metricnoop.NewMeterProvider())
+	})
+
+	c := auth0On(t, ts, w)
 	if _, err := c.GetUsersById(context.Background(), "auth0|1", nil); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(rec.spans()); n != 0 {
-		t.Errorf("%d spans with telemetry off", n)
+		t.Errorf("%d spans without otelmgmt.Enable", n)
 	}
 	if pts := durations(rec.metrics(t)); len(pts) != 0 {
-		t.Errorf("%d duration points with telemetry off", len(pts))
+		t.Errorf("%d duration points without otelmgmt.Enable", len(pts))
 	}
 	if frontdoor.TelemetryOf(c.Conn().HTTPClient()) != nil {
-		t.Error("the connection carries telemetry with telemetry off")
+		t.Error("the connection carries telemetry without otelmgmt.Enable")
 	}
-	if len(w.requests()) != 1 {
-		t.Errorf("requests %q, want 1", w.requests())
+
+	on := auth0On(t, ts, w, otelmgmt.Enable())
+	if _, err := on.GetUsersById(context.Background(), "auth0|1", nil); err != nil {
+		t.Fatal(err)
+	}
+	spans := rec.spans()
+	if len(spans) != 1 || spans[0].Name != "GET /users/{id}" {
+		t.Errorf("spans %v with Enable(), want one GET /users/{id} from the global provider", spans)
+	}
+	if pts := durations(rec.metrics(t)); len(pts) != 1 || pts[0].Count != 1 {
+		t.Errorf("duration points %v with Enable(), want one measurement from the global provider", pts)
+	}
+	if len(w.requests()) != 2 {
+		t.Errorf("requests %q, want 2", w.requests())
 	}
 }
 

@@ -24,8 +24,8 @@ type API struct {
 // New returns the client of this package's operations over the connection
 // c to the Umbraco site (see umbraco.Connect). Closing c ends it too.
 //
-// Each call is one OpenTelemetry client span and one duration measurement,
-// as the connection's options say (option.WithTracerProvider).
+// With the connection's telemetry on (otelmgmt.Enable), each call is one
+// OpenTelemetry client span and one duration measurement.
 func New(c *umbraco.Conn) *API {
 	return &API{raw: &Client{
 		Server: strings.TrimSuffix(c.BaseURL(), "/") + "/",
