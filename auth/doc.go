@@ -48,7 +48,7 @@
 // name derived from the public part of the identity only (never the
 // secret). A 401 invalidates the token fleet-wide, so the fleet fetches one
 // replacement. A store that fails makes the Source fetch alone.
-// [WithMeterProvider] and [WithRefreshHook] show what happens, including
+// [WithMetrics] and [WithRefreshHook] show what happens, including
 // which replica holds the refresh lease.
 //
 // # Secrets

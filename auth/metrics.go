@@ -3,15 +3,11 @@ package auth
 import (
 	"context"
 	"time"
-
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/metric"
-	"go.opentelemetry.io/otel/metric/noop"
 )
 
-// Metric names the Source records through the OpenTelemetry metric API
-// (WithMeterProvider). Attribute "origin" is an [Origin]; "outcome" is "ok"
-// or "error".
+// Metric names package otelmgmt records a Source's Metrics under
+// (otelmgmt.AuthMetrics). Attribute "origin" is an [Origin]; "outcome" is
+// "ok" or "error".
 const (
 	// MetricTokenFetches counts tokens obtained by the slow path: from the
 	// vendor, from the shared cache, or from the process cache while a
@@ -40,13 +36,36 @@ const (
 	MetricSharedErrors = "mgmtapi.auth.shared.errors"
 )
 
-const meterName = "github.com/mgmtapi/mgmtapi/auth"
+// Metrics receives what a Source counts (WithMetrics). Package otelmgmt
+// records it with OpenTelemetry (otelmgmt.AuthMetrics); any other metrics
+// library can implement it. The methods are called on the goroutine that
+// saw the event and must return quickly. Nothing passed holds a token or a
+// credential.
+type Metrics interface {
+	// Fetched: a token fetch finished, from the vendor or the shared
+	// cache (origin), after took, lease waits included; err is its failure.
+	Fetched(origin Origin, err error, took time.Duration)
+	// ServedStale: a caller got the process cache's token while a refresh
+	// runs (OriginProcess); the fresh-token hot path calls nothing.
+	ServedStale()
+	// LeaseWaited: a fetch waited for another replica's refresh lease,
+	// held by holder (SharedCache.Replica, "unknown" when not ours).
+	LeaseWaited(holder string, waited time.Duration)
+	// LeaseTakenOver: a waiting replica deleted a lease that outlived the
+	// lease bound.
+	LeaseTakenOver()
+	// Replayed: Transport replayed a request after a 401.
+	Replayed(ctx context.Context)
+	// SharedStoreFailed: a shared-store call failed; the Source fetches
+	// on its own.
+	SharedStoreFailed()
+}
 
-// WithMeterProvider makes the Source record the metrics named above with a
-// meter from mp (for example otel.GetMeterProvider()). Without it nothing is
+// WithMetrics makes the Source report to m what the metric names above
+// count (for OpenTelemetry: otelmgmt.AuthMetrics(mp)). Without it nothing is
 // recorded.
-func WithMeterProvider(mp metric.MeterProvider) Option {
-	return func(o *options) { o.meterProvider = mp }
+func WithMetrics(m Metrics) Option {
+	return func(o *options) { o.metrics = m }
 }
 
 // RefreshEvent describes one finished token fetch, for WithRefreshHook. It
@@ -76,73 +95,12 @@ func WithRefreshHook(f func(RefreshEvent)) Option {
 	return func(o *options) { o.refreshHook = f }
 }
 
-// metrics holds the instruments of one Source.
-type metrics struct {
-	fetches   metric.Int64Counter
-	duration  metric.Float64Histogram
-	waits     metric.Int64Counter
-	waitTime  metric.Float64Histogram
-	takeovers metric.Int64Counter
-	replays   metric.Int64Counter
-	sharedErr metric.Int64Counter
-	process   metric.MeasurementOption // origin=process, outcome=ok
-}
+// noMetrics is the Metrics of a Source without WithMetrics.
+type noMetrics struct{}
 
-func newMetrics(mp metric.MeterProvider) (*metrics, error) {
-	if mp == nil {
-		mp = noop.NewMeterProvider()
-	}
-	mt := mp.Meter(meterName)
-	m := &metrics{
-		process: metric.WithAttributeSet(attribute.NewSet(
-			attribute.String("origin", string(OriginProcess)), attribute.String("outcome", "ok"))),
-	}
-	var err error
-	if m.fetches, err = mt.Int64Counter(MetricTokenFetches, metric.WithDescription("Tokens obtained outside the fresh-token hot path."), metric.WithUnit("{token}")); err != nil {
-		return nil, err
-	}
-	if m.duration, err = mt.Float64Histogram(MetricFetchDuration, metric.WithDescription("Token fetch latency."), metric.WithUnit("s")); err != nil {
-		return nil, err
-	}
-	if m.waits, err = mt.Int64Counter(MetricLeaseWaits, metric.WithDescription("Fetches that waited for another replica's refresh lease."), metric.WithUnit("{wait}")); err != nil {
-		return nil, err
-	}
-	if m.waitTime, err = mt.Float64Histogram(MetricLeaseWaitDuration, metric.WithDescription("Time spent waiting for another replica's refresh lease."), metric.WithUnit("s")); err != nil {
-		return nil, err
-	}
-	if m.takeovers, err = mt.Int64Counter(MetricLeaseTakeovers, metric.WithDescription("Refresh leases taken over after they outlived the lease bound."), metric.WithUnit("{lease}")); err != nil {
-		return nil, err
-	}
-	if m.replays, err = mt.Int64Counter(MetricReplays, metric.WithDescription("Requests replayed once after a 401."), metric.WithUnit("{request}")); err != nil {
-		return nil, err
-	}
-	if m.sharedErr, err = mt.Int64Counter(MetricSharedErrors, metric.WithDescription("Failed shared-store calls (the Source then fetched on its own)."), metric.WithUnit("{error}")); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-func (m *metrics) fetched(origin Origin, err error, took time.Duration) {
-	outcome := "ok"
-	if err != nil {
-		outcome = "error"
-	}
-	attrs := metric.WithAttributes(attribute.String("origin", string(origin)), attribute.String("outcome", outcome))
-	ctx := context.Background()
-	m.fetches.Add(ctx, 1, attrs)
-	m.duration.Record(ctx, took.Seconds(), attrs)
-}
-
-func (m *metrics) servedFromProcess() { m.fetches.Add(context.Background(), 1, m.process) }
-
-func (m *metrics) leaseWaited(d time.Duration, holder string) {
-	attrs := metric.WithAttributes(attribute.String("lease.holder", holder))
-	m.waits.Add(context.Background(), 1, attrs)
-	m.waitTime.Record(context.Background(), d.Seconds(), attrs)
-}
-
-func (m *metrics) leaseTakenOver() { m.takeovers.Add(context.Background(), 1) }
-
-func (m *metrics) replayed(ctx context.Context) { m.replays.Add(ctx, 1) }
-
-func (m *metrics) storeError() { m.sharedErr.Add(context.Background(), 1) }
+func (noMetrics) Fetched(Origin, error, time.Duration) {}
+func (noMetrics) ServedStale()                         {}
+func (noMetrics) LeaseWaited(string, time.Duration)    {}
+func (noMetrics) LeaseTakenOver()                      {}
+func (noMetrics) Replayed(context.Context)             {}
+func (noMetrics) SharedStoreFailed()                   {}

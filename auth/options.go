@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
-
-	"go.opentelemetry.io/otel/metric"
 )
 
 // Defaults of the options below and of the token-lifetime rules.
@@ -48,10 +46,9 @@ type options struct {
 	rand          func() float64   // tests replace the jitter source
 
 	// Fleet options (shared.go, metrics.go).
-	shared        *SharedCache
-	meterProvider metric.MeterProvider
-	refreshHook   func(RefreshEvent)
-	m             *metrics
+	shared      *SharedCache
+	metrics     Metrics // WithMetrics; buildOptions makes nil noMetrics
+	refreshHook func(RefreshEvent)
 }
 
 // WithHTTPClient sets the client whose Transport sends token requests. Its
@@ -146,10 +143,8 @@ func buildOptions(opts []Option) (options, error) {
 	case o.minBackoff <= 0 || o.maxBackoff < o.minBackoff:
 		return o, fmt.Errorf("auth: WithBackoff(%s, %s) needs 0 < min <= max", o.minBackoff, o.maxBackoff)
 	}
-	m, err := newMetrics(o.meterProvider)
-	if err != nil {
-		return o, fmt.Errorf("auth: WithMeterProvider: %w", err)
+	if o.metrics == nil {
+		o.metrics = noMetrics{}
 	}
-	o.m = m
 	return o, nil
 }

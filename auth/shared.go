@@ -131,7 +131,7 @@ type shared struct {
 	replica  string
 	fraction float64 // the Source's refresh window, for the lease TTL
 	jitter   float64
-	m        *metrics
+	m        Metrics
 	// last is the sealed value of the token this Source last took from or
 	// wrote to the store, so that an invalidation can delete exactly that
 	// value.
@@ -161,7 +161,7 @@ func newShared(c *SharedCache, cfg Config, o *options) (*shared, error) {
 	if len(c.Keys) == 0 {
 		return nil, errors.New("auth: WithSharedCache: Keys is empty; tokens are only stored encrypted")
 	}
-	sh := &shared{store: c.Store, leaseMax: c.LeaseTTL, m: o.m, fraction: o.fraction, jitter: o.jitter}
+	sh := &shared{store: c.Store, leaseMax: c.LeaseTTL, m: o.metrics, fraction: o.fraction, jitter: o.jitter}
 	switch {
 	case sh.leaseMax == 0:
 		sh.leaseMax = DefaultLeaseTTL
@@ -298,7 +298,7 @@ func (sh *shared) fetch(ctx context.Context, refused string, vendor func(context
 	var w leaseWait
 	defer func() {
 		if !w.start.IsZero() {
-			sh.m.leaseWaited(time.Since(w.start), w.name())
+			sh.m.LeaseWaited(w.name(), time.Since(w.start))
 		}
 	}()
 	storeErrs := 0
@@ -310,7 +310,7 @@ func (sh *shared) fetch(ctx context.Context, refused string, vendor func(context
 			r, ferr = sh.fallback(ctx, vendor, err)
 			return r, ferr, true
 		}
-		sh.m.storeError()
+		sh.m.SharedStoreFailed()
 		if perr := pause(ctx); perr != nil {
 			return sharedFetch{}, perr, true
 		}
@@ -369,7 +369,7 @@ func (sh *shared) fetch(ctx context.Context, refused string, vendor func(context
 			// holder died with a longer LeaseTTL, or the key lost its
 			// expiry. Delete exactly that lease and compete for it again.
 			if deleted, err := sh.store.DeleteIfEqual(ctx, sh.leaseKey, holder); err == nil && deleted {
-				sh.m.leaseTakenOver()
+				sh.m.LeaseTakenOver()
 			}
 			continue
 		case goAlone:
@@ -453,7 +453,7 @@ func (sh *shared) alone(ctx context.Context, vendor func(context.Context) (fetch
 }
 
 func (sh *shared) fallback(ctx context.Context, vendor func(context.Context) (fetched, error), storeErr error) (sharedFetch, error) {
-	sh.m.storeError()
+	sh.m.SharedStoreFailed()
 	_ = storeErr // never logged: a store error may echo keys or values
 	f, err := vendor(ctx)
 	if err != nil {
@@ -473,7 +473,7 @@ func (sh *shared) invalidate(accessToken string, timeout time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if _, err := sh.store.DeleteIfEqual(ctx, sh.key, last.raw); err != nil {
-		sh.m.storeError()
+		sh.m.SharedStoreFailed()
 	}
 }
 
@@ -509,7 +509,7 @@ func (s *Source) fetchFleet(ctx context.Context) (f fetched, full time.Duration,
 
 // observe records a finished fetch in the metrics and the refresh hook.
 func (s *Source) observe(origin Origin, holder string, background bool, took, lifetime time.Duration, err error) {
-	s.o.m.fetched(origin, err, took)
+	s.o.metrics.Fetched(origin, err, took)
 	if h := s.o.refreshHook; h != nil {
 		h(RefreshEvent{Origin: origin, LeaseHolder: holder, Background: background, Took: took, Lifetime: lifetime, Err: err})
 	}

@@ -58,7 +58,7 @@ func TestSharedIdentity(t *testing.T) {
 	mk := func(secret string, key byte) *shared {
 		c := base
 		c.ClientSecret = secret
-		sh, err := newShared(&SharedCache{Store: nopStore{}, Keys: [][]byte{bytes.Repeat([]byte{key}, 32)}}, c, &options{m: mustMetrics(t)})
+		sh, err := newShared(&SharedCache{Store: nopStore{}, Keys: [][]byte{bytes.Repeat([]byte{key}, 32)}}, c, &options{metrics: noMetrics{}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +77,7 @@ func TestSharedSealOpen(t *testing.T) {
 	k1, k2, k3 := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 16), bytes.Repeat([]byte{3}, 32)
 	cfg := testConfig("https://id.example/token")
 	mk := func(keys ...[]byte) *shared {
-		sh, err := newShared(&SharedCache{Store: nopStore{}, Keys: keys}, cfg, &options{m: mustMetrics(t)})
+		sh, err := newShared(&SharedCache{Store: nopStore{}, Keys: keys}, cfg, &options{metrics: noMetrics{}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +190,7 @@ func TestSharedLeaseTTL(t *testing.T) {
 // Lease values name their replica; what is read back from the store is
 // not trusted: anything that is not a valid name is "unknown".
 func TestSharedLeaseHolderName(t *testing.T) {
-	sh, err := newShared(&SharedCache{Store: nopStore{}, Keys: [][]byte{make([]byte, 32)}, Replica: "pod-7/api@eu:1"}, testConfig("https://id.example/token"), &options{m: mustMetrics(t)})
+	sh, err := newShared(&SharedCache{Store: nopStore{}, Keys: [][]byte{make([]byte, 32)}, Replica: "pod-7/api@eu:1"}, testConfig("https://id.example/token"), &options{metrics: noMetrics{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,14 +216,6 @@ func flip(b []byte, i int) []byte {
 	c := bytes.Clone(b)
 	c[i] ^= 1
 	return c
-}
-
-func mustMetrics(t *testing.T) *metrics {
-	m, err := newMetrics(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
 }
 
 // nopStore is for the tests above that never reach the store.

@@ -182,7 +182,7 @@ func (s *Source) slow(ctx context.Context, now time.Time) (*entry, error) {
 		}
 		// Stale but usable: serve it; the caller that wins the swap starts
 		// the background refresh.
-		s.o.m.servedFromProcess()
+		s.o.metrics.ServedStale()
 		next := e.nextTry.Load()
 		if now.UnixNano() >= next && e.nextTry.CompareAndSwap(next, now.Add(s.o.timeout).UnixNano()) {
 			s.mu.Lock()

@@ -127,7 +127,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		r2.Body = body
 	}
-	t.s.o.m.replayed(req.Context())
+	t.s.o.metrics.Replayed(req.Context())
 	if l := t.s.o.logger; l != nil {
 		l.LogAttrs(req.Context(), slog.LevelInfo, "auth: 401 answered, replaying once with a new token",
 			slog.String("method", req.Method), slog.String("url", redact.URL(req.URL)))

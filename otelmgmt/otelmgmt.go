@@ -47,8 +47,8 @@ func WithTracerProvider(tp trace.TracerProvider) Option {
 }
 
 // WithMeterProvider records the duration of each call with a meter from mp
-// instead of otel.GetMeterProvider(), and the token metrics of package auth
-// (auth.WithMeterProvider) unless option.WithAuthOptions or
+// instead of otel.GetMeterProvider(), and the token metrics of the
+// connection's Source (AuthMetrics) unless option.WithAuthOptions or
 // option.WithSource says otherwise. Without it no token metrics are
 // recorded.
 func WithMeterProvider(mp metric.MeterProvider) Option {
@@ -82,6 +82,8 @@ func Enable(opts ...Option) option.Option {
 		}
 		s.Observer = func(server string) frontdoor.Observer { return newObserver(tp, mp, c.prop, server) }
 		s.Inject = c.prop != nil
-		s.MeterProvider = c.mp
+		if c.mp != nil {
+			s.AuthMetrics = AuthMetrics(c.mp)
+		}
 	}
 }

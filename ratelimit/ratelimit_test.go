@@ -6,14 +6,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
-	"go.opentelemetry.io/otel/sdk/metric/metricdata"
-
-	"github.com/mgmtapi/mgmtapi/retry"
 )
 
 func TestParseQuota(t *testing.T) {
@@ -101,9 +97,8 @@ func TestLocalPauses(t *testing.T) {
 				w.WriteHeader(tt.status)
 			}))
 			defer s.Close()
-			reader := sdkmetric.NewManualReader()
-			mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
-			tr := &Transport{MaxWait: time.Second, MeterProvider: mp}
+			m := &countMetrics{}
+			tr := &Transport{MaxWait: time.Second, Metrics: m}
 			hc := &http.Client{Transport: tr}
 			resp, err := hc.Get(s.URL)
 			if err != nil {
@@ -116,19 +111,15 @@ func TestLocalPauses(t *testing.T) {
 			if n := hits.Load(); n != 1 {
 				t.Fatalf("vendor got %d requests, want 1", n)
 			}
-			var rm metricdata.ResourceMetrics
-			if err := reader.Collect(context.Background(), &rm); err != nil {
-				t.Fatal(err)
-			}
-			want429 := int64(0)
+			want429 := 0
 			if tt.status == 429 {
 				want429 = 1
 			}
-			if got := sum(rm, MetricLimited); got != want429 {
-				t.Errorf("%s = %d, want %d", MetricLimited, got, want429)
+			if m.limited != want429 {
+				t.Errorf("%d 429s reported, want %d", m.limited, want429)
 			}
-			if got := count(rm, MetricBudgetWait); got != 2 {
-				t.Errorf("%s has %d observations, want 2", MetricBudgetWait, got)
+			if m.waits != 2 {
+				t.Errorf("%d waits reported, want 2", m.waits)
 			}
 		})
 	}
@@ -155,59 +146,22 @@ func TestLocalRate(t *testing.T) {
 	}
 }
 
-func TestRetryHook(t *testing.T) {
-	reader := sdkmetric.NewManualReader()
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
-	hook, err := RetryHook(mp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n atomic.Int64
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
-			w.WriteHeader(http.StatusServiceUnavailable)
-		}
-	}))
-	defer s.Close()
-	hc := &http.Client{Transport: &retry.Transport{OnRetry: hook, BaseDelay: time.Millisecond}}
-	resp, err := hc.Get(s.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	var rm metricdata.ResourceMetrics
-	if err := reader.Collect(context.Background(), &rm); err != nil {
-		t.Fatal(err)
-	}
-	if got := sum(rm, MetricRetries); got != 1 {
-		t.Fatalf("%s = %d, want 1", MetricRetries, got)
-	}
+// countMetrics counts what a Transport reports to its Metrics.
+type countMetrics struct {
+	mu       sync.Mutex
+	waits    int
+	limited  int
+	fellBack []error
 }
 
-func sum(rm metricdata.ResourceMetrics, name string) int64 {
-	var n int64
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if d, ok := m.Data.(metricdata.Sum[int64]); ok && m.Name == name {
-				for _, p := range d.DataPoints {
-					n += p.Value
-				}
-			}
-		}
-	}
-	return n
+func (m *countMetrics) Waited(context.Context, time.Duration, error) {
+	m.mu.Lock()
+	m.waits++
+	m.mu.Unlock()
 }
-
-func count(rm metricdata.ResourceMetrics, name string) uint64 {
-	var n uint64
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if d, ok := m.Data.(metricdata.Histogram[float64]); ok && m.Name == name {
-				for _, p := range d.DataPoints {
-					n += p.Count
-				}
-			}
-		}
-	}
-	return n
+func (m *countMetrics) Limited(context.Context) { m.mu.Lock(); m.limited++; m.mu.Unlock() }
+func (m *countMetrics) FellBack(_ context.Context, err error) {
+	m.mu.Lock()
+	m.fellBack = append(m.fellBack, err)
+	m.mu.Unlock()
 }

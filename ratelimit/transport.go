@@ -37,8 +37,6 @@ import (
 	"net/http"
 	"sync"
 	"time"
-
-	"go.opentelemetry.io/otel/metric"
 )
 
 // SharedBudget is the fleet-wide part of the budget (redisstore.Store
@@ -110,11 +108,12 @@ type Transport struct {
 	// SharedTimeout bounds each call to Shared; zero means
 	// DefaultSharedTimeout.
 	SharedTimeout time.Duration
-	// MeterProvider receives the metrics of metrics.go; nil records none.
-	MeterProvider metric.MeterProvider
+	// Metrics receives what the Transport counts (for OpenTelemetry:
+	// otelmgmt.RateLimitMetrics(mp)); nil records nothing.
+	Metrics Metrics
 
 	once sync.Once
-	m    *metrics
+	m    Metrics
 
 	mu          sync.Mutex
 	obs         Observation
@@ -141,7 +140,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.once.Do(t.init)
 	ctx := req.Context()
 	waited, err := t.wait(ctx, t.key(req))
-	t.m.waited(ctx, waited, err)
+	t.m.Waited(ctx, waited, err)
 	spanEvent(ctx, waited, err)
 	if err != nil {
 		if req.Body != nil {
@@ -166,7 +165,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	t.mu.Unlock()
 	if resp.StatusCode == http.StatusTooManyRequests {
-		t.m.limited429(ctx)
+		t.m.Limited(ctx)
 		if t.Shared != nil && t.Limit > 0 {
 			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.sharedTimeout())
 			if t.Shared.Pause(sctx, t.key(req), pause) != nil {
@@ -178,7 +177,12 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-func (t *Transport) init() { t.m = newMetrics(t.MeterProvider) }
+func (t *Transport) init() {
+	t.m = t.Metrics
+	if t.m == nil {
+		t.m = noMetrics{}
+	}
+}
 
 func (t *Transport) key(req *http.Request) string {
 	if t.Key != "" {
@@ -266,7 +270,7 @@ func (t *Transport) wait(ctx context.Context, key string) (time.Duration, error)
 				err := sleep(ctx, d, deadline.Add(time.Nanosecond))
 				return time.Since(start), err // after the sleep: the wait includes it
 			}
-			t.m.fellBack(ctx, err)
+			t.m.FellBack(ctx, err)
 		}
 		d, ok := t.reserveLocal(now, deadline.Sub(now))
 		if !ok {

@@ -16,6 +16,7 @@ import (
 	"github.com/mgmtapi/mgmtapi/auth"
 	"github.com/mgmtapi/mgmtapi/internal/tests/fleet"
 	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
+	"github.com/mgmtapi/mgmtapi/otelmgmt"
 	"github.com/mgmtapi/mgmtapi/redisstore"
 )
 
@@ -214,7 +215,7 @@ func TestSharedLeaseHolderDies(t *testing.T) {
 	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
 	var reps []*replica
 	for range 5 {
-		reps = append(reps, newReplica(t, r, config(ts), auth.SharedCache{LeaseTTL: leaseTTL}, auth.WithMeterProvider(mp)))
+		reps = append(reps, newReplica(t, r, config(ts), auth.SharedCache{LeaseTTL: leaseTTL}, auth.WithMetrics(otelmgmt.AuthMetrics(mp))))
 	}
 	toks := make([]string, len(reps))
 	var wg sync.WaitGroup

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mgmtapi/mgmtapi/auth"
 	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
+	"github.com/mgmtapi/mgmtapi/otelmgmt"
 	"github.com/mgmtapi/mgmtapi/ratelimit"
 	"github.com/mgmtapi/mgmtapi/redisstore"
 )
@@ -222,7 +223,7 @@ func TestBudgetSeedCountsLocalBookings(t *testing.T) {
 	v := vendor(t, "50", &limited, &hits)
 	reader := sdkmetric.NewManualReader()
 	tr := &ratelimit.Transport{Limit: 1, Share: 1, Burst: 1, Shared: st, Key: "api", MaxWait: time.Minute,
-		SharedTimeout: 5 * time.Second, MeterProvider: sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))}
+		SharedTimeout: 5 * time.Second, Metrics: otelmgmt.RateLimitMetrics(sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)))}
 	hc := &http.Client{Transport: tr}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

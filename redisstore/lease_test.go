@@ -13,6 +13,7 @@ import (
 
 	"github.com/mgmtapi/mgmtapi/auth"
 	"github.com/mgmtapi/mgmtapi/internal/tests/testenv"
+	"github.com/mgmtapi/mgmtapi/otelmgmt"
 	"github.com/mgmtapi/mgmtapi/redisstore"
 )
 
@@ -46,7 +47,7 @@ func TestSharedStuckLeaseTakenOver(t *testing.T) {
 			var reps []*replica
 			for i := range 5 {
 				reps = append(reps, newReplica(t, r, config(ts), auth.SharedCache{LeaseTTL: 300 * time.Millisecond,
-					Replica: "rep-" + string(rune('a'+i))}, auth.WithMeterProvider(mp), hook))
+					Replica: "rep-" + string(rune('a'+i))}, auth.WithMetrics(otelmgmt.AuthMetrics(mp)), hook))
 			}
 			// The ghost's lease, under the fleet's lease key (the key names
 			// are public: the same for every replica of the identity).
@@ -126,7 +127,7 @@ func TestSharedLeaseHolderVisible(t *testing.T) {
 	t.Cleanup(func() { _ = mp.Shutdown(context.Background()) })
 	a := newReplica(t, r, config(ts), auth.SharedCache{Replica: "pod-a/1"}, hook("a"), auth.WithHTTPClient(&http.Client{Transport: gate}))
 	bStore := &seesLease{seen: make(chan struct{})}
-	b := newReplica(t, r, config(ts), auth.SharedCache{Replica: "pod-b/2", Store: bStore}, hook("b"), auth.WithMeterProvider(mp))
+	b := newReplica(t, r, config(ts), auth.SharedCache{Replica: "pod-b/2", Store: bStore}, hook("b"), auth.WithMetrics(otelmgmt.AuthMetrics(mp)))
 	bStore.Store = b.store
 	var wg sync.WaitGroup
 	var ta, tb string

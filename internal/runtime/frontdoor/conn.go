@@ -43,8 +43,8 @@ func Dial(cfg auth.Config, server string, o Settings) (*Conn, error) {
 		if o.HTTPClient != nil {
 			aopts = append(aopts, auth.WithHTTPClient(o.HTTPClient))
 		}
-		if o.MeterProvider != nil {
-			aopts = append(aopts, auth.WithMeterProvider(o.MeterProvider))
+		if o.AuthMetrics != nil {
+			aopts = append(aopts, auth.WithMetrics(o.AuthMetrics))
 		}
 		if o.Logger != nil {
 			aopts = append(aopts, auth.WithLogger(o.Logger))

@@ -6,7 +6,6 @@ import (
 
 	"github.com/mgmtapi/mgmtapi/auth"
 	"github.com/mgmtapi/mgmtapi/retry"
-	"go.opentelemetry.io/otel/metric"
 )
 
 // Settings are what the options of package option set; a vendor's Connect
@@ -25,11 +24,11 @@ type Settings struct {
 	// Telemetry (telemetry.go), set by package otelmgmt: Observer, when
 	// set, builds the Observer of a connection to a server (its base
 	// URL); Inject makes the innermost layer call its Inject on every
-	// request sent; MeterProvider, when set, also records auth's token
-	// metrics (auth.WithMeterProvider) of a Source Dial builds.
-	Observer      func(server string) Observer
-	Inject        bool
-	MeterProvider metric.MeterProvider
+	// request sent; AuthMetrics, when set, records the token metrics of
+	// a Source Dial builds (auth.WithMetrics).
+	Observer    func(server string) Observer
+	Inject      bool
+	AuthMetrics auth.Metrics
 }
 
 // Apply returns the settings opts make (nil options are skipped).
