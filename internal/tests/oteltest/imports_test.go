@@ -27,17 +27,7 @@ func TestAPIOnlyImportGraph(t *testing.T) {
 	if testing.Short() {
 		t.Skip("go list over the module")
 	}
-	all, err := exec.Command("go", "list", "github.com/mgmtapi/mgmtapi/...").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	var roots []string
-	for line := range strings.Lines(string(all)) {
-		pkg := strings.TrimSpace(line)
-		if !strings.Contains(pkg, "/internal/tests/") && !strings.Contains(pkg, "/internal/build/") {
-			roots = append(roots, pkg)
-		}
-	}
+	roots := libraryPackages(t)
 	out, err := exec.Command("go", append([]string{"list", "-deps", "-f", "{{.ImportPath}}|{{.Module}}|{{join .Imports \",\"}}"}, roots...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list -deps: %v\n%s", err, out)
@@ -90,14 +80,9 @@ func TestTelemetryIsOptInByImport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("go list over the module")
 	}
-	all, err := exec.Command("go", "list", "github.com/mgmtapi/mgmtapi/...").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
 	var roots []string
-	for line := range strings.Lines(string(all)) {
-		pkg := strings.TrimSpace(line)
-		if pkg != "github.com/mgmtapi/mgmtapi/otelmgmt" && !strings.Contains(pkg, "/internal/tests/") && !strings.Contains(pkg, "/internal/build/") {
+	for _, pkg := range libraryPackages(t) {
+		if pkg != "github.com/mgmtapi/mgmtapi/otelmgmt" {
 			roots = append(roots, pkg)
 		}
 	}
@@ -132,4 +117,23 @@ func TestTelemetryIsOptInByImport(t *testing.T) {
 	if len(roots) < 100 || n < 10 {
 		t.Errorf("listed %d roots and %d telemetry packages of otelmgmt: the check saw too little", len(roots), n)
 	}
+}
+
+// libraryPackages lists the module's packages but the test and build
+// tooling (internal/tests, internal/build): the public packages, the
+// runtime, the test kits, the examples.
+func libraryPackages(t *testing.T) []string {
+	t.Helper()
+	all, err := exec.Command("go", "list", "github.com/mgmtapi/mgmtapi/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	var pkgs []string
+	for line := range strings.Lines(string(all)) {
+		pkg := strings.TrimSpace(line)
+		if !strings.Contains(pkg, "/internal/tests/") && !strings.Contains(pkg, "/internal/build/") {
+			pkgs = append(pkgs, pkg)
+		}
+	}
+	return pkgs
 }
