@@ -26,7 +26,8 @@ const (
 // Metrics receives what a Transport counts (Transport.Metrics). Package
 // otelmgmt records it with OpenTelemetry (otelmgmt.RateLimitMetrics); any
 // other metrics library can implement it. The methods are called on the
-// request's goroutine and must return quickly.
+// request's goroutine with the request's context (which may be canceled
+// already) and must return quickly.
 type Metrics interface {
 	// Waited: a request waited d for its slot; err is why it got none
 	// (ErrOverBudget, the context's error), nil when it got one.
