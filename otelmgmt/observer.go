@@ -79,6 +79,8 @@ type observer struct {
 // about 500 operations).
 const maxOps = 4096
 
+// newObserver builds the observer of a connection to server; a nil mp is
+// the global meter provider.
 func newObserver(tp trace.TracerProvider, mp metric.MeterProvider, prop propagation.TextMapPropagator, server string) *observer {
 	o := &observer{
 		tracer: tp.Tracer(ScopeName),
@@ -86,7 +88,7 @@ func newObserver(tp trace.TracerProvider, mp metric.MeterProvider, prop propagat
 		kind:   trace.WithSpanKind(trace.SpanKindClient),
 		starts: map[frontdoor.Op][]trace.SpanStartOption{},
 	}
-	o.hist, _ = mp.Meter(ScopeName).Float64Histogram(MetricRequestDuration,
+	o.hist, _ = meter(mp, ScopeName).Float64Histogram(MetricRequestDuration,
 		metric.WithUnit("s"),
 		metric.WithDescription("Duration of a front-door call of a management API, retries and a 401 replay included."),
 		metric.WithExplicitBucketBoundaries(durationBuckets[:]...))

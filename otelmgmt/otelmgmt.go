@@ -76,14 +76,11 @@ func Enable(opts ...Option) option.Option {
 		}
 	}
 	return func(s *frontdoor.Settings) {
-		tp, mp := c.tp, c.mp
+		tp := c.tp
 		if tp == nil {
 			tp = otel.GetTracerProvider()
 		}
-		if mp == nil {
-			mp = otel.GetMeterProvider()
-		}
-		s.Observer = func(server string) frontdoor.Observer { return newObserver(tp, mp, c.prop, server) }
+		s.Observer = func(server string) frontdoor.Observer { return newObserver(tp, c.mp, c.prop, server) }
 		s.Inject = c.prop != nil
 		if c.mp != nil {
 			s.AuthMetrics = AuthMetrics(c.mp)

@@ -53,11 +53,11 @@ func TestFleetMetrics(t *testing.T) {
 			switch d := m.Data.(type) {
 			case metricdata.Sum[int64]:
 				for _, p := range d.DataPoints {
-					sums[m.Name+setString(p.Attributes.ToSlice())] += p.Value
+					sums[m.Name+"{"+p.Attributes.Encoded(attribute.DefaultEncoder())+"}"] += p.Value
 				}
 			case metricdata.Histogram[float64]:
 				for _, p := range d.DataPoints {
-					counts[m.Name+setString(p.Attributes.ToSlice())] += p.Count
+					counts[m.Name+"{"+p.Attributes.Encoded(attribute.DefaultEncoder())+"}"] += p.Count
 				}
 			}
 		}
@@ -83,16 +83,4 @@ func TestFleetMetrics(t *testing.T) {
 			t.Errorf("%s has %d observations, want %d (all: %v)", k, counts[k], v, counts)
 		}
 	}
-}
-
-// setString renders attributes as {k=v,...} in the set's (sorted) order.
-func setString(kvs []attribute.KeyValue) string {
-	out := "{"
-	for i, kv := range kvs {
-		if i > 0 {
-			out += ","
-		}
-		out += string(kv.Key) + "=" + kv.Value.Emit()
-	}
-	return out + "}"
 }
